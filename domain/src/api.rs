@@ -1,0 +1,41 @@
+//! The JSON that crosses between the app and the server.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::ServiceSummary;
+
+/// `GET /api/services`: one page of search results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceList {
+    pub items: Vec<ServiceSummary>,
+    /// Matches across all pages.
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    /// Every department in the catalog, for the filter.
+    pub departments: Vec<String>,
+}
+
+/// The one shape of every error the API returns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable (`not_found`, `bad_request`, `internal`…).
+    pub code: String,
+    /// For people, in Chinese.
+    pub message: String,
+}
+
+/// `GET /api/health`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    /// How many service items are loaded.
+    pub services: usize,
+    /// Fingerprint of the loaded catalog.
+    pub catalog_version: String,
+}

@@ -1,0 +1,376 @@
+//! The service catalog (事项目录): what can be applied for and what its guide says.
+//!
+//! Field names follow the national implementation list (实施清单). Enum values are
+//! English codes on the wire; the catalog files may use the Chinese term instead
+//! (`case_kind = "承诺件"` and `case_kind = "promised"` mean the same).
+
+use serde::{Deserialize, Serialize};
+
+/// 政务服务事项: one thing a citizen or company can apply for.
+///
+/// Text fields default to empty so that the catalog checker can report every
+/// missing one at once instead of stopping at the first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceItem {
+    /// 事项编码, unique in the catalog; used in URLs.
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    /// One sentence in plain words: what this item gets you.
+    #[serde(default)]
+    pub summary: String,
+    pub kind: ItemKind,
+    /// 实施主体: the department that decides.
+    #[serde(default)]
+    pub department: String,
+    /// Who may apply (个人 / 法人).
+    #[serde(default)]
+    pub applicants: Vec<ApplicantType>,
+    pub case_kind: CaseKind,
+    /// 法定办结时限, working days.
+    pub legal_limit_days: u16,
+    /// 承诺办结时限, working days; never above the legal limit.
+    pub promised_limit_days: u16,
+    /// 到办事现场次数: 0 means fully online (全程网办).
+    pub visits: u8,
+    pub fee: Fee,
+    /// Other words people search with (俗称).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// 受理条件.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// 办理流程.
+    #[serde(default)]
+    pub procedure: Vec<Step>,
+    /// 设定依据.
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+    /// 办理地点.
+    #[serde(default)]
+    pub place: String,
+    /// 办理时间.
+    #[serde(default)]
+    pub hours: String,
+    /// 咨询电话.
+    #[serde(default)]
+    pub consult_phone: String,
+    /// 监督投诉电话.
+    #[serde(default)]
+    pub complaint_phone: String,
+    /// 申请材料.
+    #[serde(default)]
+    pub materials: Vec<Material>,
+}
+
+/// 事项类型.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    #[serde(alias = "行政许可")]
+    Licensing,
+    #[serde(alias = "行政确认")]
+    Confirmation,
+    #[serde(alias = "行政给付")]
+    Benefit,
+    #[serde(alias = "行政备案")]
+    Filing,
+    #[serde(alias = "其他行政权力")]
+    OtherPower,
+    #[serde(alias = "公共服务")]
+    PublicService,
+}
+
+impl ItemKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Licensing => "行政许可",
+            Self::Confirmation => "行政确认",
+            Self::Benefit => "行政给付",
+            Self::Filing => "行政备案",
+            Self::OtherPower => "其他行政权力",
+            Self::PublicService => "公共服务",
+        }
+    }
+}
+
+/// 申请人类型: a person, or a company or other organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantType {
+    #[serde(alias = "个人", alias = "自然人")]
+    Individual,
+    #[serde(alias = "法人", alias = "法人及其他组织")]
+    Organisation,
+}
+
+impl ApplicantType {
+    pub const ALL: [Self; 2] = [Self::Individual, Self::Organisation];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Individual => "个人",
+            Self::Organisation => "企业和组织",
+        }
+    }
+
+    /// The code used in query strings (`?applicant=individual`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Individual => "individual",
+            Self::Organisation => "organisation",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// 办件类型.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    /// 即办件: done on the spot, the same day.
+    #[serde(alias = "即办件")]
+    Immediate,
+    /// 承诺件 (承办件): reviewed, finished within the promised limit.
+    #[serde(alias = "承诺件", alias = "承办件")]
+    Promised,
+    /// 联办件: several departments, one lead.
+    #[serde(alias = "联办件")]
+    Joint,
+    /// 上报件: forwarded to a higher level for the decision.
+    #[serde(alias = "上报件")]
+    Forwarded,
+}
+
+impl CaseKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Immediate => "即办件",
+            Self::Promised => "承诺件",
+            Self::Joint => "联办件",
+            Self::Forwarded => "上报件",
+        }
+    }
+
+    /// What the kind means for the applicant, in plain words.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Self::Immediate => "材料齐全的当场办结",
+            Self::Promised => "受理后审核，在承诺时限内办结",
+            Self::Joint => "多个部门联合办理，由牵头部门统一受理和答复",
+            Self::Forwarded => "初审后报上级部门决定",
+        }
+    }
+}
+
+/// 收费: one fee per item (一费制), or free.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fee {
+    pub free: bool,
+    /// 收费标准, in words ("每证 10 元"); required when not free.
+    #[serde(default)]
+    pub standard: String,
+    /// 收费依据.
+    #[serde(default)]
+    pub basis: String,
+}
+
+impl Fee {
+    pub fn label(&self) -> &str {
+        if self.free { "不收费" } else { &self.standard }
+    }
+}
+
+/// One step of the procedure (办理流程).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// 申请材料: one document of the checklist.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Material {
+    /// Stable key within the item (uploads and rules refer to it).
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// 材料形式: paper original, paper copy, electronic.
+    #[serde(default)]
+    pub forms: Vec<MaterialForm>,
+    /// 原件份数.
+    #[serde(default)]
+    pub originals: u8,
+    /// 复印件份数.
+    #[serde(default)]
+    pub copies: u8,
+    pub necessity: Necessity,
+    pub source: MaterialSource,
+    /// 受理标准: what makes the document acceptable.
+    #[serde(default)]
+    pub standard: String,
+    /// Accepted electronic file types for upload.
+    #[serde(default)]
+    pub file_types: Vec<FileType>,
+    /// Largest single file, in MB.
+    #[serde(default = "default_max_file_mb")]
+    pub max_file_mb: u16,
+    /// Most files for this material (front and back of an ID card = 2).
+    #[serde(default = "default_max_files")]
+    pub max_files: u8,
+    /// 空白表格: a path under `public/`, such as `forms/xxx.pdf`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blank_form: Option<String>,
+    /// 示例样表: a path under `public/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<String>,
+    /// 材料依据.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    /// Anything else the applicant should know (备注).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn default_max_file_mb() -> u16 {
+    20
+}
+
+fn default_max_files() -> u8 {
+    5
+}
+
+/// 材料形式.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialForm {
+    #[serde(alias = "纸质原件", alias = "原件")]
+    PaperOriginal,
+    #[serde(alias = "纸质复印件", alias = "复印件")]
+    PaperCopy,
+    #[serde(alias = "电子", alias = "电子版")]
+    Electronic,
+}
+
+impl MaterialForm {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PaperOriginal => "原件",
+            Self::PaperCopy => "复印件",
+            Self::Electronic => "电子版",
+        }
+    }
+}
+
+/// 必要性: must it be there when applying?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Necessity {
+    #[serde(alias = "必要")]
+    Required,
+    #[serde(alias = "非必要")]
+    Optional,
+    /// 容缺后补: may be supplied after acceptance, against a signed pledge.
+    #[serde(alias = "容缺后补", alias = "容缺")]
+    Tolerated,
+}
+
+impl Necessity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Required => "必须提交",
+            Self::Optional => "按需提交",
+            Self::Tolerated => "可容缺后补",
+        }
+    }
+}
+
+/// 来源渠道: who produces the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialSource {
+    #[serde(alias = "申请人自备")]
+    Applicant,
+    #[serde(alias = "政府部门核发")]
+    Government,
+    /// 电子证照库: the centre can fetch it; the applicant need not bring it.
+    #[serde(alias = "电子证照库")]
+    ELicence,
+}
+
+impl MaterialSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Applicant => "申请人自备",
+            Self::Government => "政府部门核发",
+            Self::ELicence => "电子证照库调取，无需提供",
+        }
+    }
+}
+
+/// An electronic file type a material accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileType {
+    Pdf,
+    #[serde(alias = "jpeg")]
+    Jpg,
+    Png,
+}
+
+impl FileType {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Jpg => "JPG",
+            Self::Png => "PNG",
+        }
+    }
+}
+
+/// The short form shown in search results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    pub department: String,
+    pub applicants: Vec<ApplicantType>,
+    pub case_kind: CaseKind,
+    pub promised_limit_days: u16,
+    pub legal_limit_days: u16,
+    pub visits: u8,
+    pub fee: String,
+}
+
+impl From<&ServiceItem> for ServiceSummary {
+    fn from(item: &ServiceItem) -> Self {
+        Self {
+            code: item.code.clone(),
+            name: item.name.clone(),
+            summary: item.summary.clone(),
+            department: item.department.clone(),
+            applicants: item.applicants.clone(),
+            case_kind: item.case_kind,
+            promised_limit_days: item.promised_limit_days,
+            legal_limit_days: item.legal_limit_days,
+            visits: item.visits,
+            fee: item.fee.label().to_owned(),
+        }
+    }
+}
+
+/// How many visits, in plain words.
+pub fn visits_label(visits: u8) -> String {
+    match visits {
+        0 => "全程网办，不用跑现场".to_owned(),
+        n => format!("最多跑 {n} 次"),
+    }
+}

@@ -1,0 +1,11 @@
+//! Bianmin's domain: the types and rules shared by the browser app and the server.
+//!
+//! No I/O lives here, so the same code decides in both places (the server never
+//! trusts what the browser checked; it runs the same functions again).
+
+pub mod api;
+pub mod catalog;
+pub mod check;
+pub mod search;
+
+pub use catalog::*;

@@ -1,0 +1,223 @@
+//! Finding a service item: text search over name, code and keywords, with filters and paging.
+//!
+//! Chinese has no spaces between words, so matching is by substring; several
+//! terms separated by spaces must all match. Results are ranked so that a hit in
+//! the name beats a hit in the keywords, which beats a hit in the code.
+
+use crate::catalog::{ApplicantType, ServiceItem, ServiceSummary};
+use crate::api::ServiceList;
+
+/// The most results one page may hold.
+pub const MAX_PER_PAGE: usize = 50;
+pub const DEFAULT_PER_PAGE: usize = 20;
+
+/// What the applicant asked for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceQuery {
+    pub q: String,
+    pub department: Option<String>,
+    pub applicant: Option<ApplicantType>,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl ServiceQuery {
+    /// Page and size clamped to what the API allows.
+    pub fn normalised(mut self) -> Self {
+        self.page = self.page.max(1);
+        self.per_page = match self.per_page {
+            0 => DEFAULT_PER_PAGE,
+            n => n.min(MAX_PER_PAGE),
+        };
+        self
+    }
+}
+
+/// Lower-case ASCII and drop the spaces and hyphens people paste into codes.
+fn fold(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// How well one item matches all terms; `None` when a term is missing.
+fn score(item: &ServiceItem, terms: &[String]) -> Option<u32> {
+    let name = fold(&item.name);
+    let code = fold(&item.code);
+    let keywords: Vec<String> = item.keywords.iter().map(|k| fold(k)).collect();
+    let summary = fold(&item.summary);
+    let mut total = 0;
+    for term in terms {
+        total += if name == *term {
+            100
+        } else if name.starts_with(term.as_str()) {
+            60
+        } else if name.contains(term.as_str()) {
+            40
+        } else if keywords.iter().any(|k| k.contains(term.as_str())) {
+            25
+        } else if code.contains(term.as_str()) {
+            20
+        } else if summary.contains(term.as_str()) {
+            5
+        } else {
+            return None;
+        };
+    }
+    Some(total)
+}
+
+/// Search the catalog. Items keep catalog order among equal scores.
+pub fn search(items: &[ServiceItem], query: &ServiceQuery) -> ServiceList {
+    let query = query.clone().normalised();
+    let terms: Vec<String> = query
+        .q
+        .split_whitespace()
+        .map(fold)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut hits: Vec<(u32, usize, &ServiceItem)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| {
+            query.department.as_deref().is_none_or(|d| item.department == d)
+                && query.applicant.is_none_or(|a| item.applicants.contains(&a))
+        })
+        .filter_map(|(i, item)| score(item, &terms).map(|s| (s, i, item)))
+        .collect();
+    hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let total = hits.len();
+    let start = (query.page - 1).saturating_mul(query.per_page);
+    let results = hits
+        .into_iter()
+        .skip(start)
+        .take(query.per_page)
+        .map(|(_, _, item)| ServiceSummary::from(item))
+        .collect();
+    ServiceList {
+        items: results,
+        total,
+        page: query.page,
+        per_page: query.per_page,
+        departments: departments(items),
+    }
+}
+
+/// Every department in the catalog, in first-seen order, for the filter.
+pub fn departments(items: &[ServiceItem]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for item in items {
+        if !seen.contains(&item.department) {
+            seen.push(item.department.clone());
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{CaseKind, Fee, ItemKind};
+
+    fn item(code: &str, name: &str, dept: &str, keywords: &[&str], who: &[ApplicantType]) -> ServiceItem {
+        ServiceItem {
+            code: code.into(),
+            name: name.into(),
+            summary: String::new(),
+            kind: ItemKind::Licensing,
+            department: dept.into(),
+            applicants: who.to_vec(),
+            case_kind: CaseKind::Promised,
+            legal_limit_days: 20,
+            promised_limit_days: 5,
+            visits: 0,
+            fee: Fee { free: true, standard: String::new(), basis: String::new() },
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            conditions: vec![],
+            procedure: vec![],
+            legal_basis: vec![],
+            place: String::new(),
+            hours: String::new(),
+            consult_phone: String::new(),
+            complaint_phone: String::new(),
+            materials: vec![],
+        }
+    }
+
+    fn catalog() -> Vec<ServiceItem> {
+        use ApplicantType::*;
+        vec![
+            item("JT-001", "道路货物运输经营许可", "交通运输局", &["货运", "营运证"], &[Individual, Organisation]),
+            item("JT-002", "机动车维修经营备案", "交通运输局", &["修车", "汽修"], &[Organisation]),
+            item("MZ-001", "社会团体成立登记", "民政局", &["协会", "商会"], &[Organisation]),
+            item("WL-001", "出版物零售单位设立", "文化广电旅游局", &["书店", "运输"], &[Individual, Organisation]),
+        ]
+    }
+
+    fn names(list: &ServiceList) -> Vec<&str> {
+        list.items.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    fn q(text: &str) -> ServiceQuery {
+        ServiceQuery { q: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn empty_query_lists_everything_in_catalog_order() {
+        let list = search(&catalog(), &q(""));
+        assert_eq!(list.total, 4);
+        assert_eq!(names(&list)[0], "道路货物运输经营许可");
+    }
+
+    #[test]
+    fn matches_name_keyword_and_code() {
+        assert_eq!(names(&search(&catalog(), &q("社会团体"))), ["社会团体成立登记"]);
+        assert_eq!(names(&search(&catalog(), &q("汽修"))), ["机动车维修经营备案"]);
+        assert_eq!(names(&search(&catalog(), &q("mz-001"))), ["社会团体成立登记"]);
+        assert_eq!(names(&search(&catalog(), &q(" jt 002 "))), ["机动车维修经营备案"], "each term may match");
+        assert_eq!(names(&search(&catalog(), &q("JT002"))), ["机动车维修经营备案"], "hyphens are ignored");
+    }
+
+    #[test]
+    fn name_hits_rank_above_keyword_hits() {
+        // "运输" is in the first item's name and in the fourth item's keywords.
+        assert_eq!(names(&search(&catalog(), &q("运输"))), ["道路货物运输经营许可", "出版物零售单位设立"]);
+    }
+
+    #[test]
+    fn all_terms_must_match() {
+        assert_eq!(names(&search(&catalog(), &q("交通 修车"))).len(), 0, "department is a filter, not a search field");
+        assert_eq!(names(&search(&catalog(), &q("机动车 备案"))), ["机动车维修经营备案"]);
+    }
+
+    #[test]
+    fn filters_by_department_and_applicant() {
+        let mut query = q("");
+        query.department = Some("交通运输局".into());
+        assert_eq!(search(&catalog(), &query).total, 2);
+        query.applicant = Some(ApplicantType::Individual);
+        assert_eq!(names(&search(&catalog(), &query)), ["道路货物运输经营许可"]);
+    }
+
+    #[test]
+    fn pages_and_clamps() {
+        let mut query = q("");
+        query.per_page = 3;
+        query.page = 2;
+        let list = search(&catalog(), &query);
+        assert_eq!((list.total, list.items.len(), list.page), (4, 1, 2));
+        query.per_page = 10_000;
+        query.page = 0;
+        let list = search(&catalog(), &query);
+        assert_eq!((list.per_page, list.page), (MAX_PER_PAGE, 1));
+        query.page = usize::MAX;
+        assert!(search(&catalog(), &query).items.is_empty());
+    }
+
+    #[test]
+    fn lists_departments_once_in_catalog_order() {
+        assert_eq!(departments(&catalog()), ["交通运输局", "民政局", "文化广电旅游局"]);
+    }
+}
