@@ -1,0 +1,99 @@
+//! Bianmin's server as a library: `main.rs` only parses the command line, and the
+//! integration tests start the same [`Server`] on a random port.
+
+pub mod api;
+pub mod catalog;
+pub mod db;
+pub mod error;
+pub mod settings;
+pub mod web;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::Router;
+use sqlx::AnyPool;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::catalog::Catalog;
+use crate::settings::ServeSettings;
+
+/// What every request handler can reach.
+pub struct AppState {
+    pub catalog: Catalog,
+    pub db: AnyPool,
+}
+
+/// The whole HTTP surface: `/api/…` and the app.
+pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let csp = HeaderValue::try_from(web::content_security_policy(&index)).expect("CSP is ASCII");
+    let api = api::routes()
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    Router::new()
+        .nest("/api", api)
+        .merge(web::app_routes(dist))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("geolocation=(), microphone=(), payment=()"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// A server bound to its address, ready to run.
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Server {
+    /// Load the catalog (refusing a bad one), open the database, bind the address.
+    pub async fn build(settings: &ServeSettings) -> anyhow::Result<Self> {
+        let catalog = catalog::load(&settings.catalog, &settings.public_dir())?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
+        let db = db::connect(&settings.database_url()).await.context("cannot open the database")?;
+        db::record_catalog_version(&db, &catalog).await?;
+        tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
+        let router = app(Arc::new(AppState { catalog, db }), &settings.dist);
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        Ok(Self { listener, router })
+    }
+
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    /// Serve until `shutdown` completes, finishing requests under way.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,1 +1,45 @@
-fn main() {}
+//! `bianmin serve` and `bianmin catalog check DIR`.
+
+use std::process::ExitCode;
+
+use bianmin::settings::{CatalogCommand, Cli, Command};
+use bianmin::{Server, catalog, settings};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
+        .init();
+    match Cli::parse().command {
+        Command::Catalog { command: CatalogCommand::Check { dir, public_dir } } => {
+            match catalog::load(&dir, &settings::public_dir_for(&dir, public_dir.as_deref())) {
+                Ok(catalog) => {
+                    println!("目录检查通过：{} 个事项，版本 {}", catalog.items.len(), catalog.version);
+                    ExitCode::SUCCESS
+                }
+                Err(errors) => {
+                    eprint!("{errors}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Serve(settings) => match Server::build(&settings).await {
+            Ok(server) => {
+                println!("便民已启动：http://{}", server.local_addr());
+                match server.run_until(bianmin::shutdown_signal()).await {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(error) => {
+                        tracing::error!(%error, "server stopped");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+            Err(error) => {
+                eprintln!("无法启动：{error:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}

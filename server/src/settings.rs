@@ -1,0 +1,91 @@
+//! Command line and environment: every setting is a flag with an environment twin.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "bianmin", version, about = "便民：政务服务网上办事")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the built app.
+    Serve(ServeSettings),
+    /// Work with the service catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Check every catalog file and report every problem; exits non-zero on any.
+    Check {
+        /// The catalog directory.
+        dir: PathBuf,
+        /// Where blank forms and samples live (default: `public/` beside the catalog).
+        #[arg(long, env = "BIANMIN_PUBLIC_DIR")]
+        public_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ServeSettings {
+    /// Address to listen on.
+    #[arg(long, env = "BIANMIN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Where the SQLite database and uploaded files are kept.
+    #[arg(long, env = "BIANMIN_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// The service catalog directory.
+    #[arg(long, env = "BIANMIN_CATALOG", default_value = "./catalog")]
+    pub catalog: PathBuf,
+    /// The built app (`cargo xtask build` writes it).
+    #[arg(long, env = "BIANMIN_DIST", default_value = "./dist")]
+    pub dist: PathBuf,
+    /// Blank forms and samples the catalog links to (default: `public/` beside the catalog).
+    #[arg(long, env = "BIANMIN_PUBLIC_DIR")]
+    pub public_dir: Option<PathBuf>,
+    /// Database URL; default SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl ServeSettings {
+    /// Settings for a directory layout, with nothing taken from the environment.
+    pub fn new(data_dir: PathBuf, catalog: PathBuf, dist: PathBuf) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            catalog,
+            dist,
+            public_dir: None,
+            database_url: None,
+        }
+    }
+
+    pub fn public_dir(&self) -> PathBuf {
+        public_dir_for(&self.catalog, self.public_dir.as_deref())
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("bianmin.db").display()),
+        }
+    }
+}
+
+/// `public/` beside the catalog directory unless told otherwise.
+pub fn public_dir_for(catalog: &Path, explicit: Option<&Path>) -> PathBuf {
+    match explicit {
+        Some(dir) => dir.to_path_buf(),
+        None => catalog.parent().unwrap_or(Path::new(".")).join("public"),
+    }
+}

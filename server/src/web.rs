@@ -1,0 +1,123 @@
+//! Hosting the built app: files from `dist/`, the SPA fallback, caching and security headers.
+
+use std::path::Path;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The Content-Security-Policy for every response.
+///
+/// Trunk's loader is an inline module script, so the policy allows exactly the
+/// inline scripts `index.html` holds (by hash) and nothing else; wasm needs
+/// `'wasm-unsafe-eval'`. WeChat shows pages top-level or in its own web-view, so
+/// framing is limited to this site.
+pub fn content_security_policy(index_html: &str) -> String {
+    let hashes: String = inline_scripts(index_html)
+        .into_iter()
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    )
+}
+
+/// The text of every `<script>` without a `src`, as the browser hashes it.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body = &rest[tag_end + 1..];
+        let Some(close) = body.find("</script>") else { break };
+        if !tag.contains(" src=") {
+            scripts.push(&body[..close]);
+        }
+        rest = &body[close..];
+    }
+    scripts
+}
+
+/// Routes for the app: real files from `dist/`, every other path gets `index.html`.
+pub fn app_routes(dist: &Path) -> Router {
+    let index = dist.join("index.html");
+    if !index.is_file() {
+        return Router::new().fallback(get(not_built));
+    }
+    let fallback = ServeFile::new(&index).precompressed_br().precompressed_gzip();
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(fallback);
+    Router::new().fallback_service(files).layer(axum::middleware::from_fn(cache_control))
+}
+
+async fn not_built() -> impl IntoResponse {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        Html("<!doctype html><meta charset=utf-8><title>便民</title><p>应用尚未构建。请先运行 <code>cargo xtask build</code>。</p>"),
+    )
+}
+
+/// Hashed files never change (a year, immutable); the page itself is always revalidated.
+async fn cache_control(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let value = if is_html {
+        "no-cache"
+    } else if is_hashed(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Trunk names built files `name-<16 hex digits>.ext` (the wasm: `name-<hash>_bg.wasm`).
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_only_inline_scripts() {
+        let html = "<script src=\"/a.js\"></script><script type=\"module\">\nimport x;\n</script><script>b()</script>";
+        assert_eq!(inline_scripts(html), ["\nimport x;\n", "b()"]);
+        let csp = content_security_policy(html);
+        assert_eq!(csp.matches("'sha256-").count(), 2);
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+    }
+
+    #[test]
+    fn recognises_trunk_hashes() {
+        assert!(is_hashed("/app-2b6ba4ea9a1c0f4d_bg.wasm"));
+        assert!(is_hashed("/app-2b6ba4ea9a1c0f4d.js"));
+        assert!(is_hashed("/style-0123456789abcdef.css"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/forms/road-freight-application.pdf"));
+    }
+}
