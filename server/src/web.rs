@@ -3,13 +3,14 @@
 use std::path::Path;
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// The Content-Security-Policy for every response.
@@ -57,17 +58,34 @@ pub fn app_routes(dist: &Path) -> Router {
     if !index.is_file() {
         return Router::new().fallback(get(not_built));
     }
-    let fallback = ServeFile::new(&index).precompressed_br().precompressed_gzip();
-    let files = ServeDir::new(dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(fallback);
-    Router::new().fallback_service(files).layer(axum::middleware::from_fn(cache_control))
+    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip();
+    let index = ServeFile::new(index).precompressed_br().precompressed_gzip();
+    Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn(move |request, next| spa_fallback(index.clone(), request, next)))
+        .layer(axum::middleware::from_fn(cache_control))
+}
+
+/// App routes (`/services/JT-001`) are not files: answer them with `index.html`.
+/// A missing file with an extension (`/forms/x.pdf`, `/app.js`) stays a 404, so a
+/// broken link is never "fixed" by the app's HTML.
+async fn spa_fallback(index: ServeFile, request: Request, next: Next) -> Response {
+    let is_route = !request.uri().path().rsplit('/').next().unwrap_or_default().contains('.');
+    let mut index_request = Request::new(axum::body::Body::empty());
+    *index_request.headers_mut() = request.headers().clone();
+    let response = next.run(request).await;
+    if response.status() != StatusCode::NOT_FOUND || !is_route {
+        return response;
+    }
+    match index.oneshot(index_request).await {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
 }
 
 async fn not_built() -> impl IntoResponse {
     (
-        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        StatusCode::SERVICE_UNAVAILABLE,
         Html("<!doctype html><meta charset=utf-8><title>便民</title><p>应用尚未构建。请先运行 <code>cargo xtask build</code>。</p>"),
     )
 }

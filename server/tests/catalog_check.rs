@@ -1,0 +1,76 @@
+//! `bianmin catalog check` and the refusal to serve a bad catalog, through the real binary.
+
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_bianmin");
+
+fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+/// A temporary catalog of two copies of a real item, the second one broken.
+fn broken_catalog() -> tempfile::TempDir {
+    let dir = tempfile::TempDir::new().unwrap();
+    let catalog = dir.path().join("catalog");
+    std::fs::create_dir_all(&catalog).unwrap();
+    std::fs::create_dir_all(dir.path().join("public")).unwrap();
+    let good = std::fs::read_to_string(repo("catalog/jt-003-freight-driver-qualification.toml")).unwrap();
+    let good = good
+        .lines()
+        .filter(|l| !l.starts_with("blank_form") && !l.starts_with("sample"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(catalog.join("a.toml"), &good).unwrap();
+    let bad = good
+        .replace("promised_limit_days = 5", "promised_limit_days = 15")
+        .replace("hours = ", "opening_hours = ")
+        .replace("[[materials]]\nid = \"photo\"", "[[materials]]\nid = \"photo\"\nblank_form = \"forms/missing.pdf\"");
+    std::fs::write(catalog.join("b.toml"), bad).unwrap();
+    std::fs::write(catalog.join("c.toml"), "code = \"X\"\nname = \n").unwrap();
+    dir
+}
+
+#[test]
+fn the_shipped_catalog_passes() {
+    let output = Command::new(BIN).args(["catalog", "check"]).arg(repo("catalog")).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("目录检查通过"));
+}
+
+#[test]
+fn reports_every_problem_with_file_line_and_field() {
+    let dir = broken_catalog();
+    let output = Command::new(BIN).args(["catalog", "check"]).arg(dir.path().join("catalog")).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = report.lines().collect();
+    let has = |needle: &str| assert!(lines.iter().any(|l| l.contains(needle)), "missing {needle:?} in:\n{report}");
+    has("b.toml:1: code: 事项编码 JT-003 重复");
+    has("b.toml:9: promised_limit_days: 承诺时限 15 个工作日超过了法定时限 10 个工作日");
+    has("b.toml:1: hours: 缺少必填字段 hours（办理时间）");
+    has("opening_hours: 未知字段 opening_hours");
+    has("blank_form: 文件链接 forms/missing.pdf 指向的文件在 public/ 中不存在");
+    has("c.toml:2: 无法读取（TOML 格式或字段类型有误）");
+    assert!(lines[0].starts_with("目录有 6 个问题"), "{report}");
+    let unknown = lines.iter().find(|l| l.contains("opening_hours")).unwrap();
+    let line_no: usize = unknown.split(':').nth(1).unwrap().parse().unwrap();
+    let text = std::fs::read_to_string(dir.path().join("catalog/b.toml")).unwrap();
+    assert!(text.lines().nth(line_no - 1).unwrap().starts_with("opening_hours"), "line {line_no} of b.toml");
+}
+
+#[test]
+fn serve_refuses_a_bad_catalog() {
+    let dir = broken_catalog();
+    let output = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .arg("--catalog")
+        .arg(dir.path().join("catalog"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("承诺时限 15 个工作日超过了法定时限"));
+}

@@ -1,0 +1,60 @@
+//! Starts the real server on a random port over a temporary data directory.
+
+use std::path::{Path, PathBuf};
+
+use bianmin::settings::ServeSettings;
+use bianmin::Server;
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    _dirs: TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The repository's `catalog/` directory.
+pub fn repo_catalog() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog")
+}
+
+/// A stand-in `dist/` as Trunk lays it out: an index with an inline loader
+/// script, a hashed wasm file and its brotli twin.
+pub const INDEX_HTML: &str = "<!doctype html><html><head><title>便民</title></head><body>\
+<div id=\"app\">加载中</div><script type=\"module\">import init from '/app-0123456789abcdef.js';</script></body></html>";
+
+fn write_dist(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("index.html"), INDEX_HTML).unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.br"), b"brotli bytes").unwrap();
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dirs = TempDir::new().unwrap();
+    let dist = dirs.path().join("dist");
+    write_dist(&dist);
+    let mut settings = ServeSettings::new(dirs.path().join("data"), repo_catalog(), dist);
+    settings.public_dir = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"));
+    let server = Server::build(&settings).await.expect("server starts");
+    let address = format!("http://{}", server.local_addr());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(server.run_until(async {
+        let _ = rx.await;
+    }));
+    TestApp { address, client: reqwest::Client::new(), _dirs: dirs, shutdown: Some(tx) }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent")
+    }
+}
