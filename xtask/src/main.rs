@@ -1,1 +1,74 @@
-fn main() {}
+//! Developer commands. `cargo xtask run` starts the app on the embedded defaults;
+//! `cargo xtask test` runs every test and the size budget.
+
+mod budget;
+mod build;
+mod e2e;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "usage: cargo xtask <run|test|build|bench>
+  run    install what is missing, build the app, serve it on http://127.0.0.1:8080
+  test   unit, integration and end-to-end tests, and the 150 KB size budget
+  build  the release app into dist/ and the release server
+  bench  measure the home page's initial transfer (see BENCHMARKS.md)";
+
+fn main() -> anyhow::Result<()> {
+    let command = std::env::args().nth(1).unwrap_or_default();
+    match command.as_str() {
+        "run" => {
+            build::build()?;
+            let server = root().join("target/release/bianmin");
+            println!("xtask: starting the server on the embedded defaults (SQLite and files under ./data)");
+            run(Command::new(server).arg("serve").current_dir(root()))
+        }
+        "build" => build::build(),
+        "test" => test(),
+        "bench" => {
+            build::build()?;
+            budget::report(&root().join("dist"))?;
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            bail!("unknown command {command:?}")
+        }
+    }
+}
+
+fn test() -> anyhow::Result<()> {
+    run(Command::new("cargo").args(["test", "--workspace", "--exclude", "app"]).current_dir(root()))?;
+    build::build()?;
+    let sizes = budget::report(&root().join("dist"))?;
+    budget::enforce(&sizes)?;
+    e2e::run()?;
+    println!("xtask: all tests passed");
+    Ok(())
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
+
+/// Run a command, failing with its name when it fails.
+pub fn run(command: &mut Command) -> anyhow::Result<()> {
+    let status = command.status().with_context(|| format!("cannot start {command:?}"))?;
+    if !status.success() {
+        bail!("{:?} failed: {status}", command.get_program());
+    }
+    Ok(())
+}
+
+/// A command's standard output.
+pub fn output_of(command: &mut Command) -> anyhow::Result<String> {
+    let output = command.output().with_context(|| format!("cannot start {command:?}"))?;
+    if !output.status.success() {
+        bail!("{:?} failed: {}", command.get_program(), output.status);
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}

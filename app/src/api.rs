@@ -1,0 +1,57 @@
+//! Calls to our own JSON API, with the server's error message kept for the reader.
+
+use domain::api::{ErrorBody, ServiceList};
+use domain::ServiceItem;
+use gloo_net::http::Request;
+use serde::de::DeserializeOwned;
+
+/// What went wrong, in words for the applicant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub message: String,
+    pub not_found: bool,
+}
+
+impl ApiError {
+    fn network() -> Self {
+        Self { message: "网络连接不稳定，没能加载内容。请检查网络后重试。".into(), not_found: false }
+    }
+}
+
+async fn get<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
+    let response = request.send().await.map_err(|_| ApiError::network())?;
+    if response.ok() {
+        return response.json::<T>().await.map_err(|_| ApiError::network());
+    }
+    let not_found = response.status() == 404;
+    let message = match response.json::<ErrorBody>().await {
+        Ok(body) => body.error.message,
+        Err(_) => "服务暂时不可用，请稍后再试。".into(),
+    };
+    Err(ApiError { message, not_found })
+}
+
+/// The search the home page shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Search {
+    pub q: String,
+    pub department: String,
+    pub applicant: String,
+    pub page: usize,
+}
+
+pub async fn services(search: Search) -> Result<ServiceList, ApiError> {
+    let page = search.page.max(1).to_string();
+    let request = Request::get("/api/services").query([
+        ("q", search.q.as_str()),
+        ("department", search.department.as_str()),
+        ("applicant", search.applicant.as_str()),
+        ("page", page.as_str()),
+    ]);
+    get(request.build().map_err(|_| ApiError::network())?).await
+}
+
+pub async fn service(code: String) -> Result<ServiceItem, ApiError> {
+    let url = format!("/api/services/{}", js_sys::encode_uri_component(&code));
+    get(Request::get(&url).build().map_err(|_| ApiError::network())?).await
+}

@@ -1,0 +1,5 @@
+//! Pieces shared by several pages.
+
+pub mod load_error;
+pub mod service_card;
+pub mod site_header;

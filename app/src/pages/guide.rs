@@ -1,0 +1,173 @@
+//! The guide (办事指南) of one service item: everything the catalog says, in reading order.
+
+use domain::{visits_label, Material, MaterialForm, ServiceItem};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::components::load_error::LoadError;
+use crate::pages::set_title;
+
+#[component]
+pub fn Guide() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let item = LocalResource::new(move || api::service(code()));
+    view! {
+        <p class="back"><A href="/">"返回查找事项"</A></p>
+        <Transition fallback=|| view! { <p class="loading">"正在加载办事指南……"</p> }>
+            {move || Suspend::new(async move {
+                match item.await {
+                    Ok(item) => view! { <GuideBody item/> }.into_any(),
+                    Err(error) if error.not_found => {
+                        set_title("没有找到这个事项");
+                        view! {
+                            <h1>"没有找到这个事项"</h1>
+                            <p>{error.message}</p>
+                            <p><A href="/">"返回查找事项"</A></p>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <LoadError error retry=move || item.refetch()/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn limit_text(days: u16) -> String {
+    match days {
+        0 => "当场办结".to_owned(),
+        n => format!("{n} 个工作日"),
+    }
+}
+
+#[component]
+fn GuideBody(item: ServiceItem) -> impl IntoView {
+    set_title(&item.name);
+    let who: Vec<&str> = item.applicants.iter().map(|a| a.label()).collect();
+    let apply_href = format!("/services/{}/apply", item.code);
+    let fee_basis = (!item.fee.free && !item.fee.basis.is_empty()).then(|| item.fee.basis.clone());
+    view! {
+        <h1>{item.name.clone()}</h1>
+        <p class="lead">{item.summary.clone()}</p>
+        <p><A href=apply_href.clone() attr:class="button button--start">"开始网上申请"</A></p>
+
+        <section aria-labelledby="basics">
+            <h2 id="basics">"基本信息"</h2>
+            <dl class="facts facts--wide">
+                <div><dt>"事项编码"</dt><dd>{item.code.clone()}</dd></div>
+                <div><dt>"事项类型"</dt><dd>{item.kind.label()}</dd></div>
+                <div><dt>"办理部门"</dt><dd>{item.department.clone()}</dd></div>
+                <div><dt>"谁可以申请"</dt><dd>{who.join("、")}</dd></div>
+                <div><dt>"办件类型"</dt><dd>{format!("{}（{}）", item.case_kind.label(), item.case_kind.explain())}</dd></div>
+                <div><dt>"承诺时限"</dt><dd>{limit_text(item.promised_limit_days)}</dd></div>
+                <div><dt>"法定时限"</dt><dd>{limit_text(item.legal_limit_days)}</dd></div>
+                <div><dt>"跑动次数"</dt><dd>{visits_label(item.visits)}</dd></div>
+                <div><dt>"收费"</dt><dd>{item.fee.label().to_owned()}{fee_basis.map(|b| format!("（依据：{b}）"))}</dd></div>
+            </dl>
+        </section>
+
+        <section aria-labelledby="conditions">
+            <h2 id="conditions">"申请条件"</h2>
+            <ul class="bullets">{item.conditions.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+        </section>
+
+        <section aria-labelledby="materials">
+            <h2 id="materials">{format!("申请材料（共 {} 项）", item.materials.len())}</h2>
+            <p class="hint">"标有“可容缺后补”的材料，可以先申请、在规定时间内补交；标有“电子证照库调取”的，不用您提供。"</p>
+            <ol class="materials">
+                {item.materials.iter().cloned().map(|material| view! { <MaterialEntry material/> }).collect_view()}
+            </ol>
+        </section>
+
+        <section aria-labelledby="procedure">
+            <h2 id="procedure">"办理流程"</h2>
+            <ol class="steps">
+                {item.procedure.iter().map(|step| view! {
+                    <li><strong>{step.name.clone()}</strong>{(!step.description.is_empty()).then(|| view! { <p>{step.description.clone()}</p> })}</li>
+                }).collect_view()}
+            </ol>
+        </section>
+
+        <section aria-labelledby="basis">
+            <h2 id="basis">"设定依据"</h2>
+            <ul class="bullets">{item.legal_basis.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
+        </section>
+
+        <section aria-labelledby="where">
+            <h2 id="where">"办理地点和时间"</h2>
+            <dl class="facts facts--wide">
+                <div><dt>"办理地点"</dt><dd>{item.place.clone()}</dd></div>
+                <div><dt>"办理时间"</dt><dd>{item.hours.clone()}</dd></div>
+            </dl>
+        </section>
+
+        <section aria-labelledby="contact">
+            <h2 id="contact">"咨询和投诉"</h2>
+            <dl class="facts facts--wide">
+                <div><dt>"咨询电话"</dt><dd><a href=format!("tel:{}", item.consult_phone)>{item.consult_phone.clone()}</a></dd></div>
+                <div><dt>"投诉电话"</dt><dd><a href=format!("tel:{}", item.complaint_phone)>{item.complaint_phone.clone()}</a></dd></div>
+            </dl>
+        </section>
+
+        <p><A href=apply_href attr:class="button button--start">"开始网上申请"</A></p>
+    }
+}
+
+/// "原件 1 份、复印件 1 份、电子版".
+fn forms_text(material: &Material) -> String {
+    material
+        .forms
+        .iter()
+        .map(|form| match form {
+            MaterialForm::PaperOriginal => format!("原件 {} 份", material.originals),
+            MaterialForm::PaperCopy => format!("复印件 {} 份", material.copies),
+            MaterialForm::Electronic => "电子版".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn upload_text(material: &Material) -> Option<String> {
+    if material.file_types.is_empty() {
+        return None;
+    }
+    let types: Vec<&str> = material.file_types.iter().map(|t| t.label()).collect();
+    Some(format!(
+        "可上传 {}，每个文件不超过 {} MB，最多 {} 个文件",
+        types.join("、"),
+        material.max_file_mb,
+        material.max_files
+    ))
+}
+
+#[component]
+fn MaterialEntry(material: Material) -> impl IntoView {
+    let necessity_class = format!("tag tag--{:?}", material.necessity).to_lowercase();
+    view! {
+        <li class="material">
+            <h3 class="material__name">{material.name.clone()}</h3>
+            <p class="material__tags">
+                <span class=necessity_class>{material.necessity.label()}</span>
+                <span class="tag">{material.source.label()}</span>
+            </p>
+            <dl class="facts">
+                <div><dt>"材料形式"</dt><dd>{forms_text(&material)}</dd></div>
+                <div><dt>"要求"</dt><dd>{material.standard.clone()}</dd></div>
+                {upload_text(&material).map(|text| view! { <div><dt>"上传"</dt><dd>{text}</dd></div> })}
+                {material.note.clone().map(|note| view! { <div><dt>"说明"</dt><dd>{note}</dd></div> })}
+            </dl>
+            {(material.blank_form.is_some() || material.sample.is_some()).then(|| view! {
+                <p class="material__links">
+                    {material.blank_form.clone().map(|href| view! {
+                        <a href=format!("/{href}") target="_blank" rel="noopener">"空白表格"<span class="visually-hidden">{format!("：{}", material.name)}</span></a>
+                    })}
+                    {material.sample.clone().map(|href| view! {
+                        <a href=format!("/{href}") target="_blank" rel="noopener">"填写样表"<span class="visually-hidden">{format!("：{}", material.name)}</span></a>
+                    })}
+                </p>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,13 @@
+//! One module per page.
+
+pub mod apply_soon;
+pub mod guide;
+pub mod home;
+pub mod not_found;
+
+/// The browser tab's title: "page · 便民".
+pub fn set_title(page: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&format!("{page} · 便民"));
+    }
+}

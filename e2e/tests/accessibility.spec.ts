@@ -1,0 +1,67 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function expectNoViolations(page) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+}
+
+for (const path of ['/', '/services/MZ-001']) {
+  test(`${path} meets WCAG 2.2 AA (axe) in both modes`, async ({ page }) => {
+    await page.goto(path);
+    await expect(page.locator('h1')).toBeVisible();
+    await expect(page.locator('.loading')).toHaveCount(0);
+    await expectNoViolations(page);
+    await page.getByRole('button', { name: /长辈模式/ }).click();
+    await expectNoViolations(page);
+  });
+}
+
+test('fits a 320 px screen without sideways scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const path of ['/', '/services/XF-001']) {
+    await page.goto(path);
+    await expect(page.locator('h1')).toBeVisible();
+    await expect(page.locator('.loading')).toHaveCount(0);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, path).toBeLessThanOrEqual(320);
+  }
+});
+
+test('elderly mode enlarges text and targets and is remembered', async ({ page }) => {
+  await page.goto('/services/JT-001');
+  const toggle = page.getByRole('button', { name: '长辈模式（大字）' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await toggle.click();
+  await expect(page.locator('html')).toHaveClass(/elderly/);
+  const bodySize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  expect(bodySize).toBeGreaterThanOrEqual(18);
+  const box = await page.getByRole('link', { name: /空白表格/ }).first().boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(60);
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveClass(/elderly/);
+  await expect(page.getByRole('button', { name: '标准模式' })).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('targets are at least 44 px and the keyboard reaches the search', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.card').first()).toBeVisible();
+  for (const target of await page.locator('button, select, input, .card__title a').all()) {
+    const box = await target.boundingBox();
+    expect(box!.height, await target.evaluate((e) => e.outerHTML.slice(0, 80))).toBeGreaterThanOrEqual(44);
+  }
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: '跳到主要内容' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('要办什么事')).toBeFocused();
+});
+
+test('the static page shows a skeleton before the app starts', async ({ request }) => {
+  const html = await (await request.get('/')).text();
+  expect(html).toContain('id="boot-skeleton"');
+  expect(html).toContain('页面无法打开');
+});

@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test';
+
+test('search for a service, open its guide and see its materials', async ({ page, request }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: '查找办事事项' })).toBeVisible();
+  await page.getByLabel('要办什么事').fill('货运');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page).toHaveURL(/\?q=%E8%B4%A7%E8%BF%90/);
+  const result = page.getByRole('link', { name: '道路货物运输经营许可' });
+  await expect(result).toBeVisible();
+  await expect(page.getByRole('listitem').filter({ has: result })).toContainText('承诺 5 个工作日');
+  await result.click();
+
+  await expect(page).toHaveURL(/\/services\/JT-001$/);
+  await expect(page.getByRole('heading', { level: 1, name: '道路货物运输经营许可' })).toBeVisible();
+  await expect(page).toHaveTitle('道路货物运输经营许可 · 便民');
+  const materials = page.getByRole('region', { name: /申请材料/ });
+  await expect(materials.getByRole('heading', { name: '道路货物运输经营申请表' })).toBeVisible();
+  await expect(materials.getByRole('heading', { name: '安全生产管理制度文本' })).toBeVisible();
+  await expect(materials).toContainText('电子证照库调取，无需提供');
+
+  const blank = materials.getByRole('link', { name: '空白表格：道路货物运输经营申请表' });
+  await expect(blank).toHaveAttribute('href', '/forms/road-freight-application.pdf');
+  const pdf = await request.get('/forms/road-freight-application.pdf');
+  expect(pdf.status()).toBe(200);
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+  // Back to the results: the search is still there.
+  await page.goBack();
+  await expect(page.getByLabel('要办什么事')).toHaveValue('货运');
+});
+
+test('filters by department and by who applies', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('办理部门').selectOption('县民政局');
+  await expect(page.getByText('找到 2 个事项')).toBeVisible();
+  await expect(page.getByRole('link', { name: '社会团体成立登记' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '道路货物运输经营许可' })).toHaveCount(0);
+
+  await page.getByLabel('办理部门').selectOption('');
+  await page.getByLabel('谁来申请').selectOption('individual');
+  await expect(page).toHaveURL(/applicant=individual/);
+  await expect(page.getByRole('link', { name: '建筑工程施工许可证核发' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: '道路货物运输驾驶员从业资格证核发' })).toBeVisible();
+});
+
+test('says so plainly when nothing matches or a service does not exist', async ({ page }) => {
+  await page.goto('/?q=%E7%81%AB%E6%98%9F%E7%A7%BB%E6%B0%91');
+  await expect(page.getByRole('status').filter({ hasText: '没有找到相关事项' })).toBeVisible();
+  await page.goto('/services/NOPE-1');
+  await expect(page.getByRole('heading', { level: 1, name: '没有找到这个事项' })).toBeVisible();
+  await page.goto('/no/such/page');
+  await expect(page.getByRole('heading', { level: 1, name: '页面不存在' })).toBeVisible();
+});

@@ -1,0 +1,96 @@
+//! Installing what the build needs, from the package registries only.
+//!
+//! Trunk runs offline and finds wasm-bindgen and wasm-opt on PATH; this module
+//! makes sure the right versions are there. Debian's binaryen (wasm-opt 108)
+//! produces wasm that Chromium rejects, so wasm-opt comes from the npm package
+//! `binaryen`, pinned in `xtask/package.json`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::{output_of, root, run};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+
+/// Everything `cargo xtask build` needs; returns the PATH to run Trunk with.
+pub fn ensure_build_tools() -> anyhow::Result<String> {
+    ensure_wasm_target()?;
+    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
+    let bindgen = wasm_bindgen_version()?;
+    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, &[])?;
+    let node_bin = ensure_npm_packages(&root().join("xtask"))?;
+    let path = std::env::var("PATH").unwrap_or_default();
+    Ok(format!("{}:{}", node_bin.display(), path))
+}
+
+fn ensure_wasm_target() -> anyhow::Result<()> {
+    let installed = output_of(Command::new("rustup").args(["target", "list", "--installed"]))?;
+    if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// `cargo install` a tool unless `<binary> --version` already shows `version`.
+fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, extra: &[&str]) -> anyhow::Result<()> {
+    let current = Command::new(binary).arg("--version").output().ok().filter(|o| o.status.success());
+    if let Some(out) = current {
+        if String::from_utf8_lossy(&out.stdout).split_whitespace().any(|word| word == version) {
+            return Ok(());
+        }
+    }
+    eprintln!("xtask: installing {krate} {version} (once; this takes a few minutes)");
+    run(Command::new("cargo").args(["install", krate, "--version", version]).args(extra))
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+pub fn wasm_bindgen_version() -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    bail!("Cargo.lock has no wasm-bindgen entry")
+}
+
+/// `npm ci` in `dir` when its node_modules is missing or stale; returns its `.bin`.
+pub fn ensure_npm_packages(dir: &Path) -> anyhow::Result<PathBuf> {
+    if Command::new("npm").arg("--version").output().is_err() {
+        bail!("npm was not found. Install Node.js 20 or newer (Debian: apt-get install nodejs npm), then run this again.");
+    }
+    let modules = dir.join("node_modules");
+    let stamp = modules.join(".package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let fresh = match (std::fs::metadata(&stamp), std::fs::metadata(&lock)) {
+        (Ok(s), Ok(l)) => s.modified()? >= l.modified()?,
+        _ => false,
+    };
+    if !fresh {
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(dir))?;
+    }
+    Ok(modules.join(".bin"))
+}
+
+/// Debian's Chromium for the end-to-end tests; installed with apt-get when we are root.
+pub fn ensure_chromium() -> anyhow::Result<PathBuf> {
+    let path = PathBuf::from("/usr/bin/chromium");
+    if path.exists() {
+        return Ok(path);
+    }
+    let root_user = output_of(Command::new("id").arg("-u")).map(|id| id.trim() == "0").unwrap_or(false);
+    if !root_user {
+        bail!("Chromium is missing. Install Debian's chromium package (sudo apt-get install chromium), then run this again.");
+    }
+    eprintln!("xtask: installing Debian's chromium for the end-to-end tests");
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "chromium", "fonts-noto-cjk"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(path)
+}
