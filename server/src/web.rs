@@ -109,12 +109,13 @@ async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names built files `name-<16 hex digits>.ext` (the wasm: `name-<hash>_bg.wasm`).
+/// Trunk names built files `name-<hash>.ext` (the wasm: `name-<hash>_bg.wasm`), the
+/// hash being a 64-bit number in hex without leading zeros: up to 16 digits.
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+        .is_some_and(|(_, hash)| (10..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -135,6 +136,7 @@ mod tests {
         assert!(is_hashed("/app-2b6ba4ea9a1c0f4d_bg.wasm"));
         assert!(is_hashed("/app-2b6ba4ea9a1c0f4d.js"));
         assert!(is_hashed("/style-0123456789abcdef.css"));
+        assert!(is_hashed("/main-d9a782c6862e6a6.css"), "15 digits: a leading zero dropped");
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/forms/road-freight-application.pdf"));
     }

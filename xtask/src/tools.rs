@@ -77,15 +77,19 @@ pub fn ensure_npm_packages(dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(modules.join(".bin"))
 }
 
-/// Debian's Chromium for the end-to-end tests; installed with apt-get when we are root.
+/// A Chinese font, so pages render (and measure) as applicants see them.
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
+/// Debian's Chromium and a Chinese font for the end-to-end tests; installed with
+/// apt-get when we are root.
 pub fn ensure_chromium() -> anyhow::Result<PathBuf> {
     let path = PathBuf::from("/usr/bin/chromium");
-    if path.exists() {
+    if path.exists() && Path::new(CJK_FONT).exists() {
         return Ok(path);
     }
     let root_user = output_of(Command::new("id").arg("-u")).map(|id| id.trim() == "0").unwrap_or(false);
     if !root_user {
-        bail!("Chromium is missing. Install Debian's chromium package (sudo apt-get install chromium), then run this again.");
+        bail!("Chromium or the Chinese font is missing. Install them (sudo apt-get install chromium fonts-noto-cjk), then run this again.");
     }
     eprintln!("xtask: installing Debian's chromium for the end-to-end tests");
     run(Command::new("apt-get").arg("update"))?;

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 
 #[component]
-pub fn LoadError(error: ApiError, #[prop(into)] retry: Callback<()>) -> impl IntoView {
+pub fn LoadError(error: ApiError, retry: impl Fn() + 'static) -> impl IntoView {
     view! {
         <div class="notice notice--error" role="alert">
             <p>{error.message}</p>
-            <button type="button" class="button button--secondary" on:click=move |_| retry.run(())>"重新加载"</button>
+            <button type="button" class="button button--secondary" on:click=move |_| retry()>"重新加载"</button>
         </div>
     }
 }

@@ -1,7 +1,6 @@
 //! The header on every page: the name, and the elderly-mode switch.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::elderly;
 
@@ -16,10 +15,10 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <A href="/" attr:class="brand-link">
+                <a href="/" class="brand-link">
                     <span class="brand">"便民"</span>
                     <span class="brand-sub">"政务服务网上办事"</span>
-                </A>
+                </a>
                 <button
                     type="button"
                     class="elderly-toggle"

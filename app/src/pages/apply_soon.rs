@@ -1,21 +1,18 @@
 //! Where "开始网上申请" leads until online application opens for this item.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::pages::set_title;
 
 #[component]
-pub fn ApplySoon() -> impl IntoView {
+pub fn ApplySoon(code: String) -> impl IntoView {
     set_title("网上申请");
-    let params = use_params_map();
-    let guide = move || format!("/services/{}", params.read().get("code").unwrap_or_default());
+    let guide = format!("/services/{}", js_sys::encode_uri_component(&code));
     view! {
-        <p class="back"><A href=guide>"返回办事指南"</A></p>
+        <p class="back"><a href=guide.clone()>"返回办事指南"</a></p>
         <h1>"网上申请"</h1>
         <p>"本事项的网上申请功能正在开通中。"</p>
         <p>"您现在可以按办事指南准备好材料，在办理时间内到办理地点的窗口提交；有疑问请拨打指南中的咨询电话。"</p>
-        <p><A href=guide attr:class="button">"查看办事指南和材料清单"</A></p>
+        <p><a href=guide class="button">"查看办事指南和材料清单"</a></p>
     }
 }

@@ -2,36 +2,30 @@
 
 use domain::{visits_label, Material, MaterialForm, ServiceItem};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::load_error::LoadError;
+use crate::load::{load, Load};
 use crate::pages::set_title;
 
 #[component]
-pub fn Guide() -> impl IntoView {
-    let params = use_params_map();
-    let code = move || params.read().get("code").unwrap_or_default();
-    let item = LocalResource::new(move || api::service(code()));
+pub fn Guide(code: String) -> impl IntoView {
+    let item = load(move || api::service(code.clone()));
     view! {
-        <p class="back"><A href="/">"返回查找事项"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"正在加载办事指南……"</p> }>
-            {move || Suspend::new(async move {
-                match item.await {
-                    Ok(item) => view! { <GuideBody item/> }.into_any(),
-                    Err(error) if error.not_found => {
-                        set_title("没有找到这个事项");
-                        view! {
-                            <h1>"没有找到这个事项"</h1>
-                            <p>{error.message}</p>
-                            <p><A href="/">"返回查找事项"</A></p>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <LoadError error retry=move || item.refetch()/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <p class="back"><a href="/">"返回查找事项"</a></p>
+        {move || match item.state.get() {
+            Load::Loading => view! { <p class="loading">"正在加载办事指南……"</p> }.into_any(),
+            Load::Loaded(item) => view! { <GuideBody item/> }.into_any(),
+            Load::Failed(error) if error.not_found => {
+                set_title("没有找到这个事项");
+                view! {
+                    <h1>"没有找到这个事项"</h1>
+                    <p>{error.message}</p>
+                    <p><a href="/">"返回查找事项"</a></p>
+                }.into_any()
+            }
+            Load::Failed(error) => view! { <LoadError error retry=move || item.retry()/> }.into_any(),
+        }}
     }
 }
 
@@ -51,7 +45,7 @@ fn GuideBody(item: ServiceItem) -> impl IntoView {
     view! {
         <h1>{item.name.clone()}</h1>
         <p class="lead">{item.summary.clone()}</p>
-        <p><A href=apply_href.clone() attr:class="button button--start">"开始网上申请"</A></p>
+        <p><a href=apply_href.clone() class="button button--start">"开始网上申请"</a></p>
 
         <section aria-labelledby="basics">
             <h2 id="basics">"基本信息"</h2>
@@ -111,7 +105,7 @@ fn GuideBody(item: ServiceItem) -> impl IntoView {
             </dl>
         </section>
 
-        <p><A href=apply_href attr:class="button button--start">"开始网上申请"</A></p>
+        <p><a href=apply_href class="button button--start">"开始网上申请"</a></p>
     }
 }
 
@@ -161,10 +155,10 @@ fn MaterialEntry(material: Material) -> impl IntoView {
             {(material.blank_form.is_some() || material.sample.is_some()).then(|| view! {
                 <p class="material__links">
                     {material.blank_form.clone().map(|href| view! {
-                        <a href=format!("/{href}") target="_blank" rel="noopener">"空白表格"<span class="visually-hidden">{format!("：{}", material.name)}</span></a>
+                        <a href=format!("/{href}") target="_blank" rel="noopener" aria-label=format!("空白表格：{}", material.name)>"空白表格"</a>
                     })}
                     {material.sample.clone().map(|href| view! {
-                        <a href=format!("/{href}") target="_blank" rel="noopener">"填写样表"<span class="visually-hidden">{format!("：{}", material.name)}</span></a>
+                        <a href=format!("/{href}") target="_blank" rel="noopener" aria-label=format!("填写样表：{}", material.name)>"填写样表"</a>
                     })}
                 </p>
             })}

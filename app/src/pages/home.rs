@@ -5,13 +5,13 @@
 
 use domain::ApplicantType;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::api::{self, Search};
 use crate::components::load_error::LoadError;
 use crate::components::service_card::ServiceCard;
+use crate::load::{load, Load};
 use crate::pages::set_title;
+use crate::router::{navigate, use_location};
 
 /// Builds the address for a search, leaving out what is empty.
 fn search_url(search: &Search) -> String {
@@ -30,22 +30,21 @@ fn search_url(search: &Search) -> String {
 #[component]
 pub fn Home() -> impl IntoView {
     set_title("查找办事事项");
-    let query = use_query_map();
+    let location = use_location();
     let search = Memo::new(move |_| {
-        let query = query.read();
+        let location = location.read();
         Search {
-            q: query.get("q").unwrap_or_default(),
-            department: query.get("department").unwrap_or_default(),
-            applicant: query.get("applicant").unwrap_or_default(),
-            page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+            q: location.param("q").unwrap_or_default(),
+            department: location.param("department").unwrap_or_default(),
+            applicant: location.param("applicant").unwrap_or_default(),
+            page: location.param("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         }
     });
-    let results = LocalResource::new(move || api::services(search.get()));
+    let results = load(move || api::services(search.get()));
 
     let q_input = NodeRef::<leptos::html::Input>::new();
     let department_select = NodeRef::<leptos::html::Select>::new();
     let applicant_select = NodeRef::<leptos::html::Select>::new();
-    let navigate = use_navigate();
     let go = Callback::new(move |page: usize| {
         let next = Search {
             q: q_input.get().map(|i| i.value()).unwrap_or_default(),
@@ -53,15 +52,13 @@ pub fn Home() -> impl IntoView {
             applicant: applicant_select.get().map(|s| s.value()).unwrap_or_default(),
             page,
         };
-        navigate(&search_url(&next), NavigateOptions::default());
+        navigate(&search_url(&next));
     });
-    let departments = move || {
-        results
-            .get()
-            .and_then(|r| r.ok())
-            .map(|list| list.departments)
-            .unwrap_or_default()
-    };
+    // The department list comes with every result page; keep the last one seen.
+    let departments = Memo::new(move |previous: Option<&Vec<String>>| match &*results.state.read() {
+        Load::Loaded(list) => list.departments.clone(),
+        _ => previous.cloned().unwrap_or_default(),
+    });
 
     view! {
         <h1>"查找办事事项"</h1>
@@ -80,9 +77,11 @@ pub fn Home() -> impl IntoView {
                     <label for="department">"办理部门"</label>
                     <select id="department" node_ref=department_select on:change=move |_| go.run(1)>
                         <option value="" selected=move || search.read().department.is_empty()>"全部部门"</option>
-                        <For each=departments key=|d| d.clone() let:dept>
-                            <option value=dept.clone() selected={let d = dept.clone(); move || search.read().department == d}>{dept.clone()}</option>
-                        </For>
+                        {move || departments.get().into_iter().map(|dept| {
+                            let selected = search.read_untracked().department == dept;
+                            let label = dept.clone();
+                            view! { <option value=dept selected=selected>{label}</option> }
+                        }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
@@ -98,37 +97,36 @@ pub fn Home() -> impl IntoView {
         </form>
         <section aria-labelledby="results-heading" class="results">
             <h2 id="results-heading" class="visually-hidden">"搜索结果"</h2>
-            <Transition fallback=|| view! { <p class="loading">"正在查找……"</p> }>
-                {move || Suspend::new(async move {
-                    match results.await {
-                        Err(error) => view! { <LoadError error retry=move || results.refetch()/> }.into_any(),
-                        Ok(list) if list.items.is_empty() => view! {
-                            <p class="notice" role="status">"没有找到相关事项。请换个说法试试，例如用“书店”代替“出版物”，或清除筛选条件。"</p>
-                        }.into_any(),
-                        Ok(list) => {
-                            let pages = list.total.div_ceil(list.per_page.max(1));
-                            let page = list.page;
-                            view! {
-                                <p class="results__count" role="status">{format!("找到 {} 个事项", list.total)}</p>
-                                <ul class="cards">
-                                    {list.items.into_iter().map(|service| view! { <ServiceCard service/> }).collect_view()}
-                                </ul>
-                                <Show when=move || { pages > 1 }>
-                                    <nav class="pager" aria-label="翻页">
-                                        <Show when=move || { page > 1 }>
-                                            <button type="button" class="button button--secondary" on:click=move |_| go.run(page - 1)>"上一页"</button>
-                                        </Show>
-                                        <span>{format!("第 {page} 页，共 {pages} 页")}</span>
-                                        <Show when=move || { page < pages }>
-                                            <button type="button" class="button button--secondary" on:click=move |_| go.run(page + 1)>"下一页"</button>
-                                        </Show>
-                                    </nav>
-                                </Show>
-                            }.into_any()
-                        }
+            <div aria-busy=move || results.pending.get().to_string()>
+                {move || match results.state.get() {
+                    Load::Loading => view! { <p class="loading">"正在查找……"</p> }.into_any(),
+                    Load::Failed(error) => view! { <LoadError error retry=move || results.retry()/> }.into_any(),
+                    Load::Loaded(list) if list.items.is_empty() => view! {
+                        <p class="notice" role="status">"没有找到相关事项。请换个说法试试，例如用“书店”代替“出版物”，或清除筛选条件。"</p>
+                    }.into_any(),
+                    Load::Loaded(list) => {
+                        let pages = list.total.div_ceil(list.per_page.max(1));
+                        let page = list.page;
+                        view! {
+                            <p class="results__count" role="status">{format!("找到 {} 个事项", list.total)}</p>
+                            <ul class="cards">
+                                {list.items.into_iter().map(|service| view! { <ServiceCard service/> }).collect_view()}
+                            </ul>
+                            {(pages > 1).then(|| view! {
+                                <nav class="pager" aria-label="翻页">
+                                    {(page > 1).then(|| view! {
+                                        <button type="button" class="button button--secondary" on:click=move |_| go.run(page - 1)>"上一页"</button>
+                                    })}
+                                    <span>{format!("第 {page} 页，共 {pages} 页")}</span>
+                                    {(page < pages).then(|| view! {
+                                        <button type="button" class="button button--secondary" on:click=move |_| go.run(page + 1)>"下一页"</button>
+                                    })}
+                                </nav>
+                            })}
+                        }.into_any()
                     }
-                })}
-            </Transition>
+                }}
+            </div>
         </section>
     }
 }

@@ -1,7 +1,6 @@
 //! Any address the app does not know.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::pages::set_title;
 
@@ -11,6 +10,6 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <h1>"页面不存在"</h1>
         <p>"您要找的页面不存在，可能是网址输入有误，或页面已经调整。"</p>
-        <p><A href="/">"返回查找事项"</A></p>
+        <p><a href="/">"返回查找事项"</a></p>
     }
 }

@@ -1,0 +1,106 @@
+//! A small router over the History API: three pages do not need a routing framework,
+//! and leptos_router cost about a tenth of the home page's size budget.
+//!
+//! Same-site link clicks are intercepted and pushed onto the history; back and
+//! forward arrive as `popstate`. Pages are re-created only when the path changes, so
+//! a new search (a new query string) keeps the home page and its focus.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Where the browser is: path and query string (with its `?`, or empty).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Location {
+    pub path: String,
+    pub query: String,
+}
+
+impl Location {
+    fn read() -> Self {
+        let location = window().location();
+        Self { path: location.pathname().unwrap_or_default(), query: location.search().unwrap_or_default() }
+    }
+
+    /// One query parameter, decoded.
+    pub fn param(&self, key: &str) -> Option<String> {
+        web_sys::UrlSearchParams::new_with_str(&self.query).ok()?.get(key)
+    }
+}
+
+/// The pages of the app, decided by the path alone.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Page {
+    Home,
+    Guide(String),
+    Apply(String),
+    NotFound,
+}
+
+impl Page {
+    pub fn from_path(path: &str) -> Self {
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        let decode = |s: &str| js_sys::decode_uri_component(s).ok().and_then(|s| s.as_string());
+        match parts.as_slice() {
+            [] => Self::Home,
+            ["services", code] => decode(code).map_or(Self::NotFound, Self::Guide),
+            ["services", code, "apply"] => decode(code).map_or(Self::NotFound, Self::Apply),
+            _ => Self::NotFound,
+        }
+    }
+}
+
+/// The current location, shared with every page.
+pub fn use_location() -> ReadSignal<Location> {
+    expect_context::<ReadSignal<Location>>()
+}
+
+/// Go to `url` (a path with an optional query) as a new history entry.
+///
+/// A synthetic `popstate` tells the listener [`install`] set up, so this works
+/// from any event handler, inside a reactive owner or not.
+pub fn navigate(url: &str) {
+    let _ = window().history().and_then(|h| h.push_state_with_url(&JsValue::NULL, "", Some(url)));
+    if let Ok(event) = web_sys::Event::new("popstate") {
+        let _ = window().dispatch_event(&event);
+    }
+}
+
+/// Start routing: provide the location, follow back/forward and intercept links.
+pub fn install() -> ReadSignal<Location> {
+    let (location, set_location) = signal(Location::read());
+    provide_context(location);
+    let on_pop = Closure::<dyn Fn()>::new(move || set_location.set(Location::read()));
+    let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    on_pop.forget();
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
+        if let Some(url) = internal_link(&event) {
+            event.prevent_default();
+            navigate(&url);
+        }
+    });
+    let _ = document().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
+    location
+}
+
+/// The path and query of a plain left click on a link to one of our pages.
+fn internal_link(event: &web_sys::MouseEvent) -> Option<String> {
+    if event.default_prevented() || event.button() != 0 || event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key() {
+        return None;
+    }
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let anchor = target.closest("a[href]").ok()??.dyn_into::<web_sys::HtmlAnchorElement>().ok()?;
+    if !anchor.target().is_empty() || anchor.has_attribute("download") {
+        return None;
+    }
+    let path = anchor.pathname();
+    let here = window().location();
+    // In-page anchors (the skip link's #main) are the browser's job.
+    if !anchor.hash().is_empty() && path == here.pathname().ok()? && anchor.search() == here.search().ok()? {
+        return None;
+    }
+    let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let same_site = anchor.origin() == here.origin().ok()?;
+    (same_site && !is_file && !path.starts_with("/api/")).then(|| format!("{path}{}", anchor.search()))
+}
