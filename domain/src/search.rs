@@ -221,3 +221,71 @@ mod tests {
         assert_eq!(departments(&catalog()), ["交通运输局", "民政局", "文化广电旅游局"]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::catalog::{CaseKind, Fee, ItemKind};
+    use proptest::prelude::*;
+
+    const WORDS: [&str; 6] = ["货运", "维修", "登记", "许可", "书店", "消防"];
+    const DEPARTMENTS: [&str; 3] = ["县交通运输局", "县民政局", "县城市管理局"];
+
+    fn item_strategy() -> impl Strategy<Value = ServiceItem> {
+        (0..WORDS.len(), 0..WORDS.len(), 0..DEPARTMENTS.len(), any::<bool>(), 0u32..1000).prop_map(|(a, b, d, person, n)| ServiceItem {
+            code: format!("X-{n}"),
+            name: format!("{}{}", WORDS[a], WORDS[b]),
+            summary: String::new(),
+            kind: ItemKind::Licensing,
+            department: DEPARTMENTS[d].to_owned(),
+            applicants: if person { vec![ApplicantType::Individual] } else { vec![ApplicantType::Organisation] },
+            case_kind: CaseKind::Promised,
+            legal_limit_days: 20,
+            promised_limit_days: 5,
+            visits: 1,
+            fee: Fee { free: true, standard: String::new(), basis: String::new() },
+            keywords: vec![],
+            conditions: vec![],
+            procedure: vec![],
+            legal_basis: vec![],
+            place: String::new(),
+            hours: String::new(),
+            consult_phone: String::new(),
+            complaint_phone: String::new(),
+            materials: vec![],
+        })
+    }
+
+    proptest! {
+        /// Paging through every page returns each match exactly once, and every
+        /// match satisfies the query and the filters.
+        #[test]
+        fn pages_cover_every_match_once(
+            items in proptest::collection::vec(item_strategy(), 0..40),
+            word in 0..WORDS.len(),
+            department in proptest::option::of(0..DEPARTMENTS.len()),
+            per_page in 1usize..7,
+        ) {
+            let mut query = ServiceQuery {
+                q: WORDS[word].to_owned(),
+                department: department.map(|d| DEPARTMENTS[d].to_owned()),
+                per_page,
+                ..Default::default()
+            };
+            let expected = items.iter().filter(|i| i.name.contains(WORDS[word])
+                && query.department.as_deref().is_none_or(|d| i.department == d)).count();
+            let mut seen = Vec::new();
+            for page in 1..=expected.div_ceil(per_page).max(1) {
+                query.page = page;
+                let list = search(&items, &query);
+                prop_assert_eq!(list.total, expected);
+                for summary in list.items {
+                    prop_assert!(summary.name.contains(WORDS[word]));
+                    prop_assert!(query.department.as_deref().is_none_or(|d| summary.department == d));
+                    seen.push(summary.code);
+                }
+            }
+            prop_assert_eq!(seen.len(), expected);
+        }
+    }
+}
