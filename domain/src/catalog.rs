@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::situation::{Condition, Question};
+
 /// 政务服务事项: one thing a citizen or company can apply for.
 ///
 /// Text fields default to empty so that the catalog checker can report every
@@ -59,6 +61,9 @@ pub struct ServiceItem {
     /// 监督投诉电话.
     #[serde(default)]
     pub complaint_phone: String,
+    /// 情形引导: questions whose answers select the materials that apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
     /// 申请材料.
     #[serde(default)]
     pub materials: Vec<Material>,
@@ -237,6 +242,23 @@ pub struct Material {
     /// Anything else the applicant should know (备注).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Needed only when this holds over the situation answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// One of these per unit of a number answer (one 行驶证 per vehicle): the question id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<String>,
+    /// The government already holds it and fetches it itself: the applicant need
+    /// not provide it. Always so for `source = e_licence`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held_by_government: bool,
+}
+
+impl Material {
+    /// Whether the applicant does not have to provide this.
+    pub fn not_needed_from_applicant(&self) -> bool {
+        self.held_by_government || self.source == MaterialSource::ELicence
+    }
 }
 
 fn default_max_file_mb() -> u16 {

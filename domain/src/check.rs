@@ -91,6 +91,7 @@ fn check_item(item: &ServiceItem, link_exists: &dyn Fn(&str) -> bool, report: &m
     if item.materials.is_empty() {
         report("materials", "缺少申请材料 materials：一次性告知需要完整的材料清单".to_owned());
     }
+    crate::check_situation::check_questions(item, report);
     let mut seen_ids: HashMap<&str, usize> = HashMap::new();
     for (i, material) in item.materials.iter().enumerate() {
         let at = |field: &str| format!("materials[{i}].{field}");
@@ -192,49 +193,10 @@ mod tests {
     use super::*;
     use crate::catalog::*;
 
-    fn material(id: &str) -> Material {
-        Material {
-            id: id.into(),
-            name: "申请书".into(),
-            forms: vec![MaterialForm::PaperOriginal, MaterialForm::Electronic],
-            originals: 1,
-            copies: 0,
-            necessity: Necessity::Required,
-            source: MaterialSource::Applicant,
-            standard: "申请人签字".into(),
-            file_types: vec![FileType::Pdf],
-            max_file_mb: 20,
-            max_files: 1,
-            blank_form: Some("forms/a.pdf".into()),
-            sample: None,
-            legal_basis: None,
-            note: None,
-        }
-    }
+    use crate::fixtures::{item, material};
 
     fn good(code: &str) -> ServiceItem {
-        ServiceItem {
-            code: code.into(),
-            name: "社会团体成立登记".into(),
-            summary: "成立协会、商会等社会团体".into(),
-            kind: ItemKind::Licensing,
-            department: "民政局".into(),
-            applicants: vec![ApplicantType::Organisation],
-            case_kind: CaseKind::Promised,
-            legal_limit_days: 60,
-            promised_limit_days: 15,
-            visits: 1,
-            fee: Fee { free: true, standard: String::new(), basis: String::new() },
-            keywords: vec![],
-            conditions: vec!["有50个以上的个人会员".into()],
-            procedure: vec![Step { name: "受理".into(), description: String::new() }],
-            legal_basis: vec!["《社会团体登记管理条例》".into()],
-            place: "政务服务中心 2 楼".into(),
-            hours: "工作日 9:00-17:00".into(),
-            consult_phone: "0000-1234567".into(),
-            complaint_phone: "12345".into(),
-            materials: vec![material("application")],
-        }
+        item(code)
     }
 
     fn exists(link: &str) -> bool {

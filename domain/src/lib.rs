@@ -4,8 +4,14 @@
 //! trusts what the browser checked; it runs the same functions again).
 
 pub mod api;
+pub mod bundle;
 pub mod catalog;
 pub mod check;
+mod check_situation;
+pub mod checklist;
+#[cfg(test)]
+mod fixtures;
 pub mod search;
+pub mod situation;
 
 pub use catalog::*;

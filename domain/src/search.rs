@@ -119,31 +119,15 @@ pub fn departments(items: &[ServiceItem]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{CaseKind, Fee, ItemKind};
 
     fn item(code: &str, name: &str, dept: &str, keywords: &[&str], who: &[ApplicantType]) -> ServiceItem {
-        ServiceItem {
-            code: code.into(),
-            name: name.into(),
-            summary: String::new(),
-            kind: ItemKind::Licensing,
-            department: dept.into(),
-            applicants: who.to_vec(),
-            case_kind: CaseKind::Promised,
-            legal_limit_days: 20,
-            promised_limit_days: 5,
-            visits: 0,
-            fee: Fee { free: true, standard: String::new(), basis: String::new() },
-            keywords: keywords.iter().map(|k| k.to_string()).collect(),
-            conditions: vec![],
-            procedure: vec![],
-            legal_basis: vec![],
-            place: String::new(),
-            hours: String::new(),
-            consult_phone: String::new(),
-            complaint_phone: String::new(),
-            materials: vec![],
-        }
+        let mut item = crate::fixtures::item(code);
+        item.name = name.into();
+        item.summary = String::new();
+        item.department = dept.into();
+        item.keywords = keywords.iter().map(|k| k.to_string()).collect();
+        item.applicants = who.to_vec();
+        item
     }
 
     fn catalog() -> Vec<ServiceItem> {
@@ -225,34 +209,18 @@ mod tests {
 #[cfg(test)]
 mod properties {
     use super::*;
-    use crate::catalog::{CaseKind, Fee, ItemKind};
     use proptest::prelude::*;
 
     const WORDS: [&str; 6] = ["货运", "维修", "登记", "许可", "书店", "消防"];
     const DEPARTMENTS: [&str; 3] = ["县交通运输局", "县民政局", "县城市管理局"];
 
     fn item_strategy() -> impl Strategy<Value = ServiceItem> {
-        (0..WORDS.len(), 0..WORDS.len(), 0..DEPARTMENTS.len(), any::<bool>(), 0u32..1000).prop_map(|(a, b, d, person, n)| ServiceItem {
-            code: format!("X-{n}"),
-            name: format!("{}{}", WORDS[a], WORDS[b]),
-            summary: String::new(),
-            kind: ItemKind::Licensing,
-            department: DEPARTMENTS[d].to_owned(),
-            applicants: if person { vec![ApplicantType::Individual] } else { vec![ApplicantType::Organisation] },
-            case_kind: CaseKind::Promised,
-            legal_limit_days: 20,
-            promised_limit_days: 5,
-            visits: 1,
-            fee: Fee { free: true, standard: String::new(), basis: String::new() },
-            keywords: vec![],
-            conditions: vec![],
-            procedure: vec![],
-            legal_basis: vec![],
-            place: String::new(),
-            hours: String::new(),
-            consult_phone: String::new(),
-            complaint_phone: String::new(),
-            materials: vec![],
+        (0..WORDS.len(), 0..WORDS.len(), 0..DEPARTMENTS.len(), any::<bool>(), 0u32..1000).prop_map(|(a, b, d, person, n)| {
+            let mut item = crate::fixtures::item(&format!("X-{n}"));
+            item.name = format!("{}{}", WORDS[a], WORDS[b]);
+            item.department = DEPARTMENTS[d].to_owned();
+            item.applicants = vec![if person { ApplicantType::Individual } else { ApplicantType::Organisation }];
+            item
         })
     }
 
