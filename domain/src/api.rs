@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bundle::BundleSummary;
 use crate::catalog::ServiceSummary;
 
 /// `GET /api/services`: one page of search results.
@@ -14,6 +15,9 @@ pub struct ServiceList {
     pub per_page: usize,
     /// Every department in the catalog, for the filter.
     pub departments: Vec<String>,
+    /// Joint applications (一件事) that match the words, on the first page.
+    #[serde(default)]
+    pub bundles: Vec<BundleSummary>,
 }
 
 /// The one shape of every error the API returns.

@@ -63,3 +63,39 @@ impl BundleDetail {
         out
     }
 }
+
+/// Short form for search results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BundleSummary {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    pub lead_department: String,
+    pub item_names: Vec<String>,
+    pub promised_limit_days: u16,
+}
+
+impl From<&BundleDetail> for BundleSummary {
+    fn from(detail: &BundleDetail) -> Self {
+        Self {
+            code: detail.bundle.code.clone(),
+            name: detail.bundle.name.clone(),
+            summary: detail.bundle.summary.clone(),
+            lead_department: detail.bundle.lead_department.clone(),
+            item_names: detail.items.iter().map(|i| i.name.clone()).collect(),
+            promised_limit_days: detail.promised_limit_days(),
+        }
+    }
+}
+
+/// Put each bundle together with its items (unknown codes are left out; the
+/// checker reports them).
+pub fn assemble(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<BundleDetail> {
+    bundles
+        .iter()
+        .map(|bundle| BundleDetail {
+            bundle: bundle.clone(),
+            items: bundle.items.iter().filter_map(|code| items.iter().find(|i| &i.code == code).cloned()).collect(),
+        })
+        .collect()
+}

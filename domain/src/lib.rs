@@ -7,6 +7,7 @@ pub mod api;
 pub mod bundle;
 pub mod catalog;
 pub mod check;
+pub mod check_bundle;
 mod check_situation;
 pub mod checklist;
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use crate::catalog::{ApplicantType, ServiceItem, ServiceSummary};
 use crate::api::ServiceList;
+use crate::bundle::{BundleDetail, BundleSummary};
 
 /// The most results one page may hold.
 pub const MAX_PER_PAGE: usize = 50;
@@ -102,7 +103,25 @@ pub fn search(items: &[ServiceItem], query: &ServiceQuery) -> ServiceList {
         page: query.page,
         per_page: query.per_page,
         departments: departments(items),
+        bundles: Vec::new(),
     }
+}
+
+/// Bundles whose name, keywords or summary hold every term; shown on the first
+/// page only, and only when no department or applicant filter narrows the list.
+pub fn search_bundles(bundles: &[BundleDetail], query: &ServiceQuery) -> Vec<BundleSummary> {
+    if query.page > 1 || query.department.is_some() || query.applicant.is_some() {
+        return Vec::new();
+    }
+    let terms: Vec<String> = query.q.split_whitespace().map(fold).filter(|t| !t.is_empty()).collect();
+    bundles
+        .iter()
+        .filter(|d| {
+            let text = fold(&format!("{}{}{}", d.bundle.name, d.bundle.keywords.join(""), d.bundle.summary));
+            terms.iter().all(|t| text.contains(t.as_str()))
+        })
+        .map(BundleSummary::from)
+        .collect()
 }
 
 /// Every department in the catalog, in first-seen order, for the filter.

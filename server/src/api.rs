@@ -3,10 +3,13 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::api::{Health, ServiceList};
-use domain::search::{ServiceQuery, search};
+use domain::bundle::BundleDetail;
+use domain::checklist::{self, Checklist};
+use domain::search::{ServiceQuery, search, search_bundles};
+use domain::situation::Answers;
 use domain::{ApplicantType, ServiceItem};
 use serde::Deserialize;
 
@@ -18,6 +21,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/health", get(health))
         .route("/services", get(list_services))
         .route("/services/{code}", get(get_service))
+        .route("/services/{code}/checklist", post(service_checklist))
+        .route("/bundles/{code}", get(get_bundle))
+        .route("/bundles/{code}/checklist", post(bundle_checklist))
         .fallback(|| async { ApiError::NotFound("没有这个接口".to_owned()) })
 }
 
@@ -73,17 +79,56 @@ async fn list_services(
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ServiceList>, ApiError> {
     let Query(params) = params.map_err(|_| ApiError::BadRequest("查询参数无法识别".to_owned()))?;
-    Ok(Json(search(&state.catalog.items, &params.into_query()?)))
+    let query = params.into_query()?;
+    let mut list = search(&state.catalog.items, &query);
+    list.bundles = search_bundles(&state.catalog.bundles, &query.normalised());
+    Ok(Json(list))
 }
 
-async fn get_service(
-    State(state): State<Arc<AppState>>,
-    Path(code): Path<String>,
-) -> Result<Json<ServiceItem>, ApiError> {
+fn item<'a>(state: &'a AppState, code: &str) -> Result<&'a ServiceItem, ApiError> {
     state
         .catalog
-        .get(&code)
-        .cloned()
-        .map(Json)
+        .get(code)
         .ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项，它可能已调整或停止办理")))
+}
+
+fn bundle<'a>(state: &'a AppState, code: &str) -> Result<&'a BundleDetail, ApiError> {
+    state
+        .catalog
+        .bundle(code)
+        .ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的一件事，它可能已调整")))
+}
+
+async fn get_service(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Result<Json<ServiceItem>, ApiError> {
+    item(&state, &code).cloned().map(Json)
+}
+
+async fn get_bundle(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Result<Json<BundleDetail>, ApiError> {
+    bundle(&state, &code).cloned().map(Json)
+}
+
+/// The server's own checklist for these answers: the same `domain` code the app
+/// ran, so later steps never rely on what the browser computed.
+async fn service_checklist(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    answers: Result<Json<Answers>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Checklist>, ApiError> {
+    let answers = answers_body(answers)?;
+    Ok(Json(checklist::item_checklist(item(&state, &code)?, &answers)))
+}
+
+async fn bundle_checklist(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    answers: Result<Json<Answers>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Checklist>, ApiError> {
+    let answers = answers_body(answers)?;
+    Ok(Json(checklist::bundle_checklist(bundle(&state, &code)?, &answers)))
+}
+
+fn answers_body(body: Result<Json<Answers>, axum::extract::rejection::JsonRejection>) -> Result<Answers, ApiError> {
+    body.map(|Json(answers)| answers).map_err(|_| {
+        ApiError::BadRequest("回答的格式不对：应为 JSON 对象，例如 {\"agent\": true, \"vehicles_owned\": 3}".to_owned())
+    })
 }

@@ -8,13 +8,17 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use domain::bundle::{assemble, Bundle, BundleDetail};
 use domain::ServiceItem;
+use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 /// A loaded, checked catalog.
 #[derive(Debug)]
 pub struct Catalog {
     pub items: Vec<ServiceItem>,
+    /// Joint applications, each with its items.
+    pub bundles: Vec<BundleDetail>,
     /// Fingerprint of the catalog files' contents.
     pub version: String,
 }
@@ -22,6 +26,10 @@ pub struct Catalog {
 impl Catalog {
     pub fn get(&self, code: &str) -> Option<&ServiceItem> {
         self.items.iter().find(|item| item.code == code)
+    }
+
+    pub fn bundle(&self, code: &str) -> Option<&BundleDetail> {
+        self.bundles.iter().find(|detail| detail.bundle.code == code)
     }
 }
 
@@ -66,37 +74,54 @@ struct SourceFile {
     text: String,
 }
 
-/// Load and check `dir`; blank forms and samples must exist under `public_dir`.
+/// Load and check `dir` (items) and `dir/bundles` (joint applications, optional);
+/// blank forms and samples must exist under `public_dir`.
 pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
-    let files = read_dir(dir)?;
+    let files = read_dir(dir, true)?;
+    let bundle_dir = dir.join("bundles");
+    let bundle_files = if bundle_dir.is_dir() { read_dir(&bundle_dir, false)? } else { Vec::new() };
     let mut problems = Vec::new();
-    let mut parsed: Vec<(usize, ServiceItem)> = Vec::new();
-    for (index, file) in files.iter().enumerate() {
-        let (item, mut file_problems) = parse_file(file);
-        problems.append(&mut file_problems);
-        if let Some(item) = item {
-            parsed.push((index, item));
-        }
-    }
-    let items: Vec<ServiceItem> = parsed.iter().map(|(_, item)| item.clone()).collect();
+    let (items, item_files) = parse_all::<ServiceItem>(&files, &mut problems);
+    let (bundles, bundle_index) = parse_all::<Bundle>(&bundle_files, &mut problems);
     let link_exists = |link: &str| public_dir.join(link).is_file();
-    for problem in domain::check::check_items(&items, &link_exists) {
-        let file = &files[parsed[problem.item].0];
-        problems.push(CatalogProblem {
-            file: file.path.clone(),
-            line: line_of_field(&file.text, &problem.field),
-            field: problem.field,
-            message: problem.message,
-        });
-    }
+    let mut locate = |found: Vec<domain::check::Problem>, sources: &[SourceFile], index: &[usize]| {
+        for problem in found {
+            let file = &sources[index[problem.item]];
+            problems.push(CatalogProblem {
+                file: file.path.clone(),
+                line: line_of_field(&file.text, &problem.field),
+                field: problem.field,
+                message: problem.message,
+            });
+        }
+    };
+    locate(domain::check::check_items(&items, &link_exists), &files, &item_files);
+    locate(domain::check_bundle::check_bundles(&bundles, &items), &bundle_files, &bundle_index);
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(CatalogErrors(problems));
     }
-    Ok(Catalog { items, version: fingerprint(&files) })
+    let bundles = assemble(&bundles, &items);
+    let all_files: Vec<&SourceFile> = files.iter().chain(&bundle_files).collect();
+    Ok(Catalog { items, bundles, version: fingerprint(&all_files) })
 }
 
-fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, CatalogErrors> {
+/// Parse every file; returns what parsed and, for each, the index of its file.
+fn parse_all<T: DeserializeOwned>(files: &[SourceFile], problems: &mut Vec<CatalogProblem>) -> (Vec<T>, Vec<usize>) {
+    let mut parsed = Vec::new();
+    let mut index = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let (value, mut file_problems) = parse_file::<T>(file);
+        problems.append(&mut file_problems);
+        if let Some(value) = value {
+            parsed.push(value);
+            index.push(i);
+        }
+    }
+    (parsed, index)
+}
+
+fn read_dir(dir: &Path, required: bool) -> Result<Vec<SourceFile>, CatalogErrors> {
     let whole_dir = |message: String| CatalogErrors(vec![CatalogProblem {
         file: dir.to_path_buf(),
         line: 0,
@@ -109,7 +134,7 @@ fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, CatalogErrors> {
         .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
         .collect();
     paths.sort();
-    if paths.is_empty() {
+    if paths.is_empty() && required {
         return Err(whole_dir("目录中没有 .toml 事项文件".to_owned()));
     }
     let mut files = Vec::new();
@@ -125,10 +150,10 @@ fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, CatalogErrors> {
 
 /// Parse one file, reporting syntax errors, type errors and every unknown key.
 /// An item with unknown keys is still returned, so its other rules get checked too.
-fn parse_file(file: &SourceFile) -> (Option<ServiceItem>, Vec<CatalogProblem>) {
+fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> (Option<T>, Vec<CatalogProblem>) {
     let mut unknown = Vec::new();
     let deserializer = toml::Deserializer::new(&file.text);
-    let result: Result<ServiceItem, _> = serde_ignored::deserialize(deserializer, |path| {
+    let result: Result<T, _> = serde_ignored::deserialize(deserializer, |path| {
         unknown.push(field_path(&path));
     });
     let mut problems: Vec<CatalogProblem> = unknown
@@ -223,7 +248,7 @@ fn line_at(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-fn fingerprint(files: &[SourceFile]) -> String {
+fn fingerprint(files: &[&SourceFile]) -> String {
     let mut hash = Sha256::new();
     for file in files {
         hash.update(file.path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());

@@ -24,6 +24,7 @@ fn broken_catalog() -> tempfile::TempDir {
     std::fs::write(catalog.join("a.toml"), &good).unwrap();
     let bad = good
         .replace("promised_limit_days = 5", "promised_limit_days = 15")
+        .replace("id = \"photo\"", "id = \"photo\"\nwhen = { question = \"nope\", is = true }")
         .replace("hours = ", "opening_hours = ")
         .replace("[[materials]]\nid = \"photo\"", "[[materials]]\nid = \"photo\"\nblank_form = \"forms/missing.pdf\"");
     std::fs::write(catalog.join("b.toml"), bad).unwrap();
@@ -52,7 +53,8 @@ fn reports_every_problem_with_file_line_and_field() {
     has("opening_hours: 未知字段 opening_hours");
     has("blank_form: 文件链接 forms/missing.pdf 指向的文件在 public/ 中不存在");
     has("c.toml:2: 无法读取（TOML 格式或字段类型有误）");
-    assert!(lines[0].starts_with("目录有 6 个问题"), "{report}");
+    has("when: 条件引用了不存在的问题 nope");
+    assert!(lines[0].starts_with("目录有 7 个问题"), "{report}");
     let unknown = lines.iter().find(|l| l.contains("opening_hours")).unwrap();
     let line_no: usize = unknown.split(':').nth(1).unwrap().parse().unwrap();
     let text = std::fs::read_to_string(dir.path().join("catalog/b.toml")).unwrap();

@@ -1,0 +1,119 @@
+//! Catalog rules for bundles (一件事): every item exists, shared questions agree.
+
+use crate::bundle::Bundle;
+use crate::catalog::ServiceItem;
+use crate::check::Problem;
+
+/// Problems of each bundle; `Problem::item` is the index into `bundles`.
+pub fn check_bundles(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (index, bundle) in bundles.iter().enumerate() {
+        let mut report = |field: &str, message: String| problems.push(Problem { item: index, field: field.to_owned(), message });
+        for (field, value, what) in [
+            ("code", &bundle.code, "编码"),
+            ("name", &bundle.name, "名称"),
+            ("summary", &bundle.summary, "一句话说明"),
+            ("lead_department", &bundle.lead_department, "牵头部门"),
+        ] {
+            if value.trim().is_empty() {
+                report(field, format!("缺少必填字段 {field}（{what}）"));
+            }
+        }
+        if items.iter().any(|i| i.code == bundle.code) || bundles[..index].iter().any(|b| b.code == bundle.code) {
+            report("code", format!("编码 {} 已被其他事项或一件事使用", bundle.code));
+        }
+        if bundle.items.len() < 2 {
+            report("items", "一件事至少包含 2 个事项".to_owned());
+        }
+        let mut found: Vec<&ServiceItem> = Vec::new();
+        for (i, code) in bundle.items.iter().enumerate() {
+            match items.iter().find(|item| &item.code == code) {
+                None => report(&format!("items[{i}]"), format!("事项 {code} 不存在")),
+                Some(_) if bundle.items[..i].contains(code) => report(&format!("items[{i}]"), format!("事项 {code} 重复")),
+                Some(item) => found.push(item),
+            }
+        }
+        for (i, item) in found.iter().enumerate() {
+            for question in &item.questions {
+                let earlier = found[..i].iter().find_map(|other| {
+                    other.questions.iter().find(|q| q.id == question.id).map(|q| (other, q))
+                });
+                if let Some((other, q)) = earlier {
+                    if q != question {
+                        report(
+                            "items",
+                            format!(
+                                "问题 {} 在 {} 和 {} 中的写法不同：一件事中同一个问题只问一次，写法必须完全一致",
+                                question.id, other.code, item.code
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let parallel = found.iter().map(|i| i.promised_limit_days).max().unwrap_or(0);
+        if let Some(own) = bundle.promised_limit_days {
+            if own > parallel {
+                report(
+                    "promised_limit_days",
+                    format!("一件事的承诺时限 {own} 个工作日长于各事项并联办理的 {parallel} 个工作日"),
+                );
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::item;
+
+    fn bundle(items: &[&str]) -> Bundle {
+        Bundle {
+            code: "K-1".into(),
+            name: "开餐馆".into(),
+            summary: "一次办".into(),
+            lead_department: "市场监管局".into(),
+            items: items.iter().map(|s| s.to_string()).collect(),
+            promised_limit_days: None,
+            keywords: vec![],
+        }
+    }
+
+    fn messages(problems: Vec<Problem>) -> Vec<String> {
+        problems.into_iter().map(|p| format!("{}: {}", p.field, p.message)).collect()
+    }
+
+    #[test]
+    fn a_sound_bundle_passes() {
+        assert_eq!(check_bundles(&[bundle(&["A-1", "B-1"])], &[item("A-1"), item("B-1")]), vec![]);
+    }
+
+    #[test]
+    fn unknown_and_repeated_items_and_too_long_a_promise() {
+        let mut b = bundle(&["A-1", "A-1", "Z-9"]);
+        b.promised_limit_days = Some(30);
+        assert_eq!(
+            messages(check_bundles(&[b], &[item("A-1")])),
+            [
+                "items[1]: 事项 A-1 重复",
+                "items[2]: 事项 Z-9 不存在",
+                "promised_limit_days: 一件事的承诺时限 30 个工作日长于各事项并联办理的 15 个工作日",
+            ]
+        );
+    }
+
+    #[test]
+    fn shared_questions_must_agree() {
+        let question: crate::situation::Question =
+            serde_json::from_str(r#"{"id":"agent","text":"委托他人吗？","kind":"yes_no"}"#).unwrap();
+        let (mut a, mut b) = (item("A-1"), item("B-1"));
+        a.questions = vec![question.clone()];
+        b.questions = vec![crate::situation::Question { text: "代办吗？".into(), ..question }];
+        assert_eq!(
+            messages(check_bundles(&[bundle(&["A-1", "B-1"])], &[a, b])),
+            ["items: 问题 agent 在 A-1 和 B-1 中的写法不同：一件事中同一个问题只问一次，写法必须完全一致"]
+        );
+    }
+}
