@@ -1,9 +1,12 @@
 //! Calls to our own JSON API, with the server's error message kept for the reader.
 
 use domain::api::{ErrorBody, ServiceList};
+use domain::bundle::BundleDetail;
 use domain::ServiceItem;
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
+
+use crate::subject::{Kind, Subject};
 
 /// What went wrong, in words for the applicant.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,4 +57,26 @@ pub async fn services(search: Search) -> Result<ServiceList, ApiError> {
 pub async fn service(code: String) -> Result<ServiceItem, ApiError> {
     let url = format!("/api/services/{}", js_sys::encode_uri_component(&code));
     get(Request::get(&url).build().map_err(|_| ApiError::network())?).await
+}
+
+thread_local! {
+    /// Items and bundles already fetched: moving between the questions of one
+    /// questionnaire costs no request on a weak network.
+    static SUBJECTS: std::cell::RefCell<Vec<Subject>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An item or a bundle, from the cache when it was fetched before.
+pub async fn subject(kind: Kind, code: String) -> Result<Subject, ApiError> {
+    let cached = SUBJECTS.with_borrow(|all| all.iter().find(|s| s.kind() == kind && s.code() == code).cloned());
+    if let Some(subject) = cached {
+        return Ok(subject);
+    }
+    let url = format!("/api{}", kind.base(&code));
+    let request = Request::get(&url).build().map_err(|_| ApiError::network())?;
+    let subject = match kind {
+        Kind::Service => Subject::Item(get(request).await?),
+        Kind::Bundle => Subject::Bundle(get::<BundleDetail>(request).await?),
+    };
+    SUBJECTS.with_borrow_mut(|all| all.push(subject.clone()));
+    Ok(subject)
 }

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::subject::Kind;
+
 /// Where the browser is: path and query string (with its `?`, or empty).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Location {
@@ -26,6 +28,20 @@ impl Location {
     pub fn param(&self, key: &str) -> Option<String> {
         web_sys::UrlSearchParams::new_with_str(&self.query).ok()?.get(key)
     }
+
+    /// Every query parameter, decoded, in order.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str(&self.query) else { return out };
+        let Ok(Some(iterator)) = js_sys::try_iter(&params) else { return out };
+        for entry in iterator.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                out.push((k, v));
+            }
+        }
+        out
+    }
 }
 
 /// The pages of the app, decided by the path alone.
@@ -34,6 +50,11 @@ pub enum Page {
     Home,
     Guide(String),
     Apply(String),
+    Bundle(String),
+    /// One question of an item's or a bundle's questionnaire.
+    Situation(Kind, String, String),
+    /// The one-time notice (一次性告知单) of an item or a bundle.
+    Checklist(Kind, String),
     NotFound,
 }
 
@@ -41,12 +62,19 @@ impl Page {
     pub fn from_path(path: &str) -> Self {
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         let decode = |s: &str| js_sys::decode_uri_component(s).ok().and_then(|s| s.as_string());
-        match parts.as_slice() {
-            [] => Self::Home,
-            ["services", code] => decode(code).map_or(Self::NotFound, Self::Guide),
-            ["services", code, "apply"] => decode(code).map_or(Self::NotFound, Self::Apply),
-            _ => Self::NotFound,
-        }
+        let kind = |prefix: &str| if prefix == "bundles" { Kind::Bundle } else { Kind::Service };
+        let page = match parts.as_slice() {
+            [] => Some(Self::Home),
+            ["services", code] => decode(code).map(Self::Guide),
+            ["services", code, "apply"] => decode(code).map(Self::Apply),
+            ["bundles", code] => decode(code).map(Self::Bundle),
+            [prefix @ ("services" | "bundles"), code, "situation", question] => {
+                decode(code).zip(decode(question)).map(|(c, q)| Self::Situation(kind(prefix), c, q))
+            }
+            [prefix @ ("services" | "bundles"), code, "checklist"] => decode(code).map(|c| Self::Checklist(kind(prefix), c)),
+            _ => None,
+        };
+        page.unwrap_or(Self::NotFound)
     }
 }
 
@@ -70,10 +98,17 @@ pub fn navigate(url: &str) {
 pub fn install() -> ReadSignal<Location> {
     let (location, set_location) = signal(Location::read());
     provide_context(location);
-    let on_pop = Closure::<dyn Fn()>::new(move || set_location.set(Location::read()));
+    let on_pop = Closure::<dyn Fn()>::new(move || {
+        if !crate::handover::handed_over() {
+            set_location.set(Location::read());
+        }
+    });
     let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
     on_pop.forget();
     let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
+        if crate::handover::handed_over() {
+            return;
+        }
         if let Some(url) = internal_link(&event) {
             event.prevent_default();
             navigate(&url);

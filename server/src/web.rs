@@ -98,7 +98,8 @@ async fn cache_control(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    let value = if is_html {
+    // The page and the manifest that names the lazily loaded app must always be fresh.
+    let value = if is_html || path.ends_with("/manifest.json") {
         "no-cache"
     } else if is_hashed(&path) {
         "public, max-age=31536000, immutable"

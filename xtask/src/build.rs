@@ -12,13 +12,34 @@ const COMPRESSIBLE: [&str; 6] = ["html", "js", "wasm", "css", "svg", "json"];
 pub fn build() -> anyhow::Result<()> {
     let path = tools::ensure_build_tools()?;
     run(Command::new("cargo").arg("fetch").current_dir(root()))?;
-    run(Command::new("trunk")
-        .args(["build", "--release"])
-        .env("TRUNK_OFFLINE", "true")
-        .env("PATH", &path)
-        .current_dir(root()))?;
+    let trunk = |args: &[&str]| {
+        run(Command::new("trunk").arg("build").args(args).arg("--release").env("TRUNK_OFFLINE", "true").env("PATH", &path).current_dir(root()))
+    };
+    // The light app first: Trunk replaces its whole dist directory.
+    trunk(&["app/index.html"])?;
+    // The full app, loaded on demand from /full/ (see app/src/handover.rs).
+    trunk(&["app/full.html", "--dist", "dist/full", "--public-url", "/full/"])?;
+    write_manifest(&root().join("dist/full"))?;
     precompress(&root().join("dist"))?;
     run(Command::new("cargo").args(["build", "--release", "-p", "server"]).current_dir(root()))
+}
+
+/// `manifest.json`: the hashed names of the full app's glue and wasm, for the light app.
+fn write_manifest(dir: &Path) -> anyhow::Result<()> {
+    let mut js = None;
+    let mut wasm = None;
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with("full-") && name.ends_with("_bg.wasm") {
+            wasm = Some(name);
+        } else if name.starts_with("full-") && name.ends_with(".js") {
+            js = Some(name);
+        }
+    }
+    let (Some(js), Some(wasm)) = (js, wasm) else { anyhow::bail!("dist/full has no full-*.js and full-*_bg.wasm") };
+    let manifest = format!("{{\"js\":\"/full/{js}\",\"wasm\":\"/full/{wasm}\"}}\n");
+    std::fs::write(dir.join("manifest.json"), manifest)?;
+    Ok(())
 }
 
 /// Write `file.br` and `file.gz` beside every compressible file, at the highest

@@ -13,7 +13,7 @@ pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
     let who: Vec<&str> = service.applicants.iter().map(|a| a.label()).collect();
     view! {
         <li class="card">
-            <h2 class="card__title"><a href=href>{service.name}</a></h2>
+            <h3 class="card__title"><a href=href>{service.name}</a></h3>
             <p class="card__summary">{service.summary}</p>
             <dl class="facts">
                 <div><dt>"办理部门"</dt><dd>{service.department}</dd></div>

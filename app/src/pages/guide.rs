@@ -1,10 +1,12 @@
 //! The guide (办事指南) of one service item: everything the catalog says, in reading order.
 
-use domain::{visits_label, Material, MaterialForm, ServiceItem};
+use domain::{visits_label, ServiceItem};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::load_error::LoadError;
+use crate::components::material::MaterialEntry;
+use crate::subject::Subject;
 use crate::load::{load, Load};
 use crate::pages::set_title;
 
@@ -40,12 +42,13 @@ fn limit_text(days: u16) -> String {
 fn GuideBody(item: ServiceItem) -> impl IntoView {
     set_title(&item.name);
     let who: Vec<&str> = item.applicants.iter().map(|a| a.label()).collect();
-    let apply_href = format!("/services/{}/apply", item.code);
+    let start = Subject::Item(item.clone()).start_url();
+    let start_text = if item.questions.is_empty() { "查看一次性告知单" } else { "回答几个问题，看看要准备什么" };
     let fee_basis = (!item.fee.free && !item.fee.basis.is_empty()).then(|| item.fee.basis.clone());
     view! {
         <h1>{item.name.clone()}</h1>
         <p class="lead">{item.summary.clone()}</p>
-        <p><a href=apply_href.clone() class="button button--start">"开始网上申请"</a></p>
+        <p><a href=start.clone() class="button button--start">{start_text}</a></p>
 
         <section aria-labelledby="basics">
             <h2 id="basics">"基本信息"</h2>
@@ -69,7 +72,10 @@ fn GuideBody(item: ServiceItem) -> impl IntoView {
 
         <section aria-labelledby="materials">
             <h2 id="materials">{format!("申请材料（共 {} 项）", item.materials.len())}</h2>
-            <p class="hint">"标有“可容缺后补”的材料，可以先申请、在规定时间内补交；标有“电子证照库调取”的，不用您提供。"</p>
+            <p class="hint">
+                {if item.questions.is_empty() { "" } else { "这里列出所有情形下可能用到的材料。回答几个问题后，会告诉您具体需要哪几项。" }}
+                "标有“可容缺后补”的材料，可以先申请、在规定时间内补交；标有“无需提供”的，不用您提供。"
+            </p>
             <ol class="materials">
                 {item.materials.iter().cloned().map(|material| view! { <MaterialEntry material/> }).collect_view()}
             </ol>
@@ -105,63 +111,7 @@ fn GuideBody(item: ServiceItem) -> impl IntoView {
             </dl>
         </section>
 
-        <p><a href=apply_href class="button button--start">"开始网上申请"</a></p>
+        <p><a href=start class="button button--start">{start_text}</a></p>
     }
 }
 
-/// "原件 1 份、复印件 1 份、电子版".
-fn forms_text(material: &Material) -> String {
-    material
-        .forms
-        .iter()
-        .map(|form| match form {
-            MaterialForm::PaperOriginal => format!("原件 {} 份", material.originals),
-            MaterialForm::PaperCopy => format!("复印件 {} 份", material.copies),
-            MaterialForm::Electronic => "电子版".to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-fn upload_text(material: &Material) -> Option<String> {
-    if material.file_types.is_empty() {
-        return None;
-    }
-    let types: Vec<&str> = material.file_types.iter().map(|t| t.label()).collect();
-    Some(format!(
-        "可上传 {}，每个文件不超过 {} MB，最多 {} 个文件",
-        types.join("、"),
-        material.max_file_mb,
-        material.max_files
-    ))
-}
-
-#[component]
-fn MaterialEntry(material: Material) -> impl IntoView {
-    let necessity_class = format!("tag tag--{:?}", material.necessity).to_lowercase();
-    view! {
-        <li class="material">
-            <h3 class="material__name">{material.name.clone()}</h3>
-            <p class="material__tags">
-                <span class=necessity_class>{material.necessity.label()}</span>
-                <span class="tag">{material.source.label()}</span>
-            </p>
-            <dl class="facts">
-                <div><dt>"材料形式"</dt><dd>{forms_text(&material)}</dd></div>
-                <div><dt>"要求"</dt><dd>{material.standard.clone()}</dd></div>
-                {upload_text(&material).map(|text| view! { <div><dt>"上传"</dt><dd>{text}</dd></div> })}
-                {material.note.clone().map(|note| view! { <div><dt>"说明"</dt><dd>{note}</dd></div> })}
-            </dl>
-            {(material.blank_form.is_some() || material.sample.is_some()).then(|| view! {
-                <p class="material__links">
-                    {material.blank_form.clone().map(|href| view! {
-                        <a href=format!("/{href}") target="_blank" rel="noopener" aria-label=format!("空白表格：{}", material.name)>"空白表格"</a>
-                    })}
-                    {material.sample.clone().map(|href| view! {
-                        <a href=format!("/{href}") target="_blank" rel="noopener" aria-label=format!("填写样表：{}", material.name)>"填写样表"</a>
-                    })}
-                </p>
-            })}
-        </li>
-    }
-}

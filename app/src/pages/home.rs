@@ -107,7 +107,24 @@ pub fn Home() -> impl IntoView {
                     Load::Loaded(list) => {
                         let pages = list.total.div_ceil(list.per_page.max(1));
                         let page = list.page;
+                        let bundles = (!list.bundles.is_empty()).then(|| view! {
+                            <h2 class="results__heading">"一件事一次办"</h2>
+                            <ul class="cards">
+                                {list.bundles.into_iter().map(|b| view! {
+                                    <li class="card card--bundle">
+                                        <h3 class="card__title"><a href=format!("/bundles/{}", b.code)>{b.name}</a></h3>
+                                        <p class="card__summary">{b.summary}</p>
+                                        <dl class="facts">
+                                            <div><dt>"牵头部门"</dt><dd>{b.lead_department}</dd></div>
+                                            <div><dt>"办理时限"</dt><dd>{format!("承诺 {} 个工作日", b.promised_limit_days)}</dd></div>
+                                            <div><dt>"包含"</dt><dd>{b.item_names.join("、")}</dd></div>
+                                        </dl>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        });
                         view! {
+                            {bundles}
                             <p class="results__count" role="status">{format!("找到 {} 个事项", list.total)}</p>
                             <ul class="cards">
                                 {list.items.into_iter().map(|service| view! { <ServiceCard service/> }).collect_view()}

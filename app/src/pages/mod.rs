@@ -1,9 +1,12 @@
 //! One module per page.
 
 pub mod apply_soon;
+pub mod bundle;
+pub mod checklist;
 pub mod guide;
 pub mod home;
 pub mod not_found;
+pub mod situation;
 
 /// The browser tab's title: "page · 便民".
 pub fn set_title(page: &str) {

@@ -1,0 +1,24 @@
+//! The full entry: every page. Loaded on demand by the light app.
+
+use app::pages::{
+    apply_soon::ApplySoon, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home, not_found::NotFound,
+    situation::SituationPage,
+};
+use app::Page;
+use leptos::prelude::*;
+
+fn render(page: Page) -> AnyView {
+    match page {
+        Page::Home => view! { <Home/> }.into_any(),
+        Page::Guide(code) => view! { <Guide code/> }.into_any(),
+        Page::Apply(code) => view! { <ApplySoon code/> }.into_any(),
+        Page::Bundle(code) => view! { <BundleOverview code/> }.into_any(),
+        Page::Situation(kind, code, question) => view! { <SituationPage kind code question/> }.into_any(),
+        Page::Checklist(kind, code) => view! { <ChecklistPage kind code/> }.into_any(),
+        Page::NotFound => view! { <NotFound/> }.into_any(),
+    }
+}
+
+fn main() {
+    app::start(render);
+}

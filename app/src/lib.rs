@@ -1,0 +1,66 @@
+//! Bianmin's browser app: Leptos, client-side rendered.
+//!
+//! Two entry points share this library. `app` (src/main.rs) is what the home page
+//! loads: search and guides only, inside the 150 KB budget. `full`
+//! (src/bin/full.rs) has every page; the light app loads it on demand
+//! ([`handover`]) when the applicant goes further than reading a guide.
+
+pub mod api;
+pub mod components;
+pub mod elderly;
+pub mod handover;
+pub mod load;
+pub mod pages;
+pub mod router;
+pub mod subject;
+pub mod wechat;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use components::site_header::SiteHeader;
+pub use router::Page;
+
+/// The page for a route; each entry point passes its own, so the light build
+/// links only the pages it can show.
+pub type Render = fn(Page) -> AnyView;
+
+#[component]
+fn App(render: Render) -> impl IntoView {
+    let location = router::install();
+    let page = Memo::new(move |_| Page::from_path(&location.read().path));
+    // A new page starts at the top, with focus at its start for screen readers.
+    Effect::new(move |previous: Option<Page>| {
+        let current = page.get();
+        if previous.is_some_and(|p| p != current) {
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+            if let Some(main) = document().get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = main.focus();
+            }
+        }
+        current
+    });
+    view! {
+        <a class="skip-link" href="#main">"跳到主要内容"</a>
+        <SiteHeader/>
+        <main id="main" class="page" tabindex="-1">
+            {move || render(page.get())}
+        </main>
+        <footer class="site-footer">
+            <p>"政务服务便民热线 " <a href="tel:12345">"12345"</a></p>
+        </footer>
+    }
+}
+
+/// Mount the app into `#app`, replacing what is there (index.html's skeleton, or
+/// the light app that handed over).
+pub fn start(render: Render) {
+    console_error_panic_hook::set_once();
+    let document = document();
+    let root = document
+        .get_element_by_id("app")
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        .unwrap_or_else(|| document.body().expect("page has a body"));
+    root.set_inner_html("");
+    handover::keep(leptos::mount::mount_to(root, move || view! { <App render/> }));
+}

@@ -1,0 +1,103 @@
+//! What a questionnaire and a checklist are about: one item, or a bundle of items.
+
+use domain::bundle::BundleDetail;
+use domain::checklist::{self, Checklist};
+use domain::situation::{self, Answers, Question};
+use domain::ServiceItem;
+
+use crate::router::Location;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Service,
+    Bundle,
+}
+
+impl Kind {
+    pub fn base(self, code: &str) -> String {
+        let prefix = match self {
+            Self::Service => "services",
+            Self::Bundle => "bundles",
+        };
+        format!("/{prefix}/{}", js_sys::encode_uri_component(code))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Subject {
+    Item(ServiceItem),
+    Bundle(BundleDetail),
+}
+
+impl Subject {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Item(_) => Kind::Service,
+            Self::Bundle(_) => Kind::Bundle,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Item(item) => &item.code,
+            Self::Bundle(detail) => &detail.bundle.code,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Item(item) => &item.name,
+            Self::Bundle(detail) => &detail.bundle.name,
+        }
+    }
+
+    pub fn base(&self) -> String {
+        self.kind().base(self.code())
+    }
+
+    pub fn questions(&self) -> Vec<Question> {
+        match self {
+            Self::Item(item) => item.questions.clone(),
+            Self::Bundle(detail) => detail.questions(),
+        }
+    }
+
+    pub fn checklist(&self, answers: &Answers) -> Checklist {
+        match self {
+            Self::Item(item) => checklist::item_checklist(item, answers),
+            Self::Bundle(detail) => checklist::bundle_checklist(detail, answers),
+        }
+    }
+
+    /// The name of an item of this subject, by code (for "用于：…").
+    pub fn item_name(&self, code: &str) -> String {
+        match self {
+            Self::Item(item) => item.name.clone(),
+            Self::Bundle(detail) => detail.items.iter().find(|i| i.code == code).map_or(code.to_owned(), |i| i.name.clone()),
+        }
+    }
+
+    /// Where "start" leads: the first question, or straight to the checklist.
+    pub fn start_url(&self) -> String {
+        match self.questions().first() {
+            Some(first) => format!("{}/situation/{}", self.base(), first.id),
+            None => format!("{}/checklist", self.base()),
+        }
+    }
+}
+
+/// The answers carried in the address.
+pub fn answers_from(location: &Location, questions: &[Question]) -> Answers {
+    let pairs = location.pairs();
+    situation::from_pairs(questions, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// `?a=1&b=2` for these answers and extra parameters ("" when there are none).
+pub fn query(answers: &Answers, extra: &[(&str, &str)]) -> String {
+    let mut parts: Vec<String> = situation::to_pairs(answers)
+        .into_iter()
+        .map(|(k, v)| format!("{}={}", js_sys::encode_uri_component(&k), js_sys::encode_uri_component(&v)))
+        .collect();
+    parts.extend(extra.iter().map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(v))));
+    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+}
