@@ -8,7 +8,15 @@ async function expectNoViolations(page) {
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
 }
 
-for (const path of ['/', '/services/MZ-001']) {
+const PAGES = [
+  '/',
+  '/services/MZ-001',
+  '/services/JT-001/situation/applicant_type',
+  '/services/JT-001/checklist?applicant_type=company&agent=yes&vehicles_owned=2&heavy=yes',
+  '/bundles/KB-001',
+];
+
+for (const path of PAGES) {
   test(`${path} meets WCAG 2.2 AA (axe) in both modes`, async ({ page }) => {
     await page.goto(path);
     await expect(page.locator('h1')).toBeVisible();
@@ -16,12 +24,18 @@ for (const path of ['/', '/services/MZ-001']) {
     await expectNoViolations(page);
     await page.getByRole('button', { name: /长辈模式/ }).click();
     await expectNoViolations(page);
+    if (path.includes('/situation/')) {
+      // With the error summary showing, too.
+      await page.getByRole('button', { name: '继续' }).click();
+      await expect(page.locator('.error-summary')).toBeVisible();
+      await expectNoViolations(page);
+    }
   });
 }
 
 test('fits a 320 px screen without sideways scrolling', async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
-  for (const path of ['/', '/services/XF-001']) {
+  for (const path of ['/', '/services/XF-001', '/services/CG-001/situation/mode?applicant_type=company', '/bundles/KB-001/checklist']) {
     await page.goto(path);
     await expect(page.locator('h1')).toBeVisible();
     await expect(page.locator('.loading')).toHaveCount(0);
