@@ -3,7 +3,9 @@
 
 mod budget;
 mod build;
+mod checklist_bench;
 mod e2e;
+mod serve;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +17,7 @@ const USAGE: &str = "usage: cargo xtask <run|test|build|bench>
   run    install what is missing, build the app, serve it on http://127.0.0.1:8080
   test   unit, integration and end-to-end tests, and the 150 KB size budget
   build  the release app into dist/ and the release server
-  bench  measure the home page's initial transfer (see BENCHMARKS.md)";
+  bench  the home page's initial transfer, the lazily loaded app, checklist timing (BENCHMARKS.md)";
 
 fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -31,7 +33,8 @@ fn main() -> anyhow::Result<()> {
         "bench" => {
             build::build()?;
             budget::report(&root().join("dist"))?;
-            Ok(())
+            budget::report_full(&root().join("dist/full"))?;
+            checklist_bench::report()
         }
         _ => {
             eprintln!("{USAGE}");
@@ -45,7 +48,7 @@ fn test() -> anyhow::Result<()> {
     build::build()?;
     let sizes = budget::report(&root().join("dist"))?;
     budget::enforce(&sizes)?;
-    e2e::run()?;
+    e2e::run_tests()?;
     println!("xtask: all tests passed");
     Ok(())
 }
