@@ -49,7 +49,8 @@ impl Location {
 pub enum Page {
     Home,
     Guide(String),
-    Apply(String),
+    /// Online application of an item or a bundle.
+    Apply(Kind, String),
     Bundle(String),
     /// One question of an item's or a bundle's questionnaire.
     Situation(Kind, String, String),
@@ -66,7 +67,7 @@ impl Page {
         let page = match parts.as_slice() {
             [] => Some(Self::Home),
             ["services", code] => decode(code).map(Self::Guide),
-            ["services", code, "apply"] => decode(code).map(Self::Apply),
+            [prefix @ ("services" | "bundles"), code, "apply"] => decode(code).map(|c| Self::Apply(kind(prefix), c)),
             ["bundles", code] => decode(code).map(Self::Bundle),
             [prefix @ ("services" | "bundles"), code, "situation", question] => {
                 decode(code).zip(decode(question)).map(|(c, q)| Self::Situation(kind(prefix), c, q))

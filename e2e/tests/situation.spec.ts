@@ -16,6 +16,14 @@ test('answer an item questionnaire, change an answer, share the checklist', asyn
   await page.getByRole('button', { name: '继续' }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: '是否委托他人代为办理？' })).toBeVisible();
+  // The count of materials follows the selection before 继续.
+  const live = page.locator('.live-count');
+  const before = await live.innerText();
+  await page.getByLabel('是', { exact: true }).check();
+  await expect(live).not.toHaveText(before);
+  await expect(live).toContainText('需要准备');
+  await page.getByLabel('否', { exact: true }).check();
+  await expect(live).toHaveText(before);
   // Back keeps the answer, forward again.
   await page.getByRole('link', { name: '返回上一步' }).click();
   await expect(page.getByLabel('企业或其他组织')).toBeChecked();
@@ -90,6 +98,8 @@ test('a bundle asks one questionnaire and lists shared documents once', async ({
   expect(required).toContain('消防安全告知承诺书');
   expect(required).toContain('产权人同意设置的书面协议');
   expect(await materials(page, '可以容缺后补的材料')).toEqual(['食品安全管理制度', '员工岗前消防安全教育培训记录']);
+  await page.getByRole('link', { name: '开始网上申请' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '网上申请' })).toBeVisible();
 });
 
 test('in WeChat the notice explains how to print or download instead of a dead button', async ({ page }) => {

@@ -11,7 +11,7 @@ fn render(page: Page) -> AnyView {
     match page {
         Page::Home => view! { <Home/> }.into_any(),
         Page::Guide(code) => view! { <Guide code/> }.into_any(),
-        Page::Apply(code) => view! { <ApplySoon code/> }.into_any(),
+        Page::Apply(kind, code) => view! { <ApplySoon kind code/> }.into_any(),
         Page::Bundle(code) => view! { <BundleOverview code/> }.into_any(),
         Page::Situation(kind, code, question) => view! { <SituationPage kind code question/> }.into_any(),
         Page::Checklist(kind, code) => view! { <ChecklistPage kind code/> }.into_any(),

@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 
 use crate::pages::set_title;
+use crate::subject::Kind;
 
 #[component]
-pub fn ApplySoon(code: String) -> impl IntoView {
+pub fn ApplySoon(kind: Kind, code: String) -> impl IntoView {
     set_title("网上申请");
-    let guide = format!("/services/{}", js_sys::encode_uri_component(&code));
+    let guide = kind.base(&code);
     view! {
         <p class="back"><a href=guide.clone()>"返回办事指南"</a></p>
         <h1>"网上申请"</h1>

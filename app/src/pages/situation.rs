@@ -82,6 +82,23 @@ fn QuestionForm(subject: Subject, questions: Vec<Question>, index: usize) -> imp
     let error = RwSignal::new(None::<String>);
     let summary = NodeRef::<leptos::html::Div>::new();
 
+    // The checklist, live: recomputed with the same domain code as the selection changes.
+    let live_subject = subject.clone();
+    let live_question = question.clone();
+    let live_answers = answers.clone();
+    let live = Memo::new(move |_| {
+        let mut tentative = live_answers.clone();
+        match to_answer(&live_question, &chosen.get()) {
+            Some(answer) if answer_problem(&live_question, &answer).is_none() => {
+                tentative.insert(live_question.id.clone(), answer);
+            }
+            _ => {
+                tentative.remove(&live_question.id);
+            }
+        }
+        let list = live_subject.checklist(&tentative);
+        (list.required().count(), list.tolerated().count())
+    });
     let q = question.clone();
     let submit_question = question.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -138,6 +155,13 @@ fn QuestionForm(subject: Subject, questions: Vec<Question>, index: usize) -> imp
         })}
         <form class="question" on:submit=submit novalidate>
             <QuestionField question=q chosen error described=Signal::derive(described)/>
+            <p class="hint live-count" aria-live="polite">{move || {
+                let (required, tolerated) = live.get();
+                match tolerated {
+                    0 => format!("按目前的回答，需要准备 {required} 项材料。"),
+                    t => format!("按目前的回答，需要准备 {required} 项材料，另有 {t} 项可以容缺后补。"),
+                }
+            }}</p>
             <button type="submit" class="button">"继续"</button>
         </form>
     }
