@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::form::Field;
 use crate::situation::{Condition, Question};
 
 /// 政务服务事项: one thing a citizen or company can apply for.
@@ -67,6 +68,9 @@ pub struct ServiceItem {
     /// 申请材料.
     #[serde(default)]
     pub materials: Vec<Material>,
+    /// The item's own form fields, beyond who applies (declared in `domain::form`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
 }
 
 /// 事项类型.

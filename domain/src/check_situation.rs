@@ -18,6 +18,31 @@ pub(crate) fn check_questions(item: &ServiceItem, report: &mut impl FnMut(&str, 
             }
         }
     }
+    for (i, field) in item.fields.iter().enumerate() {
+        let at = |name: &str| format!("fields[{i}].{name}");
+        if field.id.is_empty() || !field.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            report(&at("id"), "字段标识不能为空，只能包含字母、数字和下划线".to_owned());
+        } else if item.fields[..i].iter().any(|f| f.id == field.id) {
+            report(&at("id"), format!("字段标识 {} 重复", field.id));
+        }
+        if field.label.trim().is_empty() {
+            report(&at("label"), "缺少字段名称 label".to_owned());
+        }
+        if field.kind == crate::form::FieldKind::Choice && field.options.len() < 2 {
+            report(&at("options"), "选择字段至少要有 2 个选项".to_owned());
+        }
+        if let (Some(min), Some(max)) = (field.min, field.max) {
+            if min > max {
+                report(&at("min"), format!("最小值 {min} 大于最大值 {max}"));
+            }
+        }
+        if let Some(when) = &field.when {
+            let sound = check_sound(when, &item.questions, &item.questions, &at("when"), None, report);
+            if sound && !can_hold(when, &item.questions) {
+                report(&at("when"), format!("没有任何回答会显示字段“{}”：请检查它的条件", field.label));
+            }
+        }
+    }
     for (i, material) in item.materials.iter().enumerate() {
         let at = |field: &str| format!("materials[{i}].{field}");
         if let Some(when) = &material.when {
@@ -377,6 +402,27 @@ mod tests {
             vec![
                 ("materials[1].when".into(), "没有任何回答能选中材料“永远用不上的材料”：请检查它的条件".into()),
                 ("materials[2].when".into(), "没有任何回答能选中材料“申请书”：请检查它的条件".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn form_fields_are_checked_like_materials() {
+        let mut it = with_questions();
+        it.fields = serde_json::from_str(
+            r#"[{"id":"start","label":"开业日期","kind":"date"},
+                {"id":"start","label":"","kind":"choice","options":[{"id":"a","label":"a"}]},
+                {"id":"cars","label":"车辆数","kind":"number","min":5,"max":1,"when":{"question":"ghost","is":true}}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            problems(it),
+            vec![
+                ("fields[1].id".into(), "字段标识 start 重复".into()),
+                ("fields[1].label".into(), "缺少字段名称 label".into()),
+                ("fields[1].options".into(), "选择字段至少要有 2 个选项".into()),
+                ("fields[2].min".into(), "最小值 5 大于最大值 1".into()),
+                ("fields[2].when".into(), "条件引用了不存在的问题 ghost".into()),
             ]
         );
     }

@@ -48,5 +48,6 @@ pub fn item(code: &str) -> ServiceItem {
         complaint_phone: "12345".into(),
         questions: vec![],
         materials: vec![material("application")],
+        fields: vec![],
     }
 }

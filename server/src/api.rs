@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use domain::api::{Health, ServiceList};
 use domain::bundle::BundleDetail;
 use domain::checklist::{self, Checklist};
+use domain::form::{validate_application, ApplicationForm, FieldError};
 use domain::search::{ServiceQuery, search, search_bundles};
 use domain::situation::Answers;
 use domain::{ApplicantType, ServiceItem};
@@ -22,6 +23,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/services", get(list_services))
         .route("/services/{code}", get(get_service))
         .route("/services/{code}/checklist", post(service_checklist))
+        .route("/services/{code}/form/check", post(check_form))
         .route("/bundles/{code}", get(get_bundle))
         .route("/bundles/{code}/checklist", post(bundle_checklist))
         .fallback(|| async { ApiError::NotFound("没有这个接口".to_owned()) })
@@ -125,6 +127,33 @@ async fn bundle_checklist(
 ) -> Result<Json<Checklist>, ApiError> {
     let answers = answers_body(answers)?;
     Ok(Json(checklist::bundle_checklist(bundle(&state, &code)?, &answers)))
+}
+
+/// A form and the situation answers it was filled under.
+#[derive(Debug, serde::Deserialize)]
+struct FormCheck {
+    #[serde(default)]
+    answers: Answers,
+    form: ApplicationForm,
+}
+
+/// Field-level problems of a form, found by the same `domain` code the app runs.
+async fn check_form(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    body: Result<Json<FormCheck>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Vec<FieldError>>, ApiError> {
+    let item = item(&state, &code)?;
+    let Json(check) = body.map_err(|_| ApiError::BadRequest("表单的格式不对，请刷新页面后重试".to_owned()))?;
+    let needs_agent = matches!(check.answers.get("agent"), Some(domain::situation::Answer::YesNo(true)));
+    Ok(Json(validate_application(
+        &check.form,
+        &item.fields,
+        &item.questions,
+        &check.answers,
+        needs_agent,
+        crate::db::today_in_china(),
+    )))
 }
 
 fn answers_body(body: Result<Json<Answers>, axum::extract::rejection::JsonRejection>) -> Result<Answers, ApiError> {

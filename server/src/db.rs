@@ -30,6 +30,17 @@ pub async fn ping(pool: &AnyPool) -> sqlx::Result<()> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
 }
 
+/// Today's date in China (UTC+8), where the service centres are: birth dates in
+/// ID numbers may not be later than this.
+pub fn today_in_china() -> (u16, u8, u8) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let (y, m, d) = civil_from_days((secs + 8 * 3600).div_euclid(86_400));
+    (y as u16, m as u8, d as u8)
+}
+
 /// UTC time as RFC 3339 text, which sorts correctly on both databases.
 fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now()

@@ -90,3 +90,28 @@ async fn search_shows_matching_bundles_on_the_first_page() {
     let filtered: ServiceList = app.get("/api/services?q=%E9%A5%AD%E5%BA%97&applicant=individual").await.json().await.unwrap();
     assert!(filtered.bundles.is_empty());
 }
+
+#[tokio::test]
+async fn the_server_checks_a_form_with_the_domain_rules() {
+    let app = spawn_app().await;
+    let url = format!("{}/api/services/JT-001/form/check", app.address);
+    let form = json!({
+        "answers": {"applicant_type": "individual", "agent": true},
+        "form": {
+            "applicant": {"type": "person", "name": "张三", "id_number": "110105194912310021", "phone": "138 1234 5678", "address": "示范县人民路 88 号"},
+            "fields": {"business_scope": "general", "planned_start": "2026-02-30", "vehicle_count": "3"}
+        }
+    });
+    let errors: Vec<domain::form::FieldError> = app.client.post(&url).json(&form).send().await.unwrap().json().await.unwrap();
+    let pairs: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("applicant.id_number", "身份证号码校验位不正确，请核对最后一位"),
+            ("agent.name", "请填写代理人信息"),
+            ("fields.planned_start", "计划开业日期请按“年-月-日”填写，例如 2026-03-01"),
+        ]
+    );
+    let bad = app.client.post(&url).json(&json!({"form": 1})).send().await.unwrap();
+    assert_eq!(bad.status(), 400);
+}

@@ -1,0 +1,346 @@
+//! The application form: who applies (declared once here, with `validator`), and
+//! the item's own fields (declared in the catalog, with the same conditions as
+//! materials). The browser runs [`validate_application`] on 继续/提交 and the
+//! server runs it again on submission: one implementation, field-level errors.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidateArgs, ValidationError, ValidationErrors};
+
+use crate::identity::{check_credit_code, check_mobile, check_resident_id};
+use crate::situation::{walk, Answers, Choice, Condition, Question};
+
+/// Today's date as (year, month, day): birth dates may not be later.
+pub type Today = (u16, u8, u8);
+
+fn resident_id(value: &str, today: &Today) -> Result<(), ValidationError> {
+    check_resident_id(value, *today)
+}
+
+fn mobile(value: &str) -> Result<(), ValidationError> {
+    check_mobile(value)
+}
+
+fn credit_code(value: &str) -> Result<(), ValidationError> {
+    check_credit_code(value)
+}
+
+fn filled(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() { Err(ValidationError::new("required")) } else { Ok(()) }
+}
+
+/// 申请人（个人）.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Today)]
+pub struct Person {
+    #[validate(custom(function = "filled", message = "请填写姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    pub name: String,
+    #[validate(custom(function = "resident_id", use_context))]
+    pub id_number: String,
+    #[validate(custom(function = "mobile"))]
+    pub phone: String,
+    #[validate(custom(function = "filled", message = "请填写联系地址，写到门牌号"), length(max = 200, message = "地址不能超过200个字"))]
+    pub address: String,
+}
+
+/// 申请单位.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Today)]
+pub struct Organisation {
+    #[validate(custom(function = "filled", message = "请填写单位名称，与营业执照一致"), length(max = 100, message = "单位名称不能超过100个字"))]
+    pub name: String,
+    #[validate(custom(function = "credit_code"))]
+    pub credit_code: String,
+    #[validate(custom(function = "filled", message = "请填写法定代表人（负责人）姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    pub legal_representative: String,
+    #[validate(custom(function = "filled", message = "请填写联系人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    pub contact_name: String,
+    #[validate(custom(function = "mobile"))]
+    pub phone: String,
+    #[validate(custom(function = "filled", message = "请填写单位地址，写到门牌号"), length(max = 200, message = "地址不能超过200个字"))]
+    pub address: String,
+}
+
+/// 委托代理人: applies on the applicant's behalf with an authorisation letter.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[validate(context = Today)]
+pub struct Agent {
+    #[validate(custom(function = "filled", message = "请填写代理人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    pub name: String,
+    #[validate(custom(function = "resident_id", use_context))]
+    pub id_number: String,
+    #[validate(custom(function = "mobile"))]
+    pub phone: String,
+}
+
+/// Who applies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Applicant {
+    Person(Person),
+    Organisation(Organisation),
+}
+
+/// One item-specific field of the form, declared in the catalog.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hint: String,
+    pub kind: FieldKind,
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// For `choice`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<Choice>,
+    /// For `number`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// For `text` and `address`: most characters.
+    #[serde(default = "default_max_length")]
+    pub max_length: usize,
+    /// Asked only when this holds over the situation answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_max_length() -> usize {
+    200
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    #[serde(alias = "文本")]
+    Text,
+    #[serde(alias = "数字")]
+    Number,
+    /// `YYYY-MM-DD`.
+    #[serde(alias = "日期")]
+    Date,
+    #[serde(alias = "选择")]
+    Choice,
+    #[serde(alias = "地址")]
+    Address,
+}
+
+/// The whole form as submitted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationForm {
+    pub applicant: Applicant,
+    /// Present when the situation says an agent applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<Agent>,
+    /// Item fields by id, as typed.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// One problem, for the summary at the top and the message beside the field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// `applicant.id_number`, `agent.phone`, `fields.vehicle_count`.
+    pub field: String,
+    pub message: String,
+}
+
+/// Every problem of the form, in form order. `needs_agent` comes from the
+/// situation answers (whether someone applies on the applicant's behalf).
+pub fn validate_application(
+    form: &ApplicationForm,
+    fields: &[Field],
+    questions: &[Question],
+    answers: &Answers,
+    needs_agent: bool,
+    today: Today,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let (result, order): (Result<(), ValidationErrors>, &[&str]) = match &form.applicant {
+        Applicant::Person(person) => (person.validate_with_args(&today), &["name", "id_number", "phone", "address"]),
+        Applicant::Organisation(org) => (
+            org.validate_with_args(&today),
+            &["name", "credit_code", "legal_representative", "contact_name", "phone", "address"],
+        ),
+    };
+    collect("applicant", result, order, &mut errors);
+    match (&form.agent, needs_agent) {
+        (Some(agent), true) => collect("agent", agent.validate_with_args(&today), &["name", "id_number", "phone"], &mut errors),
+        (None, true) => errors.push(FieldError { field: "agent.name".into(), message: "请填写代理人信息".into() }),
+        (_, false) => {}
+    }
+    let (_, effective) = walk(questions, answers);
+    for field in fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))) {
+        let value = form.fields.get(&field.id).map(|v| v.trim()).unwrap_or_default();
+        if let Some(message) = field_problem(field, value) {
+            errors.push(FieldError { field: format!("fields.{}", field.id), message });
+        }
+    }
+    errors
+}
+
+fn collect(prefix: &str, result: Result<(), ValidationErrors>, order: &[&str], out: &mut Vec<FieldError>) {
+    let Err(errors) = result else { return };
+    let by_field = errors.field_errors();
+    for name in order {
+        if let Some(first) = by_field.get(*name).and_then(|list| list.first()) {
+            let message = first.message.as_deref().unwrap_or("请检查这一项").to_owned();
+            out.push(FieldError { field: format!("{prefix}.{name}"), message });
+        }
+    }
+}
+
+/// Why one item field's value does not do, if it does not.
+pub fn field_problem(field: &Field, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return field.required.then(|| format!("请填写{}", field.label));
+    }
+    match field.kind {
+        FieldKind::Text | FieldKind::Address if value.chars().count() > field.max_length => {
+            Some(format!("{}不能超过{}个字", field.label, field.max_length))
+        }
+        FieldKind::Number => match value.parse::<i64>() {
+            Err(_) => Some(format!("{}请填写整数", field.label)),
+            Ok(n) if n < field.min.unwrap_or(i64::MIN) || n > field.max.unwrap_or(i64::MAX) => Some(format!(
+                "{}应在{}到{}之间",
+                field.label,
+                field.min.unwrap_or(i64::MIN),
+                field.max.unwrap_or(i64::MAX)
+            )),
+            Ok(_) => None,
+        },
+        FieldKind::Date if !is_date(value) => Some(format!("{}请按“年-月-日”填写，例如 2026-03-01", field.label)),
+        FieldKind::Choice if !field.options.iter().any(|o| o.id == value) => Some(format!("请选择{}", field.label)),
+        _ => None,
+    }
+}
+
+fn is_date(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return false };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
+    (1900..=2200).contains(&y) && crate::identity::is_real_date(y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: Today = (2026, 11, 21);
+
+    fn person() -> Person {
+        Person {
+            name: "张三".into(),
+            id_number: "11010519491231002x".into(),
+            phone: "+86 138 1234 5678".into(),
+            address: "示范县人民路 88 号".into(),
+        }
+    }
+
+    fn form(applicant: Applicant) -> ApplicationForm {
+        ApplicationForm { applicant, agent: None, fields: BTreeMap::new() }
+    }
+
+    fn field(id: &str, kind: FieldKind) -> Field {
+        Field {
+            id: id.into(),
+            label: "车辆数".into(),
+            hint: String::new(),
+            kind,
+            required: true,
+            options: vec![],
+            min: Some(1),
+            max: Some(200),
+            max_length: 10,
+            when: None,
+        }
+    }
+
+    fn check(form: &ApplicationForm, fields: &[Field], needs_agent: bool) -> Vec<(String, String)> {
+        validate_application(form, fields, &[], &Answers::new(), needs_agent, TODAY)
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_person_passes() {
+        assert_eq!(check(&form(Applicant::Person(person())), &[], false), vec![]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_form_order_with_specific_words() {
+        let p = Person { name: " ".into(), id_number: "110105194912310021".into(), phone: "1381234567".into(), address: String::new() };
+        assert_eq!(
+            check(&form(Applicant::Person(p)), &[], false),
+            vec![
+                ("applicant.name".into(), "请填写姓名".into()),
+                ("applicant.id_number".into(), "身份证号码校验位不正确，请核对最后一位".into()),
+                ("applicant.phone".into(), "请输入11位手机号码".into()),
+                ("applicant.address".into(), "请填写联系地址，写到门牌号".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn organisations_need_a_valid_credit_code() {
+        let org = Organisation {
+            name: "示范物流有限公司".into(),
+            credit_code: "91350100M000100Y44".into(),
+            legal_representative: "李四".into(),
+            contact_name: "王五".into(),
+            phone: "13912345678".into(),
+            address: "示范县工业园 1 号".into(),
+        };
+        assert_eq!(
+            check(&form(Applicant::Organisation(org)), &[], false),
+            vec![("applicant.credit_code".into(), "统一社会信用代码校验位不正确，请核对最后一位".into())]
+        );
+    }
+
+    #[test]
+    fn an_agent_is_required_only_when_the_situation_says_so() {
+        let mut f = form(Applicant::Person(person()));
+        assert_eq!(check(&f, &[], true), vec![("agent.name".into(), "请填写代理人信息".into())]);
+        f.agent = Some(Agent { name: "赵六".into(), id_number: "440304200002291236".into(), phone: "13712345678".into() });
+        assert_eq!(check(&f, &[], true), vec![]);
+        f.agent.as_mut().unwrap().id_number = "440304209902281236".into();
+        assert_eq!(check(&f, &[], true), vec![("agent.id_number".into(), "身份证号码中的出生日期晚于今天，请核对第7到14位".into())]);
+    }
+
+    #[test]
+    fn item_fields_follow_their_kind_and_condition() {
+        let mut f = form(Applicant::Person(person()));
+        let mut date = field("start", FieldKind::Date);
+        date.label = "开业日期".into();
+        let fields = [field("cars", FieldKind::Number), date];
+        assert_eq!(
+            check(&f, &fields, false),
+            vec![("fields.cars".into(), "请填写车辆数".into()), ("fields.start".into(), "请填写开业日期".into())]
+        );
+        f.fields.insert("cars".into(), "300".into());
+        f.fields.insert("start".into(), "2026-02-30".into());
+        assert_eq!(
+            check(&f, &fields, false),
+            vec![
+                ("fields.cars".into(), "车辆数应在1到200之间".into()),
+                ("fields.start".into(), "开业日期请按“年-月-日”填写，例如 2026-03-01".into()),
+            ]
+        );
+        f.fields.insert("cars".into(), "3".into());
+        f.fields.insert("start".into(), "2026-03-01".into());
+        assert_eq!(check(&f, &fields, false), vec![]);
+        let mut conditional = field("cars", FieldKind::Number);
+        conditional.when = Some(serde_json::from_str(r#"{"question":"agent","is":true}"#).unwrap());
+        assert_eq!(check(&form(Applicant::Person(person())), &[conditional], false), vec![], "not asked, not checked");
+    }
+}
