@@ -80,3 +80,20 @@ pub async fn subject(kind: Kind, code: String) -> Result<Subject, ApiError> {
     SUBJECTS.with_borrow_mut(|all| all.push(subject.clone()));
     Ok(subject)
 }
+
+/// The server's check of a form: the same domain rules, run again where nothing
+/// the browser says is trusted.
+pub async fn check_form(
+    code: &str,
+    answers: &domain::situation::Answers,
+    form: &domain::form::ApplicationForm,
+) -> Result<Vec<domain::form::FieldError>, ApiError> {
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        answers: &'a domain::situation::Answers,
+        form: &'a domain::form::ApplicationForm,
+    }
+    let url = format!("/api/services/{}/form/check", js_sys::encode_uri_component(code));
+    let request = Request::post(&url).json(&Body { answers, form }).map_err(|_| ApiError::network())?;
+    get(request).await
+}

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod components;
+pub mod draft;
 pub mod elderly;
 pub mod handover;
 pub mod load;

@@ -36,9 +36,9 @@ fn filled(value: &str) -> Result<(), ValidationError> {
 pub struct Person {
     #[validate(custom(function = "filled", message = "请填写姓名"), length(max = 50, message = "姓名不能超过50个字"))]
     pub name: String,
-    #[validate(custom(function = "resident_id", use_context))]
+    #[validate(custom(function = "filled", message = "请填写身份证号码"), custom(function = "resident_id", use_context))]
     pub id_number: String,
-    #[validate(custom(function = "mobile"))]
+    #[validate(custom(function = "filled", message = "请填写手机号码"), custom(function = "mobile"))]
     pub phone: String,
     #[validate(custom(function = "filled", message = "请填写联系地址，写到门牌号"), length(max = 200, message = "地址不能超过200个字"))]
     pub address: String,
@@ -50,13 +50,13 @@ pub struct Person {
 pub struct Organisation {
     #[validate(custom(function = "filled", message = "请填写单位名称，与营业执照一致"), length(max = 100, message = "单位名称不能超过100个字"))]
     pub name: String,
-    #[validate(custom(function = "credit_code"))]
+    #[validate(custom(function = "filled", message = "请填写统一社会信用代码"), custom(function = "credit_code"))]
     pub credit_code: String,
     #[validate(custom(function = "filled", message = "请填写法定代表人（负责人）姓名"), length(max = 50, message = "姓名不能超过50个字"))]
     pub legal_representative: String,
     #[validate(custom(function = "filled", message = "请填写联系人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
     pub contact_name: String,
-    #[validate(custom(function = "mobile"))]
+    #[validate(custom(function = "filled", message = "请填写联系人手机号码"), custom(function = "mobile"))]
     pub phone: String,
     #[validate(custom(function = "filled", message = "请填写单位地址，写到门牌号"), length(max = 200, message = "地址不能超过200个字"))]
     pub address: String,
@@ -68,9 +68,9 @@ pub struct Organisation {
 pub struct Agent {
     #[validate(custom(function = "filled", message = "请填写代理人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
     pub name: String,
-    #[validate(custom(function = "resident_id", use_context))]
+    #[validate(custom(function = "filled", message = "请填写代理人身份证号码"), custom(function = "resident_id", use_context))]
     pub id_number: String,
-    #[validate(custom(function = "mobile"))]
+    #[validate(custom(function = "filled", message = "请填写代理人手机号码"), custom(function = "mobile"))]
     pub phone: String,
 }
 
@@ -193,7 +193,13 @@ fn collect(prefix: &str, result: Result<(), ValidationErrors>, order: &[&str], o
     let by_field = errors.field_errors();
     for name in order {
         if let Some(first) = by_field.get(*name).and_then(|list| list.first()) {
-            let message = first.message.as_deref().unwrap_or("请检查这一项").to_owned();
+            let message = first.message.as_deref().unwrap_or("请检查这一项");
+            // The agent's fields repeat the applicant's: say whose it is.
+            let message = if prefix == "agent" && !message.contains("代理人") {
+                format!("代理人：{message}")
+            } else {
+                message.to_owned()
+            };
             out.push(FieldError { field: format!("{prefix}.{name}"), message });
         }
     }
@@ -292,6 +298,21 @@ mod tests {
     }
 
     #[test]
+    fn empty_fields_say_which_field_to_fill() {
+        let mut f = form(Applicant::Person(Person { id_number: String::new(), phone: " ".into(), ..person() }));
+        f.agent = Some(Agent { name: "赵六".into(), id_number: String::new(), phone: String::new() });
+        assert_eq!(
+            check(&f, &[], true),
+            vec![
+                ("applicant.id_number".into(), "请填写身份证号码".into()),
+                ("applicant.phone".into(), "请填写手机号码".into()),
+                ("agent.id_number".into(), "请填写代理人身份证号码".into()),
+                ("agent.phone".into(), "请填写代理人手机号码".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn organisations_need_a_valid_credit_code() {
         let org = Organisation {
             name: "示范物流有限公司".into(),
@@ -314,7 +335,7 @@ mod tests {
         f.agent = Some(Agent { name: "赵六".into(), id_number: "440304200002291236".into(), phone: "13712345678".into() });
         assert_eq!(check(&f, &[], true), vec![]);
         f.agent.as_mut().unwrap().id_number = "440304209902281236".into();
-        assert_eq!(check(&f, &[], true), vec![("agent.id_number".into(), "身份证号码中的出生日期晚于今天，请核对第7到14位".into())]);
+        assert_eq!(check(&f, &[], true), vec![("agent.id_number".into(), "代理人：身份证号码中的出生日期晚于今天，请核对第7到14位".into())]);
     }
 
     #[test]

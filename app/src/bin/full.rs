@@ -1,9 +1,10 @@
 //! The full entry: every page. Loaded on demand by the light app.
 
 use app::pages::{
-    apply_soon::ApplySoon, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home, not_found::NotFound,
+    apply::ApplyPage, apply_soon::ApplySoon, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home, not_found::NotFound,
     situation::SituationPage,
 };
+use app::subject::Kind;
 use app::Page;
 use leptos::prelude::*;
 
@@ -11,6 +12,7 @@ fn render(page: Page) -> AnyView {
     match page {
         Page::Home => view! { <Home/> }.into_any(),
         Page::Guide(code) => view! { <Guide code/> }.into_any(),
+        Page::Apply(Kind::Service, code) => view! { <ApplyPage code/> }.into_any(),
         Page::Apply(kind, code) => view! { <ApplySoon kind code/> }.into_any(),
         Page::Bundle(code) => view! { <BundleOverview code/> }.into_any(),
         Page::Situation(kind, code, question) => view! { <SituationPage kind code question/> }.into_any(),

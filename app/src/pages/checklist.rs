@@ -163,6 +163,6 @@ fn Notice(subject: Subject) -> impl IntoView {
             </div>
         </section>
         <p class="print-only">{format!("本告知单网址：{share}")}</p>
-        <p class="no-print"><a href=format!("{base}/apply") class="button button--start">"开始网上申请"</a></p>
+        <p class="no-print"><a href=format!("{base}/apply{}", query(&effective, &[])) class="button button--start">"开始网上申请"</a></p>
     }
 }

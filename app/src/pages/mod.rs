@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod apply;
 pub mod apply_soon;
 pub mod bundle;
 pub mod checklist;

@@ -1,0 +1,289 @@
+//! 网上申请: the applicant's details, checked in the browser on 检查并保存 with the
+//! domain rules, then again by the server with the same code. Everything typed is
+//! kept as a draft on this device at once.
+
+use std::collections::BTreeMap;
+
+use domain::form::{validate_application, Agent, Applicant, ApplicationForm, Field, FieldError, FieldKind, Organisation, Person};
+use domain::situation::{Answer, Answers};
+use domain::ServiceItem;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::components::load_error::LoadError;
+use crate::draft;
+use crate::load::{load, Load};
+use crate::pages::set_title;
+use crate::router::use_location;
+use crate::subject::{answers_from, query, Kind, Subject};
+
+#[component]
+pub fn ApplyPage(code: String) -> impl IntoView {
+    let subject = load(move || api::subject(Kind::Service, code.clone()));
+    view! {
+        {move || match subject.state.get() {
+            Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
+            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry()/> }.into_any(),
+            Load::Loaded(Subject::Item(item)) => view! { <ApplicantForm item/> }.into_any(),
+            Load::Loaded(_) => ().into_any(),
+        }}
+    }
+}
+
+/// Today's date where the browser is (the server checks again with China's date).
+fn today() -> (u16, u8, u8) {
+    let now = js_sys::Date::new_0();
+    (now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8)
+}
+
+fn empty_form(organisation: bool) -> ApplicationForm {
+    ApplicationForm {
+        applicant: if organisation {
+            Applicant::Organisation(Organisation::default())
+        } else {
+            Applicant::Person(Person::default())
+        },
+        agent: None,
+        fields: BTreeMap::new(),
+    }
+}
+
+/// Input ids follow the error paths: `applicant.id_number` → `applicant-id_number`.
+fn input_id(path: &str) -> String {
+    path.replace('.', "-")
+}
+
+#[component]
+fn ApplicantForm(item: ServiceItem) -> impl IntoView {
+    set_title(&format!("填写申请：{}", item.name));
+    let location = use_location();
+    let answers: Answers = answers_from(&location.get_untracked(), &item.questions);
+    let organisation = matches!(answers.get("applicant_type"), Some(Answer::Choice(c)) if c == "company")
+        || !item.applicants.contains(&domain::ApplicantType::Individual);
+    let needs_agent = matches!(answers.get("agent"), Some(Answer::YesNo(true)));
+    let draft_name = item.code.clone();
+    let mut initial = draft::load::<ApplicationForm>(&draft_name).unwrap_or_else(|| empty_form(organisation));
+    if matches!(initial.applicant, Applicant::Organisation(_)) != organisation {
+        initial.applicant = empty_form(organisation).applicant;
+    }
+    if needs_agent && initial.agent.is_none() {
+        initial.agent = Some(Agent::default());
+    }
+    let form = RwSignal::new(initial);
+    // Saved at once on every change: a reload inside WeChat loses nothing.
+    Effect::new(move |_| form.with(|f| draft::save(&draft_name, f)));
+
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let saved = RwSignal::new(false);
+    let checking = RwSignal::new(false);
+    let summary = NodeRef::<leptos::html::Div>::new();
+    let fields = item.fields.clone();
+    let questions = item.questions.clone();
+    let code = item.code.clone();
+    let submit_answers = answers.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let current = form.get_untracked();
+        let found = validate_application(&current, &fields, &questions, &submit_answers, needs_agent, today());
+        let focus_summary = move || {
+            request_animation_frame(move || {
+                if let Some(el) = summary.get_untracked() {
+                    let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+                }
+            })
+        };
+        if !found.is_empty() {
+            errors.set(found);
+            focus_summary();
+            return;
+        }
+        // The browser found nothing; the server checks again with the same rules.
+        checking.set(true);
+        let (code, answers) = (code.clone(), submit_answers.clone());
+        spawn_local(async move {
+            match api::check_form(&code, &answers, &current).await {
+                Ok(server_errors) if server_errors.is_empty() => {
+                    errors.set(Vec::new());
+                    saved.set(true);
+                }
+                Ok(server_errors) => {
+                    errors.set(server_errors);
+                    focus_summary();
+                }
+                Err(error) => {
+                    errors.set(vec![FieldError { field: String::new(), message: error.message }]);
+                    focus_summary();
+                }
+            }
+            checking.set(false);
+        });
+    };
+    let error_for = move |path: &'static str| Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()));
+    let back = format!("/services/{}/checklist{}", item.code, query(&answers, &[]));
+
+    let applicant_fields = if organisation {
+        view! {
+            <TextInput label="单位名称" hint="与营业执照上的名称一致" path="applicant.name" form error=error_for("applicant.name")
+                get=|f| match &f.applicant { Applicant::Organisation(o) => o.name.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.name = v }/>
+            <TextInput label="统一社会信用代码" hint="18位，在营业执照上" path="applicant.credit_code" form error=error_for("applicant.credit_code")
+                get=|f| match &f.applicant { Applicant::Organisation(o) => o.credit_code.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.credit_code = v }/>
+            <TextInput label="法定代表人（负责人）" hint="" path="applicant.legal_representative" form error=error_for("applicant.legal_representative")
+                get=|f| match &f.applicant { Applicant::Organisation(o) => o.legal_representative.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.legal_representative = v }/>
+            <TextInput label="联系人" hint="" path="applicant.contact_name" form error=error_for("applicant.contact_name")
+                get=|f| match &f.applicant { Applicant::Organisation(o) => o.contact_name.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.contact_name = v }/>
+            <TextInput label="联系人手机号码" hint="办理进度会发到这个号码" path="applicant.phone" form error=error_for("applicant.phone")
+                get=|f| match &f.applicant { Applicant::Organisation(o) => o.phone.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.phone = v }/>
+            <TextInput label="单位地址" hint="写到门牌号" path="applicant.address" form error=error_for("applicant.address")
+                get=|f| match &f.applicant { Applicant::Organisation(o) => o.address.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.address = v }/>
+        }.into_any()
+    } else {
+        view! {
+            <TextInput label="姓名" hint="与身份证一致" path="applicant.name" form error=error_for("applicant.name")
+                get=|f| match &f.applicant { Applicant::Person(p) => p.name.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.name = v }/>
+            <TextInput label="身份证号码" hint="18位，最后一位可能是X" path="applicant.id_number" form error=error_for("applicant.id_number")
+                get=|f| match &f.applicant { Applicant::Person(p) => p.id_number.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.id_number = v }/>
+            <TextInput label="手机号码" hint="办理进度会发到这个号码" path="applicant.phone" form error=error_for("applicant.phone")
+                get=|f| match &f.applicant { Applicant::Person(p) => p.phone.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.phone = v }/>
+            <TextInput label="联系地址" hint="写到门牌号" path="applicant.address" form error=error_for("applicant.address")
+                get=|f| match &f.applicant { Applicant::Person(p) => p.address.clone(), _ => String::new() }
+                set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.address = v }/>
+        }.into_any()
+    };
+    let agent_fields = needs_agent.then(|| view! {
+        <h2>"代理人"</h2>
+        <TextInput label="代理人姓名" hint="" path="agent.name" form error=error_for("agent.name")
+            get=|f| f.agent.as_ref().map(|a| a.name.clone()).unwrap_or_default()
+            set=|f, v| f.agent.get_or_insert_with(Agent::default).name = v/>
+        <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form error=error_for("agent.id_number")
+            get=|f| f.agent.as_ref().map(|a| a.id_number.clone()).unwrap_or_default()
+            set=|f, v| f.agent.get_or_insert_with(Agent::default).id_number = v/>
+        <TextInput label="代理人手机号码" hint="" path="agent.phone" form error=error_for("agent.phone")
+            get=|f| f.agent.as_ref().map(|a| a.phone.clone()).unwrap_or_default()
+            set=|f, v| f.agent.get_or_insert_with(Agent::default).phone = v/>
+    });
+    let (_, effective) = domain::situation::walk(&item.questions, &answers);
+    let item_fields: Vec<Field> = item.fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))).cloned().collect();
+    let item_fields_view = (!item_fields.is_empty()).then(|| view! {
+        <h2>"申请事项信息"</h2>
+        {item_fields.into_iter().map(|field| view! { <ItemField field form errors/> }).collect_view()}
+    });
+
+    view! {
+        <p class="back"><a href=back>"返回材料清单"</a></p>
+        <p class="caption">{item.name.clone()}</p>
+        <h1>"填写申请人信息"</h1>
+        <p class="hint">"填写的内容会自动保存在本手机上，刷新页面或退出微信后再打开也不会丢失。"</p>
+        {move || (!errors.read().is_empty()).then(|| view! {
+            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
+                <h2 class="error-summary__title">"有以下问题，请修改后再继续"</h2>
+                <ul>
+                    {errors.get().into_iter().map(|e| view! {
+                        <li><a href=format!("#{}", input_id(&e.field))>{e.message}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
+        <form class="application" on:submit=submit novalidate>
+            <h2>{if organisation { "申请单位" } else { "申请人" }}</h2>
+            {applicant_fields}
+            {agent_fields}
+            {item_fields_view}
+            <button type="submit" class="button" disabled=move || checking.get()>"检查并保存"</button>
+        </form>
+        {move || saved.get().then(|| view! {
+            <div class="notice notice--ok" role="status">
+                <p>"申请人信息已检查并保存。"</p>
+                <p>"网上上传材料和提交申请的功能正在开通中。您现在可以带上告知单中的材料，到办理地点的窗口提交。"</p>
+            </div>
+        })}
+    }
+}
+
+/// One text input bound to a part of the form, with its error beside it.
+#[component]
+fn TextInput(
+    label: &'static str,
+    hint: &'static str,
+    path: &'static str,
+    form: RwSignal<ApplicationForm>,
+    error: Signal<Option<String>>,
+    get: fn(&ApplicationForm) -> String,
+    set: fn(&mut ApplicationForm, String),
+) -> impl IntoView {
+    let id = input_id(path);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if !hint.is_empty() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class=move || if error.get().is_some() { "field field--error" } else { "field" }>
+            <label for=id.clone()>{label}</label>
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <input id=id type="text" autocomplete="off" aria-describedby=described
+                prop:value=move || form.with(get)
+                on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+        </div>
+    }
+}
+
+/// One of the item's own fields from the catalog.
+#[component]
+fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let path = format!("fields.{}", field.id);
+    let id = input_id(&path);
+    let error = move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone());
+    let (read_id, write_id) = (field.id.clone(), field.id.clone());
+    let value = Memo::new(move |_| form.with(|f| f.fields.get(&read_id).cloned().unwrap_or_default()));
+    let write = move |v: String| form.update(|f| {
+        f.fields.insert(write_id.clone(), v);
+    });
+    let hint = (!field.hint.is_empty()).then(|| view! { <p class="hint">{field.hint.clone()}</p> });
+    let control = match field.kind {
+        FieldKind::Choice => view! {
+            <select id=id.clone() on:change=move |ev| write(event_target_value(&ev))>
+                <option value="" selected=move || value.read().is_empty()>"请选择"</option>
+                {field.options.iter().map(|o| {
+                    let (option_id, selected_id) = (o.id.clone(), o.id.clone());
+                    view! { <option value=option_id selected=move || *value.read() == selected_id>{o.label.clone()}</option> }
+                }).collect_view()}
+            </select>
+        }.into_any(),
+        kind => view! {
+            <input id=id.clone() type="text" autocomplete="off"
+                inputmode=if kind == FieldKind::Number { "numeric" } else { "text" }
+                prop:value=move || value.get() on:input=move |ev| write(event_target_value(&ev))/>
+        }.into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for=id>{field.label.clone()}</label>
+            {hint}
+            {move || error().map(|m| view! { <p class="field-error">{m}</p> })}
+            {control}
+        </div>
+    }
+}

@@ -1,0 +1,46 @@
+import { expect, test } from '@playwright/test';
+
+test('applicant details: specific errors, a reload keeps the draft, the server agrees', async ({ page }) => {
+  await page.goto('/services/JT-001/checklist?applicant_type=individual&agent=yes&vehicles_owned=1&heavy=no');
+  await page.getByRole('link', { name: '开始网上申请' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '填写申请人信息' })).toBeVisible();
+
+  await page.getByLabel('姓名', { exact: true }).fill('张三');
+  await page.getByLabel('身份证号码', { exact: true }).fill('110105 19491231 0021');
+  await page.getByLabel('手机号码', { exact: true }).fill('138 1234 567');
+  await page.getByLabel('联系地址').fill('示范县人民路 88 号');
+  await page.getByLabel('代理人姓名').fill('赵六');
+
+  // WeChat may reload the page: nothing typed is lost.
+  await page.reload();
+  await expect(page.getByLabel('身份证号码', { exact: true })).toHaveValue('110105 19491231 0021');
+  await expect(page.getByLabel('代理人姓名')).toHaveValue('赵六');
+
+  await page.getByRole('button', { name: '检查并保存' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText('身份证号码校验位不正确，请核对最后一位');
+  await expect(summary).toContainText('请输入11位手机号码');
+  await expect(summary).toContainText('请填写计划开业日期');
+  await expect(summary).toContainText('请填写代理人手机号码');
+  await expect(page.getByLabel('手机号码', { exact: true })).toHaveValue('138 1234 567');
+
+  // The summary links to the field.
+  await summary.getByRole('link', { name: '请输入11位手机号码' }).click();
+  await expect(page).toHaveURL(/#applicant-phone$/);
+
+  await page.getByLabel('身份证号码', { exact: true }).fill('11010519491231002x');
+  await page.getByLabel('手机号码', { exact: true }).fill('138 1234 5678');
+  await page.getByLabel('代理人身份证号码').fill('440304200002291236');
+  await page.getByLabel('代理人手机号码').fill('13712345678');
+  await page.getByLabel('申请经营范围').selectOption('general');
+  await page.getByLabel('计划开业日期').fill('2027-03-01');
+  await page.getByLabel('计划投入车辆总数').fill('3');
+  await page.getByRole('button', { name: '检查并保存' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '申请人信息已检查并保存' })).toBeVisible();
+  await expect(page.locator('.error-summary')).toHaveCount(0);
+
+  // Personal data never travels in the address.
+  expect(page.url()).not.toContain('11010519491231002');
+  expect(page.url()).not.toContain('13812345678');
+});
