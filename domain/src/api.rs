@@ -43,3 +43,35 @@ pub struct Health {
     /// Fingerprint of the loaded catalog.
     pub catalog_version: String,
 }
+
+/// `POST /api/drafts` and `PUT /api/drafts/{code}`: what the applicant has so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftBody {
+    /// The item applied for.
+    pub item: String,
+    #[serde(default)]
+    pub answers: crate::situation::Answers,
+    /// The form as typed so far (may be incomplete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<crate::form::ApplicationForm>,
+}
+
+/// A saved draft: the code to continue with on another device, and until when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftSaved {
+    pub resume_code: String,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+}
+
+/// `GET /api/drafts/{code}`: the draft, with answers that no longer fit the
+/// current catalog dropped and named.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftLoaded {
+    pub draft: DraftBody,
+    pub expires_at: String,
+    /// Question texts (or ids, for questions that no longer exist) to answer again.
+    pub dropped: Vec<String>,
+    /// Whether the catalog changed since the draft was saved.
+    pub catalog_changed: bool,
+}

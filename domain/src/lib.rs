@@ -12,6 +12,7 @@ mod check_situation;
 pub mod checklist;
 pub mod form;
 pub mod identity;
+pub mod reference;
 #[cfg(test)]
 mod fixtures;
 pub mod search;

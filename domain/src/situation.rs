@@ -502,3 +502,38 @@ mod tests {
         assert_eq!(from_pairs(&questions, [("cars", "many"), ("agent", "maybe")]), Answers::new());
     }
 }
+
+/// Answers kept from a draft made against an older catalog: those whose question
+/// still exists and still accepts them. Returns the kept answers and the ids of
+/// the dropped ones, so the applicant can be told which to answer again.
+pub fn reconcile(questions: &[Question], answers: &Answers) -> (Answers, Vec<String>) {
+    let mut kept = Answers::new();
+    let mut dropped = Vec::new();
+    for (id, answer) in answers {
+        match questions.iter().find(|q| &q.id == id) {
+            Some(q) if answer_problem(q, answer).is_none() => {
+                kept.insert(id.clone(), answer.clone());
+            }
+            _ => dropped.push(id.clone()),
+        }
+    }
+    (kept, dropped)
+}
+
+#[cfg(test)]
+mod reconcile_tests {
+    use super::*;
+
+    #[test]
+    fn keeps_what_still_applies_and_names_the_rest() {
+        let questions: Vec<Question> = serde_json::from_str(
+            r#"[{"id":"who","text":"?","kind":"single","options":[{"id":"a","label":"a"},{"id":"b","label":"b"}]},
+                {"id":"cars","text":"?","kind":"number","min":0,"max":5}]"#,
+        )
+        .unwrap();
+        let answers: Answers = serde_json::from_str(r#"{"who":"c","cars":3,"gone":true}"#).unwrap();
+        let (kept, dropped) = reconcile(&questions, &answers);
+        assert_eq!(kept, serde_json::from_str::<Answers>(r#"{"cars":3}"#).unwrap());
+        assert_eq!(dropped, ["gone", "who"]);
+    }
+}

@@ -33,20 +33,28 @@ pub async fn ping(pool: &AnyPool) -> sqlx::Result<()> {
 /// Today's date in China (UTC+8), where the service centres are: birth dates in
 /// ID numbers may not be later than this.
 pub fn today_in_china() -> (u16, u8, u8) {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    let (y, m, d) = civil_from_days((secs + 8 * 3600).div_euclid(86_400));
+    let (y, m, d) = civil_from_days((unix_now() + 8 * 3600).div_euclid(86_400));
     (y as u16, m as u8, d as u8)
 }
 
-/// UTC time as RFC 3339 text, which sorts correctly on both databases.
-fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// UTC time as RFC 3339 text, which sorts correctly on both databases.
+pub fn now_rfc3339() -> String {
+    rfc3339(unix_now())
+}
+
+/// `secs` seconds from now, as RFC 3339 text.
+pub fn rfc3339_in(secs: i64) -> String {
+    rfc3339(unix_now().saturating_add(secs))
+}
+
+fn rfc3339(secs: i64) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)

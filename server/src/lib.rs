@@ -4,6 +4,7 @@
 pub mod api;
 pub mod catalog;
 pub mod db;
+pub mod drafts;
 pub mod error;
 pub mod settings;
 pub mod web;
@@ -26,6 +27,8 @@ use crate::settings::ServeSettings;
 pub struct AppState {
     pub catalog: Catalog,
     pub db: AnyPool,
+    /// How long a draft is kept after its last save.
+    pub draft_ttl_secs: i64,
 }
 
 /// The whole HTTP surface: `/api/…` and the app.
@@ -33,6 +36,7 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let csp = HeaderValue::try_from(web::content_security_policy(&index)).expect("CSP is ASCII");
     let api = api::routes()
+        .merge(drafts::routes())
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -64,7 +68,8 @@ impl Server {
         let db = db::connect(&settings.database_url()).await.context("cannot open the database")?;
         db::record_catalog_version(&db, &catalog).await?;
         tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
-        let router = app(Arc::new(AppState { catalog, db }), &settings.dist);
+        let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
+        let router = app(Arc::new(AppState { catalog, db, draft_ttl_secs }), &settings.dist);
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;

@@ -55,6 +55,9 @@ pub struct ServeSettings {
     /// Database URL; default SQLite in the data directory.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Days a draft is kept after its last save (0: drafts expire at once).
+    #[arg(long, env = "BIANMIN_DRAFT_DAYS", default_value_t = 30)]
+    pub draft_days: u32,
 }
 
 impl ServeSettings {
@@ -67,6 +70,7 @@ impl ServeSettings {
             dist,
             public_dir: None,
             database_url: None,
+            draft_days: 30,
         }
     }
 

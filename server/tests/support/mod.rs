@@ -9,6 +9,9 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// The server's data directory (its SQLite database is `bianmin.db` there).
+    #[allow(dead_code)]
+    pub data_dir: PathBuf,
     _dirs: TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -39,21 +42,34 @@ fn write_dist(dir: &Path) {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Start with adjusted settings.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeSettings)) -> TestApp {
     let dirs = TempDir::new().unwrap();
     let dist = dirs.path().join("dist");
     write_dist(&dist);
-    let mut settings = ServeSettings::new(dirs.path().join("data"), repo_catalog(), dist);
+    let data_dir = dirs.path().join("data");
+    let mut settings = ServeSettings::new(data_dir.clone(), repo_catalog(), dist);
     settings.public_dir = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"));
+    configure(&mut settings);
     let server = Server::build(&settings).await.expect("server starts");
     let address = format!("http://{}", server.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(server.run_until(async {
         let _ = rx.await;
     }));
-    TestApp { address, client: reqwest::Client::new(), _dirs: dirs, shutdown: Some(tx) }
+    TestApp { address, client: reqwest::Client::new(), data_dir, _dirs: dirs, shutdown: Some(tx) }
 }
 
 impl TestApp {
+    #[allow(dead_code)]
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.address)).json(body).send().await.expect("request sent")
+    }
+
+    #[allow(dead_code)]
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent")
     }

@@ -1,0 +1,145 @@
+//! Drafts on the server (草稿): continue on another device with a resume code.
+//!
+//! The code is the only key to the draft, which holds personal data, so it is
+//! long (12 characters, about 59 bits), random, and never travels in an address:
+//! every endpoint takes it in the request body. Expired drafts answer exactly as
+//! unknown ones, and are deleted as new drafts are made.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use domain::api::{DraftBody, DraftLoaded, DraftSaved};
+use domain::situation::reconcile;
+use serde::Deserialize;
+use sqlx::Row;
+
+use crate::db::{now_rfc3339, rfc3339_in};
+use crate::error::ApiError;
+use crate::AppState;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/drafts", post(create))
+        .route("/drafts/save", post(save))
+        .route("/drafts/resume", post(resume))
+}
+
+type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+fn body<T>(body: Body<T>) -> Result<T, ApiError> {
+    body.map(|Json(value)| value)
+        .map_err(|_| ApiError::BadRequest("草稿的格式不对，请刷新页面后重试".to_owned()))
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("没有找到这份草稿：可能是恢复码有误，或已超过保存期限".to_owned())
+}
+
+fn new_resume_code() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 48];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    domain::reference::from_random(&bytes, 12).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// `POST /api/drafts`: keep a new draft; answers with its resume code.
+async fn create(State(state): State<Arc<AppState>>, draft: Body<DraftBody>) -> Result<Json<DraftSaved>, ApiError> {
+    let draft = body(draft)?;
+    state.catalog.get(&draft.item).ok_or_else(|| ApiError::BadRequest(format!("没有编码为 {} 的事项", draft.item)))?;
+    let now = now_rfc3339();
+    sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(&now).execute(&state.db).await?;
+    let resume_code = new_resume_code()?;
+    let expires_at = rfc3339_in(state.draft_ttl_secs);
+    sqlx::query(
+        "INSERT INTO drafts (resume_code, item_code, catalog_version, answers, form, created_at, updated_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+    )
+    .bind(&resume_code)
+    .bind(&draft.item)
+    .bind(&state.catalog.version)
+    .bind(json(&draft.answers)?)
+    .bind(draft.form.as_ref().map(json).transpose()?)
+    .bind(&now)
+    .bind(&expires_at)
+    .execute(&state.db)
+    .await?;
+    Ok(Json(DraftSaved { resume_code, expires_at }))
+}
+
+#[derive(Deserialize)]
+struct SaveRequest {
+    resume_code: String,
+    draft: DraftBody,
+}
+
+/// `POST /api/drafts/save`: replace a draft's content; the expiry moves on.
+async fn save(State(state): State<Arc<AppState>>, request: Body<SaveRequest>) -> Result<Json<DraftSaved>, ApiError> {
+    let request = body(request)?;
+    let code = domain::reference::normalise(&request.resume_code).ok_or_else(not_found)?;
+    let expires_at = rfc3339_in(state.draft_ttl_secs);
+    let updated = sqlx::query(
+        "UPDATE drafts SET item_code = $1, catalog_version = $2, answers = $3, form = $4, updated_at = $5, expires_at = $6 \
+         WHERE resume_code = $7 AND expires_at > $5",
+    )
+    .bind(&request.draft.item)
+    .bind(&state.catalog.version)
+    .bind(json(&request.draft.answers)?)
+    .bind(request.draft.form.as_ref().map(json).transpose()?)
+    .bind(now_rfc3339())
+    .bind(&expires_at)
+    .bind(&code)
+    .execute(&state.db)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(not_found());
+    }
+    Ok(Json(DraftSaved { resume_code: code, expires_at }))
+}
+
+#[derive(Deserialize)]
+struct ResumeRequest {
+    resume_code: String,
+}
+
+/// `POST /api/drafts/resume`: the draft, with answers that no longer fit the
+/// current catalog dropped and named.
+async fn resume(State(state): State<Arc<AppState>>, request: Body<ResumeRequest>) -> Result<Json<DraftLoaded>, ApiError> {
+    let code = domain::reference::normalise(&body(request)?.resume_code).ok_or_else(not_found)?;
+    let row = sqlx::query(
+        "SELECT item_code, catalog_version, answers, form, expires_at FROM drafts WHERE resume_code = $1 AND expires_at > $2",
+    )
+    .bind(&code)
+    .bind(now_rfc3339())
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(not_found)?;
+    let item_code: String = row.try_get("item_code")?;
+    let version: String = row.try_get("catalog_version")?;
+    let answers: domain::situation::Answers =
+        serde_json::from_str(&row.try_get::<String, _>("answers")?).map_err(|e| ApiError::Internal(e.into()))?;
+    let form = row
+        .try_get::<Option<String>, _>("form")?
+        .map(|text| serde_json::from_str(&text))
+        .transpose()
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let item = state
+        .catalog
+        .get(&item_code)
+        .ok_or_else(|| ApiError::NotFound(format!("草稿所办的事项 {item_code} 已停止网上办理，请咨询办理部门")))?;
+    let (kept, dropped_ids) = reconcile(&item.questions, &answers);
+    let dropped = dropped_ids
+        .iter()
+        .map(|id| item.questions.iter().find(|q| &q.id == id).map_or(id.clone(), |q| q.text.clone()))
+        .collect();
+    Ok(Json(DraftLoaded {
+        draft: DraftBody { item: item_code, answers: kept, form },
+        expires_at: row.try_get("expires_at")?,
+        dropped,
+        catalog_changed: version != state.catalog.version,
+    }))
+}

@@ -1,0 +1,92 @@
+//! Drafts on the server: continue on another device with a resume code.
+
+mod support;
+
+use domain::api::{DraftLoaded, DraftSaved, ErrorBody};
+use serde_json::json;
+use support::{spawn_app, spawn_app_with};
+
+fn draft() -> serde_json::Value {
+    json!({
+        "item": "JT-001",
+        "answers": {"applicant_type": "company", "agent": false, "vehicles_owned": 2},
+        "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X", "phone": "13812345678", "address": ""}}
+    })
+}
+
+#[tokio::test]
+async fn a_draft_continues_on_another_device() {
+    let app = spawn_app().await;
+    let saved: DraftSaved = app.post("/api/drafts", &draft()).await.json().await.unwrap();
+    assert_eq!(saved.resume_code.len(), 14, "12 characters in groups of four: {}", saved.resume_code);
+    assert!(saved.resume_code.chars().all(|c| c == '-' || domain::reference::ALPHABET.contains(&(c as u8))));
+
+    // Typed on another phone: lower case, spaces instead of hyphens.
+    let typed = saved.resume_code.to_lowercase().replace('-', " ");
+    let response = app.post("/api/drafts/resume", &json!({"resume_code": typed})).await;
+    assert_eq!(response.status(), 200);
+    let loaded: DraftLoaded = response.json().await.unwrap();
+    assert_eq!(loaded.draft.item, "JT-001");
+    assert_eq!(serde_json::to_value(&loaded.draft.answers).unwrap(), draft()["answers"]);
+    let mut form = draft()["form"].clone();
+    form["fields"] = json!({});
+    assert_eq!(serde_json::to_value(&loaded.draft.form).unwrap(), form);
+    assert!(loaded.dropped.is_empty() && !loaded.catalog_changed);
+
+    // Saving again replaces the content and moves the expiry on.
+    let mut changed = draft();
+    changed["answers"]["vehicles_owned"] = json!(5);
+    let again: DraftSaved = app
+        .post("/api/drafts/save", &json!({"resume_code": saved.resume_code, "draft": changed}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(again.expires_at >= saved.expires_at);
+    let loaded: DraftLoaded = app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
+    assert_eq!(loaded.draft.answers["vehicles_owned"], domain::situation::Answer::Number(5));
+}
+
+#[tokio::test]
+async fn unknown_malformed_and_expired_codes_get_the_same_answer() {
+    let app = spawn_app_with(|s| s.draft_days = 0).await;
+    let saved: DraftSaved = app.post("/api/drafts", &draft()).await.json().await.unwrap();
+    let mut messages = Vec::new();
+    for code in [saved.resume_code.as_str(), "ABCD-EFGH-JKLM", "0000-0000-0000", ""] {
+        let response = app.post("/api/drafts/resume", &json!({"resume_code": code})).await;
+        assert_eq!(response.status(), 404, "{code}");
+        messages.push(response.json::<ErrorBody>().await.unwrap().error.message);
+    }
+    messages.dedup();
+    assert_eq!(messages, ["没有找到这份草稿：可能是恢复码有误，或已超过保存期限"]);
+    let save = app.post("/api/drafts/save", &json!({"resume_code": saved.resume_code, "draft": draft()})).await;
+    assert_eq!(save.status(), 404, "an expired draft cannot be saved into either");
+}
+
+#[tokio::test]
+async fn answers_that_no_longer_fit_the_catalog_are_dropped_and_named() {
+    let app = spawn_app().await;
+    let mut old = draft();
+    old["answers"]["applicant_type"] = json!("cooperative");
+    old["answers"]["fleet_colour"] = json!("red");
+    let saved: DraftSaved = app.post("/api/drafts", &old).await.json().await.unwrap();
+    // As if the draft had been saved against an earlier catalog.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.join("bianmin.db").display())).await.unwrap();
+    sqlx::query("UPDATE drafts SET catalog_version = 'older'").execute(&pool).await.unwrap();
+
+    let loaded: DraftLoaded = app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
+    assert!(loaded.catalog_changed);
+    assert_eq!(loaded.dropped, ["以什么身份申请？", "fleet_colour"]);
+    assert!(!loaded.draft.answers.contains_key("applicant_type"));
+    assert_eq!(loaded.draft.answers["vehicles_owned"], domain::situation::Answer::Number(2));
+}
+
+#[tokio::test]
+async fn drafts_need_a_known_item_and_a_readable_body() {
+    let app = spawn_app().await;
+    let response = app.post("/api/drafts", &json!({"item": "NOPE"})).await;
+    assert_eq!(response.status(), 400);
+    let response = app.post("/api/drafts", &json!([1])).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.json::<ErrorBody>().await.unwrap().error.message, "草稿的格式不对，请刷新页面后重试");
+}
