@@ -97,3 +97,34 @@ pub async fn check_form(
     let request = Request::post(&url).json(&Body { answers, form }).map_err(|_| ApiError::network())?;
     get(request).await
 }
+
+async fn post_json<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
+    get(Request::post(url).json(body).map_err(|_| ApiError::network())?).await
+}
+
+/// Keep a draft on the server: a new one, or the one with this resume code.
+pub async fn save_draft(
+    resume_code: Option<String>,
+    draft: &domain::api::DraftBody,
+) -> Result<domain::api::DraftSaved, ApiError> {
+    match resume_code {
+        None => post_json("/api/drafts", draft).await,
+        Some(code) => {
+            #[derive(serde::Serialize)]
+            struct Save<'a> {
+                resume_code: String,
+                draft: &'a domain::api::DraftBody,
+            }
+            post_json("/api/drafts/save", &Save { resume_code: code, draft }).await
+        }
+    }
+}
+
+/// A draft by its resume code (sent in the body, never in the address).
+pub async fn resume_draft(resume_code: String) -> Result<domain::api::DraftLoaded, ApiError> {
+    #[derive(serde::Serialize)]
+    struct Resume {
+        resume_code: String,
+    }
+    post_json("/api/drafts/resume", &Resume { resume_code }).await
+}

@@ -52,6 +52,8 @@ pub enum Page {
     /// Online application of an item or a bundle.
     Apply(Kind, String),
     Bundle(String),
+    /// 用恢复码继续: continue a draft saved on another device.
+    Resume,
     /// One question of an item's or a bundle's questionnaire.
     Situation(Kind, String, String),
     /// The one-time notice (一次性告知单) of an item or a bundle.
@@ -66,6 +68,7 @@ impl Page {
         let kind = |prefix: &str| if prefix == "bundles" { Kind::Bundle } else { Kind::Service };
         let page = match parts.as_slice() {
             [] => Some(Self::Home),
+            ["drafts"] => Some(Self::Resume),
             ["services", code] => decode(code).map(Self::Guide),
             [prefix @ ("services" | "bundles"), code, "apply"] => decode(code).map(|c| Self::Apply(kind(prefix), c)),
             ["bundles", code] => decode(code).map(Self::Bundle),

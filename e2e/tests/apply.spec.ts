@@ -44,3 +44,29 @@ test('applicant details: specific errors, a reload keeps the draft, the server a
   expect(page.url()).not.toContain('11010519491231002');
   expect(page.url()).not.toContain('13812345678');
 });
+
+test('a draft saved on one phone continues on another with the resume code', async ({ page, browser }) => {
+  await page.goto('/services/JT-001/apply?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no');
+  await page.getByLabel('姓名', { exact: true }).fill('李四');
+  await page.getByLabel('联系地址').fill('示范县和平街 6 号');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  const code = (await page.locator('.resume-code').innerText()).trim();
+  expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+
+  // Another phone: nothing in its storage.
+  const other = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await other.goto('/');
+  await other.getByRole('link', { name: /用恢复码继续填写/ }).click();
+  await other.getByLabel('恢复码').fill('WRONG-CODE');
+  await other.getByRole('button', { name: '继续填写' }).click();
+  await expect(other.getByRole('alert')).toContainText('请输入恢复码');
+  await other.getByLabel('恢复码').fill('ABCD-EFGH-JKLM');
+  await other.getByRole('button', { name: '继续填写' }).click();
+  await expect(other.getByRole('alert')).toContainText('没有找到这份草稿');
+  await other.getByLabel('恢复码').fill(code.toLowerCase().replaceAll('-', ' '));
+  await other.getByRole('button', { name: '继续填写' }).click();
+  await expect(other.getByRole('heading', { level: 1, name: '填写申请人信息' })).toBeVisible();
+  await expect(other.getByLabel('姓名', { exact: true })).toHaveValue('李四');
+  await expect(other.getByLabel('联系地址')).toHaveValue('示范县和平街 6 号');
+  expect(other.url()).not.toContain(code);
+});

@@ -1,7 +1,7 @@
 //! The full entry: every page. Loaded on demand by the light app.
 
 use app::pages::{
-    apply::ApplyPage, apply_soon::ApplySoon, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home, not_found::NotFound,
+    apply::ApplyPage, apply_soon::ApplySoon, resume::ResumePage, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home, not_found::NotFound,
     situation::SituationPage,
 };
 use app::subject::Kind;
@@ -14,6 +14,7 @@ fn render(page: Page) -> AnyView {
         Page::Guide(code) => view! { <Guide code/> }.into_any(),
         Page::Apply(Kind::Service, code) => view! { <ApplyPage code/> }.into_any(),
         Page::Apply(kind, code) => view! { <ApplySoon kind code/> }.into_any(),
+        Page::Resume => view! { <ResumePage/> }.into_any(),
         Page::Bundle(code) => view! { <BundleOverview code/> }.into_any(),
         Page::Situation(kind, code, question) => view! { <SituationPage kind code question/> }.into_any(),
         Page::Checklist(kind, code) => view! { <ChecklistPage kind code/> }.into_any(),

@@ -124,6 +124,30 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     let error_for = move |path: &'static str| Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()));
     let back = format!("/services/{}/checklist{}", item.code, query(&answers, &[]));
 
+    // 保存草稿: a copy on the server, to continue on another device.
+    let code_key = format!("{}.resume", item.code);
+    let resume = RwSignal::new(draft::load::<domain::api::DraftSaved>(&code_key));
+    let saving = RwSignal::new(false);
+    let save_error = RwSignal::new(None::<String>);
+    let (draft_item, draft_answers) = (item.code.clone(), answers.clone());
+    let save_draft = move |_| {
+        saving.set(true);
+        let body = domain::api::DraftBody { item: draft_item.clone(), answers: draft_answers.clone(), form: Some(form.get_untracked()) };
+        let known = resume.get_untracked().map(|r| r.resume_code);
+        let code_key = code_key.clone();
+        spawn_local(async move {
+            match api::save_draft(known, &body).await {
+                Ok(saved) => {
+                    draft::save(&code_key, &saved);
+                    resume.set(Some(saved));
+                    save_error.set(None);
+                }
+                Err(error) => save_error.set(Some(error.message)),
+            }
+            saving.set(false);
+        });
+    };
+
     let applicant_fields = if organisation {
         view! {
             <TextInput label="单位名称" hint="与营业执照上的名称一致" path="applicant.name" form error=error_for("applicant.name")
@@ -202,6 +226,19 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
             {item_fields_view}
             <button type="submit" class="button" disabled=move || checking.get()>"检查并保存"</button>
         </form>
+        <section class="draft-save" aria-labelledby="draft-heading">
+            <h2 id="draft-heading">"换个手机继续填写"</h2>
+            <p class="hint">"保存草稿后会得到一个恢复码。在另一部手机或电脑上打开本网站，点“用恢复码继续填写”，输入恢复码即可接着填。"</p>
+            <button type="button" class="button button--secondary" disabled=move || saving.get() on:click=save_draft>"保存草稿"</button>
+            {move || save_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            {move || resume.get().map(|r| view! {
+                <div class="notice" role="status">
+                    <p>"草稿已保存。请记下恢复码："</p>
+                    <p class="resume-code">{r.resume_code}</p>
+                    <p class="hint">{format!("草稿保存到 {} 为止；其间每次保存都会重新计算期限。", r.expires_at.get(..10).unwrap_or_default())}</p>
+                </div>
+            })}
+        </section>
         {move || saved.get().then(|| view! {
             <div class="notice notice--ok" role="status">
                 <p>"申请人信息已检查并保存。"</p>

@@ -95,6 +95,7 @@ pub fn Home() -> impl IntoView {
                 </div>
             </div>
         </form>
+        <p class="resume-link"><a href="/drafts">"在别的手机上填过申请？用恢复码继续填写"</a></p>
         <section aria-labelledby="results-heading" class="results">
             <h2 id="results-heading" class="visually-hidden">"搜索结果"</h2>
             <div aria-busy=move || results.pending.get().to_string()>

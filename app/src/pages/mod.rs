@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod guide;
 pub mod home;
 pub mod not_found;
+pub mod resume;
 pub mod situation;
 
 /// The browser tab's title: "page · 便民".
