@@ -10,6 +10,7 @@ pub mod check;
 pub mod check_bundle;
 mod check_situation;
 pub mod checklist;
+pub mod files;
 pub mod form;
 pub mod identity;
 pub mod reference;
