@@ -2,7 +2,7 @@
 //! are refused with the place and the reason.
 
 use crate::catalog::ServiceItem;
-use crate::situation::{walk, Answer, Answers, Condition, Question, QuestionKind, Scalar};
+use crate::situation::{walk, Answer, Answers, Choice, Condition, Question, QuestionKind, Scalar};
 
 /// More answer combinations than this and the "can it ever be selected" check is skipped.
 const MAX_COMBINATIONS: usize = 100_000;
@@ -28,14 +28,10 @@ pub(crate) fn check_questions(item: &ServiceItem, report: &mut impl FnMut(&str, 
         if field.label.trim().is_empty() {
             report(&at("label"), "缺少字段名称 label".to_owned());
         }
-        if field.kind == crate::form::FieldKind::Choice && field.options.len() < 2 {
-            report(&at("options"), "选择字段至少要有 2 个选项".to_owned());
+        if field.kind == crate::form::FieldKind::Choice {
+            check_options(&field.options, &at("options"), report);
         }
-        if let (Some(min), Some(max)) = (field.min, field.max) {
-            if min > max {
-                report(&at("min"), format!("最小值 {min} 大于最大值 {max}"));
-            }
-        }
+        check_bounds(field.min, field.max, &at("min"), report);
         if let Some(when) = &field.when {
             let sound = check_sound(when, &item.questions, &item.questions, &at("when"), None, report);
             if sound && !can_hold(when, &item.questions) {
@@ -80,31 +76,41 @@ fn check_question_shape(
         report(&at("text"), "缺少必填字段 text（问题内容）".to_owned());
     }
     match question.kind {
-        QuestionKind::Single | QuestionKind::Multiple => {
-            if question.options.len() < 2 {
-                report(&at("options"), "选择题至少要有 2 个选项".to_owned());
-            }
-            for (j, option) in question.options.iter().enumerate() {
-                if option.id.is_empty() || !option.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    report(&format!("{}[{j}].id", at("options")), "选项标识不能为空，只能包含字母、数字和下划线".to_owned());
-                } else if question.options[..j].iter().any(|o| o.id == option.id) {
-                    report(&format!("{}[{j}].id", at("options")), format!("选项标识 {} 重复", option.id));
-                }
-                if option.label.trim().is_empty() {
-                    report(&format!("{}[{j}].label", at("options")), "缺少选项文字 label".to_owned());
-                }
-            }
-        }
+        QuestionKind::Single | QuestionKind::Multiple => check_options(&question.options, &at("options"), report),
         QuestionKind::YesNo | QuestionKind::Number if !question.options.is_empty() => {
             report(&at("options"), "只有选择题可以有 options".to_owned());
         }
         _ => {}
     }
     if question.kind == QuestionKind::Number {
-        match (question.min, question.max) {
-            (Some(min), Some(max)) if min > max => report(&at("min"), format!("最小值 {min} 大于最大值 {max}")),
-            (Some(_), Some(_)) => {}
-            _ => report(&at("max"), format!("数字问题 {} 必须同时写明 min 和 max（取值范围）", question.id)),
+        if question.min.is_none() || question.max.is_none() {
+            report(&at("max"), format!("数字问题 {} 必须同时写明 min 和 max（取值范围）", question.id));
+        }
+        check_bounds(question.min, question.max, &at("min"), report);
+    }
+}
+
+/// Options of a choice: at least two, each with a usable, unique id and a label.
+fn check_options(options: &[Choice], at: &str, report: &mut impl FnMut(&str, String)) {
+    if options.len() < 2 {
+        report(at, "选项至少要有 2 个".to_owned());
+    }
+    for (j, option) in options.iter().enumerate() {
+        if option.id.is_empty() || !option.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            report(&format!("{at}[{j}].id"), "选项标识不能为空，只能包含字母、数字和下划线".to_owned());
+        } else if options[..j].iter().any(|o| o.id == option.id) {
+            report(&format!("{at}[{j}].id"), format!("选项标识 {} 重复", option.id));
+        }
+        if option.label.trim().is_empty() {
+            report(&format!("{at}[{j}].label"), "缺少选项文字 label".to_owned());
+        }
+    }
+}
+
+fn check_bounds(min: Option<i64>, max: Option<i64>, at: &str, report: &mut impl FnMut(&str, String)) {
+    if let (Some(min), Some(max)) = (min, max) {
+        if min > max {
+            report(at, format!("最小值 {min} 大于最大值 {max}"));
         }
     }
 }
@@ -420,7 +426,7 @@ mod tests {
             vec![
                 ("fields[1].id".into(), "字段标识 start 重复".into()),
                 ("fields[1].label".into(), "缺少字段名称 label".into()),
-                ("fields[1].options".into(), "选择字段至少要有 2 个选项".into()),
+                ("fields[1].options".into(), "选项至少要有 2 个".into()),
                 ("fields[2].min".into(), "最小值 5 大于最大值 1".into()),
                 ("fields[2].when".into(), "条件引用了不存在的问题 ghost".into()),
             ]
