@@ -14,6 +14,8 @@ const PAGES = [
   '/services/JT-001/situation/applicant_type',
   '/services/JT-001/checklist?applicant_type=company&agent=yes&vehicles_owned=2&heavy=yes',
   '/bundles/KB-001',
+  '/services/JT-001/apply?applicant_type=company&agent=yes&vehicles_owned=1&heavy=no',
+  '/drafts',
 ];
 
 for (const path of PAGES) {
@@ -24,9 +26,9 @@ for (const path of PAGES) {
     await expectNoViolations(page);
     await page.getByRole('button', { name: /长辈模式/ }).click();
     await expectNoViolations(page);
-    if (path.includes('/situation/')) {
+    if (path.includes('/situation/') || path.includes('/apply')) {
       // With the error summary showing, too.
-      await page.getByRole('button', { name: '继续' }).click();
+      await page.getByRole('button', { name: path.includes('/apply') ? '检查并保存' : '继续' }).click();
       await expect(page.locator('.error-summary')).toBeVisible();
       await expectNoViolations(page);
     }
