@@ -11,6 +11,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Well-formed but not acceptable (a file whose content is not what it claims).
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
     /// Details are logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -21,6 +24,7 @@ impl ApiError {
         match self {
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone()),
+            Self::Unprocessable(message) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", message.clone()),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

@@ -7,6 +7,7 @@ pub mod db;
 pub mod drafts;
 pub mod error;
 pub mod settings;
+pub mod uploads;
 pub mod web;
 
 use std::sync::Arc;
@@ -25,22 +26,26 @@ use crate::settings::ServeSettings;
 
 /// What every request handler can reach.
 pub struct AppState {
-    pub catalog: Catalog,
+    pub catalog: Arc<Catalog>,
     pub db: AnyPool,
     /// How long a draft is kept after its last save.
     pub draft_ttl_secs: i64,
+    /// Finished uploads, read back for the content checks.
+    pub uploads: uploads::UploadFiles,
 }
 
 /// The whole HTTP surface: `/api/…` and the app.
-pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
+pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Router {
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let csp = HeaderValue::try_from(web::content_security_policy(&index)).expect("CSP is ASCII");
     let api = api::routes()
         .merge(drafts::routes())
+        .merge(uploads::check_routes())
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     Router::new()
+        .merge(uploads)
         .nest("/api", api)
         .merge(web::app_routes(dist))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
@@ -69,7 +74,10 @@ impl Server {
         db::record_catalog_version(&db, &catalog).await?;
         tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
         let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
-        let router = app(Arc::new(AppState { catalog, db, draft_ttl_secs }), &settings.dist);
+        let catalog = Arc::new(catalog);
+        let (upload_routes, upload_files) = uploads::build(&settings.data_dir, Arc::clone(&catalog)).await?;
+        let state = AppState { catalog, db, draft_ttl_secs, uploads: upload_files };
+        let router = app(Arc::new(state), upload_routes, &settings.dist);
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;

@@ -1,0 +1,170 @@
+//! Resumable uploads (tus 1.0: core, creation, termination, checksum, expiration)
+//! under `/api/uploads/`, through the tus-protocol crates, with files stored by
+//! Apache OpenDAL (the filesystem under the data directory by default).
+//!
+//! The server never trusts the browser: on creation a hook checks the declared
+//! file against the material's rules (type by name, size, known item and
+//! material) and keeps only the last part of the file name; once the bytes are
+//! in, `POST /api/upload-checks` reads the file's first bytes and checks them
+//! with the same `domain::files` code, discarding a file whose content is not
+//! what its name says.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tus_protocol::hooks::{HookChain, PreHookResult};
+use tus_protocol::locking::memory::MemoryLocker;
+use tus_protocol::state::file::FileStateStore;
+use tus_protocol::{ChecksumAlgorithm, Config, Extension, ProtocolHandle, StateStore, Storage, StorageReader, UploadMetadata};
+use tus_storage_opendal::opendal::{services::Fs, Operator};
+use tus_storage_opendal::OpendalStorage;
+
+use crate::catalog::Catalog;
+use crate::error::ApiError;
+
+/// The largest file any material may take (a material's own limit is lower).
+const MAX_UPLOAD_BYTES: u64 = domain::check::MAX_FILE_MB as u64 * 1_048_576;
+/// Unfinished uploads are kept this long after their last byte.
+const EXPIRATION: Duration = Duration::from_secs(24 * 3600);
+
+/// What reads finished uploads back.
+pub struct UploadFiles {
+    storage: OpendalStorage,
+    state: FileStateStore,
+}
+
+fn text(metadata: &UploadMetadata, key: &str) -> String {
+    metadata.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+}
+
+/// The tus routes and the reader for the checks, over `data_dir`.
+pub async fn build(data_dir: &Path, catalog: Arc<Catalog>) -> anyhow::Result<(Router, UploadFiles)> {
+    let files = data_dir.join("uploads");
+    let state_dir = data_dir.join("upload-state");
+    std::fs::create_dir_all(&files)?;
+    std::fs::create_dir_all(&state_dir)?;
+    let operator = Operator::new(Fs::default().root(&files.to_string_lossy()))?;
+    let config = Config::new()
+        .with_extension(Extension::Creation)
+        .with_extension(Extension::Termination)
+        .with_extension(Extension::Expiration)
+        .with_checksum(ChecksumAlgorithm::Sha1)
+        .with_checksum(ChecksumAlgorithm::Sha256)
+        .with_max_size(MAX_UPLOAD_BYTES)
+        .with_expiration(EXPIRATION)
+        .with_base_path("/api/uploads")
+        .without_download();
+    let hooks = HookChain::new().on_pre_create(move |ctx| {
+        let catalog = Arc::clone(&catalog);
+        async move {
+            let metadata = ctx.upload().metadata().clone();
+            Ok(check_creation(&catalog, &metadata, ctx.upload().length()))
+        }
+    });
+    let protocol = ProtocolHandle::new(
+        config,
+        OpendalStorage::new(operator.clone()),
+        FileStateStore::new(&state_dir).await?,
+        MemoryLocker::new(),
+        hooks,
+    );
+    let router = tus_axum::TusRouter::new(tus_axum::TusState::new(protocol)).build()?;
+    let reader = UploadFiles { storage: OpendalStorage::new(operator), state: FileStateStore::new(&state_dir).await? };
+    Ok((router, reader))
+}
+
+/// The creation rules: a known item and material, a type the material takes,
+/// a size within its limit. The file name keeps only its last part.
+fn check_creation(catalog: &Catalog, metadata: &UploadMetadata, length: Option<u64>) -> PreHookResult {
+    let (item_code, material_id) = (text(metadata, "item"), text(metadata, "material"));
+    let Some(material) = catalog.get(&item_code).and_then(|item| item.materials.iter().find(|m| m.id == material_id)) else {
+        return PreHookResult::reject(400, "上传的文件没有对应的申请材料，请刷新页面后重试");
+    };
+    let name = domain::files::safe_file_name(&text(metadata, "filename"));
+    let size = length.unwrap_or(0);
+    if size > u64::from(material.max_file_mb) * 1_048_576 {
+        return PreHookResult::reject(413, format!("“{name}”超过了每个文件 {} MB 的上限", material.max_file_mb));
+    }
+    // The name's type is checked now; the content's when the bytes are in.
+    match domain::files::from_extension(&name) {
+        Some(kind) if material.file_types.contains(&kind) && size > 0 => {}
+        _ if size == 0 => return PreHookResult::reject(400, format!("“{name}”是空文件，请重新选择")),
+        _ => return PreHookResult::reject(415, format!("“{name}”的类型不能上传：这项材料只收 {} 文件", types(material))),
+    }
+    let mut cleaned = metadata.clone();
+    cleaned.insert("filename", tus_protocol::state::MetadataValue::new(name.into_bytes()));
+    PreHookResult::proceed_with_metadata(cleaned)
+}
+
+fn types(material: &domain::Material) -> String {
+    material.file_types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、")
+}
+
+#[derive(Debug, Deserialize)]
+struct CheckRequest {
+    upload: String,
+}
+
+/// A finished upload that passed every check.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CheckedUpload {
+    pub upload: String,
+    pub material: String,
+    pub file_name: String,
+    pub size: u64,
+    pub file_type: domain::FileType,
+}
+
+pub fn check_routes() -> Router<Arc<crate::AppState>> {
+    Router::new().route("/upload-checks", post(check_upload))
+}
+
+/// `POST /api/upload-checks {"upload": id}`: the content check of a finished upload.
+async fn check_upload(
+    State(state): State<Arc<crate::AppState>>,
+    body: Result<Json<CheckRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<CheckedUpload>, ApiError> {
+    let Json(request) = body.map_err(|_| ApiError::BadRequest("请求的格式不对".to_owned()))?;
+    let missing = || ApiError::NotFound("没有找到这个上传的文件，请重新上传".to_owned());
+    let files = &state.uploads;
+    let upload = files.state.get(&request.upload).await.map_err(|_| missing())?.ok_or_else(missing)?;
+    if !upload.is_complete() {
+        return Err(ApiError::BadRequest("文件还没有上传完，请等上传完成".to_owned()));
+    }
+    let metadata = upload.metadata();
+    let (item_code, material_id, name) = (text(metadata, "item"), text(metadata, "material"), text(metadata, "filename"));
+    let material = state
+        .catalog
+        .get(&item_code)
+        .and_then(|item| item.materials.iter().find(|m| m.id == material_id))
+        .ok_or_else(missing)?;
+    let handle = upload.storage_handle().ok_or_else(missing)?;
+    let mut stream = files
+        .storage
+        .stream_range(&handle, 0, Some(domain::files::SNIFF_LEN as u64))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
+    let mut first = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        first.extend_from_slice(&chunk.map_err(|e| ApiError::Internal(e.into()))?);
+        if first.len() >= domain::files::SNIFF_LEN {
+            break;
+        }
+    }
+    let size = upload.length().unwrap_or(upload.offset());
+    match domain::files::check_file(material, &name, size, &first) {
+        Ok(file_type) => Ok(Json(CheckedUpload { upload: request.upload, material: material_id, file_name: name, size, file_type })),
+        Err(message) => {
+            // A file that is not what it claims is never kept: bytes and record.
+            files.storage.delete(&handle).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
+            files.state.delete(&request.upload).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
+            Err(ApiError::Unprocessable(message))
+        }
+    }
+}

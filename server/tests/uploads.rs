@@ -1,0 +1,175 @@
+//! Resumable uploads over tus 1.0 against the real server and its real files.
+
+mod support;
+
+use base64::Engine;
+use domain::api::ErrorBody;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use support::{spawn_app, TestApp};
+
+const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A file body: the given first bytes, then filler.
+fn file(first: &[u8], len: usize) -> Vec<u8> {
+    let mut body = first.to_vec();
+    body.resize(len, 7);
+    body
+}
+
+/// POST /api/uploads; the upload's address, or the refusal.
+async fn create(app: &TestApp, material: &str, name: &str, len: usize) -> Result<String, reqwest::Response> {
+    let metadata = format!("item {},material {},filename {}", b64(b"JT-003"), b64(material.as_bytes()), b64(name.as_bytes()));
+    let response = app
+        .client
+        .post(format!("{}/api/uploads", app.address))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", len.to_string())
+        .header("Upload-Metadata", metadata)
+        .send()
+        .await
+        .unwrap();
+    if response.status() != 201 {
+        return Err(response);
+    }
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    Ok(if location.starts_with('/') { format!("{}{location}", app.address) } else { location })
+}
+
+async fn patch(app: &TestApp, url: &str, offset: usize, chunk: &[u8], checksum: Option<String>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .patch(url)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", offset.to_string())
+        .header("Content-Type", "application/offset+octet-stream")
+        .body(chunk.to_vec());
+    if let Some(checksum) = checksum {
+        request = request.header("Upload-Checksum", checksum);
+    }
+    request.send().await.unwrap()
+}
+
+async fn offset(app: &TestApp, url: &str) -> usize {
+    let response = app.client.head(url).header("Tus-Resumable", "1.0.0").send().await.unwrap();
+    response.headers()["upload-offset"].to_str().unwrap().parse().unwrap()
+}
+
+fn id_of(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+async fn check(app: &TestApp, url: &str) -> reqwest::Response {
+    app.post("/api/upload-checks", &json!({"upload": id_of(url)})).await
+}
+
+async fn message(response: reqwest::Response) -> String {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    serde_json::from_str::<ErrorBody>(&text).map(|b| b.error.message).unwrap_or_else(|_| format!("{status}: {text}"))
+}
+
+#[tokio::test]
+async fn an_upload_cut_in_the_middle_resumes_from_the_last_acknowledged_byte() {
+    let app = spawn_app().await;
+    let body = file(PNG, 300_000);
+    let url = create(&app, "id_card", "正面.png", body.len()).await.unwrap();
+    assert_eq!(patch(&app, &url, 0, &body[..120_000], None).await.status(), 204);
+    // The connection dropped; a reload asks where to go on from.
+    assert_eq!(offset(&app, &url).await, 120_000);
+    let response = patch(&app, &url, 120_000, &body[120_000..], None).await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(offset(&app, &url).await, body.len());
+    // Stored as sent, byte for byte.
+    let stored: Vec<u8> = walk(&app.data_dir.join("uploads"));
+    assert!(stored.windows(PNG.len()).any(|w| w == PNG));
+
+    let checked: serde_json::Value = check(&app, &url).await.json().await.unwrap();
+    assert_eq!(checked["file_type"], "png");
+    assert_eq!(checked["size"], body.len());
+}
+
+/// Every byte stored under a directory (to see the upload really is on disk).
+fn walk(dir: &std::path::Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_chunk_whose_checksum_does_not_match_is_refused_and_not_kept() {
+    let app = spawn_app().await;
+    let body = file(PNG, 1000);
+    let url = create(&app, "id_card", "a.png", body.len()).await.unwrap();
+    let wrong = format!("sha256 {}", b64(&Sha256::digest(b"something else")));
+    let response = patch(&app, &url, 0, &body, Some(wrong)).await;
+    assert_eq!(response.status(), 460, "tus checksum mismatch");
+    assert_eq!(offset(&app, &url).await, 0);
+    let right = format!("sha256 {}", b64(&Sha256::digest(&body)));
+    assert_eq!(patch(&app, &url, 0, &body, Some(right)).await.status(), 204);
+}
+
+#[tokio::test]
+async fn the_material_rules_apply_before_any_byte_is_sent() {
+    let app = spawn_app().await;
+    let too_big = create(&app, "id_card", "a.png", 11 * 1_048_576).await.unwrap_err();
+    assert_eq!(too_big.status(), 413);
+    assert!(message(too_big).await.contains("超过了每个文件 10 MB 的上限"));
+    let wrong_type = create(&app, "id_card", "a.pdf", 100).await.unwrap_err();
+    assert_eq!(wrong_type.status(), 415);
+    assert!(message(wrong_type).await.contains("这项材料只收 JPG、PNG 文件"));
+    let unknown = create(&app, "no_such_material", "a.png", 100).await.unwrap_err();
+    assert_eq!(unknown.status(), 400);
+    let empty = create(&app, "id_card", "a.png", 0).await.unwrap_err();
+    assert_eq!(empty.status(), 400);
+}
+
+#[tokio::test]
+async fn a_path_like_file_name_keeps_only_its_last_part() {
+    let app = spawn_app().await;
+    let body = file(PNG, 500);
+    let url = create(&app, "id_card", "../../etc/passwd.png", body.len()).await.unwrap();
+    assert_eq!(patch(&app, &url, 0, &body, None).await.status(), 204);
+    let checked: serde_json::Value = check(&app, &url).await.json().await.unwrap();
+    assert_eq!(checked["file_name"], "passwd.png");
+    assert!(!app.data_dir.join("etc").exists() && !app.data_dir.parent().unwrap().join("etc").exists());
+}
+
+#[tokio::test]
+async fn content_that_is_not_what_the_name_says_is_refused_and_discarded() {
+    let app = spawn_app().await;
+    let body = file(b"%PDF-1.7\n", 800);
+    let url = create(&app, "id_card", "photo.png", body.len()).await.unwrap();
+    assert_eq!(patch(&app, &url, 0, &body, None).await.status(), 204);
+    let response = check(&app, &url).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(message(response).await, "“photo.png”的名字是 PNG，内容却是 PDF：请用原文件重新上传，不要只改文件名");
+    assert_eq!(check(&app, &url).await.status(), 404, "not kept");
+    let stored = walk(&app.data_dir.join("uploads"));
+    assert!(!stored.starts_with(b"%PDF") && !stored.windows(5).any(|w| w == b"%PDF-"), "the bytes are gone too");
+}
+
+#[tokio::test]
+async fn unfinished_uploads_are_not_checked_and_can_be_cancelled() {
+    let app = spawn_app().await;
+    let body = file(PNG, 1000);
+    let url = create(&app, "id_card", "a.png", body.len()).await.unwrap();
+    assert_eq!(patch(&app, &url, 0, &body[..10], None).await.status(), 204);
+    let response = check(&app, &url).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(message(response).await, "文件还没有上传完，请等上传完成");
+    let deleted = app.client.delete(&url).header("Tus-Resumable", "1.0.0").send().await.unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(app.client.head(&url).header("Tus-Resumable", "1.0.0").send().await.unwrap().status(), 404);
+}
