@@ -24,6 +24,9 @@ pub struct ServiceList {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
+    /// For an application that cannot be accepted: every field and material to fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problems: Option<crate::submission::SubmissionProblems>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -18,5 +18,6 @@ pub mod reference;
 mod fixtures;
 pub mod search;
 pub mod situation;
+pub mod submission;
 
 pub use catalog::*;

@@ -14,17 +14,34 @@ pub enum ApiError {
     /// Well-formed but not acceptable (a file whose content is not what it claims).
     #[error("unprocessable: {0}")]
     Unprocessable(String),
+    /// Another request is doing this already (the same Idempotency-Key in flight).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// An application with fields and materials to fix, all of them listed.
+    #[error("invalid application")]
+    Invalid(domain::submission::SubmissionProblems),
     /// Details are logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
 impl ApiError {
+    /// The words for people, as the response carries them.
+    pub fn message(&self) -> String {
+        self.parts().2
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, String) {
         match self {
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone()),
             Self::Unprocessable(message) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", message.clone()),
+            Self::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
+            Self::Invalid(problems) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_application",
+                format!("申请还有 {} 处需要修改，请按提示修改后再提交", problems.count()),
+            ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -46,7 +63,11 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{error:#}"), "internal error");
         }
         let (status, code, message) = self.parts();
-        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message } };
+        let problems = match self {
+            Self::Invalid(problems) => Some(problems),
+            _ => None,
+        };
+        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message }, problems };
         (status, Json(body)).into_response()
     }
 }

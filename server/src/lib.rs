@@ -7,6 +7,7 @@ pub mod db;
 pub mod drafts;
 pub mod error;
 pub mod settings;
+pub mod submissions;
 pub mod uploads;
 pub mod web;
 
@@ -41,6 +42,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
     let api = api::routes()
         .merge(drafts::routes())
         .merge(uploads::check_routes())
+        .merge(submissions::routes())
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));

@@ -115,6 +115,7 @@ struct CheckRequest {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CheckedUpload {
     pub upload: String,
+    pub item: String,
     pub material: String,
     pub file_name: String,
     pub size: u64,
@@ -131,9 +132,16 @@ async fn check_upload(
     body: Result<Json<CheckRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<CheckedUpload>, ApiError> {
     let Json(request) = body.map_err(|_| ApiError::BadRequest("请求的格式不对".to_owned()))?;
+    verify(&state, &request.upload).await.map(Json)
+}
+
+/// Check a finished upload: it exists, is complete, belongs to a known material,
+/// and its first bytes agree with its name and the material's rules. A file that
+/// is not what it claims is deleted, bytes and record.
+pub async fn verify(state: &crate::AppState, upload_id: &str) -> Result<CheckedUpload, ApiError> {
     let missing = || ApiError::NotFound("没有找到这个上传的文件，请重新上传".to_owned());
     let files = &state.uploads;
-    let upload = files.state.get(&request.upload).await.map_err(|_| missing())?.ok_or_else(missing)?;
+    let upload = files.state.get(upload_id).await.map_err(|_| missing())?.ok_or_else(missing)?;
     if !upload.is_complete() {
         return Err(ApiError::BadRequest("文件还没有上传完，请等上传完成".to_owned()));
     }
@@ -159,11 +167,17 @@ async fn check_upload(
     }
     let size = upload.length().unwrap_or(upload.offset());
     match domain::files::check_file(material, &name, size, &first) {
-        Ok(file_type) => Ok(Json(CheckedUpload { upload: request.upload, material: material_id, file_name: name, size, file_type })),
+        Ok(file_type) => Ok(CheckedUpload {
+            upload: upload_id.to_owned(),
+            item: item_code,
+            material: material_id,
+            file_name: name,
+            size,
+            file_type,
+        }),
         Err(message) => {
-            // A file that is not what it claims is never kept: bytes and record.
             files.storage.delete(&handle).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
-            files.state.delete(&request.upload).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
+            files.state.delete(upload_id).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
             Err(ApiError::Unprocessable(message))
         }
     }

@@ -74,3 +74,34 @@ impl TestApp {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent")
     }
 }
+
+/// Upload a whole file over tus for a material of an item; the upload id.
+#[allow(dead_code)]
+pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s.as_bytes());
+    let created = app
+        .client
+        .post(format!("{}/api/uploads", app.address))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", body.len().to_string())
+        .header("Upload-Metadata", format!("item {},material {},filename {}", b64(item), b64(material), b64(name)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let url = if location.starts_with('/') { format!("{}{location}", app.address) } else { location };
+    let patched = app
+        .client
+        .patch(&url)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 204);
+    url.rsplit('/').next().unwrap().to_owned()
+}

@@ -1,0 +1,206 @@
+//! Submitting an application once (e-submission): what is sent, the material
+//! rules the server checks against its own checklist, and the receipt.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{MaterialForm, Necessity};
+use crate::checklist::Checklist;
+use crate::form::{ApplicationForm, FieldError};
+use crate::situation::Answers;
+
+/// `POST /api/services/{code}/submissions`, sent with an `Idempotency-Key` header.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    pub answers: Answers,
+    pub form: ApplicationForm,
+    /// Finished uploads by material id.
+    #[serde(default)]
+    pub files: BTreeMap<String, Vec<String>>,
+    /// 容缺: materials to supply after acceptance.
+    #[serde(default)]
+    pub later: Vec<String>,
+    /// The applicant accepted the 容缺受理承诺书.
+    #[serde(default)]
+    pub pledge_accepted: bool,
+}
+
+/// A problem with one material of the application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialError {
+    pub material: String,
+    pub message: String,
+}
+
+/// Everything wrong with a submission, for the app to show in place.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionProblems {
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+    #[serde(default)]
+    pub materials: Vec<MaterialError>,
+}
+
+impl SubmissionProblems {
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.materials.is_empty()
+    }
+
+    pub fn count(&self) -> usize {
+        self.fields.len() + self.materials.len()
+    }
+}
+
+/// Check the materials of a submission against the checklist the server
+/// recomputed. `file_counts` holds, per material, how many of its uploads
+/// passed the file checks; problems with single files are the caller's.
+pub fn check_materials(
+    checklist: &Checklist,
+    file_counts: &BTreeMap<String, usize>,
+    later: &[String],
+    pledge_accepted: bool,
+) -> Vec<MaterialError> {
+    let mut problems = Vec::new();
+    let mut report = |material: &str, message: String| problems.push(MaterialError { material: material.to_owned(), message });
+    for (id, _) in file_counts.iter().filter(|(_, n)| **n > 0) {
+        if !checklist.entries.iter().any(|e| &e.material.id == id) {
+            report(id, "这项材料按您的情况不需要提交，请删除它的文件".to_owned());
+        }
+    }
+    for id in later {
+        match checklist.entries.iter().find(|e| &e.material.id == id) {
+            Some(entry) if entry.material.necessity == Necessity::Tolerated => {}
+            Some(entry) => report(id, format!("“{}”不能容缺后补，请现在上传", entry.material.name)),
+            None => report(id, "这项材料按您的情况不需要提交".to_owned()),
+        }
+    }
+    if !later.is_empty() && !pledge_accepted {
+        report(&later[0], "选择容缺后补的，需要先阅读并同意容缺受理承诺书".to_owned());
+    }
+    for entry in &checklist.entries {
+        let material = &entry.material;
+        if material.not_needed_from_applicant() || !material.forms.contains(&MaterialForm::Electronic) {
+            continue;
+        }
+        let have = file_counts.get(&material.id).copied().unwrap_or(0);
+        let most = usize::from(material.max_files) * entry.count as usize;
+        if have > most {
+            report(&material.id, format!("“{}”最多上传 {most} 个文件，现在有 {have} 个", entry.title()));
+            continue;
+        }
+        let needed = match material.necessity {
+            Necessity::Required => entry.count as usize,
+            Necessity::Tolerated if !later.contains(&material.id) => entry.count as usize,
+            _ => 0,
+        };
+        if have < needed {
+            let message = if needed == 1 {
+                format!("请上传“{}”", entry.title())
+            } else {
+                format!("请上传“{}”，共 {needed} 份，现在有 {have} 份", entry.title())
+            };
+            report(&material.id, message);
+        }
+    }
+    problems
+}
+
+/// What the applicant keeps after submitting (回执).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// 办件编号: unambiguous characters only.
+    pub case_number: String,
+    /// 查询码: with the case number, opens the case's status; shown once.
+    pub query_code: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    /// RFC 3339, UTC.
+    pub submitted_at: String,
+    pub promised_limit_days: u16,
+    pub consult_phone: String,
+    /// 容缺 materials still to supply.
+    pub later: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::ChecklistEntry;
+    use crate::fixtures::material;
+    use crate::MaterialSource;
+
+    fn entry(id: &str, necessity: Necessity, count: u32) -> ChecklistEntry {
+        let mut m = material(id);
+        m.name = format!("材料{id}");
+        m.necessity = necessity;
+        m.max_files = 2;
+        ChecklistEntry { material: m, count, unit: if count > 1 { "辆".into() } else { String::new() }, items: vec![] }
+    }
+
+    fn list() -> Checklist {
+        let mut held = entry("licence", Necessity::Required, 1);
+        held.material.source = MaterialSource::ELicence;
+        Checklist {
+            entries: vec![
+                entry("form", Necessity::Required, 1),
+                entry("cars", Necessity::Required, 3),
+                entry("plan", Necessity::Tolerated, 1),
+                entry("extra", Necessity::Optional, 1),
+                held,
+            ],
+            unanswered: vec![],
+        }
+    }
+
+    fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    fn messages(problems: Vec<MaterialError>) -> Vec<String> {
+        problems.into_iter().map(|p| format!("{}: {}", p.material, p.message)).collect()
+    }
+
+    #[test]
+    fn a_complete_submission_passes() {
+        let complete = counts(&[("form", 1), ("cars", 3), ("plan", 1)]);
+        assert!(check_materials(&list(), &complete, &[], false).is_empty());
+        let with_later = counts(&[("form", 2), ("cars", 4)]);
+        assert!(check_materials(&list(), &with_later, &["plan".into()], true).is_empty());
+    }
+
+    #[test]
+    fn every_missing_material_is_named_once() {
+        assert_eq!(
+            messages(check_materials(&list(), &counts(&[("cars", 1)]), &[], false)),
+            [
+                "form: 请上传“材料form”",
+                "cars: 请上传“材料cars（第 1 辆 … 第 3 辆）”，共 3 份，现在有 1 份",
+                "plan: 请上传“材料plan”",
+            ]
+        );
+    }
+
+    #[test]
+    fn tolerance_only_where_allowed_and_with_the_pledge() {
+        let files = counts(&[("cars", 3)]);
+        assert_eq!(
+            messages(check_materials(&list(), &files, &["form".into(), "plan".into()], false)),
+            [
+                "form: “材料form”不能容缺后补，请现在上传",
+                "form: 选择容缺后补的，需要先阅读并同意容缺受理承诺书",
+                "form: 请上传“材料form”",
+            ]
+        );
+    }
+
+    #[test]
+    fn files_for_materials_not_needed_or_too_many_files_are_refused() {
+        let files = counts(&[("form", 3), ("cars", 3), ("plan", 1), ("ghost", 1)]);
+        assert_eq!(
+            messages(check_materials(&list(), &files, &[], false)),
+            ["ghost: 这项材料按您的情况不需要提交，请删除它的文件", "form: “材料form”最多上传 2 个文件，现在有 3 个"]
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! Submitting an application once: `POST /api/services/{code}/submissions` with an
+//! `Idempotency-Key` header.
+//!
+//! A double tap, a retry after a timeout or a second tab must make exactly one
+//! case, across server instances too, so the database decides: the first request
+//! to insert the key does the work; the same key with the same body later gets
+//! the same answer, with a different body 422, and while the first is still
+//! running 409. A refused application releases its key, so the applicant can fix
+//! it and send again.
+//!
+//! Nothing the browser checked is trusted: the form, the recomputed checklist
+//! and every uploaded file are checked again with the `domain` code.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use domain::form::{validate_application, FieldError};
+use domain::situation::Answer;
+use domain::submission::{check_materials, MaterialError, Receipt, Submission, SubmissionProblems};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::db::{now_rfc3339, rfc3339_in, today_in_china};
+use crate::error::ApiError;
+use crate::AppState;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new().route("/services/{code}/submissions", post(submit))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+enum Claim {
+    /// This request inserted the key: it does the work.
+    Mine,
+    Replay(String),
+    InFlight,
+    Mismatch,
+}
+
+async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiError> {
+    // Keys are kept for a day; older ones go as new ones come.
+    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(rfc3339_in(-86_400)).execute(&state.db).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (idempotency_key, request_hash, state, created_at) VALUES ($1, $2, 'in_flight', $3) \
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(hash)
+    .bind(now_rfc3339())
+    .execute(&state.db)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(Claim::Mine);
+    }
+    let row = sqlx::query("SELECT request_hash, state, response_body FROM idempotency_keys WHERE idempotency_key = $1")
+        .bind(key)
+        .fetch_optional(&state.db)
+        .await?;
+    let Some(row) = row else { return Ok(Claim::InFlight) };
+    if row.try_get::<String, _>("request_hash")? != hash {
+        return Ok(Claim::Mismatch);
+    }
+    match (row.try_get::<String, _>("state")?.as_str(), row.try_get::<Option<String>, _>("response_body")?) {
+        ("done", Some(body)) => Ok(Claim::Replay(body)),
+        _ => Ok(Claim::InFlight),
+    }
+}
+
+async fn submit(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or_else(|| ApiError::BadRequest("缺少请求标识（Idempotency-Key），请刷新页面后再提交".to_owned()))?
+        .to_owned();
+    let hash = hex(&Sha256::new().chain_update(code.as_bytes()).chain_update([0]).chain_update(&body).finalize());
+    match claim(&state, &key, &hash).await? {
+        Claim::Mine => {}
+        Claim::Replay(receipt) => return Ok(created(receipt)),
+        Claim::InFlight => return Err(ApiError::Conflict("这份申请正在提交，请稍候，不要重复提交".to_owned())),
+        Claim::Mismatch => {
+            return Err(ApiError::Unprocessable("这个请求标识已用于另一份申请内容，请刷新页面后再提交".to_owned()));
+        }
+    }
+    match accept(&state, &code, &body).await {
+        Ok(receipt) => {
+            let text = serde_json::to_string(&receipt).map_err(|e| ApiError::Internal(e.into()))?;
+            sqlx::query("UPDATE idempotency_keys SET state = 'done', response_body = $1 WHERE idempotency_key = $2")
+                .bind(&text)
+                .bind(&key)
+                .execute(&state.db)
+                .await?;
+            Ok(created(text))
+        }
+        Err(error) => {
+            // Nothing was made: the applicant may fix it and send with the same key.
+            sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1").bind(&key).execute(&state.db).await?;
+            Err(error)
+        }
+    }
+}
+
+fn created(receipt_json: String) -> Response {
+    (StatusCode::CREATED, [(axum::http::header::CONTENT_TYPE, "application/json")], receipt_json).into_response()
+}
+
+/// Check everything again and make the case.
+async fn accept(state: &AppState, code: &str, body: &[u8]) -> Result<Receipt, ApiError> {
+    let item = state
+        .catalog
+        .get(code)
+        .ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
+    let submission: Submission =
+        serde_json::from_slice(body).map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
+    let needs_agent = matches!(submission.answers.get("agent"), Some(Answer::YesNo(true)));
+    let mut problems = SubmissionProblems {
+        fields: validate_application(&submission.form, &item.fields, &item.questions, &submission.answers, needs_agent, today_in_china()),
+        materials: Vec::new(),
+    };
+    let checklist = domain::checklist::item_checklist(item, &submission.answers);
+    if !checklist.unanswered.is_empty() {
+        problems.fields.insert(0, FieldError {
+            field: "answers".to_owned(),
+            message: format!("还有 {} 个情形问题没有回答，请先回答", checklist.unanswered.len()),
+        });
+    }
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (material, uploads) in &submission.files {
+        for upload in uploads {
+            match crate::uploads::verify(state, upload).await {
+                Ok(file) if file.item == code && &file.material == material => *counts.entry(material.clone()).or_default() += 1,
+                Ok(file) => problems.materials.push(MaterialError {
+                    material: material.clone(),
+                    message: format!("“{}”不是这项材料的文件，请重新上传", file.file_name),
+                }),
+                Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
+                Err(error) => problems.materials.push(MaterialError { material: material.clone(), message: error.message() }),
+            }
+        }
+    }
+    problems.materials.extend(check_materials(&checklist, &counts, &submission.later, submission.pledge_accepted));
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    make_case(state, item, &submission).await
+}
+
+fn reference() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    domain::reference::from_random(&bytes, 8).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))
+}
+
+async fn make_case(state: &AppState, item: &domain::ServiceItem, submission: &Submission) -> Result<Receipt, ApiError> {
+    let query_code = reference()?;
+    let application = serde_json::to_string(submission).map_err(|e| ApiError::Internal(e.into()))?;
+    let submitted_at = now_rfc3339();
+    // A clash of two random case numbers is rare; the primary key refuses it, try again.
+    for _ in 0..5 {
+        let case_number = reference()?;
+        let inserted = sqlx::query(
+            "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, submitted_at) \
+             VALUES ($1, $2, $3, $4, $5, 'submitted', $6) ON CONFLICT (case_number) DO NOTHING",
+        )
+        .bind(&case_number)
+        .bind(hex(&Sha256::digest(query_code.as_bytes())))
+        .bind(&item.code)
+        .bind(&state.catalog.version)
+        .bind(&application)
+        .bind(&submitted_at)
+        .execute(&state.db)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            tracing::info!(item = %item.code, "application submitted");
+            return Ok(Receipt {
+                case_number,
+                query_code,
+                item_code: item.code.clone(),
+                item_name: item.name.clone(),
+                department: item.department.clone(),
+                submitted_at,
+                promised_limit_days: item.promised_limit_days,
+                consult_phone: item.consult_phone.clone(),
+                later: submission.later.clone(),
+            });
+        }
+    }
+    Err(ApiError::Internal(anyhow::anyhow!("no free case number after five tries")))
+}

@@ -1,0 +1,142 @@
+//! Submitting once: every rule checked again on the server, one case per
+//! Idempotency-Key however often and however concurrently it is sent.
+
+mod support;
+
+use domain::api::ErrorBody;
+use domain::submission::Receipt;
+use serde_json::{json, Value};
+use support::{spawn_app, upload, TestApp};
+
+const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+
+/// A complete application for 道路货物运输驾驶员从业资格证核发 (JT-003), the
+/// 3-year driving record left for later (容缺).
+async fn application(app: &TestApp) -> Value {
+    let form_file = upload(app, "JT-003", "application", "申请表.pdf", PDF).await;
+    let front = upload(app, "JT-003", "id_card", "正面.png", PNG).await;
+    let back = upload(app, "JT-003", "id_card", "背面.png", PNG).await;
+    let photo = upload(app, "JT-003", "photo", "照片.png", PNG).await;
+    json!({
+        "answers": {},
+        "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
+                                "phone": "13812345678", "address": "示范县人民路 88 号"}},
+        "files": {"application": [form_file], "id_card": [front, back], "photo": [photo]},
+        "later": ["safe_driving_record"],
+        "pledge_accepted": true
+    })
+}
+
+async fn submit(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/services/JT-003/submissions", app.address))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn cases(app: &TestApp) -> i64 {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.join("bianmin.db").display())).await.unwrap();
+    sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_complete_application_makes_one_case_with_a_receipt() {
+    let app = spawn_app().await;
+    let body = application(&app).await;
+    let response = submit(&app, "key-1", &body).await;
+    assert_eq!(response.status(), 201);
+    let receipt: Receipt = response.json().await.unwrap();
+    assert_eq!(receipt.case_number.len(), 9, "8 characters in two groups: {}", receipt.case_number);
+    assert!(receipt.case_number.chars().all(|c| c == '-' || domain::reference::ALPHABET.contains(&(c as u8))));
+    assert_eq!((receipt.item_name.as_str(), receipt.promised_limit_days), ("道路货物运输驾驶员从业资格证核发", 5));
+    assert_eq!(receipt.later, ["safe_driving_record"]);
+
+    // A retry (a timeout, a double tap) gets the same answer and no second case.
+    let again: Receipt = submit(&app, "key-1", &body).await.json().await.unwrap();
+    assert_eq!(again, receipt);
+    assert_eq!(cases(&app).await, 1);
+
+    // The same key with different content is refused.
+    let mut changed = body.clone();
+    changed["form"]["applicant"]["address"] = json!("别的地址");
+    let response = submit(&app, "key-1", &changed).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(cases(&app).await, 1);
+}
+
+#[tokio::test]
+async fn concurrent_submissions_with_one_key_make_exactly_one_case() {
+    let app = spawn_app().await;
+    let body = application(&app).await;
+    let sends = (0..8).map(|_| submit(&app, "same-key", &body));
+    let responses = futures_util::future::join_all(sends).await;
+    let mut receipts = Vec::new();
+    for response in responses {
+        match response.status().as_u16() {
+            201 => receipts.push(response.json::<Receipt>().await.unwrap().case_number),
+            409 => assert_eq!(response.json::<ErrorBody>().await.unwrap().error.code, "conflict"),
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(!receipts.is_empty());
+    receipts.dedup();
+    assert_eq!(receipts.len(), 1, "every 201 names the same case");
+    assert_eq!(cases(&app).await, 1);
+}
+
+#[tokio::test]
+async fn every_problem_comes_back_in_place_and_the_key_can_be_used_again() {
+    let app = spawn_app().await;
+    let mut body = application(&app).await;
+    body["form"]["applicant"]["id_number"] = json!("110105194912310021");
+    body["files"]["photo"] = json!([]);
+    body["pledge_accepted"] = json!(false);
+    let response = submit(&app, "key-2", &body).await;
+    assert_eq!(response.status(), 422);
+    let error: ErrorBody = response.json().await.unwrap();
+    assert_eq!(error.error.code, "invalid_application");
+    let problems = error.problems.unwrap();
+    assert_eq!(problems.fields.len(), 1);
+    assert_eq!(problems.fields[0].message, "身份证号码校验位不正确，请核对最后一位");
+    let materials: Vec<(&str, &str)> = problems.materials.iter().map(|m| (m.material.as_str(), m.message.as_str())).collect();
+    assert_eq!(
+        materials,
+        [
+            ("safe_driving_record", "选择容缺后补的，需要先阅读并同意容缺受理承诺书"),
+            ("photo", "请上传“近期一寸免冠白底彩色照片”"),
+        ]
+    );
+    assert_eq!(cases(&app).await, 0);
+
+    // Fixed and sent again with the same key: accepted.
+    body["form"]["applicant"]["id_number"] = json!("11010519491231002X");
+    body["files"]["photo"] = json!([upload(&app, "JT-003", "photo", "照片.png", PNG).await]);
+    body["pledge_accepted"] = json!(true);
+    assert_eq!(submit(&app, "key-2", &body).await.status(), 201);
+}
+
+#[tokio::test]
+async fn uploads_of_another_material_or_a_lying_file_are_refused() {
+    let app = spawn_app().await;
+    let mut body = application(&app).await;
+    let lying = upload(&app, "JT-003", "photo", "照片.png", PDF).await;
+    let misplaced = upload(&app, "JT-003", "id_card", "正面.png", PNG).await;
+    body["files"]["photo"] = json!([lying]);
+    body["files"]["application"] = json!([misplaced]);
+    let error: ErrorBody = submit(&app, "key-3", &body).await.json().await.unwrap();
+    let messages: Vec<String> = error.problems.unwrap().materials.into_iter().map(|m| m.message).collect();
+    assert!(messages.contains(&"“正面.png”不是这项材料的文件，请重新上传".to_owned()), "{messages:?}");
+    assert!(messages.contains(&"“照片.png”的名字是 PNG，内容却是 PDF：请用原文件重新上传，不要只改文件名".to_owned()), "{messages:?}");
+}
+
+#[tokio::test]
+async fn a_key_is_required() {
+    let app = spawn_app().await;
+    let response = app.client.post(format!("{}/api/services/JT-003/submissions", app.address)).json(&json!({})).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.json::<ErrorBody>().await.unwrap().error.message.contains("Idempotency-Key"));
+}
