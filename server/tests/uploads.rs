@@ -173,3 +173,28 @@ async fn unfinished_uploads_are_not_checked_and_can_be_cancelled() {
     assert_eq!(deleted.status(), 204);
     assert_eq!(app.client.head(&url).header("Tus-Resumable", "1.0.0").send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn large_chunks_of_a_scanned_pdf_go_through() {
+    let app = spawn_app().await;
+    // 道路货物运输经营许可's 安全生产管理制度 takes PDFs up to 30 MB.
+    let body = file(b"%PDF-1.7\n", 12 * 1_048_576);
+    let metadata = format!("item {},material {},filename {}", b64(b"JT-001"), b64(b"safety_rules"), b64("制度.pdf".as_bytes()));
+    let created = app
+        .client
+        .post(format!("{}/api/uploads", app.address))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", body.len().to_string())
+        .header("Upload-Metadata", metadata)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let url = if location.starts_with('/') { format!("{}{location}", app.address) } else { location };
+    let half = body.len() / 2;
+    assert_eq!(patch(&app, &url, 0, &body[..half], None).await.status(), 204, "a 6 MB chunk");
+    assert_eq!(patch(&app, &url, half, &body[half..], None).await.status(), 204);
+    let checked: serde_json::Value = check(&app, &url).await.json().await.unwrap();
+    assert_eq!(checked["size"], body.len());
+}

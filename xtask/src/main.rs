@@ -7,6 +7,7 @@ mod checklist_bench;
 mod e2e;
 mod serve;
 mod tools;
+mod upload_bench;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,7 +18,7 @@ const USAGE: &str = "usage: cargo xtask <run|test|build|bench>
   run    install what is missing, build the app, serve it on http://127.0.0.1:8080
   test   unit, integration and end-to-end tests, and the 150 KB size budget
   build  the release app into dist/ and the release server
-  bench  the home page's initial transfer, the lazily loaded app, checklist timing (BENCHMARKS.md)";
+  bench  home page transfer, the lazily loaded app, checklist timing, uploads under load (BENCHMARKS.md)";
 
 fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -34,7 +35,8 @@ fn main() -> anyhow::Result<()> {
             build::build()?;
             budget::report(&root().join("dist"))?;
             budget::report_full(&root().join("dist/full"))?;
-            checklist_bench::report()
+            checklist_bench::report()?;
+            upload_bench::report()
         }
         _ => {
             eprintln!("{USAGE}");

@@ -1,0 +1,140 @@
+//! Uploads under load: 10 clients send 50 MB each at once over tus (5 MB
+//! chunks, as the app does), against the release server on loopback. Reports
+//! throughput and the server's memory before, at its peak and after: uploads are
+//! streamed to storage, so the peak must stay near the baseline, far below the
+//! 500 MB in flight.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::serve::Server;
+
+const CLIENTS: usize = 10;
+const FILE_BYTES: usize = 50 * 1_048_576;
+const CHUNK_BYTES: usize = 5 * 1_048_576;
+
+/// Resident memory of a process, in KB (Linux).
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// One HTTP/1.1 request; the status and the Location header.
+fn request(port: u16, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> anyhow::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply)?;
+    let reply = String::from_utf8_lossy(&reply);
+    let status = reply.get(9..12).and_then(|s| s.parse().ok()).context("no HTTP status")?;
+    let location = reply
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("location:"))
+        .map(|l| l[9..].trim().to_owned())
+        .unwrap_or_default();
+    Ok((status, location))
+}
+
+fn b64(text: &str) -> String {
+    const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16) | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8) | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn upload_one(port: u16, chunk: &[u8], client: usize) -> anyhow::Result<()> {
+    let metadata = format!("item {},material {},filename {}", b64("GH-001"), b64("design_plan"), b64(&format!("plan-{client}.pdf")));
+    let tus = ("Tus-Resumable", "1.0.0".to_owned());
+    let (status, location) = request(
+        port,
+        "POST",
+        "/api/uploads",
+        &[tus.clone(), ("Upload-Length", FILE_BYTES.to_string()), ("Upload-Metadata", metadata)],
+        &[],
+    )?;
+    if status != 201 {
+        bail!("create: {status}");
+    }
+    let path = location.find("/api/").map_or(location.clone(), |i| location[i..].to_owned());
+    for offset in (0..FILE_BYTES).step_by(CHUNK_BYTES) {
+        let headers = [
+            tus.clone(),
+            ("Upload-Offset", offset.to_string()),
+            ("Content-Type", "application/offset+octet-stream".to_owned()),
+        ];
+        let (status, _) = request(port, "PATCH", &path, &headers, chunk)?;
+        if status != 204 {
+            bail!("patch at {offset}: {status}");
+        }
+    }
+    Ok(())
+}
+
+pub fn report() -> anyhow::Result<()> {
+    let server = Server::start("upload-bench")?;
+    let (port, pid) = (server.port, server.pid());
+    std::thread::sleep(Duration::from_millis(500));
+    let baseline = rss_kb(pid);
+    let peak = Arc::new(AtomicU64::new(baseline));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (Arc::clone(&peak), Arc::clone(&done));
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(rss_kb(pid), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+    };
+    let mut chunk = vec![0u8; CHUNK_BYTES];
+    chunk[..9].copy_from_slice(b"%PDF-1.7\n");
+    let chunk = Arc::new(chunk);
+    let start = Instant::now();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            let chunk = Arc::clone(&chunk);
+            std::thread::spawn(move || upload_one(port, &chunk, client))
+        })
+        .collect();
+    for client in clients {
+        client.join().map_err(|_| anyhow::anyhow!("a client panicked"))??;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    done.store(true, Ordering::Relaxed);
+    let _ = sampler.join();
+    std::thread::sleep(Duration::from_millis(500));
+    let after = rss_kb(pid);
+    let megabytes = (CLIENTS * FILE_BYTES) as f64 / 1_048_576.0;
+    println!("| uploads: {CLIENTS} clients × 50 MB at once, 5 MB tus chunks, loopback | |\n|---|---:|");
+    println!("| total sent | {megabytes:.0} MB in {seconds:.1} s |");
+    println!("| throughput | {:.0} MB/s |", megabytes / seconds);
+    println!("| server memory before (RSS) | {:.0} MB |", baseline as f64 / 1024.0);
+    println!("| server memory at its peak | {:.0} MB |", peak.load(Ordering::Relaxed) as f64 / 1024.0);
+    println!("| server memory after | {:.0} MB |\n", after as f64 / 1024.0);
+    Ok(())
+}
