@@ -26,6 +26,17 @@ pub struct Submission {
     pub pledge_accepted: bool,
 }
 
+/// 容缺受理承诺书: what the applicant accepts when supplying materials later.
+/// The app shows exactly this text; the server records that it was accepted.
+pub const TOLERANCE_PLEDGE: &str = "本人（本单位）申请容缺受理，承诺在规定期限内补齐所列材料，并对所提交材料的真实性负责。\
+逾期未补齐的，同意按未通过审查处理，本次申请终止；如有不实，愿意承担相应的法律责任。";
+
+/// How many working days after acceptance the 容缺 materials are due: never
+/// beyond the item's promised limit (a same-day item still gets one day).
+pub fn tolerance_deadline_days(promised_limit_days: u16) -> u16 {
+    promised_limit_days.max(1)
+}
+
 /// A problem with one material of the application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialError {
@@ -122,6 +133,9 @@ pub struct Receipt {
     pub consult_phone: String,
     /// 容缺 materials still to supply.
     pub later: Vec<String>,
+    /// Working days after acceptance to supply them ([`tolerance_deadline_days`]).
+    #[serde(default)]
+    pub later_due_days: u16,
 }
 
 #[cfg(test)]
@@ -160,6 +174,12 @@ mod tests {
 
     fn messages(problems: Vec<MaterialError>) -> Vec<String> {
         problems.into_iter().map(|p| format!("{}: {}", p.material, p.message)).collect()
+    }
+
+    #[test]
+    fn the_tolerance_deadline_never_passes_the_promise() {
+        assert_eq!(tolerance_deadline_days(5), 5);
+        assert_eq!(tolerance_deadline_days(0), 1, "a same-day item still gives a day");
     }
 
     #[test]

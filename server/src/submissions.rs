@@ -197,6 +197,11 @@ async fn make_case(state: &AppState, item: &domain::ServiceItem, submission: &Su
                 promised_limit_days: item.promised_limit_days,
                 consult_phone: item.consult_phone.clone(),
                 later: submission.later.clone(),
+                later_due_days: if submission.later.is_empty() {
+                    0
+                } else {
+                    domain::submission::tolerance_deadline_days(item.promised_limit_days)
+                },
             });
         }
     }

@@ -54,6 +54,7 @@ async fn a_complete_application_makes_one_case_with_a_receipt() {
     assert!(receipt.case_number.chars().all(|c| c == '-' || domain::reference::ALPHABET.contains(&(c as u8))));
     assert_eq!((receipt.item_name.as_str(), receipt.promised_limit_days), ("道路货物运输驾驶员从业资格证核发", 5));
     assert_eq!(receipt.later, ["safe_driving_record"]);
+    assert_eq!(receipt.later_due_days, 5, "due within the promised limit");
 
     // A retry (a timeout, a double tap) gets the same answer and no second case.
     let again: Receipt = submit(&app, "key-1", &body).await.json().await.unwrap();
