@@ -74,6 +74,27 @@ pub struct Agent {
     pub phone: String,
 }
 
+/// 领取方式: how the result reaches the applicant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Delivery {
+    /// 窗口领取: collect it at the window.
+    Window,
+    /// 邮寄: sent by post, free of charge.
+    Post(PostalAddress),
+}
+
+/// Where the result is posted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+pub struct PostalAddress {
+    #[validate(custom(function = "filled", message = "请填写收件人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    pub recipient: String,
+    #[validate(custom(function = "filled", message = "请填写收件人手机号码"), custom(function = "mobile"))]
+    pub phone: String,
+    #[validate(custom(function = "filled", message = "请填写邮寄地址，写到门牌号"), length(max = 200, message = "地址不能超过200个字"))]
+    pub address: String,
+}
+
 /// Who applies.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -144,6 +165,9 @@ pub struct ApplicationForm {
     /// Item fields by id, as typed.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// 领取方式; required before the form is complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
 }
 
 /// One problem, for the summary at the top and the message beside the field.
@@ -177,6 +201,13 @@ pub fn validate_application(
         (Some(agent), true) => collect("agent", agent.validate_with_args(&today), &["name", "id_number", "phone"], &mut errors),
         (None, true) => errors.push(FieldError { field: "agent.name".into(), message: "请填写代理人信息".into() }),
         (_, false) => {}
+    }
+    match &form.delivery {
+        None => errors.push(FieldError { field: "delivery.method".into(), message: "请选择领取方式".into() }),
+        Some(Delivery::Post(address)) => {
+            collect("delivery", address.validate(), &["recipient", "phone", "address"], &mut errors);
+        }
+        Some(Delivery::Window) => {}
     }
     let (_, effective) = walk(questions, answers);
     for field in fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))) {
@@ -253,7 +284,7 @@ mod tests {
     }
 
     fn form(applicant: Applicant) -> ApplicationForm {
-        ApplicationForm { applicant, agent: None, fields: BTreeMap::new() }
+        ApplicationForm { applicant, agent: None, fields: BTreeMap::new(), delivery: Some(Delivery::Window) }
     }
 
     fn field(id: &str, kind: FieldKind) -> Field {
@@ -308,6 +339,21 @@ mod tests {
                 ("applicant.phone".into(), "请填写手机号码".into()),
                 ("agent.id_number".into(), "请填写代理人身份证号码".into()),
                 ("agent.phone".into(), "请填写代理人手机号码".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn delivery_must_be_chosen_and_a_postal_address_complete() {
+        let mut f = form(Applicant::Person(person()));
+        f.delivery = None;
+        assert_eq!(check(&f, &[], false), vec![("delivery.method".into(), "请选择领取方式".into())]);
+        f.delivery = Some(Delivery::Post(PostalAddress { recipient: "张三".into(), phone: "1381234".into(), address: String::new() }));
+        assert_eq!(
+            check(&f, &[], false),
+            vec![
+                ("delivery.phone".into(), "请输入11位手机号码".into()),
+                ("delivery.address".into(), "请填写邮寄地址，写到门牌号".into()),
             ]
         );
     }

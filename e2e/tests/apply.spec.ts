@@ -23,6 +23,7 @@ test('applicant details: specific errors, a reload keeps the draft, the server a
   await expect(summary).toContainText('请输入11位手机号码');
   await expect(summary).toContainText('请填写计划开业日期');
   await expect(summary).toContainText('请填写代理人手机号码');
+  await expect(summary).toContainText('请选择领取方式');
   await expect(page.getByLabel('手机号码', { exact: true })).toHaveValue('138 1234 567');
 
   // The summary links to the field.
@@ -36,6 +37,13 @@ test('applicant details: specific errors, a reload keeps the draft, the server a
   await page.getByLabel('申请经营范围').selectOption('general');
   await page.getByLabel('计划开业日期').fill('2027-03-01');
   await page.getByLabel('计划投入车辆总数').fill('3');
+  // By post: the address is asked for, and checked.
+  await page.getByLabel(/免费邮寄/).check();
+  await page.getByLabel('收件人', { exact: true }).fill('张三');
+  await page.getByLabel('收件人手机号码').fill('13812345678');
+  await page.getByRole('button', { name: '检查并保存' }).click();
+  await expect(page.locator('.error-summary')).toContainText('请填写邮寄地址，写到门牌号');
+  await page.getByLabel('邮寄地址').fill('示范县人民路 88 号');
   await page.getByRole('button', { name: '检查并保存' }).click();
   await expect(page.getByRole('status').filter({ hasText: '申请人信息已检查并保存' })).toBeVisible();
   await expect(page.locator('.error-summary')).toHaveCount(0);

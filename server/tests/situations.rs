@@ -109,6 +109,7 @@ async fn the_server_checks_a_form_with_the_domain_rules() {
         [
             ("applicant.id_number", "身份证号码校验位不正确，请核对最后一位"),
             ("agent.name", "请填写代理人信息"),
+            ("delivery.method", "请选择领取方式"),
             ("fields.planned_start", "计划开业日期请按“年-月-日”填写，例如 2026-03-01"),
         ]
     );

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use domain::form::{validate_application, Agent, Applicant, ApplicationForm, Field, FieldError, FieldKind, Organisation, Person};
+use domain::form::{
+    validate_application, Agent, Applicant, ApplicationForm, Delivery, Field, FieldError, FieldKind, Organisation, Person,
+    PostalAddress,
+};
 use domain::situation::{Answer, Answers};
 use domain::ServiceItem;
 use leptos::prelude::*;
@@ -47,6 +50,7 @@ fn empty_form(organisation: bool) -> ApplicationForm {
         },
         agent: None,
         fields: BTreeMap::new(),
+        delivery: None,
     }
 }
 
@@ -224,6 +228,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
             {applicant_fields}
             {agent_fields}
             {item_fields_view}
+            <DeliveryChoice form error=error_for("delivery.method") errors=error_for/>
             <button type="submit" class="button" disabled=move || checking.get()>"检查并保存"</button>
         </form>
         <section class="draft-save" aria-labelledby="draft-heading">
@@ -322,5 +327,55 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
             {move || error().map(|m| view! { <p class="field-error">{m}</p> })}
             {control}
         </div>
+    }
+}
+
+/// 领取方式: at the window, or by post with an address.
+#[component]
+fn DeliveryChoice(
+    form: RwSignal<ApplicationForm>,
+    error: Signal<Option<String>>,
+    errors: impl Fn(&'static str) -> Signal<Option<String>> + 'static,
+) -> impl IntoView {
+    let by_post = Memo::new(move |_| form.with(|f| matches!(f.delivery, Some(Delivery::Post(_)))));
+    let at_window = Memo::new(move |_| form.with(|f| matches!(f.delivery, Some(Delivery::Window))));
+    let choose_window = move |_| form.update(|f| f.delivery = Some(Delivery::Window));
+    let choose_post = move |_| {
+        form.update(|f| {
+            if !matches!(f.delivery, Some(Delivery::Post(_))) {
+                f.delivery = Some(Delivery::Post(PostalAddress::default()));
+            }
+        })
+    };
+    let (recipient, phone, address) = (errors("delivery.recipient"), errors("delivery.phone"), errors("delivery.address"));
+    view! {
+        <h2>"领取方式"</h2>
+        <div class=move || if error.get().is_some() { "field field--error" } else { "field" }>
+            <fieldset>
+                <legend class="visually-hidden">"领取方式"</legend>
+                {move || error.get().map(|m| view! { <p class="field-error">{m}</p> })}
+                <div class="choices">
+                    <div class="choice">
+                        <input id="delivery-method" type="radio" name="delivery" prop:checked=move || at_window.get() on:change=choose_window/>
+                        <label for="delivery-method">"到窗口领取"<span class="choice__hint">"办结后凭身份证到办理窗口领取"</span></label>
+                    </div>
+                    <div class="choice">
+                        <input id="delivery-post" type="radio" name="delivery" prop:checked=move || by_post.get() on:change=choose_post/>
+                        <label for="delivery-post">"免费邮寄"<span class="choice__hint">"办结后用快递寄到您填写的地址"</span></label>
+                    </div>
+                </div>
+            </fieldset>
+        </div>
+        <Show when=move || by_post.get()>
+            <TextInput label="收件人" hint="" path="delivery.recipient" form error=recipient
+                get=|f| match &f.delivery { Some(Delivery::Post(a)) => a.recipient.clone(), _ => String::new() }
+                set=|f, v| if let Some(Delivery::Post(a)) = &mut f.delivery { a.recipient = v }/>
+            <TextInput label="收件人手机号码" hint="快递员会打这个电话" path="delivery.phone" form error=phone
+                get=|f| match &f.delivery { Some(Delivery::Post(a)) => a.phone.clone(), _ => String::new() }
+                set=|f, v| if let Some(Delivery::Post(a)) = &mut f.delivery { a.phone = v }/>
+            <TextInput label="邮寄地址" hint="写到门牌号" path="delivery.address" form error=address
+                get=|f| match &f.delivery { Some(Delivery::Post(a)) => a.address.clone(), _ => String::new() }
+                set=|f, v| if let Some(Delivery::Post(a)) = &mut f.delivery { a.address = v }/>
+        </Show>
     }
 }
