@@ -19,5 +19,6 @@ mod fixtures;
 pub mod search;
 pub mod situation;
 pub mod submission;
+pub mod upload;
 
 pub use catalog::*;
