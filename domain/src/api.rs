@@ -57,6 +57,9 @@ pub struct DraftBody {
     /// The form as typed so far (may be incomplete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<crate::form::ApplicationForm>,
+    /// Finished uploads and the 容缺 choice, so another device continues with them.
+    #[serde(default)]
+    pub materials: crate::upload::Materials,
 }
 
 /// A saved draft: the code to continue with on another device, and until when.
@@ -77,4 +80,7 @@ pub struct DraftLoaded {
     pub dropped: Vec<String>,
     /// Whether the catalog changed since the draft was saved.
     pub catalog_changed: bool,
+    /// Names of uploaded files that are no longer kept (or no longer asked for).
+    #[serde(default)]
+    pub dropped_files: Vec<String>,
 }

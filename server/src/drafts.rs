@@ -12,6 +12,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use domain::api::{DraftBody, DraftLoaded, DraftSaved};
 use domain::situation::reconcile;
+use domain::upload::Materials;
 use serde::Deserialize;
 use sqlx::Row;
 
@@ -56,14 +57,15 @@ async fn create(State(state): State<Arc<AppState>>, draft: Body<DraftBody>) -> R
     let resume_code = new_resume_code()?;
     let expires_at = rfc3339_in(state.draft_ttl_secs);
     sqlx::query(
-        "INSERT INTO drafts (resume_code, item_code, catalog_version, answers, form, created_at, updated_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+        "INSERT INTO drafts (resume_code, item_code, catalog_version, answers, form, materials, created_at, updated_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
     )
     .bind(&resume_code)
     .bind(&draft.item)
     .bind(&state.catalog.version)
     .bind(json(&draft.answers)?)
     .bind(draft.form.as_ref().map(json).transpose()?)
+    .bind(json(&draft.materials)?)
     .bind(&now)
     .bind(&expires_at)
     .execute(&state.db)
@@ -83,13 +85,14 @@ async fn save(State(state): State<Arc<AppState>>, request: Body<SaveRequest>) ->
     let code = domain::reference::normalise(&request.resume_code).ok_or_else(not_found)?;
     let expires_at = rfc3339_in(state.draft_ttl_secs);
     let updated = sqlx::query(
-        "UPDATE drafts SET item_code = $1, catalog_version = $2, answers = $3, form = $4, updated_at = $5, expires_at = $6 \
-         WHERE resume_code = $7 AND expires_at > $5",
+        "UPDATE drafts SET item_code = $1, catalog_version = $2, answers = $3, form = $4, materials = $5, updated_at = $6, \
+         expires_at = $7 WHERE resume_code = $8 AND expires_at > $6",
     )
     .bind(&request.draft.item)
     .bind(&state.catalog.version)
     .bind(json(&request.draft.answers)?)
     .bind(request.draft.form.as_ref().map(json).transpose()?)
+    .bind(json(&request.draft.materials)?)
     .bind(now_rfc3339())
     .bind(&expires_at)
     .bind(&code)
@@ -111,7 +114,7 @@ struct ResumeRequest {
 async fn resume(State(state): State<Arc<AppState>>, request: Body<ResumeRequest>) -> Result<Json<DraftLoaded>, ApiError> {
     let code = domain::reference::normalise(&body(request)?.resume_code).ok_or_else(not_found)?;
     let row = sqlx::query(
-        "SELECT item_code, catalog_version, answers, form, expires_at FROM drafts WHERE resume_code = $1 AND expires_at > $2",
+        "SELECT item_code, catalog_version, answers, form, materials, expires_at FROM drafts WHERE resume_code = $1 AND expires_at > $2",
     )
     .bind(&code)
     .bind(now_rfc3339())
@@ -136,10 +139,47 @@ async fn resume(State(state): State<Arc<AppState>>, request: Body<ResumeRequest>
         .iter()
         .map(|id| item.questions.iter().find(|q| &q.id == id).map_or(id.clone(), |q| q.text.clone()))
         .collect();
+    let mut materials: Materials = row
+        .try_get::<Option<String>, _>("materials")?
+        .map(|text| serde_json::from_str(&text))
+        .transpose()
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .unwrap_or_default();
+    let dropped_files = keep_live_uploads(&state, item, &kept, &mut materials).await?;
     Ok(Json(DraftLoaded {
-        draft: DraftBody { item: item_code, answers: kept, form },
+        draft: DraftBody { item: item_code, answers: kept, form, materials },
         expires_at: row.try_get("expires_at")?,
         dropped,
         catalog_changed: version != state.catalog.version,
+        dropped_files,
     }))
+}
+
+/// Keep only the draft's uploads that still exist, pass their checks and are
+/// still asked for by the answers; name the others so the applicant knows what
+/// to upload again.
+async fn keep_live_uploads(
+    state: &AppState,
+    item: &domain::ServiceItem,
+    answers: &domain::situation::Answers,
+    materials: &mut Materials,
+) -> Result<Vec<String>, ApiError> {
+    let checklist = domain::checklist::item_checklist(item, answers);
+    let mut dropped = Vec::new();
+    let asked: Vec<String> = checklist.entries.iter().map(|e| e.material.id.clone()).collect();
+    for (material, files) in materials.files.iter_mut() {
+        let mut kept = Vec::new();
+        for file in files.drain(..) {
+            let live = match crate::uploads::verify(state, &file.upload).await {
+                Ok(checked) => checked.item == item.code && &checked.material == material && asked.contains(material),
+                Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
+                Err(_) => false,
+            };
+            if live { kept.push(file) } else { dropped.push(file.name) }
+        }
+        *files = kept;
+    }
+    materials.files.retain(|_, files| !files.is_empty());
+    materials.keep_only(&checklist);
+    Ok(dropped)
 }

@@ -4,7 +4,7 @@ mod support;
 
 use domain::api::{DraftLoaded, DraftSaved, ErrorBody};
 use serde_json::json;
-use support::{spawn_app, spawn_app_with};
+use support::{spawn_app, spawn_app_with, upload};
 
 fn draft() -> serde_json::Value {
     json!({
@@ -89,4 +89,37 @@ async fn drafts_need_a_known_item_and_a_readable_body() {
     let response = app.post("/api/drafts", &json!([1])).await;
     assert_eq!(response.status(), 400);
     assert_eq!(response.json::<ErrorBody>().await.unwrap().error.message, "草稿的格式不对，请刷新页面后重试");
+}
+
+#[tokio::test]
+async fn finished_uploads_travel_with_the_draft_and_vanished_ones_are_named() {
+    let app = spawn_app().await;
+    let pdf: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+    let kept = upload(&app, "JT-001", "application", "申请表.pdf", pdf).await;
+    let deleted = upload(&app, "JT-001", "safety_rules", "制度.pdf", pdf).await;
+    // Uploaded for a material the answers no longer ask for (no agent).
+    let unasked = upload(&app, "JT-001", "authorisation", "委托书.pdf", pdf).await;
+    let file = |id: &str, name: &str| json!({"upload": id, "name": name, "size": pdf.len()});
+    let mut body = draft();
+    body["materials"] = json!({
+        "files": {"application": [file(&kept, "申请表.pdf")], "safety_rules": [file(&deleted, "制度.pdf")],
+                  "authorisation": [file(&unasked, "委托书.pdf")]},
+        "later": [], "pledge_accepted": false
+    });
+    let saved: DraftSaved = app.post("/api/drafts", &body).await.json().await.unwrap();
+    let gone = app
+        .client
+        .delete(format!("{}/api/uploads/{deleted}", app.address))
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 204);
+
+    let loaded: DraftLoaded = app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
+    let files = &loaded.draft.materials.files;
+    assert_eq!(files.keys().collect::<Vec<_>>(), ["application"]);
+    assert_eq!(files["application"][0].upload, kept);
+    assert_eq!(files["application"][0].name, "申请表.pdf");
+    assert_eq!(loaded.dropped_files, ["委托书.pdf", "制度.pdf"]);
 }
