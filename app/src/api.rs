@@ -128,3 +128,29 @@ pub async fn resume_draft(resume_code: String) -> Result<domain::api::DraftLoade
     }
     post_json("/api/drafts/resume", &Resume { resume_code }).await
 }
+
+/// Why a submission did not make a case.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubmitError {
+    /// Fields and materials to fix, each in its place.
+    Invalid(String, domain::submission::SubmissionProblems),
+    /// Anything else, in words (network trouble, the same application in flight…).
+    Other(String),
+}
+
+/// Submit the application once. The same `key` for every retry of it: the
+/// server answers a repeat with the same receipt instead of a second case.
+pub async fn submit(code: &str, key: &str, submission: &domain::submission::Submission) -> Result<domain::submission::Receipt, SubmitError> {
+    let url = format!("/api/services/{}/submissions", js_sys::encode_uri_component(code));
+    let network = || SubmitError::Other("网络连接不稳定，申请还没有提交成功。请检查网络后再点一次“提交申请”，不会重复提交。".into());
+    let request = Request::post(&url).header("Idempotency-Key", key).json(submission).map_err(|_| network())?;
+    let response = request.send().await.map_err(|_| network())?;
+    if response.ok() {
+        return response.json().await.map_err(|_| network());
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(ErrorBody { error, problems: Some(problems) }) => Err(SubmitError::Invalid(error.message, problems)),
+        Ok(body) => Err(SubmitError::Other(body.error.message)),
+        Err(_) => Err(SubmitError::Other("服务暂时不可用，请稍后再试。您填写的内容没有丢失。".into())),
+    }
+}

@@ -23,3 +23,9 @@ pub fn save<T: Serialize>(name: &str, value: &T) {
         let _ = storage.set_item(&key(name), &text);
     }
 }
+
+pub fn remove(name: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&key(name));
+    }
+}

@@ -6,14 +6,17 @@
 //! ([`handover`]) when the applicant goes further than reading a guide.
 
 pub mod api;
+pub mod application;
 pub mod components;
 pub mod draft;
 pub mod elderly;
 pub mod handover;
 pub mod load;
 pub mod pages;
+pub mod photo;
 pub mod router;
 pub mod subject;
+pub mod tus;
 pub mod wechat;
 
 use leptos::prelude::*;

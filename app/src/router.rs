@@ -54,6 +54,12 @@ pub enum Page {
     Bundle(String),
     /// 用恢复码继续: continue a draft saved on another device.
     Resume,
+    /// 上传材料并提交: an item's task list.
+    Tasks(String),
+    /// 核对申请内容 before submitting.
+    Review(String),
+    /// 回执 of a submitted application, by case number.
+    Receipt(String),
     /// One question of an item's or a bundle's questionnaire.
     Situation(Kind, String, String),
     /// The one-time notice (一次性告知单) of an item or a bundle.
@@ -69,6 +75,9 @@ impl Page {
         let page = match parts.as_slice() {
             [] => Some(Self::Home),
             ["drafts"] => Some(Self::Resume),
+            ["services", code, "tasks"] => decode(code).map(Self::Tasks),
+            ["services", code, "review"] => decode(code).map(Self::Review),
+            ["receipts", case] => decode(case).map(Self::Receipt),
             ["services", code] => decode(code).map(Self::Guide),
             [prefix @ ("services" | "bundles"), code, "apply"] => decode(code).map(|c| Self::Apply(kind(prefix), c)),
             ["bundles", code] => decode(code).map(Self::Bundle),

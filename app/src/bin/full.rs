@@ -1,8 +1,9 @@
 //! The full entry: every page. Loaded on demand by the light app.
 
 use app::pages::{
-    apply::ApplyPage, apply_soon::ApplySoon, resume::ResumePage, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home, not_found::NotFound,
-    situation::SituationPage,
+    apply::ApplyPage, apply_soon::ApplySoon, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home,
+    not_found::NotFound, receipt::ReceiptPage, resume::ResumePage, review::ReviewPage, situation::SituationPage,
+    tasks::TasksPage,
 };
 use app::subject::Kind;
 use app::Page;
@@ -15,6 +16,9 @@ fn render(page: Page) -> AnyView {
         Page::Apply(Kind::Service, code) => view! { <ApplyPage code/> }.into_any(),
         Page::Apply(kind, code) => view! { <ApplySoon kind code/> }.into_any(),
         Page::Resume => view! { <ResumePage/> }.into_any(),
+        Page::Tasks(code) => view! { <TasksPage code/> }.into_any(),
+        Page::Review(code) => view! { <ReviewPage code/> }.into_any(),
+        Page::Receipt(case_number) => view! { <ReceiptPage case_number/> }.into_any(),
         Page::Bundle(code) => view! { <BundleOverview code/> }.into_any(),
         Page::Situation(kind, code, question) => view! { <SituationPage kind code question/> }.into_any(),
         Page::Checklist(kind, code) => view! { <ChecklistPage kind code/> }.into_any(),

@@ -1,6 +1,8 @@
 //! Pieces shared by several pages.
 
+pub mod draft_save;
 pub mod load_error;
 pub mod material;
+pub mod material_upload;
 pub mod service_card;
 pub mod site_header;

@@ -15,11 +15,11 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api;
+use crate::components::draft_save::DraftSave;
 use crate::components::load_error::LoadError;
-use crate::draft;
 use crate::load::{load, Load};
 use crate::pages::set_title;
-use crate::router::use_location;
+use crate::router::{navigate, use_location};
 use crate::subject::{answers_from, query, Kind, Subject};
 
 #[component]
@@ -33,12 +33,6 @@ pub fn ApplyPage(code: String) -> impl IntoView {
             Load::Loaded(_) => ().into_any(),
         }}
     }
-}
-
-/// Today's date where the browser is (the server checks again with China's date).
-fn today() -> (u16, u8, u8) {
-    let now = js_sys::Date::new_0();
-    (now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8)
 }
 
 fn empty_form(organisation: bool) -> ApplicationForm {
@@ -68,7 +62,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
         || !item.applicants.contains(&domain::ApplicantType::Individual);
     let needs_agent = matches!(answers.get("agent"), Some(Answer::YesNo(true)));
     let draft_name = item.code.clone();
-    let mut initial = draft::load::<ApplicationForm>(&draft_name).unwrap_or_else(|| empty_form(organisation));
+    let mut initial = crate::application::form(&draft_name).unwrap_or_else(|| empty_form(organisation));
     if matches!(initial.applicant, Applicant::Organisation(_)) != organisation {
         initial.applicant = empty_form(organisation).applicant;
     }
@@ -77,7 +71,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     }
     let form = RwSignal::new(initial);
     // Saved at once on every change: a reload inside WeChat loses nothing.
-    Effect::new(move |_| form.with(|f| draft::save(&draft_name, f)));
+    Effect::new(move |_| form.with(|f| crate::application::save_form(&draft_name, f)));
 
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let saved = RwSignal::new(false);
@@ -87,11 +81,15 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     let questions = item.questions.clone();
     let code = item.code.clone();
     let submit_answers = answers.clone();
+    // Saved details lead on to the task list, or back to the review page when
+    // the applicant came from there to change something.
+    let next_page = if location.get_untracked().param("return").as_deref() == Some("review") { "review" } else { "tasks" };
+    let next_url = format!("/services/{}/{next_page}{}", js_sys::encode_uri_component(&item.code), query(&answers, &[]));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
         let current = form.get_untracked();
-        let found = validate_application(&current, &fields, &questions, &submit_answers, needs_agent, today());
+        let found = validate_application(&current, &fields, &questions, &submit_answers, needs_agent, crate::application::today());
         let focus_summary = move || {
             request_animation_frame(move || {
                 if let Some(el) = summary.get_untracked() {
@@ -106,12 +104,13 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
         }
         // The browser found nothing; the server checks again with the same rules.
         checking.set(true);
-        let (code, answers) = (code.clone(), submit_answers.clone());
+        let (code, answers, next_url) = (code.clone(), submit_answers.clone(), next_url.clone());
         spawn_local(async move {
             match api::check_form(&code, &answers, &current).await {
                 Ok(server_errors) if server_errors.is_empty() => {
                     errors.set(Vec::new());
                     saved.set(true);
+                    navigate(&next_url);
                 }
                 Ok(server_errors) => {
                     errors.set(server_errors);
@@ -127,30 +126,6 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     };
     let error_for = move |path: &'static str| Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()));
     let back = format!("/services/{}/checklist{}", item.code, query(&answers, &[]));
-
-    // 保存草稿: a copy on the server, to continue on another device.
-    let code_key = format!("{}.resume", item.code);
-    let resume = RwSignal::new(draft::load::<domain::api::DraftSaved>(&code_key));
-    let saving = RwSignal::new(false);
-    let save_error = RwSignal::new(None::<String>);
-    let (draft_item, draft_answers) = (item.code.clone(), answers.clone());
-    let save_draft = move |_| {
-        saving.set(true);
-        let body = domain::api::DraftBody { item: draft_item.clone(), answers: draft_answers.clone(), form: Some(form.get_untracked()) };
-        let known = resume.get_untracked().map(|r| r.resume_code);
-        let code_key = code_key.clone();
-        spawn_local(async move {
-            match api::save_draft(known, &body).await {
-                Ok(saved) => {
-                    draft::save(&code_key, &saved);
-                    resume.set(Some(saved));
-                    save_error.set(None);
-                }
-                Err(error) => save_error.set(Some(error.message)),
-            }
-            saving.set(false);
-        });
-    };
 
     let applicant_fields = if organisation {
         view! {
@@ -229,26 +204,11 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
             {agent_fields}
             {item_fields_view}
             <DeliveryChoice form error=error_for("delivery.method") errors=error_for/>
-            <button type="submit" class="button" disabled=move || checking.get()>"检查并保存"</button>
+            <button type="submit" class="button" disabled=move || checking.get()>"保存并继续"</button>
         </form>
-        <section class="draft-save" aria-labelledby="draft-heading">
-            <h2 id="draft-heading">"换个手机继续填写"</h2>
-            <p class="hint">"保存草稿后会得到一个恢复码。在另一部手机或电脑上打开本网站，点“用恢复码继续填写”，输入恢复码即可接着填。"</p>
-            <button type="button" class="button button--secondary" disabled=move || saving.get() on:click=save_draft>"保存草稿"</button>
-            {move || save_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-            {move || resume.get().map(|r| view! {
-                <div class="notice" role="status">
-                    <p>"草稿已保存。请记下恢复码："</p>
-                    <p class="resume-code">{r.resume_code}</p>
-                    <p class="hint">{format!("草稿保存到 {} 为止；其间每次保存都会重新计算期限。", r.expires_at.get(..10).unwrap_or_default())}</p>
-                </div>
-            })}
-        </section>
+        <DraftSave item=item.code.clone() answers=answers.clone()/>
         {move || saved.get().then(|| view! {
-            <div class="notice notice--ok" role="status">
-                <p>"申请人信息已检查并保存。"</p>
-                <p>"网上上传材料和提交申请的功能正在开通中。您现在可以带上告知单中的材料，到办理地点的窗口提交。"</p>
-            </div>
+            <p class="notice notice--ok" role="status">"申请人信息已检查并保存。"</p>
         })}
     }
 }

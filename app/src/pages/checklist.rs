@@ -28,7 +28,7 @@ pub fn ChecklistPage(kind: Kind, code: String) -> impl IntoView {
 }
 
 /// The answer as the applicant chose it, in words.
-fn answer_text(question: &Question, answer: &Answer) -> String {
+pub fn answer_text(question: &Question, answer: &Answer) -> String {
     let label = |id: &String| question.options.iter().find(|o| &o.id == id).map_or(id.clone(), |o| o.label.clone());
     match answer {
         Answer::YesNo(b) => if *b { "是" } else { "否" }.to_owned(),

@@ -7,8 +7,11 @@ pub mod checklist;
 pub mod guide;
 pub mod home;
 pub mod not_found;
+pub mod receipt;
 pub mod resume;
+pub mod review;
 pub mod situation;
+pub mod tasks;
 
 /// The browser tab's title: "page · 便民".
 pub fn set_title(page: &str) {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::draft;
+use crate::application;
 use crate::pages::set_title;
 use crate::router::navigate;
 use crate::subject::query;
@@ -14,7 +14,7 @@ pub fn ResumePage() -> impl IntoView {
     set_title("用恢复码继续填写");
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let dropped = RwSignal::new(None::<(Vec<String>, String)>);
+    let dropped = RwSignal::new(None::<(Vec<String>, Vec<String>, String)>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -25,19 +25,26 @@ pub fn ResumePage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
+            let loaded_code = domain::reference::normalise(&typed).unwrap_or_default();
             match api::resume_draft(typed).await {
                 Ok(loaded) => {
                     let item = loaded.draft.item.clone();
                     if let Some(form) = &loaded.draft.form {
-                        draft::save(&item, form);
+                        application::save_form(&item, form);
                     }
+                    application::save_materials(&item, &loaded.draft.materials);
+                    application::save_resume(&item, &domain::api::DraftSaved { resume_code: loaded_code, expires_at: loaded.expires_at.clone() });
                     let url = format!("/services/{item}/apply{}", query(&loaded.draft.answers, &[]));
-                    if loaded.dropped.is_empty() {
+                    if loaded.dropped.is_empty() && loaded.dropped_files.is_empty() {
                         navigate(&url);
                     } else {
-                        // Say which answers must be given again before going on.
-                        let again = format!("/services/{item}/checklist{}", query(&loaded.draft.answers, &[]));
-                        dropped.set(Some((loaded.dropped, again)));
+                        // Say what must be given again before going on.
+                        let again = if loaded.dropped.is_empty() {
+                            url
+                        } else {
+                            format!("/services/{item}/checklist{}", query(&loaded.draft.answers, &[]))
+                        };
+                        dropped.set(Some((loaded.dropped, loaded.dropped_files, again)));
                     }
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -48,11 +55,17 @@ pub fn ResumePage() -> impl IntoView {
     view! {
         <p class="back"><a href="/">"返回首页"</a></p>
         <h1>"用恢复码继续填写"</h1>
-        {move || dropped.get().map(|(questions, again)| view! {
+        {move || dropped.get().map(|(questions, files, again)| view! {
             <div class="notice notice--warn" role="alert">
-                <p>"办事要求有了调整，下面这些问题需要重新回答，其余内容都已保留："</p>
-                <ul>{questions.into_iter().map(|q| view! { <li>{q}</li> }).collect_view()}</ul>
-                <p><a href=again class="button">"重新回答并继续"</a></p>
+                {(!questions.is_empty()).then(|| view! {
+                    <p>"办事要求有了调整，下面这些问题需要重新回答，其余内容都已保留："</p>
+                    <ul>{questions.into_iter().map(|q| view! { <li>{q}</li> }).collect_view()}</ul>
+                })}
+                {(!files.is_empty()).then(|| view! {
+                    <p>"下面这些文件已过保存期限或不再需要，需要的话请重新上传："</p>
+                    <ul>{files.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                })}
+                <p><a href=again class="button">"继续填写"</a></p>
             </div>
         })}
         <form on:submit=submit novalidate>

@@ -67,12 +67,15 @@ fn QuestionForm(subject: Subject, questions: Vec<Question>, index: usize) -> imp
     let question = questions[index].clone();
     set_title(&question.text);
     let answers = answers_from(&location.get_untracked(), &questions);
-    let returning = location.get_untracked().param("return").as_deref() == Some("checklist");
+    // Changing one answer from the checklist or the review page returns there.
+    let return_to = location.get_untracked().param("return").filter(|r| r == "checklist" || r == "review");
+    let returning = return_to.is_some();
+    let return_page = return_to.clone().unwrap_or_else(|| "checklist".to_owned());
     let (shown, _) = walk(&questions, &answers);
     let position = shown.iter().position(|q| q.id == question.id);
     let base = subject.base();
     let back = match position.and_then(|p| p.checked_sub(1)).map(|p| shown[p]) {
-        _ if returning => format!("{base}/checklist{}", query(&answers, &[])),
+        _ if returning => format!("{base}/{return_page}{}", query(&answers, &[])),
         Some(previous) => format!("{base}/situation/{}{}", previous.id, query(&answers, &[])),
         None => base.clone(),
     };
@@ -122,10 +125,10 @@ fn QuestionForm(subject: Subject, questions: Vec<Question>, index: usize) -> imp
         next_answers.insert(submit_question.id.clone(), answer.expect("checked above"));
         let url = match next_question(&questions, &next_answers) {
             Some(next) if !returning || next.id != submit_question.id => {
-                let extra: &[(&str, &str)] = if returning { &[("return", "checklist")] } else { &[] };
+                let extra: &[(&str, &str)] = if returning { &[("return", return_page.as_str())] } else { &[] };
                 format!("{base}/situation/{}{}", next.id, query(&next_answers, extra))
             }
-            _ => format!("{base}/checklist{}", query(&next_answers, &[])),
+            _ => format!("{base}/{return_page}{}", query(&next_answers, &[])),
         };
         navigate(&url);
     };

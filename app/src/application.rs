@@ -1,0 +1,95 @@
+//! One application in progress on this device: the form, the finished uploads
+//! and 容缺 choice, the submission's idempotency key, and the receipts kept
+//! afterwards. All of it lives in browser storage (see [`crate::draft`]) so a
+//! reload, a killed tab or a second tab sees the same application.
+
+use domain::form::{validate_application, ApplicationForm, FieldError};
+use domain::situation::{Answer, Answers};
+use domain::submission::Receipt;
+use domain::upload::Materials;
+use domain::ServiceItem;
+
+use crate::draft;
+
+fn materials_key(item: &str) -> String {
+    format!("{item}.materials")
+}
+
+fn submission_key(item: &str) -> String {
+    format!("{item}.submission-key")
+}
+
+fn resume_key(item: &str) -> String {
+    format!("{item}.resume")
+}
+
+pub fn form(item: &str) -> Option<ApplicationForm> {
+    draft::load(item)
+}
+
+pub fn save_form(item: &str, form: &ApplicationForm) {
+    draft::save(item, form);
+}
+
+pub fn materials(item: &str) -> Materials {
+    draft::load(&materials_key(item)).unwrap_or_default()
+}
+
+pub fn save_materials(item: &str, materials: &Materials) {
+    draft::save(&materials_key(item), materials);
+}
+
+/// The saved server draft's resume code and expiry, if one was saved.
+pub fn resume(item: &str) -> Option<domain::api::DraftSaved> {
+    draft::load(&resume_key(item))
+}
+
+pub fn save_resume(item: &str, saved: &domain::api::DraftSaved) {
+    draft::save(&resume_key(item), saved);
+}
+
+/// The `Idempotency-Key` of this application: made once and kept, so a double
+/// tap, a retry after a timeout or a second tab sends the same key.
+pub fn idempotency_key(item: &str) -> String {
+    if let Some(key) = draft::load::<String>(&submission_key(item)) {
+        return key;
+    }
+    let mut bytes = [0u8; 16];
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    if let Some(crypto) = crypto {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    draft::save(&submission_key(item), &key);
+    key
+}
+
+/// After a successful submission: the application is done on this device.
+pub fn finish(item: &str, receipt: &Receipt) {
+    for key in [item.to_owned(), materials_key(item), submission_key(item), resume_key(item)] {
+        draft::remove(&key);
+    }
+    draft::save(&format!("receipt.{}", receipt.case_number), receipt);
+}
+
+pub fn receipt(case_number: &str) -> Option<Receipt> {
+    draft::load(&format!("receipt.{case_number}"))
+}
+
+/// Whether the situation says an agent applies.
+pub fn needs_agent(answers: &Answers) -> bool {
+    matches!(answers.get("agent"), Some(Answer::YesNo(true)))
+}
+
+/// Today's date where the browser is (the server checks again with China's date).
+pub fn today() -> (u16, u8, u8) {
+    let now = js_sys::Date::new_0();
+    (now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8)
+}
+
+/// What is still wrong with the stored form, by the same rules as the server;
+/// `None` when nothing was typed yet.
+pub fn form_problems(item: &ServiceItem, answers: &Answers) -> Option<Vec<FieldError>> {
+    let form = form(&item.code)?;
+    Some(validate_application(&form, &item.fields, &item.questions, answers, needs_agent(answers), today()))
+}

@@ -1,0 +1,231 @@
+//! 核对申请内容: every answer, detail and file once more, each part with 修改
+//! (which comes back here), then 提交申请 with the application's one
+//! `Idempotency-Key`. Whatever the server still finds wrong is shown in place.
+
+use domain::checklist::item_checklist;
+use domain::form::{Applicant, ApplicationForm, Delivery, FieldKind};
+use domain::identity::{mask_id, mask_mobile};
+use domain::submission::{Submission, SubmissionProblems};
+use domain::upload::{is_uploaded, size_text};
+use domain::ServiceItem;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, SubmitError};
+use crate::application;
+use crate::components::load_error::LoadError;
+use crate::load::{load, Load};
+use crate::pages::checklist::answer_text;
+use crate::pages::set_title;
+use crate::router::{navigate, use_location};
+use crate::subject::{answers_from, query, Kind, Subject};
+
+#[component]
+pub fn ReviewPage(code: String) -> impl IntoView {
+    let subject = load(move || api::subject(Kind::Service, code.clone()));
+    view! {
+        {move || match subject.state.get() {
+            Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
+            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry()/> }.into_any(),
+            Load::Loaded(Subject::Item(item)) => view! { <Review item/> }.into_any(),
+            Load::Loaded(_) => ().into_any(),
+        }}
+    }
+}
+
+/// One row of a summary list: what, the answer, and 修改.
+fn row(label: String, value: String, change: String) -> impl IntoView {
+    let aria = format!("修改：{label}");
+    view! {
+        <div>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+            <dd class="change"><a href=change aria-label=aria>"修改"</a></dd>
+        </div>
+    }
+}
+
+/// The applicant's details in rows; ID and phone numbers masked on screen.
+fn applicant_rows(form: &ApplicationForm, item: &ServiceItem) -> Vec<(String, String)> {
+    let mut rows = match &form.applicant {
+        Applicant::Person(p) => vec![
+            ("姓名".to_owned(), p.name.clone()),
+            ("身份证号码".to_owned(), mask_id(&p.id_number)),
+            ("手机号码".to_owned(), mask_mobile(&p.phone)),
+            ("联系地址".to_owned(), p.address.clone()),
+        ],
+        Applicant::Organisation(o) => vec![
+            ("单位名称".to_owned(), o.name.clone()),
+            ("统一社会信用代码".to_owned(), o.credit_code.clone()),
+            ("法定代表人（负责人）".to_owned(), o.legal_representative.clone()),
+            ("联系人".to_owned(), o.contact_name.clone()),
+            ("联系人手机号码".to_owned(), mask_mobile(&o.phone)),
+            ("单位地址".to_owned(), o.address.clone()),
+        ],
+    };
+    if let Some(agent) = &form.agent {
+        rows.push(("代理人".to_owned(), format!("{}，{}，{}", agent.name, mask_id(&agent.id_number), mask_mobile(&agent.phone))));
+    }
+    for field in &item.fields {
+        if let Some(value) = form.fields.get(&field.id).filter(|v| !v.trim().is_empty()) {
+            let shown = match field.kind {
+                FieldKind::Choice => field.options.iter().find(|o| &o.id == value).map_or(value.clone(), |o| o.label.clone()),
+                _ => value.clone(),
+            };
+            rows.push((field.label.clone(), shown));
+        }
+    }
+    rows
+}
+
+fn delivery_text(form: &ApplicationForm) -> String {
+    match &form.delivery {
+        Some(Delivery::Window) => "到办理窗口领取".to_owned(),
+        Some(Delivery::Post(a)) => format!("免费邮寄：{}，{}，{}", a.address, a.recipient, mask_mobile(&a.phone)),
+        None => "还没有选择".to_owned(),
+    }
+}
+
+#[component]
+fn Review(item: ServiceItem) -> impl IntoView {
+    set_title(&format!("核对申请内容：{}", item.name));
+    let location = use_location();
+    let answers = answers_from(&location.get_untracked(), &item.questions);
+    let base = Kind::Service.base(&item.code);
+    let here = query(&answers, &[]);
+    let back_here = query(&answers, &[("return", "review")]);
+    let tasks_url = format!("{base}/tasks{here}");
+    let Some(form) = application::form(&item.code) else {
+        return view! {
+            <h1>"还没有填写申请"</h1>
+            <p><a class="button" href=tasks_url>"去填写"</a></p>
+        }
+        .into_any();
+    };
+    let materials = application::materials(&item.code);
+    let checklist = item_checklist(&item, &answers);
+    let (shown, effective) = domain::situation::walk(&item.questions, &answers);
+    let apply_url = format!("{base}/apply{back_here}");
+
+    let situation_rows = shown
+        .iter()
+        .filter_map(|q| effective.get(&q.id).map(|a| (*q, a)))
+        .map(|(q, a)| row(q.text.clone(), answer_text(q, a), format!("{base}/situation/{}{back_here}", q.id)))
+        .collect_view();
+    let detail_rows = applicant_rows(&form, &item)
+        .into_iter()
+        .map(|(label, value)| row(label, value, apply_url.clone()))
+        .collect_view();
+    let material_rows = checklist
+        .entries
+        .iter()
+        .filter(|e| is_uploaded(&e.material))
+        .map(|entry| {
+            let id = &entry.material.id;
+            let value = if materials.later.contains(id) {
+                "容缺后补".to_owned()
+            } else {
+                match materials.files.get(id) {
+                    Some(files) if !files.is_empty() => {
+                        files.iter().map(|f| format!("{}（{}）", f.name, size_text(f.size))).collect::<Vec<_>>().join("、")
+                    }
+                    _ => "没有上传".to_owned(),
+                }
+            };
+            row(entry.title(), value, format!("{tasks_url}#material-{id}"))
+        })
+        .collect_view();
+
+    let problems = RwSignal::new(None::<(String, SubmissionProblems)>);
+    let failure = RwSignal::new(None::<String>);
+    let sending = RwSignal::new(false);
+    let summary = NodeRef::<leptos::html::Div>::new();
+    let focus_summary = move || {
+        request_animation_frame(move || {
+            if let Some(el) = summary.get_untracked() {
+                let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+            }
+        })
+    };
+    let code = item.code.clone();
+    let submission = Submission {
+        answers: answers.clone(),
+        form: form.clone(),
+        files: materials.upload_ids(),
+        later: materials.later.clone(),
+        pledge_accepted: materials.pledge_accepted,
+    };
+    let submit = move |_| {
+        if sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        failure.set(None);
+        problems.set(None);
+        let (code, submission) = (code.clone(), submission.clone());
+        let key = application::idempotency_key(&code);
+        spawn_local(async move {
+            match api::submit(&code, &key, &submission).await {
+                Ok(receipt) => {
+                    application::finish(&code, &receipt);
+                    navigate(&format!("/receipts/{}", js_sys::encode_uri_component(&receipt.case_number)));
+                }
+                Err(SubmitError::Invalid(message, found)) => {
+                    problems.set(Some((message, found)));
+                    focus_summary();
+                }
+                Err(SubmitError::Other(message)) => {
+                    failure.set(Some(message));
+                    focus_summary();
+                }
+            }
+            sending.set(false);
+        });
+    };
+    let fix_field = apply_url.clone();
+    let fix_material = tasks_url.clone();
+
+    view! {
+        <p class="back"><a href=tasks_url.clone()>"返回上传材料"</a></p>
+        <p class="caption">{item.name.clone()}</p>
+        <h1>"核对申请内容"</h1>
+        <p class="hint">"请逐项核对。需要改的，点“修改”，改好后会回到这里。"</p>
+        {move || problems.get().map(|(message, found)| {
+            let fields = found.fields.into_iter().map(|e| view! { <li><a href=fix_field.clone()>{e.message}</a></li> });
+            let files = found.materials.into_iter().map(|e| {
+                let href = format!("{}#material-{}", fix_material, e.material);
+                view! { <li><a href=href>{e.message}</a></li> }
+            });
+            view! {
+                <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
+                    <h2 class="error-summary__title">{message}</h2>
+                    <ul>{fields.collect_view()}{files.collect_view()}</ul>
+                </div>
+            }
+        })}
+        {move || failure.get().map(|message| view! {
+            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
+                <h2 class="error-summary__title">"还没有提交成功"</h2>
+                <p>{message}</p>
+            </div>
+        })}
+        <h2>"办理情形"</h2>
+        <dl class="answers">{situation_rows}</dl>
+        <h2>"申请人信息"</h2>
+        <dl class="answers">{detail_rows}</dl>
+        <h2>"领取方式"</h2>
+        <dl class="answers">{row("领取方式".to_owned(), delivery_text(&form), apply_url.clone())}</dl>
+        <h2>"申请材料"</h2>
+        <dl class="answers">{material_rows}</dl>
+        {(!materials.later.is_empty() && materials.pledge_accepted).then(|| view! {
+            <p class="hint">"您已同意容缺受理承诺书，容缺材料请在受理后按期补交。"</p>
+        })}
+        <h2>"提交申请"</h2>
+        <p>"提交即表示您承诺所填信息和所传材料真实、有效。提交后会得到办件编号和查询码。"</p>
+        <button type="button" class="button" disabled=move || sending.get() on:click=submit>
+            {move || if sending.get() { "正在提交……" } else { "提交申请" }}
+        </button>
+    }
+    .into_any()
+}
