@@ -304,4 +304,90 @@ mod tests {
         assert_eq!(materials.files.len(), 1);
         assert!(materials.later.is_empty() && !materials.pledge_accepted);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// A checklist of up to six materials, each required, 容缺 or optional,
+        /// repeated 1–3 times, taking 1–3 files per instance.
+        fn checklist() -> impl Strategy<Value = Checklist> {
+            prop::collection::vec((0..3u8, 1..4u32, 1..4u8), 1..7).prop_map(|specs| Checklist {
+                entries: specs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (kind, count, max_files))| {
+                        let mut m = material(&format!("m{i}"));
+                        m.necessity = [Necessity::Required, Necessity::Tolerated, Necessity::Optional][usize::from(kind)];
+                        m.max_files = max_files;
+                        ChecklistEntry { material: m, count, unit: "份".into(), items: vec![] }
+                    })
+                    .collect(),
+                unanswered: vec![],
+            })
+        }
+
+        fn needed(entry: &ChecklistEntry) -> usize {
+            if entry.material.necessity == Necessity::Optional { 0 } else { entry.count as usize }
+        }
+
+        fn files(n: usize, tag: &str) -> Vec<UploadedFile> {
+            (0..n).map(|i| UploadedFile { upload: format!("{tag}{i}"), name: format!("{tag}{i}.pdf"), size: 1, original_size: None }).collect()
+        }
+
+        /// Files for every material: between what it needs and what it takes.
+        fn complete(list: &Checklist, extra: &[usize]) -> Materials {
+            let mut materials = Materials::default();
+            for (i, entry) in list.entries.iter().enumerate() {
+                let most = usize::from(entry.material.max_files) * entry.count as usize;
+                let n = (needed(entry) + extra.get(i).copied().unwrap_or(0)).min(most);
+                if n > 0 {
+                    materials.files.insert(entry.material.id.clone(), files(n, &entry.material.id));
+                }
+            }
+            materials
+        }
+
+        proptest! {
+            #[test]
+            fn a_complete_application_has_no_problems(list in checklist(), extra in prop::collection::vec(0..4usize, 6)) {
+                prop_assert_eq!(complete(&list, &extra).problems(&list), vec![]);
+            }
+
+            #[test]
+            fn one_file_short_names_exactly_that_material(list in checklist(), pick in any::<prop::sample::Index>()) {
+                let mut materials = complete(&list, &[]);
+                let short: Vec<&ChecklistEntry> = list.entries.iter().filter(|e| needed(e) > 0).collect();
+                prop_assume!(!short.is_empty());
+                let entry = pick.get(&short);
+                materials.files.get_mut(&entry.material.id).unwrap().pop();
+                let problems = materials.problems(&list);
+                prop_assert_eq!(problems.len(), 1);
+                prop_assert_eq!(&problems[0].material, &entry.material.id);
+            }
+
+            #[test]
+            fn tolerated_materials_may_wait_only_with_the_pledge(list in checklist(), pledge: bool) {
+                let mut materials = complete(&list, &[]);
+                for entry in list.entries.iter().filter(|e| e.material.necessity == Necessity::Tolerated) {
+                    materials.files.remove(&entry.material.id);
+                    materials.later.push(entry.material.id.clone());
+                }
+                materials.pledge_accepted = pledge;
+                let problems = materials.problems(&list);
+                prop_assert_eq!(problems.is_empty(), materials.later.is_empty() || pledge);
+            }
+
+            #[test]
+            fn too_many_files_are_always_reported(list in checklist(), pick in any::<prop::sample::Index>()) {
+                let mut materials = complete(&list, &[]);
+                let entry = pick.get(&list.entries);
+                let most = usize::from(entry.material.max_files) * entry.count as usize;
+                materials.files.insert(entry.material.id.clone(), files(most + 1, "x"));
+                let problems = materials.problems(&list);
+                prop_assert!(problems.iter().any(|p| p.material == entry.material.id && p.message.contains("最多上传")));
+            }
+        }
+    }
 }
