@@ -16,6 +16,7 @@ const PAGES = [
   '/bundles/KB-001',
   '/services/JT-001/apply?applicant_type=company&agent=yes&vehicles_owned=1&heavy=no',
   '/drafts',
+  '/services/JT-001/tasks?applicant_type=individual&agent=yes&vehicles_owned=1&heavy=yes',
 ];
 
 for (const path of PAGES) {
@@ -28,16 +29,35 @@ for (const path of PAGES) {
     await expectNoViolations(page);
     if (path.includes('/situation/') || path.includes('/apply')) {
       // With the error summary showing, too.
-      await page.getByRole('button', { name: path.includes('/apply') ? '检查并保存' : '继续' }).click();
+      await page.getByRole('button', { name: path.includes('/apply') ? '保存并继续' : '继续' }).click();
       await expect(page.locator('.error-summary')).toBeVisible();
       await expectNoViolations(page);
     }
   });
 }
 
+test('the review page meets WCAG 2.2 AA (axe) in both modes', async ({ page }) => {
+  await page.goto('/');
+  // An application typed earlier on this phone.
+  await page.evaluate(() => localStorage.setItem('bianmin.draft.JT-003', JSON.stringify({
+    applicant: { type: 'person', name: '李四', id_number: '440304200002291236', phone: '13712345678', address: '示范县和平街 6 号' },
+    fields: {}, delivery: { method: 'window' },
+  })));
+  await page.goto('/services/JT-003/review');
+  await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();
+  await expectNoViolations(page);
+  await page.getByRole('button', { name: /长辈模式/ }).click();
+  await expectNoViolations(page);
+  // The server's refusal, shown in place.
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.locator('.error-summary')).toContainText('请上传“居民身份证”');
+  await expectNoViolations(page);
+});
+
 test('fits a 320 px screen without sideways scrolling', async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
-  for (const path of ['/', '/services/XF-001', '/services/CG-001/situation/mode?applicant_type=company', '/bundles/KB-001/checklist']) {
+  for (const path of ['/', '/services/XF-001', '/services/CG-001/situation/mode?applicant_type=company', '/bundles/KB-001/checklist',
+    '/services/JT-001/tasks?applicant_type=individual&agent=yes&vehicles_owned=1&heavy=yes']) {
     await page.goto(path);
     await expect(page.locator('h1')).toBeVisible();
     await expect(page.locator('.loading')).toHaveCount(0);

@@ -16,7 +16,7 @@ test('applicant details: specific errors, a reload keeps the draft, the server a
   await expect(page.getByLabel('身份证号码', { exact: true })).toHaveValue('110105 19491231 0021');
   await expect(page.getByLabel('代理人姓名')).toHaveValue('赵六');
 
-  await page.getByRole('button', { name: '检查并保存' }).click();
+  await page.getByRole('button', { name: '保存并继续' }).click();
   const summary = page.locator('.error-summary');
   await expect(summary).toBeFocused();
   await expect(summary).toContainText('身份证号码校验位不正确，请核对最后一位');
@@ -41,12 +41,12 @@ test('applicant details: specific errors, a reload keeps the draft, the server a
   await page.getByLabel(/免费邮寄/).check();
   await page.getByLabel('收件人', { exact: true }).fill('张三');
   await page.getByLabel('收件人手机号码').fill('13812345678');
-  await page.getByRole('button', { name: '检查并保存' }).click();
+  await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.locator('.error-summary')).toContainText('请填写邮寄地址，写到门牌号');
   await page.getByLabel('邮寄地址').fill('示范县人民路 88 号');
-  await page.getByRole('button', { name: '检查并保存' }).click();
-  await expect(page.getByRole('status').filter({ hasText: '申请人信息已检查并保存' })).toBeVisible();
-  await expect(page.locator('.error-summary')).toHaveCount(0);
+  await page.getByRole('button', { name: '保存并继续' }).click();
+  // Checked by the server too, then on to the task list.
+  await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
 
   // Personal data never travels in the address.
   expect(page.url()).not.toContain('11010519491231002');
