@@ -274,7 +274,11 @@ pub async fn upload(
 
     // Every byte is in: the server reads the first bytes and checks them.
     let id = upload.url.rsplit('/').next().unwrap_or_default().to_owned();
-    let body = serde_json::json!({ "upload": id }).to_string();
+    #[derive(Serialize)]
+    struct Check<'a> {
+        upload: &'a str,
+    }
+    let body = serde_json::to_string(&Check { upload: &id }).unwrap_or_default();
     let mut refused = None;
     let checked = with_retries(async || {
         let reply = send("POST", "/api/upload-checks", &[("Content-Type", "application/json".to_owned())], Body::Json(&body), None).await;
