@@ -9,6 +9,8 @@ pub mod catalog;
 pub mod check;
 pub mod check_bundle;
 mod check_situation;
+pub mod date;
+pub mod calendar;
 pub mod checklist;
 pub mod files;
 pub mod form;

@@ -138,44 +138,6 @@ pub struct Receipt {
     pub later_due_days: u16,
 }
 
-/// An RFC 3339 UTC time (`2026-11-21T16:05:09Z`) as Beijing time in words:
-/// `2026年11月22日 00:05`. `None` for text that is not such a time.
-pub fn beijing_time(rfc3339: &str) -> Option<String> {
-    let number = |range: std::ops::Range<usize>| rfc3339.get(range)?.parse::<i64>().ok();
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute) = (number(11..13)?, number(14..16)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
-        return None;
-    }
-    let minutes = (days_from_civil(year, month, day) * 24 + hour + 8) * 60 + minute;
-    let (days, rest) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
-    let (y, m, d) = civil_from_days(days);
-    Some(format!("{y}年{m}月{d}日 {:02}:{:02}", rest / 60, rest % 60))
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,15 +174,6 @@ mod tests {
 
     fn messages(problems: Vec<MaterialError>) -> Vec<String> {
         problems.into_iter().map(|p| format!("{}: {}", p.material, p.message)).collect()
-    }
-
-    #[test]
-    fn times_are_shown_in_beijing_time() {
-        assert_eq!(beijing_time("2026-11-21T16:05:09Z").as_deref(), Some("2026年11月22日 00:05"));
-        assert_eq!(beijing_time("2026-12-31T15:59:59.123Z").as_deref(), Some("2026年12月31日 23:59"));
-        assert_eq!(beijing_time("2026-12-31T16:00:00Z").as_deref(), Some("2027年1月1日 00:00"));
-        assert_eq!(beijing_time("2028-02-28T20:00:00Z").as_deref(), Some("2028年2月29日 04:00"));
-        assert_eq!(beijing_time("not a time"), None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! call. Printable on one A4 page. Read from this device's storage: the query
 //! code is never put in an address.
 
-use domain::submission::{beijing_time, Receipt};
+use domain::date::beijing_time;
+use domain::submission::Receipt;
 use leptos::prelude::*;
 
 use crate::application;
