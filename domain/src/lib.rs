@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod bundle;
+pub mod case;
 pub mod catalog;
 pub mod check;
 pub mod check_bundle;

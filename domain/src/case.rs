@@ -1,0 +1,425 @@
+//! A case (办件) after submission: its statuses, what moves it from one to the
+//! next and who may, and what the applicant should do now. Every move is
+//! recorded (time, actor, note); a move the table does not allow is refused
+//! with a sentence saying why.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::date::Date;
+
+/// 办件状态.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 已提交: waiting for the department to look at it.
+    Submitted,
+    /// 预审中.
+    PreReview,
+    /// 已受理: the promised time limit runs from here.
+    Accepted,
+    /// 待补正: the department listed what to add or fix.
+    NeedsSupplement,
+    /// 不予受理.
+    NotAccepted,
+    /// 办理中.
+    InProgress,
+    /// 已暂停: the clock stops (an expert review, a site inspection…).
+    Suspended,
+    /// 已办结.
+    Completed,
+    /// 已撤回 by the applicant before acceptance.
+    Withdrawn,
+    /// 已终止: a 容缺 material was not supplied in time.
+    Terminated,
+}
+
+impl Status {
+    pub const ALL: [Status; 10] = [
+        Self::Submitted,
+        Self::PreReview,
+        Self::Accepted,
+        Self::NeedsSupplement,
+        Self::NotAccepted,
+        Self::InProgress,
+        Self::Suspended,
+        Self::Completed,
+        Self::Withdrawn,
+        Self::Terminated,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Submitted => "已提交，等待审查",
+            Self::PreReview => "预审中",
+            Self::Accepted => "已受理",
+            Self::NeedsSupplement => "需要补正材料",
+            Self::NotAccepted => "不予受理",
+            Self::InProgress => "办理中",
+            Self::Suspended => "暂停办理",
+            Self::Completed => "已办结",
+            Self::Withdrawn => "已撤回",
+            Self::Terminated => "已终止",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::PreReview => "pre_review",
+            Self::Accepted => "accepted",
+            Self::NeedsSupplement => "needs_supplement",
+            Self::NotAccepted => "not_accepted",
+            Self::InProgress => "in_progress",
+            Self::Suspended => "suspended",
+            Self::Completed => "completed",
+            Self::Withdrawn => "withdrawn",
+            Self::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// No move leads out of it.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::NotAccepted | Self::Completed | Self::Withdrawn | Self::Terminated)
+    }
+
+    /// Accepted and not yet ended: the promised time limit is running (or paused).
+    pub fn is_accepted(self) -> bool {
+        matches!(self, Self::Accepted | Self::InProgress | Self::Suspended | Self::Completed)
+    }
+
+    /// What the applicant should do now, in plain words.
+    pub fn next_step(self) -> &'static str {
+        match self {
+            Self::Submitted | Self::PreReview => "不用做什么。工作人员正在审查材料，有结果会更新在这里。受理前您可以撤回申请。",
+            Self::NeedsSupplement => "请按下面的补正告知，补交或重新上传所列材料，然后提交。其余材料不用重传。",
+            Self::Accepted | Self::InProgress => "不用做什么，等待办结。有容缺材料的，请在期限内补交。",
+            Self::Suspended => "办理暂停，暂停期间不计入办理时限。恢复后会继续办理，不用做什么。",
+            Self::Completed => "已经办结。请按您选择的方式领取结果，并为这次服务打个分。",
+            Self::NotAccepted => "申请没有被受理，原因见下方。可以按原因准备后重新申请，或拨打咨询电话。",
+            Self::Withdrawn => "申请已撤回。需要办理时请重新申请。",
+            Self::Terminated => "容缺材料没有在期限内补齐，本次申请已终止。需要办理时请重新申请。",
+        }
+    }
+}
+
+/// Who moved the case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Actor {
+    Applicant,
+    /// A department's staff system or console, by department name.
+    Staff { department: String },
+    /// A rule the service applies by itself (a 容缺 deadline passed).
+    System,
+}
+
+impl Actor {
+    pub fn label(&self) -> String {
+        match self {
+            Self::Applicant => "申请人".to_owned(),
+            Self::Staff { department } => department.clone(),
+            Self::System => "系统".to_owned(),
+        }
+    }
+}
+
+/// One material to add or fix, with the reason (补正告知: all of them at once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplementItem {
+    /// A material id of the item.
+    pub material: String,
+    pub reason: String,
+}
+
+/// What may be asked of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// 开始预审.
+    PreReview,
+    /// 受理: the promised limit starts.
+    Accept,
+    /// 补正告知: every material to add or fix, each with its reason.
+    RequestSupplement { items: Vec<SupplementItem> },
+    /// 不予受理, with the reason.
+    Refuse { reason: String },
+    /// 补正后重新提交 (the applicant).
+    Resubmit,
+    /// 开始办理.
+    Start,
+    /// 暂停 (the clock stops), with the reason.
+    Suspend { reason: String },
+    /// 恢复办理.
+    Resume,
+    /// 办结, with the result and how it reaches the applicant.
+    Complete { result: String },
+    /// 撤回 (the applicant, before acceptance).
+    Withdraw,
+    /// 终止: a 容缺 deadline passed (the service itself).
+    Terminate { reason: String },
+}
+
+impl Action {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::PreReview => "开始预审",
+            Self::Accept => "受理",
+            Self::RequestSupplement { .. } => "补正告知",
+            Self::Refuse { .. } => "不予受理",
+            Self::Resubmit => "补正材料后重新提交",
+            Self::Start => "开始办理",
+            Self::Suspend { .. } => "暂停办理",
+            Self::Resume => "恢复办理",
+            Self::Complete { .. } => "办结",
+            Self::Withdraw => "撤回申请",
+            Self::Terminate { .. } => "终止",
+        }
+    }
+
+    /// The machine name, as the staff API's `action` field.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::PreReview => "pre_review",
+            Self::Accept => "accept",
+            Self::RequestSupplement { .. } => "request_supplement",
+            Self::Refuse { .. } => "refuse",
+            Self::Resubmit => "resubmit",
+            Self::Start => "start",
+            Self::Suspend { .. } => "suspend",
+            Self::Resume => "resume",
+            Self::Complete { .. } => "complete",
+            Self::Withdraw => "withdraw",
+            Self::Terminate { .. } => "terminate",
+        }
+    }
+
+    /// The note recorded with the move (reason or result), if any.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Self::Refuse { reason } | Self::Suspend { reason } | Self::Terminate { reason } => Some(reason.clone()),
+            Self::Complete { result } => Some(result.clone()),
+            Self::RequestSupplement { items } => Some(format!("需补正 {} 项材料", items.len())),
+            _ => None,
+        }
+    }
+
+    fn allowed_for(&self, actor: &Actor) -> bool {
+        match self {
+            Self::Resubmit | Self::Withdraw => matches!(actor, Actor::Applicant),
+            Self::Terminate { .. } => matches!(actor, Actor::System),
+            _ => matches!(actor, Actor::Staff { .. }),
+        }
+    }
+
+    /// Where this action leads from `from`, when the table allows it.
+    fn target(&self, from: Status) -> Option<Status> {
+        use Status::*;
+        match (self, from) {
+            (Self::PreReview, Submitted) => Some(PreReview),
+            (Self::Accept, Submitted | PreReview) => Some(Accepted),
+            (Self::RequestSupplement { .. }, Submitted | PreReview) => Some(NeedsSupplement),
+            (Self::Refuse { .. }, Submitted | PreReview | NeedsSupplement) => Some(NotAccepted),
+            (Self::Resubmit, NeedsSupplement) => Some(Submitted),
+            (Self::Start, Accepted) => Some(InProgress),
+            (Self::Suspend { .. }, Accepted | InProgress) => Some(Suspended),
+            (Self::Resume, Suspended) => Some(InProgress),
+            (Self::Complete { .. }, Accepted | InProgress) => Some(Completed),
+            (Self::Withdraw, Submitted | PreReview | NeedsSupplement) => Some(Withdrawn),
+            (Self::Terminate { .. }, Accepted | InProgress | Suspended) => Some(Terminated),
+            _ => None,
+        }
+    }
+}
+
+/// Why a move was refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitionError {
+    pub message: String,
+}
+
+/// Decide a move: the status it leads to, or why not. `materials` are the ids
+/// of the item's materials (a supplement may only name those).
+pub fn transition(from: Status, action: &Action, actor: &Actor, materials: &[String]) -> Result<Status, TransitionError> {
+    let refuse = |message: String| Err(TransitionError { message });
+    if !action.allowed_for(actor) {
+        return refuse(format!("{}不能“{}”", actor.label(), action.label()));
+    }
+    let Some(to) = action.target(from) else {
+        return refuse(format!("办件“{}”时不能“{}”", from.label(), action.label()));
+    };
+    match action {
+        Action::RequestSupplement { items } => {
+            if items.is_empty() {
+                return refuse("补正告知要列出需要补正的每一项材料".to_owned());
+            }
+            for item in items {
+                if !materials.contains(&item.material) {
+                    return refuse(format!("本事项没有编号为 {} 的材料", item.material));
+                }
+                if item.reason.trim().is_empty() {
+                    return refuse(format!("请写明材料 {} 需要补正的原因", item.material));
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            if let Some(twice) = items.iter().find(|i| !seen.insert(&i.material)) {
+                return refuse(format!("材料 {} 列了两次，请合并为一条", twice.material));
+            }
+        }
+        Action::Refuse { reason } | Action::Suspend { reason } | Action::Terminate { reason } if reason.trim().is_empty() => {
+            return refuse(format!("“{}”要写明原因", action.label()));
+        }
+        Action::Complete { result } if result.trim().is_empty() => return refuse("办结要写明办理结果".to_owned()),
+        _ => {}
+    }
+    Ok(to)
+}
+
+/// One recorded move.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: Actor,
+    /// The action's machine name, or `submit` for the submission itself.
+    pub action: String,
+    /// For people: what happened.
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub status: Status,
+}
+
+/// The promised completion date of a case accepted on `accepted_on`.
+pub fn due_date(calendar: &Calendar, accepted_on: Date, promised_days: u16) -> Date {
+    calendar.add_working_days(accepted_on, u32::from(promised_days))
+}
+
+/// The due date after a suspension from `suspended_on` to `resumed_on`: the
+/// working days it lasted are added (the clock stopped).
+pub fn extend_for_suspension(calendar: &Calendar, due: Date, suspended_on: Date, resumed_on: Date) -> Date {
+    calendar.add_working_days(due, calendar.working_days_between(suspended_on, resumed_on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff() -> Actor {
+        Actor::Staff { department: "县交通运输局".into() }
+    }
+
+    fn materials() -> Vec<String> {
+        vec!["application".into(), "id_card".into()]
+    }
+
+    fn go(from: Status, action: Action, actor: Actor) -> Result<Status, String> {
+        transition(from, &action, &actor, &materials()).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn the_ordinary_path() {
+        let mut s = Status::Submitted;
+        for action in [Action::PreReview, Action::Accept, Action::Start, Action::Complete { result: "准予许可".into() }] {
+            s = go(s, action, staff()).unwrap();
+        }
+        assert_eq!(s, Status::Completed);
+        assert!(s.is_final());
+    }
+
+    #[test]
+    fn supplements_list_every_material_with_a_reason() {
+        let items = vec![
+            SupplementItem { material: "application".into(), reason: "缺少签字".into() },
+            SupplementItem { material: "id_card".into(), reason: "背面不清晰".into() },
+        ];
+        assert_eq!(go(Status::PreReview, Action::RequestSupplement { items: items.clone() }, staff()), Ok(Status::NeedsSupplement));
+        assert_eq!(go(Status::NeedsSupplement, Action::Resubmit, Actor::Applicant), Ok(Status::Submitted));
+        assert_eq!(go(Status::PreReview, Action::RequestSupplement { items: vec![] }, staff()), Err("补正告知要列出需要补正的每一项材料".into()));
+        let unknown = vec![SupplementItem { material: "ghost".into(), reason: "x".into() }];
+        assert_eq!(go(Status::PreReview, Action::RequestSupplement { items: unknown }, staff()), Err("本事项没有编号为 ghost 的材料".into()));
+        let no_reason = vec![SupplementItem { material: "id_card".into(), reason: " ".into() }];
+        assert_eq!(go(Status::PreReview, Action::RequestSupplement { items: no_reason }, staff()), Err("请写明材料 id_card 需要补正的原因".into()));
+        let twice = vec![items[0].clone(), items[0].clone()];
+        assert!(go(Status::PreReview, Action::RequestSupplement { items: twice }, staff()).unwrap_err().contains("列了两次"));
+    }
+
+    #[test]
+    fn illegal_moves_are_refused_in_words() {
+        assert_eq!(go(Status::Completed, Action::Accept, staff()), Err("办件“已办结”时不能“受理”".into()));
+        assert_eq!(go(Status::Accepted, Action::Withdraw, Actor::Applicant), Err("办件“已受理”时不能“撤回申请”".into()));
+        assert_eq!(go(Status::Submitted, Action::Accept, Actor::Applicant), Err("申请人不能“受理”".into()));
+        assert_eq!(go(Status::Submitted, Action::Withdraw, staff()), Err("县交通运输局不能“撤回申请”".into()));
+        assert_eq!(go(Status::Accepted, Action::Refuse { reason: "x".into() }, staff()), Err("办件“已受理”时不能“不予受理”".into()));
+        assert_eq!(go(Status::Submitted, Action::Refuse { reason: "".into() }, staff()), Err("“不予受理”要写明原因".into()));
+        assert_eq!(go(Status::InProgress, Action::Complete { result: " ".into() }, staff()), Err("办结要写明办理结果".into()));
+    }
+
+    #[test]
+    fn suspension_stops_the_clock() {
+        let calendar = Calendar::default();
+        let monday = Date::parse("2026-11-23").unwrap();
+        let due = due_date(&calendar, monday, 5);
+        assert_eq!(due.to_string(), "2026-11-30");
+        // Suspended Wednesday to the next Monday: 3 working days (Thu, Fri, Mon) are added.
+        let later = extend_for_suspension(&calendar, due, Date::parse("2026-11-25").unwrap(), Date::parse("2026-11-30").unwrap());
+        assert_eq!(later.to_string(), "2026-12-03");
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn action() -> impl Strategy<Value = Action> {
+            prop_oneof![
+                Just(Action::PreReview),
+                Just(Action::Accept),
+                Just(Action::RequestSupplement { items: vec![SupplementItem { material: "id_card".into(), reason: "不清晰".into() }] }),
+                Just(Action::Refuse { reason: "不符合条件".into() }),
+                Just(Action::Resubmit),
+                Just(Action::Start),
+                Just(Action::Suspend { reason: "现场核查".into() }),
+                Just(Action::Resume),
+                Just(Action::Complete { result: "准予许可".into() }),
+                Just(Action::Withdraw),
+                Just(Action::Terminate { reason: "容缺材料逾期未补".into() }),
+            ]
+        }
+
+        fn actor() -> impl Strategy<Value = Actor> {
+            prop_oneof![Just(Actor::Applicant), Just(staff()), Just(Actor::System)]
+        }
+
+        proptest! {
+            /// Whatever is tried in whatever order: final statuses stay final,
+            /// the applicant can withdraw only before acceptance, and once
+            /// accepted a case is never "not accepted" or withdrawn.
+            #[test]
+            fn no_sequence_breaks_the_rules(steps in prop::collection::vec((action(), actor()), 0..30)) {
+                let mut status = Status::Submitted;
+                let mut accepted = false;
+                for (action, actor) in steps {
+                    match transition(status, &action, &actor, &materials()) {
+                        Ok(next) => {
+                            prop_assert!(!status.is_final(), "moved out of {:?}", status);
+                            if matches!(action, Action::Withdraw) {
+                                prop_assert!(!status.is_accepted());
+                            }
+                            if accepted {
+                                prop_assert!(!matches!(next, Status::NotAccepted | Status::Withdrawn | Status::NeedsSupplement));
+                            }
+                            accepted |= next.is_accepted();
+                            status = next;
+                        }
+                        Err(e) => prop_assert!(!e.message.is_empty()),
+                    }
+                }
+            }
+        }
+    }
+}
