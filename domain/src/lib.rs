@@ -6,6 +6,7 @@
 pub mod api;
 pub mod bundle;
 pub mod case;
+pub mod case_view;
 pub mod catalog;
 pub mod check;
 pub mod check_bundle;

@@ -1,0 +1,367 @@
+//! What crosses the API about cases: the applicant's view of a case, the
+//! staff's, ratings (好差评) with their rules, and the public figures (数据公开)
+//! computed from the ledger.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, Light};
+use crate::case::{Event, Status, SupplementItem};
+use crate::date::Date;
+use crate::form::FieldError;
+
+/// A case number with its query code: the only way to a case for the applicant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseKey {
+    pub case_number: String,
+    pub query_code: String,
+}
+
+/// A material as the applicant sees it on the status page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialAsk {
+    pub material: String,
+    pub name: String,
+    /// Why it is asked for (补正), empty for a 容缺 material.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /api/cases/lookup`: where the case stands, in plain words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub case_number: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub consult_phone: String,
+    pub complaint_phone: String,
+    pub status: Status,
+    pub status_label: String,
+    pub next_step: String,
+    pub submitted_at: String,
+    pub promised_limit_days: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_on: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// Working days left (negative once overdue), while the clock runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub light: Option<Light>,
+    pub timeline: Vec<Event>,
+    /// 补正告知: every material to add or fix, with reasons.
+    #[serde(default)]
+    pub supplement: Vec<MaterialAsk>,
+    /// 容缺 materials still to supply, and by when.
+    #[serde(default)]
+    pub later: Vec<MaterialAsk>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later_due: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    pub can_withdraw: bool,
+    pub can_rate: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+}
+
+/// `POST /api/cases/supplement`: the requested (or 容缺) materials' new uploads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplementBody {
+    #[serde(flatten)]
+    pub key: CaseKey,
+    /// Upload ids by material id.
+    pub files: BTreeMap<String, Vec<String>>,
+}
+
+/// The five levels of 好差评.
+pub const LEVELS: [(u8, &str); 5] = [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")];
+
+/// The online indicators rated besides the overall level.
+pub const INDICATORS: [(&str, &str); 4] =
+    [("efficiency", "办事效率"), ("guide", "办事指南准确"), ("convenience", "办理便捷"), ("ease", "网站好不好用")];
+
+pub fn level_label(level: u8) -> &'static str {
+    LEVELS.iter().find(|(l, _)| *l == level).map_or("", |(_, label)| label)
+}
+
+/// One rating of a completed case (一事一评).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    /// 1–5.
+    pub overall: u8,
+    /// Indicator id → 1–5 (optional each).
+    #[serde(default)]
+    pub indicators: BTreeMap<String, u8>,
+    /// Required for 不满意 and 非常不满意.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /api/cases/rating`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingBody {
+    #[serde(flatten)]
+    pub key: CaseKey,
+    pub rating: Rating,
+}
+
+/// The rules of a rating: a level, known indicators, a reason when unhappy.
+pub fn check_rating(rating: &Rating) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    let mut report = |field: &str, message: String| problems.push(FieldError { field: field.to_owned(), message });
+    if !(1..=5).contains(&rating.overall) {
+        report("overall", "请选择总体评价（非常满意到非常不满意）".to_owned());
+    }
+    for (id, level) in &rating.indicators {
+        match INDICATORS.iter().find(|(known, _)| known == id) {
+            None => report(&format!("indicators.{id}"), format!("没有“{id}”这项评价")),
+            Some((_, label)) if !(1..=5).contains(level) => report(&format!("indicators.{id}"), format!("请为“{label}”选一个评价")),
+            _ => {}
+        }
+    }
+    let reason = rating.reason.trim().chars().count();
+    if (1..=2).contains(&rating.overall) && reason == 0 {
+        report("reason", "选择不满意的，请写下原因，我们会在 15 个工作日内答复".to_owned());
+    }
+    if reason > 500 {
+        report("reason", "原因不能超过500个字".to_owned());
+    }
+    problems
+}
+
+/// `POST /api/complaints`: a complaint about a case or a window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseKey>,
+    pub text: String,
+    /// For the reply; optional, never shown again.
+    #[serde(default)]
+    pub phone: String,
+}
+
+pub fn check_complaint(body: &ComplaintBody) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    let length = body.text.trim().chars().count();
+    if length < 5 {
+        problems.push(FieldError { field: "text".into(), message: "请写下投诉的事情，至少5个字".into() });
+    } else if length > 1000 {
+        problems.push(FieldError { field: "text".into(), message: "投诉内容不能超过1000个字".into() });
+    }
+    if !body.phone.trim().is_empty() && crate::identity::check_mobile(&body.phone).is_err() {
+        problems.push(FieldError { field: "phone".into(), message: "请输入11位手机号码，或者不填".into() });
+    }
+    problems
+}
+
+/// A case for the staff: everything, files included (downloaded through the API).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffCase {
+    pub case_number: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub status: Status,
+    pub status_label: String,
+    pub submitted_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_on: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub light: Option<Light>,
+    /// The application as submitted (answers, form, 容缺 choice).
+    pub application: crate::submission::Submission,
+    pub files: Vec<CaseFile>,
+    #[serde(default)]
+    pub supplement: Vec<SupplementItem>,
+    pub timeline: Vec<Event>,
+    /// What may be done now: action names.
+    pub actions: Vec<String>,
+}
+
+/// One file of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFile {
+    pub material: String,
+    pub material_name: String,
+    pub upload: String,
+    pub name: String,
+    pub size: u64,
+    /// RFC 3339; later than submission for supplements.
+    pub added_at: String,
+    /// `GET` this (with the token) to download.
+    pub download: String,
+}
+
+/// One line of the staff's case list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffCaseSummary {
+    pub case_number: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub status: Status,
+    pub status_label: String,
+    pub submitted_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub light: Option<Light>,
+}
+
+/// What the public figures are computed from: one case of the ledger (台账).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LedgerEntry {
+    pub department: String,
+    pub status: Status,
+    pub promised_days: u16,
+    pub accepted_on: Option<Date>,
+    pub due: Option<Date>,
+    pub completed_on: Option<Date>,
+    pub rating: Option<u8>,
+}
+
+/// 数据公开: one department's (or everyone's) figures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// The department, or "全部" for the whole centre.
+    pub department: String,
+    /// 受理件: cases accepted.
+    pub received: u32,
+    /// 办结件.
+    pub completed: u32,
+    /// 即办件 share: completed on the day of acceptance, of completed (percent).
+    pub on_the_spot_percent: Option<f64>,
+    /// 按时办结率: completed by the due date, of completed (percent).
+    pub on_time_percent: Option<f64>,
+    /// Average working days from acceptance to completion.
+    pub average_days: Option<f64>,
+    /// Average promised working days of the same cases.
+    pub average_promised_days: Option<f64>,
+    /// 满意率: 基本满意 or better, of ratings (percent).
+    pub satisfaction_percent: Option<f64>,
+    pub ratings: u32,
+}
+
+/// `GET /api/figures`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PublicFigures {
+    pub overall: Figures,
+    pub departments: Vec<Figures>,
+}
+
+fn percent(part: u32, whole: u32) -> Option<f64> {
+    (whole > 0).then(|| (f64::from(part) * 1000.0 / f64::from(whole)).round() / 10.0)
+}
+
+fn figures_of(department: &str, entries: &[&LedgerEntry], calendar: &Calendar) -> Figures {
+    let received = entries.iter().filter(|e| e.accepted_on.is_some()).count() as u32;
+    let done: Vec<(&LedgerEntry, Date, Date)> = entries
+        .iter()
+        .filter(|e| e.status == Status::Completed)
+        .filter_map(|e| Some((*e, e.accepted_on?, e.completed_on?)))
+        .collect();
+    let completed = done.len() as u32;
+    let taken: Vec<u32> = done.iter().map(|(_, from, to)| calendar.working_days_between(*from, *to)).collect();
+    let on_the_spot = taken.iter().filter(|d| **d == 0).count() as u32;
+    let on_time = done.iter().filter(|(e, _, to)| e.due.is_none_or(|due| *to <= due)).count() as u32;
+    let average = |values: &mut dyn Iterator<Item = f64>| {
+        let all: Vec<f64> = values.collect();
+        (!all.is_empty()).then(|| (all.iter().sum::<f64>() / all.len() as f64 * 10.0).round() / 10.0)
+    };
+    let ratings: Vec<u8> = entries.iter().filter_map(|e| e.rating).collect();
+    let satisfied = ratings.iter().filter(|r| **r >= 3).count() as u32;
+    Figures {
+        department: department.to_owned(),
+        received,
+        completed,
+        on_the_spot_percent: percent(on_the_spot, completed),
+        on_time_percent: percent(on_time, completed),
+        average_days: average(&mut taken.iter().map(|d| f64::from(*d))),
+        average_promised_days: average(&mut done.iter().map(|(e, _, _)| f64::from(e.promised_days))),
+        satisfaction_percent: percent(satisfied, ratings.len() as u32),
+        ratings: ratings.len() as u32,
+    }
+}
+
+/// The public figures from the ledger, overall and per department.
+pub fn public_figures(ledger: &[LedgerEntry], calendar: &Calendar) -> PublicFigures {
+    let mut by_department: BTreeMap<&str, Vec<&LedgerEntry>> = BTreeMap::new();
+    for entry in ledger {
+        by_department.entry(&entry.department).or_default().push(entry);
+    }
+    PublicFigures {
+        overall: figures_of("全部", &ledger.iter().collect::<Vec<_>>(), calendar),
+        departments: by_department.iter().map(|(d, entries)| figures_of(d, entries, calendar)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn unhappy_ratings_need_a_reason() {
+        let mut rating = Rating { overall: 2, ..Rating::default() };
+        assert_eq!(check_rating(&rating)[0].message, "选择不满意的，请写下原因，我们会在 15 个工作日内答复");
+        rating.reason = "窗口让我跑了两次".into();
+        assert!(check_rating(&rating).is_empty());
+        assert!(check_rating(&Rating { overall: 4, ..Rating::default() }).is_empty(), "happy ratings need no reason");
+        assert_eq!(check_rating(&Rating { overall: 0, ..Rating::default() })[0].field, "overall");
+        let odd = Rating { overall: 5, indicators: BTreeMap::from([("speed".into(), 5), ("ease".into(), 9)]), reason: String::new() };
+        let fields: Vec<String> = check_rating(&odd).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["indicators.ease", "indicators.speed"]);
+    }
+
+    #[test]
+    fn complaints_need_words_and_a_real_phone_if_any() {
+        let body = |text: &str, phone: &str| ComplaintBody { case: None, text: text.into(), phone: phone.into() };
+        assert!(check_complaint(&body("窗口人员态度不好", "")).is_empty());
+        assert_eq!(check_complaint(&body("差", ""))[0].field, "text");
+        assert_eq!(check_complaint(&body("窗口人员态度不好", "123"))[0].field, "phone");
+    }
+
+    #[test]
+    fn figures_come_from_the_ledger() {
+        let calendar = Calendar::default();
+        let entry = |department: &str, status, accepted: Option<&str>, completed: Option<&str>, rating| LedgerEntry {
+            department: department.into(),
+            status,
+            promised_days: 5,
+            accepted_on: accepted.map(d),
+            due: accepted.map(|a| calendar.add_working_days(d(a), 5)),
+            completed_on: completed.map(d),
+            rating,
+        };
+        let ledger = vec![
+            // Done on the spot, very satisfied.
+            entry("交通", Status::Completed, Some("2026-11-23"), Some("2026-11-23"), Some(5)),
+            // Done in 3 working days, unhappy.
+            entry("交通", Status::Completed, Some("2026-11-23"), Some("2026-11-26"), Some(2)),
+            // Done late: 7 working days against 5.
+            entry("民政", Status::Completed, Some("2026-11-23"), Some("2026-12-02"), Some(4)),
+            // Accepted, still open; and one not accepted at all.
+            entry("民政", Status::InProgress, Some("2026-11-23"), None, None),
+            entry("民政", Status::Submitted, None, None, None),
+        ];
+        let figures = public_figures(&ledger, &calendar);
+        let all = &figures.overall;
+        assert_eq!((all.received, all.completed, all.ratings), (4, 3, 3));
+        assert_eq!(all.on_the_spot_percent, Some(33.3));
+        assert_eq!(all.on_time_percent, Some(66.7));
+        assert_eq!(all.average_days, Some(3.3));
+        assert_eq!(all.average_promised_days, Some(5.0));
+        assert_eq!(all.satisfaction_percent, Some(66.7));
+        assert_eq!(figures.departments.iter().map(|f| f.department.as_str()).collect::<Vec<_>>(), ["交通", "民政"]);
+        assert_eq!(figures.departments[1].on_time_percent, Some(0.0));
+        assert_eq!(public_figures(&[], &calendar).overall.on_time_percent, None, "no cases, no percentages");
+    }
+}
