@@ -93,6 +93,22 @@ impl Status {
     }
 
     /// What the applicant should do now, in plain words.
+    /// The staff actions this status allows, by machine name.
+    pub fn staff_actions(self) -> Vec<&'static str> {
+        let staff = Actor::Staff { department: String::new() };
+        let probes = [
+            Action::PreReview,
+            Action::Accept,
+            Action::RequestSupplement { items: vec![] },
+            Action::Refuse { reason: String::new() },
+            Action::Start,
+            Action::Suspend { reason: String::new() },
+            Action::Resume,
+            Action::Complete { result: String::new() },
+        ];
+        probes.iter().filter(|a| a.allowed_for(&staff) && a.target(self).is_some()).map(Action::name).collect()
+    }
+
     pub fn next_step(self) -> &'static str {
         match self {
             Self::Submitted | Self::PreReview => "不用做什么。工作人员正在审查材料，有结果会更新在这里。受理前您可以撤回申请。",
@@ -240,17 +256,19 @@ impl Action {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransitionError {
     pub message: String,
+    /// The case's status does not allow it (rather than the request lacking something).
+    pub conflict: bool,
 }
 
 /// Decide a move: the status it leads to, or why not. `materials` are the ids
 /// of the item's materials (a supplement may only name those).
 pub fn transition(from: Status, action: &Action, actor: &Actor, materials: &[String]) -> Result<Status, TransitionError> {
-    let refuse = |message: String| Err(TransitionError { message });
+    let refuse = |message: String| Err(TransitionError { message, conflict: false });
     if !action.allowed_for(actor) {
         return refuse(format!("{}不能“{}”", actor.label(), action.label()));
     }
     let Some(to) = action.target(from) else {
-        return refuse(format!("办件“{}”时不能“{}”", from.label(), action.label()));
+        return Err(TransitionError { message: format!("办件“{}”时不能“{}”", from.label(), action.label()), conflict: true });
     };
     match action {
         Action::RequestSupplement { items } => {

@@ -17,7 +17,7 @@ pub struct Date {
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
         let date = Self { year, month, day };
-        (month >= 1 && month <= 12 && day >= 1 && Self::from_days(date.days()) == date).then_some(date)
+        ((1..=12).contains(&month) && day >= 1 && Self::from_days(date.days()) == date).then_some(date)
     }
 
     /// `YYYY-MM-DD`, or `None`.

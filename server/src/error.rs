@@ -20,6 +20,12 @@ pub enum ApiError {
     /// An application with fields and materials to fix, all of them listed.
     #[error("invalid application")]
     Invalid(domain::submission::SubmissionProblems),
+    /// No token, or one that is not valid (the staff API).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Too many attempts from one place or at one case (status look-up).
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     /// Details are logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -37,6 +43,8 @@ impl ApiError {
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone()),
             Self::Unprocessable(message) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", message.clone()),
             Self::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
+            Self::Unauthorized(message) => (StatusCode::UNAUTHORIZED, "unauthorized", message.clone()),
+            Self::TooManyRequests(message) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message.clone()),
             Self::Invalid(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_application",

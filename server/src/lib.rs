@@ -2,11 +2,17 @@
 //! integration tests start the same [`Server`] on a random port.
 
 pub mod api;
+pub mod cases;
 pub mod catalog;
 pub mod db;
 pub mod drafts;
 pub mod error;
+pub mod figures;
+pub mod holidays;
+pub mod limits;
 pub mod settings;
+pub mod staff;
+pub mod status;
 pub mod submissions;
 pub mod uploads;
 pub mod web;
@@ -33,6 +39,19 @@ pub struct AppState {
     pub draft_ttl_secs: i64,
     /// Finished uploads, read back for the content checks.
     pub uploads: uploads::UploadFiles,
+    /// Working days, for deadlines.
+    pub calendar: domain::calendar::Calendar,
+    /// A fixed "today" for tests and demonstrations; `None`: the date in China.
+    pub today: Option<domain::date::Date>,
+    /// Attempts at the status look-up.
+    pub limiter: limits::Limiter,
+}
+
+impl AppState {
+    /// Today's date in China (deadlines count in Beijing dates).
+    pub fn today(&self) -> domain::date::Date {
+        self.today.unwrap_or_else(db::china_date)
+    }
 }
 
 /// The whole HTTP surface: `/api/…` and the app.
@@ -43,6 +62,9 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
         .merge(drafts::routes())
         .merge(uploads::check_routes())
         .merge(submissions::routes())
+        .merge(status::routes())
+        .merge(staff::routes())
+        .merge(figures::routes())
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -78,7 +100,15 @@ impl Server {
         let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
         let catalog = Arc::new(catalog);
         let (upload_routes, upload_files) = uploads::build(&settings.data_dir, Arc::clone(&catalog)).await?;
-        let state = AppState { catalog, db, draft_ttl_secs, uploads: upload_files };
+        let calendar = holidays::load(&settings.calendar_dir())?;
+        let today = match &settings.today {
+            Some(text) => Some(domain::date::Date::parse(text).with_context(|| format!("--today is not a date (YYYY-MM-DD): {text}"))?),
+            None => None,
+        };
+        if !calendar.covers(db::china_date().year) {
+            tracing::warn!(year = db::china_date().year, "no holiday data for this year: deadlines skip weekends only");
+        }
+        let state = AppState { catalog, db, draft_ttl_secs, uploads: upload_files, calendar, today, limiter: limits::Limiter::default() };
         let router = app(Arc::new(state), upload_routes, &settings.dist);
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -92,7 +122,8 @@ impl Server {
 
     /// Serve until `shutdown` completes, finishing requests under way.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
     }
 }
 

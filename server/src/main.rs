@@ -1,8 +1,8 @@
-//! `bianmin serve` and `bianmin catalog check DIR`.
+//! `bianmin serve`, `bianmin catalog check DIR` and `bianmin staff add-token`.
 
 use std::process::ExitCode;
 
-use bianmin::settings::{CatalogCommand, Cli, Command};
+use bianmin::settings::{CatalogCommand, Cli, Command, StaffCommand};
 use bianmin::{Server, catalog, settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -21,6 +21,25 @@ async fn main() -> ExitCode {
                 }
                 Err(errors) => {
                     eprint!("{errors}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Staff { command: StaffCommand::AddToken { department, label, data_dir, database_url } } => {
+            let url = database_url.unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("bianmin.db").display()));
+            let made = async {
+                std::fs::create_dir_all(&data_dir)?;
+                let db = bianmin::db::connect(&url).await?;
+                bianmin::staff::add_token(&db, &department, &label).await
+            };
+            match made.await {
+                Ok(token) => {
+                    eprintln!("已为“{department}”生成令牌（只显示这一次，请交给该部门妥善保存）：");
+                    println!("{token}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("无法生成令牌：{error:#}");
                     ExitCode::FAILURE
                 }
             }

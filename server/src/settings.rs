@@ -21,6 +21,30 @@ pub enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Department tokens for the staff API.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Make a token for a department's approval system or console; prints it once.
+    AddToken {
+        /// The department, exactly as the catalog names it (e.g. 县交通运输局).
+        #[arg(long)]
+        department: String,
+        /// What the token is for, to recognise it later.
+        #[arg(long, default_value = "审批系统")]
+        label: String,
+        /// Where the SQLite database is kept.
+        #[arg(long, env = "BIANMIN_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// Database URL; default SQLite in the data directory.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,6 +82,12 @@ pub struct ServeSettings {
     /// Days a draft is kept after its last save (0: drafts expire at once).
     #[arg(long, env = "BIANMIN_DRAFT_DAYS", default_value_t = 30)]
     pub draft_days: u32,
+    /// Holiday data, one `<year>.toml` per year (default: `calendar/` beside the catalog).
+    #[arg(long, env = "BIANMIN_CALENDAR")]
+    pub calendar: Option<PathBuf>,
+    /// Pretend today is this date (YYYY-MM-DD) for deadlines: for tests and demonstrations only.
+    #[arg(long, env = "BIANMIN_TODAY", hide = true)]
+    pub today: Option<String>,
 }
 
 impl ServeSettings {
@@ -71,6 +101,15 @@ impl ServeSettings {
             public_dir: None,
             database_url: None,
             draft_days: 30,
+            calendar: None,
+            today: None,
+        }
+    }
+
+    pub fn calendar_dir(&self) -> PathBuf {
+        match &self.calendar {
+            Some(dir) => dir.clone(),
+            None => self.catalog.parent().unwrap_or(Path::new(".")).join("calendar"),
         }
     }
 

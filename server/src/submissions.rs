@@ -12,6 +12,10 @@
 //! and every uploaded file are checked again with the `domain` code.
 
 use std::collections::BTreeMap;
+
+use domain::case::{Actor, Status};
+
+use crate::cases::{self, NewFile};
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -140,10 +144,22 @@ async fn accept(state: &AppState, code: &str, body: &[u8]) -> Result<Receipt, Ap
         });
     }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut files = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for (material, uploads) in &submission.files {
         for upload in uploads {
+            if !seen.insert(upload.as_str()) || crate::uploads::is_attached(state, upload).await? {
+                problems.materials.push(MaterialError {
+                    material: material.clone(),
+                    message: "同一个文件只能交一次，请删除重复的文件".to_owned(),
+                });
+                continue;
+            }
             match crate::uploads::verify(state, upload).await {
-                Ok(file) if file.item == code && &file.material == material => *counts.entry(material.clone()).or_default() += 1,
+                Ok(file) if file.item == code && &file.material == material => {
+                    *counts.entry(material.clone()).or_default() += 1;
+                    files.push(NewFile { upload: file.upload, material: file.material, name: file.file_name, size: file.size });
+                }
                 Ok(file) => problems.materials.push(MaterialError {
                     material: material.clone(),
                     message: format!("“{}”不是这项材料的文件，请重新上传", file.file_name),
@@ -157,7 +173,7 @@ async fn accept(state: &AppState, code: &str, body: &[u8]) -> Result<Receipt, Ap
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
-    make_case(state, item, &submission).await
+    make_case(state, item, &submission, &files).await
 }
 
 fn reference() -> Result<String, ApiError> {
@@ -166,16 +182,17 @@ fn reference() -> Result<String, ApiError> {
     domain::reference::from_random(&bytes, 8).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))
 }
 
-async fn make_case(state: &AppState, item: &domain::ServiceItem, submission: &Submission) -> Result<Receipt, ApiError> {
+async fn make_case(state: &AppState, item: &domain::ServiceItem, submission: &Submission, files: &[NewFile]) -> Result<Receipt, ApiError> {
     let query_code = reference()?;
     let application = serde_json::to_string(submission).map_err(|e| ApiError::Internal(e.into()))?;
     let submitted_at = now_rfc3339();
     // A clash of two random case numbers is rare; the primary key refuses it, try again.
     for _ in 0..5 {
         let case_number = reference()?;
+        let mut tx = state.db.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, submitted_at) \
-             VALUES ($1, $2, $3, $4, $5, 'submitted', $6) ON CONFLICT (case_number) DO NOTHING",
+            "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, submitted_at, \
+             department, promised_days) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8) ON CONFLICT (case_number) DO NOTHING",
         )
         .bind(&case_number)
         .bind(hex(&Sha256::digest(query_code.as_bytes())))
@@ -183,9 +200,16 @@ async fn make_case(state: &AppState, item: &domain::ServiceItem, submission: &Su
         .bind(&state.catalog.version)
         .bind(&application)
         .bind(&submitted_at)
-        .execute(&state.db)
+        .bind(&item.department)
+        .bind(i64::from(item.promised_limit_days))
+        .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 1 {
+            cases::insert_event(&mut tx, &case_number, 0, &submitted_at, &Actor::Applicant, "submit", "提交申请", None, Status::Submitted).await?;
+            for file in files {
+                cases::insert_file(&mut tx, &case_number, file, &submitted_at).await?;
+            }
+            tx.commit().await?;
             tracing::info!(item = %item.code, "application submitted");
             return Ok(Receipt {
                 case_number,

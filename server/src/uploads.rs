@@ -182,3 +182,28 @@ pub async fn verify(state: &crate::AppState, upload_id: &str) -> Result<CheckedU
         }
     }
 }
+
+/// Whether an upload already belongs to a case (a file is submitted once).
+pub async fn is_attached(state: &crate::AppState, upload_id: &str) -> Result<bool, ApiError> {
+    let row = sqlx::query("SELECT 1 AS found FROM case_files WHERE upload = $1").bind(upload_id).fetch_optional(&state.db).await?;
+    Ok(row.is_some())
+}
+
+/// A finished upload's bytes as a stream (for the staff's download), with its
+/// length; never held in memory whole.
+pub async fn open(
+    state: &crate::AppState,
+    upload_id: &str,
+) -> Result<(u64, tus_protocol::storage::ByteStream), ApiError> {
+    let missing = || ApiError::NotFound("没有找到这个文件".to_owned());
+    let files = &state.uploads;
+    let upload = files.state.get(upload_id).await.map_err(|_| missing())?.ok_or_else(missing)?;
+    let handle = upload.storage_handle().ok_or_else(missing)?;
+    let size = upload.length().unwrap_or(upload.offset());
+    let stream = files
+        .storage
+        .stream_range(&handle, 0, None)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
+    Ok((size, stream))
+}

@@ -105,3 +105,11 @@ pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body:
     assert_eq!(patched.status(), 204);
     url.rsplit('/').next().unwrap().to_owned()
 }
+
+/// A staff API token for a department, made as `bianmin staff add-token` makes it.
+#[allow(dead_code)]
+pub async fn staff_token(app: &TestApp, department: &str) -> String {
+    let url = format!("sqlite://{}?mode=rwc", app.data_dir.join("bianmin.db").display());
+    let db = bianmin::db::connect(&url).await.unwrap();
+    bianmin::staff::add_token(&db, department, "测试").await.unwrap()
+}

@@ -1,0 +1,399 @@
+//! Cases after submission, shared by the applicant's and the staff's routes:
+//! reading a case, moving it with `domain::case::transition` (recorded in
+//! `case_events`, guarded by the case's version so two moves never interleave),
+//! its files, and the two views of it.
+
+use domain::calendar::Light;
+use domain::case::{due_date, extend_for_suspension, transition, Action, Actor, Event, Status, SupplementItem};
+use domain::case_view::{CaseFile, CaseView, MaterialAsk, Rating, StaffCase};
+use domain::date::Date;
+use domain::submission::{tolerance_deadline_days, Submission};
+use domain::ServiceItem;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::db::now_rfc3339;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// A case as stored.
+#[derive(Clone, Debug)]
+pub struct CaseRow {
+    pub case_number: String,
+    pub query_code_hash: String,
+    pub item_code: String,
+    pub application: Submission,
+    pub status: Status,
+    pub submitted_at: String,
+    pub department: String,
+    pub promised_days: u16,
+    pub version: i64,
+    pub accepted_on: Option<Date>,
+    pub due_on: Option<Date>,
+    pub suspended_on: Option<Date>,
+    pub completed_on: Option<Date>,
+    pub result: Option<String>,
+    pub supplement: Vec<SupplementItem>,
+}
+
+fn internal(error: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("a stored case could not be read: {error}"))
+}
+
+fn date(row: &AnyRow, column: &str) -> Result<Option<Date>, ApiError> {
+    Ok(row.try_get::<Option<String>, _>(column)?.and_then(|text| Date::parse(&text)))
+}
+
+impl CaseRow {
+    fn from_row(row: &AnyRow) -> Result<Self, ApiError> {
+        let status: String = row.try_get("status")?;
+        Ok(Self {
+            case_number: row.try_get("case_number")?,
+            query_code_hash: row.try_get("query_code_hash")?,
+            item_code: row.try_get("item_code")?,
+            application: serde_json::from_str(&row.try_get::<String, _>("application")?).map_err(internal)?,
+            status: Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?,
+            submitted_at: row.try_get("submitted_at")?,
+            department: row.try_get("department")?,
+            promised_days: u16::try_from(row.try_get::<i64, _>("promised_days")?).unwrap_or(0),
+            version: row.try_get("version")?,
+            accepted_on: date(row, "accepted_on")?,
+            due_on: date(row, "due_on")?,
+            suspended_on: date(row, "suspended_on")?,
+            completed_on: date(row, "completed_on")?,
+            result: row.try_get("result")?,
+            supplement: match row.try_get::<Option<String>, _>("supplement")? {
+                Some(text) => serde_json::from_str(&text).map_err(internal)?,
+                None => Vec::new(),
+            },
+        })
+    }
+
+    /// The item of the case in the catalog.
+    pub fn item<'a>(&self, state: &'a AppState) -> Result<&'a ServiceItem, ApiError> {
+        state.catalog.get(&self.item_code).ok_or_else(|| internal(format!("item {} left the catalog", self.item_code)))
+    }
+
+    /// When the 容缺 materials are due: counted from acceptance, never beyond the promise.
+    pub fn later_due(&self, state: &AppState) -> Option<Date> {
+        (!self.application.later.is_empty())
+            .then_some(self.accepted_on?)
+            .map(|accepted| state.calendar.add_working_days(accepted, u32::from(tolerance_deadline_days(self.promised_days))))
+    }
+}
+
+const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, promised_days, \
+                       version, accepted_on, due_on, suspended_on, completed_on, result, supplement";
+
+pub async fn load(state: &AppState, case_number: &str) -> Result<Option<CaseRow>, ApiError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE case_number = $1"))
+        .bind(case_number)
+        .fetch_optional(&state.db)
+        .await?;
+    row.as_ref().map(CaseRow::from_row).transpose()
+}
+
+/// A department's cases, newest first, optionally of one status and item.
+pub async fn list(state: &AppState, department: &str, status: Option<Status>, item: Option<&str>) -> Result<Vec<CaseRow>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE department = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR item_code = $3) \
+         ORDER BY submitted_at DESC LIMIT 500"
+    ))
+    .bind(department)
+    .bind(status.map_or("", Status::as_str))
+    .bind(item.unwrap_or(""))
+    .fetch_all(&state.db)
+    .await?;
+    rows.iter().map(CaseRow::from_row).collect()
+}
+
+pub async fn events(state: &AppState, case_number: &str) -> Result<Vec<Event>, ApiError> {
+    let rows = sqlx::query("SELECT at, actor, action, label, note, status FROM case_events WHERE case_number = $1 ORDER BY seq")
+        .bind(case_number)
+        .fetch_all(&state.db)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            Ok(Event {
+                at: row.try_get("at")?,
+                actor: serde_json::from_str(&row.try_get::<String, _>("actor")?).map_err(internal)?,
+                action: row.try_get("action")?,
+                label: row.try_get("label")?,
+                note: row.try_get("note")?,
+                status: Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?,
+            })
+        })
+        .collect()
+}
+
+/// A case's files with their materials' names, in the order they came.
+pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, ApiError> {
+    let rows = sqlx::query("SELECT upload, material, name, size, added_at FROM case_files WHERE case_number = $1 ORDER BY added_at, upload")
+        .bind(&case.case_number)
+        .fetch_all(&state.db)
+        .await?;
+    let item = case.item(state)?;
+    rows.iter()
+        .map(|row| {
+            let material: String = row.try_get("material")?;
+            let upload: String = row.try_get("upload")?;
+            Ok(CaseFile {
+                material_name: item.materials.iter().find(|m| m.id == material).map_or(material.clone(), |m| m.name.clone()),
+                download: format!("/api/staff/cases/{}/files/{upload}", case.case_number),
+                material,
+                upload,
+                name: row.try_get("name")?,
+                size: u64::try_from(row.try_get::<i64, _>("size")?).unwrap_or(0),
+                added_at: row.try_get("added_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A file to record with a case.
+pub struct NewFile {
+    pub upload: String,
+    pub material: String,
+    pub name: String,
+    pub size: u64,
+}
+
+/// What a move changes besides the status.
+#[derive(Default)]
+struct Changes {
+    accepted_on: Option<Option<Date>>,
+    due_on: Option<Option<Date>>,
+    suspended_on: Option<Option<Date>>,
+    completed_on: Option<Option<Date>>,
+    result: Option<String>,
+    supplement: Option<Vec<SupplementItem>>,
+}
+
+/// Move a case (or record a step that keeps its status, with `action` `None`:
+/// a 容缺 material supplied). Returns the case as it is now.
+pub async fn record(
+    state: &AppState,
+    case: &CaseRow,
+    action: Option<&Action>,
+    actor: &Actor,
+    label: &str,
+    note: Option<String>,
+    new_files: &[NewFile],
+) -> Result<CaseRow, ApiError> {
+    let item = case.item(state)?;
+    let today = state.today();
+    let mut changes = Changes::default();
+    let status = match action {
+        None => case.status,
+        Some(action) => {
+            let ids: Vec<String> = item.materials.iter().map(|m| m.id.clone()).collect();
+            let to = transition(case.status, action, actor, &ids).map_err(|e| {
+                if e.conflict { ApiError::Conflict(e.message) } else { ApiError::Unprocessable(e.message) }
+            })?;
+            match action {
+                Action::Accept => {
+                    changes.accepted_on = Some(Some(today));
+                    changes.due_on = Some(Some(due_date(&state.calendar, today, case.promised_days)));
+                }
+                Action::Suspend { .. } => changes.suspended_on = Some(Some(today)),
+                Action::Resume => {
+                    if let (Some(due), Some(since)) = (case.due_on, case.suspended_on) {
+                        changes.due_on = Some(Some(extend_for_suspension(&state.calendar, due, since, today)));
+                    }
+                    changes.suspended_on = Some(None);
+                }
+                Action::Complete { result } => {
+                    changes.completed_on = Some(Some(today));
+                    changes.result = Some(result.clone());
+                }
+                Action::RequestSupplement { items } => changes.supplement = Some(items.clone()),
+                Action::Resubmit => changes.supplement = Some(Vec::new()),
+                _ => {}
+            }
+            to
+        }
+    };
+    let text = |d: Option<Option<Date>>, old: Option<Date>| d.unwrap_or(old).map(|d| d.to_string());
+    let supplement = changes.supplement.as_ref().unwrap_or(&case.supplement);
+    let now = now_rfc3339();
+    let mut tx = state.db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
+         completed_on = $5, result = $6, supplement = $7 WHERE case_number = $8 AND version = $9",
+    )
+    .bind(status.as_str())
+    .bind(text(changes.accepted_on, case.accepted_on))
+    .bind(text(changes.due_on, case.due_on))
+    .bind(text(changes.suspended_on, case.suspended_on))
+    .bind(text(changes.completed_on, case.completed_on))
+    .bind(changes.result.clone().or_else(|| case.result.clone()))
+    .bind(serde_json::to_string(supplement).map_err(internal)?)
+    .bind(&case.case_number)
+    .bind(case.version)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
+    }
+    insert_event(&mut tx, &case.case_number, case.version + 1, &now, actor, action.map_or("supply_later", Action::name), label, note, status)
+        .await?;
+    for file in new_files {
+        insert_file(&mut tx, &case.case_number, file, &now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(case = %case.case_number, action = action.map_or("supply_later", Action::name), "case moved");
+    load(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_number: &str,
+    seq: i64,
+    at: &str,
+    actor: &Actor,
+    action: &str,
+    label: &str,
+    note: Option<String>,
+    status: Status,
+) -> Result<(), ApiError> {
+    sqlx::query("INSERT INTO case_events (case_number, seq, at, actor, action, label, note, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(case_number)
+        .bind(seq)
+        .bind(at)
+        .bind(serde_json::to_string(actor).map_err(internal)?)
+        .bind(action)
+        .bind(label)
+        .bind(note)
+        .bind(status.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_file(tx: &mut sqlx::Transaction<'_, sqlx::Any>, case_number: &str, file: &NewFile, at: &str) -> Result<(), ApiError> {
+    sqlx::query("INSERT INTO case_files (case_number, upload, material, name, size, added_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(case_number)
+        .bind(&file.upload)
+        .bind(&file.material)
+        .bind(&file.name)
+        .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// 容缺 materials not supplied yet.
+pub async fn outstanding_later(state: &AppState, case: &CaseRow) -> Result<Vec<String>, ApiError> {
+    let supplied: Vec<String> = sqlx::query("SELECT DISTINCT material FROM case_files WHERE case_number = $1")
+        .bind(&case.case_number)
+        .fetch_all(&state.db)
+        .await?
+        .iter()
+        .map(|row| row.try_get("material"))
+        .collect::<Result<_, _>>()?;
+    Ok(case.application.later.iter().filter(|m| !supplied.contains(m)).cloned().collect())
+}
+
+/// Apply the 容缺 rule: a case whose 容缺 materials are still missing after
+/// their deadline is terminated (by the service, recorded like any move).
+pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRow, ApiError> {
+    let overdue = matches!(case.status, Status::Accepted | Status::InProgress | Status::Suspended)
+        && case.later_due(state).is_some_and(|due| state.today() > due);
+    if !overdue || outstanding_later(state, &case).await?.is_empty() {
+        return Ok(case);
+    }
+    let action = Action::Terminate { reason: "容缺材料逾期未补齐".to_owned() };
+    match record(state, &case, Some(&action), &Actor::System, action.label(), action.note(), &[]).await {
+        Ok(moved) => Ok(moved),
+        // Someone else moved it at the same moment: read it again.
+        Err(ApiError::Conflict(_)) => load(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished")),
+        Err(error) => Err(error),
+    }
+}
+
+/// The clock of a case: due date, working days left and the light, while it runs.
+fn clock(state: &AppState, case: &CaseRow) -> (Option<i64>, Option<Light>) {
+    let running = matches!(case.status, Status::Accepted | Status::InProgress);
+    match case.due_on.filter(|_| running) {
+        Some(due) => {
+            let today = state.today();
+            (Some(state.calendar.remaining(today, due)), Some(state.calendar.light(today, due, case.promised_days)))
+        }
+        None => (None, None),
+    }
+}
+
+fn material_name(item: &ServiceItem, id: &str) -> String {
+    item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone())
+}
+
+pub async fn rating(state: &AppState, case_number: &str) -> Result<Option<Rating>, ApiError> {
+    let row = sqlx::query("SELECT rating FROM ratings WHERE case_number = $1").bind(case_number).fetch_optional(&state.db).await?;
+    row.map(|r| serde_json::from_str(&r.try_get::<String, _>("rating")?).map_err(internal)).transpose()
+}
+
+/// What the applicant sees.
+pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView, ApiError> {
+    let item = case.item(state)?;
+    let (remaining_days, light) = clock(state, case);
+    let later = if case.status.is_final() { Vec::new() } else { outstanding_later(state, case).await? };
+    let rating = rating(state, &case.case_number).await?;
+    Ok(CaseView {
+        case_number: case.case_number.clone(),
+        item_code: item.code.clone(),
+        item_name: item.name.clone(),
+        department: case.department.clone(),
+        consult_phone: item.consult_phone.clone(),
+        complaint_phone: item.complaint_phone.clone(),
+        status: case.status,
+        status_label: case.status.label().to_owned(),
+        next_step: case.status.next_step().to_owned(),
+        submitted_at: case.submitted_at.clone(),
+        promised_limit_days: case.promised_days,
+        accepted_on: case.accepted_on,
+        due: case.due_on,
+        remaining_days,
+        light,
+        timeline: events(state, &case.case_number).await?,
+        supplement: if case.status == Status::NeedsSupplement {
+            case.supplement
+                .iter()
+                .map(|s| MaterialAsk { material: s.material.clone(), name: material_name(item, &s.material), reason: s.reason.clone() })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        later_due: (!later.is_empty()).then(|| case.later_due(state)).flatten(),
+        later: later.iter().map(|m| MaterialAsk { material: m.clone(), name: material_name(item, m), reason: String::new() }).collect(),
+        result: case.result.clone(),
+        can_withdraw: matches!(case.status, Status::Submitted | Status::PreReview | Status::NeedsSupplement),
+        can_rate: case.status == Status::Completed && rating.is_none(),
+        rating,
+    })
+}
+
+/// What the department's staff see.
+pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
+    let item = case.item(state)?;
+    let (_, light) = clock(state, case);
+    Ok(StaffCase {
+        case_number: case.case_number.clone(),
+        item_code: item.code.clone(),
+        item_name: item.name.clone(),
+        department: case.department.clone(),
+        status: case.status,
+        status_label: case.status.label().to_owned(),
+        submitted_at: case.submitted_at.clone(),
+        accepted_on: case.accepted_on,
+        due: case.due_on,
+        light,
+        application: case.application.clone(),
+        files: files(state, case).await?,
+        supplement: case.supplement.clone(),
+        timeline: events(state, &case.case_number).await?,
+        actions: case.status.staff_actions().into_iter().map(str::to_owned).collect(),
+    })
+}

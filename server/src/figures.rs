@@ -1,0 +1,44 @@
+//! 数据公开: the public figures, computed from the ledger (every case) with the
+//! same rules everywhere (`domain::case_view::public_figures`).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::case::Status;
+use domain::case_view::{public_figures, LedgerEntry, PublicFigures};
+use domain::date::Date;
+use sqlx::Row;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new().route("/figures", get(figures))
+}
+
+/// `GET /api/figures`: overall and per department.
+async fn figures(State(state): State<Arc<AppState>>) -> Result<Json<PublicFigures>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT c.department, c.status, c.promised_days, c.accepted_on, c.due_on, c.completed_on, r.overall \
+         FROM cases c LEFT JOIN ratings r ON r.case_number = c.case_number",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let date = |text: Option<String>| text.and_then(|t| Date::parse(&t));
+    let mut ledger = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(status) = Status::parse(&row.try_get::<String, _>("status")?) else { continue };
+        ledger.push(LedgerEntry {
+            department: row.try_get("department")?,
+            status,
+            promised_days: u16::try_from(row.try_get::<i64, _>("promised_days")?).unwrap_or(0),
+            accepted_on: date(row.try_get("accepted_on")?),
+            due: date(row.try_get("due_on")?),
+            completed_on: date(row.try_get("completed_on")?),
+            rating: row.try_get::<Option<i64>, _>("overall")?.and_then(|r| u8::try_from(r).ok()),
+        });
+    }
+    Ok(Json(public_figures(&ledger, &state.calendar)))
+}

@@ -1,0 +1,202 @@
+//! The staff API a department's approval system (or the staff console) calls:
+//! its cases, each with its files, and every move of a case.
+//!
+//! `Authorization: Bearer <token>`. Tokens belong to one department and are
+//! kept only as SHA-256; a token sees and moves its own department's cases
+//! only, and another department's case answers exactly as a missing one.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::case::{Action, Actor, Status};
+use domain::case_view::{StaffCase, StaffCaseSummary};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Row};
+
+use crate::cases::{self, CaseRow};
+use crate::db::now_rfc3339;
+use crate::error::ApiError;
+use crate::AppState;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/staff/me", get(me))
+        .route("/staff/cases", get(list))
+        .route("/staff/cases/{case}", get(read))
+        .route("/staff/cases/{case}/actions", post(act))
+        .route("/staff/cases/{case}/files/{upload}", get(download))
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Make a token for a department; only its hash is stored. Returns the token.
+pub async fn add_token(db: &AnyPool, department: &str, label: &str) -> anyhow::Result<String> {
+    let mut bytes = [0u8; 64];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    // 32 characters from the unambiguous alphabet: about 157 bits.
+    let token = domain::reference::from_random(&bytes, 32).ok_or_else(|| anyhow::anyhow!("too few random bytes"))?.replace('-', "");
+    sqlx::query("INSERT INTO staff_tokens (token_hash, department, label, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash(&token))
+        .bind(department)
+        .bind(label)
+        .bind(now_rfc3339())
+        .execute(db)
+        .await?;
+    Ok(token)
+}
+
+/// The department a valid token belongs to.
+pub struct Staff {
+    pub department: String,
+}
+
+impl Staff {
+    fn actor(&self) -> Actor {
+        Actor::Staff { department: self.department.clone() }
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let unauthorized = |message: &str| {
+            let mut response = ApiError::Unauthorized(message.to_owned()).into_response();
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+        };
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| unauthorized("请提供部门令牌（Authorization: Bearer …）"))?;
+        let row = sqlx::query("SELECT department FROM staff_tokens WHERE token_hash = $1")
+            .bind(hash(token))
+            .fetch_optional(&state.db)
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?;
+        match row {
+            Some(row) => Ok(Staff { department: row.try_get("department").map_err(|e| ApiError::from(e).into_response())? }),
+            None => Err(unauthorized("部门令牌无效，请核对后重试")),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Me {
+    department: String,
+}
+
+/// `GET /api/staff/me`: whose token this is.
+async fn me(staff: Staff) -> Json<Me> {
+    Json(Me { department: staff.department })
+}
+
+#[derive(Deserialize)]
+struct Filters {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    item: String,
+}
+
+/// `GET /api/staff/cases?status=&item=`: the department's cases, newest first.
+async fn list(State(state): State<Arc<AppState>>, staff: Staff, Query(filters): Query<Filters>) -> Result<Json<Vec<StaffCaseSummary>>, ApiError> {
+    let status = match filters.status.as_str() {
+        "" => None,
+        text => Some(Status::parse(text).ok_or_else(|| ApiError::BadRequest(format!("没有“{text}”这个状态")))?),
+    };
+    let rows = cases::list(&state, &staff.department, status, Some(filters.item.as_str()).filter(|i| !i.is_empty())).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let row = cases::enforce_deadlines(&state, row).await?;
+        let item = row.item(&state)?;
+        let running = matches!(row.status, Status::Accepted | Status::InProgress);
+        out.push(StaffCaseSummary {
+            case_number: row.case_number.clone(),
+            item_code: row.item_code.clone(),
+            item_name: item.name.clone(),
+            status: row.status,
+            status_label: row.status.label().to_owned(),
+            submitted_at: row.submitted_at.clone(),
+            due: row.due_on,
+            light: row.due_on.filter(|_| running).map(|due| state.calendar.light(state.today(), due, row.promised_days)),
+        });
+    }
+    Ok(Json(out))
+}
+
+/// One of the department's cases, or the same "not found" as for no case at all.
+async fn own(state: &AppState, staff: &Staff, case_number: &str) -> Result<CaseRow, ApiError> {
+    let missing = || ApiError::NotFound(format!("本部门没有编号为 {case_number} 的办件"));
+    let number = domain::reference::normalise(case_number).ok_or_else(missing)?;
+    match cases::load(state, &number).await? {
+        Some(case) if case.department == staff.department => cases::enforce_deadlines(state, case).await,
+        _ => Err(missing()),
+    }
+}
+
+/// `GET /api/staff/cases/{case}`: everything, with files to download.
+async fn read(State(state): State<Arc<AppState>>, staff: Staff, Path(case): Path<String>) -> Result<Json<StaffCase>, ApiError> {
+    let case = own(&state, &staff, &case).await?;
+    Ok(Json(cases::staff_view(&state, &case).await?))
+}
+
+/// `POST /api/staff/cases/{case}/actions` with an action (`{"action": "accept"}`,
+/// `{"action": "request_supplement", "items": [{"material", "reason"}]}`, …).
+async fn act(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(case): Path<String>,
+    request: Result<Json<Action>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<StaffCase>, ApiError> {
+    let Json(action) = request.map_err(|e| ApiError::BadRequest(format!("操作的格式不对：{}", e.body_text())))?;
+    let case = own(&state, &staff, &case).await?;
+    let moved = cases::record(&state, &case, Some(&action), &staff.actor(), action.label(), action.note(), &[]).await?;
+    Ok(Json(cases::staff_view(&state, &moved).await?))
+}
+
+/// `GET /api/staff/cases/{case}/files/{upload}`: a file of the case, streamed.
+async fn download(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path((case, upload)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let case = own(&state, &staff, &case).await?;
+    let files = cases::files(&state, &case).await?;
+    let file = files.iter().find(|f| f.upload == upload).ok_or_else(|| ApiError::NotFound("这个办件没有这个文件".to_owned()))?;
+    let (size, stream) = crate::uploads::open(&state, &upload).await?;
+    let content_type = match domain::files::from_extension(&file.name) {
+        Some(domain::FileType::Pdf) => "application/pdf",
+        Some(domain::FileType::Jpg) => "image/jpeg",
+        Some(domain::FileType::Png) => "image/png",
+        None => "application/octet-stream",
+    };
+    // RFC 6266: the UTF-8 name, percent-encoded.
+    let encoded: String = file
+        .name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_LENGTH, size.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{encoded}")),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}

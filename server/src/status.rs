@@ -1,0 +1,263 @@
+//! The applicant's side of a case: look it up by case number and query code,
+//! withdraw it, supply what was asked for (补正) or left for later (容缺), rate
+//! it (好差评), and complain.
+//!
+//! The case number and query code travel in request bodies only. Nobody can
+//! find or guess other cases: the query code is compared by hash in constant
+//! time, "no such case" and "wrong code" get the same answer, and attempts are
+//! limited per address and per case number.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use domain::case::{Action, Actor, Status};
+use domain::case_view::{check_complaint, check_rating, CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody};
+use domain::form::FieldError;
+use domain::submission::{MaterialError, SubmissionProblems};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::cases::{self, CaseRow, NewFile};
+use crate::db::now_rfc3339;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Look-ups one address may make per minute: plenty for a person.
+const PER_ADDRESS: u32 = 30;
+/// Wrong query codes one case number may take per hour before it is closed to look-ups.
+const FAILURES_PER_CASE: u32 = 10;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/cases/lookup", post(lookup))
+        .route("/cases/withdraw", post(withdraw))
+        .route("/cases/supplement", post(supplement))
+        .route("/cases/rating", post(rate))
+        .route("/complaints", post(complain))
+}
+
+type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+fn body<T>(body: Body<T>) -> Result<T, ApiError> {
+    body.map(|Json(v)| v).map_err(|_| ApiError::BadRequest("请求的格式不对，请刷新页面后重试".to_owned()))
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("办件编号或查询码不对。请对照回执核对后再试。".to_owned())
+}
+
+/// Equal bytes, in time that does not depend on where they differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The case for this key, or the one answer for every failure.
+async fn open(state: &AppState, address: SocketAddr, key: &CaseKey) -> Result<CaseRow, ApiError> {
+    let minute = Duration::from_secs(60);
+    if state.limiter.add(&format!("ip:{}", address.ip()), minute) > PER_ADDRESS {
+        return Err(ApiError::TooManyRequests("查询太频繁了，请一分钟后再试".to_owned()));
+    }
+    let number = domain::reference::normalise(&key.case_number).unwrap_or_default();
+    let code = domain::reference::normalise(&key.query_code).unwrap_or_default();
+    let hour = Duration::from_secs(3600);
+    let case_key = format!("case:{number}");
+    if state.limiter.count(&case_key, hour) >= FAILURES_PER_CASE {
+        return Err(ApiError::TooManyRequests("这个办件编号输错查询码的次数太多，已暂停查询 1 小时。可拨打咨询电话查询。".to_owned()));
+    }
+    let found = if number.is_empty() { None } else { cases::load(state, &number).await? };
+    // The same work whether or not the case exists.
+    let stored = found.as_ref().map_or_else(|| hash("no such case"), |c| c.query_code_hash.clone());
+    match found {
+        Some(case) if same(hash(&code).as_bytes(), stored.as_bytes()) => cases::enforce_deadlines(state, case).await,
+        _ => {
+            if !number.is_empty() {
+                state.limiter.add(&case_key, hour);
+            }
+            Err(not_found())
+        }
+    }
+}
+
+/// `POST /api/cases/lookup {case_number, query_code}`.
+async fn lookup(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    request: Body<CaseKey>,
+) -> Result<Json<CaseView>, ApiError> {
+    let case = open(&state, address, &body(request)?).await?;
+    Ok(Json(cases::applicant_view(&state, &case).await?))
+}
+
+/// `POST /api/cases/withdraw`: before acceptance only.
+async fn withdraw(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    request: Body<CaseKey>,
+) -> Result<Json<CaseView>, ApiError> {
+    let case = open(&state, address, &body(request)?).await?;
+    let action = Action::Withdraw;
+    let moved = cases::record(&state, &case, Some(&action), &Actor::Applicant, action.label(), None, &[]).await?;
+    Ok(Json(cases::applicant_view(&state, &moved).await?))
+}
+
+/// `POST /api/cases/supplement`: the new uploads of the materials the
+/// department asked for (then the case goes back to it), or of 容缺 materials
+/// before their deadline. Only those materials; every file checked again.
+async fn supplement(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    request: Body<SupplementBody>,
+) -> Result<Json<CaseView>, ApiError> {
+    let request = body(request)?;
+    let case = open(&state, address, &request.key).await?;
+    let item = case.item(&state)?;
+    let (asked, resubmit): (Vec<String>, bool) = match case.status {
+        Status::NeedsSupplement => (case.supplement.iter().map(|s| s.material.clone()).collect(), true),
+        Status::Accepted | Status::InProgress | Status::Suspended => (cases::outstanding_later(&state, &case).await?, false),
+        _ => return Err(ApiError::Conflict(format!("办件“{}”时不需要补交材料", case.status.label()))),
+    };
+    if asked.is_empty() {
+        return Err(ApiError::Conflict("这个办件现在没有需要补交的材料".to_owned()));
+    }
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (material, uploads) in &request.files {
+        if !asked.contains(material) {
+            problems.push(MaterialError { material: material.clone(), message: "这项材料不在补交范围内，不用上传".to_owned() });
+            continue;
+        }
+        for upload in uploads {
+            if !seen.insert(upload.clone()) || crate::uploads::is_attached(&state, upload).await? {
+                problems.push(MaterialError { material: material.clone(), message: "同一个文件只能交一次".to_owned() });
+                continue;
+            }
+            match crate::uploads::verify(&state, upload).await {
+                Ok(file) if file.item == case.item_code && &file.material == material => {
+                    files.push(NewFile { upload: file.upload, material: file.material, name: file.file_name, size: file.size });
+                }
+                Ok(file) => problems.push(MaterialError {
+                    material: material.clone(),
+                    message: format!("“{}”不是这项材料的文件，请重新上传", file.file_name),
+                }),
+                Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
+                Err(error) => problems.push(MaterialError { material: material.clone(), message: error.message() }),
+            }
+        }
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for file in &files {
+        *counts.entry(file.material.as_str()).or_default() += 1;
+    }
+    for id in &asked {
+        let Some(material) = item.materials.iter().find(|m| &m.id == id) else { continue };
+        let have = counts.get(id.as_str()).copied().unwrap_or(0);
+        if resubmit && have == 0 {
+            problems.push(MaterialError { material: id.clone(), message: format!("请上传补正后的“{}”", material.name) });
+        }
+        if let Err(message) = domain::files::check_material_files(material, have) {
+            problems.push(MaterialError { material: id.clone(), message });
+        }
+    }
+    if files.is_empty() && problems.is_empty() {
+        problems.push(MaterialError { material: asked[0].clone(), message: "请上传要补交的材料".to_owned() });
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(SubmissionProblems { fields: Vec::new(), materials: problems }));
+    }
+    let moved = if resubmit {
+        let action = Action::Resubmit;
+        cases::record(&state, &case, Some(&action), &Actor::Applicant, action.label(), None, &files).await?
+    } else {
+        let note = Some(format!("补交 {} 个文件", files.len()));
+        cases::record(&state, &case, None, &Actor::Applicant, "补交容缺材料", note, &files).await?
+    };
+    Ok(Json(cases::applicant_view(&state, &moved).await?))
+}
+
+fn invalid(fields: Vec<FieldError>) -> ApiError {
+    ApiError::Invalid(SubmissionProblems { fields, materials: Vec::new() })
+}
+
+/// `POST /api/cases/rating`: once, after completion.
+async fn rate(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    request: Body<RatingBody>,
+) -> Result<Json<CaseView>, ApiError> {
+    let request = body(request)?;
+    let case = open(&state, address, &request.key).await?;
+    if case.status != Status::Completed {
+        return Err(ApiError::Conflict("办结后才能评价".to_owned()));
+    }
+    let problems = check_rating(&request.rating);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO ratings (case_number, department, overall, rating, rated_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (case_number) DO NOTHING",
+    )
+    .bind(&case.case_number)
+    .bind(&case.department)
+    .bind(i64::from(request.rating.overall))
+    .bind(serde_json::to_string(&request.rating).map_err(|e| ApiError::Internal(e.into()))?)
+    .bind(now_rfc3339())
+    .execute(&state.db)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(ApiError::Conflict("这个办件已经评价过了，每件只能评价一次".to_owned()));
+    }
+    tracing::info!(case = %case.case_number, overall = request.rating.overall, "case rated");
+    Ok(Json(cases::applicant_view(&state, &case).await?))
+}
+
+#[derive(Serialize)]
+struct ComplaintReceived {
+    reference: String,
+}
+
+/// `POST /api/complaints`: about a case (with its key) or about the centre.
+async fn complain(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    request: Body<ComplaintBody>,
+) -> Result<Json<ComplaintReceived>, ApiError> {
+    let request = body(request)?;
+    let problems = check_complaint(&request);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    let case = match &request.case {
+        Some(key) => Some(open(&state, address, key).await?),
+        None => {
+            if state.limiter.add(&format!("complaint:{}", address.ip()), Duration::from_secs(60)) > 5 {
+                return Err(ApiError::TooManyRequests("提交太频繁了，请一分钟后再试".to_owned()));
+            }
+            None
+        }
+    };
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    let reference = domain::reference::from_random(&bytes, 8).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))?;
+    sqlx::query("INSERT INTO complaints (id, case_number, department, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&reference)
+        .bind(case.as_ref().map(|c| c.case_number.clone()))
+        .bind(case.as_ref().map_or(String::new(), |c| c.department.clone()))
+        // The words and the phone only: the case's query code is not kept.
+        .bind(serde_json::json!({ "text": request.text.trim(), "phone": request.phone.trim() }).to_string())
+        .bind(now_rfc3339())
+        .execute(&state.db)
+        .await?;
+    tracing::info!(reference = %reference, "complaint received");
+    Ok(Json(ComplaintReceived { reference }))
+}
