@@ -138,13 +138,10 @@ pub enum SubmitError {
     Other(String),
 }
 
-/// Submit the application once. The same `key` for every retry of it: the
-/// server answers a repeat with the same receipt instead of a second case.
-pub async fn submit(code: &str, key: &str, submission: &domain::submission::Submission) -> Result<domain::submission::Receipt, SubmitError> {
-    let url = format!("/api/services/{}/submissions", js_sys::encode_uri_component(code));
-    let network = || SubmitError::Other("网络连接不稳定，申请还没有提交成功。请检查网络后再点一次“提交申请”，不会重复提交。".into());
-    let request = Request::post(&url).header("Idempotency-Key", key).json(submission).map_err(|_| network())?;
-    let response = request.send().await.map_err(|_| network())?;
+/// A POST whose refusal may list fields and materials to fix.
+async fn post_checked<B: serde::Serialize, T: DeserializeOwned>(request: gloo_net::http::RequestBuilder, body: &B) -> Result<T, SubmitError> {
+    let network = || SubmitError::Other("网络连接不稳定，没有提交成功。请检查网络后再试一次，不会重复提交。".into());
+    let response = request.json(body).map_err(|_| network())?.send().await.map_err(|_| network())?;
     if response.ok() {
         return response.json().await.map_err(|_| network());
     }
@@ -152,5 +149,91 @@ pub async fn submit(code: &str, key: &str, submission: &domain::submission::Subm
         Ok(ErrorBody { error, problems: Some(problems) }) => Err(SubmitError::Invalid(error.message, problems)),
         Ok(body) => Err(SubmitError::Other(body.error.message)),
         Err(_) => Err(SubmitError::Other("服务暂时不可用，请稍后再试。您填写的内容没有丢失。".into())),
+    }
+}
+
+/// Submit the application once. The same `key` for every retry of it: the
+/// server answers a repeat with the same receipt instead of a second case.
+pub async fn submit(code: &str, key: &str, submission: &domain::submission::Submission) -> Result<domain::submission::Receipt, SubmitError> {
+    let url = format!("/api/services/{}/submissions", js_sys::encode_uri_component(code));
+    post_checked(Request::post(&url).header("Idempotency-Key", key), submission).await
+}
+
+/// A case by its number and query code (in the body, never the address).
+pub async fn case_lookup(key: &domain::case_view::CaseKey) -> Result<domain::case_view::CaseView, ApiError> {
+    post_json("/api/cases/lookup", key).await
+}
+
+pub async fn case_withdraw(key: &domain::case_view::CaseKey) -> Result<domain::case_view::CaseView, ApiError> {
+    post_json("/api/cases/withdraw", key).await
+}
+
+pub async fn case_supplement(body: &domain::case_view::SupplementBody) -> Result<domain::case_view::CaseView, SubmitError> {
+    post_checked(Request::post("/api/cases/supplement"), body).await
+}
+
+pub async fn case_rate(body: &domain::case_view::RatingBody) -> Result<domain::case_view::CaseView, SubmitError> {
+    post_checked(Request::post("/api/cases/rating"), body).await
+}
+
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct ComplaintReceived {
+    pub reference: String,
+}
+
+pub async fn complain(body: &domain::case_view::ComplaintBody) -> Result<ComplaintReceived, SubmitError> {
+    post_checked(Request::post("/api/complaints"), body).await
+}
+
+pub async fn figures() -> Result<domain::case_view::PublicFigures, ApiError> {
+    get(Request::get("/api/figures").build().map_err(|_| ApiError::network())?).await
+}
+
+/// The staff API, with the department's token.
+pub mod staff {
+    use domain::case::Action;
+    use domain::case_view::{StaffCase, StaffCaseSummary};
+    use gloo_net::http::Request;
+
+    use super::{get, ApiError};
+
+    fn bearer(token: &str) -> String {
+        format!("Bearer {}", token.trim())
+    }
+
+    #[derive(Clone, Debug, serde::Deserialize)]
+    pub struct Me {
+        pub department: String,
+    }
+
+    pub async fn me(token: &str) -> Result<Me, ApiError> {
+        get(Request::get("/api/staff/me").header("Authorization", &bearer(token)).build().map_err(|_| ApiError::network())?).await
+    }
+
+    pub async fn cases(token: &str, status: &str) -> Result<Vec<StaffCaseSummary>, ApiError> {
+        let request = Request::get("/api/staff/cases").query([("status", status)]).header("Authorization", &bearer(token));
+        get(request.build().map_err(|_| ApiError::network())?).await
+    }
+
+    pub async fn case(token: &str, number: &str) -> Result<StaffCase, ApiError> {
+        let url = format!("/api/staff/cases/{}", js_sys::encode_uri_component(number));
+        get(Request::get(&url).header("Authorization", &bearer(token)).build().map_err(|_| ApiError::network())?).await
+    }
+
+    pub async fn act(token: &str, number: &str, action: &Action) -> Result<StaffCase, ApiError> {
+        let url = format!("/api/staff/cases/{}/actions", js_sys::encode_uri_component(number));
+        let request = Request::post(&url).header("Authorization", &bearer(token)).json(action).map_err(|_| ApiError::network())?;
+        get(request).await
+    }
+
+    /// A case file's bytes (the address needs the token, so no plain link).
+    pub async fn download(token: &str, url: &str) -> Result<web_sys::Blob, ApiError> {
+        let response = Request::get(url).header("Authorization", &bearer(token)).send().await.map_err(|_| ApiError::network())?;
+        if !response.ok() {
+            return Err(ApiError { message: "文件下载失败，请稍后再试".into(), not_found: response.status() == 404 });
+        }
+        let bytes = response.binary().await.map_err(|_| ApiError::network())?;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+        web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| ApiError::network())
     }
 }

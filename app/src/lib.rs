@@ -51,6 +51,7 @@ fn App(render: Render) -> impl IntoView {
             {move || render(page.get())}
         </main>
         <footer class="site-footer">
+            <p><a href="/cases">"查询办理进度"</a>" · "<a href="/figures">"数据公开"</a>" · "<a href="/staff">"工作人员入口"</a></p>
             <p>"政务服务便民热线 " <a href="tel:12345">"12345"</a></p>
         </footer>
     }

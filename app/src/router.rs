@@ -60,6 +60,14 @@ pub enum Page {
     Review(String),
     /// 回执 of a submitted application, by case number.
     Receipt(String),
+    /// 办理进度: the look-up form, or a case of this device's receipts.
+    CaseStatus(Option<String>),
+    /// 数据公开.
+    Figures,
+    /// 工作人员办件台: sign-in and the case list.
+    Staff,
+    /// One case in the staff console.
+    StaffCase(String),
     /// One question of an item's or a bundle's questionnaire.
     Situation(Kind, String, String),
     /// The one-time notice (一次性告知单) of an item or a bundle.
@@ -78,6 +86,11 @@ impl Page {
             ["services", code, "tasks"] => decode(code).map(Self::Tasks),
             ["services", code, "review"] => decode(code).map(Self::Review),
             ["receipts", case] => decode(case).map(Self::Receipt),
+            ["cases"] => Some(Self::CaseStatus(None)),
+            ["cases", case] => decode(case).map(|c| Self::CaseStatus(Some(c))),
+            ["figures"] => Some(Self::Figures),
+            ["staff"] => Some(Self::Staff),
+            ["staff", "cases", case] => decode(case).map(Self::StaffCase),
             ["services", code] => decode(code).map(Self::Guide),
             [prefix @ ("services" | "bundles"), code, "apply"] => decode(code).map(|c| Self::Apply(kind(prefix), c)),
             ["bundles", code] => decode(code).map(Self::Bundle),

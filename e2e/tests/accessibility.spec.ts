@@ -1,12 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
-}
+import { expectNoViolations } from './axe';
 
 const PAGES = [
   '/',
@@ -17,6 +10,9 @@ const PAGES = [
   '/services/JT-001/apply?applicant_type=company&agent=yes&vehicles_owned=1&heavy=no',
   '/drafts',
   '/services/JT-001/tasks?applicant_type=individual&agent=yes&vehicles_owned=1&heavy=yes',
+  '/cases',
+  '/figures',
+  '/staff',
 ];
 
 for (const path of PAGES) {

@@ -11,9 +11,12 @@ pub fn run_tests() -> anyhow::Result<()> {
     let e2e = root().join("e2e");
     let node_bin = tools::ensure_npm_packages(&e2e)?;
     let server = Server::start("e2e")?;
+    // The staff of the department the journeys apply to (JT-001, JT-003).
+    let token = server.staff_token("县交通运输局")?;
     run(Command::new(node_bin.join("playwright"))
         .arg("test")
         .env("BASE_URL", server.url())
+        .env("STAFF_TOKEN", token)
         .env("CHROMIUM_PATH", chromium)
         .current_dir(&e2e))
 }

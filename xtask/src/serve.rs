@@ -42,6 +42,21 @@ impl Server {
         Ok(server)
     }
 
+    /// A staff API token for a department, made with `bianmin staff add-token`.
+    pub fn staff_token(&self, department: &str) -> anyhow::Result<String> {
+        let output = Command::new(root().join("target/release/bianmin"))
+            .args(["staff", "add-token", "--department", department, "--label", "e2e"])
+            .arg("--data-dir")
+            .arg(&self.data)
+            .env_remove("DATABASE_URL")
+            .output()
+            .context("running bianmin staff add-token")?;
+        if !output.status.success() {
+            bail!("bianmin staff add-token: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(String::from_utf8(output.stdout)?.trim().to_owned())
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

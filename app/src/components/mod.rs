@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod case_feedback;
 pub mod draft_save;
 pub mod load_error;
 pub mod material;

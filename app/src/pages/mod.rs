@@ -3,7 +3,9 @@
 pub mod apply;
 pub mod apply_soon;
 pub mod bundle;
+pub mod case_status;
 pub mod checklist;
+pub mod figures;
 pub mod guide;
 pub mod home;
 pub mod not_found;
@@ -11,6 +13,7 @@ pub mod receipt;
 pub mod resume;
 pub mod review;
 pub mod situation;
+pub mod staff;
 pub mod tasks;
 
 /// The browser tab's title: "page · 便民".

@@ -67,6 +67,8 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
             </ol>
         </section>
         <p class="no-print">
+            <a class="button" href=format!("/cases/{}", receipt.case_number)>"查看办理进度"</a>
+            " "
             <button type="button" class="button button--secondary" on:click=print>"打印回执"</button>
         </p>
         <p class="no-print"><a href="/">"返回首页"</a></p>

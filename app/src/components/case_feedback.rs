@@ -1,0 +1,145 @@
+//! 好差评 and 投诉: the rating of a completed case (five levels, the online
+//! indicators, a reason when unhappy) and a complaint, each checked in the
+//! browser with the same `domain` rules the server applies.
+
+use std::collections::BTreeMap;
+
+use domain::case_view::{check_complaint, check_rating, CaseKey, CaseView, ComplaintBody, Rating, RatingBody, INDICATORS, LEVELS};
+use domain::form::FieldError;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, SubmitError};
+
+fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+}
+
+#[component]
+pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>) -> impl IntoView {
+    let overall = RwSignal::new(0u8);
+    let indicators = RwSignal::new(BTreeMap::<String, u8>::new());
+    let reason = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let sending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let rating = Rating { overall: overall.get_untracked(), indicators: indicators.get_untracked(), reason: reason.get_untracked() };
+        let found = check_rating(&rating);
+        if !found.is_empty() {
+            errors.set(found);
+            return;
+        }
+        let body = RatingBody { key: key.clone(), rating };
+        sending.set(true);
+        spawn_local(async move {
+            match api::case_rate(&body).await {
+                Ok(next) => view.set(next),
+                Err(SubmitError::Invalid(_, problems)) => errors.set(problems.fields),
+                Err(SubmitError::Other(message)) => errors.set(vec![FieldError { field: "overall".into(), message }]),
+            }
+            sending.set(false);
+        });
+    };
+    let error = move |field: &'static str| move || errors.with(|e| message_for(e, field));
+    view! {
+        <section class="rating" aria-labelledby="rating-title">
+            <h2 id="rating-title">"评价这次服务"</h2>
+            <form on:submit=submit novalidate>
+                <fieldset class=move || if error("overall")().is_some() { "field field--error" } else { "field" }>
+                    <legend>"总体评价"</legend>
+                    {move || error("overall")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    <div class="choices choices--inline">
+                        {LEVELS.iter().map(|(level, label)| {
+                            let level = *level;
+                            let id = format!("overall-{level}");
+                            view! {
+                                <div class="choice">
+                                    <input type="radio" name="overall" id=id.clone() prop:checked=move || overall.get() == level
+                                        on:change=move |_| overall.set(level)/>
+                                    <label for=id>{*label}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="indicator-grid">
+                    {INDICATORS.iter().map(|(id, label)| {
+                        let id = *id;
+                        let input = format!("indicator-{id}");
+                        view! {
+                            <div class="field">
+                                <label for=input.clone()>{format!("{label}（可不选）")}</label>
+                                <select id=input on:change=move |ev| {
+                                    let value: u8 = event_target_value(&ev).parse().unwrap_or(0);
+                                    indicators.update(|all| { if value == 0 { all.remove(id); } else { all.insert(id.to_owned(), value); } });
+                                }>
+                                    <option value="0">"不评价"</option>
+                                    {LEVELS.iter().map(|(level, name)| view! { <option value=level.to_string()>{*name}</option> }).collect_view()}
+                                </select>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+                <div class=move || if error("reason")().is_some() { "field field--error" } else { "field" }>
+                    <label for="rating-reason">"原因或建议"</label>
+                    <p class="hint" id="rating-reason-hint">"选“不满意”或“非常不满意”的，请写下原因，我们会在 15 个工作日内答复。"</p>
+                    {move || error("reason")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    <textarea id="rating-reason" rows="3" aria-describedby="rating-reason-hint"
+                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                </div>
+                <button type="submit" class="button" disabled=move || sending.get()>"提交评价"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn ComplaintForm(key: Option<CaseKey>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let done = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = ComplaintBody { case: key.clone(), text: text.get_untracked(), phone: phone.get_untracked() };
+        let found = check_complaint(&body);
+        if !found.is_empty() {
+            errors.set(found);
+            return;
+        }
+        spawn_local(async move {
+            match api::complain(&body).await {
+                Ok(received) => done.set(Some(received.reference)),
+                Err(SubmitError::Invalid(_, problems)) => errors.set(problems.fields),
+                Err(SubmitError::Other(message)) => errors.set(vec![FieldError { field: "text".into(), message }]),
+            }
+        });
+    };
+    let error = move |field: &'static str| move || errors.with(|e| message_for(e, field));
+    view! {
+        <details class="complaint">
+            <summary>"我要投诉"</summary>
+            {move || match done.get() {
+                Some(reference) => view! {
+                    <p class="notice notice--ok" role="status">{format!("投诉已收到，编号 {reference}。我们会尽快核实处理。")}</p>
+                }.into_any(),
+                None => view! {
+                    <form on:submit=submit.clone() novalidate>
+                        <div class=move || if error("text")().is_some() { "field field--error" } else { "field" }>
+                            <label for="complaint-text">"投诉内容"</label>
+                            {move || error("text")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                            <textarea id="complaint-text" rows="4" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <div class=move || if error("phone")().is_some() { "field field--error" } else { "field" }>
+                            <label for="complaint-phone">"联系电话（可不填）"</label>
+                            {move || error("phone")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                            <input id="complaint-phone" type="tel" autocomplete="tel" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
+                        </div>
+                        <button type="submit" class="button button--secondary">"提交投诉"</button>
+                    </form>
+                }.into_any(),
+            }}
+        </details>
+    }
+}

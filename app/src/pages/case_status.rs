@@ -1,0 +1,264 @@
+//! 办件进度: look a case up by its number and query code (typed, or from the
+//! receipt kept on this phone), then see where it stands: status in plain
+//! words, deadline and traffic light, what to do now, the timeline; supply
+//! what was asked for (补正) or left for later (容缺); withdraw; rate; complain.
+
+use domain::calendar::Light;
+use domain::case::Status;
+use domain::case_view::{CaseKey, CaseView, MaterialAsk, SupplementBody};
+use domain::checklist::ChecklistEntry;
+use domain::date::beijing_time;
+use domain::submission::SubmissionProblems;
+use domain::upload::Materials;
+use domain::{Necessity, ServiceItem};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, SubmitError};
+use crate::application;
+use crate::components::case_feedback::{ComplaintForm, RatingForm};
+use crate::components::material_upload::MaterialUpload;
+use crate::draft;
+use crate::pages::set_title;
+use crate::subject::{Kind, Subject};
+
+/// The key kept with the receipt on this device, if any.
+fn stored_key(case_number: &str) -> Option<CaseKey> {
+    application::receipt(case_number).map(|r| CaseKey { case_number: r.case_number, query_code: r.query_code })
+}
+
+#[component]
+pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
+    set_title("查询办理进度");
+    let known = case_number.as_deref().and_then(stored_key);
+    let number = RwSignal::new(case_number.clone().unwrap_or_default());
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let found = RwSignal::new(None::<(CaseKey, CaseView)>);
+    let fetch = move |key: CaseKey| {
+        busy.set(true);
+        spawn_local(async move {
+            match api::case_lookup(&key).await {
+                Ok(view) => {
+                    error.set(None);
+                    found.set(Some((key, view)));
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    if let Some(key) = known {
+        fetch(key);
+    }
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
+        if domain::reference::normalise(&key.case_number).is_none() || domain::reference::normalise(&key.query_code).is_none() {
+            error.set(Some("请输入回执上的办件编号和查询码，例如 ABCD-EFGH".to_owned()));
+            return;
+        }
+        fetch(key);
+    };
+    view! {
+        {move || match found.get() {
+            Some((key, view)) => view! { <CaseStatus key view/> }.into_any(),
+            None => view! {
+                <p class="back"><a href="/">"返回首页"</a></p>
+                <h1>"查询办理进度"</h1>
+                <p class="hint">"办件编号和查询码在提交申请后的回执上。"</p>
+                {move || error.get().map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
+                <form on:submit=submit novalidate>
+                    <div class="field">
+                        <label for="case-number">"办件编号"</label>
+                        <input id="case-number" type="text" autocomplete="off" autocapitalize="characters"
+                            prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="query-code">"查询码"</label>
+                        <input id="query-code" type="text" autocomplete="off" autocapitalize="characters"
+                            prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
+                    </div>
+                    <button type="submit" class="button" disabled=move || busy.get()>"查询"</button>
+                </form>
+            }.into_any(),
+        }}
+    }
+}
+
+fn light_class(light: Light) -> &'static str {
+    match light {
+        Light::OnTime => "tag tag--done",
+        Light::Close => "tag tag--later",
+        Light::Overdue => "tag tag--problem",
+    }
+}
+
+#[component]
+fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
+    set_title(&format!("办理进度：{}", view.item_name));
+    let view = RwSignal::new(view);
+    let phone = move || format!("tel:{}", view.with(|v| v.consult_phone.clone()));
+    let withdraw_key = key.clone();
+    let confirming = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let withdraw = move |_| {
+        let key = withdraw_key.clone();
+        spawn_local(async move {
+            match api::case_withdraw(&key).await {
+                Ok(next) => view.set(next),
+                Err(e) => failure.set(Some(e.message)),
+            }
+            confirming.set(false);
+        });
+    };
+    let (rate_key, supply_key, complain_key) = (key.clone(), key.clone(), key.clone());
+    view! {
+        <p class="back"><a href="/">"返回首页"</a></p>
+        <p class="caption">{move || view.with(|v| v.item_name.clone())}</p>
+        <h1>"办理进度"</h1>
+        <div class=move || format!("status-panel status-panel--{}", view.with(|v| v.status.as_str())) role="status">
+            <p class="status-panel__label">{move || view.with(|v| v.status_label.clone())}</p>
+            <p>{move || view.with(|v| v.next_step.clone())}</p>
+        </div>
+        {move || failure.get().map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
+        <dl class="answers">
+            <div><dt>"办件编号"</dt><dd>{move || view.with(|v| v.case_number.clone())}</dd></div>
+            <div><dt>"办理部门"</dt><dd>{move || view.with(|v| v.department.clone())}</dd></div>
+            <div><dt>"提交时间"</dt><dd>{move || view.with(|v| beijing_time(&v.submitted_at).unwrap_or_default())}</dd></div>
+            {move || view.with(|v| v.due.map(|due| {
+                let left = match v.remaining_days {
+                    Some(n) if n >= 0 => format!("（还剩 {n} 个工作日）"),
+                    Some(n) => format!("（已超过 {} 个工作日）", -n),
+                    None => String::new(),
+                };
+                view! { <div><dt>"承诺办结日期"</dt><dd>{format!("{}{left}", due.chinese())}</dd></div> }
+            }))}
+            {move || view.with(|v| v.light.map(|light| view! {
+                <div><dt>"时限提醒"</dt><dd><span class=light_class(light)>{light.label()}</span></dd></div>
+            }))}
+            {move || view.with(|v| v.result.clone().map(|result| view! { <div><dt>"办理结果"</dt><dd>{result}</dd></div> }))}
+        </dl>
+        {move || {
+            let current = view.get();
+            let asks = if !current.supplement.is_empty() { Some((current.supplement.clone(), true)) }
+                else if !current.later.is_empty() && current.status.is_accepted() && current.status != Status::Completed { Some((current.later.clone(), false)) }
+                else { None };
+            asks.map(|(asks, supplement)| view! { <Supply key=supply_key.clone() item_code=current.item_code.clone() asks supplement due=current.later_due view/> })
+        }}
+        {move || view.with(|v| v.can_rate).then(|| view! { <RatingForm key=rate_key.clone() view/> })}
+        {move || view.with(|v| v.rating.clone()).map(|r| view! {
+            <p class="notice notice--ok">{format!("您的评价：{}。谢谢！", domain::case_view::level_label(r.overall))}</p>
+        })}
+        <h2>"办理记录"</h2>
+        <ol class="timeline">
+            {move || view.with(|v| v.timeline.iter().rev().map(|e| view! {
+                <li>
+                    <p class="timeline__what">{e.label.clone()}</p>
+                    <p class="hint">{format!("{} · {}", beijing_time(&e.at).unwrap_or_default(), e.actor.label())}</p>
+                    {e.note.clone().map(|n| view! { <p>{n}</p> })}
+                </li>
+            }).collect_view())}
+        </ol>
+        {move || view.with(|v| v.can_withdraw).then({
+            let withdraw = withdraw.clone();
+            move || view! {
+            <section class="withdraw" aria-labelledby="withdraw-title">
+                <h2 id="withdraw-title">"撤回申请"</h2>
+                <p class="hint">"受理前可以撤回。撤回后这份申请就结束了，需要时要重新申请。"</p>
+                <Show when=move || confirming.get() fallback=move || view! {
+                    <button type="button" class="button button--secondary" on:click=move |_| confirming.set(true)>"撤回申请"</button>
+                }>
+                    <p>"确定要撤回吗？"</p>
+                    <button type="button" class="button button--warning" on:click={
+                        let withdraw = withdraw.clone();
+                        move |ev| withdraw(ev)
+                    }>"确定撤回"</button>
+                    " "
+                    <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>"不撤回"</button>
+                </Show>
+            </section>
+        }})}
+        <section aria-labelledby="contact-title">
+            <h2 id="contact-title">"联系办理部门"</h2>
+            <p>"咨询电话 " <a href=phone>{move || view.with(|v| v.consult_phone.clone())}</a>
+               "，投诉电话 " {move || view.with(|v| v.complaint_phone.clone())}</p>
+            <ComplaintForm key=Some(complain_key)/>
+        </section>
+    }
+}
+
+/// Upload what was asked for (补正) or left for later (容缺), then send it.
+#[component]
+fn Supply(key: CaseKey, item_code: String, asks: Vec<MaterialAsk>, supplement: bool, due: Option<domain::date::Date>, view: RwSignal<CaseView>) -> impl IntoView {
+    let code = item_code.clone();
+    let item = RwSignal::new(None::<ServiceItem>);
+    spawn_local(async move {
+        if let Ok(Subject::Item(found)) = api::subject(Kind::Service, code).await {
+            item.set(Some(found));
+        }
+    });
+    // Kept on this device while it is uploaded, like an application.
+    let storage_key = format!("case.{}.supply", key.case_number);
+    let materials = RwSignal::new(draft::load::<Materials>(&storage_key).unwrap_or_default());
+    let save_key = storage_key.clone();
+    Effect::new(move |_| materials.with(|m| draft::save(&save_key, m)));
+    let busy = RwSignal::new(0usize);
+    let problems = RwSignal::new(None::<(String, SubmissionProblems)>);
+    let sending = RwSignal::new(false);
+    let send = move |_| {
+        let body = SupplementBody { key: key.clone(), files: materials.with_untracked(Materials::upload_ids) };
+        let storage_key = storage_key.clone();
+        sending.set(true);
+        spawn_local(async move {
+            match api::case_supplement(&body).await {
+                Ok(next) => {
+                    draft::remove(&storage_key);
+                    problems.set(None);
+                    view.set(next);
+                }
+                Err(SubmitError::Invalid(message, found)) => problems.set(Some((message, found))),
+                Err(SubmitError::Other(message)) => problems.set(Some((message, SubmissionProblems::default()))),
+            }
+            sending.set(false);
+        });
+    };
+    let title = if supplement { "补正告知：请补交或重新上传下列材料" } else { "容缺材料：请补交下列材料" };
+    let asks_for_list = asks.clone();
+    view! {
+        <section class="supply" aria-labelledby="supply-title">
+            <h2 id="supply-title">{title}</h2>
+            {due.map(|d| view! { <p class="hint">{format!("请在 {} 前补交，逾期未补齐的，本次申请终止。", d.chinese())}</p> })}
+            <ul class="plain-list">
+                {asks_for_list.into_iter().map(|a| view! {
+                    <li><strong>{a.name}</strong>{(!a.reason.is_empty()).then(|| format!("：{}", a.reason))}</li>
+                }).collect_view()}
+            </ul>
+            {move || problems.get().map(|(message, found)| view! {
+                <div class="error-summary" role="alert">
+                    <h3 class="error-summary__title">{message}</h3>
+                    <ul>{found.materials.into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            {move || item.get().map(|item| {
+                let code = item.code.clone();
+                view! {
+                    <ul class="material-tasks">
+                        {asks.iter().filter_map(|a| item.materials.iter().find(|m| m.id == a.material)).map(|m| {
+                            let mut material = m.clone();
+                            // Asked for now: no "later" choice here.
+                            material.necessity = Necessity::Required;
+                            let entry = ChecklistEntry { material, count: 1, unit: String::new(), items: vec![] };
+                            view! { <MaterialUpload item=code.clone() entry materials busy problem=Signal::derive(|| None) later_days=0/> }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+            <button type="button" class="button" on:click=send
+                disabled=move || { sending.get() || busy.get() > 0 || materials.with(|m| m.files.is_empty()) }>
+                {if supplement { "提交补正材料" } else { "补交材料" }}
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,307 @@
+//! 工作人员办件台: a minimal console over the staff API for centres without
+//! their own approval system. Sign in with the department's token (kept for
+//! this browser tab only), list the cases, open one with its files, and move
+//! it: every action the API has, each asking for what it needs.
+
+use domain::case::{Action, SupplementItem};
+use domain::case_view::{StaffCase, StaffCaseSummary};
+use domain::date::beijing_time;
+use domain::form::Applicant;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::api::staff as api;
+use crate::pages::set_title;
+use crate::router::navigate;
+
+const TOKEN: &str = "bianmin.staff-token";
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn token() -> Option<String> {
+    session()?.get_item(TOKEN).ok().flatten()
+}
+
+fn set_token(token: Option<&str>) {
+    if let Some(storage) = session() {
+        let _ = match token {
+            Some(t) => storage.set_item(TOKEN, t),
+            None => storage.remove_item(TOKEN),
+        };
+    }
+}
+
+#[component]
+fn SignIn(signed_in: RwSignal<Option<String>>) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let token = typed.get_untracked().trim().to_owned();
+        spawn_local(async move {
+            match api::me(&token).await {
+                Ok(me) => {
+                    set_token(Some(&token));
+                    signed_in.set(Some(me.department));
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <h1>"工作人员办件台"</h1>
+        <p class="hint">"用本部门的令牌登录。令牌只保存在这个浏览器标签页里，关闭后需要重新登录。"</p>
+        {move || error.get().map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
+        <form on:submit=submit novalidate>
+            <div class="field">
+                <label for="staff-token">"部门令牌"</label>
+                <input id="staff-token" type="password" autocomplete="off" prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))/>
+            </div>
+            <button type="submit" class="button">"登录"</button>
+        </form>
+    }
+}
+
+/// The sign-in check shared by the console's pages.
+fn signed_in() -> RwSignal<Option<String>> {
+    let department = RwSignal::new(None::<String>);
+    if let Some(token) = token() {
+        spawn_local(async move {
+            match api::me(&token).await {
+                Ok(me) => department.set(Some(me.department)),
+                Err(_) => set_token(None),
+            }
+        });
+    }
+    department
+}
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    set_title("工作人员办件台");
+    let department = signed_in();
+    view! {
+        {move || match department.get() {
+            None => view! { <SignIn signed_in=department/> }.into_any(),
+            Some(name) => view! { <CaseList department=name signed_in=department/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let cases = RwSignal::new(None::<Result<Vec<StaffCaseSummary>, String>>);
+    Effect::new(move |_| {
+        let filter = status.get();
+        spawn_local(async move {
+            let token = token().unwrap_or_default();
+            cases.set(Some(api::cases(&token, &filter).await.map_err(|e| e.message)));
+        });
+    });
+    let sign_out = move |_| {
+        set_token(None);
+        signed_in.set(None);
+    };
+    view! {
+        <h1>"办件台"</h1>
+        <p>{department} " · " <button type="button" class="link-button" on:click=sign_out>"退出"</button></p>
+        <div class="field">
+            <label for="status-filter">"按状态查看"</label>
+            <select id="status-filter" on:change=move |ev| status.set(event_target_value(&ev))>
+                <option value="">"全部"</option>
+                {domain::case::Status::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+            </select>
+        </div>
+        {move || match cases.get() {
+            None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
+            Some(Err(message)) => view! { <p class="notice notice--error" role="alert">{message}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p>"没有办件。"</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <ul class="cards">
+                    {list.into_iter().map(|c| view! {
+                        <li class="card">
+                            <a class="card__title" href=format!("/staff/cases/{}", c.case_number)>{format!("{} {}", c.case_number, c.item_name)}</a>
+                            <p>{c.status_label} " · " {beijing_time(&c.submitted_at).unwrap_or_default()}
+                               {c.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
+                               {c.light.map(|l| format!(" · {}", l.label()))}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+pub fn StaffCasePage(case_number: String) -> impl IntoView {
+    set_title(&format!("办件 {case_number}"));
+    let department = signed_in();
+    let case = RwSignal::new(None::<Result<StaffCase, String>>);
+    let number = case_number.clone();
+    Effect::new(move |_| {
+        if department.get().is_some() {
+            let number = number.clone();
+            spawn_local(async move {
+                case.set(Some(api::case(&token().unwrap_or_default(), &number).await.map_err(|e| e.message)));
+            });
+        }
+    });
+    view! {
+        <p class="back"><a href="/staff">"返回办件台"</a></p>
+        {move || match (department.get(), case.get()) {
+            (None, _) => view! { <SignIn signed_in=department/> }.into_any(),
+            (_, None) => view! { <p class="loading">"正在加载……"</p> }.into_any(),
+            (_, Some(Err(message))) => view! { <p class="notice notice--error" role="alert">{message}</p> }.into_any(),
+            (_, Some(Ok(found))) => view! { <CaseDetail case=found store=case/> }.into_any(),
+        }}
+    }
+}
+
+fn applicant_text(applicant: &Applicant) -> Vec<(&'static str, String)> {
+    match applicant {
+        Applicant::Person(p) => vec![("申请人", p.name.clone()), ("身份证号码", p.id_number.clone()), ("手机号码", p.phone.clone()), ("地址", p.address.clone())],
+        Applicant::Organisation(o) => vec![
+            ("单位", o.name.clone()),
+            ("统一社会信用代码", o.credit_code.clone()),
+            ("法定代表人", o.legal_representative.clone()),
+            ("联系人", format!("{} {}", o.contact_name, o.phone)),
+            ("地址", o.address.clone()),
+        ],
+    }
+}
+
+/// Save a downloaded file under its name.
+fn save_blob(blob: &web_sys::Blob, name: &str) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    if let Some(anchor) = document().create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[component]
+fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>>) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let number = case.case_number.clone();
+    let run = move |action: Action| {
+        let number = number.clone();
+        spawn_local(async move {
+            match api::act(&token().unwrap_or_default(), &number, &action).await {
+                Ok(next) => {
+                    error.set(None);
+                    store.set(Some(Ok(next)));
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let note = RwSignal::new(String::new());
+    let asks = RwSignal::new(Vec::<(String, String, bool, String)>::new());
+    let materials: Vec<(String, String)> = {
+        let mut seen = Vec::new();
+        for f in &case.files {
+            if !seen.iter().any(|(id, _): &(String, String)| id == &f.material) {
+                seen.push((f.material.clone(), f.material_name.clone()));
+            }
+        }
+        seen
+    };
+    asks.set(materials.iter().map(|(id, name)| (id.clone(), name.clone(), false, String::new())).collect());
+    let actions = case.actions.clone();
+    let has = move |name: &str| actions.iter().any(|a| a == name);
+    let (r1, r2, r3, r4, r5, r6, r7, r8) = (run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone());
+    view! {
+        <h1>{format!("办件 {}", case.case_number)}</h1>
+        <p class="caption">{case.item_name.clone()}</p>
+        <p class="status-panel__label">{case.status_label.clone()}
+            {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
+            {case.light.map(|l| format!(" · {}", l.label()))}</p>
+        {move || error.get().map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
+        <h2>"申请信息"</h2>
+        <dl class="answers">
+            {applicant_text(&case.application.form.applicant).into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+        </dl>
+        <h2>"材料"</h2>
+        <ul class="file-list">
+            {case.files.iter().map(|f| {
+                let (url, name) = (f.download.clone(), f.name.clone());
+                let label = format!("下载 {}：{}", f.material_name, f.name);
+                view! {
+                    <li class="file">
+                        <span class="file__name">{format!("{}：{}", f.material_name, f.name)}</span>
+                        <span class="file__meta">{domain::upload::size_text(f.size)}</span>
+                        <button type="button" class="link-button" aria-label=label on:click=move |_| {
+                            let (url, name) = (url.clone(), name.clone());
+                            spawn_local(async move {
+                                if let Ok(blob) = api::download(&token().unwrap_or_default(), &url).await {
+                                    save_blob(&blob, &name);
+                                }
+                            });
+                        }>"下载"</button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {(!case.actions.is_empty()).then(|| view! {
+            <h2>"办理"</h2>
+            <div class="field">
+                <label for="action-note">"原因、结果或说明"</label>
+                <p class="hint" id="action-note-hint">"不予受理、暂停要写原因；办结要写办理结果。"</p>
+                <textarea id="action-note" rows="2" aria-describedby="action-note-hint" prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            </div>
+            <div class="staff-actions">
+                {has("pre_review").then(|| view! { <button type="button" class="button button--secondary" on:click=move |_| r1(Action::PreReview)>"开始预审"</button> })}
+                {has("accept").then(|| view! { <button type="button" class="button" on:click=move |_| r2(Action::Accept)>"受理"</button> })}
+                {has("refuse").then(|| view! { <button type="button" class="button button--warning" on:click=move |_| r3(Action::Refuse { reason: note.get_untracked() })>"不予受理"</button> })}
+                {has("start").then(|| view! { <button type="button" class="button" on:click=move |_| r4(Action::Start)>"开始办理"</button> })}
+                {has("suspend").then(|| view! { <button type="button" class="button button--secondary" on:click=move |_| r5(Action::Suspend { reason: note.get_untracked() })>"暂停办理"</button> })}
+                {has("resume").then(|| view! { <button type="button" class="button" on:click=move |_| r6(Action::Resume)>"恢复办理"</button> })}
+                {has("complete").then(|| view! { <button type="button" class="button" on:click=move |_| r7(Action::Complete { result: note.get_untracked() })>"办结"</button> })}
+            </div>
+            {has("request_supplement").then(|| view! {
+                <fieldset class="supplement-request">
+                    <legend>"补正告知：勾选要补正的材料并写明原因（一次列全）"</legend>
+                    {move || asks.get().into_iter().enumerate().map(|(i, (id, name, on, reason))| {
+                        let check_id = format!("ask-{id}");
+                        let reason_id = format!("ask-{id}-reason");
+                        view! {
+                            <div class="checkbox">
+                                <input type="checkbox" id=check_id.clone() prop:checked=on
+                                    on:change=move |ev| { let v = event_target_checked(&ev); asks.update(|a| a[i].2 = v) }/>
+                                <label for=check_id>{name.clone()}</label>
+                            </div>
+                            <div class="field">
+                                <label for=reason_id.clone()>{format!("“{name}”的补正原因")}</label>
+                                <input type="text" id=reason_id prop:value=reason
+                                    on:change=move |ev| { let v = event_target_value(&ev); asks.update(|a| a[i].3 = v) }/>
+                            </div>
+                        }
+                    }).collect_view()}
+                    <button type="button" class="button" on:click=move |_| {
+                        let items = asks.get_untracked().into_iter().filter(|a| a.2).map(|a| SupplementItem { material: a.0, reason: a.3 }).collect();
+                        r8(Action::RequestSupplement { items });
+                    }>"发送补正告知"</button>
+                </fieldset>
+            })}
+        })}
+        <h2>"办理记录"</h2>
+        <ol class="timeline">
+            {case.timeline.iter().map(|e| view! {
+                <li>
+                    <p class="timeline__what">{e.label.clone()}</p>
+                    <p class="hint">{format!("{} · {}", beijing_time(&e.at).unwrap_or_default(), e.actor.label())}</p>
+                    {e.note.clone().map(|n| view! { <p>{n}</p> })}
+                </li>
+            }).collect_view()}
+        </ol>
+        <p><button type="button" class="link-button" on:click=move |_| navigate("/staff")>"返回列表"</button></p>
+    }
+}

@@ -1,0 +1,128 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoViolations } from './axe';
+import { pdf, save } from './files';
+
+/**
+ * After submission: the department asks for a supplement through the staff API,
+ * the applicant uploads it from the status page, the staff console completes the
+ * case, the applicant rates it, and the public figures count it.
+ */
+
+const TOKEN = process.env.STAFF_TOKEN ?? '';
+const DEPARTMENT = '县交通运输局';
+
+async function transportFigures(page: Page) {
+  const all = await (await page.request.get('/api/figures')).json();
+  return all.departments.find((d: { department: string }) => d.department === DEPARTMENT) ?? { completed: 0, ratings: 0 };
+}
+
+test('supplement, completion in the staff console, rating and the public figures', async ({ page, browser }, testInfo) => {
+  test.skip(!TOKEN, 'needs STAFF_TOKEN (cargo xtask test makes one)');
+  test.setTimeout(120_000);
+  await page.goto('/');
+  const before = await transportFigures(page);
+  const photo = save(testInfo.outputPath('照片.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 300, height: 400 } }));
+  const form = save(testInfo.outputPath('申请表.pdf'), await pdf(page, 2));
+
+  // Apply for the driver's qualification (JT-003) with every material.
+  await page.goto('/services/JT-003/apply');
+  await page.getByLabel('姓名', { exact: true }).fill('王五');
+  await page.getByLabel('身份证号码', { exact: true }).fill('440304200002291236');
+  await page.getByLabel('手机号码', { exact: true }).fill('13712345678');
+  await page.getByLabel('联系地址').fill('示范县和平街 8 号');
+  await page.getByLabel(/免费邮寄/).check();
+  await page.getByLabel('收件人', { exact: true }).fill('王五');
+  await page.getByLabel('收件人手机号码').fill('13712345678');
+  await page.getByLabel('邮寄地址').fill('示范县和平街 8 号');
+  await page.getByRole('button', { name: '保存并继续' }).click();
+  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, photo]);
+  await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
+  await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
+  await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(form);
+  await expect(page.locator('.file--done')).toHaveCount(5);
+  await page.getByRole('button', { name: '核对申请内容' }).click();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
+
+  // The department asks for a better photo, with the reason (its approval system, through the API).
+  const auth = { Authorization: `Bearer ${TOKEN}` };
+  const asked = await page.request.post(`/api/staff/cases/${caseNumber}/actions`, {
+    headers: auth,
+    data: { action: 'request_supplement', items: [{ material: 'photo', reason: '照片背景不是白色，请重新拍摄' }] },
+  });
+  expect(asked.status()).toBe(200);
+
+  // The applicant sees exactly what to fix and uploads only that.
+  await page.getByRole('link', { name: '查看办理进度' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '办理进度' })).toBeVisible();
+  await expect(page.locator('.status-panel')).toContainText('需要补正材料');
+  const supply = page.getByRole('region', { name: /补正告知/ });
+  await expect(supply).toContainText('照片背景不是白色，请重新拍摄');
+  await expect(supply.locator('.material-task')).toHaveCount(1);
+  await expectNoViolations(page);
+  await supply.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
+  await expect(supply.locator('.file--done')).toHaveCount(1);
+  await supply.getByRole('button', { name: '提交补正材料' }).click();
+  await expect(page.locator('.status-panel')).toContainText('已提交，等待审查');
+  await expect(page.locator('.timeline')).toContainText('补正材料后重新提交');
+  expect(page.url()).not.toContain('query');
+
+  // The staff console, on the centre's computer: sign in, open the case, accept, start, complete.
+  const staff = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
+  await staff.goto('/staff');
+  await staff.getByLabel('部门令牌').fill('wrong');
+  await staff.getByRole('button', { name: '登录' }).click();
+  await expect(staff.getByRole('alert')).toContainText('部门令牌无效');
+  await staff.getByLabel('部门令牌').fill(TOKEN);
+  await staff.getByRole('button', { name: '登录' }).click();
+  await expect(staff.getByText(DEPARTMENT)).toBeVisible();
+  await staff.getByRole('link', { name: new RegExp(caseNumber) }).click();
+  await expect(staff.getByRole('heading', { level: 1, name: `办件 ${caseNumber}` })).toBeVisible();
+  await expect(staff.locator('.file-list')).toContainText('近期一寸免冠白底彩色照片');
+  await expectNoViolations(staff);
+  const download = staff.waitForEvent('download');
+  await staff.getByRole('button', { name: '下载 道路货物运输驾驶员从业资格考试申请表：申请表.pdf' }).click();
+  expect((await download).suggestedFilename()).toBe('申请表.pdf');
+  await staff.getByRole('button', { name: '受理', exact: true }).click();
+  await expect(staff.locator('.status-panel__label')).toContainText('已受理');
+  await staff.getByRole('button', { name: '开始办理' }).click();
+  // Completing needs a result: said plainly, nothing lost.
+  await staff.getByRole('button', { name: '办结' }).click();
+  await expect(staff.getByRole('alert')).toContainText('办结要写明办理结果');
+  await staff.getByLabel('原因、结果或说明').fill('准予许可，从业资格证已制作，邮寄送达');
+  await staff.getByRole('button', { name: '办结' }).click();
+  await expect(staff.locator('.status-panel__label')).toContainText('已办结');
+
+  // The applicant rates it; an unhappy rating would need a reason.
+  await page.reload();
+  await expect(page.locator('.status-panel')).toContainText('已办结');
+  await expect(page.locator('main')).toContainText('准予许可，从业资格证已制作');
+  const rating = page.getByRole('region', { name: '评价这次服务' });
+  await expectNoViolations(page);
+  await rating.getByLabel('不满意', { exact: true }).check();
+  await rating.getByRole('button', { name: '提交评价' }).click();
+  await expect(rating.getByRole('alert')).toContainText('请写下原因');
+  await rating.getByLabel('非常满意', { exact: true }).check();
+  await rating.getByLabel('办事效率（可不选）').selectOption('5');
+  await rating.getByRole('button', { name: '提交评价' }).click();
+  await expect(page.locator('main')).toContainText('您的评价：非常满意');
+
+  // The public figures count it.
+  await page.goto('/figures');
+  const card = page.getByRole('region', { name: DEPARTMENT });
+  await expect(card).toContainText(`办结${before.completed + 1} 件`);
+  await expect(card).toContainText(`${before.ratings + 1} 条评价`);
+  await expectNoViolations(page);
+});
+
+test('look-up by typing the case number and query code; wrong codes get one plain answer', async ({ page }) => {
+  await page.goto('/cases');
+  await page.getByLabel('办件编号').fill('ABCD-EFGH');
+  await page.getByLabel('查询码').fill('JKLM-NPRS');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page.getByRole('alert')).toContainText('办件编号或查询码不对');
+  await page.getByLabel('查询码').fill('');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page.getByRole('alert')).toContainText('请输入回执上的办件编号和查询码');
+  await expect(page.getByLabel('办件编号')).toHaveValue('ABCD-EFGH');
+});
