@@ -7,6 +7,7 @@ use crate::catalog::ServiceSummary;
 
 /// `GET /api/services`: one page of search results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceList {
     pub items: Vec<ServiceSummary>,
     /// Matches across all pages.
@@ -22,6 +23,7 @@ pub struct ServiceList {
 
 /// The one shape of every error the API returns.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
     /// For an application that cannot be accepted: every field and material to fix.
@@ -30,6 +32,7 @@ pub struct ErrorBody {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Stable, machine-readable (`not_found`, `bad_request`, `internal`…).
     pub code: String,
@@ -39,6 +42,7 @@ pub struct ErrorDetail {
 
 /// `GET /api/health`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     /// How many service items are loaded.
@@ -49,6 +53,7 @@ pub struct Health {
 
 /// `POST /api/drafts` and `PUT /api/drafts/{code}`: what the applicant has so far.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftBody {
     /// The item applied for.
     pub item: String,
@@ -64,6 +69,7 @@ pub struct DraftBody {
 
 /// A saved draft: the code to continue with on another device, and until when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftSaved {
     pub resume_code: String,
     /// RFC 3339, UTC.
@@ -73,6 +79,7 @@ pub struct DraftSaved {
 /// `GET /api/drafts/{code}`: the draft, with answers that no longer fit the
 /// current catalog dropped and named.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftLoaded {
     pub draft: DraftBody,
     pub expires_at: String,

@@ -7,6 +7,7 @@ use crate::situation::Question;
 
 /// A bundle of items with one questionnaire, one checklist and one lead department.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bundle {
     #[serde(default)]
     pub code: String,
@@ -29,6 +30,7 @@ pub struct Bundle {
 
 /// `GET /api/bundles/{code}`: the bundle with its items in full.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleDetail {
     pub bundle: Bundle,
     pub items: Vec<ServiceItem>,
@@ -66,6 +68,7 @@ impl BundleDetail {
 
 /// Short form for search results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleSummary {
     pub code: String,
     pub name: String,

@@ -11,6 +11,7 @@ use crate::date::Date;
 
 /// One year's official arrangement, as written in `calendar/<year>.toml`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct YearFile {
     pub year: i32,
@@ -26,6 +27,7 @@ pub struct YearFile {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Holiday {
     pub name: String,
@@ -45,6 +47,7 @@ pub struct Calendar {
 /// How a case stands against its deadline: the seeds' warning cards, on a
 /// status page as a traffic light.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Light {
     /// 按期办理.

@@ -10,6 +10,7 @@ use crate::date::Date;
 
 /// 办件状态.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// 已提交: waiting for the department to look at it.
@@ -125,6 +126,7 @@ impl Status {
 
 /// Who moved the case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Actor {
     Applicant,
@@ -146,6 +148,7 @@ impl Actor {
 
 /// One material to add or fix, with the reason (补正告知: all of them at once).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupplementItem {
     /// A material id of the item.
     pub material: String,
@@ -154,6 +157,7 @@ pub struct SupplementItem {
 
 /// What may be asked of a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// 开始预审.
@@ -254,6 +258,7 @@ impl Action {
 
 /// Why a move was refused.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransitionError {
     pub message: String,
     /// The case's status does not allow it (rather than the request lacking something).
@@ -299,6 +304,7 @@ pub fn transition(from: Status, action: &Action, actor: &Actor, materials: &[Str
 
 /// One recorded move.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// RFC 3339, UTC.
     pub at: String,

@@ -13,6 +13,7 @@ use crate::form::FieldError;
 
 /// A case number with its query code: the only way to a case for the applicant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseKey {
     pub case_number: String,
     pub query_code: String,
@@ -20,6 +21,7 @@ pub struct CaseKey {
 
 /// A material as the applicant sees it on the status page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaterialAsk {
     pub material: String,
     pub name: String,
@@ -30,6 +32,7 @@ pub struct MaterialAsk {
 
 /// `POST /api/cases/lookup`: where the case stands, in plain words.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub case_number: String,
     pub item_code: String,
@@ -70,6 +73,7 @@ pub struct CaseView {
 
 /// `POST /api/cases/supplement`: the requested (or 容缺) materials' new uploads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupplementBody {
     #[serde(flatten)]
     pub key: CaseKey,
@@ -90,6 +94,7 @@ pub fn level_label(level: u8) -> &'static str {
 
 /// One rating of a completed case (一事一评).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rating {
     /// 1–5.
     pub overall: u8,
@@ -103,6 +108,7 @@ pub struct Rating {
 
 /// `POST /api/cases/rating`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingBody {
     #[serde(flatten)]
     pub key: CaseKey,
@@ -135,6 +141,7 @@ pub fn check_rating(rating: &Rating) -> Vec<FieldError> {
 
 /// `POST /api/complaints`: a complaint about a case or a window.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComplaintBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<CaseKey>,
@@ -160,6 +167,7 @@ pub fn check_complaint(body: &ComplaintBody) -> Vec<FieldError> {
 
 /// A case for the staff: everything, files included (downloaded through the API).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffCase {
     pub case_number: String,
     pub item_code: String,
@@ -186,6 +194,7 @@ pub struct StaffCase {
 
 /// One file of a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseFile {
     pub material: String,
     pub material_name: String,
@@ -200,6 +209,7 @@ pub struct CaseFile {
 
 /// One line of the staff's case list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffCaseSummary {
     pub case_number: String,
     pub item_code: String,
@@ -227,6 +237,7 @@ pub struct LedgerEntry {
 
 /// 数据公开: one department's (or everyone's) figures.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     /// The department, or "全部" for the whole centre.
     pub department: String,
@@ -249,6 +260,7 @@ pub struct Figures {
 
 /// `GET /api/figures`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicFigures {
     pub overall: Figures,
     pub departments: Vec<Figures>,

@@ -14,6 +14,7 @@ use crate::situation::{Condition, Question};
 /// Text fields default to empty so that the catalog checker can report every
 /// missing one at once instead of stopping at the first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceItem {
     /// 事项编码, unique in the catalog; used in URLs.
     #[serde(default)]
@@ -75,6 +76,7 @@ pub struct ServiceItem {
 
 /// 事项类型.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     #[serde(alias = "行政许可")]
@@ -106,6 +108,7 @@ impl ItemKind {
 
 /// 申请人类型: a person, or a company or other organisation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantType {
     #[serde(alias = "个人", alias = "自然人")]
@@ -139,6 +142,7 @@ impl ApplicantType {
 
 /// 办件类型.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// 即办件: done on the spot, the same day.
@@ -178,6 +182,7 @@ impl CaseKind {
 
 /// 收费: one fee per item (一费制), or free.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fee {
     pub free: bool,
     /// 收费标准, in words ("每证 10 元"); required when not free.
@@ -196,6 +201,7 @@ impl Fee {
 
 /// One step of the procedure (办理流程).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     #[serde(default)]
     pub name: String,
@@ -205,6 +211,7 @@ pub struct Step {
 
 /// 申请材料: one document of the checklist.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Material {
     /// Stable key within the item (uploads and rules refer to it).
     #[serde(default)]
@@ -275,6 +282,7 @@ fn default_max_files() -> u8 {
 
 /// 材料形式.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialForm {
     #[serde(alias = "纸质原件", alias = "原件")]
@@ -297,6 +305,7 @@ impl MaterialForm {
 
 /// 必要性: must it be there when applying?
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Necessity {
     #[serde(alias = "必要")]
@@ -320,6 +329,7 @@ impl Necessity {
 
 /// 来源渠道: who produces the document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialSource {
     #[serde(alias = "申请人自备")]
@@ -343,6 +353,7 @@ impl MaterialSource {
 
 /// An electronic file type a material accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FileType {
     Pdf,
@@ -363,6 +374,7 @@ impl FileType {
 
 /// The short form shown in search results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceSummary {
     pub code: String,
     pub name: String,

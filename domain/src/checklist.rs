@@ -10,6 +10,7 @@ use crate::situation::{walk, Answer, Answers, Question};
 
 /// One line of the checklist.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistEntry {
     pub material: Material,
     /// How many of it (one per vehicle): 1 unless the material repeats.
@@ -42,6 +43,7 @@ impl ChecklistEntry {
 
 /// The materials that apply, in catalog order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checklist {
     pub entries: Vec<ChecklistEntry>,
     /// Shown questions still without a fitting answer: the list is final only when empty.

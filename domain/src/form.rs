@@ -32,6 +32,7 @@ fn filled(value: &str) -> Result<(), ValidationError> {
 
 /// 申请人（个人）.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[validate(context = Today)]
 pub struct Person {
     #[validate(custom(function = "filled", message = "请填写姓名"), length(max = 50, message = "姓名不能超过50个字"))]
@@ -46,6 +47,7 @@ pub struct Person {
 
 /// 申请单位.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[validate(context = Today)]
 pub struct Organisation {
     #[validate(custom(function = "filled", message = "请填写单位名称，与营业执照一致"), length(max = 100, message = "单位名称不能超过100个字"))]
@@ -64,6 +66,7 @@ pub struct Organisation {
 
 /// 委托代理人: applies on the applicant's behalf with an authorisation letter.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[validate(context = Today)]
 pub struct Agent {
     #[validate(custom(function = "filled", message = "请填写代理人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
@@ -76,6 +79,7 @@ pub struct Agent {
 
 /// 领取方式: how the result reaches the applicant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Delivery {
     /// 窗口领取: collect it at the window.
@@ -86,6 +90,7 @@ pub enum Delivery {
 
 /// Where the result is posted.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostalAddress {
     #[validate(custom(function = "filled", message = "请填写收件人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
     pub recipient: String,
@@ -97,6 +102,7 @@ pub struct PostalAddress {
 
 /// Who applies.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Applicant {
     Person(Person),
@@ -105,6 +111,7 @@ pub enum Applicant {
 
 /// One item-specific field of the form, declared in the catalog.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Field {
     #[serde(default)]
     pub id: String,
@@ -140,6 +147,7 @@ fn default_max_length() -> usize {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     #[serde(alias = "文本")]
@@ -157,6 +165,7 @@ pub enum FieldKind {
 
 /// The whole form as submitted.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationForm {
     pub applicant: Applicant,
     /// Present when the situation says an agent applies.
@@ -172,6 +181,7 @@ pub struct ApplicationForm {
 
 /// One problem, for the summary at the top and the message beside the field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// `applicant.id_number`, `agent.phone`, `fields.vehicle_count`.
     pub field: String,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// One question about the applicant's situation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     /// Key of the answer (`applicant_type`), unique within the item; appears in share links.
     #[serde(default)]
@@ -39,6 +40,7 @@ pub struct Question {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     #[serde(alias = "单选")]
@@ -53,6 +55,7 @@ pub enum QuestionKind {
 
 /// One option of a choice question.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Choice {
     #[serde(default)]
     pub id: String,
@@ -65,6 +68,7 @@ pub struct Choice {
 /// One answer. On the wire: a string (single choice), a list (multiple choice),
 /// true/false (yes/no) or a whole number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Answer {
     YesNo(bool),
@@ -78,6 +82,7 @@ pub type Answers = BTreeMap<String, Answer>;
 
 /// A text or a whole number, for `equals`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Scalar {
     Int(i64),
@@ -268,6 +273,7 @@ pub fn from_pairs<'a>(questions: &[Question], pairs: impl IntoIterator<Item = (&
 /// `equals`, `in`, `any_of`, `is`, `at_least`, `at_most`, `more_than`,
 /// `less_than`) or exactly one of `all`, `any`, `not`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConditionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -537,3 +543,20 @@ mod reconcile_tests {
         assert_eq!(dropped, ["gone", "who"]);
     }
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Condition {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "A condition over the situation answers, as the catalog writes it: { question, equals | in | any_of | is | \
+                 at_least | at_most | more_than | less_than } or { all | any: [conditions] } or { not: condition }.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Condition {}

@@ -12,6 +12,7 @@ use crate::situation::Answers;
 
 /// `POST /api/services/{code}/submissions`, sent with an `Idempotency-Key` header.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Submission {
     pub answers: Answers,
     pub form: ApplicationForm,
@@ -39,6 +40,7 @@ pub fn tolerance_deadline_days(promised_limit_days: u16) -> u16 {
 
 /// A problem with one material of the application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaterialError {
     pub material: String,
     pub message: String,
@@ -46,6 +48,7 @@ pub struct MaterialError {
 
 /// Everything wrong with a submission, for the app to show in place.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionProblems {
     #[serde(default)]
     pub fields: Vec<FieldError>,
@@ -119,6 +122,7 @@ pub fn check_materials(
 
 /// What the applicant keeps after submitting (回执).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// 办件编号: unambiguous characters only.
     pub case_number: String,

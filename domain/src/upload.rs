@@ -27,6 +27,7 @@ pub const COMPRESS_ABOVE_BYTES: u64 = 1024 * 1024;
 
 /// A finished, checked upload of one material file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadedFile {
     /// The tus upload id (the last part of its `/api/uploads/` address).
     pub upload: String,
@@ -39,6 +40,7 @@ pub struct UploadedFile {
 
 /// The uploads of an application, by material id, with the 容缺 choice.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Materials {
     #[serde(default)]
     pub files: BTreeMap<String, Vec<UploadedFile>>,

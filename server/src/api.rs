@@ -3,9 +3,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use domain::api::{Health, ServiceList};
+use axum::Json;
+use domain::api::{ErrorBody, Health, ServiceList};
 use domain::bundle::BundleDetail;
 use domain::checklist::{self, Checklist};
 use domain::form::{validate_application, ApplicationForm, FieldError};
@@ -13,22 +12,27 @@ use domain::search::{ServiceQuery, search, search_bundles};
 use domain::situation::Answers;
 use domain::{ApplicantType, ServiceItem};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::AppState;
 
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/health", get(health))
-        .route("/services", get(list_services))
-        .route("/services/{code}", get(get_service))
-        .route("/services/{code}/checklist", post(service_checklist))
-        .route("/services/{code}/form/check", post(check_form))
-        .route("/bundles/{code}", get(get_bundle))
-        .route("/bundles/{code}/checklist", post(bundle_checklist))
-        .fallback(|| async { ApiError::NotFound("没有这个接口".to_owned()) })
+/// The routes with their OpenAPI paths: each is routed where its `#[utoipa::path]` says.
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(list_services))
+        .routes(routes!(get_service))
+        .routes(routes!(service_checklist))
+        .routes(routes!(check_form))
+        .routes(routes!(get_bundle))
+        .routes(routes!(bundle_checklist))
 }
 
+/// Whether the service, its database and catalog are up.
+#[utoipa::path(get, path = "/health", tag = "catalog", responses((status = 200, body = Health), (status = 500, body = ErrorBody)))]
 async fn health(State(state): State<Arc<AppState>>) -> Result<Json<Health>, ApiError> {
     crate::db::ping(&state.db).await?;
     Ok(Json(Health {
@@ -39,11 +43,16 @@ async fn health(State(state): State<Arc<AppState>>) -> Result<Json<Health>, ApiE
 }
 
 /// Query string as sent; every value is checked by hand so errors say what was wrong.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// Words to search for (name, keywords, code).
     q: Option<String>,
+    /// Only this department's items.
     department: Option<String>,
+    /// `individual` or `organisation`.
     applicant: Option<String>,
+    /// 1-based page.
     page: Option<String>,
     per_page: Option<String>,
 }
@@ -76,6 +85,9 @@ impl ListParams {
     }
 }
 
+/// Search the service items (and joint applications on the first page).
+#[utoipa::path(get, path = "/services", tag = "catalog", params(ListParams),
+    responses((status = 200, body = ServiceList), (status = 400, body = ErrorBody)))]
 async fn list_services(
     State(state): State<Arc<AppState>>,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
@@ -101,16 +113,24 @@ fn bundle<'a>(state: &'a AppState, code: &str) -> Result<&'a BundleDetail, ApiEr
         .ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的一件事，它可能已调整")))
 }
 
+/// One service item with its guide, questions, materials and form fields.
+#[utoipa::path(get, path = "/services/{code}", tag = "catalog", params(("code" = String, Path, description = "事项编码")),
+    responses((status = 200, body = ServiceItem), (status = 404, body = ErrorBody)))]
 async fn get_service(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Result<Json<ServiceItem>, ApiError> {
     item(&state, &code).cloned().map(Json)
 }
 
+/// One joint application (一件事) with its items.
+#[utoipa::path(get, path = "/bundles/{code}", tag = "catalog", params(("code" = String, Path, description = "一件事编码")),
+    responses((status = 200, body = BundleDetail), (status = 404, body = ErrorBody)))]
 async fn get_bundle(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Result<Json<BundleDetail>, ApiError> {
     bundle(&state, &code).cloned().map(Json)
 }
 
 /// The server's own checklist for these answers: the same `domain` code the app
 /// ran, so later steps never rely on what the browser computed.
+#[utoipa::path(post, path = "/services/{code}/checklist", tag = "catalog", params(("code" = String, Path, description = "事项编码")),
+    request_body = Answers, responses((status = 200, body = Checklist), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn service_checklist(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
@@ -120,6 +140,9 @@ async fn service_checklist(
     Ok(Json(checklist::item_checklist(item(&state, &code)?, &answers)))
 }
 
+/// The checklist of a joint application for these answers.
+#[utoipa::path(post, path = "/bundles/{code}/checklist", tag = "catalog", params(("code" = String, Path, description = "一件事编码")),
+    request_body = Answers, responses((status = 200, body = Checklist), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn bundle_checklist(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
@@ -130,7 +153,7 @@ async fn bundle_checklist(
 }
 
 /// A form and the situation answers it was filled under.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, ToSchema)]
 struct FormCheck {
     #[serde(default)]
     answers: Answers,
@@ -138,6 +161,9 @@ struct FormCheck {
 }
 
 /// Field-level problems of a form, found by the same `domain` code the app runs.
+#[utoipa::path(post, path = "/services/{code}/form/check", tag = "apply", params(("code" = String, Path, description = "事项编码")),
+    request_body = FormCheck, responses((status = 200, body = Vec<FieldError>, description = "Every problem, in form order; empty when the form is complete"),
+    (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn check_form(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,

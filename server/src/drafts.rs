@@ -8,23 +8,21 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
-use domain::api::{DraftBody, DraftLoaded, DraftSaved};
+use axum::Json;
+use domain::api::{DraftBody, DraftLoaded, DraftSaved, ErrorBody};
 use domain::situation::reconcile;
 use domain::upload::Materials;
 use serde::Deserialize;
 use sqlx::Row;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 use crate::AppState;
 
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/drafts", post(create))
-        .route("/drafts/save", post(save))
-        .route("/drafts/resume", post(resume))
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(create)).routes(routes!(save)).routes(routes!(resume))
 }
 
 type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
@@ -49,6 +47,8 @@ fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
 }
 
 /// `POST /api/drafts`: keep a new draft; answers with its resume code.
+#[utoipa::path(post, path = "/drafts", tag = "apply", request_body = DraftBody,
+    responses((status = 200, body = DraftSaved), (status = 400, body = ErrorBody)))]
 async fn create(State(state): State<Arc<AppState>>, draft: Body<DraftBody>) -> Result<Json<DraftSaved>, ApiError> {
     let draft = body(draft)?;
     state.catalog.get(&draft.item).ok_or_else(|| ApiError::BadRequest(format!("没有编码为 {} 的事项", draft.item)))?;
@@ -73,13 +73,15 @@ async fn create(State(state): State<Arc<AppState>>, draft: Body<DraftBody>) -> R
     Ok(Json(DraftSaved { resume_code, expires_at }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SaveRequest {
     resume_code: String,
     draft: DraftBody,
 }
 
 /// `POST /api/drafts/save`: replace a draft's content; the expiry moves on.
+#[utoipa::path(post, path = "/drafts/save", tag = "apply", request_body = SaveRequest,
+    responses((status = 200, body = DraftSaved), (status = 404, body = ErrorBody)))]
 async fn save(State(state): State<Arc<AppState>>, request: Body<SaveRequest>) -> Result<Json<DraftSaved>, ApiError> {
     let request = body(request)?;
     let code = domain::reference::normalise(&request.resume_code).ok_or_else(not_found)?;
@@ -104,13 +106,15 @@ async fn save(State(state): State<Arc<AppState>>, request: Body<SaveRequest>) ->
     Ok(Json(DraftSaved { resume_code: code, expires_at }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct ResumeRequest {
     resume_code: String,
 }
 
 /// `POST /api/drafts/resume`: the draft, with answers that no longer fit the
 /// current catalog dropped and named.
+#[utoipa::path(post, path = "/drafts/resume", tag = "apply", request_body = ResumeRequest,
+    responses((status = 200, body = DraftLoaded), (status = 404, body = ErrorBody, description = "Unknown, mistyped and expired codes alike")))]
 async fn resume(State(state): State<Arc<AppState>>, request: Body<ResumeRequest>) -> Result<Json<DraftLoaded>, ApiError> {
     let code = domain::reference::normalise(&body(request)?.resume_code).ok_or_else(not_found)?;
     let row = sqlx::query(

@@ -4,21 +4,23 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use domain::case::Status;
 use domain::case_view::{public_figures, LedgerEntry, PublicFigures};
 use domain::date::Date;
 use sqlx::Row;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::AppState;
 
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new().route("/figures", get(figures))
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(figures))
 }
 
 /// `GET /api/figures`: overall and per department.
+#[utoipa::path(get, path = "/figures", tag = "cases", responses((status = 200, body = PublicFigures)))]
 async fn figures(State(state): State<Arc<AppState>>) -> Result<Json<PublicFigures>, ApiError> {
     let rows = sqlx::query(
         "SELECT c.department, c.status, c.promised_days, c.accepted_on, c.due_on, c.completed_on, r.overall \

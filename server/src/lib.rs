@@ -10,6 +10,7 @@ pub mod error;
 pub mod figures;
 pub mod holidays;
 pub mod limits;
+pub mod openapi;
 pub mod settings;
 pub mod staff;
 pub mod status;
@@ -27,6 +28,7 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
 
 use crate::catalog::Catalog;
 use crate::settings::ServeSettings;
@@ -58,13 +60,19 @@ impl AppState {
 pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Router {
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let csp = HeaderValue::try_from(web::content_security_policy(&index)).expect("CSP is ASCII");
-    let api = api::routes()
+    let (api, document) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(api::routes())
         .merge(drafts::routes())
         .merge(uploads::check_routes())
         .merge(submissions::routes())
         .merge(status::routes())
         .merge(staff::routes())
         .merge(figures::routes())
+        .split_for_parts();
+    let document = Arc::new(document);
+    let api = api
+        .route("/openapi.json", axum::routing::get(move || async move { axum::Json(document.as_ref().clone()) }))
+        .fallback(|| async { error::ApiError::NotFound("没有这个接口".to_owned()) })
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));

@@ -12,26 +12,28 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use domain::api::ErrorBody;
 use domain::case::{Action, Actor, Status};
 use domain::case_view::{StaffCase, StaffCaseSummary};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Row};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::cases::{self, CaseRow};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use crate::AppState;
 
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/staff/me", get(me))
-        .route("/staff/cases", get(list))
-        .route("/staff/cases/{case}", get(read))
-        .route("/staff/cases/{case}/actions", post(act))
-        .route("/staff/cases/{case}/files/{upload}", get(download))
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(list))
+        .routes(routes!(read))
+        .routes(routes!(act))
+        .routes(routes!(download))
 }
 
 fn hash(token: &str) -> String {
@@ -94,25 +96,32 @@ impl FromRequestParts<Arc<AppState>> for Staff {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Me {
     department: String,
 }
 
-/// `GET /api/staff/me`: whose token this is.
+/// Whose token this is.
+#[utoipa::path(get, path = "/staff/me", tag = "staff", security(("department_token" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn me(staff: Staff) -> Json<Me> {
     Json(Me { department: staff.department })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Filters {
+    /// Only cases in this status (`submitted`, `accepted`, …).
     #[serde(default)]
     status: String,
+    /// Only cases of this item code.
     #[serde(default)]
     item: String,
 }
 
-/// `GET /api/staff/cases?status=&item=`: the department's cases, newest first.
+/// The department's cases, newest first.
+#[utoipa::path(get, path = "/staff/cases", tag = "staff", security(("department_token" = [])), params(Filters),
+    responses((status = 200, body = Vec<StaffCaseSummary>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list(State(state): State<Arc<AppState>>, staff: Staff, Query(filters): Query<Filters>) -> Result<Json<Vec<StaffCaseSummary>>, ApiError> {
     let status = match filters.status.as_str() {
         "" => None,
@@ -148,14 +157,22 @@ async fn own(state: &AppState, staff: &Staff, case_number: &str) -> Result<CaseR
     }
 }
 
-/// `GET /api/staff/cases/{case}`: everything, with files to download.
+/// One case: the application, its files (to download through the API), timeline and the actions it allows.
+#[utoipa::path(get, path = "/staff/cases/{case}", tag = "staff", security(("department_token" = [])),
+    params(("case" = String, Path, description = "办件编号")),
+    responses((status = 200, body = StaffCase), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn read(State(state): State<Arc<AppState>>, staff: Staff, Path(case): Path<String>) -> Result<Json<StaffCase>, ApiError> {
     let case = own(&state, &staff, &case).await?;
     Ok(Json(cases::staff_view(&state, &case).await?))
 }
 
-/// `POST /api/staff/cases/{case}/actions` with an action (`{"action": "accept"}`,
-/// `{"action": "request_supplement", "items": [{"material", "reason"}]}`, …).
+/// Move a case: `{"action": "accept"}`, `{"action": "request_supplement", "items": [{"material", "reason"}]}`,
+/// `{"action": "refuse", "reason"}`, `start`, `suspend` (reason), `resume`, `complete` (result), `pre_review`.
+#[utoipa::path(post, path = "/staff/cases/{case}/actions", tag = "staff", security(("department_token" = [])),
+    params(("case" = String, Path, description = "办件编号")), request_body = Action,
+    responses((status = 200, body = StaffCase), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The case's status does not allow it"),
+              (status = 422, body = ErrorBody, description = "A reason, result or material is missing")))]
 async fn act(
     State(state): State<Arc<AppState>>,
     staff: Staff,
@@ -168,7 +185,11 @@ async fn act(
     Ok(Json(cases::staff_view(&state, &moved).await?))
 }
 
-/// `GET /api/staff/cases/{case}/files/{upload}`: a file of the case, streamed.
+/// A file of the case, streamed.
+#[utoipa::path(get, path = "/staff/cases/{case}/files/{upload}", tag = "staff", security(("department_token" = [])),
+    params(("case" = String, Path, description = "办件编号"), ("upload" = String, Path, description = "上传编号")),
+    responses((status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn download(
     State(state): State<Arc<AppState>>,
     staff: Staff,

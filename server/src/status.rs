@@ -13,14 +13,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, State};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
+use domain::api::ErrorBody;
 use domain::case::{Action, Actor, Status};
 use domain::case_view::{check_complaint, check_rating, CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody};
 use domain::form::FieldError;
 use domain::submission::{MaterialError, SubmissionProblems};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::cases::{self, CaseRow, NewFile};
 use crate::db::now_rfc3339;
@@ -32,13 +34,13 @@ const PER_ADDRESS: u32 = 30;
 /// Wrong query codes one case number may take per hour before it is closed to look-ups.
 const FAILURES_PER_CASE: u32 = 10;
 
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/cases/lookup", post(lookup))
-        .route("/cases/withdraw", post(withdraw))
-        .route("/cases/supplement", post(supplement))
-        .route("/cases/rating", post(rate))
-        .route("/complaints", post(complain))
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(lookup))
+        .routes(routes!(withdraw))
+        .routes(routes!(supplement))
+        .routes(routes!(rate))
+        .routes(routes!(complain))
 }
 
 type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
@@ -87,7 +89,9 @@ async fn open(state: &AppState, address: SocketAddr, key: &CaseKey) -> Result<Ca
     }
 }
 
-/// `POST /api/cases/lookup {case_number, query_code}`.
+/// Where a case stands. Unknown cases and wrong codes get the same 404.
+#[utoipa::path(post, path = "/cases/lookup", tag = "cases", request_body = CaseKey,
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn lookup(
     State(state): State<Arc<AppState>>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
@@ -97,7 +101,9 @@ async fn lookup(
     Ok(Json(cases::applicant_view(&state, &case).await?))
 }
 
-/// `POST /api/cases/withdraw`: before acceptance only.
+/// Withdraw an application before it is accepted.
+#[utoipa::path(post, path = "/cases/withdraw", tag = "cases", request_body = CaseKey,
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn withdraw(
     State(state): State<Arc<AppState>>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
@@ -112,6 +118,9 @@ async fn withdraw(
 /// `POST /api/cases/supplement`: the new uploads of the materials the
 /// department asked for (then the case goes back to it), or of 容缺 materials
 /// before their deadline. Only those materials; every file checked again.
+#[utoipa::path(post, path = "/cases/supplement", tag = "cases", request_body = SupplementBody,
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "Materials to fix are in `problems`")))]
 async fn supplement(
     State(state): State<Arc<AppState>>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
@@ -188,7 +197,10 @@ fn invalid(fields: Vec<FieldError>) -> ApiError {
     ApiError::Invalid(SubmissionProblems { fields, materials: Vec::new() })
 }
 
-/// `POST /api/cases/rating`: once, after completion.
+/// Rate a completed case, once (好差评).
+#[utoipa::path(post, path = "/cases/rating", tag = "cases", request_body = RatingBody,
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn rate(
     State(state): State<Arc<AppState>>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
@@ -221,12 +233,14 @@ async fn rate(
     Ok(Json(cases::applicant_view(&state, &case).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ComplaintReceived {
     reference: String,
 }
 
-/// `POST /api/complaints`: about a case (with its key) or about the centre.
+/// A complaint about a case (with its key) or about the centre.
+#[utoipa::path(post, path = "/complaints", tag = "cases", request_body = ComplaintBody,
+    responses((status = 200, body = ComplaintReceived), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn complain(
     State(state): State<Arc<AppState>>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::api::ErrorBody;
 use domain::case::{Actor, Status};
 
 use crate::cases::{self, NewFile};
@@ -22,11 +23,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
 use domain::form::{validate_application, FieldError};
 use domain::situation::Answer;
 use domain::submission::{check_materials, MaterialError, Receipt, Submission, SubmissionProblems};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -34,8 +35,8 @@ use crate::db::{now_rfc3339, rfc3339_in, today_in_china};
 use crate::error::ApiError;
 use crate::AppState;
 
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new().route("/services/{code}/submissions", post(submit))
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(submit))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -79,6 +80,15 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiErro
     }
 }
 
+/// Submit an application once (e-submission). The same `Idempotency-Key` with the
+/// same body answers the same receipt; with another body 422; while the first is
+/// still running 409. Everything is checked again; problems come back by field and material.
+#[utoipa::path(post, path = "/services/{code}/submissions", tag = "apply",
+    params(("code" = String, Path, description = "事项编码"),
+           ("Idempotency-Key" = String, Header, description = "One per application, kept by the client for every retry")),
+    request_body = Submission,
+    responses((status = 201, body = Receipt), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "Fields and materials to fix are in `problems`")))]
 async fn submit(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,

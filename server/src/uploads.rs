@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::routing::post;
 use axum::{Json, Router};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -27,6 +26,7 @@ use tus_storage_opendal::OpendalStorage;
 
 use crate::catalog::Catalog;
 use crate::error::ApiError;
+use domain::api::ErrorBody;
 
 /// The largest file any material may take (a material's own limit is lower).
 const MAX_UPLOAD_BYTES: u64 = domain::check::MAX_FILE_MB as u64 * 1_048_576;
@@ -106,13 +106,13 @@ fn types(material: &domain::Material) -> String {
     material.file_types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、")
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct CheckRequest {
     upload: String,
 }
 
 /// A finished upload that passed every check.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CheckedUpload {
     pub upload: String,
     pub item: String,
@@ -122,11 +122,14 @@ pub struct CheckedUpload {
     pub file_type: domain::FileType,
 }
 
-pub fn check_routes() -> Router<Arc<crate::AppState>> {
-    Router::new().route("/upload-checks", post(check_upload))
+pub fn check_routes() -> utoipa_axum::router::OpenApiRouter<Arc<crate::AppState>> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(check_upload))
 }
 
 /// `POST /api/upload-checks {"upload": id}`: the content check of a finished upload.
+#[utoipa::path(post, path = "/upload-checks", tag = "uploads", request_body = CheckRequest,
+    responses((status = 200, body = CheckedUpload), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "The content is not what the name says: the upload was deleted")))]
 async fn check_upload(
     State(state): State<Arc<crate::AppState>>,
     body: Result<Json<CheckRequest>, axum::extract::rejection::JsonRejection>,
