@@ -1,8 +1,9 @@
-//! `bianmin serve`, `bianmin catalog check DIR` and `bianmin staff add-token`.
+//! `bianmin serve`, `bianmin catalog check DIR`, `bianmin calendar check DIR` and
+//! `bianmin staff add-token`.
 
 use std::process::ExitCode;
 
-use bianmin::settings::{CatalogCommand, Cli, Command, StaffCommand};
+use bianmin::settings::{CalendarCommand, CatalogCommand, Cli, Command, StaffCommand};
 use bianmin::{Server, catalog, settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -25,6 +26,17 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Calendar { command: CalendarCommand::Check { dir } } => match bianmin::holidays::load(&dir) {
+            Ok(calendar) => {
+                let years: Vec<String> = (2000..2100).filter(|y| calendar.covers(*y)).map(|y| y.to_string()).collect();
+                println!("节假日数据检查通过：{} 年", years.join("、"));
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("{error:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Staff { command: StaffCommand::AddToken { department, label, data_dir, database_url } } => {
             let url = database_url.unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("bianmin.db").display()));
             let made = async {

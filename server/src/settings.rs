@@ -21,10 +21,24 @@ pub enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Check the holiday data (one `<year>.toml` per year); exits non-zero on any problem.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Department tokens for the staff API.
     Staff {
         #[command(subcommand)]
         command: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Check every year file and report every problem.
+    Check {
+        /// The calendar directory.
+        dir: PathBuf,
     },
 }
 

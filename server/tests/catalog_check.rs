@@ -76,3 +76,35 @@ fn serve_refuses_a_bad_catalog() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("承诺时限 15 个工作日超过了法定时限"));
 }
+
+#[test]
+fn the_shipped_calendar_passes_and_a_broken_one_is_named() {
+    let output = Command::new(BIN).args(["calendar", "check"]).arg(repo("calendar")).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("2026、2027"));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("2026.toml"), "year = 2026\nworkdays = [\"2026-10-12\"]\n").unwrap();
+    let output = Command::new(BIN).args(["calendar", "check"]).arg(dir.path()).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("调休上班日 2026-10-12 应是本年的周六或周日"));
+}
+
+#[test]
+fn staff_tokens_are_made_once_and_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .args(["staff", "add-token", "--department", "县交通运输局", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let token = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert_eq!(token.len(), 32);
+    // Only the hash is kept: the token is in none of the database's files.
+    for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()), "{:?}", entry.path());
+    }
+}
