@@ -1,15 +1,64 @@
 //! The database: SQLite by default, PostgreSQL by URL; one set of migrations for both.
 
+use anyhow::bail;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::AnyPool;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Row};
 
 use crate::catalog::Catalog;
 
-pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// A pool on `url` whose schema this binary knows; with `migrate`, pending
+/// migrations are applied first (the default for one machine; several
+/// instances run `bianmin migrate` once at deploy time instead).
+pub async fn connect_with(url: &str, migrate: bool) -> anyhow::Result<AnyPool> {
     install_default_drivers();
     let pool = AnyPoolOptions::new().max_connections(8).connect(url).await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    check_schema(&pool).await?;
+    if migrate {
+        MIGRATOR.run(&pool).await?;
+    } else if pending(&pool).await? > 0 {
+        bail!("数据库还有 {} 个迁移没有执行：请先运行 `bianmin migrate`", pending(&pool).await?);
+    }
     Ok(pool)
+}
+
+/// A pool with every migration applied.
+pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
+    connect_with(url, true).await
+}
+
+/// The newest schema version this binary knows.
+pub fn known_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Versions applied to the database (none before the first migration).
+async fn applied(pool: &AnyPool) -> anyhow::Result<Vec<i64>> {
+    match sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = TRUE").fetch_all(pool).await {
+        Ok(rows) => Ok(rows.iter().map(|r| r.try_get::<i64, _>("version")).collect::<Result<_, _>>()?),
+        // A new database has no migrations table yet.
+        Err(sqlx::Error::Database(_)) => Ok(Vec::new()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn pending(pool: &AnyPool) -> anyhow::Result<usize> {
+    let done = applied(pool).await?;
+    Ok(MIGRATOR.iter().filter(|m| !done.contains(&m.version)).count())
+}
+
+/// Refuse a database a newer binary has migrated: this one would not know its tables.
+async fn check_schema(pool: &AnyPool) -> anyhow::Result<()> {
+    let newest = applied(pool).await?.into_iter().max().unwrap_or(0);
+    if newest > known_version() {
+        bail!(
+            "数据库的结构版本 {newest} 比本程序认识的 {} 新：请使用更新版本的 bianmin，不要用旧版本连接这个数据库",
+            known_version()
+        );
+    }
+    Ok(())
 }
 
 /// Remember which catalog version this installation serves (idempotent).

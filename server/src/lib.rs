@@ -15,6 +15,7 @@ pub mod settings;
 pub mod staff;
 pub mod status;
 pub mod submissions;
+pub mod upload_state;
 pub mod uploads;
 pub mod web;
 
@@ -102,12 +103,13 @@ impl Server {
         let catalog = catalog::load(&settings.catalog, &settings.public_dir())?;
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
-        let db = db::connect(&settings.database_url()).await.context("cannot open the database")?;
+        let db = db::connect_with(&settings.database_url(), settings.auto_migrate).await.context("cannot open the database")?;
         db::record_catalog_version(&db, &catalog).await?;
         tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
         let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
         let catalog = Arc::new(catalog);
-        let (upload_routes, upload_files) = uploads::build(&settings.data_dir, Arc::clone(&catalog)).await?;
+        let operator = uploads::operator(&settings.data_dir, &settings.storage)?;
+        let (upload_routes, upload_files) = uploads::build(operator, db.clone(), Arc::clone(&catalog)).await?;
         let calendar = holidays::load(&settings.calendar_dir())?;
         let today = match &settings.today {
             Some(text) => Some(domain::date::Date::parse(text).with_context(|| format!("--today is not a date (YYYY-MM-DD): {text}"))?),

@@ -1,6 +1,11 @@
-//! Counting attempts in fixed windows, in memory: the status look-up allows a
-//! person plenty and a guesser almost nothing. (Several instances each count
-//! their own; a shared counter belongs with the multi-instance setup.)
+//! Counting attempts in fixed windows: the status look-up allows a person
+//! plenty and a guesser almost nothing.
+//!
+//! Two kinds: [`Limiter`] counts in this process's memory (requests per
+//! address: with several instances each counts its own, so the limit per
+//! address is per instance — acceptable for a flood guard), and
+//! [`shared_count`]/[`shared_add`] count in the database, which every instance
+//! sees (wrong query codes per case: the guard against guessing).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -31,6 +36,38 @@ impl Limiter {
         entry.1 += 1;
         entry.1
     }
+}
+
+/// Attempts of `key` in its current window, as every instance sees them.
+pub async fn shared_count(db: &sqlx::AnyPool, key: &str, window: Duration) -> sqlx::Result<i64> {
+    use sqlx::Row;
+    let since = domain::date::rfc3339(unix_now() - window.as_secs() as i64);
+    let row = sqlx::query("SELECT count FROM attempt_counts WHERE key = $1 AND window_start >= $2")
+        .bind(key)
+        .bind(since)
+        .fetch_optional(db)
+        .await?;
+    row.map_or(Ok(0), |r| r.try_get("count"))
+}
+
+/// Count one attempt of `key` in the database (a new window once the old one passed).
+pub async fn shared_add(db: &sqlx::AnyPool, key: &str, window: Duration) -> sqlx::Result<()> {
+    let now = unix_now();
+    sqlx::query(
+        "INSERT INTO attempt_counts (key, window_start, count) VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE SET \
+         count = CASE WHEN attempt_counts.window_start < $3 THEN 1 ELSE attempt_counts.count + 1 END, \
+         window_start = CASE WHEN attempt_counts.window_start < $3 THEN $2 ELSE attempt_counts.window_start END",
+    )
+    .bind(key)
+    .bind(domain::date::rfc3339(now))
+    .bind(domain::date::rfc3339(now - window.as_secs() as i64))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -37,8 +37,25 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Migrate { data_dir, database_url } => {
+            let url = bianmin::settings::database_url(&data_dir, database_url.as_deref());
+            let done = async {
+                std::fs::create_dir_all(&data_dir)?;
+                bianmin::db::connect_with(&url, true).await
+            };
+            match done.await {
+                Ok(_) => {
+                    println!("数据库已是最新结构（版本 {}）", bianmin::db::known_version());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("迁移失败：{error:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Staff { command: StaffCommand::AddToken { department, label, data_dir, database_url } } => {
-            let url = database_url.unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("bianmin.db").display()));
+            let url = bianmin::settings::database_url(&data_dir, database_url.as_deref());
             let made = async {
                 std::fs::create_dir_all(&data_dir)?;
                 let db = bianmin::db::connect(&url).await?;

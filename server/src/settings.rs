@@ -26,6 +26,15 @@ pub enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Apply pending database migrations, then exit.
+    Migrate {
+        /// Where the SQLite database is kept.
+        #[arg(long, env = "BIANMIN_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// Database URL; default SQLite in the data directory.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// Department tokens for the staff API.
     Staff {
         #[command(subcommand)]
@@ -102,6 +111,37 @@ pub struct ServeSettings {
     /// Pretend today is this date (YYYY-MM-DD) for deadlines: for tests and demonstrations only.
     #[arg(long, env = "BIANMIN_TODAY", hide = true)]
     pub today: Option<String>,
+    /// Apply pending database migrations at start-up (turn off when `bianmin migrate` runs at deploy time).
+    #[arg(long, env = "BIANMIN_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub auto_migrate: bool,
+    #[command(flatten)]
+    pub storage: StorageSettings,
+}
+
+/// Where uploaded files are kept: the filesystem under the data directory, or
+/// an S3-compatible bucket (MinIO, Alibaba OSS, Tencent COS, Huawei OBS, AWS).
+#[derive(Clone, Debug, Default, Args)]
+pub struct StorageSettings {
+    /// `fs` (default) or `s3`.
+    #[arg(long = "storage", env = "BIANMIN_STORAGE", default_value = "fs")]
+    pub kind: String,
+    /// The S3 endpoint, e.g. `https://oss-cn-hangzhou.aliyuncs.com` or `http://minio:9000`.
+    #[arg(long, env = "BIANMIN_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, env = "BIANMIN_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    #[arg(long, env = "BIANMIN_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    #[arg(long, env = "BIANMIN_S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+    #[arg(long, env = "BIANMIN_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// A prefix inside the bucket, so several systems can share one.
+    #[arg(long, env = "BIANMIN_S3_ROOT", default_value = "/bianmin")]
+    pub s3_root: String,
+    /// Virtual-hosted-style addresses (`bucket.endpoint`), which OSS and COS require.
+    #[arg(long, env = "BIANMIN_S3_VIRTUAL_HOST", default_value_t = false, action = clap::ArgAction::Set)]
+    pub s3_virtual_host: bool,
 }
 
 impl ServeSettings {
@@ -117,6 +157,8 @@ impl ServeSettings {
             draft_days: 30,
             calendar: None,
             today: None,
+            auto_migrate: true,
+            storage: StorageSettings { kind: "fs".to_owned(), s3_region: "us-east-1".to_owned(), s3_root: "/bianmin".to_owned(), ..Default::default() },
         }
     }
 
@@ -132,10 +174,15 @@ impl ServeSettings {
     }
 
     pub fn database_url(&self) -> String {
-        match &self.database_url {
-            Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("bianmin.db").display()),
-        }
+        database_url(&self.data_dir, self.database_url.as_deref())
+    }
+}
+
+/// The database URL: as given, or SQLite in the data directory.
+pub fn database_url(data_dir: &Path, explicit: Option<&str>) -> String {
+    match explicit {
+        Some(url) => url.to_owned(),
+        None => format!("sqlite://{}?mode=rwc", data_dir.join("bianmin.db").display()),
     }
 }
 

@@ -72,7 +72,7 @@ async fn open(state: &AppState, address: SocketAddr, key: &CaseKey) -> Result<Ca
     let code = domain::reference::normalise(&key.query_code).unwrap_or_default();
     let hour = Duration::from_secs(3600);
     let case_key = format!("case:{number}");
-    if state.limiter.count(&case_key, hour) >= FAILURES_PER_CASE {
+    if crate::limits::shared_count(&state.db, &case_key, hour).await? >= i64::from(FAILURES_PER_CASE) {
         return Err(ApiError::TooManyRequests("这个办件编号输错查询码的次数太多，已暂停查询 1 小时。可拨打咨询电话查询。".to_owned()));
     }
     let found = if number.is_empty() { None } else { cases::load(state, &number).await? };
@@ -82,7 +82,7 @@ async fn open(state: &AppState, address: SocketAddr, key: &CaseKey) -> Result<Ca
         Some(case) if same(hash(&code).as_bytes(), stored.as_bytes()) => cases::enforce_deadlines(state, case).await,
         _ => {
             if !number.is_empty() {
-                state.limiter.add(&case_key, hour);
+                crate::limits::shared_add(&state.db, &case_key, hour).await?;
             }
             Err(not_found())
         }

@@ -18,10 +18,14 @@ use axum::{Json, Router};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tus_protocol::hooks::{HookChain, PreHookResult};
-use tus_protocol::locking::memory::MemoryLocker;
-use tus_protocol::state::file::FileStateStore;
 use tus_protocol::{ChecksumAlgorithm, Config, Extension, ProtocolHandle, StateStore, Storage, StorageReader, UploadMetadata};
-use tus_storage_opendal::opendal::{services::Fs, Operator};
+use anyhow::Context;
+use sqlx::AnyPool;
+use tus_storage_opendal::opendal::services::{Fs, S3};
+use tus_storage_opendal::opendal::Operator;
+
+use crate::settings::StorageSettings;
+use crate::upload_state::{DbLocker, DbStateStore};
 use tus_storage_opendal::OpendalStorage;
 
 use crate::catalog::Catalog;
@@ -36,20 +40,44 @@ const EXPIRATION: Duration = Duration::from_secs(24 * 3600);
 /// What reads finished uploads back.
 pub struct UploadFiles {
     storage: OpendalStorage,
-    state: FileStateStore,
+    state: DbStateStore,
 }
 
 fn text(metadata: &UploadMetadata, key: &str) -> String {
     metadata.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
 }
 
-/// The tus routes and the reader for the checks, over `data_dir`.
-pub async fn build(data_dir: &Path, catalog: Arc<Catalog>) -> anyhow::Result<(Router, UploadFiles)> {
-    let files = data_dir.join("uploads");
-    let state_dir = data_dir.join("upload-state");
-    std::fs::create_dir_all(&files)?;
-    std::fs::create_dir_all(&state_dir)?;
-    let operator = Operator::new(Fs::default().root(&files.to_string_lossy()))?;
+/// The storage the settings choose: the filesystem under the data directory,
+/// or an S3-compatible bucket.
+pub fn operator(data_dir: &Path, settings: &StorageSettings) -> anyhow::Result<Operator> {
+    match settings.kind.as_str() {
+        "fs" => {
+            let files = data_dir.join("uploads");
+            std::fs::create_dir_all(&files)?;
+            Ok(Operator::new(Fs::default().root(&files.to_string_lossy()))?)
+        }
+        "s3" => {
+            let need = |value: &Option<String>, name: &str| value.clone().with_context(|| format!("--storage s3 needs {name}"));
+            let mut s3 = S3::default()
+                .endpoint(&need(&settings.s3_endpoint, "BIANMIN_S3_ENDPOINT")?)
+                .bucket(&need(&settings.s3_bucket, "BIANMIN_S3_BUCKET")?)
+                .region(&settings.s3_region)
+                .root(&settings.s3_root)
+                .access_key_id(&need(&settings.s3_access_key_id, "BIANMIN_S3_ACCESS_KEY_ID")?)
+                .secret_access_key(&need(&settings.s3_secret_access_key, "BIANMIN_S3_SECRET_ACCESS_KEY")?)
+                // Only what is configured here: no credentials from the machine's files.
+                .disable_config_load();
+            if settings.s3_virtual_host {
+                s3 = s3.enable_virtual_host_style();
+            }
+            Ok(Operator::new(s3)?)
+        }
+        other => anyhow::bail!("--storage must be fs or s3, not {other}"),
+    }
+}
+
+/// The tus routes and the reader for the checks, with state and locks in the database.
+pub async fn build(operator: Operator, db: AnyPool, catalog: Arc<Catalog>) -> anyhow::Result<(Router, UploadFiles)> {
     let config = Config::new()
         .with_extension(Extension::Creation)
         .with_extension(Extension::Termination)
@@ -70,12 +98,12 @@ pub async fn build(data_dir: &Path, catalog: Arc<Catalog>) -> anyhow::Result<(Ro
     let protocol = ProtocolHandle::new(
         config,
         OpendalStorage::new(operator.clone()),
-        FileStateStore::new(&state_dir).await?,
-        MemoryLocker::new(),
+        DbStateStore::new(db.clone()),
+        DbLocker::new(db.clone()),
         hooks,
     );
     let router = tus_axum::TusRouter::new(tus_axum::TusState::new(protocol)).build()?;
-    let reader = UploadFiles { storage: OpendalStorage::new(operator), state: FileStateStore::new(&state_dir).await? };
+    let reader = UploadFiles { storage: OpendalStorage::new(operator), state: DbStateStore::new(db) };
     Ok((router, reader))
 }
 
