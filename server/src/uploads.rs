@@ -57,6 +57,8 @@ pub fn operator(data_dir: &Path, settings: &StorageSettings) -> anyhow::Result<O
             Ok(Operator::new(Fs::default().root(&files.to_string_lossy()))?)
         }
         "s3" => {
+            // OpenDAL's HTTP client for S3 (installed once per process).
+            opendal::install_default();
             let need = |value: &Option<String>, name: &str| value.clone().with_context(|| format!("--storage s3 needs {name}"));
             let mut s3 = S3::default()
                 .endpoint(&need(&settings.s3_endpoint, "BIANMIN_S3_ENDPOINT")?)

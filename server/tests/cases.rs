@@ -301,14 +301,12 @@ async fn a_tolerated_material_supplied_in_time_keeps_the_case_and_a_late_one_end
     assert!(view.later.is_empty());
     assert_eq!(view.timeline.last().unwrap().label, "补交容缺材料");
 
-    // Two weeks later (the same data, another day): the late one has ended by rule.
+    // Two weeks later (the same database and files, another day): the late one has ended by rule.
     let later_app = {
-        let data_dir = app.data_dir.clone();
-        spawn_app_with(move |s| {
-            s.data_dir = data_dir;
-            s.today = Some("2026-12-07".to_owned());
-        })
-        .await
+        let mut settings = app.settings.clone();
+        settings.listen = "127.0.0.1:0".parse().unwrap();
+        settings.today = Some("2026-12-07".to_owned());
+        support::spawn_with_settings(settings).await
     };
     let view = lookup(&later_app, &late).await;
     assert_eq!(view.status, Status::Terminated);
@@ -333,7 +331,7 @@ async fn complaints_are_kept_without_the_query_code() {
     assert_eq!(response.status(), 200);
     let reference: Value = response.json().await.unwrap();
     assert_eq!(reference["reference"].as_str().unwrap().len(), 9);
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.join("bianmin.db").display())).await.unwrap();
-    let stored: String = sqlx::query_scalar("SELECT body FROM complaints").fetch_one(&pool).await.unwrap();
+    let row = sqlx::query("SELECT body FROM complaints").fetch_one(&app.db().await).await.unwrap();
+    let stored: String = sqlx::Row::get(&row, "body");
     assert!(stored.contains("态度不好") && !stored.contains(&receipt.query_code));
 }

@@ -71,8 +71,7 @@ async fn answers_that_no_longer_fit_the_catalog_are_dropped_and_named() {
     old["answers"]["fleet_colour"] = json!("red");
     let saved: DraftSaved = app.post("/api/drafts", &old).await.json().await.unwrap();
     // As if the draft had been saved against an earlier catalog.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.join("bianmin.db").display())).await.unwrap();
-    sqlx::query("UPDATE drafts SET catalog_version = 'older'").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE drafts SET catalog_version = 'older'").execute(&app.db().await).await.unwrap();
 
     let loaded: DraftLoaded = app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
     assert!(loaded.catalog_changed);

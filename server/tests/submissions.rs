@@ -40,8 +40,8 @@ async fn submit(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
 }
 
 async fn cases(app: &TestApp) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.data_dir.join("bianmin.db").display())).await.unwrap();
-    sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&pool).await.unwrap()
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM cases").fetch_one(&app.db().await).await.unwrap();
+    sqlx::Row::get(&row, "n")
 }
 
 #[tokio::test]

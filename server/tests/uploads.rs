@@ -85,7 +85,7 @@ async fn an_upload_cut_in_the_middle_resumes_from_the_last_acknowledged_byte() {
     assert_eq!(response.status(), 204);
     assert_eq!(offset(&app, &url).await, body.len());
     // Stored as sent, byte for byte.
-    let stored: Vec<u8> = walk(&app.data_dir.join("uploads"));
+    let stored: Vec<u8> = walk(&app.files_dir);
     assert!(stored.windows(PNG.len()).any(|w| w == PNG));
 
     let checked: serde_json::Value = check(&app, &url).await.json().await.unwrap();
@@ -156,7 +156,7 @@ async fn content_that_is_not_what_the_name_says_is_refused_and_discarded() {
     assert_eq!(response.status(), 422);
     assert_eq!(message(response).await, "“photo.png”的名字是 PNG，内容却是 PDF：请用原文件重新上传，不要只改文件名");
     assert_eq!(check(&app, &url).await.status(), 404, "not kept");
-    let stored = walk(&app.data_dir.join("uploads"));
+    let stored = walk(&app.files_dir);
     assert!(!stored.starts_with(b"%PDF") && !stored.windows(5).any(|w| w == b"%PDF-"), "the bytes are gone too");
 }
 

@@ -46,7 +46,24 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn test() -> anyhow::Result<()> {
-    run(Command::new("cargo").args(["test", "--workspace", "--exclude", "app"]).current_dir(root()))?;
+    // Every Rust test on the embedded defaults: SQLite and files on disk.
+    run(Command::new("cargo")
+        .args(["test", "--workspace", "--exclude", "app"])
+        .env_remove("BIANMIN_TEST_DATABASE_URL")
+        .env_remove("BIANMIN_TEST_STORAGE")
+        .current_dir(root()))?;
+    // The whole server suite again on PostgreSQL and S3 (s3s-fs on loopback), when a server is named.
+    match std::env::var("BIANMIN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            println!("xtask: the server suite on PostgreSQL and S3");
+            run(Command::new("cargo")
+                .args(["test", "-p", "server", "--tests"])
+                .env("BIANMIN_TEST_DATABASE_URL", url)
+                .env("BIANMIN_TEST_STORAGE", "s3")
+                .current_dir(root()))?;
+        }
+        None => println!("xtask: BIANMIN_TEST_DATABASE_URL is not set: the PostgreSQL and S3 run is skipped"),
+    }
     build::build()?;
     let sizes = budget::report(&root().join("dist"))?;
     budget::enforce(&sizes)?;

@@ -1,4 +1,9 @@
 //! Starts the real server on a random port over a temporary data directory.
+//!
+//! The database is SQLite in that directory, or — when `BIANMIN_TEST_DATABASE_URL`
+//! names a PostgreSQL server — a fresh PostgreSQL database per app, dropped
+//! afterwards. Files go to the filesystem, or — with `BIANMIN_TEST_STORAGE=s3`
+//! — to a real S3-compatible server (s3s-fs) started on loopback for the app.
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +14,19 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    /// The server's data directory (its SQLite database is `bianmin.db` there).
+    /// The server's data directory.
     #[allow(dead_code)]
     pub data_dir: PathBuf,
-    _dirs: TempDir,
+    /// The database the server uses.
+    pub database_url: String,
+    /// Where the stored files end up on disk (the uploads directory, or the S3 server's).
+    #[allow(dead_code)]
+    pub files_dir: PathBuf,
+    /// The settings it was started with (to start a second instance on the same database and storage).
+    #[allow(dead_code)]
+    pub settings: ServeSettings,
+    _dirs: Option<TempDir>,
+    postgres: Option<TestDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -21,6 +35,87 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        if let Some(database) = self.postgres.take() {
+            database.drop_now();
+        }
+    }
+}
+
+/// A PostgreSQL database made for one test app.
+struct TestDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl TestDatabase {
+    async fn create(admin_url: &str) -> (Self, String) {
+        use sqlx::Connection;
+        let name = format!("bianmin_test_{}", unique());
+        let mut admin = sqlx::PgConnection::connect(admin_url).await.expect("BIANMIN_TEST_DATABASE_URL reachable");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+        let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
+        let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+        let url = format!("{server}/{name}{}", query.map(|q| format!("?{q}")).unwrap_or_default());
+        (Self { admin_url: admin_url.to_owned(), name }, url)
+    }
+
+    /// Drop it, closing the server's connections (the app is shutting down).
+    fn drop_now(self) {
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+fn unique() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{}_{}_{}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A real S3-compatible server (s3s-fs over a temporary directory) on loopback,
+/// with one bucket; it serves until the test's runtime ends.
+#[allow(dead_code)]
+pub async fn start_s3(root: &Path) -> bianmin::settings::StorageSettings {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use hyper_util::server::conn::auto::Builder as ConnBuilder;
+    use s3s::auth::SimpleAuth;
+    use s3s::service::S3ServiceBuilder;
+
+    let bucket = "bianmin-test";
+    std::fs::create_dir_all(root.join(bucket)).unwrap();
+    let fs = s3s_fs::FileSystem::new(root).unwrap();
+    let mut builder = S3ServiceBuilder::new(fs);
+    builder.set_auth(SimpleAuth::from_single("test-access-key", "test-secret-key"));
+    let service = builder.build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let http = ConnBuilder::new(TokioExecutor::new());
+        while let Ok((socket, _)) = listener.accept().await {
+            let connection = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+        }
+    });
+    bianmin::settings::StorageSettings {
+        kind: "s3".to_owned(),
+        s3_endpoint: Some(format!("http://{address}")),
+        s3_bucket: Some(bucket.to_owned()),
+        s3_region: "us-east-1".to_owned(),
+        s3_access_key_id: Some("test-access-key".to_owned()),
+        s3_secret_access_key: Some("test-secret-key".to_owned()),
+        s3_root: "/bianmin".to_owned(),
+        s3_virtual_host: false,
     }
 }
 
@@ -41,29 +136,69 @@ fn write_dist(dir: &Path) {
     std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.br"), b"brotli bytes").unwrap();
 }
 
+#[allow(dead_code)]
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
-/// Start with adjusted settings.
+/// Start with adjusted settings, on the database and storage the environment asks for.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeSettings)) -> TestApp {
+    if std::env::var("RUST_LOG").is_ok() {
+        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_test_writer().try_init();
+    }
     let dirs = TempDir::new().unwrap();
     let dist = dirs.path().join("dist");
     write_dist(&dist);
     let data_dir = dirs.path().join("data");
     let mut settings = ServeSettings::new(data_dir.clone(), repo_catalog(), dist);
     settings.public_dir = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../public"));
+    let mut postgres = None;
+    if let Some(admin) = std::env::var("BIANMIN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        let (database, url) = TestDatabase::create(&admin).await;
+        settings.database_url = Some(url);
+        postgres = Some(database);
+    }
+    let mut files_dir = data_dir.join("uploads");
+    if std::env::var("BIANMIN_TEST_STORAGE").as_deref() == Ok("s3") {
+        files_dir = dirs.path().join("s3");
+        settings.storage = start_s3(&files_dir).await;
+    }
     configure(&mut settings);
+    let mut app = spawn_with_settings(settings).await;
+    app.files_dir = files_dir;
+    app._dirs = Some(dirs);
+    app.postgres = postgres;
+    app
+}
+
+/// Start an instance with exactly these settings (a second instance shares the first's).
+pub async fn spawn_with_settings(settings: ServeSettings) -> TestApp {
     let server = Server::build(&settings).await.expect("server starts");
     let address = format!("http://{}", server.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(server.run_until(async {
         let _ = rx.await;
     }));
-    TestApp { address, client: reqwest::Client::new(), data_dir, _dirs: dirs, shutdown: Some(tx) }
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        data_dir: settings.data_dir.clone(),
+        database_url: settings.database_url(),
+        files_dir: settings.data_dir.join("uploads"),
+        settings,
+        _dirs: None,
+        postgres: None,
+        shutdown: Some(tx),
+    }
 }
 
 impl TestApp {
+    /// A pool on the app's database, for looking behind the API.
+    #[allow(dead_code)]
+    pub async fn db(&self) -> sqlx::AnyPool {
+        bianmin::db::connect(&self.database_url).await.unwrap()
+    }
+
     #[allow(dead_code)]
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
         self.client.post(format!("{}{path}", self.address)).json(body).send().await.expect("request sent")
@@ -109,7 +244,5 @@ pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body:
 /// A staff API token for a department, made as `bianmin staff add-token` makes it.
 #[allow(dead_code)]
 pub async fn staff_token(app: &TestApp, department: &str) -> String {
-    let url = format!("sqlite://{}?mode=rwc", app.data_dir.join("bianmin.db").display());
-    let db = bianmin::db::connect(&url).await.unwrap();
-    bianmin::staff::add_token(&db, department, "测试").await.unwrap()
+    bianmin::staff::add_token(&app.db().await, department, "测试").await.unwrap()
 }
