@@ -48,6 +48,9 @@ pub struct AppState {
     pub today: Option<domain::date::Date>,
     /// Attempts at the status look-up.
     pub limiter: limits::Limiter,
+    pub lookups_per_minute: u32,
+    /// Client addresses come from `X-Forwarded-For` (set by our own proxy).
+    pub behind_proxy: bool,
 }
 
 impl AppState {
@@ -118,7 +121,8 @@ impl Server {
         if !calendar.covers(db::china_date().year) {
             tracing::warn!(year = db::china_date().year, "no holiday data for this year: deadlines skip weekends only");
         }
-        let state = AppState { catalog, db, draft_ttl_secs, uploads: upload_files, calendar, today, limiter: limits::Limiter::default() };
+        let state = AppState { catalog, db, draft_ttl_secs, uploads: upload_files, calendar, today, limiter: limits::Limiter::default(),
+            lookups_per_minute: settings.lookups_per_minute, behind_proxy: settings.behind_proxy };
         let router = app(Arc::new(state), upload_routes, &settings.dist);
         let listener = TcpListener::bind(settings.listen)
             .await

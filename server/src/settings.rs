@@ -111,6 +111,13 @@ pub struct ServeSettings {
     /// Pretend today is this date (YYYY-MM-DD) for deadlines: for tests and demonstrations only.
     #[arg(long, env = "BIANMIN_TODAY", hide = true)]
     pub today: Option<String>,
+    /// Status look-ups one client address may make per minute (per instance).
+    #[arg(long, env = "BIANMIN_LOOKUPS_PER_MINUTE", default_value_t = 30)]
+    pub lookups_per_minute: u32,
+    /// Behind a reverse proxy (nginx): take the client's address from the last
+    /// `X-Forwarded-For` entry the proxy appended, not from the connection.
+    #[arg(long, env = "BIANMIN_BEHIND_PROXY", default_value_t = false, action = clap::ArgAction::Set)]
+    pub behind_proxy: bool,
     /// Apply pending database migrations at start-up (turn off when `bianmin migrate` runs at deploy time).
     #[arg(long, env = "BIANMIN_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_migrate: bool,
@@ -158,6 +165,8 @@ impl ServeSettings {
             calendar: None,
             today: None,
             auto_migrate: true,
+            lookups_per_minute: 30,
+            behind_proxy: false,
             storage: StorageSettings { kind: "fs".to_owned(), s3_region: "us-east-1".to_owned(), s3_root: "/bianmin".to_owned(), ..Default::default() },
         }
     }

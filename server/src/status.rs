@@ -29,8 +29,6 @@ use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use crate::AppState;
 
-/// Look-ups one address may make per minute: plenty for a person.
-const PER_ADDRESS: u32 = 30;
 /// Wrong query codes one case number may take per hour before it is closed to look-ups.
 const FAILURES_PER_CASE: u32 = 10;
 
@@ -62,10 +60,27 @@ fn hash(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The client's address: the connection's, or behind our proxy the last
+/// `X-Forwarded-For` entry (the one the proxy itself appended).
+pub struct Client(pub std::net::IpAddr);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = state
+            .behind_proxy
+            .then(|| parts.headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
+            .flatten();
+        Ok(Client(forwarded.or(peer).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))))
+    }
+}
+
 /// The case for this key, or the one answer for every failure.
-async fn open(state: &AppState, address: SocketAddr, key: &CaseKey) -> Result<CaseRow, ApiError> {
+async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Result<CaseRow, ApiError> {
     let minute = Duration::from_secs(60);
-    if state.limiter.add(&format!("ip:{}", address.ip()), minute) > PER_ADDRESS {
+    if state.limiter.add(&format!("ip:{address}"), minute) > state.lookups_per_minute {
         return Err(ApiError::TooManyRequests("查询太频繁了，请一分钟后再试".to_owned()));
     }
     let number = domain::reference::normalise(&key.case_number).unwrap_or_default();
@@ -94,7 +109,7 @@ async fn open(state: &AppState, address: SocketAddr, key: &CaseKey) -> Result<Ca
     responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn lookup(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     request: Body<CaseKey>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &body(request)?).await?;
@@ -106,7 +121,7 @@ async fn lookup(
     responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn withdraw(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     request: Body<CaseKey>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &body(request)?).await?;
@@ -123,7 +138,7 @@ async fn withdraw(
               (status = 422, body = ErrorBody, description = "Materials to fix are in `problems`")))]
 async fn supplement(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     request: Body<SupplementBody>,
 ) -> Result<Json<CaseView>, ApiError> {
     let request = body(request)?;
@@ -203,7 +218,7 @@ fn invalid(fields: Vec<FieldError>) -> ApiError {
               (status = 422, body = ErrorBody)))]
 async fn rate(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     request: Body<RatingBody>,
 ) -> Result<Json<CaseView>, ApiError> {
     let request = body(request)?;
@@ -243,7 +258,7 @@ struct ComplaintReceived {
     responses((status = 200, body = ComplaintReceived), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn complain(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Client(address): Client,
     request: Body<ComplaintBody>,
 ) -> Result<Json<ComplaintReceived>, ApiError> {
     let request = body(request)?;
@@ -254,7 +269,7 @@ async fn complain(
     let case = match &request.case {
         Some(key) => Some(open(&state, address, key).await?),
         None => {
-            if state.limiter.add(&format!("complaint:{}", address.ip()), Duration::from_secs(60)) > 5 {
+            if state.limiter.add(&format!("complaint:{address}"), Duration::from_secs(60)) > 5 {
                 return Err(ApiError::TooManyRequests("提交太频繁了，请一分钟后再试".to_owned()));
             }
             None

@@ -105,8 +105,42 @@ pub async fn build(operator: Operator, db: AnyPool, catalog: Arc<Catalog>) -> an
         hooks,
     );
     let router = tus_axum::TusRouter::new(tus_axum::TusState::new(protocol)).build()?;
+    reclaim_expired_hourly(OpendalStorage::new(operator.clone()), db.clone());
     let reader = UploadFiles { storage: OpendalStorage::new(operator), state: DbStateStore::new(db) };
     Ok((router, reader))
+}
+
+/// Unfinished uploads whose expiry passed are deleted, bytes and state, once an
+/// hour (by whichever instance gets there: each upload is locked while it goes).
+fn reclaim_expired_hourly(storage: OpendalStorage, db: AnyPool) {
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            match reclaim_expired(&storage, &db, tus_protocol::chrono::Utc::now()).await {
+                Ok(removed) if removed > 0 => tracing::info!(removed, "expired uploads reclaimed"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "reclaiming expired uploads failed; trying again in an hour"),
+            }
+        }
+    });
+}
+
+/// Delete the unfinished uploads that expired before `before`; how many went.
+pub async fn reclaim_expired(
+    storage: &OpendalStorage,
+    db: &AnyPool,
+    before: tus_protocol::chrono::DateTime<tus_protocol::chrono::Utc>,
+) -> tus_protocol::Result<usize> {
+    let (state, locker) = (DbStateStore::new(db.clone()), DbLocker::new(db.clone()));
+    Ok(tus_protocol::reclaim_expired_uploads(storage, &state, &locker, before).await?.removed())
+}
+
+impl UploadFiles {
+    /// [`reclaim_expired`] over this server's storage.
+    pub async fn reclaim_expired(&self, db: &AnyPool, before: tus_protocol::chrono::DateTime<tus_protocol::chrono::Utc>) -> tus_protocol::Result<usize> {
+        reclaim_expired(&self.storage, db, before).await
+    }
 }
 
 /// The creation rules: a known item and material, a type the material takes,

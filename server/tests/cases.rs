@@ -335,3 +335,20 @@ async fn complaints_are_kept_without_the_query_code() {
     let stored: String = sqlx::Row::get(&row, "body");
     assert!(stored.contains("态度不好") && !stored.contains(&receipt.query_code));
 }
+
+#[tokio::test]
+async fn behind_the_proxy_each_client_address_has_its_own_limit() {
+    let app = spawn_app_with(|s| {
+        s.behind_proxy = true;
+        s.lookups_per_minute = 2;
+    })
+    .await;
+    let guess = json!({"case_number": "ABCD-EFGH", "query_code": "JKLM-NPRS"});
+    let from = |ip: &'static str| {
+        app.client.post(format!("{}/api/cases/lookup", app.address)).header("X-Forwarded-For", format!("10.0.0.9, {ip}")).json(&guess).send()
+    };
+    assert_eq!(from("203.0.113.1").await.unwrap().status(), 404);
+    assert_eq!(from("203.0.113.1").await.unwrap().status(), 404);
+    assert_eq!(from("203.0.113.1").await.unwrap().status(), 429, "the third in a minute from one address");
+    assert_eq!(from("203.0.113.2").await.unwrap().status(), 404, "another address behind the same proxy is not blocked");
+}

@@ -198,3 +198,36 @@ async fn large_chunks_of_a_scanned_pdf_go_through() {
     let checked: serde_json::Value = check(&app, &url).await.json().await.unwrap();
     assert_eq!(checked["size"], body.len());
 }
+
+#[tokio::test]
+async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
+    let app = spawn_app().await;
+    let body = file(PNG, 1000);
+    let unfinished = create(&app, "id_card", "a.png", body.len()).await.unwrap();
+    assert_eq!(patch(&app, &unfinished, 0, &body[..500], None).await.status(), 204);
+    let finished = create(&app, "id_card", "b.png", body.len()).await.unwrap();
+    assert_eq!(patch(&app, &finished, 0, &body, None).await.status(), 204);
+
+    // As if the 24-hour expiry had passed: both records say they expired yesterday
+    // (the finished one must be kept all the same).
+    let db = app.db().await;
+    for row in sqlx::query("SELECT id, state FROM upload_states").fetch_all(&db).await.unwrap() {
+        let (id, state): (String, String) = (sqlx::Row::get(&row, "id"), sqlx::Row::get(&row, "state"));
+        let mut state: serde_json::Value = serde_json::from_str(&state).unwrap();
+        state["expires_at"] = json!("2026-01-01T00:00:00Z");
+        sqlx::query("UPDATE upload_states SET state = $1, expires_at = $2 WHERE id = $3")
+            .bind(state.to_string())
+            .bind("2026-01-01T00:00:00Z")
+            .bind(id)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    let storage = bianmin::uploads::operator(&app.data_dir, &app.settings.storage).unwrap();
+    let now = tus_protocol::chrono::Utc::now();
+    let removed = bianmin::uploads::reclaim_expired(&tus_storage_opendal::OpendalStorage::new(storage), &db, now).await.unwrap();
+    assert_eq!(removed, 1);
+    let head = app.client.head(&unfinished).header("Tus-Resumable", "1.0.0").send().await.unwrap();
+    assert_eq!(head.status(), 404);
+    assert_eq!(check(&app, &finished).await.status(), 200);
+}

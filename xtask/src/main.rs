@@ -2,6 +2,7 @@
 //! `cargo xtask test` runs every test and the size budget.
 
 mod budget;
+mod case_bench;
 mod build;
 mod checklist_bench;
 mod e2e;
@@ -36,7 +37,8 @@ fn main() -> anyhow::Result<()> {
             budget::report(&root().join("dist"))?;
             budget::report_full(&root().join("dist/full"))?;
             checklist_bench::report()?;
-            upload_bench::report()
+            upload_bench::report()?;
+            case_bench::report()
         }
         _ => {
             eprintln!("{USAGE}");

@@ -26,17 +26,25 @@ impl Drop for Server {
 
 impl Server {
     pub fn start(name: &str) -> anyhow::Result<Self> {
+        Self::start_with(name, &[])
+    }
+
+    /// Start with extra environment settings (`DATABASE_URL`, `BIANMIN_*`).
+    pub fn start_with(name: &str, env: &[(&str, String)]) -> anyhow::Result<Self> {
         let data = std::env::temp_dir().join(format!("bianmin-{name}-{}", std::process::id()));
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(root().join("target/release/bianmin"))
+        let mut command = Command::new(root().join("target/release/bianmin"));
+        command
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .arg("--data-dir")
             .arg(&data)
             .env_remove("DATABASE_URL")
             .env("RUST_LOG", "warn")
-            .current_dir(root())
-            .spawn()
-            .context("starting the release server")?;
+            .current_dir(root());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let child = command.spawn().context("starting the release server")?;
         let server = Self { child, port, data };
         server.wait_for_health()?;
         Ok(server)

@@ -27,6 +27,45 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// One HTTP/1.1 request; the status, the headers and the body as text.
+pub fn request_body(port: u16, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> anyhow::Result<(u16, Vec<(String, String)>, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply)?;
+    let split = reply.windows(4).position(|w| w == b"\r\n\r\n").map_or(reply.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&reply[..split]).into_owned();
+    let rest = &reply[split..];
+    let status = head.get(9..12).and_then(|s| s.parse().ok()).context("no HTTP status")?;
+    let headers: Vec<(String, String)> =
+        head.lines().skip(1).filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+    let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let body = if chunked { unchunk(rest) } else { rest.to_vec() };
+    Ok((status, headers, String::from_utf8_lossy(&body).into_owned()))
+}
+
+/// The body of a chunked HTTP/1.1 reply.
+fn unchunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(line_end) = rest.windows(2).position(|w| w == b"\r\n") {
+        let Ok(size) = usize::from_str_radix(String::from_utf8_lossy(&rest[..line_end]).trim(), 16) else { break };
+        let tail = &rest[line_end + 2..];
+        if size == 0 || tail.len() < size {
+            break;
+        }
+        out.extend_from_slice(&tail[..size]);
+        rest = tail[size..].strip_prefix(b"\r\n").unwrap_or(&tail[size..]);
+    }
+    out
+}
+
 /// One HTTP/1.1 request; the status and the Location header.
 fn request(port: u16, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> anyhow::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
@@ -50,7 +89,7 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, String)], body
     Ok((status, location))
 }
 
-fn b64(text: &str) -> String {
+pub fn b64(text: &str) -> String {
     const TABLE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let bytes = text.as_bytes();
     let mut out = String::new();
