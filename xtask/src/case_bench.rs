@@ -112,8 +112,9 @@ fn measure(server: &Server) -> anyhow::Result<(f64, f64)> {
     Ok((submitted, looked_up))
 }
 
-/// A fresh PostgreSQL database for the benchmark, made with psql, when one is named.
-fn postgres_database() -> Option<String> {
+/// A fresh PostgreSQL database for the benchmark, made with psql, when one is
+/// named; its URL and the command that drops it afterwards.
+fn postgres_database() -> Option<(String, std::process::Command)> {
     let admin = std::env::var("BIANMIN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
     let name = format!("bianmin_bench_{}", std::process::id());
     let made = std::process::Command::new("psql").arg(&admin).args(["-q", "-c", &format!("CREATE DATABASE {name}")]).status();
@@ -123,7 +124,9 @@ fn postgres_database() -> Option<String> {
     }
     let (base, query) = admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
     let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
-    Some(format!("{server}/{name}{}", query.map(|q| format!("?{q}")).unwrap_or_default()))
+    let mut drop = std::process::Command::new("psql");
+    drop.arg(&admin).args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")]);
+    Some((format!("{server}/{name}{}", query.map(|q| format!("?{q}")).unwrap_or_default()), drop))
 }
 
 pub fn report() -> anyhow::Result<()> {
@@ -133,9 +136,13 @@ pub fn report() -> anyhow::Result<()> {
         measure(&server)?
     };
     let postgres = match postgres_database() {
-        Some(url) => {
-            let server = Server::start_with("case-bench-postgres", &[unlimited, ("DATABASE_URL", url)])?;
-            Some(measure(&server)?)
+        Some((url, mut drop)) => {
+            let measured = {
+                let server = Server::start_with("case-bench-postgres", &[unlimited, ("DATABASE_URL", url)])?;
+                measure(&server)
+            };
+            let _ = drop.status();
+            Some(measured?)
         }
         None => None,
     };
