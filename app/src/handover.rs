@@ -1,10 +1,16 @@
-//! Lazy loading: the light app hands the page over to the full app.
+//! Lazy loading: the light app hands the page over to a bigger bundle.
 //!
 //! The home page's budget is 150 KB, so its wasm holds only search and guides.
-//! The first time the applicant opens any other page, the light app reads
-//! `/full/manifest.json` (written by `cargo xtask build`), imports the full
-//! app's module, stops its own router, unmounts itself, and starts the full app,
-//! which then shows the page at the same address and handles every later one.
+//! The first time the applicant opens any other page, the light app reads the
+//! bundle's `manifest.json` (written by `cargo xtask build`), imports its
+//! module, stops its own router, unmounts itself, and starts it; the bundle then
+//! shows the page at the same address and handles every later one.
+//!
+//! There are two bundles: `full` (questionnaires, notices, applying) and
+//! `follow` (a case after submission, public figures, the staff console), so an
+//! applicant filling in a form never downloads the staff console. When a
+//! bundle meets a page of the other one, it reloads the address: the light app
+//! (cached) starts again and hands over to the right bundle.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -45,12 +51,28 @@ pub fn handed_over() -> bool {
     HANDED_OVER.get()
 }
 
-/// Start loading the full app (once) and show a loading line meanwhile.
-pub fn hand_over() -> AnyView {
+/// The lazily loaded bundles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bundle {
+    Full,
+    Follow,
+}
+
+impl Bundle {
+    fn manifest(self) -> &'static str {
+        match self {
+            Self::Full => "/full/manifest.json",
+            Self::Follow => "/follow/manifest.json",
+        }
+    }
+}
+
+/// Start loading a bundle (once) and show a loading line meanwhile.
+pub fn hand_over(bundle: Bundle) -> AnyView {
     let failed = RwSignal::new(false);
     if !STARTED.replace(true) {
         spawn_local(async move {
-            if load_full_app().await.is_err() {
+            if load_bundle(bundle).await.is_err() {
                 STARTED.set(false);
                 failed.set(true);
             }
@@ -71,9 +93,16 @@ pub fn hand_over() -> AnyView {
     .into_any()
 }
 
-async fn load_full_app() -> Result<(), JsValue> {
+/// From inside a bundle: the page belongs to the other one, so load the address
+/// afresh (the light app starts and hands over to the right bundle).
+pub fn reload() -> AnyView {
+    let _ = window().location().reload();
+    view! { <p class="loading" role="status">"正在打开……"</p> }.into_any()
+}
+
+async fn load_bundle(bundle: Bundle) -> Result<(), JsValue> {
     let failed = |_| JsValue::from_str("manifest");
-    let manifest: Manifest = gloo_net::http::Request::get("/full/manifest.json")
+    let manifest: Manifest = gloo_net::http::Request::get(bundle.manifest())
         .send()
         .await
         .map_err(failed)?

@@ -1,8 +1,9 @@
 //! The light entry: what the home page loads. Search and guides; any other page
-//! hands over to the full app.
+//! hands over to the `full` or the `follow` bundle.
 
 use app::pages::{guide::Guide, home::Home, not_found::NotFound};
-use app::{handover, Page};
+use app::handover::{self, Bundle};
+use app::Page;
 use leptos::prelude::*;
 
 fn render(page: Page) -> AnyView {
@@ -10,7 +11,8 @@ fn render(page: Page) -> AnyView {
         Page::Home => view! { <Home/> }.into_any(),
         Page::Guide(code) => view! { <Guide code/> }.into_any(),
         Page::NotFound => view! { <NotFound/> }.into_any(),
-        _ => handover::hand_over(),
+        Page::CaseStatus(_) | Page::Figures | Page::Staff | Page::StaffCase(_) => handover::hand_over(Bundle::Follow),
+        _ => handover::hand_over(Bundle::Full),
     }
 }
 

@@ -58,21 +58,22 @@ pub fn report(dist: &Path) -> anyhow::Result<Sizes> {
     Ok(sizes)
 }
 
-/// The full app, loaded on demand when the applicant leaves search and guides.
-pub fn report_full(dir: &Path) -> anyhow::Result<()> {
+/// A bundle loaded on demand (`full` when the applicant leaves search and
+/// guides, `follow` after submission).
+pub fn report_bundle(dir: &Path, bundle: &str, when: &str) -> anyhow::Result<()> {
     let mut total = 0;
-    println!("| lazily loaded full app | raw bytes | brotli bytes |\n|---|---:|---:|");
+    println!("| lazily loaded `{bundle}` bundle | raw bytes | brotli bytes |\n|---|---:|---:|");
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        if name.starts_with("full-") && (name.ends_with(".js") || name.ends_with("_bg.wasm")) {
+        if name.starts_with(&format!("{bundle}-")) && (name.ends_with(".js") || name.ends_with("_bg.wasm")) {
             let data = std::fs::read(&path)?;
             let br = brotli_bytes(&data)?.len();
             total += br;
             println!("| {name} | {} | {br} |", data.len());
         }
     }
-    println!("| **loaded on the first questionnaire or checklist page** | | **{total}** |\n");
+    println!("| **{when}** | | **{total}** |\n");
     Ok(())
 }
 

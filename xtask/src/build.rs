@@ -17,27 +17,31 @@ pub fn build() -> anyhow::Result<()> {
     };
     // The light app first: Trunk replaces its whole dist directory.
     trunk(&["app/index.html"])?;
-    // The full app, loaded on demand from /full/ (see app/src/handover.rs).
-    trunk(&["app/full.html", "--dist", "dist/full", "--public-url", "/full/"])?;
-    write_manifest(&root().join("dist/full"))?;
+    // The bundles loaded on demand (see app/src/handover.rs).
+    for bundle in ["full", "follow"] {
+        let (html, dist, url) = (format!("app/{bundle}.html"), format!("dist/{bundle}"), format!("/{bundle}/"));
+        trunk(&[&html, "--dist", &dist, "--public-url", &url])?;
+        write_manifest(&root().join(&dist), bundle)?;
+    }
     precompress(&root().join("dist"))?;
     run(Command::new("cargo").args(["build", "--release", "-p", "server"]).current_dir(root()))
 }
 
-/// `manifest.json`: the hashed names of the full app's glue and wasm, for the light app.
-fn write_manifest(dir: &Path) -> anyhow::Result<()> {
+/// `manifest.json`: the hashed names of a bundle's glue and wasm, for the light app.
+fn write_manifest(dir: &Path, bundle: &str) -> anyhow::Result<()> {
     let mut js = None;
     let mut wasm = None;
+    let prefix = format!("{bundle}-");
     for entry in std::fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().into_owned();
-        if name.starts_with("full-") && name.ends_with("_bg.wasm") {
+        if name.starts_with(&prefix) && name.ends_with("_bg.wasm") {
             wasm = Some(name);
-        } else if name.starts_with("full-") && name.ends_with(".js") {
+        } else if name.starts_with(&prefix) && name.ends_with(".js") {
             js = Some(name);
         }
     }
-    let (Some(js), Some(wasm)) = (js, wasm) else { anyhow::bail!("dist/full has no full-*.js and full-*_bg.wasm") };
-    let manifest = format!("{{\"js\":\"/full/{js}\",\"wasm\":\"/full/{wasm}\"}}\n");
+    let (Some(js), Some(wasm)) = (js, wasm) else { anyhow::bail!("dist/{bundle} has no {bundle}-*.js and {bundle}-*_bg.wasm") };
+    let manifest = format!("{{\"js\":\"/{bundle}/{js}\",\"wasm\":\"/{bundle}/{wasm}\"}}\n");
     std::fs::write(dir.join("manifest.json"), manifest)?;
     Ok(())
 }

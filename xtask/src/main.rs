@@ -35,7 +35,8 @@ fn main() -> anyhow::Result<()> {
         "bench" => {
             build::build()?;
             budget::report(&root().join("dist"))?;
-            budget::report_full(&root().join("dist/full"))?;
+            budget::report_bundle(&root().join("dist/full"), "full", "loaded on the first questionnaire or checklist page")?;
+            budget::report_bundle(&root().join("dist/follow"), "follow", "loaded on the first status, figures or staff page")?;
             checklist_bench::report()?;
             upload_bench::report()?;
             case_bench::report()

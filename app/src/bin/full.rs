@@ -1,9 +1,10 @@
-//! The full entry: every page. Loaded on demand by the light app.
+//! The full entry: questionnaires, notices and applying. Loaded on demand by the
+//! light app; the pages after submission are in the `follow` bundle.
 
 use app::pages::{
     apply::ApplyPage, apply_soon::ApplySoon, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home,
     not_found::NotFound, receipt::ReceiptPage, resume::ResumePage, review::ReviewPage, situation::SituationPage,
-    tasks::TasksPage, case_status::CaseLookupPage, figures::FiguresPage, staff::{StaffCasePage, StaffPage},
+    tasks::TasksPage,
 };
 use app::subject::Kind;
 use app::Page;
@@ -19,10 +20,8 @@ fn render(page: Page) -> AnyView {
         Page::Tasks(code) => view! { <TasksPage code/> }.into_any(),
         Page::Review(code) => view! { <ReviewPage code/> }.into_any(),
         Page::Receipt(case_number) => view! { <ReceiptPage case_number/> }.into_any(),
-        Page::CaseStatus(case_number) => view! { <CaseLookupPage case_number/> }.into_any(),
-        Page::Figures => view! { <FiguresPage/> }.into_any(),
-        Page::Staff => view! { <StaffPage/> }.into_any(),
-        Page::StaffCase(case_number) => view! { <StaffCasePage case_number/> }.into_any(),
+        // After submission: the other bundle's pages.
+        Page::CaseStatus(_) | Page::Figures | Page::Staff | Page::StaffCase(_) => app::handover::reload(),
         Page::Bundle(code) => view! { <BundleOverview code/> }.into_any(),
         Page::Situation(kind, code, question) => view! { <SituationPage kind code question/> }.into_any(),
         Page::Checklist(kind, code) => view! { <ChecklistPage kind code/> }.into_any(),
