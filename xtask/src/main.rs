@@ -59,8 +59,9 @@ fn test() -> anyhow::Result<()> {
     match std::env::var("BIANMIN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
         Some(url) => {
             println!("xtask: the server suite on PostgreSQL and S3");
+            // The same selection as above, so nothing is compiled again.
             run(Command::new("cargo")
-                .args(["test", "-p", "server", "--tests"])
+                .args(["test", "--workspace", "--exclude", "app"])
                 .env("BIANMIN_TEST_DATABASE_URL", url)
                 .env("BIANMIN_TEST_STORAGE", "s3")
                 .current_dir(root()))?;
