@@ -61,6 +61,19 @@ async fn check_schema(pool: &AnyPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Delete what has served its time: idempotency records after a day (a retry
+/// comes within minutes; the record also holds a receipt's query code), expired
+/// drafts, lapsed upload locks and old attempt counters. Any instance may run it.
+pub async fn housekeeping(pool: &AnyPool) -> sqlx::Result<()> {
+    let now = now_rfc3339();
+    let day_ago = rfc3339_in(-86_400);
+    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(&day_ago).execute(pool).await?;
+    sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(&now).execute(pool).await?;
+    sqlx::query("DELETE FROM upload_locks WHERE expires_at < $1").bind(&now).execute(pool).await?;
+    sqlx::query("DELETE FROM attempt_counts WHERE window_start < $1").bind(&day_ago).execute(pool).await?;
+    Ok(())
+}
+
 /// Remember which catalog version this installation serves (idempotent).
 pub async fn record_catalog_version(pool: &AnyPool, catalog: &Catalog) -> sqlx::Result<()> {
     sqlx::query(

@@ -123,6 +123,16 @@ impl Server {
         }
         let state = AppState { catalog, db, draft_ttl_secs, uploads: upload_files, calendar, today, limiter: limits::Limiter::default(),
             lookups_per_minute: settings.lookups_per_minute, behind_proxy: settings.behind_proxy };
+        let housekeeping_db = state.db.clone();
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                if let Err(error) = db::housekeeping(&housekeeping_db).await {
+                    tracing::warn!(%error, "housekeeping failed; trying again in an hour");
+                }
+            }
+        });
         let router = app(Arc::new(state), upload_routes, &settings.dist);
         let listener = TcpListener::bind(settings.listen)
             .await

@@ -44,3 +44,26 @@ async fn without_auto_migration_a_new_database_must_be_migrated_first() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("数据库已是最新结构"));
     assert!(Server::build(&settings).await.is_ok(), "starts once migrated");
 }
+
+#[tokio::test]
+async fn housekeeping_keeps_recent_records_and_drops_old_ones() {
+    let app = spawn_app().await;
+    let db = app.db().await;
+    for (key, created) in [("old", "2026-01-01T00:00:00Z"), ("new", "2999-01-01T00:00:00Z")] {
+        sqlx::query("INSERT INTO idempotency_keys (idempotency_key, request_hash, state, created_at) VALUES ($1, 'h', 'done', $2)")
+            .bind(key)
+            .bind(created)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    bianmin::db::housekeeping(&db).await.unwrap();
+    let left: Vec<String> = sqlx::query("SELECT idempotency_key FROM idempotency_keys")
+        .fetch_all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| sqlx::Row::get(r, "idempotency_key"))
+        .collect();
+    assert_eq!(left, ["new"]);
+}
