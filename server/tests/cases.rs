@@ -352,3 +352,21 @@ async fn behind_the_proxy_each_client_address_has_its_own_limit() {
     assert_eq!(from("203.0.113.1").await.unwrap().status(), 429, "the third in a minute from one address");
     assert_eq!(from("203.0.113.2").await.unwrap().status(), 404, "another address behind the same proxy is not blocked");
 }
+
+#[tokio::test]
+async fn a_refusal_needs_its_reason_and_the_applicant_sees_it() {
+    let app = app_on("2026-11-23").await;
+    let token = staff_token(&app, TRANSPORT).await;
+    let receipt = submit(&app, false).await;
+    let case = receipt.case_number.as_str();
+    let response = act(&app, &token, case, json!({"action": "refuse", "reason": " "})).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(message(response).await, "“不予受理”要写明原因");
+    let staff = moved(&app, &token, case, json!({"action": "refuse", "reason": "申请人不符合年龄条件"})).await;
+    assert_eq!(staff.status, Status::NotAccepted);
+    assert!(staff.actions.is_empty(), "nothing more can be done");
+    let view = lookup(&app, &receipt).await;
+    assert_eq!(view.status_label, "不予受理");
+    assert_eq!(view.timeline.last().unwrap().note.as_deref(), Some("申请人不符合年龄条件"));
+    assert!(!view.can_withdraw && !view.can_rate);
+}

@@ -139,6 +139,11 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                 <div><dt>"时限提醒"</dt><dd><span class=light_class(light)>{light.label()}</span></dd></div>
             }))}
             {move || view.with(|v| v.result.clone().map(|result| view! { <div><dt>"办理结果"</dt><dd>{result}</dd></div> }))}
+            // Not accepted, ended or paused: the reason the department (or the rule) gave.
+            {move || view.with(|v| {
+                let stopped = matches!(v.status, Status::NotAccepted | Status::Terminated | Status::Suspended);
+                stopped.then(|| v.timeline.last().and_then(|e| e.note.clone())).flatten()
+            }).map(|reason| view! { <div><dt>"原因"</dt><dd>{reason}</dd></div> })}
         </dl>
         {move || {
             let current = view.get();
