@@ -71,7 +71,7 @@ impl axum::extract::FromRequestParts<Arc<AppState>> for Client {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let forwarded = state
             .behind_proxy
-            .then(|| parts.headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
+            .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
             .flatten();
         Ok(Client(forwarded.or(peer).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))))
     }
