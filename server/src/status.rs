@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::cases::{self, CaseRow, NewFile};
+use crate::cases::{self, CaseRow};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use crate::AppState;
@@ -153,31 +153,16 @@ async fn supplement(
         return Err(ApiError::Conflict("这个办件现在没有需要补交的材料".to_owned()));
     }
     let mut problems = Vec::new();
-    let mut files = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
+    let mut wanted = BTreeMap::new();
     for (material, uploads) in &request.files {
-        if !asked.contains(material) {
+        if asked.contains(material) {
+            wanted.insert(material.clone(), uploads.clone());
+        } else {
             problems.push(MaterialError { material: material.clone(), message: "这项材料不在补交范围内，不用上传".to_owned() });
-            continue;
-        }
-        for upload in uploads {
-            if !seen.insert(upload.clone()) || crate::uploads::is_attached(&state, upload).await? {
-                problems.push(MaterialError { material: material.clone(), message: "同一个文件只能交一次".to_owned() });
-                continue;
-            }
-            match crate::uploads::verify(&state, upload).await {
-                Ok(file) if file.item == case.item_code && &file.material == material => {
-                    files.push(NewFile { upload: file.upload, material: file.material, name: file.file_name, size: file.size });
-                }
-                Ok(file) => problems.push(MaterialError {
-                    material: material.clone(),
-                    message: format!("“{}”不是这项材料的文件，请重新上传", file.file_name),
-                }),
-                Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
-                Err(error) => problems.push(MaterialError { material: material.clone(), message: error.message() }),
-            }
         }
     }
+    let (files, file_problems) = crate::uploads::gather(&state, &case.item_code, &wanted).await?;
+    problems.extend(file_problems);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for file in &files {
         *counts.entry(file.material.as_str()).or_default() += 1;

@@ -25,7 +25,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::form::{validate_application, FieldError};
 use domain::situation::Answer;
-use domain::submission::{check_materials, MaterialError, Receipt, Submission, SubmissionProblems};
+use domain::submission::{check_materials, Receipt, Submission, SubmissionProblems};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use sha2::{Digest, Sha256};
@@ -153,31 +153,11 @@ async fn accept(state: &AppState, code: &str, body: &[u8]) -> Result<Receipt, Ap
             message: format!("还有 {} 个情形问题没有回答，请先回答", checklist.unanswered.len()),
         });
     }
+    let (files, file_problems) = crate::uploads::gather(state, code, &submission.files).await?;
+    problems.materials.extend(file_problems);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut files = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for (material, uploads) in &submission.files {
-        for upload in uploads {
-            if !seen.insert(upload.as_str()) || crate::uploads::is_attached(state, upload).await? {
-                problems.materials.push(MaterialError {
-                    material: material.clone(),
-                    message: "同一个文件只能交一次，请删除重复的文件".to_owned(),
-                });
-                continue;
-            }
-            match crate::uploads::verify(state, upload).await {
-                Ok(file) if file.item == code && &file.material == material => {
-                    *counts.entry(material.clone()).or_default() += 1;
-                    files.push(NewFile { upload: file.upload, material: file.material, name: file.file_name, size: file.size });
-                }
-                Ok(file) => problems.materials.push(MaterialError {
-                    material: material.clone(),
-                    message: format!("“{}”不是这项材料的文件，请重新上传", file.file_name),
-                }),
-                Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
-                Err(error) => problems.materials.push(MaterialError { material: material.clone(), message: error.message() }),
-            }
-        }
+    for file in &files {
+        *counts.entry(file.material.clone()).or_default() += 1;
     }
     problems.materials.extend(check_materials(&checklist, &counts, &submission.later, submission.pledge_accepted));
     if !problems.is_empty() {

@@ -274,3 +274,36 @@ pub async fn open(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
     Ok((size, stream))
 }
+
+/// The uploads sent with an application or a supplement, by material: each
+/// one checked again (it exists, is complete, is what its name says, belongs to
+/// this item and material, and is not already part of a case). The files that
+/// pass, and a problem for each that does not.
+pub async fn gather(
+    state: &crate::AppState,
+    item: &str,
+    uploads: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Result<(Vec<crate::cases::NewFile>, Vec<domain::submission::MaterialError>), ApiError> {
+    use domain::submission::MaterialError;
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (material, ids) in uploads {
+        let problem = |message: String| MaterialError { material: material.clone(), message };
+        for id in ids {
+            if !seen.insert(id.as_str()) || is_attached(state, id).await? {
+                problems.push(problem("同一个文件只能交一次，请删除重复的文件".to_owned()));
+                continue;
+            }
+            match verify(state, id).await {
+                Ok(file) if file.item == item && &file.material == material => {
+                    files.push(crate::cases::NewFile { upload: file.upload, material: file.material, name: file.file_name, size: file.size });
+                }
+                Ok(file) => problems.push(problem(format!("“{}”不是这项材料的文件，请重新上传", file.file_name))),
+                Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
+                Err(error) => problems.push(problem(error.message())),
+            }
+        }
+    }
+    Ok((files, problems))
+}

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::serve::Server;
-use crate::upload_bench::{b64, request_body};
+use crate::upload_bench::{b64, request, request_body};
 
 const CLIENTS: usize = 8;
 const APPLICATIONS: usize = 400;
@@ -22,12 +22,11 @@ const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
 fn upload(port: u16, material: &str, name: &str, body: &[u8]) -> anyhow::Result<String> {
     let metadata = format!("item {},material {},filename {}", b64("JT-003"), b64(material), b64(name));
     let tus = ("Tus-Resumable", "1.0.0".to_owned());
-    let (status, headers, _) =
-        request_body(port, "POST", "/api/uploads", &[tus.clone(), ("Upload-Length", body.len().to_string()), ("Upload-Metadata", metadata)], &[])?;
-    if status != 201 {
+    let (status, location) =
+        request(port, "POST", "/api/uploads", &[tus.clone(), ("Upload-Length", body.len().to_string()), ("Upload-Metadata", metadata)], &[])?;
+    if status != 201 || location.is_empty() {
         bail!("create: {status}");
     }
-    let location = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v.clone()).context("no Location")?;
     let path = location.find("/api/").map_or(location.clone(), |i| location[i..].to_owned());
     let patch = [tus, ("Upload-Offset", "0".to_owned()), ("Content-Type", "application/offset+octet-stream".to_owned())];
     let (status, _, _) = request_body(port, "PATCH", &path, &patch, body)?;

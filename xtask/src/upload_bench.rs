@@ -67,25 +67,9 @@ fn unchunk(mut rest: &[u8]) -> Vec<u8> {
 }
 
 /// One HTTP/1.1 request; the status and the Location header.
-fn request(port: u16, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> anyhow::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply)?;
-    let reply = String::from_utf8_lossy(&reply);
-    let status = reply.get(9..12).and_then(|s| s.parse().ok()).context("no HTTP status")?;
-    let location = reply
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("location:"))
-        .map(|l| l[9..].trim().to_owned())
-        .unwrap_or_default();
+pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> anyhow::Result<(u16, String)> {
+    let (status, headers, _) = request_body(port, method, path, headers, body)?;
+    let location = headers.into_iter().find(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v).unwrap_or_default();
     Ok((status, location))
 }
 
