@@ -86,6 +86,7 @@ test('supplement, completion in the staff console, rating and the public figures
   await staff.getByRole('button', { name: '受理', exact: true }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('已受理');
   await staff.getByRole('button', { name: '开始办理' }).click();
+  await expect(staff.locator('.status-panel__label')).toContainText('办理中');
   // Completing needs a result: said plainly, nothing lost.
   await staff.getByRole('button', { name: '办结' }).click();
   await expect(staff.getByRole('alert')).toContainText('办结要写明办理结果');
