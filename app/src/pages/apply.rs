@@ -16,23 +16,14 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::draft_save::DraftSave;
-use crate::components::load_error::LoadError;
-use crate::load::{load, Load};
+use crate::components::item_loader::ItemLoader;
 use crate::pages::set_title;
 use crate::router::{navigate, use_location};
-use crate::subject::{answers_from, query, Kind, Subject};
+use crate::subject::{answers_from, query};
 
 #[component]
 pub fn ApplyPage(code: String) -> impl IntoView {
-    let subject = load(move || api::subject(Kind::Service, code.clone()));
-    view! {
-        {move || match subject.state.get() {
-            Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry()/> }.into_any(),
-            Load::Loaded(Subject::Item(item)) => view! { <ApplicantForm item/> }.into_any(),
-            Load::Loaded(_) => ().into_any(),
-        }}
-    }
+    view! { <ItemLoader code page=|item| view! { <ApplicantForm item/> }.into_any()/> }
 }
 
 fn empty_form(organisation: bool) -> ApplicationForm {

@@ -14,24 +14,15 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, SubmitError};
 use crate::application;
-use crate::components::load_error::LoadError;
-use crate::load::{load, Load};
+use crate::components::item_loader::ItemLoader;
 use crate::pages::checklist::answer_text;
 use crate::pages::set_title;
 use crate::router::{navigate, use_location};
-use crate::subject::{answers_from, query, Kind, Subject};
+use crate::subject::{answers_from, query, Kind};
 
 #[component]
 pub fn ReviewPage(code: String) -> impl IntoView {
-    let subject = load(move || api::subject(Kind::Service, code.clone()));
-    view! {
-        {move || match subject.state.get() {
-            Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry()/> }.into_any(),
-            Load::Loaded(Subject::Item(item)) => view! { <Review item/> }.into_any(),
-            Load::Loaded(_) => ().into_any(),
-        }}
-    }
+    view! { <ItemLoader code page=|item| view! { <Review item/> }.into_any()/> }
 }
 
 /// One row of a summary list: what, the answer, and 修改.

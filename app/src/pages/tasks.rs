@@ -12,26 +12,16 @@ use domain::upload::is_uploaded;
 use domain::ServiceItem;
 use leptos::prelude::*;
 
-use crate::api;
 use crate::application;
-use crate::components::load_error::LoadError;
+use crate::components::item_loader::ItemLoader;
 use crate::components::material_upload::MaterialUpload;
-use crate::load::{load, Load};
 use crate::pages::set_title;
 use crate::router::{navigate, use_location};
-use crate::subject::{answers_from, query, Kind, Subject};
+use crate::subject::{answers_from, query, Kind};
 
 #[component]
 pub fn TasksPage(code: String) -> impl IntoView {
-    let subject = load(move || api::subject(Kind::Service, code.clone()));
-    view! {
-        {move || match subject.state.get() {
-            Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry()/> }.into_any(),
-            Load::Loaded(Subject::Item(item)) => view! { <TaskList item/> }.into_any(),
-            Load::Loaded(_) => ().into_any(),
-        }}
-    }
+    view! { <ItemLoader code page=|item| view! { <TaskList item/> }.into_any()/> }
 }
 
 /// The materials the applicant uploads, and those the centre deals with itself.
