@@ -1,8 +1,8 @@
 //! Calls to our own JSON API, with the server's error message kept for the reader.
 
+use domain::ServiceItem;
 use domain::api::{ErrorBody, ServiceList};
 use domain::bundle::BundleDetail;
-use domain::ServiceItem;
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 
@@ -17,7 +17,9 @@ pub struct ApiError {
 
 impl ApiError {
     fn network() -> Self {
-        Self { message: "网络连接不稳定，没能加载内容。请检查网络后重试。".into(), not_found: false }
+        Self {
+            message: "网络连接不稳定，没能加载内容。请检查网络后重试。".into(), not_found: false
+        }
     }
 }
 
@@ -139,7 +141,10 @@ pub enum SubmitError {
 }
 
 /// A POST whose refusal may list fields and materials to fix.
-async fn post_checked<B: serde::Serialize, T: DeserializeOwned>(request: gloo_net::http::RequestBuilder, body: &B) -> Result<T, SubmitError> {
+async fn post_checked<B: serde::Serialize, T: DeserializeOwned>(
+    request: gloo_net::http::RequestBuilder,
+    body: &B,
+) -> Result<T, SubmitError> {
     let network = || SubmitError::Other("网络连接不稳定，没有提交成功。请检查网络后再试一次，不会重复提交。".into());
     let response = request.json(body).map_err(|_| network())?.send().await.map_err(|_| network())?;
     if response.ok() {
@@ -154,7 +159,11 @@ async fn post_checked<B: serde::Serialize, T: DeserializeOwned>(request: gloo_ne
 
 /// Submit the application once. The same `key` for every retry of it: the
 /// server answers a repeat with the same receipt instead of a second case.
-pub async fn submit(code: &str, key: &str, submission: &domain::submission::Submission) -> Result<domain::submission::Receipt, SubmitError> {
+pub async fn submit(
+    code: &str,
+    key: &str,
+    submission: &domain::submission::Submission,
+) -> Result<domain::submission::Receipt, SubmitError> {
     let url = format!("/api/services/{}/submissions", js_sys::encode_uri_component(code));
     post_checked(Request::post(&url).header("Idempotency-Key", key), submission).await
 }
@@ -168,7 +177,9 @@ pub async fn case_withdraw(key: &domain::case_view::CaseKey) -> Result<domain::c
     post_json("/api/cases/withdraw", key).await
 }
 
-pub async fn case_supplement(body: &domain::case_view::SupplementBody) -> Result<domain::case_view::CaseView, SubmitError> {
+pub async fn case_supplement(
+    body: &domain::case_view::SupplementBody,
+) -> Result<domain::case_view::CaseView, SubmitError> {
     post_checked(Request::post("/api/cases/supplement"), body).await
 }
 
@@ -195,7 +206,7 @@ pub mod staff {
     use domain::case_view::{StaffCase, StaffCaseSummary};
     use gloo_net::http::Request;
 
-    use super::{get, ApiError};
+    use super::{ApiError, get};
 
     fn bearer(token: &str) -> String {
         format!("Bearer {}", token.trim())
@@ -207,11 +218,16 @@ pub mod staff {
     }
 
     pub async fn me(token: &str) -> Result<Me, ApiError> {
-        get(Request::get("/api/staff/me").header("Authorization", &bearer(token)).build().map_err(|_| ApiError::network())?).await
+        get(Request::get("/api/staff/me")
+            .header("Authorization", &bearer(token))
+            .build()
+            .map_err(|_| ApiError::network())?)
+        .await
     }
 
     pub async fn cases(token: &str, status: &str) -> Result<Vec<StaffCaseSummary>, ApiError> {
-        let request = Request::get("/api/staff/cases").query([("status", status)]).header("Authorization", &bearer(token));
+        let request =
+            Request::get("/api/staff/cases").query([("status", status)]).header("Authorization", &bearer(token));
         get(request.build().map_err(|_| ApiError::network())?).await
     }
 
@@ -222,15 +238,21 @@ pub mod staff {
 
     pub async fn act(token: &str, number: &str, action: &Action) -> Result<StaffCase, ApiError> {
         let url = format!("/api/staff/cases/{}/actions", js_sys::encode_uri_component(number));
-        let request = Request::post(&url).header("Authorization", &bearer(token)).json(action).map_err(|_| ApiError::network())?;
+        let request = Request::post(&url)
+            .header("Authorization", &bearer(token))
+            .json(action)
+            .map_err(|_| ApiError::network())?;
         get(request).await
     }
 
     /// A case file's bytes (the address needs the token, so no plain link).
     pub async fn download(token: &str, url: &str) -> Result<web_sys::Blob, ApiError> {
-        let response = Request::get(url).header("Authorization", &bearer(token)).send().await.map_err(|_| ApiError::network())?;
+        let response =
+            Request::get(url).header("Authorization", &bearer(token)).send().await.map_err(|_| ApiError::network())?;
         if !response.ok() {
-            return Err(ApiError { message: "文件下载失败，请稍后再试".into(), not_found: response.status() == 404 });
+            return Err(ApiError {
+                message: "文件下载失败，请稍后再试".into(), not_found: response.status() == 404
+            });
         }
         let bytes = response.binary().await.map_err(|_| ApiError::network())?;
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));

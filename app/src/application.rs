@@ -3,11 +3,11 @@
 //! afterwards. All of it lives in browser storage (see [`crate::draft`]) so a
 //! reload, a killed tab or a second tab sees the same application.
 
-use domain::form::{validate_application, ApplicationForm, FieldError};
+use domain::ServiceItem;
+use domain::form::{ApplicationForm, FieldError, validate_application};
 use domain::situation::{Answer, Answers};
 use domain::submission::Receipt;
 use domain::upload::Materials;
-use domain::ServiceItem;
 
 use crate::draft;
 

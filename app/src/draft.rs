@@ -2,8 +2,8 @@
 //! killed tab loses nothing typed. Personal data stays on this device (and out of
 //! every address); a server copy with a resume code follows with submission.
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

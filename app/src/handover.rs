@@ -18,8 +18,8 @@ use std::cell::{Cell, RefCell};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 thread_local! {
@@ -102,13 +102,8 @@ pub fn reload() -> AnyView {
 
 async fn load_bundle(bundle: Bundle) -> Result<(), JsValue> {
     let failed = |_| JsValue::from_str("manifest");
-    let manifest: Manifest = gloo_net::http::Request::get(bundle.manifest())
-        .send()
-        .await
-        .map_err(failed)?
-        .json()
-        .await
-        .map_err(failed)?;
+    let manifest: Manifest =
+        gloo_net::http::Request::get(bundle.manifest()).send().await.map_err(failed)?.json().await.map_err(failed)?;
     let module = JsFuture::from(import_module(&manifest.js)).await?;
     let init: js_sys::Function = js_sys::Reflect::get(&module, &"default".into())?.dyn_into()?;
     HANDED_OVER.set(true);

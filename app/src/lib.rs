@@ -38,7 +38,9 @@ fn App(render: Render) -> impl IntoView {
         let current = page.get();
         if previous.is_some_and(|p| p != current) {
             window().scroll_to_with_x_and_y(0.0, 0.0);
-            if let Some(main) = document().get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if let Some(main) =
+                document().get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+            {
                 let _ = main.focus();
             }
         }

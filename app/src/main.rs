@@ -1,9 +1,9 @@
 //! The light entry: what the home page loads. Search and guides; any other page
 //! hands over to the `full` or the `follow` bundle.
 
-use app::pages::{guide::Guide, home::Home, not_found::NotFound};
-use app::handover::{self, Bundle};
 use app::Page;
+use app::handover::{self, Bundle};
+use app::pages::{guide::Guide, home::Home, not_found::NotFound};
 use leptos::prelude::*;
 
 fn render(page: Page) -> AnyView {

@@ -5,9 +5,9 @@
 //! upright by its EXIF orientation; the canvas writes a JPEG without EXIF, so no
 //! viewer rotates it a second time.
 
-use domain::upload::{compressed_size, PHOTO_QUALITY};
-use wasm_bindgen::prelude::*;
+use domain::upload::{PHOTO_QUALITY, compressed_size};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
@@ -24,13 +24,15 @@ pub async fn first_bytes(blob: &Blob) -> Vec<u8> {
 /// the browser cannot read it (the original is sent then).
 pub async fn compress(photo: &Blob) -> Option<Blob> {
     let window = web_sys::window()?;
-    let bitmap: web_sys::ImageBitmap = JsFuture::from(window.create_image_bitmap_with_blob(photo).ok()?).await.ok()?.dyn_into().ok()?;
+    let bitmap: web_sys::ImageBitmap =
+        JsFuture::from(window.create_image_bitmap_with_blob(photo).ok()?).await.ok()?.dyn_into().ok()?;
     let (width, height) = compressed_size(bitmap.width(), bitmap.height());
     let canvas: web_sys::HtmlCanvasElement = window.document()?.create_element("canvas").ok()?.dyn_into().ok()?;
     canvas.set_width(width);
     canvas.set_height(height);
     let context: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-    let drawn = context.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(width), f64::from(height));
+    let drawn =
+        context.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(width), f64::from(height));
     bitmap.close();
     drawn.ok()?;
     let encoded = js_sys::Promise::new(&mut |resolve, _| {

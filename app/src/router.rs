@@ -6,8 +6,8 @@
 //! a new search (a new query string) keeps the home page and its focus.
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 use crate::subject::Kind;
 
@@ -97,7 +97,9 @@ impl Page {
             [prefix @ ("services" | "bundles"), code, "situation", question] => {
                 decode(code).zip(decode(question)).map(|(c, q)| Self::Situation(kind(prefix), c, q))
             }
-            [prefix @ ("services" | "bundles"), code, "checklist"] => decode(code).map(|c| Self::Checklist(kind(prefix), c)),
+            [prefix @ ("services" | "bundles"), code, "checklist"] => {
+                decode(code).map(|c| Self::Checklist(kind(prefix), c))
+            }
             _ => None,
         };
         page.unwrap_or(Self::NotFound)
@@ -147,7 +149,13 @@ pub fn install() -> ReadSignal<Location> {
 
 /// The path and query of a plain left click on a link to one of our pages.
 fn internal_link(event: &web_sys::MouseEvent) -> Option<String> {
-    if event.default_prevented() || event.button() != 0 || event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key() {
+    if event.default_prevented()
+        || event.button() != 0
+        || event.ctrl_key()
+        || event.meta_key()
+        || event.shift_key()
+        || event.alt_key()
+    {
         return None;
     }
     let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;

@@ -1,9 +1,9 @@
 //! What a questionnaire and a checklist are about: one item, or a bundle of items.
 
+use domain::ServiceItem;
 use domain::bundle::BundleDetail;
 use domain::checklist::{self, Checklist};
 use domain::situation::{self, Answers, Question};
-use domain::ServiceItem;
 
 use crate::router::Location;
 
@@ -73,7 +73,9 @@ impl Subject {
     pub fn item_name(&self, code: &str) -> String {
         match self {
             Self::Item(item) => item.name.clone(),
-            Self::Bundle(detail) => detail.items.iter().find(|i| i.code == code).map_or(code.to_owned(), |i| i.name.clone()),
+            Self::Bundle(detail) => {
+                detail.items.iter().find(|i| i.code == code).map_or(code.to_owned(), |i| i.name.clone())
+            }
         }
     }
 

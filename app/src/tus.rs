@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use domain::upload::{is_retryable, metadata_header, next_chunk, retry_delay_ms, UploadedFile};
+use domain::upload::{UploadedFile, is_retryable, metadata_header, next_chunk, retry_delay_ms};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{Blob, XmlHttpRequest};
 
 use crate::draft;
@@ -91,7 +91,13 @@ enum Body<'a> {
 }
 
 /// One request. Never fails: trouble comes back as status 0.
-async fn send(method: &str, url: &str, headers: &[(&str, String)], body: Body<'_>, progress: Option<Rc<dyn Fn(f64)>>) -> Reply {
+async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Body<'_>,
+    progress: Option<Rc<dyn Fn(f64)>>,
+) -> Reply {
     let xhr = XmlHttpRequest::new().unwrap_throw();
     let _ = xhr.open(method, url);
     for (name, value) in headers {
@@ -99,8 +105,9 @@ async fn send(method: &str, url: &str, headers: &[(&str, String)], body: Body<'_
     }
     // A chunk on a weak signal may take minutes; a stuck one is cut after five.
     xhr.set_timeout(if matches!(body, Body::Bytes(_)) { 300_000 } else { 30_000 });
-    let on_progress = progress
-        .map(|report| Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| report(event.loaded())));
+    let on_progress = progress.map(|report| {
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| report(event.loaded()))
+    });
     if let (Some(closure), Ok(upload)) = (&on_progress, xhr.upload()) {
         upload.set_onprogress(Some(closure.as_ref().unchecked_ref()));
     }
@@ -125,7 +132,9 @@ async fn send(method: &str, url: &str, headers: &[(&str, String)], body: Body<'_
 
 pub async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window().expect("a window").set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        let _ = web_sys::window()
+            .expect("a window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
@@ -204,7 +213,10 @@ pub async fn upload(
             forget(fingerprint);
             let mut headers = tus_headers();
             headers.push(("Upload-Length", size.to_string()));
-            headers.push(("Upload-Metadata", metadata_header(&[("item", item), ("material", material), ("filename", name)])));
+            headers.push((
+                "Upload-Metadata",
+                metadata_header(&[("item", item), ("material", material), ("filename", name)]),
+            ));
             let mut refused = None;
             let created = with_retries(async || {
                 let reply = send("POST", "/api/uploads", &headers, Body::Empty, None).await;
@@ -220,10 +232,21 @@ pub async fn upload(
             .await;
             let url = match created {
                 Some(Some(url)) => url,
-                Some(None) => return Outcome::Refused(refused.unwrap_or_else(|| format!("“{name}”上传没有成功，请重新选择这个文件再试"))),
+                Some(None) => {
+                    return Outcome::Refused(
+                        refused.unwrap_or_else(|| format!("“{name}”上传没有成功，请重新选择这个文件再试")),
+                    );
+                }
                 None => return Outcome::Paused,
             };
-            Pending { url, item: item.to_owned(), material: material.to_owned(), name: name.to_owned(), size, offset: 0 }
+            Pending {
+                url,
+                item: item.to_owned(),
+                material: material.to_owned(),
+                name: name.to_owned(),
+                size,
+                offset: 0,
+            }
         }
     };
     remember(fingerprint, &upload);
@@ -281,7 +304,14 @@ pub async fn upload(
     let body = serde_json::to_string(&Check { upload: &id }).unwrap_or_default();
     let mut refused = None;
     let checked = with_retries(async || {
-        let reply = send("POST", "/api/upload-checks", &[("Content-Type", "application/json".to_owned())], Body::Json(&body), None).await;
+        let reply = send(
+            "POST",
+            "/api/upload-checks",
+            &[("Content-Type", "application/json".to_owned())],
+            Body::Json(&body),
+            None,
+        )
+        .await;
         match reply.status {
             200 => Ok(true),
             status if is_retryable(status) => Err(()),

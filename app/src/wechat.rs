@@ -2,9 +2,7 @@
 
 /// Whether the page runs inside WeChat (its user agent says MicroMessenger).
 pub fn is_wechat() -> bool {
-    web_sys::window()
-        .and_then(|w| w.navigator().user_agent().ok())
-        .is_some_and(|ua| ua.contains("MicroMessenger"))
+    web_sys::window().and_then(|w| w.navigator().user_agent().ok()).is_some_and(|ua| ua.contains("MicroMessenger"))
 }
 
 /// The sentence that replaces a download in WeChat.

@@ -80,7 +80,10 @@ impl Calendar {
             let in_year = |d: Date| d.year == file.year;
             for holiday in &file.holidays {
                 if holiday.from > holiday.to || !in_year(holiday.from) || !in_year(holiday.to) {
-                    problems.push(format!("{}: {} 的日期不对：{} 至 {}", file.year, holiday.name, holiday.from, holiday.to));
+                    problems.push(format!(
+                        "{}: {} 的日期不对：{} 至 {}",
+                        file.year, holiday.name, holiday.from, holiday.to
+                    ));
                     continue;
                 }
                 let mut day = holiday.from;
@@ -198,7 +201,11 @@ mod tests {
         assert_eq!(c.add_working_days(d("2026-09-30"), 5), d("2026-10-13"));
         // Accepted on Friday 18 September: 3 working days are Sunday 20 (worked), Monday 21, Tuesday 22.
         assert_eq!(c.add_working_days(d("2026-09-18"), 3), d("2026-09-22"));
-        assert_eq!(c.add_working_days(d("2026-09-30"), 0), d("2026-09-30"), "same-day items are due the day they are accepted");
+        assert_eq!(
+            c.add_working_days(d("2026-09-30"), 0),
+            d("2026-09-30"),
+            "same-day items are due the day they are accepted"
+        );
         assert_eq!(c.working_days_between(d("2026-09-30"), d("2026-10-13")), 5);
     }
 

@@ -112,7 +112,9 @@ impl Status {
 
     pub fn next_step(self) -> &'static str {
         match self {
-            Self::Submitted | Self::PreReview => "不用做什么。工作人员正在审查材料，有结果会更新在这里。受理前您可以撤回申请。",
+            Self::Submitted | Self::PreReview => {
+                "不用做什么。工作人员正在审查材料，有结果会更新在这里。受理前您可以撤回申请。"
+            }
             Self::NeedsSupplement => "请按下面的补正告知，补交或重新上传所列材料，然后提交。其余材料不用重传。",
             Self::Accepted | Self::InProgress => "不用做什么，等待办结。有容缺材料的，请在期限内补交。",
             Self::Suspended => "办理暂停，暂停期间不计入办理时限。恢复后会继续办理，不用做什么。",
@@ -131,7 +133,9 @@ impl Status {
 pub enum Actor {
     Applicant,
     /// A department's staff system or console, by department name.
-    Staff { department: String },
+    Staff {
+        department: String,
+    },
     /// A rule the service applies by itself (a 容缺 deadline passed).
     System,
 }
@@ -267,13 +271,21 @@ pub struct TransitionError {
 
 /// Decide a move: the status it leads to, or why not. `materials` are the ids
 /// of the item's materials (a supplement may only name those).
-pub fn transition(from: Status, action: &Action, actor: &Actor, materials: &[String]) -> Result<Status, TransitionError> {
+pub fn transition(
+    from: Status,
+    action: &Action,
+    actor: &Actor,
+    materials: &[String],
+) -> Result<Status, TransitionError> {
     let refuse = |message: String| Err(TransitionError { message, conflict: false });
     if !action.allowed_for(actor) {
         return refuse(format!("{}不能“{}”", actor.label(), action.label()));
     }
     let Some(to) = action.target(from) else {
-        return Err(TransitionError { message: format!("办件“{}”时不能“{}”", from.label(), action.label()), conflict: true });
+        return Err(TransitionError {
+            message: format!("办件“{}”时不能“{}”", from.label(), action.label()),
+            conflict: true,
+        });
     };
     match action {
         Action::RequestSupplement { items } => {
@@ -293,7 +305,9 @@ pub fn transition(from: Status, action: &Action, actor: &Actor, materials: &[Str
                 return refuse(format!("材料 {} 列了两次，请合并为一条", twice.material));
             }
         }
-        Action::Refuse { reason } | Action::Suspend { reason } | Action::Terminate { reason } if reason.trim().is_empty() => {
+        Action::Refuse { reason } | Action::Suspend { reason } | Action::Terminate { reason }
+            if reason.trim().is_empty() =>
+        {
             return refuse(format!("“{}”要写明原因", action.label()));
         }
         Action::Complete { result } if result.trim().is_empty() => return refuse("办结要写明办理结果".to_owned()),
@@ -348,7 +362,8 @@ mod tests {
     #[test]
     fn the_ordinary_path() {
         let mut s = Status::Submitted;
-        for action in [Action::PreReview, Action::Accept, Action::Start, Action::Complete { result: "准予许可".into() }] {
+        for action in [Action::PreReview, Action::Accept, Action::Start, Action::Complete { result: "准予许可".into() }]
+        {
             s = go(s, action, staff()).unwrap();
         }
         assert_eq!(s, Status::Completed);
@@ -361,26 +376,54 @@ mod tests {
             SupplementItem { material: "application".into(), reason: "缺少签字".into() },
             SupplementItem { material: "id_card".into(), reason: "背面不清晰".into() },
         ];
-        assert_eq!(go(Status::PreReview, Action::RequestSupplement { items: items.clone() }, staff()), Ok(Status::NeedsSupplement));
+        assert_eq!(
+            go(Status::PreReview, Action::RequestSupplement { items: items.clone() }, staff()),
+            Ok(Status::NeedsSupplement)
+        );
         assert_eq!(go(Status::NeedsSupplement, Action::Resubmit, Actor::Applicant), Ok(Status::Submitted));
-        assert_eq!(go(Status::PreReview, Action::RequestSupplement { items: vec![] }, staff()), Err("补正告知要列出需要补正的每一项材料".into()));
+        assert_eq!(
+            go(Status::PreReview, Action::RequestSupplement { items: vec![] }, staff()),
+            Err("补正告知要列出需要补正的每一项材料".into())
+        );
         let unknown = vec![SupplementItem { material: "ghost".into(), reason: "x".into() }];
-        assert_eq!(go(Status::PreReview, Action::RequestSupplement { items: unknown }, staff()), Err("本事项没有编号为 ghost 的材料".into()));
+        assert_eq!(
+            go(Status::PreReview, Action::RequestSupplement { items: unknown }, staff()),
+            Err("本事项没有编号为 ghost 的材料".into())
+        );
         let no_reason = vec![SupplementItem { material: "id_card".into(), reason: " ".into() }];
-        assert_eq!(go(Status::PreReview, Action::RequestSupplement { items: no_reason }, staff()), Err("请写明材料 id_card 需要补正的原因".into()));
+        assert_eq!(
+            go(Status::PreReview, Action::RequestSupplement { items: no_reason }, staff()),
+            Err("请写明材料 id_card 需要补正的原因".into())
+        );
         let twice = vec![items[0].clone(), items[0].clone()];
-        assert!(go(Status::PreReview, Action::RequestSupplement { items: twice }, staff()).unwrap_err().contains("列了两次"));
+        assert!(
+            go(Status::PreReview, Action::RequestSupplement { items: twice }, staff())
+                .unwrap_err()
+                .contains("列了两次")
+        );
     }
 
     #[test]
     fn illegal_moves_are_refused_in_words() {
         assert_eq!(go(Status::Completed, Action::Accept, staff()), Err("办件“已办结”时不能“受理”".into()));
-        assert_eq!(go(Status::Accepted, Action::Withdraw, Actor::Applicant), Err("办件“已受理”时不能“撤回申请”".into()));
+        assert_eq!(
+            go(Status::Accepted, Action::Withdraw, Actor::Applicant),
+            Err("办件“已受理”时不能“撤回申请”".into())
+        );
         assert_eq!(go(Status::Submitted, Action::Accept, Actor::Applicant), Err("申请人不能“受理”".into()));
         assert_eq!(go(Status::Submitted, Action::Withdraw, staff()), Err("县交通运输局不能“撤回申请”".into()));
-        assert_eq!(go(Status::Accepted, Action::Refuse { reason: "x".into() }, staff()), Err("办件“已受理”时不能“不予受理”".into()));
-        assert_eq!(go(Status::Submitted, Action::Refuse { reason: "".into() }, staff()), Err("“不予受理”要写明原因".into()));
-        assert_eq!(go(Status::InProgress, Action::Complete { result: " ".into() }, staff()), Err("办结要写明办理结果".into()));
+        assert_eq!(
+            go(Status::Accepted, Action::Refuse { reason: "x".into() }, staff()),
+            Err("办件“已受理”时不能“不予受理”".into())
+        );
+        assert_eq!(
+            go(Status::Submitted, Action::Refuse { reason: "".into() }, staff()),
+            Err("“不予受理”要写明原因".into())
+        );
+        assert_eq!(
+            go(Status::InProgress, Action::Complete { result: " ".into() }, staff()),
+            Err("办结要写明办理结果".into())
+        );
     }
 
     #[test]
@@ -390,7 +433,12 @@ mod tests {
         let due = due_date(&calendar, monday, 5);
         assert_eq!(due.to_string(), "2026-11-30");
         // Suspended Wednesday to the next Monday: 3 working days (Thu, Fri, Mon) are added.
-        let later = extend_for_suspension(&calendar, due, Date::parse("2026-11-25").unwrap(), Date::parse("2026-11-30").unwrap());
+        let later = extend_for_suspension(
+            &calendar,
+            due,
+            Date::parse("2026-11-25").unwrap(),
+            Date::parse("2026-11-30").unwrap(),
+        );
         assert_eq!(later.to_string(), "2026-12-03");
     }
 
@@ -403,7 +451,9 @@ mod tests {
             prop_oneof![
                 Just(Action::PreReview),
                 Just(Action::Accept),
-                Just(Action::RequestSupplement { items: vec![SupplementItem { material: "id_card".into(), reason: "不清晰".into() }] }),
+                Just(Action::RequestSupplement {
+                    items: vec![SupplementItem { material: "id_card".into(), reason: "不清晰".into() }]
+                }),
                 Just(Action::Refuse { reason: "不符合条件".into() }),
                 Just(Action::Resubmit),
                 Just(Action::Start),

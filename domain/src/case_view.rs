@@ -125,7 +125,9 @@ pub fn check_rating(rating: &Rating) -> Vec<FieldError> {
     for (id, level) in &rating.indicators {
         match INDICATORS.iter().find(|(known, _)| known == id) {
             None => report(&format!("indicators.{id}"), format!("没有“{id}”这项评价")),
-            Some((_, label)) if !(1..=5).contains(level) => report(&format!("indicators.{id}"), format!("请为“{label}”选一个评价")),
+            Some((_, label)) if !(1..=5).contains(level) => {
+                report(&format!("indicators.{id}"), format!("请为“{label}”选一个评价"))
+            }
             _ => {}
         }
     }
@@ -160,7 +162,8 @@ pub fn check_complaint(body: &ComplaintBody) -> Vec<FieldError> {
         problems.push(FieldError { field: "text".into(), message: "投诉内容不能超过1000个字".into() });
     }
     if !body.phone.trim().is_empty() && crate::identity::check_mobile(&body.phone).is_err() {
-        problems.push(FieldError { field: "phone".into(), message: "请输入11位手机号码，或者不填".into() });
+        problems
+            .push(FieldError { field: "phone".into(), message: "请输入11位手机号码，或者不填".into() });
     }
     problems
 }
@@ -328,7 +331,11 @@ mod tests {
         assert!(check_rating(&rating).is_empty());
         assert!(check_rating(&Rating { overall: 4, ..Rating::default() }).is_empty(), "happy ratings need no reason");
         assert_eq!(check_rating(&Rating { overall: 0, ..Rating::default() })[0].field, "overall");
-        let odd = Rating { overall: 5, indicators: BTreeMap::from([("speed".into(), 5), ("ease".into(), 9)]), reason: String::new() };
+        let odd = Rating {
+            overall: 5,
+            indicators: BTreeMap::from([("speed".into(), 5), ("ease".into(), 9)]),
+            reason: String::new(),
+        };
         let fields: Vec<String> = check_rating(&odd).into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["indicators.ease", "indicators.speed"]);
     }

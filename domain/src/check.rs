@@ -30,9 +30,8 @@ pub fn check_items(items: &[ServiceItem], link_exists: &dyn Fn(&str) -> bool) ->
     let mut problems = Vec::new();
     let mut first_with_code: HashMap<&str, usize> = HashMap::new();
     for (index, item) in items.iter().enumerate() {
-        let mut report = |field: &str, message: String| {
-            problems.push(Problem { item: index, field: field.to_owned(), message })
-        };
+        let mut report =
+            |field: &str, message: String| problems.push(Problem { item: index, field: field.to_owned(), message });
         check_item(item, link_exists, &mut report);
         if !item.code.is_empty() {
             if let Some(&first) = first_with_code.get(item.code.as_str()) {
@@ -108,18 +107,12 @@ fn check_limits(item: &ServiceItem, report: &mut impl FnMut(&str, String)) {
     if item.promised_limit_days > item.legal_limit_days {
         report(
             "promised_limit_days",
-            format!(
-                "承诺时限 {} 个工作日超过了法定时限 {} 个工作日",
-                item.promised_limit_days, item.legal_limit_days
-            ),
+            format!("承诺时限 {} 个工作日超过了法定时限 {} 个工作日", item.promised_limit_days, item.legal_limit_days),
         );
     }
     let immediate = item.case_kind == CaseKind::Immediate;
     if !immediate && item.promised_limit_days == 0 {
-        report(
-            "promised_limit_days",
-            format!("承诺时限为 0 只适用于即办件，本事项是{}", item.case_kind.label()),
-        );
+        report("promised_limit_days", format!("承诺时限为 0 只适用于即办件，本事项是{}", item.case_kind.label()));
     }
     if immediate && item.promised_limit_days > 1 {
         report(
@@ -220,10 +213,7 @@ mod tests {
         item.applicants.clear();
         item.materials[0].standard.clear();
         let problems = check_items(&[item], &exists);
-        assert_eq!(
-            fields(&problems),
-            [(0, "name"), (0, "place"), (0, "applicants"), (0, "materials[0].standard")]
-        );
+        assert_eq!(fields(&problems), [(0, "name"), (0, "place"), (0, "applicants"), (0, "materials[0].standard")]);
         assert_eq!(problems[0].message, "缺少必填字段 name（事项名称）");
     }
 
@@ -303,7 +293,8 @@ mod tests {
 
     #[test]
     fn chinese_enum_names_are_accepted() {
-        let json = r#"{"kind":"行政许可","case":"承诺件","who":"法人","nec":"容缺后补","src":"电子证照库","form":"复印件"}"#;
+        let json =
+            r#"{"kind":"行政许可","case":"承诺件","who":"法人","nec":"容缺后补","src":"电子证照库","form":"复印件"}"#;
         #[derive(serde::Deserialize)]
         struct Probe {
             kind: ItemKind,

@@ -8,7 +8,8 @@ use crate::check::Problem;
 pub fn check_bundles(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (index, bundle) in bundles.iter().enumerate() {
-        let mut report = |field: &str, message: String| problems.push(Problem { item: index, field: field.to_owned(), message });
+        let mut report =
+            |field: &str, message: String| problems.push(Problem { item: index, field: field.to_owned(), message });
         for (field, value, what) in [
             ("code", &bundle.code, "编码"),
             ("name", &bundle.name, "名称"),
@@ -29,15 +30,17 @@ pub fn check_bundles(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<Problem> 
         for (i, code) in bundle.items.iter().enumerate() {
             match items.iter().find(|item| &item.code == code) {
                 None => report(&format!("items[{i}]"), format!("事项 {code} 不存在")),
-                Some(_) if bundle.items[..i].contains(code) => report(&format!("items[{i}]"), format!("事项 {code} 重复")),
+                Some(_) if bundle.items[..i].contains(code) => {
+                    report(&format!("items[{i}]"), format!("事项 {code} 重复"))
+                }
                 Some(item) => found.push(item),
             }
         }
         for (i, item) in found.iter().enumerate() {
             for question in &item.questions {
-                let earlier = found[..i].iter().find_map(|other| {
-                    other.questions.iter().find(|q| q.id == question.id).map(|q| (other, q))
-                });
+                let earlier = found[..i]
+                    .iter()
+                    .find_map(|other| other.questions.iter().find(|q| q.id == question.id).map(|q| (other, q)));
                 if let Some((other, q)) = earlier {
                     if q != question {
                         report(

@@ -2,7 +2,7 @@
 //! are refused with the place and the reason.
 
 use crate::catalog::ServiceItem;
-use crate::situation::{walk, Answer, Answers, Choice, Condition, Question, QuestionKind, Scalar};
+use crate::situation::{Answer, Answers, Choice, Condition, Question, QuestionKind, Scalar, walk};
 
 /// More answer combinations than this and the "can it ever be selected" check is skipped.
 const MAX_COMBINATIONS: usize = 100_000;
@@ -12,7 +12,8 @@ pub(crate) fn check_questions(item: &ServiceItem, report: &mut impl FnMut(&str, 
         let at = |field: &str| format!("questions[{i}].{field}");
         check_question_shape(question, &item.questions[..i], &at, report);
         if let Some(when) = &question.when {
-            let sound = check_sound(when, &item.questions[..i], &item.questions, &at("when"), Some(&question.id), report);
+            let sound =
+                check_sound(when, &item.questions[..i], &item.questions, &at("when"), Some(&question.id), report);
             if sound && !can_hold(when, &item.questions) {
                 report(&at("when"), format!("问题 {} 在任何回答下都不会出现：请检查它的条件", question.id));
             }
@@ -295,10 +296,10 @@ fn domain(question: &Question, constants: &[i64]) -> Vec<Option<Answer>> {
 
 #[cfg(test)]
 mod tests {
+    use crate::ServiceItem;
     use crate::check::check_items;
     use crate::fixtures::{item, material};
     use crate::situation::{Choice, Question, QuestionKind};
-    use crate::ServiceItem;
 
     fn question(id: &str, kind: QuestionKind) -> Question {
         Question {
@@ -372,7 +373,13 @@ mod tests {
         it.questions[1].when = when(r#"{"question":"cars","at_least":1}"#);
         let found = problems(it);
         assert!(found.contains(&("questions[0].when".into(), "问题 who 的条件不能引用它自己".into())), "{found:?}");
-        assert!(found.contains(&("questions[1].when".into(), "条件引用的问题 cars 排在后面：问题只能依赖它前面的问题".into())), "{found:?}");
+        assert!(
+            found.contains(&(
+                "questions[1].when".into(),
+                "条件引用的问题 cars 排在后面：问题只能依赖它前面的问题".into()
+            )),
+            "{found:?}"
+        );
     }
 
     #[test]
@@ -381,14 +388,23 @@ mod tests {
         let mut m = material("x");
         m.when = when(r#"{"question":"agent","at_least":1}"#);
         it.materials.push(m);
-        assert_eq!(problems(it), vec![("materials[1].when".into(), "问题 agent 是是否题，不能用 at_least / at_most / more_than / less_than 判断".into())]);
+        assert_eq!(
+            problems(it),
+            vec![(
+                "materials[1].when".into(),
+                "问题 agent 是是否题，不能用 at_least / at_most / more_than / less_than 判断".into()
+            )]
+        );
     }
 
     #[test]
     fn number_questions_need_bounds() {
         let mut it = with_questions();
         it.questions[2].max = None;
-        assert_eq!(problems(it), vec![("questions[2].max".into(), "数字问题 cars 必须同时写明 min 和 max（取值范围）".into())]);
+        assert_eq!(
+            problems(it),
+            vec![("questions[2].max".into(), "数字问题 cars 必须同时写明 min 和 max（取值范围）".into())]
+        );
     }
 
     #[test]
@@ -439,6 +455,9 @@ mod tests {
         let mut m = material("x");
         m.repeat = Some("who".into());
         it.materials.push(m);
-        assert_eq!(problems(it), vec![("materials[1].repeat".into(), "repeat 只能引用数字问题，who 不是数字问题".into())]);
+        assert_eq!(
+            problems(it),
+            vec![("materials[1].repeat".into(), "repeat 只能引用数字问题，who 不是数字问题".into())]
+        );
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::BundleDetail;
 use crate::catalog::{Material, Necessity, ServiceItem};
-use crate::situation::{walk, Answer, Answers, Question};
+use crate::situation::{Answer, Answers, Question, walk};
 
 /// One line of the checklist.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,11 +80,8 @@ impl Checklist {
 /// The checklist of one item for these answers.
 pub fn item_checklist(item: &ServiceItem, answers: &Answers) -> Checklist {
     let (shown, effective) = walk(&item.questions, answers);
-    let entries = item
-        .materials
-        .iter()
-        .filter_map(|material| entry(material, &item.questions, &effective, &item.code))
-        .collect();
+    let entries =
+        item.materials.iter().filter_map(|material| entry(material, &item.questions, &effective, &item.code)).collect();
     Checklist { entries, unanswered: unanswered(&shown, &effective) }
 }
 
@@ -169,7 +166,10 @@ mod properties {
                 text: id.to_string(),
                 hint: String::new(),
                 kind,
-                options: ["a", "b", "c"].iter().map(|o| Choice { id: o.to_string(), label: o.to_string(), hint: String::new() }).collect(),
+                options: ["a", "b", "c"]
+                    .iter()
+                    .map(|o| Choice { id: o.to_string(), label: o.to_string(), hint: String::new() })
+                    .collect(),
                 min: Some(0),
                 max: Some(5),
                 unit: "辆".into(),
@@ -187,7 +187,8 @@ mod properties {
         let all = [
             prop_oneof![
                 option().prop_map(|o| Condition::Equals { question: "who".into(), value: Scalar::Text(o) }),
-                proptest::collection::vec(option(), 1..3).prop_map(|options| Condition::In { question: "who".into(), options }),
+                proptest::collection::vec(option(), 1..3)
+                    .prop_map(|options| Condition::In { question: "who".into(), options }),
             ]
             .boxed(),
             any::<bool>().prop_map(|value| Condition::Is { question: "agent".into(), value }).boxed(),
@@ -197,7 +198,9 @@ mod properties {
                     Condition::Compare { question: "cars".into(), compare, value }
                 })
                 .boxed(),
-            proptest::collection::vec(option(), 1..3).prop_map(|options| Condition::AnyOf { question: "extras".into(), options }).boxed(),
+            proptest::collection::vec(option(), 1..3)
+                .prop_map(|options| Condition::AnyOf { question: "extras".into(), options })
+                .boxed(),
         ];
         proptest::strategy::Union::new(all.into_iter().take(up_to)).boxed()
     }
@@ -222,7 +225,8 @@ mod properties {
             proptest::option::of(condition(2)),
             proptest::option::of(condition(3)),
         );
-        let materials = proptest::collection::vec((proptest::option::of(condition(4)), necessity(), any::<bool>()), 1..8);
+        let materials =
+            proptest::collection::vec((proptest::option::of(condition(4)), necessity(), any::<bool>()), 1..8);
         (question_whens, materials).prop_map(|((w1, w2, w3), specs)| {
             let mut it = item("P-1");
             it.questions = questions();
@@ -252,10 +256,9 @@ mod properties {
     }
 
     fn answers() -> impl Strategy<Value = Answers> {
-        (0..4usize)
-            .map(|k| proptest::option::of(answer_for(k)))
-            .collect::<Vec<_>>()
-            .prop_map(|list| list.into_iter().enumerate().filter_map(|(k, a)| a.map(|a| (IDS[k].to_owned(), a))).collect())
+        (0..4usize).map(|k| proptest::option::of(answer_for(k))).collect::<Vec<_>>().prop_map(|list| {
+            list.into_iter().enumerate().filter_map(|(k, a)| a.map(|a| (IDS[k].to_owned(), a))).collect()
+        })
     }
 
     /// Every question a material's presence can depend on: what its condition
@@ -330,7 +333,8 @@ mod tests {
 
     #[test]
     fn repeated_material_titles() {
-        let entry = |count, unit: &str| ChecklistEntry { material: material("x"), count, unit: unit.into(), items: vec![] };
+        let entry =
+            |count, unit: &str| ChecklistEntry { material: material("x"), count, unit: unit.into(), items: vec![] };
         assert_eq!(entry(3, "辆").title(), "申请书（第 1 辆 … 第 3 辆）");
         assert_eq!(entry(2, "辆").title(), "申请书（第 1 辆、第 2 辆）");
         assert_eq!(entry(1, "").title(), "申请书");

@@ -36,10 +36,8 @@ pub fn from_extension(name: &str) -> Option<FileType> {
 /// or characters that mean something to file systems; never empty.
 pub fn safe_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
-        .collect();
+    let cleaned: String =
+        last.chars().filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*')).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
     let cleaned: String = cleaned.chars().take(100).collect();
     if cleaned.is_empty() { "文件".to_owned() } else { cleaned }
@@ -119,7 +117,10 @@ mod tests {
     fn refuses_with_the_exact_reason() {
         let m = photo_material();
         assert_eq!(check_file(&m, "a.jpg", 0, b""), Err("“a.jpg”是空文件，请重新选择".into()));
-        assert_eq!(check_file(&m, "a.jpg", 11 * 1_048_576, JPG), Err("“a.jpg”有 11.0 MB，超过了每个文件 10 MB 的上限".into()));
+        assert_eq!(
+            check_file(&m, "a.jpg", 11 * 1_048_576, JPG),
+            Err("“a.jpg”有 11.0 MB，超过了每个文件 10 MB 的上限".into())
+        );
         assert_eq!(check_file(&m, "a.heic", 10, JPG), Err("“a.heic”的类型不能上传：这项材料只收 JPG、PNG 文件".into()));
         assert_eq!(check_file(&m, "a.pdf", 10, PDF), Err("“a.pdf”是 PDF 文件，这项材料只收 JPG、PNG 文件".into()));
         assert_eq!(

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidateArgs, ValidationError, ValidationErrors};
 
 use crate::identity::{check_credit_code, check_mobile, check_resident_id};
-use crate::situation::{walk, Answers, Choice, Condition, Question};
+use crate::situation::{Answers, Choice, Condition, Question, walk};
 
 /// Today's date as (year, month, day): birth dates may not be later.
 pub type Today = (u16, u8, u8);
@@ -37,11 +37,17 @@ fn filled(value: &str) -> Result<(), ValidationError> {
 pub struct Person {
     #[validate(custom(function = "filled", message = "请填写姓名"), length(max = 50, message = "姓名不能超过50个字"))]
     pub name: String,
-    #[validate(custom(function = "filled", message = "请填写身份证号码"), custom(function = "resident_id", use_context))]
+    #[validate(
+        custom(function = "filled", message = "请填写身份证号码"),
+        custom(function = "resident_id", use_context)
+    )]
     pub id_number: String,
     #[validate(custom(function = "filled", message = "请填写手机号码"), custom(function = "mobile"))]
     pub phone: String,
-    #[validate(custom(function = "filled", message = "请填写联系地址，写到门牌号"), length(max = 200, message = "地址不能超过200个字"))]
+    #[validate(
+        custom(function = "filled", message = "请填写联系地址，写到门牌号"),
+        length(max = 200, message = "地址不能超过200个字")
+    )]
     pub address: String,
 }
 
@@ -50,17 +56,29 @@ pub struct Person {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[validate(context = Today)]
 pub struct Organisation {
-    #[validate(custom(function = "filled", message = "请填写单位名称，与营业执照一致"), length(max = 100, message = "单位名称不能超过100个字"))]
+    #[validate(
+        custom(function = "filled", message = "请填写单位名称，与营业执照一致"),
+        length(max = 100, message = "单位名称不能超过100个字")
+    )]
     pub name: String,
     #[validate(custom(function = "filled", message = "请填写统一社会信用代码"), custom(function = "credit_code"))]
     pub credit_code: String,
-    #[validate(custom(function = "filled", message = "请填写法定代表人（负责人）姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    #[validate(
+        custom(function = "filled", message = "请填写法定代表人（负责人）姓名"),
+        length(max = 50, message = "姓名不能超过50个字")
+    )]
     pub legal_representative: String,
-    #[validate(custom(function = "filled", message = "请填写联系人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    #[validate(
+        custom(function = "filled", message = "请填写联系人姓名"),
+        length(max = 50, message = "姓名不能超过50个字")
+    )]
     pub contact_name: String,
     #[validate(custom(function = "filled", message = "请填写联系人手机号码"), custom(function = "mobile"))]
     pub phone: String,
-    #[validate(custom(function = "filled", message = "请填写单位地址，写到门牌号"), length(max = 200, message = "地址不能超过200个字"))]
+    #[validate(
+        custom(function = "filled", message = "请填写单位地址，写到门牌号"),
+        length(max = 200, message = "地址不能超过200个字")
+    )]
     pub address: String,
 }
 
@@ -69,9 +87,15 @@ pub struct Organisation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[validate(context = Today)]
 pub struct Agent {
-    #[validate(custom(function = "filled", message = "请填写代理人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    #[validate(
+        custom(function = "filled", message = "请填写代理人姓名"),
+        length(max = 50, message = "姓名不能超过50个字")
+    )]
     pub name: String,
-    #[validate(custom(function = "filled", message = "请填写代理人身份证号码"), custom(function = "resident_id", use_context))]
+    #[validate(
+        custom(function = "filled", message = "请填写代理人身份证号码"),
+        custom(function = "resident_id", use_context)
+    )]
     pub id_number: String,
     #[validate(custom(function = "filled", message = "请填写代理人手机号码"), custom(function = "mobile"))]
     pub phone: String,
@@ -92,11 +116,17 @@ pub enum Delivery {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostalAddress {
-    #[validate(custom(function = "filled", message = "请填写收件人姓名"), length(max = 50, message = "姓名不能超过50个字"))]
+    #[validate(
+        custom(function = "filled", message = "请填写收件人姓名"),
+        length(max = 50, message = "姓名不能超过50个字")
+    )]
     pub recipient: String,
     #[validate(custom(function = "filled", message = "请填写收件人手机号码"), custom(function = "mobile"))]
     pub phone: String,
-    #[validate(custom(function = "filled", message = "请填写邮寄地址，写到门牌号"), length(max = 200, message = "地址不能超过200个字"))]
+    #[validate(
+        custom(function = "filled", message = "请填写邮寄地址，写到门牌号"),
+        length(max = 200, message = "地址不能超过200个字")
+    )]
     pub address: String,
 }
 
@@ -208,8 +238,12 @@ pub fn validate_application(
     };
     collect("applicant", result, order, &mut errors);
     match (&form.agent, needs_agent) {
-        (Some(agent), true) => collect("agent", agent.validate_with_args(&today), &["name", "id_number", "phone"], &mut errors),
-        (None, true) => errors.push(FieldError { field: "agent.name".into(), message: "请填写代理人信息".into() }),
+        (Some(agent), true) => {
+            collect("agent", agent.validate_with_args(&today), &["name", "id_number", "phone"], &mut errors)
+        }
+        (None, true) => {
+            errors.push(FieldError { field: "agent.name".into(), message: "请填写代理人信息".into() })
+        }
         (_, false) => {}
     }
     match &form.delivery {
@@ -326,7 +360,12 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_in_form_order_with_specific_words() {
-        let p = Person { name: " ".into(), id_number: "110105194912310021".into(), phone: "1381234567".into(), address: String::new() };
+        let p = Person {
+            name: " ".into(),
+            id_number: "110105194912310021".into(),
+            phone: "1381234567".into(),
+            address: String::new(),
+        };
         assert_eq!(
             check(&form(Applicant::Person(p)), &[], false),
             vec![
@@ -358,7 +397,11 @@ mod tests {
         let mut f = form(Applicant::Person(person()));
         f.delivery = None;
         assert_eq!(check(&f, &[], false), vec![("delivery.method".into(), "请选择领取方式".into())]);
-        f.delivery = Some(Delivery::Post(PostalAddress { recipient: "张三".into(), phone: "1381234".into(), address: String::new() }));
+        f.delivery = Some(Delivery::Post(PostalAddress {
+            recipient: "张三".into(),
+            phone: "1381234".into(),
+            address: String::new(),
+        }));
         assert_eq!(
             check(&f, &[], false),
             vec![
@@ -388,10 +431,14 @@ mod tests {
     fn an_agent_is_required_only_when_the_situation_says_so() {
         let mut f = form(Applicant::Person(person()));
         assert_eq!(check(&f, &[], true), vec![("agent.name".into(), "请填写代理人信息".into())]);
-        f.agent = Some(Agent { name: "赵六".into(), id_number: "440304200002291236".into(), phone: "13712345678".into() });
+        f.agent =
+            Some(Agent { name: "赵六".into(), id_number: "440304200002291236".into(), phone: "13712345678".into() });
         assert_eq!(check(&f, &[], true), vec![]);
         f.agent.as_mut().unwrap().id_number = "440304209902281236".into();
-        assert_eq!(check(&f, &[], true), vec![("agent.id_number".into(), "代理人：身份证号码中的出生日期晚于今天，请核对第7到14位".into())]);
+        assert_eq!(
+            check(&f, &[], true),
+            vec![("agent.id_number".into(), "代理人：身份证号码中的出生日期晚于今天，请核对第7到14位".into())]
+        );
     }
 
     #[test]

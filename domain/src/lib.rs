@@ -5,21 +5,21 @@
 
 pub mod api;
 pub mod bundle;
+pub mod calendar;
 pub mod case;
 pub mod case_view;
 pub mod catalog;
 pub mod check;
 pub mod check_bundle;
 mod check_situation;
-pub mod date;
-pub mod calendar;
 pub mod checklist;
+pub mod date;
 pub mod files;
+#[cfg(test)]
+mod fixtures;
 pub mod form;
 pub mod identity;
 pub mod reference;
-#[cfg(test)]
-mod fixtures;
 pub mod search;
 pub mod situation;
 pub mod submission;

@@ -26,11 +26,8 @@ fn group(chars: &[char]) -> String {
 /// What a person typed, as stored: upper case, grouped; `None` when a character
 /// cannot be part of a reference.
 pub fn normalise(typed: &str) -> Option<String> {
-    let chars: Vec<char> = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let chars: Vec<char> =
+        typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
     if chars.is_empty() || !chars.iter().all(|c| c.is_ascii() && ALPHABET.contains(&(*c as u8))) {
         return None;
     }

@@ -4,9 +4,9 @@
 //! terms separated by spaces must all match. Results are ranked so that a hit in
 //! the name beats a hit in the keywords, which beats a hit in the code.
 
-use crate::catalog::{ApplicantType, ServiceItem, ServiceSummary};
 use crate::api::ServiceList;
 use crate::bundle::{BundleDetail, BundleSummary};
+use crate::catalog::{ApplicantType, ServiceItem, ServiceSummary};
 
 /// The most results one page may hold.
 pub const MAX_PER_PAGE: usize = 50;
@@ -37,10 +37,7 @@ impl ServiceQuery {
 
 /// Lower-case ASCII and drop the spaces and hyphens people paste into codes.
 fn fold(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    text.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// How well one item matches all terms; `None` when a term is missing.
@@ -73,12 +70,7 @@ fn score(item: &ServiceItem, terms: &[String]) -> Option<u32> {
 /// Search the catalog. Items keep catalog order among equal scores.
 pub fn search(items: &[ServiceItem], query: &ServiceQuery) -> ServiceList {
     let query = query.clone().normalised();
-    let terms: Vec<String> = query
-        .q
-        .split_whitespace()
-        .map(fold)
-        .filter(|t| !t.is_empty())
-        .collect();
+    let terms: Vec<String> = query.q.split_whitespace().map(fold).filter(|t| !t.is_empty()).collect();
     let mut hits: Vec<(u32, usize, &ServiceItem)> = items
         .iter()
         .enumerate()
@@ -91,12 +83,8 @@ pub fn search(items: &[ServiceItem], query: &ServiceQuery) -> ServiceList {
     hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let total = hits.len();
     let start = (query.page - 1).saturating_mul(query.per_page);
-    let results = hits
-        .into_iter()
-        .skip(start)
-        .take(query.per_page)
-        .map(|(_, _, item)| ServiceSummary::from(item))
-        .collect();
+    let results =
+        hits.into_iter().skip(start).take(query.per_page).map(|(_, _, item)| ServiceSummary::from(item)).collect();
     ServiceList {
         items: results,
         total,
@@ -234,13 +222,15 @@ mod properties {
     const DEPARTMENTS: [&str; 3] = ["县交通运输局", "县民政局", "县城市管理局"];
 
     fn item_strategy() -> impl Strategy<Value = ServiceItem> {
-        (0..WORDS.len(), 0..WORDS.len(), 0..DEPARTMENTS.len(), any::<bool>(), 0u32..1000).prop_map(|(a, b, d, person, n)| {
-            let mut item = crate::fixtures::item(&format!("X-{n}"));
-            item.name = format!("{}{}", WORDS[a], WORDS[b]);
-            item.department = DEPARTMENTS[d].to_owned();
-            item.applicants = vec![if person { ApplicantType::Individual } else { ApplicantType::Organisation }];
-            item
-        })
+        (0..WORDS.len(), 0..WORDS.len(), 0..DEPARTMENTS.len(), any::<bool>(), 0u32..1000).prop_map(
+            |(a, b, d, person, n)| {
+                let mut item = crate::fixtures::item(&format!("X-{n}"));
+                item.name = format!("{}{}", WORDS[a], WORDS[b]);
+                item.department = DEPARTMENTS[d].to_owned();
+                item.applicants = vec![if person { ApplicantType::Individual } else { ApplicantType::Organisation }];
+                item
+            },
+        )
     }
 
     proptest! {

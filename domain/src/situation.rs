@@ -113,15 +113,31 @@ impl Compare {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
     /// A single choice is this option, or a number is this value.
-    Equals { question: String, value: Scalar },
+    Equals {
+        question: String,
+        value: Scalar,
+    },
     /// A single choice is one of these options.
-    In { question: String, options: Vec<String> },
+    In {
+        question: String,
+        options: Vec<String>,
+    },
     /// A multiple choice includes any of these options.
-    AnyOf { question: String, options: Vec<String> },
+    AnyOf {
+        question: String,
+        options: Vec<String>,
+    },
     /// A yes/no question is answered so.
-    Is { question: String, value: bool },
+    Is {
+        question: String,
+        value: bool,
+    },
     /// A number compares so.
-    Compare { question: String, compare: Compare, value: i64 },
+    Compare {
+        question: String,
+        compare: Compare,
+        value: i64,
+    },
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
@@ -136,7 +152,9 @@ impl Condition {
                 (Some(Answer::Number(n)), Scalar::Int(v)) => n == v,
                 _ => false,
             },
-            Self::In { question, options } => matches!(answer(question), Some(Answer::Choice(c)) if options.contains(c)),
+            Self::In { question, options } => {
+                matches!(answer(question), Some(Answer::Choice(c)) if options.contains(c))
+            }
             Self::AnyOf { question, options } => {
                 matches!(answer(question), Some(Answer::Choices(cs)) if cs.iter().any(|c| options.contains(c)))
             }
@@ -251,7 +269,9 @@ pub fn from_pairs<'a>(questions: &[Question], pairs: impl IntoIterator<Item = (&
         let Some(question) = questions.iter().find(|q| q.id == key) else { continue };
         let answer = match question.kind {
             QuestionKind::Single => Answer::Choice(value.to_owned()),
-            QuestionKind::Multiple => Answer::Choices(value.split(',').filter(|v| !v.is_empty()).map(str::to_owned).collect()),
+            QuestionKind::Multiple => {
+                Answer::Choices(value.split(',').filter(|v| !v.is_empty()).map(str::to_owned).collect())
+            }
             QuestionKind::YesNo => match value {
                 "yes" => Answer::YesNo(true),
                 "no" => Answer::YesNo(false),
@@ -308,9 +328,7 @@ impl TryFrom<ConditionSpec> for Condition {
     fn try_from(spec: ConditionSpec) -> Result<Self, String> {
         let mut forms: Vec<Condition> = Vec::new();
         let q = spec.question.clone();
-        let need_q = |test: &str| {
-            q.clone().ok_or_else(|| format!("条件写了 {test}，但缺少 question（针对哪个问题）"))
-        };
+        let need_q = |test: &str| q.clone().ok_or_else(|| format!("条件写了 {test}，但缺少 question（针对哪个问题）"));
         if let Some(value) = spec.equals {
             forms.push(Self::Equals { question: need_q("equals")?, value });
         }
@@ -461,7 +479,10 @@ mod tests {
             text: id.into(),
             hint: String::new(),
             kind,
-            options: ["a", "b"].iter().map(|o| Choice { id: o.to_string(), label: o.to_string(), hint: String::new() }).collect(),
+            options: ["a", "b"]
+                .iter()
+                .map(|o| Choice { id: o.to_string(), label: o.to_string(), hint: String::new() })
+                .collect(),
             min: Some(0),
             max: Some(10),
             unit: "辆".into(),
@@ -485,7 +506,10 @@ mod tests {
         assert_eq!(shown.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(), ["agent", "cars"]);
         assert_eq!(effective, answers(&[("agent", Answer::YesNo(false))]));
         assert_eq!(next_question(&questions, &given).unwrap().id, "cars");
-        assert_eq!(answer_problem(&questions[2], &Answer::Number(11)).unwrap(), "请输入 0 到 10 之间的整数（单位：辆）");
+        assert_eq!(
+            answer_problem(&questions[2], &Answer::Number(11)).unwrap(),
+            "请输入 0 到 10 之间的整数（单位：辆）"
+        );
     }
 
     #[test]

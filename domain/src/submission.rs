@@ -76,7 +76,8 @@ pub fn check_materials(
     pledge_accepted: bool,
 ) -> Vec<MaterialError> {
     let mut problems = Vec::new();
-    let mut report = |material: &str, message: String| problems.push(MaterialError { material: material.to_owned(), message });
+    let mut report =
+        |material: &str, message: String| problems.push(MaterialError { material: material.to_owned(), message });
     for (id, _) in file_counts.iter().filter(|(_, n)| **n > 0) {
         if !checklist.entries.iter().any(|e| &e.material.id == id) {
             report(id, "这项材料按您的情况不需要提交，请删除它的文件".to_owned());
@@ -145,9 +146,9 @@ pub struct Receipt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::MaterialSource;
     use crate::checklist::ChecklistEntry;
     use crate::fixtures::material;
-    use crate::MaterialSource;
 
     fn entry(id: &str, necessity: Necessity, count: u32) -> ChecklistEntry {
         let mut m = material(id);

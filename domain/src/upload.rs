@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{FileType, Material, MaterialForm};
 use crate::checklist::Checklist;
-use crate::submission::{check_materials, MaterialError};
+use crate::submission::{MaterialError, check_materials};
 
 /// Bytes sent per PATCH: on a weak 4G signal a lost chunk costs at most this.
 pub const CHUNK_BYTES: u64 = 5 * 1024 * 1024;
@@ -152,14 +152,21 @@ pub fn fingerprint(item: &str, material: &str, name: &str, size: u64, last_modif
 /// Whether a picked image should go through compression first: a photo the
 /// material may take as JPEG, big enough for compression to matter.
 pub fn should_compress(material: &Material, picked: FileType, size: u64) -> bool {
-    matches!(picked, FileType::Jpg | FileType::Png) && material.file_types.contains(&FileType::Jpg) && size > COMPRESS_ABOVE_BYTES
+    matches!(picked, FileType::Jpg | FileType::Png)
+        && material.file_types.contains(&FileType::Jpg)
+        && size > COMPRESS_ABOVE_BYTES
 }
 
 /// The browser's check of a picked file. A photo that will be compressed is
 /// held to the size limit only afterwards (a 12 MB phone photo becomes about
 /// 1 MB), so the caller checks the compressed file again with
 /// [`crate::files::check_file`]. Returns the type and whether to compress.
-pub fn check_picked(material: &Material, name: &str, size: u64, first_bytes: &[u8]) -> Result<(FileType, bool), String> {
+pub fn check_picked(
+    material: &Material,
+    name: &str,
+    size: u64,
+    first_bytes: &[u8],
+) -> Result<(FileType, bool), String> {
     let compress = crate::files::from_extension(name).is_some_and(|kind| should_compress(material, kind, size));
     let kind = crate::files::check_file(material, name, if compress { 1 } else { size }, first_bytes)?;
     Ok((kind, compress))
@@ -195,13 +202,21 @@ pub fn size_text(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Necessity;
     use crate::checklist::ChecklistEntry;
     use crate::fixtures::material;
-    use crate::Necessity;
 
     #[test]
     fn base64_matches_the_standard_vectors() {
-        for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64(plain.as_bytes()), encoded);
         }
         assert_eq!(base64("身份证.jpg".as_bytes()), "6Lqr5Lu96K+BLmpwZw==");
@@ -281,7 +296,10 @@ mod tests {
 
     #[test]
     fn the_browser_sees_what_the_server_will_refuse() {
-        let list = Checklist { entries: vec![entry("form", Necessity::Required), entry("plan", Necessity::Tolerated)], unanswered: vec![] };
+        let list = Checklist {
+            entries: vec![entry("form", Necessity::Required), entry("plan", Necessity::Tolerated)],
+            unanswered: vec![],
+        };
         let file = |n: &str| UploadedFile { upload: n.into(), name: format!("{n}.pdf"), size: 10, original_size: None };
         let mut materials = Materials::default();
         assert_eq!(materials.problems(&list).len(), 2);
@@ -321,7 +339,8 @@ mod tests {
                     .enumerate()
                     .map(|(i, (kind, count, max_files))| {
                         let mut m = material(&format!("m{i}"));
-                        m.necessity = [Necessity::Required, Necessity::Tolerated, Necessity::Optional][usize::from(kind)];
+                        m.necessity =
+                            [Necessity::Required, Necessity::Tolerated, Necessity::Optional][usize::from(kind)];
                         m.max_files = max_files;
                         ChecklistEntry { material: m, count, unit: "份".into(), items: vec![] }
                     })
@@ -335,7 +354,14 @@ mod tests {
         }
 
         fn files(n: usize, tag: &str) -> Vec<UploadedFile> {
-            (0..n).map(|i| UploadedFile { upload: format!("{tag}{i}"), name: format!("{tag}{i}.pdf"), size: 1, original_size: None }).collect()
+            (0..n)
+                .map(|i| UploadedFile {
+                    upload: format!("{tag}{i}"),
+                    name: format!("{tag}{i}.pdf"),
+                    size: 1,
+                    original_size: None,
+                })
+                .collect()
         }
 
         /// Files for every material: between what it needs and what it takes.

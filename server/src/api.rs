@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
 use axum::Json;
+use axum::extract::{Path, Query, State};
 use domain::api::{ErrorBody, Health, ServiceList};
 use domain::bundle::BundleDetail;
 use domain::checklist::{self, Checklist};
-use domain::form::{validate_application, ApplicationForm, FieldError};
+use domain::form::{ApplicationForm, FieldError, validate_application};
 use domain::search::{ServiceQuery, search, search_bundles};
 use domain::situation::Answers;
 use domain::{ApplicantType, ServiceItem};
@@ -16,8 +16,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::ApiError;
 use crate::AppState;
+use crate::error::ApiError;
 
 /// The routes with their OpenAPI paths: each is routed where its `#[utoipa::path]` says.
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
@@ -72,7 +72,9 @@ impl ListParams {
         let applicant = match self.applicant.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(code) => Some(ApplicantType::from_code(code).ok_or_else(|| {
-                ApiError::BadRequest(format!("applicant 只能是 individual（个人）或 organisation（企业和组织），收到的是“{code}”"))
+                ApiError::BadRequest(format!(
+                    "applicant 只能是 individual（个人）或 organisation（企业和组织），收到的是“{code}”"
+                ))
             })?),
         };
         Ok(ServiceQuery {
@@ -116,14 +118,20 @@ fn bundle<'a>(state: &'a AppState, code: &str) -> Result<&'a BundleDetail, ApiEr
 /// One service item with its guide, questions, materials and form fields.
 #[utoipa::path(get, path = "/services/{code}", tag = "catalog", params(("code" = String, Path, description = "事项编码")),
     responses((status = 200, body = ServiceItem), (status = 404, body = ErrorBody)))]
-async fn get_service(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Result<Json<ServiceItem>, ApiError> {
+async fn get_service(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+) -> Result<Json<ServiceItem>, ApiError> {
     item(&state, &code).cloned().map(Json)
 }
 
 /// One joint application (一件事) with its items.
 #[utoipa::path(get, path = "/bundles/{code}", tag = "catalog", params(("code" = String, Path, description = "一件事编码")),
     responses((status = 200, body = BundleDetail), (status = 404, body = ErrorBody)))]
-async fn get_bundle(State(state): State<Arc<AppState>>, Path(code): Path<String>) -> Result<Json<BundleDetail>, ApiError> {
+async fn get_bundle(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+) -> Result<Json<BundleDetail>, ApiError> {
     bundle(&state, &code).cloned().map(Json)
 }
 

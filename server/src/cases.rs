@@ -3,18 +3,18 @@
 //! `case_events`, guarded by the case's version so two moves never interleave),
 //! its files, and the two views of it.
 
+use domain::ServiceItem;
 use domain::calendar::Light;
-use domain::case::{due_date, extend_for_suspension, transition, Action, Actor, Event, Status, SupplementItem};
+use domain::case::{Action, Actor, Event, Status, SupplementItem, due_date, extend_for_suspension, transition};
 use domain::case_view::{CaseFile, CaseView, MaterialAsk, Rating, StaffCase};
 use domain::date::Date;
-use domain::submission::{tolerance_deadline_days, Submission};
-use domain::ServiceItem;
-use sqlx::any::AnyRow;
+use domain::submission::{Submission, tolerance_deadline_days};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
+use crate::AppState;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
-use crate::AppState;
 
 /// A case as stored.
 #[derive(Clone, Debug)]
@@ -76,9 +76,9 @@ impl CaseRow {
 
     /// When the 容缺 materials are due: counted from acceptance, never beyond the promise.
     pub fn later_due(&self, state: &AppState) -> Option<Date> {
-        (!self.application.later.is_empty())
-            .then_some(self.accepted_on?)
-            .map(|accepted| state.calendar.add_working_days(accepted, u32::from(tolerance_deadline_days(self.promised_days))))
+        (!self.application.later.is_empty()).then_some(self.accepted_on?).map(|accepted| {
+            state.calendar.add_working_days(accepted, u32::from(tolerance_deadline_days(self.promised_days)))
+        })
     }
 }
 
@@ -94,7 +94,12 @@ pub async fn load(state: &AppState, case_number: &str) -> Result<Option<CaseRow>
 }
 
 /// A department's cases, newest first, optionally of one status and item.
-pub async fn list(state: &AppState, department: &str, status: Option<Status>, item: Option<&str>) -> Result<Vec<CaseRow>, ApiError> {
+pub async fn list(
+    state: &AppState,
+    department: &str,
+    status: Option<Status>,
+    item: Option<&str>,
+) -> Result<Vec<CaseRow>, ApiError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM cases WHERE department = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR item_code = $3) \
          ORDER BY submitted_at DESC LIMIT 500"
@@ -108,10 +113,12 @@ pub async fn list(state: &AppState, department: &str, status: Option<Status>, it
 }
 
 pub async fn events(state: &AppState, case_number: &str) -> Result<Vec<Event>, ApiError> {
-    let rows = sqlx::query("SELECT at, actor, action, label, note, status FROM case_events WHERE case_number = $1 ORDER BY seq")
-        .bind(case_number)
-        .fetch_all(&state.db)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT at, actor, action, label, note, status FROM case_events WHERE case_number = $1 ORDER BY seq",
+    )
+    .bind(case_number)
+    .fetch_all(&state.db)
+    .await?;
     rows.iter()
         .map(|row| {
             let status: String = row.try_get("status")?;
@@ -139,7 +146,11 @@ pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, Ap
             let material: String = row.try_get("material")?;
             let upload: String = row.try_get("upload")?;
             Ok(CaseFile {
-                material_name: item.materials.iter().find(|m| m.id == material).map_or(material.clone(), |m| m.name.clone()),
+                material_name: item
+                    .materials
+                    .iter()
+                    .find(|m| m.id == material)
+                    .map_or(material.clone(), |m| m.name.clone()),
                 download: format!("/api/staff/cases/{}/files/{upload}", case.case_number),
                 material,
                 upload,
@@ -236,8 +247,18 @@ pub async fn record(
     if updated.rows_affected() == 0 {
         return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
     }
-    insert_event(&mut tx, &case.case_number, case.version + 1, &now, actor, action.map_or("supply_later", Action::name), label, note, status)
-        .await?;
+    insert_event(
+        &mut tx,
+        &case.case_number,
+        case.version + 1,
+        &now,
+        actor,
+        action.map_or("supply_later", Action::name),
+        label,
+        note,
+        status,
+    )
+    .await?;
     for file in new_files {
         insert_file(&mut tx, &case.case_number, file, &now).await?;
     }
@@ -272,16 +293,23 @@ pub async fn insert_event(
     Ok(())
 }
 
-pub async fn insert_file(tx: &mut sqlx::Transaction<'_, sqlx::Any>, case_number: &str, file: &NewFile, at: &str) -> Result<(), ApiError> {
-    sqlx::query("INSERT INTO case_files (case_number, upload, material, name, size, added_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(case_number)
-        .bind(&file.upload)
-        .bind(&file.material)
-        .bind(&file.name)
-        .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
+pub async fn insert_file(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_number: &str,
+    file: &NewFile,
+    at: &str,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "INSERT INTO case_files (case_number, upload, material, name, size, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(case_number)
+    .bind(&file.upload)
+    .bind(&file.material)
+    .bind(&file.name)
+    .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -309,7 +337,9 @@ pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRo
     match record(state, &case, Some(&action), &Actor::System, action.label(), action.note(), &[]).await {
         Ok(moved) => Ok(moved),
         // Someone else moved it at the same moment: read it again.
-        Err(ApiError::Conflict(_)) => load(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished")),
+        Err(ApiError::Conflict(_)) => {
+            load(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
+        }
         Err(error) => Err(error),
     }
 }
@@ -331,7 +361,10 @@ fn material_name(item: &ServiceItem, id: &str) -> String {
 }
 
 pub async fn rating(state: &AppState, case_number: &str) -> Result<Option<Rating>, ApiError> {
-    let row = sqlx::query("SELECT rating FROM ratings WHERE case_number = $1").bind(case_number).fetch_optional(&state.db).await?;
+    let row = sqlx::query("SELECT rating FROM ratings WHERE case_number = $1")
+        .bind(case_number)
+        .fetch_optional(&state.db)
+        .await?;
     row.map(|r| serde_json::from_str(&r.try_get::<String, _>("rating")?).map_err(internal)).transpose()
 }
 
@@ -361,13 +394,20 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
         supplement: if case.status == Status::NeedsSupplement {
             case.supplement
                 .iter()
-                .map(|s| MaterialAsk { material: s.material.clone(), name: material_name(item, &s.material), reason: s.reason.clone() })
+                .map(|s| MaterialAsk {
+                    material: s.material.clone(),
+                    name: material_name(item, &s.material),
+                    reason: s.reason.clone(),
+                })
                 .collect()
         } else {
             Vec::new()
         },
         later_due: (!later.is_empty()).then(|| case.later_due(state)).flatten(),
-        later: later.iter().map(|m| MaterialAsk { material: m.clone(), name: material_name(item, m), reason: String::new() }).collect(),
+        later: later
+            .iter()
+            .map(|m| MaterialAsk { material: m.clone(), name: material_name(item, m), reason: String::new() })
+            .collect(),
         result: case.result.clone(),
         can_withdraw: matches!(case.status, Status::Submitted | Status::PreReview | Status::NeedsSupplement),
         can_rate: case.status == Status::Completed && rating.is_none(),

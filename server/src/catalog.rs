@@ -8,8 +8,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use domain::bundle::{assemble, Bundle, BundleDetail};
 use domain::ServiceItem;
+use domain::bundle::{Bundle, BundleDetail, assemble};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -122,12 +122,9 @@ fn parse_all<T: DeserializeOwned>(files: &[SourceFile], problems: &mut Vec<Catal
 }
 
 fn read_dir(dir: &Path, required: bool) -> Result<Vec<SourceFile>, CatalogErrors> {
-    let whole_dir = |message: String| CatalogErrors(vec![CatalogProblem {
-        file: dir.to_path_buf(),
-        line: 0,
-        field: String::new(),
-        message,
-    }]);
+    let whole_dir = |message: String| {
+        CatalogErrors(vec![CatalogProblem { file: dir.to_path_buf(), line: 0, field: String::new(), message }])
+    };
     let entries = std::fs::read_dir(dir).map_err(|e| whole_dir(format!("无法读取目录：{e}")))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -142,7 +139,12 @@ fn read_dir(dir: &Path, required: bool) -> Result<Vec<SourceFile>, CatalogErrors
     for path in paths {
         match std::fs::read_to_string(&path) {
             Ok(text) => files.push(SourceFile { path, text }),
-            Err(e) => problems.push(CatalogProblem { file: path, line: 0, field: String::new(), message: format!("无法读取文件：{e}") }),
+            Err(e) => problems.push(CatalogProblem {
+                file: path,
+                line: 0,
+                field: String::new(),
+                message: format!("无法读取文件：{e}"),
+            }),
         }
     }
     if problems.is_empty() { Ok(files) } else { Err(CatalogErrors(problems)) }

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use domain::api::{DraftBody, DraftLoaded, DraftSaved, ErrorBody};
 use domain::situation::reconcile;
 use domain::upload::Materials;
@@ -17,9 +17,9 @@ use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::AppState;
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
-use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(create)).routes(routes!(save)).routes(routes!(resume))
@@ -28,8 +28,7 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
 fn body<T>(body: Body<T>) -> Result<T, ApiError> {
-    body.map(|Json(value)| value)
-        .map_err(|_| ApiError::BadRequest("草稿的格式不对，请刷新页面后重试".to_owned()))
+    body.map(|Json(value)| value).map_err(|_| ApiError::BadRequest("草稿的格式不对，请刷新页面后重试".to_owned()))
 }
 
 fn not_found() -> ApiError {
@@ -39,7 +38,8 @@ fn not_found() -> ApiError {
 fn new_resume_code() -> Result<String, ApiError> {
     let mut bytes = [0u8; 48];
     getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    domain::reference::from_random(&bytes, 12).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))
+    domain::reference::from_random(&bytes, 12)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))
 }
 
 fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
@@ -115,7 +115,10 @@ struct ResumeRequest {
 /// current catalog dropped and named.
 #[utoipa::path(post, path = "/drafts/resume", tag = "apply", request_body = ResumeRequest,
     responses((status = 200, body = DraftLoaded), (status = 404, body = ErrorBody, description = "Unknown, mistyped and expired codes alike")))]
-async fn resume(State(state): State<Arc<AppState>>, request: Body<ResumeRequest>) -> Result<Json<DraftLoaded>, ApiError> {
+async fn resume(
+    State(state): State<Arc<AppState>>,
+    request: Body<ResumeRequest>,
+) -> Result<Json<DraftLoaded>, ApiError> {
     let code = domain::reference::normalise(&body(request)?.resume_code).ok_or_else(not_found)?;
     let row = sqlx::query(
         "SELECT item_code, catalog_version, answers, form, materials, expires_at FROM drafts WHERE resume_code = $1 AND expires_at > $2",

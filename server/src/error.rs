@@ -1,8 +1,8 @@
 //! The one error type of the API, and its one JSON shape.
 
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use domain::api::{ErrorBody, ErrorDetail};
 
 #[derive(Debug, thiserror::Error)]

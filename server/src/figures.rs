@@ -3,17 +3,17 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use domain::case::Status;
-use domain::case_view::{public_figures, LedgerEntry, PublicFigures};
+use domain::case_view::{LedgerEntry, PublicFigures, public_figures};
 use domain::date::Date;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::ApiError;
 use crate::AppState;
+use crate::error::ApiError;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(figures))

@@ -3,14 +3,16 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use domain::calendar::{Calendar, YearFile};
 
 pub fn load(dir: &Path) -> anyhow::Result<Calendar> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read the calendar directory {}", dir.display()))?;
-    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read the calendar directory {}", dir.display()))?;
+    let mut paths: Vec<_> =
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
     paths.sort();
     for path in paths {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -46,7 +48,11 @@ mod tests {
     #[test]
     fn a_bad_file_is_refused_with_its_name() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("2026.toml"), "year = 2026\nholidays = [{ name = \"国庆节\", from = \"2026-10-01\" }]\n").unwrap();
+        std::fs::write(
+            dir.path().join("2026.toml"),
+            "year = 2026\nholidays = [{ name = \"国庆节\", from = \"2026-10-01\" }]\n",
+        )
+        .unwrap();
         let error = format!("{:#}", load(dir.path()).unwrap_err());
         assert!(error.contains("2026.toml") && error.contains("to"), "{error}");
     }

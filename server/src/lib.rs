@@ -22,8 +22,8 @@ pub mod web;
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::http::{header, HeaderName, HeaderValue};
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
 use sqlx::AnyPool;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -106,7 +106,9 @@ impl Server {
         let catalog = catalog::load(&settings.catalog, &settings.public_dir())?;
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
-        let db = db::connect_with(&settings.database_url(), settings.auto_migrate).await.context("cannot open the database")?;
+        let db = db::connect_with(&settings.database_url(), settings.auto_migrate)
+            .await
+            .context("cannot open the database")?;
         db::record_catalog_version(&db, &catalog).await?;
         tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
         let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
@@ -115,14 +117,26 @@ impl Server {
         let (upload_routes, upload_files) = uploads::build(operator, db.clone(), Arc::clone(&catalog)).await?;
         let calendar = holidays::load(&settings.calendar_dir())?;
         let today = match &settings.today {
-            Some(text) => Some(domain::date::Date::parse(text).with_context(|| format!("--today is not a date (YYYY-MM-DD): {text}"))?),
+            Some(text) => Some(
+                domain::date::Date::parse(text)
+                    .with_context(|| format!("--today is not a date (YYYY-MM-DD): {text}"))?,
+            ),
             None => None,
         };
         if !calendar.covers(db::china_date().year) {
             tracing::warn!(year = db::china_date().year, "no holiday data for this year: deadlines skip weekends only");
         }
-        let state = AppState { catalog, db, draft_ttl_secs, uploads: upload_files, calendar, today, limiter: limits::Limiter::default(),
-            lookups_per_minute: settings.lookups_per_minute, behind_proxy: settings.behind_proxy };
+        let state = AppState {
+            catalog,
+            db,
+            draft_ttl_secs,
+            uploads: upload_files,
+            calendar,
+            today,
+            limiter: limits::Limiter::default(),
+            lookups_per_minute: settings.lookups_per_minute,
+            behind_proxy: settings.behind_proxy,
+        };
         let housekeeping_db = state.db.clone();
         tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));

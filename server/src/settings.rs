@@ -167,7 +167,12 @@ impl ServeSettings {
             auto_migrate: true,
             lookups_per_minute: 30,
             behind_proxy: false,
-            storage: StorageSettings { kind: "fs".to_owned(), s3_region: "us-east-1".to_owned(), s3_root: "/bianmin".to_owned(), ..Default::default() },
+            storage: StorageSettings {
+                kind: "fs".to_owned(),
+                s3_region: "us-east-1".to_owned(),
+                s3_root: "/bianmin".to_owned(),
+                ..Default::default()
+            },
         }
     }
 

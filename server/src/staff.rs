@@ -7,12 +7,12 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use domain::api::ErrorBody;
 use domain::case::{Action, Actor, Status};
 use domain::case_view::{StaffCase, StaffCaseSummary};
@@ -22,10 +22,10 @@ use sqlx::{AnyPool, Row};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::AppState;
 use crate::cases::{self, CaseRow};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
-use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
@@ -45,7 +45,9 @@ pub async fn add_token(db: &AnyPool, department: &str, label: &str) -> anyhow::R
     let mut bytes = [0u8; 64];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     // 32 characters from the unambiguous alphabet: about 157 bits.
-    let token = domain::reference::from_random(&bytes, 32).ok_or_else(|| anyhow::anyhow!("too few random bytes"))?.replace('-', "");
+    let token = domain::reference::from_random(&bytes, 32)
+        .ok_or_else(|| anyhow::anyhow!("too few random bytes"))?
+        .replace('-', "");
     sqlx::query("INSERT INTO staff_tokens (token_hash, department, label, created_at) VALUES ($1, $2, $3, $4)")
         .bind(hash(&token))
         .bind(department)
@@ -90,7 +92,9 @@ impl FromRequestParts<Arc<AppState>> for Staff {
             .await
             .map_err(|e| ApiError::from(e).into_response())?;
         match row {
-            Some(row) => Ok(Staff { department: row.try_get("department").map_err(|e| ApiError::from(e).into_response())? }),
+            Some(row) => {
+                Ok(Staff { department: row.try_get("department").map_err(|e| ApiError::from(e).into_response())? })
+            }
             None => Err(unauthorized("部门令牌无效，请核对后重试")),
         }
     }
@@ -122,12 +126,17 @@ struct Filters {
 /// The department's cases, newest first.
 #[utoipa::path(get, path = "/staff/cases", tag = "staff", security(("department_token" = [])), params(Filters),
     responses((status = 200, body = Vec<StaffCaseSummary>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-async fn list(State(state): State<Arc<AppState>>, staff: Staff, Query(filters): Query<Filters>) -> Result<Json<Vec<StaffCaseSummary>>, ApiError> {
+async fn list(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Query(filters): Query<Filters>,
+) -> Result<Json<Vec<StaffCaseSummary>>, ApiError> {
     let status = match filters.status.as_str() {
         "" => None,
         text => Some(Status::parse(text).ok_or_else(|| ApiError::BadRequest(format!("没有“{text}”这个状态")))?),
     };
-    let rows = cases::list(&state, &staff.department, status, Some(filters.item.as_str()).filter(|i| !i.is_empty())).await?;
+    let rows =
+        cases::list(&state, &staff.department, status, Some(filters.item.as_str()).filter(|i| !i.is_empty())).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let row = cases::enforce_deadlines(&state, row).await?;
@@ -141,7 +150,10 @@ async fn list(State(state): State<Arc<AppState>>, staff: Staff, Query(filters): 
             status_label: row.status.label().to_owned(),
             submitted_at: row.submitted_at.clone(),
             due: row.due_on,
-            light: row.due_on.filter(|_| running).map(|due| state.calendar.light(state.today(), due, row.promised_days)),
+            light: row
+                .due_on
+                .filter(|_| running)
+                .map(|due| state.calendar.light(state.today(), due, row.promised_days)),
         });
     }
     Ok(Json(out))
@@ -161,7 +173,11 @@ async fn own(state: &AppState, staff: &Staff, case_number: &str) -> Result<CaseR
 #[utoipa::path(get, path = "/staff/cases/{case}", tag = "staff", security(("department_token" = [])),
     params(("case" = String, Path, description = "办件编号")),
     responses((status = 200, body = StaffCase), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn read(State(state): State<Arc<AppState>>, staff: Staff, Path(case): Path<String>) -> Result<Json<StaffCase>, ApiError> {
+async fn read(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(case): Path<String>,
+) -> Result<Json<StaffCase>, ApiError> {
     let case = own(&state, &staff, &case).await?;
     Ok(Json(cases::staff_view(&state, &case).await?))
 }
@@ -197,7 +213,10 @@ async fn download(
 ) -> Result<Response, ApiError> {
     let case = own(&state, &staff, &case).await?;
     let files = cases::files(&state, &case).await?;
-    let file = files.iter().find(|f| f.upload == upload).ok_or_else(|| ApiError::NotFound("这个办件没有这个文件".to_owned()))?;
+    let file = files
+        .iter()
+        .find(|f| f.upload == upload)
+        .ok_or_else(|| ApiError::NotFound("这个办件没有这个文件".to_owned()))?;
     let (size, stream) = crate::uploads::open(&state, &upload).await?;
     let content_type = match domain::files::from_extension(&file.name) {
         Some(domain::FileType::Pdf) => "application/pdf",
@@ -209,7 +228,9 @@ async fn download(
     let encoded: String = file
         .name
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect();
     Ok((
         [

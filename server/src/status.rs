@@ -12,11 +12,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, State};
 use axum::Json;
+use axum::extract::{ConnectInfo, State};
 use domain::api::ErrorBody;
 use domain::case::{Action, Actor, Status};
-use domain::case_view::{check_complaint, check_rating, CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody};
+use domain::case_view::{CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody, check_complaint, check_rating};
 use domain::form::FieldError;
 use domain::submission::{MaterialError, SubmissionProblems};
 use serde::Serialize;
@@ -24,10 +24,10 @@ use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::AppState;
 use crate::cases::{self, CaseRow};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
-use crate::AppState;
 
 /// Wrong query codes one case number may take per hour before it is closed to look-ups.
 const FAILURES_PER_CASE: u32 = 10;
@@ -67,11 +67,27 @@ pub struct Client(pub std::net::IpAddr);
 impl axum::extract::FromRequestParts<Arc<AppState>> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let forwarded = state
             .behind_proxy
-            .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
+            .then(|| {
+                parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .next_back()?
+                    .to_str()
+                    .ok()?
+                    .rsplit(',')
+                    .next()?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
             .flatten();
         Ok(Client(forwarded.or(peer).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))))
     }
@@ -88,7 +104,9 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
     let hour = Duration::from_secs(3600);
     let case_key = format!("case:{number}");
     if crate::limits::shared_count(&state.db, &case_key, hour).await? >= i64::from(FAILURES_PER_CASE) {
-        return Err(ApiError::TooManyRequests("这个办件编号输错查询码的次数太多，已暂停查询 1 小时。可拨打咨询电话查询。".to_owned()));
+        return Err(ApiError::TooManyRequests(
+            "这个办件编号输错查询码的次数太多，已暂停查询 1 小时。可拨打咨询电话查询。".to_owned(),
+        ));
     }
     let found = if number.is_empty() { None } else { cases::load(state, &number).await? };
     // The same work whether or not the case exists.
@@ -146,7 +164,9 @@ async fn supplement(
     let item = case.item(&state)?;
     let (asked, resubmit): (Vec<String>, bool) = match case.status {
         Status::NeedsSupplement => (case.supplement.iter().map(|s| s.material.clone()).collect(), true),
-        Status::Accepted | Status::InProgress | Status::Suspended => (cases::outstanding_later(&state, &case).await?, false),
+        Status::Accepted | Status::InProgress | Status::Suspended => {
+            (cases::outstanding_later(&state, &case).await?, false)
+        }
         _ => return Err(ApiError::Conflict(format!("办件“{}”时不需要补交材料", case.status.label()))),
     };
     if asked.is_empty() {
@@ -158,7 +178,10 @@ async fn supplement(
         if asked.contains(material) {
             wanted.insert(material.clone(), uploads.clone());
         } else {
-            problems.push(MaterialError { material: material.clone(), message: "这项材料不在补交范围内，不用上传".to_owned() });
+            problems.push(MaterialError {
+                material: material.clone(),
+                message: "这项材料不在补交范围内，不用上传".to_owned(),
+            });
         }
     }
     let (files, file_problems) = crate::uploads::gather(&state, &case.item_code, &wanted).await?;
@@ -171,7 +194,10 @@ async fn supplement(
         let Some(material) = item.materials.iter().find(|m| &m.id == id) else { continue };
         let have = counts.get(id.as_str()).copied().unwrap_or(0);
         if resubmit && have == 0 {
-            problems.push(MaterialError { material: id.clone(), message: format!("请上传补正后的“{}”", material.name) });
+            problems
+                .push(MaterialError {
+                    material: id.clone(), message: format!("请上传补正后的“{}”", material.name)
+                });
         }
         if let Err(message) = domain::files::check_material_files(material, have) {
             problems.push(MaterialError { material: id.clone(), message });
@@ -262,7 +288,8 @@ async fn complain(
     };
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    let reference = domain::reference::from_random(&bytes, 8).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))?;
+    let reference = domain::reference::from_random(&bytes, 8)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))?;
     sqlx::query("INSERT INTO complaints (id, case_number, department, body, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&reference)
         .bind(case.as_ref().map(|c| c.case_number.clone()))

@@ -23,17 +23,17 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::form::{validate_application, FieldError};
+use domain::form::{FieldError, validate_application};
 use domain::situation::Answer;
-use domain::submission::{check_materials, Receipt, Submission, SubmissionProblems};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+use domain::submission::{Receipt, Submission, SubmissionProblems, check_materials};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::AppState;
 use crate::db::{now_rfc3339, rfc3339_in, today_in_china};
 use crate::error::ApiError;
-use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(submit))
@@ -53,7 +53,10 @@ enum Claim {
 
 async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiError> {
     // Keys are kept for a day; older ones go as new ones come.
-    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(rfc3339_in(-86_400)).execute(&state.db).await?;
+    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+        .bind(rfc3339_in(-86_400))
+        .execute(&state.db)
+        .await?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (idempotency_key, request_hash, state, created_at) VALUES ($1, $2, 'in_flight', $3) \
          ON CONFLICT (idempotency_key) DO NOTHING",
@@ -123,7 +126,10 @@ async fn submit(
         }
         Err(error) => {
             // Nothing was made: the applicant may fix it and send with the same key.
-            sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1").bind(&key).execute(&state.db).await?;
+            sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1")
+                .bind(&key)
+                .execute(&state.db)
+                .await?;
             Err(error)
         }
     }
@@ -135,23 +141,30 @@ fn created(receipt_json: String) -> Response {
 
 /// Check everything again and make the case.
 async fn accept(state: &AppState, code: &str, body: &[u8]) -> Result<Receipt, ApiError> {
-    let item = state
-        .catalog
-        .get(code)
-        .ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
-    let submission: Submission =
-        serde_json::from_slice(body).map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
+    let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
+    let submission: Submission = serde_json::from_slice(body)
+        .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
     let needs_agent = matches!(submission.answers.get("agent"), Some(Answer::YesNo(true)));
     let mut problems = SubmissionProblems {
-        fields: validate_application(&submission.form, &item.fields, &item.questions, &submission.answers, needs_agent, today_in_china()),
+        fields: validate_application(
+            &submission.form,
+            &item.fields,
+            &item.questions,
+            &submission.answers,
+            needs_agent,
+            today_in_china(),
+        ),
         materials: Vec::new(),
     };
     let checklist = domain::checklist::item_checklist(item, &submission.answers);
     if !checklist.unanswered.is_empty() {
-        problems.fields.insert(0, FieldError {
-            field: "answers".to_owned(),
-            message: format!("还有 {} 个情形问题没有回答，请先回答", checklist.unanswered.len()),
-        });
+        problems.fields.insert(
+            0,
+            FieldError {
+                field: "answers".to_owned(),
+                message: format!("还有 {} 个情形问题没有回答，请先回答", checklist.unanswered.len()),
+            },
+        );
     }
     let (files, file_problems) = crate::uploads::gather(state, code, &submission.files).await?;
     problems.materials.extend(file_problems);
@@ -172,7 +185,12 @@ fn reference() -> Result<String, ApiError> {
     domain::reference::from_random(&bytes, 8).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))
 }
 
-async fn make_case(state: &AppState, item: &domain::ServiceItem, submission: &Submission, files: &[NewFile]) -> Result<Receipt, ApiError> {
+async fn make_case(
+    state: &AppState,
+    item: &domain::ServiceItem,
+    submission: &Submission,
+    files: &[NewFile],
+) -> Result<Receipt, ApiError> {
     let query_code = reference()?;
     let application = serde_json::to_string(submission).map_err(|e| ApiError::Internal(e.into()))?;
     let submitted_at = now_rfc3339();
@@ -195,7 +213,18 @@ async fn make_case(state: &AppState, item: &domain::ServiceItem, submission: &Su
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 1 {
-            cases::insert_event(&mut tx, &case_number, 0, &submitted_at, &Actor::Applicant, "submit", "提交申请", None, Status::Submitted).await?;
+            cases::insert_event(
+                &mut tx,
+                &case_number,
+                0,
+                &submitted_at,
+                &Actor::Applicant,
+                "submit",
+                "提交申请",
+                None,
+                Status::Submitted,
+            )
+            .await?;
             for file in files {
                 cases::insert_file(&mut tx, &case_number, file, &submitted_at).await?;
             }

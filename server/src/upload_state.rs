@@ -54,7 +54,14 @@ impl StateStore for DbStateStore {
                  ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at, updated_at = excluded.updated_at"
             }
         };
-        let done = sqlx::query(sql).bind(state.id()).bind(json).bind(expires).bind(now).execute(&self.db).await.map_err(db_error)?;
+        let done = sqlx::query(sql)
+            .bind(state.id())
+            .bind(json)
+            .bind(expires)
+            .bind(now)
+            .execute(&self.db)
+            .await
+            .map_err(db_error)?;
         if matches!(mode, WriteMode::CreateNew) && done.rows_affected() == 0 {
             return Err(Error::AlreadyExists(state.id().to_owned()));
         }
@@ -62,7 +69,11 @@ impl StateStore for DbStateStore {
     }
 
     async fn get(&self, id: &str) -> Result<Option<UploadState>> {
-        let row = sqlx::query("SELECT state FROM upload_states WHERE id = $1").bind(id).fetch_optional(&self.db).await.map_err(db_error)?;
+        let row = sqlx::query("SELECT state FROM upload_states WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.db)
+            .await
+            .map_err(db_error)?;
         match row {
             Some(row) => {
                 let text: String = row.try_get("state").map_err(db_error)?;
@@ -85,7 +96,8 @@ impl StateStore for DbStateStore {
             .map_err(db_error)?;
         let mut expired = Vec::new();
         for row in rows {
-            let state: UploadState = serde_json::from_str(&row.try_get::<String, _>("state").map_err(db_error)?).map_err(db_error)?;
+            let state: UploadState =
+                serde_json::from_str(&row.try_get::<String, _>("state").map_err(db_error)?).map_err(db_error)?;
             // Finished uploads never expire, whatever their record says.
             if state.expires_before(before) {
                 expired.push(state.id().to_owned());
@@ -117,13 +129,15 @@ impl DbLocker {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(db_error)?;
         let owner: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let taken = sqlx::query("INSERT INTO upload_locks (id, owner, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
-            .bind(upload_id)
-            .bind(&owner)
-            .bind(rfc3339(now + tus_protocol::chrono::Duration::seconds(LEASE_SECS)))
-            .execute(&self.db)
-            .await
-            .map_err(db_error)?;
+        let taken = sqlx::query(
+            "INSERT INTO upload_locks (id, owner, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(upload_id)
+        .bind(&owner)
+        .bind(rfc3339(now + tus_protocol::chrono::Duration::seconds(LEASE_SECS)))
+        .execute(&self.db)
+        .await
+        .map_err(db_error)?;
         if taken.rows_affected() == 0 {
             return Ok(None);
         }
@@ -132,7 +146,11 @@ impl DbLocker {
             // The guard is dropped in synchronous code: release on the runtime.
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 runtime.spawn(async move {
-                    let released = sqlx::query("DELETE FROM upload_locks WHERE id = $1 AND owner = $2").bind(&id).bind(&owner).execute(&db).await;
+                    let released = sqlx::query("DELETE FROM upload_locks WHERE id = $1 AND owner = $2")
+                        .bind(&id)
+                        .bind(&owner)
+                        .execute(&db)
+                        .await;
                     if let Err(error) = released {
                         tracing::warn!(%error, "an upload lock was not released; it lapses after its lease");
                     }

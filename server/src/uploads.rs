@@ -13,16 +13,18 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use axum::extract::State;
 use axum::{Json, Router};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use tus_protocol::hooks::{HookChain, PreHookResult};
-use tus_protocol::{ChecksumAlgorithm, Config, Extension, ProtocolHandle, StateStore, Storage, StorageReader, UploadMetadata};
-use anyhow::Context;
 use sqlx::AnyPool;
-use tus_storage_opendal::opendal::services::{Fs, S3};
+use tus_protocol::hooks::{HookChain, PreHookResult};
+use tus_protocol::{
+    ChecksumAlgorithm, Config, Extension, ProtocolHandle, StateStore, Storage, StorageReader, UploadMetadata,
+};
 use tus_storage_opendal::opendal::Operator;
+use tus_storage_opendal::opendal::services::{Fs, S3};
 
 use crate::settings::StorageSettings;
 use crate::upload_state::{DbLocker, DbStateStore};
@@ -59,7 +61,9 @@ pub fn operator(data_dir: &Path, settings: &StorageSettings) -> anyhow::Result<O
         "s3" => {
             // OpenDAL's HTTP client for S3 (installed once per process).
             opendal::install_default();
-            let need = |value: &Option<String>, name: &str| value.clone().with_context(|| format!("--storage s3 needs {name}"));
+            let need = |value: &Option<String>, name: &str| {
+                value.clone().with_context(|| format!("--storage s3 needs {name}"))
+            };
             let mut s3 = S3::default()
                 .endpoint(&need(&settings.s3_endpoint, "BIANMIN_S3_ENDPOINT")?)
                 .bucket(&need(&settings.s3_bucket, "BIANMIN_S3_BUCKET")?)
@@ -138,7 +142,11 @@ pub async fn reclaim_expired(
 
 impl UploadFiles {
     /// [`reclaim_expired`] over this server's storage.
-    pub async fn reclaim_expired(&self, db: &AnyPool, before: tus_protocol::chrono::DateTime<tus_protocol::chrono::Utc>) -> tus_protocol::Result<usize> {
+    pub async fn reclaim_expired(
+        &self,
+        db: &AnyPool,
+        before: tus_protocol::chrono::DateTime<tus_protocol::chrono::Utc>,
+    ) -> tus_protocol::Result<usize> {
         reclaim_expired(&self.storage, db, before).await
     }
 }
@@ -147,7 +155,8 @@ impl UploadFiles {
 /// a size within its limit. The file name keeps only its last part.
 fn check_creation(catalog: &Catalog, metadata: &UploadMetadata, length: Option<u64>) -> PreHookResult {
     let (item_code, material_id) = (text(metadata, "item"), text(metadata, "material"));
-    let Some(material) = catalog.get(&item_code).and_then(|item| item.materials.iter().find(|m| m.id == material_id)) else {
+    let Some(material) = catalog.get(&item_code).and_then(|item| item.materials.iter().find(|m| m.id == material_id))
+    else {
         return PreHookResult::reject(400, "上传的文件没有对应的申请材料，请刷新页面后重试");
     };
     let name = domain::files::safe_file_name(&text(metadata, "filename"));
@@ -159,7 +168,12 @@ fn check_creation(catalog: &Catalog, metadata: &UploadMetadata, length: Option<u
     match domain::files::from_extension(&name) {
         Some(kind) if material.file_types.contains(&kind) && size > 0 => {}
         _ if size == 0 => return PreHookResult::reject(400, format!("“{name}”是空文件，请重新选择")),
-        _ => return PreHookResult::reject(415, format!("“{name}”的类型不能上传：这项材料只收 {} 文件", types(material))),
+        _ => {
+            return PreHookResult::reject(
+                415,
+                format!("“{name}”的类型不能上传：这项材料只收 {} 文件", types(material)),
+            );
+        }
     }
     let mut cleaned = metadata.clone();
     cleaned.insert("filename", tus_protocol::state::MetadataValue::new(name.into_bytes()));
@@ -213,7 +227,8 @@ pub async fn verify(state: &crate::AppState, upload_id: &str) -> Result<CheckedU
         return Err(ApiError::BadRequest("文件还没有上传完，请等上传完成".to_owned()));
     }
     let metadata = upload.metadata();
-    let (item_code, material_id, name) = (text(metadata, "item"), text(metadata, "material"), text(metadata, "filename"));
+    let (item_code, material_id, name) =
+        (text(metadata, "item"), text(metadata, "material"), text(metadata, "filename"));
     let material = state
         .catalog
         .get(&item_code)
@@ -243,8 +258,16 @@ pub async fn verify(state: &crate::AppState, upload_id: &str) -> Result<CheckedU
             file_type,
         }),
         Err(message) => {
-            files.storage.delete(&handle).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
-            files.state.delete(upload_id).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
+            files
+                .storage
+                .delete(&handle)
+                .await
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
+            files
+                .state
+                .delete(upload_id)
+                .await
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("deleting an upload: {e}")))?;
             Err(ApiError::Unprocessable(message))
         }
     }
@@ -252,7 +275,10 @@ pub async fn verify(state: &crate::AppState, upload_id: &str) -> Result<CheckedU
 
 /// Whether an upload already belongs to a case (a file is submitted once).
 pub async fn is_attached(state: &crate::AppState, upload_id: &str) -> Result<bool, ApiError> {
-    let row = sqlx::query("SELECT 1 AS found FROM case_files WHERE upload = $1").bind(upload_id).fetch_optional(&state.db).await?;
+    let row = sqlx::query("SELECT 1 AS found FROM case_files WHERE upload = $1")
+        .bind(upload_id)
+        .fetch_optional(&state.db)
+        .await?;
     Ok(row.is_some())
 }
 
@@ -297,7 +323,12 @@ pub async fn gather(
             }
             match verify(state, id).await {
                 Ok(file) if file.item == item && &file.material == material => {
-                    files.push(crate::cases::NewFile { upload: file.upload, material: file.material, name: file.file_name, size: file.size });
+                    files.push(crate::cases::NewFile {
+                        upload: file.upload,
+                        material: file.material,
+                        name: file.file_name,
+                        size: file.size,
+                    });
                 }
                 Ok(file) => problems.push(problem(format!("“{}”不是这项材料的文件，请重新上传", file.file_name))),
                 Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),

@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
+use axum::Router;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
@@ -86,7 +86,9 @@ async fn spa_fallback(index: ServeFile, request: Request, next: Next) -> Respons
 async fn not_built() -> impl IntoResponse {
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        Html("<!doctype html><meta charset=utf-8><title>便民</title><p>应用尚未构建。请先运行 <code>cargo xtask build</code>。</p>"),
+        Html(
+            "<!doctype html><meta charset=utf-8><title>便民</title><p>应用尚未构建。请先运行 <code>cargo xtask build</code>。</p>",
+        ),
     )
 }
 
@@ -94,10 +96,7 @@ async fn not_built() -> impl IntoResponse {
 async fn cache_control(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     // The page and the manifest that names the lazily loaded app must always be fresh.
     let value = if is_html || path.ends_with("/manifest.json") {
         "no-cache"

@@ -66,7 +66,11 @@ async fn filters_by_department_and_applicant_and_pages() {
 #[tokio::test]
 async fn bad_parameters_get_a_specific_error() {
     let app = spawn_app().await;
-    for (query, needle) in [("?page=0", "page 应为正整数"), ("?per_page=abc", "per_page 应为正整数"), ("?applicant=alien", "applicant 只能是")] {
+    for (query, needle) in [
+        ("?page=0", "page 应为正整数"),
+        ("?per_page=abc", "per_page 应为正整数"),
+        ("?applicant=alien", "applicant 只能是"),
+    ] {
         let response = app.get(&format!("/api/services{query}")).await;
         assert_eq!(response.status(), 400, "{query}");
         let body: ErrorBody = response.json().await.unwrap();

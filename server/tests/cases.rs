@@ -7,8 +7,8 @@ mod support;
 use domain::case::Status;
 use domain::case_view::{CaseView, PublicFigures, StaffCase, StaffCaseSummary};
 use domain::submission::Receipt;
-use serde_json::{json, Value};
-use support::{spawn_app_with, staff_token, upload, TestApp};
+use serde_json::{Value, json};
+use support::{TestApp, spawn_app_with, staff_token, upload};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
@@ -113,15 +113,22 @@ async fn every_staff_move_through_a_supplement_to_completion_and_a_rating() {
     let staff: StaffCase = moved(&app, &token, case, json!({"action": "pre_review"})).await;
     assert_eq!(staff.files.len(), 5);
     assert!(staff.actions.contains(&"request_supplement".to_owned()) && staff.actions.contains(&"accept".to_owned()));
-    assert_eq!(staff.application.form.applicant, serde_json::from_value(json!({"type": "person", "name": "张三",
-        "id_number": "11010519491231002X", "phone": "13812345678", "address": "示范县人民路 88 号"})).unwrap());
+    assert_eq!(
+        staff.application.form.applicant,
+        serde_json::from_value(json!({"type": "person", "name": "张三",
+        "id_number": "11010519491231002X", "phone": "13812345678", "address": "示范县人民路 88 号"}))
+        .unwrap()
+    );
 
     // Files are downloaded through the API, with the token.
     let photo = staff.files.iter().find(|f| f.material == "photo").unwrap();
-    let download = app.client.get(format!("{}{}", app.address, photo.download)).bearer_auth(&token).send().await.unwrap();
+    let download =
+        app.client.get(format!("{}{}", app.address, photo.download)).bearer_auth(&token).send().await.unwrap();
     assert_eq!(download.status(), 200);
     assert_eq!(download.headers()["content-type"], "image/png");
-    assert!(download.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''%E7%85%A7%E7%89%87.png"));
+    assert!(
+        download.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''%E7%85%A7%E7%89%87.png")
+    );
     assert_eq!(download.bytes().await.unwrap().as_ref(), PNG);
     assert_eq!(app.get(&photo.download).await.status(), 401, "never a public address");
 
@@ -132,8 +139,10 @@ async fn every_staff_move_through_a_supplement_to_completion_and_a_rating() {
     let staff = moved(&app, &token, case, notice).await;
     assert_eq!(staff.status, Status::NeedsSupplement);
     let view = lookup(&app, &receipt).await;
-    assert_eq!(view.supplement.iter().map(|s| (s.name.as_str(), s.reason.as_str())).collect::<Vec<_>>(),
-        [("近期一寸免冠白底彩色照片", "照片背景不是白色"), ("居民身份证", "背面看不清")]);
+    assert_eq!(
+        view.supplement.iter().map(|s| (s.name.as_str(), s.reason.as_str())).collect::<Vec<_>>(),
+        [("近期一寸免冠白底彩色照片", "照片背景不是白色"), ("居民身份证", "背面看不清")]
+    );
 
     // The applicant uploads only those: another material, or one missing, is refused in place.
     let stray = upload(&app, "JT-003", "application", "申请表.pdf", PDF).await;
@@ -149,7 +158,10 @@ async fn every_staff_move_through_a_supplement_to_completion_and_a_rating() {
         .iter()
         .map(|p| (p["material"].as_str().unwrap(), p["message"].as_str().unwrap()))
         .collect();
-    assert_eq!(materials, [("application", "这项材料不在补交范围内，不用上传"), ("id_card", "请上传补正后的“居民身份证”")]);
+    assert_eq!(
+        materials,
+        [("application", "这项材料不在补交范围内，不用上传"), ("id_card", "请上传补正后的“居民身份证”")]
+    );
     let back = upload(&app, "JT-003", "id_card", "背面-清晰.png", PNG).await;
     body["files"] = json!({"photo": [new_photo], "id_card": [back]});
     let response = app.post("/api/cases/supplement", &body).await;
@@ -176,7 +188,10 @@ async fn every_staff_move_through_a_supplement_to_completion_and_a_rating() {
     assert_eq!(staff.status, Status::Completed);
     assert!(staff.actions.is_empty());
     let labels: Vec<String> = staff.timeline.iter().map(|e| e.label.clone()).collect();
-    assert_eq!(labels, ["提交申请", "开始预审", "补正告知", "补正材料后重新提交", "受理", "开始办理", "暂停办理", "恢复办理", "办结"]);
+    assert_eq!(
+        labels,
+        ["提交申请", "开始预审", "补正告知", "补正材料后重新提交", "受理", "开始办理", "暂停办理", "恢复办理", "办结"]
+    );
     assert_eq!(staff.timeline[6].note.as_deref(), Some("需要现场核查"));
 
     // Illegal moves and incomplete ones say why.
@@ -217,19 +232,39 @@ async fn tokens_are_required_and_scoped_to_their_department() {
     let none = app.get("/api/staff/cases").await;
     assert_eq!(none.status(), 401);
     assert_eq!(none.headers()["www-authenticate"], "Bearer");
-    let wrong = app.client.get(format!("{}/api/staff/cases", app.address)).bearer_auth("not-a-token").send().await.unwrap();
+    let wrong =
+        app.client.get(format!("{}/api/staff/cases", app.address)).bearer_auth("not-a-token").send().await.unwrap();
     assert_eq!(wrong.status(), 401);
     assert_eq!(message(wrong).await, "部门令牌无效，请核对后重试");
 
     // Another department sees nothing of it and cannot move it.
-    let list: Vec<Value> = app.client.get(format!("{}/api/staff/cases", app.address)).bearer_auth(&other).send().await.unwrap().json().await.unwrap();
+    let list: Vec<Value> = app
+        .client
+        .get(format!("{}/api/staff/cases", app.address))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(list.is_empty());
-    let read = app.client.get(format!("{}/api/staff/cases/{case}", app.address)).bearer_auth(&other).send().await.unwrap();
+    let read =
+        app.client.get(format!("{}/api/staff/cases/{case}", app.address)).bearer_auth(&other).send().await.unwrap();
     assert_eq!(read.status(), 404);
     assert_eq!(act(&app, &other, case, json!({"action": "accept"})).await.status(), 404);
     assert_eq!(lookup(&app, &receipt).await.status, Status::Submitted);
 
-    let me: Value = app.client.get(format!("{}/api/staff/me", app.address)).bearer_auth(&other).send().await.unwrap().json().await.unwrap();
+    let me: Value = app
+        .client
+        .get(format!("{}/api/staff/me", app.address))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["department"], "县民政局");
 }
 
@@ -238,8 +273,10 @@ async fn look_ups_cannot_enumerate_or_guess_cases() {
     let app = app_on("2026-11-23").await;
     let receipt = submit(&app, false).await;
 
-    let wrong_code = app.post("/api/cases/lookup", &json!({"case_number": receipt.case_number, "query_code": "AAAA-AAAA"})).await;
-    let no_case = app.post("/api/cases/lookup", &json!({"case_number": "AAAA-AAAA", "query_code": receipt.query_code})).await;
+    let wrong_code =
+        app.post("/api/cases/lookup", &json!({"case_number": receipt.case_number, "query_code": "AAAA-AAAA"})).await;
+    let no_case =
+        app.post("/api/cases/lookup", &json!({"case_number": "AAAA-AAAA", "query_code": receipt.query_code})).await;
     assert_eq!((wrong_code.status().as_u16(), no_case.status().as_u16()), (404, 404));
     assert_eq!(message(wrong_code).await, message(no_case).await, "the same answer either way");
     let garbage = app.post("/api/cases/lookup", &json!({"case_number": "../../etc", "query_code": ""})).await;
@@ -259,7 +296,11 @@ async fn look_ups_cannot_enumerate_or_guess_cases() {
     // And one address cannot try many cases quickly.
     let mut last = 0;
     for i in 0..25 {
-        last = app.post("/api/cases/lookup", &json!({"case_number": format!("CCCC-CC{:02}", i), "query_code": "x"})).await.status().as_u16();
+        last = app
+            .post("/api/cases/lookup", &json!({"case_number": format!("CCCC-CC{:02}", i), "query_code": "x"}))
+            .await
+            .status()
+            .as_u16();
     }
     assert_eq!(last, 429);
 }
@@ -290,7 +331,10 @@ async fn a_tolerated_material_supplied_in_time_keeps_the_case_and_a_late_one_end
         moved(&app, &token, &receipt.case_number, json!({"action": "accept"})).await;
     }
     let view = lookup(&app, &on_time).await;
-    assert_eq!(view.later.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["3 年内无重大以上交通责任事故记录证明"]);
+    assert_eq!(
+        view.later.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        ["3 年内无重大以上交通责任事故记录证明"]
+    );
     assert_eq!(view.later_due.unwrap().to_string(), "2026-11-30", "five working days after acceptance");
 
     let record = upload(&app, "JT-003", "safe_driving_record", "记录.pdf", PDF).await;
@@ -345,12 +389,20 @@ async fn behind_the_proxy_each_client_address_has_its_own_limit() {
     .await;
     let guess = json!({"case_number": "ABCD-EFGH", "query_code": "JKLM-NPRS"});
     let from = |ip: &'static str| {
-        app.client.post(format!("{}/api/cases/lookup", app.address)).header("X-Forwarded-For", format!("10.0.0.9, {ip}")).json(&guess).send()
+        app.client
+            .post(format!("{}/api/cases/lookup", app.address))
+            .header("X-Forwarded-For", format!("10.0.0.9, {ip}"))
+            .json(&guess)
+            .send()
     };
     assert_eq!(from("203.0.113.1").await.unwrap().status(), 404);
     assert_eq!(from("203.0.113.1").await.unwrap().status(), 404);
     assert_eq!(from("203.0.113.1").await.unwrap().status(), 429, "the third in a minute from one address");
-    assert_eq!(from("203.0.113.2").await.unwrap().status(), 404, "another address behind the same proxy is not blocked");
+    assert_eq!(
+        from("203.0.113.2").await.unwrap().status(),
+        404,
+        "another address behind the same proxy is not blocked"
+    );
 }
 
 #[tokio::test]

@@ -43,7 +43,8 @@ async fn a_draft_continues_on_another_device() {
         .await
         .unwrap();
     assert!(again.expires_at >= saved.expires_at);
-    let loaded: DraftLoaded = app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
+    let loaded: DraftLoaded =
+        app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
     assert_eq!(loaded.draft.answers["vehicles_owned"], domain::situation::Answer::Number(5));
 }
 
@@ -73,7 +74,8 @@ async fn answers_that_no_longer_fit_the_catalog_are_dropped_and_named() {
     // As if the draft had been saved against an earlier catalog.
     sqlx::query("UPDATE drafts SET catalog_version = 'older'").execute(&app.db().await).await.unwrap();
 
-    let loaded: DraftLoaded = app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
+    let loaded: DraftLoaded =
+        app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
     assert!(loaded.catalog_changed);
     assert_eq!(loaded.dropped, ["以什么身份申请？", "fleet_colour"]);
     assert!(!loaded.draft.answers.contains_key("applicant_type"));
@@ -115,7 +117,8 @@ async fn finished_uploads_travel_with_the_draft_and_vanished_ones_are_named() {
         .unwrap();
     assert_eq!(gone.status(), 204);
 
-    let loaded: DraftLoaded = app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
+    let loaded: DraftLoaded =
+        app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
     let files = &loaded.draft.materials.files;
     assert_eq!(files.keys().collect::<Vec<_>>(), ["application"]);
     assert_eq!(files["application"][0].upload, kept);

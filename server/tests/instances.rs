@@ -6,8 +6,8 @@
 
 mod support;
 
-use serde_json::{json, Value};
-use support::{spawn_app_with, spawn_with_settings, start_s3, upload, TestApp};
+use serde_json::{Value, json};
+use support::{TestApp, spawn_app_with, spawn_with_settings, start_s3, upload};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
@@ -36,7 +36,10 @@ async fn create(app: &TestApp, len: usize) -> String {
         .post(format!("{}/api/uploads", app.address))
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", len.to_string())
-        .header("Upload-Metadata", format!("item {},material {},filename {}", b64("JT-003"), b64("id_card"), b64("正面.png")))
+        .header(
+            "Upload-Metadata",
+            format!("item {},material {},filename {}", b64("JT-003"), b64("id_card"), b64("正面.png")),
+        )
         .send()
         .await
         .unwrap();
@@ -60,7 +63,13 @@ async fn patch(app: &TestApp, id: &str, offset: usize, chunk: &[u8]) -> u16 {
 }
 
 async fn offset(app: &TestApp, id: &str) -> usize {
-    let head = app.client.head(format!("{}/api/uploads/{id}", app.address)).header("Tus-Resumable", "1.0.0").send().await.unwrap();
+    let head = app
+        .client
+        .head(format!("{}/api/uploads/{id}", app.address))
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
     head.headers()["upload-offset"].to_str().unwrap().parse().unwrap()
 }
 
@@ -75,7 +84,8 @@ async fn an_upload_started_on_one_instance_finishes_on_the_other() {
     assert_eq!(offset(&b, &id).await, 1_048_576);
     assert_eq!(patch(&b, &id, 1_048_576, &body[1_048_576..2_097_152]).await, 204);
     // The same chunk sent to both at once (a retry racing the original): taken once.
-    let (first, second) = tokio::join!(patch(&a, &id, 2_097_152, &body[2_097_152..]), patch(&b, &id, 2_097_152, &body[2_097_152..]));
+    let (first, second) =
+        tokio::join!(patch(&a, &id, 2_097_152, &body[2_097_152..]), patch(&b, &id, 2_097_152, &body[2_097_152..]));
     let mut statuses = [first, second];
     statuses.sort();
     assert_eq!(statuses[0], 204, "{statuses:?}");
@@ -85,7 +95,8 @@ async fn an_upload_started_on_one_instance_finishes_on_the_other() {
     assert_eq!(checked["size"], body.len());
     // Stored once, whole, in the bucket.
     let client = &b.client;
-    let staff_sees_it = client.post(format!("{}/api/upload-checks", b.address)).json(&json!({"upload": id})).send().await.unwrap();
+    let staff_sees_it =
+        client.post(format!("{}/api/upload-checks", b.address)).json(&json!({"upload": id})).send().await.unwrap();
     assert_eq!(staff_sees_it.status(), 200);
 }
 

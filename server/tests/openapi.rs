@@ -31,11 +31,31 @@ async fn the_document_describes_every_route_and_is_complete() {
     assert_eq!(doc["servers"][0]["url"], "/api");
     let paths = doc["paths"].as_object().unwrap();
     for path in [
-        "/health", "/services", "/services/{code}", "/services/{code}/checklist", "/services/{code}/form/check",
-        "/services/{code}/submissions", "/bundles/{code}", "/bundles/{code}/checklist", "/drafts", "/drafts/save",
-        "/drafts/resume", "/uploads", "/uploads/{id}", "/upload-checks", "/cases/lookup", "/cases/withdraw",
-        "/cases/supplement", "/cases/rating", "/complaints", "/figures", "/staff/me", "/staff/cases",
-        "/staff/cases/{case}", "/staff/cases/{case}/actions", "/staff/cases/{case}/files/{upload}",
+        "/health",
+        "/services",
+        "/services/{code}",
+        "/services/{code}/checklist",
+        "/services/{code}/form/check",
+        "/services/{code}/submissions",
+        "/bundles/{code}",
+        "/bundles/{code}/checklist",
+        "/drafts",
+        "/drafts/save",
+        "/drafts/resume",
+        "/uploads",
+        "/uploads/{id}",
+        "/upload-checks",
+        "/cases/lookup",
+        "/cases/withdraw",
+        "/cases/supplement",
+        "/cases/rating",
+        "/complaints",
+        "/figures",
+        "/staff/me",
+        "/staff/cases",
+        "/staff/cases/{case}",
+        "/staff/cases/{case}/actions",
+        "/staff/cases/{case}/files/{upload}",
     ] {
         assert!(paths.contains_key(path), "{path} is missing from the document");
     }

@@ -23,14 +23,21 @@ fn ids(list: &Checklist) -> Vec<&str> {
 async fn the_checklist_follows_the_answers() {
     let app = spawn_app().await;
     let path = "/api/services/JT-001/checklist";
-    let company = checklist(&app, path, json!({"applicant_type": "company", "agent": true, "vehicles_owned": 3, "heavy": false})).await;
+    let company =
+        checklist(&app, path, json!({"applicant_type": "company", "agent": true, "vehicles_owned": 3, "heavy": false}))
+            .await;
     assert!(company.unanswered.is_empty());
     assert!(ids(&company).contains(&"authorisation") && ids(&company).contains(&"agent_id"));
     assert!(!ids(&company).contains(&"driver_qualifications"));
     let licences = company.entries.iter().find(|e| e.material.id == "vehicle_licences").unwrap();
     assert_eq!((licences.count, licences.title()), (3, "车辆行驶证（第 1 辆 … 第 3 辆）".to_owned()));
 
-    let alone = checklist(&app, path, json!({"applicant_type": "individual", "agent": false, "vehicles_owned": 0, "heavy": true})).await;
+    let alone = checklist(
+        &app,
+        path,
+        json!({"applicant_type": "individual", "agent": false, "vehicles_owned": 0, "heavy": true}),
+    )
+    .await;
     assert!(!ids(&alone).contains(&"authorisation"));
     assert!(!ids(&alone).contains(&"vehicle_licences"), "no vehicles bought yet: no 行驶证");
     assert!(ids(&alone).contains(&"driver_qualifications"));
@@ -41,7 +48,12 @@ async fn partial_answers_say_what_is_still_unanswered() {
     let app = spawn_app().await;
     let list = checklist(&app, "/api/services/CG-001/checklist", json!({"applicant_type": "company"})).await;
     assert_eq!(list.unanswered, ["mode", "own_building"]);
-    let list = checklist(&app, "/api/services/CG-001/checklist", json!({"applicant_type": "company", "mode": "new", "own_building": true})).await;
+    let list = checklist(
+        &app,
+        "/api/services/CG-001/checklist",
+        json!({"applicant_type": "company", "mode": "new", "own_building": true}),
+    )
+    .await;
     assert_eq!(list.unanswered, ["large"], "asked only for new signs");
 }
 
@@ -59,7 +71,8 @@ async fn bad_answers_get_a_clear_error() {
     assert_eq!(response.status(), 400);
     let body: ErrorBody = response.json().await.unwrap();
     assert!(body.error.message.starts_with("回答的格式不对"), "{}", body.error.message);
-    let missing = app.client.post(format!("{}/api/services/NOPE/checklist", app.address)).json(&json!({})).send().await.unwrap();
+    let missing =
+        app.client.post(format!("{}/api/services/NOPE/checklist", app.address)).json(&json!({})).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 }
 
@@ -87,7 +100,8 @@ async fn search_shows_matching_bundles_on_the_first_page() {
     let list: ServiceList = app.get("/api/services?q=%E9%A5%AD%E5%BA%97").await.json().await.unwrap(); // 饭店
     assert_eq!(list.bundles.iter().map(|b| b.code.as_str()).collect::<Vec<_>>(), ["KB-001"]);
     assert_eq!(list.bundles[0].item_names.len(), 3);
-    let filtered: ServiceList = app.get("/api/services?q=%E9%A5%AD%E5%BA%97&applicant=individual").await.json().await.unwrap();
+    let filtered: ServiceList =
+        app.get("/api/services?q=%E9%A5%AD%E5%BA%97&applicant=individual").await.json().await.unwrap();
     assert!(filtered.bundles.is_empty());
 }
 
@@ -102,7 +116,8 @@ async fn the_server_checks_a_form_with_the_domain_rules() {
             "fields": {"business_scope": "general", "planned_start": "2026-02-30", "vehicle_count": "3"}
         }
     });
-    let errors: Vec<domain::form::FieldError> = app.client.post(&url).json(&form).send().await.unwrap().json().await.unwrap();
+    let errors: Vec<domain::form::FieldError> =
+        app.client.post(&url).json(&form).send().await.unwrap().json().await.unwrap();
     let pairs: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
     assert_eq!(
         pairs,

@@ -5,8 +5,8 @@ mod support;
 
 use domain::api::ErrorBody;
 use domain::submission::Receipt;
-use serde_json::{json, Value};
-use support::{spawn_app, upload, TestApp};
+use serde_json::{Value, json};
+use support::{TestApp, spawn_app, upload};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
@@ -104,7 +104,8 @@ async fn every_problem_comes_back_in_place_and_the_key_can_be_used_again() {
     let problems = error.problems.unwrap();
     assert_eq!(problems.fields.len(), 1);
     assert_eq!(problems.fields[0].message, "身份证号码校验位不正确，请核对最后一位");
-    let materials: Vec<(&str, &str)> = problems.materials.iter().map(|m| (m.material.as_str(), m.message.as_str())).collect();
+    let materials: Vec<(&str, &str)> =
+        problems.materials.iter().map(|m| (m.material.as_str(), m.message.as_str())).collect();
     assert_eq!(
         materials,
         [
@@ -132,13 +133,22 @@ async fn uploads_of_another_material_or_a_lying_file_are_refused() {
     let error: ErrorBody = submit(&app, "key-3", &body).await.json().await.unwrap();
     let messages: Vec<String> = error.problems.unwrap().materials.into_iter().map(|m| m.message).collect();
     assert!(messages.contains(&"“正面.png”不是这项材料的文件，请重新上传".to_owned()), "{messages:?}");
-    assert!(messages.contains(&"“照片.png”的名字是 PNG，内容却是 PDF：请用原文件重新上传，不要只改文件名".to_owned()), "{messages:?}");
+    assert!(
+        messages.contains(&"“照片.png”的名字是 PNG，内容却是 PDF：请用原文件重新上传，不要只改文件名".to_owned()),
+        "{messages:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_key_is_required() {
     let app = spawn_app().await;
-    let response = app.client.post(format!("{}/api/services/JT-003/submissions", app.address)).json(&json!({})).send().await.unwrap();
+    let response = app
+        .client
+        .post(format!("{}/api/services/JT-003/submissions", app.address))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 400);
     assert!(response.json::<ErrorBody>().await.unwrap().error.message.contains("Idempotency-Key"));
 }

@@ -6,7 +6,7 @@ use base64::Engine;
 use domain::api::ErrorBody;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use support::{spawn_app, TestApp};
+use support::{TestApp, spawn_app};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -23,7 +23,8 @@ fn file(first: &[u8], len: usize) -> Vec<u8> {
 
 /// POST /api/uploads; the upload's address, or the refusal.
 async fn create(app: &TestApp, material: &str, name: &str, len: usize) -> Result<String, reqwest::Response> {
-    let metadata = format!("item {},material {},filename {}", b64(b"JT-003"), b64(material.as_bytes()), b64(name.as_bytes()));
+    let metadata =
+        format!("item {},material {},filename {}", b64(b"JT-003"), b64(material.as_bytes()), b64(name.as_bytes()));
     let response = app
         .client
         .post(format!("{}/api/uploads", app.address))
@@ -179,7 +180,8 @@ async fn large_chunks_of_a_scanned_pdf_go_through() {
     let app = spawn_app().await;
     // 道路货物运输经营许可's 安全生产管理制度 takes PDFs up to 30 MB.
     let body = file(b"%PDF-1.7\n", 12 * 1_048_576);
-    let metadata = format!("item {},material {},filename {}", b64(b"JT-001"), b64(b"safety_rules"), b64("制度.pdf".as_bytes()));
+    let metadata =
+        format!("item {},material {},filename {}", b64(b"JT-001"), b64(b"safety_rules"), b64("制度.pdf".as_bytes()));
     let created = app
         .client
         .post(format!("{}/api/uploads", app.address))
@@ -225,7 +227,8 @@ async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
     }
     let storage = bianmin::uploads::operator(&app.data_dir, &app.settings.storage).unwrap();
     let now = tus_protocol::chrono::Utc::now();
-    let removed = bianmin::uploads::reclaim_expired(&tus_storage_opendal::OpendalStorage::new(storage), &db, now).await.unwrap();
+    let removed =
+        bianmin::uploads::reclaim_expired(&tus_storage_opendal::OpendalStorage::new(storage), &db, now).await.unwrap();
     assert_eq!(removed, 1);
     let head = app.client.head(&unfinished).header("Tus-Resumable", "1.0.0").send().await.unwrap();
     assert_eq!(head.status(), 404);

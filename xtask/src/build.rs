@@ -13,7 +13,13 @@ pub fn build() -> anyhow::Result<()> {
     let path = tools::ensure_build_tools()?;
     run(Command::new("cargo").arg("fetch").current_dir(root()))?;
     let trunk = |args: &[&str]| {
-        run(Command::new("trunk").arg("build").args(args).arg("--release").env("TRUNK_OFFLINE", "true").env("PATH", &path).current_dir(root()))
+        run(Command::new("trunk")
+            .arg("build")
+            .args(args)
+            .arg("--release")
+            .env("TRUNK_OFFLINE", "true")
+            .env("PATH", &path)
+            .current_dir(root()))
     };
     // The light app first: Trunk replaces its whole dist directory.
     trunk(&["app/index.html"])?;
@@ -40,7 +46,9 @@ fn write_manifest(dir: &Path, bundle: &str) -> anyhow::Result<()> {
             js = Some(name);
         }
     }
-    let (Some(js), Some(wasm)) = (js, wasm) else { anyhow::bail!("dist/{bundle} has no {bundle}-*.js and {bundle}-*_bg.wasm") };
+    let (Some(js), Some(wasm)) = (js, wasm) else {
+        anyhow::bail!("dist/{bundle} has no {bundle}-*.js and {bundle}-*_bg.wasm")
+    };
     let manifest = format!("{{\"js\":\"/{bundle}/{js}\",\"wasm\":\"/{bundle}/{wasm}\"}}\n");
     std::fs::write(dir.join("manifest.json"), manifest)?;
     Ok(())
@@ -55,10 +63,7 @@ pub fn precompress(dir: &Path) -> anyhow::Result<()> {
             precompress(&path)?;
             continue;
         }
-        let compressible = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|ext| COMPRESSIBLE.contains(&ext));
+        let compressible = path.extension().and_then(|e| e.to_str()).is_some_and(|ext| COMPRESSIBLE.contains(&ext));
         if !compressible {
             continue;
         }

@@ -22,13 +22,19 @@ const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
 fn upload(port: u16, material: &str, name: &str, body: &[u8]) -> anyhow::Result<String> {
     let metadata = format!("item {},material {},filename {}", b64("JT-003"), b64(material), b64(name));
     let tus = ("Tus-Resumable", "1.0.0".to_owned());
-    let (status, location) =
-        request(port, "POST", "/api/uploads", &[tus.clone(), ("Upload-Length", body.len().to_string()), ("Upload-Metadata", metadata)], &[])?;
+    let (status, location) = request(
+        port,
+        "POST",
+        "/api/uploads",
+        &[tus.clone(), ("Upload-Length", body.len().to_string()), ("Upload-Metadata", metadata)],
+        &[],
+    )?;
     if status != 201 || location.is_empty() {
         bail!("create: {status}");
     }
     let path = location.find("/api/").map_or(location.clone(), |i| location[i..].to_owned());
-    let patch = [tus, ("Upload-Offset", "0".to_owned()), ("Content-Type", "application/offset+octet-stream".to_owned())];
+    let patch =
+        [tus, ("Upload-Offset", "0".to_owned()), ("Content-Type", "application/offset+octet-stream".to_owned())];
     let (status, _, _) = request_body(port, "PATCH", &path, &patch, body)?;
     if status != 204 {
         bail!("patch: {status}");
@@ -89,12 +95,14 @@ fn measure(server: &Server) -> anyhow::Result<(f64, f64)> {
         let (bodies, keys) = (Arc::clone(&bodies), Arc::clone(&keys));
         throughput(APPLICATIONS, move |i| {
             let headers = [("Idempotency-Key", format!("bench-{i}")), ("Content-Type", "application/json".to_owned())];
-            let (status, _, body) = request_body(port, "POST", "/api/services/JT-003/submissions", &headers, bodies[i].as_bytes())?;
+            let (status, _, body) =
+                request_body(port, "POST", "/api/services/JT-003/submissions", &headers, bodies[i].as_bytes())?;
             if status != 201 {
                 bail!("submission: {status} {body}");
             }
             let receipt: serde_json::Value = serde_json::from_str(&body)?;
-            let key = serde_json::json!({"case_number": receipt["case_number"], "query_code": receipt["query_code"]}).to_string();
+            let key = serde_json::json!({"case_number": receipt["case_number"], "query_code": receipt["query_code"]})
+                .to_string();
             keys.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.push(key);
             Ok(())
         })?
@@ -102,7 +110,8 @@ fn measure(server: &Server) -> anyhow::Result<(f64, f64)> {
     let keys = Arc::new(keys.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.clone());
     let looked_up = throughput(LOOKUPS, move |i| {
         let headers = [("Content-Type", "application/json".to_owned())];
-        let (status, _, body) = request_body(port, "POST", "/api/cases/lookup", &headers, keys[i % keys.len()].as_bytes())?;
+        let (status, _, body) =
+            request_body(port, "POST", "/api/cases/lookup", &headers, keys[i % keys.len()].as_bytes())?;
         if status != 200 {
             bail!("look-up: {status} {body}");
         }
@@ -116,7 +125,8 @@ fn measure(server: &Server) -> anyhow::Result<(f64, f64)> {
 fn postgres_database() -> Option<(String, std::process::Command)> {
     let admin = std::env::var("BIANMIN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
     let name = format!("bianmin_bench_{}", std::process::id());
-    let made = std::process::Command::new("psql").arg(&admin).args(["-q", "-c", &format!("CREATE DATABASE {name}")]).status();
+    let made =
+        std::process::Command::new("psql").arg(&admin).args(["-q", "-c", &format!("CREATE DATABASE {name}")]).status();
     if !made.is_ok_and(|s| s.success()) {
         eprintln!("xtask: could not create a PostgreSQL database with psql; PostgreSQL skipped");
         return None;
@@ -145,9 +155,15 @@ pub fn report() -> anyhow::Result<()> {
         }
         None => None,
     };
-    let pg = |f: fn(&(f64, f64)) -> f64| postgres.as_ref().map_or("— (set BIANMIN_TEST_DATABASE_URL)".to_owned(), |p| format!("{:.0}", f(p)));
+    let pg = |f: fn(&(f64, f64)) -> f64| {
+        postgres.as_ref().map_or("— (set BIANMIN_TEST_DATABASE_URL)".to_owned(), |p| format!("{:.0}", f(p)))
+    };
     println!("| cases, {CLIENTS} concurrent clients, loopback | SQLite | PostgreSQL |\n|---|---:|---:|");
-    println!("| submissions per second ({APPLICATIONS}, 4 files each, all checked again) | {:.0} | {} |", sqlite.0, pg(|p| p.0));
+    println!(
+        "| submissions per second ({APPLICATIONS}, 4 files each, all checked again) | {:.0} | {} |",
+        sqlite.0,
+        pg(|p| p.0)
+    );
     println!("| status look-ups per second ({LOOKUPS}) | {:.0} | {} |\n", sqlite.1, pg(|p| p.1));
     Ok(())
 }

@@ -12,7 +12,17 @@ const ITERATIONS: u32 = 20_000;
 pub fn report() -> anyhow::Result<()> {
     let path = tools::ensure_build_tools()?;
     run(Command::new("cargo")
-        .args(["build", "-p", "app", "--bin", "checklist_bench", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])
+        .args([
+            "build",
+            "-p",
+            "app",
+            "--bin",
+            "checklist_bench",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ])
         .current_dir(root()))?;
     let out = root().join("target/checklist-bench");
     run(Command::new("wasm-bindgen")
@@ -25,11 +35,8 @@ pub fn report() -> anyhow::Result<()> {
     let list = server.get("/api/services?per_page=50")?;
     // Only the items array (bundles follow it in the same answer).
     let items = list.split("\"total\"").next().unwrap_or_default();
-    let codes: Vec<String> = items
-        .split("\"code\":\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
-        .collect();
+    let codes: Vec<String> =
+        items.split("\"code\":\"").skip(1).filter_map(|rest| rest.split('"').next().map(str::to_owned)).collect();
     // The largest item: the longest guide, which has the most materials and questions.
     let mut largest = (String::new(), String::new());
     for code in &codes {

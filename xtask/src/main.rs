@@ -2,8 +2,8 @@
 //! `cargo xtask test` runs every test and the size budget.
 
 mod budget;
-mod case_bench;
 mod build;
+mod case_bench;
 mod checklist_bench;
 mod e2e;
 mod serve;
@@ -35,8 +35,16 @@ fn main() -> anyhow::Result<()> {
         "bench" => {
             build::build()?;
             budget::report(&root().join("dist"))?;
-            budget::report_bundle(&root().join("dist/full"), "full", "loaded on the first questionnaire or checklist page")?;
-            budget::report_bundle(&root().join("dist/follow"), "follow", "loaded on the first status, figures or staff page")?;
+            budget::report_bundle(
+                &root().join("dist/full"),
+                "full",
+                "loaded on the first questionnaire or checklist page",
+            )?;
+            budget::report_bundle(
+                &root().join("dist/follow"),
+                "follow",
+                "loaded on the first status, figures or staff page",
+            )?;
             checklist_bench::report()?;
             upload_bench::report()?;
             case_bench::report()

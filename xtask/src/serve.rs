@@ -97,4 +97,3 @@ impl Server {
         Ok(body.to_owned())
     }
 }
-

@@ -62,7 +62,9 @@ pub fn wasm_bindgen_version() -> anyhow::Result<String> {
 /// `npm ci` in `dir` when its node_modules is missing or stale; returns its `.bin`.
 pub fn ensure_npm_packages(dir: &Path) -> anyhow::Result<PathBuf> {
     if Command::new("npm").arg("--version").output().is_err() {
-        bail!("npm was not found. Install Node.js 20 or newer (Debian: apt-get install nodejs npm), then run this again.");
+        bail!(
+            "npm was not found. Install Node.js 20 or newer (Debian: apt-get install nodejs npm), then run this again."
+        );
     }
     let modules = dir.join("node_modules");
     let stamp = modules.join(".package-lock.json");
@@ -89,7 +91,9 @@ pub fn ensure_chromium() -> anyhow::Result<PathBuf> {
     }
     let root_user = output_of(Command::new("id").arg("-u")).map(|id| id.trim() == "0").unwrap_or(false);
     if !root_user {
-        bail!("Chromium or the Chinese font is missing. Install them (sudo apt-get install chromium fonts-noto-cjk), then run this again.");
+        bail!(
+            "Chromium or the Chinese font is missing. Install them (sudo apt-get install chromium fonts-noto-cjk), then run this again."
+        );
     }
     eprintln!("xtask: installing Debian's chromium for the end-to-end tests");
     run(Command::new("apt-get").arg("update"))?;

@@ -6,8 +6,8 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -28,10 +28,19 @@ fn rss_kb(pid: u32) -> u64 {
 }
 
 /// One HTTP/1.1 request; the status, the headers and the body as text.
-pub fn request_body(port: u16, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> anyhow::Result<(u16, Vec<(String, String)>, String)> {
+pub fn request_body(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> anyhow::Result<(u16, Vec<(String, String)>, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(120)))?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -44,8 +53,12 @@ pub fn request_body(port: u16, method: &str, path: &str, headers: &[(&str, Strin
     let head = String::from_utf8_lossy(&reply[..split]).into_owned();
     let rest = &reply[split..];
     let status = head.get(9..12).and_then(|s| s.parse().ok()).context("no HTTP status")?;
-    let headers: Vec<(String, String)> =
-        head.lines().skip(1).filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+    let headers: Vec<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
     let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
     let body = if chunked { unchunk(rest) } else { rest.to_vec() };
     Ok((status, headers, String::from_utf8_lossy(&body).into_owned()))
@@ -67,9 +80,16 @@ fn unchunk(mut rest: &[u8]) -> Vec<u8> {
 }
 
 /// One HTTP/1.1 request; the status and the Location header.
-pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> anyhow::Result<(u16, String)> {
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> anyhow::Result<(u16, String)> {
     let (status, headers, _) = request_body(port, method, path, headers, body)?;
-    let location = headers.into_iter().find(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v).unwrap_or_default();
+    let location =
+        headers.into_iter().find(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v).unwrap_or_default();
     Ok((status, location))
 }
 
@@ -78,7 +98,9 @@ pub fn b64(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16) | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8) | u32::from(*chunk.get(2).unwrap_or(&0));
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -91,7 +113,12 @@ pub fn b64(text: &str) -> String {
 }
 
 fn upload_one(port: u16, chunk: &[u8], client: usize) -> anyhow::Result<()> {
-    let metadata = format!("item {},material {},filename {}", b64("GH-001"), b64("design_plan"), b64(&format!("plan-{client}.pdf")));
+    let metadata = format!(
+        "item {},material {},filename {}",
+        b64("GH-001"),
+        b64("design_plan"),
+        b64(&format!("plan-{client}.pdf"))
+    );
     let tus = ("Tus-Resumable", "1.0.0".to_owned());
     let (status, location) = request(
         port,

@@ -1,10 +1,10 @@
 //! For `cargo xtask bench` only (never shipped): times the checklist evaluator
 //! compiled to wasm, the same code the app runs on every answer.
 
+use domain::ServiceItem;
 use domain::bundle::BundleDetail;
 use domain::checklist::{bundle_checklist, item_checklist};
 use domain::situation::{Answer, Answers, Question, QuestionKind};
-use domain::ServiceItem;
 use wasm_bindgen::prelude::*;
 
 /// The answers that select the most: first options, every option, yes, the largest number.

@@ -2,11 +2,15 @@
 //! the public figures and the staff console. Loaded on demand by the light app;
 //! questionnaires and applying are in the `full` bundle.
 
+use app::Page;
 use app::pages::{
-    case_status::CaseLookupPage, figures::FiguresPage, guide::Guide, home::Home, not_found::NotFound,
+    case_status::CaseLookupPage,
+    figures::FiguresPage,
+    guide::Guide,
+    home::Home,
+    not_found::NotFound,
     staff::{StaffCasePage, StaffPage},
 };
-use app::Page;
 use leptos::prelude::*;
 
 fn render(page: Page) -> AnyView {

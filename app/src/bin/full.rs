@@ -1,13 +1,13 @@
 //! The full entry: questionnaires, notices and applying. Loaded on demand by the
 //! light app; the pages after submission are in the `follow` bundle.
 
+use app::Page;
 use app::pages::{
-    apply::ApplyPage, apply_soon::ApplySoon, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide, home::Home,
-    not_found::NotFound, receipt::ReceiptPage, resume::ResumePage, review::ReviewPage, situation::SituationPage,
-    tasks::TasksPage,
+    apply::ApplyPage, apply_soon::ApplySoon, bundle::BundleOverview, checklist::ChecklistPage, guide::Guide,
+    home::Home, not_found::NotFound, receipt::ReceiptPage, resume::ResumePage, review::ReviewPage,
+    situation::SituationPage, tasks::TasksPage,
 };
 use app::subject::Kind;
-use app::Page;
 use leptos::prelude::*;
 
 fn render(page: Page) -> AnyView {

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use domain::case_view::{check_complaint, check_rating, CaseKey, CaseView, ComplaintBody, Rating, RatingBody, INDICATORS, LEVELS};
+use domain::case_view::{
+    CaseKey, CaseView, ComplaintBody, INDICATORS, LEVELS, Rating, RatingBody, check_complaint, check_rating,
+};
 use domain::form::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,7 +26,11 @@ pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>) -> impl IntoView {
     let sending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let rating = Rating { overall: overall.get_untracked(), indicators: indicators.get_untracked(), reason: reason.get_untracked() };
+        let rating = Rating {
+            overall: overall.get_untracked(),
+            indicators: indicators.get_untracked(),
+            reason: reason.get_untracked(),
+        };
         let found = check_rating(&rating);
         if !found.is_empty() {
             errors.set(found);

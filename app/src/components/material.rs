@@ -3,7 +3,7 @@
 use domain::{Material, MaterialForm};
 use leptos::prelude::*;
 
-use crate::wechat::{is_wechat, OPEN_IN_BROWSER};
+use crate::wechat::{OPEN_IN_BROWSER, is_wechat};
 
 /// "原件 1 份、复印件 1 份、电子版".
 fn forms_text(material: &Material) -> String {

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use domain::checklist::ChecklistEntry;
 use domain::files::{check_file, safe_file_name};
-use domain::upload::{check_picked, compressed_name, fingerprint, size_text, Materials};
+use domain::upload::{Materials, check_picked, compressed_name, fingerprint, size_text};
 use domain::{FileType, Material, Necessity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -123,16 +123,17 @@ pub fn MaterialUpload(
     let run = {
         let (item, id) = (item.clone(), id.clone());
         move |row: u32| {
-            let Some((blob, name, original_size, fingerprint)) =
-                RETRIES.with_borrow(|r| r.get(&row).map(|r| (r.blob.clone(), r.name.clone(), r.original_size, r.fingerprint.clone())))
-            else {
+            let Some((blob, name, original_size, fingerprint)) = RETRIES.with_borrow(|r| {
+                r.get(&row).map(|r| (r.blob.clone(), r.name.clone(), r.original_size, r.fingerprint.clone()))
+            }) else {
                 return;
             };
             let (item, id) = (item.clone(), id.clone());
             busy.update(|n| *n += 1);
             set_row(row, Status::Uploading { sent: 0, total: blob.size() as u64 });
             spawn_local(async move {
-                let progress: Rc<dyn Fn(u64, u64)> = Rc::new(move |sent, total| set_row(row, Status::Uploading { sent, total }));
+                let progress: Rc<dyn Fn(u64, u64)> =
+                    Rc::new(move |sent, total| set_row(row, Status::Uploading { sent, total }));
                 let outcome = tus::upload(&item, &id, &blob, &name, original_size, &fingerprint, progress).await;
                 busy.update(|n| *n = n.saturating_sub(1));
                 interrupted.update(|all| all.retain(|(f, _)| f != &fingerprint));
@@ -172,7 +173,10 @@ pub fn MaterialUpload(
                     all.iter().filter(|r| r.id != row && !matches!(r.status, Status::Problem(_))).count()
                 });
                 if finished + going + 1 > most {
-                    return set_row(row, Status::Problem(format!("“{}”最多上传 {most} 个文件，请先删除不要的文件", material.name)));
+                    return set_row(
+                        row,
+                        Status::Problem(format!("“{}”最多上传 {most} 个文件，请先删除不要的文件", material.name)),
+                    );
                 }
                 let blob: web_sys::Blob = file.clone().into();
                 let mut upload = (blob, name.clone(), None);
@@ -189,7 +193,9 @@ pub fn MaterialUpload(
                 }
                 let (blob, upload_name, original_size) = upload;
                 let fingerprint = fingerprint(&item, &material.id, &name, size, file.last_modified() as u64);
-                RETRIES.with_borrow_mut(|r| r.insert(row, Retry { blob, name: upload_name.clone(), original_size, fingerprint }));
+                RETRIES.with_borrow_mut(|r| {
+                    r.insert(row, Retry { blob, name: upload_name.clone(), original_size, fingerprint })
+                });
                 rows.update(|all| {
                     if let Some(r) = all.iter_mut().find(|r| r.id == row) {
                         r.name = upload_name;
@@ -240,7 +246,11 @@ pub fn MaterialUpload(
         }
     };
 
-    let uploading = move || rows.with(|all| all.iter().any(|r| matches!(r.status, Status::Checking | Status::Compressing | Status::Uploading { .. })));
+    let uploading = move || {
+        rows.with(|all| {
+            all.iter().any(|r| matches!(r.status, Status::Checking | Status::Compressing | Status::Uploading { .. }))
+        })
+    };
     let tag = move || {
         let has_problem = problem.get().is_some() && !done.with(Vec::is_empty) && !later.get()
             || rows.with(|all| all.iter().any(|r| matches!(r.status, Status::Problem(_) | Status::Paused)));

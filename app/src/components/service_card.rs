@@ -1,6 +1,6 @@
 //! One search result: what the applicant needs to decide whether to open the guide.
 
-use domain::{visits_label, ServiceSummary};
+use domain::{ServiceSummary, visits_label};
 use leptos::prelude::*;
 
 #[component]

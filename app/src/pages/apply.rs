@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use domain::ServiceItem;
 use domain::form::{
-    validate_application, Agent, Applicant, ApplicationForm, Delivery, Field, FieldError, FieldKind, Organisation, Person,
-    PostalAddress,
+    Agent, Applicant, ApplicationForm, Delivery, Field, FieldError, FieldKind, Organisation, Person, PostalAddress,
+    validate_application,
 };
 use domain::situation::{Answer, Answers};
-use domain::ServiceItem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -74,13 +74,22 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     let submit_answers = answers.clone();
     // Saved details lead on to the task list, or back to the review page when
     // the applicant came from there to change something.
-    let next_page = if location.get_untracked().param("return").as_deref() == Some("review") { "review" } else { "tasks" };
-    let next_url = format!("/services/{}/{next_page}{}", js_sys::encode_uri_component(&item.code), query(&answers, &[]));
+    let next_page =
+        if location.get_untracked().param("return").as_deref() == Some("review") { "review" } else { "tasks" };
+    let next_url =
+        format!("/services/{}/{next_page}{}", js_sys::encode_uri_component(&item.code), query(&answers, &[]));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
         let current = form.get_untracked();
-        let found = validate_application(&current, &fields, &questions, &submit_answers, needs_agent, crate::application::today());
+        let found = validate_application(
+            &current,
+            &fields,
+            &questions,
+            &submit_answers,
+            needs_agent,
+            crate::application::today(),
+        );
         let focus_summary = move || {
             request_animation_frame(move || {
                 if let Some(el) = summary.get_untracked() {
@@ -115,7 +124,9 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
             checking.set(false);
         });
     };
-    let error_for = move |path: &'static str| Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()));
+    let error_for = move |path: &'static str| {
+        Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()))
+    };
     let back = format!("/services/{}/checklist{}", item.code, query(&answers, &[]));
 
     let applicant_fields = if organisation {
@@ -155,23 +166,28 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
                 set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.address = v }/>
         }.into_any()
     };
-    let agent_fields = needs_agent.then(|| view! {
-        <h2>"代理人"</h2>
-        <TextInput label="代理人姓名" hint="" path="agent.name" form error=error_for("agent.name")
-            get=|f| f.agent.as_ref().map(|a| a.name.clone()).unwrap_or_default()
-            set=|f, v| f.agent.get_or_insert_with(Agent::default).name = v/>
-        <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form error=error_for("agent.id_number")
-            get=|f| f.agent.as_ref().map(|a| a.id_number.clone()).unwrap_or_default()
-            set=|f, v| f.agent.get_or_insert_with(Agent::default).id_number = v/>
-        <TextInput label="代理人手机号码" hint="" path="agent.phone" form error=error_for("agent.phone")
-            get=|f| f.agent.as_ref().map(|a| a.phone.clone()).unwrap_or_default()
-            set=|f, v| f.agent.get_or_insert_with(Agent::default).phone = v/>
+    let agent_fields = needs_agent.then(|| {
+        view! {
+            <h2>"代理人"</h2>
+            <TextInput label="代理人姓名" hint="" path="agent.name" form error=error_for("agent.name")
+                get=|f| f.agent.as_ref().map(|a| a.name.clone()).unwrap_or_default()
+                set=|f, v| f.agent.get_or_insert_with(Agent::default).name = v/>
+            <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form error=error_for("agent.id_number")
+                get=|f| f.agent.as_ref().map(|a| a.id_number.clone()).unwrap_or_default()
+                set=|f, v| f.agent.get_or_insert_with(Agent::default).id_number = v/>
+            <TextInput label="代理人手机号码" hint="" path="agent.phone" form error=error_for("agent.phone")
+                get=|f| f.agent.as_ref().map(|a| a.phone.clone()).unwrap_or_default()
+                set=|f, v| f.agent.get_or_insert_with(Agent::default).phone = v/>
+        }
     });
     let (_, effective) = domain::situation::walk(&item.questions, &answers);
-    let item_fields: Vec<Field> = item.fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))).cloned().collect();
-    let item_fields_view = (!item_fields.is_empty()).then(|| view! {
-        <h2>"申请事项信息"</h2>
-        {item_fields.into_iter().map(|field| view! { <ItemField field form errors/> }).collect_view()}
+    let item_fields: Vec<Field> =
+        item.fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))).cloned().collect();
+    let item_fields_view = (!item_fields.is_empty()).then(|| {
+        view! {
+            <h2>"申请事项信息"</h2>
+            {item_fields.into_iter().map(|field| view! { <ItemField field form errors/> }).collect_view()}
+        }
     });
 
     view! {
@@ -251,9 +267,11 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
     let error = move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone());
     let (read_id, write_id) = (field.id.clone(), field.id.clone());
     let value = Memo::new(move |_| form.with(|f| f.fields.get(&read_id).cloned().unwrap_or_default()));
-    let write = move |v: String| form.update(|f| {
-        f.fields.insert(write_id.clone(), v);
-    });
+    let write = move |v: String| {
+        form.update(|f| {
+            f.fields.insert(write_id.clone(), v);
+        })
+    };
     let hint = (!field.hint.is_empty()).then(|| view! { <p class="hint">{field.hint.clone()}</p> });
     let control = match field.kind {
         FieldKind::Choice => view! {
@@ -298,7 +316,8 @@ fn DeliveryChoice(
             }
         })
     };
-    let (recipient, phone, address) = (errors("delivery.recipient"), errors("delivery.phone"), errors("delivery.address"));
+    let (recipient, phone, address) =
+        (errors("delivery.recipient"), errors("delivery.phone"), errors("delivery.address"));
     view! {
         <h2>"领取方式"</h2>
         <div class=move || if error.get().is_some() { "field field--error" } else { "field" }>

@@ -55,7 +55,9 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
-        if domain::reference::normalise(&key.case_number).is_none() || domain::reference::normalise(&key.query_code).is_none() {
+        if domain::reference::normalise(&key.case_number).is_none()
+            || domain::reference::normalise(&key.query_code).is_none()
+        {
             error.set(Some("请输入回执上的办件编号和查询码，例如 ABCD-EFGH".to_owned()));
             return;
         }
@@ -196,7 +198,14 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
 
 /// Upload what was asked for (补正) or left for later (容缺), then send it.
 #[component]
-fn Supply(key: CaseKey, item_code: String, asks: Vec<MaterialAsk>, supplement: bool, due: Option<domain::date::Date>, view: RwSignal<CaseView>) -> impl IntoView {
+fn Supply(
+    key: CaseKey,
+    item_code: String,
+    asks: Vec<MaterialAsk>,
+    supplement: bool,
+    due: Option<domain::date::Date>,
+    view: RwSignal<CaseView>,
+) -> impl IntoView {
     let code = item_code.clone();
     let item = RwSignal::new(None::<ServiceItem>);
     spawn_local(async move {
@@ -229,7 +238,11 @@ fn Supply(key: CaseKey, item_code: String, asks: Vec<MaterialAsk>, supplement: b
             sending.set(false);
         });
     };
-    let title = if supplement { "补正告知：请补交或重新上传下列材料" } else { "容缺材料：请补交下列材料" };
+    let title = if supplement {
+        "补正告知：请补交或重新上传下列材料"
+    } else {
+        "容缺材料：请补交下列材料"
+    };
     let asks_for_list = asks.clone();
     view! {
         <section class="supply" aria-labelledby="supply-title">

@@ -3,17 +3,17 @@
 //! opens on another phone or at the window.
 
 use domain::checklist::ChecklistEntry;
-use domain::situation::{walk, Answer, Question};
+use domain::situation::{Answer, Question, walk};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::load_error::LoadError;
 use crate::components::material::MaterialEntry;
-use crate::load::{load, Load};
+use crate::load::{Load, load};
 use crate::pages::set_title;
 use crate::router::use_location;
-use crate::subject::{answers_from, query, Kind, Subject};
-use crate::wechat::{is_wechat, OPEN_IN_BROWSER};
+use crate::subject::{Kind, Subject, answers_from, query};
+use crate::wechat::{OPEN_IN_BROWSER, is_wechat};
 
 #[component]
 pub fn ChecklistPage(kind: Kind, code: String) -> impl IntoView {
@@ -47,7 +47,8 @@ fn Notice(subject: Subject) -> impl IntoView {
     let list = subject.checklist(&answers);
     set_title(&format!("一次性告知单：{}", subject.name()));
     let base = subject.base();
-    let share = format!("{}{base}/checklist{}", window().location().origin().unwrap_or_default(), query(&effective, &[]));
+    let share =
+        format!("{}{base}/checklist{}", window().location().origin().unwrap_or_default(), query(&effective, &[]));
     let wechat = is_wechat();
 
     let section = |title: &'static str, note: &'static str, entries: Vec<ChecklistEntry>, subject: &Subject| {
@@ -81,7 +82,8 @@ fn Notice(subject: Subject) -> impl IntoView {
         list.tolerated().cloned().collect(),
         &subject,
     );
-    let optional = section("按需提交的材料", "符合说明中情形的才需要提交。", list.optional().cloned().collect(), &subject);
+    let optional =
+        section("按需提交的材料", "符合说明中情形的才需要提交。", list.optional().cloned().collect(), &subject);
     let held = section(
         "无需您提供的材料",
         "政府部门已经有这些材料，窗口直接调取，您不用准备。",
@@ -107,7 +109,9 @@ fn Notice(subject: Subject) -> impl IntoView {
         .collect();
     let has_answers = !answered.is_empty();
     let summary = match &subject {
-        Subject::Item(item) => format!("办理部门：{}。承诺 {} 个工作日内办结。", item.department, item.promised_limit_days),
+        Subject::Item(item) => {
+            format!("办理部门：{}。承诺 {} 个工作日内办结。", item.department, item.promised_limit_days)
+        }
         Subject::Bundle(detail) => format!(
             "牵头部门：{}，一个窗口统一受理。涉及 {} 个事项，承诺 {} 个工作日内全部办结。",
             detail.bundle.lead_department,

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::load_error::LoadError;
-use crate::load::{load, Load};
+use crate::load::{Load, load};
 use crate::pages::set_title;
 
 fn percent(value: Option<f64>) -> String {

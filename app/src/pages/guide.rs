@@ -1,14 +1,14 @@
 //! The guide (办事指南) of one service item: everything the catalog says, in reading order.
 
-use domain::{visits_label, ServiceItem};
+use domain::{ServiceItem, visits_label};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::load_error::LoadError;
 use crate::components::material::MaterialEntry;
-use crate::subject::Subject;
-use crate::load::{load, Load};
+use crate::load::{Load, load};
 use crate::pages::set_title;
+use crate::subject::Subject;
 
 #[component]
 pub fn Guide(code: String) -> impl IntoView {
@@ -43,7 +43,11 @@ fn GuideBody(item: ServiceItem) -> impl IntoView {
     set_title(&item.name);
     let who: Vec<&str> = item.applicants.iter().map(|a| a.label()).collect();
     let start = Subject::Item(item.clone()).start_url();
-    let start_text = if item.questions.is_empty() { "查看一次性告知单" } else { "回答几个问题，看看要准备什么" };
+    let start_text = if item.questions.is_empty() {
+        "查看一次性告知单"
+    } else {
+        "回答几个问题，看看要准备什么"
+    };
     let fee_basis = (!item.fee.free && !item.fee.basis.is_empty()).then(|| item.fee.basis.clone());
     view! {
         <h1>{item.name.clone()}</h1>
@@ -114,4 +118,3 @@ fn GuideBody(item: ServiceItem) -> impl IntoView {
         <p><a href=start class="button button--start">{start_text}</a></p>
     }
 }
-

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::api::{self, Search};
 use crate::components::load_error::LoadError;
 use crate::components::service_card::ServiceCard;
-use crate::load::{load, Load};
+use crate::load::{Load, load};
 use crate::pages::set_title;
 use crate::router::{navigate, use_location};
 

@@ -33,7 +33,10 @@ pub fn ResumePage() -> impl IntoView {
                         application::save_form(&item, form);
                     }
                     application::save_materials(&item, &loaded.draft.materials);
-                    application::save_resume(&item, &domain::api::DraftSaved { resume_code: loaded_code, expires_at: loaded.expires_at.clone() });
+                    application::save_resume(
+                        &item,
+                        &domain::api::DraftSaved { resume_code: loaded_code, expires_at: loaded.expires_at.clone() },
+                    );
                     let url = format!("/services/{item}/apply{}", query(&loaded.draft.answers, &[]));
                     if loaded.dropped.is_empty() && loaded.dropped_files.is_empty() {
                         navigate(&url);

@@ -2,12 +2,12 @@
 //! (which comes back here), then 提交申请 with the application's one
 //! `Idempotency-Key`. Whatever the server still finds wrong is shown in place.
 
+use domain::ServiceItem;
 use domain::checklist::item_checklist;
 use domain::form::{Applicant, ApplicationForm, Delivery, FieldKind};
 use domain::identity::{mask_id, mask_mobile};
 use domain::submission::{Submission, SubmissionProblems};
 use domain::upload::{is_uploaded, size_text};
-use domain::ServiceItem;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -18,7 +18,7 @@ use crate::components::item_loader::ItemLoader;
 use crate::pages::checklist::answer_text;
 use crate::pages::set_title;
 use crate::router::{navigate, use_location};
-use crate::subject::{answers_from, query, Kind};
+use crate::subject::{Kind, answers_from, query};
 
 #[component]
 pub fn ReviewPage(code: String) -> impl IntoView {
@@ -56,12 +56,17 @@ fn applicant_rows(form: &ApplicationForm, item: &ServiceItem) -> Vec<(String, St
         ],
     };
     if let Some(agent) = &form.agent {
-        rows.push(("代理人".to_owned(), format!("{}，{}，{}", agent.name, mask_id(&agent.id_number), mask_mobile(&agent.phone))));
+        rows.push((
+            "代理人".to_owned(),
+            format!("{}，{}，{}", agent.name, mask_id(&agent.id_number), mask_mobile(&agent.phone)),
+        ));
     }
     for field in &item.fields {
         if let Some(value) = form.fields.get(&field.id).filter(|v| !v.trim().is_empty()) {
             let shown = match field.kind {
-                FieldKind::Choice => field.options.iter().find(|o| &o.id == value).map_or(value.clone(), |o| o.label.clone()),
+                FieldKind::Choice => {
+                    field.options.iter().find(|o| &o.id == value).map_or(value.clone(), |o| o.label.clone())
+                }
                 _ => value.clone(),
             };
             rows.push((field.label.clone(), shown));
@@ -118,9 +123,11 @@ fn Review(item: ServiceItem) -> impl IntoView {
                 "容缺后补".to_owned()
             } else {
                 match materials.files.get(id) {
-                    Some(files) if !files.is_empty() => {
-                        files.iter().map(|f| format!("{}（{}）", f.name, size_text(f.size))).collect::<Vec<_>>().join("、")
-                    }
+                    Some(files) if !files.is_empty() => files
+                        .iter()
+                        .map(|f| format!("{}（{}）", f.name, size_text(f.size)))
+                        .collect::<Vec<_>>()
+                        .join("、"),
                     _ => "没有上传".to_owned(),
                 }
             };

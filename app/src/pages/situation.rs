@@ -1,16 +1,16 @@
 //! 情形引导: one question per page. Answers travel in the address, so the back
 //! link, a reload and a shared link all keep them.
 
-use domain::situation::{answer_problem, next_question, walk, Answer, Answers, Question, QuestionKind};
+use domain::situation::{Answer, Answers, Question, QuestionKind, answer_problem, next_question, walk};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::load_error::LoadError;
-use crate::load::{load, Load};
+use crate::load::{Load, load};
 use crate::pages::set_title;
 use crate::router::{navigate, use_location};
-use crate::subject::{answers_from, query, Kind, Subject};
+use crate::subject::{Kind, Subject, answers_from, query};
 
 #[component]
 pub fn SituationPage(kind: Kind, code: String, question: String) -> impl IntoView {
@@ -52,10 +52,15 @@ fn to_answer(question: &Question, chosen: &[String]) -> Option<Answer> {
         QuestionKind::YesNo => chosen.first().map(|c| Answer::YesNo(c == "yes")),
         QuestionKind::Number => {
             // People type full-width digits on Chinese keyboards; accept them.
-            let text: String = chosen.first()?.trim().chars().map(|c| match c {
-                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-                c => c,
-            }).collect();
+            let text: String = chosen
+                .first()?
+                .trim()
+                .chars()
+                .map(|c| match c {
+                    '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                    c => c,
+                })
+                .collect();
             Some(text.parse().map(Answer::Number).unwrap_or(Answer::Choice(text)))
         }
     }
@@ -178,7 +183,8 @@ fn QuestionField(
     described: Signal<String>,
 ) -> impl IntoView {
     let field_id = format!("q-{}", question.id);
-    let hint = (!question.hint.is_empty()).then(|| view! { <p class="hint" id=format!("{field_id}-hint")>{question.hint.clone()}</p> });
+    let hint = (!question.hint.is_empty())
+        .then(|| view! { <p class="hint" id=format!("{field_id}-hint")>{question.hint.clone()}</p> });
     let error_line = {
         let id = format!("{field_id}-error");
         move || error.get().map(|message| view! { <p class="field-error" id=id.clone()>{message}</p> })
@@ -198,7 +204,8 @@ fn QuestionField(
                     <span>{question.unit.clone()}</span>
                 </div>
             </div>
-        }.into_any(),
+        }
+        .into_any(),
         kind => {
             let multiple = kind == QuestionKind::Multiple;
             let options: Vec<(String, String, String)> = if kind == QuestionKind::YesNo {

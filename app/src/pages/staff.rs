@@ -164,7 +164,12 @@ pub fn StaffCasePage(case_number: String) -> impl IntoView {
 
 fn applicant_text(applicant: &Applicant) -> Vec<(&'static str, String)> {
     match applicant {
-        Applicant::Person(p) => vec![("申请人", p.name.clone()), ("身份证号码", p.id_number.clone()), ("手机号码", p.phone.clone()), ("地址", p.address.clone())],
+        Applicant::Person(p) => vec![
+            ("申请人", p.name.clone()),
+            ("身份证号码", p.id_number.clone()),
+            ("手机号码", p.phone.clone()),
+            ("地址", p.address.clone()),
+        ],
         Applicant::Organisation(o) => vec![
             ("单位", o.name.clone()),
             ("统一社会信用代码", o.credit_code.clone()),
@@ -178,7 +183,9 @@ fn applicant_text(applicant: &Applicant) -> Vec<(&'static str, String)> {
 /// Save a downloaded file under its name.
 fn save_blob(blob: &web_sys::Blob, name: &str) {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
-    if let Some(anchor) = document().create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+    if let Some(anchor) =
+        document().create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
         anchor.set_href(&url);
         anchor.set_download(name);
         anchor.click();
@@ -216,7 +223,8 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
     asks.set(materials.iter().map(|(id, name)| (id.clone(), name.clone(), false, String::new())).collect());
     let actions = case.actions.clone();
     let has = move |name: &str| actions.iter().any(|a| a == name);
-    let (r1, r2, r3, r4, r5, r6, r7, r8) = (run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone());
+    let (r1, r2, r3, r4, r5, r6, r7, r8) =
+        (run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone());
     view! {
         <h1>{format!("办件 {}", case.case_number)}</h1>
         <p class="caption">{case.item_name.clone()}</p>

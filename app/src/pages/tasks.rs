@@ -6,10 +6,10 @@
 //! Completeness is decided by `domain::upload::Materials::problems` and
 //! `domain::form::validate_application`: the very checks the server runs.
 
-use domain::checklist::{item_checklist, Checklist};
-use domain::submission::{tolerance_deadline_days, TOLERANCE_PLEDGE};
-use domain::upload::is_uploaded;
 use domain::ServiceItem;
+use domain::checklist::{Checklist, item_checklist};
+use domain::submission::{TOLERANCE_PLEDGE, tolerance_deadline_days};
+use domain::upload::is_uploaded;
 use leptos::prelude::*;
 
 use crate::application;
@@ -17,7 +17,7 @@ use crate::components::item_loader::ItemLoader;
 use crate::components::material_upload::MaterialUpload;
 use crate::pages::set_title;
 use crate::router::{navigate, use_location};
-use crate::subject::{answers_from, query, Kind};
+use crate::subject::{Kind, answers_from, query};
 
 #[component]
 pub fn TasksPage(code: String) -> impl IntoView {
@@ -88,7 +88,9 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
         .into_iter()
         .map(|entry| {
             let id = entry.material.id.clone();
-            let problem = Signal::derive(move || problems.with(|all| all.iter().find(|p| p.material == id).map(|p| p.message.clone())));
+            let problem = Signal::derive(move || {
+                problems.with(|all| all.iter().find(|p| p.material == id).map(|p| p.message.clone()))
+            });
             view! { <MaterialUpload item=item_code.clone() entry materials busy problem later_days/> }
         })
         .collect_view();

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use bianmin::settings::ServeSettings;
 use bianmin::Server;
+use bianmin::settings::ServeSettings;
 use tempfile::TempDir;
 
 pub struct TestApp {
@@ -66,7 +66,9 @@ impl TestDatabase {
             runtime.block_on(async {
                 use sqlx::Connection;
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut admin).await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                        .execute(&mut admin)
+                        .await;
                 }
             });
         })
@@ -144,7 +146,10 @@ pub async fn spawn_app() -> TestApp {
 /// Start with adjusted settings, on the database and storage the environment asks for.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeSettings)) -> TestApp {
     if std::env::var("RUST_LOG").is_ok() {
-        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
     }
     let dirs = TempDir::new().unwrap();
     let dist = dirs.path().join("dist");
