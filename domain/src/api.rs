@@ -51,7 +51,7 @@ pub struct Health {
     pub catalog_version: String,
 }
 
-/// `POST /api/drafts` and `PUT /api/drafts/{code}`: what the applicant has so far.
+/// `POST /api/drafts` and `POST /api/drafts/save`: what the applicant has so far.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftBody {
@@ -76,7 +76,8 @@ pub struct DraftSaved {
     pub expires_at: String,
 }
 
-/// `GET /api/drafts/{code}`: the draft, with answers that no longer fit the
+/// `POST /api/drafts/resume` (the resume code in the body, never in the address):
+/// the draft, with answers that no longer fit the
 /// current catalog dropped and named.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -90,4 +91,8 @@ pub struct DraftLoaded {
     /// Names of uploaded files that are no longer kept (or no longer asked for).
     #[serde(default)]
     pub dropped_files: Vec<String>,
+    /// The application's key (the `Application-Key` header), so its uploads
+    /// keep working on this device; absent for a draft saved without one.
+    #[serde(default)]
+    pub application_key: Option<String>,
 }

@@ -165,6 +165,8 @@ pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, Ap
 /// A file to record with a case.
 pub struct NewFile {
     pub upload: String,
+    /// The hash of the application key that owns the upload.
+    pub owner: String,
     pub material: String,
     pub name: String,
     pub size: u64,
@@ -299,6 +301,9 @@ pub async fn insert_file(
     file: &NewFile,
     at: &str,
 ) -> Result<(), ApiError> {
+    if !crate::upload_owner::attach(tx, &file.upload, &file.owner, case_number).await? {
+        return Err(ApiError::Conflict(format!("“{}”已被删除或已随另一份申请提交，请重新上传这个文件", file.name)));
+    }
     sqlx::query(
         "INSERT INTO case_files (case_number, upload, material, name, size, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )

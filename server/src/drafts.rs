@@ -18,6 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::application_key::ApplicationKey;
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 
@@ -36,10 +37,7 @@ fn not_found() -> ApiError {
 }
 
 fn new_resume_code() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 48];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    domain::reference::from_random(&bytes, 12)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))
+    Ok(crate::secret::random_reference(12)?)
 }
 
 fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
@@ -49,7 +47,11 @@ fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
 /// `POST /api/drafts`: keep a new draft; answers with its resume code.
 #[utoipa::path(post, path = "/drafts", tag = "apply", request_body = DraftBody,
     responses((status = 200, body = DraftSaved), (status = 400, body = ErrorBody)))]
-async fn create(State(state): State<Arc<AppState>>, draft: Body<DraftBody>) -> Result<Json<DraftSaved>, ApiError> {
+async fn create(
+    State(state): State<Arc<AppState>>,
+    owner: Option<ApplicationKey>,
+    draft: Body<DraftBody>,
+) -> Result<Json<DraftSaved>, ApiError> {
     let draft = body(draft)?;
     state.catalog.get(&draft.item).ok_or_else(|| ApiError::BadRequest(format!("没有编码为 {} 的事项", draft.item)))?;
     let now = now_rfc3339();
@@ -57,8 +59,8 @@ async fn create(State(state): State<Arc<AppState>>, draft: Body<DraftBody>) -> R
     let resume_code = new_resume_code()?;
     let expires_at = rfc3339_in(state.draft_ttl_secs);
     sqlx::query(
-        "INSERT INTO drafts (resume_code, item_code, catalog_version, answers, form, materials, created_at, updated_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+        "INSERT INTO drafts (resume_code, item_code, catalog_version, answers, form, materials, created_at, updated_at, \
+         expires_at, application_key, application_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
     )
     .bind(&resume_code)
     .bind(&draft.item)
@@ -68,6 +70,8 @@ async fn create(State(state): State<Arc<AppState>>, draft: Body<DraftBody>) -> R
     .bind(json(&draft.materials)?)
     .bind(&now)
     .bind(&expires_at)
+    .bind(owner.as_ref().map(|o| o.key.clone()))
+    .bind(owner.as_ref().map(|o| o.hash.clone()))
     .execute(&state.db)
     .await?;
     Ok(Json(DraftSaved { resume_code, expires_at }))
@@ -82,13 +86,18 @@ struct SaveRequest {
 /// `POST /api/drafts/save`: replace a draft's content; the expiry moves on.
 #[utoipa::path(post, path = "/drafts/save", tag = "apply", request_body = SaveRequest,
     responses((status = 200, body = DraftSaved), (status = 404, body = ErrorBody)))]
-async fn save(State(state): State<Arc<AppState>>, request: Body<SaveRequest>) -> Result<Json<DraftSaved>, ApiError> {
+async fn save(
+    State(state): State<Arc<AppState>>,
+    owner: Option<ApplicationKey>,
+    request: Body<SaveRequest>,
+) -> Result<Json<DraftSaved>, ApiError> {
     let request = body(request)?;
     let code = domain::reference::normalise(&request.resume_code).ok_or_else(not_found)?;
     let expires_at = rfc3339_in(state.draft_ttl_secs);
     let updated = sqlx::query(
         "UPDATE drafts SET item_code = $1, catalog_version = $2, answers = $3, form = $4, materials = $5, updated_at = $6, \
-         expires_at = $7 WHERE resume_code = $8 AND expires_at > $6",
+         expires_at = $7, application_key = COALESCE($9, application_key), \
+         application_hash = COALESCE($10, application_hash) WHERE resume_code = $8 AND expires_at > $6",
     )
     .bind(&request.draft.item)
     .bind(&state.catalog.version)
@@ -98,6 +107,8 @@ async fn save(State(state): State<Arc<AppState>>, request: Body<SaveRequest>) ->
     .bind(now_rfc3339())
     .bind(&expires_at)
     .bind(&code)
+    .bind(owner.as_ref().map(|o| o.key.clone()))
+    .bind(owner.as_ref().map(|o| o.hash.clone()))
     .execute(&state.db)
     .await?;
     if updated.rows_affected() == 0 {
@@ -121,7 +132,8 @@ async fn resume(
 ) -> Result<Json<DraftLoaded>, ApiError> {
     let code = domain::reference::normalise(&body(request)?.resume_code).ok_or_else(not_found)?;
     let row = sqlx::query(
-        "SELECT item_code, catalog_version, answers, form, materials, expires_at FROM drafts WHERE resume_code = $1 AND expires_at > $2",
+        "SELECT item_code, catalog_version, answers, form, materials, expires_at, application_key FROM drafts \
+         WHERE resume_code = $1 AND expires_at > $2",
     )
     .bind(&code)
     .bind(now_rfc3339())
@@ -152,13 +164,19 @@ async fn resume(
         .transpose()
         .map_err(|e| ApiError::Internal(e.into()))?
         .unwrap_or_default();
-    let dropped_files = keep_live_uploads(&state, item, &kept, &mut materials).await?;
+    let key = row.try_get::<Option<String>, _>("application_key")?;
+    let owner = match &key {
+        Some(key) => ApplicationKey::known(&state.db, key).await?,
+        None => None,
+    };
+    let dropped_files = keep_live_uploads(&state, owner.as_ref(), item, &kept, &mut materials).await?;
     Ok(Json(DraftLoaded {
         draft: DraftBody { item: item_code, answers: kept, form, materials },
         expires_at: row.try_get("expires_at")?,
         dropped,
         catalog_changed: version != state.catalog.version,
         dropped_files,
+        application_key: owner.map(|o| o.key),
     }))
 }
 
@@ -167,6 +185,7 @@ async fn resume(
 /// to upload again.
 async fn keep_live_uploads(
     state: &AppState,
+    owner: Option<&ApplicationKey>,
     item: &domain::ServiceItem,
     answers: &domain::situation::Answers,
     materials: &mut Materials,
@@ -177,7 +196,11 @@ async fn keep_live_uploads(
     for (material, files) in materials.files.iter_mut() {
         let mut kept = Vec::new();
         for file in files.drain(..) {
-            let live = match crate::uploads::verify(state, &file.upload).await {
+            let Some(owner) = owner else {
+                dropped.push(file.name);
+                continue;
+            };
+            let live = match crate::uploads::verify(state, owner, &file.upload).await {
                 Ok(checked) => checked.item == item.code && &checked.material == material && asked.contains(material),
                 Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
                 Err(_) => false,

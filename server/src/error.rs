@@ -23,6 +23,12 @@ pub enum ApiError {
     /// No token, or one that is not valid (the staff API).
     #[error("unauthorized: {0}")]
     Unauthorized(String),
+    /// Known, but not to be done (deleting a file a case holds).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// Over a size or count budget (uploads per application).
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
     /// Too many attempts from one place or at one case (status look-up).
     #[error("too many requests: {0}")]
     TooManyRequests(String),
@@ -44,6 +50,8 @@ impl ApiError {
             Self::Unprocessable(message) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", message.clone()),
             Self::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
             Self::Unauthorized(message) => (StatusCode::UNAUTHORIZED, "unauthorized", message.clone()),
+            Self::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message.clone()),
+            Self::PayloadTooLarge(message) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", message.clone()),
             Self::TooManyRequests(message) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message.clone()),
             Self::Invalid(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -61,6 +69,12 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(error: serde_json::Error) -> Self {
         Self::Internal(error.into())
     }
 }

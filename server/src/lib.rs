@@ -2,6 +2,7 @@
 //! integration tests start the same [`Server`] on a random port.
 
 pub mod api;
+pub mod application_key;
 pub mod cases;
 pub mod catalog;
 pub mod db;
@@ -11,10 +12,12 @@ pub mod figures;
 pub mod holidays;
 pub mod limits;
 pub mod openapi;
+pub mod secret;
 pub mod settings;
 pub mod staff;
 pub mod status;
 pub mod submissions;
+pub mod upload_owner;
 pub mod upload_state;
 pub mod uploads;
 pub mod web;
@@ -51,6 +54,8 @@ pub struct AppState {
     pub lookups_per_minute: u32,
     /// Client addresses come from `X-Forwarded-For` (set by our own proxy).
     pub behind_proxy: bool,
+    /// Uploads per client and per application.
+    pub limits: settings::Limits,
 }
 
 impl AppState {
@@ -66,6 +71,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
     let csp = HeaderValue::try_from(web::content_security_policy(&index)).expect("CSP is ASCII");
     let (api, document) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(api::routes())
+        .merge(application_key::routes())
         .merge(drafts::routes())
         .merge(uploads::check_routes())
         .merge(submissions::routes())
@@ -77,11 +83,21 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
     let api = api
         .route("/openapi.json", axum::routing::get(move || async move { axum::Json(document.as_ref().clone()) }))
         .fallback(|| async { error::ApiError::NotFound("没有这个接口".to_owned()) })
-        .with_state(state)
+        .with_state(Arc::clone(&state))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    // Every tus route behind the owner guard; `/api/uploads/` (tusd's spelling) as well.
+    let uploads = uploads.layer(axum::middleware::from_fn_with_state(Arc::clone(&state), upload_owner::guard));
+    let with_slash = tower::ServiceExt::map_request(uploads.clone(), |mut request: axum::extract::Request| {
+        let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+        if let Ok(uri) = format!("{}{query}", upload_owner::BASE).parse() {
+            *request.uri_mut() = uri;
+        }
+        request
+    });
     Router::new()
         .merge(uploads)
+        .route_service("/api/uploads/", with_slash)
         .nest("/api", api)
         .merge(web::app_routes(dist))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
@@ -136,6 +152,7 @@ impl Server {
             limiter: limits::Limiter::default(),
             lookups_per_minute: settings.lookups_per_minute,
             behind_proxy: settings.behind_proxy,
+            limits: settings.limits.clone(),
         };
         let housekeeping_db = state.db.clone();
         tokio::spawn(async move {

@@ -123,6 +123,28 @@ pub struct ServeSettings {
     pub auto_migrate: bool,
     #[command(flatten)]
     pub storage: StorageSettings,
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// What one client or one application may do, so nobody can fill the disk.
+#[derive(Clone, Debug, Args)]
+pub struct Limits {
+    /// New uploads one client address may start per minute (per instance).
+    #[arg(long, env = "BIANMIN_UPLOADS_PER_MINUTE", default_value_t = 60)]
+    pub uploads_per_minute: u32,
+    /// Uploads one application may hold at once.
+    #[arg(long, env = "BIANMIN_UPLOADS_PER_APPLICATION", default_value_t = 100)]
+    pub uploads_per_application: i64,
+    /// Bytes one application's uploads may add up to (default 500 MB).
+    #[arg(long, env = "BIANMIN_BYTES_PER_APPLICATION", default_value_t = 500 * 1_048_576)]
+    pub bytes_per_application: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { uploads_per_minute: 60, uploads_per_application: 100, bytes_per_application: 500 * 1_048_576 }
+    }
 }
 
 /// Where uploaded files are kept: the filesystem under the data directory, or
@@ -167,6 +189,7 @@ impl ServeSettings {
             auto_migrate: true,
             lookups_per_minute: 30,
             behind_proxy: false,
+            limits: Limits::default(),
             storage: StorageSettings {
                 kind: "fs".to_owned(),
                 s3_region: "us-east-1".to_owned(),

@@ -17,7 +17,7 @@ use domain::api::ErrorBody;
 use domain::case::{Action, Actor, Status};
 use domain::case_view::{StaffCase, StaffCaseSummary};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+
 use sqlx::{AnyPool, Row};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -37,17 +37,13 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 }
 
 fn hash(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::secret::sha256_hex(token.trim().as_bytes())
 }
 
 /// Make a token for a department; only its hash is stored. Returns the token.
 pub async fn add_token(db: &AnyPool, department: &str, label: &str) -> anyhow::Result<String> {
-    let mut bytes = [0u8; 64];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     // 32 characters from the unambiguous alphabet: about 157 bits.
-    let token = domain::reference::from_random(&bytes, 32)
-        .ok_or_else(|| anyhow::anyhow!("too few random bytes"))?
-        .replace('-', "");
+    let token = crate::secret::random_reference(32)?.replace('-', "");
     sqlx::query("INSERT INTO staff_tokens (token_hash, department, label, created_at) VALUES ($1, $2, $3, $4)")
         .bind(hash(&token))
         .bind(department)

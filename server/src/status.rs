@@ -20,7 +20,7 @@ use domain::case_view::{CaseKey, CaseView, ComplaintBody, RatingBody, Supplement
 use domain::form::FieldError;
 use domain::submission::{MaterialError, SubmissionProblems};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -51,13 +51,8 @@ fn not_found() -> ApiError {
     ApiError::NotFound("办件编号或查询码不对。请对照回执核对后再试。".to_owned())
 }
 
-/// Equal bytes, in time that does not depend on where they differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::secret::sha256_hex(text.as_bytes())
 }
 
 /// The client's address: the connection's, or behind our proxy the last
@@ -71,26 +66,38 @@ impl axum::extract::FromRequestParts<Arc<AppState>> for Client {
         parts: &mut axum::http::request::Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        let forwarded = state
-            .behind_proxy
-            .then(|| {
-                parts
-                    .headers
-                    .get_all("x-forwarded-for")
-                    .iter()
-                    .next_back()?
-                    .to_str()
-                    .ok()?
-                    .rsplit(',')
-                    .next()?
-                    .trim()
-                    .parse()
-                    .ok()
-            })
-            .flatten();
-        Ok(Client(forwarded.or(peer).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))))
+        Ok(Client(address_of(state, &parts.extensions, &parts.headers)))
     }
+}
+
+/// [`Client`] for a whole request (middleware).
+pub fn client_address(state: &AppState, request: &axum::extract::Request) -> std::net::IpAddr {
+    address_of(state, request.extensions(), request.headers())
+}
+
+fn address_of(
+    state: &AppState,
+    extensions: &axum::http::Extensions,
+    headers: &axum::http::HeaderMap,
+) -> std::net::IpAddr {
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let forwarded = state
+        .behind_proxy
+        .then(|| {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()?
+                .to_str()
+                .ok()?
+                .rsplit(',')
+                .next()?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .flatten();
+    forwarded.or(peer).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
 }
 
 /// The case for this key, or the one answer for every failure.
@@ -112,7 +119,9 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
     // The same work whether or not the case exists.
     let stored = found.as_ref().map_or_else(|| hash("no such case"), |c| c.query_code_hash.clone());
     match found {
-        Some(case) if same(hash(&code).as_bytes(), stored.as_bytes()) => cases::enforce_deadlines(state, case).await,
+        Some(case) if crate::secret::same(hash(&code).as_bytes(), stored.as_bytes()) => {
+            cases::enforce_deadlines(state, case).await
+        }
         _ => {
             if !number.is_empty() {
                 crate::limits::shared_add(&state.db, &case_key, hour).await?;
@@ -157,6 +166,7 @@ async fn withdraw(
 async fn supplement(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
+    owner: crate::application_key::ApplicationKey,
     request: Body<SupplementBody>,
 ) -> Result<Json<CaseView>, ApiError> {
     let request = body(request)?;
@@ -184,7 +194,7 @@ async fn supplement(
             });
         }
     }
-    let (files, file_problems) = crate::uploads::gather(&state, &case.item_code, &wanted).await?;
+    let (files, file_problems) = crate::uploads::gather(&state, &owner, &case.item_code, &wanted).await?;
     problems.extend(file_problems);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for file in &files {
@@ -286,10 +296,7 @@ async fn complain(
             None
         }
     };
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    let reference = domain::reference::from_random(&bytes, 8)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))?;
+    let reference = crate::secret::random_reference(8)?;
     sqlx::query("INSERT INTO complaints (id, case_number, department, body, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&reference)
         .bind(case.as_ref().map(|c| c.case_number.clone()))

@@ -26,21 +26,17 @@ use axum::response::{IntoResponse, Response};
 use domain::form::{FieldError, validate_application};
 use domain::situation::Answer;
 use domain::submission::{Receipt, Submission, SubmissionProblems, check_materials};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::application_key::ApplicationKey;
 use crate::db::{now_rfc3339, rfc3339_in, today_in_china};
 use crate::error::ApiError;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(submit))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 enum Claim {
@@ -95,6 +91,7 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiErro
 async fn submit(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
+    owner: ApplicationKey,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -105,7 +102,7 @@ async fn submit(
         .filter(|k| !k.is_empty() && k.len() <= 200)
         .ok_or_else(|| ApiError::BadRequest("缺少请求标识（Idempotency-Key），请刷新页面后再提交".to_owned()))?
         .to_owned();
-    let hash = hex(&Sha256::new().chain_update(code.as_bytes()).chain_update([0]).chain_update(&body).finalize());
+    let hash = crate::secret::sha256_hex(&[code.as_bytes(), &[0], &body].concat());
     match claim(&state, &key, &hash).await? {
         Claim::Mine => {}
         Claim::Replay(receipt) => return Ok(created(receipt)),
@@ -114,16 +111,8 @@ async fn submit(
             return Err(ApiError::Unprocessable("这个请求标识已用于另一份申请内容，请刷新页面后再提交".to_owned()));
         }
     }
-    match accept(&state, &code, &body).await {
-        Ok(receipt) => {
-            let text = serde_json::to_string(&receipt).map_err(|e| ApiError::Internal(e.into()))?;
-            sqlx::query("UPDATE idempotency_keys SET state = 'done', response_body = $1 WHERE idempotency_key = $2")
-                .bind(&text)
-                .bind(&key)
-                .execute(&state.db)
-                .await?;
-            Ok(created(text))
-        }
+    match accept(&state, &code, &body, &owner, &key).await {
+        Ok(text) => Ok(created(text)),
         Err(error) => {
             // Nothing was made: the applicant may fix it and send with the same key.
             sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1")
@@ -140,7 +129,13 @@ fn created(receipt_json: String) -> Response {
 }
 
 /// Check everything again and make the case.
-async fn accept(state: &AppState, code: &str, body: &[u8]) -> Result<Receipt, ApiError> {
+async fn accept(
+    state: &AppState,
+    code: &str,
+    body: &[u8],
+    owner: &ApplicationKey,
+    key: &str,
+) -> Result<String, ApiError> {
     let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
     let submission: Submission = serde_json::from_slice(body)
         .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
@@ -166,7 +161,7 @@ async fn accept(state: &AppState, code: &str, body: &[u8]) -> Result<Receipt, Ap
             },
         );
     }
-    let (files, file_problems) = crate::uploads::gather(state, code, &submission.files).await?;
+    let (files, file_problems) = crate::uploads::gather(state, owner, code, &submission.files).await?;
     problems.materials.extend(file_problems);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for file in &files {
@@ -176,13 +171,11 @@ async fn accept(state: &AppState, code: &str, body: &[u8]) -> Result<Receipt, Ap
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
-    make_case(state, item, &submission, &files).await
+    make_case(state, item, &submission, &files, owner, key).await
 }
 
 fn reference() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    domain::reference::from_random(&bytes, 8).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("too few random bytes")))
+    Ok(crate::secret::random_reference(8)?)
 }
 
 async fn make_case(
@@ -190,7 +183,9 @@ async fn make_case(
     item: &domain::ServiceItem,
     submission: &Submission,
     files: &[NewFile],
-) -> Result<Receipt, ApiError> {
+    owner: &ApplicationKey,
+    key: &str,
+) -> Result<String, ApiError> {
     let query_code = reference()?;
     let application = serde_json::to_string(submission).map_err(|e| ApiError::Internal(e.into()))?;
     let submitted_at = now_rfc3339();
@@ -203,7 +198,7 @@ async fn make_case(
              department, promised_days) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8) ON CONFLICT (case_number) DO NOTHING",
         )
         .bind(&case_number)
-        .bind(hex(&Sha256::digest(query_code.as_bytes())))
+        .bind(crate::secret::sha256_hex(query_code.as_bytes()))
         .bind(&item.code)
         .bind(&state.catalog.version)
         .bind(&application)
@@ -228,9 +223,7 @@ async fn make_case(
             for file in files {
                 cases::insert_file(&mut tx, &case_number, file, &submitted_at).await?;
             }
-            tx.commit().await?;
-            tracing::info!(item = %item.code, "application submitted");
-            return Ok(Receipt {
+            let receipt = Receipt {
                 case_number,
                 query_code,
                 item_code: item.code.clone(),
@@ -245,7 +238,20 @@ async fn make_case(
                 } else {
                     domain::submission::tolerance_deadline_days(item.promised_limit_days)
                 },
-            });
+            };
+            // The receipt (the applicant's only copy of the query code) and the
+            // key's done state commit with the case, or neither does.
+            let text = serde_json::to_string(&receipt)?;
+            sqlx::query("UPDATE idempotency_keys SET state = 'done', response_body = $1 WHERE idempotency_key = $2")
+                .bind(&text)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+            // The application is submitted: its draft has served its purpose.
+            sqlx::query("DELETE FROM drafts WHERE application_hash = $1").bind(&owner.hash).execute(&mut *tx).await?;
+            tx.commit().await?;
+            tracing::info!(item = %item.code, "application submitted");
+            return Ok(text);
         }
     }
     Err(ApiError::Internal(anyhow::anyhow!("no free case number after five tries")))

@@ -30,8 +30,10 @@ use crate::settings::StorageSettings;
 use crate::upload_state::{DbLocker, DbStateStore};
 use tus_storage_opendal::OpendalStorage;
 
+use crate::application_key::ApplicationKey;
 use crate::catalog::Catalog;
 use crate::error::ApiError;
+use crate::upload_owner::Deletion;
 use domain::api::ErrorBody;
 
 /// The largest file any material may take (a material's own limit is lower).
@@ -210,17 +212,26 @@ pub fn check_routes() -> utoipa_axum::router::OpenApiRouter<Arc<crate::AppState>
               (status = 422, body = ErrorBody, description = "The content is not what the name says: the upload was deleted")))]
 async fn check_upload(
     State(state): State<Arc<crate::AppState>>,
+    owner: ApplicationKey,
     body: Result<Json<CheckRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<CheckedUpload>, ApiError> {
     let Json(request) = body.map_err(|_| ApiError::BadRequest("请求的格式不对".to_owned()))?;
-    verify(&state, &request.upload).await.map(Json)
+    verify(&state, &owner, &request.upload).await.map(Json)
 }
 
 /// Check a finished upload: it exists, is complete, belongs to a known material,
 /// and its first bytes agree with its name and the material's rules. A file that
-/// is not what it claims is deleted, bytes and record.
-pub async fn verify(state: &crate::AppState, upload_id: &str) -> Result<CheckedUpload, ApiError> {
+/// is not what it claims is deleted, bytes and record, unless a case holds it
+/// (a stricter catalog never destroys what was submitted).
+pub async fn verify(
+    state: &crate::AppState,
+    owner: &ApplicationKey,
+    upload_id: &str,
+) -> Result<CheckedUpload, ApiError> {
     let missing = || ApiError::NotFound("没有找到这个上传的文件，请重新上传".to_owned());
+    if !crate::upload_owner::owns(&state.db, upload_id, owner).await? {
+        return Err(missing());
+    }
     let files = &state.uploads;
     let upload = files.state.get(upload_id).await.map_err(|_| missing())?.ok_or_else(missing)?;
     if !upload.is_complete() {
@@ -258,6 +269,10 @@ pub async fn verify(state: &crate::AppState, upload_id: &str) -> Result<CheckedU
             file_type,
         }),
         Err(message) => {
+            // Only a file nothing holds yet is deleted: a case's file stays whatever the rules say now.
+            if crate::upload_owner::claim_for_deletion(&state.db, upload_id, owner).await? != Deletion::Claimed {
+                return Err(ApiError::Unprocessable(message));
+            }
             files
                 .storage
                 .delete(&handle)
@@ -307,6 +322,7 @@ pub async fn open(
 /// pass, and a problem for each that does not.
 pub async fn gather(
     state: &crate::AppState,
+    owner: &ApplicationKey,
     item: &str,
     uploads: &std::collections::BTreeMap<String, Vec<String>>,
 ) -> Result<(Vec<crate::cases::NewFile>, Vec<domain::submission::MaterialError>), ApiError> {
@@ -321,10 +337,11 @@ pub async fn gather(
                 problems.push(problem("同一个文件只能交一次，请删除重复的文件".to_owned()));
                 continue;
             }
-            match verify(state, id).await {
+            match verify(state, owner, id).await {
                 Ok(file) if file.item == item && &file.material == material => {
                     files.push(crate::cases::NewFile {
                         upload: file.upload,
+                        owner: owner.hash.clone(),
                         material: file.material,
                         name: file.file_name,
                         size: file.size,

@@ -18,7 +18,9 @@ async fn pair(s3_dir: &std::path::Path) -> (TestApp, TestApp) {
     let a = spawn_app_with(move |s| s.storage = storage).await;
     let mut settings = a.settings.clone();
     settings.listen = "127.0.0.1:0".parse().unwrap();
-    let b = spawn_with_settings(settings).await;
+    let mut b = spawn_with_settings(settings).await;
+    // One applicant behind a load balancer: the same browser (and key) reaches both.
+    b.client = a.client.clone();
     (a, b)
 }
 

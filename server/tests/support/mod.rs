@@ -184,9 +184,10 @@ pub async fn spawn_with_settings(settings: ServeSettings) -> TestApp {
     tokio::spawn(server.run_until(async {
         let _ = rx.await;
     }));
+    let client = applicant_client(&address).await;
     TestApp {
         address,
-        client: reqwest::Client::new(),
+        client,
         data_dir: settings.data_dir.clone(),
         database_url: settings.database_url(),
         files_dir: settings.data_dir.join("uploads"),
@@ -195,6 +196,23 @@ pub async fn spawn_with_settings(settings: ServeSettings) -> TestApp {
         postgres: None,
         shutdown: Some(tx),
     }
+}
+
+/// A client that acts as one applicant's browser: it carries an application key
+/// the server issued, as the app does.
+pub async fn applicant_client(address: &str) -> reqwest::Client {
+    let issued: serde_json::Value = reqwest::Client::new()
+        .post(format!("{address}/api/application-keys"))
+        .send()
+        .await
+        .expect("request sent")
+        .json()
+        .await
+        .expect("a key");
+    let key = issued["application_key"].as_str().expect("application_key").to_owned();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("application-key", key.parse().unwrap());
+    reqwest::Client::builder().default_headers(headers).build().unwrap()
 }
 
 impl TestApp {

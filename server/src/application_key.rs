@@ -1,0 +1,121 @@
+//! Application keys: the secret that makes an application's uploads its own.
+//!
+//! The browser asks for one (`POST /api/application-keys`) before its first
+//! upload or draft, keeps it in browser storage and sends it as the
+//! `Application-Key` header. Every upload is bound to the key that created it:
+//! reading its offset, sending its bytes, deleting it, checking it and attaching
+//! it to a submission all need the same key, and another key's uploads answer
+//! exactly like missing ones. The server keeps only the key's SHA-256; a server
+//! draft keeps the key itself (encrypted), so the application can go on on
+//! another device.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use domain::api::ErrorBody;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::db::now_rfc3339;
+use crate::error::ApiError;
+use crate::secret;
+use crate::status::Client;
+
+/// The request header that carries the key.
+pub const HEADER: &str = "application-key";
+
+/// Keys one client address may be given per minute (per instance).
+const KEYS_PER_MINUTE: u32 = 30;
+
+/// A key the server issued, as a request presented it.
+#[derive(Clone, Debug)]
+pub struct ApplicationKey {
+    /// The key itself (kept only inside an encrypted draft).
+    pub key: String,
+    /// Its SHA-256, which the tables hold.
+    pub hash: String,
+}
+
+impl ApplicationKey {
+    /// The key in these headers, if there is one the server issued.
+    pub async fn from_headers(db: &sqlx::AnyPool, headers: &HeaderMap) -> Result<Option<Self>, ApiError> {
+        let Some(key) = headers.get(HEADER).and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty())
+        else {
+            return Ok(None);
+        };
+        Self::known(db, key).await
+    }
+
+    /// `key`, if the server issued it.
+    pub async fn known(db: &sqlx::AnyPool, key: &str) -> Result<Option<Self>, ApiError> {
+        if key.len() > 100 {
+            return Ok(None);
+        }
+        let hash = secret::sha256_hex(key.as_bytes());
+        let row = sqlx::query("SELECT 1 AS found FROM application_keys WHERE key_hash = $1")
+            .bind(&hash)
+            .fetch_optional(db)
+            .await?;
+        Ok(row.map(|_| Self { key: key.to_owned(), hash }))
+    }
+}
+
+fn missing() -> ApiError {
+    ApiError::BadRequest("缺少这份申请的密钥（Application-Key），请刷新页面后重试".to_owned())
+}
+
+impl FromRequestParts<Arc<AppState>> for ApplicationKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        Self::from_headers(&state.db, &parts.headers).await?.ok_or_else(missing)
+    }
+}
+
+impl OptionalFromRequestParts<Arc<AppState>> for ApplicationKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Option<Self>, Self::Rejection> {
+        if parts.headers.contains_key(HEADER) {
+            // A key that was sent must be one we issued.
+            return Self::from_headers(&state.db, &parts.headers).await?.ok_or_else(missing).map(Some);
+        }
+        Ok(None)
+    }
+}
+
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(issue))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IssuedKey {
+    /// Send it as the `Application-Key` header with this application's uploads,
+    /// drafts and submission; keep it on the device only.
+    pub application_key: String,
+}
+
+/// A new application key (one per application on a device).
+#[utoipa::path(post, path = "/application-keys", tag = "apply",
+    responses((status = 201, body = IssuedKey), (status = 429, body = ErrorBody)))]
+async fn issue(
+    State(state): State<Arc<AppState>>,
+    Client(address): Client,
+) -> Result<(StatusCode, Json<IssuedKey>), ApiError> {
+    if state.limiter.add(&format!("application-key:{address}"), Duration::from_secs(60)) > KEYS_PER_MINUTE {
+        return Err(ApiError::TooManyRequests("操作太频繁了，请一分钟后再试".to_owned()));
+    }
+    let key = secret::random_reference(32)?.replace('-', "");
+    sqlx::query("INSERT INTO application_keys (key_hash, created_at) VALUES ($1, $2)")
+        .bind(secret::sha256_hex(key.as_bytes()))
+        .bind(now_rfc3339())
+        .execute(&state.db)
+        .await?;
+    Ok((StatusCode::CREATED, Json(IssuedKey { application_key: key })))
+}
