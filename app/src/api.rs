@@ -104,20 +104,34 @@ async fn post_json<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B
     get(Request::post(url).json(body).map_err(|_| ApiError::network())?).await
 }
 
-/// Keep a draft on the server: a new one, or the one with this resume code.
+/// A new application key (see `application::application_key`).
+pub async fn application_key() -> Result<String, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Issued {
+        application_key: String,
+    }
+    let issued: Issued = get(Request::post("/api/application-keys").build().map_err(|_| ApiError::network())?).await?;
+    Ok(issued.application_key)
+}
+
+/// Keep a draft on the server: a new one, or the one with this resume code,
+/// with the application's key so its uploads go on working on another device.
 pub async fn save_draft(
     resume_code: Option<String>,
+    application_key: &str,
     draft: &domain::api::DraftBody,
 ) -> Result<domain::api::DraftSaved, ApiError> {
+    let url = if resume_code.is_some() { "/api/drafts/save" } else { "/api/drafts" };
+    let request = Request::post(url).header("Application-Key", application_key);
     match resume_code {
-        None => post_json("/api/drafts", draft).await,
+        None => get(request.json(draft).map_err(|_| ApiError::network())?).await,
         Some(code) => {
             #[derive(serde::Serialize)]
             struct Save<'a> {
                 resume_code: String,
                 draft: &'a domain::api::DraftBody,
             }
-            post_json("/api/drafts/save", &Save { resume_code: code, draft }).await
+            get(request.json(&Save { resume_code: code, draft }).map_err(|_| ApiError::network())?).await
         }
     }
 }
@@ -162,10 +176,12 @@ async fn post_checked<B: serde::Serialize, T: DeserializeOwned>(
 pub async fn submit(
     code: &str,
     key: &str,
+    application_key: &str,
     submission: &domain::submission::Submission,
 ) -> Result<domain::submission::Receipt, SubmitError> {
     let url = format!("/api/services/{}/submissions", js_sys::encode_uri_component(code));
-    post_checked(Request::post(&url).header("Idempotency-Key", key), submission).await
+    let request = Request::post(&url).header("Idempotency-Key", key).header("Application-Key", application_key);
+    post_checked(request, submission).await
 }
 
 /// A case by its number and query code (in the body, never the address).
@@ -179,8 +195,9 @@ pub async fn case_withdraw(key: &domain::case_view::CaseKey) -> Result<domain::c
 
 pub async fn case_supplement(
     body: &domain::case_view::SupplementBody,
+    application_key: &str,
 ) -> Result<domain::case_view::CaseView, SubmitError> {
-    post_checked(Request::post("/api/cases/supplement"), body).await
+    post_checked(Request::post("/api/cases/supplement").header("Application-Key", application_key), body).await
 }
 
 pub async fn case_rate(body: &domain::case_view::RatingBody) -> Result<domain::case_view::CaseView, SubmitError> {

@@ -23,6 +23,46 @@ fn resume_key(item: &str) -> String {
     format!("{item}.resume")
 }
 
+fn application_key_key(item: &str) -> String {
+    format!("{item}.application-key")
+}
+
+thread_local! {
+    /// Whether a task is already asking the server for a key (two uploads
+    /// started together must end up with the same one).
+    static ASKING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The key that makes this application's uploads its own (the server's
+/// `Application-Key`): asked for once, then kept on this device. `None` when
+/// the server cannot be reached.
+pub async fn application_key(item: &str) -> Option<String> {
+    loop {
+        if let Some(key) = stored_application_key(item) {
+            return Some(key);
+        }
+        if !ASKING.with(|asking| asking.replace(true)) {
+            break;
+        }
+        crate::tus::sleep(50).await;
+    }
+    let issued = crate::api::application_key().await;
+    ASKING.with(|asking| asking.set(false));
+    let key = issued.ok()?;
+    adopt_application_key(item, &key);
+    Some(key)
+}
+
+/// The key kept on this device, if there is one (never asks the server).
+pub fn stored_application_key(item: &str) -> Option<String> {
+    draft::load(&application_key_key(item))
+}
+
+/// Take over the key of a draft resumed from another device.
+pub fn adopt_application_key(item: &str, key: &str) {
+    draft::save(&application_key_key(item), &key);
+}
+
 pub fn form(item: &str) -> Option<ApplicationForm> {
     draft::load(item)
 }
@@ -66,7 +106,8 @@ pub fn idempotency_key(item: &str) -> String {
 
 /// After a successful submission: the application is done on this device.
 pub fn finish(item: &str, receipt: &Receipt) {
-    for key in [item.to_owned(), materials_key(item), submission_key(item), resume_key(item)] {
+    for key in [item.to_owned(), materials_key(item), submission_key(item), resume_key(item), application_key_key(item)]
+    {
         draft::remove(&key);
     }
     draft::save(&format!("receipt.{}", receipt.case_number), receipt);

@@ -139,8 +139,10 @@ pub async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-fn tus_headers() -> Vec<(&'static str, String)> {
-    vec![("Tus-Resumable", TUS_VERSION.to_owned())]
+/// Every tus request carries the application's key: the server answers an
+/// upload only to the application that made it.
+fn tus_headers(key: &str) -> Vec<(&'static str, String)> {
+    vec![("Tus-Resumable", TUS_VERSION.to_owned()), ("Application-Key", key.to_owned())]
 }
 
 /// The applicant's words for a refusal: the server's own message when it wrote
@@ -162,8 +164,8 @@ fn refusal(reply: &Reply, name: &str) -> String {
 
 /// The server's offset of an upload, or `None` when the server no longer has
 /// it (expired or deleted) or it is not this file. `Err` is network trouble.
-async fn offset_of(url: &str, size: u64) -> Result<Option<u64>, ()> {
-    let reply = send("HEAD", url, &tus_headers(), Body::Empty, None).await;
+async fn offset_of(url: &str, size: u64, key: &str) -> Result<Option<u64>, ()> {
+    let reply = send("HEAD", url, &tus_headers(key), Body::Empty, None).await;
     match reply.status {
         200 | 204 if reply.number("Upload-Length") == Some(size) => Ok(reply.number("Upload-Offset")),
         200 | 204 | 404 | 410 | 403 => Ok(None),
@@ -197,11 +199,13 @@ pub async fn upload(
     progress: Rc<dyn Fn(u64, u64)>,
 ) -> Outcome {
     let size = blob.size() as u64;
+    let Some(key) = crate::application::application_key(item).await else { return Outcome::Paused };
+    let key = key.as_str();
     // Resume what the server already has, if anything.
     let mut known = pending().remove(fingerprint);
     let mut offset = 0;
     if let Some(earlier) = &known {
-        match with_retries(async || offset_of(&earlier.url, size).await).await {
+        match with_retries(async || offset_of(&earlier.url, size, key).await).await {
             Some(Some(at)) => offset = at,
             Some(None) => known = None,
             None => return Outcome::Paused,
@@ -211,7 +215,7 @@ pub async fn upload(
         Some(earlier) => earlier,
         None => {
             forget(fingerprint);
-            let mut headers = tus_headers();
+            let mut headers = tus_headers(key);
             headers.push(("Upload-Length", size.to_string()));
             headers.push((
                 "Upload-Metadata",
@@ -256,7 +260,7 @@ pub async fn upload(
     while offset < size {
         let (start, end) = next_chunk(offset, size);
         let Ok(chunk) = blob.slice_with_f64_and_f64(start as f64, end as f64) else { return Outcome::Paused };
-        let mut headers = tus_headers();
+        let mut headers = tus_headers(key);
         headers.push(("Upload-Offset", start.to_string()));
         headers.push(("Content-Type", "application/offset+octet-stream".to_owned()));
         let report = Rc::clone(&progress);
@@ -278,7 +282,7 @@ pub async fn upload(
                 tries += 1;
                 sleep(wait).await;
                 // Ask where the server is rather than guess.
-                match offset_of(&upload.url, size).await {
+                match offset_of(&upload.url, size, key).await {
                     Ok(Some(at)) => offset = at,
                     Ok(None) => {
                         forget(fingerprint);
@@ -307,7 +311,7 @@ pub async fn upload(
         let reply = send(
             "POST",
             "/api/upload-checks",
-            &[("Content-Type", "application/json".to_owned())],
+            &[("Content-Type", "application/json".to_owned()), ("Application-Key", key.to_owned())],
             Body::Json(&body),
             None,
         )
@@ -337,12 +341,14 @@ pub async fn upload(
 
 /// Let the server discard an upload the applicant removed (best effort: the
 /// server expires unfinished uploads anyway).
-pub async fn discard(upload: &str) {
+/// A file a submitted case holds is refused by the server and stays.
+pub async fn discard(item: &str, upload: &str) {
     let url = format!("/api/uploads/{}", js_sys::encode_uri_component(upload));
-    let _ = send("DELETE", &url, &tus_headers(), Body::Empty, None).await;
+    discard_url(item, &url).await;
 }
 
 /// Discard an unfinished upload by its address.
-pub async fn discard_url(url: &str) {
-    let _ = send("DELETE", url, &tus_headers(), Body::Empty, None).await;
+pub async fn discard_url(item: &str, url: &str) {
+    let Some(key) = crate::application::stored_application_key(item) else { return };
+    let _ = send("DELETE", url, &tus_headers(&key), Body::Empty, None).await;
 }

@@ -230,7 +230,7 @@ pub async fn record(
     let text = |d: Option<Option<Date>>, old: Option<Date>| d.unwrap_or(old).map(|d| d.to_string());
     let supplement = changes.supplement.as_ref().unwrap_or(&case.supplement);
     let now = now_rfc3339();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let updated = sqlx::query(
         "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
          completed_on = $5, result = $6, supplement = $7 WHERE case_number = $8 AND version = $9",

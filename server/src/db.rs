@@ -14,7 +14,24 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 /// instances run `bianmin migrate` once at deploy time instead).
 pub async fn connect_with(url: &str, migrate: bool) -> anyhow::Result<AnyPool> {
     install_default_drivers();
-    let pool = AnyPoolOptions::new().max_connections(8).connect(url).await?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(8)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                if connection.backend_name() == "SQLite" {
+                    use sqlx::Executor;
+                    // WAL: readers never wait for the writer; a writer waits up to
+                    // 10 s for another instead of failing with "database is locked";
+                    // deleted personal data is overwritten, not left in free pages.
+                    connection
+                        .execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON;")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
     check_schema(&pool).await?;
     if migrate {
         MIGRATOR.run(&pool).await?;
@@ -22,6 +39,17 @@ pub async fn connect_with(url: &str, migrate: bool) -> anyhow::Result<AnyPool> {
         bail!("数据库还有 {} 个迁移没有执行：请先运行 `bianmin migrate`", pending(&pool).await?);
     }
     Ok(pool)
+}
+
+/// A transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so it waits its turn at the start instead of failing
+/// half-way when another writer got there first; PostgreSQL locks rows.
+pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+    if is_sqlite(pool) { pool.begin_with("BEGIN IMMEDIATE").await } else { pool.begin().await }
+}
+
+fn is_sqlite(pool: &AnyPool) -> bool {
+    pool.connect_options().database_url.scheme().starts_with("sqlite")
 }
 
 /// A pool with every migration applied.

@@ -13,6 +13,7 @@ pub mod holidays;
 pub mod limits;
 pub mod openapi;
 pub mod secret;
+pub mod serve;
 pub mod settings;
 pub mod staff;
 pub mod status;
@@ -84,6 +85,11 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
         .route("/openapi.json", axum::routing::get(move || async move { axum::Json(document.as_ref().clone()) }))
         .fallback(|| async { error::ApiError::NotFound("没有这个接口".to_owned()) })
         .with_state(Arc::clone(&state))
+        // An API answer that takes longer than this is not coming (uploads are not under /api/ here).
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     // Every tus route behind the owner guard; `/api/uploads/` (tusd's spelling) as well.
@@ -107,6 +113,8 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("geolocation=(), microphone=(), payment=()"),
         ))
+        // A request body that stops sending for a minute is given up (a phone that lost its signal).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(std::time::Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -114,14 +122,14 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    limits: serve::Limits,
 }
 
 impl Server {
     /// Load the catalog (refusing a bad one), open the database, bind the address.
     pub async fn build(settings: &ServeSettings) -> anyhow::Result<Self> {
         let catalog = catalog::load(&settings.catalog, &settings.public_dir())?;
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
+        create_private_dir(&settings.data_dir)?;
         let db = db::connect_with(&settings.database_url(), settings.auto_migrate)
             .await
             .context("cannot open the database")?;
@@ -168,7 +176,7 @@ impl Server {
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
-        Ok(Self { listener, router })
+        Ok(Self { listener, router, limits: settings.connection_limits() })
     }
 
     pub fn local_addr(&self) -> std::net::SocketAddr {
@@ -177,9 +185,26 @@ impl Server {
 
     /// Serve until `shutdown` completes, finishing requests under way.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+        serve::serve(self.listener, self.router, self.limits, shutdown).await
     }
+}
+
+/// Make `dir` for this user only (0700), and every file this process creates
+/// from now on 0600: the data directory holds personal data.
+pub fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot make the data directory {} private", dir.display()))?;
+    }
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -40,7 +40,7 @@ async fn main() -> ExitCode {
         Command::Migrate { data_dir, database_url } => {
             let url = bianmin::settings::database_url(&data_dir, database_url.as_deref());
             let done = async {
-                std::fs::create_dir_all(&data_dir)?;
+                bianmin::create_private_dir(&data_dir)?;
                 bianmin::db::connect_with(&url, true).await
             };
             match done.await {
@@ -57,7 +57,7 @@ async fn main() -> ExitCode {
         Command::Staff { command: StaffCommand::AddToken { department, label, data_dir, database_url } } => {
             let url = bianmin::settings::database_url(&data_dir, database_url.as_deref());
             let made = async {
-                std::fs::create_dir_all(&data_dir)?;
+                bianmin::create_private_dir(&data_dir)?;
                 let db = bianmin::db::connect(&url).await?;
                 bianmin::staff::add_token(&db, &department, &label).await
             };

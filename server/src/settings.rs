@@ -125,6 +125,26 @@ pub struct ServeSettings {
     pub storage: StorageSettings,
     #[command(flatten)]
     pub limits: Limits,
+    /// Seconds a client has to send a request's headers (slow-header clients are cut off).
+    #[arg(long, env = "BIANMIN_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Open connections at most (more wait to be accepted).
+    #[arg(long, env = "BIANMIN_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Seconds shutdown waits for requests under way before it cuts them.
+    #[arg(long, env = "BIANMIN_SHUTDOWN_SECS", default_value_t = 30)]
+    pub shutdown_secs: u64,
+}
+
+impl ServeSettings {
+    /// The accept loop's limits.
+    pub fn connection_limits(&self) -> crate::serve::Limits {
+        crate::serve::Limits {
+            header_read: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            shutdown: std::time::Duration::from_secs(self.shutdown_secs),
+        }
+    }
 }
 
 /// What one client or one application may do, so nobody can fill the disk.
@@ -190,6 +210,9 @@ impl ServeSettings {
             lookups_per_minute: 30,
             behind_proxy: false,
             limits: Limits::default(),
+            header_timeout_secs: 10,
+            max_connections: 1024,
+            shutdown_secs: 30,
             storage: StorageSettings {
                 kind: "fs".to_owned(),
                 s3_region: "us-east-1".to_owned(),

@@ -192,7 +192,7 @@ async fn make_case(
     // A clash of two random case numbers is rare; the primary key refuses it, try again.
     for _ in 0..5 {
         let case_number = reference()?;
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::db::begin_write(&state.db).await?;
         let inserted = sqlx::query(
             "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, submitted_at, \
              department, promised_days) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8) ON CONFLICT (case_number) DO NOTHING",

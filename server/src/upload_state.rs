@@ -11,10 +11,14 @@ use tus_protocol::chrono::{DateTime, Utc};
 use tus_protocol::state::WriteMode;
 use tus_protocol::{Error, LockGuard, Locker, Result, StateStore, UploadState};
 
-/// How long a lock is honoured without being released: longer than the
-/// slowest chunk on a weak signal (the app cuts a PATCH after five minutes),
-/// short enough that an instance that died holding one frees it soon.
-const LEASE_SECS: i64 = 6 * 60;
+/// How long a lock is honoured without a sign of life from its holder. The
+/// holder renews it every [`RENEW_EVERY`] while its PATCH streams, so a slow
+/// chunk keeps its lock, and a process that died (SIGKILL, OOM) frees it within
+/// these few seconds: the client's retry finds the upload free.
+const LEASE_SECS: i64 = 6;
+const RENEW_EVERY: Duration = Duration::from_secs(2);
+/// How often a waiting request looks again (reads only: no write storm).
+const POLL: Duration = Duration::from_millis(200);
 
 fn db_error(error: impl std::fmt::Display) -> Error {
     Error::Internal(format!("upload state: {error}"))
@@ -118,31 +122,43 @@ impl DbLocker {
         Self { db }
     }
 
+    /// Take the lock if it is free or its holder's lease has lapsed.
     async fn take(&self, upload_id: &str) -> Result<Option<LockGuard>> {
         let now = Utc::now();
-        sqlx::query("DELETE FROM upload_locks WHERE id = $1 AND expires_at < $2")
+        let held = sqlx::query("SELECT expires_at FROM upload_locks WHERE id = $1")
             .bind(upload_id)
-            .bind(rfc3339(now))
-            .execute(&self.db)
+            .fetch_optional(&self.db)
             .await
             .map_err(db_error)?;
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes).map_err(db_error)?;
-        let owner: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        if let Some(row) = held {
+            let expires: String = row.try_get("expires_at").map_err(db_error)?;
+            if expires >= rfc3339(now) {
+                return Ok(None);
+            }
+            sqlx::query("DELETE FROM upload_locks WHERE id = $1 AND expires_at < $2")
+                .bind(upload_id)
+                .bind(rfc3339(now))
+                .execute(&self.db)
+                .await
+                .map_err(db_error)?;
+        }
+        let owner = crate::secret::random_hex(16).map_err(db_error)?;
         let taken = sqlx::query(
             "INSERT INTO upload_locks (id, owner, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
         )
         .bind(upload_id)
         .bind(&owner)
-        .bind(rfc3339(now + tus_protocol::chrono::Duration::seconds(LEASE_SECS)))
+        .bind(lease_end())
         .execute(&self.db)
         .await
         .map_err(db_error)?;
         if taken.rows_affected() == 0 {
             return Ok(None);
         }
+        let renewal = tokio::spawn(renew(self.db.clone(), upload_id.to_owned(), owner.clone()));
         let (db, id) = (self.db.clone(), upload_id.to_owned());
         Ok(Some(LockGuard::with_release(upload_id, move || {
+            renewal.abort();
             // The guard is dropped in synchronous code: release on the runtime.
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 runtime.spawn(async move {
@@ -157,6 +173,42 @@ impl DbLocker {
                 });
             }
         })))
+    }
+
+    /// Whether someone holds the upload's lock right now (for answering HEAD without waiting).
+    pub async fn is_held(&self, upload_id: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS held FROM upload_locks WHERE id = $1 AND expires_at >= $2")
+            .bind(upload_id)
+            .bind(rfc3339(Utc::now()))
+            .fetch_optional(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(row.is_some())
+    }
+}
+
+fn lease_end() -> String {
+    rfc3339(Utc::now() + tus_protocol::chrono::Duration::seconds(LEASE_SECS))
+}
+
+/// Keep a lock's lease alive while its guard lives (the task is aborted on release).
+async fn renew(db: AnyPool, id: String, owner: String) {
+    loop {
+        tokio::time::sleep(RENEW_EVERY).await;
+        let renewed = sqlx::query("UPDATE upload_locks SET expires_at = $1 WHERE id = $2 AND owner = $3")
+            .bind(lease_end())
+            .bind(&id)
+            .bind(&owner)
+            .execute(&db)
+            .await;
+        match renewed {
+            Ok(done) if done.rows_affected() == 1 => {}
+            Ok(_) => {
+                tracing::warn!("an upload lock's lease was lost while its request ran");
+                return;
+            }
+            Err(error) => tracing::warn!(%error, "renewing an upload lock failed; trying again"),
+        }
     }
 }
 
@@ -175,7 +227,7 @@ impl Locker for DbLocker {
             if tokio::time::Instant::now() >= deadline {
                 return Err(Error::LockTimeout(upload_id.to_owned()));
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+            tokio::time::sleep(POLL.min(deadline.saturating_duration_since(tokio::time::Instant::now()))).await;
         }
     }
 

@@ -45,6 +45,7 @@ const EXPIRATION: Duration = Duration::from_secs(24 * 3600);
 pub struct UploadFiles {
     storage: OpendalStorage,
     state: DbStateStore,
+    locks: DbLocker,
 }
 
 fn text(metadata: &UploadMetadata, key: &str) -> String {
@@ -112,7 +113,11 @@ pub async fn build(operator: Operator, db: AnyPool, catalog: Arc<Catalog>) -> an
     );
     let router = tus_axum::TusRouter::new(tus_axum::TusState::new(protocol)).build()?;
     reclaim_expired_hourly(OpendalStorage::new(operator.clone()), db.clone());
-    let reader = UploadFiles { storage: OpendalStorage::new(operator), state: DbStateStore::new(db) };
+    let reader = UploadFiles {
+        storage: OpendalStorage::new(operator),
+        state: DbStateStore::new(db.clone()),
+        locks: DbLocker::new(db),
+    };
     Ok((router, reader))
 }
 
@@ -143,6 +148,33 @@ pub async fn reclaim_expired(
 }
 
 impl UploadFiles {
+    /// The answer to `HEAD` while another request holds the upload's lock (a
+    /// PATCH streaming, or one whose connection died and whose lease is running
+    /// out): the offset last committed, at once, instead of waiting for the lock.
+    /// `None` when the lock is free (the tus handler answers then).
+    pub async fn head_while_locked(&self, upload_id: &str) -> Result<Option<axum::response::Response>, ApiError> {
+        let internal = |e: tus_protocol::Error| ApiError::Internal(anyhow::anyhow!("upload state: {e}"));
+        if !self.locks.is_held(upload_id).await.map_err(internal)? {
+            return Ok(None);
+        }
+        let Some(upload) = self.state.get(upload_id).await.map_err(internal)? else { return Ok(None) };
+        // The bytes stored are what counts (the state lags them after a crash), as the tus handler reconciles.
+        let stored = match upload.storage_handle() {
+            Some(handle) => self.storage.size(&handle).await.map_err(internal)?.unwrap_or(0),
+            None => 0,
+        };
+        let offset = stored.max(upload.offset()).min(upload.length().unwrap_or(u64::MAX));
+        let mut response = axum::response::Response::builder()
+            .status(200)
+            .header("tus-resumable", "1.0.0")
+            .header("cache-control", "no-store")
+            .header("upload-offset", offset.to_string());
+        if let Some(length) = upload.length() {
+            response = response.header("upload-length", length.to_string());
+        }
+        response.body(axum::body::Body::empty()).map(Some).map_err(|e| ApiError::Internal(e.into()))
+    }
+
     /// [`reclaim_expired`] over this server's storage.
     pub async fn reclaim_expired(
         &self,

@@ -45,3 +45,36 @@ async fn hashed_files_are_immutable_and_sent_precompressed() {
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm plain");
 }
+
+#[tokio::test]
+async fn a_client_that_sends_its_headers_a_byte_at_a_time_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = support::spawn_app_with(|s| s.header_timeout_secs = 1).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let request = b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut closed = false;
+    // One byte every 200 ms, for at most 8 s: the server must hang up long before.
+    for byte in request.iter().cycle().take(40) {
+        if socket.write_all(&[*byte]).await.is_err() {
+            closed = true;
+            break;
+        }
+        let mut buffer = [0u8; 256];
+        match tokio::time::timeout(std::time::Duration::from_millis(200), socket.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                closed = true;
+                break;
+            }
+            Ok(Ok(_)) => {
+                // An error response (408) is also hanging up on it.
+                closed = true;
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(closed, "the slow client was cut off");
+    // A normal client is served as ever.
+    assert_eq!(app.get("/api/health").await.status(), 200);
+}

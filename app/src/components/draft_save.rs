@@ -25,7 +25,12 @@ pub fn DraftSave(item: String, answers: Answers) -> impl IntoView {
         let known = resume.get_untracked().map(|r| r.resume_code);
         let item = item.clone();
         spawn_local(async move {
-            match api::save_draft(known, &body).await {
+            let Some(application_key) = application::application_key(&item).await else {
+                error.set(Some("网络连接不稳定，草稿没有保存。请检查网络后再试。".to_owned()));
+                saving.set(false);
+                return;
+            };
+            match api::save_draft(known, &application_key, &body).await {
                 Ok(saved) => {
                     application::save_resume(&item, &saved);
                     resume.set(Some(saved));

@@ -220,14 +220,16 @@ pub fn MaterialUpload(
 
     let remove_done = {
         let id = id.clone();
+        let item = item.clone();
         move |upload: String| {
+            let item = item.clone();
             materials.update(|m| {
                 if let Some(files) = m.files.get_mut(&id) {
                     files.retain(|f| f.upload != upload);
                 }
                 m.files.retain(|_, files| !files.is_empty());
             });
-            spawn_local(async move { tus::discard(&upload).await });
+            spawn_local(async move { tus::discard(&item, &upload).await });
         }
     };
     let toggle_later = {
@@ -327,7 +329,8 @@ pub fn MaterialUpload(
                     let forget = move |_| {
                         tus::forget(&fp);
                         let url = p.url.clone();
-                        spawn_local(async move { tus::discard_url(&url).await });
+                        let item = p.item.clone();
+                        spawn_local(async move { tus::discard_url(&item, &url).await });
                         let fp = fp.clone();
                         interrupted.update(|all| all.retain(|(f, _)| f != &fp));
                     };

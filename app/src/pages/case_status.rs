@@ -224,9 +224,11 @@ fn Supply(
     let send = move |_| {
         let body = SupplementBody { key: key.clone(), files: materials.with_untracked(Materials::upload_ids) };
         let storage_key = storage_key.clone();
+        let item_code = item_code.clone();
         sending.set(true);
         spawn_local(async move {
-            match api::case_supplement(&body).await {
+            let application_key = crate::application::application_key(&item_code).await.unwrap_or_default();
+            match api::case_supplement(&body, &application_key).await {
                 Ok(next) => {
                     draft::remove(&storage_key);
                     problems.set(None);

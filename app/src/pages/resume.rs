@@ -33,6 +33,9 @@ pub fn ResumePage() -> impl IntoView {
                         application::save_form(&item, form);
                     }
                     application::save_materials(&item, &loaded.draft.materials);
+                    if let Some(key) = &loaded.application_key {
+                        application::adopt_application_key(&item, key);
+                    }
                     application::save_resume(
                         &item,
                         &domain::api::DraftSaved { resume_code: loaded_code, expires_at: loaded.expires_at.clone() },

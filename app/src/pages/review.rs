@@ -164,7 +164,12 @@ fn Review(item: ServiceItem) -> impl IntoView {
         let (code, submission) = (code.clone(), submission.clone());
         let key = application::idempotency_key(&code);
         spawn_local(async move {
-            match api::submit(&code, &key, &submission).await {
+            let Some(application_key) = application::application_key(&code).await else {
+                failure.set(Some("网络连接不稳定，没有提交成功。请检查网络后再试一次，不会重复提交。".to_owned()));
+                sending.set(false);
+                return;
+            };
+            match api::submit(&code, &key, &application_key, &submission).await {
                 Ok(receipt) => {
                     application::finish(&code, &receipt);
                     navigate(&format!("/receipts/{}", js_sys::encode_uri_component(&receipt.case_number)));

@@ -50,7 +50,8 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
     let mut stored = application::materials(&item.code);
     // Answers changed since: files of materials no longer asked for are let go.
     for upload in stored.keep_only(&checklist) {
-        leptos::task::spawn_local(async move { crate::tus::discard(&upload).await });
+        let item = item.code.clone();
+        leptos::task::spawn_local(async move { crate::tus::discard(&item, &upload).await });
     }
     let materials = RwSignal::new(stored);
     let code = item.code.clone();

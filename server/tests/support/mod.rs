@@ -42,13 +42,13 @@ impl Drop for TestApp {
 }
 
 /// A PostgreSQL database made for one test app.
-struct TestDatabase {
+pub struct TestDatabase {
     admin_url: String,
     name: String,
 }
 
 impl TestDatabase {
-    async fn create(admin_url: &str) -> (Self, String) {
+    pub async fn create(admin_url: &str) -> (Self, String) {
         use sqlx::Connection;
         let name = format!("bianmin_test_{}", unique());
         let mut admin = sqlx::PgConnection::connect(admin_url).await.expect("BIANMIN_TEST_DATABASE_URL reachable");
@@ -60,7 +60,7 @@ impl TestDatabase {
     }
 
     /// Drop it, closing the server's connections (the app is shutting down).
-    fn drop_now(self) {
+    pub fn drop_now(self) {
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             runtime.block_on(async {
