@@ -22,10 +22,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::client::Client;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use crate::secret;
-use crate::status::Client;
 
 /// The request header that carries the key.
 pub const HEADER: &str = "application-key";

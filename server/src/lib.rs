@@ -5,6 +5,7 @@ pub mod api;
 pub mod application_key;
 pub mod cases;
 pub mod catalog;
+pub mod client;
 pub mod db;
 pub mod drafts;
 pub mod error;
@@ -53,8 +54,8 @@ pub struct AppState {
     /// Attempts at the status look-up.
     pub limiter: limits::Limiter,
     pub lookups_per_minute: u32,
-    /// Client addresses come from `X-Forwarded-For` (set by our own proxy).
-    pub behind_proxy: bool,
+    /// Our own proxies: only from them is `X-Forwarded-For` believed.
+    pub trusted_proxies: Vec<client::Cidr>,
     /// Uploads per client and per application.
     pub limits: settings::Limits,
 }
@@ -114,7 +115,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
             HeaderValue::from_static("geolocation=(), microphone=(), payment=()"),
         ))
         // A request body that stops sending for a minute is given up (a phone that lost its signal).
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(std::time::Duration::from_secs(60)))
+        .layer(axum::middleware::from_fn(serve::idle_body_timeout))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -159,7 +160,7 @@ impl Server {
             today,
             limiter: limits::Limiter::default(),
             lookups_per_minute: settings.lookups_per_minute,
-            behind_proxy: settings.behind_proxy,
+            trusted_proxies: settings.trusted_proxies()?,
             limits: settings.limits.clone(),
         };
         let housekeeping_db = state.db.clone();

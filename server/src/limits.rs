@@ -4,7 +4,7 @@
 //! Two kinds: [`Limiter`] counts in this process's memory (requests per
 //! address: with several instances each counts its own, so the limit per
 //! address is per instance — acceptable for a flood guard), and
-//! [`shared_count`]/[`shared_add`] count in the database, which every instance
+//! [`shared_add`] counts in the database, which every instance
 //! sees (wrong query codes per case: the guard against guessing).
 
 use std::collections::HashMap;
@@ -38,31 +38,32 @@ impl Limiter {
     }
 }
 
-/// Attempts of `key` in its current window, as every instance sees them.
-pub async fn shared_count(db: &sqlx::AnyPool, key: &str, window: Duration) -> sqlx::Result<i64> {
+/// Count one attempt of `key` in the database (a new window once the old one
+/// passed) and return the count with it, in one statement: concurrent attempts
+/// each see their own number, so none slips past a limit.
+pub async fn shared_add(db: &sqlx::AnyPool, key: &str, window: Duration) -> sqlx::Result<i64> {
     use sqlx::Row;
-    let since = domain::date::rfc3339(unix_now() - window.as_secs() as i64);
-    let row = sqlx::query("SELECT count FROM attempt_counts WHERE key = $1 AND window_start >= $2")
-        .bind(key)
-        .bind(since)
-        .fetch_optional(db)
-        .await?;
-    row.map_or(Ok(0), |r| r.try_get("count"))
-}
-
-/// Count one attempt of `key` in the database (a new window once the old one passed).
-pub async fn shared_add(db: &sqlx::AnyPool, key: &str, window: Duration) -> sqlx::Result<()> {
     let now = unix_now();
-    sqlx::query(
+    let row = sqlx::query(
         "INSERT INTO attempt_counts (key, window_start, count) VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE SET \
          count = CASE WHEN attempt_counts.window_start < $3 THEN 1 ELSE attempt_counts.count + 1 END, \
-         window_start = CASE WHEN attempt_counts.window_start < $3 THEN $2 ELSE attempt_counts.window_start END",
+         window_start = CASE WHEN attempt_counts.window_start < $3 THEN $2 ELSE attempt_counts.window_start END \
+         RETURNING count",
     )
     .bind(key)
     .bind(domain::date::rfc3339(now))
     .bind(domain::date::rfc3339(now - window.as_secs() as i64))
-    .execute(db)
+    .fetch_one(db)
     .await?;
+    row.try_get("count")
+}
+
+/// Take back an attempt counted by [`shared_add`] (it turned out to be the right code).
+pub async fn shared_take_back(db: &sqlx::AnyPool, key: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE attempt_counts SET count = count - 1 WHERE key = $1 AND count > 0")
+        .bind(key)
+        .execute(db)
+        .await?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! bounded, and shutdown finishes the requests under way but waits no longer
 //! than a deadline. (axum's own `serve` has none of these settings.)
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -83,3 +84,62 @@ pub async fn serve(
     }
     Ok(())
 }
+
+/// A request body that fails once no bytes came for `idle` (a phone that lost
+/// its signal mid-upload), keeping the inner body's size hint and end (tus
+/// tells an empty creation request from one with bytes by them).
+pub struct IdleTimeoutBody {
+    inner: axum::body::Body,
+    idle: Duration,
+    sleep: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl IdleTimeoutBody {
+    pub fn new(inner: axum::body::Body, idle: Duration) -> Self {
+        Self { inner, idle, sleep: Box::pin(tokio::time::sleep(idle)) }
+    }
+}
+
+impl http_body::Body for IdleTimeoutBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        use std::task::Poll;
+        let this = &mut *self;
+        match std::pin::Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                let next = tokio::time::Instant::now() + this.idle;
+                this.sleep.as_mut().reset(next);
+                Poll::Ready(frame)
+            }
+            Poll::Pending if this.sleep.as_mut().poll(cx).is_ready() => {
+                Poll::Ready(Some(Err(axum::Error::new("no bytes of the request body came in time"))))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Middleware: every request body under [`IdleTimeoutBody`].
+pub async fn idle_body_timeout(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let request = request.map(|body| axum::body::Body::new(IdleTimeoutBody::new(body, BODY_IDLE)));
+    next.run(request).await
+}
+
+/// How long a request body may send nothing.
+pub const BODY_IDLE: Duration = Duration::from_secs(60);

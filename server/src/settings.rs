@@ -114,10 +114,15 @@ pub struct ServeSettings {
     /// Status look-ups one client address may make per minute (per instance).
     #[arg(long, env = "BIANMIN_LOOKUPS_PER_MINUTE", default_value_t = 30)]
     pub lookups_per_minute: u32,
-    /// Behind a reverse proxy (nginx): take the client's address from the last
-    /// `X-Forwarded-For` entry the proxy appended, not from the connection.
+    /// Behind a reverse proxy on this machine (nginx): the same as
+    /// `--trusted-proxies 127.0.0.0/8,::1`.
     #[arg(long, env = "BIANMIN_BEHIND_PROXY", default_value_t = false, action = clap::ArgAction::Set)]
     pub behind_proxy: bool,
+    /// Our own reverse proxies (comma-separated addresses or ranges, e.g.
+    /// `10.0.0.0/24`): only from these is `X-Forwarded-For` believed, read from
+    /// the right past our own proxies.
+    #[arg(long, env = "BIANMIN_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
     /// Apply pending database migrations at start-up (turn off when `bianmin migrate` runs at deploy time).
     #[arg(long, env = "BIANMIN_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_migrate: bool,
@@ -137,6 +142,16 @@ pub struct ServeSettings {
 }
 
 impl ServeSettings {
+    /// The proxies whose `X-Forwarded-For` is believed.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<crate::client::Cidr>> {
+        let mut trusted =
+            crate::client::parse_list(&self.trusted_proxies).map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?;
+        if self.behind_proxy && trusted.is_empty() {
+            trusted = crate::client::loopback();
+        }
+        Ok(trusted)
+    }
+
     /// The accept loop's limits.
     pub fn connection_limits(&self) -> crate::serve::Limits {
         crate::serve::Limits {
@@ -209,6 +224,7 @@ impl ServeSettings {
             auto_migrate: true,
             lookups_per_minute: 30,
             behind_proxy: false,
+            trusted_proxies: String::new(),
             limits: Limits::default(),
             header_timeout_secs: 10,
             max_connections: 1024,

@@ -8,12 +8,12 @@
 //! limited per address and per case number.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use domain::api::ErrorBody;
 use domain::case::{Action, Actor, Status};
 use domain::case_view::{CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody, check_complaint, check_rating};
@@ -26,11 +26,12 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::cases::{self, CaseRow};
+use crate::client::Client;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 
-/// Wrong query codes one case number may take per hour before it is closed to look-ups.
-const FAILURES_PER_CASE: u32 = 10;
+/// Wrong query codes one client address may try at one case per hour.
+const FAILURES_PER_CLIENT: u32 = 10;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
@@ -55,52 +56,15 @@ fn hash(text: &str) -> String {
     crate::secret::sha256_hex(text.as_bytes())
 }
 
-/// The client's address: the connection's, or behind our proxy the last
-/// `X-Forwarded-For` entry (the one the proxy itself appended).
-pub struct Client(pub std::net::IpAddr);
-
-impl axum::extract::FromRequestParts<Arc<AppState>> for Client {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &Arc<AppState>,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(Client(address_of(state, &parts.extensions, &parts.headers)))
-    }
-}
-
-/// [`Client`] for a whole request (middleware).
-pub fn client_address(state: &AppState, request: &axum::extract::Request) -> std::net::IpAddr {
-    address_of(state, request.extensions(), request.headers())
-}
-
-fn address_of(
-    state: &AppState,
-    extensions: &axum::http::Extensions,
-    headers: &axum::http::HeaderMap,
-) -> std::net::IpAddr {
-    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let forwarded = state
-        .behind_proxy
-        .then(|| {
-            headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .next_back()?
-                .to_str()
-                .ok()?
-                .rsplit(',')
-                .next()?
-                .trim()
-                .parse()
-                .ok()
-        })
-        .flatten();
-    forwarded.or(peer).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
-}
-
 /// The case for this key, or the one answer for every failure.
+///
+/// Wrong codes are counted per case and client address: ten an hour and that
+/// address may not try this case again for the hour. Across all addresses a case
+/// is never closed (a stranger who knows a case number must not keep its owner
+/// out until a 容缺 deadline passes): past [`SLOW_AFTER`] wrong codes an hour,
+/// every look-up of it waits longer, up to [`MAX_DELAY`]. Each attempt is
+/// counted before the comparison, in one statement, so concurrent guesses each
+/// see their own number; the owner's right code takes its attempt back.
 async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Result<CaseRow, ApiError> {
     let minute = Duration::from_secs(60);
     if state.limiter.add(&format!("ip:{address}"), minute) > state.lookups_per_minute {
@@ -108,27 +72,44 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
     }
     let number = domain::reference::normalise(&key.case_number).unwrap_or_default();
     let code = domain::reference::normalise(&key.query_code).unwrap_or_default();
-    let hour = Duration::from_secs(3600);
-    let case_key = format!("case:{number}");
-    if crate::limits::shared_count(&state.db, &case_key, hour).await? >= i64::from(FAILURES_PER_CASE) {
-        return Err(ApiError::TooManyRequests(
-            "这个办件编号输错查询码的次数太多，已暂停查询 1 小时。可拨打咨询电话查询。".to_owned(),
-        ));
+    let (mine, all) = (format!("case:{number}:{address}"), format!("case:{number}"));
+    if !number.is_empty() {
+        let hour = Duration::from_secs(3600);
+        if crate::limits::shared_add(&state.db, &mine, hour).await? > i64::from(FAILURES_PER_CLIENT) {
+            return Err(ApiError::TooManyRequests(
+                "这个办件编号输错查询码的次数太多，请 1 小时后再试，或拨打咨询电话查询。".to_owned(),
+            ));
+        }
+        let wrong = crate::limits::shared_add(&state.db, &all, hour).await?;
+        tokio::time::sleep(slowdown(wrong)).await;
     }
     let found = if number.is_empty() { None } else { cases::load(state, &number).await? };
     // The same work whether or not the case exists.
     let stored = found.as_ref().map_or_else(|| hash("no such case"), |c| c.query_code_hash.clone());
     match found {
         Some(case) if crate::secret::same(hash(&code).as_bytes(), stored.as_bytes()) => {
+            crate::limits::shared_take_back(&state.db, &mine).await?;
+            crate::limits::shared_take_back(&state.db, &all).await?;
             cases::enforce_deadlines(state, case).await
         }
-        _ => {
-            if !number.is_empty() {
-                crate::limits::shared_add(&state.db, &case_key, hour).await?;
-            }
-            Err(not_found())
-        }
+        _ => Err(not_found()),
     }
+}
+
+/// Wrong codes an hour at one case, from all addresses, before look-ups of it slow down.
+const SLOW_AFTER: i64 = 20;
+/// The longest a look-up of a much-guessed case waits.
+const MAX_DELAY: Duration = Duration::from_secs(3);
+
+/// How long the `attempt`-th look-up of a case this hour waits: nothing at
+/// first, then doubling from 50 ms, at most [`MAX_DELAY`].
+fn slowdown(attempt: i64) -> Duration {
+    let over = attempt - SLOW_AFTER;
+    if over <= 0 {
+        return Duration::ZERO;
+    }
+    let millis = 50u64.saturating_mul(1u64 << over.min(16) as u32);
+    Duration::from_millis(millis).min(MAX_DELAY)
 }
 
 /// Where a case stands. Unknown cases and wrong codes get the same 404.

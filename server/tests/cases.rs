@@ -422,3 +422,27 @@ async fn a_refusal_needs_its_reason_and_the_applicant_sees_it() {
     assert_eq!(view.timeline.last().unwrap().note.as_deref(), Some("申请人不符合年龄条件"));
     assert!(!view.can_withdraw && !view.can_rate);
 }
+
+#[tokio::test]
+async fn two_hundred_concurrent_wrong_codes_from_many_addresses_cannot_lock_the_owner_out() {
+    let app = spawn_app_with(|s| s.behind_proxy = true).await;
+    let receipt = submit(&app, false).await;
+    let guess = json!({"case_number": receipt.case_number, "query_code": "BBBB-BBBB"});
+    let from = |i: usize, body: Value| {
+        app.client
+            .post(format!("{}/api/cases/lookup", app.address))
+            .header("X-Forwarded-For", format!("198.51.{}.{}", i / 250, i % 250 + 1))
+            .json(&body)
+            .send()
+    };
+    let answers = futures_util::future::join_all((0..200).map(|i| from(i, guess.clone()))).await;
+    for answer in answers {
+        assert_eq!(answer.unwrap().status(), 404, "every guess is simply wrong");
+    }
+    // The owner, from home, gets in (slowed a little, never locked out)…
+    let owner = from(999, key(&receipt)).await.unwrap();
+    assert_eq!(owner.status(), 200);
+    // …while one address that keeps guessing is stopped.
+    futures_util::future::join_all((0..10).map(|_| from(7, guess.clone()))).await;
+    assert_eq!(from(7, guess.clone()).await.unwrap().status(), 429);
+}
