@@ -96,7 +96,7 @@ impl Status {
     /// What the applicant should do now, in plain words.
     /// The staff actions this status allows, by machine name.
     pub fn staff_actions(self) -> Vec<&'static str> {
-        let staff = Actor::Staff { department: String::new() };
+        let staff = Actor::Staff { department: String::new(), by: None };
         let probes = [
             Action::PreReview,
             Action::Accept,
@@ -132,9 +132,12 @@ impl Status {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Actor {
     Applicant,
-    /// A department's staff system or console, by department name.
+    /// A department's staff system or console, by department name, and the
+    /// label of the token it used (a person or a system), recorded in the events.
     Staff {
         department: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
     },
     /// A rule the service applies by itself (a 容缺 deadline passed).
     System,
@@ -144,7 +147,7 @@ impl Actor {
     pub fn label(&self) -> String {
         match self {
             Self::Applicant => "申请人".to_owned(),
-            Self::Staff { department } => department.clone(),
+            Self::Staff { department, .. } => department.clone(),
             Self::System => "系统".to_owned(),
         }
     }
@@ -348,7 +351,7 @@ mod tests {
     use super::*;
 
     fn staff() -> Actor {
-        Actor::Staff { department: "县交通运输局".into() }
+        Actor::Staff { department: "县交通运输局".into(), by: None }
     }
 
     fn materials() -> Vec<String> {

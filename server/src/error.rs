@@ -90,6 +90,13 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message }, problems };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: say which scheme the staff API takes.
+            response
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod application_key;
+pub mod audit;
 pub mod cases;
 pub mod catalog;
 pub mod client;
@@ -17,6 +18,7 @@ pub mod secret;
 pub mod serve;
 pub mod settings;
 pub mod staff;
+pub mod staff_tokens;
 pub mod status;
 pub mod submissions;
 pub mod upload_owner;

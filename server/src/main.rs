@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use bianmin::settings::{CalendarCommand, CatalogCommand, Cli, Command, StaffCommand};
+use bianmin::settings::{CalendarCommand, CatalogCommand, Cli, Command, DatabaseArgs, StaffCommand};
 use bianmin::{Server, catalog, settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -54,25 +54,20 @@ async fn main() -> ExitCode {
                 }
             }
         }
-        Command::Staff { command: StaffCommand::AddToken { department, label, data_dir, database_url } } => {
-            let url = bianmin::settings::database_url(&data_dir, database_url.as_deref());
-            let made = async {
-                bianmin::create_private_dir(&data_dir)?;
-                let db = bianmin::db::connect(&url).await?;
-                bianmin::staff::add_token(&db, &department, &label).await
-            };
-            match made.await {
-                Ok(token) => {
-                    eprintln!("已为“{department}”生成令牌（只显示这一次，请交给该部门妥善保存）：");
-                    println!("{token}");
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("无法生成令牌：{error:#}");
-                    ExitCode::FAILURE
-                }
+        Command::Staff { command } => match staff(command).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("操作失败：{error:#}");
+                ExitCode::FAILURE
             }
-        }
+        },
+        Command::Audit { case, since, format, database } => match audit(case, since, &format, &database).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("无法读取访问记录：{error:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve(settings) => match Server::build(&settings).await {
             Ok(server) => {
                 println!("便民已启动：http://{}", server.local_addr());
@@ -90,4 +85,87 @@ async fn main() -> ExitCode {
             }
         },
     }
+}
+
+async fn open(database: &DatabaseArgs) -> anyhow::Result<sqlx::AnyPool> {
+    bianmin::create_private_dir(&database.data_dir)?;
+    bianmin::db::connect(&database.url()).await
+}
+
+/// `bianmin staff …`: tokens are shown once, when made.
+async fn staff(command: StaffCommand) -> anyhow::Result<()> {
+    use bianmin::staff_tokens;
+    match command {
+        StaffCommand::AddToken { department, label, days, database } => {
+            let made = staff_tokens::add(&open(&database).await?, &department, &label, days).await?;
+            eprintln!("已为“{department}”的“{label}”生成令牌 {}（只显示这一次，请妥善保存）：", made.id);
+            println!("{}", made.token);
+        }
+        StaffCommand::ListTokens { database } => {
+            println!("编号\t部门\t持有人\t生成时间\t到期时间\t最近使用\t状态");
+            for t in staff_tokens::list(&open(&database).await?).await? {
+                let state = match (&t.revoked_at, &t.expires_at) {
+                    (Some(at), _) => format!("已停用 {at}"),
+                    (None, Some(expires)) if expires.as_str() <= bianmin::db::now_rfc3339().as_str() => {
+                        "已过期".to_owned()
+                    }
+                    _ => "有效".to_owned(),
+                };
+                let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{state}",
+                    t.id,
+                    t.department,
+                    t.label,
+                    t.created_at,
+                    or_dash(&t.expires_at),
+                    or_dash(&t.last_used_at)
+                );
+            }
+        }
+        StaffCommand::RevokeToken { id, database } => {
+            if !staff_tokens::revoke(&open(&database).await?, &id).await? {
+                anyhow::bail!("没有编号为 {id} 的有效令牌");
+            }
+            println!("令牌 {id} 已停用");
+        }
+        StaffCommand::RotateToken { id, days, database } => {
+            let Some(made) = staff_tokens::rotate(&open(&database).await?, &id, days).await? else {
+                anyhow::bail!("没有编号为 {id} 的有效令牌");
+            };
+            eprintln!("令牌 {id} 已停用，新令牌 {}（只显示这一次，请妥善保存）：", made.id);
+            println!("{}", made.token);
+        }
+    }
+    Ok(())
+}
+
+/// `bianmin audit`: the access log as text or CSV.
+async fn audit(
+    case: Option<String>,
+    since: Option<String>,
+    format: &str,
+    database: &DatabaseArgs,
+) -> anyhow::Result<()> {
+    let entries = bianmin::audit::entries(&open(database).await?, case.as_deref(), since.as_deref()).await?;
+    match format {
+        "csv" => print!("{}", bianmin::audit::to_csv(&entries)),
+        "text" => {
+            for e in &entries {
+                println!(
+                    "{}  {}（{}，{}）  {}  {}  {}  来自 {}",
+                    e.at,
+                    e.token_label,
+                    e.department,
+                    e.token_id,
+                    e.what,
+                    e.case_number.as_deref().unwrap_or("-"),
+                    e.detail.as_deref().unwrap_or(""),
+                    e.client
+                );
+            }
+        }
+        other => anyhow::bail!("--format 只能是 text 或 csv，不是 {other}"),
+    }
+    Ok(())
 }

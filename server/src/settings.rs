@@ -40,6 +40,37 @@ pub enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Print or export the access log (who read which case or file, when, from where).
+    Audit {
+        /// Only this case.
+        #[arg(long)]
+        case: Option<String>,
+        /// Only from this time on (YYYY-MM-DD, or RFC 3339 UTC).
+        #[arg(long)]
+        since: Option<String>,
+        /// `text` (default) or `csv`.
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// Where the database is (for the commands that only need it).
+#[derive(Clone, Debug, Args)]
+pub struct DatabaseArgs {
+    /// Where the SQLite database is kept.
+    #[arg(long, env = "BIANMIN_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL; default SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    pub fn url(&self) -> String {
+        database_url(&self.data_dir, self.database_url.as_deref())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,15 +89,35 @@ pub enum StaffCommand {
         /// The department, exactly as the catalog names it (e.g. 县交通运输局).
         #[arg(long)]
         department: String,
-        /// What the token is for, to recognise it later.
+        /// Who holds the token: a person (科员 张三) or a system (审批系统); it is
+        /// written in the access log and the case events.
         #[arg(long, default_value = "审批系统")]
         label: String,
-        /// Where the SQLite database is kept.
-        #[arg(long, env = "BIANMIN_DATA_DIR", default_value = "./data")]
-        data_dir: PathBuf,
-        /// Database URL; default SQLite in the data directory.
-        #[arg(long, env = "DATABASE_URL")]
-        database_url: Option<String>,
+        /// Days until the token expires (0: never).
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List every token: id, department, label, made, expires, last used, state.
+    ListTokens {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Revoke a token by its id (from list-tokens): it is refused from now on.
+    RevokeToken {
+        id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Replace a token by its id with a new one for the same department and label.
+    RotateToken {
+        id: String,
+        /// Days until the new token expires (0: never).
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 

@@ -10,22 +10,24 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use domain::api::ErrorBody;
 use domain::case::{Action, Actor, Status};
 use domain::case_view::{StaffCase, StaffCaseSummary};
 use serde::{Deserialize, Serialize};
 
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::audit::{self, What};
 use crate::cases::{self, CaseRow};
-use crate::db::now_rfc3339;
+
 use crate::error::ApiError;
+use crate::staff_tokens::{Holder, Refusal};
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
@@ -36,44 +38,39 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(download))
 }
 
-fn hash(token: &str) -> String {
-    crate::secret::sha256_hex(token.trim().as_bytes())
-}
-
 /// Make a token for a department; only its hash is stored. Returns the token.
 pub async fn add_token(db: &AnyPool, department: &str, label: &str) -> anyhow::Result<String> {
-    // 32 characters from the unambiguous alphabet: about 157 bits.
-    let token = crate::secret::random_reference(32)?.replace('-', "");
-    sqlx::query("INSERT INTO staff_tokens (token_hash, department, label, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(hash(&token))
-        .bind(department)
-        .bind(label)
-        .bind(now_rfc3339())
-        .execute(db)
-        .await?;
-    Ok(token)
+    Ok(crate::staff_tokens::add(db, department, label, 365).await?.token)
 }
 
-/// The department a valid token belongs to.
+/// The holder of a valid token, and the client's address (for the access log).
 pub struct Staff {
     pub department: String,
+    pub holder: Holder,
+    pub client: std::net::IpAddr,
 }
 
 impl Staff {
     fn actor(&self) -> Actor {
-        Actor::Staff { department: self.department.clone() }
+        Actor::Staff { department: self.department.clone(), by: Some(self.holder.label.clone()) }
+    }
+
+    /// Record an access in the access log.
+    async fn log(
+        &self,
+        state: &AppState,
+        what: What,
+        case: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), ApiError> {
+        audit::record(&state.db, &self.holder, what, case, detail, self.client).await
     }
 }
 
 impl FromRequestParts<Arc<AppState>> for Staff {
-    type Rejection = Response;
+    type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        let unauthorized = |message: &str| {
-            let mut response = ApiError::Unauthorized(message.to_owned()).into_response();
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            response
-        };
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -81,17 +78,15 @@ impl FromRequestParts<Arc<AppState>> for Staff {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| unauthorized("请提供部门令牌（Authorization: Bearer …）"))?;
-        let row = sqlx::query("SELECT department FROM staff_tokens WHERE token_hash = $1")
-            .bind(hash(token))
-            .fetch_optional(&state.db)
-            .await
-            .map_err(|e| ApiError::from(e).into_response())?;
-        match row {
-            Some(row) => {
-                Ok(Staff { department: row.try_get("department").map_err(|e| ApiError::from(e).into_response())? })
+            .ok_or_else(|| ApiError::Unauthorized("请提供部门令牌（Authorization: Bearer …）".to_owned()))?;
+        match crate::staff_tokens::authenticate(&state.db, token).await? {
+            Ok(holder) => {
+                let client = crate::client::address_of(&state.trusted_proxies, &parts.extensions, &parts.headers);
+                Ok(Staff { department: holder.department.clone(), holder, client })
             }
-            None => Err(unauthorized("部门令牌无效，请核对后重试")),
+            Err(Refusal::Unknown) => Err(ApiError::Unauthorized("部门令牌无效，请核对后重试".to_owned())),
+            Err(Refusal::Revoked) => Err(ApiError::Unauthorized("这个令牌已停用，请向管理员领取新令牌".to_owned())),
+            Err(Refusal::Expired) => Err(ApiError::Unauthorized("这个令牌已过期，请向管理员领取新令牌".to_owned())),
         }
     }
 }
@@ -133,6 +128,8 @@ async fn list(
     };
     let rows =
         cases::list(&state, &staff.department, status, Some(filters.item.as_str()).filter(|i| !i.is_empty())).await?;
+    let filter = format!("status={} item={}", filters.status, filters.item);
+    staff.log(&state, What::ListCases, None, Some(&filter)).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let row = cases::enforce_deadlines(&state, row).await?;
@@ -175,6 +172,7 @@ async fn read(
     Path(case): Path<String>,
 ) -> Result<Json<StaffCase>, ApiError> {
     let case = own(&state, &staff, &case).await?;
+    staff.log(&state, What::ReadCase, Some(&case.case_number), None).await?;
     Ok(Json(cases::staff_view(&state, &case).await?))
 }
 
@@ -193,6 +191,7 @@ async fn act(
 ) -> Result<Json<StaffCase>, ApiError> {
     let Json(action) = request.map_err(|e| ApiError::BadRequest(format!("操作的格式不对：{}", e.body_text())))?;
     let case = own(&state, &staff, &case).await?;
+    staff.log(&state, What::MoveCase, Some(&case.case_number), Some(action.name())).await?;
     let moved = cases::record(&state, &case, Some(&action), &staff.actor(), action.label(), action.note(), &[]).await?;
     Ok(Json(cases::staff_view(&state, &moved).await?))
 }
@@ -213,6 +212,7 @@ async fn download(
         .iter()
         .find(|f| f.upload == upload)
         .ok_or_else(|| ApiError::NotFound("这个办件没有这个文件".to_owned()))?;
+    staff.log(&state, What::DownloadFile, Some(&case.case_number), Some(&upload)).await?;
     let (size, stream) = crate::uploads::open(&state, &upload).await?;
     let content_type = match domain::files::from_extension(&file.name) {
         Some(domain::FileType::Pdf) => "application/pdf",
