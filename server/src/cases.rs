@@ -13,6 +13,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::AppState;
+use crate::data_key::DataKeys;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 
@@ -45,13 +46,16 @@ fn date(row: &AnyRow, column: &str) -> Result<Option<Date>, ApiError> {
 }
 
 impl CaseRow {
-    fn from_row(row: &AnyRow) -> Result<Self, ApiError> {
+    fn from_row(keys: &DataKeys, row: &AnyRow) -> Result<Self, ApiError> {
         let status: String = row.try_get("status")?;
         Ok(Self {
             case_number: row.try_get("case_number")?,
             query_code_hash: row.try_get("query_code_hash")?,
             item_code: row.try_get("item_code")?,
-            application: serde_json::from_str(&row.try_get::<String, _>("application")?).map_err(internal)?,
+            application: serde_json::from_str(
+                &keys.open("cases.application", &row.try_get::<String, _>("application")?)?,
+            )
+            .map_err(internal)?,
             status: Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?,
             submitted_at: row.try_get("submitted_at")?,
             department: row.try_get("department")?,
@@ -90,7 +94,7 @@ pub async fn load(state: &AppState, case_number: &str) -> Result<Option<CaseRow>
         .bind(case_number)
         .fetch_optional(&state.db)
         .await?;
-    row.as_ref().map(CaseRow::from_row).transpose()
+    row.as_ref().map(|row| CaseRow::from_row(&state.keys, row)).transpose()
 }
 
 /// A department's cases, newest first, optionally of one status and item.
@@ -109,7 +113,7 @@ pub async fn list(
     .bind(item.unwrap_or(""))
     .fetch_all(&state.db)
     .await?;
-    rows.iter().map(CaseRow::from_row).collect()
+    rows.iter().map(|row| CaseRow::from_row(&state.keys, row)).collect()
 }
 
 pub async fn events(state: &AppState, case_number: &str) -> Result<Vec<Event>, ApiError> {
@@ -154,7 +158,7 @@ pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, Ap
                 download: format!("/api/staff/cases/{}/files/{upload}", case.case_number),
                 material,
                 upload,
-                name: row.try_get("name")?,
+                name: state.keys.open("case_files.name", &row.try_get::<String, _>("name")?)?,
                 size: u64::try_from(row.try_get::<i64, _>("size")?).unwrap_or(0),
                 added_at: row.try_get("added_at")?,
             })
@@ -262,7 +266,7 @@ pub async fn record(
     )
     .await?;
     for file in new_files {
-        insert_file(&mut tx, &case.case_number, file, &now).await?;
+        insert_file(&mut tx, &state.keys, &case.case_number, file, &now).await?;
     }
     tx.commit().await?;
     tracing::info!(case = %case.case_number, action = action.map_or("supply_later", Action::name), "case moved");
@@ -297,6 +301,7 @@ pub async fn insert_event(
 
 pub async fn insert_file(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    keys: &DataKeys,
     case_number: &str,
     file: &NewFile,
     at: &str,
@@ -310,7 +315,7 @@ pub async fn insert_file(
     .bind(case_number)
     .bind(&file.upload)
     .bind(&file.material)
-    .bind(&file.name)
+    .bind(keys.seal("case_files.name", &file.name)?)
     .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
     .bind(at)
     .execute(&mut **tx)

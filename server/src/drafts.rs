@@ -66,11 +66,11 @@ async fn create(
     .bind(&draft.item)
     .bind(&state.catalog.version)
     .bind(json(&draft.answers)?)
-    .bind(draft.form.as_ref().map(json).transpose()?)
-    .bind(json(&draft.materials)?)
+    .bind(draft.form.as_ref().map(json).transpose()?.map(|f| state.keys.seal("drafts.form", &f)).transpose()?)
+    .bind(state.keys.seal("drafts.materials", &json(&draft.materials)?)?)
     .bind(&now)
     .bind(&expires_at)
-    .bind(owner.as_ref().map(|o| o.key.clone()))
+    .bind(owner.as_ref().map(|o| state.keys.seal("drafts.application_key", &o.key)).transpose()?)
     .bind(owner.as_ref().map(|o| o.hash.clone()))
     .execute(&state.db)
     .await?;
@@ -102,12 +102,12 @@ async fn save(
     .bind(&request.draft.item)
     .bind(&state.catalog.version)
     .bind(json(&request.draft.answers)?)
-    .bind(request.draft.form.as_ref().map(json).transpose()?)
-    .bind(json(&request.draft.materials)?)
+    .bind(request.draft.form.as_ref().map(json).transpose()?.map(|f| state.keys.seal("drafts.form", &f)).transpose()?)
+    .bind(state.keys.seal("drafts.materials", &json(&request.draft.materials)?)?)
     .bind(now_rfc3339())
     .bind(&expires_at)
     .bind(&code)
-    .bind(owner.as_ref().map(|o| o.key.clone()))
+    .bind(owner.as_ref().map(|o| state.keys.seal("drafts.application_key", &o.key)).transpose()?)
     .bind(owner.as_ref().map(|o| o.hash.clone()))
     .execute(&state.db)
     .await?;
@@ -146,9 +146,8 @@ async fn resume(
         serde_json::from_str(&row.try_get::<String, _>("answers")?).map_err(|e| ApiError::Internal(e.into()))?;
     let form = row
         .try_get::<Option<String>, _>("form")?
-        .map(|text| serde_json::from_str(&text))
-        .transpose()
-        .map_err(|e| ApiError::Internal(e.into()))?;
+        .map(|text| Ok::<_, ApiError>(serde_json::from_str(&state.keys.open("drafts.form", &text)?)?))
+        .transpose()?;
     let item = state
         .catalog
         .get(&item_code)
@@ -160,11 +159,13 @@ async fn resume(
         .collect();
     let mut materials: Materials = row
         .try_get::<Option<String>, _>("materials")?
-        .map(|text| serde_json::from_str(&text))
-        .transpose()
-        .map_err(|e| ApiError::Internal(e.into()))?
+        .map(|text| Ok::<_, ApiError>(serde_json::from_str(&state.keys.open("drafts.materials", &text)?)?))
+        .transpose()?
         .unwrap_or_default();
-    let key = row.try_get::<Option<String>, _>("application_key")?;
+    let key = row
+        .try_get::<Option<String>, _>("application_key")?
+        .map(|sealed| state.keys.open("drafts.application_key", &sealed))
+        .transpose()?;
     let owner = match &key {
         Some(key) => ApplicationKey::known(&state.db, key).await?,
         None => None,

@@ -7,11 +7,14 @@ pub mod audit;
 pub mod cases;
 pub mod catalog;
 pub mod client;
+pub mod data_key;
 pub mod db;
 pub mod drafts;
+pub mod encrypted_storage;
 pub mod error;
 pub mod figures;
 pub mod holidays;
+pub mod key_rotation;
 pub mod limits;
 pub mod openapi;
 pub mod secret;
@@ -60,6 +63,8 @@ pub struct AppState {
     pub trusted_proxies: Vec<client::Cidr>,
     /// Uploads per client and per application.
     pub limits: settings::Limits,
+    /// Seals personal data at rest.
+    pub keys: Arc<data_key::DataKeys>,
 }
 
 impl AppState {
@@ -141,7 +146,9 @@ impl Server {
         let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
         let catalog = Arc::new(catalog);
         let operator = uploads::operator(&settings.data_dir, &settings.storage)?;
-        let (upload_routes, upload_files) = uploads::build(operator, db.clone(), Arc::clone(&catalog)).await?;
+        let keys = Arc::new(settings.data_keys()?);
+        let (upload_routes, upload_files) =
+            uploads::build(operator, db.clone(), Arc::clone(&catalog), Arc::clone(&keys)).await?;
         let calendar = holidays::load(&settings.calendar_dir())?;
         let today = match &settings.today {
             Some(text) => Some(
@@ -164,6 +171,7 @@ impl Server {
             lookups_per_minute: settings.lookups_per_minute,
             trusted_proxies: settings.trusted_proxies()?,
             limits: settings.limits.clone(),
+            keys,
         };
         let housekeeping_db = state.db.clone();
         tokio::spawn(async move {

@@ -3,14 +3,16 @@
 
 use std::process::ExitCode;
 
-use bianmin::settings::{CalendarCommand, CatalogCommand, Cli, Command, DatabaseArgs, StaffCommand};
+use bianmin::settings::{CalendarCommand, CatalogCommand, Cli, Command, DatabaseArgs, KeysCommand, StaffCommand};
 use bianmin::{Server, catalog, settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to stderr: stdout is for what a command prints (tokens, exports).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
         .init();
     match Cli::parse().command {
@@ -58,6 +60,13 @@ async fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("操作失败：{error:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Keys { command } => match keys(command).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("密钥操作失败：{error:#}");
                 ExitCode::FAILURE
             }
         },
@@ -166,6 +175,38 @@ async fn audit(
             }
         }
         other => anyhow::bail!("--format 只能是 text 或 csv，不是 {other}"),
+    }
+    Ok(())
+}
+
+/// `bianmin keys add | rotate`.
+async fn keys(command: KeysCommand) -> anyhow::Result<()> {
+    use bianmin::data_key::{Algorithm, DataKeys};
+    match command {
+        KeysCommand::Add { data_key_file, algorithm, database } => {
+            let algorithm = Algorithm::parse(&algorithm)
+                .ok_or_else(|| anyhow::anyhow!("算法只能是 sm4-gcm 或 aes-256-gcm，不是 {algorithm}"))?;
+            bianmin::create_private_dir(&database.data_dir)?;
+            let path = data_key_file.unwrap_or_else(|| database.data_dir.join("data.key"));
+            let old = DataKeys::load(None, Some(&path), &database.data_dir)?;
+            let id = format!("k{}", bianmin::secret::random_hex(4)?);
+            let text = std::fs::read_to_string(&path)?;
+            std::fs::write(&path, format!("{}{text}", DataKeys::new_line(&id, algorithm)?))?;
+            println!(
+                "已在 {} 加入新密钥 {id}（原当前密钥 {}）。重启服务后请运行 bianmin keys rotate",
+                path.display(),
+                old.current_id()
+            );
+        }
+        KeysCommand::Rotate { data_key_file, database } => {
+            let keys = DataKeys::load(
+                std::env::var("BIANMIN_DATA_KEY").ok().as_deref(),
+                data_key_file.as_deref(),
+                &database.data_dir,
+            )?;
+            let changed = bianmin::key_rotation::rotate(&open(&database).await?, &keys).await?;
+            println!("已用密钥 {} 重新加密 {changed} 项数据", keys.current_id());
+        }
     }
     Ok(())
 }

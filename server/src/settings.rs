@@ -40,6 +40,11 @@ pub enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// The data key: add a new one, or seal everything again with the current one.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Print or export the access log (who read which case or file, when, from where).
     Audit {
         /// Only this case.
@@ -51,6 +56,29 @@ pub enum Command {
         /// `text` (default) or `csv`.
         #[arg(long, default_value = "text")]
         format: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Put a new key first in the key file: new values are sealed with it from
+    /// the next start; run `keys rotate` afterwards to seal the old ones again.
+    Add {
+        /// The key file (default `<data-dir>/data.key`).
+        #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]
+        data_key_file: Option<PathBuf>,
+        /// `sm4-gcm` (default) or `aes-256-gcm`.
+        #[arg(long, default_value = "sm4-gcm")]
+        algorithm: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Seal every stored value again with the current key.
+    Rotate {
+        #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]
+        data_key_file: Option<PathBuf>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -181,6 +209,13 @@ pub struct ServeSettings {
     pub storage: StorageSettings,
     #[command(flatten)]
     pub limits: Limits,
+    /// The data key file (`<id> <algorithm> <base64 key>` a line, the first for new
+    /// values); default `<data-dir>/data.key`, made on first start.
+    #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]
+    pub data_key_file: Option<PathBuf>,
+    /// The key file's content itself, instead of a file (for secret stores).
+    #[arg(long, env = "BIANMIN_DATA_KEY", hide_env_values = true, hide = true)]
+    pub data_key: Option<String>,
     /// Seconds a client has to send a request's headers (slow-header clients are cut off).
     #[arg(long, env = "BIANMIN_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
@@ -193,6 +228,11 @@ pub struct ServeSettings {
 }
 
 impl ServeSettings {
+    /// The data keys these settings name.
+    pub fn data_keys(&self) -> anyhow::Result<crate::data_key::DataKeys> {
+        crate::data_key::DataKeys::load(self.data_key.as_deref(), self.data_key_file.as_deref(), &self.data_dir)
+    }
+
     /// The proxies whose `X-Forwarded-For` is believed.
     pub fn trusted_proxies(&self) -> anyhow::Result<Vec<crate::client::Cidr>> {
         let mut trusted =
@@ -278,6 +318,8 @@ impl ServeSettings {
             trusted_proxies: String::new(),
             limits: Limits::default(),
             header_timeout_secs: 10,
+            data_key_file: None,
+            data_key: None,
             max_connections: 1024,
             shutdown_secs: 30,
             storage: StorageSettings {

@@ -283,7 +283,10 @@ async fn complain(
         .bind(case.as_ref().map(|c| c.case_number.clone()))
         .bind(case.as_ref().map_or(String::new(), |c| c.department.clone()))
         // The words and the phone only: the case's query code is not kept.
-        .bind(serde_json::json!({ "text": request.text.trim(), "phone": request.phone.trim() }).to_string())
+        .bind(state.keys.seal(
+            "complaints.body",
+            &serde_json::json!({ "text": request.text.trim(), "phone": request.phone.trim() }).to_string(),
+        )?)
         .bind(now_rfc3339())
         .execute(&state.db)
         .await?;

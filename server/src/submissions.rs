@@ -74,7 +74,7 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiErro
         return Ok(Claim::Mismatch);
     }
     match (row.try_get::<String, _>("state")?.as_str(), row.try_get::<Option<String>, _>("response_body")?) {
-        ("done", Some(body)) => Ok(Claim::Replay(body)),
+        ("done", Some(body)) => Ok(Claim::Replay(state.keys.open("idempotency_keys.response_body", &body)?)),
         _ => Ok(Claim::InFlight),
     }
 }
@@ -201,7 +201,7 @@ async fn make_case(
         .bind(crate::secret::sha256_hex(query_code.as_bytes()))
         .bind(&item.code)
         .bind(&state.catalog.version)
-        .bind(&application)
+        .bind(state.keys.seal("cases.application", &application)?)
         .bind(&submitted_at)
         .bind(&item.department)
         .bind(i64::from(item.promised_limit_days))
@@ -221,7 +221,7 @@ async fn make_case(
             )
             .await?;
             for file in files {
-                cases::insert_file(&mut tx, &case_number, file, &submitted_at).await?;
+                cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at).await?;
             }
             let receipt = Receipt {
                 case_number,
@@ -243,7 +243,7 @@ async fn make_case(
             // key's done state commit with the case, or neither does.
             let text = serde_json::to_string(&receipt)?;
             sqlx::query("UPDATE idempotency_keys SET state = 'done', response_body = $1 WHERE idempotency_key = $2")
-                .bind(&text)
+                .bind(state.keys.seal("idempotency_keys.response_body", &text)?)
                 .bind(key)
                 .execute(&mut *tx)
                 .await?;

@@ -90,7 +90,7 @@ pub async fn attach(
 /// The uploads one application owns, and their declared bytes.
 async fn usage(db: &sqlx::AnyPool, owner: &ApplicationKey) -> Result<(i64, i64), ApiError> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM upload_owners WHERE application_hash = $1",
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes FROM upload_owners WHERE application_hash = $1",
     )
     .bind(&owner.hash)
     .fetch_one(db)

@@ -3,7 +3,10 @@
 //! a time across all of them (tus-storage-opendal needs a single writer per
 //! upload). The same code runs on SQLite and PostgreSQL.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::data_key::DataKeys;
 
 use sqlx::{AnyPool, Row};
 use tus_protocol::async_trait::async_trait;
@@ -28,14 +31,22 @@ fn rfc3339(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// Upload states, sealed with the data key (their metadata holds file names).
 #[derive(Clone, Debug)]
 pub struct DbStateStore {
     db: AnyPool,
+    keys: Arc<DataKeys>,
 }
 
+const CONTEXT: &str = "upload_states.state";
+
 impl DbStateStore {
-    pub fn new(db: AnyPool) -> Self {
-        Self { db }
+    pub fn new(db: AnyPool, keys: Arc<DataKeys>) -> Self {
+        Self { db, keys }
+    }
+
+    fn parse(&self, stored: &str) -> Result<UploadState> {
+        serde_json::from_str(&self.keys.open(CONTEXT, stored).map_err(db_error)?).map_err(db_error)
     }
 }
 
@@ -46,7 +57,7 @@ impl StateStore for DbStateStore {
     }
 
     async fn set(&self, state: &UploadState, mode: WriteMode) -> Result<()> {
-        let json = serde_json::to_string(state).map_err(db_error)?;
+        let json = self.keys.seal(CONTEXT, &serde_json::to_string(state).map_err(db_error)?).map_err(db_error)?;
         let expires = state.expires_at().map(|t| rfc3339(*t));
         let now = rfc3339(Utc::now());
         let sql = match mode {
@@ -81,7 +92,7 @@ impl StateStore for DbStateStore {
         match row {
             Some(row) => {
                 let text: String = row.try_get("state").map_err(db_error)?;
-                serde_json::from_str(&text).map(Some).map_err(db_error)
+                self.parse(&text).map(Some)
             }
             None => Ok(None),
         }
@@ -100,8 +111,7 @@ impl StateStore for DbStateStore {
             .map_err(db_error)?;
         let mut expired = Vec::new();
         for row in rows {
-            let state: UploadState =
-                serde_json::from_str(&row.try_get::<String, _>("state").map_err(db_error)?).map_err(db_error)?;
+            let state = self.parse(&row.try_get::<String, _>("state").map_err(db_error)?)?;
             // Finished uploads never expire, whatever their record says.
             if state.expires_before(before) {
                 expired.push(state.id().to_owned());

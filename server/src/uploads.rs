@@ -32,6 +32,8 @@ use tus_storage_opendal::OpendalStorage;
 
 use crate::application_key::ApplicationKey;
 use crate::catalog::Catalog;
+use crate::data_key::DataKeys;
+use crate::encrypted_storage::EncryptedStorage;
 use crate::error::ApiError;
 use crate::upload_owner::Deletion;
 use domain::api::ErrorBody;
@@ -42,8 +44,11 @@ const MAX_UPLOAD_BYTES: u64 = domain::check::MAX_FILE_MB as u64 * 1_048_576;
 const EXPIRATION: Duration = Duration::from_secs(24 * 3600);
 
 /// What reads finished uploads back.
+/// The storage every upload goes through: encrypted at rest.
+type Files = EncryptedStorage<OpendalStorage>;
+
 pub struct UploadFiles {
-    storage: OpendalStorage,
+    storage: Files,
     state: DbStateStore,
     locks: DbLocker,
 }
@@ -86,7 +91,12 @@ pub fn operator(data_dir: &Path, settings: &StorageSettings) -> anyhow::Result<O
 }
 
 /// The tus routes and the reader for the checks, with state and locks in the database.
-pub async fn build(operator: Operator, db: AnyPool, catalog: Arc<Catalog>) -> anyhow::Result<(Router, UploadFiles)> {
+pub async fn build(
+    operator: Operator,
+    db: AnyPool,
+    catalog: Arc<Catalog>,
+    keys: Arc<DataKeys>,
+) -> anyhow::Result<(Router, UploadFiles)> {
     let config = Config::new()
         .with_extension(Extension::Creation)
         .with_extension(Extension::Termination)
@@ -106,16 +116,16 @@ pub async fn build(operator: Operator, db: AnyPool, catalog: Arc<Catalog>) -> an
     });
     let protocol = ProtocolHandle::new(
         config,
-        OpendalStorage::new(operator.clone()),
-        DbStateStore::new(db.clone()),
+        EncryptedStorage::new(OpendalStorage::new(operator.clone()), Arc::clone(&keys)),
+        DbStateStore::new(db.clone(), Arc::clone(&keys)),
         DbLocker::new(db.clone()),
         hooks,
     );
     let router = tus_axum::TusRouter::new(tus_axum::TusState::new(protocol)).build()?;
-    reclaim_expired_hourly(OpendalStorage::new(operator.clone()), db.clone());
+    reclaim_expired_hourly(OpendalStorage::new(operator.clone()), db.clone(), Arc::clone(&keys));
     let reader = UploadFiles {
-        storage: OpendalStorage::new(operator),
-        state: DbStateStore::new(db.clone()),
+        storage: EncryptedStorage::new(OpendalStorage::new(operator), Arc::clone(&keys)),
+        state: DbStateStore::new(db.clone(), keys),
         locks: DbLocker::new(db),
     };
     Ok((router, reader))
@@ -123,12 +133,12 @@ pub async fn build(operator: Operator, db: AnyPool, catalog: Arc<Catalog>) -> an
 
 /// Unfinished uploads whose expiry passed are deleted, bytes and state, once an
 /// hour (by whichever instance gets there: each upload is locked while it goes).
-fn reclaim_expired_hourly(storage: OpendalStorage, db: AnyPool) {
+fn reclaim_expired_hourly(storage: OpendalStorage, db: AnyPool, keys: Arc<DataKeys>) {
     tokio::spawn(async move {
         let mut hourly = tokio::time::interval(Duration::from_secs(3600));
         loop {
             hourly.tick().await;
-            match reclaim_expired(&storage, &db, tus_protocol::chrono::Utc::now()).await {
+            match reclaim_expired(&storage, &keys, &db, tus_protocol::chrono::Utc::now()).await {
                 Ok(removed) if removed > 0 => tracing::info!(removed, "expired uploads reclaimed"),
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "reclaiming expired uploads failed; trying again in an hour"),
@@ -140,10 +150,11 @@ fn reclaim_expired_hourly(storage: OpendalStorage, db: AnyPool) {
 /// Delete the unfinished uploads that expired before `before`; how many went.
 pub async fn reclaim_expired(
     storage: &OpendalStorage,
+    keys: &Arc<DataKeys>,
     db: &AnyPool,
     before: tus_protocol::chrono::DateTime<tus_protocol::chrono::Utc>,
 ) -> tus_protocol::Result<usize> {
-    let (state, locker) = (DbStateStore::new(db.clone()), DbLocker::new(db.clone()));
+    let (state, locker) = (DbStateStore::new(db.clone(), Arc::clone(keys)), DbLocker::new(db.clone()));
     Ok(tus_protocol::reclaim_expired_uploads(storage, &state, &locker, before).await?.removed())
 }
 
@@ -173,15 +184,6 @@ impl UploadFiles {
             response = response.header("upload-length", length.to_string());
         }
         response.body(axum::body::Body::empty()).map(Some).map_err(|e| ApiError::Internal(e.into()))
-    }
-
-    /// [`reclaim_expired`] over this server's storage.
-    pub async fn reclaim_expired(
-        &self,
-        db: &AnyPool,
-        before: tus_protocol::chrono::DateTime<tus_protocol::chrono::Utc>,
-    ) -> tus_protocol::Result<usize> {
-        reclaim_expired(&self.storage, db, before).await
     }
 }
 

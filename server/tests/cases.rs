@@ -376,7 +376,9 @@ async fn complaints_are_kept_without_the_query_code() {
     let reference: Value = response.json().await.unwrap();
     assert_eq!(reference["reference"].as_str().unwrap().len(), 9);
     let row = sqlx::query("SELECT body FROM complaints").fetch_one(&app.db().await).await.unwrap();
-    let stored: String = sqlx::Row::get(&row, "body");
+    let sealed: String = sqlx::Row::get(&row, "body");
+    assert!(!sealed.contains("态度不好"), "sealed at rest");
+    let stored = app.settings.data_keys().unwrap().open("complaints.body", &sealed).unwrap();
     assert!(stored.contains("态度不好") && !stored.contains(&receipt.query_code));
 }
 

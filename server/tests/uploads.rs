@@ -85,9 +85,10 @@ async fn an_upload_cut_in_the_middle_resumes_from_the_last_acknowledged_byte() {
     let response = patch(&app, &url, 120_000, &body[120_000..], None).await;
     assert_eq!(response.status(), 204);
     assert_eq!(offset(&app, &url).await, body.len());
-    // Stored as sent, byte for byte.
+    // Stored encrypted (the content check below reads it back as sent).
     let stored: Vec<u8> = walk(&app.files_dir);
-    assert!(stored.windows(PNG.len()).any(|w| w == PNG));
+    assert!(stored.len() >= body.len(), "the bytes are on disk");
+    assert!(!stored.windows(PNG.len()).any(|w| w == PNG), "not in the clear");
 
     let checked: serde_json::Value = check(&app, &url).await.json().await.unwrap();
     assert_eq!(checked["file_type"], "png");
@@ -213,9 +214,11 @@ async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
     // As if the 24-hour expiry had passed: both records say they expired yesterday
     // (the finished one must be kept all the same).
     let db = app.db().await;
+    let keys = std::sync::Arc::new(app.settings.data_keys().unwrap());
     for row in sqlx::query("SELECT id, state FROM upload_states").fetch_all(&db).await.unwrap() {
         let (id, state): (String, String) = (sqlx::Row::get(&row, "id"), sqlx::Row::get(&row, "state"));
-        let mut state: serde_json::Value = serde_json::from_str(&state).unwrap();
+        let mut state: serde_json::Value =
+            serde_json::from_str(&keys.open("upload_states.state", &state).unwrap()).unwrap();
         state["expires_at"] = json!("2026-01-01T00:00:00Z");
         sqlx::query("UPDATE upload_states SET state = $1, expires_at = $2 WHERE id = $3")
             .bind(state.to_string())
@@ -228,7 +231,9 @@ async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
     let storage = bianmin::uploads::operator(&app.data_dir, &app.settings.storage).unwrap();
     let now = tus_protocol::chrono::Utc::now();
     let removed =
-        bianmin::uploads::reclaim_expired(&tus_storage_opendal::OpendalStorage::new(storage), &db, now).await.unwrap();
+        bianmin::uploads::reclaim_expired(&tus_storage_opendal::OpendalStorage::new(storage), &keys, &db, now)
+            .await
+            .unwrap();
     assert_eq!(removed, 1);
     let head = app.client.head(&unfinished).header("Tus-Resumable", "1.0.0").send().await.unwrap();
     assert_eq!(head.status(), 404);

@@ -1,0 +1,290 @@
+//! Personal data at rest is encrypted with the data key.
+//!
+//! Values (application forms, drafts, complaint contacts, the stored receipt,
+//! file names) are sealed with an AEAD — SM4-GCM, the national algorithm, or
+//! AES-256-GCM — as `enc1:<key id>:<base64 of nonce and ciphertext>`, bound to
+//! the column they live in. Files are encrypted as they stream in, with a key
+//! derived for each file from the data key (HMAC-SHA-256 over the file's name)
+//! in CTR mode, which keeps offsets, so resumable appends and range reads work.
+//!
+//! The key file holds one key a line, `<id> <algorithm> <base64 of 32 bytes>`,
+//! the first being the one new values are sealed with; the others stay to read
+//! older values until `bianmin keys rotate` has sealed them again.
+
+use std::path::Path;
+
+use aes_gcm::aead::consts::U12;
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, AesGcm};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use ctr::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
+use hmac::{Hmac, Mac};
+
+type Sm4Gcm = AesGcm<sm4::Sm4, U12>;
+type Sm4Ctr = ctr::Ctr128BE<sm4::Sm4>;
+type Aes256Ctr = ctr::Ctr128BE<aes::Aes256>;
+
+const PREFIX: &str = "enc1:";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    Sm4Gcm,
+    Aes256Gcm,
+}
+
+impl Algorithm {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "sm4-gcm" => Some(Self::Sm4Gcm),
+            "aes-256-gcm" => Some(Self::Aes256Gcm),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sm4Gcm => "sm4-gcm",
+            Self::Aes256Gcm => "aes-256-gcm",
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Key {
+    id: String,
+    algorithm: Algorithm,
+    bytes: [u8; 32],
+}
+
+/// The keys, the first of which seals new values.
+#[derive(Clone)]
+pub struct DataKeys {
+    keys: Vec<Key>,
+}
+
+impl std::fmt::Debug for DataKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key bytes.
+        let ids: Vec<&str> = self.keys.iter().map(|k| k.id.as_str()).collect();
+        f.debug_struct("DataKeys").field("ids", &ids).finish()
+    }
+}
+
+impl DataKeys {
+    /// Keys from the key file's text; every problem says its line.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut keys: Vec<Key> = Vec::new();
+        for (number, line) in text.lines().enumerate().map(|(n, l)| (n + 1, l.trim())) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            let [id, algorithm, key] = parts[..] else {
+                return Err(format!("第 {number} 行应为“编号 算法 密钥”三项"));
+            };
+            let algorithm = Algorithm::parse(algorithm)
+                .ok_or_else(|| format!("第 {number} 行：算法只能是 sm4-gcm 或 aes-256-gcm，不是 {algorithm}"))?;
+            let bytes: [u8; 32] = B64
+                .decode(key)
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| format!("第 {number} 行：密钥应为 32 字节的 base64"))?;
+            if id.contains(':') || keys.iter().any(|k| k.id == id) {
+                return Err(format!("第 {number} 行：密钥编号 {id} 重复或含冒号"));
+            }
+            keys.push(Key { id: id.to_owned(), algorithm, bytes });
+        }
+        if keys.is_empty() {
+            return Err("没有密钥".to_owned());
+        }
+        Ok(Self { keys })
+    }
+
+    /// A new key line with random bytes.
+    pub fn new_line(id: &str, algorithm: Algorithm) -> anyhow::Result<String> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        Ok(format!("{id} {} {}\n", algorithm.name(), B64.encode(bytes)))
+    }
+
+    /// The keys the settings name: `BIANMIN_DATA_KEY`, else the key file, else
+    /// (the embedded default) `<data-dir>/data.key`, made on first start.
+    pub fn load(explicit: Option<&str>, file: Option<&Path>, data_dir: &Path) -> anyhow::Result<Self> {
+        if let Some(text) = explicit.filter(|t| !t.trim().is_empty()) {
+            return Self::parse(text).map_err(|e| anyhow::anyhow!("BIANMIN_DATA_KEY: {e}"));
+        }
+        let path = file.map_or_else(|| data_dir.join("data.key"), Path::to_path_buf);
+        if file.is_none() && !path.exists() {
+            std::fs::write(&path, Self::new_line("k1", Algorithm::Sm4Gcm)?)?;
+            tracing::warn!(
+                path = %path.display(),
+                "made a data key beside the data; keep a copy elsewhere (without it nothing can be read) \
+                 and for production keep it off the data volume with --data-key-file"
+            );
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read the data key file {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+
+    fn current(&self) -> &Key {
+        &self.keys[0]
+    }
+
+    pub fn current_id(&self) -> &str {
+        &self.current().id
+    }
+
+    fn key(&self, id: &str) -> Option<&Key> {
+        self.keys.iter().find(|k| k.id == id)
+    }
+
+    /// `plain` sealed for `context` (the table and column it is kept in).
+    pub fn seal(&self, context: &str, plain: &str) -> anyhow::Result<String> {
+        let key = self.current();
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        let payload = Payload { msg: plain.as_bytes(), aad: context.as_bytes() };
+        let sealed = match key.algorithm {
+            Algorithm::Sm4Gcm => Sm4Gcm::new_from_slice(&key.bytes[..16])?.encrypt((&nonce).into(), payload),
+            Algorithm::Aes256Gcm => Aes256Gcm::new_from_slice(&key.bytes)?.encrypt((&nonce).into(), payload),
+        }
+        .map_err(|_| anyhow::anyhow!("sealing failed"))?;
+        Ok(format!("{PREFIX}{}:{}", key.id, B64.encode([&nonce[..], &sealed].concat())))
+    }
+
+    /// The plain text of a stored value. A value stored before encryption
+    /// (no prefix) is returned as it is, so `keys rotate` can seal it.
+    pub fn open(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        let Some(rest) = stored.strip_prefix(PREFIX) else { return Ok(stored.to_owned()) };
+        let (id, data) = rest.split_once(':').ok_or_else(|| anyhow::anyhow!("a sealed value without its key id"))?;
+        let key = self.key(id).ok_or_else(|| anyhow::anyhow!("the data key {id} is not in the key file"))?;
+        let data = B64.decode(data)?;
+        if data.len() < 12 {
+            anyhow::bail!("a sealed value too short");
+        }
+        let (nonce, sealed) = data.split_at(12);
+        let payload = Payload { msg: sealed, aad: context.as_bytes() };
+        let plain = match key.algorithm {
+            Algorithm::Sm4Gcm => Sm4Gcm::new_from_slice(&key.bytes[..16])?.decrypt(nonce.into(), payload),
+            Algorithm::Aes256Gcm => Aes256Gcm::new_from_slice(&key.bytes)?.decrypt(nonce.into(), payload),
+        }
+        .map_err(|_| {
+            anyhow::anyhow!("a sealed value does not open with key {id} (altered, or moved from {context})")
+        })?;
+        Ok(String::from_utf8(plain)?)
+    }
+
+    /// Whether a stored value is sealed with the current key (else `keys rotate` seals it again).
+    pub fn is_current(&self, stored: &str) -> bool {
+        stored.strip_prefix(PREFIX).and_then(|rest| rest.split_once(':')).is_some_and(|(id, _)| id == self.current_id())
+    }
+
+    /// The cipher of one stored file, by the key id recorded with it.
+    pub fn file_cipher(&self, key_id: &str, file: &str) -> Option<FileCipher> {
+        let key = self.key(key_id)?;
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key.bytes).ok()?;
+        mac.update(b"bianmin file key\0");
+        mac.update(file.as_bytes());
+        Some(FileCipher { algorithm: key.algorithm, key: mac.finalize().into_bytes().into() })
+    }
+}
+
+/// A file's own key stream: XOR at any byte offset, in place.
+pub struct FileCipher {
+    algorithm: Algorithm,
+    key: [u8; 32],
+}
+
+impl FileCipher {
+    /// Encrypt or decrypt `data`, which stands at `offset` in the file.
+    pub fn apply(&self, offset: u64, data: &mut [u8]) {
+        // The key is the file's alone, so a fixed IV never repeats a key stream across files.
+        let iv = [0u8; 16];
+        match self.algorithm {
+            Algorithm::Sm4Gcm => {
+                let mut cipher = Sm4Ctr::new((&self.key[..16]).into(), (&iv).into());
+                cipher.seek(offset);
+                cipher.apply_keystream(data);
+            }
+            Algorithm::Aes256Gcm => {
+                let mut cipher = Aes256Ctr::new((&self.key).into(), (&iv).into());
+                cipher.seek(offset);
+                cipher.apply_keystream(data);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(lines: &[(&str, Algorithm)]) -> DataKeys {
+        let text: String = lines.iter().map(|(id, a)| DataKeys::new_line(id, *a).unwrap()).collect();
+        DataKeys::parse(&text).unwrap()
+    }
+
+    #[test]
+    fn sealed_values_open_only_in_their_place_and_with_their_key() {
+        for algorithm in [Algorithm::Sm4Gcm, Algorithm::Aes256Gcm] {
+            let k = keys(&[("k1", algorithm)]);
+            let sealed = k.seal("cases.application", "身份证 11010519491231002X").unwrap();
+            assert!(sealed.starts_with("enc1:k1:") && !sealed.contains("11010519491231002X"));
+            assert_eq!(k.open("cases.application", &sealed).unwrap(), "身份证 11010519491231002X");
+            assert!(k.open("drafts.form", &sealed).is_err(), "bound to its column");
+            assert_ne!(sealed, k.seal("cases.application", "身份证 11010519491231002X").unwrap(), "a fresh nonce");
+            let mut altered = sealed.clone();
+            altered.replace_range(sealed.len() - 3.., "AAA");
+            assert!(k.open("cases.application", &altered).is_err());
+        }
+        assert_eq!(
+            keys(&[("k1", Algorithm::Sm4Gcm)]).open("x", "plain before encryption").unwrap(),
+            "plain before encryption"
+        );
+    }
+
+    #[test]
+    fn an_older_key_still_opens_what_it_sealed() {
+        let old = keys(&[("k1", Algorithm::Sm4Gcm)]);
+        let sealed = old.seal("c", "text").unwrap();
+        let text = format!(
+            "{}{}",
+            DataKeys::new_line("k2", Algorithm::Aes256Gcm).unwrap(),
+            DataKeys::new_line("k1", Algorithm::Sm4Gcm).unwrap()
+        );
+        let mut both = DataKeys::parse(&text).unwrap();
+        both.keys[1].bytes = old.keys[0].bytes;
+        assert_eq!(both.open("c", &sealed).unwrap(), "text");
+        assert!(!both.is_current(&sealed) && both.is_current(&both.seal("c", "text").unwrap()));
+    }
+
+    #[test]
+    fn a_file_decrypts_from_any_offset() {
+        let k = keys(&[("k1", Algorithm::Sm4Gcm)]);
+        let cipher = k.file_cipher("k1", "upload-1").unwrap();
+        let plain: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+        let mut stored = plain.clone();
+        cipher.apply(0, &mut stored[..333]);
+        cipher.apply(333, &mut stored[333..]);
+        assert_ne!(stored, plain);
+        let mut part = stored[500..700].to_vec();
+        cipher.apply(500, &mut part);
+        assert_eq!(part, plain[500..700]);
+        let other = k.file_cipher("k1", "upload-2").unwrap();
+        let mut again = plain.clone();
+        other.apply(0, &mut again);
+        assert_ne!(again, stored, "each file its own key");
+    }
+
+    #[test]
+    fn bad_key_files_say_which_line() {
+        assert!(DataKeys::parse("").is_err());
+        assert_eq!(
+            DataKeys::parse("k1 des AAAA").err().unwrap(),
+            "第 1 行：算法只能是 sm4-gcm 或 aes-256-gcm，不是 des"
+        );
+        assert!(DataKeys::parse("# comment\nk1 sm4-gcm c2hvcnQ=").err().unwrap().starts_with("第 2 行"));
+    }
+}

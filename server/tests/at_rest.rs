@@ -1,0 +1,212 @@
+//! Personal data at rest: after a whole journey (uploads, a draft, a
+//! submission, a look-up, a complaint, staff reading the case) no resident ID
+//! number, phone number or query code is anywhere in the clear — not in the
+//! database (every table's text on PostgreSQL, the file's bytes and its WAL on
+//! SQLite), not in the stored files. And what is stored still reads back.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{TestApp, spawn_app, upload};
+
+const ID_NUMBER: &str = "11010519491231002X";
+const PHONE: &str = "13812345678";
+const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+
+/// A scanned form whose text layer carries the ID number and phone, as real scans do.
+fn pdf() -> Vec<u8> {
+    format!("%PDF-1.7\n1 0 obj\n(申请人 张三 身份证 {ID_NUMBER} 电话 {PHONE})\nendobj\n").into_bytes()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() { found.extend(files_under(&path)) } else { found.push(path) }
+    }
+    found
+}
+
+/// Every row of every table as text.
+async fn database_text(app: &TestApp) -> Vec<u8> {
+    let db = app.db().await;
+    if app.database_url.starts_with("postgres") {
+        let tables =
+            sqlx::query("SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public'")
+                .fetch_all(&db)
+                .await
+                .unwrap();
+        let mut all = Vec::new();
+        for table in tables {
+            let name: String = sqlx::Row::get(&table, "name");
+            let rows = sqlx::query(&format!("SELECT row_to_json(t)::text AS row FROM \"{name}\" t"))
+                .fetch_all(&db)
+                .await
+                .unwrap();
+            for row in rows {
+                all.extend(sqlx::Row::get::<String, _>(&row, "row").into_bytes());
+            }
+        }
+        all
+    } else {
+        // The database file and its write-ahead log, byte for byte.
+        let mut all = Vec::new();
+        for path in files_under(&app.data_dir) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("bianmin.db") {
+                all.extend(std::fs::read(&path).unwrap());
+            }
+        }
+        all
+    }
+}
+
+#[tokio::test]
+async fn no_id_number_phone_or_query_code_is_stored_in_the_clear() {
+    let app = spawn_app().await;
+    let form_file = upload(&app, "JT-003", "application", "申请表.pdf", &pdf()).await;
+    let body = json!({
+        "answers": {},
+        "form": {"applicant": {"type": "person", "name": "张三", "id_number": ID_NUMBER,
+                                "phone": PHONE, "address": "示范县人民路 88 号"},
+                 "delivery": {"method": "post", "recipient": "张三", "phone": PHONE, "address": "示范县人民路 88 号"}},
+        "files": {
+            "application": [form_file],
+            "id_card": [upload(&app, "JT-003", "id_card", "正面.png", PNG).await,
+                        upload(&app, "JT-003", "id_card", "背面.png", PNG).await],
+            "photo": [upload(&app, "JT-003", "photo", "照片.png", PNG).await],
+        },
+        "later": ["safe_driving_record"],
+        "pledge_accepted": true
+    });
+    let draft = json!({"item": "JT-003", "answers": {}, "form": body["form"], "materials": {}});
+    assert_eq!(app.post("/api/drafts", &draft).await.status(), 200);
+    let receipt: Value = app
+        .client
+        .post(format!("{}/api/services/JT-003/submissions", app.address))
+        .header("Idempotency-Key", "at-rest")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let query_code = receipt["query_code"].as_str().expect("a receipt").to_owned();
+    let key = json!({"case_number": receipt["case_number"], "query_code": query_code});
+    assert_eq!(app.post("/api/cases/lookup", &key).await.status(), 200);
+    let complaint = json!({"case": key, "text": "窗口让我等了很久", "phone": PHONE});
+    assert_eq!(app.post("/api/complaints", &complaint).await.status(), 200);
+    let token = support::staff_token(&app, "县交通运输局").await;
+    let case: Value = reqwest::Client::new()
+        .get(format!("{}/api/staff/cases/{}", app.address, receipt["case_number"].as_str().unwrap()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Everything still reads back for those allowed to see it…
+    assert_eq!(case["application"]["form"]["applicant"]["id_number"], ID_NUMBER);
+    let retried = app
+        .client
+        .post(format!("{}/api/services/JT-003/submissions", app.address))
+        .header("Idempotency-Key", "at-rest")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retried.json::<Value>().await.unwrap()["query_code"], query_code.as_str(), "the receipt replays");
+    let download = case["files"].as_array().unwrap().iter().find(|f| f["material"] == "application").unwrap();
+    let bytes = reqwest::Client::new()
+        .get(format!("{}{}", app.address, download["download"].as_str().unwrap()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), pdf().as_slice(), "the scan downloads as it was uploaded");
+
+    // …and nothing is in the clear at rest.
+    let stored = database_text(&app).await;
+    assert!(!stored.is_empty());
+    for secret in [ID_NUMBER, PHONE, query_code.as_str(), "人民路"] {
+        assert!(!contains(&stored, secret), "{secret} is in the database in the clear");
+    }
+    let files = files_under(&app.files_dir);
+    assert!(!files.is_empty());
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        for secret in [ID_NUMBER, PHONE, "%PDF", "申请表"] {
+            assert!(!contains(&bytes, secret), "{secret} is in the clear in {}", path.display());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_new_key_and_a_rotation_seal_everything_again_and_it_still_reads() {
+    let app = spawn_app().await;
+    let body = json!({
+        "answers": {},
+        "form": {"applicant": {"type": "person", "name": "张三", "id_number": ID_NUMBER,
+                                "phone": PHONE, "address": "示范县人民路 88 号"},
+                 "delivery": {"method": "window"}},
+        "files": {
+            "application": [upload(&app, "JT-003", "application", "申请表.pdf", &pdf()).await],
+            "id_card": [upload(&app, "JT-003", "id_card", "正面.png", PNG).await,
+                        upload(&app, "JT-003", "id_card", "背面.png", PNG).await],
+            "photo": [upload(&app, "JT-003", "photo", "照片.png", PNG).await],
+        },
+        "later": ["safe_driving_record"],
+        "pledge_accepted": true
+    });
+    let receipt: Value = app
+        .client
+        .post(format!("{}/api/services/JT-003/submissions", app.address))
+        .header("Idempotency-Key", "rotate")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bianmin = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_bianmin"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(&app.data_dir)
+            .args(["--database-url", &app.database_url])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    bianmin(&["keys", "add", "--algorithm", "aes-256-gcm"]);
+    let said = bianmin(&["keys", "rotate"]);
+    assert!(said.contains("重新加密"), "{said}");
+
+    let keys = app.settings.data_keys().unwrap();
+    let row = sqlx::query("SELECT application FROM cases").fetch_one(&app.db().await).await.unwrap();
+    let application: String = sqlx::Row::get(&row, "application");
+    assert!(application.starts_with(&format!("enc1:{}:", keys.current_id())), "sealed with the new key");
+    assert_ne!(keys.current_id(), "k1");
+
+    // A restarted server on the new key file reads the old case and the old files.
+    let mut settings = app.settings.clone();
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    let mut restarted = support::spawn_with_settings(settings).await;
+    restarted.client = app.client.clone();
+    let key = json!({"case_number": receipt["case_number"], "query_code": receipt["query_code"]});
+    assert_eq!(restarted.post("/api/cases/lookup", &key).await.status(), 200);
+    let form = body["files"]["application"][0].as_str().unwrap();
+    let checked = restarted.post("/api/upload-checks", &json!({"upload": form})).await;
+    assert_eq!(checked.status(), 200, "a file written under the old key still reads");
+}
