@@ -132,7 +132,7 @@ pub fn china_date() -> domain::date::Date {
     domain::date::Date::from_days((unix_now() + 8 * 3600).div_euclid(86_400))
 }
 
-fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 

@@ -17,6 +17,7 @@ pub mod holidays;
 pub mod key_rotation;
 pub mod limits;
 pub mod openapi;
+pub mod retention;
 pub mod secret;
 pub mod serve;
 pub mod settings;
@@ -131,6 +132,7 @@ pub struct Server {
     listener: TcpListener,
     router: Router,
     limits: serve::Limits,
+    state: Arc<AppState>,
 }
 
 impl Server {
@@ -173,21 +175,39 @@ impl Server {
             limits: settings.limits.clone(),
             keys,
         };
-        let housekeeping_db = state.db.clone();
+        let state = Arc::new(state);
+        let (housekeeping, rules) = (Arc::clone(&state), settings.retention.clone());
         tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 hourly.tick().await;
-                if let Err(error) = db::housekeeping(&housekeeping_db).await {
+                if let Err(error) = db::housekeeping(&housekeeping.db).await {
                     tracing::warn!(%error, "housekeeping failed; trying again in an hour");
+                }
+                let now = db::unix_now();
+                match retention::run(&housekeeping, &rules, now).await {
+                    // Counts only: never what was removed.
+                    Ok(r) => tracing::info!(
+                        unattached_uploads = r.unattached_uploads,
+                        closed_case_files = r.closed_case_files,
+                        cases = r.cases,
+                        orphaned_uploads = r.orphaned_uploads,
+                        "retention"
+                    ),
+                    Err(error) => tracing::warn!(%error, "retention failed; trying again in an hour"),
                 }
             }
         });
-        let router = app(Arc::new(state), upload_routes, &settings.dist);
+        let router = app(Arc::clone(&state), upload_routes, &settings.dist);
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
-        Ok(Self { listener, router, limits: settings.connection_limits() })
+        Ok(Self { listener, router, limits: settings.connection_limits(), state })
+    }
+
+    /// What the handlers share (for running housekeeping from tests and tools).
+    pub fn state(&self) -> Arc<AppState> {
+        Arc::clone(&self.state)
     }
 
     pub fn local_addr(&self) -> std::net::SocketAddr {

@@ -209,6 +209,8 @@ pub struct ServeSettings {
     pub storage: StorageSettings,
     #[command(flatten)]
     pub limits: Limits,
+    #[command(flatten)]
+    pub retention: Retention,
     /// The data key file (`<id> <algorithm> <base64 key>` a line, the first for new
     /// values); default `<data-dir>/data.key`, made on first start.
     #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]
@@ -267,6 +269,26 @@ pub struct Limits {
     pub bytes_per_application: i64,
 }
 
+/// How long personal data is kept (see README: Security and personal data).
+#[derive(Clone, Debug, Args)]
+pub struct Retention {
+    /// Days an upload no case holds is kept (longer while its application's draft lives).
+    #[arg(long, env = "BIANMIN_UNATTACHED_UPLOAD_DAYS", default_value_t = 3)]
+    pub unattached_upload_days: u32,
+    /// Days the files of a withdrawn, refused or terminated case are kept after it ended.
+    #[arg(long, env = "BIANMIN_CLOSED_CASE_FILE_DAYS", default_value_t = 90)]
+    pub closed_case_file_days: u32,
+    /// Years a case and its files are kept after it ended (the archive period).
+    #[arg(long, env = "BIANMIN_CASE_YEARS", default_value_t = 10)]
+    pub case_years: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self { unattached_upload_days: 3, closed_case_file_days: 90, case_years: 10 }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self { uploads_per_minute: 60, uploads_per_application: 100, bytes_per_application: 500 * 1_048_576 }
@@ -317,6 +339,7 @@ impl ServeSettings {
             behind_proxy: false,
             trusted_proxies: String::new(),
             limits: Limits::default(),
+            retention: Retention::default(),
             header_timeout_secs: 10,
             data_key_file: None,
             data_key: None,

@@ -159,6 +159,19 @@ pub async fn reclaim_expired(
 }
 
 impl UploadFiles {
+    /// Delete an upload's bytes and record (retention). False when it is busy
+    /// (a request holds its lock: the next run takes it) or already gone.
+    pub async fn remove(&self, upload_id: &str) -> anyhow::Result<bool> {
+        use tus_protocol::Locker;
+        let Some(_guard) = self.locks.try_lock(upload_id).await? else { return Ok(false) };
+        let Some(upload) = self.state.get(upload_id).await? else { return Ok(false) };
+        if let Some(handle) = upload.storage_handle() {
+            self.storage.delete(&handle).await?;
+        }
+        self.state.delete(upload_id).await?;
+        Ok(true)
+    }
+
     /// The answer to `HEAD` while another request holds the upload's lock (a
     /// PATCH streaming, or one whose connection died and whose lease is running
     /// out): the offset last committed, at once, instead of waiting for the lock.

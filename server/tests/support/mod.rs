@@ -25,6 +25,9 @@ pub struct TestApp {
     /// The settings it was started with (to start a second instance on the same database and storage).
     #[allow(dead_code)]
     pub settings: ServeSettings,
+    /// The running server's shared state (housekeeping runs on it).
+    #[allow(dead_code)]
+    pub state: std::sync::Arc<bianmin::AppState>,
     _dirs: Option<TempDir>,
     postgres: Option<TestDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -179,6 +182,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeSettings)) -> TestA
 /// Start an instance with exactly these settings (a second instance shares the first's).
 pub async fn spawn_with_settings(settings: ServeSettings) -> TestApp {
     let server = Server::build(&settings).await.expect("server starts");
+    let state = server.state();
     let address = format!("http://{}", server.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(server.run_until(async {
@@ -192,6 +196,7 @@ pub async fn spawn_with_settings(settings: ServeSettings) -> TestApp {
         database_url: settings.database_url(),
         files_dir: settings.data_dir.join("uploads"),
         settings,
+        state,
         _dirs: None,
         postgres: None,
         shutdown: Some(tx),

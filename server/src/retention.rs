@@ -1,0 +1,134 @@
+//! Keeping personal data only as long as it is needed (PIPL arts. 19 and 47).
+//!
+//! Once an hour, whichever instance gets there removes:
+//! - uploads no case holds, older than `--unattached-upload-days`, unless their
+//!   application still has a live draft (the draft keeps them; when it expires
+//!   they go at the next run);
+//! - the files of withdrawn, refused and terminated cases, `--closed-case-file-days`
+//!   after the case ended (the case's record and timeline stay);
+//! - cases, their files, events and ratings, `--case-years` after they ended
+//!   (the archive period);
+//! - upload records nobody owns (a deletion half done) after a day, and
+//!   application keys nothing uses after 30 days.
+//!
+//! Only counts are logged. Nothing a case or a live draft holds is touched
+//! before its time: every deletion re-checks its condition in its own statement.
+
+use sqlx::Row;
+
+use crate::AppState;
+use crate::settings::Retention;
+
+/// What one run removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub unattached_uploads: usize,
+    pub closed_case_files: usize,
+    pub cases: usize,
+    pub orphaned_uploads: usize,
+}
+
+const ENDED: &str = "'completed', 'withdrawn', 'not_accepted', 'terminated'";
+
+fn at(unix: i64) -> String {
+    domain::date::rfc3339(unix)
+}
+
+/// One run of the rules, as if it were `now` (seconds since 1970).
+pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Result<Removed> {
+    let db = &state.db;
+    let day = 86_400;
+    let mut removed = Removed::default();
+
+    let cutoff = at(now - i64::from(rules.unattached_upload_days) * day);
+    let rows = sqlx::query(
+        "SELECT upload FROM upload_owners o WHERE o.case_number IS NULL AND o.created_at < $1 AND NOT EXISTS \
+         (SELECT 1 FROM drafts d WHERE d.application_hash = o.application_hash AND d.expires_at > $2)",
+    )
+    .bind(&cutoff)
+    .bind(at(now))
+    .fetch_all(db)
+    .await?;
+    for row in rows {
+        let upload: String = row.try_get("upload")?;
+        let claimed = sqlx::query("DELETE FROM upload_owners WHERE upload = $1 AND case_number IS NULL")
+            .bind(&upload)
+            .execute(db)
+            .await?;
+        if claimed.rows_affected() == 1 && state.uploads.remove(&upload).await? {
+            removed.unattached_uploads += 1;
+        }
+    }
+
+    let cutoff = at(now - i64::from(rules.closed_case_file_days) * day);
+    let rows = sqlx::query(
+        "SELECT f.case_number, f.upload FROM case_files f JOIN cases c ON c.case_number = f.case_number \
+         WHERE c.status IN ('withdrawn', 'not_accepted', 'terminated') \
+         AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_number = c.case_number) < $1",
+    )
+    .bind(&cutoff)
+    .fetch_all(db)
+    .await?;
+    for row in rows {
+        let (case, upload): (String, String) = (row.try_get("case_number")?, row.try_get("upload")?);
+        remove_case_file(state, &case, &upload).await?;
+        removed.closed_case_files += 1;
+    }
+
+    let cutoff = at(now - i64::from(rules.case_years) * 365 * day);
+    let rows = sqlx::query(&format!(
+        "SELECT c.case_number FROM cases c WHERE c.status IN ({ENDED}) \
+         AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_number = c.case_number) < $1"
+    ))
+    .bind(&cutoff)
+    .fetch_all(db)
+    .await?;
+    for row in rows {
+        let case: String = row.try_get("case_number")?;
+        for file in
+            sqlx::query("SELECT upload FROM case_files WHERE case_number = $1").bind(&case).fetch_all(db).await?
+        {
+            remove_case_file(state, &case, &file.try_get::<String, _>("upload")?).await?;
+        }
+        let mut tx = crate::db::begin_write(db).await?;
+        for table in ["case_events", "ratings", "complaints", "cases"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE case_number = $1")).bind(&case).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        removed.cases += 1;
+    }
+
+    let rows = sqlx::query(
+        "SELECT id FROM upload_states s WHERE s.updated_at < $1 AND NOT EXISTS \
+         (SELECT 1 FROM upload_owners o WHERE o.upload = s.id)",
+    )
+    .bind(at(now - day))
+    .fetch_all(db)
+    .await?;
+    for row in rows {
+        if state.uploads.remove(&row.try_get::<String, _>("id")?).await? {
+            removed.orphaned_uploads += 1;
+        }
+    }
+    sqlx::query(
+        "DELETE FROM application_keys WHERE created_at < $1 \
+         AND NOT EXISTS (SELECT 1 FROM upload_owners o WHERE o.application_hash = application_keys.key_hash) \
+         AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.application_hash = application_keys.key_hash)",
+    )
+    .bind(at(now - 30 * day))
+    .execute(db)
+    .await?;
+    Ok(removed)
+}
+
+/// A case's file: its bytes, its record and its owner row.
+async fn remove_case_file(state: &AppState, case: &str, upload: &str) -> anyhow::Result<()> {
+    state.uploads.remove(upload).await?;
+    sqlx::query("DELETE FROM case_files WHERE case_number = $1 AND upload = $2")
+        .bind(case)
+        .bind(upload)
+        .execute(&state.db)
+        .await?;
+    sqlx::query("DELETE FROM upload_owners WHERE upload = $1").bind(upload).execute(&state.db).await?;
+    Ok(())
+}

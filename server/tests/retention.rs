@@ -1,0 +1,104 @@
+//! Retention removes exactly what the rules say, and nothing a case or a live
+//! draft holds: run as if days and years had passed.
+
+mod support;
+
+use bianmin::settings::Retention;
+use serde_json::{Value, json};
+use support::{TestApp, applicant_client, spawn_app, upload};
+
+const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+const DAY: i64 = 86_400;
+
+async fn exists(app: &TestApp, client: &reqwest::Client, id: &str) -> bool {
+    let head =
+        client.head(format!("{}/api/uploads/{id}", app.address)).header("Tus-Resumable", "1.0.0").send().await.unwrap();
+    head.status() == 200
+}
+
+async fn submit(app: &TestApp, key: &str) -> Value {
+    let body = json!({
+        "answers": {},
+        "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
+                                "phone": "13812345678", "address": "示范县人民路 88 号"},
+                 "delivery": {"method": "window"}},
+        "files": {
+            "application": [upload(app, "JT-003", "application", "申请表.pdf", PDF).await],
+            "id_card": [upload(app, "JT-003", "id_card", "正面.png", PNG).await,
+                        upload(app, "JT-003", "id_card", "背面.png", PNG).await],
+            "photo": [upload(app, "JT-003", "photo", "照片.png", PNG).await],
+        },
+        "later": ["safe_driving_record"],
+        "pledge_accepted": true
+    });
+    let response = app
+        .client
+        .post(format!("{}/api/services/JT-003/submissions", app.address))
+        .header("Idempotency-Key", key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    json!({"receipt": response.json::<Value>().await.unwrap(), "files": body["files"]})
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::Row::get(&sqlx::query(sql).fetch_one(&app.db().await).await.unwrap(), "n")
+}
+
+#[tokio::test]
+async fn retention_removes_exactly_what_the_rules_say() {
+    let app = spawn_app().await;
+    let rules = Retention::default();
+    let now = bianmin::db::unix_now();
+
+    // A case that stays open, and one the applicant withdrew.
+    let open = submit(&app, "open").await;
+    let withdrawn = submit(&app, "withdrawn").await;
+    let key =
+        json!({"case_number": withdrawn["receipt"]["case_number"], "query_code": withdrawn["receipt"]["query_code"]});
+    assert_eq!(app.post("/api/cases/withdraw", &key).await.status(), 200);
+    // An upload nobody submitted, and another application's kept by its live draft.
+    let loose = upload(&app, "JT-003", "photo", "多余.png", PNG).await;
+    let drafter = applicant_client(&app.address).await;
+    let mut other = app.settings.clone();
+    other.listen = "127.0.0.1:0".parse().unwrap();
+    let mut second = support::spawn_with_settings(other).await;
+    second.client = drafter.clone();
+    let kept = upload(&second, "JT-003", "photo", "草稿里的.png", PNG).await;
+    let draft = json!({"item": "JT-003", "answers": {}, "materials": {"files": {"photo": [{"upload": kept, "name": "草稿里的.png", "size": PNG.len()}]}}});
+    assert_eq!(second.post("/api/drafts", &draft).await.status(), 200);
+
+    // Today: nothing is old enough.
+    assert_eq!(bianmin::retention::run(&app.state, &rules, now).await.unwrap(), Default::default());
+    assert!(exists(&app, &app.client, &loose).await);
+
+    // Four days on: the loose upload goes; the draft's and the cases' stay.
+    let removed = bianmin::retention::run(&app.state, &rules, now + 4 * DAY).await.unwrap();
+    assert_eq!(removed.unattached_uploads, 1);
+    assert_eq!((removed.closed_case_files, removed.cases), (0, 0));
+    assert!(!exists(&app, &app.client, &loose).await);
+    assert!(exists(&app, &drafter, &kept).await, "the live draft keeps its upload");
+    let open_photo = open["files"]["photo"][0].as_str().unwrap();
+    assert!(exists(&app, &app.client, open_photo).await);
+
+    // Ninety-one days on: the draft has expired (30 days), so its upload goes;
+    // the withdrawn case's files go, its record stays; the open case keeps all.
+    let removed = bianmin::retention::run(&app.state, &rules, now + 91 * DAY).await.unwrap();
+    assert_eq!((removed.unattached_uploads, removed.closed_case_files, removed.cases), (1, 4, 0));
+    assert!(!exists(&app, &drafter, &kept).await);
+    for id in withdrawn["files"].as_object().unwrap().values().flat_map(|v| v.as_array().unwrap()) {
+        assert!(!exists(&app, &app.client, id.as_str().unwrap()).await, "a withdrawn case's file is gone");
+    }
+    assert!(exists(&app, &app.client, open_photo).await, "an open case keeps its files");
+    assert_eq!(app.post("/api/cases/lookup", &key).await.status(), 200, "the withdrawn case's record stays");
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM case_files").await, 4);
+
+    // Eleven years on: the withdrawn case ends its archive period; the open one never does.
+    let removed = bianmin::retention::run(&app.state, &rules, now + 11 * 365 * DAY).await.unwrap();
+    assert_eq!(removed.cases, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM cases").await, 1);
+    assert!(exists(&app, &app.client, open_photo).await);
+}
