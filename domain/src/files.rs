@@ -150,3 +150,156 @@ mod tests {
         assert_eq!(safe_file_name(&"长".repeat(300)).chars().count(), 100);
     }
 }
+
+/// What a PDF must not carry: scripts, actions that start programs, files
+/// inside the file. (A scan or a filled-in form needs none of them.)
+const PDF_ACTIVE: [(&[u8], &str); 5] = [
+    (b"/javascript", "脚本"),
+    (b"/js", "脚本"),
+    (b"/launch", "启动程序的动作"),
+    (b"/embeddedfile", "嵌入的文件"),
+    (b"/richmedia", "多媒体内容"),
+];
+
+/// The first kind of active content in PDF bytes (a whole file, or one
+/// decompressed stream of it), in words. PDF names may hide letters as `#xx`
+/// and differ in case, so both are undone first.
+pub fn pdf_active_content(bytes: &[u8]) -> Option<&'static str> {
+    let mut name = Vec::new();
+    let mut found = None;
+    let mut i = 0;
+    while i < bytes.len() && found.is_none() {
+        if bytes[i] != b'/' {
+            i += 1;
+            continue;
+        }
+        // A name: `/` and the regular characters after it, `#xx` decoded.
+        name.clear();
+        name.push(b'/');
+        i += 1;
+        while i < bytes.len() && !b" \t\r\n\x0c\0/()<>[]{}%".contains(&bytes[i]) {
+            let decoded = (bytes[i] == b'#' && i + 2 < bytes.len())
+                .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+                .flatten();
+            match decoded {
+                Some(byte) => {
+                    name.push(byte.to_ascii_lowercase());
+                    i += 3;
+                }
+                None => {
+                    name.push(bytes[i].to_ascii_lowercase());
+                    i += 1;
+                }
+            }
+        }
+        found = PDF_ACTIVE.iter().find(|(token, _)| name == *token).map(|(_, words)| *words);
+    }
+    found
+}
+
+/// The refusal for a PDF with active content.
+pub fn pdf_refusal(name: &str, what: &str) -> String {
+    format!("“{}”里含有{what}，为了安全不能上传。请用“打印为 PDF”或扫描重新生成这个文件后再传", safe_file_name(name))
+}
+
+#[cfg(test)]
+mod active_content_tests {
+    use super::*;
+
+    #[test]
+    fn scripts_launches_and_embedded_files_are_found_however_spelled() {
+        assert_eq!(pdf_active_content(b"%PDF-1.7\n1 0 obj << /Type /Page >>"), None);
+        assert_eq!(pdf_active_content(b"<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"), Some("脚本"));
+        assert_eq!(pdf_active_content(b"<< /S /J#61vaScript >>"), Some("脚本"), "hex-escaped letters");
+        assert_eq!(pdf_active_content(b"<</S/Launch/F(cmd.exe)>>"), Some("启动程序的动作"));
+        assert_eq!(pdf_active_content(b"<< /Type /EmbeddedFile >>"), Some("嵌入的文件"));
+        assert_eq!(pdf_active_content(b"/JSON is not /JS"), Some("脚本"));
+        assert_eq!(pdf_active_content(b"/JSONData /Javascripted"), None, "whole names only");
+    }
+}
+
+/// How far [`scrub_jpeg_metadata`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scrub {
+    /// Not a JPEG: nothing to do.
+    NotJpeg,
+    /// Every segment before the image data is clean.
+    Done,
+    /// The header goes on past these bytes (what they held is clean).
+    NeedMore,
+}
+
+/// Make a JPEG's metadata harmless in place: Exif (with GPS, the camera, the
+/// time) and XMP in APP1, IPTC in APP13 and comments each become a comment of
+/// zeros. The length and the image stay exactly as they were, so the bytes
+/// can be changed as they stream in.
+pub fn scrub_jpeg_metadata(data: &mut [u8]) -> Scrub {
+    if !data.starts_with(&[0xFF, 0xD8]) {
+        return if data.len() < 2 && (data.is_empty() || data[0] == 0xFF) { Scrub::NeedMore } else { Scrub::NotJpeg };
+    }
+    let mut i = 2;
+    loop {
+        while i < data.len() && data[i] == 0xFF && data.get(i + 1) == Some(&0xFF) {
+            i += 1; // fill bytes
+        }
+        if i + 2 > data.len() {
+            return Scrub::NeedMore;
+        }
+        if data[i] != 0xFF {
+            return Scrub::Done; // not a segment: leave the rest alone
+        }
+        let marker = data[i + 1];
+        if marker == 0xDA || marker == 0xD9 {
+            return Scrub::Done; // the image data (or the end) begins
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        if i + 4 > data.len() {
+            return Scrub::NeedMore;
+        }
+        let length = usize::from(u16::from_be_bytes([data[i + 2], data[i + 3]]));
+        let end = (i + 2 + length).min(data.len());
+        if matches!(marker, 0xE1 | 0xED | 0xFE) {
+            data[i + 1] = 0xFE;
+            data[(i + 4).min(end)..end].fill(0);
+        }
+        if i + 2 + length > data.len() {
+            return Scrub::NeedMore;
+        }
+        i += 2 + length;
+    }
+}
+
+#[cfg(test)]
+mod jpeg_tests {
+    use super::*;
+
+    fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![0xFF, marker];
+        out.extend(((payload.len() + 2) as u16).to_be_bytes());
+        out.extend(payload);
+        out
+    }
+
+    #[test]
+    fn exif_and_gps_are_zeroed_and_the_image_stays() {
+        let mut jpeg = vec![0xFF, 0xD8];
+        jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01"));
+        jpeg.extend(segment(0xE1, b"Exif\0\0GPSLatitude 39.9042 N GPSLongitude 116.4074 E"));
+        jpeg.extend(segment(0xDB, &[7; 65]));
+        jpeg.extend([0xFF, 0xDA, 0, 4, 1, 2, 0xAB, 0xCD, 0xFF, 0xD9]);
+        let before = jpeg.clone();
+        assert_eq!(scrub_jpeg_metadata(&mut jpeg), Scrub::Done);
+        assert_eq!(jpeg.len(), before.len());
+        let text = String::from_utf8_lossy(&jpeg);
+        assert!(!text.contains("GPS") && !text.contains("Exif"));
+        assert!(text.contains("JFIF"), "the JFIF header stays");
+        assert_eq!(jpeg[jpeg.len() - 10..], before[before.len() - 10..], "the image data is untouched");
+        assert_eq!(scrub_jpeg_metadata(&mut jpeg.clone()), Scrub::Done, "scrubbing twice changes nothing");
+        let mut short = before[..20].to_vec();
+        assert_eq!(scrub_jpeg_metadata(&mut short), Scrub::NeedMore);
+        assert_eq!(scrub_jpeg_metadata(&mut b"%PDF-1.7".to_vec()), Scrub::NotJpeg);
+    }
+}

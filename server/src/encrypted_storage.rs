@@ -39,6 +39,49 @@ impl<S> EncryptedStorage<S> {
     }
 }
 
+/// The most of a file's start held back to clean a JPEG's metadata (Exif
+/// segments are at most 64 KB each; cameras write one or two).
+const HEADER_LIMIT: usize = 1_048_576;
+
+/// A file's first bytes with a JPEG's metadata (GPS position, camera, time)
+/// zeroed before they are stored (see `domain::files::scrub_jpeg_metadata`).
+/// Other files pass as they are. A header longer than [`HEADER_LIMIT`], or
+/// split over several PATCH requests, is cleaned as far as this request goes.
+async fn without_jpeg_metadata(data: ChunkStream) -> Result<ChunkStream> {
+    use domain::files::{Scrub, scrub_jpeg_metadata};
+    match data {
+        ChunkStream::Buffered(bytes) => {
+            let mut data = bytes.to_vec();
+            scrub_jpeg_metadata(&mut data);
+            Ok(ChunkStream::Buffered(data.into()))
+        }
+        ChunkStream::Stream(mut stream) => {
+            let mut head = Vec::new();
+            let mut ended = false;
+            loop {
+                // Scrubbing is idempotent: what was cleaned stays clean as more comes.
+                if matches!(scrub_jpeg_metadata(&mut head), Scrub::Done | Scrub::NotJpeg) || head.len() >= HEADER_LIMIT
+                {
+                    break;
+                }
+                match stream.next().await {
+                    Some(chunk) => {
+                        head.extend_from_slice(&chunk.map_err(|e| tus_protocol::Error::Storage(Box::new(e)))?)
+                    }
+                    None => {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            scrub_jpeg_metadata(&mut head);
+            let first = futures_util::stream::once(async move { Ok(axum::body::Bytes::from(head)) });
+            let rest: ByteStream = if ended { Box::pin(futures_util::stream::empty()) } else { stream };
+            Ok(ChunkStream::Stream(Box::pin(first.chain(rest))))
+        }
+    }
+}
+
 /// `stream` with each chunk passed through `cipher` at its place from `start`.
 fn transform(stream: ByteStream, cipher: Option<FileCipher>, start: u64) -> ByteStream {
     let Some(cipher) = cipher else { return stream };
@@ -68,7 +111,8 @@ impl<S: Storage + StorageReader> Storage for EncryptedStorage<S> {
     async fn append(&self, request: AppendRequest) -> Result<StorageHandle> {
         let cipher = self.cipher(&request.handle)?;
         let key_id = request.handle.internal(KEY_ID).map(str::to_owned);
-        let data = match (request.data, cipher) {
+        let data = if request.expected_offset == 0 { without_jpeg_metadata(request.data).await? } else { request.data };
+        let data = match (data, cipher) {
             (data, None) => data,
             (ChunkStream::Buffered(bytes), Some(cipher)) => {
                 let mut data = bytes.to_vec();

@@ -28,6 +28,7 @@ use tus_storage_opendal::opendal::services::{Fs, S3};
 
 use crate::settings::StorageSettings;
 use crate::upload_state::{DbLocker, DbStateStore};
+use tus_protocol::storage::StorageHandle;
 use tus_storage_opendal::OpendalStorage;
 
 use crate::application_key::ApplicationKey;
@@ -306,7 +307,14 @@ pub async fn verify(
         }
     }
     let size = upload.length().unwrap_or(upload.offset());
-    match domain::files::check_file(material, &name, size, &first) {
+    let checked = match domain::files::check_file(material, &name, size, &first) {
+        Ok(domain::FileType::Pdf) => match pdf_active_content(&files.storage, &handle, size).await? {
+            Some(what) => Err(domain::files::pdf_refusal(&name, what)),
+            None => Ok(domain::FileType::Pdf),
+        },
+        other => other,
+    };
+    match checked {
         Ok(file_type) => Ok(CheckedUpload {
             upload: upload_id.to_owned(),
             item: item_code,
@@ -333,6 +341,53 @@ pub async fn verify(
             Err(ApiError::Unprocessable(message))
         }
     }
+}
+
+/// The active content of a stored PDF, if any: the whole file is read (it is
+/// at most a material's size limit), and every compressed stream in it is
+/// inflated too, so a script in an object stream is found as well.
+async fn pdf_active_content(
+    storage: &Files,
+    handle: &StorageHandle,
+    size: u64,
+) -> Result<Option<&'static str>, ApiError> {
+    let internal = |e: std::io::Error| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}"));
+    let mut stream = storage
+        .stream_range(handle, 0, None)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).min(MAX_UPLOAD_BYTES as usize));
+    while let Some(chunk) = stream.next().await {
+        bytes.extend_from_slice(&chunk.map_err(internal)?);
+    }
+    if let Some(found) = domain::files::pdf_active_content(&bytes) {
+        return Ok(Some(found));
+    }
+    let mut rest = &bytes[..];
+    let mut budget: u64 = 256 * 1_048_576;
+    while let Some(start) = find(rest, b"stream") {
+        let mut body = &rest[start + 6..];
+        body = body.strip_prefix(b"\r").unwrap_or(body);
+        body = body.strip_prefix(b"\n").unwrap_or(body);
+        let end = find(body, b"endstream").unwrap_or(body.len());
+        let mut inflated = Vec::new();
+        let reader = flate2::read::ZlibDecoder::new(&body[..end]);
+        // A bomb is cut off: at most the budget is inflated, in all.
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(reader, budget), &mut inflated);
+        budget = budget.saturating_sub(inflated.len() as u64);
+        if let Some(found) = domain::files::pdf_active_content(&inflated) {
+            return Ok(Some(found));
+        }
+        rest = &body[end..];
+        if budget == 0 {
+            break;
+        }
+    }
+    Ok(None)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Whether an upload already belongs to a case (a file is submitted once).

@@ -210,3 +210,49 @@ async fn a_new_key_and_a_rotation_seal_everything_again_and_it_still_reads() {
     let checked = restarted.post("/api/upload-checks", &json!({"upload": form})).await;
     assert_eq!(checked.status(), 200, "a file written under the old key still reads");
 }
+
+#[tokio::test]
+async fn a_photos_gps_position_is_not_stored_and_a_pdf_with_a_script_is_refused() {
+    let app = spawn_app().await;
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    let exif = b"Exif\0\0GPSLatitude 39.9042 N GPSLongitude 116.4074 E Model Phone";
+    jpeg.extend(((exif.len() + 2) as u16).to_be_bytes());
+    jpeg.extend(exif);
+    jpeg.extend([0xFF, 0xDA, 0, 4, 1, 2]);
+    jpeg.extend((0..5000).map(|i| (i % 200) as u8));
+    jpeg.extend([0xFF, 0xD9]);
+    let id = upload(&app, "JT-003", "id_card", "正面.jpg", &jpeg).await;
+    let checked = app.post("/api/upload-checks", &json!({"upload": id})).await;
+    assert_eq!(checked.status(), 200, "still a JPEG");
+    let stored: Vec<_> = files_under(&app.files_dir)
+        .into_iter()
+        .filter(|p| std::fs::metadata(p).map(|m| m.len() as usize == jpeg.len()).unwrap_or(false))
+        .collect();
+    assert_eq!(stored.len(), 1, "the same length as sent");
+    let mut bytes = std::fs::read(&stored[0]).unwrap();
+    let keys = app.settings.data_keys().unwrap();
+    keys.file_cipher(keys.current_id(), &id).unwrap().apply(0, &mut bytes);
+    assert!(bytes.starts_with(&[0xFF, 0xD8]) && bytes.ends_with(&[0xFF, 0xD9]));
+    assert!(!contains(&bytes, "GPS") && !contains(&bytes, "Phone"), "the position and camera are gone");
+    assert_eq!(bytes[bytes.len() - 5002..], jpeg[jpeg.len() - 5002..], "the picture itself is untouched");
+
+    let script = b"%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.launchURL('x')) >> >>\nendobj\n";
+    let id = upload(&app, "JT-003", "application", "申请表.pdf", script).await;
+    let refused = app.post("/api/upload-checks", &json!({"upload": id})).await;
+    assert_eq!(refused.status(), 422);
+    let message: Value = refused.json().await.unwrap();
+    assert_eq!(
+        message["error"]["message"],
+        "“申请表.pdf”里含有脚本，为了安全不能上传。请用“打印为 PDF”或扫描重新生成这个文件后再传"
+    );
+    // Hidden in a compressed object stream, it is found all the same.
+    use std::io::Write;
+    let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    deflate.write_all(b"<< /Type /Action /S /Launch /F (calc.exe) >>").unwrap();
+    let mut hidden = b"%PDF-1.7\n2 0 obj << /Type /ObjStm /Filter /FlateDecode >>\nstream\n".to_vec();
+    hidden.extend(deflate.finish().unwrap());
+    hidden.extend(b"\nendstream\nendobj\n");
+    let id = upload(&app, "JT-003", "application", "表.pdf", &hidden).await;
+    let refused: Value = app.post("/api/upload-checks", &json!({"upload": id})).await.json().await.unwrap();
+    assert!(refused["error"]["message"].as_str().unwrap().contains("启动程序的动作"), "{refused}");
+}
