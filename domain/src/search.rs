@@ -12,6 +12,10 @@ use crate::catalog::{ApplicantType, ServiceItem, ServiceSummary};
 pub const MAX_PER_PAGE: usize = 50;
 pub const DEFAULT_PER_PAGE: usize = 20;
 
+/// The longest search people type (a whole item name is about 30 characters);
+/// longer queries are refused before any work.
+pub const MAX_QUERY_CHARS: usize = 50;
+
 /// What the applicant asked for.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceQuery {

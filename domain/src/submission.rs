@@ -1,6 +1,9 @@
 //! Submitting an application once (e-submission): what is sent, the material
 //! rules the server checks against its own checklist, and the receipt.
 
+/// The most uploads one submission or supplement may name (checked before any of them is looked at).
+pub const MAX_UPLOADS_PER_REQUEST: usize = 100;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -77,8 +77,15 @@ impl ListParams {
                 ))
             })?),
         };
+        let q = self.q.unwrap_or_default();
+        if q.chars().count() > domain::search::MAX_QUERY_CHARS {
+            return Err(ApiError::BadRequest(format!(
+                "搜索词太长了，请用 {} 个字以内的关键词，例如“道路运输”",
+                domain::search::MAX_QUERY_CHARS
+            )));
+        }
         Ok(ServiceQuery {
-            q: self.q.unwrap_or_default(),
+            q,
             department: self.department.filter(|d| !d.trim().is_empty()),
             applicant,
             page: number("page", self.page)?,

@@ -39,6 +39,10 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(submit))
 }
 
+/// How old an unfinished claim must be before another request may take it over
+/// (a submission takes well under a second; a crashed worker never finishes).
+const STALE_CLAIM_SECS: i64 = 5 * 60;
+
 enum Claim {
     /// This request inserted the key: it does the work.
     Mine,
@@ -72,6 +76,18 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiErro
     let Some(row) = row else { return Ok(Claim::InFlight) };
     if row.try_get::<String, _>("request_hash")? != hash {
         return Ok(Claim::Mismatch);
+    }
+    // A claim whose worker died (a crash, a killed instance) is taken over after a few minutes.
+    let stale = sqlx::query(
+        "UPDATE idempotency_keys SET created_at = $1 WHERE idempotency_key = $2 AND state = 'in_flight' AND created_at < $3",
+    )
+    .bind(now_rfc3339())
+    .bind(key)
+    .bind(rfc3339_in(-STALE_CLAIM_SECS))
+    .execute(&state.db)
+    .await?;
+    if stale.rows_affected() == 1 {
+        return Ok(Claim::Mine);
     }
     match (row.try_get::<String, _>("state")?.as_str(), row.try_get::<Option<String>, _>("response_body")?) {
         ("done", Some(body)) => Ok(Claim::Replay(state.keys.open("idempotency_keys.response_body", &body)?)),

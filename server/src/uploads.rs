@@ -429,6 +429,12 @@ pub async fn gather(
     uploads: &std::collections::BTreeMap<String, Vec<String>>,
 ) -> Result<(Vec<crate::cases::NewFile>, Vec<domain::submission::MaterialError>), ApiError> {
     use domain::submission::MaterialError;
+    if uploads.values().map(Vec::len).sum::<usize>() > domain::submission::MAX_UPLOADS_PER_REQUEST {
+        return Err(ApiError::BadRequest(format!(
+            "一次最多提交 {} 个文件，请删除多余的文件后再提交",
+            domain::submission::MAX_UPLOADS_PER_REQUEST
+        )));
+    }
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut seen = std::collections::BTreeSet::new();

@@ -104,3 +104,12 @@ async fn unknown_things_are_json_404s() {
         assert!(!body.error.message.is_empty());
     }
 }
+
+#[tokio::test]
+async fn an_overlong_search_is_refused_in_words() {
+    let app = support::spawn_app().await;
+    let response = app.get(&format!("/api/services?q={}", "道".repeat(51))).await;
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["message"], "搜索词太长了，请用 50 个字以内的关键词，例如“道路运输”");
+}

@@ -152,3 +152,48 @@ async fn a_key_is_required() {
     assert_eq!(response.status(), 400);
     assert!(response.json::<ErrorBody>().await.unwrap().error.message.contains("Idempotency-Key"));
 }
+
+#[tokio::test]
+async fn too_many_uploads_in_one_request_are_refused_before_any_is_looked_at() {
+    let app = spawn_app().await;
+    let mut body = application(&app).await;
+    body["files"]["photo"] = json!((0..101).map(|i| format!("made-up-{i}")).collect::<Vec<_>>());
+    let response = submit(&app, "too-many", &body).await;
+    assert_eq!(response.status(), 400);
+    let error: ErrorBody = response.json().await.unwrap();
+    assert_eq!(error.error.message, "一次最多提交 100 个文件，请删除多余的文件后再提交");
+}
+
+#[tokio::test]
+async fn a_claim_left_by_a_crashed_worker_is_taken_over_after_a_few_minutes() {
+    let app = spawn_app().await;
+    let body = application(&app).await;
+    let text = serde_json::to_vec(&body).unwrap();
+    let hash = bianmin::secret::sha256_hex(&[b"JT-003".as_slice(), &[0], &text].concat());
+    let db = app.db().await;
+    for (key, at) in
+        [("crashed-stale", "2000-01-01T00:00:00Z".to_owned()), ("crashed-fresh", bianmin::db::now_rfc3339())]
+    {
+        sqlx::query("INSERT INTO idempotency_keys (idempotency_key, request_hash, state, created_at) VALUES ($1, $2, 'in_flight', $3)")
+            .bind(key)
+            .bind(&hash)
+            .bind(at)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    let request = |key: String| {
+        app.client
+            .post(format!("{}/api/services/JT-003/submissions", app.address))
+            .header("Idempotency-Key", key)
+            .header("Content-Type", "application/json")
+            .body(text.clone())
+            .send()
+    };
+    assert_eq!(request(format!("crashed-{fresh}")).await.unwrap().status(), 409, "a claim still running is left alone");
+    assert_eq!(
+        request("crashed-2000-01-01T00:00:00Z".to_owned()).await.unwrap().status(),
+        201,
+        "a stale one is taken over"
+    );
+}
