@@ -190,10 +190,6 @@ async fn a_claim_left_by_a_crashed_worker_is_taken_over_after_a_few_minutes() {
             .body(text.clone())
             .send()
     };
-    assert_eq!(request(format!("crashed-{fresh}")).await.unwrap().status(), 409, "a claim still running is left alone");
-    assert_eq!(
-        request("crashed-2000-01-01T00:00:00Z".to_owned()).await.unwrap().status(),
-        201,
-        "a stale one is taken over"
-    );
+    assert_eq!(request("crashed-fresh".to_owned()).await.unwrap().status(), 409, "a claim still running is left alone");
+    assert_eq!(request("crashed-stale".to_owned()).await.unwrap().status(), 201, "a stale one is taken over");
 }
