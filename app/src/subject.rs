@@ -23,6 +23,8 @@ impl Kind {
     }
 }
 
+/// One is loaded per page: the size difference of the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Subject {
     Item(ServiceItem),

@@ -95,10 +95,10 @@ fn check_item(item: &ServiceItem, link_exists: &dyn Fn(&str) -> bool, report: &m
     for (i, material) in item.materials.iter().enumerate() {
         let at = |field: &str| format!("materials[{i}].{field}");
         check_material(material, &at, link_exists, report);
-        if !material.id.is_empty() {
-            if let Some(first) = seen_ids.insert(&material.id, i) {
-                report(&at("id"), format!("材料标识 {} 重复：第 {} 项材料已经使用", material.id, first + 1));
-            }
+        if !material.id.is_empty()
+            && let Some(first) = seen_ids.insert(&material.id, i)
+        {
+            report(&at("id"), format!("材料标识 {} 重复：第 {} 项材料已经使用", material.id, first + 1));
         }
     }
 }

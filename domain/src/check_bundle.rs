@@ -41,27 +41,27 @@ pub fn check_bundles(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<Problem> 
                 let earlier = found[..i]
                     .iter()
                     .find_map(|other| other.questions.iter().find(|q| q.id == question.id).map(|q| (other, q)));
-                if let Some((other, q)) = earlier {
-                    if q != question {
-                        report(
-                            "items",
-                            format!(
-                                "问题 {} 在 {} 和 {} 中的写法不同：一件事中同一个问题只问一次，写法必须完全一致",
-                                question.id, other.code, item.code
-                            ),
-                        );
-                    }
+                if let Some((other, q)) = earlier
+                    && q != question
+                {
+                    report(
+                        "items",
+                        format!(
+                            "问题 {} 在 {} 和 {} 中的写法不同：一件事中同一个问题只问一次，写法必须完全一致",
+                            question.id, other.code, item.code
+                        ),
+                    );
                 }
             }
         }
         let parallel = found.iter().map(|i| i.promised_limit_days).max().unwrap_or(0);
-        if let Some(own) = bundle.promised_limit_days {
-            if own > parallel {
-                report(
-                    "promised_limit_days",
-                    format!("一件事的承诺时限 {own} 个工作日长于各事项并联办理的 {parallel} 个工作日"),
-                );
-            }
+        if let Some(own) = bundle.promised_limit_days
+            && own > parallel
+        {
+            report(
+                "promised_limit_days",
+                format!("一件事的承诺时限 {own} 个工作日长于各事项并联办理的 {parallel} 个工作日"),
+            );
         }
     }
     problems

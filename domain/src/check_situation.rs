@@ -109,10 +109,10 @@ fn check_options(options: &[Choice], at: &str, report: &mut impl FnMut(&str, Str
 }
 
 fn check_bounds(min: Option<i64>, max: Option<i64>, at: &str, report: &mut impl FnMut(&str, String)) {
-    if let (Some(min), Some(max)) = (min, max) {
-        if min > max {
-            report(at, format!("最小值 {min} 大于最大值 {max}"));
-        }
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        report(at, format!("最小值 {min} 大于最大值 {max}"));
     }
 }
 
@@ -171,15 +171,15 @@ fn check_condition(
         };
         return report(at, message);
     };
-    let fits = match (condition, question.kind) {
+    let fits = matches!(
+        (condition, question.kind),
         (Condition::Equals { value: Scalar::Text(_), .. }, QuestionKind::Single)
-        | (Condition::In { .. }, QuestionKind::Single)
-        | (Condition::AnyOf { .. }, QuestionKind::Multiple)
-        | (Condition::Is { .. }, QuestionKind::YesNo)
-        | (Condition::Equals { value: Scalar::Int(_), .. }, QuestionKind::Number)
-        | (Condition::Compare { .. }, QuestionKind::Number) => true,
-        _ => false,
-    };
+            | (Condition::In { .. }, QuestionKind::Single)
+            | (Condition::AnyOf { .. }, QuestionKind::Multiple)
+            | (Condition::Is { .. }, QuestionKind::YesNo)
+            | (Condition::Equals { value: Scalar::Int(_), .. }, QuestionKind::Number)
+            | (Condition::Compare { .. }, QuestionKind::Number)
+    );
     if !fits {
         return report(at, format!("问题 {question_id} 是{}，不能用 {test} 判断", kind_label(question.kind)));
     }
@@ -210,11 +210,11 @@ fn can_hold(condition: &Condition, questions: &[Question]) -> bool {
     let mut involved: Vec<&Question> = Vec::new();
     let mut pending: Vec<&str> = condition.questions();
     while let Some(id) = pending.pop() {
-        if let Some(q) = questions.iter().find(|q| q.id == id) {
-            if !involved.iter().any(|i| i.id == q.id) {
-                involved.push(q);
-                pending.extend(q.when.iter().flat_map(|w| w.questions()));
-            }
+        if let Some(q) = questions.iter().find(|q| q.id == id)
+            && !involved.iter().any(|i| i.id == q.id)
+        {
+            involved.push(q);
+            pending.extend(q.when.iter().flat_map(|w| w.questions()));
         }
     }
     let constants = numbers_in(condition, questions);

@@ -57,7 +57,7 @@ pub fn check_resident_id(value: &str, today: (u16, u8, u8)) -> Result<(), Valida
 
 /// Whether the calendar has this day (leap years included).
 pub(crate) fn is_real_date(year: u32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

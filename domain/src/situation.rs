@@ -227,10 +227,10 @@ pub fn walk<'a>(questions: &'a [Question], answers: &Answers) -> (Vec<&'a Questi
     for question in questions {
         if question.when.as_ref().is_none_or(|c| c.holds(&effective)) {
             shown.push(question);
-            if let Some(answer) = answers.get(&question.id) {
-                if answer_problem(question, answer).is_none() {
-                    effective.insert(question.id.clone(), answer.clone());
-                }
+            if let Some(answer) = answers.get(&question.id)
+                && answer_problem(question, answer).is_none()
+            {
+                effective.insert(question.id.clone(), answer.clone());
             }
         }
     }

@@ -15,7 +15,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API and the built app.
-    Serve(ServeSettings),
+    Serve(Box<ServeSettings>),
     /// Work with the service catalog.
     Catalog {
         #[command(subcommand)]

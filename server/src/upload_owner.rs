@@ -134,10 +134,10 @@ async fn check(state: &AppState, request: Request, next: Next) -> Result<Respons
     if !owns(&state.db, &id, &key).await? {
         return Err(not_found());
     }
-    if method == Method::HEAD {
-        if let Some(answer) = state.uploads.head_while_locked(&id).await? {
-            return Ok(answer);
-        }
+    if method == Method::HEAD
+        && let Some(answer) = state.uploads.head_while_locked(&id).await?
+    {
+        return Ok(answer);
     }
     Ok(next.run(request).await)
 }

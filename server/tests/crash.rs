@@ -39,10 +39,10 @@ fn start(port: u16, data: &Path, dist: &Path, env: &[(String, String)]) -> Child
 async fn wait_ready(client: &reqwest::Client, base: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if let Ok(response) = client.get(format!("{base}/api/health")).send().await {
-            if response.status().is_success() {
-                return;
-            }
+        if let Ok(response) = client.get(format!("{base}/api/health")).send().await
+            && response.status().is_success()
+        {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -138,7 +138,7 @@ async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
     let mut finished = false;
     for delay in [0u64, 1000, 3000, 5000] {
         tokio::time::sleep(Duration::from_millis(delay)).await;
-        let Ok(head) = client.head(&format!("{base}{location}")).header("Tus-Resumable", "1.0.0").send().await else {
+        let Ok(head) = client.head(format!("{base}{location}")).header("Tus-Resumable", "1.0.0").send().await else {
             continue;
         };
         if head.status() != 200 {

@@ -141,7 +141,7 @@ fn postgres_database() -> Option<(String, std::process::Command)> {
 pub fn report() -> anyhow::Result<()> {
     let unlimited = ("BIANMIN_LOOKUPS_PER_MINUTE", "1000000".to_owned());
     let sqlite = {
-        let server = Server::start_with("case-bench-sqlite", &[unlimited.clone()])?;
+        let server = Server::start_with("case-bench-sqlite", std::slice::from_ref(&unlimited))?;
         measure(&server)?
     };
     let postgres = match postgres_database() {

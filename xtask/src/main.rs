@@ -6,6 +6,7 @@ mod build;
 mod case_bench;
 mod checklist_bench;
 mod e2e;
+mod lint;
 mod serve;
 mod tools;
 mod upload_bench;
@@ -17,7 +18,7 @@ use anyhow::{Context, bail};
 
 const USAGE: &str = "usage: cargo xtask <run|test|build|bench>
   run    install what is missing, build the app, serve it on http://127.0.0.1:8080
-  test   unit, integration and end-to-end tests, and the 150 KB size budget
+  test   formatting and clippy gates, unit, integration and end-to-end tests, the schema and size budgets
   build  the release app into dist/ and the release server
   bench  home page transfer, the lazily loaded app, checklist timing, uploads under load (BENCHMARKS.md)";
 
@@ -57,6 +58,8 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn test() -> anyhow::Result<()> {
+    // Style first: it fails in seconds, before any test is built.
+    lint::check(&root())?;
     // Every Rust test on the embedded defaults: SQLite and files on disk.
     run(Command::new("cargo")
         .args(["test", "--workspace", "--exclude", "app"])

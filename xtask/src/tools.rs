@@ -36,10 +36,10 @@ fn ensure_wasm_target() -> anyhow::Result<()> {
 /// `cargo install` a tool unless `<binary> --version` already shows `version`.
 fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, extra: &[&str]) -> anyhow::Result<()> {
     let current = Command::new(binary).arg("--version").output().ok().filter(|o| o.status.success());
-    if let Some(out) = current {
-        if String::from_utf8_lossy(&out.stdout).split_whitespace().any(|word| word == version) {
-            return Ok(());
-        }
+    if let Some(out) = current
+        && String::from_utf8_lossy(&out.stdout).split_whitespace().any(|word| word == version)
+    {
+        return Ok(());
     }
     eprintln!("xtask: installing {krate} {version} (once; this takes a few minutes)");
     run(Command::new("cargo").args(["install", krate, "--version", version]).args(extra))
@@ -50,10 +50,10 @@ pub fn wasm_bindgen_version() -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(version.trim_end_matches('"').to_owned());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
         }
     }
     bail!("Cargo.lock has no wasm-bindgen entry")

@@ -27,6 +27,9 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// A reply: the status, the headers and the body as text.
+pub type Reply = (u16, Vec<(String, String)>, String);
+
 /// One HTTP/1.1 request; the status, the headers and the body as text.
 pub fn request_body(
     port: u16,
@@ -34,7 +37,7 @@ pub fn request_body(
     path: &str,
     headers: &[(&str, String)],
     body: &[u8],
-) -> anyhow::Result<(u16, Vec<(String, String)>, String)> {
+) -> anyhow::Result<Reply> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(120)))?;
     let mut head = format!(

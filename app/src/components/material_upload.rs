@@ -70,7 +70,7 @@ fn accept(material: &Material) -> String {
 }
 
 fn percent(sent: u64, total: u64) -> u64 {
-    if total == 0 { 100 } else { sent * 100 / total }
+    (sent * 100).checked_div(total).unwrap_or(100)
 }
 
 /// The words of a material's state, and its tag's style.
