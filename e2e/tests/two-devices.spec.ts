@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test';
+import { pdf, save } from './files';
+
+/**
+ * One application on two devices: uploads and a draft on phone A, resumed and
+ * submitted on PC B with the resume code (the uploads go with it), then phone A,
+ * still holding its copy, removes a file. The case keeps every file: the server
+ * refuses to delete what a case holds, and the draft is gone once submitted.
+ */
+
+const TOKEN = process.env.STAFF_TOKEN ?? '';
+
+test('save on a phone, submit on a PC, remove a file on the phone: the case keeps its files', async ({ page, browser }, testInfo) => {
+  test.skip(!TOKEN, 'needs STAFF_TOKEN (cargo xtask test makes one)');
+  test.setTimeout(120_000);
+  await page.goto('/');
+  const photo = save(testInfo.outputPath('照片.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 300, height: 400 } }));
+  const back = save(testInfo.outputPath('背面.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 420 } }));
+  const form = save(testInfo.outputPath('申请表.pdf'), await pdf(page, 2));
+
+  // Phone A: details and every material.
+  await page.goto('/services/JT-003/apply');
+  await page.getByLabel('姓名', { exact: true }).fill('赵六');
+  await page.getByLabel('身份证号码', { exact: true }).fill('440304200002291236');
+  await page.getByLabel('手机号码', { exact: true }).fill('13712345678');
+  await page.getByLabel('联系地址').fill('示范县和平街 9 号');
+  await page.getByLabel(/窗口领取/).check();
+  await page.getByRole('button', { name: '保存并继续' }).click();
+  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, back]);
+  await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
+  await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
+  await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(form);
+  await expect(page.locator('.file--done')).toHaveCount(5);
+  // A server draft, with the uploads, to go on elsewhere.
+  await page.goto('/services/JT-003/apply');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  const code = (await page.locator('.resume-code').innerText()).trim();
+
+  // PC B: nothing in its storage; the resume code brings the application and its files.
+  const pc = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await pc.goto('/drafts');
+  await pc.getByLabel('恢复码').fill(code);
+  await pc.getByRole('button', { name: '继续填写' }).click();
+  await expect(pc.getByLabel('姓名', { exact: true })).toHaveValue('赵六');
+  await pc.getByRole('button', { name: '保存并继续' }).click();
+  await expect(pc.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
+  await expect(pc.locator('.file--done')).toHaveCount(5);
+  await pc.getByRole('button', { name: '核对申请内容' }).click();
+  await pc.getByRole('button', { name: '提交申请' }).click();
+  const caseNumber = (await pc.locator('.receipt-banner .case-number').innerText()).trim();
+
+  // Phone A, later: its task list still shows the files; the applicant removes one.
+  const deletes: number[] = [];
+  page.on('response', (response) => {
+    if (response.request().method() === 'DELETE' && response.url().includes('/api/uploads/')) deletes.push(response.status());
+  });
+  await page.goto('/services/JT-003/tasks');
+  await page.locator('#material-photo').getByRole('button', { name: '删除' }).click();
+  await expect.poll(() => deletes).toEqual([403]);
+
+  // The draft is gone with the submission.
+  const resumed = await page.request.post('/api/drafts/resume', { data: { resume_code: code } });
+  expect(resumed.status()).toBe(404);
+
+  // The department has every file of the case.
+  const auth = { Authorization: `Bearer ${TOKEN}` };
+  const staffCase = await (await page.request.get(`/api/staff/cases/${caseNumber}`, { headers: auth })).json();
+  expect(staffCase.files).toHaveLength(5);
+  for (const file of staffCase.files) {
+    const download = await page.request.get(file.download, { headers: auth });
+    expect(download.status(), file.name).toBe(200);
+  }
+});
