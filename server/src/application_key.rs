@@ -30,9 +30,6 @@ use crate::secret;
 /// The request header that carries the key.
 pub const HEADER: &str = "application-key";
 
-/// Keys one client address may be given per minute (per instance).
-const KEYS_PER_MINUTE: u32 = 30;
-
 /// A key the server issued, as a request presented it.
 #[derive(Clone, Debug)]
 pub struct ApplicationKey {
@@ -108,7 +105,8 @@ async fn issue(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
 ) -> Result<(StatusCode, Json<IssuedKey>), ApiError> {
-    if state.limiter.add(&format!("application-key:{address}"), Duration::from_secs(60)) > KEYS_PER_MINUTE {
+    if state.limiter.add(&format!("application-key:{address}"), Duration::from_secs(60)) > state.limits.keys_per_minute
+    {
         return Err(ApiError::TooManyRequests("操作太频繁了，请一分钟后再试".to_owned()));
     }
     let key = secret::random_reference(32)?.replace('-', "");

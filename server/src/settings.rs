@@ -258,9 +258,13 @@ impl ServeSettings {
 /// What one client or one application may do, so nobody can fill the disk.
 #[derive(Clone, Debug, Args)]
 pub struct Limits {
-    /// New uploads one client address may start per minute (per instance).
-    #[arg(long, env = "BIANMIN_UPLOADS_PER_MINUTE", default_value_t = 60)]
+    /// New uploads one client address may start per minute (per instance; a
+    /// service hall's terminals may share one address).
+    #[arg(long, env = "BIANMIN_UPLOADS_PER_MINUTE", default_value_t = 120)]
     pub uploads_per_minute: u32,
+    /// Application keys one client address may be given per minute (per instance).
+    #[arg(long, env = "BIANMIN_KEYS_PER_MINUTE", default_value_t = 60)]
+    pub keys_per_minute: u32,
     /// Uploads one application may hold at once.
     #[arg(long, env = "BIANMIN_UPLOADS_PER_APPLICATION", default_value_t = 100)]
     pub uploads_per_application: i64,
@@ -291,7 +295,12 @@ impl Default for Retention {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { uploads_per_minute: 60, uploads_per_application: 100, bytes_per_application: 500 * 1_048_576 }
+        Self {
+            uploads_per_minute: 120,
+            keys_per_minute: 60,
+            uploads_per_application: 100,
+            bytes_per_application: 500 * 1_048_576,
+        }
     }
 }
 

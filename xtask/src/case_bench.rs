@@ -19,14 +19,15 @@ const LOOKUPS: usize = 4000;
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4];
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
 
-fn upload(port: u16, material: &str, name: &str, body: &[u8]) -> anyhow::Result<String> {
+fn upload(port: u16, key: &str, material: &str, name: &str, body: &[u8]) -> anyhow::Result<String> {
     let metadata = format!("item {},material {},filename {}", b64("JT-003"), b64(material), b64(name));
     let tus = ("Tus-Resumable", "1.0.0".to_owned());
+    let key = ("Application-Key", key.to_owned());
     let (status, location) = request(
         port,
         "POST",
         "/api/uploads",
-        &[tus.clone(), ("Upload-Length", body.len().to_string()), ("Upload-Metadata", metadata)],
+        &[tus.clone(), key.clone(), ("Upload-Length", body.len().to_string()), ("Upload-Metadata", metadata)],
         &[],
     )?;
     if status != 201 || location.is_empty() {
@@ -34,7 +35,7 @@ fn upload(port: u16, material: &str, name: &str, body: &[u8]) -> anyhow::Result<
     }
     let path = location.find("/api/").map_or(location.clone(), |i| location[i..].to_owned());
     let patch =
-        [tus, ("Upload-Offset", "0".to_owned()), ("Content-Type", "application/offset+octet-stream".to_owned())];
+        [tus, key, ("Upload-Offset", "0".to_owned()), ("Content-Type", "application/offset+octet-stream".to_owned())];
     let (status, _, _) = request_body(port, "PATCH", &path, &patch, body)?;
     if status != 204 {
         bail!("patch: {status}");
@@ -42,22 +43,24 @@ fn upload(port: u16, material: &str, name: &str, body: &[u8]) -> anyhow::Result<
     Ok(path.rsplit('/').next().unwrap_or_default().to_owned())
 }
 
-/// An application's body with its own freshly uploaded files.
-fn application(port: u16) -> anyhow::Result<String> {
+/// An application's key and body, with its own freshly uploaded files.
+fn application(port: u16) -> anyhow::Result<(String, String)> {
+    let key = crate::upload_bench::application_key(port)?;
     let files = serde_json::json!({
-        "application": [upload(port, "application", "申请表.pdf", PDF)?],
-        "id_card": [upload(port, "id_card", "正面.png", PNG)?],
-        "photo": [upload(port, "photo", "照片.png", PNG)?],
-        "safe_driving_record": [upload(port, "safe_driving_record", "记录.pdf", PDF)?],
+        "application": [upload(port, &key, "application", "申请表.pdf", PDF)?],
+        "id_card": [upload(port, &key, "id_card", "正面.png", PNG)?],
+        "photo": [upload(port, &key, "photo", "照片.png", PNG)?],
+        "safe_driving_record": [upload(port, &key, "safe_driving_record", "记录.pdf", PDF)?],
     });
-    Ok(serde_json::json!({
+    let body = serde_json::json!({
         "answers": {},
         "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
                                 "phone": "13812345678", "address": "示范县人民路 88 号"},
                  "delivery": {"method": "window"}},
         "files": files,
     })
-    .to_string())
+    .to_string();
+    Ok((key, body))
 }
 
 /// Run `work(i)` for i in 0..n on `CLIENTS` threads; operations per second.
@@ -88,15 +91,20 @@ fn throughput(n: usize, work: impl Fn(usize) -> anyhow::Result<()> + Send + Sync
 /// Submissions and look-ups per second on one server.
 fn measure(server: &Server) -> anyhow::Result<(f64, f64)> {
     let port = server.port;
-    let bodies: Vec<String> = (0..APPLICATIONS).map(|_| application(port)).collect::<anyhow::Result<_>>()?;
+    let bodies: Vec<(String, String)> = (0..APPLICATIONS).map(|_| application(port)).collect::<anyhow::Result<_>>()?;
     let bodies = Arc::new(bodies);
     let keys = Arc::new(std::sync::Mutex::new(Vec::new()));
     let submitted = {
         let (bodies, keys) = (Arc::clone(&bodies), Arc::clone(&keys));
         throughput(APPLICATIONS, move |i| {
-            let headers = [("Idempotency-Key", format!("bench-{i}")), ("Content-Type", "application/json".to_owned())];
+            let (key, body) = &bodies[i];
+            let headers = [
+                ("Idempotency-Key", format!("bench-{i}")),
+                ("Application-Key", key.clone()),
+                ("Content-Type", "application/json".to_owned()),
+            ];
             let (status, _, body) =
-                request_body(port, "POST", "/api/services/JT-003/submissions", &headers, bodies[i].as_bytes())?;
+                request_body(port, "POST", "/api/services/JT-003/submissions", &headers, body.as_bytes())?;
             if status != 201 {
                 bail!("submission: {status} {body}");
             }

@@ -115,7 +115,18 @@ pub fn b64(text: &str) -> String {
     out
 }
 
+/// A fresh application key from the server (every upload needs its application's).
+pub fn application_key(port: u16) -> anyhow::Result<String> {
+    let (status, _, body) = request_body(port, "POST", "/api/application-keys", &[], &[])?;
+    if status != 201 {
+        bail!("application key: {status}");
+    }
+    let issued: serde_json::Value = serde_json::from_str(&body)?;
+    Ok(issued["application_key"].as_str().unwrap_or_default().to_owned())
+}
+
 fn upload_one(port: u16, chunk: &[u8], client: usize) -> anyhow::Result<()> {
+    let key = ("Application-Key", application_key(port)?);
     let metadata = format!(
         "item {},material {},filename {}",
         b64("GH-001"),
@@ -127,7 +138,7 @@ fn upload_one(port: u16, chunk: &[u8], client: usize) -> anyhow::Result<()> {
         port,
         "POST",
         "/api/uploads",
-        &[tus.clone(), ("Upload-Length", FILE_BYTES.to_string()), ("Upload-Metadata", metadata)],
+        &[tus.clone(), key.clone(), ("Upload-Length", FILE_BYTES.to_string()), ("Upload-Metadata", metadata)],
         &[],
     )?;
     if status != 201 {
@@ -137,6 +148,7 @@ fn upload_one(port: u16, chunk: &[u8], client: usize) -> anyhow::Result<()> {
     for offset in (0..FILE_BYTES).step_by(CHUNK_BYTES) {
         let headers = [
             tus.clone(),
+            key.clone(),
             ("Upload-Offset", offset.to_string()),
             ("Content-Type", "application/offset+octet-stream".to_owned()),
         ];
