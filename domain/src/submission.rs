@@ -72,6 +72,26 @@ impl SubmissionProblems {
 /// Check the materials of a submission against the checklist the server
 /// recomputed. `file_counts` holds, per material, how many of its uploads
 /// passed the file checks; problems with single files are the caller's.
+/// The words for a file named twice (two picks that became one upload, or one
+/// upload sent for two materials).
+pub const DUPLICATE_FILE: &str = "同一个文件只能交一次，请删除重复的文件";
+
+/// A file is part of an application once: every repeat of an upload id, across
+/// all materials, is a problem of the material it repeats in. The task list
+/// refuses it the moment it appears; the server refuses it again.
+pub fn duplicate_uploads(uploads: &BTreeMap<String, Vec<String>>) -> Vec<MaterialError> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    for (material, ids) in uploads {
+        for id in ids {
+            if !seen.insert(id.as_str()) {
+                problems.push(MaterialError { material: material.clone(), message: DUPLICATE_FILE.to_owned() });
+            }
+        }
+    }
+    problems
+}
+
 pub fn check_materials(
     checklist: &Checklist,
     file_counts: &BTreeMap<String, usize>,

@@ -71,7 +71,9 @@ impl Materials {
     /// server applies on submission. Materials marked for later that the
     /// checklist no longer allows to be late are reported, not silently kept.
     pub fn problems(&self, checklist: &Checklist) -> Vec<MaterialError> {
-        check_materials(checklist, &self.counts(), &self.later, self.pledge_accepted)
+        let mut problems = crate::submission::duplicate_uploads(&self.upload_ids());
+        problems.extend(check_materials(checklist, &self.counts(), &self.later, self.pledge_accepted));
+        problems
     }
 
     /// Forget files and 容缺 choices of materials this checklist no longer
@@ -417,5 +419,31 @@ mod tests {
                 prop_assert!(problems.iter().any(|p| p.material == entry.material.id && p.message.contains("最多上传")));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::*;
+
+    #[test]
+    fn the_same_upload_twice_is_refused_at_once_in_the_material_it_repeats_in() {
+        let file = |id: &str| UploadedFile {
+            upload: id.to_owned(),
+            name: "正面.png".to_owned(),
+            size: 10,
+            original_size: None,
+        };
+        let mut materials = Materials::default();
+        materials.files.insert("id_card".to_owned(), vec![file("u1"), file("u1")]);
+        materials.files.insert("photo".to_owned(), vec![file("u2")]);
+        let duplicates = crate::submission::duplicate_uploads(&materials.upload_ids());
+        assert_eq!(duplicates.len(), 1);
+        assert_eq!(
+            (duplicates[0].material.as_str(), duplicates[0].message.as_str()),
+            ("id_card", crate::submission::DUPLICATE_FILE)
+        );
+        materials.files.insert("photo".to_owned(), vec![file("u1")]);
+        assert_eq!(crate::submission::duplicate_uploads(&materials.upload_ids()).len(), 2, "across materials too");
     }
 }

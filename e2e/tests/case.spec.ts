@@ -22,6 +22,7 @@ test('supplement, completion in the staff console, rating and the public figures
   await page.goto('/');
   const before = await transportFigures(page);
   const photo = save(testInfo.outputPath('照片.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 300, height: 400 } }));
+  const back = save(testInfo.outputPath('背面.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 420 } }));
   const form = save(testInfo.outputPath('申请表.pdf'), await pdf(page, 2));
 
   // Apply for the driver's qualification (JT-003) with every material.
@@ -35,7 +36,7 @@ test('supplement, completion in the staff console, rating and the public figures
   await page.getByLabel('收件人手机号码').fill('13712345678');
   await page.getByLabel('邮寄地址').fill('示范县和平街 8 号');
   await page.getByRole('button', { name: '保存并继续' }).click();
-  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, photo]);
+  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, back]);
   await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
   await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
   await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(form);

@@ -4,7 +4,7 @@
 //! Two kinds: [`Limiter`] counts in this process's memory (requests per
 //! address: with several instances each counts its own, so the limit per
 //! address is per instance — acceptable for a flood guard), and
-//! [`shared_add`] counts in the database, which every instance
+//! [`shared_add`]/[`shared_count`] count in the database, which every instance
 //! sees (wrong query codes per case: the guard against guessing).
 
 use std::collections::HashMap;
@@ -36,6 +36,18 @@ impl Limiter {
         entry.1 += 1;
         entry.1
     }
+}
+
+/// Attempts of `key` in its current window, as every instance sees them.
+pub async fn shared_count(db: &sqlx::AnyPool, key: &str, window: Duration) -> sqlx::Result<i64> {
+    use sqlx::Row;
+    let since = domain::date::rfc3339(unix_now() - window.as_secs() as i64);
+    let row = sqlx::query("SELECT count FROM attempt_counts WHERE key = $1 AND window_start >= $2")
+        .bind(key)
+        .bind(since)
+        .fetch_optional(db)
+        .await?;
+    row.map_or(Ok(0), |r| r.try_get("count"))
 }
 
 /// Count one attempt of `key` in the database (a new window once the old one

@@ -62,9 +62,10 @@ fn hash(text: &str) -> String {
 /// address may not try this case again for the hour. Across all addresses a case
 /// is never closed (a stranger who knows a case number must not keep its owner
 /// out until a 容缺 deadline passes): past [`SLOW_AFTER`] wrong codes an hour,
-/// every look-up of it waits longer, up to [`MAX_DELAY`]. Each attempt is
-/// counted before the comparison, in one statement, so concurrent guesses each
-/// see their own number; the owner's right code takes its attempt back.
+/// every look-up of it waits longer, up to [`MAX_DELAY`]. Each attempt of an
+/// address is counted before the comparison, in one statement, so concurrent
+/// guesses each see their own number; the owner's right code takes its attempt
+/// back. The per-case count (which only slows) is counted after a wrong code.
 async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Result<CaseRow, ApiError> {
     let minute = Duration::from_secs(60);
     if state.limiter.add(&format!("ip:{address}"), minute) > state.lookups_per_minute {
@@ -73,15 +74,14 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
     let number = domain::reference::normalise(&key.case_number).unwrap_or_default();
     let code = domain::reference::normalise(&key.query_code).unwrap_or_default();
     let (mine, all) = (format!("case:{number}:{address}"), format!("case:{number}"));
+    let hour = Duration::from_secs(3600);
     if !number.is_empty() {
-        let hour = Duration::from_secs(3600);
         if crate::limits::shared_add(&state.db, &mine, hour).await? > i64::from(FAILURES_PER_CLIENT) {
             return Err(ApiError::TooManyRequests(
                 "这个办件编号输错查询码的次数太多，请 1 小时后再试，或拨打咨询电话查询。".to_owned(),
             ));
         }
-        let wrong = crate::limits::shared_add(&state.db, &all, hour).await?;
-        tokio::time::sleep(slowdown(wrong)).await;
+        tokio::time::sleep(slowdown(crate::limits::shared_count(&state.db, &all, hour).await?)).await;
     }
     let found = if number.is_empty() { None } else { cases::load(state, &number).await? };
     // The same work whether or not the case exists.
@@ -89,10 +89,14 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
     match found {
         Some(case) if crate::secret::same(hash(&code).as_bytes(), stored.as_bytes()) => {
             crate::limits::shared_take_back(&state.db, &mine).await?;
-            crate::limits::shared_take_back(&state.db, &all).await?;
             cases::enforce_deadlines(state, case).await
         }
-        _ => Err(not_found()),
+        _ => {
+            if !number.is_empty() {
+                crate::limits::shared_add(&state.db, &all, hour).await?;
+            }
+            Err(not_found())
+        }
     }
 }
 

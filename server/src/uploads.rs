@@ -436,13 +436,17 @@ pub async fn gather(
         )));
     }
     let mut files = Vec::new();
-    let mut problems = Vec::new();
+    // The same rule as the task list's: each upload once.
+    let mut problems = domain::submission::duplicate_uploads(uploads);
     let mut seen = std::collections::BTreeSet::new();
     for (material, ids) in uploads {
         let problem = |message: String| MaterialError { material: material.clone(), message };
         for id in ids {
-            if !seen.insert(id.as_str()) || is_attached(state, id).await? {
-                problems.push(problem("同一个文件只能交一次，请删除重复的文件".to_owned()));
+            if !seen.insert(id.as_str()) {
+                continue; // reported above
+            }
+            if is_attached(state, id).await? {
+                problems.push(problem(domain::submission::DUPLICATE_FILE.to_owned()));
                 continue;
             }
             match verify(state, owner, id).await {

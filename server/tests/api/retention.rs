@@ -1,47 +1,33 @@
 //! Retention removes exactly what the rules say, and nothing a case or a live
 //! draft holds: run as if days and years had passed.
 
-mod support;
-
+use crate::support::{PNG, TestApp, applicant_client, complete_application, spawn_app, upload};
 use bianmin::settings::Retention;
 use serde_json::{Value, json};
-use support::{TestApp, applicant_client, spawn_app, upload};
 
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
 const DAY: i64 = 86_400;
 
 async fn exists(app: &TestApp, client: &reqwest::Client, id: &str) -> bool {
-    let head =
-        client.head(format!("{}/api/uploads/{id}", app.address)).header("Tus-Resumable", "1.0.0").send().await.unwrap();
-    head.status() == 200
+    app.upload_status(client, id).await == 200
 }
 
 async fn submit(app: &TestApp, key: &str) -> Value {
-    let body = json!({
-        "answers": {},
-        "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
-                                "phone": "13812345678", "address": "示范县人民路 88 号"},
-                 "delivery": {"method": "window"}},
-        "files": {
-            "application": [upload(app, "JT-003", "application", "申请表.pdf", PDF).await],
-            "id_card": [upload(app, "JT-003", "id_card", "正面.png", PNG).await,
-                        upload(app, "JT-003", "id_card", "背面.png", PNG).await],
-            "photo": [upload(app, "JT-003", "photo", "照片.png", PNG).await],
-        },
-        "later": ["safe_driving_record"],
-        "pledge_accepted": true
-    });
-    let response = app
-        .client
-        .post(format!("{}/api/services/JT-003/submissions", app.address))
-        .header("Idempotency-Key", key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let body = complete_application(app).await;
+    let response = app.submit(key, &body).await;
     assert_eq!(response.status(), 201);
     json!({"receipt": response.json::<Value>().await.unwrap(), "files": body["files"]})
+}
+
+/// Wait until every upload's lock is released (a PATCH releases its lock just
+/// after answering; retention leaves a locked upload to its next run).
+async fn settle(app: &TestApp) {
+    for _ in 0..100 {
+        if count(app, "SELECT COUNT(*) AS n FROM upload_locks").await == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("upload locks were not released");
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -65,12 +51,13 @@ async fn retention_removes_exactly_what_the_rules_say() {
     let drafter = applicant_client(&app.address).await;
     let mut other = app.settings.clone();
     other.listen = "127.0.0.1:0".parse().unwrap();
-    let mut second = support::spawn_with_settings(other).await;
+    let mut second = crate::support::spawn_with_settings(other).await;
     second.client = drafter.clone();
     let kept = upload(&second, "JT-003", "photo", "草稿里的.png", PNG).await;
     let draft = json!({"item": "JT-003", "answers": {}, "materials": {"files": {"photo": [{"upload": kept, "name": "草稿里的.png", "size": PNG.len()}]}}});
     assert_eq!(second.post("/api/drafts", &draft).await.status(), 200);
 
+    settle(&app).await;
     // Today: nothing is old enough.
     assert_eq!(bianmin::retention::run(&app.state, &rules, now).await.unwrap(), Default::default());
     assert!(exists(&app, &app.client, &loose).await);

@@ -2,45 +2,16 @@
 //! staff list, read, download and move is in the access log with the token's
 //! label, and case events name who acted.
 
-mod support;
-
+use crate::support::{TestApp, complete_application, spawn_app};
 use bianmin::staff_tokens;
 use serde_json::{Value, json};
-use support::{TestApp, spawn_app, upload};
 
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
 const TRANSPORT: &str = "县交通运输局";
 
 async fn submit(app: &TestApp) -> Value {
-    let body = json!({
-        "answers": {},
-        "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
-                                "phone": "13812345678", "address": "示范县人民路 88 号"},
-                 "delivery": {"method": "window"}},
-        "files": {
-            "application": [upload(app, "JT-003", "application", "申请表.pdf", PDF).await],
-            "id_card": [upload(app, "JT-003", "id_card", "正面.png", PNG).await,
-                        upload(app, "JT-003", "id_card", "背面.png", PNG).await],
-            "photo": [upload(app, "JT-003", "photo", "照片.png", PNG).await],
-        },
-        "later": ["safe_driving_record"],
-        "pledge_accepted": true
-    });
-    let response = app
-        .client
-        .post(format!("{}/api/services/JT-003/submissions", app.address))
-        .header("Idempotency-Key", "staff-access")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = app.submit("staff-access", &complete_application(app).await).await;
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    reqwest::Client::new().get(format!("{}{path}", app.address)).bearer_auth(token).send().await.unwrap()
 }
 
 async fn message(response: reqwest::Response) -> String {
@@ -53,21 +24,21 @@ async fn a_revoked_or_expired_token_is_refused_and_a_rotated_one_replaces_it() {
     let app = spawn_app().await;
     let db = app.db().await;
     let made = staff_tokens::add(&db, TRANSPORT, "科员 李四", 30).await.unwrap();
-    assert_eq!(get(&app, &made.token, "/api/staff/me").await.status(), 200);
+    assert_eq!(app.staff_get(&made.token, "/api/staff/me").await.status(), 200);
     let listed = staff_tokens::list(&db).await.unwrap();
     let mine = listed.iter().find(|t| t.id == made.id).unwrap();
     assert_eq!((mine.label.as_str(), mine.department.as_str()), ("科员 李四", TRANSPORT));
     assert!(mine.expires_at.is_some() && mine.last_used_at.is_some(), "expiry and last use are kept");
 
     let rotated = staff_tokens::rotate(&db, &made.id, 30).await.unwrap().expect("a live token rotates");
-    let old = get(&app, &made.token, "/api/staff/me").await;
+    let old = app.staff_get(&made.token, "/api/staff/me").await;
     assert_eq!(old.status(), 401);
     assert_eq!(old.headers()["www-authenticate"], "Bearer");
     assert_eq!(message(old).await, "这个令牌已停用，请向管理员领取新令牌");
-    assert_eq!(get(&app, &rotated.token, "/api/staff/me").await.status(), 200);
+    assert_eq!(app.staff_get(&rotated.token, "/api/staff/me").await.status(), 200);
 
     assert!(staff_tokens::revoke(&db, &rotated.id).await.unwrap());
-    assert_eq!(get(&app, &rotated.token, "/api/staff/me").await.status(), 401);
+    assert_eq!(app.staff_get(&rotated.token, "/api/staff/me").await.status(), 401);
     assert!(!staff_tokens::revoke(&db, &rotated.id).await.unwrap(), "revoked once");
 
     let expiring = staff_tokens::add(&db, TRANSPORT, "旧系统", 1).await.unwrap();
@@ -76,7 +47,7 @@ async fn a_revoked_or_expired_token_is_refused_and_a_rotated_one_replaces_it() {
         .execute(&db)
         .await
         .unwrap();
-    let expired = get(&app, &expiring.token, "/api/staff/me").await;
+    let expired = app.staff_get(&expiring.token, "/api/staff/me").await;
     assert_eq!(expired.status(), 401);
     assert_eq!(message(expired).await, "这个令牌已过期，请向管理员领取新令牌");
 }
@@ -89,10 +60,10 @@ async fn every_staff_read_is_in_the_access_log_and_events_name_the_token() {
     let case = receipt["case_number"].as_str().unwrap();
     let token = staff_tokens::add(&db, TRANSPORT, "科员 王五", 30).await.unwrap().token;
 
-    assert_eq!(get(&app, &token, "/api/staff/cases").await.status(), 200);
-    let view: Value = get(&app, &token, &format!("/api/staff/cases/{case}")).await.json().await.unwrap();
+    assert_eq!(app.staff_get(&token, "/api/staff/cases").await.status(), 200);
+    let view: Value = app.staff_get(&token, &format!("/api/staff/cases/{case}")).await.json().await.unwrap();
     let upload = view["files"][0]["upload"].as_str().unwrap().to_owned();
-    assert_eq!(get(&app, &token, &format!("/api/staff/cases/{case}/files/{upload}")).await.status(), 200);
+    assert_eq!(app.staff_get(&token, &format!("/api/staff/cases/{case}/files/{upload}")).await.status(), 200);
     let moved = reqwest::Client::new()
         .post(format!("{}/api/staff/cases/{case}/actions", app.address))
         .bearer_auth(&token)
@@ -124,7 +95,7 @@ async fn every_staff_read_is_in_the_access_log_and_events_name_the_token() {
 async fn bianmin_audit_prints_and_exports_the_log() {
     let app = spawn_app().await;
     let token = staff_tokens::add(&app.db().await, TRANSPORT, "审批系统", 30).await.unwrap().token;
-    assert_eq!(get(&app, &token, "/api/staff/cases").await.status(), 200);
+    assert_eq!(app.staff_get(&token, "/api/staff/cases").await.status(), 200);
     let run = |format: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_bianmin"))
             .args(["audit", "--format", format, "--database-url", &app.database_url])

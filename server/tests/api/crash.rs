@@ -3,8 +3,6 @@
 //! client resumes with tus-js-client's default retry delays (0, 1, 3, 5 s), and
 //! the stored bytes equal the original.
 
-mod support;
-
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,7 +16,7 @@ fn free_port() -> u16 {
 }
 
 fn start(port: u16, data: &Path, dist: &Path, env: &[(String, String)]) -> Child {
-    let repo = support::repo_catalog().join("..");
+    let repo = crate::support::repo_catalog().join("..");
     Command::new(env!("CARGO_BIN_EXE_bianmin"))
         .arg("serve")
         .args(["--listen", &format!("127.0.0.1:{port}")])
@@ -49,34 +47,23 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
     panic!("bianmin did not come up");
 }
 
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() { found.extend(files_under(&path)) } else { found.push(path) }
-        }
-    }
-    found
-}
-
 #[tokio::test]
 async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
     let dirs = tempfile::tempdir().unwrap();
     let (data, dist) = (dirs.path().join("data"), dirs.path().join("dist"));
     std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), support::INDEX_HTML).unwrap();
+    std::fs::write(dist.join("index.html"), crate::support::INDEX_HTML).unwrap();
     let mut env = Vec::new();
     let mut postgres = None;
     if let Some(admin) = std::env::var("BIANMIN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
-        let (database, url) = support::TestDatabase::create(&admin).await;
+        let (database, url) = crate::support::TestDatabase::create(&admin).await;
         env.push(("DATABASE_URL".to_owned(), url));
         postgres = Some(database);
     }
     let mut stored_in = data.join("uploads");
     if std::env::var("BIANMIN_TEST_STORAGE").as_deref() == Ok("s3") {
         stored_in = dirs.path().join("s3");
-        let s3 = support::start_s3(&stored_in).await;
+        let s3 = crate::support::start_s3(&stored_in).await;
         env.extend([
             ("BIANMIN_STORAGE".to_owned(), "s3".to_owned()),
             ("BIANMIN_S3_ENDPOINT".to_owned(), s3.s3_endpoint.unwrap()),
@@ -165,7 +152,7 @@ async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
     let checked =
         client.post(format!("{base}/api/upload-checks")).json(&serde_json::json!({"upload": id})).send().await.unwrap();
     assert_eq!(checked.status(), 200, "{}", checked.text().await.unwrap());
-    let stored: Vec<_> = files_under(&stored_in)
+    let stored: Vec<_> = crate::support::files_under(&stored_in)
         .into_iter()
         .filter(|p| std::fs::metadata(p).map(|m| m.len() as usize == LENGTH).unwrap_or(false))
         .collect();

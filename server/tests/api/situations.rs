@@ -1,15 +1,13 @@
 //! Situations, checklists and bundles through the API: the server recomputes the
 //! checklist from the answers with the same domain code the app runs.
 
-mod support;
-
+use crate::support::spawn_app;
 use domain::api::{ErrorBody, ServiceList};
 use domain::bundle::BundleDetail;
 use domain::checklist::Checklist;
 use serde_json::json;
-use support::spawn_app;
 
-async fn checklist(app: &support::TestApp, path: &str, answers: serde_json::Value) -> Checklist {
+async fn checklist(app: &crate::support::TestApp, path: &str, answers: serde_json::Value) -> Checklist {
     let response = app.client.post(format!("{}{path}", app.address)).json(&answers).send().await.unwrap();
     assert_eq!(response.status(), 200, "{path}");
     response.json().await.unwrap()

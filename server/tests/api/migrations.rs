@@ -1,10 +1,8 @@
 //! Migrations run explicitly or at start-up, and a binary refuses a database
 //! that a newer one has migrated.
 
-mod support;
-
+use crate::support::spawn_app;
 use bianmin::Server;
-use support::spawn_app;
 
 #[tokio::test]
 async fn a_database_from_a_newer_binary_is_refused() {

@@ -1,12 +1,10 @@
 //! Submitting once: every rule checked again on the server, one case per
 //! Idempotency-Key however often and however concurrently it is sent.
 
-mod support;
-
+use crate::support::{TestApp, spawn_app, upload};
 use domain::api::ErrorBody;
 use domain::submission::Receipt;
 use serde_json::{Value, json};
-use support::{TestApp, spawn_app, upload};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";

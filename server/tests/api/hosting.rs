@@ -1,8 +1,6 @@
 //! Serving the built app: SPA fallback, precompression, caching, security headers.
 
-mod support;
-
-use support::spawn_app;
+use crate::support::spawn_app;
 
 #[tokio::test]
 async fn index_is_never_cached_and_carries_security_headers() {
@@ -26,7 +24,7 @@ async fn app_routes_fall_back_to_index() {
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     assert_eq!(response.headers()["cache-control"], "no-cache");
-    assert_eq!(response.text().await.unwrap(), support::INDEX_HTML);
+    assert_eq!(response.text().await.unwrap(), crate::support::INDEX_HTML);
 }
 
 #[tokio::test]
@@ -49,7 +47,7 @@ async fn hashed_files_are_immutable_and_sent_precompressed() {
 #[tokio::test]
 async fn a_client_that_sends_its_headers_a_byte_at_a_time_is_cut_off() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = support::spawn_app_with(|s| s.header_timeout_secs = 1).await;
+    let app = crate::support::spawn_app_with(|s| s.header_timeout_secs = 1).await;
     let address = app.address.trim_start_matches("http://").to_owned();
     let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
     let request = b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";

@@ -1,12 +1,10 @@
 //! The public API against the real server, database and catalog.
 
-mod support;
-
+use crate::support::spawn_app;
 use domain::api::{ErrorBody, Health, ServiceList};
 use domain::{ApplicantType, ServiceItem};
-use support::spawn_app;
 
-async fn list(app: &support::TestApp, query: &str) -> ServiceList {
+async fn list(app: &crate::support::TestApp, query: &str) -> ServiceList {
     let response = app.get(&format!("/api/services{query}")).await;
     assert_eq!(response.status(), 200, "{query}");
     response.json().await.unwrap()
@@ -107,7 +105,7 @@ async fn unknown_things_are_json_404s() {
 
 #[tokio::test]
 async fn an_overlong_search_is_refused_in_words() {
-    let app = support::spawn_app().await;
+    let app = crate::support::spawn_app().await;
     let response = app.get(&format!("/api/services?q={}", "道".repeat(51))).await;
     assert_eq!(response.status(), 400);
     let body: serde_json::Value = response.json().await.unwrap();

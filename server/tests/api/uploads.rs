@@ -1,12 +1,10 @@
 //! Resumable uploads over tus 1.0 against the real server and its real files.
 
-mod support;
-
+use crate::support::{TestApp, spawn_app};
 use base64::Engine;
 use domain::api::ErrorBody;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use support::{TestApp, spawn_app};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 

@@ -4,52 +4,17 @@
 //! removal. Resuming a draft on another device hands over the key; submitting
 //! deletes the draft.
 
-mod support;
-
+use crate::support::{
+    PNG, TestApp, applicant_client, complete_application as application, spawn_app, spawn_with_settings, upload,
+};
 use serde_json::{Value, json};
-use support::{TestApp, applicant_client, spawn_app, spawn_with_settings, upload};
-
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
 
 fn url(app: &TestApp, id: &str) -> String {
     format!("{}/api/uploads/{id}", app.address)
 }
 
-async fn head(client: &reqwest::Client, url: &str) -> u16 {
-    client.head(url).header("Tus-Resumable", "1.0.0").send().await.unwrap().status().as_u16()
-}
-
 async fn delete(client: &reqwest::Client, url: &str) -> u16 {
     client.delete(url).header("Tus-Resumable", "1.0.0").send().await.unwrap().status().as_u16()
-}
-
-/// A complete JT-003 application over `app`'s client's uploads.
-async fn application(app: &TestApp) -> Value {
-    json!({
-        "answers": {},
-        "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
-                                "phone": "13812345678", "address": "示范县人民路 88 号"},
-                 "delivery": {"method": "window"}},
-        "files": {
-            "application": [upload(app, "JT-003", "application", "申请表.pdf", PDF).await],
-            "id_card": [upload(app, "JT-003", "id_card", "正面.png", PNG).await,
-                        upload(app, "JT-003", "id_card", "背面.png", PNG).await],
-            "photo": [upload(app, "JT-003", "photo", "照片.png", PNG).await],
-        },
-        "later": ["safe_driving_record"],
-        "pledge_accepted": true
-    })
-}
-
-async fn submit(client: &reqwest::Client, app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
-    client
-        .post(format!("{}/api/services/JT-003/submissions", app.address))
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -59,7 +24,7 @@ async fn another_applications_key_cannot_touch_an_upload() {
     let stranger = applicant_client(&app.address).await;
     let anonymous = reqwest::Client::new();
     for client in [&stranger, &anonymous] {
-        assert_eq!(head(client, &url(&app, &id)).await, 404, "HEAD answers like a missing upload");
+        assert_eq!(app.upload_status(client, &id).await, 404, "HEAD answers like a missing upload");
         let patched = client
             .patch(url(&app, &id))
             .header("Tus-Resumable", "1.0.0")
@@ -92,27 +57,27 @@ async fn another_applications_key_cannot_touch_an_upload() {
     // The stranger cannot submit the owner's files either.
     let mut body = application(&app).await;
     body["files"]["photo"] = json!([id]);
-    let response = submit(&stranger, &app, "stranger", &body).await;
+    let response = app.submit_as(&stranger, "stranger", &body).await;
     assert_eq!(response.status(), 422);
     // The owner still has it, whole.
-    assert_eq!(head(&app.client, &url(&app, &id)).await, 200);
+    assert_eq!(app.upload_status(&app.client, &id).await, 200);
 }
 
 #[tokio::test]
 async fn a_submitted_cases_files_cannot_be_deleted_through_the_upload_routes() {
     let app = spawn_app().await;
     let body = application(&app).await;
-    assert_eq!(submit(&app.client, &app, "k1", &body).await.status(), 201);
+    assert_eq!(app.submit("k1", &body).await.status(), 201);
     let photo = body["files"]["photo"][0].as_str().unwrap();
     let response = app.client.delete(url(&app, photo)).header("Tus-Resumable", "1.0.0").send().await.unwrap();
     assert_eq!(response.status(), 403);
     let error: Value = response.json().await.unwrap();
     assert_eq!(error["error"]["message"], "这个文件已随申请提交，不能删除");
-    assert_eq!(head(&app.client, &url(&app, photo)).await, 200, "still there");
+    assert_eq!(app.upload_status(&app.client, photo).await, 200, "still there");
     // The same file in a second application is refused: one file, one case.
     let mut again = application(&app).await;
     again["files"]["photo"] = json!([photo]);
-    let refused: Value = submit(&app.client, &app, "k2", &again).await.json().await.unwrap();
+    let refused: Value = app.submit("k2", &again).await.json().await.unwrap();
     assert_eq!(refused["problems"]["materials"][0]["message"], "同一个文件只能交一次，请删除重复的文件");
 }
 
@@ -120,14 +85,14 @@ async fn a_submitted_cases_files_cannot_be_deleted_through_the_upload_routes() {
 async fn a_stricter_catalog_never_deletes_a_submitted_file() {
     let app = spawn_app().await;
     let body = application(&app).await;
-    assert_eq!(submit(&app.client, &app, "k1", &body).await.status(), 201);
+    assert_eq!(app.submit("k1", &body).await.status(), 201);
     let front = body["files"]["id_card"][0].as_str().unwrap().to_owned();
     // An unsubmitted PNG of the same material, to show what the stricter rule does to it.
     let loose = upload(&app, "JT-003", "id_card", "另一张.png", PNG).await;
 
     // A second instance on the same database and files whose catalog takes only JPEG ID cards.
     let catalog = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(support::repo_catalog()).unwrap() {
+    for entry in std::fs::read_dir(crate::support::repo_catalog()).unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {
             let text = std::fs::read_to_string(&path).unwrap();
@@ -139,15 +104,15 @@ async fn a_stricter_catalog_never_deletes_a_submitted_file() {
         }
     }
     std::fs::create_dir_all(catalog.path().join("bundles")).unwrap();
-    for entry in std::fs::read_dir(support::repo_catalog().join("bundles")).unwrap() {
+    for entry in std::fs::read_dir(crate::support::repo_catalog().join("bundles")).unwrap() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, catalog.path().join("bundles").join(path.file_name().unwrap())).unwrap();
     }
     let mut settings = app.settings.clone();
     settings.listen = "127.0.0.1:0".parse().unwrap();
     settings.catalog = catalog.path().to_path_buf();
-    settings.public_dir = Some(support::repo_catalog().join("../public"));
-    settings.calendar = Some(support::repo_catalog().join("../calendar"));
+    settings.public_dir = Some(crate::support::repo_catalog().join("../public"));
+    settings.calendar = Some(crate::support::repo_catalog().join("../calendar"));
     let mut strict = spawn_with_settings(settings).await;
     strict.client = app.client.clone();
 
@@ -155,8 +120,8 @@ async fn a_stricter_catalog_never_deletes_a_submitted_file() {
         let checked = strict.post("/api/upload-checks", &json!({"upload": id})).await;
         assert_eq!(checked.status(), 422, "the stricter rule refuses a PNG");
     }
-    assert_eq!(head(&app.client, &url(&app, &front)).await, 200, "the case's file is kept");
-    assert_eq!(head(&app.client, &url(&app, &loose)).await, 404, "a file nothing holds is deleted");
+    assert_eq!(app.upload_status(&app.client, &front).await, 200, "the case's file is kept");
+    assert_eq!(app.upload_status(&app.client, &loose).await, 404, "a file nothing holds is deleted");
 }
 
 #[tokio::test]
@@ -190,14 +155,14 @@ async fn a_draft_moves_its_key_to_another_device_and_is_deleted_by_the_submissio
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("application-key", key.parse().unwrap());
     let pc = reqwest::Client::builder().default_headers(headers).build().unwrap();
-    assert_eq!(head(&pc, &url(&app, &photo)).await, 200, "B can go on with A's uploads");
-    assert_eq!(submit(&pc, &app, "from-pc", &body).await.status(), 201);
+    assert_eq!(app.upload_status(&pc, &photo).await, 200, "B can go on with A's uploads");
+    assert_eq!(app.submit_as(&pc, "from-pc", &body).await.status(), 201);
 
     // The draft is gone; phone A's later removal of a file does not reach the case.
     let gone = app.post("/api/drafts/resume", &json!({"resume_code": code})).await;
     assert_eq!(gone.status(), 404);
     assert_eq!(delete(&app.client, &url(&app, &photo)).await, 403);
-    assert_eq!(head(&pc, &url(&app, &photo)).await, 200);
+    assert_eq!(app.upload_status(&pc, &photo).await, 200);
 }
 
 #[tokio::test]
@@ -226,7 +191,7 @@ async fn the_tus_endpoint_answers_with_a_trailing_slash_too() {
 
 #[tokio::test]
 async fn one_application_cannot_fill_the_disk() {
-    let app = support::spawn_app_with(|s| s.limits.bytes_per_application = 20).await;
+    let app = crate::support::spawn_app_with(|s| s.limits.bytes_per_application = 20).await;
     upload(&app, "JT-003", "photo", "照片.png", PNG).await;
     use base64::Engine;
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);

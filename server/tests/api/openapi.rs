@@ -1,10 +1,8 @@
 //! The OpenAPI document covers the whole API, public and staff, and is whole
 //! (every schema it refers to is in it).
 
-mod support;
-
+use crate::support::spawn_app;
 use serde_json::Value;
-use support::spawn_app;
 
 fn refs(value: &Value, out: &mut Vec<String>) {
     match value {

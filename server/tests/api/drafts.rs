@@ -1,10 +1,8 @@
 //! Drafts on the server: continue on another device with a resume code.
 
-mod support;
-
+use crate::support::{spawn_app, spawn_app_with, upload};
 use domain::api::{DraftLoaded, DraftSaved, ErrorBody};
 use serde_json::json;
-use support::{spawn_app, spawn_app_with, upload};
 
 fn draft() -> serde_json::Value {
     json!({

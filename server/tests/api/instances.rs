@@ -4,10 +4,8 @@
 //! sent to both at once makes one case, and guessing a query code is counted
 //! across both.
 
-mod support;
-
+use crate::support::{TestApp, spawn_app_with, spawn_with_settings, start_s3, upload};
 use serde_json::{Value, json};
-use support::{TestApp, spawn_app_with, spawn_with_settings, start_s3, upload};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";

@@ -2,13 +2,11 @@
 //! the applicant looks them up (no enumeration), supplies what is asked for,
 //! withdraws, rates; 容缺 deadlines end cases; the public figures follow.
 
-mod support;
-
+use crate::support::{TestApp, spawn_app_with, staff_token, upload};
 use domain::case::Status;
 use domain::case_view::{CaseView, PublicFigures, StaffCase, StaffCaseSummary};
 use domain::submission::Receipt;
 use serde_json::{Value, json};
-use support::{TestApp, spawn_app_with, staff_token, upload};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
@@ -350,7 +348,7 @@ async fn a_tolerated_material_supplied_in_time_keeps_the_case_and_a_late_one_end
         let mut settings = app.settings.clone();
         settings.listen = "127.0.0.1:0".parse().unwrap();
         settings.today = Some("2026-12-07".to_owned());
-        support::spawn_with_settings(settings).await
+        crate::support::spawn_with_settings(settings).await
     };
     let view = lookup(&later_app, &late).await;
     assert_eq!(view.status, Status::Terminated);

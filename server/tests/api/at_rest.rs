@@ -4,14 +4,11 @@
 //! database (every table's text on PostgreSQL, the file's bytes and its WAL on
 //! SQLite), not in the stored files. And what is stored still reads back.
 
-mod support;
-
+use crate::support::{TestApp, complete_application_with, files_under, spawn_app, upload};
 use serde_json::{Value, json};
-use support::{TestApp, spawn_app, upload};
 
 const ID_NUMBER: &str = "11010519491231002X";
 const PHONE: &str = "13812345678";
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
 
 /// A scanned form whose text layer carries the ID number and phone, as real scans do.
 fn pdf() -> Vec<u8> {
@@ -20,15 +17,6 @@ fn pdf() -> Vec<u8> {
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() { found.extend(files_under(&path)) } else { found.push(path) }
-    }
-    found
 }
 
 /// Every row of every table as text.
@@ -68,70 +56,26 @@ async fn database_text(app: &TestApp) -> Vec<u8> {
 #[tokio::test]
 async fn no_id_number_phone_or_query_code_is_stored_in_the_clear() {
     let app = spawn_app().await;
-    let form_file = upload(&app, "JT-003", "application", "申请表.pdf", &pdf()).await;
-    let body = json!({
-        "answers": {},
-        "form": {"applicant": {"type": "person", "name": "张三", "id_number": ID_NUMBER,
-                                "phone": PHONE, "address": "示范县人民路 88 号"},
-                 "delivery": {"method": "post", "recipient": "张三", "phone": PHONE, "address": "示范县人民路 88 号"}},
-        "files": {
-            "application": [form_file],
-            "id_card": [upload(&app, "JT-003", "id_card", "正面.png", PNG).await,
-                        upload(&app, "JT-003", "id_card", "背面.png", PNG).await],
-            "photo": [upload(&app, "JT-003", "photo", "照片.png", PNG).await],
-        },
-        "later": ["safe_driving_record"],
-        "pledge_accepted": true
-    });
+    let mut body = complete_application_with(&app, &pdf()).await;
+    body["form"]["delivery"] =
+        json!({"method": "post", "recipient": "张三", "phone": PHONE, "address": "示范县人民路 88 号"});
     let draft = json!({"item": "JT-003", "answers": {}, "form": body["form"], "materials": {}});
     assert_eq!(app.post("/api/drafts", &draft).await.status(), 200);
-    let receipt: Value = app
-        .client
-        .post(format!("{}/api/services/JT-003/submissions", app.address))
-        .header("Idempotency-Key", "at-rest")
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let receipt: Value = app.submit("at-rest", &body).await.json().await.unwrap();
     let query_code = receipt["query_code"].as_str().expect("a receipt").to_owned();
     let key = json!({"case_number": receipt["case_number"], "query_code": query_code});
     assert_eq!(app.post("/api/cases/lookup", &key).await.status(), 200);
     let complaint = json!({"case": key, "text": "窗口让我等了很久", "phone": PHONE});
     assert_eq!(app.post("/api/complaints", &complaint).await.status(), 200);
-    let token = support::staff_token(&app, "县交通运输局").await;
-    let case: Value = reqwest::Client::new()
-        .get(format!("{}/api/staff/cases/{}", app.address, receipt["case_number"].as_str().unwrap()))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = crate::support::staff_token(&app, "县交通运输局").await;
+    let case_path = format!("/api/staff/cases/{}", receipt["case_number"].as_str().unwrap());
+    let case: Value = app.staff_get(&token, &case_path).await.json().await.unwrap();
     // Everything still reads back for those allowed to see it…
     assert_eq!(case["application"]["form"]["applicant"]["id_number"], ID_NUMBER);
-    let retried = app
-        .client
-        .post(format!("{}/api/services/JT-003/submissions", app.address))
-        .header("Idempotency-Key", "at-rest")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let retried = app.submit("at-rest", &body).await;
     assert_eq!(retried.json::<Value>().await.unwrap()["query_code"], query_code.as_str(), "the receipt replays");
     let download = case["files"].as_array().unwrap().iter().find(|f| f["material"] == "application").unwrap();
-    let bytes = reqwest::Client::new()
-        .get(format!("{}{}", app.address, download["download"].as_str().unwrap()))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = app.staff_get(&token, download["download"].as_str().unwrap()).await.bytes().await.unwrap();
     assert_eq!(bytes.as_ref(), pdf().as_slice(), "the scan downloads as it was uploaded");
 
     // …and nothing is in the clear at rest.
@@ -153,31 +97,8 @@ async fn no_id_number_phone_or_query_code_is_stored_in_the_clear() {
 #[tokio::test]
 async fn a_new_key_and_a_rotation_seal_everything_again_and_it_still_reads() {
     let app = spawn_app().await;
-    let body = json!({
-        "answers": {},
-        "form": {"applicant": {"type": "person", "name": "张三", "id_number": ID_NUMBER,
-                                "phone": PHONE, "address": "示范县人民路 88 号"},
-                 "delivery": {"method": "window"}},
-        "files": {
-            "application": [upload(&app, "JT-003", "application", "申请表.pdf", &pdf()).await],
-            "id_card": [upload(&app, "JT-003", "id_card", "正面.png", PNG).await,
-                        upload(&app, "JT-003", "id_card", "背面.png", PNG).await],
-            "photo": [upload(&app, "JT-003", "photo", "照片.png", PNG).await],
-        },
-        "later": ["safe_driving_record"],
-        "pledge_accepted": true
-    });
-    let receipt: Value = app
-        .client
-        .post(format!("{}/api/services/JT-003/submissions", app.address))
-        .header("Idempotency-Key", "rotate")
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = complete_application_with(&app, &pdf()).await;
+    let receipt: Value = app.submit("rotate", &body).await.json().await.unwrap();
     let bianmin = |args: &[&str]| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_bianmin"))
             .args(args)
@@ -202,7 +123,7 @@ async fn a_new_key_and_a_rotation_seal_everything_again_and_it_still_reads() {
     // A restarted server on the new key file reads the old case and the old files.
     let mut settings = app.settings.clone();
     settings.listen = "127.0.0.1:0".parse().unwrap();
-    let mut restarted = support::spawn_with_settings(settings).await;
+    let mut restarted = crate::support::spawn_with_settings(settings).await;
     restarted.client = app.client.clone();
     let key = json!({"case_number": receipt["case_number"], "query_code": receipt["query_code"]});
     assert_eq!(restarted.post("/api/cases/lookup", &key).await.status(), 200);

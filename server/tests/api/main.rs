@@ -1,0 +1,22 @@
+//! The server's integration tests, in one binary so the server is linked once.
+//! Each module tests one capability against the real server (SQLite or
+//! PostgreSQL, files or S3: see `support`). The CLI's own tests are in
+//! `tests/catalog_check.rs`.
+
+mod support;
+
+mod api;
+mod at_rest;
+mod cases;
+mod crash;
+mod drafts;
+mod hosting;
+mod instances;
+mod migrations;
+mod openapi;
+mod ownership;
+mod retention;
+mod situations;
+mod staff_access;
+mod submissions;
+mod uploads;
