@@ -15,6 +15,11 @@ pub struct Date {
 }
 
 impl Date {
+    /// Year, month and day, as the identity checks take "today" (birth dates may not be later).
+    pub fn ymd(self) -> (u16, u8, u8) {
+        (u16::try_from(self.year).unwrap_or(0), self.month, self.day)
+    }
+
     pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
         let date = Self { year, month, day };
         ((1..=12).contains(&month) && day >= 1 && Self::from_days(date.days()) == date).then_some(date)

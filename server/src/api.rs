@@ -18,6 +18,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::extract::{ApiJson, JsonBody};
 
 /// The routes with their OpenAPI paths: each is routed where its `#[utoipa::path]` says.
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
@@ -149,9 +150,8 @@ async fn get_bundle(
 async fn service_checklist(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
-    answers: Result<Json<Answers>, axum::extract::rejection::JsonRejection>,
+    ApiJson(answers): ApiJson<Answers>,
 ) -> Result<Json<Checklist>, ApiError> {
-    let answers = answers_body(answers)?;
     Ok(Json(checklist::item_checklist(item(&state, &code)?, &answers)))
 }
 
@@ -161,9 +161,8 @@ async fn service_checklist(
 async fn bundle_checklist(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
-    answers: Result<Json<Answers>, axum::extract::rejection::JsonRejection>,
+    ApiJson(answers): ApiJson<Answers>,
 ) -> Result<Json<Checklist>, ApiError> {
-    let answers = answers_body(answers)?;
     Ok(Json(checklist::bundle_checklist(bundle(&state, &code)?, &answers)))
 }
 
@@ -175,6 +174,10 @@ struct FormCheck {
     form: ApplicationForm,
 }
 
+impl JsonBody for FormCheck {
+    const REFUSAL: &'static str = "表单的格式不对，请刷新页面后重试";
+}
+
 /// Field-level problems of a form, found by the same `domain` code the app runs.
 #[utoipa::path(post, path = "/services/{code}/form/check", tag = "apply", params(("code" = String, Path, description = "事项编码")),
     request_body = FormCheck, responses((status = 200, body = Vec<FieldError>, description = "Every problem, in form order; empty when the form is complete"),
@@ -182,10 +185,9 @@ struct FormCheck {
 async fn check_form(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
-    body: Result<Json<FormCheck>, axum::extract::rejection::JsonRejection>,
+    ApiJson(check): ApiJson<FormCheck>,
 ) -> Result<Json<Vec<FieldError>>, ApiError> {
     let item = item(&state, &code)?;
-    let Json(check) = body.map_err(|_| ApiError::BadRequest("表单的格式不对，请刷新页面后重试".to_owned()))?;
     let needs_agent = matches!(check.answers.get("agent"), Some(domain::situation::Answer::YesNo(true)));
     Ok(Json(validate_application(
         &check.form,
@@ -193,12 +195,10 @@ async fn check_form(
         &item.questions,
         &check.answers,
         needs_agent,
-        crate::db::today_in_china(),
+        state.today().ymd(),
     )))
 }
 
-fn answers_body(body: Result<Json<Answers>, axum::extract::rejection::JsonRejection>) -> Result<Answers, ApiError> {
-    body.map(|Json(answers)| answers).map_err(|_| {
-        ApiError::BadRequest("回答的格式不对：应为 JSON 对象，例如 {\"agent\": true, \"vehicles_owned\": 3}".to_owned())
-    })
+impl JsonBody for Answers {
+    const REFUSAL: &'static str = "回答的格式不对：应为 JSON 对象，例如 {\"agent\": true, \"vehicles_owned\": 3}";
 }

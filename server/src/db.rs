@@ -120,13 +120,6 @@ pub async fn ping(pool: &AnyPool) -> sqlx::Result<()> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
 }
 
-/// Today's date in China (UTC+8), where the service centres are: birth dates in
-/// ID numbers may not be later than this.
-pub fn today_in_china() -> (u16, u8, u8) {
-    let today = china_date();
-    (today.year as u16, today.month, today.day)
-}
-
 /// Today's date in China, for deadlines in working days.
 pub fn china_date() -> domain::date::Date {
     domain::date::Date::from_days((unix_now() + 8 * 3600).div_euclid(86_400))

@@ -21,15 +21,22 @@ use crate::AppState;
 use crate::application_key::ApplicationKey;
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
+use crate::extract::{ApiJson, JsonBody};
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(create)).routes(routes!(save)).routes(routes!(resume))
 }
 
-type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+const REFUSAL: &str = "草稿的格式不对，请刷新页面后重试";
 
-fn body<T>(body: Body<T>) -> Result<T, ApiError> {
-    body.map(|Json(value)| value).map_err(|_| ApiError::BadRequest("草稿的格式不对，请刷新页面后重试".to_owned()))
+impl JsonBody for DraftBody {
+    const REFUSAL: &'static str = REFUSAL;
+}
+impl JsonBody for SaveRequest {
+    const REFUSAL: &'static str = REFUSAL;
+}
+impl JsonBody for ResumeRequest {
+    const REFUSAL: &'static str = REFUSAL;
 }
 
 fn not_found() -> ApiError {
@@ -50,9 +57,8 @@ fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
 async fn create(
     State(state): State<Arc<AppState>>,
     owner: Option<ApplicationKey>,
-    draft: Body<DraftBody>,
+    ApiJson(draft): ApiJson<DraftBody>,
 ) -> Result<Json<DraftSaved>, ApiError> {
-    let draft = body(draft)?;
     state.catalog.get(&draft.item).ok_or_else(|| ApiError::BadRequest(format!("没有编码为 {} 的事项", draft.item)))?;
     let now = now_rfc3339();
     sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(&now).execute(&state.db).await?;
@@ -89,9 +95,8 @@ struct SaveRequest {
 async fn save(
     State(state): State<Arc<AppState>>,
     owner: Option<ApplicationKey>,
-    request: Body<SaveRequest>,
+    ApiJson(request): ApiJson<SaveRequest>,
 ) -> Result<Json<DraftSaved>, ApiError> {
-    let request = body(request)?;
     let code = domain::reference::normalise(&request.resume_code).ok_or_else(not_found)?;
     let expires_at = rfc3339_in(state.draft_ttl_secs);
     let updated = sqlx::query(
@@ -128,9 +133,9 @@ struct ResumeRequest {
     responses((status = 200, body = DraftLoaded), (status = 404, body = ErrorBody, description = "Unknown, mistyped and expired codes alike")))]
 async fn resume(
     State(state): State<Arc<AppState>>,
-    request: Body<ResumeRequest>,
+    ApiJson(request): ApiJson<ResumeRequest>,
 ) -> Result<Json<DraftLoaded>, ApiError> {
-    let code = domain::reference::normalise(&body(request)?.resume_code).ok_or_else(not_found)?;
+    let code = domain::reference::normalise(&request.resume_code).ok_or_else(not_found)?;
     let row = sqlx::query(
         "SELECT item_code, catalog_version, answers, form, materials, expires_at, application_key FROM drafts \
          WHERE resume_code = $1 AND expires_at > $2",

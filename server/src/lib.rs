@@ -12,6 +12,7 @@ pub mod db;
 pub mod drafts;
 pub mod encrypted_storage;
 pub mod error;
+pub mod extract;
 pub mod figures;
 pub mod holidays;
 pub mod key_rotation;

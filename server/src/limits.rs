@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::db::unix_now;
+
 #[derive(Default)]
 pub struct Limiter {
     windows: Mutex<HashMap<String, (Instant, u32)>>,
@@ -77,10 +79,6 @@ pub async fn shared_take_back(db: &sqlx::AnyPool, key: &str) -> sqlx::Result<()>
         .execute(db)
         .await?;
     Ok(())
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
 #[cfg(test)]

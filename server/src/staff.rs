@@ -25,6 +25,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::audit::{self, What};
 use crate::cases::{self, CaseRow};
+use crate::extract::{ApiJson, JsonBody};
 
 use crate::error::ApiError;
 use crate::staff_tokens::{Holder, Refusal};
@@ -41,6 +42,11 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 /// Make a token for a department; only its hash is stored. Returns the token.
 pub async fn add_token(db: &AnyPool, department: &str, label: &str) -> anyhow::Result<String> {
     Ok(crate::staff_tokens::add(db, department, label, 365).await?.token)
+}
+
+impl JsonBody for Action {
+    const REFUSAL: &'static str =
+        "操作的格式不对：应为 {\"action\": \"accept\"} 这样的 JSON，补正、不予受理、暂停和办结还要写明所需的内容";
 }
 
 /// The holder of a valid token, and the client's address (for the access log).
@@ -187,9 +193,8 @@ async fn act(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     Path(case): Path<String>,
-    request: Result<Json<Action>, axum::extract::rejection::JsonRejection>,
+    ApiJson(action): ApiJson<Action>,
 ) -> Result<Json<StaffCase>, ApiError> {
-    let Json(action) = request.map_err(|e| ApiError::BadRequest(format!("操作的格式不对：{}", e.body_text())))?;
     let case = own(&state, &staff, &case).await?;
     staff.log(&state, What::MoveCase, Some(&case.case_number), Some(action.name())).await?;
     let moved = cases::record(&state, &case, Some(&action), &staff.actor(), action.label(), action.note(), &[]).await?;

@@ -29,6 +29,7 @@ use crate::cases::{self, CaseRow};
 use crate::client::Client;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
+use crate::extract::{ApiJson, JsonBody};
 
 /// Wrong query codes one client address may try at one case per hour.
 const FAILURES_PER_CLIENT: u32 = 10;
@@ -42,11 +43,10 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(complain))
 }
 
-type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
-
-fn body<T>(body: Body<T>) -> Result<T, ApiError> {
-    body.map(|Json(v)| v).map_err(|_| ApiError::BadRequest("请求的格式不对，请刷新页面后重试".to_owned()))
-}
+impl JsonBody for CaseKey {}
+impl JsonBody for SupplementBody {}
+impl JsonBody for RatingBody {}
+impl JsonBody for ComplaintBody {}
 
 fn not_found() -> ApiError {
     ApiError::NotFound("办件编号或查询码不对。请对照回执核对后再试。".to_owned())
@@ -122,9 +122,9 @@ fn slowdown(attempt: i64) -> Duration {
 async fn lookup(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
-    request: Body<CaseKey>,
+    ApiJson(request): ApiJson<CaseKey>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = open(&state, address, &body(request)?).await?;
+    let case = open(&state, address, &request).await?;
     Ok(Json(cases::applicant_view(&state, &case).await?))
 }
 
@@ -134,9 +134,9 @@ async fn lookup(
 async fn withdraw(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
-    request: Body<CaseKey>,
+    ApiJson(request): ApiJson<CaseKey>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = open(&state, address, &body(request)?).await?;
+    let case = open(&state, address, &request).await?;
     let action = Action::Withdraw;
     let moved = cases::record(&state, &case, Some(&action), &Actor::Applicant, action.label(), None, &[]).await?;
     Ok(Json(cases::applicant_view(&state, &moved).await?))
@@ -152,9 +152,8 @@ async fn supplement(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
     owner: crate::application_key::ApplicationKey,
-    request: Body<SupplementBody>,
+    ApiJson(request): ApiJson<SupplementBody>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let request = body(request)?;
     let case = open(&state, address, &request.key).await?;
     let item = case.item(&state)?;
     let (asked, resubmit): (Vec<String>, bool) = match case.status {
@@ -225,9 +224,8 @@ fn invalid(fields: Vec<FieldError>) -> ApiError {
 async fn rate(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
-    request: Body<RatingBody>,
+    ApiJson(request): ApiJson<RatingBody>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let request = body(request)?;
     let case = open(&state, address, &request.key).await?;
     if case.status != Status::Completed {
         return Err(ApiError::Conflict("办结后才能评价".to_owned()));
@@ -265,9 +263,8 @@ struct ComplaintReceived {
 async fn complain(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
-    request: Body<ComplaintBody>,
+    ApiJson(request): ApiJson<ComplaintBody>,
 ) -> Result<Json<ComplaintReceived>, ApiError> {
-    let request = body(request)?;
     let problems = check_complaint(&request);
     if !problems.is_empty() {
         return Err(invalid(problems));

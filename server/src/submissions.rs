@@ -32,7 +32,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::application_key::ApplicationKey;
-use crate::db::{now_rfc3339, rfc3339_in, today_in_china};
+use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
@@ -163,7 +163,7 @@ async fn accept(
             &item.questions,
             &submission.answers,
             needs_agent,
-            today_in_china(),
+            state.today().ymd(),
         ),
         materials: Vec::new(),
     };

@@ -36,6 +36,7 @@ use crate::catalog::Catalog;
 use crate::data_key::DataKeys;
 use crate::encrypted_storage::EncryptedStorage;
 use crate::error::ApiError;
+use crate::extract::{ApiJson, JsonBody};
 use crate::upload_owner::Deletion;
 use domain::api::ErrorBody;
 
@@ -239,6 +240,8 @@ struct CheckRequest {
     upload: String,
 }
 
+impl JsonBody for CheckRequest {}
+
 /// A finished upload that passed every check.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CheckedUpload {
@@ -261,9 +264,8 @@ pub fn check_routes() -> utoipa_axum::router::OpenApiRouter<Arc<crate::AppState>
 async fn check_upload(
     State(state): State<Arc<crate::AppState>>,
     owner: ApplicationKey,
-    body: Result<Json<CheckRequest>, axum::extract::rejection::JsonRejection>,
+    ApiJson(request): ApiJson<CheckRequest>,
 ) -> Result<Json<CheckedUpload>, ApiError> {
-    let Json(request) = body.map_err(|_| ApiError::BadRequest("请求的格式不对".to_owned()))?;
     verify(&state, &owner, &request.upload).await.map(Json)
 }
 

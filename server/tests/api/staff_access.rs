@@ -111,3 +111,22 @@ async fn bianmin_audit_prints_and_exports_the_log() {
     let csv = String::from_utf8(run("csv").stdout).unwrap();
     assert_eq!(csv.lines().count(), 2, "a header and one access: {csv}");
 }
+
+#[tokio::test]
+async fn a_malformed_action_is_refused_in_words_not_in_serdes_english() {
+    let app = spawn_app().await;
+    let receipt = submit(&app).await;
+    let case = receipt["case_number"].as_str().unwrap();
+    let token = staff_tokens::add(&app.db().await, TRANSPORT, "科员 王五", 30).await.unwrap().token;
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/staff/cases/{case}/actions", app.address))
+        .bearer_auth(&token)
+        .json(&json!({"action": "fly"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let message = message(response).await;
+    assert!(message.starts_with("操作的格式不对"), "{message}");
+    assert!(!message.contains("unknown variant") && !message.contains("expected"), "{message}");
+}
