@@ -49,6 +49,23 @@ impl Status {
         Self::Terminated,
     ];
 
+    /// Whether the promised time limit is running: accepted and being handled
+    /// (a pause, a supplement request or an end stops it).
+    pub fn clock_runs(self) -> bool {
+        matches!(self, Self::Accepted | Self::InProgress)
+    }
+
+    /// Whether the applicant may withdraw now, as the one transition table says.
+    pub fn may_withdraw(self) -> bool {
+        transition(self, &Action::Withdraw, &Actor::Applicant, &[]).is_ok()
+    }
+
+    /// Whether 容缺 materials left for later can be supplied: after acceptance,
+    /// until the case ends (a pause does not stop the applicant supplying them).
+    pub fn takes_later_materials(self) -> bool {
+        matches!(self, Self::Accepted | Self::InProgress | Self::Suspended)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Submitted => "已提交，等待审查",
@@ -498,5 +515,19 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+
+    #[test]
+    fn withdrawal_the_clock_and_later_materials_follow_the_table() {
+        let may: Vec<Status> = Status::ALL.into_iter().filter(|s| s.may_withdraw()).collect();
+        assert_eq!(may, [Status::Submitted, Status::PreReview, Status::NeedsSupplement]);
+        let running: Vec<Status> = Status::ALL.into_iter().filter(|s| s.clock_runs()).collect();
+        assert_eq!(running, [Status::Accepted, Status::InProgress]);
+        assert!(Status::Suspended.takes_later_materials() && !Status::Completed.takes_later_materials());
     }
 }

@@ -338,8 +338,7 @@ pub async fn outstanding_later(state: &AppState, case: &CaseRow) -> Result<Vec<S
 /// Apply the 容缺 rule: a case whose 容缺 materials are still missing after
 /// their deadline is terminated (by the service, recorded like any move).
 pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRow, ApiError> {
-    let overdue = matches!(case.status, Status::Accepted | Status::InProgress | Status::Suspended)
-        && case.later_due(state).is_some_and(|due| state.today() > due);
+    let overdue = case.status.takes_later_materials() && case.later_due(state).is_some_and(|due| state.today() > due);
     if !overdue || outstanding_later(state, &case).await?.is_empty() {
         return Ok(case);
     }
@@ -356,7 +355,7 @@ pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRo
 
 /// The clock of a case: due date, working days left and the light, while it runs.
 fn clock(state: &AppState, case: &CaseRow) -> (Option<i64>, Option<Light>) {
-    let running = matches!(case.status, Status::Accepted | Status::InProgress);
+    let running = case.status.clock_runs();
     match case.due_on.filter(|_| running) {
         Some(due) => {
             let today = state.today();
@@ -419,7 +418,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
             .map(|m| MaterialAsk { material: m.clone(), name: material_name(item, m), reason: String::new() })
             .collect(),
         result: case.result.clone(),
-        can_withdraw: matches!(case.status, Status::Submitted | Status::PreReview | Status::NeedsSupplement),
+        can_withdraw: case.status.may_withdraw(),
         can_rate: case.status == Status::Completed && rating.is_none(),
         rating,
     })

@@ -88,10 +88,11 @@ fn transform(stream: ByteStream, cipher: Option<FileCipher>, start: u64) -> Byte
     let mut offset = start;
     Box::pin(stream.map(move |chunk| {
         chunk.map(|bytes| {
-            let mut data = bytes.to_vec();
+            // In place when this is the only handle on the buffer (the usual case), else a copy.
+            let mut data = bytes.try_into_mut().unwrap_or_else(|shared| shared.as_ref().into());
             cipher.apply(offset, &mut data);
             offset += data.len() as u64;
-            data.into()
+            data.freeze()
         })
     }))
 }
@@ -115,9 +116,9 @@ impl<S: Storage + StorageReader> Storage for EncryptedStorage<S> {
         let data = match (data, cipher) {
             (data, None) => data,
             (ChunkStream::Buffered(bytes), Some(cipher)) => {
-                let mut data = bytes.to_vec();
+                let mut data = bytes.try_into_mut().unwrap_or_else(|shared| shared.as_ref().into());
                 cipher.apply(request.expected_offset, &mut data);
-                ChunkStream::Buffered(data.into())
+                ChunkStream::Buffered(data.freeze())
             }
             (ChunkStream::Stream(stream), cipher) => {
                 ChunkStream::Stream(transform(stream, cipher, request.expected_offset))

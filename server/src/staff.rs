@@ -140,7 +140,7 @@ async fn list(
     for row in rows {
         let row = cases::enforce_deadlines(&state, row).await?;
         let item = row.item(&state)?;
-        let running = matches!(row.status, Status::Accepted | Status::InProgress);
+        let running = row.status.clock_runs();
         out.push(StaffCaseSummary {
             case_number: row.case_number.clone(),
             item_code: row.item_code.clone(),

@@ -158,9 +158,7 @@ async fn supplement(
     let item = case.item(&state)?;
     let (asked, resubmit): (Vec<String>, bool) = match case.status {
         Status::NeedsSupplement => (case.supplement.iter().map(|s| s.material.clone()).collect(), true),
-        Status::Accepted | Status::InProgress | Status::Suspended => {
-            (cases::outstanding_later(&state, &case).await?, false)
-        }
+        status if status.takes_later_materials() => (cases::outstanding_later(&state, &case).await?, false),
         _ => return Err(ApiError::Conflict(format!("办件“{}”时不需要补交材料", case.status.label()))),
     };
     if asked.is_empty() {

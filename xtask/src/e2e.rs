@@ -18,5 +18,8 @@ pub fn run_tests() -> anyhow::Result<()> {
         .env("BASE_URL", server.url())
         .env("STAFF_TOKEN", token)
         .env("CHROMIUM_PATH", chromium)
+        // The crash drill starts, kills and restarts servers of its own.
+        .env("BIANMIN_BIN", root().join("target/release/bianmin"))
+        .env("REPO_ROOT", root())
         .current_dir(&e2e))
 }
