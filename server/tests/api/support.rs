@@ -13,7 +13,9 @@ use tempfile::TempDir;
 
 pub struct TestApp {
     pub address: String,
+    /// Acts as one applicant's browser: sends [`Self::application_key`] with every request.
     pub client: reqwest::Client,
+    pub application_key: String,
     /// The server's data directory.
     pub data_dir: PathBuf,
     /// The database the server uses.
@@ -182,10 +184,12 @@ pub async fn spawn_with_settings(settings: ServeSettings) -> TestApp {
     tokio::spawn(server.run_until(async {
         let _ = rx.await;
     }));
-    let client = applicant_client(&address).await;
+    let application_key = issue_key(&address).await;
+    let client = client_with_key(&application_key);
     TestApp {
         address,
         client,
+        application_key,
         data_dir: settings.data_dir.clone(),
         database_url: settings.database_url(),
         files_dir: settings.data_dir.join("uploads"),
@@ -200,6 +204,11 @@ pub async fn spawn_with_settings(settings: ServeSettings) -> TestApp {
 /// A client that acts as one applicant's browser: it carries an application key
 /// the server issued, as the app does.
 pub async fn applicant_client(address: &str) -> reqwest::Client {
+    client_with_key(&issue_key(address).await)
+}
+
+/// A new application key from the server.
+pub async fn issue_key(address: &str) -> String {
     let issued: serde_json::Value = reqwest::Client::new()
         .post(format!("{address}/api/application-keys"))
         .send()
@@ -208,7 +217,11 @@ pub async fn applicant_client(address: &str) -> reqwest::Client {
         .json()
         .await
         .expect("a key");
-    let key = issued["application_key"].as_str().expect("application_key").to_owned();
+    issued["application_key"].as_str().expect("application_key").to_owned()
+}
+
+/// A client that sends this application key with every request.
+pub fn client_with_key(key: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("application-key", key.parse().unwrap());
     reqwest::Client::builder().default_headers(headers).build().unwrap()

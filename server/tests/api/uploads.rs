@@ -237,3 +237,35 @@ async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
     assert_eq!(head.status(), 404);
     assert_eq!(check(&app, &finished).await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_body_of_unknown_length_is_held_in_memory_at_most_one_chunk() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let body = file(PNG, 8 * 1_048_576);
+    let url = create(&app, "id_card", "正面.png", body.len()).await.unwrap();
+    let own_key = &app.application_key;
+    let path = url.trim_start_matches(&app.address).to_owned();
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "PATCH {path} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nApplication-Key: {own_key}\r\nUpload-Offset: 0\r\n\
+         Content-Type: application/offset+octet-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    // 8 MB in 1 MB pieces, with no length announced: more than one 5 MB chunk.
+    for piece in body.chunks(1_048_576) {
+        if socket.write_all(format!("{:x}\r\n", piece.len()).as_bytes()).await.is_err() {
+            break;
+        }
+        if socket.write_all(piece).await.is_err() || socket.write_all(b"\r\n").await.is_err() {
+            break;
+        }
+    }
+    let _ = socket.write_all(b"0\r\n\r\n").await;
+    let mut reply = Vec::new();
+    let _ = socket.read_to_end(&mut reply).await;
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 413"), "refused as too large: {}", reply.lines().next().unwrap_or(""));
+    assert_eq!(offset(&app, &url).await, 0, "nothing of it was stored");
+}
