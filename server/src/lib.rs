@@ -1,19 +1,14 @@
 //! Bianmin's server as a library: `main.rs` only parses the command line, and the
 //! integration tests start the same [`Server`] on a random port.
 
-pub mod api;
-pub mod application_key;
-pub mod audit;
-pub mod cases;
+pub mod apply;
+pub mod case;
 pub mod catalog;
 pub mod client;
 pub mod data_key;
 pub mod db;
-pub mod drafts;
-pub mod encrypted_storage;
 pub mod error;
 pub mod extract;
-pub mod figures;
 pub mod holidays;
 pub mod key_rotation;
 pub mod limits;
@@ -22,13 +17,6 @@ pub mod retention;
 pub mod secret;
 pub mod serve;
 pub mod settings;
-pub mod staff;
-pub mod staff_tokens;
-pub mod status;
-pub mod submissions;
-pub mod upload_owner;
-pub mod upload_state;
-pub mod uploads;
 pub mod web;
 
 use std::sync::Arc;
@@ -53,7 +41,7 @@ pub struct AppState {
     /// How long a draft is kept after its last save.
     pub draft_ttl_secs: i64,
     /// Finished uploads, read back for the content checks.
-    pub uploads: uploads::UploadFiles,
+    pub uploads: apply::uploads::UploadFiles,
     /// Working days, for deadlines.
     pub calendar: domain::calendar::Calendar,
     /// A fixed "today" for tests and demonstrations; `None`: the date in China.
@@ -81,14 +69,15 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let csp = HeaderValue::try_from(web::content_security_policy(&index)).expect("CSP is ASCII");
     let (api, document) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(api::routes())
-        .merge(application_key::routes())
-        .merge(drafts::routes())
-        .merge(uploads::check_routes())
-        .merge(submissions::routes())
-        .merge(status::routes())
-        .merge(staff::routes())
-        .merge(figures::routes())
+        // In the order of the journey: catalog → apply → case.
+        .merge(catalog::routes::routes())
+        .merge(apply::application_key::routes())
+        .merge(apply::drafts::routes())
+        .merge(apply::uploads::check_routes())
+        .merge(apply::submissions::routes())
+        .merge(case::applicant::routes())
+        .merge(case::staff::routes())
+        .merge(case::figures::routes())
         .split_for_parts();
     let document = Arc::new(document);
     let api = api
@@ -103,10 +92,10 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     // Every tus route behind the owner guard; `/api/uploads/` (tusd's spelling) as well.
-    let uploads = uploads.layer(axum::middleware::from_fn_with_state(Arc::clone(&state), upload_owner::guard));
+    let uploads = uploads.layer(axum::middleware::from_fn_with_state(Arc::clone(&state), apply::uploads::owner::guard));
     let with_slash = tower::ServiceExt::map_request(uploads.clone(), |mut request: axum::extract::Request| {
         let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
-        if let Ok(uri) = format!("{}{query}", upload_owner::BASE).parse() {
+        if let Ok(uri) = format!("{}{query}", apply::uploads::owner::BASE).parse() {
             *request.uri_mut() = uri;
         }
         request
@@ -148,10 +137,10 @@ impl Server {
         tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
         let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
         let catalog = Arc::new(catalog);
-        let operator = uploads::operator(&settings.data_dir, &settings.storage)?;
+        let operator = apply::uploads::operator(&settings.data_dir, &settings.storage)?;
         let keys = Arc::new(settings.data_keys()?);
         let (upload_routes, upload_files) =
-            uploads::build(operator, db.clone(), Arc::clone(&catalog), Arc::clone(&keys)).await?;
+            apply::uploads::build(operator, db.clone(), Arc::clone(&catalog), Arc::clone(&keys)).await?;
         let calendar = holidays::load(&settings.calendar_dir())?;
         let today = match &settings.today {
             Some(text) => Some(

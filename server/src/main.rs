@@ -103,7 +103,7 @@ async fn open(database: &DatabaseArgs) -> anyhow::Result<sqlx::AnyPool> {
 
 /// `bianmin staff …`: tokens are shown once, when made.
 async fn staff(command: StaffCommand) -> anyhow::Result<()> {
-    use bianmin::staff_tokens;
+    use bianmin::case::staff_tokens;
     match command {
         StaffCommand::AddToken { department, label, days, database } => {
             let made = staff_tokens::add(&open(&database).await?, &department, &label, days).await?;
@@ -156,9 +156,9 @@ async fn audit(
     format: &str,
     database: &DatabaseArgs,
 ) -> anyhow::Result<()> {
-    let entries = bianmin::audit::entries(&open(database).await?, case.as_deref(), since.as_deref()).await?;
+    let entries = bianmin::case::audit::entries(&open(database).await?, case.as_deref(), since.as_deref()).await?;
     match format {
-        "csv" => print!("{}", bianmin::audit::to_csv(&entries)),
+        "csv" => print!("{}", bianmin::case::audit::to_csv(&entries)),
         "text" => {
             for e in &entries {
                 println!(

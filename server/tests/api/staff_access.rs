@@ -3,7 +3,7 @@
 //! label, and case events name who acted.
 
 use crate::support::{TestApp, complete_application, spawn_app};
-use bianmin::staff_tokens;
+use bianmin::case::staff_tokens;
 use serde_json::{Value, json};
 
 const TRANSPORT: &str = "县交通运输局";
@@ -73,13 +73,13 @@ async fn every_staff_read_is_in_the_access_log_and_events_name_the_token() {
         .unwrap();
     assert_eq!(moved.status(), 200);
 
-    let log = bianmin::audit::entries(&db, None, None).await.unwrap();
+    let log = bianmin::case::audit::entries(&db, None, None).await.unwrap();
     let what: Vec<&str> = log.iter().map(|e| e.what.as_str()).collect();
     assert_eq!(what, ["list_cases", "read_case", "download_file", "move_case"]);
     assert!(log.iter().all(|e| e.token_label == "科员 王五" && e.department == TRANSPORT && e.client == "127.0.0.1"));
     assert_eq!(log[2].detail.as_deref(), Some(upload.as_str()));
-    assert_eq!(bianmin::audit::entries(&db, Some(case), None).await.unwrap().len(), 3, "by case");
-    let csv = bianmin::audit::to_csv(&log);
+    assert_eq!(bianmin::case::audit::entries(&db, Some(case), None).await.unwrap().len(), 3, "by case");
+    let csv = bianmin::case::audit::to_csv(&log);
     assert!(csv.starts_with("at,token_id,token_label") && csv.contains("download_file"));
 
     let row = sqlx::query("SELECT actor FROM case_events WHERE case_number = $1 AND action = 'accept'")

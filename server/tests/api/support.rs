@@ -274,7 +274,7 @@ pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body:
 
 /// A staff API token for a department, made as `bianmin staff add-token` makes it.
 pub async fn staff_token(app: &TestApp, department: &str) -> String {
-    bianmin::staff::add_token(&app.db().await, department, "测试").await.unwrap()
+    bianmin::case::staff::add_token(&app.db().await, department, "测试").await.unwrap()
 }
 
 /// The smallest files of each type that pass the content checks.

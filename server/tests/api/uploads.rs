@@ -226,10 +226,10 @@ async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
             .await
             .unwrap();
     }
-    let storage = bianmin::uploads::operator(&app.data_dir, &app.settings.storage).unwrap();
+    let storage = bianmin::apply::uploads::operator(&app.data_dir, &app.settings.storage).unwrap();
     let now = tus_protocol::chrono::Utc::now();
     let removed =
-        bianmin::uploads::reclaim_expired(&tus_storage_opendal::OpendalStorage::new(storage), &keys, &db, now)
+        bianmin::apply::uploads::reclaim_expired(&tus_storage_opendal::OpendalStorage::new(storage), &keys, &db, now)
             .await
             .unwrap();
     assert_eq!(removed, 1);

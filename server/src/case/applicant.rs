@@ -25,7 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::cases::{self, CaseRow};
+use crate::case::cases::{self, CaseRow};
 use crate::client::Client;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
@@ -151,7 +151,7 @@ async fn withdraw(
 async fn supplement(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
-    owner: crate::application_key::ApplicationKey,
+    owner: crate::apply::application_key::ApplicationKey,
     ApiJson(request): ApiJson<SupplementBody>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &request.key).await?;
@@ -176,7 +176,7 @@ async fn supplement(
             });
         }
     }
-    let (files, file_problems) = crate::uploads::gather(&state, &owner, &case.item_code, &wanted).await?;
+    let (files, file_problems) = crate::apply::uploads::gather(&state, &owner, &case.item_code, &wanted).await?;
     problems.extend(file_problems);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for file in &files {

@@ -5,6 +5,9 @@
 //! The rules themselves live in `domain::check`; this module reads files and
 //! finds lines.
 
+/// The catalog's routes: search, guides, checklists (and the form check).
+pub mod routes;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 

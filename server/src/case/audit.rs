@@ -5,9 +5,9 @@
 
 use sqlx::{AnyPool, Row};
 
+use crate::case::staff_tokens::Holder;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
-use crate::staff_tokens::Holder;
 
 /// What was done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,6 +9,10 @@
 //! with the same `domain::files` code, discarding a file whose content is not
 //! what its name says.
 
+pub mod encrypted;
+pub mod owner;
+pub mod state;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,18 +30,18 @@ use tus_protocol::{
 use tus_storage_opendal::opendal::Operator;
 use tus_storage_opendal::opendal::services::{Fs, S3};
 
+use crate::apply::uploads::state::{DbLocker, DbStateStore};
 use crate::settings::StorageSettings;
-use crate::upload_state::{DbLocker, DbStateStore};
 use tus_protocol::storage::StorageHandle;
 use tus_storage_opendal::OpendalStorage;
 
-use crate::application_key::ApplicationKey;
+use crate::apply::application_key::ApplicationKey;
+use crate::apply::uploads::encrypted::EncryptedStorage;
+use crate::apply::uploads::owner::Deletion;
 use crate::catalog::Catalog;
 use crate::data_key::DataKeys;
-use crate::encrypted_storage::EncryptedStorage;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
-use crate::upload_owner::Deletion;
 use domain::api::ErrorBody;
 
 /// The largest file any material may take (a material's own limit is lower).
@@ -281,7 +285,7 @@ pub async fn verify(
     upload_id: &str,
 ) -> Result<CheckedUpload, ApiError> {
     let missing = || ApiError::NotFound("没有找到这个上传的文件，请重新上传".to_owned());
-    if !crate::upload_owner::owns(&state.db, upload_id, owner).await? {
+    if !crate::apply::uploads::owner::owns(&state.db, upload_id, owner).await? {
         return Err(missing());
     }
     let files = &state.uploads;
@@ -329,7 +333,8 @@ pub async fn verify(
         }),
         Err(message) => {
             // Only a file nothing holds yet is deleted: a case's file stays whatever the rules say now.
-            if crate::upload_owner::claim_for_deletion(&state.db, upload_id, owner).await? != Deletion::Claimed {
+            if crate::apply::uploads::owner::claim_for_deletion(&state.db, upload_id, owner).await? != Deletion::Claimed
+            {
                 return Err(ApiError::Unprocessable(message));
             }
             files
@@ -431,7 +436,7 @@ pub async fn gather(
     owner: &ApplicationKey,
     item: &str,
     uploads: &std::collections::BTreeMap<String, Vec<String>>,
-) -> Result<(Vec<crate::cases::NewFile>, Vec<domain::submission::MaterialError>), ApiError> {
+) -> Result<(Vec<crate::case::cases::NewFile>, Vec<domain::submission::MaterialError>), ApiError> {
     use domain::submission::MaterialError;
     if uploads.values().map(Vec::len).sum::<usize>() > domain::submission::MAX_UPLOADS_PER_REQUEST {
         return Err(ApiError::BadRequest(format!(
@@ -455,7 +460,7 @@ pub async fn gather(
             }
             match verify(state, owner, id).await {
                 Ok(file) if file.item == item && &file.material == material => {
-                    files.push(crate::cases::NewFile {
+                    files.push(crate::case::cases::NewFile {
                         upload: file.upload,
                         owner: owner.hash.clone(),
                         material: file.material,

@@ -23,12 +23,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::audit::{self, What};
-use crate::cases::{self, CaseRow};
+use crate::case::audit::{self, What};
+use crate::case::cases::{self, CaseRow};
 use crate::extract::{ApiJson, JsonBody};
 
+use crate::case::staff_tokens::{Holder, Refusal};
 use crate::error::ApiError;
-use crate::staff_tokens::{Holder, Refusal};
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
@@ -41,7 +41,7 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 
 /// Make a token for a department; only its hash is stored. Returns the token.
 pub async fn add_token(db: &AnyPool, department: &str, label: &str) -> anyhow::Result<String> {
-    Ok(crate::staff_tokens::add(db, department, label, 365).await?.token)
+    Ok(crate::case::staff_tokens::add(db, department, label, 365).await?.token)
 }
 
 impl JsonBody for Action {
@@ -85,7 +85,7 @@ impl FromRequestParts<Arc<AppState>> for Staff {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::Unauthorized("请提供部门令牌（Authorization: Bearer …）".to_owned()))?;
-        match crate::staff_tokens::authenticate(&state.db, token).await? {
+        match crate::case::staff_tokens::authenticate(&state.db, token).await? {
             Ok(holder) => {
                 let client = crate::client::address_of(&state.trusted_proxies, &parts.extensions, &parts.headers);
                 Ok(Staff { department: holder.department.clone(), holder, client })
@@ -218,7 +218,7 @@ async fn download(
         .find(|f| f.upload == upload)
         .ok_or_else(|| ApiError::NotFound("这个办件没有这个文件".to_owned()))?;
     staff.log(&state, What::DownloadFile, Some(&case.case_number), Some(&upload)).await?;
-    let (size, stream) = crate::uploads::open(&state, &upload).await?;
+    let (size, stream) = crate::apply::uploads::open(&state, &upload).await?;
     let content_type = match domain::files::from_extension(&file.name) {
         Some(domain::FileType::Pdf) => "application/pdf",
         Some(domain::FileType::Jpg) => "image/jpeg",

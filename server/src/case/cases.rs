@@ -306,7 +306,7 @@ pub async fn insert_file(
     file: &NewFile,
     at: &str,
 ) -> Result<(), ApiError> {
-    if !crate::upload_owner::attach(tx, &file.upload, &file.owner, case_number).await? {
+    if !crate::apply::uploads::owner::attach(tx, &file.upload, &file.owner, case_number).await? {
         return Err(ApiError::Conflict(format!("“{}”已被删除或已随另一份申请提交，请重新上传这个文件", file.name)));
     }
     sqlx::query(

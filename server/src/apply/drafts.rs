@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::application_key::ApplicationKey;
+use crate::apply::application_key::ApplicationKey;
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
@@ -206,7 +206,7 @@ async fn keep_live_uploads(
                 dropped.push(file.name);
                 continue;
             };
-            let live = match crate::uploads::verify(state, owner, &file.upload).await {
+            let live = match crate::apply::uploads::verify(state, owner, &file.upload).await {
                 Ok(checked) => checked.item == item.code && &checked.material == material && asked.contains(material),
                 Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
                 Err(_) => false,

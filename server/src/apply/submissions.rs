@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use domain::api::ErrorBody;
 use domain::case::{Actor, Status};
 
-use crate::cases::{self, NewFile};
+use crate::case::cases::{self, NewFile};
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -31,7 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::application_key::ApplicationKey;
+use crate::apply::application_key::ApplicationKey;
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 
@@ -177,7 +177,7 @@ async fn accept(
             },
         );
     }
-    let (files, file_problems) = crate::uploads::gather(state, owner, code, &submission.files).await?;
+    let (files, file_problems) = crate::apply::uploads::gather(state, owner, code, &submission.files).await?;
     problems.materials.extend(file_problems);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for file in &files {

@@ -1,7 +1,7 @@
 //! Who owns an upload, and the guard in front of the tus routes.
 //!
 //! Every upload belongs to the application key that created it (see
-//! [`crate::application_key`]). The guard lets `HEAD`, `PATCH` and `DELETE`
+//! [`crate::apply::application_key`]). The guard lets `HEAD`, `PATCH` and `DELETE`
 //! through only with that key (another key's upload answers like a missing
 //! one), refuses to delete a file a case holds, limits how many uploads and
 //! bytes one application may create, and records the owner of each new upload.
@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use sqlx::Row;
 
 use crate::AppState;
-use crate::application_key::ApplicationKey;
+use crate::apply::application_key::ApplicationKey;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 

@@ -1,0 +1,7 @@
+//! Applying: the application key that owns an application's uploads, drafts
+//! that move between devices, resumable uploads, and the one submission.
+
+pub mod application_key;
+pub mod drafts;
+pub mod submissions;
+pub mod uploads;

@@ -1,0 +1,10 @@
+//! After submission: the case and its moves, the applicant's look-up,
+//! supplements, ratings and complaints, the staff API with its tokens and
+//! access log, and the public figures.
+
+pub mod applicant;
+pub mod audit;
+pub mod cases;
+pub mod figures;
+pub mod staff;
+pub mod staff_tokens;
