@@ -2,7 +2,7 @@
 
 use domain::ServiceItem;
 use domain::api::{ErrorBody, ServiceList};
-use domain::bundle::BundleDetail;
+use domain::catalog::bundle::BundleDetail;
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 
@@ -87,13 +87,13 @@ pub async fn subject(kind: Kind, code: String) -> Result<Subject, ApiError> {
 /// the browser says is trusted.
 pub async fn check_form(
     code: &str,
-    answers: &domain::situation::Answers,
-    form: &domain::form::ApplicationForm,
-) -> Result<Vec<domain::form::FieldError>, ApiError> {
+    answers: &domain::catalog::situation::Answers,
+    form: &domain::apply::form::ApplicationForm,
+) -> Result<Vec<domain::apply::form::FieldError>, ApiError> {
     #[derive(serde::Serialize)]
     struct Body<'a> {
-        answers: &'a domain::situation::Answers,
-        form: &'a domain::form::ApplicationForm,
+        answers: &'a domain::catalog::situation::Answers,
+        form: &'a domain::apply::form::ApplicationForm,
     }
     let url = format!("/api/services/{}/form/check", js_sys::encode_uri_component(code));
     let request = Request::post(&url).json(&Body { answers, form }).map_err(|_| ApiError::network())?;
@@ -149,7 +149,7 @@ pub async fn resume_draft(resume_code: String) -> Result<domain::api::DraftLoade
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubmitError {
     /// Fields and materials to fix, each in its place.
-    Invalid(String, domain::submission::SubmissionProblems),
+    Invalid(String, domain::apply::submission::SubmissionProblems),
     /// Anything else, in words (network trouble, the same application in flight…).
     Other(String),
 }
@@ -177,30 +177,30 @@ pub async fn submit(
     code: &str,
     key: &str,
     application_key: &str,
-    submission: &domain::submission::Submission,
-) -> Result<domain::submission::Receipt, SubmitError> {
+    submission: &domain::apply::submission::Submission,
+) -> Result<domain::apply::submission::Receipt, SubmitError> {
     let url = format!("/api/services/{}/submissions", js_sys::encode_uri_component(code));
     let request = Request::post(&url).header("Idempotency-Key", key).header("Application-Key", application_key);
     post_checked(request, submission).await
 }
 
 /// A case by its number and query code (in the body, never the address).
-pub async fn case_lookup(key: &domain::case_view::CaseKey) -> Result<domain::case_view::CaseView, ApiError> {
+pub async fn case_lookup(key: &domain::case::view::CaseKey) -> Result<domain::case::view::CaseView, ApiError> {
     post_json("/api/cases/lookup", key).await
 }
 
-pub async fn case_withdraw(key: &domain::case_view::CaseKey) -> Result<domain::case_view::CaseView, ApiError> {
+pub async fn case_withdraw(key: &domain::case::view::CaseKey) -> Result<domain::case::view::CaseView, ApiError> {
     post_json("/api/cases/withdraw", key).await
 }
 
 pub async fn case_supplement(
-    body: &domain::case_view::SupplementBody,
+    body: &domain::case::view::SupplementBody,
     application_key: &str,
-) -> Result<domain::case_view::CaseView, SubmitError> {
+) -> Result<domain::case::view::CaseView, SubmitError> {
     post_checked(Request::post("/api/cases/supplement").header("Application-Key", application_key), body).await
 }
 
-pub async fn case_rate(body: &domain::case_view::RatingBody) -> Result<domain::case_view::CaseView, SubmitError> {
+pub async fn case_rate(body: &domain::case::view::RatingBody) -> Result<domain::case::view::CaseView, SubmitError> {
     post_checked(Request::post("/api/cases/rating"), body).await
 }
 
@@ -209,18 +209,18 @@ pub struct ComplaintReceived {
     pub reference: String,
 }
 
-pub async fn complain(body: &domain::case_view::ComplaintBody) -> Result<ComplaintReceived, SubmitError> {
+pub async fn complain(body: &domain::case::view::ComplaintBody) -> Result<ComplaintReceived, SubmitError> {
     post_checked(Request::post("/api/complaints"), body).await
 }
 
-pub async fn figures() -> Result<domain::case_view::PublicFigures, ApiError> {
+pub async fn figures() -> Result<domain::case::view::PublicFigures, ApiError> {
     get(Request::get("/api/figures").build().map_err(|_| ApiError::network())?).await
 }
 
 /// The staff API, with the department's token.
 pub mod staff {
     use domain::case::Action;
-    use domain::case_view::{StaffCase, StaffCaseSummary};
+    use domain::case::view::{StaffCase, StaffCaseSummary};
     use gloo_net::http::Request;
 
     use super::{ApiError, get};

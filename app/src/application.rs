@@ -4,10 +4,10 @@
 //! reload, a killed tab or a second tab sees the same application.
 
 use domain::ServiceItem;
-use domain::form::{ApplicationForm, FieldError, validate_application};
-use domain::situation::{Answer, Answers};
-use domain::submission::Receipt;
-use domain::upload::Materials;
+use domain::apply::form::{ApplicationForm, FieldError, validate_application};
+use domain::apply::submission::Receipt;
+use domain::apply::upload::Materials;
+use domain::catalog::situation::{Answer, Answers};
 
 use crate::draft;
 

@@ -5,7 +5,7 @@
 //! upright by its EXIF orientation; the canvas writes a JPEG without EXIF, so no
 //! viewer rotates it a second time.
 
-use domain::upload::{PHOTO_QUALITY, compressed_size};
+use domain::apply::upload::{PHOTO_QUALITY, compressed_size};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -13,7 +13,7 @@ use web_sys::Blob;
 
 /// The first bytes of a file, without reading the rest.
 pub async fn first_bytes(blob: &Blob) -> Vec<u8> {
-    let Ok(head) = blob.slice_with_f64_and_f64(0.0, domain::files::SNIFF_LEN as f64) else { return Vec::new() };
+    let Ok(head) = blob.slice_with_f64_and_f64(0.0, domain::apply::files::SNIFF_LEN as f64) else { return Vec::new() };
     match JsFuture::from(head.array_buffer()).await {
         Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
         Err(_) => Vec::new(),

@@ -1,9 +1,9 @@
 //! What a questionnaire and a checklist are about: one item, or a bundle of items.
 
 use domain::ServiceItem;
-use domain::bundle::BundleDetail;
-use domain::checklist::{self, Checklist};
-use domain::situation::{self, Answers, Question};
+use domain::catalog::bundle::BundleDetail;
+use domain::catalog::checklist::{self, Checklist};
+use domain::catalog::situation::{self, Answers, Question};
 
 use crate::router::Location;
 

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::BundleSummary;
 use crate::catalog::ServiceSummary;
+use crate::catalog::bundle::BundleSummary;
 
 /// `GET /api/services`: one page of search results.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,7 +28,7 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
     /// For an application that cannot be accepted: every field and material to fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub problems: Option<crate::submission::SubmissionProblems>,
+    pub problems: Option<crate::apply::submission::SubmissionProblems>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,13 +58,13 @@ pub struct DraftBody {
     /// The item applied for.
     pub item: String,
     #[serde(default)]
-    pub answers: crate::situation::Answers,
+    pub answers: crate::catalog::situation::Answers,
     /// The form as typed so far (may be incomplete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form: Option<crate::form::ApplicationForm>,
+    pub form: Option<crate::apply::form::ApplicationForm>,
     /// Finished uploads and the 容缺 choice, so another device continues with them.
     #[serde(default)]
-    pub materials: crate::upload::Materials,
+    pub materials: crate::apply::upload::Materials,
 }
 
 /// A saved draft: the code to continue with on another device, and until when.

@@ -1,28 +1,17 @@
 //! Bianmin's domain: the types and rules shared by the browser app and the server.
 //!
 //! No I/O lives here, so the same code decides in both places (the server never
-//! trusts what the browser checked; it runs the same functions again).
+//! trusts what the browser checked; it runs the same functions again). The
+//! modules follow the applicant's journey — catalog → apply → case — with what
+//! all stages share at the top.
 
 pub mod api;
-pub mod bundle;
-pub mod calendar;
+pub mod apply;
 pub mod case;
-pub mod case_view;
 pub mod catalog;
-pub mod check;
-pub mod check_bundle;
-mod check_situation;
-pub mod checklist;
-pub mod date;
-pub mod files;
 #[cfg(test)]
 mod fixtures;
-pub mod form;
-pub mod identity;
 pub mod reference;
-pub mod search;
-pub mod situation;
-pub mod submission;
-pub mod upload;
+pub mod time;
 
-pub use catalog::*;
+pub use catalog::item::*;

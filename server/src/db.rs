@@ -121,8 +121,8 @@ pub async fn ping(pool: &AnyPool) -> sqlx::Result<()> {
 }
 
 /// Today's date in China, for deadlines in working days.
-pub fn china_date() -> domain::date::Date {
-    domain::date::Date::from_days((unix_now() + 8 * 3600).div_euclid(86_400))
+pub fn china_date() -> domain::time::date::Date {
+    domain::time::date::Date::from_days((unix_now() + 8 * 3600).div_euclid(86_400))
 }
 
 pub fn unix_now() -> i64 {
@@ -131,10 +131,10 @@ pub fn unix_now() -> i64 {
 
 /// UTC time as RFC 3339 text, which sorts correctly on both databases.
 pub fn now_rfc3339() -> String {
-    domain::date::rfc3339(unix_now())
+    domain::time::date::rfc3339(unix_now())
 }
 
 /// `secs` seconds from now, as RFC 3339 text.
 pub fn rfc3339_in(secs: i64) -> String {
-    domain::date::rfc3339(unix_now().saturating_add(secs))
+    domain::time::date::rfc3339(unix_now().saturating_add(secs))
 }

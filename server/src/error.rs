@@ -19,7 +19,7 @@ pub enum ApiError {
     Conflict(String),
     /// An application with fields and materials to fix, all of them listed.
     #[error("invalid application")]
-    Invalid(domain::submission::SubmissionProblems),
+    Invalid(domain::apply::submission::SubmissionProblems),
     /// No token, or one that is not valid (the staff API).
     #[error("unauthorized: {0}")]
     Unauthorized(String),

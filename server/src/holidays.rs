@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use domain::calendar::{Calendar, YearFile};
+use domain::time::calendar::{Calendar, YearFile};
 
 pub fn load(dir: &Path) -> anyhow::Result<Calendar> {
     let mut files = Vec::new();
@@ -39,7 +39,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../calendar");
         let calendar = load(&dir).unwrap();
         assert!(calendar.covers(2026) && calendar.covers(2027));
-        let date = |s: &str| domain::date::Date::parse(s).unwrap();
+        let date = |s: &str| domain::time::date::Date::parse(s).unwrap();
         assert!(!calendar.is_working_day(date("2026-10-05")));
         assert!(calendar.is_working_day(date("2026-10-10")), "调休上班");
         assert!(!calendar.is_working_day(date("2026-02-18")), "春节");

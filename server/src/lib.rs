@@ -43,9 +43,9 @@ pub struct AppState {
     /// Finished uploads, read back for the content checks.
     pub uploads: apply::uploads::UploadFiles,
     /// Working days, for deadlines.
-    pub calendar: domain::calendar::Calendar,
+    pub calendar: domain::time::calendar::Calendar,
     /// A fixed "today" for tests and demonstrations; `None`: the date in China.
-    pub today: Option<domain::date::Date>,
+    pub today: Option<domain::time::date::Date>,
     /// Attempts at the status look-up.
     pub limiter: limits::Limiter,
     pub lookups_per_minute: u32,
@@ -59,7 +59,7 @@ pub struct AppState {
 
 impl AppState {
     /// Today's date in China (deadlines count in Beijing dates).
-    pub fn today(&self) -> domain::date::Date {
+    pub fn today(&self) -> domain::time::date::Date {
         self.today.unwrap_or_else(db::china_date)
     }
 }
@@ -144,7 +144,7 @@ impl Server {
         let calendar = holidays::load(&settings.calendar_dir())?;
         let today = match &settings.today {
             Some(text) => Some(
-                domain::date::Date::parse(text)
+                domain::time::date::Date::parse(text)
                     .with_context(|| format!("--today is not a date (YYYY-MM-DD): {text}"))?,
             ),
             None => None,

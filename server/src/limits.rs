@@ -43,7 +43,7 @@ impl Limiter {
 /// Attempts of `key` in its current window, as every instance sees them.
 pub async fn shared_count(db: &sqlx::AnyPool, key: &str, window: Duration) -> sqlx::Result<i64> {
     use sqlx::Row;
-    let since = domain::date::rfc3339(unix_now() - window.as_secs() as i64);
+    let since = domain::time::date::rfc3339(unix_now() - window.as_secs() as i64);
     let row = sqlx::query("SELECT count FROM attempt_counts WHERE key = $1 AND window_start >= $2")
         .bind(key)
         .bind(since)
@@ -65,8 +65,8 @@ pub async fn shared_add(db: &sqlx::AnyPool, key: &str, window: Duration) -> sqlx
          RETURNING count",
     )
     .bind(key)
-    .bind(domain::date::rfc3339(now))
-    .bind(domain::date::rfc3339(now - window.as_secs() as i64))
+    .bind(domain::time::date::rfc3339(now))
+    .bind(domain::time::date::rfc3339(now - window.as_secs() as i64))
     .fetch_one(db)
     .await?;
     row.try_get("count")

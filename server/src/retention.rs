@@ -31,7 +31,7 @@ pub struct Removed {
 const ENDED: &str = "'completed', 'withdrawn', 'not_accepted', 'terminated'";
 
 fn at(unix: i64) -> String {
-    domain::date::rfc3339(unix)
+    domain::time::date::rfc3339(unix)
 }
 
 /// One run of the rules, as if it were `now` (seconds since 1970).

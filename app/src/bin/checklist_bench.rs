@@ -2,9 +2,9 @@
 //! compiled to wasm, the same code the app runs on every answer.
 
 use domain::ServiceItem;
-use domain::bundle::BundleDetail;
-use domain::checklist::{bundle_checklist, item_checklist};
-use domain::situation::{Answer, Answers, Question, QuestionKind};
+use domain::catalog::bundle::BundleDetail;
+use domain::catalog::checklist::{bundle_checklist, item_checklist};
+use domain::catalog::situation::{Answer, Answers, Question, QuestionKind};
 use wasm_bindgen::prelude::*;
 
 /// The answers that select the most: first options, every option, yes, the largest number.

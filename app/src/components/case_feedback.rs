@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use domain::case_view::{
+use domain::apply::form::FieldError;
+use domain::case::view::{
     CaseKey, CaseView, ComplaintBody, INDICATORS, LEVELS, Rating, RatingBody, check_complaint, check_rating,
 };
-use domain::form::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

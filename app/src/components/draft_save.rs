@@ -3,7 +3,7 @@
 //! form and the finished uploads), read from browser storage when asked.
 
 use domain::api::DraftBody;
-use domain::situation::Answers;
+use domain::catalog::situation::Answers;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -1,7 +1,7 @@
 //! One material on the task list: its state, its files with progress, the file
 //! picker and camera, and 容缺后补 where the catalog allows it.
 //!
-//! A picked file is checked in the browser with `domain::files` (name, size,
+//! A picked file is checked in the browser with `domain::apply::files` (name, size,
 //! first bytes) before a byte is sent; a big photo is compressed first; then the
 //! tus client uploads it, resuming an earlier attempt at the same file.
 
@@ -9,9 +9,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use domain::checklist::ChecklistEntry;
-use domain::files::{check_file, safe_file_name};
-use domain::upload::{Materials, check_picked, compressed_name, fingerprint, size_text};
+use domain::apply::files::{check_file, safe_file_name};
+use domain::apply::upload::{Materials, check_picked, compressed_name, fingerprint, size_text};
+use domain::catalog::checklist::ChecklistEntry;
 use domain::{FileType, Material, Necessity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

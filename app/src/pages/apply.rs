@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use domain::ServiceItem;
-use domain::form::{
+use domain::apply::form::{
     Agent, Applicant, ApplicationForm, Delivery, Field, FieldError, FieldKind, Organisation, Person, PostalAddress,
     validate_application,
 };
-use domain::situation::{Answer, Answers};
+use domain::catalog::situation::{Answer, Answers};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -180,7 +180,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
                 set=|f, v| f.agent.get_or_insert_with(Agent::default).phone = v/>
         }
     });
-    let (_, effective) = domain::situation::walk(&item.questions, &answers);
+    let (_, effective) = domain::catalog::situation::walk(&item.questions, &answers);
     let item_fields: Vec<Field> =
         item.fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))).cloned().collect();
     let item_fields_view = (!item_fields.is_empty()).then(|| {

@@ -3,13 +3,13 @@
 //! words, deadline and traffic light, what to do now, the timeline; supply
 //! what was asked for (补正) or left for later (容缺); withdraw; rate; complain.
 
-use domain::calendar::Light;
+use domain::apply::submission::SubmissionProblems;
+use domain::apply::upload::Materials;
 use domain::case::Status;
-use domain::case_view::{CaseKey, CaseView, MaterialAsk, SupplementBody};
-use domain::checklist::ChecklistEntry;
-use domain::date::beijing_time;
-use domain::submission::SubmissionProblems;
-use domain::upload::Materials;
+use domain::case::view::{CaseKey, CaseView, MaterialAsk, SupplementBody};
+use domain::catalog::checklist::ChecklistEntry;
+use domain::time::calendar::Light;
+use domain::time::date::beijing_time;
 use domain::{Necessity, ServiceItem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -156,7 +156,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
         }}
         {move || view.with(|v| v.can_rate).then(|| view! { <RatingForm key=rate_key.clone() view/> })}
         {move || view.with(|v| v.rating.clone()).map(|r| view! {
-            <p class="notice notice--ok">{format!("您的评价：{}。谢谢！", domain::case_view::level_label(r.overall))}</p>
+            <p class="notice notice--ok">{format!("您的评价：{}。谢谢！", domain::case::view::level_label(r.overall))}</p>
         })}
         <h2>"办理记录"</h2>
         <ol class="timeline">
@@ -203,7 +203,7 @@ fn Supply(
     item_code: String,
     asks: Vec<MaterialAsk>,
     supplement: bool,
-    due: Option<domain::date::Date>,
+    due: Option<domain::time::date::Date>,
     view: RwSignal<CaseView>,
 ) -> impl IntoView {
     let code = item_code.clone();

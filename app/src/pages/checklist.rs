@@ -2,8 +2,8 @@
 //! Printable (A4), and shareable: the address holds the answers, so the same list
 //! opens on another phone or at the window.
 
-use domain::checklist::ChecklistEntry;
-use domain::situation::{Answer, Question, walk};
+use domain::catalog::checklist::ChecklistEntry;
+use domain::catalog::situation::{Answer, Question, walk};
 use leptos::prelude::*;
 
 use crate::api;

@@ -2,7 +2,7 @@
 //! as the seeds publish them (received, completed, on the spot, on time,
 //! average working days against the promise, satisfaction).
 
-use domain::case_view::Figures;
+use domain::case::view::Figures;
 use leptos::prelude::*;
 
 use crate::api;

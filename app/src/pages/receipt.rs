@@ -3,8 +3,8 @@
 //! call. Printable on one A4 page. Read from this device's storage: the query
 //! code is never put in an address.
 
-use domain::date::beijing_time;
-use domain::submission::Receipt;
+use domain::apply::submission::Receipt;
+use domain::time::date::beijing_time;
 use leptos::prelude::*;
 
 use crate::application;

@@ -3,11 +3,11 @@
 //! `Idempotency-Key`. Whatever the server still finds wrong is shown in place.
 
 use domain::ServiceItem;
-use domain::checklist::item_checklist;
-use domain::form::{Applicant, ApplicationForm, Delivery, FieldKind};
-use domain::identity::{mask_id, mask_mobile};
-use domain::submission::{Submission, SubmissionProblems};
-use domain::upload::{is_uploaded, size_text};
+use domain::apply::form::{Applicant, ApplicationForm, Delivery, FieldKind};
+use domain::apply::identity::{mask_id, mask_mobile};
+use domain::apply::submission::{Submission, SubmissionProblems};
+use domain::apply::upload::{is_uploaded, size_text};
+use domain::catalog::checklist::item_checklist;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -101,7 +101,7 @@ fn Review(item: ServiceItem) -> impl IntoView {
     };
     let materials = application::materials(&item.code);
     let checklist = item_checklist(&item, &answers);
-    let (shown, effective) = domain::situation::walk(&item.questions, &answers);
+    let (shown, effective) = domain::catalog::situation::walk(&item.questions, &answers);
     let apply_url = format!("{base}/apply{back_here}");
 
     let situation_rows = shown

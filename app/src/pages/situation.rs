@@ -1,7 +1,7 @@
 //! 情形引导: one question per page. Answers travel in the address, so the back
 //! link, a reload and a shared link all keep them.
 
-use domain::situation::{Answer, Answers, Question, QuestionKind, answer_problem, next_question, walk};
+use domain::catalog::situation::{Answer, Answers, Question, QuestionKind, answer_problem, next_question, walk};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

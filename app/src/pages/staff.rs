@@ -3,10 +3,10 @@
 //! this browser tab only), list the cases, open one with its files, and move
 //! it: every action the API has, each asking for what it needs.
 
+use domain::apply::form::Applicant;
+use domain::case::view::{StaffCase, StaffCaseSummary};
 use domain::case::{Action, SupplementItem};
-use domain::case_view::{StaffCase, StaffCaseSummary};
-use domain::date::beijing_time;
-use domain::form::Applicant;
+use domain::time::date::beijing_time;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -244,7 +244,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 view! {
                     <li class="file">
                         <span class="file__name">{format!("{}：{}", f.material_name, f.name)}</span>
-                        <span class="file__meta">{domain::upload::size_text(f.size)}</span>
+                        <span class="file__meta">{domain::apply::upload::size_text(f.size)}</span>
                         <button type="button" class="link-button" aria-label=label on:click=move |_| {
                             let (url, name) = (url.clone(), name.clone());
                             spawn_local(async move {

@@ -3,13 +3,13 @@
 //! choice, 容缺 with its pledge, and the way on to checking and submitting,
 //! closed (with the reasons shown) until the application is complete.
 //!
-//! Completeness is decided by `domain::upload::Materials::problems` and
-//! `domain::form::validate_application`: the very checks the server runs.
+//! Completeness is decided by `domain::apply::upload::Materials::problems` and
+//! `domain::apply::form::validate_application`: the very checks the server runs.
 
 use domain::ServiceItem;
-use domain::checklist::{Checklist, item_checklist};
-use domain::submission::{TOLERANCE_PLEDGE, tolerance_deadline_days};
-use domain::upload::is_uploaded;
+use domain::apply::submission::{TOLERANCE_PLEDGE, tolerance_deadline_days};
+use domain::apply::upload::is_uploaded;
+use domain::catalog::checklist::{Checklist, item_checklist};
 use leptos::prelude::*;
 
 use crate::application;
@@ -25,7 +25,9 @@ pub fn TasksPage(code: String) -> impl IntoView {
 }
 
 /// The materials the applicant uploads, and those the centre deals with itself.
-fn split(checklist: &Checklist) -> (Vec<domain::checklist::ChecklistEntry>, Vec<domain::checklist::ChecklistEntry>) {
+fn split(
+    checklist: &Checklist,
+) -> (Vec<domain::catalog::checklist::ChecklistEntry>, Vec<domain::catalog::checklist::ChecklistEntry>) {
     checklist.entries.iter().cloned().partition(|e| is_uploaded(&e.material))
 }
 

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use domain::api::{DraftBody, DraftLoaded, DraftSaved, ErrorBody};
-use domain::situation::reconcile;
-use domain::upload::Materials;
+use domain::apply::upload::Materials;
+use domain::catalog::situation::reconcile;
 use serde::Deserialize;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
@@ -147,7 +147,7 @@ async fn resume(
     .ok_or_else(not_found)?;
     let item_code: String = row.try_get("item_code")?;
     let version: String = row.try_get("catalog_version")?;
-    let answers: domain::situation::Answers =
+    let answers: domain::catalog::situation::Answers =
         serde_json::from_str(&row.try_get::<String, _>("answers")?).map_err(|e| ApiError::Internal(e.into()))?;
     let form = row
         .try_get::<Option<String>, _>("form")?
@@ -193,10 +193,10 @@ async fn keep_live_uploads(
     state: &AppState,
     owner: Option<&ApplicationKey>,
     item: &domain::ServiceItem,
-    answers: &domain::situation::Answers,
+    answers: &domain::catalog::situation::Answers,
     materials: &mut Materials,
 ) -> Result<Vec<String>, ApiError> {
-    let checklist = domain::checklist::item_checklist(item, answers);
+    let checklist = domain::catalog::checklist::item_checklist(item, answers);
     let mut dropped = Vec::new();
     let asked: Vec<String> = checklist.entries.iter().map(|e| e.material.id.clone()).collect();
     for (material, files) in materials.files.iter_mut() {

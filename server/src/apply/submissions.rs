@@ -23,9 +23,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::form::{FieldError, validate_application};
-use domain::situation::Answer;
-use domain::submission::{Receipt, Submission, SubmissionProblems, check_materials};
+use domain::apply::form::{FieldError, validate_application};
+use domain::apply::submission::{Receipt, Submission, SubmissionProblems, check_materials};
+use domain::catalog::situation::Answer;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -167,7 +167,7 @@ async fn accept(
         ),
         materials: Vec::new(),
     };
-    let checklist = domain::checklist::item_checklist(item, &submission.answers);
+    let checklist = domain::catalog::checklist::item_checklist(item, &submission.answers);
     if !checklist.unanswered.is_empty() {
         problems.fields.insert(
             0,
@@ -252,7 +252,7 @@ async fn make_case(
                 later_due_days: if submission.later.is_empty() {
                     0
                 } else {
-                    domain::submission::tolerance_deadline_days(item.promised_limit_days)
+                    domain::apply::submission::tolerance_deadline_days(item.promised_limit_days)
                 },
             };
             // The receipt (the applicant's only copy of the query code) and the

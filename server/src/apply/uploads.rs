@@ -6,7 +6,7 @@
 //! file against the material's rules (type by name, size, known item and
 //! material) and keeps only the last part of the file name; once the bytes are
 //! in, `POST /api/upload-checks` reads the file's first bytes and checks them
-//! with the same `domain::files` code, discarding a file whose content is not
+//! with the same `domain::apply::files` code, discarding a file whose content is not
 //! what its name says.
 
 pub mod encrypted;
@@ -45,7 +45,7 @@ use crate::extract::{ApiJson, JsonBody};
 use domain::api::ErrorBody;
 
 /// The largest file any material may take (a material's own limit is lower).
-const MAX_UPLOAD_BYTES: u64 = domain::check::MAX_FILE_MB as u64 * 1_048_576;
+const MAX_UPLOAD_BYTES: u64 = domain::catalog::check::MAX_FILE_MB as u64 * 1_048_576;
 /// Unfinished uploads are kept this long after their last byte.
 const EXPIRATION: Duration = Duration::from_secs(24 * 3600);
 
@@ -111,7 +111,7 @@ pub async fn build(
         .with_checksum(ChecksumAlgorithm::Sha256)
         .with_max_size(MAX_UPLOAD_BYTES)
         // A body of unknown length (chunked) is held in memory at most one chunk.
-        .with_max_intake_buffer(domain::upload::CHUNK_BYTES)
+        .with_max_intake_buffer(domain::apply::upload::CHUNK_BYTES)
         .with_expiration(EXPIRATION)
         .with_base_path("/api/uploads")
         .without_download();
@@ -216,13 +216,13 @@ fn check_creation(catalog: &Catalog, metadata: &UploadMetadata, length: Option<u
     else {
         return PreHookResult::reject(400, "上传的文件没有对应的申请材料，请刷新页面后重试");
     };
-    let name = domain::files::safe_file_name(&text(metadata, "filename"));
+    let name = domain::apply::files::safe_file_name(&text(metadata, "filename"));
     let size = length.unwrap_or(0);
     if size > u64::from(material.max_file_mb) * 1_048_576 {
         return PreHookResult::reject(413, format!("“{name}”超过了每个文件 {} MB 的上限", material.max_file_mb));
     }
     // The name's type is checked now; the content's when the bytes are in.
-    match domain::files::from_extension(&name) {
+    match domain::apply::files::from_extension(&name) {
         Some(kind) if material.file_types.contains(&kind) && size > 0 => {}
         _ if size == 0 => return PreHookResult::reject(400, format!("“{name}”是空文件，请重新选择")),
         _ => {
@@ -304,20 +304,20 @@ pub async fn verify(
     let handle = upload.storage_handle().ok_or_else(missing)?;
     let mut stream = files
         .storage
-        .stream_range(&handle, 0, Some(domain::files::SNIFF_LEN as u64))
+        .stream_range(&handle, 0, Some(domain::apply::files::SNIFF_LEN as u64))
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
     let mut first = Vec::new();
     while let Some(chunk) = stream.next().await {
         first.extend_from_slice(&chunk.map_err(|e| ApiError::Internal(e.into()))?);
-        if first.len() >= domain::files::SNIFF_LEN {
+        if first.len() >= domain::apply::files::SNIFF_LEN {
             break;
         }
     }
     let size = upload.length().unwrap_or(upload.offset());
-    let checked = match domain::files::check_file(material, &name, size, &first) {
+    let checked = match domain::apply::files::check_file(material, &name, size, &first) {
         Ok(domain::FileType::Pdf) => match pdf_active_content(&files.storage, &handle, size).await? {
-            Some(what) => Err(domain::files::pdf_refusal(&name, what)),
+            Some(what) => Err(domain::apply::files::pdf_refusal(&name, what)),
             None => Ok(domain::FileType::Pdf),
         },
         other => other,
@@ -369,7 +369,7 @@ async fn pdf_active_content(
     while let Some(chunk) = stream.next().await {
         bytes.extend_from_slice(&chunk.map_err(internal)?);
     }
-    if let Some(found) = domain::files::pdf_active_content(&bytes) {
+    if let Some(found) = domain::apply::files::pdf_active_content(&bytes) {
         return Ok(Some(found));
     }
     let mut rest = &bytes[..];
@@ -384,7 +384,7 @@ async fn pdf_active_content(
         // A bomb is cut off: at most the budget is inflated, in all.
         let _ = std::io::Read::read_to_end(&mut std::io::Read::take(reader, budget), &mut inflated);
         budget = budget.saturating_sub(inflated.len() as u64);
-        if let Some(found) = domain::files::pdf_active_content(&inflated) {
+        if let Some(found) = domain::apply::files::pdf_active_content(&inflated) {
             return Ok(Some(found));
         }
         rest = &body[end..];
@@ -436,17 +436,17 @@ pub async fn gather(
     owner: &ApplicationKey,
     item: &str,
     uploads: &std::collections::BTreeMap<String, Vec<String>>,
-) -> Result<(Vec<crate::case::cases::NewFile>, Vec<domain::submission::MaterialError>), ApiError> {
-    use domain::submission::MaterialError;
-    if uploads.values().map(Vec::len).sum::<usize>() > domain::submission::MAX_UPLOADS_PER_REQUEST {
+) -> Result<(Vec<crate::case::cases::NewFile>, Vec<domain::apply::submission::MaterialError>), ApiError> {
+    use domain::apply::submission::MaterialError;
+    if uploads.values().map(Vec::len).sum::<usize>() > domain::apply::submission::MAX_UPLOADS_PER_REQUEST {
         return Err(ApiError::BadRequest(format!(
             "一次最多提交 {} 个文件，请删除多余的文件后再提交",
-            domain::submission::MAX_UPLOADS_PER_REQUEST
+            domain::apply::submission::MAX_UPLOADS_PER_REQUEST
         )));
     }
     let mut files = Vec::new();
     // The same rule as the task list's: each upload once.
-    let mut problems = domain::submission::duplicate_uploads(uploads);
+    let mut problems = domain::apply::submission::duplicate_uploads(uploads);
     let mut seen = std::collections::BTreeSet::new();
     for (material, ids) in uploads {
         let problem = |message: String| MaterialError { material: material.clone(), message };
@@ -455,7 +455,7 @@ pub async fn gather(
                 continue; // reported above
             }
             if is_attached(state, id).await? {
-                problems.push(problem(domain::submission::DUPLICATE_FILE.to_owned()));
+                problems.push(problem(domain::apply::submission::DUPLICATE_FILE.to_owned()));
                 continue;
             }
             match verify(state, owner, id).await {

@@ -15,10 +15,10 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::State;
 use domain::api::ErrorBody;
+use domain::apply::form::FieldError;
+use domain::apply::submission::{MaterialError, SubmissionProblems};
+use domain::case::view::{CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody, check_complaint, check_rating};
 use domain::case::{Action, Actor, Status};
-use domain::case_view::{CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody, check_complaint, check_rating};
-use domain::form::FieldError;
-use domain::submission::{MaterialError, SubmissionProblems};
 use serde::Serialize;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -191,7 +191,7 @@ async fn supplement(
                     material: id.clone(), message: format!("请上传补正后的“{}”", material.name)
                 });
         }
-        if let Err(message) = domain::files::check_material_files(material, have) {
+        if let Err(message) = domain::apply::files::check_material_files(material, have) {
             problems.push(MaterialError { material: id.clone(), message });
         }
     }

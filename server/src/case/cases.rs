@@ -4,11 +4,11 @@
 //! its files, and the two views of it.
 
 use domain::ServiceItem;
-use domain::calendar::Light;
+use domain::apply::submission::{Submission, tolerance_deadline_days};
+use domain::case::view::{CaseFile, CaseView, MaterialAsk, Rating, StaffCase};
 use domain::case::{Action, Actor, Event, Status, SupplementItem, due_date, extend_for_suspension, transition};
-use domain::case_view::{CaseFile, CaseView, MaterialAsk, Rating, StaffCase};
-use domain::date::Date;
-use domain::submission::{Submission, tolerance_deadline_days};
+use domain::time::calendar::Light;
+use domain::time::date::Date;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 

@@ -1,13 +1,13 @@
 //! 数据公开: the public figures, computed from the ledger (every case) with the
-//! same rules everywhere (`domain::case_view::public_figures`).
+//! same rules everywhere (`domain::case::view::public_figures`).
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use domain::case::Status;
-use domain::case_view::{LedgerEntry, PublicFigures, public_figures};
-use domain::date::Date;
+use domain::case::view::{LedgerEntry, PublicFigures, public_figures};
+use domain::time::date::Date;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

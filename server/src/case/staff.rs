@@ -14,8 +14,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use domain::api::ErrorBody;
+use domain::case::view::{StaffCase, StaffCaseSummary};
 use domain::case::{Action, Actor, Status};
-use domain::case_view::{StaffCase, StaffCaseSummary};
 use serde::{Deserialize, Serialize};
 
 use sqlx::AnyPool;
@@ -219,7 +219,7 @@ async fn download(
         .ok_or_else(|| ApiError::NotFound("这个办件没有这个文件".to_owned()))?;
     staff.log(&state, What::DownloadFile, Some(&case.case_number), Some(&upload)).await?;
     let (size, stream) = crate::apply::uploads::open(&state, &upload).await?;
-    let content_type = match domain::files::from_extension(&file.name) {
+    let content_type = match domain::apply::files::from_extension(&file.name) {
         Some(domain::FileType::Pdf) => "application/pdf",
         Some(domain::FileType::Jpg) => "image/jpeg",
         Some(domain::FileType::Png) => "image/png",

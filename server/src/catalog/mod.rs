@@ -2,7 +2,7 @@
 //!
 //! Every problem in every file is collected before giving up, each with file,
 //! line and field, so the person editing the catalog sees them all at once.
-//! The rules themselves live in `domain::check`; this module reads files and
+//! The rules themselves live in `domain::catalog::check`; this module reads files and
 //! finds lines.
 
 /// The catalog's routes: search, guides, checklists (and the form check).
@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use domain::ServiceItem;
-use domain::bundle::{Bundle, BundleDetail, assemble};
+use domain::catalog::bundle::{Bundle, BundleDetail, assemble};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -87,7 +87,7 @@ pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
     let (items, item_files) = parse_all::<ServiceItem>(&files, &mut problems);
     let (bundles, bundle_index) = parse_all::<Bundle>(&bundle_files, &mut problems);
     let link_exists = |link: &str| public_dir.join(link).is_file();
-    let mut locate = |found: Vec<domain::check::Problem>, sources: &[SourceFile], index: &[usize]| {
+    let mut locate = |found: Vec<domain::catalog::check::Problem>, sources: &[SourceFile], index: &[usize]| {
         for problem in found {
             let file = &sources[index[problem.item]];
             problems.push(CatalogProblem {
@@ -98,8 +98,8 @@ pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
             });
         }
     };
-    locate(domain::check::check_items(&items, &link_exists), &files, &item_files);
-    locate(domain::check_bundle::check_bundles(&bundles, &items), &bundle_files, &bundle_index);
+    locate(domain::catalog::check::check_items(&items, &link_exists), &files, &item_files);
+    locate(domain::catalog::check::bundle::check_bundles(&bundles, &items), &bundle_files, &bundle_index);
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(CatalogErrors(problems));

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use domain::api::{ErrorBody, Health, ServiceList};
-use domain::bundle::BundleDetail;
-use domain::checklist::{self, Checklist};
-use domain::form::{ApplicationForm, FieldError, validate_application};
-use domain::search::{ServiceQuery, search, search_bundles};
-use domain::situation::Answers;
+use domain::apply::form::{ApplicationForm, FieldError, validate_application};
+use domain::catalog::bundle::BundleDetail;
+use domain::catalog::checklist::{self, Checklist};
+use domain::catalog::search::{ServiceQuery, search, search_bundles};
+use domain::catalog::situation::Answers;
 use domain::{ApplicantType, ServiceItem};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -79,10 +79,10 @@ impl ListParams {
             })?),
         };
         let q = self.q.unwrap_or_default();
-        if q.chars().count() > domain::search::MAX_QUERY_CHARS {
+        if q.chars().count() > domain::catalog::search::MAX_QUERY_CHARS {
             return Err(ApiError::BadRequest(format!(
                 "搜索词太长了，请用 {} 个字以内的关键词，例如“道路运输”",
-                domain::search::MAX_QUERY_CHARS
+                domain::catalog::search::MAX_QUERY_CHARS
             )));
         }
         Ok(ServiceQuery {
@@ -188,7 +188,7 @@ async fn check_form(
     ApiJson(check): ApiJson<FormCheck>,
 ) -> Result<Json<Vec<FieldError>>, ApiError> {
     let item = item(&state, &code)?;
-    let needs_agent = matches!(check.answers.get("agent"), Some(domain::situation::Answer::YesNo(true)));
+    let needs_agent = matches!(check.answers.get("agent"), Some(domain::catalog::situation::Answer::YesNo(true)));
     Ok(Json(validate_application(
         &check.form,
         &item.fields,

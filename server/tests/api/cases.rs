@@ -3,9 +3,9 @@
 //! withdraws, rates; 容缺 deadlines end cases; the public figures follow.
 
 use crate::support::{TestApp, spawn_app_with, staff_token, upload};
+use domain::apply::submission::Receipt;
 use domain::case::Status;
-use domain::case_view::{CaseView, PublicFigures, StaffCase, StaffCaseSummary};
-use domain::submission::Receipt;
+use domain::case::view::{CaseView, PublicFigures, StaffCase, StaffCaseSummary};
 use serde_json::{Value, json};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
@@ -176,7 +176,7 @@ async fn every_staff_move_through_a_supplement_to_completion_and_a_rating() {
     assert_eq!(staff.due.unwrap().to_string(), "2026-10-10");
     let view = lookup(&app, &receipt).await;
     assert_eq!(view.remaining_days, Some(5));
-    assert_eq!(view.light, Some(domain::calendar::Light::OnTime));
+    assert_eq!(view.light, Some(domain::time::calendar::Light::OnTime));
     assert!(!view.can_withdraw);
     moved(&app, &token, case, json!({"action": "start"})).await;
     moved(&app, &token, case, json!({"action": "suspend", "reason": "需要现场核查"})).await;
@@ -357,7 +357,7 @@ async fn a_tolerated_material_supplied_in_time_keeps_the_case_and_a_late_one_end
     assert_eq!(lookup(&later_app, &on_time).await.status, Status::Accepted);
     // Overdue against its promise: the light says so.
     let view = lookup(&later_app, &on_time).await;
-    assert_eq!(view.light, Some(domain::calendar::Light::Overdue));
+    assert_eq!(view.light, Some(domain::time::calendar::Light::Overdue));
     assert_eq!(view.remaining_days, Some(-5));
 }
 

@@ -43,7 +43,7 @@ async fn a_draft_continues_on_another_device() {
     assert!(again.expires_at >= saved.expires_at);
     let loaded: DraftLoaded =
         app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
-    assert_eq!(loaded.draft.answers["vehicles_owned"], domain::situation::Answer::Number(5));
+    assert_eq!(loaded.draft.answers["vehicles_owned"], domain::catalog::situation::Answer::Number(5));
 }
 
 #[tokio::test]
@@ -77,7 +77,7 @@ async fn answers_that_no_longer_fit_the_catalog_are_dropped_and_named() {
     assert!(loaded.catalog_changed);
     assert_eq!(loaded.dropped, ["以什么身份申请？", "fleet_colour"]);
     assert!(!loaded.draft.answers.contains_key("applicant_type"));
-    assert_eq!(loaded.draft.answers["vehicles_owned"], domain::situation::Answer::Number(2));
+    assert_eq!(loaded.draft.answers["vehicles_owned"], domain::catalog::situation::Answer::Number(2));
 }
 
 #[tokio::test]

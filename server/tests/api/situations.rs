@@ -3,8 +3,8 @@
 
 use crate::support::spawn_app;
 use domain::api::{ErrorBody, ServiceList};
-use domain::bundle::BundleDetail;
-use domain::checklist::Checklist;
+use domain::catalog::bundle::BundleDetail;
+use domain::catalog::checklist::Checklist;
 use serde_json::json;
 
 async fn checklist(app: &crate::support::TestApp, path: &str, answers: serde_json::Value) -> Checklist {
@@ -114,7 +114,7 @@ async fn the_server_checks_a_form_with_the_domain_rules() {
             "fields": {"business_scope": "general", "planned_start": "2026-02-30", "vehicle_count": "3"}
         }
     });
-    let errors: Vec<domain::form::FieldError> =
+    let errors: Vec<domain::apply::form::FieldError> =
         app.client.post(&url).json(&form).send().await.unwrap().json().await.unwrap();
     let pairs: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
     assert_eq!(

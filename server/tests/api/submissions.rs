@@ -3,7 +3,7 @@
 
 use crate::support::{TestApp, spawn_app, upload};
 use domain::api::ErrorBody;
-use domain::submission::Receipt;
+use domain::apply::submission::Receipt;
 use serde_json::{Value, json};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];

@@ -44,11 +44,11 @@ impl<S> EncryptedStorage<S> {
 const HEADER_LIMIT: usize = 1_048_576;
 
 /// A file's first bytes with a JPEG's metadata (GPS position, camera, time)
-/// zeroed before they are stored (see `domain::files::scrub_jpeg_metadata`).
+/// zeroed before they are stored (see `domain::apply::files::scrub_jpeg_metadata`).
 /// Other files pass as they are. A header longer than [`HEADER_LIMIT`], or
 /// split over several PATCH requests, is cleaned as far as this request goes.
 async fn without_jpeg_metadata(data: ChunkStream) -> Result<ChunkStream> {
-    use domain::files::{Scrub, scrub_jpeg_metadata};
+    use domain::apply::files::{Scrub, scrub_jpeg_metadata};
     match data {
         ChunkStream::Buffered(bytes) => {
             let mut data = bytes.to_vec();

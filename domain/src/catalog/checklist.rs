@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::BundleDetail;
+use crate::catalog::bundle::BundleDetail;
+use crate::catalog::situation::{Answer, Answers, Question, walk};
 use crate::catalog::{Material, Necessity, ServiceItem};
-use crate::situation::{Answer, Answers, Question, walk};
 
 /// One line of the checklist.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -151,8 +151,8 @@ fn merge(existing: &mut ChecklistEntry, new: ChecklistEntry) {
 #[cfg(test)]
 mod properties {
     use super::*;
+    use crate::catalog::situation::{Choice, Compare, Condition, QuestionKind, Scalar};
     use crate::fixtures::{item, material};
-    use crate::situation::{Choice, Compare, Condition, QuestionKind, Scalar};
     use proptest::prelude::*;
 
     const IDS: [&str; 4] = ["who", "agent", "cars", "extras"];
@@ -328,7 +328,7 @@ mod properties {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::Bundle;
+    use crate::catalog::bundle::Bundle;
     use crate::fixtures::{item, material};
 
     #[test]

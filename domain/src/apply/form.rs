@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidateArgs, ValidationError, ValidationErrors};
 
-use crate::identity::{check_credit_code, check_mobile, check_resident_id};
-use crate::situation::{Answers, Choice, Condition, Question, walk};
+use crate::apply::identity::{check_credit_code, check_mobile, check_resident_id};
+use crate::catalog::situation::{Answers, Choice, Condition, Question, walk};
 
 /// Today's date as (year, month, day): birth dates may not be later.
 pub type Today = (u16, u8, u8);
@@ -309,7 +309,7 @@ fn is_date(value: &str) -> bool {
     let parts: Vec<&str> = value.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return false };
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
-    (1900..=2200).contains(&y) && crate::identity::is_real_date(y, m, d)
+    (1900..=2200).contains(&y) && crate::apply::identity::is_real_date(y, m, d)
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::apply::submission::{MaterialError, check_materials};
+use crate::catalog::checklist::Checklist;
 use crate::catalog::{FileType, Material, MaterialForm};
-use crate::checklist::Checklist;
-use crate::submission::{MaterialError, check_materials};
 
 /// Bytes sent per PATCH: on a weak 4G signal a lost chunk costs at most this.
 pub const CHUNK_BYTES: u64 = 5 * 1024 * 1024;
@@ -71,7 +71,7 @@ impl Materials {
     /// server applies on submission. Materials marked for later that the
     /// checklist no longer allows to be late are reported, not silently kept.
     pub fn problems(&self, checklist: &Checklist) -> Vec<MaterialError> {
-        let mut problems = crate::submission::duplicate_uploads(&self.upload_ids());
+        let mut problems = crate::apply::submission::duplicate_uploads(&self.upload_ids());
         problems.extend(check_materials(checklist, &self.counts(), &self.later, self.pledge_accepted));
         problems
     }
@@ -162,15 +162,15 @@ pub fn should_compress(material: &Material, picked: FileType, size: u64) -> bool
 /// The browser's check of a picked file. A photo that will be compressed is
 /// held to the size limit only afterwards (a 12 MB phone photo becomes about
 /// 1 MB), so the caller checks the compressed file again with
-/// [`crate::files::check_file`]. Returns the type and whether to compress.
+/// [`crate::apply::files::check_file`]. Returns the type and whether to compress.
 pub fn check_picked(
     material: &Material,
     name: &str,
     size: u64,
     first_bytes: &[u8],
 ) -> Result<(FileType, bool), String> {
-    let compress = crate::files::from_extension(name).is_some_and(|kind| should_compress(material, kind, size));
-    let kind = crate::files::check_file(material, name, if compress { 1 } else { size }, first_bytes)?;
+    let compress = crate::apply::files::from_extension(name).is_some_and(|kind| should_compress(material, kind, size));
+    let kind = crate::apply::files::check_file(material, name, if compress { 1 } else { size }, first_bytes)?;
     Ok((kind, compress))
 }
 
@@ -205,7 +205,7 @@ pub fn size_text(bytes: u64) -> String {
 mod tests {
     use super::*;
     use crate::Necessity;
-    use crate::checklist::ChecklistEntry;
+    use crate::catalog::checklist::ChecklistEntry;
     use crate::fixtures::material;
 
     #[test]
@@ -437,13 +437,17 @@ mod duplicate_tests {
         let mut materials = Materials::default();
         materials.files.insert("id_card".to_owned(), vec![file("u1"), file("u1")]);
         materials.files.insert("photo".to_owned(), vec![file("u2")]);
-        let duplicates = crate::submission::duplicate_uploads(&materials.upload_ids());
+        let duplicates = crate::apply::submission::duplicate_uploads(&materials.upload_ids());
         assert_eq!(duplicates.len(), 1);
         assert_eq!(
             (duplicates[0].material.as_str(), duplicates[0].message.as_str()),
-            ("id_card", crate::submission::DUPLICATE_FILE)
+            ("id_card", crate::apply::submission::DUPLICATE_FILE)
         );
         materials.files.insert("photo".to_owned(), vec![file("u1")]);
-        assert_eq!(crate::submission::duplicate_uploads(&materials.upload_ids()).len(), 2, "across materials too");
+        assert_eq!(
+            crate::apply::submission::duplicate_uploads(&materials.upload_ids()).len(),
+            2,
+            "across materials too"
+        );
     }
 }

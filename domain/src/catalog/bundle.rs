@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::ServiceItem;
-use crate::situation::Question;
+use crate::catalog::situation::Question;
 
 /// A bundle of items with one questionnaire, one checklist and one lead department.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

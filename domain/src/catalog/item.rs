@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::form::Field;
-use crate::situation::{Condition, Question};
+use crate::apply::form::Field;
+use crate::catalog::situation::{Condition, Question};
 
 /// 政务服务事项: one thing a citizen or company can apply for.
 ///
@@ -69,7 +69,7 @@ pub struct ServiceItem {
     /// 申请材料.
     #[serde(default)]
     pub materials: Vec<Material>,
-    /// The item's own form fields, beyond who applies (declared in `domain::form`).
+    /// The item's own form fields, beyond who applies (declared in `domain::apply::form`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
 }

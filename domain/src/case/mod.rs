@@ -3,10 +3,13 @@
 //! recorded (time, actor, note); a move the table does not allow is refused
 //! with a sentence saying why.
 
+/// The applicant's and the staff's views of a case, ratings, complaints and the public figures.
+pub mod view;
+
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
-use crate::date::Date;
+use crate::time::calendar::Calendar;
+use crate::time::date::Date;
 
 /// 办件状态.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

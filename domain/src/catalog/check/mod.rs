@@ -5,6 +5,9 @@
 //! caller's business: the rules name the item and the field path, such as
 //! `materials[2].blank_form`, and the loader turns that into a line.
 
+pub mod bundle;
+mod situation;
+
 use std::collections::HashMap;
 
 use crate::catalog::{CaseKind, Material, MaterialForm, ServiceItem};
@@ -90,7 +93,7 @@ fn check_item(item: &ServiceItem, link_exists: &dyn Fn(&str) -> bool, report: &m
     if item.materials.is_empty() {
         report("materials", "缺少申请材料 materials：一次性告知需要完整的材料清单".to_owned());
     }
-    crate::check_situation::check_questions(item, report);
+    crate::catalog::check::situation::check_questions(item, report);
     let mut seen_ids: HashMap<&str, usize> = HashMap::new();
     for (i, material) in item.materials.iter().enumerate() {
         let at = |field: &str| format!("materials[{i}].{field}");

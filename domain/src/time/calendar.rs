@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::Date;
+use crate::time::date::Date;
 
 /// One year's official arrangement, as written in `calendar/<year>.toml`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! are refused with the place and the reason.
 
 use crate::catalog::ServiceItem;
-use crate::situation::{Answer, Answers, Choice, Condition, Question, QuestionKind, Scalar, walk};
+use crate::catalog::situation::{Answer, Answers, Choice, Condition, Question, QuestionKind, Scalar, walk};
 
 /// More answer combinations than this and the "can it ever be selected" check is skipped.
 const MAX_COMBINATIONS: usize = 100_000;
@@ -29,7 +29,7 @@ pub(crate) fn check_questions(item: &ServiceItem, report: &mut impl FnMut(&str, 
         if field.label.trim().is_empty() {
             report(&at("label"), "缺少字段名称 label".to_owned());
         }
-        if field.kind == crate::form::FieldKind::Choice {
+        if field.kind == crate::apply::form::FieldKind::Choice {
             check_options(&field.options, &at("options"), report);
         }
         check_bounds(field.min, field.max, &at("min"), report);
@@ -297,9 +297,9 @@ fn domain(question: &Question, constants: &[i64]) -> Vec<Option<Answer>> {
 #[cfg(test)]
 mod tests {
     use crate::ServiceItem;
-    use crate::check::check_items;
+    use crate::catalog::check::check_items;
+    use crate::catalog::situation::{Choice, Question, QuestionKind};
     use crate::fixtures::{item, material};
-    use crate::situation::{Choice, Question, QuestionKind};
 
     fn question(id: &str, kind: QuestionKind) -> Question {
         Question {
@@ -321,7 +321,7 @@ mod tests {
         }
     }
 
-    fn when(json: &str) -> Option<crate::situation::Condition> {
+    fn when(json: &str) -> Option<crate::catalog::situation::Condition> {
         Some(serde_json::from_str(json).unwrap())
     }
 

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::apply::form::{ApplicationForm, FieldError};
+use crate::catalog::checklist::Checklist;
+use crate::catalog::situation::Answers;
 use crate::catalog::{MaterialForm, Necessity};
-use crate::checklist::Checklist;
-use crate::form::{ApplicationForm, FieldError};
-use crate::situation::Answers;
 
 /// `POST /api/services/{code}/submissions`, sent with an `Idempotency-Key` header.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -170,7 +170,7 @@ pub struct Receipt {
 mod tests {
     use super::*;
     use crate::MaterialSource;
-    use crate::checklist::ChecklistEntry;
+    use crate::catalog::checklist::ChecklistEntry;
     use crate::fixtures::material;
 
     fn entry(id: &str, necessity: Necessity, count: u32) -> ChecklistEntry {

@@ -1,8 +1,8 @@
 //! Catalog rules for bundles (一件事): every item exists, shared questions agree.
 
-use crate::bundle::Bundle;
 use crate::catalog::ServiceItem;
-use crate::check::Problem;
+use crate::catalog::bundle::Bundle;
+use crate::catalog::check::Problem;
 
 /// Problems of each bundle; `Problem::item` is the index into `bundles`.
 pub fn check_bundles(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<Problem> {
@@ -109,11 +109,11 @@ mod tests {
 
     #[test]
     fn shared_questions_must_agree() {
-        let question: crate::situation::Question =
+        let question: crate::catalog::situation::Question =
             serde_json::from_str(r#"{"id":"agent","text":"委托他人吗？","kind":"yes_no"}"#).unwrap();
         let (mut a, mut b) = (item("A-1"), item("B-1"));
         a.questions = vec![question.clone()];
-        b.questions = vec![crate::situation::Question { text: "代办吗？".into(), ..question }];
+        b.questions = vec![crate::catalog::situation::Question { text: "代办吗？".into(), ..question }];
         assert_eq!(
             messages(check_bundles(&[bundle(&["A-1", "B-1"])], &[a, b])),
             ["items: 问题 agent 在 A-1 和 B-1 中的写法不同：一件事中同一个问题只问一次，写法必须完全一致"]

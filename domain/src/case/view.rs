@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Calendar, Light};
+use crate::apply::form::FieldError;
 use crate::case::{Event, Status, SupplementItem};
-use crate::date::Date;
-use crate::form::FieldError;
+use crate::time::calendar::{Calendar, Light};
+use crate::time::date::Date;
 
 /// A case number with its query code: the only way to a case for the applicant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,7 +161,7 @@ pub fn check_complaint(body: &ComplaintBody) -> Vec<FieldError> {
     } else if length > 1000 {
         problems.push(FieldError { field: "text".into(), message: "投诉内容不能超过1000个字".into() });
     }
-    if !body.phone.trim().is_empty() && crate::identity::check_mobile(&body.phone).is_err() {
+    if !body.phone.trim().is_empty() && crate::apply::identity::check_mobile(&body.phone).is_err() {
         problems
             .push(FieldError { field: "phone".into(), message: "请输入11位手机号码，或者不填".into() });
     }
@@ -186,7 +186,7 @@ pub struct StaffCase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub light: Option<Light>,
     /// The application as submitted (answers, form, 容缺 choice).
-    pub application: crate::submission::Submission,
+    pub application: crate::apply::submission::Submission,
     pub files: Vec<CaseFile>,
     #[serde(default)]
     pub supplement: Vec<SupplementItem>,

@@ -5,7 +5,7 @@
 //! the name beats a hit in the keywords, which beats a hit in the code.
 
 use crate::api::ServiceList;
-use crate::bundle::{BundleDetail, BundleSummary};
+use crate::catalog::bundle::{BundleDetail, BundleSummary};
 use crate::catalog::{ApplicantType, ServiceItem, ServiceSummary};
 
 /// The most results one page may hold.

@@ -1,0 +1,12 @@
+//! Finding a service and reading its guide: the items (事项) and joint
+//! applications (一件事) as data, search, situation questions (情形引导), the
+//! material checklist (一次性告知), and the catalog checker.
+
+pub mod bundle;
+pub mod check;
+pub mod checklist;
+pub mod item;
+pub mod search;
+pub mod situation;
+
+pub use item::*;
