@@ -1,6 +1,6 @@
 //! One application in progress on this device: the form, the finished uploads
 //! and 容缺 choice, the submission's idempotency key, and the receipts kept
-//! afterwards. All of it lives in browser storage (see [`crate::draft`]) so a
+//! afterwards. All of it lives in browser storage (see [`crate::shell::draft`]) so a
 //! reload, a killed tab or a second tab sees the same application.
 
 use domain::ServiceItem;
@@ -9,7 +9,7 @@ use domain::apply::submission::Receipt;
 use domain::apply::upload::Materials;
 use domain::catalog::situation::{Answer, Answers};
 
-use crate::draft;
+use crate::shell::draft;
 
 fn materials_key(item: &str) -> String {
     format!("{item}.materials")

@@ -7,23 +7,20 @@
 
 pub mod api;
 pub mod application;
+pub mod apply;
 pub mod components;
-pub mod draft;
-pub mod elderly;
-pub mod handover;
-pub mod load;
-pub mod pages;
+pub mod find;
+pub mod follow;
 pub mod photo;
-pub mod router;
+pub mod shell;
 pub mod subject;
 pub mod tus;
-pub mod wechat;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use components::site_header::SiteHeader;
-pub use router::Page;
+pub use shell::router::Page;
+use shell::site_header::SiteHeader;
 
 /// The page for a route; each entry point passes its own, so the light build
 /// links only the pages it can show.
@@ -31,7 +28,7 @@ pub type Render = fn(Page) -> AnyView;
 
 #[component]
 fn App(render: Render) -> impl IntoView {
-    let location = router::install();
+    let location = shell::router::install();
     let page = Memo::new(move |_| Page::from_path(&location.read().path));
     // A new page starts at the top, with focus at its start for screen readers.
     Effect::new(move |previous: Option<Page>| {
@@ -69,5 +66,5 @@ pub fn start(render: Render) {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
         .unwrap_or_else(|| document.body().expect("page has a body"));
     root.set_inner_html("");
-    handover::keep(leptos::mount::mount_to(root, move || view! { <App render/> }));
+    shell::handover::keep(leptos::mount::mount_to(root, move || view! { <App render/> }));
 }

@@ -1,19 +1,15 @@
-//! The light entry: what the home page loads. Search and guides; any other page
-//! hands over to the `full` or the `follow` bundle.
+//! The light bundle the home page loads: finding a service (search and
+//! guides). Any other page hands over to the bundle that has it.
 
 use app::Page;
-use app::handover::{self, Bundle};
-use app::pages::{guide::Guide, home::Home, not_found::NotFound};
+use app::shell::handover::{self, Bundle};
 use leptos::prelude::*;
 
 fn render(page: Page) -> AnyView {
-    match page {
-        Page::Home => view! { <Home/> }.into_any(),
-        Page::Guide(code) => view! { <Guide code/> }.into_any(),
-        Page::NotFound => view! { <NotFound/> }.into_any(),
+    app::find::render(&page).unwrap_or_else(|| match page {
         Page::CaseStatus(_) | Page::Figures | Page::Staff | Page::StaffCase(_) => handover::hand_over(Bundle::Follow),
         _ => handover::hand_over(Bundle::Full),
-    }
+    })
 }
 
 fn main() {

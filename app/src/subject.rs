@@ -5,7 +5,7 @@ use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::{self, Checklist};
 use domain::catalog::situation::{self, Answers, Question};
 
-use crate::router::Location;
+use crate::shell::router::Location;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

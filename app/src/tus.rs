@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, XmlHttpRequest};
 
-use crate::draft;
+use crate::shell::draft;
 
 const TUS_VERSION: &str = "1.0.0";
 const PENDING: &str = "uploads.pending";

@@ -3,7 +3,7 @@
 use domain::{Material, MaterialForm};
 use leptos::prelude::*;
 
-use crate::wechat::{OPEN_IN_BROWSER, is_wechat};
+use crate::shell::wechat::{OPEN_IN_BROWSER, is_wechat};
 
 /// "原件 1 份、复印件 1 份、电子版".
 fn forms_text(material: &Material) -> String {

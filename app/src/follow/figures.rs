@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::load_error::LoadError;
-use crate::load::{Load, load};
-use crate::pages::set_title;
+use crate::shell::load::{Load, load};
+use crate::shell::set_title;
 
 fn percent(value: Option<f64>) -> String {
     value.map_or("—".to_owned(), |v| format!("{v:.1}%"))

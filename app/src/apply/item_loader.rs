@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::load_error::LoadError;
-use crate::load::{Load, load};
+use crate::shell::load::{Load, load};
 use crate::subject::{Kind, Subject};
 
 #[component]

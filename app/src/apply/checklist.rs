@@ -9,11 +9,11 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::load_error::LoadError;
 use crate::components::material::MaterialEntry;
-use crate::load::{Load, load};
-use crate::pages::set_title;
-use crate::router::use_location;
+use crate::shell::load::{Load, load};
+use crate::shell::router::use_location;
+use crate::shell::set_title;
+use crate::shell::wechat::{OPEN_IN_BROWSER, is_wechat};
 use crate::subject::{Kind, Subject, answers_from, query};
-use crate::wechat::{OPEN_IN_BROWSER, is_wechat};
 
 #[component]
 pub fn ChecklistPage(kind: Kind, code: String) -> impl IntoView {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::pages::set_title;
+use crate::shell::set_title;
 use crate::subject::Kind;
 
 #[component]

@@ -15,10 +15,10 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::draft_save::DraftSave;
-use crate::components::item_loader::ItemLoader;
-use crate::pages::set_title;
-use crate::router::{navigate, use_location};
+use crate::apply::draft_save::DraftSave;
+use crate::apply::item_loader::ItemLoader;
+use crate::shell::router::{navigate, use_location};
+use crate::shell::set_title;
 use crate::subject::{answers_from, query};
 
 #[component]

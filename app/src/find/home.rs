@@ -8,10 +8,10 @@ use leptos::prelude::*;
 
 use crate::api::{self, Search};
 use crate::components::load_error::LoadError;
-use crate::components::service_card::ServiceCard;
-use crate::load::{Load, load};
-use crate::pages::set_title;
-use crate::router::{navigate, use_location};
+use crate::find::service_card::ServiceCard;
+use crate::shell::load::{Load, load};
+use crate::shell::router::{navigate, use_location};
+use crate::shell::set_title;
 
 /// Builds the address for a search, leaving out what is empty.
 fn search_url(search: &Search) -> String {

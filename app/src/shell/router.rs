@@ -127,14 +127,14 @@ pub fn install() -> ReadSignal<Location> {
     let (location, set_location) = signal(Location::read());
     provide_context(location);
     let on_pop = Closure::<dyn Fn()>::new(move || {
-        if !crate::handover::handed_over() {
+        if !crate::shell::handover::handed_over() {
             set_location.set(Location::read());
         }
     });
     let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
     on_pop.forget();
     let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
-        if crate::handover::handed_over() {
+        if crate::shell::handover::handed_over() {
             return;
         }
         if let Some(url) = internal_link(&event) {

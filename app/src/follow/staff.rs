@@ -12,8 +12,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::staff as api;
-use crate::pages::set_title;
-use crate::router::navigate;
+use crate::shell::router::navigate;
+use crate::shell::set_title;
 
 const TOKEN: &str = "bianmin.staff-token";
 

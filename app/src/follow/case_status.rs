@@ -16,10 +16,10 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, SubmitError};
 use crate::application;
-use crate::components::case_feedback::{ComplaintForm, RatingForm};
 use crate::components::material_upload::MaterialUpload;
-use crate::draft;
-use crate::pages::set_title;
+use crate::follow::case_feedback::{ComplaintForm, RatingForm};
+use crate::shell::draft;
+use crate::shell::set_title;
 use crate::subject::{Kind, Subject};
 
 /// The key kept with the receipt on this device, if any.

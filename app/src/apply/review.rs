@@ -14,10 +14,10 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, SubmitError};
 use crate::application;
-use crate::components::item_loader::ItemLoader;
-use crate::pages::checklist::answer_text;
-use crate::pages::set_title;
-use crate::router::{navigate, use_location};
+use crate::apply::checklist::answer_text;
+use crate::apply::item_loader::ItemLoader;
+use crate::shell::router::{navigate, use_location};
+use crate::shell::set_title;
 use crate::subject::{Kind, answers_from, query};
 
 #[component]

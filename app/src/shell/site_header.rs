@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::elderly;
+use crate::shell::elderly;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {

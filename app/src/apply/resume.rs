@@ -5,8 +5,8 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::application;
-use crate::pages::set_title;
-use crate::router::navigate;
+use crate::shell::router::navigate;
+use crate::shell::set_title;
 use crate::subject::query;
 
 #[component]

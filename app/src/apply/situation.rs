@@ -7,9 +7,9 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::load_error::LoadError;
-use crate::load::{Load, load};
-use crate::pages::set_title;
-use crate::router::{navigate, use_location};
+use crate::shell::load::{Load, load};
+use crate::shell::router::{navigate, use_location};
+use crate::shell::set_title;
 use crate::subject::{Kind, Subject, answers_from, query};
 
 #[component]

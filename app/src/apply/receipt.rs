@@ -8,7 +8,7 @@ use domain::time::date::beijing_time;
 use leptos::prelude::*;
 
 use crate::application;
-use crate::pages::set_title;
+use crate::shell::set_title;
 
 #[component]
 pub fn ReceiptPage(case_number: String) -> impl IntoView {

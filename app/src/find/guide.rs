@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::load_error::LoadError;
 use crate::components::material::MaterialEntry;
-use crate::load::{Load, load};
-use crate::pages::set_title;
+use crate::shell::load::{Load, load};
+use crate::shell::set_title;
 use crate::subject::Subject;
 
 #[component]

@@ -13,10 +13,10 @@ use domain::catalog::checklist::{Checklist, item_checklist};
 use leptos::prelude::*;
 
 use crate::application;
-use crate::components::item_loader::ItemLoader;
+use crate::apply::item_loader::ItemLoader;
 use crate::components::material_upload::MaterialUpload;
-use crate::pages::set_title;
-use crate::router::{navigate, use_location};
+use crate::shell::router::{navigate, use_location};
+use crate::shell::set_title;
 use crate::subject::{Kind, answers_from, query};
 
 #[component]

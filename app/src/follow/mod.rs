@@ -1,0 +1,23 @@
+//! Following a case after submission: the status page with supplements,
+//! rating and complaints, the public figures, and the staff console. This is
+//! the `follow` bundle; an applicant filling in a form never downloads it.
+
+use leptos::prelude::*;
+
+use crate::Page;
+
+pub mod case_feedback;
+pub mod case_status;
+pub mod figures;
+pub mod staff;
+
+/// This stage's page for `page`, if it is one of them.
+pub fn render(page: &Page) -> Option<AnyView> {
+    Some(match page.clone() {
+        Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number/> }.into_any(),
+        Page::Figures => view! { <figures::FiguresPage/> }.into_any(),
+        Page::Staff => view! { <staff::StaffPage/> }.into_any(),
+        Page::StaffCase(case_number) => view! { <staff::StaffCasePage case_number/> }.into_any(),
+        _ => return None,
+    })
+}

@@ -1,0 +1,18 @@
+//! What every bundle shares around the pages: the router, the loaders, the
+//! hand-over between bundles, browser storage, the header, elderly mode and the
+//! WeChat hints.
+
+pub mod draft;
+pub mod elderly;
+pub mod handover;
+pub mod load;
+pub mod router;
+pub mod site_header;
+pub mod wechat;
+
+/// The browser tab's title: "page · 便民".
+pub fn set_title(page: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&format!("{page} · 便民"));
+    }
+}
