@@ -7,7 +7,7 @@ use domain::ServiceItem;
 use domain::apply::form::{ApplicationForm, FieldError, validate_application};
 use domain::apply::submission::Receipt;
 use domain::apply::upload::Materials;
-use domain::catalog::situation::{Answer, Answers};
+use domain::catalog::situation::Answers;
 
 use crate::shell::draft;
 
@@ -119,7 +119,7 @@ pub fn receipt(case_number: &str) -> Option<Receipt> {
 
 /// Whether the situation says an agent applies.
 pub fn needs_agent(answers: &Answers) -> bool {
-    matches!(answers.get("agent"), Some(Answer::YesNo(true)))
+    domain::apply::form::needs_agent(answers)
 }
 
 /// Today's date where the browser is (the server checks again with China's date).

@@ -51,7 +51,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     let answers: Answers = answers_from(&location.get_untracked(), &item.questions);
     let organisation = matches!(answers.get("applicant_type"), Some(Answer::Choice(c)) if c == "company")
         || !item.applicants.contains(&domain::ApplicantType::Individual);
-    let needs_agent = matches!(answers.get("agent"), Some(Answer::YesNo(true)));
+    let needs_agent = domain::apply::form::needs_agent(&answers);
     let draft_name = item.code.clone();
     let mut initial = crate::application::form(&draft_name).unwrap_or_else(|| empty_form(organisation));
     if matches!(initial.applicant, Applicant::Organisation(_)) != organisation {

@@ -312,6 +312,16 @@ fn is_date(value: &str) -> bool {
     (1900..=2200).contains(&y) && crate::apply::identity::is_real_date(y, m, d)
 }
 
+/// The situation question whose "yes" means an agent applies for the applicant
+/// (委托代理): the form then asks for the agent's details too. The catalog
+/// checker makes sure an item that asks it asks it as a yes/no question.
+pub const AGENT_QUESTION: &str = "agent";
+
+/// Whether the answers say an agent applies (see [`AGENT_QUESTION`]).
+pub fn needs_agent(answers: &crate::catalog::situation::Answers) -> bool {
+    matches!(answers.get(AGENT_QUESTION), Some(crate::catalog::situation::Answer::YesNo(true)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,11 +21,10 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::apply::form::{FieldError, validate_application};
 use domain::apply::submission::{Receipt, Submission, SubmissionProblems, check_materials};
-use domain::catalog::situation::Answer;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -42,6 +41,24 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 /// How old an unfinished claim must be before another request may take it over
 /// (a submission takes well under a second; a crashed worker never finishes).
 const STALE_CLAIM_SECS: i64 = 5 * 60;
+
+/// The `Idempotency-Key` header: one per application, the same for every retry.
+pub struct IdempotencyKey(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|k| !k.is_empty() && k.len() <= 200)
+            .map(|k| Self(k.to_owned()))
+            .ok_or_else(|| ApiError::BadRequest("缺少请求标识（Idempotency-Key），请刷新页面后再提交".to_owned()))
+    }
+}
 
 enum Claim {
     /// This request inserted the key: it does the work.
@@ -108,16 +125,10 @@ async fn submit(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
     owner: ApplicationKey,
-    headers: HeaderMap,
+    key: IdempotencyKey,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or_else(|| ApiError::BadRequest("缺少请求标识（Idempotency-Key），请刷新页面后再提交".to_owned()))?
-        .to_owned();
+    let IdempotencyKey(key) = key;
     let hash = crate::secret::sha256_hex(&[code.as_bytes(), &[0], &body].concat());
     match claim(&state, &key, &hash).await? {
         Claim::Mine => {}
@@ -155,7 +166,7 @@ async fn accept(
     let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
     let submission: Submission = serde_json::from_slice(body)
         .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
-    let needs_agent = matches!(submission.answers.get("agent"), Some(Answer::YesNo(true)));
+    let needs_agent = domain::apply::form::needs_agent(&submission.answers);
     let mut problems = SubmissionProblems {
         fields: validate_application(
             &submission.form,

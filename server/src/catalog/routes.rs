@@ -188,7 +188,7 @@ async fn check_form(
     ApiJson(check): ApiJson<FormCheck>,
 ) -> Result<Json<Vec<FieldError>>, ApiError> {
     let item = item(&state, &code)?;
-    let needs_agent = matches!(check.answers.get("agent"), Some(domain::catalog::situation::Answer::YesNo(true)));
+    let needs_agent = domain::apply::form::needs_agent(&check.answers);
     Ok(Json(validate_application(
         &check.form,
         &item.fields,

@@ -11,6 +11,12 @@ pub(crate) fn check_questions(item: &ServiceItem, report: &mut impl FnMut(&str, 
     for (i, question) in item.questions.iter().enumerate() {
         let at = |field: &str| format!("questions[{i}].{field}");
         check_question_shape(question, &item.questions[..i], &at, report);
+        if question.id == crate::apply::form::AGENT_QUESTION && question.kind != QuestionKind::YesNo {
+            report(
+                &at("kind"),
+                format!("问题 {} 表示是否委托代理人办理，必须是是否题", crate::apply::form::AGENT_QUESTION),
+            );
+        }
         if let Some(when) = &question.when {
             let sound =
                 check_sound(when, &item.questions[..i], &item.questions, &at("when"), Some(&question.id), report);
@@ -327,6 +333,16 @@ mod tests {
 
     fn problems(item: ServiceItem) -> Vec<(String, String)> {
         check_items(&[item], &|_: &str| true).into_iter().map(|p| (p.field, p.message)).collect()
+    }
+
+    #[test]
+    fn the_agent_question_must_be_yes_or_no() {
+        let mut it = item("X-1");
+        it.questions = vec![question(crate::apply::form::AGENT_QUESTION, QuestionKind::YesNo)];
+        assert!(problems(it.clone()).is_empty());
+        it.questions = vec![question(crate::apply::form::AGENT_QUESTION, QuestionKind::Single)];
+        let found = problems(it);
+        assert!(found.iter().any(|(at, m)| at == "questions[0].kind" && m.contains("是否委托代理人")), "{found:?}");
     }
 
     fn with_questions() -> ServiceItem {
