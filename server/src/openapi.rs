@@ -48,26 +48,40 @@ impl Modify for DepartmentToken {
 /// (base64); the material's type and size rules are checked here.
 #[utoipa::path(post, path = "/uploads", tag = "uploads",
     params(("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Length" = u64, Header),
-           ("Upload-Metadata" = String, Header, description = "item <base64>,material <base64>,filename <base64>")),
+           ("Upload-Metadata" = String, Header, description = "item <base64>,material <base64>,filename <base64>"),
+           ("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
     responses((status = 201, description = "Created; `Location` is the upload's address"),
-              (status = 413, description = "Larger than the material allows"), (status = 415, description = "A type the material does not take")))]
+              (status = 400, description = "No application key, or metadata that names no material"),
+              (status = 412, description = "An unsupported tus version"),
+              (status = 413, description = "Larger than the material or the application's budget allows"),
+              (status = 415, description = "A type the material does not take"),
+              (status = 429, description = "Too many new uploads from this address")))]
 fn tus_create() {}
 
 /// Where an upload stands: `Upload-Offset` of `Upload-Length` (resume from there).
-#[utoipa::path(head, path = "/uploads/{id}", tag = "uploads", params(("id" = String, Path), ("Tus-Resumable" = String, Header)),
-    responses((status = 200, description = "`Upload-Offset` and `Upload-Length` headers"), (status = 404, description = "Unknown or expired")))]
+#[utoipa::path(head, path = "/uploads/{id}", tag = "uploads",
+    params(("id" = String, Path), ("Tus-Resumable" = String, Header), ("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
+    responses((status = 200, description = "`Upload-Offset` and `Upload-Length` headers"),
+              (status = 404, description = "Unknown, expired, or another application's")))]
 fn tus_offset() {}
 
 /// Append bytes at `Upload-Offset` (`Content-Type: application/offset+octet-stream`),
 /// optionally with `Upload-Checksum` (sha1 or sha256).
 #[utoipa::path(patch, path = "/uploads/{id}", tag = "uploads",
     params(("id" = String, Path), ("Tus-Resumable" = String, Header), ("Upload-Offset" = u64, Header),
-           ("Upload-Checksum" = Option<String>, Header)),
-    responses((status = 204, description = "Accepted; `Upload-Offset` is the new offset"), (status = 409, description = "Wrong offset"),
-              (status = 460, description = "Checksum mismatch")))]
+           ("Upload-Checksum" = Option<String>, Header), ("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
+    responses((status = 204, description = "Accepted; `Upload-Offset` is the new offset"),
+              (status = 400, description = "A malformed header"), (status = 404, description = "Unknown, expired, or another application's"),
+              (status = 409, description = "Wrong offset"), (status = 412, description = "An unsupported tus version"),
+              (status = 413, description = "Past the declared length, or an unknown-length body over one chunk"),
+              (status = 415, description = "Not application/offset+octet-stream"),
+              (status = 423, description = "Another request holds the upload"), (status = 460, description = "Checksum mismatch")))]
 fn tus_append() {}
 
 /// Discard an upload (tus termination).
-#[utoipa::path(delete, path = "/uploads/{id}", tag = "uploads", params(("id" = String, Path), ("Tus-Resumable" = String, Header)),
-    responses((status = 204, description = "Deleted")))]
+#[utoipa::path(delete, path = "/uploads/{id}", tag = "uploads",
+    params(("id" = String, Path), ("Tus-Resumable" = String, Header), ("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "A case holds it: it is never deleted"),
+              (status = 404, description = "Unknown, expired, or another application's"),
+              (status = 412, description = "An unsupported tus version"), (status = 423, description = "Another request holds the upload")))]
 fn tus_terminate() {}

@@ -149,10 +149,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
         </dl>
         {move || {
             let current = view.get();
-            let asks = if !current.supplement.is_empty() { Some((current.supplement.clone(), true)) }
-                else if !current.later.is_empty() && current.status.is_accepted() && current.status != Status::Completed { Some((current.later.clone(), false)) }
-                else { None };
-            asks.map(|(asks, supplement)| view! { <Supply key=supply_key.clone() item_code=current.item_code.clone() asks supplement due=current.later_due view/> })
+            current.to_supply().map(|(asks, supplement)| view! { <Supply key=supply_key.clone() item_code=current.item_code.clone() asks supplement due=current.later_due view/> })
         }}
         {move || view.with(|v| v.can_rate).then(|| view! { <RatingForm key=rate_key.clone() view/> })}
         {move || view.with(|v| v.rating.clone()).map(|r| view! {

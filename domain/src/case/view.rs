@@ -71,6 +71,21 @@ pub struct CaseView {
     pub rating: Option<Rating>,
 }
 
+impl CaseView {
+    /// What the applicant may supply now, and whether it is a supplement (补正:
+    /// what the department asked for) rather than 容缺 materials left for later,
+    /// which the case takes while [`Status::takes_later_materials`] says so.
+    pub fn to_supply(&self) -> Option<(Vec<MaterialAsk>, bool)> {
+        if !self.supplement.is_empty() {
+            Some((self.supplement.clone(), true))
+        } else if !self.later.is_empty() && self.status.takes_later_materials() {
+            Some((self.later.clone(), false))
+        } else {
+            None
+        }
+    }
+}
+
 /// `POST /api/cases/supplement`: the requested (or 容缺) materials' new uploads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

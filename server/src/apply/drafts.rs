@@ -91,7 +91,7 @@ struct SaveRequest {
 
 /// `POST /api/drafts/save`: replace a draft's content; the expiry moves on.
 #[utoipa::path(post, path = "/drafts/save", tag = "apply", request_body = SaveRequest,
-    responses((status = 200, body = DraftSaved), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DraftSaved), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn save(
     State(state): State<Arc<AppState>>,
     owner: Option<ApplicationKey>,
@@ -130,7 +130,7 @@ struct ResumeRequest {
 /// `POST /api/drafts/resume`: the draft, with answers that no longer fit the
 /// current catalog dropped and named.
 #[utoipa::path(post, path = "/drafts/resume", tag = "apply", request_body = ResumeRequest,
-    responses((status = 200, body = DraftLoaded), (status = 404, body = ErrorBody, description = "Unknown, mistyped and expired codes alike")))]
+    responses((status = 200, body = DraftLoaded), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody, description = "Unknown, mistyped and expired codes alike")))]
 async fn resume(
     State(state): State<Arc<AppState>>,
     ApiJson(request): ApiJson<ResumeRequest>,

@@ -117,7 +117,8 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiErro
 /// still running 409. Everything is checked again; problems come back by field and material.
 #[utoipa::path(post, path = "/services/{code}/submissions", tag = "apply",
     params(("code" = String, Path, description = "事项编码"),
-           ("Idempotency-Key" = String, Header, description = "One per application, kept by the client for every retry")),
+           ("Idempotency-Key" = String, Header, description = "One per application, kept by the client for every retry"),
+           ("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
     request_body = Submission,
     responses((status = 201, body = Receipt), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "Fields and materials to fix are in `problems`")))]

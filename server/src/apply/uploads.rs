@@ -264,8 +264,8 @@ pub fn check_routes() -> utoipa_axum::router::OpenApiRouter<Arc<crate::AppState>
 }
 
 /// `POST /api/upload-checks {"upload": id}`: the content check of a finished upload.
-#[utoipa::path(post, path = "/upload-checks", tag = "uploads", request_body = CheckRequest,
-    responses((status = 200, body = CheckedUpload), (status = 404, body = ErrorBody),
+#[utoipa::path(post, path = "/upload-checks", tag = "uploads", request_body = CheckRequest, params(("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
+    responses((status = 200, body = CheckedUpload), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "The content is not what the name says: the upload was deleted")))]
 async fn check_upload(
     State(state): State<Arc<crate::AppState>>,

@@ -118,7 +118,7 @@ fn slowdown(attempt: i64) -> Duration {
 
 /// Where a case stands. Unknown cases and wrong codes get the same 404.
 #[utoipa::path(post, path = "/cases/lookup", tag = "cases", request_body = CaseKey,
-    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn lookup(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
@@ -130,7 +130,7 @@ async fn lookup(
 
 /// Withdraw an application before it is accepted.
 #[utoipa::path(post, path = "/cases/withdraw", tag = "cases", request_body = CaseKey,
-    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn withdraw(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
@@ -145,8 +145,8 @@ async fn withdraw(
 /// `POST /api/cases/supplement`: the new uploads of the materials the
 /// department asked for (then the case goes back to it), or of 容缺 materials
 /// before their deadline. Only those materials; every file checked again.
-#[utoipa::path(post, path = "/cases/supplement", tag = "cases", request_body = SupplementBody,
-    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+#[utoipa::path(post, path = "/cases/supplement", tag = "cases", request_body = SupplementBody, params(("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "Materials to fix are in `problems`")))]
 async fn supplement(
     State(state): State<Arc<AppState>>,
@@ -217,7 +217,7 @@ fn invalid(fields: Vec<FieldError>) -> ApiError {
 
 /// Rate a completed case, once (好差评).
 #[utoipa::path(post, path = "/cases/rating", tag = "cases", request_body = RatingBody,
-    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 async fn rate(
     State(state): State<Arc<AppState>>,
@@ -257,7 +257,7 @@ struct ComplaintReceived {
 
 /// A complaint about a case (with its key) or about the centre.
 #[utoipa::path(post, path = "/complaints", tag = "cases", request_body = ComplaintBody,
-    responses((status = 200, body = ComplaintReceived), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = ComplaintReceived), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn complain(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
