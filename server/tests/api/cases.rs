@@ -97,16 +97,8 @@ async fn every_staff_move_through_a_supplement_to_completion_and_a_rating() {
     assert_eq!(view.timeline[0].label, "提交申请");
 
     // The staff see it in their list and read it with its files.
-    let list: Vec<StaffCaseSummary> = app
-        .client
-        .get(format!("{}/api/staff/cases?status=submitted", app.address))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<StaffCaseSummary> =
+        app.staff_get(&token, "/api/staff/cases?status=submitted").await.json().await.unwrap();
     assert_eq!(list.iter().map(|c| c.case_number.as_str()).collect::<Vec<_>>(), [case]);
     let staff: StaffCase = moved(&app, &token, case, json!({"action": "pre_review"})).await;
     assert_eq!(staff.files.len(), 5);
@@ -236,16 +228,7 @@ async fn tokens_are_required_and_scoped_to_their_department() {
     assert_eq!(message(wrong).await, "部门令牌无效，请核对后重试");
 
     // Another department sees nothing of it and cannot move it.
-    let list: Vec<Value> = app
-        .client
-        .get(format!("{}/api/staff/cases", app.address))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<Value> = app.staff_get(&other, "/api/staff/cases").await.json().await.unwrap();
     assert!(list.is_empty());
     let read =
         app.client.get(format!("{}/api/staff/cases/{case}", app.address)).bearer_auth(&other).send().await.unwrap();

@@ -87,16 +87,11 @@ async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
 
     let mut body = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
     body.extend((0..LENGTH - 8).map(|i| (i * 7 % 251) as u8));
-    use base64::Engine;
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let created = client
         .post(format!("{base}/api/uploads"))
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", LENGTH.to_string())
-        .header(
-            "Upload-Metadata",
-            format!("item {},material {},filename {}", b64("JT-003"), b64("id_card"), b64("正面.png")),
-        )
+        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "id_card", "正面.png"))
         .send()
         .await
         .unwrap();

@@ -29,17 +29,12 @@ fn png(len: usize) -> Vec<u8> {
 }
 
 async fn create(app: &TestApp, len: usize) -> String {
-    use base64::Engine;
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let created = app
         .client
         .post(format!("{}/api/uploads", app.address))
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", len.to_string())
-        .header(
-            "Upload-Metadata",
-            format!("item {},material {},filename {}", b64("JT-003"), b64("id_card"), b64("正面.png")),
-        )
+        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "id_card", "正面.png"))
         .send()
         .await
         .unwrap();

@@ -172,17 +172,12 @@ async fn the_tus_endpoint_answers_with_a_trailing_slash_too() {
         app.client.request(reqwest::Method::OPTIONS, format!("{}/api/uploads/", app.address)).send().await.unwrap();
     assert!(options.status().is_success(), "{}", options.status());
     assert!(options.headers().contains_key("tus-version"));
-    use base64::Engine;
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let created = app
         .client
         .post(format!("{}/api/uploads/", app.address))
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", PNG.len().to_string())
-        .header(
-            "Upload-Metadata",
-            format!("item {},material {},filename {}", b64("JT-003"), b64("photo"), b64("照片.png")),
-        )
+        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "照片.png"))
         .send()
         .await
         .unwrap();
@@ -193,17 +188,12 @@ async fn the_tus_endpoint_answers_with_a_trailing_slash_too() {
 async fn one_application_cannot_fill_the_disk() {
     let app = crate::support::spawn_app_with(|s| s.limits.bytes_per_application = 20).await;
     upload(&app, "JT-003", "photo", "照片.png", PNG).await;
-    use base64::Engine;
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let refused = app
         .client
         .post(format!("{}/api/uploads", app.address))
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", "15")
-        .header(
-            "Upload-Metadata",
-            format!("item {},material {},filename {}", b64("JT-003"), b64("photo"), b64("b.png")),
-        )
+        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "b.png"))
         .send()
         .await
         .unwrap();

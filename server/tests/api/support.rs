@@ -242,16 +242,21 @@ impl TestApp {
     }
 }
 
-/// Upload a whole file over tus for a material of an item; the upload id.
-pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body: &[u8]) -> String {
+/// The tus `Upload-Metadata` header for a file of a material of an item.
+pub fn tus_metadata(item: &str, material: &str, name: &str) -> String {
     use base64::Engine;
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s.as_bytes());
+    format!("item {},material {},filename {}", b64(item), b64(material), b64(name))
+}
+
+/// Upload a whole file over tus for a material of an item; the upload id.
+pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body: &[u8]) -> String {
     let created = app
         .client
         .post(format!("{}/api/uploads", app.address))
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", body.len().to_string())
-        .header("Upload-Metadata", format!("item {},material {},filename {}", b64(item), b64(material), b64(name)))
+        .header("Upload-Metadata", tus_metadata(item, material, name))
         .send()
         .await
         .unwrap();
