@@ -87,16 +87,7 @@ async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
 
     let mut body = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
     body.extend((0..LENGTH - 8).map(|i| (i * 7 % 251) as u8));
-    let created = client
-        .post(format!("{base}/api/uploads"))
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", LENGTH.to_string())
-        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "id_card", "正面.png"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let location = crate::support::create_upload(&client, &base, "JT-003", "id_card", "正面.png", LENGTH).await;
     let id = location.rsplit('/').next().unwrap().to_owned();
 
     // A PATCH of the whole file whose connection is mid-body when the server dies.

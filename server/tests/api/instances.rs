@@ -29,17 +29,7 @@ fn png(len: usize) -> Vec<u8> {
 }
 
 async fn create(app: &TestApp, len: usize) -> String {
-    let created = app
-        .client
-        .post(format!("{}/api/uploads", app.address))
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", len.to_string())
-        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "id_card", "正面.png"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let location = crate::support::create_upload(&app.client, &app.address, "JT-003", "id_card", "正面.png", len).await;
     location.rsplit('/').next().unwrap().to_owned()
 }
 

@@ -249,19 +249,31 @@ pub fn tus_metadata(item: &str, material: &str, name: &str) -> String {
     format!("item {},material {},filename {}", b64(item), b64(material), b64(name))
 }
 
-/// Upload a whole file over tus for a material of an item; the upload id.
-pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body: &[u8]) -> String {
-    let created = app
-        .client
-        .post(format!("{}/api/uploads", app.address))
+/// `POST /api/uploads` (tus creation) of `len` bytes for a material of an item,
+/// as `client`; the new upload's `Location`.
+pub async fn create_upload(
+    client: &reqwest::Client,
+    base: &str,
+    item: &str,
+    material: &str,
+    name: &str,
+    len: usize,
+) -> String {
+    let created = client
+        .post(format!("{base}/api/uploads"))
         .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", body.len().to_string())
+        .header("Upload-Length", len.to_string())
         .header("Upload-Metadata", tus_metadata(item, material, name))
         .send()
         .await
-        .unwrap();
-    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
-    let location = created.headers()["location"].to_str().unwrap().to_owned();
+        .expect("request sent");
+    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap_or_default());
+    created.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Upload a whole file over tus for a material of an item; the upload id.
+pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body: &[u8]) -> String {
+    let location = create_upload(&app.client, &app.address, item, material, name, body.len()).await;
     let url = if location.starts_with('/') { format!("{}{location}", app.address) } else { location };
     let patched = app
         .client
