@@ -116,14 +116,15 @@ async fn check(state: &AppState, request: Request, next: Next) -> Result<Respons
         return Ok(next.run(request).await);
     }
     let id = request.uri().path().strip_prefix(BASE).map(|rest| rest.trim_matches('/').to_owned()).unwrap_or_default();
-    let key = ApplicationKey::from_headers(&state.db, request.headers()).await?;
     if id.is_empty() {
-        let key = key.ok_or_else(|| {
+        // A new upload needs a key the server issued.
+        let key = ApplicationKey::from_headers(&state.db, request.headers()).await?.ok_or_else(|| {
             ApiError::BadRequest("缺少这份申请的密钥（Application-Key），请刷新页面后重试".to_owned())
         })?;
         return create(state, &key, request, next).await;
     }
-    let key = key.ok_or_else(not_found)?;
+    // An existing upload: its owner row, looked up by the key's hash, is the check.
+    let key = ApplicationKey::presented(request.headers()).ok_or_else(not_found)?;
     if method == Method::DELETE {
         return match claim_for_deletion(&state.db, &id, &key).await? {
             Deletion::Claimed => Ok(next.run(request).await),
