@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
 import { pdf, save } from './files';
+import { fillPersonDetails } from './details';
 
 /**
  * After submission: the department asks for a supplement through the staff API,
@@ -27,15 +28,7 @@ test('supplement, completion in the staff console, rating and the public figures
 
   // Apply for the driver's qualification (JT-003) with every material.
   await page.goto('/services/JT-003/apply');
-  await page.getByLabel('姓名', { exact: true }).fill('王五');
-  await page.getByLabel('身份证号码', { exact: true }).fill('440304200002291236');
-  await page.getByLabel('手机号码', { exact: true }).fill('13712345678');
-  await page.getByLabel('联系地址').fill('示范县和平街 8 号');
-  await page.getByLabel(/免费邮寄/).check();
-  await page.getByLabel('收件人', { exact: true }).fill('王五');
-  await page.getByLabel('收件人手机号码').fill('13712345678');
-  await page.getByLabel('邮寄地址').fill('示范县和平街 8 号');
-  await page.getByRole('button', { name: '保存并继续' }).click();
+  await fillPersonDetails(page, '王五', '示范县和平街 8 号', true);
   await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, back]);
   await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
   await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);

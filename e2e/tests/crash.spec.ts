@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import * as tus from 'tus-js-client';
 import { pdf, save } from './files';
+import { fillPersonDetails } from './details';
 
 /**
  * The crash drill: a real bianmin process is killed with SIGKILL while a PATCH
@@ -116,12 +117,7 @@ test.describe('a server killed mid-upload', () => {
     const path = save(testInfo.outputPath('扫描件.pdf'), big);
 
     await page.goto(`${base}/services/JT-003/apply`);
-    await page.getByLabel('姓名', { exact: true }).fill('钱七');
-    await page.getByLabel('身份证号码', { exact: true }).fill('440304200002291236');
-    await page.getByLabel('手机号码', { exact: true }).fill('13712345678');
-    await page.getByLabel('联系地址').fill('示范县和平街 10 号');
-    await page.getByLabel(/窗口领取/).check();
-    await page.getByRole('button', { name: '保存并继续' }).click();
+    await fillPersonDetails(page, '钱七', '示范县和平街 10 号');
     await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
 
     // A slow uplink, so the server dies while a chunk is on its way.

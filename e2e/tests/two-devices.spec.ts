@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { pdf, save } from './files';
+import { fillPersonDetails } from './details';
 
 /**
  * One application on two devices: uploads and a draft on phone A, resumed and
@@ -20,12 +21,7 @@ test('save on a phone, submit on a PC, remove a file on the phone: the case keep
 
   // Phone A: details and every material.
   await page.goto('/services/JT-003/apply');
-  await page.getByLabel('姓名', { exact: true }).fill('赵六');
-  await page.getByLabel('身份证号码', { exact: true }).fill('440304200002291236');
-  await page.getByLabel('手机号码', { exact: true }).fill('13712345678');
-  await page.getByLabel('联系地址').fill('示范县和平街 9 号');
-  await page.getByLabel(/窗口领取/).check();
-  await page.getByRole('button', { name: '保存并继续' }).click();
+  await fillPersonDetails(page, '赵六', '示范县和平街 9 号');
   await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, back]);
   await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
   await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
