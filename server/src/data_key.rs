@@ -22,7 +22,6 @@ use ctr::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
 use hmac::{Hmac, Mac};
 
 type Sm4Gcm = AesGcm<sm4::Sm4, U12>;
-type Sm4Ctr = ctr::Ctr128BE<sm4::Sm4>;
 type Aes256Ctr = ctr::Ctr128BE<aes::Aes256>;
 
 const PREFIX: &str = "enc1:";
@@ -204,9 +203,8 @@ impl FileCipher {
         let iv = [0u8; 16];
         match self.algorithm {
             Algorithm::Sm4Gcm => {
-                let mut cipher = Sm4Ctr::new((&self.key[..16]).into(), (&iv).into());
-                cipher.seek(offset);
-                cipher.apply_keystream(data);
+                let key: &[u8; 16] = self.key[..16].try_into().expect("16 of the 32 bytes");
+                crate::sm4_ctr::Sm4Ctr::new(key).apply(offset, data);
             }
             Algorithm::Aes256Gcm => {
                 let mut cipher = Aes256Ctr::new((&self.key).into(), (&iv).into());

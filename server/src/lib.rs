@@ -17,6 +17,7 @@ pub mod retention;
 pub mod secret;
 pub mod serve;
 pub mod settings;
+pub mod sm4_ctr;
 pub mod web;
 
 use std::sync::Arc;
