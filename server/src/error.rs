@@ -26,6 +26,9 @@ pub enum ApiError {
     /// Known, but not to be done (deleting a file a case holds).
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// A method the route does not take; carries the `Allow` header's value.
+    #[error("method not allowed (allow: {0})")]
+    MethodNotAllowed(&'static str),
     /// Over a size or count budget (uploads per application).
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
@@ -51,6 +54,9 @@ impl ApiError {
             Self::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone()),
             Self::Unauthorized(message) => (StatusCode::UNAUTHORIZED, "unauthorized", message.clone()),
             Self::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message.clone()),
+            Self::MethodNotAllowed(_) => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "这个地址不接受这种请求方式".to_owned())
+            }
             Self::PayloadTooLarge(message) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", message.clone()),
             Self::TooManyRequests(message) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message.clone()),
             Self::Invalid(problems) => (
@@ -85,6 +91,10 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{error:#}"), "internal error");
         }
         let (status, code, message) = self.parts();
+        let allow = match &self {
+            Self::MethodNotAllowed(allow) => Some(*allow),
+            _ => None,
+        };
         let problems = match self {
             Self::Invalid(problems) => Some(problems),
             _ => None,
@@ -96,6 +106,9 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        if let Some(allow) = allow {
+            response.headers_mut().insert(axum::http::header::ALLOW, axum::http::HeaderValue::from_static(allow));
         }
         response
     }

@@ -112,13 +112,30 @@ pub fn level_label(level: u8) -> &'static str {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rating {
     /// 1–5.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub overall: u8,
     /// Indicator id → 1–5 (optional each).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = indicators_schema))]
     pub indicators: BTreeMap<String, u8>,
     /// Required for 不满意 and 非常不满意.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub reason: String,
+}
+
+/// `indicators` as the schema says it: the known ids only, each 1–5.
+#[cfg(feature = "openapi")]
+fn indicators_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let level = || ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(5));
+    INDICATORS
+        .iter()
+        .fold(ObjectBuilder::new().schema_type(Type::Object), |object, (id, label)| {
+            object.property(*id, level().description(Some(*label)))
+        })
+        .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))
+        .build()
 }
 
 /// `POST /api/cases/rating`.
@@ -162,6 +179,8 @@ pub fn check_rating(rating: &Rating) -> Vec<FieldError> {
 pub struct ComplaintBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<CaseKey>,
+    /// 5 to 1000 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 5, max_length = 1000))]
     pub text: String,
     /// For the reply; optional, never shown again.
     #[serde(default)]

@@ -30,6 +30,27 @@ use crate::secret;
 /// The request header that carries the key.
 pub const HEADER: &str = "application-key";
 
+/// The `Application-Key` header as the OpenAPI document declares it: the form
+/// the server issues (32 characters of `domain::reference`'s alphabet).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ApplicationKeyHeader {
+    /// The application's key from `POST /api/application-keys`.
+    #[param(rename = "Application-Key", pattern = "^[A-HJ-NPR-Y2-9]{32}$")]
+    #[allow(dead_code)]
+    application_key: String,
+}
+
+/// The same header where it may be left out (a draft saved before any upload).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct OptionalApplicationKeyHeader {
+    /// The application's key from `POST /api/application-keys`, if it has one.
+    #[param(rename = "Application-Key", pattern = "^[A-HJ-NPR-Y2-9]{32}$")]
+    #[allow(dead_code)]
+    application_key: Option<String>,
+}
+
 /// A key the server issued, as a request presented it.
 #[derive(Clone, Debug)]
 pub struct ApplicationKey {
@@ -40,12 +61,11 @@ pub struct ApplicationKey {
 }
 
 impl ApplicationKey {
-    /// The key in these headers, if there is one the server issued.
-    pub async fn from_headers(db: &sqlx::AnyPool, headers: &HeaderMap) -> Result<Option<Self>, ApiError> {
-        match Self::presented(headers) {
-            Some(presented) => Self::known(db, &presented.key).await,
-            None => Ok(None),
-        }
+    /// The key these headers carry, which must be one the server issued: none
+    /// is a malformed request (400), an unknown one is refused (403).
+    pub async fn required(db: &sqlx::AnyPool, headers: &HeaderMap) -> Result<Self, ApiError> {
+        let presented = Self::presented(headers).ok_or_else(missing)?;
+        Self::known(db, &presented.key).await?.ok_or_else(unknown)
     }
 
     /// The key in these headers, not yet checked against the issued ones: enough
@@ -53,7 +73,7 @@ impl ApplicationKey {
     /// for issued keys), so the upload routes need one query, not two.
     pub fn presented(headers: &HeaderMap) -> Option<Self> {
         let key = headers.get(HEADER).and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty())?;
-        (key.len() <= 100).then(|| Self { key: key.to_owned(), hash: secret::sha256_hex(key.as_bytes()) })
+        Some(Self { key: key.to_owned(), hash: secret::sha256_hex(key.as_bytes()) })
     }
 
     /// `key`, if the server issued it.
@@ -74,11 +94,15 @@ fn missing() -> ApiError {
     ApiError::BadRequest("缺少这份申请的密钥（Application-Key），请刷新页面后重试".to_owned())
 }
 
+fn unknown() -> ApiError {
+    ApiError::Forbidden("这份申请的密钥不对或已失效，请刷新页面后重试".to_owned())
+}
+
 impl FromRequestParts<Arc<AppState>> for ApplicationKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        Self::from_headers(&state.db, &parts.headers).await?.ok_or_else(missing)
+        Self::required(&state.db, &parts.headers).await
     }
 }
 
@@ -88,7 +112,7 @@ impl OptionalFromRequestParts<Arc<AppState>> for ApplicationKey {
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Option<Self>, Self::Rejection> {
         if parts.headers.contains_key(HEADER) {
             // A key that was sent must be one we issued.
-            return Self::from_headers(&state.db, &parts.headers).await?.ok_or_else(missing).map(Some);
+            return Self::required(&state.db, &parts.headers).await.map(Some);
         }
         Ok(None)
     }

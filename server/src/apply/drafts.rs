@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::apply::application_key::ApplicationKey;
+use crate::apply::application_key::{ApplicationKey, OptionalApplicationKeyHeader};
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
@@ -52,14 +52,18 @@ fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
 }
 
 /// `POST /api/drafts`: keep a new draft; answers with its resume code.
-#[utoipa::path(post, path = "/drafts", tag = "apply", request_body = DraftBody,
-    responses((status = 200, body = DraftSaved), (status = 400, body = ErrorBody)))]
+#[utoipa::path(post, path = "/drafts", tag = "apply", request_body = DraftBody, params(OptionalApplicationKeyHeader),
+    responses((status = 200, body = DraftSaved), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "No such item")))]
 async fn create(
     State(state): State<Arc<AppState>>,
     owner: Option<ApplicationKey>,
     ApiJson(draft): ApiJson<DraftBody>,
 ) -> Result<Json<DraftSaved>, ApiError> {
-    state.catalog.get(&draft.item).ok_or_else(|| ApiError::BadRequest(format!("没有编码为 {} 的事项", draft.item)))?;
+    state
+        .catalog
+        .get(&draft.item)
+        .ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {} 的事项，它可能已调整或停止办理", draft.item)))?;
     let now = now_rfc3339();
     sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(&now).execute(&state.db).await?;
     let resume_code = new_resume_code()?;
@@ -90,8 +94,9 @@ struct SaveRequest {
 }
 
 /// `POST /api/drafts/save`: replace a draft's content; the expiry moves on.
-#[utoipa::path(post, path = "/drafts/save", tag = "apply", request_body = SaveRequest,
-    responses((status = 200, body = DraftSaved), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(post, path = "/drafts/save", tag = "apply", request_body = SaveRequest, params(OptionalApplicationKeyHeader),
+    responses((status = 200, body = DraftSaved), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
 async fn save(
     State(state): State<Arc<AppState>>,
     owner: Option<ApplicationKey>,

@@ -30,7 +30,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::apply::application_key::ApplicationKey;
+use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 
@@ -112,15 +112,25 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiErro
     }
 }
 
+/// The `Idempotency-Key` header as the OpenAPI document declares it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+struct IdempotencyKeyHeader {
+    /// One per application, kept by the client for every retry (visible ASCII).
+    #[param(rename = "Idempotency-Key", pattern = "^[!-~]{1,200}$")]
+    #[allow(dead_code)]
+    idempotency_key: String,
+}
+
 /// Submit an application once (e-submission). The same `Idempotency-Key` with the
 /// same body answers the same receipt; with another body 422; while the first is
 /// still running 409. Everything is checked again; problems come back by field and material.
 #[utoipa::path(post, path = "/services/{code}/submissions", tag = "apply",
     params(("code" = String, Path, description = "事项编码"),
-           ("Idempotency-Key" = String, Header, description = "One per application, kept by the client for every retry"),
-           ("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
+           IdempotencyKeyHeader, ApplicationKeyHeader),
     request_body = Submission,
-    responses((status = 201, body = Receipt), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
+    responses((status = 201, body = Receipt), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "Fields and materials to fix are in `problems`")))]
 async fn submit(
     State(state): State<Arc<AppState>>,
@@ -165,7 +175,7 @@ async fn accept(
     key: &str,
 ) -> Result<String, ApiError> {
     let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
-    let submission: Submission = serde_json::from_slice(body)
+    let submission: Submission = crate::extract::from_slice(body)
         .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
     let needs_agent = domain::apply::form::needs_agent(&submission.answers);
     let mut problems = SubmissionProblems {

@@ -35,7 +35,7 @@ use crate::settings::StorageSettings;
 use tus_protocol::storage::StorageHandle;
 use tus_storage_opendal::OpendalStorage;
 
-use crate::apply::application_key::ApplicationKey;
+use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::apply::uploads::encrypted::EncryptedStorage;
 use crate::apply::uploads::owner::Deletion;
 use crate::catalog::Catalog;
@@ -214,7 +214,7 @@ fn check_creation(catalog: &Catalog, metadata: &UploadMetadata, length: Option<u
     let (item_code, material_id) = (text(metadata, "item"), text(metadata, "material"));
     let Some(material) = catalog.get(&item_code).and_then(|item| item.materials.iter().find(|m| m.id == material_id))
     else {
-        return PreHookResult::reject(400, "上传的文件没有对应的申请材料，请刷新页面后重试");
+        return PreHookResult::reject(404, "上传的文件没有对应的申请材料，请刷新页面后重试");
     };
     let name = domain::apply::files::safe_file_name(&text(metadata, "filename"));
     let size = length.unwrap_or(0);
@@ -264,8 +264,8 @@ pub fn check_routes() -> utoipa_axum::router::OpenApiRouter<Arc<crate::AppState>
 }
 
 /// `POST /api/upload-checks {"upload": id}`: the content check of a finished upload.
-#[utoipa::path(post, path = "/upload-checks", tag = "uploads", request_body = CheckRequest, params(("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
-    responses((status = 200, body = CheckedUpload), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+#[utoipa::path(post, path = "/upload-checks", tag = "uploads", request_body = CheckRequest, params(ApplicationKeyHeader),
+    responses((status = 200, body = CheckedUpload), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "The content is not what the name says: the upload was deleted")))]
 async fn check_upload(
     State(state): State<Arc<crate::AppState>>,

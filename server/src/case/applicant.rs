@@ -25,6 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::case::cases::{self, CaseRow};
 use crate::client::Client;
 use crate::db::now_rfc3339;
@@ -145,13 +146,13 @@ async fn withdraw(
 /// `POST /api/cases/supplement`: the new uploads of the materials the
 /// department asked for (then the case goes back to it), or of 容缺 materials
 /// before their deadline. Only those materials; every file checked again.
-#[utoipa::path(post, path = "/cases/supplement", tag = "cases", request_body = SupplementBody, params(("Application-Key" = String, Header, description = "The application's key from POST /api/application-keys")),
-    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
+#[utoipa::path(post, path = "/cases/supplement", tag = "cases", request_body = SupplementBody, params(ApplicationKeyHeader),
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "Materials to fix are in `problems`")))]
 async fn supplement(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
-    owner: crate::apply::application_key::ApplicationKey,
+    owner: ApplicationKey,
     ApiJson(request): ApiJson<SupplementBody>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &request.key).await?;
@@ -217,7 +218,7 @@ fn invalid(fields: Vec<FieldError>) -> ApiError {
 
 /// Rate a completed case, once (好差评).
 #[utoipa::path(post, path = "/cases/rating", tag = "cases", request_body = RatingBody,
-    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 async fn rate(
     State(state): State<Arc<AppState>>,

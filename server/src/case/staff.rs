@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -25,7 +25,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::case::audit::{self, What};
 use crate::case::cases::{self, CaseRow};
-use crate::extract::{ApiJson, JsonBody};
+use crate::extract::{ApiJson, ApiQuery, JsonBody};
 
 use crate::case::staff_tokens::{Holder, Refusal};
 use crate::error::ApiError;
@@ -112,8 +112,8 @@ async fn me(staff: Staff) -> Json<Me> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct Filters {
-    /// Only cases in this status (`submitted`, `accepted`, …).
     #[serde(default)]
+    #[param(schema_with = crate::openapi::status_filter)]
     status: String,
     /// Only cases of this item code.
     #[serde(default)]
@@ -126,7 +126,7 @@ struct Filters {
 async fn list(
     State(state): State<Arc<AppState>>,
     staff: Staff,
-    Query(filters): Query<Filters>,
+    ApiQuery(filters): ApiQuery<Filters>,
 ) -> Result<Json<Vec<StaffCaseSummary>>, ApiError> {
     let status = match filters.status.as_str() {
         "" => None,

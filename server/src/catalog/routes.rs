@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use domain::api::{ErrorBody, Health, ServiceList};
 use domain::apply::form::{ApplicationForm, FieldError, validate_application};
 use domain::catalog::bundle::BundleDetail;
@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, JsonBody};
+use crate::extract::{ApiJson, ApiQuery, JsonBody};
 
 /// The routes with their OpenAPI paths: each is routed where its `#[utoipa::path]` says.
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
@@ -43,34 +43,40 @@ async fn health(State(state): State<Arc<AppState>>) -> Result<Json<Health>, ApiE
     }))
 }
 
-/// Query string as sent; every value is checked by hand so errors say what was wrong.
+/// Query string as sent; every value is checked by hand so errors say what was
+/// wrong, exactly as strictly as the parameters' schemas say.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ListParams {
     /// Words to search for (name, keywords, code).
+    #[param(max_length = 50)]
     q: Option<String>,
     /// Only this department's items.
     department: Option<String>,
-    /// `individual` or `organisation`.
+    #[param(schema_with = crate::openapi::applicant_filter)]
     applicant: Option<String>,
     /// 1-based page.
+    #[param(value_type = Option<i32>, minimum = 1)]
     page: Option<String>,
+    /// Items a page: 20 unless given, at most 50 (more gives 50).
+    #[param(value_type = Option<i32>, minimum = 1)]
     per_page: Option<String>,
 }
 
 impl ListParams {
     fn into_query(self) -> Result<ServiceQuery, ApiError> {
         let number = |name: &str, value: Option<String>| -> Result<usize, ApiError> {
-            match value.as_deref().map(str::trim) {
-                None | Some("") => Ok(0),
+            match value.as_deref() {
+                None => Ok(0),
                 Some(text) => text
-                    .parse::<usize>()
+                    .parse::<i32>()
                     .ok()
-                    .filter(|n| *n >= 1)
+                    .filter(|n| *n >= 1 && text.bytes().all(|b| b.is_ascii_digit()))
+                    .map(|n| n as usize)
                     .ok_or_else(|| ApiError::BadRequest(format!("{name} 应为正整数，收到的是“{text}”"))),
             }
         };
-        let applicant = match self.applicant.as_deref().map(str::trim) {
+        let applicant = match self.applicant.as_deref() {
             None | Some("") => None,
             Some(code) => Some(ApplicantType::from_code(code).ok_or_else(|| {
                 ApiError::BadRequest(format!(
@@ -100,9 +106,8 @@ impl ListParams {
     responses((status = 200, body = ServiceList), (status = 400, body = ErrorBody)))]
 async fn list_services(
     State(state): State<Arc<AppState>>,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<ServiceList>, ApiError> {
-    let Query(params) = params.map_err(|_| ApiError::BadRequest("查询参数无法识别".to_owned()))?;
     let query = params.into_query()?;
     let mut list = search(&state.catalog.items, &query);
     list.bundles = search_bundles(&state.catalog.bundles, &query.normalised());

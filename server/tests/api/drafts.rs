@@ -84,7 +84,8 @@ async fn answers_that_no_longer_fit_the_catalog_are_dropped_and_named() {
 async fn drafts_need_a_known_item_and_a_readable_body() {
     let app = spawn_app().await;
     let response = app.post("/api/drafts", &json!({"item": "NOPE"})).await;
-    assert_eq!(response.status(), 400);
+    assert_eq!(response.status(), 404);
+    assert!(response.json::<ErrorBody>().await.unwrap().error.message.contains("没有找到编码为 NOPE 的事项"));
     let response = app.post("/api/drafts", &json!([1])).await;
     assert_eq!(response.status(), 400);
     assert_eq!(response.json::<ErrorBody>().await.unwrap().error.message, "草稿的格式不对，请刷新页面后重试");

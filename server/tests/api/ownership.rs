@@ -44,16 +44,21 @@ async fn another_applications_key_cannot_touch_an_upload() {
             .unwrap();
         assert_ne!(checked.status(), 200);
     }
-    // A key the server never issued is refused outright.
-    let forged = reqwest::Client::new()
-        .post(format!("{}/api/uploads", app.address))
-        .header("Tus-Resumable", "1.0.0")
-        .header("Application-Key", "ABCDEFGHJKMNPQRSTUVWXYZ23456789A")
-        .header("Upload-Length", "3")
+    // A key the server never issued is refused outright; no key at all is a malformed request.
+    let create = |key: Option<&str>| {
+        let request = reqwest::Client::new()
+            .post(format!("{}/api/uploads", app.address))
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", "3")
+            .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "a.png"));
+        match key {
+            Some(key) => request.header("Application-Key", key),
+            None => request,
+        }
         .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 400);
+    };
+    assert_eq!(create(Some("ABCDEFGHJKMNPRSTUVWXY23456789ABC")).await.unwrap().status(), 403);
+    assert_eq!(create(None).await.unwrap().status(), 400);
     // The stranger cannot submit the owner's files either.
     let mut body = application(&app).await;
     body["files"]["photo"] = json!([id]);
@@ -182,6 +187,34 @@ async fn the_tus_endpoint_answers_with_a_trailing_slash_too() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
+}
+
+#[tokio::test]
+async fn the_upload_routes_answer_only_tus_requests() {
+    let app = spawn_app().await;
+    let url = format!("{}/api/uploads", app.address);
+    // Another method: 405 with the methods there are, before any key is looked at.
+    let traced = app.client.request(reqwest::Method::TRACE, &url).send().await.unwrap();
+    assert_eq!(traced.status(), 405);
+    assert_eq!(traced.headers()["allow"], "POST, OPTIONS");
+    let got = app.client.get(format!("{url}/someid")).send().await.unwrap();
+    assert_eq!(got.status(), 405);
+    assert_eq!(got.headers()["allow"], "HEAD, PATCH, DELETE, OPTIONS");
+    // Without the headers tus requires: 400, saying which one is missing.
+    let bare = app.client.post(&url).header("Tus-Resumable", "1.0.0").send().await.unwrap();
+    assert_eq!(bare.status(), 400);
+    assert!(bare.text().await.unwrap().contains("upload-length"));
+    // Another tus version: tus's own 412.
+    let old = app
+        .client
+        .post(&url)
+        .header("Tus-Resumable", "0.2.2")
+        .header("Upload-Length", "3")
+        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "a.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 412);
 }
 
 #[tokio::test]

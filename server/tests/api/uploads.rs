@@ -130,7 +130,7 @@ async fn the_material_rules_apply_before_any_byte_is_sent() {
     assert_eq!(wrong_type.status(), 415);
     assert!(message(wrong_type).await.contains("这项材料只收 JPG、PNG 文件"));
     let unknown = create(&app, "no_such_material", "a.png", 100).await.unwrap_err();
-    assert_eq!(unknown.status(), 400);
+    assert_eq!(unknown.status(), 404);
     let empty = create(&app, "id_card", "a.png", 0).await.unwrap_err();
     assert_eq!(empty.status(), 400);
 }

@@ -116,11 +116,24 @@ async fn check(state: &AppState, request: Request, next: Next) -> Result<Respons
         return Ok(next.run(request).await);
     }
     let id = request.uri().path().strip_prefix(BASE).map(|rest| rest.trim_matches('/').to_owned()).unwrap_or_default();
+    // Only tus's methods, answered before any key is looked at.
+    match (id.is_empty(), &method) {
+        (true, &Method::POST) | (false, &Method::HEAD | &Method::PATCH | &Method::DELETE) => {}
+        (true, _) => return Err(ApiError::MethodNotAllowed("POST, OPTIONS")),
+        (false, _) => return Err(ApiError::MethodNotAllowed("HEAD, PATCH, DELETE, OPTIONS")),
+    }
+    // A request without tus's required headers is malformed (400); a version
+    // other than 1.0.0 is tus's own 412, answered by the protocol handler.
+    let required: &[&str] =
+        if id.is_empty() { &["tus-resumable", "upload-length", "upload-metadata"] } else { &["tus-resumable"] };
+    if let Some(missing) = required.iter().find(|name| !request.headers().contains_key(**name)) {
+        return Err(ApiError::BadRequest(format!(
+            "缺少请求头 {missing}：请用支持断点续传（tus 1.0）的方式上传，或刷新页面后重试"
+        )));
+    }
     if id.is_empty() {
         // A new upload needs a key the server issued.
-        let key = ApplicationKey::from_headers(&state.db, request.headers()).await?.ok_or_else(|| {
-            ApiError::BadRequest("缺少这份申请的密钥（Application-Key），请刷新页面后重试".to_owned())
-        })?;
+        let key = ApplicationKey::required(&state.db, request.headers()).await?;
         return create(state, &key, request, next).await;
     }
     // An existing upload: its owner row, looked up by the key's hash, is the check.
