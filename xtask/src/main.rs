@@ -7,6 +7,7 @@ mod case_bench;
 mod checklist_bench;
 mod e2e;
 mod lint;
+mod schema_fuzz;
 mod serve;
 mod tools;
 mod upload_bench;
@@ -18,9 +19,10 @@ use anyhow::{Context, bail};
 
 const USAGE: &str = "usage: cargo xtask <run|test|build|bench>
   run    install what is missing, build the app, serve it on http://127.0.0.1:8080
-  test   formatting and clippy gates, unit, integration and end-to-end tests, the schema and size budgets
+  test   formatting and clippy gates, unit, integration and end-to-end tests, schemathesis on the API, the size budget
   build  the release app into dist/ and the release server
-  bench  home page transfer, the lazily loaded app, checklist timing, uploads under load (BENCHMARKS.md)";
+  bench  home page transfer, the lazily loaded app, checklist timing, uploads under load (BENCHMARKS.md);
+         `bench uploads` or `bench cases` runs that part alone on the release server";
 
 fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -33,28 +35,33 @@ fn main() -> anyhow::Result<()> {
         }
         "build" => build::build(),
         "test" => test(),
-        "bench" => {
-            build::build()?;
-            budget::report(&root().join("dist"))?;
-            budget::report_bundle(
-                &root().join("dist/full"),
-                "full",
-                "loaded on the first questionnaire or checklist page",
-            )?;
-            budget::report_bundle(
-                &root().join("dist/follow"),
-                "follow",
-                "loaded on the first status, figures or staff page",
-            )?;
-            checklist_bench::report()?;
-            upload_bench::report()?;
-            case_bench::report()
-        }
+        "bench" => match std::env::args().nth(2).as_deref() {
+            Some("uploads") => release_server().and_then(|()| upload_bench::report()),
+            Some("cases") => release_server().and_then(|()| case_bench::report()),
+            Some(part) => bail!("unknown bench part {part:?}: uploads or cases"),
+            None => bench(),
+        },
         _ => {
             eprintln!("{USAGE}");
             bail!("unknown command {command:?}")
         }
     }
+}
+
+/// Every figure in BENCHMARKS.md, on the release build.
+fn bench() -> anyhow::Result<()> {
+    build::build()?;
+    budget::report(&root().join("dist"))?;
+    budget::report_bundle(&root().join("dist/full"), "full", "loaded on the first questionnaire or checklist page")?;
+    budget::report_bundle(&root().join("dist/follow"), "follow", "loaded on the first status, figures or staff page")?;
+    checklist_bench::report()?;
+    upload_bench::report()?;
+    case_bench::report()
+}
+
+/// The release server alone (the benches that need no app build).
+fn release_server() -> anyhow::Result<()> {
+    run(Command::new("cargo").args(["build", "--release", "-p", "server"]).current_dir(root()))
 }
 
 fn test() -> anyhow::Result<()> {
@@ -80,6 +87,7 @@ fn test() -> anyhow::Result<()> {
         None => println!("xtask: BIANMIN_TEST_DATABASE_URL is not set: the PostgreSQL and S3 run is skipped"),
     }
     build::build()?;
+    schema_fuzz::run_schema_checks()?;
     let sizes = budget::report(&root().join("dist"))?;
     budget::enforce(&sizes)?;
     e2e::run_tests()?;

@@ -31,9 +31,14 @@ impl Server {
 
     /// Start with extra environment settings (`DATABASE_URL`, `BIANMIN_*`).
     pub fn start_with(name: &str, env: &[(&str, String)]) -> anyhow::Result<Self> {
+        Self::start_binary(&root().join("target/release/bianmin"), name, env)
+    }
+
+    /// Start another build of the server (a benchmark's reference).
+    pub fn start_binary(binary: &std::path::Path, name: &str, env: &[(&str, String)]) -> anyhow::Result<Self> {
         let data = std::env::temp_dir().join(format!("bianmin-{name}-{}", std::process::id()));
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let mut command = Command::new(root().join("target/release/bianmin"));
+        let mut command = Command::new(binary);
         command
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .arg("--data-dir")

@@ -102,3 +102,22 @@ pub fn ensure_chromium() -> anyhow::Result<PathBuf> {
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(path)
 }
+
+/// The schemathesis release the schema run is pinned to.
+const SCHEMATHESIS: &str = "4.32.5";
+
+/// schemathesis from PyPI, in its own virtual environment under `target/`, so
+/// the machine's Python is left as it was; returns the `st` command.
+pub fn ensure_schemathesis() -> anyhow::Result<PathBuf> {
+    let venv = root().join("target/schemathesis");
+    let st = venv.join("bin/st");
+    let installed = output_of(Command::new(&st).arg("--version")).unwrap_or_default();
+    if installed.contains(SCHEMATHESIS) {
+        return Ok(st);
+    }
+    eprintln!("xtask: installing schemathesis {SCHEMATHESIS} from PyPI into {}", venv.display());
+    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))
+        .context("python3 with its venv module is needed for the schema run (Debian: apt-get install python3-venv)")?;
+    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS}")]))?;
+    Ok(st)
+}

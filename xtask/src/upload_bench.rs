@@ -170,7 +170,11 @@ struct Figures {
 
 /// 10 clients × 50 MB on a server started with `env`.
 fn measure(name: &str, env: &[(&str, String)]) -> anyhow::Result<Figures> {
-    let server = Server::start_with(name, env)?;
+    measure_binary(&crate::root().join("target/release/bianmin"), name, env)
+}
+
+fn measure_binary(binary: &std::path::Path, name: &str, env: &[(&str, String)]) -> anyhow::Result<Figures> {
+    let server = Server::start_binary(binary, name, env)?;
     let (port, pid) = (server.port, server.pid());
     std::thread::sleep(Duration::from_millis(500));
     let baseline = rss_kb(pid);
@@ -205,20 +209,65 @@ fn measure(name: &str, env: &[(&str, String)]) -> anyhow::Result<Figures> {
     Ok(Figures { seconds, baseline_kb: baseline, peak_kb: peak.load(Ordering::Relaxed), after_kb: rss_kb(pid) })
 }
 
-/// Uploads under load, files encrypted with SM4 (the default data key) and with AES-256.
+/// The last commit before files were encrypted at rest (the parent of
+/// 16f1f09): the same uploads, owners and limits, in plain bytes.
+const UNENCRYPTED: &str = "e121e7f220fcb015fac4fe6178591952ecc1f906";
+
+/// The release server built from [`UNENCRYPTED`], in its own worktree and target
+/// directory under `target/` (built once, then reused).
+fn unencrypted_server() -> anyhow::Result<std::path::PathBuf> {
+    let root = crate::root();
+    let tree = root.join("target/reference-unencrypted");
+    let target = root.join("target/reference-unencrypted-target");
+    let binary = target.join("release/bianmin");
+    if binary.exists() {
+        return Ok(binary);
+    }
+    if !tree.exists() {
+        crate::run(
+            std::process::Command::new("git")
+                .args(["worktree", "add", "--detach"])
+                .arg(&tree)
+                .arg(UNENCRYPTED)
+                .current_dir(&root),
+        )
+        .context("the reference build needs the repository's history (a full clone)")?;
+    }
+    println!("xtask: building the server as it was before encryption at rest ({UNENCRYPTED:.7}), once");
+    crate::run(
+        std::process::Command::new("cargo")
+            .args(["build", "--release", "-p", "server"])
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(&tree),
+    )?;
+    Ok(binary)
+}
+
+/// Uploads under load, files encrypted with SM4 (the default data key) and with
+/// AES-256, side by side with the same bench against the unencrypted build.
 pub fn report() -> anyhow::Result<()> {
+    let plain = measure_binary(&unencrypted_server()?, "upload-bench-plain", &[])?;
     let sm4 = measure("upload-bench-sm4", &[])?;
     // A fixed benchmark key (never a real one): 32 ASCII bytes.
     let aes_key = format!("bench aes-256-gcm {}", b64("bianmin-benchmark-key-32-bytes!!"));
     let aes = measure("upload-bench-aes", &[("BIANMIN_DATA_KEY", aes_key)])?;
     let megabytes = (CLIENTS * FILE_BYTES) as f64 / 1_048_576.0;
     let mb = |kb: u64| format!("{:.0} MB", kb as f64 / 1024.0);
-    println!("| uploads: {CLIENTS} clients × 50 MB at once, 5 MB tus chunks, loopback | SM4 (default) | AES-256 |");
-    println!("|---|---:|---:|");
-    println!("| total sent | {megabytes:.0} MB in {:.1} s | {megabytes:.0} MB in {:.1} s |", sm4.seconds, aes.seconds);
-    println!("| throughput | {:.0} MB/s | {:.0} MB/s |", megabytes / sm4.seconds, megabytes / aes.seconds);
-    println!("| server memory before (RSS) | {} | {} |", mb(sm4.baseline_kb), mb(aes.baseline_kb));
-    println!("| server memory at its peak | {} | {} |", mb(sm4.peak_kb), mb(aes.peak_kb));
-    println!("| server memory after | {} | {} |\n", mb(sm4.after_kb), mb(aes.after_kb));
+    let all = [&sm4, &aes, &plain];
+    let row = |label: &str, cell: &dyn Fn(&Figures) -> String| {
+        println!("| {label} | {} |", all.map(cell).join(" | "));
+    };
+    println!(
+        "| uploads: {CLIENTS} clients × 50 MB at once, 5 MB tus chunks, loopback | SM4 (default) | AES-256 | \
+         unencrypted build ({UNENCRYPTED:.7}) |"
+    );
+    println!("|---|---:|---:|---:|");
+    row("total sent", &|f| format!("{megabytes:.0} MB in {:.2} s", f.seconds));
+    row("throughput", &|f| format!("{:.0} MB/s", megabytes / f.seconds));
+    row("throughput against the unencrypted build", &|f| format!("{:.0} %", 100.0 * plain.seconds / f.seconds));
+    row("server memory before (RSS)", &|f| mb(f.baseline_kb));
+    row("server memory at its peak", &|f| mb(f.peak_kb));
+    row("server memory after", &|f| mb(f.after_kb));
+    println!();
     Ok(())
 }
