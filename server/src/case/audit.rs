@@ -3,7 +3,7 @@
 //! the client's address. Rows are only ever inserted; `bianmin audit` prints
 //! them, or exports them as CSV.
 
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
 use crate::case::staff_tokens::Holder;
 use crate::db::now_rfc3339;
@@ -64,7 +64,7 @@ fn ordered_id() -> Result<String, ApiError> {
 }
 
 /// One row of the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Entry {
     pub at: String,
     pub token_id: String,
@@ -91,25 +91,11 @@ pub async fn entries(db: &AnyPool, case_number: Option<&str>, since: Option<&str
         sql.push_str(&format!(" AND at >= ${}", binds.len()));
     }
     sql.push_str(" ORDER BY id");
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, Entry>(&sql);
     for bind in binds {
         query = query.bind(bind);
     }
-    let rows = query.fetch_all(db).await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Entry {
-                at: row.try_get("at")?,
-                token_id: row.try_get("token_id")?,
-                token_label: row.try_get("token_label")?,
-                department: row.try_get("department")?,
-                what: row.try_get("what")?,
-                case_number: row.try_get("case_number")?,
-                detail: row.try_get("detail")?,
-                client: row.try_get("client")?,
-            })
-        })
-        .collect()
+    Ok(query.fetch_all(db).await?)
 }
 
 /// The log as CSV (RFC 4180), for export.

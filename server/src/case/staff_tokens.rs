@@ -9,7 +9,7 @@ use crate::db::{now_rfc3339, rfc3339_in};
 use crate::secret;
 
 /// One token as `bianmin staff list-tokens` shows it (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TokenInfo {
     pub id: String,
     pub department: String,
@@ -68,25 +68,12 @@ pub async fn add(db: &AnyPool, department: &str, label: &str, days: u32) -> anyh
 
 /// Every token, newest first.
 pub async fn list(db: &AnyPool) -> anyhow::Result<Vec<TokenInfo>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, department, label, created_at, expires_at, last_used_at, revoked_at FROM staff_tokens \
          ORDER BY created_at DESC",
     )
     .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(TokenInfo {
-                id: row.try_get("id")?,
-                department: row.try_get("department")?,
-                label: row.try_get("label")?,
-                created_at: row.try_get("created_at")?,
-                expires_at: row.try_get("expires_at")?,
-                last_used_at: row.try_get("last_used_at")?,
-                revoked_at: row.try_get("revoked_at")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Revoke a token by its id; false when there is no such live token.

@@ -236,16 +236,7 @@ async fn tokens_are_required_and_scoped_to_their_department() {
     assert_eq!(act(&app, &other, case, json!({"action": "accept"})).await.status(), 404);
     assert_eq!(lookup(&app, &receipt).await.status, Status::Submitted);
 
-    let me: Value = app
-        .client
-        .get(format!("{}/api/staff/me", app.address))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = crate::support::json_of(app.client.get(format!("{}/api/staff/me", app.address)).bearer_auth(&other)).await;
     assert_eq!(me["department"], "县民政局");
 }
 

@@ -146,15 +146,10 @@ async fn a_draft_moves_its_key_to_another_device_and_is_deleted_by_the_submissio
 
     // PC B: a browser with nothing in it resumes with the code and gets the key.
     let pc = reqwest::Client::new();
-    let loaded: Value = pc
-        .post(format!("{}/api/drafts/resume", app.address))
-        .json(&json!({"resume_code": code}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let loaded = crate::support::json_of(
+        pc.post(format!("{}/api/drafts/resume", app.address)).json(&json!({"resume_code": code})),
+    )
+    .await;
     assert_eq!(loaded["draft"]["materials"]["files"]["photo"][0]["upload"], photo.as_str(), "the upload is kept");
     let key = loaded["application_key"].as_str().expect("the key travels with the draft").to_owned();
     let mut headers = reqwest::header::HeaderMap::new();

@@ -209,15 +209,13 @@ pub async fn applicant_client(address: &str) -> reqwest::Client {
 
 /// A new application key from the server.
 pub async fn issue_key(address: &str) -> String {
-    let issued: serde_json::Value = reqwest::Client::new()
-        .post(format!("{address}/api/application-keys"))
-        .send()
-        .await
-        .expect("request sent")
-        .json()
-        .await
-        .expect("a key");
+    let issued = json_of(reqwest::Client::new().post(format!("{address}/api/application-keys"))).await;
     issued["application_key"].as_str().expect("application_key").to_owned()
+}
+
+/// Send a request and read its answer as JSON (any status).
+pub async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.expect("request sent").json().await.expect("a JSON answer")
 }
 
 /// A client that sends this application key with every request.
