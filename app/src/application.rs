@@ -5,8 +5,8 @@
 
 use domain::ServiceItem;
 use domain::apply::form::{ApplicationForm, FieldError, validate_application};
+use domain::apply::materials::Materials;
 use domain::apply::submission::Receipt;
-use domain::apply::upload::Materials;
 use domain::catalog::situation::Answers;
 
 use crate::shell::draft;

@@ -5,7 +5,7 @@
 //! upright by its EXIF orientation; the canvas writes a JPEG without EXIF, so no
 //! viewer rotates it a second time.
 
-use domain::apply::upload::{PHOTO_QUALITY, compressed_size};
+use domain::apply::photo::{PHOTO_QUALITY, compressed_size};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

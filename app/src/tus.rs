@@ -3,14 +3,15 @@
 //! back-off, and finally ask the server to check the file's content.
 //!
 //! The rules (chunk size, back-off, which failures are worth a retry, the
-//! metadata header) are plain functions in `domain::apply::upload`; this file only
+//! metadata header) are plain functions in `domain::apply::tus`; this file only
 //! talks to the browser. XHR rather than fetch, because only XHR reports upload
 //! progress in the browsers applicants have.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use domain::apply::upload::{UploadedFile, is_retryable, metadata_header, next_chunk, retry_delay_ms};
+use domain::apply::materials::UploadedFile;
+use domain::apply::tus::{is_retryable, metadata_header, next_chunk, retry_delay_ms};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;

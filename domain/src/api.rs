@@ -64,7 +64,7 @@ pub struct DraftBody {
     pub form: Option<crate::apply::form::ApplicationForm>,
     /// Finished uploads and the 容缺 choice, so another device continues with them.
     #[serde(default)]
-    pub materials: crate::apply::upload::Materials,
+    pub materials: crate::apply::materials::Materials,
 }
 
 /// A saved draft: the code to continue with on another device, and until when.

@@ -5,8 +5,8 @@
 use domain::ServiceItem;
 use domain::apply::form::{Applicant, ApplicationForm, Delivery, FieldKind};
 use domain::apply::identity::{mask_id, mask_mobile};
+use domain::apply::materials::{is_uploaded, size_text};
 use domain::apply::submission::{Submission, SubmissionProblems};
-use domain::apply::upload::{is_uploaded, size_text};
 use domain::catalog::checklist::item_checklist;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

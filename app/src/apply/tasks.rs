@@ -3,12 +3,12 @@
 //! choice, 容缺 with its pledge, and the way on to checking and submitting,
 //! closed (with the reasons shown) until the application is complete.
 //!
-//! Completeness is decided by `domain::apply::upload::Materials::problems` and
+//! Completeness is decided by `domain::apply::materials::Materials::problems` and
 //! `domain::apply::form::validate_application`: the very checks the server runs.
 
 use domain::ServiceItem;
+use domain::apply::materials::is_uploaded;
 use domain::apply::submission::{TOLERANCE_PLEDGE, tolerance_deadline_days};
-use domain::apply::upload::is_uploaded;
 use domain::catalog::checklist::{Checklist, item_checklist};
 use leptos::prelude::*;
 

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use domain::apply::files::{check_file, safe_file_name};
-use domain::apply::upload::{Materials, check_picked, compressed_name, fingerprint, size_text};
+use domain::apply::materials::{Materials, size_text};
+use domain::apply::photo::{check_picked, compressed_name};
+use domain::apply::tus::fingerprint;
 use domain::catalog::checklist::ChecklistEntry;
 use domain::{FileType, Material, Necessity};
 use leptos::prelude::*;

@@ -3,8 +3,8 @@
 //! words, deadline and traffic light, what to do now, the timeline; supply
 //! what was asked for (补正) or left for later (容缺); withdraw; rate; complain.
 
+use domain::apply::materials::Materials;
 use domain::apply::submission::SubmissionProblems;
-use domain::apply::upload::Materials;
 use domain::case::Status;
 use domain::case::view::{CaseKey, CaseView, MaterialAsk, SupplementBody};
 use domain::catalog::checklist::ChecklistEntry;

@@ -244,7 +244,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 view! {
                     <li class="file">
                         <span class="file__name">{format!("{}：{}", f.material_name, f.name)}</span>
-                        <span class="file__meta">{domain::apply::upload::size_text(f.size)}</span>
+                        <span class="file__meta">{domain::apply::materials::size_text(f.size)}</span>
                         <button type="button" class="link-button" aria-label=label on:click=move |_| {
                             let (url, name) = (url.clone(), name.clone());
                             spawn_local(async move {

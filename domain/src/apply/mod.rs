@@ -1,8 +1,11 @@
 //! Applying: the form and its identity checks, the file rules, the
-//! application's uploaded materials, and what a submission carries.
+//! application's uploaded materials, photos compressed in the browser, the tus
+//! transport's rules, and what a submission carries.
 
 pub mod files;
 pub mod form;
 pub mod identity;
+pub mod materials;
+pub mod photo;
 pub mod submission;
-pub mod upload;
+pub mod tus;

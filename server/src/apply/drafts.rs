@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use domain::api::{DraftBody, DraftLoaded, DraftSaved, ErrorBody};
-use domain::apply::upload::Materials;
+use domain::apply::materials::Materials;
 use domain::catalog::situation::reconcile;
 use serde::Deserialize;
 use sqlx::Row;

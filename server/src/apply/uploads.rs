@@ -111,7 +111,7 @@ pub async fn build(
         .with_checksum(ChecksumAlgorithm::Sha256)
         .with_max_size(MAX_UPLOAD_BYTES)
         // A body of unknown length (chunked) is held in memory at most one chunk.
-        .with_max_intake_buffer(domain::apply::upload::CHUNK_BYTES)
+        .with_max_intake_buffer(domain::apply::tus::CHUNK_BYTES)
         .with_expiration(EXPIRATION)
         .with_base_path("/api/uploads")
         .without_download();
