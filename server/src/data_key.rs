@@ -186,28 +186,34 @@ impl DataKeys {
         let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key.bytes).ok()?;
         mac.update(b"bianmin file key\0");
         mac.update(file.as_bytes());
-        Some(FileCipher { algorithm: key.algorithm, key: mac.finalize().into_bytes().into() })
+        let file_key: [u8; 32] = mac.finalize().into_bytes().into();
+        // The key is the file's alone, so a fixed IV never repeats a key stream across files.
+        Some(match key.algorithm {
+            Algorithm::Sm4Gcm => {
+                FileCipher::Sm4(crate::sm4_ctr::Sm4Ctr::new(file_key[..16].try_into().expect("16 of the 32 bytes")))
+            }
+            Algorithm::Aes256Gcm => {
+                FileCipher::Aes256(Box::new(Aes256Ctr::new((&file_key).into(), (&[0u8; 16]).into())))
+            }
+        })
     }
 }
 
-/// A file's own key stream: XOR at any byte offset, in place.
-pub struct FileCipher {
-    algorithm: Algorithm,
-    key: [u8; 32],
+/// A file's own key stream: XOR at any byte offset, in place. The key schedule
+/// is done once a file (a request), not once a chunk.
+pub enum FileCipher {
+    Sm4(crate::sm4_ctr::Sm4Ctr),
+    /// At offset 0; each use works on a copy moved to its offset.
+    Aes256(Box<Aes256Ctr>),
 }
 
 impl FileCipher {
     /// Encrypt or decrypt `data`, which stands at `offset` in the file.
     pub fn apply(&self, offset: u64, data: &mut [u8]) {
-        // The key is the file's alone, so a fixed IV never repeats a key stream across files.
-        let iv = [0u8; 16];
-        match self.algorithm {
-            Algorithm::Sm4Gcm => {
-                let key: &[u8; 16] = self.key[..16].try_into().expect("16 of the 32 bytes");
-                crate::sm4_ctr::Sm4Ctr::new(key).apply(offset, data);
-            }
-            Algorithm::Aes256Gcm => {
-                let mut cipher = Aes256Ctr::new((&self.key).into(), (&iv).into());
+        match self {
+            Self::Sm4(cipher) => cipher.apply(offset, data),
+            Self::Aes256(at_start) => {
+                let mut cipher = Aes256Ctr::clone(at_start);
                 cipher.seek(offset);
                 cipher.apply_keystream(data);
             }
