@@ -34,6 +34,62 @@ pub fn normalise(typed: &str) -> Option<String> {
     Some(group(&chars))
 }
 
+/// Declares a reference kind: parsed once where it comes in (from what a person
+/// typed, pasted or a link carried), so what is past the edge is well formed.
+macro_rules! reference_kind {
+    ($(#[$doc:meta])* $name:ident, $len:expr, $debug:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Characters in it (the groups' hyphens not counted).
+            pub const LEN: usize = $len;
+
+            /// What a person typed, normalised, if it can be one at all.
+            pub fn parse(typed: &str) -> Option<Self> {
+                normalise(typed).filter(|code| code.len() == Self::LEN + (Self::LEN - 1) / 4).map(Self)
+            }
+
+            /// As stored and compared: upper case, in groups of four.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The text itself, to send back to the person who gave it.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let shown: fn(&str) -> String = $debug;
+                write!(f, "{}({})", stringify!($name), shown(&self.0))
+            }
+        }
+    };
+}
+
+reference_kind!(
+    /// 办件编号: names a case; printed on the receipt, said on the phone.
+    CaseNumber,
+    8,
+    |code| code.to_owned()
+);
+reference_kind!(
+    /// 查询码: the secret that opens a case's status with its number (never shown in a log).
+    QueryCode,
+    8,
+    |_| "…".to_owned()
+);
+reference_kind!(
+    /// 恢复码: opens a saved draft on another device (never shown in a log).
+    ResumeCode,
+    12,
+    |_| "…".to_owned()
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +103,19 @@ mod tests {
             assert!(!ALPHABET.contains(&(c as u8)), "{c}");
         }
         assert_eq!(from_random(&[250, 251, 0], 2), None, "too few usable bytes");
+    }
+
+    #[test]
+    fn each_kind_takes_only_its_own_length_and_hides_its_secrets() {
+        assert_eq!(CaseNumber::parse(" abcd efgh ").unwrap().as_str(), "ABCD-EFGH");
+        assert_eq!(CaseNumber::parse("ABCD-EFG"), None, "one short");
+        assert_eq!(CaseNumber::parse("ABCD-EFGH-J"), None, "one long");
+        assert_eq!(ResumeCode::parse("abcdefghjklm").unwrap().as_str(), "ABCD-EFGH-JKLM");
+        assert_eq!(ResumeCode::parse("ABCD-EFGH"), None);
+        let code = QueryCode::parse("WXY2-3456").unwrap();
+        assert_eq!(code.as_str(), "WXY2-3456");
+        assert_eq!(format!("{code:?}"), "QueryCode(…)");
+        assert_eq!(format!("{:?}", CaseNumber::parse("ABCD-EFGH").unwrap()), "CaseNumber(ABCD-EFGH)");
     }
 
     #[test]

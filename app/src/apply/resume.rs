@@ -19,13 +19,13 @@ pub fn ResumePage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = code.get_untracked();
-        if domain::reference::normalise(&typed).is_none() {
+        let Some(parsed) = domain::reference::ResumeCode::parse(&typed) else {
             error.set(Some("请输入恢复码，例如 ABCD-EFGH-JKLM（字母和数字，不区分大小写）".to_owned()));
             return;
-        }
+        };
         busy.set(true);
         spawn_local(async move {
-            let loaded_code = domain::reference::normalise(&typed).unwrap_or_default();
+            let loaded_code = parsed.into_string();
             match api::resume_draft(typed).await {
                 Ok(loaded) => {
                     let item = loaded.draft.item.clone();

@@ -55,8 +55,8 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
-        if domain::reference::normalise(&key.case_number).is_none()
-            || domain::reference::normalise(&key.query_code).is_none()
+        if domain::reference::CaseNumber::parse(&key.case_number).is_none()
+            || domain::reference::QueryCode::parse(&key.query_code).is_none()
         {
             error.set(Some("请输入回执上的办件编号和查询码，例如 ABCD-EFGH".to_owned()));
             return;

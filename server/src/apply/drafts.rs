@@ -12,6 +12,7 @@ use axum::extract::State;
 use domain::api::{DraftBody, DraftLoaded, DraftSaved, ErrorBody};
 use domain::apply::materials::Materials;
 use domain::catalog::situation::reconcile;
+use domain::reference::ResumeCode;
 use serde::Deserialize;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
@@ -102,7 +103,7 @@ async fn save(
     owner: Option<ApplicationKey>,
     ApiJson(request): ApiJson<SaveRequest>,
 ) -> Result<Json<DraftSaved>, ApiError> {
-    let code = domain::reference::normalise(&request.resume_code).ok_or_else(not_found)?;
+    let code = ResumeCode::parse(&request.resume_code).ok_or_else(not_found)?;
     let expires_at = rfc3339_in(state.draft_ttl_secs);
     let updated = sqlx::query(
         "UPDATE drafts SET item_code = $1, catalog_version = $2, answers = $3, form = $4, materials = $5, updated_at = $6, \
@@ -116,7 +117,7 @@ async fn save(
     .bind(state.keys.seal("drafts.materials", &json(&request.draft.materials)?)?)
     .bind(now_rfc3339())
     .bind(&expires_at)
-    .bind(&code)
+    .bind(code.as_str())
     .bind(owner.as_ref().map(|o| state.keys.seal("drafts.application_key", &o.key)).transpose()?)
     .bind(owner.as_ref().map(|o| o.hash.clone()))
     .execute(&state.db)
@@ -124,7 +125,7 @@ async fn save(
     if updated.rows_affected() == 0 {
         return Err(not_found());
     }
-    Ok(Json(DraftSaved { resume_code: code, expires_at }))
+    Ok(Json(DraftSaved { resume_code: code.into_string(), expires_at }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -140,12 +141,12 @@ async fn resume(
     State(state): State<Arc<AppState>>,
     ApiJson(request): ApiJson<ResumeRequest>,
 ) -> Result<Json<DraftLoaded>, ApiError> {
-    let code = domain::reference::normalise(&request.resume_code).ok_or_else(not_found)?;
+    let code = ResumeCode::parse(&request.resume_code).ok_or_else(not_found)?;
     let row = sqlx::query(
         "SELECT item_code, catalog_version, answers, form, materials, expires_at, application_key FROM drafts \
          WHERE resume_code = $1 AND expires_at > $2",
     )
-    .bind(&code)
+    .bind(code.as_str())
     .bind(now_rfc3339())
     .fetch_optional(&state.db)
     .await?

@@ -19,6 +19,7 @@ use domain::apply::form::FieldError;
 use domain::apply::submission::{MaterialError, SubmissionProblems};
 use domain::case::view::{CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody, check_complaint, check_rating};
 use domain::case::{Action, Actor, Status};
+use domain::reference::{CaseNumber, QueryCode};
 use serde::Serialize;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -72,11 +73,12 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
     if state.limiter.add(&format!("ip:{address}"), minute) > state.lookups_per_minute {
         return Err(ApiError::TooManyRequests("查询太频繁了，请一分钟后再试".to_owned()));
     }
-    let number = domain::reference::normalise(&key.case_number).unwrap_or_default();
-    let code = domain::reference::normalise(&key.query_code).unwrap_or_default();
-    let (mine, all) = (format!("case:{number}:{address}"), format!("case:{number}"));
+    let number = CaseNumber::parse(&key.case_number);
+    let code = QueryCode::parse(&key.query_code);
+    let shown = number.as_ref().map_or("", CaseNumber::as_str);
+    let (mine, all) = (format!("case:{shown}:{address}"), format!("case:{shown}"));
     let hour = Duration::from_secs(3600);
-    if !number.is_empty() {
+    if number.is_some() {
         if crate::limits::shared_add(&state.db, &mine, hour).await? > i64::from(FAILURES_PER_CLIENT) {
             return Err(ApiError::TooManyRequests(
                 "这个办件编号输错查询码的次数太多，请 1 小时后再试，或拨打咨询电话查询。".to_owned(),
@@ -84,16 +86,21 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
         }
         tokio::time::sleep(slowdown(crate::limits::shared_count(&state.db, &all, hour).await?)).await;
     }
-    let found = if number.is_empty() { None } else { cases::load(state, &number).await? };
+    let found = match &number {
+        Some(number) => cases::load(state, number).await?,
+        None => None,
+    };
     // The same work whether or not the case exists.
     let stored = found.as_ref().map_or_else(|| hash("no such case"), |c| c.query_code_hash.clone());
     match found {
-        Some(case) if crate::secret::same(hash(&code).as_bytes(), stored.as_bytes()) => {
+        Some(case)
+            if crate::secret::same(hash(code.as_ref().map_or("", QueryCode::as_str)).as_bytes(), stored.as_bytes()) =>
+        {
             crate::limits::shared_take_back(&state.db, &mine).await?;
             cases::enforce_deadlines(state, case).await
         }
         _ => {
-            if !number.is_empty() {
+            if number.is_some() {
                 crate::limits::shared_add(&state.db, &all, hour).await?;
             }
             Err(not_found())

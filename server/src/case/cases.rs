@@ -7,6 +7,7 @@ use domain::ServiceItem;
 use domain::apply::submission::{Submission, tolerance_deadline_days};
 use domain::case::view::{CaseFile, CaseView, MaterialAsk, Rating, StaffCase};
 use domain::case::{Action, Actor, Event, Status, SupplementItem, due_date, extend_for_suspension, transition};
+use domain::reference::CaseNumber;
 use domain::time::calendar::Light;
 use domain::time::date::Date;
 use sqlx::Row;
@@ -89,7 +90,13 @@ impl CaseRow {
 const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, promised_days, \
                        version, accepted_on, due_on, suspended_on, completed_on, result, supplement";
 
-pub async fn load(state: &AppState, case_number: &str) -> Result<Option<CaseRow>, ApiError> {
+/// A case by the number a person or a staff system gave (parsed at the edge).
+pub async fn load(state: &AppState, case_number: &CaseNumber) -> Result<Option<CaseRow>, ApiError> {
+    load_stored(state, case_number.as_str()).await
+}
+
+/// A case again by the number it was stored under (after a change to it).
+async fn load_stored(state: &AppState, case_number: &str) -> Result<Option<CaseRow>, ApiError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE case_number = $1"))
         .bind(case_number)
         .fetch_optional(&state.db)
@@ -270,7 +277,7 @@ pub async fn record(
     }
     tx.commit().await?;
     tracing::info!(case = %case.case_number, action = action.map_or("supply_later", Action::name), "case moved");
-    load(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
+    load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -347,7 +354,7 @@ pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRo
         Ok(moved) => Ok(moved),
         // Someone else moved it at the same moment: read it again.
         Err(ApiError::Conflict(_)) => {
-            load(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
+            load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
         }
         Err(error) => Err(error),
     }
