@@ -5,12 +5,10 @@
 //! first bytes) before a byte is sent; a big photo is compressed first; then the
 //! tus client uploads it, resuming an earlier attempt at the same file.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use domain::apply::files::{check_file, safe_file_name};
-use domain::apply::materials::{Materials, size_text};
+use domain::apply::materials::{Materials, UploadedFile, size_text};
 use domain::apply::photo::{check_picked, compressed_name};
 use domain::apply::tus::fingerprint;
 use domain::catalog::checklist::ChecklistEntry;
@@ -22,12 +20,15 @@ use wasm_bindgen::JsCast;
 use crate::{photo, tus};
 
 /// A file of this visit that is not finished: being checked, compressed or
-/// uploaded, paused, or refused.
-#[derive(Clone, Debug, PartialEq)]
+/// uploaded, paused, or refused. Its name and status are its own signals, so a
+/// progress tick redraws its row alone (the list is keyed by `id`).
+#[derive(Clone, Copy)]
 struct Row {
     id: u32,
-    name: String,
-    status: Status,
+    name: RwSignal<String>,
+    status: RwSignal<Status>,
+    /// What a paused upload needs to go on (browser objects stay out of signals).
+    retry: StoredValue<Option<Retry>, LocalStorage>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +40,14 @@ enum Status {
     Problem(String),
 }
 
-/// What a paused upload needs to go on (browser objects stay out of signals).
+impl Status {
+    fn in_flight(&self) -> bool {
+        matches!(self, Self::Checking | Self::Compressing | Self::Uploading { .. })
+    }
+}
+
+/// The bytes of a checked file, ready to go (again).
+#[derive(Clone)]
 struct Retry {
     blob: web_sys::Blob,
     name: String,
@@ -47,16 +55,59 @@ struct Retry {
     fingerprint: String,
 }
 
-thread_local! {
-    static RETRIES: RefCell<HashMap<u32, Retry>> = RefCell::new(HashMap::new());
-    static NEXT_ROW: RefCell<u32> = const { RefCell::new(0) };
+/// The unfinished files of one material, in the order they were picked.
+#[derive(Clone, Copy)]
+struct Unfinished {
+    rows: RwSignal<Vec<Row>>,
+    next_id: StoredValue<u32>,
+    /// The component's owner: rows made in an event handler belong to it.
+    owner: StoredValue<Owner, LocalStorage>,
 }
 
-fn next_row() -> u32 {
-    NEXT_ROW.with_borrow_mut(|n| {
-        *n += 1;
-        *n
-    })
+impl Unfinished {
+    fn new() -> Self {
+        let owner = Owner::current().expect("inside a component");
+        Self { rows: RwSignal::new(Vec::new()), next_id: StoredValue::new(0), owner: StoredValue::new_local(owner) }
+    }
+
+    /// A new row being checked.
+    fn add(&self, name: String) -> Row {
+        let id = self.next_id.get_value() + 1;
+        self.next_id.set_value(id);
+        let row = self.owner.with_value(|owner| {
+            owner.with(|| Row {
+                id,
+                name: RwSignal::new(name),
+                status: RwSignal::new(Status::Checking),
+                retry: StoredValue::new_local(None),
+            })
+        });
+        self.rows.update(|all| all.push(row));
+        row
+    }
+
+    /// Drop a row and the file it holds.
+    fn remove(&self, id: u32) {
+        self.rows.update(|all| {
+            all.retain(|r| {
+                if r.id == id {
+                    r.retry.set_value(None);
+                }
+                r.id != id
+            })
+        });
+    }
+
+    /// Rows that count against the material's file limit (all but `except` and the refused).
+    fn counted(&self, except: u32) -> usize {
+        self.rows.with_untracked(|all| {
+            all.iter().filter(|r| r.id != except && !matches!(r.status.get_untracked(), Status::Problem(_))).count()
+        })
+    }
+
+    fn any(&self, test: impl Fn(&Status) -> bool) -> bool {
+        self.rows.with(|all| all.iter().any(|r| r.status.with(&test)))
+    }
 }
 
 fn accept(material: &Material) -> String {
@@ -100,7 +151,7 @@ pub fn MaterialUpload(
     let material = entry.material.clone();
     let id = material.id.clone();
     let most = usize::from(material.max_files) * entry.count as usize;
-    let rows = RwSignal::new(Vec::<Row>::new());
+    let pending = Unfinished::new();
     // Uploads an earlier visit began (before a reload) that the server still has part of.
     let interrupted = RwSignal::new(
         tus::pending().into_iter().filter(|(_, p)| p.item == item && p.material == id).collect::<Vec<_>>(),
@@ -113,97 +164,74 @@ pub fn MaterialUpload(
         let id = id.clone();
         Memo::new(move |_| materials.with(|m| m.later.contains(&id)))
     };
-    let set_row = move |row: u32, status: Status| {
-        rows.update(|all| {
-            if let Some(r) = all.iter_mut().find(|r| r.id == row) {
-                r.status = status;
-            }
-        })
-    };
-
     // Upload one checked (and maybe compressed) file, resuming where it stopped.
     let run = {
         let (item, id) = (item.clone(), id.clone());
-        move |row: u32| {
-            let Some((blob, name, original_size, fingerprint)) = RETRIES.with_borrow(|r| {
-                r.get(&row).map(|r| (r.blob.clone(), r.name.clone(), r.original_size, r.fingerprint.clone()))
-            }) else {
+        Callback::new(move |row: Row| {
+            let Some(Retry { blob, name, original_size, fingerprint }) = row.retry.get_value() else {
                 return;
             };
             let (item, id) = (item.clone(), id.clone());
             busy.update(|n| *n += 1);
-            set_row(row, Status::Uploading { sent: 0, total: blob.size() as u64 });
+            row.status.set(Status::Uploading { sent: 0, total: blob.size() as u64 });
             spawn_local(async move {
                 let progress: Rc<dyn Fn(u64, u64)> =
-                    Rc::new(move |sent, total| set_row(row, Status::Uploading { sent, total }));
+                    Rc::new(move |sent, total| row.status.set(Status::Uploading { sent, total }));
                 let outcome = tus::upload(&item, &id, &blob, &name, original_size, &fingerprint, progress).await;
                 busy.update(|n| *n = n.saturating_sub(1));
                 interrupted.update(|all| all.retain(|(f, _)| f != &fingerprint));
                 match outcome {
                     tus::Outcome::Done(file) => {
-                        RETRIES.with_borrow_mut(|r| r.remove(&row));
-                        rows.update(|all| all.retain(|r| r.id != row));
+                        pending.remove(row.id);
                         materials.update(|m| m.files.entry(id).or_default().push(file));
                     }
                     tus::Outcome::Refused(message) => {
-                        RETRIES.with_borrow_mut(|r| r.remove(&row));
-                        set_row(row, Status::Problem(message));
+                        row.retry.set_value(None);
+                        row.status.set(Status::Problem(message));
                     }
-                    tus::Outcome::Paused => set_row(row, Status::Paused),
+                    tus::Outcome::Paused => row.status.set(Status::Paused),
                 }
             });
-        }
+        })
     };
 
     // Check a picked file as the server will, compress a big photo, then upload.
     let take = {
-        let (item, material, run) = (item.clone(), material.clone(), run.clone());
+        let (item, material) = (item.clone(), material.clone());
         move |file: web_sys::File| {
             let name = safe_file_name(&file.name());
             let size = file.size() as u64;
-            let row = next_row();
-            rows.update(|all| all.push(Row { id: row, name: name.clone(), status: Status::Checking }));
-            let (item, material, run) = (item.clone(), material.clone(), run.clone());
+            let row = pending.add(name.clone());
+            let (item, material) = (item.clone(), material.clone());
             spawn_local(async move {
                 let first = photo::first_bytes(&file).await;
                 let compress = match check_picked(&material, &name, size, &first) {
                     Ok((_, compress)) => compress,
-                    Err(message) => return set_row(row, Status::Problem(message)),
+                    Err(message) => return row.status.set(Status::Problem(message)),
                 };
                 let finished = materials.with_untracked(|m| m.files.get(&material.id).map_or(0, Vec::len));
-                let going = rows.with_untracked(|all| {
-                    all.iter().filter(|r| r.id != row && !matches!(r.status, Status::Problem(_))).count()
-                });
-                if finished + going + 1 > most {
-                    return set_row(
-                        row,
-                        Status::Problem(format!("“{}”最多上传 {most} 个文件，请先删除不要的文件", material.name)),
-                    );
+                if finished + pending.counted(row.id) + 1 > most {
+                    let message = format!("“{}”最多上传 {most} 个文件，请先删除不要的文件", material.name);
+                    return row.status.set(Status::Problem(message));
                 }
                 let blob: web_sys::Blob = file.clone().into();
                 let mut upload = (blob, name.clone(), None);
                 if compress {
-                    set_row(row, Status::Compressing);
+                    row.status.set(Status::Compressing);
                     if let Some(smaller) = photo::compress(&file).await.filter(|b| (b.size() as u64) < size) {
                         upload = (smaller, compressed_name(&name), Some(size));
                     }
                     // The limit holds for what is sent.
                     let head = photo::first_bytes(&upload.0).await;
                     if let Err(message) = check_file(&material, &upload.1, upload.0.size() as u64, &head) {
-                        return set_row(row, Status::Problem(message));
+                        return row.status.set(Status::Problem(message));
                     }
                 }
                 let (blob, upload_name, original_size) = upload;
                 let fingerprint = fingerprint(&item, &material.id, &name, size, file.last_modified() as u64);
-                RETRIES.with_borrow_mut(|r| {
-                    r.insert(row, Retry { blob, name: upload_name.clone(), original_size, fingerprint })
-                });
-                rows.update(|all| {
-                    if let Some(r) = all.iter_mut().find(|r| r.id == row) {
-                        r.name = upload_name;
-                    }
-                });
-                run(row);
+                row.retry.set_value(Some(Retry { blob, name: upload_name.clone(), original_size, fingerprint }));
+                row.name.set(upload_name);
+                run.run(row);
             });
         }
     };
@@ -223,7 +251,7 @@ pub fn MaterialUpload(
     let remove_done = {
         let id = id.clone();
         let item = item.clone();
-        move |upload: String| {
+        Callback::new(move |upload: String| {
             let item = item.clone();
             materials.update(|m| {
                 if let Some(files) = m.files.get_mut(&id) {
@@ -232,7 +260,7 @@ pub fn MaterialUpload(
                 m.files.retain(|_, files| !files.is_empty());
             });
             spawn_local(async move { tus::discard(&item, &upload).await });
-        }
+        })
     };
     let toggle_later = {
         let id = id.clone();
@@ -250,15 +278,11 @@ pub fn MaterialUpload(
         }
     };
 
-    let uploading = move || {
-        rows.with(|all| {
-            all.iter().any(|r| matches!(r.status, Status::Checking | Status::Compressing | Status::Uploading { .. }))
-        })
-    };
     let tag = move || {
         let has_problem = problem.get().is_some() && !done.with(Vec::is_empty) && !later.get()
-            || rows.with(|all| all.iter().any(|r| matches!(r.status, Status::Problem(_) | Status::Paused)));
-        state_tag(uploading(), has_problem, later.get(), problem.get().is_none() && !done.with(Vec::is_empty))
+            || pending.any(|s| matches!(s, Status::Problem(_) | Status::Paused));
+        let uploading = pending.any(Status::in_flight);
+        state_tag(uploading, has_problem, later.get(), problem.get().is_none() && !done.with(Vec::is_empty))
     };
     let section_id = format!("material-{id}");
     let heading_id = format!("{section_id}-title");
@@ -284,66 +308,26 @@ pub fn MaterialUpload(
             // What is missing is listed by the submit button; here only what is wrong with files already in.
             {move || problem.get().filter(|_| !later.get() && !done.with(Vec::is_empty)).map(|m| view! { <p class="field-error">{m}</p> })}
             <ul class="file-list">
-                {move || done.get().into_iter().map(|file| {
-                    let upload = file.upload.clone();
-                    let remove_done = remove_done.clone();
-                    let shrunk = file.original_size.map(|o| format!("（已从 {} 压缩）", size_text(o)));
-                    let label = format!("删除 {}", file.name);
-                    view! {
-                        <li class="file file--done">
-                            <span class="file__name">{file.name.clone()}</span>
-                            <span class="file__meta">{size_text(file.size)} {shrunk} " · 已上传"</span>
-                            <button type="button" class="link-button" aria-label=label on:click=move |_| remove_done(upload.clone())>"删除"</button>
-                        </li>
+                <For
+                    each=move || done.get()
+                    key=|file| file.upload.clone()
+                    children=move |file| view! { <DoneFile file remove=remove_done/> }
+                />
+                <For
+                    each=move || pending.rows.get()
+                    key=|row| row.id
+                    children=move |row| view! { <PendingFile row run dismiss=Callback::new(move |id| pending.remove(id))/> }
+                />
+                <For
+                    each=move || interrupted.get()
+                    key=|(fingerprint, _)| fingerprint.clone()
+                    children=move |(fingerprint, upload)| {
+                        let forget = Callback::new(move |fingerprint: String| {
+                            interrupted.update(|all| all.retain(|(f, _)| f != &fingerprint));
+                        });
+                        view! { <InterruptedFile fingerprint upload forget/> }
                     }
-                }).collect_view()}
-                {move || rows.get().into_iter().map(|row| {
-                    let run = run.clone();
-                    let row_id = row.id;
-                    let dismiss = move |_| {
-                        RETRIES.with_borrow_mut(|r| r.remove(&row_id));
-                        rows.update(|all| all.retain(|r| r.id != row_id));
-                    };
-                    let body = match row.status {
-                        Status::Checking => view! { <span class="file__meta">"正在检查……"</span> }.into_any(),
-                        Status::Compressing => view! { <span class="file__meta">"照片较大，正在压缩……"</span> }.into_any(),
-                        Status::Uploading { sent, total } => view! {
-                            <progress max=total.to_string() value=sent.to_string() aria-label=format!("{} 上传进度", row.name)></progress>
-                            <span class="file__meta">{format!("已上传 {}%（{} / {}）", percent(sent, total), size_text(sent), size_text(total))}</span>
-                        }.into_any(),
-                        Status::Paused => view! {
-                            <p class="field-error">"网络不稳定，上传暂停了。已传的部分不会丢失。"</p>
-                            <button type="button" class="button button--secondary button--small" on:click=move |_| run(row_id)>"继续上传"</button>
-                        }.into_any(),
-                        Status::Problem(message) => view! {
-                            <p class="field-error" role="alert">{message}</p>
-                            <button type="button" class="link-button" on:click=dismiss>"知道了"</button>
-                        }.into_any(),
-                    };
-                    view! {
-                        <li class="file">
-                            <span class="file__name">{row.name.clone()}</span>
-                            {body}
-                        </li>
-                    }
-                }).collect_view()}
-                {move || interrupted.get().into_iter().map(|(fp, p)| {
-                    let forget = move |_| {
-                        tus::forget(&fp);
-                        let url = p.url.clone();
-                        let item = p.item.clone();
-                        spawn_local(async move { tus::discard_url(&item, &url).await });
-                        let fp = fp.clone();
-                        interrupted.update(|all| all.retain(|(f, _)| f != &fp));
-                    };
-                    view! {
-                        <li class="file file--interrupted">
-                            <span class="file__name">{p.name.clone()}</span>
-                            <span class="file__meta">{format!("上次传到 {}% 时中断了。请再选一次这个文件，会从中断的地方接着传。", percent(p.offset, p.size))}</span>
-                            <button type="button" class="link-button" on:click=forget>"不要了"</button>
-                        </li>
-                    }
-                }).collect_view()}
+                />
             </ul>
             <Show when=move || !later.get()>
                 <div class="upload-actions">
@@ -366,6 +350,73 @@ pub fn MaterialUpload(
                     <label for=format!("later-{id}")>{format!("现在没有，容缺后补（受理后 {later_days} 个工作日内补交）")}</label>
                 </div>
             })}
+        </li>
+    }
+}
+
+/// A finished file, with its remove button.
+#[component]
+fn DoneFile(file: UploadedFile, remove: Callback<String>) -> impl IntoView {
+    let shrunk = file.original_size.map(|o| format!("（已从 {} 压缩）", size_text(o)));
+    let label = format!("删除 {}", file.name);
+    let upload = file.upload.clone();
+    view! {
+        <li class="file file--done">
+            <span class="file__name">{file.name.clone()}</span>
+            <span class="file__meta">{size_text(file.size)} {shrunk} " · 已上传"</span>
+            <button type="button" class="link-button" aria-label=label on:click=move |_| remove.run(upload.clone())>"删除"</button>
+        </li>
+    }
+}
+
+/// A file of this visit on its way: what is happening to it, and what the applicant can do.
+#[component]
+fn PendingFile(row: Row, run: Callback<Row>, dismiss: Callback<u32>) -> impl IntoView {
+    let body = move || {
+        match row.status.get() {
+        Status::Checking => view! { <span class="file__meta">"正在检查……"</span> }.into_any(),
+        Status::Compressing => view! { <span class="file__meta">"照片较大，正在压缩……"</span> }.into_any(),
+        Status::Uploading { sent, total } => view! {
+            <progress max=total.to_string() value=sent.to_string() aria-label=format!("{} 上传进度", row.name.get())></progress>
+            <span class="file__meta">{format!("已上传 {}%（{} / {}）", percent(sent, total), size_text(sent), size_text(total))}</span>
+        }.into_any(),
+        Status::Paused => view! {
+            <p class="field-error">"网络不稳定，上传暂停了。已传的部分不会丢失。"</p>
+            <button type="button" class="button button--secondary button--small" on:click=move |_| run.run(row)>"继续上传"</button>
+        }.into_any(),
+        Status::Problem(message) => view! {
+            <p class="field-error" role="alert">{message}</p>
+            <button type="button" class="link-button" on:click=move |_| dismiss.run(row.id)>"知道了"</button>
+        }.into_any(),
+    }
+    };
+    view! {
+        <li class="file">
+            <span class="file__name">{move || row.name.get()}</span>
+            {body}
+        </li>
+    }
+}
+
+/// An upload an earlier visit began: pick the file again to go on, or let it go.
+#[component]
+fn InterruptedFile(fingerprint: String, upload: tus::Pending, forget: Callback<String>) -> impl IntoView {
+    let progress = format!(
+        "上次传到 {}% 时中断了。请再选一次这个文件，会从中断的地方接着传。",
+        percent(upload.offset, upload.size)
+    );
+    let name = upload.name.clone();
+    let on_forget = move |_| {
+        tus::forget(&fingerprint);
+        let (url, item) = (upload.url.clone(), upload.item.clone());
+        spawn_local(async move { tus::discard_url(&item, &url).await });
+        forget.run(fingerprint.clone());
+    };
+    view! {
+        <li class="file file--interrupted">
+            <span class="file__name">{name}</span>
+            <span class="file__meta">{progress}</span>
+            <button type="button" class="link-button" on:click=on_forget>"不要了"</button>
         </li>
     }
 }
