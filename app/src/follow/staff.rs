@@ -193,11 +193,53 @@ fn save_blob(blob: &web_sys::Blob, name: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// One material the department may ask to be supplemented, with its own choice and reason.
+#[derive(Clone)]
+struct Ask {
+    material: String,
+    name: String,
+    asked: RwSignal<bool>,
+    reason: RwSignal<String>,
+}
+
+impl Ask {
+    /// One for each material the case has files of, in file order.
+    fn for_case(case: &StaffCase) -> Vec<Self> {
+        let mut asks: Vec<Self> = Vec::new();
+        for file in &case.files {
+            if !asks.iter().any(|a| a.material == file.material) {
+                asks.push(Self {
+                    material: file.material.clone(),
+                    name: file.material_name.clone(),
+                    asked: RwSignal::new(false),
+                    reason: RwSignal::new(String::new()),
+                });
+            }
+        }
+        asks
+    }
+
+    fn item(&self) -> Option<SupplementItem> {
+        self.asked
+            .get_untracked()
+            .then(|| SupplementItem { material: self.material.clone(), reason: self.reason.get_untracked() })
+    }
+}
+
+/// A button's style: refusing warns, the steps before a decision are secondary.
+fn button_class(action: &Action) -> &'static str {
+    match action {
+        Action::Refuse { .. } => "button button--warning",
+        Action::PreReview | Action::Suspend { .. } => "button button--secondary",
+        _ => "button",
+    }
+}
+
 #[component]
 fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let number = case.case_number.clone();
-    let run = move |action: Action| {
+    let run = Callback::new(move |action: Action| {
         let number = number.clone();
         spawn_local(async move {
             match api::act(&token().unwrap_or_default(), &number, &action).await {
@@ -208,23 +250,26 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 Err(e) => error.set(Some(e.message)),
             }
         });
-    };
+    });
     let note = RwSignal::new(String::new());
-    let asks = RwSignal::new(Vec::<(String, String, bool, String)>::new());
-    let materials: Vec<(String, String)> = {
-        let mut seen = Vec::new();
-        for f in &case.files {
-            if !seen.iter().any(|(id, _): &(String, String)| id == &f.material) {
-                seen.push((f.material.clone(), f.material_name.clone()));
+    let asks = Ask::for_case(&case);
+    let may_ask = case.actions.iter().any(|a| a == "request_supplement");
+    // The other actions, in the order the API lists them, each a button.
+    let buttons = case
+        .actions
+        .iter()
+        .filter_map(|name| Action::with_note(name, String::new()))
+        .map(|action| {
+            let name = action.name();
+            view! {
+                <button type="button" class=button_class(&action) on:click=move |_| {
+                    if let Some(action) = Action::with_note(name, note.get_untracked()) {
+                        run.run(action);
+                    }
+                }>{action.label()}</button>
             }
-        }
-        seen
-    };
-    asks.set(materials.iter().map(|(id, name)| (id.clone(), name.clone(), false, String::new())).collect());
-    let actions = case.actions.clone();
-    let has = move |name: &str| actions.iter().any(|a| a == name);
-    let (r1, r2, r3, r4, r5, r6, r7, r8) =
-        (run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone(), run.clone());
+        })
+        .collect_view();
     view! {
         <h1>{format!("办件 {}", case.case_number)}</h1>
         <p class="caption">{case.item_name.clone()}</p>
@@ -238,24 +283,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
         </dl>
         <h2>"材料"</h2>
         <ul class="file-list">
-            {case.files.iter().map(|f| {
-                let (url, name) = (f.download.clone(), f.name.clone());
-                let label = format!("下载 {}：{}", f.material_name, f.name);
-                view! {
-                    <li class="file">
-                        <span class="file__name">{format!("{}：{}", f.material_name, f.name)}</span>
-                        <span class="file__meta">{domain::apply::materials::size_text(f.size)}</span>
-                        <button type="button" class="link-button" aria-label=label on:click=move |_| {
-                            let (url, name) = (url.clone(), name.clone());
-                            spawn_local(async move {
-                                if let Ok(blob) = api::download(&token().unwrap_or_default(), &url).await {
-                                    save_blob(&blob, &name);
-                                }
-                            });
-                        }>"下载"</button>
-                    </li>
-                }
-            }).collect_view()}
+            {case.files.iter().map(|f| view! { <CaseFileRow file=f.clone()/> }).collect_view()}
         </ul>
         {(!case.actions.is_empty()).then(|| view! {
             <h2>"办理"</h2>
@@ -265,40 +293,8 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 <textarea id="action-note" rows="2" aria-describedby="action-note-hint" prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </div>
-            <div class="staff-actions">
-                {has("pre_review").then(|| view! { <button type="button" class="button button--secondary" on:click=move |_| r1(Action::PreReview)>"开始预审"</button> })}
-                {has("accept").then(|| view! { <button type="button" class="button" on:click=move |_| r2(Action::Accept)>"受理"</button> })}
-                {has("refuse").then(|| view! { <button type="button" class="button button--warning" on:click=move |_| r3(Action::Refuse { reason: note.get_untracked() })>"不予受理"</button> })}
-                {has("start").then(|| view! { <button type="button" class="button" on:click=move |_| r4(Action::Start)>"开始办理"</button> })}
-                {has("suspend").then(|| view! { <button type="button" class="button button--secondary" on:click=move |_| r5(Action::Suspend { reason: note.get_untracked() })>"暂停办理"</button> })}
-                {has("resume").then(|| view! { <button type="button" class="button" on:click=move |_| r6(Action::Resume)>"恢复办理"</button> })}
-                {has("complete").then(|| view! { <button type="button" class="button" on:click=move |_| r7(Action::Complete { result: note.get_untracked() })>"办结"</button> })}
-            </div>
-            {has("request_supplement").then(|| view! {
-                <fieldset class="supplement-request">
-                    <legend>"补正告知：勾选要补正的材料并写明原因（一次列全）"</legend>
-                    {move || asks.get().into_iter().enumerate().map(|(i, (id, name, on, reason))| {
-                        let check_id = format!("ask-{id}");
-                        let reason_id = format!("ask-{id}-reason");
-                        view! {
-                            <div class="checkbox">
-                                <input type="checkbox" id=check_id.clone() prop:checked=on
-                                    on:change=move |ev| { let v = event_target_checked(&ev); asks.update(|a| a[i].2 = v) }/>
-                                <label for=check_id>{name.clone()}</label>
-                            </div>
-                            <div class="field">
-                                <label for=reason_id.clone()>{format!("“{name}”的补正原因")}</label>
-                                <input type="text" id=reason_id prop:value=reason
-                                    on:change=move |ev| { let v = event_target_value(&ev); asks.update(|a| a[i].3 = v) }/>
-                            </div>
-                        }
-                    }).collect_view()}
-                    <button type="button" class="button" on:click=move |_| {
-                        let items = asks.get_untracked().into_iter().filter(|a| a.2).map(|a| SupplementItem { material: a.0, reason: a.3 }).collect();
-                        r8(Action::RequestSupplement { items });
-                    }>"发送补正告知"</button>
-                </fieldset>
-            })}
+            <div class="staff-actions">{buttons}</div>
+            {may_ask.then(|| view! { <SupplementRequest asks run/> })}
         })}
         <h2>"办理记录"</h2>
         <ol class="timeline">
@@ -311,5 +307,60 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
             }).collect_view()}
         </ol>
         <p><button type="button" class="link-button" on:click=move |_| navigate("/staff")>"返回列表"</button></p>
+    }
+}
+
+/// One file of a case, downloaded through the staff API.
+#[component]
+fn CaseFileRow(file: domain::case::view::CaseFile) -> impl IntoView {
+    let label = format!("下载 {}：{}", file.material_name, file.name);
+    let (url, name) = (file.download.clone(), file.name.clone());
+    let download = move |_| {
+        let (url, name) = (url.clone(), name.clone());
+        spawn_local(async move {
+            if let Ok(blob) = api::download(&token().unwrap_or_default(), &url).await {
+                save_blob(&blob, &name);
+            }
+        });
+    };
+    view! {
+        <li class="file">
+            <span class="file__name">{format!("{}：{}", file.material_name, file.name)}</span>
+            <span class="file__meta">{domain::apply::materials::size_text(file.size)}</span>
+            <button type="button" class="link-button" aria-label=label on:click=download>"下载"</button>
+        </li>
+    }
+}
+
+/// 补正告知: every material to supplement, with its reason, sent at once.
+#[component]
+fn SupplementRequest(asks: Vec<Ask>, run: Callback<Action>) -> impl IntoView {
+    let chosen = StoredValue::new(asks.clone());
+    let send = move |_| {
+        let items = chosen.with_value(|asks| asks.iter().filter_map(Ask::item).collect());
+        run.run(Action::RequestSupplement { items });
+    };
+    view! {
+        <fieldset class="supplement-request">
+            <legend>"补正告知：勾选要补正的材料并写明原因（一次列全）"</legend>
+            {asks.into_iter().map(|ask| {
+                let check_id = format!("ask-{}", ask.material);
+                let reason_id = format!("ask-{}-reason", ask.material);
+                let Ask { name, asked, reason, .. } = ask;
+                view! {
+                    <div class="checkbox">
+                        <input type="checkbox" id=check_id.clone() prop:checked=move || asked.get()
+                            on:change=move |ev| asked.set(event_target_checked(&ev))/>
+                        <label for=check_id>{name.clone()}</label>
+                    </div>
+                    <div class="field">
+                        <label for=reason_id.clone()>{format!("“{name}”的补正原因")}</label>
+                        <input type="text" id=reason_id prop:value=move || reason.get()
+                            on:change=move |ev| reason.set(event_target_value(&ev))/>
+                    </div>
+                }
+            }).collect_view()}
+            <button type="button" class="button" on:click=send>"发送补正告知"</button>
+        </fieldset>
     }
 }

@@ -245,6 +245,22 @@ impl Action {
         }
     }
 
+    /// The staff action named `name` (as `StaffCase::actions` lists it), carrying
+    /// `note` where it takes one. `None` for an unknown name and for the request
+    /// for supplements, which carries a list of its own.
+    pub fn with_note(name: &str, note: String) -> Option<Self> {
+        Some(match name {
+            "pre_review" => Self::PreReview,
+            "accept" => Self::Accept,
+            "refuse" => Self::Refuse { reason: note },
+            "start" => Self::Start,
+            "suspend" => Self::Suspend { reason: note },
+            "resume" => Self::Resume,
+            "complete" => Self::Complete { result: note },
+            _ => return None,
+        })
+    }
+
     /// The note recorded with the move (reason or result), if any.
     pub fn note(&self) -> Option<String> {
         match self {
@@ -369,6 +385,20 @@ pub fn extend_for_suspension(calendar: &Calendar, due: Date, suspended_on: Date,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_staff_action_but_the_supplement_request_is_made_from_its_name() {
+        for status in Status::ALL {
+            for name in status.staff_actions() {
+                match Action::with_note(name, "原因".into()) {
+                    Some(action) => assert_eq!(action.name(), name),
+                    None => assert_eq!(name, "request_supplement"),
+                }
+            }
+        }
+        assert_eq!(Action::with_note("refuse", "材料不全".into()), Some(Action::Refuse { reason: "材料不全".into() }));
+        assert_eq!(Action::with_note("withdraw", String::new()), None, "not a staff action");
+    }
 
     fn staff() -> Actor {
         Actor::Staff { department: "县交通运输局".into(), by: None }
