@@ -39,6 +39,11 @@ fn empty_form(organisation: bool) -> ApplicationForm {
     }
 }
 
+/// The message of the problem at `path`, if there is one.
+fn error_at(errors: RwSignal<Vec<FieldError>>, path: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()))
+}
+
 /// Input ids follow the error paths: `applicant.id_number` → `applicant-id_number`.
 fn input_id(path: &str) -> String {
     path.replace('.', "-")
@@ -124,60 +129,33 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
             checking.set(false);
         });
     };
-    let error_for = move |path: &'static str| {
-        Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()))
-    };
     let back = format!("/services/{}/checklist{}", item.code, query(&answers, &[]));
 
     let applicant_fields = if organisation {
         view! {
-            <TextInput label="单位名称" hint="与营业执照上的名称一致" path="applicant.name" form error=error_for("applicant.name")
-                get=|f| match &f.applicant { Applicant::Organisation(o) => o.name.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.name = v }/>
-            <TextInput label="统一社会信用代码" hint="18位，在营业执照上" path="applicant.credit_code" form error=error_for("applicant.credit_code")
-                get=|f| match &f.applicant { Applicant::Organisation(o) => o.credit_code.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.credit_code = v }/>
-            <TextInput label="法定代表人（负责人）" hint="" path="applicant.legal_representative" form error=error_for("applicant.legal_representative")
-                get=|f| match &f.applicant { Applicant::Organisation(o) => o.legal_representative.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.legal_representative = v }/>
-            <TextInput label="联系人" hint="" path="applicant.contact_name" form error=error_for("applicant.contact_name")
-                get=|f| match &f.applicant { Applicant::Organisation(o) => o.contact_name.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.contact_name = v }/>
-            <TextInput label="联系人手机号码" hint="办理进度会发到这个号码" path="applicant.phone" form error=error_for("applicant.phone")
-                get=|f| match &f.applicant { Applicant::Organisation(o) => o.phone.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.phone = v }/>
-            <TextInput label="单位地址" hint="写到门牌号" path="applicant.address" form error=error_for("applicant.address")
-                get=|f| match &f.applicant { Applicant::Organisation(o) => o.address.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Organisation(o) = &mut f.applicant { o.address = v }/>
-        }.into_any()
+            <TextInput label="单位名称" hint="与营业执照上的名称一致" path="applicant.name" form errors/>
+            <TextInput label="统一社会信用代码" hint="18位，在营业执照上" path="applicant.credit_code" form errors/>
+            <TextInput label="法定代表人（负责人）" hint="" path="applicant.legal_representative" form errors/>
+            <TextInput label="联系人" hint="" path="applicant.contact_name" form errors/>
+            <TextInput label="联系人手机号码" hint="办理进度会发到这个号码" path="applicant.phone" form errors/>
+            <TextInput label="单位地址" hint="写到门牌号" path="applicant.address" form errors/>
+        }
+        .into_any()
     } else {
         view! {
-            <TextInput label="姓名" hint="与身份证一致" path="applicant.name" form error=error_for("applicant.name")
-                get=|f| match &f.applicant { Applicant::Person(p) => p.name.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.name = v }/>
-            <TextInput label="身份证号码" hint="18位，最后一位可能是X" path="applicant.id_number" form error=error_for("applicant.id_number")
-                get=|f| match &f.applicant { Applicant::Person(p) => p.id_number.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.id_number = v }/>
-            <TextInput label="手机号码" hint="办理进度会发到这个号码" path="applicant.phone" form error=error_for("applicant.phone")
-                get=|f| match &f.applicant { Applicant::Person(p) => p.phone.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.phone = v }/>
-            <TextInput label="联系地址" hint="写到门牌号" path="applicant.address" form error=error_for("applicant.address")
-                get=|f| match &f.applicant { Applicant::Person(p) => p.address.clone(), _ => String::new() }
-                set=|f, v| if let Applicant::Person(p) = &mut f.applicant { p.address = v }/>
-        }.into_any()
+            <TextInput label="姓名" hint="与身份证一致" path="applicant.name" form errors/>
+            <TextInput label="身份证号码" hint="18位，最后一位可能是X" path="applicant.id_number" form errors/>
+            <TextInput label="手机号码" hint="办理进度会发到这个号码" path="applicant.phone" form errors/>
+            <TextInput label="联系地址" hint="写到门牌号" path="applicant.address" form errors/>
+        }
+        .into_any()
     };
     let agent_fields = needs_agent.then(|| {
         view! {
             <h2>"代理人"</h2>
-            <TextInput label="代理人姓名" hint="" path="agent.name" form error=error_for("agent.name")
-                get=|f| f.agent.as_ref().map(|a| a.name.clone()).unwrap_or_default()
-                set=|f, v| f.agent.get_or_insert_with(Agent::default).name = v/>
-            <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form error=error_for("agent.id_number")
-                get=|f| f.agent.as_ref().map(|a| a.id_number.clone()).unwrap_or_default()
-                set=|f, v| f.agent.get_or_insert_with(Agent::default).id_number = v/>
-            <TextInput label="代理人手机号码" hint="" path="agent.phone" form error=error_for("agent.phone")
-                get=|f| f.agent.as_ref().map(|a| a.phone.clone()).unwrap_or_default()
-                set=|f, v| f.agent.get_or_insert_with(Agent::default).phone = v/>
+            <TextInput label="代理人姓名" hint="" path="agent.name" form errors/>
+            <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form errors/>
+            <TextInput label="代理人手机号码" hint="" path="agent.phone" form errors/>
         }
     });
     let (_, effective) = domain::catalog::situation::walk(&item.questions, &answers);
@@ -210,7 +188,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
             {applicant_fields}
             {agent_fields}
             {item_fields_view}
-            <DeliveryChoice form error=error_for("delivery.method") errors=error_for/>
+            <DeliveryChoice form errors/>
             <button type="submit" class="button" disabled=move || checking.get()>"保存并继续"</button>
         </form>
         <DraftSave item=item.code.clone() answers=answers.clone()/>
@@ -220,17 +198,17 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     }
 }
 
-/// One text input bound to a part of the form, with its error beside it.
+/// One text input bound to the part of the form at `path` (the path its errors
+/// carry, see `ApplicationForm::text`), with its error beside it.
 #[component]
 fn TextInput(
     label: &'static str,
     hint: &'static str,
     path: &'static str,
     form: RwSignal<ApplicationForm>,
-    error: Signal<Option<String>>,
-    get: fn(&ApplicationForm) -> String,
-    set: fn(&mut ApplicationForm, String),
+    errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
+    let error = error_at(errors, path);
     let id = input_id(path);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -253,8 +231,8 @@ fn TextInput(
             {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
             <input id=id type="text" autocomplete="off" aria-describedby=described
-                prop:value=move || form.with(get)
-                on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+                prop:value=move || form.with(|f| f.text(path).to_owned())
+                on:input=move |ev| form.update(|f| f.set_text(path, event_target_value(&ev)))/>
         </div>
     }
 }
@@ -301,11 +279,8 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
 
 /// 领取方式: at the window, or by post with an address.
 #[component]
-fn DeliveryChoice(
-    form: RwSignal<ApplicationForm>,
-    error: Signal<Option<String>>,
-    errors: impl Fn(&'static str) -> Signal<Option<String>> + 'static,
-) -> impl IntoView {
+fn DeliveryChoice(form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let error = error_at(errors, "delivery.method");
     let by_post = Memo::new(move |_| form.with(|f| matches!(f.delivery, Some(Delivery::Post(_)))));
     let at_window = Memo::new(move |_| form.with(|f| matches!(f.delivery, Some(Delivery::Window))));
     let choose_window = move |_| form.update(|f| f.delivery = Some(Delivery::Window));
@@ -316,8 +291,6 @@ fn DeliveryChoice(
             }
         })
     };
-    let (recipient, phone, address) =
-        (errors("delivery.recipient"), errors("delivery.phone"), errors("delivery.address"));
     view! {
         <h2>"领取方式"</h2>
         <div class=move || if error.get().is_some() { "field field--error" } else { "field" }>
@@ -337,15 +310,9 @@ fn DeliveryChoice(
             </fieldset>
         </div>
         <Show when=move || by_post.get()>
-            <TextInput label="收件人" hint="" path="delivery.recipient" form error=recipient
-                get=|f| match &f.delivery { Some(Delivery::Post(a)) => a.recipient.clone(), _ => String::new() }
-                set=|f, v| if let Some(Delivery::Post(a)) = &mut f.delivery { a.recipient = v }/>
-            <TextInput label="收件人手机号码" hint="快递员会打这个电话" path="delivery.phone" form error=phone
-                get=|f| match &f.delivery { Some(Delivery::Post(a)) => a.phone.clone(), _ => String::new() }
-                set=|f, v| if let Some(Delivery::Post(a)) = &mut f.delivery { a.phone = v }/>
-            <TextInput label="邮寄地址" hint="写到门牌号" path="delivery.address" form error=address
-                get=|f| match &f.delivery { Some(Delivery::Post(a)) => a.address.clone(), _ => String::new() }
-                set=|f, v| if let Some(Delivery::Post(a)) = &mut f.delivery { a.address = v }/>
+            <TextInput label="收件人" hint="" path="delivery.recipient" form errors/>
+            <TextInput label="收件人手机号码" hint="快递员会打这个电话" path="delivery.phone" form errors/>
+            <TextInput label="邮寄地址" hint="写到门牌号" path="delivery.address" form errors/>
         </Show>
     }
 }

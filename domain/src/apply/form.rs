@@ -209,6 +209,102 @@ pub struct ApplicationForm {
     pub delivery: Option<Delivery>,
 }
 
+impl ApplicationForm {
+    /// The text at an error path (`applicant.name`, `agent.phone`,
+    /// `delivery.address`), as the form's inputs show it: empty where the form
+    /// has no such part (another kind of applicant, no agent, no post).
+    pub fn text(&self, path: &str) -> &str {
+        let (part, name) = path.split_once('.').unwrap_or((path, ""));
+        let found = match (part, name) {
+            ("applicant", name) => match &self.applicant {
+                Applicant::Person(p) => match name {
+                    "name" => Some(&p.name),
+                    "id_number" => Some(&p.id_number),
+                    "phone" => Some(&p.phone),
+                    "address" => Some(&p.address),
+                    _ => None,
+                },
+                Applicant::Organisation(o) => match name {
+                    "name" => Some(&o.name),
+                    "credit_code" => Some(&o.credit_code),
+                    "legal_representative" => Some(&o.legal_representative),
+                    "contact_name" => Some(&o.contact_name),
+                    "phone" => Some(&o.phone),
+                    "address" => Some(&o.address),
+                    _ => None,
+                },
+            },
+            ("agent", name) => self.agent.as_ref().and_then(|a| match name {
+                "name" => Some(&a.name),
+                "id_number" => Some(&a.id_number),
+                "phone" => Some(&a.phone),
+                _ => None,
+            }),
+            ("delivery", name) => match &self.delivery {
+                Some(Delivery::Post(a)) => match name {
+                    "recipient" => Some(&a.recipient),
+                    "phone" => Some(&a.phone),
+                    "address" => Some(&a.address),
+                    _ => None,
+                },
+                _ => None,
+            },
+            ("fields", id) => self.fields.get(id),
+            _ => None,
+        };
+        found.map_or("", String::as_str)
+    }
+
+    /// Put `value` at an error path (see [`Self::text`]), making the agent
+    /// where there is none; nothing where the form has no such part.
+    pub fn set_text(&mut self, path: &str, value: String) {
+        let (part, name) = path.split_once('.').unwrap_or((path, ""));
+        let slot = match (part, name) {
+            ("applicant", name) => match &mut self.applicant {
+                Applicant::Person(p) => match name {
+                    "name" => Some(&mut p.name),
+                    "id_number" => Some(&mut p.id_number),
+                    "phone" => Some(&mut p.phone),
+                    "address" => Some(&mut p.address),
+                    _ => None,
+                },
+                Applicant::Organisation(o) => match name {
+                    "name" => Some(&mut o.name),
+                    "credit_code" => Some(&mut o.credit_code),
+                    "legal_representative" => Some(&mut o.legal_representative),
+                    "contact_name" => Some(&mut o.contact_name),
+                    "phone" => Some(&mut o.phone),
+                    "address" => Some(&mut o.address),
+                    _ => None,
+                },
+            },
+            ("agent", name) => {
+                let agent = self.agent.get_or_insert_with(Agent::default);
+                match name {
+                    "name" => Some(&mut agent.name),
+                    "id_number" => Some(&mut agent.id_number),
+                    "phone" => Some(&mut agent.phone),
+                    _ => None,
+                }
+            }
+            ("delivery", name) => match &mut self.delivery {
+                Some(Delivery::Post(a)) => match name {
+                    "recipient" => Some(&mut a.recipient),
+                    "phone" => Some(&mut a.phone),
+                    "address" => Some(&mut a.address),
+                    _ => None,
+                },
+                _ => None,
+            },
+            ("fields", id) => Some(self.fields.entry(id.to_owned()).or_default()),
+            _ => None,
+        };
+        if let Some(slot) = slot {
+            *slot = value;
+        }
+    }
+}
+
 /// One problem, for the summary at the top and the message beside the field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -325,6 +421,54 @@ pub fn needs_agent(answers: &crate::catalog::situation::Answers) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_text_path_reads_back_what_was_put_there() {
+        let person = ["applicant.name", "applicant.id_number", "applicant.phone", "applicant.address"];
+        let organisation = [
+            "applicant.name",
+            "applicant.credit_code",
+            "applicant.legal_representative",
+            "applicant.contact_name",
+            "applicant.phone",
+            "applicant.address",
+        ];
+        let others = [
+            "agent.name",
+            "agent.id_number",
+            "agent.phone",
+            "delivery.recipient",
+            "delivery.phone",
+            "delivery.address",
+        ];
+        for (applicant, paths) in [
+            (Applicant::Person(Person::default()), &person[..]),
+            (Applicant::Organisation(Organisation::default()), &organisation[..]),
+        ] {
+            let mut form = ApplicationForm {
+                applicant,
+                agent: None,
+                fields: BTreeMap::new(),
+                delivery: Some(Delivery::Post(PostalAddress::default())),
+            };
+            for (n, path) in paths.iter().chain(&others).chain(&["fields.start"]).enumerate() {
+                assert_eq!(form.text(path), "", "{path} starts empty");
+                form.set_text(path, format!("v{n}"));
+                assert_eq!(form.text(path), format!("v{n}"), "{path}");
+            }
+            assert!(form.agent.is_some(), "typing an agent's field makes the agent");
+        }
+        let mut window = ApplicationForm {
+            applicant: Applicant::Person(Person::default()),
+            agent: None,
+            fields: BTreeMap::new(),
+            delivery: Some(Delivery::Window),
+        };
+        window.set_text("delivery.address", "x".into());
+        window.set_text("applicant.credit_code", "x".into());
+        assert_eq!((window.text("delivery.address"), window.text("applicant.credit_code")), ("", ""));
+        assert_eq!(window.delivery, Some(Delivery::Window), "no part is made that the form has not");
+    }
 
     const TODAY: Today = (2026, 11, 21);
 
