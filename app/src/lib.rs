@@ -44,13 +44,21 @@ fn App(render: Render) -> impl IntoView {
         current
     });
     view! {
-        <a class="skip-link" href="#main">"跳到主要内容"</a>
-        <SiteHeader/>
+        <a class="skip-link" href="#main">
+            "跳到主要内容"
+        </a>
+        <SiteHeader />
         <main id="main" class="page" tabindex="-1">
             {move || render(page.get())}
         </main>
         <footer class="site-footer">
-            <p><a href="/cases">"查询办理进度"</a>" · "<a href="/figures">"数据公开"</a>" · "<a href="/staff">"工作人员入口"</a></p>
+            <p>
+                <a href="/cases">"查询办理进度"</a>
+                " · "
+                <a href="/figures">"数据公开"</a>
+                " · "
+                <a href="/staff">"工作人员入口"</a>
+            </p>
             <p>"政务服务便民热线 " <a href="tel:12345">"12345"</a></p>
         </footer>
     }
@@ -66,5 +74,5 @@ pub fn start(render: Render) {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
         .unwrap_or_else(|| document.body().expect("page has a body"));
     root.set_inner_html("");
-    shell::handover::keep(leptos::mount::mount_to(root, move || view! { <App render/> }));
+    shell::handover::keep(leptos::mount::mount_to(root, move || view! { <App render /> }));
 }

@@ -21,8 +21,8 @@ pub fn ChecklistPage(kind: Kind, code: String) -> impl IntoView {
     view! {
         {move || match subject.state.get() {
             Load::Loading => view! { <p class="loading">"正在生成材料清单……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry()/> }.into_any(),
-            Load::Loaded(subject) => view! { <Notice subject/> }.into_any(),
+            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry() /> }.into_any(),
+            Load::Loaded(subject) => view! { <Notice subject /> }.into_any(),
         }}
     }
 }
@@ -63,7 +63,7 @@ fn Notice(subject: Subject) -> impl IntoView {
                         Vec::new()
                     };
                     let title = entry.title();
-                    view! { <MaterialEntry material=entry.material title used_by/> }
+                    view! { <MaterialEntry material=entry.material title used_by /> }
                 })
                 .collect();
             view! {
@@ -102,7 +102,11 @@ fn Notice(subject: Subject) -> impl IntoView {
                 <div>
                     <dt>{q.text.clone()}</dt>
                     <dd>{answer_text(q, a)}</dd>
-                    <dd class="change"><a href=change aria-label=label>"修改"</a></dd>
+                    <dd class="change">
+                        <a href=change aria-label=label>
+                            "修改"
+                        </a>
+                    </dd>
                 </div>
             }
         })
@@ -130,22 +134,46 @@ fn Notice(subject: Subject) -> impl IntoView {
     };
 
     view! {
-        <p class="back no-print"><a href=base.clone()>{format!("返回{}", if subject.kind() == Kind::Bundle { "一件事介绍" } else { "办事指南" })}</a></p>
+        <p class="back no-print">
+            <a href=base
+                .clone()>
+                {format!("返回{}", if subject.kind() == Kind::Bundle { "一件事介绍" } else { "办事指南" })}
+            </a>
+        </p>
         <h1>"一次性告知单"</h1>
         <p class="lead">{subject.name().to_owned()}</p>
-        {continue_link.map(|href| view! {
-            <div class="notice notice--warn" role="status">
-                <p>{format!("还有 {} 个问题没有回答，下面的清单可能不完整。", list.unanswered.len())}</p>
-                <p><a href=href class="button">"继续回答"</a></p>
-            </div>
-        })}
-        <p>{format!("根据您的回答，办理本事项需要准备下面的材料。我们一次性告知全部材料，请对照准备。{summary}")}</p>
-        {has_answers.then(|| view! {
-            <section aria-labelledby="your-answers">
-                <h2 id="your-answers">"您的回答"</h2>
-                <dl class="answers">{answered}</dl>
-            </section>
-        })}
+        {continue_link
+            .map(|href| {
+                view! {
+                    <div class="notice notice--warn" role="status">
+                        <p>
+                            {format!(
+                                "还有 {} 个问题没有回答，下面的清单可能不完整。",
+                                list.unanswered.len(),
+                            )}
+                        </p>
+                        <p>
+                            <a href=href class="button">
+                                "继续回答"
+                            </a>
+                        </p>
+                    </div>
+                }
+            })}
+        <p>
+            {format!(
+                "根据您的回答，办理本事项需要准备下面的材料。我们一次性告知全部材料，请对照准备。{summary}",
+            )}
+        </p>
+        {has_answers
+            .then(|| {
+                view! {
+                    <section aria-labelledby="your-answers">
+                        <h2 id="your-answers">"您的回答"</h2>
+                        <dl class="answers">{answered}</dl>
+                    </section>
+                }
+            })}
         {required}
         {tolerated}
         {optional}
@@ -155,18 +183,43 @@ fn Notice(subject: Subject) -> impl IntoView {
             {if wechat {
                 view! { <p class="notice">{OPEN_IN_BROWSER}</p> }.into_any()
             } else {
-                view! { <p><button type="button" class="button button--secondary" on:click=print>"打印告知单"</button></p> }.into_any()
+                view! {
+                    <p>
+                        <button type="button" class="button button--secondary" on:click=print>
+                            "打印告知单"
+                        </button>
+                    </p>
+                }
+                    .into_any()
             }}
             <div class="field">
-                <label for="share-link">"分享链接（在其他手机或窗口打开，看到的是同一份清单）"</label>
+                <label for="share-link">
+                    "分享链接（在其他手机或窗口打开，看到的是同一份清单）"
+                </label>
                 <div class="search__row">
-                    <input id="share-link" type="text" readonly value=share.clone()/>
-                    <button type="button" class="button button--secondary" on:click=copy>"复制"</button>
+                    <input id="share-link" type="text" readonly value=share.clone() />
+                    <button type="button" class="button button--secondary" on:click=copy>
+                        "复制"
+                    </button>
                 </div>
-                {move || copied.get().then(|| view! { <p role="status" class="hint">"链接已复制"</p> })}
+                {move || {
+                    copied
+                        .get()
+                        .then(|| {
+                            view! {
+                                <p role="status" class="hint">
+                                    "链接已复制"
+                                </p>
+                            }
+                        })
+                }}
             </div>
         </section>
         <p class="print-only">{format!("本告知单网址：{share}")}</p>
-        <p class="no-print"><a href=format!("{base}/apply{}", query(&effective, &[])) class="button button--start">"开始网上申请"</a></p>
+        <p class="no-print">
+            <a href=format!("{base}/apply{}", query(&effective, &[])) class="button button--start">
+                "开始网上申请"
+            </a>
+        </p>
     }
 }

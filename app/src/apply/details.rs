@@ -23,7 +23,7 @@ use crate::subject::{answers_from, query};
 
 #[component]
 pub fn ApplyPage(code: String) -> impl IntoView {
-    view! { <ItemLoader code page=|item| view! { <ApplicantForm item/> }.into_any()/> }
+    view! { <ItemLoader code page=|item| view! { <ApplicantForm item /> }.into_any() /> }
 }
 
 fn empty_form(organisation: bool) -> ApplicationForm {
@@ -133,29 +133,65 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
 
     let applicant_fields = if organisation {
         view! {
-            <TextInput label="单位名称" hint="与营业执照上的名称一致" path="applicant.name" form errors/>
-            <TextInput label="统一社会信用代码" hint="18位，在营业执照上" path="applicant.credit_code" form errors/>
-            <TextInput label="法定代表人（负责人）" hint="" path="applicant.legal_representative" form errors/>
-            <TextInput label="联系人" hint="" path="applicant.contact_name" form errors/>
-            <TextInput label="联系人手机号码" hint="办理进度会发到这个号码" path="applicant.phone" form errors/>
-            <TextInput label="单位地址" hint="写到门牌号" path="applicant.address" form errors/>
+            <TextInput
+                label="单位名称"
+                hint="与营业执照上的名称一致"
+                path="applicant.name"
+                form
+                errors
+            />
+            <TextInput
+                label="统一社会信用代码"
+                hint="18位，在营业执照上"
+                path="applicant.credit_code"
+                form
+                errors
+            />
+            <TextInput
+                label="法定代表人（负责人）"
+                hint=""
+                path="applicant.legal_representative"
+                form
+                errors
+            />
+            <TextInput label="联系人" hint="" path="applicant.contact_name" form errors />
+            <TextInput
+                label="联系人手机号码"
+                hint="办理进度会发到这个号码"
+                path="applicant.phone"
+                form
+                errors
+            />
+            <TextInput label="单位地址" hint="写到门牌号" path="applicant.address" form errors />
         }
         .into_any()
     } else {
         view! {
-            <TextInput label="姓名" hint="与身份证一致" path="applicant.name" form errors/>
-            <TextInput label="身份证号码" hint="18位，最后一位可能是X" path="applicant.id_number" form errors/>
-            <TextInput label="手机号码" hint="办理进度会发到这个号码" path="applicant.phone" form errors/>
-            <TextInput label="联系地址" hint="写到门牌号" path="applicant.address" form errors/>
+            <TextInput label="姓名" hint="与身份证一致" path="applicant.name" form errors />
+            <TextInput
+                label="身份证号码"
+                hint="18位，最后一位可能是X"
+                path="applicant.id_number"
+                form
+                errors
+            />
+            <TextInput
+                label="手机号码"
+                hint="办理进度会发到这个号码"
+                path="applicant.phone"
+                form
+                errors
+            />
+            <TextInput label="联系地址" hint="写到门牌号" path="applicant.address" form errors />
         }
         .into_any()
     };
     let agent_fields = needs_agent.then(|| {
         view! {
             <h2>"代理人"</h2>
-            <TextInput label="代理人姓名" hint="" path="agent.name" form errors/>
-            <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form errors/>
-            <TextInput label="代理人手机号码" hint="" path="agent.phone" form errors/>
+            <TextInput label="代理人姓名" hint="" path="agent.name" form errors />
+            <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form errors />
+            <TextInput label="代理人手机号码" hint="" path="agent.phone" form errors />
         }
     });
     let (_, effective) = domain::catalog::situation::walk(&item.questions, &answers);
@@ -164,37 +200,64 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     let item_fields_view = (!item_fields.is_empty()).then(|| {
         view! {
             <h2>"申请事项信息"</h2>
-            {item_fields.into_iter().map(|field| view! { <ItemField field form errors/> }).collect_view()}
+            {item_fields.into_iter().map(|field| view! { <ItemField field form errors /> }).collect_view()}
         }
     });
 
     view! {
-        <p class="back"><a href=back>"返回材料清单"</a></p>
+        <p class="back">
+            <a href=back>"返回材料清单"</a>
+        </p>
         <p class="caption">{item.name.clone()}</p>
         <h1>"填写申请人信息"</h1>
-        <p class="hint">"填写的内容会自动保存在本手机上，刷新页面或退出微信后再打开也不会丢失。"</p>
-        {move || (!errors.read().is_empty()).then(|| view! {
-            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
-                <h2 class="error-summary__title">"有以下问题，请修改后再继续"</h2>
-                <ul>
-                    {errors.get().into_iter().map(|e| view! {
-                        <li><a href=format!("#{}", input_id(&e.field))>{e.message}</a></li>
-                    }).collect_view()}
-                </ul>
-            </div>
-        })}
+        <p class="hint">
+            "填写的内容会自动保存在本手机上，刷新页面或退出微信后再打开也不会丢失。"
+        </p>
+        {move || {
+            (!errors.read().is_empty())
+                .then(|| {
+                    view! {
+                        <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
+                            <h2 class="error-summary__title">"有以下问题，请修改后再继续"</h2>
+                            <ul>
+                                {errors
+                                    .get()
+                                    .into_iter()
+                                    .map(|e| {
+                                        view! {
+                                            <li>
+                                                <a href=format!("#{}", input_id(&e.field))>{e.message}</a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                    }
+                })
+        }}
         <form class="application" on:submit=submit novalidate>
             <h2>{if organisation { "申请单位" } else { "申请人" }}</h2>
             {applicant_fields}
             {agent_fields}
             {item_fields_view}
-            <DeliveryChoice form errors/>
-            <button type="submit" class="button" disabled=move || checking.get()>"保存并继续"</button>
+            <DeliveryChoice form errors />
+            <button type="submit" class="button" disabled=move || checking.get()>
+                "保存并继续"
+            </button>
         </form>
-        <DraftSave item=item.code.clone() answers=answers.clone()/>
-        {move || saved.get().then(|| view! {
-            <p class="notice notice--ok" role="status">"申请人信息已检查并保存。"</p>
-        })}
+        <DraftSave item=item.code.clone() answers=answers.clone() />
+        {move || {
+            saved
+                .get()
+                .then(|| {
+                    view! {
+                        <p class="notice notice--ok" role="status">
+                            "申请人信息已检查并保存。"
+                        </p>
+                    }
+                })
+        }}
     }
 }
 
@@ -228,11 +291,33 @@ fn TextInput(
     view! {
         <div class=move || if error.get().is_some() { "field field--error" } else { "field" }>
             <label for=id.clone()>{label}</label>
-            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            {move || error.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            <input id=id type="text" autocomplete="off" aria-describedby=described
+            {(!hint.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="hint" id=hint_id.clone()>
+                            {hint}
+                        </p>
+                    }
+                })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="field-error" id=error_id.clone()>
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            <input
+                id=id
+                type="text"
+                autocomplete="off"
+                aria-describedby=described
                 prop:value=move || form.with(|f| f.text(path).to_owned())
-                on:input=move |ev| form.update(|f| f.set_text(path, event_target_value(&ev)))/>
+                on:input=move |ev| form.update(|f| f.set_text(path, event_target_value(&ev)))
+            />
         </div>
     }
 }
@@ -254,18 +339,35 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
     let control = match field.kind {
         FieldKind::Choice => view! {
             <select id=id.clone() on:change=move |ev| write(event_target_value(&ev))>
-                <option value="" selected=move || value.read().is_empty()>"请选择"</option>
-                {field.options.iter().map(|o| {
-                    let (option_id, selected_id) = (o.id.clone(), o.id.clone());
-                    view! { <option value=option_id selected=move || *value.read() == selected_id>{o.label.clone()}</option> }
-                }).collect_view()}
+                <option value="" selected=move || value.read().is_empty()>
+                    "请选择"
+                </option>
+                {field
+                    .options
+                    .iter()
+                    .map(|o| {
+                        let (option_id, selected_id) = (o.id.clone(), o.id.clone());
+                        view! {
+                            <option value=option_id selected=move || *value.read() == selected_id>
+                                {o.label.clone()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
-        }.into_any(),
+        }
+        .into_any(),
         kind => view! {
-            <input id=id.clone() type="text" autocomplete="off"
+            <input
+                id=id.clone()
+                type="text"
+                autocomplete="off"
                 inputmode=if kind == FieldKind::Number { "numeric" } else { "text" }
-                prop:value=move || value.get() on:input=move |ev| write(event_target_value(&ev))/>
-        }.into_any(),
+                prop:value=move || value.get()
+                on:input=move |ev| write(event_target_value(&ev))
+            />
+        }
+        .into_any(),
     };
     view! {
         <div class="field">
@@ -299,20 +401,43 @@ fn DeliveryChoice(form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldErr
                 {move || error.get().map(|m| view! { <p class="field-error">{m}</p> })}
                 <div class="choices">
                     <div class="choice">
-                        <input id="delivery-method" type="radio" name="delivery" prop:checked=move || at_window.get() on:change=choose_window/>
-                        <label for="delivery-method">"到窗口领取"<span class="choice__hint">"办结后凭身份证到办理窗口领取"</span></label>
+                        <input
+                            id="delivery-method"
+                            type="radio"
+                            name="delivery"
+                            prop:checked=move || at_window.get()
+                            on:change=choose_window
+                        />
+                        <label for="delivery-method">
+                            "到窗口领取"
+                            <span class="choice__hint">"办结后凭身份证到办理窗口领取"</span>
+                        </label>
                     </div>
                     <div class="choice">
-                        <input id="delivery-post" type="radio" name="delivery" prop:checked=move || by_post.get() on:change=choose_post/>
-                        <label for="delivery-post">"免费邮寄"<span class="choice__hint">"办结后用快递寄到您填写的地址"</span></label>
+                        <input
+                            id="delivery-post"
+                            type="radio"
+                            name="delivery"
+                            prop:checked=move || by_post.get()
+                            on:change=choose_post
+                        />
+                        <label for="delivery-post">
+                            "免费邮寄"<span class="choice__hint">"办结后用快递寄到您填写的地址"</span>
+                        </label>
                     </div>
                 </div>
             </fieldset>
         </div>
         <Show when=move || by_post.get()>
-            <TextInput label="收件人" hint="" path="delivery.recipient" form errors/>
-            <TextInput label="收件人手机号码" hint="快递员会打这个电话" path="delivery.phone" form errors/>
-            <TextInput label="邮寄地址" hint="写到门牌号" path="delivery.address" form errors/>
+            <TextInput label="收件人" hint="" path="delivery.recipient" form errors />
+            <TextInput
+                label="收件人手机号码"
+                hint="快递员会打这个电话"
+                path="delivery.phone"
+                form
+                errors
+            />
+            <TextInput label="邮寄地址" hint="写到门牌号" path="delivery.address" form errors />
         </Show>
     }
 }

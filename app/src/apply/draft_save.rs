@@ -44,16 +44,41 @@ pub fn DraftSave(item: String, answers: Answers) -> impl IntoView {
     view! {
         <section class="draft-save" aria-labelledby="draft-heading">
             <h2 id="draft-heading">"换个手机继续填写"</h2>
-            <p class="hint">"保存草稿后会得到一个恢复码。在另一部手机或电脑上打开本网站，点“用恢复码继续填写”，输入恢复码即可接着填，已上传的文件不用重传。"</p>
-            <button type="button" class="button button--secondary" disabled=move || saving.get() on:click=save>"保存草稿"</button>
-            {move || error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-            {move || resume.get().map(|r| view! {
-                <div class="notice" role="status">
-                    <p>"草稿已保存。请记下恢复码："</p>
-                    <p class="resume-code">{r.resume_code}</p>
-                    <p class="hint">{format!("草稿保存到 {} 为止；其间每次保存都会重新计算期限。", r.expires_at.get(..10).unwrap_or_default())}</p>
-                </div>
-            })}
+            <p class="hint">
+                "保存草稿后会得到一个恢复码。在另一部手机或电脑上打开本网站，点“用恢复码继续填写”，输入恢复码即可接着填，已上传的文件不用重传。"
+            </p>
+            <button type="button" class="button button--secondary" disabled=move || saving.get() on:click=save>
+                "保存草稿"
+            </button>
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="field-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                resume
+                    .get()
+                    .map(|r| {
+                        view! {
+                            <div class="notice" role="status">
+                                <p>"草稿已保存。请记下恢复码："</p>
+                                <p class="resume-code">{r.resume_code}</p>
+                                <p class="hint">
+                                    {format!(
+                                        "草稿保存到 {} 为止；其间每次保存都会重新计算期限。",
+                                        r.expires_at.get(..10).unwrap_or_default(),
+                                    )}
+                                </p>
+                            </div>
+                        }
+                    })
+            }}
         </section>
     }
 }

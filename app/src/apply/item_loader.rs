@@ -16,7 +16,7 @@ pub fn ItemLoader(code: String, page: fn(ServiceItem) -> AnyView) -> impl IntoVi
     view! {
         {move || match subject.state.get() {
             Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry()/> }.into_any(),
+            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry() /> }.into_any(),
             Load::Loaded(Subject::Item(item)) => page(item),
             Load::Loaded(_) => ().into_any(),
         }}

@@ -23,15 +23,15 @@ pub mod tasks;
 /// This stage's page for `page`, if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
-        Page::Apply(Kind::Service, code) => view! { <details::ApplyPage code/> }.into_any(),
-        Page::Apply(kind, code) => view! { <apply_soon::ApplySoon kind code/> }.into_any(),
-        Page::Resume => view! { <resume::ResumePage/> }.into_any(),
-        Page::Tasks(code) => view! { <tasks::TasksPage code/> }.into_any(),
-        Page::Review(code) => view! { <review::ReviewPage code/> }.into_any(),
-        Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number/> }.into_any(),
-        Page::Bundle(code) => view! { <bundle::BundleOverview code/> }.into_any(),
-        Page::Situation(kind, code, question) => view! { <situation::SituationPage kind code question/> }.into_any(),
-        Page::Checklist(kind, code) => view! { <checklist::ChecklistPage kind code/> }.into_any(),
+        Page::Apply(Kind::Service, code) => view! { <details::ApplyPage code /> }.into_any(),
+        Page::Apply(kind, code) => view! { <apply_soon::ApplySoon kind code /> }.into_any(),
+        Page::Resume => view! { <resume::ResumePage /> }.into_any(),
+        Page::Tasks(code) => view! { <tasks::TasksPage code /> }.into_any(),
+        Page::Review(code) => view! { <review::ReviewPage code /> }.into_any(),
+        Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number /> }.into_any(),
+        Page::Bundle(code) => view! { <bundle::BundleOverview code /> }.into_any(),
+        Page::Situation(kind, code, question) => view! { <situation::SituationPage kind code question /> }.into_any(),
+        Page::Checklist(kind, code) => view! { <checklist::ChecklistPage kind code /> }.into_any(),
         _ => return None,
     })
 }

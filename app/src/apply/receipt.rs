@@ -14,11 +14,15 @@ use crate::shell::set_title;
 pub fn ReceiptPage(case_number: String) -> impl IntoView {
     set_title("申请已提交");
     match application::receipt(&case_number) {
-        Some(receipt) => view! { <ReceiptView receipt/> }.into_any(),
+        Some(receipt) => view! { <ReceiptView receipt /> }.into_any(),
         None => view! {
             <h1>"没有找到这份回执"</h1>
-            <p>"回执只保存在提交申请的那部手机（或电脑）上。请在那台设备上打开，或拨打办理部门的咨询电话，凭办件编号查询。"</p>
-            <p><a href="/">"返回首页"</a></p>
+            <p>
+                "回执只保存在提交申请的那部手机（或电脑）上。请在那台设备上打开，或拨打办理部门的咨询电话，凭办件编号查询。"
+            </p>
+            <p>
+                <a href="/">"返回首页"</a>
+            </p>
         }
         .into_any(),
     }
@@ -45,32 +49,74 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
         <section class="receipt" aria-labelledby="receipt-title">
             <h2 id="receipt-title">"申请回执"</h2>
             <dl class="answers">
-                <div><dt>"办件编号"</dt><dd class="case-number--small">{receipt.case_number.clone()}</dd></div>
-                <div><dt>"查询码"</dt><dd class="case-number--small">{receipt.query_code.clone()}</dd></div>
-                <div><dt>"申请事项"</dt><dd>{receipt.item_name.clone()}</dd></div>
-                <div><dt>"办理部门"</dt><dd>{receipt.department.clone()}</dd></div>
-                <div><dt>"提交时间"</dt><dd>{submitted}</dd></div>
-                <div><dt>"承诺时限"</dt><dd>{promise}</dd></div>
-                <div><dt>"咨询电话"</dt><dd><a href=phone>{receipt.consult_phone.clone()}</a></dd></div>
-            </dl>
-            <p class="hint">"请记下办件编号和查询码（或截图、打印本页）。凭这两项可以查询办理进度；查询码只显示这一次，不要告诉别人。"</p>
-            {(!receipt.later.is_empty()).then(|| view! {
-                <div class="notice notice--warn">
-                    <p>{format!("您选择了容缺受理：请在受理后 {} 个工作日内补交 {} 项材料，逾期未补交的，本次申请终止。", receipt.later_due_days, receipt.later.len())}</p>
+                <div>
+                    <dt>"办件编号"</dt>
+                    <dd class="case-number--small">{receipt.case_number.clone()}</dd>
                 </div>
-            })}
+                <div>
+                    <dt>"查询码"</dt>
+                    <dd class="case-number--small">{receipt.query_code.clone()}</dd>
+                </div>
+                <div>
+                    <dt>"申请事项"</dt>
+                    <dd>{receipt.item_name.clone()}</dd>
+                </div>
+                <div>
+                    <dt>"办理部门"</dt>
+                    <dd>{receipt.department.clone()}</dd>
+                </div>
+                <div>
+                    <dt>"提交时间"</dt>
+                    <dd>{submitted}</dd>
+                </div>
+                <div>
+                    <dt>"承诺时限"</dt>
+                    <dd>{promise}</dd>
+                </div>
+                <div>
+                    <dt>"咨询电话"</dt>
+                    <dd>
+                        <a href=phone>{receipt.consult_phone.clone()}</a>
+                    </dd>
+                </div>
+            </dl>
+            <p class="hint">
+                "请记下办件编号和查询码（或截图、打印本页）。凭这两项可以查询办理进度；查询码只显示这一次，不要告诉别人。"
+            </p>
+            {(!receipt.later.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="notice notice--warn">
+                            <p>
+                                {format!(
+                                    "您选择了容缺受理：请在受理后 {} 个工作日内补交 {} 项材料，逾期未补交的，本次申请终止。",
+                                    receipt.later_due_days,
+                                    receipt.later.len(),
+                                )}
+                            </p>
+                        </div>
+                    }
+                })}
             <h2>"接下来会怎样"</h2>
             <ol class="steps">
-                <li>"工作人员审查您提交的材料。材料齐全的予以受理；需要补充的，会一次性告诉您要补什么。"</li>
+                <li>
+                    "工作人员审查您提交的材料。材料齐全的予以受理；需要补充的，会一次性告诉您要补什么。"
+                </li>
                 <li>"受理后开始计算承诺时限。办理进度会发短信到您留的手机号码。"</li>
                 <li>"办结后按您选择的方式领取结果。"</li>
             </ol>
         </section>
         <p class="no-print">
-            <a class="button" href=format!("/cases/{}", receipt.case_number)>"查看办理进度"</a>
+            <a class="button" href=format!("/cases/{}", receipt.case_number)>
+                "查看办理进度"
+            </a>
             " "
-            <button type="button" class="button button--secondary" on:click=print>"打印回执"</button>
+            <button type="button" class="button button--secondary" on:click=print>
+                "打印回执"
+            </button>
         </p>
-        <p class="no-print"><a href="/">"返回首页"</a></p>
+        <p class="no-print">
+            <a href="/">"返回首页"</a>
+        </p>
     }
 }

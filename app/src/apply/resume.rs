@@ -59,31 +59,75 @@ pub fn ResumePage() -> impl IntoView {
         });
     };
     view! {
-        <p class="back"><a href="/">"返回首页"</a></p>
+        <p class="back">
+            <a href="/">"返回首页"</a>
+        </p>
         <h1>"用恢复码继续填写"</h1>
-        {move || dropped.get().map(|(questions, files, again)| view! {
-            <div class="notice notice--warn" role="alert">
-                {(!questions.is_empty()).then(|| view! {
-                    <p>"办事要求有了调整，下面这些问题需要重新回答，其余内容都已保留："</p>
-                    <ul>{questions.into_iter().map(|q| view! { <li>{q}</li> }).collect_view()}</ul>
-                })}
-                {(!files.is_empty()).then(|| view! {
-                    <p>"下面这些文件已过保存期限或不再需要，需要的话请重新上传："</p>
-                    <ul>{files.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
-                })}
-                <p><a href=again class="button">"继续填写"</a></p>
-            </div>
-        })}
+        {move || {
+            dropped
+                .get()
+                .map(|(questions, files, again)| {
+                    view! {
+                        <div class="notice notice--warn" role="alert">
+                            {(!questions.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p>
+                                            "办事要求有了调整，下面这些问题需要重新回答，其余内容都已保留："
+                                        </p>
+                                        <ul>{questions.into_iter().map(|q| view! { <li>{q}</li> }).collect_view()}</ul>
+                                    }
+                                })}
+                            {(!files.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p>
+                                            "下面这些文件已过保存期限或不再需要，需要的话请重新上传："
+                                        </p>
+                                        <ul>{files.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                                    }
+                                })}
+                            <p>
+                                <a href=again class="button">
+                                    "继续填写"
+                                </a>
+                            </p>
+                        </div>
+                    }
+                })
+        }}
         <form on:submit=submit novalidate>
             <div class=move || if error.get().is_some() { "field field--error" } else { "field" }>
                 <label for="resume-code">"恢复码"</label>
-                <p class="hint" id="resume-code-hint">"保存草稿时页面上显示的 12 位字母和数字"</p>
-                {move || error.get().map(|m| view! { <p class="field-error" id="resume-code-error" role="alert">{m}</p> })}
-                <input id="resume-code" type="text" autocomplete="off" autocapitalize="characters"
-                    aria-describedby=move || if error.get().is_some() { "resume-code-hint resume-code-error" } else { "resume-code-hint" }
-                    prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
+                <p class="hint" id="resume-code-hint">
+                    "保存草稿时页面上显示的 12 位字母和数字"
+                </p>
+                {move || {
+                    error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p class="field-error" id="resume-code-error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <input
+                    id="resume-code"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    aria-describedby=move || {
+                        if error.get().is_some() { "resume-code-hint resume-code-error" } else { "resume-code-hint" }
+                    }
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                />
             </div>
-            <button type="submit" class="button" disabled=move || busy.get()>"继续填写"</button>
+            <button type="submit" class="button" disabled=move || busy.get()>
+                "继续填写"
+            </button>
         </form>
     }
 }

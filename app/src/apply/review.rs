@@ -22,7 +22,7 @@ use crate::subject::{Kind, answers_from, query};
 
 #[component]
 pub fn ReviewPage(code: String) -> impl IntoView {
-    view! { <ItemLoader code page=|item| view! { <Review item/> }.into_any()/> }
+    view! { <ItemLoader code page=|item| view! { <Review item /> }.into_any() /> }
 }
 
 /// One row of a summary list: what, the answer, and 修改.
@@ -32,7 +32,11 @@ fn row(label: String, value: String, change: String) -> impl IntoView {
         <div>
             <dt>{label}</dt>
             <dd>{value}</dd>
-            <dd class="change"><a href=change aria-label=aria>"修改"</a></dd>
+            <dd class="change">
+                <a href=change aria-label=aria>
+                    "修改"
+                </a>
+            </dd>
         </div>
     }
 }
@@ -95,7 +99,11 @@ fn Review(item: ServiceItem) -> impl IntoView {
     let Some(form) = application::form(&item.code) else {
         return view! {
             <h1>"还没有填写申请"</h1>
-            <p><a class="button" href=tasks_url>"去填写"</a></p>
+            <p>
+                <a class="button" href=tasks_url>
+                    "去填写"
+                </a>
+            </p>
         }
         .into_any();
     };
@@ -190,29 +198,57 @@ fn Review(item: ServiceItem) -> impl IntoView {
     let fix_material = tasks_url.clone();
 
     view! {
-        <p class="back"><a href=tasks_url.clone()>"返回上传材料"</a></p>
+        <p class="back">
+            <a href=tasks_url.clone()>"返回上传材料"</a>
+        </p>
         <p class="caption">{item.name.clone()}</p>
         <h1>"核对申请内容"</h1>
         <p class="hint">"请逐项核对。需要改的，点“修改”，改好后会回到这里。"</p>
-        {move || problems.get().map(|(message, found)| {
-            let fields = found.fields.into_iter().map(|e| view! { <li><a href=fix_field.clone()>{e.message}</a></li> });
-            let files = found.materials.into_iter().map(|e| {
-                let href = format!("{}#material-{}", fix_material, e.material);
-                view! { <li><a href=href>{e.message}</a></li> }
-            });
-            view! {
-                <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
-                    <h2 class="error-summary__title">{message}</h2>
-                    <ul>{fields.collect_view()}{files.collect_view()}</ul>
-                </div>
-            }
-        })}
-        {move || failure.get().map(|message| view! {
-            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
-                <h2 class="error-summary__title">"还没有提交成功"</h2>
-                <p>{message}</p>
-            </div>
-        })}
+        {move || {
+            problems
+                .get()
+                .map(|(message, found)| {
+                    let fields = found
+                        .fields
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <li>
+                                    <a href=fix_field.clone()>{e.message}</a>
+                                </li>
+                            }
+                        });
+                    let files = found
+                        .materials
+                        .into_iter()
+                        .map(|e| {
+                            let href = format!("{}#material-{}", fix_material, e.material);
+                            view! {
+                                <li>
+                                    <a href=href>{e.message}</a>
+                                </li>
+                            }
+                        });
+                    view! {
+                        <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
+                            <h2 class="error-summary__title">{message}</h2>
+                            <ul>{fields.collect_view()}{files.collect_view()}</ul>
+                        </div>
+                    }
+                })
+        }}
+        {move || {
+            failure
+                .get()
+                .map(|message| {
+                    view! {
+                        <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
+                            <h2 class="error-summary__title">"还没有提交成功"</h2>
+                            <p>{message}</p>
+                        </div>
+                    }
+                })
+        }}
         <h2>"办理情形"</h2>
         <dl class="answers">{situation_rows}</dl>
         <h2>"申请人信息"</h2>
@@ -221,11 +257,16 @@ fn Review(item: ServiceItem) -> impl IntoView {
         <dl class="answers">{row("领取方式".to_owned(), delivery_text(&form), apply_url.clone())}</dl>
         <h2>"申请材料"</h2>
         <dl class="answers">{material_rows}</dl>
-        {(!materials.later.is_empty() && materials.pledge_accepted).then(|| view! {
-            <p class="hint">"您已同意容缺受理承诺书，容缺材料请在受理后按期补交。"</p>
-        })}
+        {(!materials.later.is_empty() && materials.pledge_accepted)
+            .then(|| {
+                view! {
+                    <p class="hint">"您已同意容缺受理承诺书，容缺材料请在受理后按期补交。"</p>
+                }
+            })}
         <h2>"提交申请"</h2>
-        <p>"提交即表示您承诺所填信息和所传材料真实、有效。提交后会得到办件编号和查询码。"</p>
+        <p>
+            "提交即表示您承诺所填信息和所传材料真实、有效。提交后会得到办件编号和查询码。"
+        </p>
         <button type="button" class="button" disabled=move || sending.get() on:click=submit>
             {move || if sending.get() { "正在提交……" } else { "提交申请" }}
         </button>

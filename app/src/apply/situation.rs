@@ -18,16 +18,23 @@ pub fn SituationPage(kind: Kind, code: String, question: String) -> impl IntoVie
     view! {
         {move || match subject.state.get() {
             Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry()/> }.into_any(),
+            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry() /> }.into_any(),
             Load::Loaded(subject) => {
                 let questions = subject.questions();
                 match questions.iter().position(|q| q.id == question) {
-                    Some(index) => view! { <QuestionForm subject questions index/> }.into_any(),
-                    None => view! {
-                        <h1>"没有这个问题"</h1>
-                        <p>"问题可能已经调整。请从头开始回答。"</p>
-                        <p><a href=subject.start_url() class="button">"从头开始"</a></p>
-                    }.into_any(),
+                    Some(index) => view! { <QuestionForm subject questions index /> }.into_any(),
+                    None => {
+                        view! {
+                            <h1>"没有这个问题"</h1>
+                            <p>"问题可能已经调整。请从头开始回答。"</p>
+                            <p>
+                                <a href=subject.start_url() class="button">
+                                    "从头开始"
+                                </a>
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             }
         }}
@@ -153,24 +160,44 @@ fn QuestionForm(subject: Subject, questions: Vec<Question>, index: usize) -> imp
     };
     let error_link = format!("#{field_id}");
     view! {
-        <p class="back"><a href=back>"返回上一步"</a></p>
+        <p class="back">
+            <a href=back>"返回上一步"</a>
+        </p>
         <p class="caption">{subject.name().to_owned()}{progress.map(|p| format!(" · {p}"))}</p>
-        {move || error.get().map(|message| view! {
-            <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
-                <h2 class="error-summary__title">"请先回答这个问题"</h2>
-                <ul><li><a href=error_link.clone()>{message}</a></li></ul>
-            </div>
-        })}
+        {move || {
+            error
+                .get()
+                .map(|message| {
+                    view! {
+                        <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
+                            <h2 class="error-summary__title">"请先回答这个问题"</h2>
+                            <ul>
+                                <li>
+                                    <a href=error_link.clone()>{message}</a>
+                                </li>
+                            </ul>
+                        </div>
+                    }
+                })
+        }}
         <form class="question" on:submit=submit novalidate>
-            <QuestionField question=q chosen error described=Signal::derive(described)/>
-            <p class="hint live-count" aria-live="polite">{move || {
-                let (required, tolerated) = live.get();
-                match tolerated {
-                    0 => format!("按目前的回答，需要准备 {required} 项材料。"),
-                    t => format!("按目前的回答，需要准备 {required} 项材料，另有 {t} 项可以容缺后补。"),
-                }
-            }}</p>
-            <button type="submit" class="button">"继续"</button>
+            <QuestionField question=q chosen error described=Signal::derive(described) />
+            <p class="hint live-count" aria-live="polite">
+                {move || {
+                    let (required, tolerated) = live.get();
+                    match tolerated {
+                        0 => format!("按目前的回答，需要准备 {required} 项材料。"),
+                        t => {
+                            format!(
+                                "按目前的回答，需要准备 {required} 项材料，另有 {t} 项可以容缺后补。",
+                            )
+                        }
+                    }
+                }}
+            </p>
+            <button type="submit" class="button">
+                "继续"
+            </button>
         </form>
     }
 }
@@ -183,24 +210,45 @@ fn QuestionField(
     described: Signal<String>,
 ) -> impl IntoView {
     let field_id = format!("q-{}", question.id);
-    let hint = (!question.hint.is_empty())
-        .then(|| view! { <p class="hint" id=format!("{field_id}-hint")>{question.hint.clone()}</p> });
+    let hint = (!question.hint.is_empty()).then(|| {
+        view! {
+            <p class="hint" id=format!("{field_id}-hint")>
+                {question.hint.clone()}
+            </p>
+        }
+    });
     let error_line = {
         let id = format!("{field_id}-error");
-        move || error.get().map(|message| view! { <p class="field-error" id=id.clone()>{message}</p> })
+        move || {
+            error.get().map(|message| {
+                view! {
+                    <p class="field-error" id=id.clone()>
+                        {message}
+                    </p>
+                }
+            })
+        }
     };
     let group_class = move || if error.get().is_some() { "field field--error" } else { "field" };
     match question.kind {
         QuestionKind::Number => view! {
             <div class=group_class>
-                <h1><label for=field_id.clone()>{question.text.clone()}</label></h1>
+                <h1>
+                    <label for=field_id.clone()>{question.text.clone()}</label>
+                </h1>
                 {hint}
                 {error_line}
                 <div class="number-input">
-                    <input id=field_id type="text" inputmode="numeric" autocomplete="off" class="input--number"
+                    <input
+                        id=field_id
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        class="input--number"
                         aria-describedby=described
                         prop:value=move || chosen.get().first().cloned().unwrap_or_default()
-                        on:input=move |ev| chosen.set(vec![event_target_value(&ev)])/>
+                        on:input=move |ev| chosen.set(vec![event_target_value(&ev)])
+                    />
                     <span>{question.unit.clone()}</span>
                 </div>
             </div>
@@ -217,38 +265,58 @@ fn QuestionField(
             view! {
                 <div class=group_class>
                     <fieldset aria-describedby=described>
-                        <legend><h1>{question.text.clone()}</h1></legend>
+                        <legend>
+                            <h1>{question.text.clone()}</h1>
+                        </legend>
                         {hint}
                         {multiple.then(|| view! { <p class="hint">"可以选多项。"</p> })}
                         {error_line}
                         <div class="choices">
-                            {options.into_iter().enumerate().map(|(i, (value, label, option_hint))| {
-                                // The first option carries the question's id, so the error link lands here.
-                                let id = if i == 0 { field_id.clone() } else { format!("{field_id}-{value}") };
-                                let checked_value = value.clone();
-                                let toggle_value = value.clone();
-                                view! {
-                                    <div class="choice">
-                                        <input id=id.clone() name=name.clone() type=if multiple { "checkbox" } else { "radio" } value=value
-                                            prop:checked=move || chosen.get().contains(&checked_value)
-                                            on:change=move |_| chosen.update(|c| {
-                                                if !multiple {
-                                                    c.clear();
+                            {options
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (value, label, option_hint))| {
+                                    let id = if i == 0 { field_id.clone() } else { format!("{field_id}-{value}") };
+                                    let checked_value = value.clone();
+                                    let toggle_value = value.clone();
+                                    // The first option carries the question's id, so the error link lands here.
+                                    view! {
+                                        <div class="choice">
+                                            <input
+                                                id=id.clone()
+                                                name=name.clone()
+                                                type=if multiple { "checkbox" } else { "radio" }
+                                                value=value
+                                                prop:checked=move || chosen.get().contains(&checked_value)
+                                                on:change=move |_| {
+                                                    chosen
+                                                        .update(|c| {
+                                                            if !multiple {
+                                                                c.clear();
+                                                            }
+                                                            if let Some(at) = c.iter().position(|v| *v == toggle_value)
+                                                            {
+                                                                c.remove(at);
+                                                            } else {
+                                                                c.push(toggle_value.clone());
+                                                            }
+                                                        })
                                                 }
-                                                if let Some(at) = c.iter().position(|v| *v == toggle_value) {
-                                                    c.remove(at);
-                                                } else {
-                                                    c.push(toggle_value.clone());
-                                                }
-                                            })/>
-                                        <label for=id>{label}{(!option_hint.is_empty()).then(|| view! { <span class="choice__hint">{option_hint}</span> })}</label>
-                                    </div>
-                                }
-                            }).collect_view()}
+                                            />
+                                            <label for=id>
+                                                {label}
+                                                {(!option_hint.is_empty())
+                                                    .then(|| view! { <span class="choice__hint">{option_hint}</span> })}
+                                            </label>
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
                         </div>
                     </fieldset>
                 </div>
-            }.into_any()
+            }
+            .into_any()
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::subject::{Kind, answers_from, query};
 
 #[component]
 pub fn TasksPage(code: String) -> impl IntoView {
-    view! { <ItemLoader code page=|item| view! { <TaskList item/> }.into_any()/> }
+    view! { <ItemLoader code page=|item| view! { <TaskList item /> }.into_any() /> }
 }
 
 /// The materials the applicant uploads, and those the centre deals with itself.
@@ -44,7 +44,11 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
         return view! {
             <h1>"还有问题没有回答"</h1>
             <p>"先回答办理情形的问题，才能知道要上传哪些材料。"</p>
-            <p><a class="button" href=url>"去回答"</a></p>
+            <p>
+                <a class="button" href=url>
+                    "去回答"
+                </a>
+            </p>
         }
         .into_any();
     }
@@ -94,17 +98,26 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
             let problem = Signal::derive(move || {
                 problems.with(|all| all.iter().find(|p| p.material == id).map(|p| p.message.clone()))
             });
-            view! { <MaterialUpload item=item_code.clone() entry materials busy problem later_days/> }
+            view! { <MaterialUpload item=item_code.clone() entry materials busy problem later_days /> }
         })
         .collect_view();
-    let handled_view = (!handled.is_empty()).then(|| view! {
-        <h3>"这些材料不用上传"</h3>
-        <ul class="plain-list">
-            {handled.into_iter().map(|entry| {
-                let why = if entry.material.not_needed_from_applicant() { "政府部门已有，窗口直接调取" } else { "只需交纸质原件，到窗口时带上" };
-                view! { <li>{entry.title()} <span class="hint">{format!("（{why}）")}</span></li> }
-            }).collect_view()}
-        </ul>
+    let handled_view = (!handled.is_empty()).then(|| {
+        view! {
+            <h3>"这些材料不用上传"</h3>
+            <ul class="plain-list">
+                {handled
+                    .into_iter()
+                    .map(|entry| {
+                        let why = if entry.material.not_needed_from_applicant() {
+                            "政府部门已有，窗口直接调取"
+                        } else {
+                            "只需交纸质原件，到窗口时带上"
+                        };
+                        view! { <li>{entry.title()} <span class="hint">{format!("（{why}）")}</span></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
     });
     let go_on = move |_| {
         if blockers.with_untracked(Vec::is_empty) {
@@ -113,10 +126,14 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
     };
 
     view! {
-        <p class="back"><a href=back>"返回材料清单"</a></p>
+        <p class="back">
+            <a href=back>"返回材料清单"</a>
+        </p>
         <p class="caption">{item.name.clone()}</p>
         <h1>"上传材料并提交"</h1>
-        <p class="hint">"上传好的文件会保存在本手机上，刷新页面或退出微信后再打开也不会丢失。网络不好时会自动重试，已传的部分不用重传。"</p>
+        <p class="hint">
+            "上传好的文件会保存在本手机上，刷新页面或退出微信后再打开也不会丢失。网络不好时会自动重试，已传的部分不用重传。"
+        </p>
         <ol class="task-list">
             <li class="task">
                 <div class="task__head">
@@ -127,7 +144,11 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
                         view! { <span class="tag">"未完成"</span> }.into_any()
                     }}
                 </div>
-                <p><a href=apply_url>{if details.is_some() { "修改申请人信息" } else { "填写申请人信息" }}</a></p>
+                <p>
+                    <a href=apply_url>
+                        {if details.is_some() { "修改申请人信息" } else { "填写申请人信息" }}
+                    </a>
+                </p>
             </li>
             <li class="task">
                 <div class="task__head">
@@ -141,25 +162,45 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
             <section class="pledge" aria-labelledby="pledge-title">
                 <h2 id="pledge-title">"容缺受理承诺书"</h2>
                 <p>{TOLERANCE_PLEDGE}</p>
-                <p class="hint">{format!("容缺后补的材料，请在受理后 {later_days} 个工作日内补交，不会超过承诺办结时限。")}</p>
+                <p class="hint">
+                    {format!(
+                        "容缺后补的材料，请在受理后 {later_days} 个工作日内补交，不会超过承诺办结时限。",
+                    )}
+                </p>
                 <div class="checkbox">
-                    <input type="checkbox" id="pledge" prop:checked=move || materials.with(|m| m.pledge_accepted)
-                        on:change=move |ev| { let on = event_target_checked(&ev); materials.update(|m| m.pledge_accepted = on) }/>
+                    <input
+                        type="checkbox"
+                        id="pledge"
+                        prop:checked=move || materials.with(|m| m.pledge_accepted)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            materials.update(|m| m.pledge_accepted = on)
+                        }
+                    />
                     <label for="pledge">"我已阅读并同意以上承诺"</label>
                 </div>
             </section>
         </Show>
         <section class="submit-area" aria-labelledby="submit-title">
             <h2 id="submit-title">"3. 核对并提交"</h2>
-            {move || (!blockers.get().is_empty()).then(|| view! {
-                <div class="notice" id="submit-blockers">
-                    <p>"完成下面这些才能提交："</p>
-                    <ul>{blockers.get().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
-                </div>
-            })}
-            <button type="button" class="button" on:click=go_on
+            {move || {
+                (!blockers.get().is_empty())
+                    .then(|| {
+                        view! {
+                            <div class="notice" id="submit-blockers">
+                                <p>"完成下面这些才能提交："</p>
+                                <ul>{blockers.get().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                            </div>
+                        }
+                    })
+            }}
+            <button
+                type="button"
+                class="button"
+                on:click=go_on
                 disabled=move || !blockers.get().is_empty()
-                aria-describedby=move || (!blockers.get().is_empty()).then_some("submit-blockers")>
+                aria-describedby=move || (!blockers.get().is_empty()).then_some("submit-blockers")
+            >
                 "核对申请内容"
             </button>
         </section>

@@ -56,25 +56,83 @@ pub fn MaterialEntry(
                 <span class="tag">{material.source.label()}</span>
             </p>
             <dl class="facts">
-                <div><dt>"材料形式"</dt><dd>{forms_text(&material)}</dd></div>
-                <div><dt>"要求"</dt><dd>{material.standard.clone()}</dd></div>
-                {upload_text(&material).map(|text| view! { <div><dt>"上传"</dt><dd>{text}</dd></div> })}
-                {material.note.clone().map(|note| view! { <div><dt>"说明"</dt><dd>{note}</dd></div> })}
-                {(!used_by.is_empty()).then(|| view! { <div><dt>"用于"</dt><dd>{used_by.join("、")}</dd></div> })}
+                <div>
+                    <dt>"材料形式"</dt>
+                    <dd>{forms_text(&material)}</dd>
+                </div>
+                <div>
+                    <dt>"要求"</dt>
+                    <dd>{material.standard.clone()}</dd>
+                </div>
+                {upload_text(&material)
+                    .map(|text| {
+                        view! {
+                            <div>
+                                <dt>"上传"</dt>
+                                <dd>{text}</dd>
+                            </div>
+                        }
+                    })}
+                {material
+                    .note
+                    .clone()
+                    .map(|note| {
+                        view! {
+                            <div>
+                                <dt>"说明"</dt>
+                                <dd>{note}</dd>
+                            </div>
+                        }
+                    })}
+                {(!used_by.is_empty())
+                    .then(|| {
+                        view! {
+                            <div>
+                                <dt>"用于"</dt>
+                                <dd>{used_by.join("、")}</dd>
+                            </div>
+                        }
+                    })}
             </dl>
-            {(wechat && (material.blank_form.is_some() || material.sample.is_some())).then(|| view! {
-                <p class="hint wechat-hint">{OPEN_IN_BROWSER}</p>
-            })}
-            {(material.blank_form.is_some() || material.sample.is_some()).then(|| view! {
-                <p class="material__links">
-                    {material.blank_form.clone().map(|href| view! {
-                        <a href=format!("/{href}") target="_blank" rel="noopener" aria-label=format!("空白表格：{}", material.name)>"空白表格"</a>
-                    })}
-                    {material.sample.clone().map(|href| view! {
-                        <a href=format!("/{href}") target="_blank" rel="noopener" aria-label=format!("填写样表：{}", material.name)>"填写样表"</a>
-                    })}
-                </p>
-            })}
+            {(wechat && (material.blank_form.is_some() || material.sample.is_some()))
+                .then(|| view! { <p class="hint wechat-hint">{OPEN_IN_BROWSER}</p> })}
+            {(material.blank_form.is_some() || material.sample.is_some())
+                .then(|| {
+                    view! {
+                        <p class="material__links">
+                            {material
+                                .blank_form
+                                .clone()
+                                .map(|href| {
+                                    view! {
+                                        <a
+                                            href=format!("/{href}")
+                                            target="_blank"
+                                            rel="noopener"
+                                            aria-label=format!("空白表格：{}", material.name)
+                                        >
+                                            "空白表格"
+                                        </a>
+                                    }
+                                })}
+                            {material
+                                .sample
+                                .clone()
+                                .map(|href| {
+                                    view! {
+                                        <a
+                                            href=format!("/{href}")
+                                            target="_blank"
+                                            rel="noopener"
+                                            aria-label=format!("填写样表：{}", material.name)
+                                        >
+                                            "填写样表"
+                                        </a>
+                                    }
+                                })}
+                        </p>
+                    }
+                })}
         </li>
     }
 }

@@ -300,23 +300,34 @@ pub fn MaterialUpload(
     view! {
         <li class="material-task" id=section_id aria-labelledby=heading_id>
             <div class="material-task__head">
-                <h3 id=heading_id.clone()>{title.clone()} {optional.then(|| view! { <span class="hint">"（非必要，有就上传）"</span> })}</h3>
+                <h3 id=heading_id
+                    .clone()>
+                    {title.clone()}
+                    {optional.then(|| view! { <span class="hint">"（非必要，有就上传）"</span> })}
+                </h3>
                 <span class=move || tag().1>{move || tag().0}</span>
             </div>
             {(!material.standard.is_empty()).then(|| view! { <p class="hint">{material.standard.clone()}</p> })}
             <p class="hint">{limits}</p>
             // What is missing is listed by the submit button; here only what is wrong with files already in.
-            {move || problem.get().filter(|_| !later.get() && !done.with(Vec::is_empty)).map(|m| view! { <p class="field-error">{m}</p> })}
+            {move || {
+                problem
+                    .get()
+                    .filter(|_| !later.get() && !done.with(Vec::is_empty))
+                    .map(|m| view! { <p class="field-error">{m}</p> })
+            }}
             <ul class="file-list">
                 <For
                     each=move || done.get()
                     key=|file| file.upload.clone()
-                    children=move |file| view! { <DoneFile file remove=remove_done/> }
+                    children=move |file| view! { <DoneFile file remove=remove_done /> }
                 />
                 <For
                     each=move || pending.rows.get()
                     key=|row| row.id
-                    children=move |row| view! { <PendingFile row run dismiss=Callback::new(move |id| pending.remove(id))/> }
+                    children=move |row| {
+                        view! { <PendingFile row run dismiss=Callback::new(move |id| pending.remove(id)) /> }
+                    }
                 />
                 <For
                     each=move || interrupted.get()
@@ -325,7 +336,7 @@ pub fn MaterialUpload(
                         let forget = Callback::new(move |fingerprint: String| {
                             interrupted.update(|all| all.retain(|(f, _)| f != &fingerprint));
                         });
-                        view! { <InterruptedFile fingerprint upload forget/> }
+                        view! { <InterruptedFile fingerprint upload forget /> }
                     }
                 />
             </ul>
@@ -333,23 +344,56 @@ pub fn MaterialUpload(
                 <div class="upload-actions">
                     // The real input covers its label, so the whole button is its target.
                     <label for=pick_id.clone() class="button button--secondary file-button">
-                        "选择文件" <span class="visually-hidden">{format!("：{name_for_labels}")}</span>
-                        <input type="file" id=pick_id.clone() class="file-input" multiple accept=accept.clone() on:change=on_pick.clone()/>
+                        "选择文件"
+                        <span class="visually-hidden">{format!("：{name_for_labels}")}</span>
+                        <input
+                            type="file"
+                            id=pick_id.clone()
+                            class="file-input"
+                            multiple
+                            accept=accept.clone()
+                            on:change=on_pick.clone()
+                        />
                     </label>
-                    {takes_photos.then(|| view! {
-                        <label for=camera_id.clone() class="button button--secondary file-button">
-                            "拍照上传" <span class="visually-hidden">{format!("：{name_for_labels}")}</span>
-                            <input type="file" id=camera_id.clone() class="file-input" accept="image/jpeg,image/png" capture="environment" on:change=on_pick.clone()/>
-                        </label>
-                    })}
+                    {takes_photos
+                        .then(|| {
+                            view! {
+                                <label for=camera_id.clone() class="button button--secondary file-button">
+                                    "拍照上传"
+                                    <span class="visually-hidden">{format!("：{name_for_labels}")}</span>
+                                    <input
+                                        type="file"
+                                        id=camera_id.clone()
+                                        class="file-input"
+                                        accept="image/jpeg,image/png"
+                                        capture="environment"
+                                        on:change=on_pick.clone()
+                                    />
+                                </label>
+                            }
+                        })}
                 </div>
             </Show>
-            {tolerated.then(|| view! {
-                <div class="checkbox">
-                    <input type="checkbox" id=format!("later-{id}") prop:checked=move || later.get() on:change=toggle_later.clone()/>
-                    <label for=format!("later-{id}")>{format!("现在没有，容缺后补（受理后 {later_days} 个工作日内补交）")}</label>
-                </div>
-            })}
+            {tolerated
+                .then(|| {
+                    view! {
+                        <div class="checkbox">
+                            <input
+                                type="checkbox"
+                                id=format!("later-{id}")
+                                prop:checked=move || later.get()
+                                on:change=toggle_later.clone()
+                            />
+                            <label for=format!(
+                                "later-{id}",
+                            )>
+                                {format!(
+                                    "现在没有，容缺后补（受理后 {later_days} 个工作日内补交）",
+                                )}
+                            </label>
+                        </div>
+                    }
+                })}
         </li>
     }
 }
@@ -364,7 +408,9 @@ fn DoneFile(file: UploadedFile, remove: Callback<String>) -> impl IntoView {
         <li class="file file--done">
             <span class="file__name">{file.name.clone()}</span>
             <span class="file__meta">{size_text(file.size)} {shrunk} " · 已上传"</span>
-            <button type="button" class="link-button" aria-label=label on:click=move |_| remove.run(upload.clone())>"删除"</button>
+            <button type="button" class="link-button" aria-label=label on:click=move |_| remove.run(upload.clone())>
+                "删除"
+            </button>
         </li>
     }
 }
@@ -372,23 +418,36 @@ fn DoneFile(file: UploadedFile, remove: Callback<String>) -> impl IntoView {
 /// A file of this visit on its way: what is happening to it, and what the applicant can do.
 #[component]
 fn PendingFile(row: Row, run: Callback<Row>, dismiss: Callback<u32>) -> impl IntoView {
-    let body = move || {
-        match row.status.get() {
+    let body = move || match row.status.get() {
         Status::Checking => view! { <span class="file__meta">"正在检查……"</span> }.into_any(),
         Status::Compressing => view! { <span class="file__meta">"照片较大，正在压缩……"</span> }.into_any(),
         Status::Uploading { sent, total } => view! {
-            <progress max=total.to_string() value=sent.to_string() aria-label=format!("{} 上传进度", row.name.get())></progress>
-            <span class="file__meta">{format!("已上传 {}%（{} / {}）", percent(sent, total), size_text(sent), size_text(total))}</span>
-        }.into_any(),
+            <progress
+                max=total.to_string()
+                value=sent.to_string()
+                aria-label=format!("{} 上传进度", row.name.get())
+            ></progress>
+            <span class="file__meta">
+                {format!("已上传 {}%（{} / {}）", percent(sent, total), size_text(sent), size_text(total))}
+            </span>
+        }
+        .into_any(),
         Status::Paused => view! {
             <p class="field-error">"网络不稳定，上传暂停了。已传的部分不会丢失。"</p>
-            <button type="button" class="button button--secondary button--small" on:click=move |_| run.run(row)>"继续上传"</button>
-        }.into_any(),
+            <button type="button" class="button button--secondary button--small" on:click=move |_| run.run(row)>
+                "继续上传"
+            </button>
+        }
+        .into_any(),
         Status::Problem(message) => view! {
-            <p class="field-error" role="alert">{message}</p>
-            <button type="button" class="link-button" on:click=move |_| dismiss.run(row.id)>"知道了"</button>
-        }.into_any(),
-    }
+            <p class="field-error" role="alert">
+                {message}
+            </p>
+            <button type="button" class="link-button" on:click=move |_| dismiss.run(row.id)>
+                "知道了"
+            </button>
+        }
+        .into_any(),
     };
     view! {
         <li class="file">
@@ -416,7 +475,9 @@ fn InterruptedFile(fingerprint: String, upload: tus::Pending, forget: Callback<S
         <li class="file file--interrupted">
             <span class="file__name">{name}</span>
             <span class="file__meta">{progress}</span>
-            <button type="button" class="link-button" on:click=on_forget>"不要了"</button>
+            <button type="button" class="link-button" on:click=on_forget>
+                "不要了"
+            </button>
         </li>
     }
 }

@@ -62,86 +62,182 @@ pub fn Home() -> impl IntoView {
 
     view! {
         <h1>"查找办事事项"</h1>
-        <p class="lead">"输入您要办的事，例如“货运”“开书店”“广告牌”，查看办事指南和需要准备的材料。"</p>
-        <form class="search" role="search" on:submit=move |ev| { ev.prevent_default(); go.run(1); }>
+        <p class="lead">
+            "输入您要办的事，例如“货运”“开书店”“广告牌”，查看办事指南和需要准备的材料。"
+        </p>
+        <form
+            class="search"
+            role="search"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                go.run(1);
+            }
+        >
             <div class="field">
                 <label for="q">"要办什么事"</label>
                 <div class="search__row">
-                    <input id="q" name="q" type="search" node_ref=q_input autocomplete="off"
-                        enterkeyhint="search" prop:value=move || search.read().q.clone()/>
-                    <button type="submit" class="button">"搜索"</button>
+                    <input
+                        id="q"
+                        name="q"
+                        type="search"
+                        node_ref=q_input
+                        autocomplete="off"
+                        enterkeyhint="search"
+                        prop:value=move || search.read().q.clone()
+                    />
+                    <button type="submit" class="button">
+                        "搜索"
+                    </button>
                 </div>
             </div>
             <div class="filters">
                 <div class="field">
                     <label for="department">"办理部门"</label>
                     <select id="department" node_ref=department_select on:change=move |_| go.run(1)>
-                        <option value="" selected=move || search.read().department.is_empty()>"全部部门"</option>
-                        {move || departments.get().into_iter().map(|dept| {
-                            let selected = search.read_untracked().department == dept;
-                            let label = dept.clone();
-                            view! { <option value=dept selected=selected>{label}</option> }
-                        }).collect_view()}
+                        <option value="" selected=move || search.read().department.is_empty()>
+                            "全部部门"
+                        </option>
+                        {move || {
+                            departments
+                                .get()
+                                .into_iter()
+                                .map(|dept| {
+                                    let selected = search.read_untracked().department == dept;
+                                    let label = dept.clone();
+                                    view! {
+                                        <option value=dept selected=selected>
+                                            {label}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </div>
                 <div class="field">
                     <label for="applicant">"谁来申请"</label>
                     <select id="applicant" node_ref=applicant_select on:change=move |_| go.run(1)>
-                        <option value="" selected=move || search.read().applicant.is_empty()>"个人和企业"</option>
-                        {ApplicantType::ALL.into_iter().map(|a| view! {
-                            <option value=a.code() selected=move || search.read().applicant == a.code()>{a.label()}</option>
-                        }).collect_view()}
+                        <option value="" selected=move || search.read().applicant.is_empty()>
+                            "个人和企业"
+                        </option>
+                        {ApplicantType::ALL
+                            .into_iter()
+                            .map(|a| {
+                                view! {
+                                    <option value=a.code() selected=move || search.read().applicant == a.code()>
+                                        {a.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </div>
             </div>
         </form>
-        <p class="resume-link"><a href="/drafts">"在别的手机上填过申请？用恢复码继续填写"</a></p>
+        <p class="resume-link">
+            <a href="/drafts">"在别的手机上填过申请？用恢复码继续填写"</a>
+        </p>
         <section aria-labelledby="results-heading" class="results">
-            <h2 id="results-heading" class="visually-hidden">"搜索结果"</h2>
-            <div aria-busy=move || results.pending.get().to_string()>
+            <h2 id="results-heading" class="visually-hidden">
+                "搜索结果"
+            </h2>
+            <div aria-busy=move || {
+                results.pending.get().to_string()
+            }>
                 {move || match results.state.get() {
                     Load::Loading => view! { <p class="loading">"正在查找……"</p> }.into_any(),
-                    Load::Failed(error) => view! { <LoadError error retry=move || results.retry()/> }.into_any(),
-                    Load::Loaded(list) if list.items.is_empty() => view! {
-                        <p class="notice" role="status">"没有找到相关事项。请换个说法试试，例如用“书店”代替“出版物”，或清除筛选条件。"</p>
-                    }.into_any(),
+                    Load::Failed(error) => view! { <LoadError error retry=move || results.retry() /> }.into_any(),
+                    Load::Loaded(list) if list.items.is_empty() => {
+                        view! {
+                            <p class="notice" role="status">
+                                "没有找到相关事项。请换个说法试试，例如用“书店”代替“出版物”，或清除筛选条件。"
+                            </p>
+                        }
+                            .into_any()
+                    }
                     Load::Loaded(list) => {
                         let pages = list.total.div_ceil(list.per_page.max(1));
                         let page = list.page;
-                        let bundles = (!list.bundles.is_empty()).then(|| view! {
-                            <h2 class="results__heading">"一件事一次办"</h2>
-                            <ul class="cards">
-                                {list.bundles.into_iter().map(|b| view! {
-                                    <li class="card card--bundle">
-                                        <h3 class="card__title"><a href=format!("/bundles/{}", b.code)>{b.name}</a></h3>
-                                        <p class="card__summary">{b.summary}</p>
-                                        <dl class="facts">
-                                            <div><dt>"牵头部门"</dt><dd>{b.lead_department}</dd></div>
-                                            <div><dt>"办理时限"</dt><dd>{format!("承诺 {} 个工作日", b.promised_limit_days)}</dd></div>
-                                            <div><dt>"包含"</dt><dd>{b.item_names.join("、")}</dd></div>
-                                        </dl>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        });
+                        let bundles = (!list.bundles.is_empty())
+                            .then(|| {
+                                view! {
+                                    <h2 class="results__heading">"一件事一次办"</h2>
+                                    <ul class="cards">
+                                        {list
+                                            .bundles
+                                            .into_iter()
+                                            .map(|b| {
+                                                view! {
+                                                    <li class="card card--bundle">
+                                                        <h3 class="card__title">
+                                                            <a href=format!("/bundles/{}", b.code)>{b.name}</a>
+                                                        </h3>
+                                                        <p class="card__summary">{b.summary}</p>
+                                                        <dl class="facts">
+                                                            <div>
+                                                                <dt>"牵头部门"</dt>
+                                                                <dd>{b.lead_department}</dd>
+                                                            </div>
+                                                            <div>
+                                                                <dt>"办理时限"</dt>
+                                                                <dd>
+                                                                    {format!("承诺 {} 个工作日", b.promised_limit_days)}
+                                                                </dd>
+                                                            </div>
+                                                            <div>
+                                                                <dt>"包含"</dt>
+                                                                <dd>{b.item_names.join("、")}</dd>
+                                                            </div>
+                                                        </dl>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                            });
                         view! {
                             {bundles}
-                            <p class="results__count" role="status">{format!("找到 {} 个事项", list.total)}</p>
+                            <p class="results__count" role="status">
+                                {format!("找到 {} 个事项", list.total)}
+                            </p>
                             <ul class="cards">
-                                {list.items.into_iter().map(|service| view! { <ServiceCard service/> }).collect_view()}
+                                {list.items.into_iter().map(|service| view! { <ServiceCard service /> }).collect_view()}
                             </ul>
-                            {(pages > 1).then(|| view! {
-                                <nav class="pager" aria-label="翻页">
-                                    {(page > 1).then(|| view! {
-                                        <button type="button" class="button button--secondary" on:click=move |_| go.run(page - 1)>"上一页"</button>
-                                    })}
-                                    <span>{format!("第 {page} 页，共 {pages} 页")}</span>
-                                    {(page < pages).then(|| view! {
-                                        <button type="button" class="button button--secondary" on:click=move |_| go.run(page + 1)>"下一页"</button>
-                                    })}
-                                </nav>
-                            })}
-                        }.into_any()
+                            {(pages > 1)
+                                .then(|| {
+                                    view! {
+                                        <nav class="pager" aria-label="翻页">
+                                            {(page > 1)
+                                                .then(|| {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="button button--secondary"
+                                                            on:click=move |_| go.run(page - 1)
+                                                        >
+                                                            "上一页"
+                                                        </button>
+                                                    }
+                                                })}
+                                            <span>{format!("第 {page} 页，共 {pages} 页")}</span>
+                                            {(page < pages)
+                                                .then(|| {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="button button--secondary"
+                                                            on:click=move |_| go.run(page + 1)
+                                                        >
+                                                            "下一页"
+                                                        </button>
+                                                    }
+                                                })}
+                                        </nav>
+                                    }
+                                })}
+                        }
+                            .into_any()
                     }
                 }}
             </div>

@@ -14,9 +14,9 @@ pub mod service_card;
 /// This stage's page for `page`, if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
-        Page::Home => view! { <home::Home/> }.into_any(),
-        Page::Guide(code) => view! { <guide::Guide code/> }.into_any(),
-        Page::NotFound => view! { <not_found::NotFound/> }.into_any(),
+        Page::Home => view! { <home::Home /> }.into_any(),
+        Page::Guide(code) => view! { <guide::Guide code /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFound /> }.into_any(),
         _ => return None,
     })
 }

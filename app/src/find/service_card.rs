@@ -13,15 +13,35 @@ pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
     let who: Vec<&str> = service.applicants.iter().map(|a| a.label()).collect();
     view! {
         <li class="card">
-            <h3 class="card__title"><a href=href>{service.name}</a></h3>
+            <h3 class="card__title">
+                <a href=href>{service.name}</a>
+            </h3>
             <p class="card__summary">{service.summary}</p>
             <dl class="facts">
-                <div><dt>"办理部门"</dt><dd>{service.department}</dd></div>
-                <div><dt>"办件类型"</dt><dd>{service.case_kind.label()}</dd></div>
-                <div><dt>"办理时限"</dt><dd>{limit}</dd></div>
-                <div><dt>"跑动次数"</dt><dd>{visits_label(service.visits)}</dd></div>
-                <div><dt>"收费"</dt><dd>{service.fee}</dd></div>
-                <div><dt>"申请人"</dt><dd>{who.join("、")}</dd></div>
+                <div>
+                    <dt>"办理部门"</dt>
+                    <dd>{service.department}</dd>
+                </div>
+                <div>
+                    <dt>"办件类型"</dt>
+                    <dd>{service.case_kind.label()}</dd>
+                </div>
+                <div>
+                    <dt>"办理时限"</dt>
+                    <dd>{limit}</dd>
+                </div>
+                <div>
+                    <dt>"跑动次数"</dt>
+                    <dd>{visits_label(service.visits)}</dd>
+                </div>
+                <div>
+                    <dt>"收费"</dt>
+                    <dd>{service.fee}</dd>
+                </div>
+                <div>
+                    <dt>"申请人"</dt>
+                    <dd>{who.join("、")}</dd>
+                </div>
             </dl>
         </li>
     }

@@ -54,47 +54,100 @@ pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>) -> impl IntoView {
             <form on:submit=submit novalidate>
                 <fieldset class=move || if error("overall")().is_some() { "field field--error" } else { "field" }>
                     <legend>"总体评价"</legend>
-                    {move || error("overall")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    {move || {
+                        error("overall")()
+                            .map(|m| {
+                                view! {
+                                    <p class="field-error" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
                     <div class="choices choices--inline">
-                        {LEVELS.iter().map(|(level, label)| {
-                            let level = *level;
-                            let id = format!("overall-{level}");
-                            view! {
-                                <div class="choice">
-                                    <input type="radio" name="overall" id=id.clone() prop:checked=move || overall.get() == level
-                                        on:change=move |_| overall.set(level)/>
-                                    <label for=id>{*label}</label>
-                                </div>
-                            }
-                        }).collect_view()}
+                        {LEVELS
+                            .iter()
+                            .map(|(level, label)| {
+                                let level = *level;
+                                let id = format!("overall-{level}");
+                                view! {
+                                    <div class="choice">
+                                        <input
+                                            type="radio"
+                                            name="overall"
+                                            id=id.clone()
+                                            prop:checked=move || overall.get() == level
+                                            on:change=move |_| overall.set(level)
+                                        />
+                                        <label for=id>{*label}</label>
+                                    </div>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 </fieldset>
                 <div class="indicator-grid">
-                    {INDICATORS.iter().map(|(id, label)| {
-                        let id = *id;
-                        let input = format!("indicator-{id}");
-                        view! {
-                            <div class="field">
-                                <label for=input.clone()>{format!("{label}（可不选）")}</label>
-                                <select id=input on:change=move |ev| {
-                                    let value: u8 = event_target_value(&ev).parse().unwrap_or(0);
-                                    indicators.update(|all| { if value == 0 { all.remove(id); } else { all.insert(id.to_owned(), value); } });
-                                }>
-                                    <option value="0">"不评价"</option>
-                                    {LEVELS.iter().map(|(level, name)| view! { <option value=level.to_string()>{*name}</option> }).collect_view()}
-                                </select>
-                            </div>
-                        }
-                    }).collect_view()}
+                    {INDICATORS
+                        .iter()
+                        .map(|(id, label)| {
+                            let id = *id;
+                            let input = format!("indicator-{id}");
+                            view! {
+                                <div class="field">
+                                    <label for=input.clone()>{format!("{label}（可不选）")}</label>
+                                    <select
+                                        id=input
+                                        on:change=move |ev| {
+                                            let value: u8 = event_target_value(&ev).parse().unwrap_or(0);
+                                            indicators
+                                                .update(|all| {
+                                                    if value == 0 {
+                                                        all.remove(id);
+                                                    } else {
+                                                        all.insert(id.to_owned(), value);
+                                                    }
+                                                });
+                                        }
+                                    >
+                                        <option value="0">"不评价"</option>
+                                        {LEVELS
+                                            .iter()
+                                            .map(|(level, name)| {
+                                                view! { <option value=level.to_string()>{*name}</option> }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
                 </div>
                 <div class=move || if error("reason")().is_some() { "field field--error" } else { "field" }>
                     <label for="rating-reason">"原因或建议"</label>
-                    <p class="hint" id="rating-reason-hint">"选“不满意”或“非常不满意”的，请写下原因，我们会在 15 个工作日内答复。"</p>
-                    {move || error("reason")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                    <textarea id="rating-reason" rows="3" aria-describedby="rating-reason-hint"
-                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <p class="hint" id="rating-reason-hint">
+                        "选“不满意”或“非常不满意”的，请写下原因，我们会在 15 个工作日内答复。"
+                    </p>
+                    {move || {
+                        error("reason")()
+                            .map(|m| {
+                                view! {
+                                    <p class="field-error" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
+                    <textarea
+                        id="rating-reason"
+                        rows="3"
+                        aria-describedby="rating-reason-hint"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    ></textarea>
                 </div>
-                <button type="submit" class="button" disabled=move || sending.get()>"提交评价"</button>
+                <button type="submit" class="button" disabled=move || sending.get()>
+                    "提交评价"
+                </button>
             </form>
         </section>
     }
@@ -127,24 +180,63 @@ pub fn ComplaintForm(key: Option<CaseKey>) -> impl IntoView {
         <details class="complaint">
             <summary>"我要投诉"</summary>
             {move || match done.get() {
-                Some(reference) => view! {
-                    <p class="notice notice--ok" role="status">{format!("投诉已收到，编号 {reference}。我们会尽快核实处理。")}</p>
-                }.into_any(),
-                None => view! {
-                    <form on:submit=submit.clone() novalidate>
-                        <div class=move || if error("text")().is_some() { "field field--error" } else { "field" }>
-                            <label for="complaint-text">"投诉内容"</label>
-                            {move || error("text")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                            <textarea id="complaint-text" rows="4" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                        </div>
-                        <div class=move || if error("phone")().is_some() { "field field--error" } else { "field" }>
-                            <label for="complaint-phone">"联系电话（可不填）"</label>
-                            {move || error("phone")().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                            <input id="complaint-phone" type="tel" autocomplete="tel" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
-                        </div>
-                        <button type="submit" class="button button--secondary">"提交投诉"</button>
-                    </form>
-                }.into_any(),
+                Some(reference) => {
+                    view! {
+                        <p class="notice notice--ok" role="status">
+                            {format!("投诉已收到，编号 {reference}。我们会尽快核实处理。")}
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <form on:submit=submit.clone() novalidate>
+                            <div class=move || if error("text")().is_some() { "field field--error" } else { "field" }>
+                                <label for="complaint-text">"投诉内容"</label>
+                                {move || {
+                                    error("text")()
+                                        .map(|m| {
+                                            view! {
+                                                <p class="field-error" role="alert">
+                                                    {m}
+                                                </p>
+                                            }
+                                        })
+                                }}
+                                <textarea
+                                    id="complaint-text"
+                                    rows="4"
+                                    prop:value=move || text.get()
+                                    on:input=move |ev| text.set(event_target_value(&ev))
+                                ></textarea>
+                            </div>
+                            <div class=move || if error("phone")().is_some() { "field field--error" } else { "field" }>
+                                <label for="complaint-phone">"联系电话（可不填）"</label>
+                                {move || {
+                                    error("phone")()
+                                        .map(|m| {
+                                            view! {
+                                                <p class="field-error" role="alert">
+                                                    {m}
+                                                </p>
+                                            }
+                                        })
+                                }}
+                                <input
+                                    id="complaint-phone"
+                                    type="tel"
+                                    autocomplete="tel"
+                                    prop:value=move || phone.get()
+                                    on:input=move |ev| phone.set(event_target_value(&ev))
+                                />
+                            </div>
+                            <button type="submit" class="button button--secondary">
+                                "提交投诉"
+                            </button>
+                        </form>
+                    }
+                        .into_any()
+                }
             }}
         </details>
     }

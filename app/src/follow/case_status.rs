@@ -65,26 +65,55 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
     };
     view! {
         {move || match found.get() {
-            Some((key, view)) => view! { <CaseStatus key view/> }.into_any(),
-            None => view! {
-                <p class="back"><a href="/">"返回首页"</a></p>
-                <h1>"查询办理进度"</h1>
-                <p class="hint">"办件编号和查询码在提交申请后的回执上。"</p>
-                {move || error.get().map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
-                <form on:submit=submit novalidate>
-                    <div class="field">
-                        <label for="case-number">"办件编号"</label>
-                        <input id="case-number" type="text" autocomplete="off" autocapitalize="characters"
-                            prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev))/>
-                    </div>
-                    <div class="field">
-                        <label for="query-code">"查询码"</label>
-                        <input id="query-code" type="text" autocomplete="off" autocapitalize="characters"
-                            prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
-                    </div>
-                    <button type="submit" class="button" disabled=move || busy.get()>"查询"</button>
-                </form>
-            }.into_any(),
+            Some((key, view)) => view! { <CaseStatus key view /> }.into_any(),
+            None => {
+                view! {
+                    <p class="back">
+                        <a href="/">"返回首页"</a>
+                    </p>
+                    <h1>"查询办理进度"</h1>
+                    <p class="hint">"办件编号和查询码在提交申请后的回执上。"</p>
+                    {move || {
+                        error
+                            .get()
+                            .map(|m| {
+                                view! {
+                                    <p class="notice notice--error" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
+                    <form on:submit=submit novalidate>
+                        <div class="field">
+                            <label for="case-number">"办件编号"</label>
+                            <input
+                                id="case-number"
+                                type="text"
+                                autocomplete="off"
+                                autocapitalize="characters"
+                                prop:value=move || number.get()
+                                on:input=move |ev| number.set(event_target_value(&ev))
+                            />
+                        </div>
+                        <div class="field">
+                            <label for="query-code">"查询码"</label>
+                            <input
+                                id="query-code"
+                                type="text"
+                                autocomplete="off"
+                                autocapitalize="characters"
+                                prop:value=move || code.get()
+                                on:input=move |ev| code.set(event_target_value(&ev))
+                            />
+                        </div>
+                        <button type="submit" class="button" disabled=move || busy.get()>
+                            "查询"
+                        </button>
+                    </form>
+                }
+                    .into_any()
+            }
         }}
     }
 }
@@ -117,78 +146,209 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
     };
     let (rate_key, supply_key, complain_key) = (key.clone(), key.clone(), key.clone());
     view! {
-        <p class="back"><a href="/">"返回首页"</a></p>
+        <p class="back">
+            <a href="/">"返回首页"</a>
+        </p>
         <p class="caption">{move || view.with(|v| v.item_name.clone())}</p>
         <h1>"办理进度"</h1>
         <div class=move || format!("status-panel status-panel--{}", view.with(|v| v.status.as_str())) role="status">
             <p class="status-panel__label">{move || view.with(|v| v.status_label.clone())}</p>
             <p>{move || view.with(|v| v.next_step.clone())}</p>
         </div>
-        {move || failure.get().map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
+        {move || {
+            failure
+                .get()
+                .map(|m| {
+                    view! {
+                        <p class="notice notice--error" role="alert">
+                            {m}
+                        </p>
+                    }
+                })
+        }}
         <dl class="answers">
-            <div><dt>"办件编号"</dt><dd>{move || view.with(|v| v.case_number.clone())}</dd></div>
-            <div><dt>"办理部门"</dt><dd>{move || view.with(|v| v.department.clone())}</dd></div>
-            <div><dt>"提交时间"</dt><dd>{move || view.with(|v| beijing_time(&v.submitted_at).unwrap_or_default())}</dd></div>
-            {move || view.with(|v| v.due.map(|due| {
-                let left = match v.remaining_days {
-                    Some(n) if n >= 0 => format!("（还剩 {n} 个工作日）"),
-                    Some(n) => format!("（已超过 {} 个工作日）", -n),
-                    None => String::new(),
-                };
-                view! { <div><dt>"承诺办结日期"</dt><dd>{format!("{}{left}", due.chinese())}</dd></div> }
-            }))}
-            {move || view.with(|v| v.light.map(|light| view! {
-                <div><dt>"时限提醒"</dt><dd><span class=light_class(light)>{light.label()}</span></dd></div>
-            }))}
-            {move || view.with(|v| v.result.clone().map(|result| view! { <div><dt>"办理结果"</dt><dd>{result}</dd></div> }))}
+            <div>
+                <dt>"办件编号"</dt>
+                <dd>{move || view.with(|v| v.case_number.clone())}</dd>
+            </div>
+            <div>
+                <dt>"办理部门"</dt>
+                <dd>{move || view.with(|v| v.department.clone())}</dd>
+            </div>
+            <div>
+                <dt>"提交时间"</dt>
+                <dd>{move || view.with(|v| beijing_time(&v.submitted_at).unwrap_or_default())}</dd>
+            </div>
+            {move || {
+                view.with(|v| {
+                    v.due
+                        .map(|due| {
+                            let left = match v.remaining_days {
+                                Some(n) if n >= 0 => format!("（还剩 {n} 个工作日）"),
+                                Some(n) => format!("（已超过 {} 个工作日）", -n),
+                                None => String::new(),
+                            };
+                            view! {
+                                <div>
+                                    <dt>"承诺办结日期"</dt>
+                                    <dd>{format!("{}{left}", due.chinese())}</dd>
+                                </div>
+                            }
+                        })
+                })
+            }}
+            {move || {
+                view.with(|v| {
+                    v.light
+                        .map(|light| {
+                            view! {
+                                <div>
+                                    <dt>"时限提醒"</dt>
+                                    <dd>
+                                        <span class=light_class(light)>{light.label()}</span>
+                                    </dd>
+                                </div>
+                            }
+                        })
+                })
+            }}
+            {move || {
+                view.with(|v| {
+                    v.result
+                        .clone()
+                        .map(|result| {
+                            view! {
+                                <div>
+                                    <dt>"办理结果"</dt>
+                                    <dd>{result}</dd>
+                                </div>
+                            }
+                        })
+                })
+            }}
             // Not accepted, ended or paused: the reason the department (or the rule) gave.
-            {move || view.with(|v| {
-                let stopped = matches!(v.status, Status::NotAccepted | Status::Terminated | Status::Suspended);
-                stopped.then(|| v.timeline.last().and_then(|e| e.note.clone())).flatten()
-            }).map(|reason| view! { <div><dt>"原因"</dt><dd>{reason}</dd></div> })}
+            {move || {
+                view.with(|v| {
+                        let stopped = matches!(v.status, Status::NotAccepted | Status::Terminated | Status::Suspended);
+                        stopped.then(|| v.timeline.last().and_then(|e| e.note.clone())).flatten()
+                    })
+                    .map(|reason| {
+                        view! {
+                            <div>
+                                <dt>"原因"</dt>
+                                <dd>{reason}</dd>
+                            </div>
+                        }
+                    })
+            }}
         </dl>
         {move || {
             let current = view.get();
-            current.to_supply().map(|(asks, supplement)| view! { <Supply key=supply_key.clone() item_code=current.item_code.clone() asks supplement due=current.later_due view/> })
+            current
+                .to_supply()
+                .map(|(asks, supplement)| {
+                    view! {
+                        <Supply
+                            key=supply_key.clone()
+                            item_code=current.item_code.clone()
+                            asks
+                            supplement
+                            due=current.later_due
+                            view
+                        />
+                    }
+                })
         }}
-        {move || view.with(|v| v.can_rate).then(|| view! { <RatingForm key=rate_key.clone() view/> })}
-        {move || view.with(|v| v.rating.clone()).map(|r| view! {
-            <p class="notice notice--ok">{format!("您的评价：{}。谢谢！", domain::case::view::level_label(r.overall))}</p>
-        })}
+        {move || view.with(|v| v.can_rate).then(|| view! { <RatingForm key=rate_key.clone() view /> })}
+        {move || {
+            view.with(|v| v.rating.clone())
+                .map(|r| {
+                    view! {
+                        <p class="notice notice--ok">
+                            {format!("您的评价：{}。谢谢！", domain::case::view::level_label(r.overall))}
+                        </p>
+                    }
+                })
+        }}
         <h2>"办理记录"</h2>
         <ol class="timeline">
-            {move || view.with(|v| v.timeline.iter().rev().map(|e| view! {
-                <li>
-                    <p class="timeline__what">{e.label.clone()}</p>
-                    <p class="hint">{format!("{} · {}", beijing_time(&e.at).unwrap_or_default(), e.actor.label())}</p>
-                    {e.note.clone().map(|n| view! { <p>{n}</p> })}
-                </li>
-            }).collect_view())}
+            {move || {
+                view.with(|v| {
+                    v.timeline
+                        .iter()
+                        .rev()
+                        .map(|e| {
+                            view! {
+                                <li>
+                                    <p class="timeline__what">{e.label.clone()}</p>
+                                    <p class="hint">
+                                        {format!("{} · {}", beijing_time(&e.at).unwrap_or_default(), e.actor.label())}
+                                    </p>
+                                    {e.note.clone().map(|n| view! { <p>{n}</p> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                })
+            }}
         </ol>
-        {move || view.with(|v| v.can_withdraw).then({
-            let withdraw = withdraw.clone();
-            move || view! {
-            <section class="withdraw" aria-labelledby="withdraw-title">
-                <h2 id="withdraw-title">"撤回申请"</h2>
-                <p class="hint">"受理前可以撤回。撤回后这份申请就结束了，需要时要重新申请。"</p>
-                <Show when=move || confirming.get() fallback=move || view! {
-                    <button type="button" class="button button--secondary" on:click=move |_| confirming.set(true)>"撤回申请"</button>
-                }>
-                    <p>"确定要撤回吗？"</p>
-                    <button type="button" class="button button--warning" on:click={
-                        let withdraw = withdraw.clone();
-                        move |ev| withdraw(ev)
-                    }>"确定撤回"</button>
-                    " "
-                    <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>"不撤回"</button>
-                </Show>
-            </section>
-        }})}
+        {move || {
+            view.with(|v| v.can_withdraw)
+                .then({
+                    let withdraw = withdraw.clone();
+                    move || {
+                        view! {
+                            <section class="withdraw" aria-labelledby="withdraw-title">
+                                <h2 id="withdraw-title">"撤回申请"</h2>
+                                <p class="hint">
+                                    "受理前可以撤回。撤回后这份申请就结束了，需要时要重新申请。"
+                                </p>
+                                <Show
+                                    when=move || confirming.get()
+                                    fallback=move || {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="button button--secondary"
+                                                on:click=move |_| confirming.set(true)
+                                            >
+                                                "撤回申请"
+                                            </button>
+                                        }
+                                    }
+                                >
+                                    <p>"确定要撤回吗？"</p>
+                                    <button
+                                        type="button"
+                                        class="button button--warning"
+                                        on:click={
+                                            let withdraw = withdraw.clone();
+                                            move |ev| withdraw(ev)
+                                        }
+                                    >
+                                        "确定撤回"
+                                    </button>
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="button button--secondary"
+                                        on:click=move |_| confirming.set(false)
+                                    >
+                                        "不撤回"
+                                    </button>
+                                </Show>
+                            </section>
+                        }
+                    }
+                })
+        }}
         <section aria-labelledby="contact-title">
             <h2 id="contact-title">"联系办理部门"</h2>
-            <p>"咨询电话 " <a href=phone>{move || view.with(|v| v.consult_phone.clone())}</a>
-               "，投诉电话 " {move || view.with(|v| v.complaint_phone.clone())}</p>
-            <ComplaintForm key=Some(complain_key)/>
+            <p>
+                "咨询电话 " <a href=phone>{move || view.with(|v| v.consult_phone.clone())}</a> "，投诉电话 "
+                {move || view.with(|v| v.complaint_phone.clone())}
+            </p>
+            <ComplaintForm key=Some(complain_key) />
         </section>
     }
 }
@@ -246,34 +406,82 @@ fn Supply(
     view! {
         <section class="supply" aria-labelledby="supply-title">
             <h2 id="supply-title">{title}</h2>
-            {due.map(|d| view! { <p class="hint">{format!("请在 {} 前补交，逾期未补齐的，本次申请终止。", d.chinese())}</p> })}
+            {due
+                .map(|d| {
+                    view! {
+                        <p class="hint">
+                            {format!("请在 {} 前补交，逾期未补齐的，本次申请终止。", d.chinese())}
+                        </p>
+                    }
+                })}
             <ul class="plain-list">
-                {asks_for_list.into_iter().map(|a| view! {
-                    <li><strong>{a.name}</strong>{(!a.reason.is_empty()).then(|| format!("：{}", a.reason))}</li>
-                }).collect_view()}
+                {asks_for_list
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <li>
+                                <strong>{a.name}</strong>
+                                {(!a.reason.is_empty()).then(|| format!("：{}", a.reason))}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
-            {move || problems.get().map(|(message, found)| view! {
-                <div class="error-summary" role="alert">
-                    <h3 class="error-summary__title">{message}</h3>
-                    <ul>{found.materials.into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}</ul>
-                </div>
-            })}
-            {move || item.get().map(|item| {
-                let code = item.code.clone();
-                view! {
-                    <ul class="material-tasks">
-                        {asks.iter().filter_map(|a| item.materials.iter().find(|m| m.id == a.material)).map(|m| {
-                            let mut material = m.clone();
-                            // Asked for now: no "later" choice here.
-                            material.necessity = Necessity::Required;
-                            let entry = ChecklistEntry { material, count: 1, unit: String::new(), items: vec![] };
-                            view! { <MaterialUpload item=code.clone() entry materials busy problem=Signal::derive(|| None) later_days=0/> }
-                        }).collect_view()}
-                    </ul>
-                }
-            })}
-            <button type="button" class="button" on:click=send
-                disabled=move || { sending.get() || busy.get() > 0 || materials.with(|m| m.files.is_empty()) }>
+            {move || {
+                problems
+                    .get()
+                    .map(|(message, found)| {
+                        view! {
+                            <div class="error-summary" role="alert">
+                                <h3 class="error-summary__title">{message}</h3>
+                                <ul>
+                                    {found.materials.into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}
+                                </ul>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                item.get()
+                    .map(|item| {
+                        let code = item.code.clone();
+                        view! {
+                            <ul class="material-tasks">
+                                {asks
+                                    .iter()
+                                    .filter_map(|a| item.materials.iter().find(|m| m.id == a.material))
+                                    .map(|m| {
+                                        let mut material = m.clone();
+                                        material.necessity = Necessity::Required;
+                                        let entry = ChecklistEntry {
+                                            material,
+                                            count: 1,
+                                            unit: String::new(),
+                                            items: vec![],
+                                        };
+                                        // Asked for now: no "later" choice here.
+                                        view! {
+                                            <MaterialUpload
+                                                item=code.clone()
+                                                entry
+                                                materials
+                                                busy
+                                                problem=Signal::derive(|| None)
+                                                later_days=0
+                                            />
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
+            }}
+            <button
+                type="button"
+                class="button"
+                on:click=send
+                disabled=move || { sending.get() || busy.get() > 0 || materials.with(|m| m.files.is_empty()) }
+            >
                 {if supplement { "提交补正材料" } else { "补交材料" }}
             </button>
         </section>

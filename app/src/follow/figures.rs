@@ -30,10 +30,23 @@ fn FigureCard(figures: Figures, overall: bool) -> impl IntoView {
         ("满意率", format!("{}（{} 条评价）", percent(figures.satisfaction_percent), figures.ratings)),
     ];
     view! {
-        <section class=if overall { "card figures figures--overall" } else { "card figures" } aria-label=figures.department.clone()>
+        <section
+            class=if overall { "card figures figures--overall" } else { "card figures" }
+            aria-label=figures.department.clone()
+        >
             <h2 class="card__title">{if overall { "全部部门".to_owned() } else { figures.department.clone() }}</h2>
             <dl class="answers">
-                {rows.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> }).collect_view()}
+                {rows
+                    .into_iter()
+                    .map(|(label, value)| {
+                        view! {
+                            <div>
+                                <dt>{label}</dt>
+                                <dd>{value}</dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
             </dl>
         </section>
     }
@@ -44,16 +57,27 @@ pub fn FiguresPage() -> impl IntoView {
     set_title("数据公开");
     let figures = load(api::figures);
     view! {
-        <p class="back"><a href="/">"返回首页"</a></p>
+        <p class="back">
+            <a href="/">"返回首页"</a>
+        </p>
         <h1>"数据公开"</h1>
-        <p class="hint">"按办件台账实时统计。按时办结率、当场办结率按已办结的办件计算；满意率按“基本满意”及以上计算。"</p>
+        <p class="hint">
+            "按办件台账实时统计。按时办结率、当场办结率按已办结的办件计算；满意率按“基本满意”及以上计算。"
+        </p>
         {move || match figures.state.get() {
             Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || figures.retry()/> }.into_any(),
-            Load::Loaded(all) => view! {
-                <FigureCard figures=all.overall overall=true/>
-                {all.departments.into_iter().map(|f| view! { <FigureCard figures=f overall=false/> }).collect_view()}
-            }.into_any(),
+            Load::Failed(error) => view! { <LoadError error retry=move || figures.retry() /> }.into_any(),
+            Load::Loaded(all) => {
+                view! {
+                    <FigureCard figures=all.overall overall=true />
+                    {all
+                        .departments
+                        .into_iter()
+                        .map(|f| view! { <FigureCard figures=f overall=false /> })
+                        .collect_view()}
+                }
+                    .into_any()
+            }
         }}
     }
 }

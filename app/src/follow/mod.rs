@@ -14,10 +14,10 @@ pub mod staff;
 /// This stage's page for `page`, if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
-        Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number/> }.into_any(),
-        Page::Figures => view! { <figures::FiguresPage/> }.into_any(),
-        Page::Staff => view! { <staff::StaffPage/> }.into_any(),
-        Page::StaffCase(case_number) => view! { <staff::StaffCasePage case_number/> }.into_any(),
+        Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number /> }.into_any(),
+        Page::Figures => view! { <figures::FiguresPage /> }.into_any(),
+        Page::Staff => view! { <staff::StaffPage /> }.into_any(),
+        Page::StaffCase(case_number) => view! { <staff::StaffCasePage case_number /> }.into_any(),
         _ => return None,
     })
 }

@@ -53,15 +53,34 @@ fn SignIn(signed_in: RwSignal<Option<String>>) -> impl IntoView {
     };
     view! {
         <h1>"工作人员办件台"</h1>
-        <p class="hint">"用本部门的令牌登录。令牌只保存在这个浏览器标签页里，关闭后需要重新登录。"</p>
-        {move || error.get().map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
+        <p class="hint">
+            "用本部门的令牌登录。令牌只保存在这个浏览器标签页里，关闭后需要重新登录。"
+        </p>
+        {move || {
+            error
+                .get()
+                .map(|m| {
+                    view! {
+                        <p class="notice notice--error" role="alert">
+                            {m}
+                        </p>
+                    }
+                })
+        }}
         <form on:submit=submit novalidate>
             <div class="field">
                 <label for="staff-token">"部门令牌"</label>
-                <input id="staff-token" type="password" autocomplete="off" prop:value=move || typed.get()
-                    on:input=move |ev| typed.set(event_target_value(&ev))/>
+                <input
+                    id="staff-token"
+                    type="password"
+                    autocomplete="off"
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                />
             </div>
-            <button type="submit" class="button">"登录"</button>
+            <button type="submit" class="button">
+                "登录"
+            </button>
         </form>
     }
 }
@@ -86,8 +105,8 @@ pub fn StaffPage() -> impl IntoView {
     let department = signed_in();
     view! {
         {move || match department.get() {
-            None => view! { <SignIn signed_in=department/> }.into_any(),
-            Some(name) => view! { <CaseList department=name signed_in=department/> }.into_any(),
+            None => view! { <SignIn signed_in=department /> }.into_any(),
+            Some(name) => view! { <CaseList department=name signed_in=department /> }.into_any(),
         }}
     }
 }
@@ -109,30 +128,56 @@ fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl Int
     };
     view! {
         <h1>"办件台"</h1>
-        <p>{department} " · " <button type="button" class="link-button" on:click=sign_out>"退出"</button></p>
+        <p>
+            {department} " · " <button type="button" class="link-button" on:click=sign_out>
+                "退出"
+            </button>
+        </p>
         <div class="field">
             <label for="status-filter">"按状态查看"</label>
             <select id="status-filter" on:change=move |ev| status.set(event_target_value(&ev))>
                 <option value="">"全部"</option>
-                {domain::case::Status::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                {domain::case::Status::ALL
+                    .iter()
+                    .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
+                    .collect_view()}
             </select>
         </div>
         {move || match cases.get() {
             None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Some(Err(message)) => view! { <p class="notice notice--error" role="alert">{message}</p> }.into_any(),
+            Some(Err(message)) => {
+                view! {
+                    <p class="notice notice--error" role="alert">
+                        {message}
+                    </p>
+                }
+                    .into_any()
+            }
             Some(Ok(list)) if list.is_empty() => view! { <p>"没有办件。"</p> }.into_any(),
-            Some(Ok(list)) => view! {
-                <ul class="cards">
-                    {list.into_iter().map(|c| view! {
-                        <li class="card">
-                            <a class="card__title" href=format!("/staff/cases/{}", c.case_number)>{format!("{} {}", c.case_number, c.item_name)}</a>
-                            <p>{c.status_label} " · " {beijing_time(&c.submitted_at).unwrap_or_default()}
-                               {c.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
-                               {c.light.map(|l| format!(" · {}", l.label()))}</p>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            }.into_any(),
+            Some(Ok(list)) => {
+                view! {
+                    <ul class="cards">
+                        {list
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <li class="card">
+                                        <a class="card__title" href=format!("/staff/cases/{}", c.case_number)>
+                                            {format!("{} {}", c.case_number, c.item_name)}
+                                        </a>
+                                        <p>
+                                            {c.status_label} " · " {beijing_time(&c.submitted_at).unwrap_or_default()}
+                                            {c.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
+                                            {c.light.map(|l| format!(" · {}", l.label()))}
+                                        </p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
         }}
     }
 }
@@ -152,12 +197,21 @@ pub fn StaffCasePage(case_number: String) -> impl IntoView {
         }
     });
     view! {
-        <p class="back"><a href="/staff">"返回办件台"</a></p>
+        <p class="back">
+            <a href="/staff">"返回办件台"</a>
+        </p>
         {move || match (department.get(), case.get()) {
-            (None, _) => view! { <SignIn signed_in=department/> }.into_any(),
+            (None, _) => view! { <SignIn signed_in=department /> }.into_any(),
             (_, None) => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            (_, Some(Err(message))) => view! { <p class="notice notice--error" role="alert">{message}</p> }.into_any(),
-            (_, Some(Ok(found))) => view! { <CaseDetail case=found store=case/> }.into_any(),
+            (_, Some(Err(message))) => {
+                view! {
+                    <p class="notice notice--error" role="alert">
+                        {message}
+                    </p>
+                }
+                    .into_any()
+            }
+            (_, Some(Ok(found))) => view! { <CaseDetail case=found store=case /> }.into_any(),
         }}
     }
 }
@@ -262,51 +316,98 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
         .map(|action| {
             let name = action.name();
             view! {
-                <button type="button" class=button_class(&action) on:click=move |_| {
-                    if let Some(action) = Action::with_note(name, note.get_untracked()) {
-                        run.run(action);
+                <button
+                    type="button"
+                    class=button_class(&action)
+                    on:click=move |_| {
+                        if let Some(action) = Action::with_note(name, note.get_untracked()) {
+                            run.run(action);
+                        }
                     }
-                }>{action.label()}</button>
+                >
+                    {action.label()}
+                </button>
             }
         })
         .collect_view();
     view! {
         <h1>{format!("办件 {}", case.case_number)}</h1>
         <p class="caption">{case.item_name.clone()}</p>
-        <p class="status-panel__label">{case.status_label.clone()}
-            {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
-            {case.light.map(|l| format!(" · {}", l.label()))}</p>
-        {move || error.get().map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
+        <p class="status-panel__label">
+            {case.status_label.clone()} {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
+            {case.light.map(|l| format!(" · {}", l.label()))}
+        </p>
+        {move || {
+            error
+                .get()
+                .map(|m| {
+                    view! {
+                        <p class="notice notice--error" role="alert">
+                            {m}
+                        </p>
+                    }
+                })
+        }}
         <h2>"申请信息"</h2>
         <dl class="answers">
-            {applicant_text(&case.application.form.applicant).into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+            {applicant_text(&case.application.form.applicant)
+                .into_iter()
+                .map(|(k, v)| {
+                    view! {
+                        <div>
+                            <dt>{k}</dt>
+                            <dd>{v}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
         </dl>
         <h2>"材料"</h2>
-        <ul class="file-list">
-            {case.files.iter().map(|f| view! { <CaseFileRow file=f.clone()/> }).collect_view()}
-        </ul>
-        {(!case.actions.is_empty()).then(|| view! {
-            <h2>"办理"</h2>
-            <div class="field">
-                <label for="action-note">"原因、结果或说明"</label>
-                <p class="hint" id="action-note-hint">"不予受理、暂停要写原因；办结要写办理结果。"</p>
-                <textarea id="action-note" rows="2" aria-describedby="action-note-hint" prop:value=move || note.get()
-                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-            </div>
-            <div class="staff-actions">{buttons}</div>
-            {may_ask.then(|| view! { <SupplementRequest asks run/> })}
-        })}
+        <ul class="file-list">{case.files.iter().map(|f| view! { <CaseFileRow file=f.clone() /> }).collect_view()}</ul>
+        {(!case.actions.is_empty())
+            .then(|| {
+                view! {
+                    <h2>"办理"</h2>
+                    <div class="field">
+                        <label for="action-note">"原因、结果或说明"</label>
+                        <p class="hint" id="action-note-hint">
+                            "不予受理、暂停要写原因；办结要写办理结果。"
+                        </p>
+                        <textarea
+                            id="action-note"
+                            rows="2"
+                            aria-describedby="action-note-hint"
+                            prop:value=move || note.get()
+                            on:input=move |ev| note.set(event_target_value(&ev))
+                        ></textarea>
+                    </div>
+                    <div class="staff-actions">{buttons}</div>
+                    {may_ask.then(|| view! { <SupplementRequest asks run /> })}
+                }
+            })}
         <h2>"办理记录"</h2>
         <ol class="timeline">
-            {case.timeline.iter().map(|e| view! {
-                <li>
-                    <p class="timeline__what">{e.label.clone()}</p>
-                    <p class="hint">{format!("{} · {}", beijing_time(&e.at).unwrap_or_default(), e.actor.label())}</p>
-                    {e.note.clone().map(|n| view! { <p>{n}</p> })}
-                </li>
-            }).collect_view()}
+            {case
+                .timeline
+                .iter()
+                .map(|e| {
+                    view! {
+                        <li>
+                            <p class="timeline__what">{e.label.clone()}</p>
+                            <p class="hint">
+                                {format!("{} · {}", beijing_time(&e.at).unwrap_or_default(), e.actor.label())}
+                            </p>
+                            {e.note.clone().map(|n| view! { <p>{n}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ol>
-        <p><button type="button" class="link-button" on:click=move |_| navigate("/staff")>"返回列表"</button></p>
+        <p>
+            <button type="button" class="link-button" on:click=move |_| navigate("/staff")>
+                "返回列表"
+            </button>
+        </p>
     }
 }
 
@@ -327,7 +428,9 @@ fn CaseFileRow(file: domain::case::view::CaseFile) -> impl IntoView {
         <li class="file">
             <span class="file__name">{format!("{}：{}", file.material_name, file.name)}</span>
             <span class="file__meta">{domain::apply::materials::size_text(file.size)}</span>
-            <button type="button" class="link-button" aria-label=label on:click=download>"下载"</button>
+            <button type="button" class="link-button" aria-label=label on:click=download>
+                "下载"
+            </button>
         </li>
     }
 }
@@ -343,24 +446,37 @@ fn SupplementRequest(asks: Vec<Ask>, run: Callback<Action>) -> impl IntoView {
     view! {
         <fieldset class="supplement-request">
             <legend>"补正告知：勾选要补正的材料并写明原因（一次列全）"</legend>
-            {asks.into_iter().map(|ask| {
-                let check_id = format!("ask-{}", ask.material);
-                let reason_id = format!("ask-{}-reason", ask.material);
-                let Ask { name, asked, reason, .. } = ask;
-                view! {
-                    <div class="checkbox">
-                        <input type="checkbox" id=check_id.clone() prop:checked=move || asked.get()
-                            on:change=move |ev| asked.set(event_target_checked(&ev))/>
-                        <label for=check_id>{name.clone()}</label>
-                    </div>
-                    <div class="field">
-                        <label for=reason_id.clone()>{format!("“{name}”的补正原因")}</label>
-                        <input type="text" id=reason_id prop:value=move || reason.get()
-                            on:change=move |ev| reason.set(event_target_value(&ev))/>
-                    </div>
-                }
-            }).collect_view()}
-            <button type="button" class="button" on:click=send>"发送补正告知"</button>
+            {asks
+                .into_iter()
+                .map(|ask| {
+                    let check_id = format!("ask-{}", ask.material);
+                    let reason_id = format!("ask-{}-reason", ask.material);
+                    let Ask { name, asked, reason, .. } = ask;
+                    view! {
+                        <div class="checkbox">
+                            <input
+                                type="checkbox"
+                                id=check_id.clone()
+                                prop:checked=move || asked.get()
+                                on:change=move |ev| asked.set(event_target_checked(&ev))
+                            />
+                            <label for=check_id>{name.clone()}</label>
+                        </div>
+                        <div class="field">
+                            <label for=reason_id.clone()>{format!("“{name}”的补正原因")}</label>
+                            <input
+                                type="text"
+                                id=reason_id
+                                prop:value=move || reason.get()
+                                on:change=move |ev| reason.set(event_target_value(&ev))
+                            />
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <button type="button" class="button" on:click=send>
+                "发送补正告知"
+            </button>
         </fieldset>
     }
 }

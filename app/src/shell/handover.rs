@@ -79,15 +79,31 @@ pub fn hand_over(bundle: Bundle) -> AnyView {
         });
     }
     view! {
-        {move || if failed.get() {
-            view! {
-                <div class="notice notice--error" role="alert">
-                    <p>"网络连接不稳定，页面没能打开。请检查网络后重试。"</p>
-                    <button type="button" class="button button--secondary" on:click=|_| { let _ = window().location().reload(); }>"重新加载"</button>
-                </div>
-            }.into_any()
-        } else {
-            view! { <p class="loading" role="status">"正在打开……"</p> }.into_any()
+        {move || {
+            if failed.get() {
+                view! {
+                    <div class="notice notice--error" role="alert">
+                        <p>"网络连接不稳定，页面没能打开。请检查网络后重试。"</p>
+                        <button
+                            type="button"
+                            class="button button--secondary"
+                            on:click=|_| {
+                                let _ = window().location().reload();
+                            }
+                        >
+                            "重新加载"
+                        </button>
+                    </div>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p class="loading" role="status">
+                        "正在打开……"
+                    </p>
+                }
+                    .into_any()
+            }
         }}
     }
     .into_any()
@@ -97,7 +113,12 @@ pub fn hand_over(bundle: Bundle) -> AnyView {
 /// afresh (the light app starts and hands over to the right bundle).
 pub fn reload() -> AnyView {
     let _ = window().location().reload();
-    view! { <p class="loading" role="status">"正在打开……"</p> }.into_any()
+    view! {
+        <p class="loading" role="status">
+            "正在打开……"
+        </p>
+    }
+    .into_any()
 }
 
 async fn load_bundle(bundle: Bundle) -> Result<(), JsValue> {
