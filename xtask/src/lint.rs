@@ -1,15 +1,33 @@
-//! The style gates of `cargo xtask test`: rustfmt-clean and clippy-clean with
-//! `-D warnings`, over every crate and target of the workspace.
+//! The style gates of `cargo xtask test`: rustfmt-clean, the app's `view!`
+//! macros leptosfmt-clean (rustfmt leaves macro bodies alone), and clippy-clean
+//! with `-D warnings`, over every crate and target of the workspace.
 
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::bail;
 
-/// Both gates over the workspace at `root`; the first failure says what to run.
+/// Every gate over the workspace at `root`; the first failure says what to run.
 pub fn check(root: &Path) -> anyhow::Result<()> {
     fmt(root)?;
+    views(root)?;
     clippy(root)
+}
+
+/// The `view!` macros of `app/src` as leptosfmt writes them (`leptosfmt.toml`).
+pub fn views(root: &Path) -> anyhow::Result<()> {
+    crate::tools::ensure_leptosfmt()?;
+    let status = Command::new("leptosfmt")
+        .args(["--quiet", "--check", "--config-file", "leptosfmt.toml", "app/src"])
+        .current_dir(root)
+        .status()?;
+    if !status.success() {
+        bail!(
+            "leptosfmt found view! macros that are not formatted: run `leptosfmt -c leptosfmt.toml app/src`, \
+             then `cargo fmt --all`, and commit"
+        );
+    }
+    Ok(())
 }
 
 pub fn fmt(root: &Path) -> anyhow::Result<()> {

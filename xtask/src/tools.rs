@@ -45,6 +45,11 @@ fn ensure_cargo_tool(binary: &str, krate: &str, version: &str, extra: &[&str]) -
     run(Command::new("cargo").args(["install", krate, "--version", version]).args(extra))
 }
 
+/// leptosfmt, for the `view!` gate.
+pub fn ensure_leptosfmt() -> anyhow::Result<()> {
+    ensure_cargo_tool("leptosfmt", "leptosfmt", "0.1.33", &["--locked"])
+}
+
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
 pub fn wasm_bindgen_version() -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
