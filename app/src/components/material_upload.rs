@@ -418,36 +418,49 @@ fn DoneFile(file: UploadedFile, remove: Callback<String>) -> impl IntoView {
 /// A file of this visit on its way: what is happening to it, and what the applicant can do.
 #[component]
 fn PendingFile(row: Row, run: Callback<Row>, dismiss: Callback<u32>) -> impl IntoView {
-    let body = move || match row.status.get() {
-        Status::Checking => view! { <span class="file__meta">"正在检查……"</span> }.into_any(),
-        Status::Compressing => view! { <span class="file__meta">"照片较大，正在压缩……"</span> }.into_any(),
-        Status::Uploading { sent, total } => view! {
-            <progress
-                max=total.to_string()
-                value=sent.to_string()
-                aria-label=format!("{} 上传进度", row.name.get())
-            ></progress>
-            <span class="file__meta">
-                {format!("已上传 {}%（{} / {}）", percent(sent, total), size_text(sent), size_text(total))}
-            </span>
+    // The row's markup changes with the kind of status only; progress ticks
+    // update the bar and its words in place.
+    let kind = Memo::new(move |_| std::mem::discriminant(&row.status.get()));
+    let sent_total = move || match row.status.get() {
+        Status::Uploading { sent, total } => (sent, total),
+        _ => (0, 0),
+    };
+    let body = move || {
+        kind.track();
+        match row.status.get_untracked() {
+            Status::Checking => view! { <span class="file__meta">"正在检查……"</span> }.into_any(),
+            Status::Compressing => view! { <span class="file__meta">"照片较大，正在压缩……"</span> }.into_any(),
+            Status::Uploading { .. } => view! {
+                <progress
+                    max=move || sent_total().1.to_string()
+                    value=move || sent_total().0.to_string()
+                    aria-label=move || format!("{} 上传进度", row.name.get())
+                ></progress>
+                <span class="file__meta">
+                    {move || {
+                        let (sent, total) = sent_total();
+                        format!("已上传 {}%（{} / {}）", percent(sent, total), size_text(sent), size_text(total))
+                    }}
+                </span>
+            }
+            .into_any(),
+            Status::Paused => view! {
+                <p class="field-error">"网络不稳定，上传暂停了。已传的部分不会丢失。"</p>
+                <button type="button" class="button button--secondary button--small" on:click=move |_| run.run(row)>
+                    "继续上传"
+                </button>
+            }
+            .into_any(),
+            Status::Problem(message) => view! {
+                <p class="field-error" role="alert">
+                    {message}
+                </p>
+                <button type="button" class="link-button" on:click=move |_| dismiss.run(row.id)>
+                    "知道了"
+                </button>
+            }
+            .into_any(),
         }
-        .into_any(),
-        Status::Paused => view! {
-            <p class="field-error">"网络不稳定，上传暂停了。已传的部分不会丢失。"</p>
-            <button type="button" class="button button--secondary button--small" on:click=move |_| run.run(row)>
-                "继续上传"
-            </button>
-        }
-        .into_any(),
-        Status::Problem(message) => view! {
-            <p class="field-error" role="alert">
-                {message}
-            </p>
-            <button type="button" class="link-button" on:click=move |_| dismiss.run(row.id)>
-                "知道了"
-            </button>
-        }
-        .into_any(),
     };
     view! {
         <li class="file">
