@@ -22,13 +22,16 @@ impl<S: Send + Sync, T: JsonBody> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let refuse = |why: &dyn std::fmt::Display| {
-            tracing::debug!(%why, "a request body could not be read");
+        // Only the kind of failure is logged: serde's messages quote the values,
+        // and a body may hold someone's ID number.
+        let refuse = |why: &str| {
+            tracing::debug!(why, "a request body could not be read");
             ApiError::BadRequest(T::REFUSAL.to_owned())
         };
-        let axum::Json(value) =
-            axum::Json::<serde_json::Value>::from_request(request, state).await.map_err(|e| refuse(&e))?;
-        from_value(value).map(Self).map_err(|e| refuse(&e))
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state)
+            .await
+            .map_err(|e| refuse(e.status().canonical_reason().unwrap_or("unreadable")))?;
+        from_value(value).map(Self).map_err(|e| refuse(if e.is_data() { "not the expected shape" } else { "not JSON" }))
     }
 }
 
@@ -71,7 +74,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
             Err(rejection) => {
-                tracing::debug!(%rejection, "a query string could not be read");
+                // The kind only: the message may quote what was typed.
+                tracing::debug!(status = %rejection.status(), "a query string could not be read");
                 Err(ApiError::BadRequest("查询参数无法识别，请检查地址是否完整".to_owned()))
             }
         }
