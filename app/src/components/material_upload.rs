@@ -27,6 +27,8 @@ struct Row {
     id: u32,
     name: RwSignal<String>,
     status: RwSignal<Status>,
+    /// Bytes sent of all, while uploading: ticks change this, not the status.
+    progress: RwSignal<(u64, u64)>,
     /// What a paused upload needs to go on (browser objects stay out of signals).
     retry: StoredValue<Option<Retry>, LocalStorage>,
 }
@@ -35,14 +37,15 @@ struct Row {
 enum Status {
     Checking,
     Compressing,
-    Uploading { sent: u64, total: u64 },
+    /// How far: [`Row::progress`].
+    Uploading,
     Paused,
     Problem(String),
 }
 
 impl Status {
     fn in_flight(&self) -> bool {
-        matches!(self, Self::Checking | Self::Compressing | Self::Uploading { .. })
+        matches!(self, Self::Checking | Self::Compressing | Self::Uploading)
     }
 }
 
@@ -79,6 +82,7 @@ impl Unfinished {
                 id,
                 name: RwSignal::new(name),
                 status: RwSignal::new(Status::Checking),
+                progress: RwSignal::new((0, 0)),
                 retry: StoredValue::new_local(None),
             })
         });
@@ -165,18 +169,20 @@ pub fn MaterialUpload(
         Memo::new(move |_| materials.with(|m| m.later.contains(&id)))
     };
     // Upload one checked (and maybe compressed) file, resuming where it stopped.
+    // Plain closures, cloned where they are used: they live as long as what holds
+    // them (an arena Callback can outlive the signals of a redrawn view).
     let run = {
         let (item, id) = (item.clone(), id.clone());
-        Callback::new(move |row: Row| {
+        move |row: Row| {
             let Some(Retry { blob, name, original_size, fingerprint }) = row.retry.get_value() else {
                 return;
             };
             let (item, id) = (item.clone(), id.clone());
             busy.update(|n| *n += 1);
-            row.status.set(Status::Uploading { sent: 0, total: blob.size() as u64 });
+            row.progress.set((0, blob.size() as u64));
+            row.status.set(Status::Uploading);
             spawn_local(async move {
-                let progress: Rc<dyn Fn(u64, u64)> =
-                    Rc::new(move |sent, total| row.status.set(Status::Uploading { sent, total }));
+                let progress: Rc<dyn Fn(u64, u64)> = Rc::new(move |sent, total| row.progress.set((sent, total)));
                 let outcome = tus::upload(&item, &id, &blob, &name, original_size, &fingerprint, progress).await;
                 busy.update(|n| *n = n.saturating_sub(1));
                 interrupted.update(|all| all.retain(|(f, _)| f != &fingerprint));
@@ -192,17 +198,17 @@ pub fn MaterialUpload(
                     tus::Outcome::Paused => row.status.set(Status::Paused),
                 }
             });
-        })
+        }
     };
 
     // Check a picked file as the server will, compress a big photo, then upload.
     let take = {
-        let (item, material) = (item.clone(), material.clone());
+        let (item, material, run) = (item.clone(), material.clone(), run.clone());
         move |file: web_sys::File| {
             let name = safe_file_name(&file.name());
             let size = file.size() as u64;
             let row = pending.add(name.clone());
-            let (item, material) = (item.clone(), material.clone());
+            let (item, material, run) = (item.clone(), material.clone(), run.clone());
             spawn_local(async move {
                 let first = photo::first_bytes(&file).await;
                 let compress = match check_picked(&material, &name, size, &first) {
@@ -231,7 +237,7 @@ pub fn MaterialUpload(
                 let fingerprint = fingerprint(&item, &material.id, &name, size, file.last_modified() as u64);
                 row.retry.set_value(Some(Retry { blob, name: upload_name.clone(), original_size, fingerprint }));
                 row.name.set(upload_name);
-                run.run(row);
+                run(row);
             });
         }
     };
@@ -251,7 +257,7 @@ pub fn MaterialUpload(
     let remove_done = {
         let id = id.clone();
         let item = item.clone();
-        Callback::new(move |upload: String| {
+        move |upload: String| {
             let item = item.clone();
             materials.update(|m| {
                 if let Some(files) = m.files.get_mut(&id) {
@@ -260,7 +266,7 @@ pub fn MaterialUpload(
                 m.files.retain(|_, files| !files.is_empty());
             });
             spawn_local(async move { tus::discard(&item, &upload).await });
-        })
+        }
     };
     let toggle_later = {
         let id = id.clone();
@@ -320,22 +326,22 @@ pub fn MaterialUpload(
                 <For
                     each=move || done.get()
                     key=|file| file.upload.clone()
-                    children=move |file| view! { <DoneFile file remove=remove_done /> }
+                    children=move |file| view! { <DoneFile file remove=remove_done.clone() /> }
                 />
                 <For
                     each=move || pending.rows.get()
                     key=|row| row.id
                     children=move |row| {
-                        view! { <PendingFile row run dismiss=Callback::new(move |id| pending.remove(id)) /> }
+                        view! { <PendingFile row run=run.clone() dismiss=move |id| pending.remove(id) /> }
                     }
                 />
                 <For
                     each=move || interrupted.get()
                     key=|(fingerprint, _)| fingerprint.clone()
                     children=move |(fingerprint, upload)| {
-                        let forget = Callback::new(move |fingerprint: String| {
+                        let forget = move |fingerprint: String| {
                             interrupted.update(|all| all.retain(|(f, _)| f != &fingerprint));
-                        });
+                        };
                         view! { <InterruptedFile fingerprint upload forget /> }
                     }
                 />
@@ -400,7 +406,7 @@ pub fn MaterialUpload(
 
 /// A finished file, with its remove button.
 #[component]
-fn DoneFile(file: UploadedFile, remove: Callback<String>) -> impl IntoView {
+fn DoneFile(file: UploadedFile, remove: impl Fn(String) + 'static) -> impl IntoView {
     let shrunk = file.original_size.map(|o| format!("（已从 {} 压缩）", size_text(o)));
     let label = format!("删除 {}", file.name);
     let upload = file.upload.clone();
@@ -408,7 +414,7 @@ fn DoneFile(file: UploadedFile, remove: Callback<String>) -> impl IntoView {
         <li class="file file--done">
             <span class="file__name">{file.name.clone()}</span>
             <span class="file__meta">{size_text(file.size)} {shrunk} " · 已上传"</span>
-            <button type="button" class="link-button" aria-label=label on:click=move |_| remove.run(upload.clone())>
+            <button type="button" class="link-button" aria-label=label on:click=move |_| remove(upload.clone())>
                 "删除"
             </button>
         </li>
@@ -417,49 +423,51 @@ fn DoneFile(file: UploadedFile, remove: Callback<String>) -> impl IntoView {
 
 /// A file of this visit on its way: what is happening to it, and what the applicant can do.
 #[component]
-fn PendingFile(row: Row, run: Callback<Row>, dismiss: Callback<u32>) -> impl IntoView {
-    // The row's markup changes with the kind of status only; progress ticks
-    // update the bar and its words in place.
-    let kind = Memo::new(move |_| std::mem::discriminant(&row.status.get()));
-    let sent_total = move || match row.status.get() {
-        Status::Uploading { sent, total } => (sent, total),
-        _ => (0, 0),
-    };
-    let body = move || {
-        kind.track();
-        match row.status.get_untracked() {
-            Status::Checking => view! { <span class="file__meta">"正在检查……"</span> }.into_any(),
-            Status::Compressing => view! { <span class="file__meta">"照片较大，正在压缩……"</span> }.into_any(),
-            Status::Uploading { .. } => view! {
-                <progress
-                    max=move || sent_total().1.to_string()
-                    value=move || sent_total().0.to_string()
-                    aria-label=move || format!("{} 上传进度", row.name.get())
-                ></progress>
-                <span class="file__meta">
-                    {move || {
-                        let (sent, total) = sent_total();
-                        format!("已上传 {}%（{} / {}）", percent(sent, total), size_text(sent), size_text(total))
-                    }}
-                </span>
-            }
-            .into_any(),
-            Status::Paused => view! {
+fn PendingFile(
+    row: Row,
+    run: impl Fn(Row) + Clone + Send + Sync + 'static,
+    dismiss: impl Fn(u32) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    // The markup follows the status; progress ticks update the bar and its words in place.
+    let sent_total = move || row.progress.get();
+    let body = move || match row.status.get() {
+        Status::Checking => view! { <span class="file__meta">"正在检查……"</span> }.into_any(),
+        Status::Compressing => view! { <span class="file__meta">"照片较大，正在压缩……"</span> }.into_any(),
+        Status::Uploading => view! {
+            <progress
+                max=move || sent_total().1.to_string()
+                value=move || sent_total().0.to_string()
+                aria-label=move || format!("{} 上传进度", row.name.get())
+            ></progress>
+            <span class="file__meta">
+                {move || {
+                    let (sent, total) = sent_total();
+                    format!("已上传 {}%（{} / {}）", percent(sent, total), size_text(sent), size_text(total))
+                }}
+            </span>
+        }
+        .into_any(),
+        Status::Paused => {
+            let run = run.clone();
+            view! {
                 <p class="field-error">"网络不稳定，上传暂停了。已传的部分不会丢失。"</p>
-                <button type="button" class="button button--secondary button--small" on:click=move |_| run.run(row)>
+                <button type="button" class="button button--secondary button--small" on:click=move |_| run(row)>
                     "继续上传"
                 </button>
             }
-            .into_any(),
-            Status::Problem(message) => view! {
+            .into_any()
+        }
+        Status::Problem(message) => {
+            let dismiss = dismiss.clone();
+            view! {
                 <p class="field-error" role="alert">
                     {message}
                 </p>
-                <button type="button" class="link-button" on:click=move |_| dismiss.run(row.id)>
+                <button type="button" class="link-button" on:click=move |_| dismiss(row.id)>
                     "知道了"
                 </button>
             }
-            .into_any(),
+            .into_any()
         }
     };
     view! {
@@ -472,7 +480,7 @@ fn PendingFile(row: Row, run: Callback<Row>, dismiss: Callback<u32>) -> impl Int
 
 /// An upload an earlier visit began: pick the file again to go on, or let it go.
 #[component]
-fn InterruptedFile(fingerprint: String, upload: tus::Pending, forget: Callback<String>) -> impl IntoView {
+fn InterruptedFile(fingerprint: String, upload: tus::Pending, forget: impl Fn(String) + 'static) -> impl IntoView {
     let progress = format!(
         "上次传到 {}% 时中断了。请再选一次这个文件，会从中断的地方接着传。",
         percent(upload.offset, upload.size)
@@ -482,7 +490,7 @@ fn InterruptedFile(fingerprint: String, upload: tus::Pending, forget: Callback<S
         tus::forget(&fingerprint);
         let (url, item) = (upload.url.clone(), upload.item.clone());
         spawn_local(async move { tus::discard_url(&item, &url).await });
-        forget.run(fingerprint.clone());
+        forget(fingerprint.clone());
     };
     view! {
         <li class="file file--interrupted">

@@ -293,7 +293,9 @@ fn button_class(action: &Action) -> &'static str {
 fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let number = case.case_number.clone();
-    let run = Callback::new(move |action: Action| {
+    // A plain closure, cloned into each button: it lives exactly as long as the
+    // buttons that hold it (an arena Callback outlived a redrawn page's signals).
+    let run = move |action: Action| {
         let number = number.clone();
         spawn_local(async move {
             match api::act(&token().unwrap_or_default(), &number, &action).await {
@@ -304,7 +306,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 Err(e) => error.set(Some(e.message)),
             }
         });
-    });
+    };
     let note = RwSignal::new(String::new());
     let asks = Ask::for_case(&case);
     let may_ask = case.actions.iter().any(|a| a == "request_supplement");
@@ -314,14 +316,14 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
         .iter()
         .filter_map(|name| Action::with_note(name, String::new()))
         .map(|action| {
-            let name = action.name();
+            let (name, run) = (action.name(), run.clone());
             view! {
                 <button
                     type="button"
                     class=button_class(&action)
                     on:click=move |_| {
                         if let Some(action) = Action::with_note(name, note.get_untracked()) {
-                            run.run(action);
+                            run(action);
                         }
                     }
                 >
@@ -437,11 +439,11 @@ fn CaseFileRow(file: domain::case::view::CaseFile) -> impl IntoView {
 
 /// 补正告知: every material to supplement, with its reason, sent at once.
 #[component]
-fn SupplementRequest(asks: Vec<Ask>, run: Callback<Action>) -> impl IntoView {
+fn SupplementRequest(asks: Vec<Ask>, run: impl Fn(Action) + 'static) -> impl IntoView {
     let chosen = StoredValue::new(asks.clone());
     let send = move |_| {
         let items = chosen.with_value(|asks| asks.iter().filter_map(Ask::item).collect());
-        run.run(Action::RequestSupplement { items });
+        run(Action::RequestSupplement { items });
     };
     view! {
         <fieldset class="supplement-request">
