@@ -7,6 +7,7 @@ use domain::catalog::situation::Answers;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::alert::FieldAlert;
 use crate::{api, application};
 
 #[component]
@@ -50,17 +51,7 @@ pub fn DraftSave(item: String, answers: Answers) -> impl IntoView {
             <button type="button" class="button button--secondary" disabled=move || saving.get() on:click=save>
                 "保存草稿"
             </button>
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <p class="field-error" role="alert">
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
+            <FieldAlert message=error />
             {move || {
                 resume
                     .get()

@@ -100,39 +100,21 @@ pub fn MaterialEntry(
                 .then(|| {
                     view! {
                         <p class="material__links">
-                            {material
-                                .blank_form
-                                .clone()
-                                .map(|href| {
-                                    view! {
-                                        <a
-                                            href=format!("/{href}")
-                                            target="_blank"
-                                            rel="noopener"
-                                            aria-label=format!("空白表格：{}", material.name)
-                                        >
-                                            "空白表格"
-                                        </a>
-                                    }
-                                })}
-                            {material
-                                .sample
-                                .clone()
-                                .map(|href| {
-                                    view! {
-                                        <a
-                                            href=format!("/{href}")
-                                            target="_blank"
-                                            rel="noopener"
-                                            aria-label=format!("填写样表：{}", material.name)
-                                        >
-                                            "填写样表"
-                                        </a>
-                                    }
-                                })}
+                            {material.blank_form.clone().map(|href| file_link(href, "空白表格", &material.name))}
+                            {material.sample.clone().map(|href| file_link(href, "填写样表", &material.name))}
                         </p>
                     }
                 })}
         </li>
+    }
+}
+
+/// A blank form or a filled-in sample, opened in a new tab.
+fn file_link(href: String, what: &'static str, material: &str) -> impl IntoView + use<> {
+    let label = format!("{what}：{material}");
+    view! {
+        <a href=format!("/{href}") target="_blank" rel="noopener" aria-label=label>
+            {what}
+        </a>
     }
 }

@@ -1,5 +1,6 @@
 //! Pieces pages of more than one bundle use.
 
+pub mod alert;
 pub mod load_error;
 pub mod material;
 pub mod material_upload;

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, SubmitError};
+use crate::components::alert::FieldAlert;
 
 fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
     errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
@@ -54,16 +55,7 @@ pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>) -> impl IntoView {
             <form on:submit=submit novalidate>
                 <fieldset class=move || if error("overall")().is_some() { "field field--error" } else { "field" }>
                     <legend>"总体评价"</legend>
-                    {move || {
-                        error("overall")()
-                            .map(|m| {
-                                view! {
-                                    <p class="field-error" role="alert">
-                                        {m}
-                                    </p>
-                                }
-                            })
-                    }}
+                    <FieldAlert message=Signal::derive(error("overall")) />
                     <div class="choices choices--inline">
                         {LEVELS
                             .iter()
@@ -127,16 +119,7 @@ pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>) -> impl IntoView {
                     <p class="hint" id="rating-reason-hint">
                         "选“不满意”或“非常不满意”的，请写下原因，我们会在 15 个工作日内答复。"
                     </p>
-                    {move || {
-                        error("reason")()
-                            .map(|m| {
-                                view! {
-                                    <p class="field-error" role="alert">
-                                        {m}
-                                    </p>
-                                }
-                            })
-                    }}
+                    <FieldAlert message=Signal::derive(error("reason")) />
                     <textarea
                         id="rating-reason"
                         rows="3"
@@ -193,16 +176,7 @@ pub fn ComplaintForm(key: Option<CaseKey>) -> impl IntoView {
                         <form on:submit=submit.clone() novalidate>
                             <div class=move || if error("text")().is_some() { "field field--error" } else { "field" }>
                                 <label for="complaint-text">"投诉内容"</label>
-                                {move || {
-                                    error("text")()
-                                        .map(|m| {
-                                            view! {
-                                                <p class="field-error" role="alert">
-                                                    {m}
-                                                </p>
-                                            }
-                                        })
-                                }}
+                                <FieldAlert message=Signal::derive(error("text")) />
                                 <textarea
                                     id="complaint-text"
                                     rows="4"
@@ -212,16 +186,7 @@ pub fn ComplaintForm(key: Option<CaseKey>) -> impl IntoView {
                             </div>
                             <div class=move || if error("phone")().is_some() { "field field--error" } else { "field" }>
                                 <label for="complaint-phone">"联系电话（可不填）"</label>
-                                {move || {
-                                    error("phone")()
-                                        .map(|m| {
-                                            view! {
-                                                <p class="field-error" role="alert">
-                                                    {m}
-                                                </p>
-                                            }
-                                        })
-                                }}
+                                <FieldAlert message=Signal::derive(error("phone")) />
                                 <input
                                     id="complaint-phone"
                                     type="tel"

@@ -16,6 +16,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, SubmitError};
 use crate::application;
+use crate::components::alert::ErrorNotice;
 use crate::components::material_upload::MaterialUpload;
 use crate::follow::case_feedback::{ComplaintForm, RatingForm};
 use crate::shell::draft;
@@ -73,17 +74,7 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
                     </p>
                     <h1>"查询办理进度"</h1>
                     <p class="hint">"办件编号和查询码在提交申请后的回执上。"</p>
-                    {move || {
-                        error
-                            .get()
-                            .map(|m| {
-                                view! {
-                                    <p class="notice notice--error" role="alert">
-                                        {m}
-                                    </p>
-                                }
-                            })
-                    }}
+                    <ErrorNotice message=error />
                     <form on:submit=submit novalidate>
                         <div class="field">
                             <label for="case-number">"办件编号"</label>
@@ -155,17 +146,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
             <p class="status-panel__label">{move || view.with(|v| v.status_label.clone())}</p>
             <p>{move || view.with(|v| v.next_step.clone())}</p>
         </div>
-        {move || {
-            failure
-                .get()
-                .map(|m| {
-                    view! {
-                        <p class="notice notice--error" role="alert">
-                            {m}
-                        </p>
-                    }
-                })
-        }}
+        <ErrorNotice message=failure />
         <dl class="answers">
             <div>
                 <dt>"办件编号"</dt>

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::staff as api;
+use crate::components::alert::ErrorNotice;
 use crate::shell::router::navigate;
 use crate::shell::set_title;
 
@@ -56,17 +57,7 @@ fn SignIn(signed_in: RwSignal<Option<String>>) -> impl IntoView {
         <p class="hint">
             "用本部门的令牌登录。令牌只保存在这个浏览器标签页里，关闭后需要重新登录。"
         </p>
-        {move || {
-            error
-                .get()
-                .map(|m| {
-                    view! {
-                        <p class="notice notice--error" role="alert">
-                            {m}
-                        </p>
-                    }
-                })
-        }}
+        <ErrorNotice message=error />
         <form on:submit=submit novalidate>
             <div class="field">
                 <label for="staff-token">"部门令牌"</label>
@@ -339,17 +330,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
             {case.status_label.clone()} {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
             {case.light.map(|l| format!(" · {}", l.label()))}
         </p>
-        {move || {
-            error
-                .get()
-                .map(|m| {
-                    view! {
-                        <p class="notice notice--error" role="alert">
-                            {m}
-                        </p>
-                    }
-                })
-        }}
+        <ErrorNotice message=error />
         <h2>"申请信息"</h2>
         <dl class="answers">
             {applicant_text(&case.application.form.applicant)
