@@ -96,5 +96,8 @@ mod tests {
         let mut huge = serde_json::json!(1e300);
         whole_numbers_as_integers(&mut huge);
         assert!(huge.is_f64(), "beyond 2^53 a float stays a float (and an integer field refuses it)");
+        // Read exactly (serde_json's float_roundtrip): the fast parser made this …247.25.
+        let size: Option<u64> = from_slice(b"2251799813685247.0").unwrap();
+        assert_eq!(size, Some(2_251_799_813_685_247));
     }
 }
