@@ -13,6 +13,7 @@ pub mod holidays;
 pub mod key_rotation;
 pub mod limits;
 pub mod openapi;
+pub mod prepared;
 pub mod retention;
 pub mod secret;
 pub mod serve;
@@ -91,7 +92,8 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
             std::time::Duration::from_secs(30),
         ))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        // Personal data is never cached; the catalog's prepared answers say `no-cache` themselves.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     // Every tus route behind the owner guard; `/api/uploads/` (tusd's spelling) as well.
     let uploads = uploads.layer(axum::middleware::from_fn_with_state(Arc::clone(&state), apply::uploads::owner::guard));
     let with_slash = tower::ServiceExt::map_request(uploads.clone(), |mut request: axum::extract::Request| {

@@ -44,59 +44,159 @@ fn fold(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_lowercase()).collect()
 }
 
-/// How well one item matches all terms; `None` when a term is missing.
-fn score(item: &ServiceItem, terms: &[String]) -> Option<u32> {
-    let name = fold(&item.name);
-    let code = fold(&item.code);
-    let keywords: Vec<String> = item.keywords.iter().map(|k| fold(k)).collect();
-    let summary = fold(&item.summary);
-    let mut total = 0;
-    for term in terms {
-        total += if name == *term {
-            100
-        } else if name.starts_with(term.as_str()) {
-            60
-        } else if name.contains(term.as_str()) {
-            40
-        } else if keywords.iter().any(|k| k.contains(term.as_str())) {
-            25
-        } else if code.contains(term.as_str()) {
-            20
-        } else if summary.contains(term.as_str()) {
-            5
-        } else {
-            return None;
-        };
-    }
-    Some(total)
+/// One item's searchable text, folded once.
+#[derive(Clone, Debug)]
+struct Folded {
+    name: String,
+    code: String,
+    keywords: Vec<String>,
+    summary: String,
 }
 
-/// Search the catalog. Items keep catalog order among equal scores.
-pub fn search(items: &[ServiceItem], query: &ServiceQuery) -> ServiceList {
-    let query = query.clone().normalised();
-    let terms: Vec<String> = query.q.split_whitespace().map(fold).filter(|t| !t.is_empty()).collect();
-    let mut hits: Vec<(u32, usize, &ServiceItem)> = items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| {
-            query.department.as_deref().is_none_or(|d| item.department == d)
-                && query.applicant.is_none_or(|a| item.applicants.contains(&a))
-        })
-        .filter_map(|(i, item)| score(item, &terms).map(|s| (s, i, item)))
-        .collect();
-    hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let total = hits.len();
-    let start = (query.page - 1).saturating_mul(query.per_page);
-    let results =
-        hits.into_iter().skip(start).take(query.per_page).map(|(_, _, item)| ServiceSummary::from(item)).collect();
-    ServiceList {
-        items: results,
-        total,
-        page: query.page,
-        per_page: query.per_page,
-        departments: departments(items),
-        bundles: Vec::new(),
+impl Folded {
+    fn new(item: &ServiceItem) -> Self {
+        Self {
+            name: fold(&item.name),
+            code: fold(&item.code),
+            keywords: item.keywords.iter().map(|k| fold(k)).collect(),
+            summary: fold(&item.summary),
+        }
     }
+
+    /// Every field, apart: a separator no term holds keeps a pair of
+    /// characters across two fields out of the index.
+    fn fields(&self) -> impl Iterator<Item = &str> {
+        [self.name.as_str(), self.code.as_str(), self.summary.as_str()]
+            .into_iter()
+            .chain(self.keywords.iter().map(String::as_str))
+    }
+
+    /// How well the item matches all terms; `None` when a term is missing.
+    fn score(&self, terms: &[String]) -> Option<u32> {
+        let mut total = 0;
+        for term in terms {
+            let term = term.as_str();
+            total += if self.name == term {
+                100
+            } else if self.name.starts_with(term) {
+                60
+            } else if self.name.contains(term) {
+                40
+            } else if self.keywords.iter().any(|k| k.contains(term)) {
+                25
+            } else if self.code.contains(term) {
+                20
+            } else if self.summary.contains(term) {
+                5
+            } else {
+                return None;
+            };
+        }
+        Some(total)
+    }
+}
+
+/// The catalog prepared for search, built once when it is loaded (it is
+/// read-only): each item's text folded, and which items hold each character
+/// and each pair of characters. A term is looked for only in the items that
+/// hold all of its pairs, so a query costs what its matches cost, not what
+/// the catalog's size costs.
+#[derive(Clone, Debug, Default)]
+pub struct SearchIndex {
+    folded: Vec<Folded>,
+    chars: std::collections::HashMap<char, Vec<u32>>,
+    pairs: std::collections::HashMap<(char, char), Vec<u32>>,
+    departments: Vec<String>,
+}
+
+impl SearchIndex {
+    pub fn new(items: &[ServiceItem]) -> Self {
+        let mut index = Self { departments: departments(items), ..Self::default() };
+        for (i, item) in items.iter().enumerate() {
+            let folded = Folded::new(item);
+            let id = i as u32;
+            for field in folded.fields() {
+                let mut previous = None;
+                for c in field.chars() {
+                    push_once(index.chars.entry(c).or_default(), id);
+                    if let Some(p) = previous {
+                        push_once(index.pairs.entry((p, c)).or_default(), id);
+                    }
+                    previous = Some(c);
+                }
+            }
+            index.folded.push(folded);
+        }
+        index
+    }
+
+    /// Items that may hold `term`: those holding each of its pairs (or its one
+    /// character), in catalog order.
+    fn candidates(&self, term: &str) -> Vec<u32> {
+        let chars: Vec<char> = term.chars().collect();
+        let mut lists: Vec<&[u32]> = Vec::new();
+        if let [c] = chars[..] {
+            lists.push(self.chars.get(&c).map_or(&[], Vec::as_slice));
+        }
+        for pair in chars.windows(2) {
+            lists.push(self.pairs.get(&(pair[0], pair[1])).map_or(&[], Vec::as_slice));
+        }
+        lists.sort_by_key(|l| l.len());
+        let Some((shortest, rest)) = lists.split_first() else { return Vec::new() };
+        shortest.iter().copied().filter(|id| rest.iter().all(|l| l.binary_search(id).is_ok())).collect()
+    }
+
+    /// Search `items` (the ones this index was built from). Items keep catalog
+    /// order among equal scores.
+    pub fn search(&self, items: &[ServiceItem], query: &ServiceQuery) -> ServiceList {
+        let query = query.clone().normalised();
+        let terms: Vec<String> = query.q.split_whitespace().map(fold).filter(|t| !t.is_empty()).collect();
+        let ids: Vec<u32> = if terms.is_empty() {
+            (0..items.len() as u32).collect()
+        } else {
+            terms
+                .iter()
+                .map(|term| self.candidates(term))
+                .reduce(|all, next| all.into_iter().filter(|id| next.binary_search(id).is_ok()).collect())
+                .unwrap_or_default()
+        };
+        let mut hits: Vec<(u32, usize, &ServiceItem)> = ids
+            .into_iter()
+            .map(|id| id as usize)
+            .filter_map(|i| Some((i, items.get(i)?, self.folded.get(i)?)))
+            .filter(|(_, item, _)| {
+                query.department.as_deref().is_none_or(|d| item.department == d)
+                    && query.applicant.is_none_or(|a| item.applicants.contains(&a))
+            })
+            .filter_map(|(i, item, folded)| folded.score(&terms).map(|s| (s, i, item)))
+            .collect();
+        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let total = hits.len();
+        let start = (query.page - 1).saturating_mul(query.per_page);
+        let results =
+            hits.into_iter().skip(start).take(query.per_page).map(|(_, _, item)| ServiceSummary::from(item)).collect();
+        ServiceList {
+            items: results,
+            total,
+            page: query.page,
+            per_page: query.per_page,
+            departments: self.departments.clone(),
+            bundles: Vec::new(),
+        }
+    }
+}
+
+/// Ids arrive in order, once per field: keep each once.
+fn push_once(list: &mut Vec<u32>, id: u32) {
+    if list.last() != Some(&id) {
+        list.push(id);
+    }
+}
+
+/// Search the catalog without a prepared index (tests and one-off tools; the
+/// server keeps a [`SearchIndex`]).
+pub fn search(items: &[ServiceItem], query: &ServiceQuery) -> ServiceList {
+    SearchIndex::new(items).search(items, query)
 }
 
 /// Bundles whose name, keywords or summary hold every term; shown on the first

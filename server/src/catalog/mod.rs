@@ -5,18 +5,23 @@
 //! The rules themselves live in `domain::catalog::check`; this module reads files and
 //! finds lines.
 
+/// Read-only answers prepared once.
+pub mod answers;
 /// The catalog's routes: search, guides, checklists (and the form check).
 pub mod routes;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use domain::ServiceItem;
 use domain::catalog::bundle::{Bundle, BundleDetail, assemble};
+use domain::catalog::search::SearchIndex;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-/// A loaded, checked catalog.
+/// A loaded, checked catalog, with what search and the read-only answers
+/// need prepared (it never changes while the server runs).
 #[derive(Debug)]
 pub struct Catalog {
     pub items: Vec<ServiceItem>,
@@ -24,15 +29,39 @@ pub struct Catalog {
     pub bundles: Vec<BundleDetail>,
     /// Fingerprint of the catalog files' contents.
     pub version: String,
+    pub search: SearchIndex,
+    by_code: HashMap<String, usize>,
+    bundle_by_code: HashMap<String, usize>,
+    /// Each item's and bundle's JSON, serialised and compressed on first use.
+    pub answers: answers::Answers,
 }
 
 impl Catalog {
+    pub fn new(items: Vec<ServiceItem>, bundles: Vec<BundleDetail>, version: String) -> Self {
+        let by_code = items.iter().enumerate().map(|(i, item)| (item.code.clone(), i)).collect();
+        let bundle_by_code = bundles.iter().enumerate().map(|(i, d)| (d.bundle.code.clone(), i)).collect();
+        let answers = answers::Answers::new(items.len(), bundles.len());
+        Self { search: SearchIndex::new(&items), items, bundles, version, by_code, bundle_by_code, answers }
+    }
+
     pub fn get(&self, code: &str) -> Option<&ServiceItem> {
-        self.items.iter().find(|item| item.code == code)
+        self.by_code.get(code).map(|&i| &self.items[i])
     }
 
     pub fn bundle(&self, code: &str) -> Option<&BundleDetail> {
-        self.bundles.iter().find(|detail| detail.bundle.code == code)
+        self.bundle_by_code.get(code).map(|&i| &self.bundles[i])
+    }
+
+    /// An item's guide JSON, prepared once.
+    pub fn item_answer(&self, code: &str) -> Option<&crate::prepared::Prepared> {
+        let i = *self.by_code.get(code)?;
+        Some(self.answers.item(i, &self.items[i]))
+    }
+
+    /// A bundle's JSON, prepared once.
+    pub fn bundle_answer(&self, code: &str) -> Option<&crate::prepared::Prepared> {
+        let i = *self.bundle_by_code.get(code)?;
+        Some(self.answers.bundle(i, &self.bundles[i]))
     }
 }
 
@@ -106,7 +135,7 @@ pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
     }
     let bundles = assemble(&bundles, &items);
     let all_files: Vec<&SourceFile> = files.iter().chain(&bundle_files).collect();
-    Ok(Catalog { items, bundles, version: fingerprint(&all_files) })
+    Ok(Catalog::new(items, bundles, fingerprint(&all_files)))
 }
 
 /// Parse every file; returns what parsed and, for each, the index of its file.

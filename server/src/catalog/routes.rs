@@ -4,11 +4,13 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
 use domain::api::{ErrorBody, Health, ServiceList};
 use domain::apply::form::{ApplicationForm, FieldError, validate_application};
 use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::{self, Checklist};
-use domain::catalog::search::{ServiceQuery, search, search_bundles};
+use domain::catalog::search::{ServiceQuery, search_bundles};
 use domain::catalog::situation::Answers;
 use domain::{ApplicantType, ServiceItem};
 use serde::Deserialize;
@@ -106,12 +108,22 @@ impl ListParams {
     responses((status = 200, body = ServiceList), (status = 400, body = ErrorBody)))]
 async fn list_services(
     State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
     ApiQuery(params): ApiQuery<ListParams>,
-) -> Result<Json<ServiceList>, ApiError> {
-    let query = params.into_query()?;
-    let mut list = search(&state.catalog.items, &query);
-    list.bundles = search_bundles(&state.catalog.bundles, &query.normalised());
-    Ok(Json(list))
+) -> Result<Response, ApiError> {
+    let query = params.into_query()?.normalised();
+    let catalog = &state.catalog;
+    let list = || {
+        let mut list = catalog.search.search(&catalog.items, &query);
+        list.bundles = search_bundles(&catalog.bundles, &query);
+        list
+    };
+    // The page every visit opens with is the same bytes every time.
+    if query == ServiceQuery::default().normalised() {
+        return Ok(catalog.answers.first_page(list).respond(&method, &headers));
+    }
+    Ok(Json(list()).into_response())
 }
 
 fn item<'a>(state: &'a AppState, code: &str) -> Result<&'a ServiceItem, ApiError> {
@@ -133,9 +145,13 @@ fn bundle<'a>(state: &'a AppState, code: &str) -> Result<&'a BundleDetail, ApiEr
     responses((status = 200, body = ServiceItem), (status = 404, body = ErrorBody)))]
 async fn get_service(
     State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
     Path(code): Path<String>,
-) -> Result<Json<ServiceItem>, ApiError> {
-    item(&state, &code).cloned().map(Json)
+) -> Result<Response, ApiError> {
+    item(&state, &code)?;
+    let answer = state.catalog.item_answer(&code).expect("the item was just found");
+    Ok(answer.respond(&method, &headers))
 }
 
 /// One joint application (一件事) with its items.
@@ -143,9 +159,13 @@ async fn get_service(
     responses((status = 200, body = BundleDetail), (status = 404, body = ErrorBody)))]
 async fn get_bundle(
     State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
     Path(code): Path<String>,
-) -> Result<Json<BundleDetail>, ApiError> {
-    bundle(&state, &code).cloned().map(Json)
+) -> Result<Response, ApiError> {
+    bundle(&state, &code)?;
+    let answer = state.catalog.bundle_answer(&code).expect("the bundle was just found");
+    Ok(answer.respond(&method, &headers))
 }
 
 /// The server's own checklist for these answers: the same `domain` code the app

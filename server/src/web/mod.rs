@@ -1,17 +1,19 @@
 //! Hosting the built app: files from `dist/`, the SPA fallback, caching and security headers.
 
+pub mod files;
+
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 /// The Content-Security-Policy for every response.
 ///
@@ -52,34 +54,49 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     scripts
 }
 
-/// Routes for the app: real files from `dist/`, every other path gets `index.html`.
+/// Routes for the app: real files from `dist/` (read once, see [`files`]),
+/// every other path gets `index.html`.
 pub fn app_routes(dist: &Path) -> Router {
     let index = dist.join("index.html");
     if !index.is_file() {
         return Router::new().fallback(get(not_built));
     }
-    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip();
-    let index = ServeFile::new(index).precompressed_br().precompressed_gzip();
+    let built = match files::BuiltFiles::load(dist) {
+        Ok(built) => Arc::new(built),
+        Err(error) => {
+            tracing::error!(%error, dist = %dist.display(), "cannot read the built app");
+            return Router::new().fallback(get(not_built));
+        }
+    };
+    // Anything not read into memory (a large file) is streamed from disk.
+    let on_disk = ServeDir::new(dist).precompressed_br().precompressed_gzip();
     Router::new()
-        .fallback_service(files)
-        .layer(axum::middleware::from_fn(move |request, next| spa_fallback(index.clone(), request, next)))
+        .fallback_service(on_disk)
+        .layer(axum::middleware::from_fn(move |request, next| serve_built(Arc::clone(&built), request, next)))
         .layer(axum::middleware::from_fn(cache_control))
 }
 
-/// App routes (`/services/JT-001`) are not files: answer them with `index.html`.
-/// A missing file with an extension (`/forms/x.pdf`, `/app.js`) stays a 404, so a
-/// broken link is never "fixed" by the app's HTML.
-async fn spa_fallback(index: ServeFile, request: Request, next: Next) -> Response {
+/// A file of the built app from memory; app routes (`/services/JT-001`) are not
+/// files: they get `index.html`. A missing file with an extension
+/// (`/forms/x.pdf`, `/app.js`) stays a 404, so a broken link is never "fixed"
+/// by the app's HTML.
+async fn serve_built(built: Arc<files::BuiltFiles>, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    if method != Method::GET && method != Method::HEAD {
+        return next.run(request).await;
+    }
+    if let Some(file) = built.get(request.uri().path()) {
+        return file.respond(&method, request.headers());
+    }
     let is_route = !request.uri().path().rsplit('/').next().unwrap_or_default().contains('.');
-    let mut index_request = Request::new(axum::body::Body::empty());
-    *index_request.headers_mut() = request.headers().clone();
+    let headers = request.headers().clone();
     let response = next.run(request).await;
     if response.status() != StatusCode::NOT_FOUND || !is_route {
         return response;
     }
-    match index.oneshot(index_request).await {
-        Ok(response) => response.map(axum::body::Body::new),
-        Err(never) => match never {},
+    match built.get("/index.html") {
+        Some(index) => index.respond(&method, &headers),
+        None => response,
     }
 }
 
@@ -92,10 +109,14 @@ async fn not_built() -> impl IntoResponse {
     )
 }
 
-/// Hashed files never change (a year, immutable); the page itself is always revalidated.
+/// Files streamed from disk: hashed files never change (a year, immutable);
+/// the page itself is always revalidated. (Prepared files carry their own.)
 async fn cache_control(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        return response;
+    }
     let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     // The page and the manifest that names the lazily loaded app must always be fresh.
     let value = if is_html || path.ends_with("/manifest.json") {
@@ -111,7 +132,7 @@ async fn cache_control(request: Request, next: Next) -> Response {
 
 /// Trunk names built files `name-<hash>.ext` (the wasm: `name-<hash>_bg.wasm`), the
 /// hash being a 64-bit number in hex without leading zeros: up to 16 digits.
-fn is_hashed(path: &str) -> bool {
+pub(crate) fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
     stem.rsplit_once('-')
