@@ -7,8 +7,10 @@
 
 pub mod api;
 pub mod apply;
+pub mod bundles;
 pub mod case;
 pub mod catalog;
+pub mod decimal;
 #[cfg(test)]
 mod fixtures;
 pub mod reference;

@@ -180,16 +180,16 @@ fn default_max_length() -> usize {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
-    #[serde(alias = "文本")]
+    #[cfg_attr(feature = "aliases", serde(alias = "文本"))]
     Text,
-    #[serde(alias = "数字")]
+    #[cfg_attr(feature = "aliases", serde(alias = "数字"))]
     Number,
     /// `YYYY-MM-DD`.
-    #[serde(alias = "日期")]
+    #[cfg_attr(feature = "aliases", serde(alias = "日期"))]
     Date,
-    #[serde(alias = "选择")]
+    #[cfg_attr(feature = "aliases", serde(alias = "选择"))]
     Choice,
-    #[serde(alias = "地址")]
+    #[cfg_attr(feature = "aliases", serde(alias = "地址"))]
     Address,
 }
 

@@ -79,17 +79,17 @@ pub struct ServiceItem {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
-    #[serde(alias = "行政许可")]
+    #[cfg_attr(feature = "aliases", serde(alias = "行政许可"))]
     Licensing,
-    #[serde(alias = "行政确认")]
+    #[cfg_attr(feature = "aliases", serde(alias = "行政确认"))]
     Confirmation,
-    #[serde(alias = "行政给付")]
+    #[cfg_attr(feature = "aliases", serde(alias = "行政给付"))]
     Benefit,
-    #[serde(alias = "行政备案")]
+    #[cfg_attr(feature = "aliases", serde(alias = "行政备案"))]
     Filing,
-    #[serde(alias = "其他行政权力")]
+    #[cfg_attr(feature = "aliases", serde(alias = "其他行政权力"))]
     OtherPower,
-    #[serde(alias = "公共服务")]
+    #[cfg_attr(feature = "aliases", serde(alias = "公共服务"))]
     PublicService,
 }
 
@@ -111,9 +111,9 @@ impl ItemKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantType {
-    #[serde(alias = "个人", alias = "自然人")]
+    #[cfg_attr(feature = "aliases", serde(alias = "个人", alias = "自然人"))]
     Individual,
-    #[serde(alias = "法人", alias = "法人及其他组织")]
+    #[cfg_attr(feature = "aliases", serde(alias = "法人", alias = "法人及其他组织"))]
     Organisation,
 }
 
@@ -146,16 +146,16 @@ impl ApplicantType {
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// 即办件: done on the spot, the same day.
-    #[serde(alias = "即办件")]
+    #[cfg_attr(feature = "aliases", serde(alias = "即办件"))]
     Immediate,
     /// 承诺件 (承办件): reviewed, finished within the promised limit.
-    #[serde(alias = "承诺件", alias = "承办件")]
+    #[cfg_attr(feature = "aliases", serde(alias = "承诺件", alias = "承办件"))]
     Promised,
     /// 联办件: several departments, one lead.
-    #[serde(alias = "联办件")]
+    #[cfg_attr(feature = "aliases", serde(alias = "联办件"))]
     Joint,
     /// 上报件: forwarded to a higher level for the decision.
-    #[serde(alias = "上报件")]
+    #[cfg_attr(feature = "aliases", serde(alias = "上报件"))]
     Forwarded,
 }
 
@@ -285,11 +285,11 @@ fn default_max_files() -> u8 {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialForm {
-    #[serde(alias = "纸质原件", alias = "原件")]
+    #[cfg_attr(feature = "aliases", serde(alias = "纸质原件", alias = "原件"))]
     PaperOriginal,
-    #[serde(alias = "纸质复印件", alias = "复印件")]
+    #[cfg_attr(feature = "aliases", serde(alias = "纸质复印件", alias = "复印件"))]
     PaperCopy,
-    #[serde(alias = "电子", alias = "电子版")]
+    #[cfg_attr(feature = "aliases", serde(alias = "电子", alias = "电子版"))]
     Electronic,
 }
 
@@ -308,16 +308,25 @@ impl MaterialForm {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Necessity {
-    #[serde(alias = "必要")]
+    #[cfg_attr(feature = "aliases", serde(alias = "必要"))]
     Required,
-    #[serde(alias = "非必要")]
+    #[cfg_attr(feature = "aliases", serde(alias = "非必要"))]
     Optional,
     /// 容缺后补: may be supplied after acceptance, against a signed pledge.
-    #[serde(alias = "容缺后补", alias = "容缺")]
+    #[cfg_attr(feature = "aliases", serde(alias = "容缺后补", alias = "容缺"))]
     Tolerated,
 }
 
 impl Necessity {
+    /// The wire code (`required`), for class names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::Optional => "optional",
+            Self::Tolerated => "tolerated",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Required => "必须提交",
@@ -332,12 +341,12 @@ impl Necessity {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialSource {
-    #[serde(alias = "申请人自备")]
+    #[cfg_attr(feature = "aliases", serde(alias = "申请人自备"))]
     Applicant,
-    #[serde(alias = "政府部门核发")]
+    #[cfg_attr(feature = "aliases", serde(alias = "政府部门核发"))]
     Government,
     /// 电子证照库: the centre can fetch it; the applicant need not bring it.
-    #[serde(alias = "电子证照库")]
+    #[cfg_attr(feature = "aliases", serde(alias = "电子证照库"))]
     ELicence,
 }
 
@@ -357,7 +366,7 @@ impl MaterialSource {
 #[serde(rename_all = "snake_case")]
 pub enum FileType {
     Pdf,
-    #[serde(alias = "jpeg")]
+    #[cfg_attr(feature = "aliases", serde(alias = "jpeg"))]
     Jpg,
     Png,
 }
@@ -409,6 +418,6 @@ impl From<&ServiceItem> for ServiceSummary {
 pub fn visits_label(visits: u8) -> String {
     match visits {
         0 => "全程网办，不用跑现场".to_owned(),
-        n => format!("最多跑 {n} 次"),
+        n => ["最多跑 ", &crate::decimal::decimal(n), " 次"].concat(),
     }
 }

@@ -5,6 +5,7 @@
 pub mod bundle;
 pub mod check;
 pub mod checklist;
+pub mod guide;
 pub mod item;
 pub mod search;
 pub mod situation;

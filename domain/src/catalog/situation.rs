@@ -43,13 +43,13 @@ pub struct Question {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
-    #[serde(alias = "单选")]
+    #[cfg_attr(feature = "aliases", serde(alias = "单选"))]
     Single,
-    #[serde(alias = "多选")]
+    #[cfg_attr(feature = "aliases", serde(alias = "多选"))]
     Multiple,
-    #[serde(alias = "是否")]
+    #[cfg_attr(feature = "aliases", serde(alias = "是否"))]
     YesNo,
-    #[serde(alias = "数字")]
+    #[cfg_attr(feature = "aliases", serde(alias = "数字"))]
     Number,
 }
 

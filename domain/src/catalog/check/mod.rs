@@ -295,6 +295,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "aliases")]
     fn chinese_enum_names_are_accepted() {
         let json =
             r#"{"kind":"行政许可","case":"承诺件","who":"法人","nec":"容缺后补","src":"电子证照库","form":"复印件"}"#;

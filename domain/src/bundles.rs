@@ -1,0 +1,78 @@
+//! Which of the browser app's bundles shows a page, by its path.
+//!
+//! The home page's bundle is kept small (search only); guides, questionnaires
+//! and notices are one bundle, applying another, following a case a third.
+//! The server answers an address with the page of the bundle that shows it, so
+//! a shared link loads that bundle alone; the app hands over to the same
+//! bundle when the applicant moves on. One rule, used by both.
+
+/// A bundle of the browser app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppBundle {
+    /// Search (the home page) and the page for addresses that lead nowhere.
+    Home,
+    /// Guides, questionnaires, one-time notices, joint applications' overviews.
+    Guide,
+    /// Applying: the form, the task list with uploads, review, receipt, resume.
+    Full,
+    /// After submission: a case's status, public figures, the staff console.
+    Follow,
+}
+
+impl AppBundle {
+    /// The folder of `dist/` the bundle is built into (`""` for the home page's).
+    pub fn dir(self) -> &'static str {
+        match self {
+            Self::Home => "",
+            Self::Guide => "guide",
+            Self::Full => "full",
+            Self::Follow => "follow",
+        }
+    }
+}
+
+/// The bundle that shows the page at `path` (without its query string).
+pub fn bundle_for(path: &str) -> AppBundle {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        ["services", _] | ["bundles", _] => AppBundle::Guide,
+        ["services" | "bundles", _, "situation", _] | ["services" | "bundles", _, "checklist"] => AppBundle::Guide,
+        ["drafts"] | ["receipts", _] => AppBundle::Full,
+        ["services" | "bundles", _, "apply"] | ["services", _, "tasks" | "review"] => AppBundle::Full,
+        ["cases"] | ["cases", _] | ["figures"] | ["staff"] | ["staff", "cases", _] => AppBundle::Follow,
+        _ => AppBundle::Home,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_has_its_bundle() {
+        use AppBundle::*;
+        for (path, bundle) in [
+            ("/", Home),
+            ("/nowhere/at/all", Home),
+            ("/services/JT-001", Guide),
+            ("/services/JT-001/situation/agent", Guide),
+            ("/services/JT-001/checklist", Guide),
+            ("/bundles/KB-001", Guide),
+            ("/bundles/KB-001/situation/seats", Guide),
+            ("/bundles/KB-001/checklist", Guide),
+            ("/services/JT-001/apply", Full),
+            ("/bundles/KB-001/apply", Full),
+            ("/services/JT-001/tasks", Full),
+            ("/services/JT-001/review", Full),
+            ("/drafts", Full),
+            ("/receipts/BM20261201000001", Full),
+            ("/cases", Follow),
+            ("/cases/BM20261201000001", Follow),
+            ("/figures", Follow),
+            ("/staff", Follow),
+            ("/staff/cases/BM20261201000001", Follow),
+        ] {
+            assert_eq!(bundle_for(path), bundle, "{path}");
+        }
+    }
+}
