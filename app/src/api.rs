@@ -1,10 +1,10 @@
 //! Calls to our own JSON API, with the server's error message kept for the reader.
 
-use domain::ServiceItem;
 use domain::api::{ErrorBody, ServiceList};
 use domain::catalog::bundle::BundleDetail;
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
 
 use crate::subject::{Kind, Subject};
 
@@ -23,13 +23,36 @@ impl ApiError {
     }
 }
 
+/// A response's JSON, parsed by the browser (`Response.json()`) and read into
+/// `T` from the JavaScript value (see `js_json`): no JSON parser or float
+/// formatting in the wasm, which keeps the home page's bundle small.
+pub async fn read_json<T: DeserializeOwned>(response: web_sys::Response) -> Result<T, ()> {
+    let promise = response.json().map_err(|_| ())?;
+    let value = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| ())?;
+    crate::js_json::from_js(value).map_err(|_| ())
+}
+
+/// GET with the browser's own `fetch` (the light app's requests: gloo-net's
+/// builder and error types stay out of the home page's wasm).
+async fn fetch_get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let window = web_sys::window().ok_or_else(ApiError::network)?;
+    let response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| ApiError::network())?;
+    answer(response.unchecked_into()).await
+}
+
 async fn get<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
     let response = request.send().await.map_err(|_| ApiError::network())?;
+    answer(response.into()).await
+}
+
+/// The answer's JSON, or the server's message when it refused.
+async fn answer<T: DeserializeOwned>(response: web_sys::Response) -> Result<T, ApiError> {
     if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiError::network());
+        return read_json::<T>(response).await.map_err(|_| ApiError::network());
     }
     let not_found = response.status() == 404;
-    let message = match response.json::<ErrorBody>().await {
+    let message = match read_json::<ErrorBody>(response).await {
         Ok(body) => body.error.message,
         Err(_) => "服务暂时不可用，请稍后再试。".into(),
     };
@@ -46,19 +69,23 @@ pub struct Search {
 }
 
 pub async fn services(search: Search) -> Result<ServiceList, ApiError> {
-    let page = search.page.max(1).to_string();
-    let request = Request::get("/api/services").query([
-        ("q", search.q.as_str()),
-        ("department", search.department.as_str()),
-        ("applicant", search.applicant.as_str()),
-        ("page", page.as_str()),
-    ]);
-    get(request.build().map_err(|_| ApiError::network())?).await
+    let page = domain::decimal::count(search.page.max(1));
+    let mut url = String::from("/api/services?");
+    for (key, value) in
+        [("q=", search.q.as_str()), ("&department=", &search.department), ("&applicant=", &search.applicant)]
+    {
+        url.push_str(key);
+        url.push_str(&String::from(js_sys::encode_uri_component(value)));
+    }
+    url.push_str("&page=");
+    url.push_str(&page);
+    fetch_get(&url).await
 }
 
-pub async fn service(code: String) -> Result<ServiceItem, ApiError> {
-    let url = format!("/api/services/{}", js_sys::encode_uri_component(&code));
-    get(Request::get(&url).build().map_err(|_| ApiError::network())?).await
+/// An item as its guide shows it (the same JSON, read lighter: see `Guide`).
+pub async fn guide(code: String) -> Result<domain::catalog::guide::Guide, ApiError> {
+    let url = ["/api/services/", &String::from(js_sys::encode_uri_component(&code))].concat();
+    fetch_get(&url).await
 }
 
 thread_local! {
@@ -162,9 +189,9 @@ async fn post_checked<B: serde::Serialize, T: DeserializeOwned>(
     let network = || SubmitError::Other("网络连接不稳定，没有提交成功。请检查网络后再试一次，不会重复提交。".into());
     let response = request.json(body).map_err(|_| network())?.send().await.map_err(|_| network())?;
     if response.ok() {
-        return response.json().await.map_err(|_| network());
+        return read_json(response.into()).await.map_err(|_| network());
     }
-    match response.json::<ErrorBody>().await {
+    match read_json::<ErrorBody>(response.into()).await {
         Ok(ErrorBody { error, problems: Some(problems) }) => Err(SubmitError::Invalid(error.message, problems)),
         Ok(body) => Err(SubmitError::Other(body.error.message)),
         Err(_) => Err(SubmitError::Other("服务暂时不可用，请稍后再试。您填写的内容没有丢失。".into())),

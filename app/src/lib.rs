@@ -1,9 +1,10 @@
 //! Bianmin's browser app: Leptos, client-side rendered.
 //!
-//! Two entry points share this library. `app` (src/main.rs) is what the home page
-//! loads: search and guides only, inside the 150 KB budget. `full`
-//! (src/bin/full.rs) has every page; the light app loads it on demand
-//! ([`handover`]) when the applicant goes further than reading a guide.
+//! Four entry points share this library. `app` (src/main.rs) is what the home
+//! page loads: search only, inside the 100 KB budget. `guide`, `full` and
+//! `follow` (src/bin/) carry the other pages; the light app loads the one a page
+//! needs on demand ([`shell::handover`]), and the server answers a shared link
+//! with that bundle's own page (see `domain::bundles`).
 
 pub mod api;
 pub mod application;
@@ -11,6 +12,7 @@ pub mod apply;
 pub mod components;
 pub mod find;
 pub mod follow;
+pub mod js_json;
 pub mod photo;
 pub mod shell;
 pub mod subject;
@@ -67,6 +69,9 @@ fn App(render: Render) -> impl IntoView {
 /// Mount the app into `#app`, replacing what is there (index.html's skeleton, or
 /// the light app that handed over).
 pub fn start(render: Render) {
+    // Panic messages in the console while developing; the release build leaves
+    // the hook (and the formatting it needs) out of the wasm.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     let document = document();
     let root = document

@@ -19,7 +19,7 @@ impl Kind {
             Self::Service => "services",
             Self::Bundle => "bundles",
         };
-        format!("/{prefix}/{}", js_sys::encode_uri_component(code))
+        ["/", prefix, "/", &String::from(js_sys::encode_uri_component(code))].concat()
     }
 }
 

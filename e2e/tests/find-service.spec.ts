@@ -52,3 +52,22 @@ test('says so plainly when nothing matches or a service does not exist', async (
   await page.goto('/no/such/page');
   await expect(page.getByRole('heading', { level: 1, name: '页面不存在' })).toBeVisible();
 });
+
+test('a shared notice link starts the guide bundle alone, and search hands over to it', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  await page.goto('/services/JT-001/checklist?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no');
+  await expect(page.getByRole('heading', { level: 1, name: /一次性告知/ })).toBeVisible();
+  expect(wasm).toHaveLength(1);
+  expect(wasm[0]).toMatch(/^\/guide\/guide-[0-9a-f]+_bg\.wasm$/);
+
+  // From the home page (the light app), a guide is shown by the same bundle.
+  wasm.length = 0;
+  await page.goto('/');
+  await page.getByRole('link', { name: '道路货物运输经营许可' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '道路货物运输经营许可' })).toBeVisible();
+  expect(wasm.map((p) => p.split('/')[1])).toEqual(expect.arrayContaining([expect.stringMatching(/^app-/), 'guide']));
+  // And back to the search without a reload.
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: '查找办事事项' })).toBeVisible();
+});

@@ -29,6 +29,14 @@ pub fn render(page: &Page) -> Option<AnyView> {
         Page::Tasks(code) => view! { <tasks::TasksPage code /> }.into_any(),
         Page::Review(code) => view! { <review::ReviewPage code /> }.into_any(),
         Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number /> }.into_any(),
+        _ => return render_notice(page),
+    })
+}
+
+/// The `guide` bundle's part of this stage: a joint application's overview,
+/// the questionnaire and the one-time notice, which a shared link opens.
+pub fn render_notice(page: &Page) -> Option<AnyView> {
+    Some(match page.clone() {
         Page::Bundle(code) => view! { <bundle::BundleOverview code /> }.into_any(),
         Page::Situation(kind, code, question) => view! { <situation::SituationPage kind code question /> }.into_any(),
         Page::Checklist(kind, code) => view! { <checklist::ChecklistPage kind code /> }.into_any(),

@@ -1,8 +1,10 @@
 //! One material of a guide or a checklist.
 
+use domain::decimal::decimal;
 use domain::{Material, MaterialForm};
 use leptos::prelude::*;
 
+use crate::components::fact::fact;
 use crate::shell::wechat::{OPEN_IN_BROWSER, is_wechat};
 
 /// "原件 1 份、复印件 1 份、电子版".
@@ -11,8 +13,8 @@ fn forms_text(material: &Material) -> String {
         .forms
         .iter()
         .map(|form| match form {
-            MaterialForm::PaperOriginal => format!("原件 {} 份", material.originals),
-            MaterialForm::PaperCopy => format!("复印件 {} 份", material.copies),
+            MaterialForm::PaperOriginal => ["原件 ", &decimal(material.originals), " 份"].concat(),
+            MaterialForm::PaperCopy => ["复印件 ", &decimal(material.copies), " 份"].concat(),
             MaterialForm::Electronic => "电子版".to_owned(),
         })
         .collect::<Vec<_>>()
@@ -24,12 +26,18 @@ fn upload_text(material: &Material) -> Option<String> {
         return None;
     }
     let types: Vec<&str> = material.file_types.iter().map(|t| t.label()).collect();
-    Some(format!(
-        "可上传 {}，每个文件不超过 {} MB，最多 {} 个文件",
-        types.join("、"),
-        material.max_file_mb,
-        material.max_files
-    ))
+    Some(
+        [
+            "可上传 ",
+            &types.join("、"),
+            "，每个文件不超过 ",
+            &decimal(material.max_file_mb),
+            " MB，最多 ",
+            &decimal(material.max_files),
+            " 个文件",
+        ]
+        .concat(),
+    )
 }
 
 /// One material: what it is, in what form, what makes it acceptable, and its forms.
@@ -45,7 +53,7 @@ pub fn MaterialEntry(
     let (tag_class, tag) = if held {
         ("tag tag--held".to_owned(), "无需提供".to_owned())
     } else {
-        (format!("tag tag--{:?}", material.necessity).to_lowercase(), material.necessity.label().to_owned())
+        (["tag tag--", material.necessity.code()].concat(), material.necessity.label().to_owned())
     };
     let wechat = is_wechat();
     view! {
@@ -56,43 +64,10 @@ pub fn MaterialEntry(
                 <span class="tag">{material.source.label()}</span>
             </p>
             <dl class="facts">
-                <div>
-                    <dt>"材料形式"</dt>
-                    <dd>{forms_text(&material)}</dd>
-                </div>
-                <div>
-                    <dt>"要求"</dt>
-                    <dd>{material.standard.clone()}</dd>
-                </div>
-                {upload_text(&material)
-                    .map(|text| {
-                        view! {
-                            <div>
-                                <dt>"上传"</dt>
-                                <dd>{text}</dd>
-                            </div>
-                        }
-                    })}
-                {material
-                    .note
-                    .clone()
-                    .map(|note| {
-                        view! {
-                            <div>
-                                <dt>"说明"</dt>
-                                <dd>{note}</dd>
-                            </div>
-                        }
-                    })}
-                {(!used_by.is_empty())
-                    .then(|| {
-                        view! {
-                            <div>
-                                <dt>"用于"</dt>
-                                <dd>{used_by.join("、")}</dd>
-                            </div>
-                        }
-                    })}
+                {fact("材料形式", forms_text(&material))} {fact("要求", material.standard.clone())}
+                {upload_text(&material).map(|text| fact("上传", text))}
+                {material.note.clone().map(|note| fact("说明", note))}
+                {(!used_by.is_empty()).then(|| fact("用于", used_by.join("、")))}
             </dl>
             {(wechat && (material.blank_form.is_some() || material.sample.is_some()))
                 .then(|| view! { <p class="hint wechat-hint">{OPEN_IN_BROWSER}</p> })}
@@ -111,9 +86,9 @@ pub fn MaterialEntry(
 
 /// A blank form or a filled-in sample, opened in a new tab.
 fn file_link(href: String, what: &'static str, material: &str) -> impl IntoView + use<> {
-    let label = format!("{what}：{material}");
+    let label = [what, "：", material].concat();
     view! {
-        <a href=format!("/{href}") target="_blank" rel="noopener" aria-label=label>
+        <a href=["/", &href].concat() target="_blank" rel="noopener" aria-label=label>
             {what}
         </a>
     }

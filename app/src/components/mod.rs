@@ -1,6 +1,7 @@
 //! Pieces pages of more than one bundle use.
 
 pub mod alert;
+pub mod fact;
 pub mod load_error;
 pub mod material;
 pub mod material_upload;

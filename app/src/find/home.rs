@@ -4,11 +4,12 @@
 //! a reload and a shared link all show the same results.
 
 use domain::ApplicantType;
+use domain::decimal::{count, decimal};
 use leptos::prelude::*;
 
 use crate::api::{self, Search};
 use crate::components::load_error::LoadError;
-use crate::find::service_card::ServiceCard;
+use crate::find::service_card::{card, service_card};
 use crate::shell::load::{Load, load};
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
@@ -18,13 +19,13 @@ fn search_url(search: &Search) -> String {
     let mut parts = Vec::new();
     for (key, value) in [("q", search.q.trim()), ("department", &search.department), ("applicant", &search.applicant)] {
         if !value.is_empty() {
-            parts.push(format!("{key}={}", js_sys::encode_uri_component(value)));
+            parts.push([key, "=", &String::from(js_sys::encode_uri_component(value))].concat());
         }
     }
     if search.page > 1 {
-        parts.push(format!("page={}", search.page));
+        parts.push(["page=", &count(search.page)].concat());
     }
-    if parts.is_empty() { "/".to_owned() } else { format!("/?{}", parts.join("&")) }
+    if parts.is_empty() { "/".to_owned() } else { ["/?", &parts.join("&")].concat() }
 }
 
 #[component]
@@ -142,7 +143,7 @@ pub fn Home() -> impl IntoView {
                 "搜索结果"
             </h2>
             <div aria-busy=move || {
-                results.pending.get().to_string()
+                if results.pending.get() { "true" } else { "false" }
             }>
                 {move || match results.state.get() {
                     Load::Loading => view! { <p class="loading">"正在查找……"</p> }.into_any(),
@@ -167,30 +168,22 @@ pub fn Home() -> impl IntoView {
                                             .bundles
                                             .into_iter()
                                             .map(|b| {
-                                                view! {
-                                                    <li class="card card--bundle">
-                                                        <h3 class="card__title">
-                                                            <a href=format!("/bundles/{}", b.code)>{b.name}</a>
-                                                        </h3>
-                                                        <p class="card__summary">{b.summary}</p>
-                                                        <dl class="facts">
-                                                            <div>
-                                                                <dt>"牵头部门"</dt>
-                                                                <dd>{b.lead_department}</dd>
-                                                            </div>
-                                                            <div>
-                                                                <dt>"办理时限"</dt>
-                                                                <dd>
-                                                                    {format!("承诺 {} 个工作日", b.promised_limit_days)}
-                                                                </dd>
-                                                            </div>
-                                                            <div>
-                                                                <dt>"包含"</dt>
-                                                                <dd>{b.item_names.join("、")}</dd>
-                                                            </div>
-                                                        </dl>
-                                                    </li>
-                                                }
+                                                let facts = vec![
+                                                    ("牵头部门", b.lead_department),
+                                                    (
+                                                        "办理时限",
+                                                        ["承诺 ", &decimal(b.promised_limit_days), " 个工作日"]
+                                                            .concat(),
+                                                    ),
+                                                    ("包含", b.item_names.join("、")),
+                                                ];
+                                                card(
+                                                    "card card--bundle",
+                                                    ["/bundles/", &b.code].concat(),
+                                                    b.name,
+                                                    b.summary,
+                                                    facts,
+                                                )
                                             })
                                             .collect_view()}
                                     </ul>
@@ -199,40 +192,18 @@ pub fn Home() -> impl IntoView {
                         view! {
                             {bundles}
                             <p class="results__count" role="status">
-                                {format!("找到 {} 个事项", list.total)}
+                                {["找到 ", &count(list.total), " 个事项"].concat()}
                             </p>
-                            <ul class="cards">
-                                {list.items.into_iter().map(|service| view! { <ServiceCard service /> }).collect_view()}
-                            </ul>
+                            <ul class="cards">{list.items.into_iter().map(service_card).collect_view()}</ul>
                             {(pages > 1)
                                 .then(|| {
                                     view! {
                                         <nav class="pager" aria-label="翻页">
-                                            {(page > 1)
-                                                .then(|| {
-                                                    view! {
-                                                        <button
-                                                            type="button"
-                                                            class="button button--secondary"
-                                                            on:click=move |_| go.run(page - 1)
-                                                        >
-                                                            "上一页"
-                                                        </button>
-                                                    }
-                                                })}
-                                            <span>{format!("第 {page} 页，共 {pages} 页")}</span>
-                                            {(page < pages)
-                                                .then(|| {
-                                                    view! {
-                                                        <button
-                                                            type="button"
-                                                            class="button button--secondary"
-                                                            on:click=move |_| go.run(page + 1)
-                                                        >
-                                                            "下一页"
-                                                        </button>
-                                                    }
-                                                })}
+                                            {(page > 1).then(|| pager_button("上一页", page - 1, go))}
+                                            <span>
+                                                {["第 ", &count(page), " 页，共 ", &count(pages), " 页"].concat()}
+                                            </span>
+                                            {(page < pages).then(|| pager_button("下一页", page + 1, go))}
                                         </nav>
                                     }
                                 })}
@@ -242,5 +213,14 @@ pub fn Home() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// "上一页" or "下一页": both are the same code.
+fn pager_button(label: &'static str, page: usize, go: Callback<usize>) -> impl IntoView {
+    view! {
+        <button type="button" class="button button--secondary" on:click=move |_| go.run(page)>
+            {label}
+        </button>
     }
 }

@@ -3,46 +3,41 @@
 use domain::{ServiceSummary, visits_label};
 use leptos::prelude::*;
 
-#[component]
-pub fn ServiceCard(service: ServiceSummary) -> impl IntoView {
-    let href = format!("/services/{}", service.code);
-    let limit = match service.promised_limit_days {
-        0 => "当场办结".to_owned(),
-        n => format!("承诺 {n} 个工作日"),
-    };
-    let who: Vec<&str> = service.applicants.iter().map(|a| a.label()).collect();
+use crate::components::fact::fact;
+
+/// A result card: a linked title, a summary and facts. Items and bundles use
+/// the same code, so each card costs data, not code.
+pub fn card(
+    class: &'static str,
+    href: String,
+    title: String,
+    summary: String,
+    facts: Vec<(&'static str, String)>,
+) -> impl IntoView + use<> {
     view! {
-        <li class="card">
+        <li class=class>
             <h3 class="card__title">
-                <a href=href>{service.name}</a>
+                <a href=href>{title}</a>
             </h3>
-            <p class="card__summary">{service.summary}</p>
-            <dl class="facts">
-                <div>
-                    <dt>"办理部门"</dt>
-                    <dd>{service.department}</dd>
-                </div>
-                <div>
-                    <dt>"办件类型"</dt>
-                    <dd>{service.case_kind.label()}</dd>
-                </div>
-                <div>
-                    <dt>"办理时限"</dt>
-                    <dd>{limit}</dd>
-                </div>
-                <div>
-                    <dt>"跑动次数"</dt>
-                    <dd>{visits_label(service.visits)}</dd>
-                </div>
-                <div>
-                    <dt>"收费"</dt>
-                    <dd>{service.fee}</dd>
-                </div>
-                <div>
-                    <dt>"申请人"</dt>
-                    <dd>{who.join("、")}</dd>
-                </div>
-            </dl>
+            <p class="card__summary">{summary}</p>
+            <dl class="facts">{facts.into_iter().map(|(label, value)| fact(label, value)).collect_view()}</dl>
         </li>
     }
+}
+
+pub fn service_card(service: ServiceSummary) -> impl IntoView + use<> {
+    let limit = match service.promised_limit_days {
+        0 => "当场办结".to_owned(),
+        n => ["承诺 ", &domain::decimal::decimal(n), " 个工作日"].concat(),
+    };
+    let who: Vec<&str> = service.applicants.iter().map(|a| a.label()).collect();
+    let facts = vec![
+        ("办理部门", service.department),
+        ("办件类型", service.case_kind.label().to_owned()),
+        ("办理时限", limit),
+        ("跑动次数", visits_label(service.visits)),
+        ("收费", service.fee),
+        ("申请人", who.join("、")),
+    ];
+    card("card", ["/services/", &service.code].concat(), service.name, service.summary, facts)
 }

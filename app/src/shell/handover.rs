@@ -1,16 +1,18 @@
 //! Lazy loading: the light app hands the page over to a bigger bundle.
 //!
-//! The home page's budget is 150 KB, so its wasm holds only search and guides.
-//! The first time the applicant opens any other page, the light app reads the
-//! bundle's `manifest.json` (written by `cargo xtask build`), imports its
-//! module, stops its own router, unmounts itself, and starts it; the bundle then
-//! shows the page at the same address and handles every later one.
+//! The home page's budget is 100 KB, so its wasm holds only search. The first
+//! time the applicant opens any other page, the light app reads the bundle's
+//! `manifest.json` (written by `cargo xtask build`), imports its module, stops
+//! its own router, unmounts itself, and starts it; the bundle then shows the
+//! page at the same address and handles every later one.
 //!
-//! There are two bundles: `full` (questionnaires, notices, applying) and
-//! `follow` (a case after submission, public figures, the staff console), so an
-//! applicant filling in a form never downloads the staff console. When a
-//! bundle meets a page of the other one, it reloads the address: the light app
-//! (cached) starts again and hands over to the right bundle.
+//! There are three bundles (`domain::bundles` says which has which page):
+//! `guide` (guides, questionnaires, notices), `full` (applying) and `follow`
+//! (a case after submission, public figures, the staff console), so an
+//! applicant reading a guide never downloads the form and one filling in a
+//! form never downloads the staff console. When a bundle meets a page of
+//! another one, it reloads the address, and the server answers with the page
+//! of the bundle that has it.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -51,20 +53,16 @@ pub fn handed_over() -> bool {
     HANDED_OVER.get()
 }
 
-/// The lazily loaded bundles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Bundle {
-    Full,
-    Follow,
+pub use domain::bundles::AppBundle as Bundle;
+
+fn manifest(bundle: Bundle) -> String {
+    ["/", bundle.dir(), "/manifest.json"].concat()
 }
 
-impl Bundle {
-    fn manifest(self) -> &'static str {
-        match self {
-            Self::Full => "/full/manifest.json",
-            Self::Follow => "/follow/manifest.json",
-        }
-    }
+/// Hand over to the bundle that shows the current address.
+pub fn hand_over_here() -> AnyView {
+    let path = window().location().pathname().unwrap_or_default();
+    hand_over(domain::bundles::bundle_for(&path))
 }
 
 /// Start loading a bundle (once) and show a loading line meanwhile.
@@ -122,9 +120,9 @@ pub fn reload() -> AnyView {
 }
 
 async fn load_bundle(bundle: Bundle) -> Result<(), JsValue> {
-    let failed = |_| JsValue::from_str("manifest");
+    let response = JsFuture::from(window().fetch_with_str(&manifest(bundle))).await?;
     let manifest: Manifest =
-        gloo_net::http::Request::get(bundle.manifest()).send().await.map_err(failed)?.json().await.map_err(failed)?;
+        crate::api::read_json(response.unchecked_into()).await.map_err(|()| JsValue::from_str("manifest"))?;
     let module = JsFuture::from(import_module(&manifest.js)).await?;
     let init: js_sys::Function = js_sys::Reflect::get(&module, &"default".into())?.dyn_into()?;
     HANDED_OVER.set(true);

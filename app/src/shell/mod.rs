@@ -13,6 +13,6 @@ pub mod wechat;
 /// The browser tab's title: "page · 便民".
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        document.set_title(&format!("{page} · 便民"));
+        document.set_title(&[page, " · 便民"].concat());
     }
 }

@@ -171,5 +171,5 @@ fn internal_link(event: &web_sys::MouseEvent) -> Option<String> {
     }
     let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     let same_site = anchor.origin() == here.origin().ok()?;
-    (same_site && !is_file && !path.starts_with("/api/")).then(|| format!("{path}{}", anchor.search()))
+    (same_site && !is_file && !path.starts_with("/api/")).then(|| [path.as_str(), &anchor.search()].concat())
 }

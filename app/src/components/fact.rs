@@ -1,0 +1,33 @@
+//! One fact of a guide or a material (`<dt>` and `<dd>`), and a list of
+//! sentences: every row is built by the same code, which keeps the home
+//! page's wasm small (each distinct `view!` is code of its own).
+
+use leptos::prelude::*;
+
+/// `<div><dt>label</dt><dd>value</dd></div>`.
+pub fn fact(label: &'static str, value: String) -> impl IntoView + use<> {
+    view! {
+        <div>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
+
+/// A fact whose value is a telephone number to call.
+pub fn phone_fact(label: &'static str, number: String) -> impl IntoView + use<> {
+    let href = ["tel:", &number].concat();
+    view! {
+        <div>
+            <dt>{label}</dt>
+            <dd>
+                <a href=href>{number}</a>
+            </dd>
+        </div>
+    }
+}
+
+/// `<ul class="bullets">` of plain sentences.
+pub fn bullets(lines: Vec<String>) -> impl IntoView + use<> {
+    view! { <ul class="bullets">{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul> }
+}
