@@ -68,8 +68,7 @@ impl AppState {
 
 /// The whole HTTP surface: `/api/…` and the app.
 pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Router {
-    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let csp = HeaderValue::try_from(web::content_security_policy(&index)).expect("CSP is ASCII");
+    let csp = HeaderValue::try_from(web::content_security_policy_for(dist)).expect("CSP is ASCII");
     let (api, document) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         // In the order of the journey: catalog → apply → case.
         .merge(catalog::routes::routes())

@@ -15,20 +15,36 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
+/// The Content-Security-Policy for every response, allowing the inline
+/// scripts of `index.html` and of every bundle's `page.html`.
+pub fn content_security_policy_for(dist: &Path) -> String {
+    let mut pages = vec![std::fs::read_to_string(dist.join("index.html")).unwrap_or_default()];
+    if let Ok(entries) = std::fs::read_dir(dist) {
+        for entry in entries.flatten() {
+            if let Ok(page) = std::fs::read_to_string(entry.path().join("page.html")) {
+                pages.push(page);
+            }
+        }
+    }
+    content_security_policy(&pages.concat())
+}
+
 /// The Content-Security-Policy for every response.
 ///
 /// Trunk's loader is an inline module script, so the policy allows exactly the
-/// inline scripts `index.html` holds (by hash) and nothing else; wasm needs
+/// inline scripts the pages hold (by hash) and nothing else; wasm needs
 /// `'wasm-unsafe-eval'`. WeChat shows pages top-level or in its own web-view, so
 /// framing is limited to this site.
 pub fn content_security_policy(index_html: &str) -> String {
-    let hashes: String = inline_scripts(index_html)
-        .into_iter()
-        .map(|script| {
-            let digest = Sha256::digest(script.as_bytes());
-            format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
-        })
-        .collect();
+    let mut hashes = String::new();
+    for script in inline_scripts(index_html) {
+        let digest = Sha256::digest(script.as_bytes());
+        let hash = format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest));
+        // The pages share some scripts (elderly mode before the first paint).
+        if !hashes.contains(&hash) {
+            hashes.push_str(&hash);
+        }
+    }
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
          img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
@@ -88,16 +104,28 @@ async fn serve_built(built: Arc<files::BuiltFiles>, request: Request, next: Next
     if let Some(file) = built.get(request.uri().path()) {
         return file.respond(&method, request.headers());
     }
-    let is_route = !request.uri().path().rsplit('/').next().unwrap_or_default().contains('.');
+    let path = request.uri().path().to_owned();
+    let is_route = !path.rsplit('/').next().unwrap_or_default().contains('.');
     let headers = request.headers().clone();
     let response = next.run(request).await;
     if response.status() != StatusCode::NOT_FOUND || !is_route {
         return response;
     }
-    match built.get("/index.html") {
-        Some(index) => index.respond(&method, &headers),
+    match app_page(&built, &path) {
+        Some(page) => page.respond(&method, &headers),
         None => response,
     }
+}
+
+/// The page that starts the bundle showing `path` (see `domain::bundles`), so
+/// a shared link loads that bundle alone; `index.html` when it was not built.
+fn app_page<'a>(built: &'a files::BuiltFiles, path: &str) -> Option<&'a crate::prepared::Prepared> {
+    let bundle = domain::bundles::bundle_for(path);
+    let page = match bundle.dir() {
+        "" => None,
+        dir => built.get(&["/", dir, "/page.html"].concat()),
+    };
+    page.or_else(|| built.get("/index.html"))
 }
 
 async fn not_built() -> impl IntoResponse {

@@ -13,18 +13,25 @@ async fn index_is_never_cached_and_carries_security_headers() {
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
-    assert_eq!(csp.matches("'sha256-").count(), 1, "exactly the one inline loader script: {csp}");
+    assert_eq!(csp.matches("'sha256-").count(), 2, "exactly the two pages' inline loader scripts: {csp}");
     assert!(response.text().await.unwrap().contains("加载中"));
 }
 
 #[tokio::test]
-async fn app_routes_fall_back_to_index() {
+async fn app_routes_get_the_page_of_the_bundle_that_shows_them() {
     let app = spawn_app().await;
-    let response = app.get("/services/JT-001").await;
-    assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    assert_eq!(response.headers()["cache-control"], "no-cache");
-    assert_eq!(response.text().await.unwrap(), crate::support::INDEX_HTML);
+    // A shared notice or guide starts the guide bundle alone.
+    for path in ["/services/JT-001", "/services/JT-001/checklist", "/bundles/KB-001/situation/seats"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert_eq!(response.headers()["cache-control"], "no-cache");
+        assert_eq!(response.text().await.unwrap(), crate::support::GUIDE_PAGE_HTML, "{path}");
+    }
+    // Search, and a bundle whose page was not built (the stand-in has no `full`): the home page.
+    for path in ["/nowhere", "/services/JT-001/apply"] {
+        assert_eq!(app.get(path).await.text().await.unwrap(), crate::support::INDEX_HTML, "{path}");
+    }
 }
 
 #[tokio::test]

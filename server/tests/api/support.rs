@@ -131,11 +131,17 @@ pub fn repo_catalog() -> PathBuf {
 pub const INDEX_HTML: &str = "<!doctype html><html><head><title>便民</title></head><body>\
 <div id=\"app\">加载中</div><script type=\"module\">import init from '/app-0123456789abcdef.js';</script></body></html>";
 
+/// The guide bundle's page, as `cargo xtask build` writes it.
+pub const GUIDE_PAGE_HTML: &str = "<!doctype html><html><head><title>便民</title></head><body>\
+<div id=\"app\">加载中</div><script type=\"module\">import init from '/guide/guide-0123456789abcdef.js';</script></body></html>";
+
 fn write_dist(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm plain").unwrap();
     std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::create_dir_all(dir.join("guide")).unwrap();
+    std::fs::write(dir.join("guide/page.html"), GUIDE_PAGE_HTML).unwrap();
 }
 
 pub async fn spawn_app() -> TestApp {
