@@ -23,18 +23,24 @@ pub fn build() -> anyhow::Result<()> {
     };
     // The light app first: Trunk replaces its whole dist directory.
     trunk(&["app/index.html"])?;
-    // The bundles loaded on demand (see app/src/handover.rs).
-    for bundle in ["full", "follow"] {
+    // The bundles loaded on demand (see app/src/shell/handover.rs), each with
+    // its own page for addresses it shows (see domain/src/bundles.rs).
+    for bundle in BUNDLES {
         let (html, dist, url) = (format!("app/{bundle}.html"), format!("dist/{bundle}"), format!("/{bundle}/"));
         trunk(&[&html, "--dist", &dist, "--public-url", &url])?;
-        write_manifest(&root().join(&dist), bundle)?;
+        let (js, wasm) = write_manifest(&root().join(&dist), bundle)?;
+        write_page(&root().join("dist"), bundle, &js, &wasm)?;
     }
     precompress(&root().join("dist"))?;
     run(Command::new("cargo").args(["build", "--release", "-p", "server"]).current_dir(root()))
 }
 
-/// `manifest.json`: the hashed names of a bundle's glue and wasm, for the light app.
-fn write_manifest(dir: &Path, bundle: &str) -> anyhow::Result<()> {
+/// The bundles built beside the home page's (`domain::bundles::AppBundle`).
+pub const BUNDLES: [&str; 3] = ["guide", "full", "follow"];
+
+/// `manifest.json`: the hashed names of a bundle's glue and wasm, for the light
+/// app; returns their addresses.
+fn write_manifest(dir: &Path, bundle: &str) -> anyhow::Result<(String, String)> {
     let mut js = None;
     let mut wasm = None;
     let prefix = format!("{bundle}-");
@@ -49,9 +55,55 @@ fn write_manifest(dir: &Path, bundle: &str) -> anyhow::Result<()> {
     let (Some(js), Some(wasm)) = (js, wasm) else {
         anyhow::bail!("dist/{bundle} has no {bundle}-*.js and {bundle}-*_bg.wasm")
     };
-    let manifest = format!("{{\"js\":\"/{bundle}/{js}\",\"wasm\":\"/{bundle}/{wasm}\"}}\n");
-    std::fs::write(dir.join("manifest.json"), manifest)?;
+    let (js, wasm) = (format!("/{bundle}/{js}"), format!("/{bundle}/{wasm}"));
+    std::fs::write(dir.join("manifest.json"), format!("{{\"js\":\"{js}\",\"wasm\":\"{wasm}\"}}\n"))?;
+    Ok((js, wasm))
+}
+
+/// `dist/<bundle>/page.html`: the home page's HTML (skeleton, styles, the
+/// old-browser message) starting this bundle instead of the light app, so an
+/// address the bundle shows loads it alone. The server answers with it.
+fn write_page(dist: &Path, bundle: &str, js: &str, wasm: &str) -> anyhow::Result<()> {
+    let index = std::fs::read_to_string(dist.join("index.html"))?;
+    // The loader script names the light app's glue and wasm in quotes.
+    let quoted = |suffix: &str| -> Option<String> {
+        index.match_indices("'/app-").map(|(at, _)| &index[at + 1..]).find_map(|rest| {
+            let name = &rest[..rest.find('\'')?];
+            name.ends_with(suffix).then(|| name.to_owned())
+        })
+    };
+    let (Some(light_js), Some(light_wasm)) = (quoted(".js"), quoted("_bg.wasm")) else {
+        anyhow::bail!("dist/index.html's loader names no '/app-*.js' and '/app-*_bg.wasm'")
+    };
+    // Trunk's preload hints carry integrity hashes: take the bundle's own.
+    let own = std::fs::read_to_string(dist.join(bundle).join("index.html"))?;
+    let mut page = index.clone();
+    for hint in preload_hints(&index) {
+        page = page.replacen(&hint, "", 1);
+    }
+    let mut page = page.replace(&light_wasm, wasm).replace(&light_js, js);
+    let Some(head_end) = page.find("</head>") else { anyhow::bail!("dist/index.html has no </head>") };
+    page.insert_str(head_end, &preload_hints(&own).concat());
+    std::fs::write(dist.join(bundle).join("page.html"), page)?;
     Ok(())
+}
+
+/// Every `<link rel=preload …>` and `<link rel=modulepreload …>` tag (quoted or
+/// not: Trunk's minifier drops the quotes).
+fn preload_hints(html: &str) -> Vec<String> {
+    let mut hints = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<link") {
+        rest = &rest[start..];
+        let Some(end) = rest.find('>') else { break };
+        let tag = &rest[..=end];
+        let rel = tag.split_whitespace().find_map(|attribute| attribute.strip_prefix("rel="));
+        if rel.is_some_and(|r| matches!(r.trim_matches(['"', '>']), "preload" | "modulepreload")) {
+            hints.push(tag.to_owned());
+        }
+        rest = &rest[end + 1..];
+    }
+    hints
 }
 
 /// Write `file.br` and `file.gz` beside every compressible file, at the highest
@@ -69,11 +121,15 @@ pub fn precompress(dir: &Path) -> anyhow::Result<()> {
         }
         let data = std::fs::read(&path)?;
         std::fs::write(with_suffix(&path, "br"), brotli_bytes(&data)?)?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(&data)?;
-        std::fs::write(with_suffix(&path, "gz"), gz.finish()?)?;
+        std::fs::write(with_suffix(&path, "gz"), gzip_bytes(&data)?)?;
     }
     Ok(())
+}
+
+pub fn gzip_bytes(data: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(data)?;
+    Ok(gz.finish()?)
 }
 
 pub fn brotli_bytes(data: &[u8]) -> anyhow::Result<Vec<u8>> {

@@ -6,9 +6,12 @@ mod build;
 mod case_bench;
 mod checklist_bench;
 mod e2e;
+mod lighthouse;
 mod lint;
 mod schema_fuzz;
+mod search_bench;
 mod serve;
+mod static_bench;
 mod tools;
 mod upload_bench;
 
@@ -21,8 +24,9 @@ const USAGE: &str = "usage: cargo xtask <run|test|build|bench>
   run    install what is missing, build the app, serve it on http://127.0.0.1:8080
   test   formatting and clippy gates, unit, integration and end-to-end tests, schemathesis on the API, the size budget
   build  the release app into dist/ and the release server
-  bench  home page transfer, the lazily loaded app, checklist timing, uploads under load (BENCHMARKS.md);
-         `bench uploads` or `bench cases` runs that part alone on the release server";
+  bench  home page transfer, the lazily loaded app, checklist timing, files against nginx, search,
+         Lighthouse, uploads and cases under load (BENCHMARKS.md); `bench uploads|cases|static|search|lighthouse`
+         runs that part alone (static and lighthouse on the app as last built)";
 
 fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -38,7 +42,10 @@ fn main() -> anyhow::Result<()> {
         "bench" => match std::env::args().nth(2).as_deref() {
             Some("uploads") => release_server().and_then(|()| upload_bench::report()),
             Some("cases") => release_server().and_then(|()| case_bench::report()),
-            Some(part) => bail!("unknown bench part {part:?}: uploads or cases"),
+            Some("static") => static_bench::report(),
+            Some("search") => release_server().and_then(|()| search_bench::report()),
+            Some("lighthouse") => lighthouse::report(),
+            Some(part) => bail!("unknown bench part {part:?}: uploads, cases, static, search or lighthouse"),
             None => bench(),
         },
         _ => {
@@ -52,9 +59,13 @@ fn main() -> anyhow::Result<()> {
 fn bench() -> anyhow::Result<()> {
     build::build()?;
     budget::report(&root().join("dist"))?;
-    budget::report_bundle(&root().join("dist/full"), "full", "loaded on the first questionnaire or checklist page")?;
+    budget::report_bundle(&root().join("dist/guide"), "guide", "loaded on the first guide, questionnaire or notice")?;
+    budget::report_bundle(&root().join("dist/full"), "full", "loaded on the first page of an application")?;
     budget::report_bundle(&root().join("dist/follow"), "follow", "loaded on the first status, figures or staff page")?;
     checklist_bench::report()?;
+    static_bench::report()?;
+    search_bench::report()?;
+    lighthouse::report()?;
     upload_bench::report()?;
     case_bench::report()
 }

@@ -1,0 +1,83 @@
+//! Lighthouse 12 on the release server (`cargo xtask bench lighthouse`): the
+//! home page, a guide and a one-time notice opened from a shared link, each
+//! three times under Lighthouse's mobile defaults (simulated slow 4G, 4× CPU),
+//! the median run by performance score reported.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::Context;
+
+use crate::serve::Server;
+use crate::{root, run, tools};
+
+/// The pages, as an applicant reaches them.
+const PAGES: [(&str, &str); 3] = [
+    ("home", "/"),
+    ("guide", "/services/JT-003"),
+    ("shared notice", "/services/JT-001/checklist?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no"),
+];
+
+const RUNS: usize = 3;
+
+/// One run's figures.
+#[derive(Clone, Debug)]
+struct Run {
+    score: f64,
+    lcp_ms: f64,
+    cls: f64,
+    tbt_ms: f64,
+    bytes: f64,
+}
+
+fn read_run(report: &Path) -> anyhow::Result<Run> {
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(report)?)?;
+    let audit =
+        |id: &str| json["audits"][id]["numericValue"].as_f64().with_context(|| format!("no {id} in the report"));
+    Ok(Run {
+        score: json["categories"]["performance"]["score"].as_f64().context("no performance score")? * 100.0,
+        lcp_ms: audit("largest-contentful-paint")?,
+        cls: audit("cumulative-layout-shift")?,
+        tbt_ms: audit("total-blocking-time")?,
+        bytes: audit("total-byte-weight")?,
+    })
+}
+
+pub fn report() -> anyhow::Result<()> {
+    let bin = tools::ensure_npm_packages(&root().join("xtask/lighthouse"))?;
+    let chromium = tools::ensure_chromium()?;
+    let server = Server::start("lighthouse")?;
+    let out = std::env::temp_dir().join(format!("bianmin-lighthouse-{}", std::process::id()));
+    std::fs::create_dir_all(&out)?;
+    println!("\n## Lighthouse 12.2.3, mobile defaults, median of {RUNS}\n");
+    println!("| page | performance | LCP | CLS | TBT | transferred |\n|---|---:|---:|---:|---:|---:|");
+    for (label, path) in PAGES {
+        let mut runs = Vec::new();
+        for n in 0..RUNS {
+            let report = out.join(format!("{}-{n}.json", label.replace(' ', "-")));
+            run(Command::new(bin.join("lighthouse"))
+                .arg(format!("{}{path}", server.url()))
+                .args(["--only-categories=performance", "--output=json", "--quiet"])
+                .arg(format!("--output-path={}", report.display()))
+                .arg(
+                    "--chrome-flags=--headless=new --no-sandbox --disable-background-networking \
+                     --disable-component-update --disable-sync --no-first-run",
+                )
+                .env("CHROME_PATH", &chromium))?;
+            runs.push(read_run(&report)?);
+        }
+        runs.sort_by(|a, b| a.score.total_cmp(&b.score));
+        let m = &runs[RUNS / 2];
+        println!(
+            "| {label} (`{}`) | {:.0} | {:.2} s | {:.3} | {:.0} ms | {:.0} KB |",
+            path.split('?').next().unwrap_or(path),
+            m.score,
+            m.lcp_ms / 1000.0,
+            m.cls,
+            m.tbt_ms,
+            m.bytes / 1000.0
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    Ok(())
+}
