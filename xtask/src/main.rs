@@ -26,7 +26,8 @@ const USAGE: &str = "usage: cargo xtask <run|test|build|bench>
   build  the release app into dist/ and the release server
   bench  home page transfer, the lazily loaded app, checklist timing, files against nginx, search,
          Lighthouse, uploads and cases under load (BENCHMARKS.md); `bench uploads|cases|static|search|lighthouse`
-         runs that part alone (static and lighthouse on the app as last built)";
+         runs that part alone (static and lighthouse on the app as last built); `bench speed` builds and
+         runs the transfers, static, search and lighthouse together";
 
 fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -45,7 +46,8 @@ fn main() -> anyhow::Result<()> {
             Some("static") => static_bench::report(),
             Some("search") => release_server().and_then(|()| search_bench::report()),
             Some("lighthouse") => lighthouse::report(),
-            Some(part) => bail!("unknown bench part {part:?}: uploads, cases, static, search or lighthouse"),
+            Some("speed") => build::build().and_then(|()| speed()),
+            Some(part) => bail!("unknown bench part {part:?}: uploads, cases, static, search, lighthouse or speed"),
             None => bench(),
         },
         _ => {
@@ -58,16 +60,22 @@ fn main() -> anyhow::Result<()> {
 /// Every figure in BENCHMARKS.md, on the release build.
 fn bench() -> anyhow::Result<()> {
     build::build()?;
+    speed()?;
+    checklist_bench::report()?;
+    upload_bench::report()?;
+    case_bench::report()
+}
+
+/// What a phone waits for, in one run: the transfers, the server against
+/// nginx, search, Lighthouse (`cargo xtask bench speed`).
+fn speed() -> anyhow::Result<()> {
     budget::report(&root().join("dist"))?;
     budget::report_bundle(&root().join("dist/guide"), "guide", "loaded on the first guide, questionnaire or notice")?;
     budget::report_bundle(&root().join("dist/full"), "full", "loaded on the first page of an application")?;
     budget::report_bundle(&root().join("dist/follow"), "follow", "loaded on the first status, figures or staff page")?;
-    checklist_bench::report()?;
     static_bench::report()?;
     search_bench::report()?;
-    lighthouse::report()?;
-    upload_bench::report()?;
-    case_bench::report()
+    lighthouse::report()
 }
 
 /// The release server alone (the benches that need no app build).
