@@ -19,6 +19,9 @@ pub struct ServiceList {
     /// Joint applications (一件事) that match the words, on the first page.
     #[serde(default)]
     pub bundles: Vec<BundleSummary>,
+    /// When nothing matches: the items nearest to the words, to suggest.
+    #[serde(default)]
+    pub suggestions: Vec<ServiceSummary>,
 }
 
 /// The one shape of every error the API returns.

@@ -47,6 +47,7 @@ test('filters by department and by who applies', async ({ page }) => {
 test('says so plainly when nothing matches or a service does not exist', async ({ page }) => {
   await page.goto('/?q=%E7%81%AB%E6%98%9F%E7%A7%BB%E6%B0%91');
   await expect(page.getByRole('status').filter({ hasText: '没有找到相关事项' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '12345' }).first()).toHaveAttribute('href', 'tel:12345');
   await page.goto('/services/NOPE-1');
   await expect(page.getByRole('heading', { level: 1, name: '没有找到这个事项' })).toBeVisible();
   await page.goto('/no/such/page');
@@ -70,4 +71,18 @@ test('a shared notice link starts the guide bundle alone, and search hands over 
   // And back to the search without a reload.
   await page.goBack();
   await expect(page.getByRole('heading', { level: 1, name: '查找办事事项' })).toBeVisible();
+});
+
+test('finds a service from everyday words and from pinyin', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('要办什么事').fill('开个修车店');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page.getByRole('link', { name: '机动车维修经营备案' })).toBeVisible();
+  await page.getByLabel('要办什么事').fill('huwai guanggao');
+  await page.getByRole('button', { name: '搜索' }).click();
+  const first = page.locator('.results .card__title a').first();
+  await expect(first).toHaveText('户外广告设施设置审批');
+  await page.getByLabel('要办什么事').fill('戶外廣告');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page.locator('.results .card__title a').first()).toHaveText('户外广告设施设置审批');
 });

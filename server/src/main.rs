@@ -20,6 +20,29 @@ async fn main() -> ExitCode {
             match catalog::load(&dir, &settings::public_dir_for(&dir, public_dir.as_deref())) {
                 Ok(catalog) => {
                     println!("目录检查通过：{} 个事项，版本 {}", catalog.items.len(), catalog.version);
+                    let queries = dir.join(catalog::query_set::QUERY_SET);
+                    if queries.is_file() {
+                        match catalog::query_set::run(&catalog, &queries) {
+                            Ok(outcome) => {
+                                println!(
+                                    "搜索测试：{} 个查询中 {} 个在前三条结果里找到了要找的事项（{:.1}%）",
+                                    outcome.total,
+                                    outcome.hits,
+                                    outcome.rate() * 100.0
+                                );
+                                for (query, top) in &outcome.misses {
+                                    println!(
+                                        "  没找到：“{}”（{}）要找 {:?}，前三条是 {:?}",
+                                        query.q, query.kind, query.expect, top
+                                    );
+                                }
+                            }
+                            Err(error) => {
+                                eprintln!("搜索测试文件 {} 读不了：{error}", queries.display());
+                                return ExitCode::FAILURE;
+                            }
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(errors) => {

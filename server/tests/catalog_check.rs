@@ -108,3 +108,29 @@ fn staff_tokens_are_made_once_and_printed_once() {
         assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()), "{:?}", entry.path());
     }
 }
+
+#[test]
+fn a_synonym_list_with_a_loop_or_words_no_item_uses_is_refused_with_its_lines() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let catalog = dir.path().join("catalog");
+    std::fs::create_dir_all(&catalog).unwrap();
+    std::fs::create_dir_all(dir.path().join("public")).unwrap();
+    let item = std::fs::read_to_string(repo("catalog/jt-003-freight-driver-qualification.toml")).unwrap();
+    let item: String = item
+        .lines()
+        .filter(|l| !l.starts_with("blank_form") && !l.starts_with("sample"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(catalog.join("a.toml"), item).unwrap();
+    std::fs::write(
+        catalog.join("synonyms.toml"),
+        "[[group]]\nwords = [\"货车司机\", \"卡车司机\"]\n\n[[group]]\nwords = [\"卡车司机\", \"大车司机\"]\n\n[[group]]\nwords = [\"火箭\", \"飞船\"]\n",
+    )
+    .unwrap();
+    let output = Command::new(BIN).args(["catalog", "check"]).arg(&catalog).output().unwrap();
+    assert!(!output.status.success());
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(errors.contains("synonyms.toml:4: group[1]: “卡车司机”已在第 1 组里"), "{errors}");
+    assert!(errors.contains("synonyms.toml:7: group[2]: "), "{errors}");
+    assert!(errors.contains("搜不到任何事项"), "{errors}");
+}

@@ -26,9 +26,23 @@ pub fn report() -> anyhow::Result<()> {
     std::fs::write(&file, serde_json::to_vec(&items)?)?;
     println!("\n## Search (one query on the server, release build)\n");
     let result = run(Command::new("cargo")
-        .args(["run", "--quiet", "--release", "-p", "domain", "--example", "search_bench", "--"])
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "domain",
+            "--features",
+            "search",
+            "--example",
+            "search_bench",
+            "--",
+        ])
         .arg(&file)
         .current_dir(root()));
     let _ = std::fs::remove_file(&file);
-    result
+    result?;
+    // The query test set's hit rate (catalog/queries/search.toml).
+    println!();
+    run(Command::new(root().join("target/release/bianmin")).args(["catalog", "check", "catalog"]).current_dir(root()))
 }

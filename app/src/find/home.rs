@@ -148,10 +148,17 @@ pub fn Home() -> impl IntoView {
                 {move || match results.state.get() {
                     Load::Loading => view! { <p class="loading">"正在查找……"</p> }.into_any(),
                     Load::Failed(error) => view! { <LoadError error retry=move || results.retry() /> }.into_any(),
-                    Load::Loaded(list) if list.items.is_empty() => {
+                    Load::Loaded(list) if list.items.is_empty() && list.bundles.is_empty() => {
+                        let suggested = !list.suggestions.is_empty();
                         view! {
                             <p class="notice" role="status">
                                 "没有找到相关事项。请换个说法试试，例如用“书店”代替“出版物”，或清除筛选条件。"
+                            </p>
+                            {suggested.then(|| view! { <h2 class="results__heading">"您要找的可能是"</h2> })}
+                            <ul class="cards">{list.suggestions.into_iter().map(service_card).collect_view()}</ul>
+                            <p>
+                                "还是找不到？请拨打政务服务便民热线 " <a href="tel:12345">"12345"</a>
+                                " 咨询。"
                             </p>
                         }
                             .into_any()

@@ -7,6 +7,7 @@ pub mod check;
 pub mod checklist;
 pub mod guide;
 pub mod item;
+#[cfg(feature = "search")]
 pub mod search;
 pub mod situation;
 

@@ -7,6 +7,8 @@
 
 /// Read-only answers prepared once.
 pub mod answers;
+/// Searches written the way citizens type them, and their hit rate.
+pub mod query_set;
 /// The catalog's routes: search, guides, checklists (and the form check).
 pub mod routes;
 
@@ -16,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use domain::ServiceItem;
 use domain::catalog::bundle::{Bundle, BundleDetail, assemble};
-use domain::catalog::search::SearchIndex;
+use domain::catalog::search::{SearchIndex, Synonyms};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -37,11 +39,19 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    pub fn new(items: Vec<ServiceItem>, bundles: Vec<BundleDetail>, version: String) -> Self {
+    pub fn new(items: Vec<ServiceItem>, bundles: Vec<BundleDetail>, synonyms: Synonyms, version: String) -> Self {
         let by_code = items.iter().enumerate().map(|(i, item)| (item.code.clone(), i)).collect();
         let bundle_by_code = bundles.iter().enumerate().map(|(i, d)| (d.bundle.code.clone(), i)).collect();
         let answers = answers::Answers::new(items.len(), bundles.len());
-        Self { search: SearchIndex::new(&items), items, bundles, version, by_code, bundle_by_code, answers }
+        Self {
+            search: SearchIndex::new(&items, &bundles, synonyms),
+            items,
+            bundles,
+            version,
+            by_code,
+            bundle_by_code,
+            answers,
+        }
     }
 
     pub fn get(&self, code: &str) -> Option<&ServiceItem> {
@@ -106,8 +116,12 @@ struct SourceFile {
     text: String,
 }
 
-/// Load and check `dir` (items) and `dir/bundles` (joint applications, optional);
-/// blank forms and samples must exist under `public_dir`.
+/// The synonym list beside the items (`catalog/synonyms.toml`, optional).
+pub const SYNONYMS_FILE: &str = "synonyms.toml";
+
+/// Load and check `dir` (items), `dir/bundles` (joint applications, optional)
+/// and `dir/synonyms.toml` (optional); blank forms and samples must exist
+/// under `public_dir`.
 pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
     let files = read_dir(dir, true)?;
     let bundle_dir = dir.join("bundles");
@@ -129,13 +143,54 @@ pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
     };
     locate(domain::catalog::check::check_items(&items, &link_exists), &files, &item_files);
     locate(domain::catalog::check::bundle::check_bundles(&bundles, &items), &bundle_files, &bundle_index);
+    let synonyms_path = dir.join(SYNONYMS_FILE);
+    let mut synonym_files = Vec::new();
+    let mut synonyms = domain::catalog::search::Synonyms::default();
+    if synonyms_path.is_file() {
+        let text = std::fs::read_to_string(&synonyms_path).unwrap_or_default();
+        let file = SourceFile { path: synonyms_path, text };
+        let (parsed, mut file_problems) = parse_file::<domain::catalog::search::Synonyms>(&file);
+        problems.append(&mut file_problems);
+        if let Some(parsed) = parsed {
+            let known = known_words(&items, &bundles);
+            for problem in domain::catalog::search::synonyms::check(&parsed, |w| known.iter().any(|k| k.contains(w))) {
+                let field = format!("group[{}]", problem.group);
+                problems.push(CatalogProblem {
+                    file: file.path.clone(),
+                    line: line_of_field(&file.text, &field),
+                    field,
+                    message: problem.message,
+                });
+            }
+            synonyms = parsed;
+        }
+        synonym_files.push(file);
+    }
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(CatalogErrors(problems));
     }
     let bundles = assemble(&bundles, &items);
-    let all_files: Vec<&SourceFile> = files.iter().chain(&bundle_files).collect();
-    Ok(Catalog::new(items, bundles, fingerprint(&all_files)))
+    let all_files: Vec<&SourceFile> = files.iter().chain(&bundle_files).chain(&synonym_files).collect();
+    Ok(Catalog::new(items, bundles, synonyms, fingerprint(&all_files)))
+}
+
+/// The catalog's own words, normalised as search normalises them: a synonym
+/// group must name at least one of them.
+fn known_words(items: &[ServiceItem], bundles: &[Bundle]) -> Vec<String> {
+    use domain::catalog::search::normalise::normalise;
+    let mut words = Vec::new();
+    for item in items {
+        words.push(normalise(&item.name));
+        words.push(normalise(&item.summary));
+        words.extend(item.keywords.iter().map(|k| normalise(k)));
+    }
+    for bundle in bundles {
+        words.push(normalise(&bundle.name));
+        words.push(normalise(&bundle.summary));
+        words.extend(bundle.keywords.iter().map(|k| normalise(k)));
+    }
+    words
 }
 
 /// Parse every file; returns what parsed and, for each, the index of its file.
@@ -161,6 +216,7 @@ fn read_dir(dir: &Path, required: bool) -> Result<Vec<SourceFile>, CatalogErrors
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .filter(|path| path.file_name().is_none_or(|name| name != SYNONYMS_FILE))
         .collect();
     paths.sort();
     if paths.is_empty() && required {

@@ -10,7 +10,7 @@ use domain::api::{ErrorBody, Health, ServiceList};
 use domain::apply::form::{ApplicationForm, FieldError, validate_application};
 use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::{self, Checklist};
-use domain::catalog::search::{ServiceQuery, search_bundles};
+use domain::catalog::search::ServiceQuery;
 use domain::catalog::situation::Answers;
 use domain::{ApplicantType, ServiceItem};
 use serde::Deserialize;
@@ -114,11 +114,7 @@ async fn list_services(
 ) -> Result<Response, ApiError> {
     let query = params.into_query()?.normalised();
     let catalog = &state.catalog;
-    let list = || {
-        let mut list = catalog.search.search(&catalog.items, &query);
-        list.bundles = search_bundles(&catalog.bundles, &query);
-        list
-    };
+    let list = || catalog.search.search(&catalog.items, &catalog.bundles, &query);
     // The page every visit opens with is the same bytes every time.
     if query == ServiceQuery::default().normalised() {
         return Ok(catalog.answers.first_page(list).respond(&method, &headers));
