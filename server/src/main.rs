@@ -51,6 +51,34 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Catalog { command: CatalogCommand::Import { file, out } } => catalog_import(&file, &out),
+        Command::Catalog { command: CatalogCommand::Export { dir, out, public_dir } } => {
+            match catalog::load(&dir, &settings::public_dir_for(&dir, public_dir.as_deref())) {
+                Ok(catalog) => match catalog::spreadsheet::export::write(&catalog.items, &out) {
+                    Ok(()) => {
+                        println!("已导出 {} 个事项到 {}", catalog.items.len(), out.display());
+                        for item in &catalog.items {
+                            let left = catalog::spreadsheet::export::not_exported(item);
+                            if !left.is_empty() {
+                                println!("  {} {}：{}留在 TOML 里，表格里没有", item.code, item.name, left.join("、"));
+                            }
+                        }
+                        if !catalog.bundles.is_empty() {
+                            println!("  一件事（{} 个）和同义词表留在 TOML 里，表格里没有", catalog.bundles.len());
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => {
+                        eprintln!("写不了 {}：{error}", out.display());
+                        ExitCode::FAILURE
+                    }
+                },
+                Err(errors) => {
+                    eprint!("{errors}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Calendar { command: CalendarCommand::Check { dir } } => match bianmin::holidays::load(&dir) {
             Ok(calendar) => {
                 let years: Vec<String> = (2000..2100).filter(|y| calendar.covers(*y)).map(|y| y.to_string()).collect();
@@ -232,4 +260,35 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `bianmin catalog import`: the items that could be read are written, and
+/// every problem is listed; fails when there was any.
+fn catalog_import(file: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let imported = match catalog::spreadsheet::import::read(file) {
+        Ok(imported) => imported,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(error) = std::fs::create_dir_all(out) {
+        eprintln!("建不了目录 {}：{error}", out.display());
+        return ExitCode::FAILURE;
+    }
+    for item in &imported.items {
+        if let Err(error) = catalog::spreadsheet::import::write_toml(item, out) {
+            eprintln!("写不了 {} 的文件：{error}", item.code);
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("已导入 {} 个事项到 {}", imported.items.len(), out.display());
+    if imported.problems.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("表格有 {} 个问题（这些行的事项没有导入）：", imported.problems.len());
+    for problem in &imported.problems {
+        eprintln!("{problem}");
+    }
+    ExitCode::FAILURE
 }

@@ -159,6 +159,26 @@ pub enum CatalogCommand {
         #[arg(long, env = "BIANMIN_PUBLIC_DIR")]
         public_dir: Option<PathBuf>,
     },
+    /// Read a workbook in the 实施清单 layout (sheets 事项 and 材料) and write one
+    /// TOML file per item into `--out`; every cell that cannot be read is reported.
+    Import {
+        /// The .xlsx workbook.
+        file: PathBuf,
+        /// The directory the item files are written to (made when missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the catalog as a workbook in the 实施清单 layout.
+    Export {
+        /// The catalog directory.
+        dir: PathBuf,
+        /// The .xlsx file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Where blank forms and samples live (default: `public/` beside the catalog).
+        #[arg(long, env = "BIANMIN_PUBLIC_DIR")]
+        public_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Debug, Args)]

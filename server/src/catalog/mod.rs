@@ -11,6 +11,8 @@ pub mod answers;
 pub mod query_set;
 /// The catalog's routes: search, guides, checklists (and the form check).
 pub mod routes;
+/// The national 实施清单 workbook: import and export.
+pub mod spreadsheet;
 
 use std::collections::HashMap;
 use std::fmt;
