@@ -114,18 +114,27 @@ impl Doc {
     }
 }
 
-/// Documents with their statistics and, for each token, who holds it.
+/// Documents and, for each token, who holds it with the token's whole BM25
+/// weight in that document (idf and field weights included): the weights do
+/// not depend on the query, so a query only adds numbers up.
 #[derive(Clone, Debug, Default)]
 struct Corpus {
     docs: Vec<Doc>,
-    postings: HashMap<String, Vec<u32>>,
-    average_len: Vec<f32>,
+    postings: HashMap<String, Posting>,
+}
+
+/// One token's documents.
+#[derive(Clone, Debug, Default)]
+struct Posting {
+    idf: f32,
+    /// (document, BM25 weight), in document order.
+    docs: Vec<(u32, f32)>,
 }
 
 /// Document ids with their scores, best first.
 type Ranked = Vec<(u32, f32)>;
 
-/// What one document scored for one query.
+/// What one document scored for one form of the query.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Scored {
     score: f32,
@@ -134,33 +143,45 @@ struct Scored {
 
 impl Corpus {
     fn new(docs: Vec<Doc>) -> Self {
-        let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
         let fields = docs.first().map_or(0, |d| d.fields.len());
-        let mut total = vec![0f32; fields];
-        for (id, doc) in docs.iter().enumerate() {
-            let mut seen: Vec<&String> = Vec::new();
+        let n = docs.len().max(1) as f32;
+        let mut average_len = vec![0f32; fields];
+        for doc in &docs {
             for (f, field) in doc.fields.iter().enumerate() {
-                total[f] += field.len as f32;
-                for token in field.counts.keys() {
-                    if !seen.contains(&token) {
-                        seen.push(token);
-                        postings.entry(token.clone()).or_default().push(id as u32);
-                    }
-                }
+                average_len[f] += field.len as f32 / n;
             }
         }
-        let n = docs.len().max(1) as f32;
-        Self { average_len: total.iter().map(|t| (t / n).max(1.0)).collect(), docs, postings }
+        let mut weights: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+        for (id, doc) in docs.iter().enumerate() {
+            let mut per_token: HashMap<&str, f32> = HashMap::new();
+            for (f, field) in doc.fields.iter().enumerate() {
+                let norm = 1.0 - B + B * field.len as f32 / average_len[f].max(1.0);
+                for (token, &tf) in &field.counts {
+                    let tf = tf as f32;
+                    *per_token.entry(token.as_str()).or_default() += field.weight * tf * (K1 + 1.0) / (tf + K1 * norm);
+                }
+            }
+            for (token, weight) in per_token {
+                weights.entry(token.to_owned()).or_default().push((id as u32, weight));
+            }
+        }
+        let total = docs.len() as f32;
+        let postings = weights
+            .into_iter()
+            .map(|(token, docs)| {
+                let df = docs.len() as f32;
+                let idf = (1.0 + (total - df + 0.5) / (df + 0.5)).ln();
+                let docs = docs.into_iter().map(|(id, w)| (id, w * idf)).collect();
+                (token, Posting { idf, docs })
+            })
+            .collect();
+        Self { docs, postings }
     }
 
-    fn idf(&self, token: &str) -> f32 {
-        let df = self.postings.get(token).map_or(0, Vec::len) as f32;
-        let n = self.docs.len() as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-    }
-
-    /// Every document's score for one form of the query (normalised).
-    fn score(&self, query: &str, into: &mut HashMap<u32, Scored>) {
+    /// Every document's score and coverage for one form of the query
+    /// (normalised), added into the dense arrays of the best form so far.
+    fn score(&self, query: &str, best: &mut [Scored], touched: &mut Vec<u32>) {
+        let n = self.docs.len();
         let mut han: Vec<String> = Vec::new();
         let mut latin: Vec<String> = Vec::new();
         let mut han_text = String::new();
@@ -175,33 +196,27 @@ impl Corpus {
                 han.push(token);
             }
         }
-        let known: Vec<(&String, f32)> =
-            han.iter().filter(|t| self.postings.contains_key(t.as_str())).map(|t| (t, self.idf(t))).collect();
-        let weight_known: f32 = known.iter().map(|(_, idf)| idf).sum();
-        let mut found: HashMap<u32, Scored> = HashMap::new();
-        for (token, idf) in &known {
-            for &id in &self.postings[token.as_str()] {
-                let doc = &self.docs[id as usize];
-                let mut bm25 = 0.0;
-                for (f, field) in doc.fields.iter().enumerate() {
-                    if let Some(&tf) = field.counts.get(token.as_str()) {
-                        let tf = tf as f32;
-                        let norm = 1.0 - B + B * field.len as f32 / self.average_len[f];
-                        bm25 += field.weight * tf * (K1 + 1.0) / (tf + K1 * norm);
-                    }
+        let known: Vec<&Posting> = han.iter().filter_map(|t| self.postings.get(t.as_str())).collect();
+        let weight_known: f32 = known.iter().map(|p| p.idf).sum();
+        let mut here = vec![Scored { score: 0.0, coverage: 0.0 }; n];
+        let mut hit: Vec<u32> = Vec::new();
+        for posting in &known {
+            for &(id, weight) in &posting.docs {
+                let scored = &mut here[id as usize];
+                if scored.coverage == 0.0 && scored.score == 0.0 {
+                    hit.push(id);
                 }
-                let entry = found.entry(id).or_insert(Scored { score: 0.0, coverage: 0.0 });
-                entry.score += idf * bm25;
-                entry.coverage += idf / weight_known;
+                scored.score += weight;
+                scored.coverage += posting.idf / weight_known;
             }
         }
         if han_text.chars().count() >= 2 {
-            for (id, scored) in found.iter_mut() {
-                let name = &self.docs[*id as usize].name;
+            for &id in &hit {
+                let name = &self.docs[id as usize].name;
                 if *name == han_text {
-                    scored.score += 20.0;
+                    here[id as usize].score += 20.0;
                 } else if name.contains(&han_text) {
-                    scored.score += 8.0;
+                    here[id as usize].score += 8.0;
                 }
             }
         }
@@ -209,14 +224,15 @@ impl Corpus {
         let letters: String = latin.concat();
         if !letters.is_empty() {
             let only_latin = han.is_empty();
+            let pinyin = letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_alphabetic());
             for (id, doc) in self.docs.iter().enumerate() {
                 let mut bonus: f32 = 0.0;
                 if latin.contains(&doc.code) {
-                    bonus = bonus.max(30.0);
+                    bonus = 30.0;
                 } else if letters.len() >= 3 && doc.code.contains(&letters) {
-                    bonus = bonus.max(10.0);
+                    bonus = 10.0;
                 }
-                if letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_alphabetic()) {
+                if pinyin {
                     for (weight, full, initials) in &doc.pinyin {
                         if *full == letters || *initials == letters {
                             bonus = bonus.max(weight * 6.0);
@@ -228,38 +244,53 @@ impl Corpus {
                     }
                 }
                 if bonus > 0.0 {
-                    let entry = found.entry(id as u32).or_insert(Scored { score: 0.0, coverage: 0.0 });
-                    entry.score += bonus;
+                    let scored = &mut here[id];
+                    if scored.coverage == 0.0 && scored.score == 0.0 {
+                        hit.push(id as u32);
+                    }
+                    scored.score += bonus;
                     if only_latin {
-                        entry.coverage = 1.0;
+                        scored.coverage = 1.0;
                     }
                 }
             }
         }
-        for (id, scored) in found {
-            let best = into.entry(id).or_insert(scored);
+        for id in hit {
+            let scored = here[id as usize];
+            let current = &mut best[id as usize];
+            let untouched = current.coverage == 0.0 && current.score == 0.0;
             // A form of the query that matches beats one that does not; among
             // matches the higher score counts, among misses the nearer one.
-            let better = if scored.coverage >= MIN_COVERAGE {
-                best.coverage < MIN_COVERAGE || scored.score > best.score
-            } else {
-                best.coverage < MIN_COVERAGE && scored.coverage > best.coverage
-            };
+            let better = untouched
+                || if scored.coverage >= MIN_COVERAGE {
+                    current.coverage < MIN_COVERAGE || scored.score > current.score
+                } else {
+                    current.coverage < MIN_COVERAGE && scored.coverage > current.coverage
+                };
+            if untouched {
+                touched.push(id);
+            }
             if better {
-                *best = scored;
+                *current = scored;
             }
         }
     }
 
-    /// Every form of the query; (matches ranked, the nearest misses ranked).
-    fn search(&self, variants: &[String]) -> (Ranked, Ranked) {
-        let mut all = HashMap::new();
+    /// Every form of the query, among the documents `keep` lets through:
+    /// (the matches ranked, the nearest misses ranked).
+    fn search(&self, variants: &[String], keep: impl Fn(u32) -> bool) -> (Ranked, Ranked) {
+        let mut best = vec![Scored { score: 0.0, coverage: 0.0 }; self.docs.len()];
+        let mut touched = Vec::new();
         for variant in variants {
-            self.score(variant, &mut all);
+            self.score(variant, &mut best, &mut touched);
         }
         let mut hits: Ranked = Vec::new();
         let mut near: Ranked = Vec::new();
-        for (id, scored) in all {
+        for id in touched {
+            let scored = best[id as usize];
+            if !keep(id) {
+                continue;
+            }
             if scored.coverage >= MIN_COVERAGE {
                 hits.push((id, scored.score));
             } else {
@@ -267,8 +298,8 @@ impl Corpus {
             }
         }
         let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        hits.sort_by(order);
-        near.sort_by(order);
+        hits.sort_unstable_by(order);
+        near.sort_unstable_by(order);
         (hits, near)
     }
 }
@@ -333,10 +364,16 @@ impl SearchIndex {
                 )
             })
             .collect();
+        // Normalised once here, not on every query.
+        let groups = synonyms
+            .groups
+            .into_iter()
+            .map(|g| synonyms::SynonymGroup { words: g.words.iter().map(|w| normalise(w)).collect() })
+            .collect();
         Self {
             items: Corpus::new(item_docs),
             bundles: Corpus::new(bundle_docs),
-            synonyms,
+            synonyms: Synonyms { groups },
             departments: departments(items),
         }
     }
@@ -355,7 +392,7 @@ impl SearchIndex {
         let (ranked, near): (Vec<usize>, Vec<usize>) = if text.trim().is_empty() {
             ((0..items.len()).collect(), Vec::new())
         } else {
-            let (hits, near) = self.items.search(&variants);
+            let (hits, near) = self.items.search(&variants, |id| items.get(id as usize).is_some_and(fits));
             (hits.iter().map(|h| h.0 as usize).collect(), near.iter().map(|h| h.0 as usize).collect())
         };
         let hits: Vec<&ServiceItem> = ranked.iter().filter_map(|&i| items.get(i)).filter(|i| fits(i)).collect();
@@ -366,7 +403,7 @@ impl SearchIndex {
         let bundles_found: Vec<BundleSummary> = if !first_page_unfiltered || text.trim().is_empty() {
             Vec::new()
         } else {
-            let (hits, _) = self.bundles.search(&variants);
+            let (hits, _) = self.bundles.search(&variants, |_| true);
             hits.iter().filter_map(|h| bundles.get(h.0 as usize)).map(BundleSummary::from).collect()
         };
         let suggestions = if total == 0 && bundles_found.is_empty() {

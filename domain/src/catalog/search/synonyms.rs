@@ -25,12 +25,12 @@ pub struct SynonymGroup {
 const MAX_VARIANTS: usize = 24;
 
 impl Synonyms {
-    /// The (normalised) query, then the query with one word of a group put
-    /// in place of another.
+    /// The query, then the query with one word of a group put in place of
+    /// another (query and words already normalised: the index does that once).
     pub fn variants(&self, query: &str) -> Vec<String> {
         let mut out = vec![query.to_owned()];
         for group in &self.groups {
-            let words: Vec<String> = group.words.iter().map(|w| normalise(w)).collect();
+            let words = &group.words;
             for word in words.iter().filter(|w| query.contains(w.as_str())) {
                 for other in words.iter().filter(|o| *o != word) {
                     let variant = query.replacen(word.as_str(), other, 1);
