@@ -196,7 +196,9 @@ impl Corpus {
                 han.push(token);
             }
         }
-        let known: Vec<&Posting> = han.iter().filter_map(|t| self.postings.get(t.as_str())).collect();
+        // Pairs of characters, and Latin words the catalog's text holds (`KTV`).
+        let words = han.iter().chain(latin.iter().filter(|w| !han.contains(w)));
+        let known: Vec<&Posting> = words.filter_map(|t| self.postings.get(t.as_str())).collect();
         let weight_known: f32 = known.iter().map(|p| p.idf).sum();
         let mut here = vec![Scored { score: 0.0, coverage: 0.0 }; n];
         let mut hit: Vec<u32> = Vec::new();
