@@ -85,8 +85,30 @@ struct Doc {
     pinyin: Vec<(f32, String, String)>,
 }
 
+/// The text of an item or a bundle, as search reads it.
+struct DocText<'a> {
+    name: &'a str,
+    code: &'a str,
+    keywords: &'a [String],
+    department: &'a str,
+    summary: &'a str,
+    /// An item's material names (a bundle has none: a search for one of its
+    /// items should find the item first).
+    parts: Vec<&'a str>,
+}
+
 impl Doc {
-    fn new(name: &str, code: &str, fields: &[(f32, Vec<&str>)], pinyin_of: &[(f32, &str)]) -> Self {
+    fn new(text: DocText<'_>) -> Self {
+        let keywords: Vec<&str> = text.keywords.iter().map(String::as_str).collect();
+        let mut pinyin_of = vec![(NAME, text.name)];
+        pinyin_of.extend(keywords.iter().map(|k| (KEYWORDS, *k)));
+        let fields = [
+            (NAME, vec![text.name]),
+            (KEYWORDS, keywords),
+            (DEPARTMENT, vec![text.department]),
+            (SUMMARY, vec![text.summary]),
+            (PARTS, text.parts),
+        ];
         let fields = fields
             .iter()
             .map(|(weight, texts)| {
@@ -109,8 +131,8 @@ impl Doc {
             })
             .filter(|(_, full, _)| !full.is_empty())
             .collect();
-        let code = normalise(code).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        Self { fields, name: normalise(name), code, pinyin }
+        let code = normalise(text.code).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        Self { fields, name: normalise(text.name), code, pinyin }
     }
 }
 
@@ -327,43 +349,28 @@ impl SearchIndex {
         let item_docs = items
             .iter()
             .map(|item| {
-                let keywords: Vec<&str> = item.keywords.iter().map(String::as_str).collect();
-                let materials: Vec<&str> = item.materials.iter().map(|m| m.name.as_str()).collect();
-                let mut pinyin = vec![(NAME, item.name.as_str())];
-                pinyin.extend(keywords.iter().map(|k| (KEYWORDS, *k)));
-                Doc::new(
-                    &item.name,
-                    &item.code,
-                    &[
-                        (NAME, vec![item.name.as_str()]),
-                        (KEYWORDS, keywords),
-                        (DEPARTMENT, vec![item.department.as_str()]),
-                        (SUMMARY, vec![item.summary.as_str()]),
-                        (PARTS, materials),
-                    ],
-                    &pinyin,
-                )
+                Doc::new(DocText {
+                    name: &item.name,
+                    code: &item.code,
+                    keywords: &item.keywords,
+                    department: &item.department,
+                    summary: &item.summary,
+                    parts: item.materials.iter().map(|m| m.name.as_str()).collect(),
+                })
             })
             .collect();
         let bundle_docs = bundles
             .iter()
             .map(|detail| {
                 let b = &detail.bundle;
-                let keywords: Vec<&str> = b.keywords.iter().map(String::as_str).collect();
-                // Not its items' names: a search for one item should find the item first.
-                let mut pinyin = vec![(NAME, b.name.as_str())];
-                pinyin.extend(keywords.iter().map(|k| (KEYWORDS, *k)));
-                Doc::new(
-                    &b.name,
-                    &b.code,
-                    &[
-                        (NAME, vec![b.name.as_str()]),
-                        (KEYWORDS, keywords),
-                        (DEPARTMENT, vec![b.lead_department.as_str()]),
-                        (SUMMARY, vec![b.summary.as_str()]),
-                    ],
-                    &pinyin,
-                )
+                Doc::new(DocText {
+                    name: &b.name,
+                    code: &b.code,
+                    keywords: &b.keywords,
+                    department: &b.lead_department,
+                    summary: &b.summary,
+                    parts: Vec::new(),
+                })
             })
             .collect();
         // Normalised once here, not on every query.
