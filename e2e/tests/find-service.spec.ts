@@ -33,7 +33,7 @@ test('search for a service, open its guide and see its materials', async ({ page
 test('filters by department and by who applies', async ({ page }) => {
   await page.goto('/');
   await page.getByLabel('办理部门').selectOption('县民政局');
-  await expect(page.getByText('找到 3 个事项')).toBeVisible();
+  await expect(page.getByText('找到 5 个事项')).toBeVisible();
   await expect(page.getByRole('link', { name: '社会团体成立登记' })).toBeVisible();
   await expect(page.getByRole('link', { name: '道路货物运输经营许可' })).toHaveCount(0);
 
