@@ -3,6 +3,8 @@
 //! recorded (time, actor, note); a move the table does not allow is refused
 //! with a sentence saying why.
 
+/// The joint case (联办件) of a bundle: the lead's whole and the departments' parts.
+pub mod joint;
 /// The applicant's and the staff's views of a case, ratings, complaints and the public figures.
 pub mod view;
 

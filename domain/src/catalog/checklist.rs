@@ -86,14 +86,16 @@ pub fn item_checklist(item: &ServiceItem, answers: &Answers) -> Checklist {
 }
 
 /// The checklist of a bundle: every item's materials, a document several items
-/// need listed once with all of them (same name = same document).
+/// need listed once with all of them (same name = same document). Its id is
+/// `CODE.material` of the first item that needs it, unique in the bundle.
 pub fn bundle_checklist(detail: &BundleDetail, answers: &Answers) -> Checklist {
     let questions = detail.questions();
     let (shown, effective) = walk(&questions, answers);
     let mut entries: Vec<ChecklistEntry> = Vec::new();
     for item in &detail.items {
         for material in &item.materials {
-            let Some(new) = entry(material, &questions, &effective, &item.code) else { continue };
+            let Some(mut new) = entry(material, &questions, &effective, &item.code) else { continue };
+            new.material.id = format!("{}.{}", item.code, material.id);
             match entries.iter_mut().find(|e| e.material.name == new.material.name) {
                 Some(existing) => merge(existing, new),
                 None => entries.push(new),
@@ -362,6 +364,7 @@ mod tests {
                 items: vec!["A-1".into(), "B-1".into()],
                 promised_limit_days: None,
                 keywords: vec![],
+                shared_fields: vec![],
             },
             items: vec![a, b],
         };

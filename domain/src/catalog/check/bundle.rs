@@ -54,6 +54,40 @@ pub fn check_bundles(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<Problem> 
                 }
             }
         }
+        if !found.is_empty() && !found.iter().any(|i| i.department == bundle.lead_department) {
+            report(
+                "lead_department",
+                format!(
+                    "牵头部门 {} 不办理其中任何一个事项：牵头部门要负责受理，必须办理至少一个事项",
+                    bundle.lead_department
+                ),
+            );
+        }
+        for (i, id) in bundle.shared_fields.iter().enumerate() {
+            let declared: Vec<(&str, &crate::apply::form::Field)> = found
+                .iter()
+                .filter_map(|item| item.fields.iter().find(|f| &f.id == id).map(|f| (item.code.as_str(), f)))
+                .collect();
+            let field = format!("shared_fields[{i}]");
+            match declared.as_slice() {
+                [] | [_] => {
+                    report(&field, format!("共用字段 {id} 要有至少 2 个事项填写，现在有 {} 个", declared.len()))
+                }
+                [(first_code, first), rest @ ..] => {
+                    if let Some((code, _)) = rest.iter().find(|(_, f)| f != first) {
+                        report(
+                            &field,
+                            format!(
+                                "共用字段 {id} 在 {first_code} 和 {code} 中的定义不同：只问一次的字段，定义必须完全一致"
+                            ),
+                        );
+                    }
+                }
+            }
+            if bundle.shared_fields[..i].contains(id) {
+                report(&field, format!("共用字段 {id} 重复"));
+            }
+        }
         let parallel = found.iter().map(|i| i.promised_limit_days).max().unwrap_or(0);
         if let Some(own) = bundle.promised_limit_days
             && own > parallel
@@ -77,10 +111,11 @@ mod tests {
             code: "K-1".into(),
             name: "开餐馆".into(),
             summary: "一次办".into(),
-            lead_department: "市场监管局".into(),
+            lead_department: "民政局".into(),
             items: items.iter().map(|s| s.to_string()).collect(),
             promised_limit_days: None,
             keywords: vec![],
+            shared_fields: vec![],
         }
     }
 
@@ -103,6 +138,26 @@ mod tests {
                 "items[1]: 事项 A-1 重复",
                 "items[2]: 事项 Z-9 不存在",
                 "promised_limit_days: 一件事的承诺时限 30 个工作日长于各事项并联办理的 15 个工作日",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_lead_must_run_an_item_and_shared_fields_must_be_alike() {
+        let field: crate::apply::form::Field =
+            serde_json::from_str(r#"{"id":"address","label":"房屋坐落","kind":"address"}"#).unwrap();
+        let (mut a, mut b, c) = (item("A-1"), item("B-1"), item("C-1"));
+        a.fields = vec![field.clone()];
+        b.fields = vec![crate::apply::form::Field { label: "地址".into(), ..field }];
+        let mut k = bundle(&["A-1", "B-1", "C-1"]);
+        k.lead_department = "县税务局".into();
+        k.shared_fields = vec!["address".into(), "shop".into()];
+        assert_eq!(
+            messages(check_bundles(&[k], &[a, b, c])),
+            [
+                "lead_department: 牵头部门 县税务局 不办理其中任何一个事项：牵头部门要负责受理，必须办理至少一个事项",
+                "shared_fields[0]: 共用字段 address 在 A-1 和 B-1 中的定义不同：只问一次的字段，定义必须完全一致",
+                "shared_fields[1]: 共用字段 shop 要有至少 2 个事项填写，现在有 0 个",
             ]
         );
     }

@@ -1,0 +1,563 @@
+//! The joint case (联办件) of a bundle: one part per item, each with its own
+//! department, status and clock. The lead department (牵头部门) pre-reviews and
+//! accepts the whole (一窗受理) and sends every department's supplement requests
+//! as one notice (一次告知); after acceptance each department handles its part
+//! in parallel (并联审批) with the single case's table. What the whole is, in
+//! every combination of its parts, is [`Joint::status`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{Action, Actor, Status, SupplementItem, TransitionError, transition};
+
+/// The status of the joint case as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JointStatus {
+    Submitted,
+    PreReview,
+    NeedsSupplement,
+    NotAccepted,
+    Withdrawn,
+    /// Accepted; no department has started yet.
+    Accepted,
+    /// At least one part is being handled (or done) and some are still open.
+    InProgress,
+    /// Every open part is paused.
+    Suspended,
+    /// Every part is complete.
+    Completed,
+    /// 部分办结: every part has ended, some completed and some refused or terminated.
+    PartlyCompleted,
+    /// Every part accepted was terminated (容缺 deadlines missed).
+    Terminated,
+}
+
+impl JointStatus {
+    pub const ALL: [JointStatus; 11] = [
+        Self::Submitted,
+        Self::PreReview,
+        Self::NeedsSupplement,
+        Self::NotAccepted,
+        Self::Withdrawn,
+        Self::Accepted,
+        Self::InProgress,
+        Self::Suspended,
+        Self::Completed,
+        Self::PartlyCompleted,
+        Self::Terminated,
+    ];
+
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::NotAccepted | Self::Withdrawn | Self::Completed | Self::PartlyCompleted | Self::Terminated)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Submitted => "已提交，等待牵头部门审查",
+            Self::PreReview => "牵头部门预审中",
+            Self::NeedsSupplement => "需要补正材料",
+            Self::NotAccepted => "不予受理",
+            Self::Withdrawn => "已撤回",
+            Self::Accepted => "已受理，各部门同时办理",
+            Self::InProgress => "各部门办理中",
+            Self::Suspended => "暂停办理",
+            Self::Completed => "全部办结",
+            Self::PartlyCompleted => "部分办结",
+            Self::Terminated => "已终止",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::PreReview => "pre_review",
+            Self::NeedsSupplement => "needs_supplement",
+            Self::NotAccepted => "not_accepted",
+            Self::Withdrawn => "withdrawn",
+            Self::Accepted => "accepted",
+            Self::InProgress => "in_progress",
+            Self::Suspended => "suspended",
+            Self::Completed => "completed",
+            Self::PartlyCompleted => "partly_completed",
+            Self::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// What the applicant should do now, in plain words.
+    pub fn next_step(self) -> &'static str {
+        match self {
+            Self::Submitted | Self::PreReview => {
+                "不用做什么。牵头部门正在审查全部材料，有结果会更新在这里。受理前您可以撤回申请。"
+            }
+            Self::NeedsSupplement => "请按下面的补正告知，一次补交各部门要求的全部材料，然后提交。其余材料不用重传。",
+            Self::Accepted | Self::InProgress => "不用做什么。各部门正在同时办理，每个部门的进度见下方。",
+            Self::Suspended => "办理暂停，暂停期间不计入办理时限。恢复后会继续办理，不用做什么。",
+            Self::Completed => "全部办结。请按您选择的方式领取结果，并为这次服务打个分。",
+            Self::PartlyCompleted => {
+                "已经结束，但不是每个部门都办成了，原因见各部门的进度。办成的请领取结果，其余的可按原因准备后重新申请。"
+            }
+            Self::NotAccepted => "申请没有被受理，原因见下方。可以按原因准备后重新申请，或拨打咨询电话。",
+            Self::Withdrawn => "申请已撤回。需要办理时请重新申请。",
+            Self::Terminated => "容缺材料没有在期限内补齐，本次申请已终止。需要办理时请重新申请。",
+        }
+    }
+}
+
+/// One item of the joint case, handled by its department.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Part {
+    pub item: String,
+    pub department: String,
+    pub status: Status,
+    /// Supplements this department asked for in pre-review, waiting for the
+    /// lead's combined notice.
+    #[serde(default)]
+    pub pending: Vec<SupplementItem>,
+}
+
+/// One line of the combined supplement notice: which department asks for what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JointSupplement {
+    pub item: String,
+    pub department: String,
+    pub material: String,
+    pub reason: String,
+}
+
+/// What a move acts on: the whole (the lead, or the applicant) or one part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Whole,
+    Part(usize),
+}
+
+/// The joint case's state: the lead's handling of the whole before acceptance,
+/// then the parts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Joint {
+    pub lead_department: String,
+    /// The whole before acceptance: submitted, pre-review, needs supplement,
+    /// not accepted, withdrawn; `Accepted` once the lead has accepted it.
+    pub stage: Status,
+    pub parts: Vec<Part>,
+    /// The notice sent to the applicant, while it waits for the supplements.
+    #[serde(default)]
+    pub notice: Vec<JointSupplement>,
+}
+
+impl Joint {
+    /// A joint case just submitted: every part waits for the lead.
+    pub fn submitted(lead_department: &str, parts: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self {
+            lead_department: lead_department.to_owned(),
+            stage: Status::Submitted,
+            parts: parts
+                .into_iter()
+                .map(|(item, department)| Part { item, department, status: Status::Submitted, pending: vec![] })
+                .collect(),
+            notice: vec![],
+        }
+    }
+
+    pub fn accepted(&self) -> bool {
+        self.stage == Status::Accepted
+    }
+
+    /// The whole, from the lead's stage before acceptance and from the parts after.
+    pub fn status(&self) -> JointStatus {
+        match self.stage {
+            Status::Submitted => return JointStatus::Submitted,
+            Status::PreReview => return JointStatus::PreReview,
+            Status::NeedsSupplement => return JointStatus::NeedsSupplement,
+            Status::NotAccepted => return JointStatus::NotAccepted,
+            Status::Withdrawn => return JointStatus::Withdrawn,
+            _ => {}
+        }
+        let open: Vec<Status> = self.parts.iter().map(|p| p.status).filter(|s| !s.is_final()).collect();
+        let completed = self.parts.iter().filter(|p| p.status == Status::Completed).count();
+        if open.is_empty() {
+            return if completed == self.parts.len() {
+                JointStatus::Completed
+            } else if completed > 0 {
+                JointStatus::PartlyCompleted
+            } else {
+                JointStatus::Terminated
+            };
+        }
+        if open.iter().all(|s| *s == Status::Suspended) {
+            JointStatus::Suspended
+        } else if completed > 0 || open.iter().any(|s| *s != Status::Accepted) {
+            JointStatus::InProgress
+        } else {
+            JointStatus::Accepted
+        }
+    }
+
+    /// Apply a move, or say why not. `materials(item)` lists the material ids
+    /// of an item (a supplement request may only name those).
+    pub fn apply(
+        &self,
+        target: Target,
+        action: &Action,
+        actor: &Actor,
+        materials: &dyn Fn(&str) -> Vec<String>,
+    ) -> Result<Joint, TransitionError> {
+        if self.status().is_final() {
+            return conflict(format!("联办件“{}”，不能再“{}”", self.status().label(), action.label()));
+        }
+        match target {
+            Target::Whole => self.apply_to_whole(action, actor),
+            Target::Part(index) => self.apply_to_part(index, action, actor, materials),
+        }
+    }
+
+    fn apply_to_whole(&self, action: &Action, actor: &Actor) -> Result<Joint, TransitionError> {
+        let by_lead = matches!(actor, Actor::Staff { department, .. } if *department == self.lead_department);
+        if matches!(actor, Actor::Staff { .. }) && !by_lead {
+            return refuse(format!(
+                "联办件整体由牵头部门{}预审和受理，{}只能办理自己的部分",
+                self.lead_department,
+                actor.label()
+            ));
+        }
+        let mut next = self.clone();
+        match action {
+            Action::PreReview | Action::Accept | Action::Refuse { .. } | Action::Resubmit | Action::Withdraw => {
+                // The single case's table says who may do it from the lead's stage.
+                let stage = transition(self.stage, action, actor, &[])?;
+                if matches!(action, Action::Accept) {
+                    if let Some(part) = self.parts.iter().find(|p| !p.pending.is_empty()) {
+                        return conflict(format!(
+                            "{}对“{}”提出了补正要求，请先发出补正告知",
+                            part.department, part.item
+                        ));
+                    }
+                    if self.parts.iter().all(|p| p.status.is_final()) {
+                        return conflict("每个事项都已不予受理，没有可以受理的部分".to_owned());
+                    }
+                }
+                next.stage = stage;
+                for part in next.parts.iter_mut().filter(|p| !p.status.is_final()) {
+                    part.status = match action {
+                        Action::Resubmit if part.status == Status::NeedsSupplement => Status::Submitted,
+                        Action::Resubmit => part.status,
+                        _ => stage,
+                    };
+                }
+                if matches!(action, Action::Resubmit) {
+                    next.notice.clear();
+                }
+            }
+            Action::RequestSupplement { items } => {
+                if !items.is_empty() {
+                    return refuse("请在牵头部门自己的事项上提出补正要求，再发出补正告知".to_owned());
+                }
+                if !by_lead {
+                    return refuse(format!("补正告知由牵头部门{}发出", self.lead_department));
+                }
+                if !matches!(self.stage, Status::Submitted | Status::PreReview) {
+                    return conflict(format!("联办件“{}”时不能“{}”", self.status().label(), action.label()));
+                }
+                let notice: Vec<JointSupplement> = self
+                    .parts
+                    .iter()
+                    .flat_map(|p| {
+                        p.pending.iter().map(|s| JointSupplement {
+                            item: p.item.clone(),
+                            department: p.department.clone(),
+                            material: s.material.clone(),
+                            reason: s.reason.clone(),
+                        })
+                    })
+                    .collect();
+                if notice.is_empty() {
+                    return refuse("还没有部门提出补正要求，不需要发补正告知".to_owned());
+                }
+                next.stage = Status::NeedsSupplement;
+                next.notice = notice;
+                for part in next.parts.iter_mut() {
+                    if !part.pending.is_empty() {
+                        part.status = Status::NeedsSupplement;
+                        part.pending.clear();
+                    }
+                }
+            }
+            _ => {
+                return refuse(format!(
+                    "联办件整体只能预审、受理、发补正告知或不予受理；“{}”请在各部门的部分上操作",
+                    action.label()
+                ));
+            }
+        }
+        Ok(next)
+    }
+
+    fn apply_to_part(
+        &self,
+        index: usize,
+        action: &Action,
+        actor: &Actor,
+        materials: &dyn Fn(&str) -> Vec<String>,
+    ) -> Result<Joint, TransitionError> {
+        let Some(part) = self.parts.get(index) else {
+            return refuse(format!("联办件没有第 {} 部分", index + 1));
+        };
+        if let Actor::Staff { department, .. } = actor
+            && *department != part.department
+        {
+            return refuse(format!("“{}”由{}办理，{}不能操作", part.item, part.department, department));
+        }
+        let mut next = self.clone();
+        if self.accepted() {
+            next.parts[index].status = transition(part.status, action, actor, &materials(&part.item))?;
+            return Ok(next);
+        }
+        match action {
+            Action::RequestSupplement { .. } | Action::Refuse { .. } => {
+                let to = transition(part.status, action, actor, &materials(&part.item))?;
+                let part = &mut next.parts[index];
+                if let Action::RequestSupplement { items } = action {
+                    // Waits for the lead's combined notice; the applicant sees it then.
+                    part.pending = items.clone();
+                } else {
+                    part.status = to;
+                    part.pending.clear();
+                    if next.parts.iter().all(|p| p.status.is_final()) {
+                        next.stage = Status::NotAccepted;
+                    }
+                }
+                Ok(next)
+            }
+            _ => refuse(format!(
+                "联办件由牵头部门{}统一受理；受理后各部门再“{}”自己的部分",
+                self.lead_department,
+                action.label()
+            )),
+        }
+    }
+}
+
+fn refuse<T>(message: String) -> Result<T, TransitionError> {
+    Err(TransitionError { message, conflict: false })
+}
+
+fn conflict<T>(message: String) -> Result<T, TransitionError> {
+    Err(TransitionError { message, conflict: true })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEAD: &str = "县市场监督管理局";
+
+    fn joint() -> Joint {
+        Joint::submitted(
+            LEAD,
+            [
+                ("SC-001".to_owned(), LEAD.to_owned()),
+                ("CG-001".to_owned(), "县城市管理局".to_owned()),
+                ("XF-001".to_owned(), "县消防救援大队".to_owned()),
+            ],
+        )
+    }
+
+    fn staff(department: &str) -> Actor {
+        Actor::Staff { department: department.into(), by: None }
+    }
+
+    fn materials(_: &str) -> Vec<String> {
+        vec!["application".into(), "floor_plan".into()]
+    }
+
+    fn go(joint: &Joint, target: Target, action: Action, actor: Actor) -> Result<Joint, String> {
+        joint.apply(target, &action, &actor, &materials).map_err(|e| e.message)
+    }
+
+    fn ask(reason: &str) -> Action {
+        Action::RequestSupplement {
+            items: vec![SupplementItem { material: "floor_plan".into(), reason: reason.into() }],
+        }
+    }
+
+    fn done() -> Action {
+        Action::Complete { result: "准予许可".into() }
+    }
+
+    #[test]
+    fn the_lead_accepts_the_whole_then_departments_work_in_parallel() {
+        let j = go(&joint(), Target::Whole, Action::PreReview, staff(LEAD)).unwrap();
+        assert_eq!(j.status(), JointStatus::PreReview);
+        let j = go(&j, Target::Whole, Action::Accept, staff(LEAD)).unwrap();
+        assert_eq!(j.status(), JointStatus::Accepted);
+        assert!(j.parts.iter().all(|p| p.status == Status::Accepted));
+        let j = go(&j, Target::Part(1), Action::Start, staff("县城市管理局")).unwrap();
+        let j = go(&j, Target::Part(2), done(), staff("县消防救援大队")).unwrap();
+        assert_eq!(j.status(), JointStatus::InProgress);
+        let j = go(&j, Target::Part(1), done(), staff("县城市管理局")).unwrap();
+        assert_eq!(j.status(), JointStatus::InProgress, "the lead's own part is still open");
+        let j = go(&j, Target::Part(0), done(), staff(LEAD)).unwrap();
+        assert_eq!(j.status(), JointStatus::Completed);
+        assert!(go(&j, Target::Part(0), Action::Resume, staff(LEAD)).unwrap_err().contains("全部办结"));
+    }
+
+    #[test]
+    fn supplements_from_several_departments_go_out_as_one_notice() {
+        let j = go(&joint(), Target::Part(1), ask("招牌尺寸没有标注"), staff("县城市管理局")).unwrap();
+        let j = go(&j, Target::Part(2), ask("安全出口没有标出"), staff("县消防救援大队")).unwrap();
+        assert_eq!(j.status(), JointStatus::Submitted, "the applicant sees nothing until the lead sends the notice");
+        assert_eq!(
+            go(&j, Target::Whole, Action::Accept, staff(LEAD)),
+            Err("县城市管理局对“CG-001”提出了补正要求，请先发出补正告知".into())
+        );
+        let j = go(&j, Target::Whole, Action::RequestSupplement { items: vec![] }, staff(LEAD)).unwrap();
+        assert_eq!(j.status(), JointStatus::NeedsSupplement);
+        let who: Vec<(&str, &str)> = j.notice.iter().map(|n| (n.department.as_str(), n.reason.as_str())).collect();
+        assert_eq!(who, [("县城市管理局", "招牌尺寸没有标注"), ("县消防救援大队", "安全出口没有标出")]);
+        let j = go(&j, Target::Whole, Action::Resubmit, Actor::Applicant).unwrap();
+        assert_eq!(j.status(), JointStatus::Submitted);
+        assert!(j.notice.is_empty() && j.parts.iter().all(|p| p.status == Status::Submitted && p.pending.is_empty()));
+        assert_eq!(
+            go(&j, Target::Whole, Action::RequestSupplement { items: vec![] }, staff(LEAD)),
+            Err("还没有部门提出补正要求，不需要发补正告知".into())
+        );
+    }
+
+    #[test]
+    fn each_department_moves_only_its_own_part_and_only_after_acceptance() {
+        let j = joint();
+        assert_eq!(
+            go(&j, Target::Whole, Action::Accept, staff("县城市管理局")),
+            Err("联办件整体由牵头部门县市场监督管理局预审和受理，县城市管理局只能办理自己的部分".into())
+        );
+        assert_eq!(
+            go(&j, Target::Part(2), ask("x"), staff("县城市管理局")),
+            Err("“XF-001”由县消防救援大队办理，县城市管理局不能操作".into())
+        );
+        assert_eq!(
+            go(&j, Target::Part(1), Action::Accept, staff("县城市管理局")),
+            Err("联办件由牵头部门县市场监督管理局统一受理；受理后各部门再“受理”自己的部分".into())
+        );
+        let j = go(&j, Target::Whole, Action::Accept, staff(LEAD)).unwrap();
+        assert!(go(&j, Target::Whole, Action::Start, staff(LEAD)).unwrap_err().contains("请在各部门的部分上操作"));
+        assert!(go(&j, Target::Part(1), ask("x"), staff("县城市管理局")).unwrap_err().contains("已受理"));
+    }
+
+    #[test]
+    fn a_refused_or_terminated_part_does_not_complete_the_whole() {
+        let j = go(
+            &joint(),
+            Target::Part(1),
+            Action::Refuse { reason: "该路段禁止设置招牌".into() },
+            staff("县城市管理局"),
+        )
+        .unwrap();
+        let j = go(&j, Target::Whole, Action::Accept, staff(LEAD)).unwrap();
+        assert_eq!(j.parts[1].status, Status::NotAccepted);
+        let j = go(&j, Target::Part(0), done(), staff(LEAD)).unwrap();
+        let j = go(&j, Target::Part(2), Action::Terminate { reason: "容缺材料逾期".into() }, Actor::System).unwrap();
+        assert_eq!(j.status(), JointStatus::PartlyCompleted);
+
+        let all_refused = ["SC-001", "CG-001", "XF-001"].iter().enumerate().fold(joint(), |j, (i, _)| {
+            let department = j.parts[i].department.clone();
+            go(&j, Target::Part(i), Action::Refuse { reason: "不符合条件".into() }, staff(&department)).unwrap()
+        });
+        assert_eq!(all_refused.status(), JointStatus::NotAccepted);
+    }
+
+    #[test]
+    fn the_whole_pauses_only_when_every_open_part_does() {
+        let j = go(&joint(), Target::Whole, Action::Accept, staff(LEAD)).unwrap();
+        let pause = || Action::Suspend { reason: "现场核查".into() };
+        let j = go(&j, Target::Part(1), pause(), staff("县城市管理局")).unwrap();
+        assert_eq!(j.status(), JointStatus::InProgress);
+        let j = go(&j, Target::Part(0), done(), staff(LEAD)).unwrap();
+        let j = go(&j, Target::Part(2), pause(), staff("县消防救援大队")).unwrap();
+        assert_eq!(j.status(), JointStatus::Suspended);
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn action() -> impl Strategy<Value = Action> {
+            prop_oneof![
+                Just(Action::PreReview),
+                Just(Action::Accept),
+                Just(ask("不清晰")),
+                Just(Action::RequestSupplement { items: vec![] }),
+                Just(Action::Refuse { reason: "不符合条件".into() }),
+                Just(Action::Resubmit),
+                Just(Action::Start),
+                Just(Action::Suspend { reason: "现场核查".into() }),
+                Just(Action::Resume),
+                Just(done()),
+                Just(Action::Withdraw),
+                Just(Action::Terminate { reason: "容缺材料逾期未补".into() }),
+            ]
+        }
+
+        fn actor() -> impl Strategy<Value = Actor> {
+            prop_oneof![
+                Just(Actor::Applicant),
+                Just(Actor::System),
+                Just(staff(LEAD)),
+                Just(staff("县城市管理局")),
+                Just(staff("县消防救援大队")),
+            ]
+        }
+
+        fn target() -> impl Strategy<Value = Target> {
+            prop_oneof![Just(Target::Whole), (0usize..4).prop_map(Target::Part)]
+        }
+
+        proptest! {
+            /// Whatever is tried, by whomever, in whatever order: the whole is
+            /// complete exactly when every part is; a refused or terminated part
+            /// never lets it be complete; it is final exactly when every part
+            /// is; final stays final; once accepted it never goes back; a part
+            /// moves only by its own department (or the service's rules).
+            #[test]
+            fn no_sequence_of_moves_breaks_the_whole(steps in prop::collection::vec((target(), action(), actor()), 0..40)) {
+                let mut j = joint();
+                let mut was_accepted = false;
+                for (target, action, actor) in steps {
+                    let before = j.clone();
+                    let Ok(next) = j.apply(target, &action, &actor, &materials) else {
+                        continue;
+                    };
+                    prop_assert!(!before.status().is_final());
+                    for (i, (old, new)) in before.parts.iter().zip(&next.parts).enumerate() {
+                        if old != new
+                            && let (Target::Part(_), Actor::Staff { department, .. }) = (target, &actor)
+                        {
+                            prop_assert_eq!(department, &old.department, "part {} moved by another department", i);
+                        }
+                    }
+                    j = next;
+                    let status = j.status();
+                    let all_complete = j.parts.iter().all(|p| p.status == Status::Completed);
+                    prop_assert_eq!(status == JointStatus::Completed, j.accepted() && all_complete);
+                    if j.parts.iter().any(|p| matches!(p.status, Status::NotAccepted | Status::Terminated)) {
+                        prop_assert_ne!(status, JointStatus::Completed);
+                    }
+                    prop_assert_eq!(status.is_final(), j.parts.iter().all(|p| p.status.is_final()), "{:?} {:?}", status, j.parts);
+                    if was_accepted {
+                        prop_assert!(j.accepted());
+                        prop_assert!(j.parts.iter().all(|p| !matches!(p.status, Status::Submitted | Status::PreReview | Status::NeedsSupplement)));
+                    }
+                    was_accepted |= j.accepted();
+                }
+            }
+        }
+    }
+}
