@@ -121,14 +121,26 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
     Ok(removed)
 }
 
-/// A case's file: its bytes, its record and its owner row.
+/// A case's file: its bytes (unless another part of a joint case still holds
+/// the same document), its record and its owner row. The bytes go first, so a
+/// crash leaves the record to be found again next time.
 async fn remove_case_file(state: &AppState, case: &str, upload: &str) -> anyhow::Result<()> {
-    state.uploads.remove(upload).await?;
+    let held_elsewhere = sqlx::query("SELECT 1 AS held FROM case_files WHERE upload = $1 AND case_number <> $2")
+        .bind(upload)
+        .bind(case)
+        .fetch_optional(&state.db)
+        .await?
+        .is_some();
+    if !held_elsewhere {
+        state.uploads.remove(upload).await?;
+    }
     sqlx::query("DELETE FROM case_files WHERE case_number = $1 AND upload = $2")
         .bind(case)
         .bind(upload)
         .execute(&state.db)
         .await?;
-    sqlx::query("DELETE FROM upload_owners WHERE upload = $1").bind(upload).execute(&state.db).await?;
+    if !held_elsewhere {
+        sqlx::query("DELETE FROM upload_owners WHERE upload = $1").bind(upload).execute(&state.db).await?;
+    }
     Ok(())
 }

@@ -164,6 +164,17 @@ pub struct Receipt {
     /// Working days after acceptance to supply them ([`tolerance_deadline_days`]).
     #[serde(default)]
     pub later_due_days: u16,
+    /// A bundle's joint case (联办件): each item and the department that handles it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<ReceiptPart>,
+}
+
+/// One item of a joint case on the receipt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptPart {
+    pub item_name: String,
+    pub department: String,
 }
 
 #[cfg(test)]

@@ -34,6 +34,23 @@ pub enum JointStatus {
 }
 
 impl JointStatus {
+    /// The whole as a single case's status, for the ledger and the status
+    /// page's logic; 部分办结 counts as 办结 (it ended with results).
+    pub fn as_case_status(self) -> Status {
+        match self {
+            Self::Submitted => Status::Submitted,
+            Self::PreReview => Status::PreReview,
+            Self::NeedsSupplement => Status::NeedsSupplement,
+            Self::NotAccepted => Status::NotAccepted,
+            Self::Withdrawn => Status::Withdrawn,
+            Self::Accepted => Status::Accepted,
+            Self::InProgress => Status::InProgress,
+            Self::Suspended => Status::Suspended,
+            Self::Completed | Self::PartlyCompleted => Status::Completed,
+            Self::Terminated => Status::Terminated,
+        }
+    }
+
     pub const ALL: [JointStatus; 11] = [
         Self::Submitted,
         Self::PreReview,
@@ -345,6 +362,33 @@ impl Joint {
     }
 }
 
+impl Joint {
+    /// The staff actions `department` may take on `target` now, by machine name
+    /// (the whole's `request_supplement` sends the combined notice, with no items).
+    pub fn staff_actions(&self, target: Target, department: &str) -> Vec<&'static str> {
+        let staff = Actor::Staff { department: department.to_owned(), by: None };
+        // The whole's notice carries no items; a part's request names a material.
+        let ask = Action::RequestSupplement {
+            items: match target {
+                Target::Whole => vec![],
+                Target::Part(_) => vec![SupplementItem { material: "*".to_owned(), reason: "原因".to_owned() }],
+            },
+        };
+        let probes = [
+            Action::PreReview,
+            Action::Accept,
+            ask,
+            Action::Refuse { reason: "原因".to_owned() },
+            Action::Start,
+            Action::Suspend { reason: "原因".to_owned() },
+            Action::Resume,
+            Action::Complete { result: "结果".to_owned() },
+        ];
+        let any_material = |_: &str| vec!["*".to_owned()];
+        probes.iter().filter(|a| self.apply(target, a, &staff, &any_material).is_ok()).map(Action::name).collect()
+    }
+}
+
 fn refuse<T>(message: String) -> Result<T, TransitionError> {
     Err(TransitionError { message, conflict: false })
 }
@@ -471,6 +515,19 @@ mod tests {
             go(&j, Target::Part(i), Action::Refuse { reason: "不符合条件".into() }, staff(&department)).unwrap()
         });
         assert_eq!(all_refused.status(), JointStatus::NotAccepted);
+    }
+
+    #[test]
+    fn staff_actions_say_who_may_do_what_where() {
+        let j = joint();
+        assert_eq!(j.staff_actions(Target::Whole, LEAD), ["pre_review", "accept", "refuse"]);
+        assert_eq!(j.staff_actions(Target::Whole, "县城市管理局"), Vec::<&str>::new());
+        assert_eq!(j.staff_actions(Target::Part(1), "县城市管理局"), ["request_supplement", "refuse"]);
+        let asked = go(&j, Target::Part(1), ask("x"), staff("县城市管理局")).unwrap();
+        assert_eq!(asked.staff_actions(Target::Whole, LEAD), ["pre_review", "request_supplement", "refuse"]);
+        let accepted = go(&j, Target::Whole, Action::Accept, staff(LEAD)).unwrap();
+        assert_eq!(accepted.staff_actions(Target::Part(1), "县城市管理局"), ["start", "suspend", "complete"]);
+        assert_eq!(accepted.staff_actions(Target::Part(1), LEAD), Vec::<&str>::new());
     }
 
     #[test]

@@ -69,6 +69,28 @@ pub struct CaseView {
     pub can_rate: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
+    /// A joint case (联办件): each department's part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartView>,
+}
+
+/// One part of a joint case as the applicant sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartView {
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub status: Status,
+    pub status_label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub light: Option<Light>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
 }
 
 impl CaseView {
@@ -227,6 +249,19 @@ pub struct StaffCase {
     pub timeline: Vec<Event>,
     /// What may be done now: action names.
     pub actions: Vec<String>,
+    /// A part of a joint case: the whole's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint_number: Option<String>,
+    /// The whole of a joint case (the lead's view): every part, side by side.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    pub parts: Vec<StaffCase>,
+    /// The whole: the combined supplement notice it sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notice: Vec<crate::case::joint::JointSupplement>,
+    /// A part: what its department asked for, waiting for the lead's notice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<SupplementItem>,
 }
 
 /// One file of a case.
@@ -264,6 +299,10 @@ pub struct StaffCaseSummary {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LedgerEntry {
     pub department: String,
+    /// Counted in the overall figures (a joint case once, as its whole) and
+    /// in its department's (a joint case's parts, each in its own).
+    pub overall: bool,
+    pub per_department: bool,
     pub status: Status,
     pub promised_days: u16,
     pub accepted_on: Option<Date>,
@@ -340,11 +379,11 @@ fn figures_of(department: &str, entries: &[&LedgerEntry], calendar: &Calendar) -
 /// The public figures from the ledger, overall and per department.
 pub fn public_figures(ledger: &[LedgerEntry], calendar: &Calendar) -> PublicFigures {
     let mut by_department: BTreeMap<&str, Vec<&LedgerEntry>> = BTreeMap::new();
-    for entry in ledger {
+    for entry in ledger.iter().filter(|e| e.per_department) {
         by_department.entry(&entry.department).or_default().push(entry);
     }
     PublicFigures {
-        overall: figures_of("全部", &ledger.iter().collect::<Vec<_>>(), calendar),
+        overall: figures_of("全部", &ledger.iter().filter(|e| e.overall).collect::<Vec<_>>(), calendar),
         departments: by_department.iter().map(|(d, entries)| figures_of(d, entries, calendar)).collect(),
     }
 }
@@ -387,6 +426,8 @@ mod tests {
         let calendar = Calendar::default();
         let entry = |department: &str, status, accepted: Option<&str>, completed: Option<&str>, rating| LedgerEntry {
             department: department.into(),
+            overall: true,
+            per_department: true,
             status,
             promised_days: 5,
             accepted_on: accepted.map(d),

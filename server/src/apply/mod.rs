@@ -3,5 +3,6 @@
 
 pub mod application_key;
 pub mod drafts;
+pub mod joint_submissions;
 pub mod submissions;
 pub mod uploads;

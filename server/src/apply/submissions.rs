@@ -35,7 +35,7 @@ use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
-    OpenApiRouter::new().routes(routes!(submit))
+    OpenApiRouter::new().routes(routes!(submit)).routes(routes!(crate::apply::joint_submissions::submit_bundle))
 }
 
 /// How old an unfinished claim must be before another request may take it over
@@ -115,7 +115,7 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiErro
 /// The `Idempotency-Key` header as the OpenAPI document declares it.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
-struct IdempotencyKeyHeader {
+pub struct IdempotencyKeyHeader {
     /// One per application, kept by the client for every retry (visible ASCII).
     #[param(rename = "Idempotency-Key", pattern = "^[!-~]{1,200}$")]
     #[allow(dead_code)]
@@ -141,7 +141,18 @@ async fn submit(
 ) -> Result<Response, ApiError> {
     let IdempotencyKey(key) = key;
     let hash = crate::secret::sha256_hex(&[code.as_bytes(), &[0], &body].concat());
-    match claim(&state, &key, &hash).await? {
+    once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key)).await
+}
+
+/// Do `work` once per `Idempotency-Key`: the first request does it, a retry
+/// gets its answer. `work` is not started unless this request claimed the key.
+pub async fn once(
+    state: &AppState,
+    key: &str,
+    hash: &str,
+    work: impl std::future::Future<Output = Result<String, ApiError>>,
+) -> Result<Response, ApiError> {
+    match claim(state, key, hash).await? {
         Claim::Mine => {}
         Claim::Replay(receipt) => return Ok(created(receipt)),
         Claim::InFlight => return Err(ApiError::Conflict("这份申请正在提交，请稍候，不要重复提交".to_owned())),
@@ -149,14 +160,11 @@ async fn submit(
             return Err(ApiError::Unprocessable("这个请求标识已用于另一份申请内容，请刷新页面后再提交".to_owned()));
         }
     }
-    match accept(&state, &code, &body, &owner, &key).await {
+    match work.await {
         Ok(text) => Ok(created(text)),
         Err(error) => {
             // Nothing was made: the applicant may fix it and send with the same key.
-            sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1")
-                .bind(&key)
-                .execute(&state.db)
-                .await?;
+            sqlx::query("DELETE FROM idempotency_keys WHERE idempotency_key = $1").bind(key).execute(&state.db).await?;
             Err(error)
         }
     }
@@ -191,13 +199,7 @@ async fn accept(
     };
     let checklist = domain::catalog::checklist::item_checklist(item, &submission.answers);
     if !checklist.unanswered.is_empty() {
-        problems.fields.insert(
-            0,
-            FieldError {
-                field: "answers".to_owned(),
-                message: format!("还有 {} 个情形问题没有回答，请先回答", checklist.unanswered.len()),
-            },
-        );
+        problems.fields.insert(0, unanswered_problem(checklist.unanswered.len()));
     }
     let (files, file_problems) = crate::apply::uploads::gather(state, owner, code, &submission.files).await?;
     problems.materials.extend(file_problems);
@@ -212,7 +214,7 @@ async fn accept(
     make_case(state, item, &submission, &files, owner, key).await
 }
 
-fn reference() -> Result<String, ApiError> {
+pub fn reference() -> Result<String, ApiError> {
     Ok(crate::secret::random_reference(8)?)
 }
 
@@ -262,6 +264,7 @@ async fn make_case(
                 cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at).await?;
             }
             let receipt = Receipt {
+                parts: Vec::new(),
                 case_number,
                 query_code,
                 item_code: item.code.clone(),
@@ -277,20 +280,38 @@ async fn make_case(
                     domain::apply::submission::tolerance_deadline_days(item.promised_limit_days)
                 },
             };
-            // The receipt (the applicant's only copy of the query code) and the
-            // key's done state commit with the case, or neither does.
             let text = serde_json::to_string(&receipt)?;
-            sqlx::query("UPDATE idempotency_keys SET state = 'done', response_body = $1 WHERE idempotency_key = $2")
-                .bind(state.keys.seal("idempotency_keys.response_body", &text)?)
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-            // The application is submitted: its draft has served its purpose.
-            sqlx::query("DELETE FROM drafts WHERE application_hash = $1").bind(&owner.hash).execute(&mut *tx).await?;
+            finish(&mut tx, state, key, owner, &text).await?;
             tx.commit().await?;
             tracing::info!(item = %item.code, "application submitted");
             return Ok(text);
         }
     }
     Err(ApiError::Internal(anyhow::anyhow!("no free case number after five tries")))
+}
+
+/// The receipt (the applicant's only copy of the query code) and the key's
+/// done state commit with the case, or neither does; the application's draft
+/// has served its purpose.
+pub async fn finish(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    key: &str,
+    owner: &ApplicationKey,
+    receipt: &str,
+) -> Result<(), ApiError> {
+    sqlx::query("UPDATE idempotency_keys SET state = 'done', response_body = $1 WHERE idempotency_key = $2")
+        .bind(state.keys.seal("idempotency_keys.response_body", receipt)?)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM drafts WHERE application_hash = $1").bind(&owner.hash).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The form's and the checklist's problems, the way the task list shows them.
+pub fn unanswered_problem(count: usize) -> FieldError {
+    FieldError {
+        field: "answers".to_owned(), message: format!("还有 {count} 个情形问题没有回答，请先回答")
+    }
 }

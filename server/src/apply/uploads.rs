@@ -212,8 +212,7 @@ impl UploadFiles {
 /// a size within its limit. The file name keeps only its last part.
 fn check_creation(catalog: &Catalog, metadata: &UploadMetadata, length: Option<u64>) -> PreHookResult {
     let (item_code, material_id) = (text(metadata, "item"), text(metadata, "material"));
-    let Some(material) = catalog.get(&item_code).and_then(|item| item.materials.iter().find(|m| m.id == material_id))
-    else {
+    let Some(material) = catalog.material(&item_code, &material_id) else {
         return PreHookResult::reject(404, "上传的文件没有对应的申请材料，请刷新页面后重试");
     };
     let name = domain::apply::files::safe_file_name(&text(metadata, "filename"));
@@ -296,11 +295,7 @@ pub async fn verify(
     let metadata = upload.metadata();
     let (item_code, material_id, name) =
         (text(metadata, "item"), text(metadata, "material"), text(metadata, "filename"));
-    let material = state
-        .catalog
-        .get(&item_code)
-        .and_then(|item| item.materials.iter().find(|m| m.id == material_id))
-        .ok_or_else(missing)?;
+    let material = state.catalog.material(&item_code, &material_id).ok_or_else(missing)?;
     let handle = upload.storage_handle().ok_or_else(missing)?;
     let mut stream = files
         .storage

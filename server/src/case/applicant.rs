@@ -163,6 +163,10 @@ async fn supplement(
     ApiJson(request): ApiJson<SupplementBody>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &request.key).await?;
+    if case.bundle_code.is_some() {
+        let moved = Box::pin(crate::case::joint::supply(&state, &owner, &case, &request.files)).await?;
+        return Ok(Json(cases::applicant_view(&state, &moved).await?));
+    }
     let item = case.item(&state)?;
     let (asked, resubmit): (Vec<String>, bool) = match case.status {
         Status::NeedsSupplement => (case.supplement.iter().map(|s| s.material.clone()).collect(), true),

@@ -5,6 +5,7 @@
 
 use domain::ServiceItem;
 use domain::apply::submission::{Submission, tolerance_deadline_days};
+use domain::case::joint::JointSupplement;
 use domain::case::view::{CaseFile, CaseView, MaterialAsk, Rating, StaffCase};
 use domain::case::{Action, Actor, Event, Status, SupplementItem, due_date, extend_for_suspension, transition};
 use domain::reference::CaseNumber;
@@ -36,6 +37,23 @@ pub struct CaseRow {
     pub completed_on: Option<Date>,
     pub result: Option<String>,
     pub supplement: Vec<SupplementItem>,
+    /// A part of a joint case: the whole's number.
+    pub joint_number: Option<String>,
+    /// The whole of a joint case: its bundle (and `item_code` holds it too).
+    pub bundle_code: Option<String>,
+    /// The whole: the lead's stage (`status` is the whole as its parts make it).
+    pub stage: Option<Status>,
+    /// The whole: the combined supplement notice sent to the applicant.
+    pub notice: Vec<JointSupplement>,
+    /// A part: supplements asked for in pre-review, waiting for the lead's notice.
+    pub pending: Vec<SupplementItem>,
+}
+
+fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<Vec<T>, ApiError> {
+    match row.try_get::<Option<String>, _>(column)? {
+        Some(text) => serde_json::from_str(&text).map_err(internal),
+        None => Ok(Vec::new()),
+    }
 }
 
 fn internal(error: impl std::fmt::Display) -> ApiError {
@@ -47,7 +65,7 @@ fn date(row: &AnyRow, column: &str) -> Result<Option<Date>, ApiError> {
 }
 
 impl CaseRow {
-    fn from_row(keys: &DataKeys, row: &AnyRow) -> Result<Self, ApiError> {
+    pub fn from_row(keys: &DataKeys, row: &AnyRow) -> Result<Self, ApiError> {
         let status: String = row.try_get("status")?;
         Ok(Self {
             case_number: row.try_get("case_number")?,
@@ -67,11 +85,25 @@ impl CaseRow {
             suspended_on: date(row, "suspended_on")?,
             completed_on: date(row, "completed_on")?,
             result: row.try_get("result")?,
-            supplement: match row.try_get::<Option<String>, _>("supplement")? {
-                Some(text) => serde_json::from_str(&text).map_err(internal)?,
-                None => Vec::new(),
-            },
+            supplement: json_list(row, "supplement")?,
+            joint_number: row.try_get("joint_number")?,
+            bundle_code: row.try_get("bundle_code")?,
+            stage: row.try_get::<Option<String>, _>("stage")?.as_deref().and_then(Status::parse),
+            notice: json_list(row, "notice")?,
+            pending: json_list(row, "pending")?,
         })
+    }
+
+    /// The item's name, or the bundle's for the whole of a joint case.
+    pub fn title(&self, state: &AppState) -> Result<String, ApiError> {
+        match &self.bundle_code {
+            Some(code) => state
+                .catalog
+                .bundle(code)
+                .map(|b| b.bundle.name.clone())
+                .ok_or_else(|| internal(format!("bundle {code} left the catalog"))),
+            None => Ok(self.item(state)?.name.clone()),
+        }
     }
 
     /// The item of the case in the catalog.
@@ -87,8 +119,9 @@ impl CaseRow {
     }
 }
 
-const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, promised_days, \
-                       version, accepted_on, due_on, suspended_on, completed_on, result, supplement";
+pub const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, \
+                       promised_days, version, accepted_on, due_on, suspended_on, completed_on, result, supplement, \
+                       joint_number, bundle_code, stage, notice, pending";
 
 /// A case by the number a person or a staff system gave (parsed at the edge).
 pub async fn load(state: &AppState, case_number: &CaseNumber) -> Result<Option<CaseRow>, ApiError> {
@@ -96,7 +129,7 @@ pub async fn load(state: &AppState, case_number: &CaseNumber) -> Result<Option<C
 }
 
 /// A case again by the number it was stored under (after a change to it).
-async fn load_stored(state: &AppState, case_number: &str) -> Result<Option<CaseRow>, ApiError> {
+pub async fn load_stored(state: &AppState, case_number: &str) -> Result<Option<CaseRow>, ApiError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE case_number = $1"))
         .bind(case_number)
         .fetch_optional(&state.db)
@@ -174,6 +207,7 @@ pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, Ap
 }
 
 /// A file to record with a case.
+#[derive(Clone, Debug)]
 pub struct NewFile {
     pub upload: String,
     /// The hash of the application key that owns the upload.
@@ -185,17 +219,114 @@ pub struct NewFile {
 
 /// What a move changes besides the status.
 #[derive(Default)]
-struct Changes {
-    accepted_on: Option<Option<Date>>,
-    due_on: Option<Option<Date>>,
-    suspended_on: Option<Option<Date>>,
-    completed_on: Option<Option<Date>>,
-    result: Option<String>,
-    supplement: Option<Vec<SupplementItem>>,
+pub struct Changes {
+    pub accepted_on: Option<Option<Date>>,
+    pub due_on: Option<Option<Date>>,
+    pub suspended_on: Option<Option<Date>>,
+    pub completed_on: Option<Option<Date>>,
+    pub result: Option<String>,
+    pub supplement: Option<Vec<SupplementItem>>,
+    /// Joint cases: a part's pending requests, the whole's stage and notice.
+    pub pending: Option<Vec<SupplementItem>>,
+    pub stage: Option<Status>,
+    pub notice: Option<Vec<JointSupplement>>,
+}
+
+impl Changes {
+    /// What `action` changes on `case` today: the clock, the result, the supplement list.
+    pub fn of(state: &AppState, case: &CaseRow, action: &Action) -> Self {
+        let today = state.today();
+        let mut changes = Changes::default();
+        match action {
+            Action::Accept => {
+                changes.accepted_on = Some(Some(today));
+                changes.due_on = Some(Some(due_date(&state.calendar, today, case.promised_days)));
+            }
+            Action::Suspend { .. } => changes.suspended_on = Some(Some(today)),
+            Action::Resume => {
+                if let (Some(due), Some(since)) = (case.due_on, case.suspended_on) {
+                    changes.due_on = Some(Some(extend_for_suspension(&state.calendar, due, since, today)));
+                }
+                changes.suspended_on = Some(None);
+            }
+            Action::Complete { result } => {
+                changes.completed_on = Some(Some(today));
+                changes.result = Some(result.clone());
+            }
+            Action::RequestSupplement { items } => changes.supplement = Some(items.clone()),
+            Action::Resubmit => changes.supplement = Some(Vec::new()),
+            _ => {}
+        }
+        changes
+    }
+}
+
+/// One recorded move of one case row, written inside a transaction.
+pub struct Move<'a> {
+    pub case: &'a CaseRow,
+    pub status: Status,
+    pub changes: Changes,
+    pub actor: &'a Actor,
+    /// The action's machine name (`supply_later` for a step that keeps the status).
+    pub action: &'a str,
+    pub label: &'a str,
+    pub note: Option<String>,
+    pub files: &'a [NewFile],
+    /// The files' upload owner row is already the whole's (a part of a joint case).
+    pub files_attached: bool,
+}
+
+/// Write a move: the row (only if nobody moved it since it was read), its event, its files.
+pub async fn write_move(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    keys: &DataKeys,
+    m: Move<'_>,
+    now: &str,
+) -> Result<(), ApiError> {
+    let case = m.case;
+    let changes = m.changes;
+    let text = |d: Option<Option<Date>>, old: Option<Date>| d.unwrap_or(old).map(|d| d.to_string());
+    let updated = sqlx::query(
+        "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
+         completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10 \
+         WHERE case_number = $11 AND version = $12",
+    )
+    .bind(m.status.as_str())
+    .bind(text(changes.accepted_on, case.accepted_on))
+    .bind(text(changes.due_on, case.due_on))
+    .bind(text(changes.suspended_on, case.suspended_on))
+    .bind(text(changes.completed_on, case.completed_on))
+    .bind(changes.result.clone().or_else(|| case.result.clone()))
+    .bind(to_json(changes.supplement.as_ref().unwrap_or(&case.supplement))?)
+    .bind(to_json(changes.pending.as_ref().unwrap_or(&case.pending))?)
+    .bind(changes.stage.or(case.stage).map(Status::as_str))
+    .bind(to_json(changes.notice.as_ref().unwrap_or(&case.notice))?)
+    .bind(&case.case_number)
+    .bind(case.version)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
+    }
+    insert_event(tx, &case.case_number, case.version + 1, now, m.actor, m.action, m.label, m.note, m.status).await?;
+    for file in m.files {
+        if m.files_attached {
+            insert_file_row(tx, keys, &case.case_number, file, now).await?;
+        } else {
+            insert_file(tx, keys, &case.case_number, file, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A list stored as JSON text.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(internal)
 }
 
 /// Move a case (or record a step that keeps its status, with `action` `None`:
-/// a 容缺 material supplied). Returns the case as it is now.
+/// a 容缺 material supplied). Returns the case as it is now. A joint case's
+/// whole and parts move by the joint rules.
 pub async fn record(
     state: &AppState,
     case: &CaseRow,
@@ -205,79 +336,36 @@ pub async fn record(
     note: Option<String>,
     new_files: &[NewFile],
 ) -> Result<CaseRow, ApiError> {
+    if case.joint_number.is_some() || case.bundle_code.is_some() {
+        if !new_files.is_empty() {
+            return Err(internal("a joint case's files go to its parts"));
+        }
+        // Boxed: a joint move's future is large, and it is awaited deep inside handlers.
+        return Box::pin(crate::case::joint::record(state, case, action, actor, label, note, &[])).await;
+    }
     let item = case.item(state)?;
-    let today = state.today();
-    let mut changes = Changes::default();
-    let status = match action {
-        None => case.status,
+    let (status, changes) = match action {
+        None => (case.status, Changes::default()),
         Some(action) => {
             let ids: Vec<String> = item.materials.iter().map(|m| m.id.clone()).collect();
-            let to = transition(case.status, action, actor, &ids).map_err(|e| {
-                if e.conflict { ApiError::Conflict(e.message) } else { ApiError::Unprocessable(e.message) }
-            })?;
-            match action {
-                Action::Accept => {
-                    changes.accepted_on = Some(Some(today));
-                    changes.due_on = Some(Some(due_date(&state.calendar, today, case.promised_days)));
-                }
-                Action::Suspend { .. } => changes.suspended_on = Some(Some(today)),
-                Action::Resume => {
-                    if let (Some(due), Some(since)) = (case.due_on, case.suspended_on) {
-                        changes.due_on = Some(Some(extend_for_suspension(&state.calendar, due, since, today)));
-                    }
-                    changes.suspended_on = Some(None);
-                }
-                Action::Complete { result } => {
-                    changes.completed_on = Some(Some(today));
-                    changes.result = Some(result.clone());
-                }
-                Action::RequestSupplement { items } => changes.supplement = Some(items.clone()),
-                Action::Resubmit => changes.supplement = Some(Vec::new()),
-                _ => {}
-            }
-            to
+            let to = transition(case.status, action, actor, &ids).map_err(refusal)?;
+            (to, Changes::of(state, case, action))
         }
     };
-    let text = |d: Option<Option<Date>>, old: Option<Date>| d.unwrap_or(old).map(|d| d.to_string());
-    let supplement = changes.supplement.as_ref().unwrap_or(&case.supplement);
     let now = now_rfc3339();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let updated = sqlx::query(
-        "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
-         completed_on = $5, result = $6, supplement = $7 WHERE case_number = $8 AND version = $9",
-    )
-    .bind(status.as_str())
-    .bind(text(changes.accepted_on, case.accepted_on))
-    .bind(text(changes.due_on, case.due_on))
-    .bind(text(changes.suspended_on, case.suspended_on))
-    .bind(text(changes.completed_on, case.completed_on))
-    .bind(changes.result.clone().or_else(|| case.result.clone()))
-    .bind(serde_json::to_string(supplement).map_err(internal)?)
-    .bind(&case.case_number)
-    .bind(case.version)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
-    }
-    insert_event(
-        &mut tx,
-        &case.case_number,
-        case.version + 1,
-        &now,
-        actor,
-        action.map_or("supply_later", Action::name),
-        label,
-        note,
-        status,
-    )
-    .await?;
-    for file in new_files {
-        insert_file(&mut tx, &state.keys, &case.case_number, file, &now).await?;
-    }
+    let name = action.map_or("supply_later", Action::name);
+    let step =
+        Move { case, status, changes, actor, action: name, label, note, files: new_files, files_attached: false };
+    write_move(&mut tx, &state.keys, step, &now).await?;
     tx.commit().await?;
-    tracing::info!(case = %case.case_number, action = action.map_or("supply_later", Action::name), "case moved");
+    tracing::info!(case = %case.case_number, action = name, "case moved");
     load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
+}
+
+/// A refused move as the API's error: 409 when the status does not allow it.
+pub fn refusal(e: domain::case::TransitionError) -> ApiError {
+    if e.conflict { ApiError::Conflict(e.message) } else { ApiError::Unprocessable(e.message) }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -316,6 +404,18 @@ pub async fn insert_file(
     if !crate::apply::uploads::owner::attach(tx, &file.upload, &file.owner, case_number).await? {
         return Err(ApiError::Conflict(format!("“{}”已被删除或已随另一份申请提交，请重新上传这个文件", file.name)));
     }
+    insert_file_row(tx, keys, case_number, file, at).await
+}
+
+/// A file's record in one case, its upload already claimed (for a joint
+/// case's parts, by the whole).
+pub async fn insert_file_row(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    keys: &DataKeys,
+    case_number: &str,
+    file: &NewFile,
+    at: &str,
+) -> Result<(), ApiError> {
     sqlx::query(
         "INSERT INTO case_files (case_number, upload, material, name, size, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -345,6 +445,9 @@ pub async fn outstanding_later(state: &AppState, case: &CaseRow) -> Result<Vec<S
 /// Apply the 容缺 rule: a case whose 容缺 materials are still missing after
 /// their deadline is terminated (by the service, recorded like any move).
 pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRow, ApiError> {
+    if case.bundle_code.is_some() {
+        return Ok(case); // a joint case's deadlines are its parts'
+    }
     let overdue = case.status.takes_later_materials() && case.later_due(state).is_some_and(|due| state.today() > due);
     if !overdue || outstanding_later(state, &case).await?.is_empty() {
         return Ok(case);
@@ -361,7 +464,7 @@ pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRo
 }
 
 /// The clock of a case: due date, working days left and the light, while it runs.
-fn clock(state: &AppState, case: &CaseRow) -> (Option<i64>, Option<Light>) {
+pub fn clock(state: &AppState, case: &CaseRow) -> (Option<i64>, Option<Light>) {
     let running = case.status.clock_runs();
     match case.due_on.filter(|_| running) {
         Some(due) => {
@@ -386,6 +489,9 @@ pub async fn rating(state: &AppState, case_number: &str) -> Result<Option<Rating
 
 /// What the applicant sees.
 pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView, ApiError> {
+    if case.bundle_code.is_some() {
+        return Box::pin(crate::case::joint::applicant_view(state, case)).await;
+    }
     let item = case.item(state)?;
     let (remaining_days, light) = clock(state, case);
     let later = if case.status.is_final() { Vec::new() } else { outstanding_later(state, case).await? };
@@ -428,11 +534,20 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
         can_withdraw: case.status.may_withdraw(),
         can_rate: case.status == Status::Completed && rating.is_none(),
         rating,
+        parts: Vec::new(),
     })
 }
 
 /// What the department's staff see.
 pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
+    if case.bundle_code.is_some() || case.joint_number.is_some() {
+        return Box::pin(crate::case::joint::staff_view(state, case)).await;
+    }
+    single_staff_view(state, case).await
+}
+
+/// A single case's (or a joint case's part's) view for staff.
+pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
     let item = case.item(state)?;
     let (_, light) = clock(state, case);
     Ok(StaffCase {
@@ -451,5 +566,9 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         supplement: case.supplement.clone(),
         timeline: events(state, &case.case_number).await?,
         actions: case.status.staff_actions().into_iter().map(str::to_owned).collect(),
+        joint_number: None,
+        parts: Vec::new(),
+        notice: Vec::new(),
+        pending: Vec::new(),
     })
 }

@@ -1,5 +1,6 @@
 //! 数据公开: the public figures, computed from the ledger (every case) with the
-//! same rules everywhere (`domain::case::view::public_figures`).
+//! same rules everywhere (`domain::case::view::public_figures`). A joint case
+//! counts once overall and once in each department it involves.
 
 use std::sync::Arc;
 
@@ -23,7 +24,8 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 #[utoipa::path(get, path = "/figures", tag = "cases", responses((status = 200, body = PublicFigures)))]
 async fn figures(State(state): State<Arc<AppState>>) -> Result<Json<PublicFigures>, ApiError> {
     let rows = sqlx::query(
-        "SELECT c.department, c.status, c.promised_days, c.accepted_on, c.due_on, c.completed_on, r.overall \
+        "SELECT c.department, c.status, c.promised_days, c.accepted_on, c.due_on, c.completed_on, r.overall, \
+         c.joint_number, c.bundle_code \
          FROM cases c LEFT JOIN ratings r ON r.case_number = c.case_number",
     )
     .fetch_all(&state.db)
@@ -34,6 +36,10 @@ async fn figures(State(state): State<Arc<AppState>>) -> Result<Json<PublicFigure
         let Some(status) = Status::parse(&row.try_get::<String, _>("status")?) else { continue };
         ledger.push(LedgerEntry {
             department: row.try_get("department")?,
+            // A joint case counts once overall (its whole) and once in each
+            // department (its part there).
+            overall: row.try_get::<Option<String>, _>("joint_number")?.is_none(),
+            per_department: row.try_get::<Option<String>, _>("bundle_code")?.is_none(),
             status,
             promised_days: u16::try_from(row.try_get::<i64, _>("promised_days")?).unwrap_or(0),
             accepted_on: date(row.try_get("accepted_on")?),

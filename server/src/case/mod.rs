@@ -6,5 +6,6 @@ pub mod applicant;
 pub mod audit;
 pub mod cases;
 pub mod figures;
+pub mod joint;
 pub mod staff;
 pub mod staff_tokens;

@@ -139,12 +139,11 @@ async fn list(
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let row = cases::enforce_deadlines(&state, row).await?;
-        let item = row.item(&state)?;
         let running = row.status.clock_runs();
         out.push(StaffCaseSummary {
             case_number: row.case_number.clone(),
             item_code: row.item_code.clone(),
-            item_name: item.name.clone(),
+            item_name: row.title(&state)?,
             status: row.status,
             status_label: row.status.label().to_owned(),
             submitted_at: row.submitted_at.clone(),

@@ -64,6 +64,17 @@ impl Catalog {
         self.bundle_by_code.get(code).map(|&i| &self.bundles[i])
     }
 
+    /// The material an upload is for: an item's material by its id, or a
+    /// bundle's by its checklist id (`CODE.material`, of an item in the bundle).
+    pub fn material(&self, code: &str, id: &str) -> Option<&domain::Material> {
+        if let Some(item) = self.get(code) {
+            return item.materials.iter().find(|m| m.id == id);
+        }
+        let bundle = self.bundle(code)?;
+        let (item, own) = id.split_once('.')?;
+        bundle.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == own)
+    }
+
     /// An item's guide JSON, prepared once.
     pub fn item_answer(&self, code: &str) -> Option<&crate::prepared::Prepared> {
         let i = *self.by_code.get(code)?;

@@ -12,6 +12,7 @@ mod crash;
 mod drafts;
 mod hosting;
 mod instances;
+mod joint_cases;
 mod migrations;
 mod openapi;
 mod ownership;

@@ -1,0 +1,262 @@
+//! Submitting a bundle once (一件事一次办): `POST /api/bundles/{code}/submissions`,
+//! with the same `Idempotency-Key` rules as an item's. One form, one set of
+//! uploads (a shared document once), checked again with the bundle's merged
+//! fields and checklist; then one joint case: the whole and one part per item,
+//! each with its department, its own application and the files it uses, all in
+//! one transaction.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use domain::api::ErrorBody;
+use domain::apply::form::{Field, validate_application};
+use domain::apply::submission::{Receipt, ReceiptPart, Submission, SubmissionProblems, check_materials};
+use domain::case::{Actor, Status};
+use domain::catalog::bundle::BundleDetail;
+use domain::catalog::checklist::{Checklist, bundle_checklist};
+
+use crate::AppState;
+use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
+use crate::apply::submissions::{IdempotencyKey, IdempotencyKeyHeader, finish, once, reference, unanswered_problem};
+use crate::case::cases::{self, NewFile};
+use crate::db::now_rfc3339;
+use crate::error::ApiError;
+
+/// Submit a bundle's application once: one joint case (联办件) with a part per
+/// item. The same `Idempotency-Key` with the same body answers the same
+/// receipt; with another body 422; while the first is still running 409.
+#[utoipa::path(post, path = "/bundles/{code}/submissions", tag = "apply",
+    params(("code" = String, Path, description = "一件事编码"),
+           IdempotencyKeyHeader, ApplicationKeyHeader),
+    request_body = Submission,
+    responses((status = 201, body = Receipt), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "Fields and materials to fix are in `problems`")))]
+pub async fn submit_bundle(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    owner: ApplicationKey,
+    key: IdempotencyKey,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let IdempotencyKey(key) = key;
+    let hash = crate::secret::sha256_hex(&[b"bundle\0", code.as_bytes(), &[0], &body].concat());
+    once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key)).await
+}
+
+/// Check everything again, with the bundle's own fields and checklist.
+async fn accept(
+    state: &AppState,
+    code: &str,
+    body: &[u8],
+    owner: &ApplicationKey,
+    key: &str,
+) -> Result<String, ApiError> {
+    let detail =
+        state.catalog.bundle(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的一件事")))?;
+    let submission: Submission = crate::extract::from_slice(body)
+        .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
+    let fields: Vec<Field> = detail.fields().into_iter().map(|f| f.field).collect();
+    let mut problems = SubmissionProblems {
+        fields: validate_application(
+            &submission.form,
+            &fields,
+            &detail.questions(),
+            &submission.answers,
+            domain::apply::form::needs_agent(&submission.answers),
+            state.today().ymd(),
+        ),
+        materials: Vec::new(),
+    };
+    let checklist = bundle_checklist(detail, &submission.answers);
+    if !checklist.unanswered.is_empty() {
+        problems.fields.insert(0, unanswered_problem(checklist.unanswered.len()));
+    }
+    let (files, file_problems) = crate::apply::uploads::gather(state, owner, code, &submission.files).await?;
+    problems.materials.extend(file_problems);
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for file in &files {
+        *counts.entry(file.material.clone()).or_default() += 1;
+    }
+    problems.materials.extend(check_materials(&checklist, &counts, &submission.later, submission.pledge_accepted));
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    make_joint_case(state, detail, &checklist, &submission, &files, owner, key).await
+}
+
+/// One item's share of the application: its own form, the files it uses
+/// (under its own material ids), its 容缺 materials.
+struct PartApplication {
+    application: Submission,
+    files: Vec<NewFile>,
+}
+
+fn part_application(
+    detail: &BundleDetail,
+    checklist: &Checklist,
+    submission: &Submission,
+    files: &[NewFile],
+    item: &domain::ServiceItem,
+) -> PartApplication {
+    let by_material = detail.part_files(checklist, &submission.files, item);
+    let mut own = Vec::new();
+    for (material, uploads) in &by_material {
+        for upload in uploads {
+            if let Some(file) = files.iter().find(|f| &f.upload == upload) {
+                own.push(NewFile { material: material.clone(), ..file.clone() });
+            }
+        }
+    }
+    PartApplication {
+        application: Submission {
+            answers: submission.answers.clone(),
+            form: detail.part_form(&submission.form, item),
+            files: by_material,
+            later: detail.part_materials(checklist, &submission.later, item),
+            pledge_accepted: submission.pledge_accepted,
+        },
+        files: own,
+    }
+}
+
+async fn make_joint_case(
+    state: &AppState,
+    detail: &BundleDetail,
+    checklist: &Checklist,
+    submission: &Submission,
+    files: &[NewFile],
+    owner: &ApplicationKey,
+    key: &str,
+) -> Result<String, ApiError> {
+    let query_code = reference()?;
+    let promised = detail.promised_limit_days();
+    let submitted_at = now_rfc3339();
+    let sealed = |text: &str| state.keys.seal("cases.application", text);
+    let application = serde_json::to_string(submission).map_err(|e| ApiError::Internal(e.into()))?;
+    // A clash of random case numbers is rare; the primary key refuses it, and the whole transaction is tried again.
+    for _ in 0..5 {
+        let number = reference()?;
+        let mut tx = crate::db::begin_write(&state.db).await?;
+        let inserted = sqlx::query(
+            "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, submitted_at, \
+             department, promised_days, bundle_code, stage) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $3, 'submitted') \
+             ON CONFLICT (case_number) DO NOTHING",
+        )
+        .bind(&number)
+        .bind(crate::secret::sha256_hex(query_code.as_bytes()))
+        .bind(&detail.bundle.code)
+        .bind(&state.catalog.version)
+        .bind(sealed(&application)?)
+        .bind(&submitted_at)
+        .bind(&detail.bundle.lead_department)
+        .bind(i64::from(promised))
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            continue;
+        }
+        cases::insert_event(
+            &mut tx,
+            &number,
+            0,
+            &submitted_at,
+            &Actor::Applicant,
+            "submit",
+            "提交申请（一件事）",
+            None,
+            Status::Submitted,
+        )
+        .await?;
+        // Each upload belongs to this one joint case, however many parts use it.
+        for file in files {
+            if !crate::apply::uploads::owner::attach(&mut tx, &file.upload, &file.owner, &number).await? {
+                return Err(ApiError::Conflict(format!(
+                    "“{}”已被删除或已随另一份申请提交，请重新上传这个文件",
+                    file.name
+                )));
+            }
+        }
+        let mut clash = false;
+        for item in &detail.items {
+            let part = part_application(detail, checklist, submission, files, item);
+            let part_number = reference()?;
+            let inserted = sqlx::query(
+                "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, \
+                 submitted_at, department, promised_days, joint_number) VALUES ($1, '', $2, $3, $4, 'submitted', $5, $6, $7, $8) \
+                 ON CONFLICT (case_number) DO NOTHING",
+            )
+            .bind(&part_number)
+            .bind(&item.code)
+            .bind(&state.catalog.version)
+            .bind(sealed(&serde_json::to_string(&part.application).map_err(|e| ApiError::Internal(e.into()))?)?)
+            .bind(&submitted_at)
+            .bind(&item.department)
+            // A part never promises more than the whole.
+            .bind(i64::from(item.promised_limit_days.min(promised)))
+            .bind(&number)
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 0 {
+                clash = true;
+                break;
+            }
+            cases::insert_event(
+                &mut tx,
+                &part_number,
+                0,
+                &submitted_at,
+                &Actor::Applicant,
+                "submit",
+                "提交申请",
+                None,
+                Status::Submitted,
+            )
+            .await?;
+            for file in &part.files {
+                cases::insert_file_row(&mut tx, &state.keys, &part_number, file, &submitted_at).await?;
+            }
+        }
+        if clash {
+            tx.rollback().await?;
+            continue;
+        }
+        let later_items: Vec<String> = checklist
+            .entries
+            .iter()
+            .filter(|e| submission.later.contains(&e.material.id))
+            .flat_map(|e| e.items.clone())
+            .collect();
+        let receipt = Receipt {
+            case_number: number,
+            query_code: query_code.clone(),
+            item_code: detail.bundle.code.clone(),
+            item_name: detail.bundle.name.clone(),
+            department: detail.bundle.lead_department.clone(),
+            submitted_at: submitted_at.clone(),
+            promised_limit_days: promised,
+            consult_phone: detail
+                .items
+                .iter()
+                .find(|i| i.department == detail.bundle.lead_department)
+                .map(|i| i.consult_phone.clone())
+                .unwrap_or_default(),
+            later: submission.later.clone(),
+            later_due_days: if submission.later.is_empty() { 0 } else { detail.later_due_days(&later_items) },
+            parts: detail
+                .items
+                .iter()
+                .map(|i| ReceiptPart { item_name: i.name.clone(), department: i.department.clone() })
+                .collect(),
+        };
+        let text = serde_json::to_string(&receipt)?;
+        finish(&mut tx, state, key, owner, &text).await?;
+        tx.commit().await?;
+        tracing::info!(bundle = %detail.bundle.code, "joint application submitted");
+        return Ok(text);
+    }
+    Err(ApiError::Internal(anyhow::anyhow!("no free case number after five tries")))
+}

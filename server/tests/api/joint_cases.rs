@@ -1,0 +1,275 @@
+//! 一件事一次办: a bundle (开餐馆, KB-001) submitted once becomes one joint case
+//! (联办件) with a part per item, exactly once under concurrent retries; the
+//! lead department accepts the whole, the others see and move only their own
+//! parts, supplements go out as one notice, the whole completes only when
+//! every part does, and the figures count it once.
+
+use domain::apply::submission::Receipt;
+use domain::case::Status;
+use domain::case::view::{CaseView, PublicFigures, StaffCase, StaffCaseSummary};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::support::{PDF, PNG, TestApp, spawn_app_with, staff_token, upload};
+
+const LEAD: &str = "县市场监督管理局";
+const CITY: &str = "县城市管理局";
+const FIRE: &str = "县消防救援大队";
+
+/// A person opening a restaurant in a building they own, with a new sign.
+fn answers() -> Value {
+    json!({"applicant_type": "individual", "cold_food": false, "mode": "new", "own_building": true,
+           "large": false, "check_mode": "inspection", "needs_acceptance": false})
+}
+
+async fn file(app: &TestApp, material: &str, name: &str) -> Value {
+    let bytes = if name.ends_with(".png") { PNG } else { PDF };
+    json!([upload(app, "KB-001", material, name, bytes).await])
+}
+
+/// The whole application: the ID card once for all three items; the food
+/// safety rules and the fire training record left for later (容缺).
+async fn application(app: &TestApp) -> Value {
+    json!({
+        "answers": answers(),
+        "form": {"applicant": {"type": "person", "name": "李四", "id_number": "11010519491231002X",
+                                "phone": "13812345678", "address": "示范县人民路 9 号"},
+                 "delivery": {"method": "window"}},
+        "files": {
+            "SC-001.application": file(app, "SC-001.application", "食品经营许可申请书.pdf").await,
+            "SC-001.applicant_id": file(app, "SC-001.applicant_id", "身份证.png").await,
+            "SC-001.layout": file(app, "SC-001.layout", "平面图.pdf").await,
+            "CG-001.application": file(app, "CG-001.application", "招牌申请表.pdf").await,
+            "CG-001.rendering": file(app, "CG-001.rendering", "效果图.png").await,
+            "XF-001.application": file(app, "XF-001.application", "消防申请表.pdf").await,
+            "XF-001.floor_plan": file(app, "XF-001.floor_plan", "消防平面图.pdf").await,
+            "XF-001.rules_and_plan": file(app, "XF-001.rules_and_plan", "预案.pdf").await,
+        },
+        "later": ["SC-001.safety_rules", "XF-001.training_record"],
+        "pledge_accepted": true,
+    })
+}
+
+async fn submit(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/bundles/KB-001/submissions", app.address))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn key(receipt: &Receipt) -> Value {
+    json!({"case_number": receipt.case_number, "query_code": receipt.query_code})
+}
+
+async fn lookup(app: &TestApp, receipt: &Receipt) -> CaseView {
+    let response = app.post("/api/cases/lookup", &key(receipt)).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn act(app: &TestApp, token: &str, case: &str, action: Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/staff/cases/{case}/actions", app.address))
+        .bearer_auth(token)
+        .json(&action)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn moved(app: &TestApp, token: &str, case: &str, action: Value) -> StaffCase {
+    let response = act(app, token, case, action.clone()).await;
+    assert_eq!(response.status(), 200, "{action}: {}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+async fn message(response: reqwest::Response) -> String {
+    response.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().to_owned()
+}
+
+async fn read(app: &TestApp, token: &str, case: &str) -> reqwest::Response {
+    app.staff_get(token, &format!("/api/staff/cases/{case}")).await
+}
+
+#[tokio::test]
+async fn a_bundle_becomes_one_joint_case_exactly_once_under_concurrent_retries() {
+    let app = spawn_app_with(|s| s.today = Some("2026-09-28".into())).await;
+    let body = application(&app).await;
+    let sends = (0..4).map(|_| submit(&app, "joint-1", &body));
+    let responses = futures_util::future::join_all(sends).await;
+    let mut receipts = Vec::new();
+    for response in responses {
+        match response.status().as_u16() {
+            201 => receipts.push(response.json::<Receipt>().await.unwrap()),
+            409 => {}
+            other => panic!("unexpected {other}: {}", response.text().await.unwrap()),
+        }
+    }
+    assert!(!receipts.is_empty());
+    assert!(receipts.iter().all(|r| r.case_number == receipts[0].case_number), "one joint case");
+    let receipt = &receipts[0];
+    assert_eq!((receipt.item_name.as_str(), receipt.department.as_str()), ("开餐馆（一件事）", LEAD));
+    let departments: Vec<&str> = receipt.parts.iter().map(|p| p.department.as_str()).collect();
+    assert_eq!(departments, [LEAD, CITY, FIRE]);
+    assert_eq!(receipt.later_due_days, 5, "never beyond the shortest promise of the items that need them");
+
+    let db = app.db().await;
+    let rows = sqlx::query("SELECT case_number, joint_number, bundle_code FROM cases").fetch_all(&db).await.unwrap();
+    assert_eq!(rows.len(), 4, "the whole and three parts, once");
+    let parts = rows
+        .iter()
+        .filter(|r| r.try_get::<Option<String>, _>("joint_number").unwrap().as_deref() == Some(&receipt.case_number));
+    assert_eq!(parts.count(), 3);
+    // The shared ID card is one upload, in every part that uses it.
+    let shared = sqlx::query(
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT upload) AS uploads FROM case_files WHERE material = 'applicant_id'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((shared.try_get::<i64, _>("n").unwrap(), shared.try_get::<i64, _>("uploads").unwrap()), (3, 1));
+
+    // The same key with the same body answers the same receipt afterwards too.
+    let again = submit(&app, "joint-1", &body).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.json::<Receipt>().await.unwrap().case_number, receipt.case_number);
+}
+
+#[tokio::test]
+async fn the_lead_accepts_departments_work_in_parallel_and_one_notice_asks_for_everything() {
+    let app = spawn_app_with(|s| s.today = Some("2026-09-28".into())).await;
+    let (lead, city, fire) =
+        (staff_token(&app, LEAD).await, staff_token(&app, CITY).await, staff_token(&app, FIRE).await);
+    let response = submit(&app, "joint-2", &application(&app).await).await;
+    assert_eq!(response.status(), 201);
+    let receipt: Receipt = response.json().await.unwrap();
+    let whole = receipt.case_number.as_str();
+
+    let view = lookup(&app, &receipt).await;
+    assert_eq!((view.status, view.status_label.as_str()), (Status::Submitted, "已提交，等待牵头部门审查"));
+    assert_eq!(view.parts.len(), 3);
+    assert!(view.can_withdraw);
+
+    // The lead sees the whole with every part side by side; the others only their own part.
+    let staff: StaffCase = read(&app, &lead, whole).await.json().await.unwrap();
+    assert_eq!(staff.parts.len(), 3);
+    assert_eq!(staff.actions, ["pre_review", "accept", "refuse"]);
+    let part_of =
+        |department: &str| staff.parts.iter().find(|p| p.department == department).unwrap().case_number.clone();
+    let (food, sign, safety) = (part_of(LEAD), part_of(CITY), part_of(FIRE));
+    assert!(
+        staff.parts.iter().all(|p| p.files.iter().any(|f| f.material == "applicant_id")),
+        "shared ID in every part"
+    );
+    assert_eq!(read(&app, &city, whole).await.status(), 404, "another department's token sees no whole");
+    assert_eq!(read(&app, &city, &safety).await.status(), 404, "nor another department's part");
+    let list: Vec<StaffCaseSummary> = app.staff_get(&city, "/api/staff/cases").await.json().await.unwrap();
+    assert_eq!(list.iter().map(|c| c.case_number.as_str()).collect::<Vec<_>>(), [sign.as_str()]);
+    let own: StaffCase = read(&app, &city, &sign).await.json().await.unwrap();
+    assert_eq!(own.joint_number.as_deref(), Some(whole));
+    assert_eq!(own.actions, ["request_supplement", "refuse"]);
+
+    // Before acceptance a department can only ask (or refuse its part); the lead accepts.
+    let early = act(&app, &city, &sign, json!({"action": "accept"})).await;
+    assert_eq!(early.status(), 422);
+    assert!(message(early).await.contains("统一受理"));
+    let ask = |material: &str, reason: &str| json!({"action": "request_supplement", "items": [{"material": material, "reason": reason}]});
+    moved(&app, &city, &sign, ask("rendering", "效果图没有标注尺寸")).await;
+    moved(&app, &fire, &safety, ask("floor_plan", "没有标出安全出口")).await;
+    assert_eq!(lookup(&app, &receipt).await.status, Status::Submitted, "nothing reaches the applicant yet");
+    let blocked = act(&app, &lead, whole, json!({"action": "accept"})).await;
+    assert_eq!(blocked.status(), 409);
+    assert!(message(blocked).await.contains("请先发出补正告知"));
+    let sent = moved(&app, &lead, whole, json!({"action": "request_supplement", "items": []})).await;
+    assert_eq!(sent.notice.len(), 2);
+
+    // One notice, every department's materials and reasons; one upload answers it.
+    let view = lookup(&app, &receipt).await;
+    assert_eq!(view.status, Status::NeedsSupplement);
+    let asks: Vec<(&str, &str)> = view.supplement.iter().map(|s| (s.material.as_str(), s.reason.as_str())).collect();
+    assert_eq!(
+        asks,
+        [
+            ("CG-001.rendering", "县城市管理局：效果图没有标注尺寸"),
+            ("XF-001.floor_plan", "县消防救援大队：没有标出安全出口")
+        ]
+    );
+    let supplied = app
+        .post(
+            "/api/cases/supplement",
+            &json!({"case_number": whole, "query_code": receipt.query_code, "files": {
+                "CG-001.rendering": file(&app, "CG-001.rendering", "新效果图.png").await,
+                "XF-001.floor_plan": file(&app, "XF-001.floor_plan", "新平面图.pdf").await,
+            }}),
+        )
+        .await;
+    assert_eq!(supplied.status(), 200, "{}", supplied.text().await.unwrap());
+    assert_eq!(lookup(&app, &receipt).await.status, Status::Submitted);
+
+    // Accepted as a whole; then each department on its own part, in parallel.
+    let accepted = moved(&app, &lead, whole, json!({"action": "accept"})).await;
+    assert_eq!(
+        accepted.due.map(|d| d.to_string()).as_deref(),
+        Some("2026-10-10"),
+        "5 working days: the National Day holiday off, the make-up Saturday on"
+    );
+    assert!(accepted.parts.iter().all(|p| p.status == Status::Accepted));
+    assert_eq!(
+        act(&app, &lead, &sign, json!({"action": "start"})).await.status(),
+        404,
+        "the lead moves only its own part"
+    );
+    moved(&app, &city, &sign, json!({"action": "start"})).await;
+    moved(&app, &city, &sign, json!({"action": "complete", "result": "准予设置，许可决定书可到窗口领取"})).await;
+    moved(&app, &fire, &safety, json!({"action": "complete", "result": "检查合格，发给许可证"})).await;
+    let view = lookup(&app, &receipt).await;
+    assert_eq!(view.status, Status::InProgress, "the whole is not complete while a part is open");
+    assert!(!view.can_rate);
+    let lights: Vec<Status> = view.parts.iter().map(|p| p.status).collect();
+    assert_eq!(lights, [Status::Accepted, Status::Completed, Status::Completed]);
+    moved(&app, &lead, &food, json!({"action": "complete", "result": "准予许可，发给食品经营许可证"})).await;
+
+    let view = lookup(&app, &receipt).await;
+    assert_eq!((view.status, view.status_label.as_str()), (Status::Completed, "全部办结"));
+    assert!(view.timeline.iter().any(|e| e.label == "县城市管理局：办结"), "one timeline: {:?}", view.timeline);
+    assert!(view.can_rate);
+    let rated = app
+        .post(
+            "/api/cases/rating",
+            &json!({"case_number": whole, "query_code": receipt.query_code,
+        "rating": {"overall": 5}}),
+        )
+        .await;
+    assert_eq!(rated.status(), 200, "{}", rated.text().await.unwrap());
+
+    // The public figures count the joint case once overall, and once in each department.
+    let figures: PublicFigures = app.get("/api/figures").await.json().await.unwrap();
+    assert_eq!((figures.overall.received, figures.overall.completed), (1, 1));
+    for department in [LEAD, CITY, FIRE] {
+        let own = figures.departments.iter().find(|d| d.department == department).unwrap();
+        assert_eq!((own.received, own.completed), (1, 1), "{department}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_part_leaves_the_whole_partly_completed() {
+    let app = spawn_app_with(|s| s.today = Some("2026-09-28".into())).await;
+    let (lead, city, fire) =
+        (staff_token(&app, LEAD).await, staff_token(&app, CITY).await, staff_token(&app, FIRE).await);
+    let receipt: Receipt = submit(&app, "joint-3", &application(&app).await).await.json().await.unwrap();
+    let whole = receipt.case_number.as_str();
+    let staff: StaffCase = read(&app, &lead, whole).await.json().await.unwrap();
+    let part_of =
+        |department: &str| staff.parts.iter().find(|p| p.department == department).unwrap().case_number.clone();
+    moved(&app, &city, &part_of(CITY), json!({"action": "refuse", "reason": "该路段不允许设置户外招牌"})).await;
+    moved(&app, &lead, whole, json!({"action": "accept"})).await;
+    moved(&app, &fire, &part_of(FIRE), json!({"action": "complete", "result": "检查合格"})).await;
+    moved(&app, &lead, &part_of(LEAD), json!({"action": "complete", "result": "准予许可"})).await;
+    let view = lookup(&app, &receipt).await;
+    assert_eq!(view.status_label, "部分办结");
+    assert_eq!(view.parts[1].status, Status::NotAccepted);
+    assert!(view.next_step.contains("不是每个部门都办成了"));
+}
