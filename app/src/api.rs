@@ -113,6 +113,7 @@ pub async fn subject(kind: Kind, code: String) -> Result<Subject, ApiError> {
 /// The server's check of a form: the same domain rules, run again where nothing
 /// the browser says is trusted.
 pub async fn check_form(
+    kind: Kind,
     code: &str,
     answers: &domain::catalog::situation::Answers,
     form: &domain::apply::form::ApplicationForm,
@@ -122,7 +123,7 @@ pub async fn check_form(
         answers: &'a domain::catalog::situation::Answers,
         form: &'a domain::apply::form::ApplicationForm,
     }
-    let url = format!("/api/services/{}/form/check", js_sys::encode_uri_component(code));
+    let url = format!("/api{}/form/check", kind.base(code));
     let request = Request::post(&url).json(&Body { answers, form }).map_err(|_| ApiError::network())?;
     get(request).await
 }
@@ -201,12 +202,13 @@ async fn post_checked<B: serde::Serialize, T: DeserializeOwned>(
 /// Submit the application once. The same `key` for every retry of it: the
 /// server answers a repeat with the same receipt instead of a second case.
 pub async fn submit(
+    kind: Kind,
     code: &str,
     key: &str,
     application_key: &str,
     submission: &domain::apply::submission::Submission,
 ) -> Result<domain::apply::submission::Receipt, SubmitError> {
-    let url = format!("/api/services/{}/submissions", js_sys::encode_uri_component(code));
+    let url = format!("/api{}/submissions", kind.base(code));
     let request = Request::post(&url).header("Idempotency-Key", key).header("Application-Key", application_key);
     post_checked(request, submission).await
 }

@@ -3,10 +3,10 @@
 //! afterwards. All of it lives in browser storage (see [`crate::shell::draft`]) so a
 //! reload, a killed tab or a second tab sees the same application.
 
-use domain::ServiceItem;
 use domain::apply::form::{ApplicationForm, FieldError, validate_application};
 use domain::apply::materials::Materials;
 use domain::apply::submission::Receipt;
+use domain::catalog::applying::Applying;
 use domain::catalog::situation::Answers;
 
 use crate::shell::draft;
@@ -130,7 +130,14 @@ pub fn today() -> (u16, u8, u8) {
 
 /// What is still wrong with the stored form, by the same rules as the server;
 /// `None` when nothing was typed yet.
-pub fn form_problems(item: &ServiceItem, answers: &Answers) -> Option<Vec<FieldError>> {
-    let form = form(&item.code)?;
-    Some(validate_application(&form, &item.fields, &item.questions, answers, needs_agent(answers), today()))
+pub fn form_problems(applying: Applying<'_>, answers: &Answers) -> Option<Vec<FieldError>> {
+    let form = form(applying.code())?;
+    Some(validate_application(
+        &form,
+        &applying.plain_fields(),
+        &applying.questions(),
+        answers,
+        needs_agent(answers),
+        today(),
+    ))
 }

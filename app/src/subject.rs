@@ -57,6 +57,15 @@ impl Subject {
         self.kind().base(self.code())
     }
 
+    /// The rules of applying for it, shared with the server.
+    pub fn applying(&self) -> domain::catalog::applying::Applying<'_> {
+        use domain::catalog::applying::Applying;
+        match self {
+            Self::Item(item) => Applying::Item(item),
+            Self::Bundle(detail) => Applying::Bundle(detail),
+        }
+    }
+
     pub fn questions(&self) -> Vec<Question> {
         match self {
             Self::Item(item) => item.questions.clone(),

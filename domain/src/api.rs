@@ -98,4 +98,7 @@ pub struct DraftLoaded {
     /// keep working on this device; absent for a draft saved without one.
     #[serde(default)]
     pub application_key: Option<String>,
+    /// The draft is a bundle's (一件事), not an item's.
+    #[serde(default)]
+    pub bundle: bool,
 }

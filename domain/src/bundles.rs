@@ -38,7 +38,7 @@ pub fn bundle_for(path: &str) -> AppBundle {
         ["services", _] | ["bundles", _] => AppBundle::Guide,
         ["services" | "bundles", _, "situation", _] | ["services" | "bundles", _, "checklist"] => AppBundle::Guide,
         ["drafts"] | ["receipts", _] => AppBundle::Full,
-        ["services" | "bundles", _, "apply"] | ["services", _, "tasks" | "review"] => AppBundle::Full,
+        ["services" | "bundles", _, "apply" | "tasks" | "review"] => AppBundle::Full,
         ["cases"] | ["cases", _] | ["figures"] | ["staff"] | ["staff", "cases", _] => AppBundle::Follow,
         _ => AppBundle::Home,
     }
@@ -64,6 +64,8 @@ mod tests {
             ("/bundles/KB-001/apply", Full),
             ("/services/JT-001/tasks", Full),
             ("/services/JT-001/review", Full),
+            ("/bundles/KB-001/tasks", Full),
+            ("/bundles/KB-001/review", Full),
             ("/drafts", Full),
             ("/receipts/BM20261201000001", Full),
             ("/cases", Follow),

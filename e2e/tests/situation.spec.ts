@@ -99,7 +99,8 @@ test('a bundle asks one questionnaire and lists shared documents once', async ({
   expect(required).toContain('产权人同意设置的书面协议');
   expect(await materials(page, '可以容缺后补的材料')).toEqual(['食品安全管理制度', '员工岗前消防安全教育培训记录']);
   await page.getByRole('link', { name: '开始网上申请' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: '网上申请' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: '填写申请人信息' })).toBeVisible();
+  await expect(page.locator('.caption')).toContainText('开餐馆（一件事）');
 });
 
 test('in WeChat the notice explains how to print or download instead of a dead button', async ({ page }) => {

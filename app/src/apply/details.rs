@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use domain::ServiceItem;
 use domain::apply::form::{
     Agent, Applicant, ApplicationForm, Delivery, Field, FieldError, FieldKind, Organisation, Person, PostalAddress,
     validate_application,
@@ -16,14 +15,14 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::apply::draft_save::DraftSave;
-use crate::apply::item_loader::ItemLoader;
+use crate::apply::subject_loader::SubjectLoader;
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
-use crate::subject::{answers_from, query};
+use crate::subject::{Kind, Subject, answers_from, query};
 
 #[component]
-pub fn ApplyPage(code: String) -> impl IntoView {
-    view! { <ItemLoader code page=|item| view! { <ApplicantForm item /> }.into_any() /> }
+pub fn ApplyPage(kind: Kind, code: String) -> impl IntoView {
+    view! { <SubjectLoader kind code page=|subject| view! { <ApplicantForm subject /> }.into_any() /> }
 }
 
 fn empty_form(organisation: bool) -> ApplicationForm {
@@ -50,14 +49,16 @@ fn input_id(path: &str) -> String {
 }
 
 #[component]
-fn ApplicantForm(item: ServiceItem) -> impl IntoView {
-    set_title(&format!("填写申请：{}", item.name));
+fn ApplicantForm(subject: Subject) -> impl IntoView {
+    let applying = subject.applying();
+    set_title(&format!("填写申请：{}", applying.name()));
     let location = use_location();
-    let answers: Answers = answers_from(&location.get_untracked(), &item.questions);
+    let questions = applying.questions();
+    let answers: Answers = answers_from(&location.get_untracked(), &questions);
     let organisation = matches!(answers.get("applicant_type"), Some(Answer::Choice(c)) if c == "company")
-        || !item.applicants.contains(&domain::ApplicantType::Individual);
+        || !applying.accepts(domain::ApplicantType::Individual);
     let needs_agent = domain::apply::form::needs_agent(&answers);
-    let draft_name = item.code.clone();
+    let draft_name = applying.code().to_owned();
     let mut initial = crate::application::form(&draft_name).unwrap_or_else(|| empty_form(organisation));
     if matches!(initial.applicant, Applicant::Organisation(_)) != organisation {
         initial.applicant = empty_form(organisation).applicant;
@@ -73,16 +74,16 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
     let saved = RwSignal::new(false);
     let checking = RwSignal::new(false);
     let summary = NodeRef::<leptos::html::Div>::new();
-    let fields = item.fields.clone();
-    let questions = item.questions.clone();
-    let code = item.code.clone();
+    let fields = applying.plain_fields();
+    let kind = subject.kind();
+    let code = applying.code().to_owned();
     let submit_answers = answers.clone();
+    let check_questions = questions.clone();
     // Saved details lead on to the task list, or back to the review page when
     // the applicant came from there to change something.
     let next_page =
         if location.get_untracked().param("return").as_deref() == Some("review") { "review" } else { "tasks" };
-    let next_url =
-        format!("/services/{}/{next_page}{}", js_sys::encode_uri_component(&item.code), query(&answers, &[]));
+    let next_url = format!("{}/{next_page}{}", subject.base(), query(&answers, &[]));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
@@ -90,7 +91,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
         let found = validate_application(
             &current,
             &fields,
-            &questions,
+            &check_questions,
             &submit_answers,
             needs_agent,
             crate::application::today(),
@@ -111,7 +112,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
         checking.set(true);
         let (code, answers, next_url) = (code.clone(), submit_answers.clone(), next_url.clone());
         spawn_local(async move {
-            match api::check_form(&code, &answers, &current).await {
+            match api::check_form(kind, &code, &answers, &current).await {
                 Ok(server_errors) if server_errors.is_empty() => {
                     errors.set(Vec::new());
                     saved.set(true);
@@ -129,7 +130,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
             checking.set(false);
         });
     };
-    let back = format!("/services/{}/checklist{}", item.code, query(&answers, &[]));
+    let back = format!("{}/checklist{}", subject.base(), query(&answers, &[]));
 
     let applicant_fields = if organisation {
         view! {
@@ -194,13 +195,29 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
             <TextInput label="代理人手机号码" hint="" path="agent.phone" form errors />
         }
     });
-    let (_, effective) = domain::catalog::situation::walk(&item.questions, &answers);
-    let item_fields: Vec<Field> =
-        item.fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))).cloned().collect();
-    let item_fields_view = (!item_fields.is_empty()).then(|| {
+    let (_, effective) = domain::catalog::situation::walk(&questions, &answers);
+    let item_fields: Vec<domain::catalog::applying::FormField> =
+        applying.fields().into_iter().filter(|f| f.field.when.as_ref().is_none_or(|c| c.holds(&effective))).collect();
+    // A bundle's fields come under the name of the item that asks them; shared ones first.
+    let mut groups: Vec<(String, Vec<Field>)> = Vec::new();
+    for f in item_fields {
+        match groups.last_mut() {
+            Some((group, fields)) if *group == f.group => fields.push(f.field),
+            _ => groups.push((f.group, vec![f.field])),
+        }
+    }
+    let item_fields_view = (!groups.is_empty()).then(|| {
         view! {
             <h2>"申请事项信息"</h2>
-            {item_fields.into_iter().map(|field| view! { <ItemField field form errors /> }).collect_view()}
+            {groups
+                .into_iter()
+                .map(|(group, fields)| {
+                    view! {
+                        {(!group.is_empty()).then(|| view! { <h3>{group}</h3> })}
+                        {fields.into_iter().map(|field| view! { <ItemField field form errors /> }).collect_view()}
+                    }
+                })
+                .collect_view()}
         }
     });
 
@@ -208,7 +225,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
         <p class="back">
             <a href=back>"返回材料清单"</a>
         </p>
-        <p class="caption">{item.name.clone()}</p>
+        <p class="caption">{applying.name().to_owned()}</p>
         <h1>"填写申请人信息"</h1>
         <p class="hint">
             "填写的内容会自动保存在本手机上，刷新页面或退出微信后再打开也不会丢失。"
@@ -246,7 +263,7 @@ fn ApplicantForm(item: ServiceItem) -> impl IntoView {
                 "保存并继续"
             </button>
         </form>
-        <DraftSave item=item.code.clone() answers=answers.clone() />
+        <DraftSave item=applying.code().to_owned() answers=answers.clone() />
         {move || {
             saved
                 .get()

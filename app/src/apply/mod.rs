@@ -6,28 +6,25 @@
 use leptos::prelude::*;
 
 use crate::Page;
-use crate::subject::Kind;
 
-pub mod apply_soon;
 pub mod bundle;
 pub mod checklist;
 pub mod details;
 pub mod draft_save;
-pub mod item_loader;
 pub mod receipt;
 pub mod resume;
 pub mod review;
 pub mod situation;
+pub mod subject_loader;
 pub mod tasks;
 
 /// This stage's page for `page`, if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
-        Page::Apply(Kind::Service, code) => view! { <details::ApplyPage code /> }.into_any(),
-        Page::Apply(kind, code) => view! { <apply_soon::ApplySoon kind code /> }.into_any(),
+        Page::Apply(kind, code) => view! { <details::ApplyPage kind code /> }.into_any(),
         Page::Resume => view! { <resume::ResumePage /> }.into_any(),
-        Page::Tasks(code) => view! { <tasks::TasksPage code /> }.into_any(),
-        Page::Review(code) => view! { <review::ReviewPage code /> }.into_any(),
+        Page::Tasks(kind, code) => view! { <tasks::TasksPage kind code /> }.into_any(),
+        Page::Review(kind, code) => view! { <review::ReviewPage kind code /> }.into_any(),
         Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number /> }.into_any(),
         _ => return render_notice(page),
     })

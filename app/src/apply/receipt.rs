@@ -62,9 +62,26 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                     <dd>{receipt.item_name.clone()}</dd>
                 </div>
                 <div>
-                    <dt>"办理部门"</dt>
+                    <dt>{if receipt.parts.is_empty() { "办理部门" } else { "牵头部门" }}</dt>
                     <dd>{receipt.department.clone()}</dd>
                 </div>
+                {(!receipt.parts.is_empty())
+                    .then(|| {
+                        view! {
+                            <div>
+                                <dt>"各部门同时办理"</dt>
+                                <dd>
+                                    <ul class="plain-list">
+                                        {receipt
+                                            .parts
+                                            .iter()
+                                            .map(|p| view! { <li>{format!("{}：{}", p.item_name, p.department)}</li> })
+                                            .collect_view()}
+                                    </ul>
+                                </dd>
+                            </div>
+                        }
+                    })}
                 <div>
                     <dt>"提交时间"</dt>
                     <dd>{submitted}</dd>

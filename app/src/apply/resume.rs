@@ -7,7 +7,7 @@ use crate::api;
 use crate::application;
 use crate::shell::router::navigate;
 use crate::shell::set_title;
-use crate::subject::query;
+use crate::subject::{Kind, query};
 
 #[component]
 pub fn ResumePage() -> impl IntoView {
@@ -40,7 +40,9 @@ pub fn ResumePage() -> impl IntoView {
                         &item,
                         &domain::api::DraftSaved { resume_code: loaded_code, expires_at: loaded.expires_at.clone() },
                     );
-                    let url = format!("/services/{item}/apply{}", query(&loaded.draft.answers, &[]));
+                    let kind = if loaded.bundle { Kind::Bundle } else { Kind::Service };
+                    let base = kind.base(&item);
+                    let url = format!("{base}/apply{}", query(&loaded.draft.answers, &[]));
                     if loaded.dropped.is_empty() && loaded.dropped_files.is_empty() {
                         navigate(&url);
                     } else {
@@ -48,7 +50,7 @@ pub fn ResumePage() -> impl IntoView {
                         let again = if loaded.dropped.is_empty() {
                             url
                         } else {
-                            format!("/services/{item}/checklist{}", query(&loaded.draft.answers, &[]))
+                            format!("{base}/checklist{}", query(&loaded.draft.answers, &[]))
                         };
                         dropped.set(Some((loaded.dropped, loaded.dropped_files, again)));
                     }

@@ -2,12 +2,11 @@
 //! (which comes back here), then 提交申请 with the application's one
 //! `Idempotency-Key`. Whatever the server still finds wrong is shown in place.
 
-use domain::ServiceItem;
 use domain::apply::form::{Applicant, ApplicationForm, Delivery, FieldKind};
 use domain::apply::identity::{mask_id, mask_mobile};
 use domain::apply::materials::{is_uploaded, size_text};
 use domain::apply::submission::{Submission, SubmissionProblems};
-use domain::catalog::checklist::item_checklist;
+use domain::catalog::applying::Applying;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -15,14 +14,14 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, SubmitError};
 use crate::application;
 use crate::apply::checklist::answer_text;
-use crate::apply::item_loader::ItemLoader;
+use crate::apply::subject_loader::SubjectLoader;
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
-use crate::subject::{Kind, answers_from, query};
+use crate::subject::{Kind, Subject, answers_from, query};
 
 #[component]
-pub fn ReviewPage(code: String) -> impl IntoView {
-    view! { <ItemLoader code page=|item| view! { <Review item /> }.into_any() /> }
+pub fn ReviewPage(kind: Kind, code: String) -> impl IntoView {
+    view! { <SubjectLoader kind code page=|subject| view! { <Review subject /> }.into_any() /> }
 }
 
 /// One row of a summary list: what, the answer, and 修改.
@@ -42,7 +41,7 @@ fn row(label: String, value: String, change: String) -> impl IntoView {
 }
 
 /// The applicant's details in rows; ID and phone numbers masked on screen.
-fn applicant_rows(form: &ApplicationForm, item: &ServiceItem) -> Vec<(String, String)> {
+fn applicant_rows(form: &ApplicationForm, applying: Applying<'_>) -> Vec<(String, String)> {
     let mut rows = match &form.applicant {
         Applicant::Person(p) => vec![
             ("姓名".to_owned(), p.name.clone()),
@@ -65,7 +64,7 @@ fn applicant_rows(form: &ApplicationForm, item: &ServiceItem) -> Vec<(String, St
             format!("{}，{}，{}", agent.name, mask_id(&agent.id_number), mask_mobile(&agent.phone)),
         ));
     }
-    for field in &item.fields {
+    for field in applying.plain_fields() {
         if let Some(value) = form.fields.get(&field.id).filter(|v| !v.trim().is_empty()) {
             let shown = match field.kind {
                 FieldKind::Choice => {
@@ -73,7 +72,7 @@ fn applicant_rows(form: &ApplicationForm, item: &ServiceItem) -> Vec<(String, St
                 }
                 _ => value.clone(),
             };
-            rows.push((field.label.clone(), shown));
+            rows.push((applying.field_label(&field.id).unwrap_or(field.label.clone()), shown));
         }
     }
     rows
@@ -88,15 +87,19 @@ fn delivery_text(form: &ApplicationForm) -> String {
 }
 
 #[component]
-fn Review(item: ServiceItem) -> impl IntoView {
-    set_title(&format!("核对申请内容：{}", item.name));
+fn Review(subject: Subject) -> impl IntoView {
+    let applying = subject.applying();
+    let name = applying.name().to_owned();
+    set_title(&format!("核对申请内容：{name}"));
     let location = use_location();
-    let answers = answers_from(&location.get_untracked(), &item.questions);
-    let base = Kind::Service.base(&item.code);
+    let questions = applying.questions();
+    let answers = answers_from(&location.get_untracked(), &questions);
+    let base = subject.base();
+    let kind = subject.kind();
     let here = query(&answers, &[]);
     let back_here = query(&answers, &[("return", "review")]);
     let tasks_url = format!("{base}/tasks{here}");
-    let Some(form) = application::form(&item.code) else {
+    let Some(form) = application::form(applying.code()) else {
         return view! {
             <h1>"还没有填写申请"</h1>
             <p>
@@ -107,9 +110,9 @@ fn Review(item: ServiceItem) -> impl IntoView {
         }
         .into_any();
     };
-    let materials = application::materials(&item.code);
-    let checklist = item_checklist(&item, &answers);
-    let (shown, effective) = domain::catalog::situation::walk(&item.questions, &answers);
+    let materials = application::materials(applying.code());
+    let checklist = applying.checklist(&answers);
+    let (shown, effective) = domain::catalog::situation::walk(&questions, &answers);
     let apply_url = format!("{base}/apply{back_here}");
 
     let situation_rows = shown
@@ -117,7 +120,7 @@ fn Review(item: ServiceItem) -> impl IntoView {
         .filter_map(|q| effective.get(&q.id).map(|a| (*q, a)))
         .map(|(q, a)| row(q.text.clone(), answer_text(q, a), format!("{base}/situation/{}{back_here}", q.id)))
         .collect_view();
-    let detail_rows = applicant_rows(&form, &item)
+    let detail_rows = applicant_rows(&form, applying)
         .into_iter()
         .map(|(label, value)| row(label, value, apply_url.clone()))
         .collect_view();
@@ -154,7 +157,7 @@ fn Review(item: ServiceItem) -> impl IntoView {
             }
         })
     };
-    let code = item.code.clone();
+    let code = applying.code().to_owned();
     let submission = Submission {
         answers: answers.clone(),
         form: form.clone(),
@@ -177,7 +180,7 @@ fn Review(item: ServiceItem) -> impl IntoView {
                 sending.set(false);
                 return;
             };
-            match api::submit(&code, &key, &application_key, &submission).await {
+            match api::submit(kind, &code, &key, &application_key, &submission).await {
                 Ok(receipt) => {
                     application::finish(&code, &receipt);
                     navigate(&format!("/receipts/{}", js_sys::encode_uri_component(&receipt.case_number)));
@@ -201,7 +204,7 @@ fn Review(item: ServiceItem) -> impl IntoView {
         <p class="back">
             <a href=tasks_url.clone()>"返回上传材料"</a>
         </p>
-        <p class="caption">{item.name.clone()}</p>
+        <p class="caption">{name}</p>
         <h1>"核对申请内容"</h1>
         <p class="hint">"请逐项核对。需要改的，点“修改”，改好后会回到这里。"</p>
         {move || {

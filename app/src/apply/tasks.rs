@@ -6,22 +6,21 @@
 //! Completeness is decided by `domain::apply::materials::Materials::problems` and
 //! `domain::apply::form::validate_application`: the very checks the server runs.
 
-use domain::ServiceItem;
 use domain::apply::materials::is_uploaded;
-use domain::apply::submission::{TOLERANCE_PLEDGE, tolerance_deadline_days};
-use domain::catalog::checklist::{Checklist, item_checklist};
+use domain::apply::submission::TOLERANCE_PLEDGE;
+use domain::catalog::checklist::Checklist;
 use leptos::prelude::*;
 
 use crate::application;
-use crate::apply::item_loader::ItemLoader;
+use crate::apply::subject_loader::SubjectLoader;
 use crate::components::material_upload::MaterialUpload;
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
-use crate::subject::{Kind, answers_from, query};
+use crate::subject::{Kind, Subject, answers_from, query};
 
 #[component]
-pub fn TasksPage(code: String) -> impl IntoView {
-    view! { <ItemLoader code page=|item| view! { <TaskList item /> }.into_any() /> }
+pub fn TasksPage(kind: Kind, code: String) -> impl IntoView {
+    view! { <SubjectLoader kind code page=|subject| view! { <TaskList subject /> }.into_any() /> }
 }
 
 /// The materials the applicant uploads, and those the centre deals with itself.
@@ -32,12 +31,14 @@ fn split(
 }
 
 #[component]
-fn TaskList(item: ServiceItem) -> impl IntoView {
-    set_title(&format!("上传材料：{}", item.name));
+fn TaskList(subject: Subject) -> impl IntoView {
+    let applying = subject.applying();
+    let name = applying.name().to_owned();
+    set_title(&format!("上传材料：{name}"));
     let location = use_location();
-    let answers = answers_from(&location.get_untracked(), &item.questions);
-    let checklist = item_checklist(&item, &answers);
-    let base = Kind::Service.base(&item.code);
+    let answers = answers_from(&location.get_untracked(), &applying.questions());
+    let checklist = applying.checklist(&answers);
+    let base = subject.base();
     let here = query(&answers, &[]);
     if let Some(first) = checklist.unanswered.first() {
         let url = format!("{base}/situation/{first}{here}");
@@ -53,21 +54,23 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
         .into_any();
     }
 
-    let mut stored = application::materials(&item.code);
+    let code = applying.code().to_owned();
+    let mut stored = application::materials(&code);
     // Answers changed since: files of materials no longer asked for are let go.
     for upload in stored.keep_only(&checklist) {
-        let item = item.code.clone();
+        let item = code.clone();
         leptos::task::spawn_local(async move { crate::tus::discard(&item, &upload).await });
     }
     let materials = RwSignal::new(stored);
-    let code = item.code.clone();
+    let item_code = code.clone();
     // Kept on this device at once: a reload loses no finished upload.
     Effect::new(move |_| materials.with(|m| application::save_materials(&code, m)));
     let busy = RwSignal::new(0usize);
 
-    let details = application::form_problems(&item, &answers);
+    let details = application::form_problems(applying, &answers);
     let details_done = details.as_ref().is_some_and(Vec::is_empty);
-    let later_days = tolerance_deadline_days(item.promised_limit_days);
+    // The pledge names the soonest deadline of the materials that may come later.
+    let later_days = checklist.tolerated().map(|e| applying.later_days(e)).min().unwrap_or(1);
     let (uploaded, handled) = split(&checklist);
     let problems = {
         let checklist = checklist.clone();
@@ -89,7 +92,6 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
     let apply_url = format!("{base}/apply{here}");
     let review_url = format!("{base}/review{here}");
     let back = format!("{base}/checklist{here}");
-    let item_code = item.code.clone();
     let total = uploaded.len();
     let material_views = uploaded
         .into_iter()
@@ -98,7 +100,13 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
             let problem = Signal::derive(move || {
                 problems.with(|all| all.iter().find(|p| p.material == id).map(|p| p.message.clone()))
             });
-            view! { <MaterialUpload item=item_code.clone() entry materials busy problem later_days /> }
+            let later_days = applying.later_days(&entry);
+            let used_by: Vec<String> = if subject.kind() == Kind::Bundle {
+                entry.items.iter().map(|code| subject.item_name(code)).collect()
+            } else {
+                Vec::new()
+            };
+            view! { <MaterialUpload item=item_code.clone() entry materials busy problem later_days used_by /> }
         })
         .collect_view();
     let handled_view = (!handled.is_empty()).then(|| {
@@ -129,7 +137,7 @@ fn TaskList(item: ServiceItem) -> impl IntoView {
         <p class="back">
             <a href=back>"返回材料清单"</a>
         </p>
-        <p class="caption">{item.name.clone()}</p>
+        <p class="caption">{name}</p>
         <h1>"上传材料并提交"</h1>
         <p class="hint">
             "上传好的文件会保存在本手机上，刷新页面或退出微信后再打开也不会丢失。网络不好时会自动重试，已传的部分不用重传。"

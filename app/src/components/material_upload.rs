@@ -151,6 +151,9 @@ pub fn MaterialUpload(
     /// The server's or the checklist's problem with this material, if any.
     problem: Signal<Option<String>>,
     later_days: u16,
+    /// In a bundle: the names of the items that use this document (uploaded once for all).
+    #[prop(optional)]
+    used_by: Vec<String>,
 ) -> impl IntoView {
     let material = entry.material.clone();
     let id = material.id.clone();
@@ -313,6 +316,14 @@ pub fn MaterialUpload(
                 </h3>
                 <span class=move || tag().1>{move || tag().0}</span>
             </div>
+            {(used_by.len() > 1)
+                .then(|| {
+                    view! {
+                        <p class="hint">
+                            <strong>{format!("传一次，{}都用这份", used_by.join("、"))}</strong>
+                        </p>
+                    }
+                })}
             {(!material.standard.is_empty()).then(|| view! { <p class="hint">{material.standard.clone()}</p> })}
             <p class="hint">{limits}</p>
             // What is missing is listed by the submit button; here only what is wrong with files already in.

@@ -3,6 +3,7 @@
 //! words, deadline and traffic light, what to do now, the timeline; supply
 //! what was asked for (补正) or left for later (容缺); withdraw; rate; complain.
 
+use domain::Necessity;
 use domain::apply::materials::Materials;
 use domain::apply::submission::SubmissionProblems;
 use domain::case::Status;
@@ -10,7 +11,6 @@ use domain::case::view::{CaseKey, CaseView, MaterialAsk, SupplementBody};
 use domain::catalog::checklist::ChecklistEntry;
 use domain::time::calendar::Light;
 use domain::time::date::beijing_time;
-use domain::{Necessity, ServiceItem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -109,6 +109,43 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
     }
 }
 
+/// A joint case's parts: each department's item, its status and light.
+#[component]
+fn Parts(parts: Vec<domain::case::view::PartView>) -> impl IntoView {
+    view! {
+        <h2>"各部门办理情况"</h2>
+        <ul class="parts">
+            {parts
+                .into_iter()
+                .map(|p| {
+                    let due = p.due.map(|d| format!("承诺 {} 前办结", d.chinese()));
+                    view! {
+                        <li class="material-task part">
+                            <p>
+                                <strong>{p.item_name}</strong>
+                            </p>
+                            <p class="hint">{p.department}</p>
+                            <p>
+                                <strong>{p.status_label}</strong>
+                                {p
+                                    .light
+                                    .map(|light| {
+                                        view! {
+                                            " "
+                                            <span class=light_class(light)>{light.label()}</span>
+                                        }
+                                    })}
+                            </p>
+                            {due.map(|d| view! { <p class="hint">{d}</p> })}
+                            {p.result.map(|r| view! { <p>{format!("结果：{r}")}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
 fn light_class(light: Light) -> &'static str {
     match light {
         Light::OnTime => "tag tag--done",
@@ -153,7 +190,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                 <dd>{move || view.with(|v| v.case_number.clone())}</dd>
             </div>
             <div>
-                <dt>"办理部门"</dt>
+                <dt>{move || view.with(|v| if v.parts.is_empty() { "办理部门" } else { "牵头部门" })}</dt>
                 <dd>{move || view.with(|v| v.department.clone())}</dd>
             </div>
             <div>
@@ -223,6 +260,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                     })
             }}
         </dl>
+        {move || view.with(|v| (!v.parts.is_empty()).then(|| view! { <Parts parts=v.parts.clone() /> }))}
         {move || {
             let current = view.get();
             current
@@ -231,6 +269,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                     view! {
                         <Supply
                             key=supply_key.clone()
+                            kind=if current.parts.is_empty() { Kind::Service } else { Kind::Bundle }
                             item_code=current.item_code.clone()
                             asks
                             supplement
@@ -338,6 +377,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
 #[component]
 fn Supply(
     key: CaseKey,
+    kind: Kind,
     item_code: String,
     asks: Vec<MaterialAsk>,
     supplement: bool,
@@ -345,9 +385,9 @@ fn Supply(
     view: RwSignal<CaseView>,
 ) -> impl IntoView {
     let code = item_code.clone();
-    let item = RwSignal::new(None::<ServiceItem>);
+    let item = RwSignal::new(None::<Subject>);
     spawn_local(async move {
-        if let Ok(Subject::Item(found)) = api::subject(Kind::Service, code).await {
+        if let Ok(found) = api::subject(kind, code).await {
             item.set(Some(found));
         }
     });
@@ -424,15 +464,27 @@ fn Supply(
             }}
             {move || {
                 item.get()
-                    .map(|item| {
-                        let code = item.code.clone();
+                    .map(|subject| {
+                        let code = subject.code().to_owned();
+                        let find = |id: &str| match &subject {
+                            Subject::Item(item) => item.materials.iter().find(|m| m.id == id).cloned(),
+                            Subject::Bundle(detail) => {
+                                detail
+                                    .document(id)
+                                    .map(|m| domain::Material {
+                                        id: id.to_owned(),
+                                        ..m.clone()
+                                    })
+                            }
+                        };
+                        // An item's material by its id; a bundle's document by `CODE.material`.
                         view! {
                             <ul class="material-tasks">
                                 {asks
                                     .iter()
-                                    .filter_map(|a| item.materials.iter().find(|m| m.id == a.material))
+                                    .filter_map(|a| find(&a.material))
                                     .map(|m| {
-                                        let mut material = m.clone();
+                                        let mut material = m;
                                         material.necessity = Necessity::Required;
                                         let entry = ChecklistEntry {
                                             material,

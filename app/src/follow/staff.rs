@@ -301,6 +301,12 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
     let note = RwSignal::new(String::new());
     let asks = Ask::for_case(&case);
     let may_ask = case.actions.iter().any(|a| a == "request_supplement");
+    // The whole of a joint case: the lead sends every part's requests as one notice.
+    let whole = !case.parts.is_empty();
+    let send_notice = {
+        let run = run.clone();
+        move |_| run(Action::RequestSupplement { items: Vec::new() })
+    };
     // The other actions, in the order the API lists them, each a button.
     let buttons = case
         .actions
@@ -331,6 +337,30 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
             {case.light.map(|l| format!(" · {}", l.label()))}
         </p>
         <ErrorNotice message=error />
+        {case
+            .joint_number
+            .clone()
+            .map(|joint| {
+                view! {
+                    <p class="notice">
+                        {format!(
+                            "这是联办件 {joint} 的一部分：由牵头部门统一受理，受理后本部门办理自己的部分。",
+                        )}
+                    </p>
+                }
+            })}
+        {(!case.pending.is_empty())
+            .then(|| {
+                view! {
+                    <p class="notice">
+                        {format!(
+                            "本部门已提出 {} 项补正要求，等待牵头部门合并后一次告知申请人。",
+                            case.pending.len(),
+                        )}
+                    </p>
+                }
+            })}
+        {whole.then(|| view! { <JointParts case=case.clone() /> })}
         <h2>"申请信息"</h2>
         <dl class="answers">
             {applicant_text(&case.application.form.applicant)
@@ -364,8 +394,18 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                             on:input=move |ev| note.set(event_target_value(&ev))
                         ></textarea>
                     </div>
-                    <div class="staff-actions">{buttons}</div>
-                    {may_ask.then(|| view! { <SupplementRequest asks run /> })}
+                    <div class="staff-actions">
+                        {buttons}
+                        {(whole && may_ask)
+                            .then(|| {
+                                view! {
+                                    <button type="button" class="button" on:click=send_notice.clone()>
+                                        "发出补正告知（合并各部门的要求）"
+                                    </button>
+                                }
+                            })}
+                    </div>
+                    {(may_ask && !whole).then(|| view! { <SupplementRequest asks run /> })}
                 }
             })}
         <h2>"办理记录"</h2>
@@ -391,6 +431,69 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 "返回列表"
             </button>
         </p>
+    }
+}
+
+/// The parts of a joint case side by side, for the lead department: each
+/// department's item, status and open supplement requests.
+#[component]
+fn JointParts(case: StaffCase) -> impl IntoView {
+    view! {
+        <h2>"各部门的部分"</h2>
+        <ul class="parts">
+            {case
+                .parts
+                .iter()
+                .map(|part| {
+                    let own = part.department == case.department;
+                    let href = format!("/staff/cases/{}", part.case_number);
+                    let pending = part
+                        .pending
+                        .iter()
+                        .map(|p| {
+                            let name = part
+                                .files
+                                .iter()
+                                .find(|f| f.material == p.material)
+                                .map_or(p.material.clone(), |f| f.material_name.clone());
+                            view! { <li>{format!("{name}：{}", p.reason)}</li> }
+                        })
+                        .collect_view();
+                    view! {
+                        <li class="material-task part">
+                            <p>
+                                <strong>{part.item_name.clone()}</strong>
+                            </p>
+                            <p class="hint">{format!("{} · 子件 {}", part.department, part.case_number)}</p>
+                            <p>
+                                <strong>{part.status_label.clone()}</strong>
+                            </p>
+                            {(!part.pending.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <p class="hint">"待告知的补正要求："</p>
+                                        <ul class="plain-list">{pending}</ul>
+                                    }
+                                })}
+                            {own.then(|| view! { <a href=href>"办理本部门的部分"</a> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        {(!case.notice.is_empty())
+            .then(|| {
+                view! {
+                    <h3>"已发出的补正告知"</h3>
+                    <ul class="plain-list">
+                        {case
+                            .notice
+                            .iter()
+                            .map(|n| view! { <li>{format!("{}（{}）：{}", n.department, n.item, n.reason)}</li> })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
     }
 }
 

@@ -77,6 +77,12 @@ impl BundleDetail {
         self.bundle.promised_limit_days.map_or(parallel, |own| own.min(parallel))
     }
 
+    /// A document by its checklist id (`CODE.material`), as the item declares it.
+    pub fn document(&self, key: &str) -> Option<&crate::catalog::Material> {
+        let (item, id) = key.split_once('.')?;
+        self.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == id)
+    }
+
     /// One form: the shared fields once (where the first item declares them),
     /// every other field under its item, in item order.
     pub fn fields(&self) -> Vec<BundleField> {

@@ -2,6 +2,7 @@
 //! applications (一件事) as data, search, situation questions (情形引导), the
 //! material checklist (一次性告知), and the catalog checker.
 
+pub mod applying;
 pub mod bundle;
 pub mod check;
 pub mod checklist;

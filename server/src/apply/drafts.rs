@@ -63,7 +63,7 @@ async fn create(
 ) -> Result<Json<DraftSaved>, ApiError> {
     state
         .catalog
-        .get(&draft.item)
+        .applying(&draft.item)
         .ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {} 的事项，它可能已调整或停止办理", draft.item)))?;
     let now = now_rfc3339();
     sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(&now).execute(&state.db).await?;
@@ -161,12 +161,13 @@ async fn resume(
         .transpose()?;
     let item = state
         .catalog
-        .get(&item_code)
+        .applying(&item_code)
         .ok_or_else(|| ApiError::NotFound(format!("草稿所办的事项 {item_code} 已停止网上办理，请咨询办理部门")))?;
-    let (kept, dropped_ids) = reconcile(&item.questions, &answers);
+    let questions = item.questions();
+    let (kept, dropped_ids) = reconcile(&questions, &answers);
     let dropped = dropped_ids
         .iter()
-        .map(|id| item.questions.iter().find(|q| &q.id == id).map_or(id.clone(), |q| q.text.clone()))
+        .map(|id| questions.iter().find(|q| &q.id == id).map_or(id.clone(), |q| q.text.clone()))
         .collect();
     let mut materials: Materials = row
         .try_get::<Option<String>, _>("materials")?
@@ -189,6 +190,7 @@ async fn resume(
         catalog_changed: version != state.catalog.version,
         dropped_files,
         application_key: owner.map(|o| o.key),
+        bundle: matches!(item, domain::catalog::applying::Applying::Bundle(_)),
     }))
 }
 
@@ -198,11 +200,11 @@ async fn resume(
 async fn keep_live_uploads(
     state: &AppState,
     owner: Option<&ApplicationKey>,
-    item: &domain::ServiceItem,
+    item: domain::catalog::applying::Applying<'_>,
     answers: &domain::catalog::situation::Answers,
     materials: &mut Materials,
 ) -> Result<Vec<String>, ApiError> {
-    let checklist = domain::catalog::checklist::item_checklist(item, answers);
+    let checklist = item.checklist(answers);
     let mut dropped = Vec::new();
     let asked: Vec<String> = checklist.entries.iter().map(|e| e.material.id.clone()).collect();
     for (material, files) in materials.files.iter_mut() {
@@ -213,7 +215,7 @@ async fn keep_live_uploads(
                 continue;
             };
             let live = match crate::apply::uploads::verify(state, owner, &file.upload).await {
-                Ok(checked) => checked.item == item.code && &checked.material == material && asked.contains(material),
+                Ok(checked) => checked.item == item.code() && &checked.material == material && asked.contains(material),
                 Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
                 Err(_) => false,
             };

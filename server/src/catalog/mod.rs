@@ -64,15 +64,19 @@ impl Catalog {
         self.bundle_by_code.get(code).map(|&i| &self.bundles[i])
     }
 
+    /// What an application with this code is for: an item or a bundle.
+    pub fn applying(&self, code: &str) -> Option<domain::catalog::applying::Applying<'_>> {
+        use domain::catalog::applying::Applying;
+        self.get(code).map(Applying::Item).or_else(|| self.bundle(code).map(Applying::Bundle))
+    }
+
     /// The material an upload is for: an item's material by its id, or a
     /// bundle's by its checklist id (`CODE.material`, of an item in the bundle).
     pub fn material(&self, code: &str, id: &str) -> Option<&domain::Material> {
         if let Some(item) = self.get(code) {
             return item.materials.iter().find(|m| m.id == id);
         }
-        let bundle = self.bundle(code)?;
-        let (item, own) = id.split_once('.')?;
-        bundle.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == own)
+        self.bundle(code)?.document(id)
     }
 
     /// An item's guide JSON, prepared once.

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use domain::api::{ErrorBody, Health, ServiceList};
 use domain::apply::form::{ApplicationForm, FieldError, validate_application};
+use domain::catalog::applying::Applying;
 use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::{self, Checklist};
 use domain::catalog::search::ServiceQuery;
@@ -30,6 +31,7 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(get_service))
         .routes(routes!(service_checklist))
         .routes(routes!(check_form))
+        .routes(routes!(check_bundle_form))
         .routes(routes!(get_bundle))
         .routes(routes!(bundle_checklist))
 }
@@ -208,16 +210,30 @@ async fn check_form(
     Path(code): Path<String>,
     ApiJson(check): ApiJson<FormCheck>,
 ) -> Result<Json<Vec<FieldError>>, ApiError> {
-    let item = item(&state, &code)?;
-    let needs_agent = domain::apply::form::needs_agent(&check.answers);
-    Ok(Json(validate_application(
+    Ok(Json(form_problems(&state, Applying::Item(item(&state, &code)?), &check)))
+}
+
+/// A bundle's form (一件事: shared details once, each item's own fields), checked as the submission will be.
+#[utoipa::path(post, path = "/bundles/{code}/form/check", tag = "apply", params(("code" = String, Path, description = "一件事编码")),
+    request_body = FormCheck, responses((status = 200, body = Vec<FieldError>, description = "Every problem, in form order; empty when the form is complete"),
+    (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn check_bundle_form(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    ApiJson(check): ApiJson<FormCheck>,
+) -> Result<Json<Vec<FieldError>>, ApiError> {
+    Ok(Json(form_problems(&state, Applying::Bundle(bundle(&state, &code)?), &check)))
+}
+
+fn form_problems(state: &AppState, applying: Applying<'_>, check: &FormCheck) -> Vec<FieldError> {
+    validate_application(
         &check.form,
-        &item.fields,
-        &item.questions,
+        &applying.plain_fields(),
+        &applying.questions(),
         &check.answers,
-        needs_agent,
+        domain::apply::form::needs_agent(&check.answers),
         state.today().ymd(),
-    )))
+    )
 }
 
 impl JsonBody for Answers {
