@@ -1,6 +1,7 @@
 //! 数据公开: the public figures, computed from the ledger (every case) with the
 //! same rules everywhere (`domain::case::view::public_figures`). A joint case
-//! counts once overall and once in each department it involves.
+//! counts once overall and once in each department it involves, its rating
+//! (one for the whole) in each of them too.
 
 use std::sync::Arc;
 
@@ -26,7 +27,7 @@ async fn figures(State(state): State<Arc<AppState>>) -> Result<Json<PublicFigure
     let rows = sqlx::query(
         "SELECT c.department, c.status, c.promised_days, c.accepted_on, c.due_on, c.completed_on, r.overall, \
          c.joint_number, c.bundle_code \
-         FROM cases c LEFT JOIN ratings r ON r.case_number = c.case_number",
+         FROM cases c LEFT JOIN ratings r ON r.case_number = COALESCE(c.joint_number, c.case_number)",
     )
     .fetch_all(&state.db)
     .await?;

@@ -273,3 +273,84 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
     assert_eq!(view.parts[1].status, Status::NotAccepted);
     assert!(view.next_step.contains("不是每个部门都办成了"));
 }
+
+#[tokio::test]
+async fn a_missed_later_deadline_ends_only_that_part() {
+    let app = spawn_app_with(|s| s.today = Some("2026-11-23".into())).await;
+    let (lead, city) = (staff_token(&app, LEAD).await, staff_token(&app, CITY).await);
+    let receipt: Receipt = submit(&app, "joint-4", &application(&app).await).await.json().await.unwrap();
+    let whole = receipt.case_number.as_str();
+    moved(&app, &lead, whole, json!({"action": "accept"})).await;
+    let view = lookup(&app, &receipt).await;
+    let later: Vec<&str> = view.later.iter().map(|m| m.material.as_str()).collect();
+    assert_eq!(later, ["SC-001.safety_rules", "XF-001.training_record"]);
+    assert_eq!(view.later_due.unwrap().to_string(), "2026-11-30");
+
+    // The food safety rules come in time (one upload, in the part that needs it); the fire training record never does.
+    let mut body = key(&receipt);
+    body["files"] = json!({"SC-001.safety_rules": file(&app, "SC-001.safety_rules", "制度.pdf").await});
+    let supplied = app.post("/api/cases/supplement", &body).await;
+    assert_eq!(supplied.status(), 200, "{}", supplied.text().await.unwrap());
+    let staff: StaffCase = read(&app, &lead, whole).await.json().await.unwrap();
+    let sign = staff.parts.iter().find(|p| p.department == CITY).unwrap().case_number.clone();
+    moved(&app, &city, &sign, json!({"action": "complete", "result": "准予设置"})).await;
+
+    // A week later, on the same database: the fire part has ended by its own rule, the rest go on.
+    let later_app = {
+        let mut settings = app.settings.clone();
+        settings.listen = "127.0.0.1:0".parse().unwrap();
+        settings.today = Some("2026-12-07".to_owned());
+        crate::support::spawn_with_settings(settings).await
+    };
+    let view = lookup(&later_app, &receipt).await;
+    let statuses: Vec<Status> = view.parts.iter().map(|p| p.status).collect();
+    assert_eq!(statuses, [Status::Accepted, Status::Completed, Status::Terminated]);
+    assert_eq!(view.status, Status::InProgress);
+    assert!(view.timeline.iter().any(|e| e.label == "县消防救援大队：终止"), "{:?}", view.timeline);
+}
+
+#[tokio::test]
+async fn a_bundle_draft_continues_on_another_device_and_a_joint_rating_counts_for_each_department() {
+    let app = spawn_app_with(|s| s.today = Some("2026-09-28".into())).await;
+    let draft = json!({"item": "KB-003", "answers": {},
+        "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
+                               "phone": "13812345678", "address": ""},
+                 "fields": {"property_address": "城关镇解放路 12 号", "GS-001.account_number": "0012"}}});
+    let saved: domain::api::DraftSaved = app.post("/api/drafts", &draft).await.json().await.unwrap();
+    let loaded: domain::api::DraftLoaded =
+        app.post("/api/drafts/resume", &json!({"resume_code": saved.resume_code})).await.json().await.unwrap();
+    assert!(loaded.bundle);
+    assert_eq!(loaded.draft.form.unwrap().fields["GS-001.account_number"], "0012");
+
+    // The bundle's form is checked with its merged fields: the shared address once, each utility's account number.
+    let check = app.post("/api/bundles/KB-003/form/check", &json!({"answers": {}, "form": draft["form"]})).await;
+    assert_eq!(check.status(), 200);
+    let problems: Vec<Value> = check.json().await.unwrap();
+    let fields: Vec<&str> = problems.iter().map(|p| p["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"fields.GD-001.account_number") && fields.contains(&"fields.RQ-001.account_number"));
+    assert!(!fields.contains(&"fields.property_address") && !fields.contains(&"fields.GS-001.account_number"));
+
+    // A rated joint case counts in every department's satisfaction, and once overall.
+    let (lead, city, fire) =
+        (staff_token(&app, LEAD).await, staff_token(&app, CITY).await, staff_token(&app, FIRE).await);
+    let receipt: Receipt = submit(&app, "joint-5", &application(&app).await).await.json().await.unwrap();
+    let whole = receipt.case_number.as_str();
+    let staff: StaffCase = moved(&app, &lead, whole, json!({"action": "accept"})).await;
+    for part in &staff.parts {
+        let token =
+            [(LEAD, &lead), (CITY, &city), (FIRE, &fire)].iter().find(|(d, _)| *d == part.department).unwrap().1;
+        moved(&app, token, &part.case_number, json!({"action": "complete", "result": "准予许可"})).await;
+    }
+    let rated = app
+        .post(
+            "/api/cases/rating",
+            &json!({"case_number": whole, "query_code": receipt.query_code, "rating": {"overall": 4}}),
+        )
+        .await;
+    assert_eq!(rated.status(), 200);
+    let figures: PublicFigures = app.get("/api/figures").await.json().await.unwrap();
+    assert_eq!(figures.overall.ratings, 1);
+    for department in [LEAD, CITY, FIRE] {
+        assert_eq!(figures.departments.iter().find(|d| d.department == department).unwrap().ratings, 1, "{department}");
+    }
+}
