@@ -13,6 +13,7 @@ pub mod holidays;
 pub mod key_rotation;
 pub mod limits;
 pub mod openapi;
+pub mod outbox;
 pub mod prepared;
 pub mod retention;
 pub mod secret;
@@ -20,6 +21,7 @@ pub mod serve;
 pub mod settings;
 pub mod sm4_ctr;
 pub mod web;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -57,6 +59,9 @@ pub struct AppState {
     pub limits: settings::Limits,
     /// Seals personal data at rest.
     pub keys: Arc<data_key::DataKeys>,
+    /// The departments' webhooks, and how the outbox delivers.
+    pub webhooks: webhooks::Webhooks,
+    pub notify: settings::Notify,
 }
 
 impl AppState {
@@ -166,8 +171,11 @@ impl Server {
             trusted_proxies: settings.trusted_proxies()?,
             limits: settings.limits.clone(),
             keys,
+            webhooks: webhooks::Webhooks::load(settings.notify.webhooks.as_deref())?,
+            notify: settings.notify.clone(),
         };
         let state = Arc::new(state);
+        outbox::spawn(Arc::clone(&state));
         let (housekeeping, rules) = (Arc::clone(&state), settings.retention.clone());
         tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));

@@ -3,7 +3,9 @@
 
 use std::process::ExitCode;
 
-use bianmin::settings::{CalendarCommand, CatalogCommand, Cli, Command, DatabaseArgs, KeysCommand, StaffCommand};
+use bianmin::settings::{
+    CalendarCommand, CatalogCommand, Cli, Command, DatabaseArgs, KeysCommand, OutboxCommand, StaffCommand,
+};
 use bianmin::{Server, catalog, settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -107,6 +109,13 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Outbox { command } => match outbox(command).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("操作失败：{error:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Staff { command } => match staff(command).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -153,6 +162,38 @@ async fn open(database: &DatabaseArgs) -> anyhow::Result<sqlx::AnyPool> {
 }
 
 /// `bianmin staff …`: tokens are shown once, when made.
+async fn outbox(command: OutboxCommand) -> anyhow::Result<()> {
+    match command {
+        OutboxCommand::List { database } => {
+            let entries = bianmin::outbox::undelivered(&open(&database).await?).await?;
+            if entries.is_empty() {
+                println!("没有未送达的通知");
+            } else {
+                println!("编号\t办件\t渠道\t接收方\t事件\t状态\t尝试次数\t下次尝试\t最近错误");
+            }
+            for e in entries {
+                let state = if e.state == "dead" { "已放弃" } else { "待发送" };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{state}\t{}\t{}\t{}",
+                    e.id,
+                    e.case_number,
+                    e.channel,
+                    e.recipient,
+                    e.event,
+                    e.attempts,
+                    e.next_at,
+                    e.last_error.unwrap_or_default()
+                );
+            }
+        }
+        OutboxCommand::Retry { id, database } => {
+            let count = bianmin::outbox::retry(&open(&database).await?, id.as_deref()).await?;
+            println!("已重新排队 {count} 条通知");
+        }
+    }
+    Ok(())
+}
+
 async fn staff(command: StaffCommand) -> anyhow::Result<()> {
     use bianmin::case::staff_tokens;
     match command {

@@ -35,6 +35,11 @@ pub enum Command {
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
     },
+    /// Notifications not delivered yet: list them, or send dead ones again.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
     /// Department tokens for the staff API.
     Staff {
         #[command(subcommand)]
@@ -107,6 +112,22 @@ pub enum CalendarCommand {
     Check {
         /// The calendar directory.
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Every undelivered (pending) and dead notification: id, case, channel, to whom, event, state, attempts, next try, last error.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Send dead notifications again from the first attempt: one by id, or all of them.
+    Retry {
+        /// The notification's id (as `list` shows it); without it, every dead one.
+        id: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 
@@ -231,6 +252,8 @@ pub struct ServeSettings {
     pub limits: Limits,
     #[command(flatten)]
     pub retention: Retention,
+    #[command(flatten)]
+    pub notify: Notify,
     /// The data key file (`<id> <algorithm> <base64 key>` a line, the first for new
     /// values); default `<data-dir>/data.key`, made on first start.
     #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]
@@ -291,6 +314,29 @@ pub struct Limits {
     /// Bytes one application's uploads may add up to (default 500 MB).
     #[arg(long, env = "BIANMIN_BYTES_PER_APPLICATION", default_value_t = 500 * 1_048_576)]
     pub bytes_per_application: i64,
+}
+
+/// Notifications: the departments' webhooks and how the outbox delivers them.
+#[derive(Clone, Debug, Args)]
+pub struct Notify {
+    /// A TOML file of webhooks, one `[[webhook]]` per department: `department`, `url`, `secret`.
+    #[arg(long, env = "BIANMIN_WEBHOOKS")]
+    pub webhooks: Option<PathBuf>,
+    /// How often the outbox worker looks for due notifications, in milliseconds.
+    #[arg(long, env = "BIANMIN_OUTBOX_POLL_MS", default_value_t = 1000)]
+    pub outbox_poll_ms: u64,
+    /// The first retry's delay in seconds; each further retry waits twice as long (at most an hour).
+    #[arg(long, env = "BIANMIN_OUTBOX_RETRY_SECS", default_value_t = 30)]
+    pub outbox_retry_secs: u64,
+    /// Attempts before a notification is marked dead (`bianmin outbox retry` sends it again).
+    #[arg(long, env = "BIANMIN_OUTBOX_ATTEMPTS", default_value_t = 8)]
+    pub outbox_attempts: u32,
+}
+
+impl Default for Notify {
+    fn default() -> Self {
+        Self { webhooks: None, outbox_poll_ms: 1000, outbox_retry_secs: 30, outbox_attempts: 8 }
+    }
 }
 
 /// How long personal data is kept (see README: Security and personal data).
@@ -369,6 +415,7 @@ impl ServeSettings {
             trusted_proxies: String::new(),
             limits: Limits::default(),
             retention: Retention::default(),
+            notify: Notify::default(),
             header_timeout_secs: 10,
             data_key_file: None,
             data_key: None,

@@ -408,6 +408,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                     {(may_ask && !whole).then(|| view! { <SupplementRequest asks run /> })}
                 }
             })}
+        {(!case.notifications.is_empty()).then(|| view! { <Notifications list=case.notifications.clone() /> })}
         <h2>"办理记录"</h2>
         <ol class="timeline">
             {case
@@ -431,6 +432,34 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 "返回列表"
             </button>
         </p>
+    }
+}
+
+/// What was sent about the case: to whom, when, and how it went.
+#[component]
+fn Notifications(list: Vec<domain::case::view::NotificationView>) -> impl IntoView {
+    view! {
+        <h2>"已发送的通知"</h2>
+        <ul class="plain-list">
+            {list
+                .into_iter()
+                .map(|n| {
+                    let channel = if n.channel == "webhook" { "部门系统" } else { n.channel.as_str() };
+                    let outcome = match n.state.as_str() {
+                        "done" => {
+                            format!(
+                                "已送达（{}）",
+                                n.done_at.as_deref().and_then(beijing_time).unwrap_or_default(),
+                            )
+                        }
+                        "dead" => format!("发送失败，已放弃：{}", n.last_error.clone().unwrap_or_default()),
+                        _ if n.attempts > 0 => format!("第 {} 次发送未成功，稍后重试", n.attempts),
+                        _ => "等待发送".to_owned(),
+                    };
+                    view! { <li>{format!("{channel} {} · {} · {outcome}", n.recipient, n.event)}</li> }
+                })
+                .collect_view()}
+        </ul>
     }
 }
 

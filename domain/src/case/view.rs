@@ -262,6 +262,30 @@ pub struct StaffCase {
     /// A part: what its department asked for, waiting for the lead's notice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<SupplementItem>,
+    /// What was sent about this case, to whom (masked), when and with what result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notifications: Vec<NotificationView>,
+}
+
+/// One notification of a case as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationView {
+    /// `webhook` (later `sms`, `email`).
+    pub channel: String,
+    /// The department, or the applicant's phone or address masked (139****5678).
+    pub recipient: String,
+    /// `case.accept`, …
+    pub event: String,
+    /// `pending`, `done` or `dead`.
+    pub state: String,
+    pub attempts: u32,
+    /// RFC 3339, UTC: when it was written, and when it was delivered.
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
 }
 
 /// One file of a case.

@@ -171,6 +171,16 @@ async fn make_joint_case(
             Status::Submitted,
         )
         .await?;
+        let event = crate::outbox::CaseEvent {
+            case_number: &number,
+            joint_number: None,
+            department: &detail.bundle.lead_department,
+            item_code: &detail.bundle.code,
+            action: "submit",
+            status: Status::Submitted,
+            at: &submitted_at,
+        };
+        crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
         // Each upload belongs to this one joint case, however many parts use it.
         for file in files {
             if !crate::apply::uploads::owner::attach(&mut tx, &file.upload, &file.owner, &number).await? {
@@ -216,6 +226,16 @@ async fn make_joint_case(
                 Status::Submitted,
             )
             .await?;
+            let event = crate::outbox::CaseEvent {
+                case_number: &part_number,
+                joint_number: Some(&number),
+                department: &item.department,
+                item_code: &item.code,
+                action: "submit",
+                status: Status::Submitted,
+                at: &submitted_at,
+            };
+            crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
             for file in &part.files {
                 cases::insert_file_row(&mut tx, &state.keys, &part_number, file, &submitted_at).await?;
             }

@@ -260,6 +260,16 @@ async fn make_case(
                 Status::Submitted,
             )
             .await?;
+            let event = crate::outbox::CaseEvent {
+                case_number: &case_number,
+                joint_number: None,
+                department: &item.department,
+                item_code: &item.code,
+                action: "submit",
+                status: Status::Submitted,
+                at: &submitted_at,
+            };
+            crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
             for file in files {
                 cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at).await?;
             }

@@ -279,10 +279,11 @@ pub struct Move<'a> {
 /// Write a move: the row (only if nobody moved it since it was read), its event, its files.
 pub async fn write_move(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    keys: &DataKeys,
+    state: &AppState,
     m: Move<'_>,
     now: &str,
 ) -> Result<(), ApiError> {
+    let keys = &state.keys;
     let case = m.case;
     let changes = m.changes;
     let text = |d: Option<Option<Date>>, old: Option<Date>| d.unwrap_or(old).map(|d| d.to_string());
@@ -309,6 +310,16 @@ pub async fn write_move(
         return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
     }
     insert_event(tx, &case.case_number, case.version + 1, now, m.actor, m.action, m.label, m.note, m.status).await?;
+    let event = crate::outbox::CaseEvent {
+        case_number: &case.case_number,
+        joint_number: case.joint_number.as_deref(),
+        department: &case.department,
+        item_code: &case.item_code,
+        action: m.action,
+        status: m.status,
+        at: now,
+    };
+    crate::outbox::enqueue_case_event(tx, state, event).await?;
     for file in m.files {
         if m.files_attached {
             insert_file_row(tx, keys, &case.case_number, file, now).await?;
@@ -357,7 +368,7 @@ pub async fn record(
     let name = action.map_or("supply_later", Action::name);
     let step =
         Move { case, status, changes, actor, action: name, label, note, files: new_files, files_attached: false };
-    write_move(&mut tx, &state.keys, step, &now).await?;
+    write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;
     tracing::info!(case = %case.case_number, action = name, "case moved");
     load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
@@ -570,5 +581,6 @@ pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<Staff
         parts: Vec::new(),
         notice: Vec::new(),
         pending: Vec::new(),
+        notifications: crate::outbox::of_case(&state.db, &case.case_number).await?,
     })
 }

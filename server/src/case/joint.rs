@@ -136,7 +136,7 @@ pub async fn record(
             files: &part_files,
             files_attached: true,
         };
-        cases::write_move(&mut tx, &state.keys, step, &now).await?;
+        cases::write_move(&mut tx, state, step, &now).await?;
     }
     let whole_before = before.status();
     let whole_after = after.status();
@@ -165,7 +165,7 @@ pub async fn record(
         files: &[],
         files_attached: false,
     };
-    cases::write_move(&mut tx, &state.keys, step, &now).await?;
+    cases::write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;
     tracing::info!(case = %joint.whole.case_number, action = name, "joint case moved");
     cases::load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
@@ -325,6 +325,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         parts: Vec::new(),
         notice: whole.notice.clone(),
         pending: Vec::new(),
+        notifications: crate::outbox::of_case(&state.db, &whole.case_number).await?,
     };
     for (i, part) in joint.parts.iter().enumerate() {
         let mut part_view = cases::single_staff_view(state, part).await?;

@@ -15,6 +15,7 @@ mod instances;
 mod joint_cases;
 mod migrations;
 mod openapi;
+mod outbox;
 mod ownership;
 mod retention;
 mod situations;

@@ -1,0 +1,229 @@
+//! Notifications through the transactional outbox: a department's webhook
+//! receiver (a real HTTP server on loopback, started here) verifies every
+//! signature and sees each case event exactly once, though it fails the first
+//! two deliveries and two instances run the worker.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sqlx::Row;
+
+use crate::support::{complete_application, spawn_app_with, spawn_with_settings, staff_token};
+
+const SECRET: &str = "whsec_test_0123456789abcdef";
+
+#[derive(Default)]
+struct Received {
+    requests: usize,
+    /// (event id header, body) of every delivery answered with success.
+    accepted: Vec<(String, Value)>,
+    bad_signatures: usize,
+}
+
+/// Check `Bianmin-Signature` as a department's system would: HMAC-SHA-256 of
+/// "<t>.<raw body>" with the shared secret, compared in constant time.
+fn signed(headers: &HeaderMap, body: &[u8]) -> bool {
+    let Some(header) = headers.get("bianmin-signature").and_then(|v| v.to_str().ok()) else { return false };
+    let mut parts = header.split(',');
+    let (Some(t), Some(v1)) =
+        (parts.next().and_then(|p| p.strip_prefix("t=")), parts.next().and_then(|p| p.strip_prefix("v1=")))
+    else {
+        return false;
+    };
+    let Ok(given) =
+        (0..v1.len()).step_by(2).map(|i| u8::from_str_radix(&v1[i..i + 2], 16)).collect::<Result<Vec<u8>, _>>()
+    else {
+        return false;
+    };
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(t.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let fresh = t.parse::<i64>().is_ok_and(|t| (bianmin::db::unix_now() - t).abs() < 300);
+    fresh && mac.verify_slice(&given).is_ok()
+}
+
+async fn receive(State(seen): State<Arc<Mutex<Received>>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let mut seen = seen.lock().unwrap();
+    seen.requests += 1;
+    if !signed(&headers, &body) {
+        seen.bad_signatures += 1;
+        return StatusCode::UNAUTHORIZED;
+    }
+    if seen.requests <= 2 {
+        return StatusCode::SERVICE_UNAVAILABLE; // the department's system is down for a moment
+    }
+    let id = headers["bianmin-event-id"].to_str().unwrap().to_owned();
+    seen.accepted.push((id, serde_json::from_slice(&body).unwrap()));
+    StatusCode::NO_CONTENT
+}
+
+#[tokio::test]
+async fn each_case_event_reaches_the_departments_system_once_signed_despite_failures_and_two_workers() {
+    let seen = Arc::new(Mutex::new(Received::default()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/bianmin", listener.local_addr().unwrap());
+    let router =
+        axum::Router::new().route("/hooks/bianmin", axum::routing::post(receive)).with_state(Arc::clone(&seen));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let config = tempfile::tempdir().unwrap();
+    let file = config.path().join("webhooks.toml");
+    std::fs::write(
+        &file,
+        format!("[[webhook]]\ndepartment = \"县交通运输局\"\nurl = \"{url}\"\nsecret = \"{SECRET}\"\n"),
+    )
+    .unwrap();
+    let app = spawn_app_with(|s| {
+        s.notify.webhooks = Some(file.clone());
+        s.notify.outbox_poll_ms = 50;
+        s.notify.outbox_retry_secs = 1;
+    })
+    .await;
+    // A second instance on the same database: its worker competes for the same rows.
+    let _second = {
+        let mut settings = app.settings.clone();
+        settings.listen = "127.0.0.1:0".parse().unwrap();
+        spawn_with_settings(settings).await
+    };
+
+    let response = app.submit("outbox-1", &complete_application(&app).await).await;
+    assert_eq!(response.status(), 201);
+    let case_number = response.json::<Value>().await.unwrap()["case_number"].as_str().unwrap().to_owned();
+    let token = staff_token(&app, "县交通运输局").await;
+    let accepted = app
+        .client
+        .post(format!("{}/api/staff/cases/{case_number}/actions", app.address))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"action": "accept"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 200);
+
+    for _ in 0..200 {
+        if seen.lock().unwrap().accepted.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Time for a stray second delivery to show up, if there were one.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let seen = std::mem::take(&mut *seen.lock().unwrap());
+    assert_eq!(seen.bad_signatures, 0);
+    let kinds: Vec<&str> = seen.accepted.iter().map(|(_, body)| body["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["case.submit", "case.accept"], "each event once, in order");
+    let mut ids: Vec<&str> = seen.accepted.iter().map(|(id, _)| id.as_str()).collect();
+    assert!(seen.accepted.iter().all(|(id, body)| body["id"] == *id));
+    ids.dedup();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(seen.requests, 4, "two failures, then one delivery of each");
+    // The payload names the case, never the applicant.
+    let text = serde_json::to_string(&seen.accepted).unwrap();
+    for personal in ["张三", "11010519491231002X", "13812345678"] {
+        assert!(!text.contains(personal));
+    }
+    assert_eq!(seen.accepted[1].1["case_number"], case_number.as_str());
+    assert_eq!(seen.accepted[1].1["status"], "accepted");
+
+    // Every attempt is recorded; both rows are done.
+    let db = app.db().await;
+    let attempts = sqlx::query("SELECT COUNT(*) AS n FROM outbox_attempts").fetch_one(&db).await.unwrap();
+    assert_eq!(attempts.try_get::<i64, _>("n").unwrap(), 4);
+    let open = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state <> 'done'").fetch_one(&db).await.unwrap();
+    assert_eq!(open.try_get::<i64, _>("n").unwrap(), 0);
+    assert!(bianmin::outbox::undelivered(&db).await.unwrap().is_empty());
+
+    // The staff see what was sent about the case, to whom and how it went.
+    let staff: domain::case::view::StaffCase =
+        app.staff_get(&token, &format!("/api/staff/cases/{case_number}")).await.json().await.unwrap();
+    let sent: Vec<(&str, &str, &str)> =
+        staff.notifications.iter().map(|n| (n.recipient.as_str(), n.event.as_str(), n.state.as_str())).collect();
+    assert_eq!(sent, [("县交通运输局", "case.submit", "done"), ("县交通运输局", "case.accept", "done")]);
+}
+
+#[tokio::test]
+async fn a_notification_that_keeps_failing_is_marked_dead_and_can_be_sent_again() {
+    let config = tempfile::tempdir().unwrap();
+    let file = config.path().join("webhooks.toml");
+    // Nothing listens on port 9 of loopback: every delivery fails to connect.
+    std::fs::write(
+        &file,
+        format!("[[webhook]]\ndepartment = \"县交通运输局\"\nurl = \"http://127.0.0.1:9/x\"\nsecret = \"{SECRET}\"\n"),
+    )
+    .unwrap();
+    let app = spawn_app_with(|s| {
+        s.notify.webhooks = Some(file.clone());
+        s.notify.outbox_poll_ms = 50;
+        s.notify.outbox_retry_secs = 1;
+        s.notify.outbox_attempts = 2;
+    })
+    .await;
+    let response = app.submit("outbox-2", &complete_application(&app).await).await;
+    assert_eq!(response.status(), 201);
+    let db = app.db().await;
+    let mut entries = Vec::new();
+    for _ in 0..100 {
+        entries = bianmin::outbox::undelivered(&db).await.unwrap();
+        if entries.iter().all(|e| e.state == "dead") && !entries.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(entries.len(), 1);
+    assert_eq!((entries[0].state.as_str(), entries[0].attempts), ("dead", 2));
+    assert_eq!(entries[0].last_error.as_deref(), Some("连接失败"));
+    assert_eq!(bianmin::outbox::retry(&db, None).await.unwrap(), 1);
+    let again = bianmin::outbox::undelivered(&db).await.unwrap();
+    assert!(again[0].state == "pending" || again[0].attempts >= 1);
+}
+
+#[tokio::test]
+async fn a_notification_committed_before_a_crash_is_sent_once_after_the_restart() {
+    let seen = Arc::new(Mutex::new(Received { requests: 2, ..Received::default() }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/bianmin", listener.local_addr().unwrap());
+    let router =
+        axum::Router::new().route("/hooks/bianmin", axum::routing::post(receive)).with_state(Arc::clone(&seen));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let config = tempfile::tempdir().unwrap();
+    let file = config.path().join("webhooks.toml");
+    std::fs::write(
+        &file,
+        format!("[[webhook]]\ndepartment = \"县交通运输局\"\nurl = \"{url}\"\nsecret = \"{SECRET}\"\n"),
+    )
+    .unwrap();
+
+    // This instance's worker looks once at start and then not for an hour: the
+    // event commits and its notification is never sent by it, as if it had died.
+    let first = spawn_app_with(|s| {
+        s.notify.webhooks = Some(file.clone());
+        s.notify.outbox_poll_ms = 3_600_000;
+    })
+    .await;
+    let body = complete_application(&first).await;
+    assert_eq!(first.submit("outbox-3", &body).await.status(), 201);
+    let mut settings = first.settings.clone();
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.notify.outbox_poll_ms = 50;
+    assert_eq!(seen.lock().unwrap().accepted.len(), 0, "nothing was sent before the crash");
+
+    // Restarted on the same data: the notification goes out, once.
+    let _restarted = spawn_with_settings(settings).await;
+    for _ in 0..100 {
+        if !seen.lock().unwrap().accepted.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let kinds: Vec<String> =
+        seen.lock().unwrap().accepted.iter().map(|(_, b)| b["type"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(kinds, ["case.submit"]);
+    drop(first);
+}
