@@ -272,6 +272,20 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
     assert_eq!(view.status_label, "部分办结");
     assert_eq!(view.parts[1].status, Status::NotAccepted);
     assert!(view.next_step.contains("不是每个部门都办成了"));
+
+    // 91 days on, the refused part's files go; the ID card it shared stays with the parts that were done.
+    let now = bianmin::db::unix_now();
+    let removed =
+        bianmin::retention::run(&app.state, &bianmin::settings::Retention::default(), now + 91 * 86_400).await.unwrap();
+    assert_eq!(removed.closed_case_files, 3, "the sign's application, rendering and its copy of the ID");
+    let db = app.db().await;
+    let shared = sqlx::query(
+        "SELECT COUNT(*) AS n FROM case_files f JOIN upload_owners o ON o.upload = f.upload WHERE f.material = 'applicant_id'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(shared.try_get::<i64, _>("n").unwrap(), 2, "still held, with its owner, by the food and fire parts");
 }
 
 #[tokio::test]

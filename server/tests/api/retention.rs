@@ -61,6 +61,8 @@ async fn retention_removes_exactly_what_the_rules_say() {
     // Today: nothing is old enough.
     assert_eq!(bianmin::retention::run(&app.state, &rules, now).await.unwrap(), Default::default());
     assert!(exists(&app, &app.client, &loose).await);
+    // The look-up's lock on the upload is let go before the sweep (under load it can outlive the answer).
+    settle(&app).await;
 
     // Four days on: the loose upload goes; the draft's and the cases' stay.
     let removed = bianmin::retention::run(&app.state, &rules, now + 4 * DAY).await.unwrap();
@@ -73,6 +75,7 @@ async fn retention_removes_exactly_what_the_rules_say() {
 
     // Ninety-one days on: the draft has expired (30 days), so its upload goes;
     // the withdrawn case's files go, its record stays; the open case keeps all.
+    settle(&app).await;
     let removed = bianmin::retention::run(&app.state, &rules, now + 91 * DAY).await.unwrap();
     assert_eq!((removed.unattached_uploads, removed.closed_case_files, removed.cases), (1, 4, 0));
     assert!(!exists(&app, &drafter, &kept).await);
@@ -84,6 +87,7 @@ async fn retention_removes_exactly_what_the_rules_say() {
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM case_files").await, 4);
 
     // Eleven years on: the withdrawn case ends its archive period; the open one never does.
+    settle(&app).await;
     let removed = bianmin::retention::run(&app.state, &rules, now + 11 * 365 * DAY).await.unwrap();
     assert_eq!(removed.cases, 1);
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM cases").await, 1);
