@@ -6,8 +6,9 @@
 //! any number of instances (PostgreSQL or SQLite) deliver each row once; a
 //! lease left by a crashed worker runs out and the row is tried again.
 //!
-//! Today's channel is the departments' webhooks; the payload names the case,
-//! never the applicant.
+//! Today's channel is the departments' webhooks: every case event, and
+//! reminders planned from the working-day calendar ([`plan_reminders`]); the
+//! payload names the case, never the applicant.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -91,6 +92,73 @@ pub async fn enqueue_case_event(
     Ok(())
 }
 
+/// Working days before its due date when a department is reminded of a case.
+pub const DUE_SOON_DAYS: i64 = 3;
+
+/// Plan the departments' reminders from the working-day calendar: a case 3
+/// working days from its due date (or nearer), and a case overdue. Each
+/// reminder's id names the case, the kind and the due date, so it is written
+/// once, and a case whose due date moved (a suspension) is reminded anew.
+pub async fn plan_reminders(state: &AppState) -> anyhow::Result<usize> {
+    let rows = sqlx::query(
+        "SELECT case_number, joint_number, department, item_code, status, due_on FROM cases \
+         WHERE status IN ('accepted', 'in_progress') AND due_on IS NOT NULL",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let today = state.today();
+    let mut planned = 0;
+    for row in rows {
+        let department: String = row.try_get("department")?;
+        if state.webhooks.of(&department).is_none() {
+            continue;
+        }
+        let Some(due) = row.try_get::<String, _>("due_on").ok().and_then(|d| domain::time::date::Date::parse(&d))
+        else {
+            continue;
+        };
+        let left = state.calendar.remaining(today, due);
+        let kind = if today > due {
+            "overdue"
+        } else if left <= DUE_SOON_DAYS {
+            "due_soon"
+        } else {
+            continue;
+        };
+        let case_number: String = row.try_get("case_number")?;
+        let status: String = row.try_get("status")?;
+        let id = format!("rem_{kind}_{}_{due}", case_number.replace('-', "").to_lowercase());
+        let body = CaseEventBody {
+            id: id.clone(),
+            kind: format!("case.{kind}"),
+            case_number: case_number.clone(),
+            joint_number: row.try_get("joint_number")?,
+            department: department.clone(),
+            item_code: row.try_get("item_code")?,
+            status: Status::parse(&status).unwrap_or(Status::InProgress),
+            at: now_rfc3339(),
+        };
+        let payload = serde_json::to_string(&body)?;
+        let inserted = sqlx::query(
+            "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
+             VALUES ($1, $2, 'webhook', $3, $4, $5, 'pending', 0, $6, $6) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(&case_number)
+        .bind(&department)
+        .bind(&body.kind)
+        .bind(state.keys.seal("outbox.payload", &payload)?)
+        .bind(&body.at)
+        .execute(&state.db)
+        .await?;
+        planned += usize::try_from(inserted.rows_affected()).unwrap_or(0);
+    }
+    Ok(planned)
+}
+
+/// How often reminders are planned (deliveries are looked for every poll).
+const PLAN_EVERY: Duration = Duration::from_secs(60);
+
 /// The delivery worker, polling every `poll`.
 pub fn spawn(state: Arc<AppState>) {
     let poll = Duration::from_millis(state.notify.outbox_poll_ms.max(10));
@@ -103,8 +171,15 @@ pub fn spawn(state: Arc<AppState>) {
             }
         };
         let mut tick = tokio::time::interval(poll);
+        let mut planned_at: Option<tokio::time::Instant> = None;
         loop {
             tick.tick().await;
+            if planned_at.is_none_or(|at| at.elapsed() >= PLAN_EVERY.min(poll * 20)) {
+                planned_at = Some(tokio::time::Instant::now());
+                if let Err(error) = plan_reminders(&state).await {
+                    tracing::warn!(%error, "planning reminders failed; trying again");
+                }
+            }
             if let Err(error) = deliver_due(&state, &client).await {
                 tracing::warn!(%error, "outbox delivery failed; trying again");
             }

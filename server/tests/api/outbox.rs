@@ -227,3 +227,91 @@ async fn a_notification_committed_before_a_crash_is_sent_once_after_the_restart(
     assert_eq!(kinds, ["case.submit"]);
     drop(first);
 }
+
+/// An instance on the same data as `app`, living on `today`.
+async fn on_day(app: &crate::support::TestApp, today: &str) -> crate::support::TestApp {
+    let mut settings = app.settings.clone();
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.today = Some(today.to_owned());
+    spawn_with_settings(settings).await
+}
+
+#[tokio::test]
+async fn departments_are_reminded_three_working_days_before_the_due_date_and_when_overdue() {
+    let seen = Arc::new(Mutex::new(Received { requests: 2, ..Received::default() }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/bianmin", listener.local_addr().unwrap());
+    let router =
+        axum::Router::new().route("/hooks/bianmin", axum::routing::post(receive)).with_state(Arc::clone(&seen));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let config = tempfile::tempdir().unwrap();
+    let file = config.path().join("webhooks.toml");
+    std::fs::write(
+        &file,
+        format!("[[webhook]]\ndepartment = \"县交通运输局\"\nurl = \"{url}\"\nsecret = \"{SECRET}\"\n"),
+    )
+    .unwrap();
+    let app = spawn_app_with(|s| {
+        s.notify.webhooks = Some(file.clone());
+        s.notify.outbox_poll_ms = 50;
+        s.today = Some("2026-11-23".to_owned());
+    })
+    .await;
+    let response = app.submit("outbox-4", &complete_application(&app).await).await;
+    let case_number = response.json::<Value>().await.unwrap()["case_number"].as_str().unwrap().to_owned();
+    let token = staff_token(&app, "县交通运输局").await;
+    let act = |app: &crate::support::TestApp, action: Value| {
+        let request = app
+            .client
+            .post(format!("{}/api/staff/cases/{case_number}/actions", app.address))
+            .bearer_auth(&token)
+            .json(&action);
+        async move { assert_eq!(request.send().await.unwrap().status(), 200, "{action}") }
+    };
+    act(&app, serde_json::json!({"action": "accept"})).await; // due Monday 2026-11-30
+    let kinds = |seen: &Arc<Mutex<Received>>| -> Vec<(String, String)> {
+        seen.lock()
+            .unwrap()
+            .accepted
+            .iter()
+            .map(|(id, b)| (b["type"].as_str().unwrap().to_owned(), id.clone()))
+            .collect()
+    };
+    let wait_for = |n: usize| {
+        let seen = Arc::clone(&seen);
+        async move {
+            for _ in 0..100 {
+                if seen.lock().unwrap().accepted.len() >= n {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    wait_for(2).await;
+
+    // Wednesday: three working days left (Thursday, Friday, Monday).
+    let wednesday = on_day(&app, "2026-11-25").await;
+    wait_for(3).await;
+    // Suspended on Wednesday, resumed on Friday: the due date moves to Wednesday 2026-12-02, and the reminder is planned anew.
+    act(&wednesday, serde_json::json!({"action": "suspend", "reason": "现场核查"})).await;
+    let friday = on_day(&app, "2026-11-27").await;
+    act(&friday, serde_json::json!({"action": "resume"})).await;
+    wait_for(6).await;
+    // Thursday 2026-12-03: overdue.
+    let _thursday = on_day(&app, "2026-12-03").await;
+    wait_for(7).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let got = kinds(&seen);
+    let reminders: Vec<&(String, String)> =
+        got.iter().filter(|(k, _)| k == "case.due_soon" || k == "case.overdue").collect();
+    assert_eq!(reminders.len(), 3, "{got:?}");
+    assert_eq!(reminders[0].1, format!("rem_due_soon_{}_2026-11-30", case_number.replace('-', "").to_lowercase()));
+    assert_eq!(reminders[1].1, format!("rem_due_soon_{}_2026-12-02", case_number.replace('-', "").to_lowercase()));
+    assert_eq!(reminders[2].0, "case.overdue");
+    let mut ids: Vec<&String> = got.iter().map(|(_, id)| id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), got.len(), "nothing twice");
+}
