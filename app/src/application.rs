@@ -106,7 +106,9 @@ pub fn idempotency_key(item: &str) -> String {
 
 /// After a successful submission: the application is done on this device.
 pub fn finish(item: &str, receipt: &Receipt) {
-    for key in [item.to_owned(), materials_key(item), submission_key(item), resume_key(item), application_key_key(item)]
+    let email = format!("{item}.email");
+    for key in
+        [item.to_owned(), materials_key(item), submission_key(item), resume_key(item), application_key_key(item), email]
     {
         draft::remove(&key);
     }

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod holidays;
 pub mod key_rotation;
 pub mod limits;
+pub mod mail;
 pub mod openapi;
 pub mod outbox;
 pub mod prepared;

@@ -92,6 +92,45 @@ pub async fn enqueue_case_event(
     Ok(())
 }
 
+/// Write the applicant's notice of one case event, inside its transaction: an
+/// email when the applicant gave an address and a mail server is configured.
+pub async fn enqueue_notice(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    case_number: &str,
+    email: &str,
+    item_name: &str,
+    event: &domain::case::notices::NoticeEvent,
+) -> Result<(), ApiError> {
+    if email.trim().is_empty() || !crate::mail::configured(&state.notify) {
+        return Ok(());
+    }
+    let status_url = format!("{}/cases/{case_number}", state.notify.public_url.trim_end_matches('/'));
+    let context = domain::case::notices::NoticeContext {
+        centre: &state.notify.centre_name,
+        item_name,
+        case_number,
+        status_url: &status_url,
+    };
+    let notice = domain::case::notices::notice(event, &context);
+    let id = format!("ntc_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase());
+    let payload = serde_json::json!({"to": email.trim(), "subject": notice.subject, "body": notice.body}).to_string();
+    let now = now_rfc3339();
+    sqlx::query(
+        "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
+         VALUES ($1, $2, 'email', $3, $4, $5, 'pending', 0, $6, $6)",
+    )
+    .bind(&id)
+    .bind(case_number)
+    .bind(domain::apply::identity::mask_email(email))
+    .bind(format!("notice.{}", event.name()))
+    .bind(state.keys.seal("outbox.payload", &payload)?)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Working days before its due date when a department is reminded of a case.
 pub const DUE_SOON_DAYS: i64 = 3;
 
@@ -219,15 +258,22 @@ pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> anyhow::
 
 /// Send one claimed row and record how it went.
 async fn deliver_one(state: &AppState, client: &reqwest::Client, id: &str) -> anyhow::Result<bool> {
-    let row = sqlx::query("SELECT recipient, payload, attempts FROM outbox WHERE id = $1")
+    let row = sqlx::query("SELECT channel, recipient, payload, attempts FROM outbox WHERE id = $1")
         .bind(id)
         .fetch_one(&state.db)
         .await?;
-    let (recipient, attempts): (String, i64) = (row.try_get("recipient")?, row.try_get("attempts")?);
+    let (channel, recipient, attempts): (String, String, i64) =
+        (row.try_get("channel")?, row.try_get("recipient")?, row.try_get("attempts")?);
     let payload = state.keys.open("outbox.payload", &row.try_get::<String, _>("payload")?)?;
-    let result = match state.webhooks.of(&recipient) {
-        None => Err("这个部门的 webhook 已不在配置中".to_owned()),
-        Some(hook) => {
+    let hook = if channel == "webhook" { state.webhooks.of(&recipient) } else { None };
+    let result = match (channel.as_str(), hook) {
+        ("email", _) => {
+            let mail: serde_json::Value = serde_json::from_str(&payload)?;
+            let text = |key: &str| mail[key].as_str().unwrap_or_default().to_owned();
+            crate::mail::send(&state.notify, &text("to"), &text("subject"), &text("body")).await.map(|()| 250)
+        }
+        (_, None) => Err("这个部门的 webhook 已不在配置中".to_owned()),
+        (_, Some(hook)) => {
             let timestamp = unix_now();
             let sent = client
                 .post(&hook.url)
@@ -246,7 +292,7 @@ async fn deliver_one(state: &AppState, client: &reqwest::Client, id: &str) -> an
     };
     let now = now_rfc3339();
     let noted = match &result {
-        Ok(status) => format!("ok HTTP {status}"),
+        Ok(status) => format!("ok {status}"),
         Err(why) => format!("failed {why}"),
     };
     sqlx::query("INSERT INTO outbox_attempts (outbox_id, attempt, at, result) VALUES ($1, $2, $3, $4)")

@@ -316,8 +316,9 @@ pub struct Limits {
     pub bytes_per_application: i64,
 }
 
-/// Notifications: the departments' webhooks and how the outbox delivers them.
-#[derive(Clone, Debug, Args)]
+/// Notifications: the departments' webhooks, email to applicants, and how the
+/// outbox delivers them. (Its `Debug` leaves the SMTP password out.)
+#[derive(Clone, Args)]
 pub struct Notify {
     /// A TOML file of webhooks, one `[[webhook]]` per department: `department`, `url`, `secret`.
     #[arg(long, env = "BIANMIN_WEBHOOKS")]
@@ -331,11 +332,57 @@ pub struct Notify {
     /// Attempts before a notification is marked dead (`bianmin outbox retry` sends it again).
     #[arg(long, env = "BIANMIN_OUTBOX_ATTEMPTS", default_value_t = 8)]
     pub outbox_attempts: u32,
+    /// The centre's name, as every notice to applicants names it.
+    #[arg(long, env = "BIANMIN_CENTRE_NAME", default_value = "县政务服务中心")]
+    pub centre_name: String,
+    /// The address applicants open the app at, for the status links in notices.
+    #[arg(long, env = "BIANMIN_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+    /// The SMTP server for email to applicants; without it no email is sent.
+    #[arg(long, env = "BIANMIN_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    #[arg(long, env = "BIANMIN_SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+    /// `starttls` (default, port 587), `tls` (port 465) or `none` (only for a relay on this machine).
+    #[arg(long, env = "BIANMIN_SMTP_TLS", default_value = "starttls")]
+    pub smtp_tls: String,
+    #[arg(long, env = "BIANMIN_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    #[arg(long, env = "BIANMIN_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The sender, e.g. `示范县政务服务中心 <noreply@example.gov.cn>`.
+    #[arg(long, env = "BIANMIN_MAIL_FROM", default_value = "便民 <noreply@localhost>")]
+    pub mail_from: String,
+}
+
+impl std::fmt::Debug for Notify {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notify")
+            .field("webhooks", &self.webhooks)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("mail_from", &self.mail_from)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Notify {
     fn default() -> Self {
-        Self { webhooks: None, outbox_poll_ms: 1000, outbox_retry_secs: 30, outbox_attempts: 8 }
+        Self {
+            webhooks: None,
+            outbox_poll_ms: 1000,
+            outbox_retry_secs: 30,
+            outbox_attempts: 8,
+            centre_name: "县政务服务中心".to_owned(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: "starttls".to_owned(),
+            smtp_user: None,
+            smtp_password: None,
+            mail_from: "便民 <noreply@localhost>".to_owned(),
+        }
     }
 }
 

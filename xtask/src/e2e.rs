@@ -1,7 +1,8 @@
 //! Playwright against the release build: a real server over a temporary data
-//! directory, Debian's Chromium, a phone viewport and WeChat's user agent.
+//! directory, Debian's Chromium, a phone viewport and WeChat's user agent, and
+//! a real SMTP server (aiosmtpd, writing a maildir) for the applicants' email.
 
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
 use crate::serve::Server;
 use crate::{root, run, tools};
@@ -10,7 +11,18 @@ pub fn run_tests() -> anyhow::Result<()> {
     let chromium = tools::ensure_chromium()?;
     let e2e = root().join("e2e");
     let node_bin = tools::ensure_npm_packages(&e2e)?;
-    let server = Server::start("e2e")?;
+    let mail = Smtpd::start()?;
+    let server = Server::start_with(
+        "e2e",
+        &[
+            ("BIANMIN_SMTP_HOST", "127.0.0.1".to_owned()),
+            ("BIANMIN_SMTP_PORT", mail.port.to_string()),
+            ("BIANMIN_SMTP_TLS", "none".to_owned()),
+            ("BIANMIN_PUBLIC_URL", "http://bianmin.test".to_owned()),
+            ("BIANMIN_CENTRE_NAME", "示范县政务服务中心".to_owned()),
+            ("BIANMIN_OUTBOX_POLL_MS", "200".to_owned()),
+        ],
+    )?;
     // The staff of the department the journeys apply to (JT-001, JT-003).
     let token = server.staff_token("县交通运输局")?;
     // The three departments of 开餐馆 (KB-001), for the joint case's journey.
@@ -23,9 +35,47 @@ pub fn run_tests() -> anyhow::Result<()> {
         .env("BASE_URL", server.url())
         .env("STAFF_TOKEN", token)
         .env("JOINT_TOKENS", serde_json::Value::Object(joint).to_string())
+        .env("MAILDIR", &mail.maildir)
         .env("CHROMIUM_PATH", chromium)
         // The crash drill starts, kills and restarts servers of its own.
         .env("BIANMIN_BIN", root().join("target/release/bianmin"))
         .env("REPO_ROOT", root())
         .current_dir(&e2e))
+}
+
+/// aiosmtpd on a free loopback port, delivering into a maildir; stopped when dropped.
+struct Smtpd {
+    child: Child,
+    port: u16,
+    maildir: std::path::PathBuf,
+}
+
+impl Smtpd {
+    fn start() -> anyhow::Result<Self> {
+        let python = tools::ensure_aiosmtpd()?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let maildir = std::env::temp_dir().join(format!("bianmin-e2e-mail-{}", std::process::id()));
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let server = Self { child, port, maildir };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(server);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        anyhow::bail!("aiosmtpd did not start on port {port}")
+    }
+}
+
+impl Drop for Smtpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.maildir);
+    }
 }

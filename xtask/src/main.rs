@@ -86,9 +86,12 @@ fn release_server() -> anyhow::Result<()> {
 fn test() -> anyhow::Result<()> {
     // Style first: it fails in seconds, before any test is built.
     lint::check(&root())?;
+    // The email tests' SMTP server (aiosmtpd) runs on this Python.
+    let smtpd = tools::ensure_aiosmtpd()?;
     // Every Rust test on the embedded defaults: SQLite and files on disk.
     run(Command::new("cargo")
         .args(["test", "--workspace", "--exclude", "app"])
+        .env("BIANMIN_TEST_PYTHON", &smtpd)
         .env_remove("BIANMIN_TEST_DATABASE_URL")
         .env_remove("BIANMIN_TEST_STORAGE")
         .current_dir(root()))?;
@@ -101,6 +104,7 @@ fn test() -> anyhow::Result<()> {
                 .args(["test", "--workspace", "--exclude", "app"])
                 .env("BIANMIN_TEST_DATABASE_URL", url)
                 .env("BIANMIN_TEST_STORAGE", "s3")
+                .env("BIANMIN_TEST_PYTHON", &smtpd)
                 .current_dir(root()))?;
         }
         None => println!("xtask: BIANMIN_TEST_DATABASE_URL is not set: the PostgreSQL and S3 run is skipped"),

@@ -126,3 +126,23 @@ pub fn ensure_schemathesis() -> anyhow::Result<PathBuf> {
     run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("schemathesis=={SCHEMATHESIS}")]))?;
     Ok(st)
 }
+
+/// The aiosmtpd release the email tests' SMTP server is pinned to.
+const AIOSMTPD: &str = "1.4.6";
+
+/// aiosmtpd from PyPI in its own virtual environment under `target/`: the real
+/// SMTP server the server's email tests start; returns its Python.
+pub fn ensure_aiosmtpd() -> anyhow::Result<PathBuf> {
+    let venv = root().join("target/smtpd");
+    let python = venv.join("bin/python");
+    let installed = output_of(Command::new(&python).args(["-c", "import aiosmtpd; print(aiosmtpd.__version__)"]))
+        .unwrap_or_default();
+    if installed.trim() == AIOSMTPD {
+        return Ok(python);
+    }
+    eprintln!("xtask: installing aiosmtpd {AIOSMTPD} from PyPI into {}", venv.display());
+    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))
+        .context("python3 with its venv module is needed for the email tests (Debian: apt-get install python3-venv)")?;
+    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("aiosmtpd=={AIOSMTPD}")]))?;
+    Ok(python)
+}

@@ -164,15 +164,28 @@ fn Review(subject: Subject) -> impl IntoView {
         files: materials.upload_ids(),
         later: materials.later.clone(),
         pledge_accepted: materials.pledge_accepted,
+        email: String::new(),
     };
+    // Progress by email besides the status page: optional, kept on this device like the rest.
+    let email_key = format!("{code}.email");
+    let email = RwSignal::new(crate::shell::draft::load::<String>(&email_key).unwrap_or_default());
+    Effect::new(move |_| email.with(|e| crate::shell::draft::save(&email_key, e)));
+    let email_error = RwSignal::new(None::<&'static str>);
     let submit = move |_| {
         if sending.get_untracked() {
+            return;
+        }
+        let typed = email.get_untracked().trim().to_owned();
+        let problem = (!typed.is_empty()).then(|| domain::apply::identity::email_problem(&typed)).flatten();
+        email_error.set(problem);
+        if problem.is_some() {
             return;
         }
         sending.set(true);
         failure.set(None);
         problems.set(None);
-        let (code, submission) = (code.clone(), submission.clone());
+        let (code, mut submission) = (code.clone(), submission.clone());
+        submission.email = typed;
         let key = application::idempotency_key(&code);
         spawn_local(async move {
             let Some(application_key) = application::application_key(&code).await else {
@@ -266,6 +279,39 @@ fn Review(subject: Subject) -> impl IntoView {
                     <p class="hint">"您已同意容缺受理承诺书，容缺材料请在受理后按期补交。"</p>
                 }
             })}
+        <h2>"办理进度通知"</h2>
+        <div class=move || if email_error.get().is_some() { "field field--error" } else { "field" }>
+            <label for="notice-email">"发邮件告诉我办理进度（可不填）"</label>
+            <p class="hint" id="notice-email-hint">
+                "受理、需要补正、办结时发到这个邮箱。不填的，请用办件编号和查询码查看进度。"
+            </p>
+            {move || {
+                email_error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="field-error" id="notice-email-error">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            <input
+                id="notice-email"
+                type="email"
+                inputmode="email"
+                autocomplete="email"
+                aria-describedby=move || {
+                    if email_error.get().is_some() {
+                        "notice-email-hint notice-email-error"
+                    } else {
+                        "notice-email-hint"
+                    }
+                }
+                prop:value=move || email.get()
+                on:input=move |ev| email.set(event_target_value(&ev))
+            />
+        </div>
         <h2>"提交申请"</h2>
         <p>
             "提交即表示您承诺所填信息和所传材料真实、有效。提交后会得到办件编号和查询码。"

@@ -133,6 +133,31 @@ pub fn mask_mobile(value: &str) -> String {
     mask(&normalise_mobile(value), 3, 4)
 }
 
+/// Why an email address will not do, if it will not: one `@`, something before
+/// it, a domain with a dot after it, no spaces, at most 254 characters.
+pub fn email_problem(value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    let Some((local, domain)) = value.split_once('@') else {
+        return Some("邮箱地址要有 @，例如 zhangsan@example.com");
+    };
+    let bad = local.is_empty()
+        || domain.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || value.chars().any(|c| c.is_whitespace() || c.is_control())
+        || value.len() > 254;
+    bad.then_some("邮箱地址不正确，请检查，例如 zhangsan@example.com")
+}
+
+/// `zh***@example.com`: the first two characters before the `@` and the domain.
+pub fn mask_email(value: &str) -> String {
+    match value.trim().split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().take(2).collect::<String>()),
+        None => "***".to_owned(),
+    }
+}
+
 fn mask(value: &str, keep_start: usize, keep_end: usize) -> String {
     let chars: Vec<char> = value.chars().collect();
     if chars.len() <= keep_start + keep_end {
@@ -225,5 +250,15 @@ mod tests {
         assert_eq!(mask_id("11010519491231002x"), "110***********002X");
         assert_eq!(mask_mobile("+86 138 1234 5678"), "138****5678");
         assert_eq!(mask_id("123"), "***");
+    }
+
+    #[test]
+    fn email_addresses_are_checked_and_masked() {
+        assert_eq!(email_problem("zhangsan@example.com"), None);
+        assert_eq!(email_problem(" li.si+case@mail.example.cn "), None);
+        for bad in ["zhangsan", "@example.com", "a@b", "a@@b.cn", "a b@c.cn", "a@.cn", "a@cn."] {
+            assert!(email_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(mask_email("zhangsan@example.com"), "zh***@example.com");
     }
 }

@@ -28,6 +28,10 @@ pub struct Submission {
     /// The applicant accepted the 容缺受理承诺书.
     #[serde(default)]
     pub pledge_accepted: bool,
+    /// Where progress notices go besides the status page: an email address the
+    /// applicant chose on the review page ("" for none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub email: String,
 }
 
 /// 容缺受理承诺书: what the applicant accepts when supplying materials later.

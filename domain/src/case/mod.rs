@@ -5,6 +5,8 @@
 
 /// The joint case (联办件) of a bundle: the lead's whole and the departments' parts.
 pub mod joint;
+/// What the applicant is told when something happens to the case.
+pub mod notices;
 /// The applicant's and the staff's views of a case, ratings, complaints and the public figures.
 pub mod view;
 

@@ -82,6 +82,7 @@ async fn accept(
         *counts.entry(file.material.clone()).or_default() += 1;
     }
     problems.materials.extend(check_materials(&checklist, &counts, &submission.later, submission.pledge_accepted));
+    problems.fields.extend(crate::apply::submissions::email_problem(&submission));
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
@@ -118,6 +119,7 @@ fn part_application(
             files: by_material,
             later: detail.part_materials(checklist, &submission.later, item),
             pledge_accepted: submission.pledge_accepted,
+            email: submission.email.clone(),
         },
         files: own,
     }
@@ -181,6 +183,9 @@ async fn make_joint_case(
             at: &submitted_at,
         };
         crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
+        let submitted = domain::case::notices::NoticeEvent::Submitted;
+        crate::outbox::enqueue_notice(&mut tx, state, &number, &submission.email, &detail.bundle.name, &submitted)
+            .await?;
         // Each upload belongs to this one joint case, however many parts use it.
         for file in files {
             if !crate::apply::uploads::owner::attach(&mut tx, &file.upload, &file.owner, &number).await? {

@@ -208,6 +208,7 @@ async fn accept(
         *counts.entry(file.material.clone()).or_default() += 1;
     }
     problems.materials.extend(check_materials(&checklist, &counts, &submission.later, submission.pledge_accepted));
+    problems.fields.extend(email_problem(&submission));
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
@@ -270,6 +271,9 @@ async fn make_case(
                 at: &submitted_at,
             };
             crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
+            let submitted = domain::case::notices::NoticeEvent::Submitted;
+            crate::outbox::enqueue_notice(&mut tx, state, &case_number, &submission.email, &item.name, &submitted)
+                .await?;
             for file in files {
                 cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at).await?;
             }
@@ -324,4 +328,11 @@ pub fn unanswered_problem(count: usize) -> FieldError {
     FieldError {
         field: "answers".to_owned(), message: format!("还有 {count} 个情形问题没有回答，请先回答")
     }
+}
+
+/// The notice email the applicant chose, checked (none is fine).
+pub fn email_problem(submission: &Submission) -> Option<FieldError> {
+    let email = submission.email.trim();
+    let message = (!email.is_empty()).then(|| domain::apply::identity::email_problem(email)).flatten()?;
+    Some(FieldError { field: "email".to_owned(), message: message.to_owned() })
 }

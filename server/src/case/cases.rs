@@ -274,6 +274,25 @@ pub struct Move<'a> {
     pub files: &'a [NewFile],
     /// The files' upload owner row is already the whole's (a part of a joint case).
     pub files_attached: bool,
+    /// What the applicant is told of it, if anything.
+    pub notice: Option<domain::case::notices::NoticeEvent>,
+}
+
+/// What the applicant is told when `action` moves a single case.
+pub fn notice_for(item: &ServiceItem, action: &Action) -> Option<domain::case::notices::NoticeEvent> {
+    use domain::case::notices::NoticeEvent as N;
+    Some(match action {
+        Action::Accept => N::Accepted,
+        Action::RequestSupplement { items } => {
+            N::SupplementRequested(items.iter().map(|s| (material_name(item, &s.material), s.reason.clone())).collect())
+        }
+        Action::Suspend { reason } => N::Suspended(reason.clone()),
+        Action::Resume => N::Resumed,
+        Action::Complete { result } => N::Completed(result.clone()),
+        Action::Refuse { reason } => N::NotAccepted(reason.clone()),
+        Action::Terminate { reason } => N::Terminated(reason.clone()),
+        _ => return None,
+    })
 }
 
 /// Write a move: the row (only if nobody moved it since it was read), its event, its files.
@@ -320,6 +339,10 @@ pub async fn write_move(
         at: now,
     };
     crate::outbox::enqueue_case_event(tx, state, event).await?;
+    if let Some(notice) = &m.notice {
+        let title = case.title(state)?;
+        crate::outbox::enqueue_notice(tx, state, &case.case_number, &case.application.email, &title, notice).await?;
+    }
     for file in m.files {
         if m.files_attached {
             insert_file_row(tx, keys, &case.case_number, file, now).await?;
@@ -355,6 +378,7 @@ pub async fn record(
         return Box::pin(crate::case::joint::record(state, case, action, actor, label, note, &[])).await;
     }
     let item = case.item(state)?;
+    let notice = action.and_then(|a| notice_for(item, a));
     let (status, changes) = match action {
         None => (case.status, Changes::default()),
         Some(action) => {
@@ -366,8 +390,18 @@ pub async fn record(
     let now = now_rfc3339();
     let mut tx = crate::db::begin_write(&state.db).await?;
     let name = action.map_or("supply_later", Action::name);
-    let step =
-        Move { case, status, changes, actor, action: name, label, note, files: new_files, files_attached: false };
+    let step = Move {
+        case,
+        status,
+        changes,
+        actor,
+        action: name,
+        label,
+        note,
+        files: new_files,
+        files_attached: false,
+        notice,
+    };
     write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;
     tracing::info!(case = %case.case_number, action = name, "case moved");

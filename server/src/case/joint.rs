@@ -135,6 +135,7 @@ pub async fn record(
             note: note.clone(),
             files: &part_files,
             files_attached: true,
+            notice: None,
         };
         cases::write_move(&mut tx, state, step, &now).await?;
     }
@@ -154,6 +155,8 @@ pub async fn record(
         Target::Part(i) => format!("{}：{label}", after.parts[i].department),
         Target::Whole => label.to_owned(),
     };
+    // The applicant hears of the whole: the lead's moves, and the end once every part has ended.
+    let notice = whole_notice(&joint, target, action, whole_before, whole_after, &after);
     let step = Move {
         case: &joint.whole,
         status: whole_after.as_case_status(),
@@ -164,11 +167,58 @@ pub async fn record(
         note,
         files: &[],
         files_attached: false,
+        notice,
     };
     cases::write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;
     tracing::info!(case = %joint.whole.case_number, action = name, "joint case moved");
     cases::load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
+}
+
+/// What the applicant is told of a joint case's move.
+fn whole_notice(
+    joint: &JointCase<'_>,
+    target: Target,
+    action: Option<&Action>,
+    before: JointStatus,
+    after: JointStatus,
+    state_after: &Joint,
+) -> Option<domain::case::notices::NoticeEvent> {
+    use domain::case::notices::NoticeEvent as N;
+    if after.is_final() && !before.is_final() && state_after.accepted() {
+        let results: Vec<String> = joint
+            .parts
+            .iter()
+            .zip(&state_after.parts)
+            .map(|(row, part)| {
+                let name = joint.detail.items.iter().find(|i| i.code == row.item_code).map_or("", |i| i.name.as_str());
+                format!("{name}：{}", part.status.label())
+            })
+            .collect();
+        return Some(match after {
+            JointStatus::Terminated => N::Terminated(results.join("；")),
+            _ => N::Completed(results.join("；")),
+        });
+    }
+    if target != Target::Whole {
+        return None;
+    }
+    Some(match action? {
+        Action::Accept => N::Accepted,
+        Action::RequestSupplement { .. } => N::SupplementRequested(
+            state_after
+                .notice
+                .iter()
+                .map(|n| {
+                    let name = document_key(joint.detail, &n.item, &n.material)
+                        .map_or(n.material.clone(), |k| document_name(joint.detail, &k));
+                    (name, format!("{}：{}", n.department, n.reason))
+                })
+                .collect(),
+        ),
+        Action::Refuse { reason } => N::NotAccepted(reason.clone()),
+        _ => return None,
+    })
 }
 
 /// Apply the 容缺 rule to every part (each part's own deadline).

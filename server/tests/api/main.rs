@@ -10,6 +10,7 @@ mod at_rest;
 mod cases;
 mod crash;
 mod drafts;
+mod email;
 mod hosting;
 mod instances;
 mod joint_cases;

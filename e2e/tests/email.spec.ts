@@ -1,0 +1,81 @@
+import { expect, test } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectNoViolations } from './axe';
+import { fillPersonDetails } from './details';
+import { pdf, save } from './files';
+
+/**
+ * Email to the applicant: chosen on the review page; after the department asks
+ * for a supplement the message arrives at a real SMTP server (aiosmtpd, started
+ * by cargo xtask test) with every material and reason and a link that opens
+ * the status page.
+ */
+
+const TOKEN = process.env.STAFF_TOKEN ?? '';
+const MAILDIR = process.env.MAILDIR ?? '';
+
+/** The messages delivered so far: headers as sent, the text decoded (lettre sends UTF-8 text as base64). */
+function mails(): string[] {
+  let files: string[] = [];
+  try {
+    files = readdirSync(join(MAILDIR, 'new')).map((f) => join(MAILDIR, 'new', f));
+  } catch {
+    return [];
+  }
+  return files.map((file) => {
+    const raw = readFileSync(file, 'utf8');
+    const split = raw.search(/\r?\n\r?\n/);
+    const [head, body] = [raw.slice(0, split), raw.slice(split).trim()];
+    const text = /Content-Transfer-Encoding: base64/i.test(head) ? Buffer.from(body, 'base64').toString('utf8') : body;
+    return `${head}\n\n${text}`;
+  });
+}
+
+test('the applicant opts into email and the supplement notice arrives with its link', async ({ page }, testInfo) => {
+  test.skip(!TOKEN || !MAILDIR, 'needs STAFF_TOKEN and MAILDIR (cargo xtask test sets them)');
+  test.setTimeout(90_000);
+  await page.goto('/');
+  const photo = save(testInfo.outputPath('照片.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 300, height: 400 } }));
+  const form = save(testInfo.outputPath('申请表.pdf'), await pdf(page, 1));
+
+  await page.goto('/services/JT-003/apply');
+  await fillPersonDetails(page, '钱七', '示范县和平街 9 号');
+  const back = save(testInfo.outputPath('背面.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 420 } }));
+  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, back]);
+  await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
+  await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
+  await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(form);
+  await expect(page.locator('.file--done')).toHaveCount(5);
+  await page.getByRole('button', { name: '核对申请内容' }).click();
+
+  // A mistyped address is caught on the page; nothing is lost.
+  const email = page.getByLabel('发邮件告诉我办理进度（可不填）');
+  await email.fill('qianqi.example.com');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.locator('#notice-email-error')).toContainText('邮箱地址要有 @');
+  await expectNoViolations(page);
+  await email.fill('qianqi@example.com');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '申请已提交' })).toBeVisible();
+  const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
+
+  const asked = await page.request.post(`/api/staff/cases/${caseNumber}/actions`, {
+    headers: { Authorization: `Bearer ${TOKEN}` },
+    data: { action: 'request_supplement', items: [{ material: 'photo', reason: '照片背景不是白色，请重新拍摄' }] },
+  });
+  expect(asked.status()).toBe(200);
+
+  await expect.poll(() => mails().filter((m) => m.includes(caseNumber) && m.includes('需要补正')).length, { timeout: 20_000 }).toBe(1);
+  const notice = mails().find((m) => m.includes(caseNumber) && m.includes('需要补正'))!;
+  expect(notice).toContain('To: qianqi@example.com');
+  expect(notice).toContain('· 近期一寸免冠白底彩色照片：照片背景不是白色，请重新拍摄');
+  expect(notice).not.toContain('440304200002291236');
+  const link = notice.match(/http:\/\/bianmin\.test(\/cases\/[A-Z0-9-]+)/);
+  expect(link?.[1]).toBe(`/cases/${caseNumber}`);
+
+  // The link opens the status page (this phone keeps the receipt, so no code is typed).
+  await page.goto(link![1]);
+  await expect(page.locator('.status-panel')).toContainText('需要补正材料');
+  await expect(page.getByRole('region', { name: /补正告知/ })).toContainText('照片背景不是白色，请重新拍摄');
+});
