@@ -18,13 +18,19 @@ pub mod situation;
 pub mod subject_loader;
 pub mod tasks;
 
+/// Whether the current page is a bundle's (`/bundles/…`) or an item's.
+fn kind_here() -> crate::subject::Kind {
+    let bundle = crate::shell::router::use_location().get_untracked().path.starts_with("/bundles/");
+    if bundle { crate::subject::Kind::Bundle } else { crate::subject::Kind::Service }
+}
+
 /// This stage's page for `page`, if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::Apply(kind, code) => view! { <details::ApplyPage kind code /> }.into_any(),
         Page::Resume => view! { <resume::ResumePage /> }.into_any(),
-        Page::Tasks(kind, code) => view! { <tasks::TasksPage kind code /> }.into_any(),
-        Page::Review(kind, code) => view! { <review::ReviewPage kind code /> }.into_any(),
+        Page::Tasks(code) => view! { <tasks::TasksPage kind=kind_here() code /> }.into_any(),
+        Page::Review(code) => view! { <review::ReviewPage kind=kind_here() code /> }.into_any(),
         Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number /> }.into_any(),
         _ => return render_notice(page),
     })

@@ -114,7 +114,7 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
 fn Parts(parts: Vec<domain::case::view::PartView>) -> impl IntoView {
     view! {
         <h2>"各部门办理情况"</h2>
-        <ul class="parts">
+        <ul class="facts parts">
             {parts
                 .into_iter()
                 .map(|p| {

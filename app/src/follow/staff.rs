@@ -469,7 +469,7 @@ fn Notifications(list: Vec<domain::case::view::NotificationView>) -> impl IntoVi
 fn JointParts(case: StaffCase) -> impl IntoView {
     view! {
         <h2>"各部门的部分"</h2>
-        <ul class="parts">
+        <ul class="facts parts">
             {case
                 .parts
                 .iter()

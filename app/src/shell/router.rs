@@ -54,10 +54,10 @@ pub enum Page {
     Bundle(String),
     /// 用恢复码继续: continue a draft saved on another device.
     Resume,
-    /// 上传材料并提交: an item's or a bundle's task list.
-    Tasks(Kind, String),
+    /// 上传材料并提交: an item's or a bundle's task list (the path says which).
+    Tasks(String),
     /// 核对申请内容 before submitting.
-    Review(Kind, String),
+    Review(String),
     /// 回执 of a submitted application, by case number.
     Receipt(String),
     /// 办理进度: the look-up form, or a case of this device's receipts.
@@ -90,13 +90,9 @@ impl Page {
             ["staff"] => Some(Self::Staff),
             ["staff", "cases", case] => decode(case).map(Self::StaffCase),
             ["services", code] => decode(code).map(Self::Guide),
-            [prefix @ ("services" | "bundles"), code, step @ ("apply" | "tasks" | "review")] => {
-                decode(code).map(|c| match *step {
-                    "apply" => Self::Apply(kind(prefix), c),
-                    "tasks" => Self::Tasks(kind(prefix), c),
-                    _ => Self::Review(kind(prefix), c),
-                })
-            }
+            [prefix @ ("services" | "bundles"), code, "apply"] => decode(code).map(|c| Self::Apply(kind(prefix), c)),
+            ["services" | "bundles", code, "tasks"] => decode(code).map(Self::Tasks),
+            ["services" | "bundles", code, "review"] => decode(code).map(Self::Review),
             ["bundles", code] => decode(code).map(Self::Bundle),
             [prefix @ ("services" | "bundles"), code, "situation", question] => {
                 decode(code).zip(decode(question)).map(|(c, q)| Self::Situation(kind(prefix), c, q))
