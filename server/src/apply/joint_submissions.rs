@@ -5,22 +5,21 @@
 //! each with its department, its own application and the files it uses, all in
 //! one transaction.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::api::ErrorBody;
-use domain::apply::form::{Field, validate_application};
-use domain::apply::submission::{Receipt, ReceiptPart, Submission, SubmissionProblems, check_materials};
+use domain::apply::submission::{Receipt, ReceiptPart, Submission};
 use domain::case::{Actor, Status};
+use domain::catalog::applying::Applying;
 use domain::catalog::bundle::BundleDetail;
-use domain::catalog::checklist::{Checklist, bundle_checklist};
+use domain::catalog::checklist::Checklist;
 
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
-use crate::apply::submissions::{IdempotencyKey, IdempotencyKeyHeader, finish, once, reference, unanswered_problem};
+use crate::apply::submissions::{IdempotencyKey, IdempotencyKeyHeader, check, finish, once, reference};
 use crate::case::cases::{self, NewFile};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
@@ -57,35 +56,7 @@ async fn accept(
 ) -> Result<String, ApiError> {
     let detail =
         state.catalog.bundle(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的一件事")))?;
-    let submission: Submission = crate::extract::from_slice(body)
-        .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
-    let fields: Vec<Field> = detail.fields().into_iter().map(|f| f.field).collect();
-    let mut problems = SubmissionProblems {
-        fields: validate_application(
-            &submission.form,
-            &fields,
-            &detail.questions(),
-            &submission.answers,
-            domain::apply::form::needs_agent(&submission.answers),
-            state.today().ymd(),
-        ),
-        materials: Vec::new(),
-    };
-    let checklist = bundle_checklist(detail, &submission.answers);
-    if !checklist.unanswered.is_empty() {
-        problems.fields.insert(0, unanswered_problem(checklist.unanswered.len()));
-    }
-    let (files, file_problems) = crate::apply::uploads::gather(state, owner, code, &submission.files).await?;
-    problems.materials.extend(file_problems);
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for file in &files {
-        *counts.entry(file.material.clone()).or_default() += 1;
-    }
-    problems.materials.extend(check_materials(&checklist, &counts, &submission.later, submission.pledge_accepted));
-    problems.fields.extend(crate::apply::submissions::email_problem(&submission));
-    if !problems.is_empty() {
-        return Err(ApiError::Invalid(problems));
-    }
+    let (submission, checklist, files) = check(state, Applying::Bundle(detail), body, owner).await?;
     make_joint_case(state, detail, &checklist, &submission, &files, owner, key).await
 }
 

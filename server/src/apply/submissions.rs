@@ -25,6 +25,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::apply::form::{FieldError, validate_application};
 use domain::apply::submission::{Receipt, Submission, SubmissionProblems, check_materials};
+use domain::catalog::applying::Applying;
+use domain::catalog::checklist::Checklist;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -174,34 +176,34 @@ fn created(receipt_json: String) -> Response {
     (StatusCode::CREATED, [(axum::http::header::CONTENT_TYPE, "application/json")], receipt_json).into_response()
 }
 
-/// Check everything again and make the case.
-async fn accept(
+/// Everything a submission says, checked again with the domain rules for what
+/// it applies for (an item or a bundle): the form, the recomputed checklist,
+/// every upload, the notice email. All problems at once, by field and material.
+pub async fn check(
     state: &AppState,
-    code: &str,
+    applying: Applying<'_>,
     body: &[u8],
     owner: &ApplicationKey,
-    key: &str,
-) -> Result<String, ApiError> {
-    let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
+) -> Result<(Submission, Checklist, Vec<NewFile>), ApiError> {
     let submission: Submission = crate::extract::from_slice(body)
         .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
-    let needs_agent = domain::apply::form::needs_agent(&submission.answers);
     let mut problems = SubmissionProblems {
         fields: validate_application(
             &submission.form,
-            &item.fields,
-            &item.questions,
+            &applying.plain_fields(),
+            &applying.questions(),
             &submission.answers,
-            needs_agent,
+            domain::apply::form::needs_agent(&submission.answers),
             state.today().ymd(),
         ),
         materials: Vec::new(),
     };
-    let checklist = domain::catalog::checklist::item_checklist(item, &submission.answers);
+    let checklist = applying.checklist(&submission.answers);
     if !checklist.unanswered.is_empty() {
         problems.fields.insert(0, unanswered_problem(checklist.unanswered.len()));
     }
-    let (files, file_problems) = crate::apply::uploads::gather(state, owner, code, &submission.files).await?;
+    let (files, file_problems) =
+        crate::apply::uploads::gather(state, owner, applying.code(), &submission.files).await?;
     problems.materials.extend(file_problems);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for file in &files {
@@ -212,6 +214,19 @@ async fn accept(
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
+    Ok((submission, checklist, files))
+}
+
+/// Check everything again and make the case.
+async fn accept(
+    state: &AppState,
+    code: &str,
+    body: &[u8],
+    owner: &ApplicationKey,
+    key: &str,
+) -> Result<String, ApiError> {
+    let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
+    let (submission, _, files) = check(state, Applying::Item(item), body, owner).await?;
     make_case(state, item, &submission, &files, owner, key).await
 }
 
@@ -324,14 +339,14 @@ pub async fn finish(
 }
 
 /// The form's and the checklist's problems, the way the task list shows them.
-pub fn unanswered_problem(count: usize) -> FieldError {
+fn unanswered_problem(count: usize) -> FieldError {
     FieldError {
         field: "answers".to_owned(), message: format!("还有 {count} 个情形问题没有回答，请先回答")
     }
 }
 
 /// The notice email the applicant chose, checked (none is fine).
-pub fn email_problem(submission: &Submission) -> Option<FieldError> {
+fn email_problem(submission: &Submission) -> Option<FieldError> {
     let email = submission.email.trim();
     let message = (!email.is_empty()).then(|| domain::apply::identity::email_problem(email)).flatten()?;
     Some(FieldError { field: "email".to_owned(), message: message.to_owned() })

@@ -63,15 +63,17 @@ async fn receive(State(seen): State<Arc<Mutex<Received>>>, headers: HeaderMap, b
     StatusCode::NO_CONTENT
 }
 
-#[tokio::test]
-async fn each_case_event_reaches_the_departments_system_once_signed_despite_failures_and_two_workers() {
-    let seen = Arc::new(Mutex::new(Received::default()));
+/// The department's system: a receiver on loopback answering as [`receive`] does; its URL.
+async fn receiver(seen: &Arc<Mutex<Received>>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hooks/bianmin", listener.local_addr().unwrap());
-    let router =
-        axum::Router::new().route("/hooks/bianmin", axum::routing::post(receive)).with_state(Arc::clone(&seen));
+    let router = axum::Router::new().route("/hooks/bianmin", axum::routing::post(receive)).with_state(Arc::clone(seen));
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    url
+}
 
+/// A webhook file naming `url` for 县交通运输局 (kept while the directory lives).
+fn webhook_file(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let config = tempfile::tempdir().unwrap();
     let file = config.path().join("webhooks.toml");
     std::fs::write(
@@ -79,6 +81,13 @@ async fn each_case_event_reaches_the_departments_system_once_signed_despite_fail
         format!("[[webhook]]\ndepartment = \"县交通运输局\"\nurl = \"{url}\"\nsecret = \"{SECRET}\"\n"),
     )
     .unwrap();
+    (config, file)
+}
+
+#[tokio::test]
+async fn each_case_event_reaches_the_departments_system_once_signed_despite_failures_and_two_workers() {
+    let seen = Arc::new(Mutex::new(Received::default()));
+    let (_config, file) = webhook_file(&receiver(&seen).await);
     let app = spawn_app_with(|s| {
         s.notify.webhooks = Some(file.clone());
         s.notify.outbox_poll_ms = 50;
@@ -152,14 +161,8 @@ async fn each_case_event_reaches_the_departments_system_once_signed_despite_fail
 
 #[tokio::test]
 async fn a_notification_that_keeps_failing_is_marked_dead_and_can_be_sent_again() {
-    let config = tempfile::tempdir().unwrap();
-    let file = config.path().join("webhooks.toml");
     // Nothing listens on port 9 of loopback: every delivery fails to connect.
-    std::fs::write(
-        &file,
-        format!("[[webhook]]\ndepartment = \"县交通运输局\"\nurl = \"http://127.0.0.1:9/x\"\nsecret = \"{SECRET}\"\n"),
-    )
-    .unwrap();
+    let (_config, file) = webhook_file("http://127.0.0.1:9/x");
     let app = spawn_app_with(|s| {
         s.notify.webhooks = Some(file.clone());
         s.notify.outbox_poll_ms = 50;
@@ -189,18 +192,7 @@ async fn a_notification_that_keeps_failing_is_marked_dead_and_can_be_sent_again(
 #[tokio::test]
 async fn a_notification_committed_before_a_crash_is_sent_once_after_the_restart() {
     let seen = Arc::new(Mutex::new(Received { requests: 2, ..Received::default() }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hooks/bianmin", listener.local_addr().unwrap());
-    let router =
-        axum::Router::new().route("/hooks/bianmin", axum::routing::post(receive)).with_state(Arc::clone(&seen));
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let config = tempfile::tempdir().unwrap();
-    let file = config.path().join("webhooks.toml");
-    std::fs::write(
-        &file,
-        format!("[[webhook]]\ndepartment = \"县交通运输局\"\nurl = \"{url}\"\nsecret = \"{SECRET}\"\n"),
-    )
-    .unwrap();
+    let (_config, file) = webhook_file(&receiver(&seen).await);
 
     // This instance's worker looks once at start and then not for an hour: the
     // event commits and its notification is never sent by it, as if it had died.
@@ -242,18 +234,7 @@ async fn on_day(app: &crate::support::TestApp, today: &str) -> crate::support::T
 #[tokio::test]
 async fn departments_are_reminded_three_working_days_before_the_due_date_and_when_overdue() {
     let seen = Arc::new(Mutex::new(Received { requests: 2, ..Received::default() }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hooks/bianmin", listener.local_addr().unwrap());
-    let router =
-        axum::Router::new().route("/hooks/bianmin", axum::routing::post(receive)).with_state(Arc::clone(&seen));
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let config = tempfile::tempdir().unwrap();
-    let file = config.path().join("webhooks.toml");
-    std::fs::write(
-        &file,
-        format!("[[webhook]]\ndepartment = \"县交通运输局\"\nurl = \"{url}\"\nsecret = \"{SECRET}\"\n"),
-    )
-    .unwrap();
+    let (_config, file) = webhook_file(&receiver(&seen).await);
     let app = spawn_app_with(|s| {
         s.notify.webhooks = Some(file.clone());
         s.notify.outbox_poll_ms = 50;
