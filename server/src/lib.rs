@@ -21,6 +21,7 @@ pub mod secret;
 pub mod serve;
 pub mod settings;
 pub mod sm4_ctr;
+pub mod sms;
 pub mod web;
 pub mod webhooks;
 
@@ -62,6 +63,8 @@ pub struct AppState {
     pub keys: Arc<data_key::DataKeys>,
     /// The departments' webhooks, and how the outbox delivers.
     pub webhooks: webhooks::Webhooks,
+    /// The SMS provider, when the centre has one.
+    pub sms: Option<sms::SmsProvider>,
     pub notify: settings::Notify,
 }
 
@@ -173,6 +176,7 @@ impl Server {
             limits: settings.limits.clone(),
             keys,
             webhooks: webhooks::Webhooks::load(settings.notify.webhooks.as_deref())?,
+            sms: sms::SmsProvider::from_settings(&settings.notify)?,
             notify: settings.notify.clone(),
         };
         let state = Arc::new(state);

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use bianmin::settings::{
-    CalendarCommand, CatalogCommand, Cli, Command, DatabaseArgs, KeysCommand, OutboxCommand, StaffCommand,
+    CalendarCommand, CatalogCommand, Cli, Command, DatabaseArgs, KeysCommand, OutboxCommand, SmsCommand, StaffCommand,
 };
 use bianmin::{Server, catalog, settings};
 use clap::Parser;
@@ -116,6 +116,10 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Sms { command: SmsCommand::Templates { sms_provider, public_url } } => {
+            print!("{}", bianmin::sms::templates_to_register(&sms_provider, &public_url));
+            ExitCode::SUCCESS
+        }
         Command::Staff { command } => match staff(command).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

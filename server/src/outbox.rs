@@ -6,9 +6,10 @@
 //! any number of instances (PostgreSQL or SQLite) deliver each row once; a
 //! lease left by a crashed worker runs out and the row is tried again.
 //!
-//! Today's channel is the departments' webhooks: every case event, and
-//! reminders planned from the working-day calendar ([`plan_reminders`]); the
-//! payload names the case, never the applicant.
+//! The channels: the departments' webhooks (every case event; the payload
+//! names the case, never the applicant), and the applicant's email and SMS
+//! ([`enqueue_notice`]); reminders to both are planned from the working-day
+//! calendar ([`reminders`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,9 +18,14 @@ use domain::case::Status;
 use serde::Serialize;
 use sqlx::Row;
 
+use domain::apply::submission::ReceiptNotice;
+
 use crate::AppState;
 use crate::db::{now_rfc3339, rfc3339_in, unix_now};
 use crate::error::ApiError;
+use crate::sms::Failure;
+
+pub mod reminders;
 
 /// How long a claimed row is the claimer's: far longer than one delivery's timeout.
 const LEASE_SECS: i64 = 60;
@@ -92,107 +98,93 @@ pub async fn enqueue_case_event(
     Ok(())
 }
 
-/// Write the applicant's notice of one case event, inside its transaction: an
-/// email when the applicant gave an address and a mail server is configured.
+/// Who is told of a case's events, and what every notice names.
+pub struct NoticeTo<'a> {
+    pub case_number: &'a str,
+    /// The application as submitted: its email, its SMS choice and phone, its delivery.
+    pub application: &'a domain::apply::submission::Submission,
+    /// The item's or the bundle's name.
+    pub title: &'a str,
+    /// How the result is collected.
+    pub collect: domain::case::notices::Collection,
+}
+
+/// Where an application's notices go besides the status page, masked: SMS to
+/// the form's mobile number when the centre has a provider and the applicant
+/// did not turn it off; email when the applicant gave an address and the
+/// centre has a mail server.
+pub fn channels(state: &AppState, application: &domain::apply::submission::Submission) -> Vec<ReceiptNotice> {
+    use domain::apply::identity;
+    let mut out = Vec::new();
+    let phone = application.form.notice_phone();
+    if state.sms.is_some() && application.sms && identity::check_mobile(phone).is_ok() {
+        out.push(ReceiptNotice { channel: "sms".to_owned(), to: identity::mask_mobile(phone) });
+    }
+    let email = application.email.trim();
+    if !email.is_empty() && crate::mail::configured(&state.notify) {
+        out.push(ReceiptNotice { channel: "email".to_owned(), to: identity::mask_email(email) });
+    }
+    out
+}
+
+/// Write the applicant's notices of one case event, inside its transaction:
+/// one row per channel ([`channels`]; SMS only for events with a registered
+/// template). `id` names a planned notice (a reminder), so it is written once;
+/// `None` for a case event's own.
 pub async fn enqueue_notice(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     state: &AppState,
-    case_number: &str,
-    email: &str,
-    item_name: &str,
+    to: &NoticeTo<'_>,
     event: &domain::case::notices::NoticeEvent,
+    id: Option<&str>,
 ) -> Result<(), ApiError> {
-    if email.trim().is_empty() || !crate::mail::configured(&state.notify) {
-        return Ok(());
-    }
-    let status_url = format!("{}/cases/{case_number}", state.notify.public_url.trim_end_matches('/'));
-    let context = domain::case::notices::NoticeContext {
-        centre: &state.notify.centre_name,
-        item_name,
-        case_number,
-        status_url: &status_url,
-    };
-    let notice = domain::case::notices::notice(event, &context);
-    let id = format!("ntc_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase());
-    let payload = serde_json::json!({"to": email.trim(), "subject": notice.subject, "body": notice.body}).to_string();
-    let now = now_rfc3339();
-    sqlx::query(
-        "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
-         VALUES ($1, $2, 'email', $3, $4, $5, 'pending', 0, $6, $6)",
-    )
-    .bind(&id)
-    .bind(case_number)
-    .bind(domain::apply::identity::mask_email(email))
-    .bind(format!("notice.{}", event.name()))
-    .bind(state.keys.seal("outbox.payload", &payload)?)
-    .bind(&now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Working days before its due date when a department is reminded of a case.
-pub const DUE_SOON_DAYS: i64 = 3;
-
-/// Plan the departments' reminders from the working-day calendar: a case 3
-/// working days from its due date (or nearer), and a case overdue. Each
-/// reminder's id names the case, the kind and the due date, so it is written
-/// once, and a case whose due date moved (a suspension) is reminded anew.
-pub async fn plan_reminders(state: &AppState) -> anyhow::Result<usize> {
-    let rows = sqlx::query(
-        "SELECT case_number, joint_number, department, item_code, status, due_on FROM cases \
-         WHERE status IN ('accepted', 'in_progress') AND due_on IS NOT NULL",
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let today = state.today();
-    let mut planned = 0;
-    for row in rows {
-        let department: String = row.try_get("department")?;
-        if state.webhooks.of(&department).is_none() {
-            continue;
-        }
-        let Some(due) = row.try_get::<String, _>("due_on").ok().and_then(|d| domain::time::date::Date::parse(&d))
-        else {
-            continue;
+    let status_url = format!("{}/cases/{}", state.notify.public_url.trim_end_matches('/'), to.case_number);
+    for channel in channels(state, to.application) {
+        let payload = match channel.channel.as_str() {
+            "sms" => {
+                let Some(template) = state.sms.as_ref().and_then(|p| p.template_id(event.name())) else { continue };
+                let context = domain::case::sms::SmsContext {
+                    item_name: to.title,
+                    case_number: to.case_number,
+                    collect: &to.collect.short,
+                };
+                let message = domain::case::sms::sms(event, &context);
+                let phone = domain::apply::identity::normalise_mobile(to.application.form.notice_phone());
+                serde_json::json!({"to": phone, "template": template, "params": message.params}).to_string()
+            }
+            _ => {
+                let context = domain::case::notices::NoticeContext {
+                    centre: &state.notify.centre_name,
+                    item_name: to.title,
+                    case_number: to.case_number,
+                    status_url: &status_url,
+                    collect: &to.collect.text,
+                };
+                let notice = domain::case::notices::notice(event, &context);
+                let email = to.application.email.trim();
+                serde_json::json!({"to": email, "subject": notice.subject, "body": notice.body}).to_string()
+            }
         };
-        let left = state.calendar.remaining(today, due);
-        let kind = if today > due {
-            "overdue"
-        } else if left <= DUE_SOON_DAYS {
-            "due_soon"
-        } else {
-            continue;
+        let row_id = match id {
+            Some(id) => format!("{id}_{}", channel.channel),
+            None => format!("ntc_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase()),
         };
-        let case_number: String = row.try_get("case_number")?;
-        let status: String = row.try_get("status")?;
-        let id = format!("rem_{kind}_{}_{due}", case_number.replace('-', "").to_lowercase());
-        let body = CaseEventBody {
-            id: id.clone(),
-            kind: format!("case.{kind}"),
-            case_number: case_number.clone(),
-            joint_number: row.try_get("joint_number")?,
-            department: department.clone(),
-            item_code: row.try_get("item_code")?,
-            status: Status::parse(&status).unwrap_or(Status::InProgress),
-            at: now_rfc3339(),
-        };
-        let payload = serde_json::to_string(&body)?;
-        let inserted = sqlx::query(
+        let now = now_rfc3339();
+        sqlx::query(
             "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
-             VALUES ($1, $2, 'webhook', $3, $4, $5, 'pending', 0, $6, $6) ON CONFLICT (id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (id) DO NOTHING",
         )
-        .bind(&id)
-        .bind(&case_number)
-        .bind(&department)
-        .bind(&body.kind)
+        .bind(&row_id)
+        .bind(to.case_number)
+        .bind(&channel.channel)
+        .bind(&channel.to)
+        .bind(format!("notice.{}", event.name()))
         .bind(state.keys.seal("outbox.payload", &payload)?)
-        .bind(&body.at)
-        .execute(&state.db)
+        .bind(&now)
+        .execute(&mut **tx)
         .await?;
-        planned += usize::try_from(inserted.rows_affected()).unwrap_or(0);
     }
-    Ok(planned)
+    Ok(())
 }
 
 /// How often reminders are planned (deliveries are looked for every poll).
@@ -215,7 +207,7 @@ pub fn spawn(state: Arc<AppState>) {
             tick.tick().await;
             if planned_at.is_none_or(|at| at.elapsed() >= PLAN_EVERY.min(poll * 20)) {
                 planned_at = Some(tokio::time::Instant::now());
-                if let Err(error) = plan_reminders(&state).await {
+                if let Err(error) = reminders::plan(&state).await {
                     tracing::warn!(%error, "planning reminders failed; trying again");
                 }
             }
@@ -265,35 +257,11 @@ async fn deliver_one(state: &AppState, client: &reqwest::Client, id: &str) -> an
     let (channel, recipient, attempts): (String, String, i64) =
         (row.try_get("channel")?, row.try_get("recipient")?, row.try_get("attempts")?);
     let payload = state.keys.open("outbox.payload", &row.try_get::<String, _>("payload")?)?;
-    let hook = if channel == "webhook" { state.webhooks.of(&recipient) } else { None };
-    let result = match (channel.as_str(), hook) {
-        ("email", _) => {
-            let mail: serde_json::Value = serde_json::from_str(&payload)?;
-            let text = |key: &str| mail[key].as_str().unwrap_or_default().to_owned();
-            crate::mail::send(&state.notify, &text("to"), &text("subject"), &text("body")).await.map(|()| 250)
-        }
-        (_, None) => Err("这个部门的 webhook 已不在配置中".to_owned()),
-        (_, Some(hook)) => {
-            let timestamp = unix_now();
-            let sent = client
-                .post(&hook.url)
-                .header("Content-Type", "application/json")
-                .header("Bianmin-Event-Id", id)
-                .header("Bianmin-Signature", crate::webhooks::signature(&hook.secret, timestamp, payload.as_bytes()))
-                .body(payload.clone())
-                .send()
-                .await;
-            match sent {
-                Ok(response) if response.status().is_success() => Ok(response.status().as_u16()),
-                Ok(response) => Err(format!("HTTP {}", response.status().as_u16())),
-                Err(error) => Err(if error.is_timeout() { "超时".to_owned() } else { "连接失败".to_owned() }),
-            }
-        }
-    };
+    let result = send(state, client, &channel, &recipient, id, &payload).await;
     let now = now_rfc3339();
     let noted = match &result {
         Ok(status) => format!("ok {status}"),
-        Err(why) => format!("failed {why}"),
+        Err(failure) => format!("failed {}", failure.why),
     };
     sqlx::query("INSERT INTO outbox_attempts (outbox_id, attempt, at, result) VALUES ($1, $2, $3, $4)")
         .bind(id)
@@ -314,20 +282,67 @@ async fn deliver_one(state: &AppState, client: &reqwest::Client, id: &str) -> an
             tracing::info!(event = id, attempts, "notification delivered");
             Ok(true)
         }
-        Err(why) => {
-            let dead = attempts >= i64::from(state.notify.outbox_attempts);
+        Err(failure) => {
+            // A refusal that no retry can change (a template the provider refused) is dead at once.
+            let dead = !failure.retry || attempts >= i64::from(state.notify.outbox_attempts);
             let wait = backoff(state.notify.outbox_retry_secs, attempts);
             sqlx::query(
                 "UPDATE outbox SET state = $1, next_at = $2, lease_until = NULL, last_error = $3 WHERE id = $4",
             )
             .bind(if dead { "dead" } else { "pending" })
             .bind(rfc3339_in(wait))
-            .bind(&why)
+            .bind(&failure.why)
             .bind(id)
             .execute(&state.db)
             .await?;
             tracing::warn!(event = id, attempts, dead, "notification not delivered");
             Ok(false)
+        }
+    }
+}
+
+/// Deliver one notification by its channel: what the peer answered, or why it did not take it.
+async fn send(
+    state: &AppState,
+    client: &reqwest::Client,
+    channel: &str,
+    recipient: &str,
+    id: &str,
+    payload: &str,
+) -> Result<String, Failure> {
+    match channel {
+        "email" => {
+            let mail: serde_json::Value =
+                serde_json::from_str(payload).map_err(|_| Failure::permanent("内容无法读取"))?;
+            let text = |key: &str| mail[key].as_str().unwrap_or_default().to_owned();
+            crate::mail::send(&state.notify, &text("to"), &text("subject"), &text("body"))
+                .await
+                .map(|()| "250".to_owned())
+                .map_err(Failure::retry)
+        }
+        "sms" => {
+            let provider = state.sms.as_ref().ok_or_else(|| Failure::retry("短信服务已不在配置中"))?;
+            let sms: serde_json::Value =
+                serde_json::from_str(payload).map_err(|_| Failure::permanent("内容无法读取"))?;
+            let params: Vec<(String, String)> = serde_json::from_value(sms["params"].clone()).unwrap_or_default();
+            let (to, template) = (sms["to"].as_str().unwrap_or_default(), sms["template"].as_str().unwrap_or_default());
+            provider.send(client, to, template, &params).await
+        }
+        _ => {
+            let hook = state.webhooks.of(recipient).ok_or_else(|| Failure::retry("这个部门的 webhook 已不在配置中"))?;
+            let sent = client
+                .post(&hook.url)
+                .header("Content-Type", "application/json")
+                .header("Bianmin-Event-Id", id)
+                .header("Bianmin-Signature", crate::webhooks::signature(&hook.secret, unix_now(), payload.as_bytes()))
+                .body(payload.to_owned())
+                .send()
+                .await;
+            match sent {
+                Ok(response) if response.status().is_success() => Ok(response.status().as_u16().to_string()),
+                Ok(response) => Err(Failure::retry(format!("HTTP {}", response.status().as_u16()))),
+                Err(error) => Err(Failure::retry(if error.is_timeout() { "超时" } else { "连接失败" })),
+            }
         }
     }
 }

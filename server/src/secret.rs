@@ -6,7 +6,12 @@ use sha2::{Digest, Sha256};
 
 /// SHA-256 of `bytes` as lowercase hex: how every secret is kept at rest.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lowercase hex (digests and signatures).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `len` characters of `domain::reference`'s unambiguous alphabet, from the

@@ -40,6 +40,11 @@ pub enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// SMS: the template texts a centre registers with its provider.
+    Sms {
+        #[command(subcommand)]
+        command: SmsCommand,
+    },
     /// Department tokens for the staff API.
     Staff {
         #[command(subcommand)]
@@ -128,6 +133,19 @@ pub enum OutboxCommand {
         id: Option<String>,
         #[command(flatten)]
         database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SmsCommand {
+    /// Each notice event's template text, to register with the provider (then name their ids in --sms-templates).
+    Templates {
+        /// `aliyun` (`${item}` variables) or `tencent` (`{1}` variables).
+        #[arg(long, env = "BIANMIN_SMS_PROVIDER", default_value = "aliyun")]
+        sms_provider: String,
+        /// The address applicants open the app at: the status links are written into the templates.
+        #[arg(long, env = "BIANMIN_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
     },
 }
 
@@ -316,8 +334,8 @@ pub struct Limits {
     pub bytes_per_application: i64,
 }
 
-/// Notifications: the departments' webhooks, email to applicants, and how the
-/// outbox delivers them. (Its `Debug` leaves the SMTP password out.)
+/// Notifications: the departments' webhooks, email and SMS to applicants, and
+/// how the outbox delivers them. (Its `Debug` leaves the passwords and keys out.)
 #[derive(Clone, Args)]
 pub struct Notify {
     /// A TOML file of webhooks, one `[[webhook]]` per department: `department`, `url`, `secret`.
@@ -353,6 +371,31 @@ pub struct Notify {
     /// The sender, e.g. `示范县政务服务中心 <noreply@example.gov.cn>`.
     #[arg(long, env = "BIANMIN_MAIL_FROM", default_value = "便民 <noreply@localhost>")]
     pub mail_from: String,
+    /// SMS to applicants: `none` (default), `aliyun` (Alibaba Cloud SMS) or `tencent` (Tencent Cloud SMS).
+    #[arg(long, env = "BIANMIN_SMS_PROVIDER", default_value = "none")]
+    pub sms_provider: String,
+    /// Alibaba Cloud's AccessKey ID, or Tencent Cloud's SecretId.
+    #[arg(long, env = "BIANMIN_SMS_KEY_ID")]
+    pub sms_key_id: Option<String>,
+    /// Alibaba Cloud's AccessKey secret, or Tencent Cloud's SecretKey.
+    #[arg(long, env = "BIANMIN_SMS_KEY_SECRET", hide_env_values = true)]
+    pub sms_key_secret: Option<String>,
+    /// The SMS signature (签名) the provider approved, e.g. `示范县政务服务中心`.
+    #[arg(long, env = "BIANMIN_SMS_SIGN_NAME")]
+    pub sms_sign_name: Option<String>,
+    /// Tencent Cloud's SmsSdkAppId (the SMS application's id).
+    #[arg(long, env = "BIANMIN_SMS_APP_ID")]
+    pub sms_app_id: Option<String>,
+    /// The provider's region (default `cn-hangzhou` for Alibaba Cloud, `ap-guangzhou` for Tencent Cloud).
+    #[arg(long, env = "BIANMIN_SMS_REGION")]
+    pub sms_region: Option<String>,
+    /// The provider's API address, when not its public one (a private cloud's, or a test's).
+    #[arg(long, env = "BIANMIN_SMS_ENDPOINT")]
+    pub sms_endpoint: Option<String>,
+    /// The registered template of each notice event: `submitted=SMS_1,accepted=SMS_2,…`
+    /// (`bianmin sms templates` prints the texts to register).
+    #[arg(long, env = "BIANMIN_SMS_TEMPLATES", default_value = "")]
+    pub sms_templates: String,
 }
 
 impl std::fmt::Debug for Notify {
@@ -363,6 +406,9 @@ impl std::fmt::Debug for Notify {
             .field("smtp_port", &self.smtp_port)
             .field("smtp_tls", &self.smtp_tls)
             .field("mail_from", &self.mail_from)
+            .field("sms_provider", &self.sms_provider)
+            .field("sms_sign_name", &self.sms_sign_name)
+            .field("sms_endpoint", &self.sms_endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -382,6 +428,14 @@ impl Default for Notify {
             smtp_user: None,
             smtp_password: None,
             mail_from: "便民 <noreply@localhost>".to_owned(),
+            sms_provider: "none".to_owned(),
+            sms_key_id: None,
+            sms_key_secret: None,
+            sms_sign_name: None,
+            sms_app_id: None,
+            sms_region: None,
+            sms_endpoint: None,
+            sms_templates: String::new(),
         }
     }
 }

@@ -165,6 +165,7 @@ fn Review(subject: Subject) -> impl IntoView {
         later: materials.later.clone(),
         pledge_accepted: materials.pledge_accepted,
         email: String::new(),
+        sms: true,
     };
     // Progress by email besides the status page: optional, kept on this device like the rest.
     let email_key = format!("{code}.email");

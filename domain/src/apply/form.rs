@@ -210,6 +210,12 @@ pub struct ApplicationForm {
 }
 
 impl ApplicationForm {
+    /// The mobile number progress SMS go to: the applicant's (a person's own,
+    /// an organisation's contact), as the details page says under it.
+    pub fn notice_phone(&self) -> &str {
+        self.text("applicant.phone")
+    }
+
     /// The text at an error path (`applicant.name`, `agent.phone`,
     /// `delivery.address`), as the form's inputs show it: empty where the form
     /// has no such part (another kind of applicant, no agent, no post).

@@ -32,6 +32,14 @@ pub struct Submission {
     /// applicant chose on the review page ("" for none).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub email: String,
+    /// Progress by SMS to the form's mobile number ([`ApplicationForm::notice_phone`]):
+    /// on unless the applicant turned it off on the review page.
+    #[serde(default = "yes")]
+    pub sms: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// 容缺受理承诺书: what the applicant accepts when supplying materials later.
@@ -171,6 +179,19 @@ pub struct Receipt {
     /// A bundle's joint case (联办件): each item and the department that handles it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<ReceiptPart>,
+    /// Where progress notices will go besides the status page (none when the
+    /// centre sends none or the applicant chose none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<ReceiptNotice>,
+}
+
+/// One channel the applicant will be told by, with its address masked (`138****5678`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptNotice {
+    /// `sms` or `email`.
+    pub channel: String,
+    pub to: String,
 }
 
 /// One item of a joint case on the receipt.

@@ -7,6 +7,8 @@
 pub mod joint;
 /// What the applicant is told when something happens to the case.
 pub mod notices;
+/// What an SMS says: one registered template per notice event and its variables.
+pub mod sms;
 /// The applicant's and the staff's views of a case, ratings, complaints and the public figures.
 pub mod view;
 

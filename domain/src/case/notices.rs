@@ -1,6 +1,8 @@
 //! What the applicant is told when something happens to the case: short
 //! Chinese, naming the centre, with a link to the status page (the link holds
 //! the case number only; the query code is never sent) and no personal data.
+//! Email carries the whole text ([`notice`]); an SMS goes through a template the
+//! centre registered with its provider ([`sms`], [`SMS_TEMPLATES`]).
 
 /// One message: a subject line and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +24,13 @@ pub enum NoticeEvent {
     Completed(String),
     NotAccepted(String),
     Terminated(String),
+    /// 容缺 materials due in a few working days: the deadline (`2026年12月7日`) and their names.
+    LaterDueSoon {
+        due: String,
+        materials: Vec<String>,
+    },
+    /// 容缺 materials due today: their names.
+    LaterDueToday(Vec<String>),
 }
 
 impl NoticeEvent {
@@ -36,6 +45,8 @@ impl NoticeEvent {
             Self::Completed(_) => "completed",
             Self::NotAccepted(_) => "not_accepted",
             Self::Terminated(_) => "terminated",
+            Self::LaterDueSoon { .. } => "later_due_soon",
+            Self::LaterDueToday(_) => "later_due_today",
         }
     }
 }
@@ -47,6 +58,38 @@ pub struct NoticeContext<'a> {
     pub case_number: &'a str,
     /// The status page, e.g. `https://bianmin.example.gov.cn/cases/ABCD-EFGH`.
     pub status_url: &'a str,
+    /// How the result reaches the applicant ([`collection`]), said on completion.
+    pub collect: &'a str,
+}
+
+/// How the applicant gets the result, in a sentence for email and in a few
+/// words for an SMS variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Collection {
+    pub text: String,
+    pub short: String,
+}
+
+/// How the applicant gets the result: at the window (where and when), or by post.
+pub fn collection(delivery: Option<&crate::apply::form::Delivery>, place: &str, hours: &str) -> Collection {
+    let (place, hours) = (place.trim(), hours.trim());
+    match delivery {
+        Some(crate::apply::form::Delivery::Post(_)) => Collection {
+            text: "结果会免费邮寄到您填写的地址，请留意快递电话。".to_owned(),
+            short: "免费邮寄到您填写的地址".to_owned(),
+        },
+        _ if place.is_empty() => Collection {
+            text: "请带身份证到办事窗口领取结果。".to_owned(),
+            short: "带身份证到办事窗口领取".to_owned(),
+        },
+        _ if hours.is_empty() => {
+            Collection { text: format!("请带身份证到{place}领取结果。"), short: format!("到{place}领取") }
+        }
+        _ => Collection {
+            text: format!("请带身份证到{place}领取结果（{hours}）。"),
+            short: format!("到{place}领取（{hours}）"),
+        },
+    }
 }
 
 /// The notice for `event`.
@@ -61,9 +104,17 @@ pub fn notice(event: &NoticeEvent, c: &NoticeContext<'_>) -> Notice {
         }
         NoticeEvent::Suspended(reason) => ("暂停办理", format!("暂停办理（{reason}），暂停期间不计入办理时限。")),
         NoticeEvent::Resumed => ("恢复办理", "已恢复办理。".to_owned()),
-        NoticeEvent::Completed(result) => ("已办结", format!("已办结：{result}")),
+        NoticeEvent::Completed(result) => ("已办结", format!("已办结：{result}。{}", c.collect)),
         NoticeEvent::NotAccepted(reason) => ("不予受理", format!("不予受理，原因：{reason}")),
         NoticeEvent::Terminated(reason) => ("已终止", format!("已终止，原因：{reason}")),
+        NoticeEvent::LaterDueSoon { due, materials } => (
+            "请按期补交容缺材料",
+            format!("容缺受理的材料请最迟在{due}补交：{}。逾期未补交的，本次申请终止。", materials.join("、")),
+        ),
+        NoticeEvent::LaterDueToday(materials) => (
+            "今天是补交容缺材料的最后一天",
+            format!("今天是补交容缺材料的最后一天：{}。今天不补交的，本次申请终止。", materials.join("、")),
+        ),
     };
     Notice {
         subject: format!("{what}：{}（{}）", c.item_name, c.case_number),
@@ -81,6 +132,7 @@ mod tests {
             item_name: "道路货物运输驾驶员从业资格证核发",
             case_number: "ABCD-EFGH",
             status_url: "https://bianmin.example.gov.cn/cases/ABCD-EFGH",
+            collect: "请带身份证到示范县政务服务中心一楼领取结果（工作日9:00-17:00）。",
         }
     }
 
@@ -116,5 +168,33 @@ mod tests {
             let n = notice(&event, &context());
             assert!(n.body.contains("示范县政务服务中心") && n.body.contains("/cases/ABCD-EFGH"), "{event:?}");
         }
+    }
+
+    #[test]
+    fn the_completion_notice_says_how_to_collect_the_result() {
+        let n = notice(&NoticeEvent::Completed("准予许可".into()), &context());
+        assert!(
+            n.body.contains("已办结：准予许可。请带身份证到示范县政务服务中心一楼领取结果（工作日9:00-17:00）。"),
+            "{}",
+            n.body
+        );
+        let post = crate::apply::form::Delivery::Post(Default::default());
+        let by_post = collection(Some(&post), "一楼", "工作日");
+        assert_eq!(by_post.short, "免费邮寄到您填写的地址");
+        let window = collection(Some(&crate::apply::form::Delivery::Window), " 县政务服务中心2号窗口 ", "");
+        assert_eq!(window.text, "请带身份证到县政务服务中心2号窗口领取结果。");
+    }
+
+    #[test]
+    fn the_later_reminders_name_the_deadline_and_every_material() {
+        let soon = NoticeEvent::LaterDueSoon {
+            due: "2026年12月7日".into(),
+            materials: vec!["营业执照".into(), "租赁合同".into()],
+        };
+        let n = notice(&soon, &context());
+        assert_eq!(n.subject, "请按期补交容缺材料：道路货物运输驾驶员从业资格证核发（ABCD-EFGH）");
+        assert!(n.body.contains("请最迟在2026年12月7日补交：营业执照、租赁合同。"), "{}", n.body);
+        let today = notice(&NoticeEvent::LaterDueToday(vec!["营业执照".into()]), &context());
+        assert!(today.body.contains("今天是补交容缺材料的最后一天：营业执照。"), "{}", today.body);
     }
 }

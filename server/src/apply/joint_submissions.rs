@@ -91,6 +91,7 @@ fn part_application(
             later: detail.part_materials(checklist, &submission.later, item),
             pledge_accepted: submission.pledge_accepted,
             email: submission.email.clone(),
+            sms: submission.sms,
         },
         files: own,
     }
@@ -155,8 +156,15 @@ async fn make_joint_case(
         };
         crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
         let submitted = domain::case::notices::NoticeEvent::Submitted;
-        crate::outbox::enqueue_notice(&mut tx, state, &number, &submission.email, &detail.bundle.name, &submitted)
-            .await?;
+        let lead = detail.items.iter().find(|i| i.department == detail.bundle.lead_department);
+        let (place, hours) = lead.map_or(("", ""), |i| (i.place.as_str(), i.hours.as_str()));
+        let to = crate::outbox::NoticeTo {
+            case_number: &number,
+            application: submission,
+            title: &detail.bundle.name,
+            collect: domain::case::notices::collection(submission.form.delivery.as_ref(), place, hours),
+        };
+        crate::outbox::enqueue_notice(&mut tx, state, &to, &submitted, None).await?;
         // Each upload belongs to this one joint case, however many parts use it.
         for file in files {
             if !crate::apply::uploads::owner::attach(&mut tx, &file.upload, &file.owner, &number).await? {
@@ -247,6 +255,7 @@ async fn make_joint_case(
                 .iter()
                 .map(|i| ReceiptPart { item_name: i.name.clone(), department: i.department.clone() })
                 .collect(),
+            notices: crate::outbox::channels(state, submission),
         };
         let text = serde_json::to_string(&receipt)?;
         finish(&mut tx, state, key, owner, &text).await?;

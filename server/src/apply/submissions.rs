@@ -287,13 +287,19 @@ async fn make_case(
             };
             crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
             let submitted = domain::case::notices::NoticeEvent::Submitted;
-            crate::outbox::enqueue_notice(&mut tx, state, &case_number, &submission.email, &item.name, &submitted)
-                .await?;
+            let to = crate::outbox::NoticeTo {
+                case_number: &case_number,
+                application: submission,
+                title: &item.name,
+                collect: domain::case::notices::collection(submission.form.delivery.as_ref(), &item.place, &item.hours),
+            };
+            crate::outbox::enqueue_notice(&mut tx, state, &to, &submitted, None).await?;
             for file in files {
                 cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at).await?;
             }
             let receipt = Receipt {
                 parts: Vec::new(),
+                notices: crate::outbox::channels(state, submission),
                 case_number,
                 query_code,
                 item_code: item.code.clone(),

@@ -111,6 +111,21 @@ impl CaseRow {
         state.catalog.get(&self.item_code).ok_or_else(|| internal(format!("item {} left the catalog", self.item_code)))
     }
 
+    /// How the applicant collects the result: the window of the item (a joint
+    /// case's lead item), at its hours, or by post as the form chose.
+    pub fn collection(&self, state: &AppState) -> Result<domain::case::notices::Collection, ApiError> {
+        let item = match &self.bundle_code {
+            Some(code) => {
+                let detail =
+                    state.catalog.bundle(code).ok_or_else(|| internal(format!("bundle {code} left the catalog")))?;
+                let lead = detail.items.iter().find(|i| i.department == detail.bundle.lead_department);
+                lead.or(detail.items.first()).ok_or_else(|| internal(format!("bundle {code} has no items")))?
+            }
+            None => self.item(state)?,
+        };
+        Ok(domain::case::notices::collection(self.application.form.delivery.as_ref(), &item.place, &item.hours))
+    }
+
     /// When the 容缺 materials are due: counted from acceptance, never beyond the promise.
     pub fn later_due(&self, state: &AppState) -> Option<Date> {
         (!self.application.later.is_empty()).then_some(self.accepted_on?).map(|accepted| {
@@ -341,7 +356,13 @@ pub async fn write_move(
     crate::outbox::enqueue_case_event(tx, state, event).await?;
     if let Some(notice) = &m.notice {
         let title = case.title(state)?;
-        crate::outbox::enqueue_notice(tx, state, &case.case_number, &case.application.email, &title, notice).await?;
+        let to = crate::outbox::NoticeTo {
+            case_number: &case.case_number,
+            application: &case.application,
+            title: &title,
+            collect: case.collection(state)?,
+        };
+        crate::outbox::enqueue_notice(tx, state, &to, notice, None).await?;
     }
     for file in m.files {
         if m.files_attached {
@@ -520,7 +541,7 @@ pub fn clock(state: &AppState, case: &CaseRow) -> (Option<i64>, Option<Light>) {
     }
 }
 
-fn material_name(item: &ServiceItem, id: &str) -> String {
+pub fn material_name(item: &ServiceItem, id: &str) -> String {
     item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone())
 }
 

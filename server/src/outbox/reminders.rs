@@ -1,0 +1,136 @@
+//! Reminders planned from the working-day calendar, each written to the
+//! outbox once: departments are told of a case near or past its due date;
+//! applicants of 容缺 materials near their deadline and on its last day (a
+//! missed deadline ends the case). A reminder's id names the case, the kind and
+//! the date it is about, so planning again writes nothing twice, and a date
+//! that moved (a suspension) is reminded anew.
+
+use domain::case::Status;
+use domain::case::notices::NoticeEvent;
+use sqlx::Row;
+
+use super::{CaseEventBody, NoticeTo, enqueue_notice};
+use crate::AppState;
+use crate::db::now_rfc3339;
+
+/// Every reminder due today; how many were written.
+pub async fn plan(state: &AppState) -> anyhow::Result<usize> {
+    Ok(plan_departments(state).await? + plan_applicants(state).await?)
+}
+
+/// Working days before its due date when a department is reminded of a case.
+pub const DUE_SOON_DAYS: i64 = 3;
+
+/// Plan the departments' reminders from the working-day calendar: a case 3
+/// working days from its due date (or nearer), and a case overdue. Each
+/// reminder's id names the case, the kind and the due date, so it is written
+/// once, and a case whose due date moved (a suspension) is reminded anew.
+pub async fn plan_departments(state: &AppState) -> anyhow::Result<usize> {
+    let rows = sqlx::query(
+        "SELECT case_number, joint_number, department, item_code, status, due_on FROM cases \
+         WHERE status IN ('accepted', 'in_progress') AND due_on IS NOT NULL",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let today = state.today();
+    let mut planned = 0;
+    for row in rows {
+        let department: String = row.try_get("department")?;
+        if state.webhooks.of(&department).is_none() {
+            continue;
+        }
+        let Some(due) = row.try_get::<String, _>("due_on").ok().and_then(|d| domain::time::date::Date::parse(&d))
+        else {
+            continue;
+        };
+        let left = state.calendar.remaining(today, due);
+        let kind = if today > due {
+            "overdue"
+        } else if left <= DUE_SOON_DAYS {
+            "due_soon"
+        } else {
+            continue;
+        };
+        let case_number: String = row.try_get("case_number")?;
+        let status: String = row.try_get("status")?;
+        let id = format!("rem_{kind}_{}_{due}", case_number.replace('-', "").to_lowercase());
+        let body = CaseEventBody {
+            id: id.clone(),
+            kind: format!("case.{kind}"),
+            case_number: case_number.clone(),
+            joint_number: row.try_get("joint_number")?,
+            department: department.clone(),
+            item_code: row.try_get("item_code")?,
+            status: Status::parse(&status).unwrap_or(Status::InProgress),
+            at: now_rfc3339(),
+        };
+        let payload = serde_json::to_string(&body)?;
+        let inserted = sqlx::query(
+            "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
+             VALUES ($1, $2, 'webhook', $3, $4, $5, 'pending', 0, $6, $6) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(&case_number)
+        .bind(&department)
+        .bind(&body.kind)
+        .bind(state.keys.seal("outbox.payload", &payload)?)
+        .bind(&body.at)
+        .execute(&state.db)
+        .await?;
+        planned += usize::try_from(inserted.rows_affected()).unwrap_or(0);
+    }
+    Ok(planned)
+}
+
+/// Working days before a 容缺 deadline when the applicant is reminded.
+pub const LATER_SOON_DAYS: i64 = 3;
+
+/// Plan the applicants' 容缺 reminders: 3 working days before the deadline
+/// (or nearer) and on its last day, by every channel the application has.
+pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
+    if state.sms.is_none() && !crate::mail::configured(&state.notify) {
+        return Ok(0);
+    }
+    let rows = sqlx::query(
+        "SELECT case_number FROM cases WHERE status IN ('accepted', 'in_progress', 'suspended') \
+         AND accepted_on IS NOT NULL AND bundle_code IS NULL",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let today = state.today();
+    let mut planned = 0;
+    for row in rows {
+        let number: String = row.try_get("case_number")?;
+        let Some(case) = crate::case::cases::load_stored(state, &number).await? else { continue };
+        let Some(due) = case.later_due(state).filter(|due| today <= *due) else { continue };
+        let left = state.calendar.remaining(today, due);
+        if left > LATER_SOON_DAYS {
+            continue;
+        }
+        let missing = crate::case::cases::outstanding_later(state, &case).await?;
+        if missing.is_empty() {
+            continue;
+        }
+        let item = case.item(state)?;
+        let names: Vec<String> = missing.iter().map(|m| crate::case::cases::material_name(item, m)).collect();
+        let (kind, event) = if today == due {
+            ("today", NoticeEvent::LaterDueToday(names))
+        } else {
+            ("soon", NoticeEvent::LaterDueSoon { due: due.chinese(), materials: names })
+        };
+        // A joint case's part is named to the applicant by the whole's number.
+        let shown = case.joint_number.clone().unwrap_or_else(|| case.case_number.clone());
+        let to = NoticeTo {
+            case_number: &shown,
+            application: &case.application,
+            title: &item.name,
+            collect: case.collection(state)?,
+        };
+        let id = format!("rem_later_{kind}_{}_{due}", case.case_number.replace('-', "").to_lowercase());
+        let mut tx = crate::db::begin_write(&state.db).await?;
+        enqueue_notice(&mut tx, state, &to, &event, Some(&id)).await?;
+        tx.commit().await?;
+        planned += 1;
+    }
+    Ok(planned)
+}
