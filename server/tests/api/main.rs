@@ -20,6 +20,7 @@ mod outbox;
 mod ownership;
 mod retention;
 mod situations;
+mod sms;
 mod staff_access;
 mod submissions;
 mod uploads;
