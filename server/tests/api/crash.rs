@@ -47,12 +47,12 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
     panic!("bianmin did not come up");
 }
 
-#[tokio::test]
-async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
-    let dirs = tempfile::tempdir().unwrap();
-    let (data, dist) = (dirs.path().join("data"), dirs.path().join("dist"));
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), crate::support::INDEX_HTML).unwrap();
+/// The environment of a process on the database and storage the suite runs on:
+/// its variables, the PostgreSQL database to drop afterwards, where files land.
+async fn environment(
+    dir: &Path,
+    data: &Path,
+) -> (Vec<(String, String)>, Option<crate::support::TestDatabase>, std::path::PathBuf) {
     let mut env = Vec::new();
     let mut postgres = None;
     if let Some(admin) = std::env::var("BIANMIN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
@@ -62,7 +62,7 @@ async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
     }
     let mut stored_in = data.join("uploads");
     if std::env::var("BIANMIN_TEST_STORAGE").as_deref() == Ok("s3") {
-        stored_in = dirs.path().join("s3");
+        stored_in = dir.join("s3");
         let s3 = crate::support::start_s3(&stored_in).await;
         env.extend([
             ("BIANMIN_STORAGE".to_owned(), "s3".to_owned()),
@@ -72,18 +72,33 @@ async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
             ("BIANMIN_S3_SECRET_ACCESS_KEY".to_owned(), s3.s3_secret_access_key.unwrap()),
         ]);
     }
+    (env, postgres, stored_in)
+}
+
+/// A client with a fresh application key of the server at `base`, as the app has one.
+async fn applicant(base: &str) -> (reqwest::Client, String) {
+    let issued: serde_json::Value =
+        reqwest::Client::new().post(format!("{base}/api/application-keys")).send().await.unwrap().json().await.unwrap();
+    let key = issued["application_key"].as_str().unwrap().to_owned();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("application-key", key.parse().unwrap());
+    (reqwest::Client::builder().default_headers(headers).build().unwrap(), key)
+}
+
+#[tokio::test]
+async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (data, dist) = (dirs.path().join("data"), dirs.path().join("dist"));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), crate::support::INDEX_HTML).unwrap();
+    let (env, postgres, stored_in) = environment(dirs.path(), &data).await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut server = start(port, &data, &dist, &env);
     let plain = reqwest::Client::new();
     wait_ready(&plain, &base).await;
     // The applicant's key, sent by the client and by the raw request below.
-    let issued: serde_json::Value =
-        plain.post(format!("{base}/api/application-keys")).send().await.unwrap().json().await.unwrap();
-    let key = issued["application_key"].as_str().unwrap().to_owned();
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("application-key", key.parse().unwrap());
-    let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let (client, key) = applicant(&base).await;
 
     let mut body = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
     body.extend((0..LENGTH - 8).map(|i| (i * 7 % 251) as u8));
@@ -151,6 +166,72 @@ async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
     assert!(bytes == body, "the stored bytes equal the original");
     server.kill().unwrap();
     server.wait().unwrap();
+    if let Some(database) = postgres {
+        database.drop_now();
+    }
+}
+
+/// The notifications' crash drill: a real `bianmin` process is killed with
+/// SIGKILL right after a case event commits and before its notification is
+/// sent (its worker looks at start and then not for an hour); started again
+/// on the same data, it sends the notification, once, and a further restart
+/// sends nothing again.
+#[tokio::test]
+async fn a_notification_committed_before_a_sigkill_is_sent_once_after_the_restart() {
+    use crate::outbox::{Received, receiver, webhook_file};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Received { requests: 2, ..Received::default() }));
+    let (_config, hooks) = webhook_file(&receiver(&seen).await);
+    let dirs = tempfile::tempdir().unwrap();
+    let (data, dist) = (dirs.path().join("data"), dirs.path().join("dist"));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), crate::support::INDEX_HTML).unwrap();
+    let (mut env, postgres, _) = environment(dirs.path(), &data).await;
+    env.push(("BIANMIN_WEBHOOKS".to_owned(), hooks.display().to_string()));
+    let with_poll = |ms: &str| {
+        let mut env = env.clone();
+        env.push(("BIANMIN_OUTBOX_POLL_MS".to_owned(), ms.to_owned()));
+        env
+    };
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let plain = reqwest::Client::new();
+    let mut server = start(port, &data, &dist, &with_poll("3600000"));
+    wait_ready(&plain, &base).await;
+    let (client, _) = applicant(&base).await;
+    let body = crate::support::complete_application_as(&client, &base, crate::support::PDF).await;
+    let submitted = client
+        .post(format!("{base}/api/services/JT-003/submissions"))
+        .header("Idempotency-Key", "crash-notice-1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(submitted.status(), 201);
+    let case_number = submitted.json::<serde_json::Value>().await.unwrap()["case_number"].as_str().unwrap().to_owned();
+    server.kill().unwrap(); // SIGKILL: the event is committed, its notification not sent
+    server.wait().unwrap();
+    assert!(seen.lock().unwrap().accepted.is_empty(), "nothing was sent before the crash");
+
+    let mut server = start(port, &data, &dist, &with_poll("50"));
+    wait_ready(&plain, &base).await;
+    for _ in 0..200 {
+        if !seen.lock().unwrap().accepted.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // Once more: what was delivered is not delivered again.
+    let mut server = start(port, &data, &dist, &with_poll("50"));
+    wait_ready(&plain, &base).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let accepted = std::mem::take(&mut seen.lock().unwrap().accepted);
+    let got: Vec<(&str, &str)> =
+        accepted.iter().map(|(_, b)| (b["type"].as_str().unwrap(), b["case_number"].as_str().unwrap())).collect();
+    assert_eq!(got, [("case.submit", case_number.as_str())], "sent once after the restart");
     if let Some(database) = postgres {
         database.drop_now();
     }

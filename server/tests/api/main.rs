@@ -16,7 +16,7 @@ mod instances;
 mod joint_cases;
 mod migrations;
 mod openapi;
-mod outbox;
+pub mod outbox;
 mod ownership;
 mod retention;
 mod situations;

@@ -277,10 +277,21 @@ pub async fn create_upload(
 
 /// Upload a whole file over tus for a material of an item; the upload id.
 pub async fn upload(app: &TestApp, item: &str, material: &str, name: &str, body: &[u8]) -> String {
-    let location = create_upload(&app.client, &app.address, item, material, name, body.len()).await;
-    let url = if location.starts_with('/') { format!("{}{location}", app.address) } else { location };
-    let patched = app
-        .client
+    upload_as(&app.client, &app.address, item, material, name, body).await
+}
+
+/// [`upload`] as `client` (carrying its application key) to the server at `base`.
+pub async fn upload_as(
+    client: &reqwest::Client,
+    base: &str,
+    item: &str,
+    material: &str,
+    name: &str,
+    body: &[u8],
+) -> String {
+    let location = create_upload(client, base, item, material, name, body.len()).await;
+    let url = if location.starts_with('/') { format!("{base}{location}") } else { location };
+    let patched = client
         .patch(&url)
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Offset", "0")
@@ -315,14 +326,22 @@ pub fn person_form() -> serde_json::Value {
 /// file freshly uploaded with `app`'s key, the 3-year driving record left for
 /// later (容缺) with the pledge; `form_file` is the application form's bytes.
 pub async fn complete_application_with(app: &TestApp, form_file: &[u8]) -> serde_json::Value {
+    complete_application_as(&app.client, &app.address, form_file).await
+}
+
+/// [`complete_application_with`] as `client` to the server at `base` (a server in another process).
+pub async fn complete_application_as(client: &reqwest::Client, base: &str, form_file: &[u8]) -> serde_json::Value {
+    let up = |material: &'static str, name: &'static str, body: &'static [u8]| {
+        upload_as(client, base, "JT-003", material, name, body)
+    };
+    let application = upload_as(client, base, "JT-003", "application", "申请表.pdf", form_file).await;
     serde_json::json!({
         "answers": {},
         "form": person_form(),
         "files": {
-            "application": [upload(app, "JT-003", "application", "申请表.pdf", form_file).await],
-            "id_card": [upload(app, "JT-003", "id_card", "正面.png", PNG).await,
-                        upload(app, "JT-003", "id_card", "背面.png", PNG).await],
-            "photo": [upload(app, "JT-003", "photo", "照片.png", PNG).await],
+            "application": [application],
+            "id_card": [up("id_card", "正面.png", PNG).await, up("id_card", "背面.png", PNG).await],
+            "photo": [up("photo", "照片.png", PNG).await],
         },
         "later": ["safe_driving_record"],
         "pledge_accepted": true
