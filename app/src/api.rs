@@ -242,6 +242,11 @@ pub async fn complain(body: &domain::case::view::ComplaintBody) -> Result<Compla
     post_checked(Request::post("/api/complaints"), body).await
 }
 
+/// Whether this centre sends SMS and email (the review page offers only those).
+pub async fn notice_channels() -> Result<domain::api::NoticeChannels, ApiError> {
+    get(Request::get("/api/notice-channels").build().map_err(|_| ApiError::network())?).await
+}
+
 pub async fn figures() -> Result<domain::case::view::PublicFigures, ApiError> {
     get(Request::get("/api/figures").build().map_err(|_| ApiError::network())?).await
 }

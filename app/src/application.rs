@@ -106,10 +106,16 @@ pub fn idempotency_key(item: &str) -> String {
 
 /// After a successful submission: the application is done on this device.
 pub fn finish(item: &str, receipt: &Receipt) {
-    let email = format!("{item}.email");
-    for key in
-        [item.to_owned(), materials_key(item), submission_key(item), resume_key(item), application_key_key(item), email]
-    {
+    let (email, sms) = (format!("{item}.email"), format!("{item}.sms"));
+    for key in [
+        item.to_owned(),
+        materials_key(item),
+        submission_key(item),
+        resume_key(item),
+        application_key_key(item),
+        email,
+        sms,
+    ] {
         draft::remove(&key);
     }
     draft::save(&format!("receipt.{}", receipt.case_number), receipt);

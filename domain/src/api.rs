@@ -102,3 +102,14 @@ pub struct DraftLoaded {
     #[serde(default)]
     pub bundle: bool,
 }
+
+/// `GET /api/notice-channels`: how this centre can tell applicants of their
+/// case besides the status page, so the review page offers only what is real.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeChannels {
+    /// SMS to the form's mobile number (an SMS provider is configured).
+    pub sms: bool,
+    /// Email to an address the applicant gives (a mail server is configured).
+    pub email: bool,
+}

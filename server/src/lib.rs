@@ -84,6 +84,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
         .merge(apply::application_key::routes())
         .merge(apply::drafts::routes())
         .merge(apply::uploads::check_routes())
+        .merge(apply::notice_channels::routes())
         .merge(apply::submissions::routes())
         .merge(case::applicant::routes())
         .merge(case::staff::routes())

@@ -158,7 +158,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
             <TextInput label="联系人" hint="" path="applicant.contact_name" form errors />
             <TextInput
                 label="联系人手机号码"
-                hint="办理进度会发到这个号码"
+                hint="工作人员会用这个号码联系您"
                 path="applicant.phone"
                 form
                 errors
@@ -178,7 +178,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
             />
             <TextInput
                 label="手机号码"
-                hint="办理进度会发到这个号码"
+                hint="工作人员会用这个号码联系您"
                 path="applicant.phone"
                 form
                 errors

@@ -40,6 +40,7 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
         let _ = window().print();
     };
     let phone = format!("tel:{}", receipt.consult_phone);
+    let progress = progress_text(&receipt.notices);
     view! {
         <div class="notice notice--ok receipt-banner" role="status">
             <h1>"申请已提交"</h1>
@@ -119,7 +120,7 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                 <li>
                     "工作人员审查您提交的材料。材料齐全的予以受理；需要补充的，会一次性告诉您要补什么。"
                 </li>
-                <li>"受理后开始计算承诺时限。办理进度会发短信到您留的手机号码。"</li>
+                <li>{progress}</li>
                 <li>"办结后按您选择的方式领取结果。"</li>
             </ol>
         </section>
@@ -135,5 +136,22 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
         <p class="no-print">
             <a href="/">"返回首页"</a>
         </p>
+    }
+}
+
+/// What the receipt promises about progress notices: only the channels the
+/// server will really use for this case.
+fn progress_text(notices: &[domain::apply::submission::ReceiptNotice]) -> String {
+    let ways: Vec<String> = notices
+        .iter()
+        .map(|n| match n.channel.as_str() {
+            "sms" => format!("发短信到 {}", n.to),
+            _ => format!("发邮件到 {}", n.to),
+        })
+        .collect();
+    if ways.is_empty() {
+        "受理后开始计算承诺时限。请用办件编号和查询码查看办理进度。".to_owned()
+    } else {
+        format!("受理后开始计算承诺时限。办理进度会{}，也可以用办件编号和查询码查看。", ways.join("，并"))
     }
 }

@@ -2,6 +2,7 @@
 //! (which comes back here), then 提交申请 with the application's one
 //! `Idempotency-Key`. Whatever the server still finds wrong is shown in place.
 
+use domain::api::NoticeChannels;
 use domain::apply::form::{Applicant, ApplicationForm, Delivery, FieldKind};
 use domain::apply::identity::{mask_id, mask_mobile};
 use domain::apply::materials::{is_uploaded, size_text};
@@ -15,13 +16,27 @@ use crate::api::{self, SubmitError};
 use crate::application;
 use crate::apply::checklist::answer_text;
 use crate::apply::subject_loader::SubjectLoader;
+use crate::shell::load::{Load, load};
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
 use crate::subject::{Kind, Subject, answers_from, query};
 
+/// The review page: first what this centre can send notices by (so the
+/// choices below appear with the page, not after it), then the item or bundle.
 #[component]
 pub fn ReviewPage(kind: Kind, code: String) -> impl IntoView {
-    view! { <SubjectLoader kind code page=|subject| view! { <Review subject /> }.into_any() /> }
+    let channels = load(api::notice_channels);
+    move || {
+        let offered = match channels.state.get() {
+            Load::Loading => return view! { <p class="loading">"正在加载……"</p> }.into_any(),
+            Load::Loaded(offered) => offered,
+            // Unknown: offer none; the status page always works.
+            Load::Failed(_) => NoticeChannels::default(),
+        };
+        provide_context(offered);
+        let code = code.clone();
+        view! { <SubjectLoader kind code page=|subject| view! { <Review subject /> }.into_any() /> }.into_any()
+    }
 }
 
 /// One row of a summary list: what, the answer, and 修改.
@@ -172,6 +187,12 @@ fn Review(subject: Subject) -> impl IntoView {
     let email = RwSignal::new(crate::shell::draft::load::<String>(&email_key).unwrap_or_default());
     Effect::new(move |_| email.with(|e| crate::shell::draft::save(&email_key, e)));
     let email_error = RwSignal::new(None::<&'static str>);
+    // Progress by SMS to the form's mobile number: on unless turned off, kept on this device.
+    let offered = use_context::<NoticeChannels>().unwrap_or_default();
+    let sms_key = format!("{code}.sms");
+    let sms = RwSignal::new(crate::shell::draft::load::<bool>(&sms_key).unwrap_or(true));
+    Effect::new(move |_| sms.with(|on| crate::shell::draft::save(&sms_key, on)));
+    let phone = mask_mobile(form.notice_phone());
     let submit = move |_| {
         if sending.get_untracked() {
             return;
@@ -187,6 +208,7 @@ fn Review(subject: Subject) -> impl IntoView {
         problems.set(None);
         let (code, mut submission) = (code.clone(), submission.clone());
         submission.email = typed;
+        submission.sms = sms.get_untracked();
         let key = application::idempotency_key(&code);
         spawn_local(async move {
             let Some(application_key) = application::application_key(&code).await else {
@@ -281,38 +303,65 @@ fn Review(subject: Subject) -> impl IntoView {
                 }
             })}
         <h2>"办理进度通知"</h2>
-        <div class=move || if email_error.get().is_some() { "field field--error" } else { "field" }>
-            <label for="notice-email">"发邮件告诉我办理进度（可不填）"</label>
-            <p class="hint" id="notice-email-hint">
-                "受理、需要补正、办结时发到这个邮箱。不填的，请用办件编号和查询码查看进度。"
-            </p>
-            {move || {
-                email_error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <p class="field-error" id="notice-email-error">
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
-            <input
-                id="notice-email"
-                type="email"
-                inputmode="email"
-                autocomplete="email"
-                aria-describedby=move || {
-                    if email_error.get().is_some() {
-                        "notice-email-hint notice-email-error"
-                    } else {
-                        "notice-email-hint"
-                    }
+        {(!offered.sms && !offered.email)
+            .then(|| {
+                view! {
+                    <p class="hint">"提交后，请用回执上的办件编号和查询码查看办理进度。"</p>
                 }
-                prop:value=move || email.get()
-                on:input=move |ev| email.set(event_target_value(&ev))
-            />
-        </div>
+            })}
+        {offered
+            .sms
+            .then(|| {
+                view! {
+                    <div class="checkbox">
+                        <input
+                            type="checkbox"
+                            id="notice-sms"
+                            prop:checked=move || sms.get()
+                            on:change=move |ev| sms.set(event_target_checked(&ev))
+                        />
+                        <label for="notice-sms">{format!("发短信告诉我办理进度（发到 {phone}）")}</label>
+                    </div>
+                }
+            })}
+        {offered
+            .email
+            .then(|| {
+                view! {
+                    <div class=move || if email_error.get().is_some() { "field field--error" } else { "field" }>
+                        <label for="notice-email">"发邮件告诉我办理进度（可不填）"</label>
+                        <p class="hint" id="notice-email-hint">
+                            "受理、需要补正、办结时发到这个邮箱。不填的，请用办件编号和查询码查看进度。"
+                        </p>
+                        {move || {
+                            email_error
+                                .get()
+                                .map(|m| {
+                                    view! {
+                                        <p class="field-error" id="notice-email-error">
+                                            {m}
+                                        </p>
+                                    }
+                                })
+                        }}
+                        <input
+                            id="notice-email"
+                            type="email"
+                            inputmode="email"
+                            autocomplete="email"
+                            aria-describedby=move || {
+                                if email_error.get().is_some() {
+                                    "notice-email-hint notice-email-error"
+                                } else {
+                                    "notice-email-hint"
+                                }
+                            }
+                            prop:value=move || email.get()
+                            on:input=move |ev| email.set(event_target_value(&ev))
+                        />
+                    </div>
+                }
+            })}
         <h2>"提交申请"</h2>
         <p>
             "提交即表示您承诺所填信息和所传材料真实、有效。提交后会得到办件编号和查询码。"

@@ -297,6 +297,8 @@ async fn act(app: &TestApp, token: &str, case: &str, action: Value) {
 async fn journey(provider: Provider) {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let app = app_with_sms(provider, stand_in(provider, &seen).await, None).await;
+    let channels: Value = app.get("/api/notice-channels").await.json().await.unwrap();
+    assert_eq!(channels, json!({"sms": true, "email": false}), "what the review page offers");
     let response = app.submit("sms-1", &complete_application(&app).await).await;
     assert_eq!(response.status(), 201);
     let receipt: domain::apply::submission::Receipt = response.json().await.unwrap();
