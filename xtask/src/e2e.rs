@@ -1,6 +1,7 @@
 //! Playwright against the release build: a real server over a temporary data
 //! directory, Debian's Chromium, a phone viewport and WeChat's user agent, and
-//! a real SMTP server (aiosmtpd, writing a maildir) for the applicants' email.
+//! a real SMTP server (aiosmtpd, writing a maildir) for the applicants' email,
+//! and an SMS provider's stand-in for their SMS.
 
 use std::process::{Child, Command, Stdio};
 
@@ -12,6 +13,12 @@ pub fn run_tests() -> anyhow::Result<()> {
     let e2e = root().join("e2e");
     let node_bin = tools::ensure_npm_packages(&e2e)?;
     let mail = Smtpd::start()?;
+    let sms = crate::sms_stand_in::SmsStandIn::start()?;
+    // One template per notice event, as a centre registers them (`bianmin sms templates`).
+    let templates = "submitted=SMS_E2E_SUBMITTED,accepted=SMS_E2E_ACCEPTED,supplement_requested=SMS_E2E_SUPPLEMENT,\
+                     suspended=SMS_E2E_SUSPENDED,resumed=SMS_E2E_RESUMED,completed=SMS_E2E_COMPLETED,\
+                     not_accepted=SMS_E2E_NOT_ACCEPTED,terminated=SMS_E2E_TERMINATED,\
+                     later_due_soon=SMS_E2E_LATER_SOON,later_due_today=SMS_E2E_LATER_TODAY";
     let server = Server::start_with(
         "e2e",
         &[
@@ -21,6 +28,12 @@ pub fn run_tests() -> anyhow::Result<()> {
             ("BIANMIN_PUBLIC_URL", "http://bianmin.test".to_owned()),
             ("BIANMIN_CENTRE_NAME", "示范县政务服务中心".to_owned()),
             ("BIANMIN_OUTBOX_POLL_MS", "200".to_owned()),
+            ("BIANMIN_SMS_PROVIDER", "aliyun".to_owned()),
+            ("BIANMIN_SMS_ENDPOINT", format!("http://127.0.0.1:{}", sms.port)),
+            ("BIANMIN_SMS_KEY_ID", "e2e-key-id".to_owned()),
+            ("BIANMIN_SMS_KEY_SECRET", "e2e-key-secret".to_owned()),
+            ("BIANMIN_SMS_SIGN_NAME", "示范县政务服务中心".to_owned()),
+            ("BIANMIN_SMS_TEMPLATES", templates.to_owned()),
         ],
     )?;
     // The staff of the department the journeys apply to (JT-001, JT-003).
@@ -36,6 +49,7 @@ pub fn run_tests() -> anyhow::Result<()> {
         .env("STAFF_TOKEN", token)
         .env("JOINT_TOKENS", serde_json::Value::Object(joint).to_string())
         .env("MAILDIR", &mail.maildir)
+        .env("SMS_DIR", &sms.dir)
         .env("CHROMIUM_PATH", chromium)
         // The crash drill starts, kills and restarts servers of its own.
         .env("BIANMIN_BIN", root().join("target/release/bianmin"))

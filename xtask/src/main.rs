@@ -11,6 +11,7 @@ mod lint;
 mod schema_fuzz;
 mod search_bench;
 mod serve;
+mod sms_stand_in;
 mod static_bench;
 mod tools;
 mod upload_bench;

@@ -444,7 +444,13 @@ fn Notifications(list: Vec<domain::case::view::NotificationView>) -> impl IntoVi
             {list
                 .into_iter()
                 .map(|n| {
-                    let channel = if n.channel == "webhook" { "部门系统" } else { n.channel.as_str() };
+                    let channel = match n.channel.as_str() {
+                        "webhook" => "部门系统",
+                        "sms" => "短信",
+                        "email" => "邮件",
+                        other => other,
+                    };
+                    let event = domain::case::notices::label(&n.event).unwrap_or(n.event.as_str());
                     let outcome = match n.state.as_str() {
                         "done" => {
                             format!(
@@ -456,7 +462,7 @@ fn Notifications(list: Vec<domain::case::view::NotificationView>) -> impl IntoVi
                         _ if n.attempts > 0 => format!("第 {} 次发送未成功，稍后重试", n.attempts),
                         _ => "等待发送".to_owned(),
                     };
-                    view! { <li>{format!("{channel} {} · {} · {outcome}", n.recipient, n.event)}</li> }
+                    view! { <li>{format!("{channel} {} · {event} · {outcome}", n.recipient)}</li> }
                 })
                 .collect_view()}
         </ul>

@@ -51,6 +51,23 @@ impl NoticeEvent {
     }
 }
 
+/// What a notice was about, in words for the staff console (`notice.accepted` → 已受理).
+pub fn label(outbox_event: &str) -> Option<&'static str> {
+    Some(match outbox_event.strip_prefix("notice.")? {
+        "submitted" => "已提交",
+        "accepted" => "已受理",
+        "supplement_requested" => "需要补正材料",
+        "suspended" => "暂停办理",
+        "resumed" => "恢复办理",
+        "completed" => "已办结",
+        "not_accepted" => "不予受理",
+        "terminated" => "已终止",
+        "later_due_soon" => "容缺材料补交提醒",
+        "later_due_today" => "容缺材料最后一天提醒",
+        _ => return None,
+    })
+}
+
 /// The facts every notice names.
 pub struct NoticeContext<'a> {
     pub centre: &'a str,
@@ -168,6 +185,14 @@ mod tests {
             let n = notice(&event, &context());
             assert!(n.body.contains("示范县政务服务中心") && n.body.contains("/cases/ABCD-EFGH"), "{event:?}");
         }
+    }
+
+    #[test]
+    fn every_event_has_a_label_for_the_staff() {
+        let names = ["submitted", "accepted", "supplement_requested", "suspended", "resumed", "completed"];
+        assert!(names.iter().all(|n| label(&format!("notice.{n}")).is_some()));
+        assert_eq!(label("notice.later_due_today"), Some("容缺材料最后一天提醒"));
+        assert_eq!(label("case.accept"), None);
     }
 
     #[test]

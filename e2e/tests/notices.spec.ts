@@ -6,14 +6,25 @@ import { fillPersonDetails } from './details';
 import { pdf, save } from './files';
 
 /**
- * Email to the applicant: chosen on the review page; after the department asks
- * for a supplement the message arrives at a real SMTP server (aiosmtpd, started
- * by cargo xtask test) with every material and reason and a link that opens
- * the status page.
+ * Progress notices to the applicant: SMS (on by default) and email, chosen on
+ * the review page and promised on the receipt; after the department asks for a
+ * supplement the email arrives at a real SMTP server (aiosmtpd, started by
+ * cargo xtask test) with every material and reason and a link that opens the
+ * status page, and the SMS reaches the provider's stand-in with its template.
  */
 
 const TOKEN = process.env.STAFF_TOKEN ?? '';
 const MAILDIR = process.env.MAILDIR ?? '';
+const SMS_DIR = process.env.SMS_DIR ?? '';
+
+/** Every SendSms the provider's stand-in received, as its form parameters. */
+function texts(): URLSearchParams[] {
+  try {
+    return readdirSync(SMS_DIR).map((f) => new URLSearchParams(readFileSync(join(SMS_DIR, f), 'utf8')));
+  } catch {
+    return [];
+  }
+}
 
 /** The messages delivered so far: headers as sent, the text decoded (lettre sends UTF-8 text as base64). */
 function mails(): string[] {
@@ -32,8 +43,8 @@ function mails(): string[] {
   });
 }
 
-test('the applicant opts into email and the supplement notice arrives with its link', async ({ page }, testInfo) => {
-  test.skip(!TOKEN || !MAILDIR, 'needs STAFF_TOKEN and MAILDIR (cargo xtask test sets them)');
+test('the applicant opts into email, keeps SMS on, and the supplement notice arrives by both', async ({ page }, testInfo) => {
+  test.skip(!TOKEN || !MAILDIR || !SMS_DIR, 'needs STAFF_TOKEN, MAILDIR and SMS_DIR (cargo xtask test sets them)');
   test.setTimeout(90_000);
   await page.goto('/');
   const photo = save(testInfo.outputPath('照片.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 300, height: 400 } }));
@@ -49,6 +60,8 @@ test('the applicant opts into email and the supplement notice arrives with its l
   await expect(page.locator('.file--done')).toHaveCount(5);
   await page.getByRole('button', { name: '核对申请内容' }).click();
 
+  // SMS to the form's number is on unless the applicant turns it off.
+  await expect(page.getByLabel('发短信告诉我办理进度（发到 137****5678）')).toBeChecked();
   // A mistyped address is caught on the page; nothing is lost.
   const email = page.getByLabel('发邮件告诉我办理进度（可不填）');
   await email.fill('qianqi.example.com');
@@ -59,6 +72,7 @@ test('the applicant opts into email and the supplement notice arrives with its l
   await page.getByRole('button', { name: '提交申请' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '申请已提交' })).toBeVisible();
   const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
+  await expect(page.locator('main')).toContainText('办理进度会发短信到 137****5678，并发邮件到 qi***@example.com');
 
   const asked = await page.request.post(`/api/staff/cases/${caseNumber}/actions`, {
     headers: { Authorization: `Bearer ${TOKEN}` },
@@ -73,6 +87,15 @@ test('the applicant opts into email and the supplement notice arrives with its l
   expect(notice).not.toContain('440304200002291236');
   const link = notice.match(/http:\/\/bianmin\.test(\/cases\/[A-Z0-9-]+)/);
   expect(link?.[1]).toBe(`/cases/${caseNumber}`);
+
+  // The SMS: the registered template, the form's number, the case and the material, nothing personal.
+  const sms = () => texts().filter((t) => t.get('TemplateCode') === 'SMS_E2E_SUPPLEMENT' && t.get('TemplateParam')?.includes(caseNumber));
+  await expect.poll(() => sms().length, { timeout: 20_000 }).toBe(1);
+  expect(sms()[0].get('PhoneNumbers')).toBe('13712345678');
+  expect(sms()[0].get('SignName')).toBe('示范县政务服务中心');
+  const variables = JSON.parse(sms()[0].get('TemplateParam')!);
+  expect(variables).toMatchObject({ item: '道路货物运输驾驶员从业资格证核发', case: caseNumber, count: '1', materials: '近期一寸免冠白底彩色照片' });
+  expect(sms()[0].get('TemplateParam')).not.toContain('钱七');
 
   // The link opens the status page (this phone keeps the receipt, so no code is typed).
   await page.goto(link![1]);
