@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
-import { pdf, save } from './files';
+import { attachDriverMaterials, pdf, save } from './files';
 import { fillPersonDetails } from './details';
 
 /**
@@ -29,11 +29,7 @@ test('supplement, completion in the staff console, rating and the public figures
   // Apply for the driver's qualification (JT-003) with every material.
   await page.goto('/services/JT-003/apply');
   await fillPersonDetails(page, '王五', '示范县和平街 8 号', true);
-  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, back]);
-  await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
-  await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
-  await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(form);
-  await expect(page.locator('.file--done')).toHaveCount(5);
+  await attachDriverMaterials(page, { photo, back, form });
   await page.getByRole('button', { name: '核对申请内容' }).click();
   await page.getByRole('button', { name: '提交申请' }).click();
   const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 
 /**
@@ -50,4 +50,13 @@ export async function pdf(page: Page, pages: number, scan?: Buffer): Promise<Buf
 export function save(path: string, bytes: Buffer): string {
   writeFileSync(path, bytes);
   return path;
+}
+
+/** Every material of 道路货物运输驾驶员从业资格证 (JT-003) on its task list, waiting until all five files are up. */
+export async function attachDriverMaterials(page: Page, files: { photo: string; back: string; form: string }): Promise<void> {
+  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([files.photo, files.back]);
+  await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(files.photo);
+  await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(files.form);
+  await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(files.form);
+  await expect(page.locator('.file--done')).toHaveCount(5);
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectNoViolations } from './axe';
 import { fillPersonDetails } from './details';
-import { pdf, save } from './files';
+import { attachDriverMaterials, pdf, save } from './files';
 
 /**
  * Progress notices to the applicant: SMS (on by default) and email, chosen on
@@ -53,11 +53,7 @@ test('the applicant opts into email, keeps SMS on, and the supplement notice arr
   await page.goto('/services/JT-003/apply');
   await fillPersonDetails(page, '钱七', '示范县和平街 9 号');
   const back = save(testInfo.outputPath('背面.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 420 } }));
-  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, back]);
-  await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
-  await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
-  await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(form);
-  await expect(page.locator('.file--done')).toHaveCount(5);
+  await attachDriverMaterials(page, { photo, back, form });
   await page.getByRole('button', { name: '核对申请内容' }).click();
 
   // SMS to the form's number is on unless the applicant turns it off.

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { pdf, save } from './files';
+import { attachDriverMaterials, pdf, save } from './files';
 import { fillPersonDetails } from './details';
 
 /**
@@ -22,11 +22,7 @@ test('save on a phone, submit on a PC, remove a file on the phone: the case keep
   // Phone A: details and every material.
   await page.goto('/services/JT-003/apply');
   await fillPersonDetails(page, '赵六', '示范县和平街 9 号');
-  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([photo, back]);
-  await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
-  await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
-  await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(form);
-  await expect(page.locator('.file--done')).toHaveCount(5);
+  await attachDriverMaterials(page, { photo, back, form });
   // A server draft, with the uploads, to go on elsewhere.
   await page.goto('/services/JT-003/apply');
   await page.getByRole('button', { name: '保存草稿' }).click();

@@ -96,11 +96,8 @@ pub fn failure(code: &str, status: u16) -> Failure {
         "SignatureDoesNotMatch" | "InvalidAccessKeyId.NotFound" | "InvalidAccessKeyId.Inactive" | "Forbidden.RAM" => {
             permanent("短信服务的密钥不正确或没有权限")
         }
-        c if c.contains("LIMIT_CONTROL") || c.starts_with("Throttling") => {
-            Failure::retry(format!("短信服务限流，稍后重试（{code}）"))
-        }
-        "" => Failure::retry(format!("短信服务没有给出结果（HTTP {status}）")),
-        _ => Failure::retry(format!("短信服务暂时失败（{code}）")),
+        c if c.contains("LIMIT_CONTROL") || c.starts_with("Throttling") => Failure::throttled(code),
+        _ => Failure::unexplained(code, status),
     }
 }
 

@@ -64,6 +64,20 @@ impl Failure {
     pub fn permanent(why: impl Into<String>) -> Self {
         Self { why: why.into(), retry: false }
     }
+
+    /// The provider is limiting how fast we send: later.
+    pub fn throttled(code: &str) -> Self {
+        Self::retry(format!("短信服务限流，稍后重试（{code}）"))
+    }
+
+    /// A code we do not know, or none: assume it passes, and try again.
+    pub fn unexplained(code: &str, status: u16) -> Self {
+        if code.is_empty() {
+            Self::retry(format!("短信服务没有给出结果（HTTP {status}）"))
+        } else {
+            Self::retry(format!("短信服务暂时失败（{code}）"))
+        }
+    }
 }
 
 impl SmsProvider {

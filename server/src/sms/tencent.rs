@@ -99,11 +99,8 @@ pub fn failure(code: &str, status: u16) -> Failure {
         c if c.starts_with("AuthFailure") || c.starts_with("UnauthorizedOperation") => {
             permanent("短信服务的密钥不正确或没有权限")
         }
-        c if c == "RequestLimitExceeded" || c.starts_with("LimitExceeded") => {
-            Failure::retry(format!("短信服务限流，稍后重试（{code}）"))
-        }
-        "" => Failure::retry(format!("短信服务没有给出结果（HTTP {status}）")),
-        _ => Failure::retry(format!("短信服务暂时失败（{code}）")),
+        c if c == "RequestLimitExceeded" || c.starts_with("LimitExceeded") => Failure::throttled(code),
+        _ => Failure::unexplained(code, status),
     }
 }
 
