@@ -5,8 +5,10 @@
 //! the date it is about, so planning again writes nothing twice, and a date
 //! that moved (a suspension) is reminded anew.
 
+use domain::apply::submission::tolerance_deadline_days;
 use domain::case::Status;
 use domain::case::notices::NoticeEvent;
+use domain::time::date::Date;
 use sqlx::Row;
 
 use super::{CaseEventBody, NoticeTo, enqueue_notice};
@@ -92,19 +94,27 @@ pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
         return Ok(0);
     }
     let rows = sqlx::query(
-        "SELECT case_number FROM cases WHERE status IN ('accepted', 'in_progress', 'suspended') \
-         AND accepted_on IS NOT NULL AND bundle_code IS NULL",
+        "SELECT case_number, accepted_on, promised_days FROM cases \
+         WHERE status IN ('accepted', 'in_progress', 'suspended') AND accepted_on IS NOT NULL AND bundle_code IS NULL",
     )
     .fetch_all(&state.db)
     .await?;
     let today = state.today();
     let mut planned = 0;
     for row in rows {
+        // Which cases could have a 容缺 deadline near, from the plain columns;
+        // only those are opened (their application is sealed).
+        let promised = u16::try_from(row.try_get::<i64, _>("promised_days")?).unwrap_or(u16::MAX);
+        let Some(accepted) = row.try_get::<String, _>("accepted_on").ok().and_then(|d| Date::parse(&d)) else {
+            continue;
+        };
+        let due = state.calendar.add_working_days(accepted, u32::from(tolerance_deadline_days(promised)));
+        if today > due || state.calendar.remaining(today, due) > LATER_SOON_DAYS {
+            continue;
+        }
         let number: String = row.try_get("case_number")?;
         let Some(case) = crate::case::cases::load_stored(state, &number).await? else { continue };
-        let Some(due) = case.later_due(state).filter(|due| today <= *due) else { continue };
-        let left = state.calendar.remaining(today, due);
-        if left > LATER_SOON_DAYS {
+        if case.later_due(state) != Some(due) {
             continue;
         }
         let missing = crate::case::cases::outstanding_later(state, &case).await?;
