@@ -190,14 +190,6 @@ async fn a_notification_that_keeps_failing_is_marked_dead_and_can_be_sent_again(
     assert!(again[0].state == "pending" || again[0].attempts >= 1);
 }
 
-/// An instance on the same data as `app`, living on `today`.
-async fn on_day(app: &crate::support::TestApp, today: &str) -> crate::support::TestApp {
-    let mut settings = app.settings.clone();
-    settings.listen = "127.0.0.1:0".parse().unwrap();
-    settings.today = Some(today.to_owned());
-    spawn_with_settings(settings).await
-}
-
 #[tokio::test]
 async fn departments_are_reminded_three_working_days_before_the_due_date_and_when_overdue() {
     let seen = Arc::new(Mutex::new(Received { requests: 2, ..Received::default() }));
@@ -242,15 +234,15 @@ async fn departments_are_reminded_three_working_days_before_the_due_date_and_whe
     wait_for(2).await;
 
     // Wednesday: three working days left (Thursday, Friday, Monday).
-    let wednesday = on_day(&app, "2026-11-25").await;
+    let wednesday = app.on_day("2026-11-25").await;
     wait_for(3).await;
     // Suspended on Wednesday, resumed on Friday: the due date moves to Wednesday 2026-12-02, and the reminder is planned anew.
     act(&wednesday, serde_json::json!({"action": "suspend", "reason": "现场核查"})).await;
-    let friday = on_day(&app, "2026-11-27").await;
+    let friday = app.on_day("2026-11-27").await;
     act(&friday, serde_json::json!({"action": "resume"})).await;
     wait_for(6).await;
     // Thursday 2026-12-03: overdue.
-    let _thursday = on_day(&app, "2026-12-03").await;
+    let _thursday = app.on_day("2026-12-03").await;
     wait_for(7).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
 

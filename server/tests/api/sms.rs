@@ -15,7 +15,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, complete_application, spawn_app_with, spawn_with_settings, staff_token};
+use crate::support::{TestApp, complete_application, spawn_app_with, staff_token};
 
 const KEY_ID: &str = "LTAI5tTestKeyId";
 const KEY_SECRET: &str = "test-secret-0123456789";
@@ -406,14 +406,6 @@ async fn tencent_cloud_sms_is_signed_retried_when_throttled_and_given_up_when_th
     journey(Provider::Tencent).await;
 }
 
-/// An instance on the same data as `app`, living on `today`.
-async fn on_day(app: &TestApp, today: &str) -> TestApp {
-    let mut settings = app.settings.clone();
-    settings.listen = "127.0.0.1:0".parse().unwrap();
-    settings.today = Some(today.to_owned());
-    spawn_with_settings(settings).await
-}
-
 #[tokio::test]
 async fn the_applicant_is_reminded_of_later_materials_three_working_days_ahead_counting_holidays_and_on_the_day() {
     let seen = Arc::new(Mutex::new(Seen::default()));
@@ -435,12 +427,12 @@ async fn the_applicant_is_reminded_of_later_materials_three_working_days_ahead_c
     };
 
     // Tuesday 2026-12-29: four working days left (30, 31, 4, 5): no reminder yet.
-    let tuesday = on_day(&app, "2026-12-29").await;
+    let tuesday = app.on_day("2026-12-29").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(reminders(&seen).is_empty(), "{:?}", reminders(&seen));
     drop(tuesday);
     // Wednesday 2026-12-30: three working days left, the holiday not counted.
-    let wednesday = on_day(&app, "2026-12-30").await;
+    let wednesday = app.on_day("2026-12-30").await;
     for _ in 0..100 {
         if !reminders(&seen).is_empty() {
             break;
@@ -454,8 +446,8 @@ async fn the_applicant_is_reminded_of_later_materials_three_working_days_ahead_c
     assert_eq!(soon[0].params["case"], case);
     drop(wednesday);
     // Thursday: planned again, nothing twice. Tuesday 2027-01-05: the last day.
-    let _thursday = on_day(&app, "2026-12-31").await;
-    let _last_day = on_day(&app, "2027-01-05").await;
+    let _thursday = app.on_day("2026-12-31").await;
+    let _last_day = app.on_day("2027-01-05").await;
     for _ in 0..100 {
         if reminders(&seen).len() >= 2 {
             break;

@@ -375,6 +375,14 @@ impl TestApp {
         client.head(url).header("Tus-Resumable", "1.0.0").send().await.expect("request sent").status().as_u16()
     }
 
+    /// Another instance on the same data, living on `today` (the clock moved, as `--today` moves it).
+    pub async fn on_day(&self, today: &str) -> TestApp {
+        let mut settings = self.settings.clone();
+        settings.listen = "127.0.0.1:0".parse().unwrap();
+        settings.today = Some(today.to_owned());
+        spawn_with_settings(settings).await
+    }
+
     /// A staff API `GET` with a token.
     pub async fn staff_get(&self, token: &str, path: &str) -> reqwest::Response {
         reqwest::Client::new()
