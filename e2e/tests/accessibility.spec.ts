@@ -18,6 +18,8 @@ const PAGES = [
 for (const path of PAGES) {
   test(`${path} meets WCAG 2.2 AA (axe) in both modes`, async ({ page }) => {
     await page.goto(path);
+    // Until the app starts, the static page holds the skeleton's heading and the hidden boot error's.
+    await expect(page.locator('#boot-skeleton')).toHaveCount(0);
     await expect(page.locator('h1')).toBeVisible();
     await expect(page.locator('.loading')).toHaveCount(0);
     await expectNoViolations(page);
@@ -55,6 +57,8 @@ test('fits a 320 px screen without sideways scrolling', async ({ page }) => {
   for (const path of ['/', '/services/XF-001', '/services/CG-001/situation/mode?applicant_type=company', '/bundles/KB-001/checklist',
     '/services/JT-001/tasks?applicant_type=individual&agent=yes&vehicles_owned=1&heavy=yes']) {
     await page.goto(path);
+    // Until the app starts, the static page holds the skeleton's heading and the hidden boot error's.
+    await expect(page.locator('#boot-skeleton')).toHaveCount(0);
     await expect(page.locator('h1')).toBeVisible();
     await expect(page.locator('.loading')).toHaveCount(0);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
