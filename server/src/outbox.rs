@@ -130,14 +130,15 @@ pub fn channels(state: &AppState, application: &domain::apply::submission::Submi
 /// Write the applicant's notices of one case event, inside its transaction:
 /// one row per channel ([`channels`]; SMS only for events with a registered
 /// template). `id` names a planned notice (a reminder), so it is written once;
-/// `None` for a case event's own.
+/// `None` for a case event's own. How many rows were written.
 pub async fn enqueue_notice(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     state: &AppState,
     to: &NoticeTo<'_>,
     event: &domain::case::notices::NoticeEvent,
     id: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<usize, ApiError> {
+    let mut written = 0;
     let status_url = format!("{}/cases/{}", state.notify.public_url.trim_end_matches('/'), to.case_number);
     for channel in channels(state, to.application) {
         let payload = match channel.channel.as_str() {
@@ -170,7 +171,7 @@ pub async fn enqueue_notice(
             None => format!("ntc_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase()),
         };
         let now = now_rfc3339();
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (id) DO NOTHING",
         )
@@ -183,8 +184,9 @@ pub async fn enqueue_notice(
         .bind(&now)
         .execute(&mut **tx)
         .await?;
+        written += usize::try_from(inserted.rows_affected()).unwrap_or(0);
     }
-    Ok(())
+    Ok(written)
 }
 
 /// How often reminders are planned (deliveries are looked for every poll).

@@ -197,7 +197,8 @@ fn Review(subject: Subject) -> impl IntoView {
         if sending.get_untracked() {
             return;
         }
-        let typed = email.get_untracked().trim().to_owned();
+        // An address kept from before counts only where the centre sends email.
+        let typed = if offered.email { email.get_untracked().trim().to_owned() } else { String::new() };
         let problem = (!typed.is_empty()).then(|| domain::apply::identity::email_problem(&typed)).flatten();
         email_error.set(problem);
         if problem.is_some() {

@@ -53,6 +53,15 @@ pub fn tolerance_deadline_days(promised_limit_days: u16) -> u16 {
     promised_limit_days.max(1)
 }
 
+/// The day the 容缺 materials of a case accepted on `accepted` are due.
+pub fn tolerance_deadline(
+    calendar: &crate::time::calendar::Calendar,
+    accepted: crate::time::date::Date,
+    promised_limit_days: u16,
+) -> crate::time::date::Date {
+    calendar.add_working_days(accepted, u32::from(tolerance_deadline_days(promised_limit_days)))
+}
+
 /// A problem with one material of the application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

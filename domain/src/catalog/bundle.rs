@@ -59,6 +59,12 @@ pub struct BundleDetail {
 }
 
 impl BundleDetail {
+    /// The lead department's item (its window receives and hands out the
+    /// results); the checker makes sure the lead runs at least one.
+    pub fn lead_item(&self) -> Option<&ServiceItem> {
+        self.items.iter().find(|i| i.department == self.bundle.lead_department)
+    }
+
     /// One questionnaire: every item's questions in item order, a question that
     /// several items share (same id) asked once.
     pub fn questions(&self) -> Vec<Question> {

@@ -156,8 +156,7 @@ async fn make_joint_case(
         };
         crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
         let submitted = domain::case::notices::NoticeEvent::Submitted;
-        let lead = detail.items.iter().find(|i| i.department == detail.bundle.lead_department);
-        let (place, hours) = lead.map_or(("", ""), |i| (i.place.as_str(), i.hours.as_str()));
+        let (place, hours) = detail.lead_item().map_or(("", ""), |i| (i.place.as_str(), i.hours.as_str()));
         let to = crate::outbox::NoticeTo {
             case_number: &number,
             application: submission,
@@ -242,12 +241,7 @@ async fn make_joint_case(
             department: detail.bundle.lead_department.clone(),
             submitted_at: submitted_at.clone(),
             promised_limit_days: promised,
-            consult_phone: detail
-                .items
-                .iter()
-                .find(|i| i.department == detail.bundle.lead_department)
-                .map(|i| i.consult_phone.clone())
-                .unwrap_or_default(),
+            consult_phone: detail.lead_item().map(|i| i.consult_phone.clone()).unwrap_or_default(),
             later: submission.later.clone(),
             later_due_days: if submission.later.is_empty() { 0 } else { detail.later_due_days(&later_items) },
             parts: detail

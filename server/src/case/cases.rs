@@ -4,7 +4,7 @@
 //! its files, and the two views of it.
 
 use domain::ServiceItem;
-use domain::apply::submission::{Submission, tolerance_deadline_days};
+use domain::apply::submission::{Submission, tolerance_deadline};
 use domain::case::joint::JointSupplement;
 use domain::case::view::{CaseFile, CaseView, MaterialAsk, Rating, StaffCase};
 use domain::case::{Action, Actor, Event, Status, SupplementItem, due_date, extend_for_suspension, transition};
@@ -118,8 +118,7 @@ impl CaseRow {
             Some(code) => {
                 let detail =
                     state.catalog.bundle(code).ok_or_else(|| internal(format!("bundle {code} left the catalog")))?;
-                let lead = detail.items.iter().find(|i| i.department == detail.bundle.lead_department);
-                lead.or(detail.items.first()).ok_or_else(|| internal(format!("bundle {code} has no items")))?
+                detail.lead_item().ok_or_else(|| internal(format!("bundle {code} has no lead item")))?
             }
             None => self.item(state)?,
         };
@@ -128,9 +127,9 @@ impl CaseRow {
 
     /// When the 容缺 materials are due: counted from acceptance, never beyond the promise.
     pub fn later_due(&self, state: &AppState) -> Option<Date> {
-        (!self.application.later.is_empty()).then_some(self.accepted_on?).map(|accepted| {
-            state.calendar.add_working_days(accepted, u32::from(tolerance_deadline_days(self.promised_days)))
-        })
+        (!self.application.later.is_empty())
+            .then_some(self.accepted_on?)
+            .map(|accepted| tolerance_deadline(&state.calendar, accepted, self.promised_days))
     }
 }
 

@@ -5,7 +5,7 @@
 //! the date it is about, so planning again writes nothing twice, and a date
 //! that moved (a suspension) is reminded anew.
 
-use domain::apply::submission::tolerance_deadline_days;
+use domain::apply::submission::tolerance_deadline;
 use domain::case::Status;
 use domain::case::notices::NoticeEvent;
 use domain::time::date::Date;
@@ -41,10 +41,7 @@ pub async fn plan_departments(state: &AppState) -> anyhow::Result<usize> {
         if state.webhooks.of(&department).is_none() {
             continue;
         }
-        let Some(due) = row.try_get::<String, _>("due_on").ok().and_then(|d| domain::time::date::Date::parse(&d))
-        else {
-            continue;
-        };
+        let Some(due) = row.try_get::<String, _>("due_on").ok().and_then(|d| Date::parse(&d)) else { continue };
         let left = state.calendar.remaining(today, due);
         let kind = if today > due {
             "overdue"
@@ -108,15 +105,13 @@ pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
         let Some(accepted) = row.try_get::<String, _>("accepted_on").ok().and_then(|d| Date::parse(&d)) else {
             continue;
         };
-        let due = state.calendar.add_working_days(accepted, u32::from(tolerance_deadline_days(promised)));
+        let due = tolerance_deadline(&state.calendar, accepted, promised);
         if today > due || state.calendar.remaining(today, due) > LATER_SOON_DAYS {
             continue;
         }
         let number: String = row.try_get("case_number")?;
         let Some(case) = crate::case::cases::load_stored(state, &number).await? else { continue };
-        if case.later_due(state) != Some(due) {
-            continue;
-        }
+        // None when the applicant chose no 容缺, or supplied everything.
         let missing = crate::case::cases::outstanding_later(state, &case).await?;
         if missing.is_empty() {
             continue;
@@ -138,9 +133,8 @@ pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
         };
         let id = format!("rem_later_{kind}_{}_{due}", case.case_number.replace('-', "").to_lowercase());
         let mut tx = crate::db::begin_write(&state.db).await?;
-        enqueue_notice(&mut tx, state, &to, &event, Some(&id)).await?;
+        planned += enqueue_notice(&mut tx, state, &to, &event, Some(&id)).await?;
         tx.commit().await?;
-        planned += 1;
     }
     Ok(planned)
 }
