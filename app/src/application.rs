@@ -44,7 +44,7 @@ pub async fn application_key(item: &str) -> Option<String> {
         if !ASKING.with(|asking| asking.replace(true)) {
             break;
         }
-        crate::tus::sleep(50).await;
+        crate::shell::timer::sleep(50).await;
     }
     let issued = crate::api::application_key().await;
     ASKING.with(|asking| asking.set(false));

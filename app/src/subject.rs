@@ -5,8 +5,6 @@ use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::{self, Checklist};
 use domain::catalog::situation::{self, Answers, Question};
 
-use crate::shell::router::Location;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Service,
@@ -76,7 +74,7 @@ impl Subject {
     pub fn checklist(&self, answers: &Answers) -> Checklist {
         match self {
             Self::Item(item) => checklist::item_checklist(item, answers),
-            Self::Bundle(detail) => checklist::bundle_checklist(detail, answers),
+            Self::Bundle(detail) => domain::catalog::bundle::bundle_checklist(detail, answers),
         }
     }
 
@@ -99,9 +97,8 @@ impl Subject {
     }
 }
 
-/// The answers carried in the address.
-pub fn answers_from(location: &Location, questions: &[Question]) -> Answers {
-    let pairs = location.pairs();
+/// The answers carried in the address's query pairs (`Location::pairs`).
+pub fn answers_from(pairs: &[(String, String)], questions: &[Question]) -> Answers {
     situation::from_pairs(questions, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 

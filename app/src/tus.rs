@@ -131,15 +131,6 @@ async fn send(
     Reply { status, xhr }
 }
 
-pub async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .expect("a window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 /// Every tus request carries the application's key: the server answers an
 /// upload only to the application that made it.
 fn tus_headers(key: &str) -> Vec<(&'static str, String)> {
@@ -183,7 +174,7 @@ async fn with_retries<T>(mut attempt: impl AsyncFnMut() -> Result<T, ()>) -> Opt
         if let Ok(value) = attempt().await {
             return Some(value);
         }
-        sleep(retry_delay_ms(tries)?).await;
+        crate::shell::timer::sleep(retry_delay_ms(tries)?).await;
         tries += 1;
     }
 }
@@ -281,7 +272,7 @@ pub async fn upload(
             status if is_retryable(status) => {
                 let Some(wait) = retry_delay_ms(tries) else { return Outcome::Paused };
                 tries += 1;
-                sleep(wait).await;
+                crate::shell::timer::sleep(wait).await;
                 // Ask where the server is rather than guess.
                 match offset_of(&upload.url, size, key).await {
                     Ok(Some(at)) => offset = at,

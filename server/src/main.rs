@@ -117,7 +117,7 @@ async fn main() -> ExitCode {
             }
         },
         Command::Sms { command: SmsCommand::Templates { sms_provider, public_url } } => {
-            print!("{}", bianmin::sms::templates_to_register(&sms_provider, &public_url));
+            print!("{}", bianmin::notify::sms::templates_to_register(&sms_provider, &public_url));
             ExitCode::SUCCESS
         }
         Command::Staff { command } => match staff(command).await {
@@ -169,7 +169,7 @@ async fn open(database: &DatabaseArgs) -> anyhow::Result<sqlx::AnyPool> {
 async fn outbox(command: OutboxCommand) -> anyhow::Result<()> {
     match command {
         OutboxCommand::List { database } => {
-            let entries = bianmin::outbox::undelivered(&open(&database).await?).await?;
+            let entries = bianmin::notify::outbox::undelivered(&open(&database).await?).await?;
             if entries.is_empty() {
                 println!("没有未送达的通知");
             } else {
@@ -191,7 +191,7 @@ async fn outbox(command: OutboxCommand) -> anyhow::Result<()> {
             }
         }
         OutboxCommand::Retry { id, database } => {
-            let count = bianmin::outbox::retry(&open(&database).await?, id.as_deref()).await?;
+            let count = bianmin::notify::outbox::retry(&open(&database).await?, id.as_deref()).await?;
             println!("已重新排队 {count} 条通知");
         }
     }
@@ -277,7 +277,7 @@ async fn audit(
 
 /// `bianmin keys add | rotate`.
 async fn keys(command: KeysCommand) -> anyhow::Result<()> {
-    use bianmin::data_key::{Algorithm, DataKeys};
+    use bianmin::at_rest::data_key::{Algorithm, DataKeys};
     match command {
         KeysCommand::Add { data_key_file, algorithm, database } => {
             let algorithm = Algorithm::parse(&algorithm)
@@ -300,7 +300,7 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
                 data_key_file.as_deref(),
                 &database.data_dir,
             )?;
-            let changed = bianmin::key_rotation::rotate(&open(&database).await?, &keys).await?;
+            let changed = bianmin::at_rest::key_rotation::rotate(&open(&database).await?, &keys).await?;
             println!("已用密钥 {} 重新加密 {changed} 项数据", keys.current_id());
         }
     }

@@ -292,23 +292,27 @@ pub struct ServeSettings {
 
 impl ServeSettings {
     /// The data keys these settings name.
-    pub fn data_keys(&self) -> anyhow::Result<crate::data_key::DataKeys> {
-        crate::data_key::DataKeys::load(self.data_key.as_deref(), self.data_key_file.as_deref(), &self.data_dir)
+    pub fn data_keys(&self) -> anyhow::Result<crate::at_rest::data_key::DataKeys> {
+        crate::at_rest::data_key::DataKeys::load(
+            self.data_key.as_deref(),
+            self.data_key_file.as_deref(),
+            &self.data_dir,
+        )
     }
 
     /// The proxies whose `X-Forwarded-For` is believed.
-    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<crate::client::Cidr>> {
-        let mut trusted =
-            crate::client::parse_list(&self.trusted_proxies).map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?;
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<crate::hosting::cidr::Cidr>> {
+        let mut trusted = crate::hosting::cidr::parse_list(&self.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?;
         if self.behind_proxy && trusted.is_empty() {
-            trusted = crate::client::loopback();
+            trusted = crate::hosting::cidr::loopback();
         }
         Ok(trusted)
     }
 
     /// The accept loop's limits.
-    pub fn connection_limits(&self) -> crate::serve::Limits {
-        crate::serve::Limits {
+    pub fn connection_limits(&self) -> crate::hosting::serve::Limits {
+        crate::hosting::serve::Limits {
             header_read: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
             shutdown: std::time::Duration::from_secs(self.shutdown_secs),

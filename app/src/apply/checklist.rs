@@ -42,7 +42,7 @@ pub fn answer_text(question: &Question, answer: &Answer) -> String {
 fn Notice(subject: Subject) -> impl IntoView {
     let location = use_location();
     let questions = subject.questions();
-    let answers = answers_from(&location.get_untracked(), &questions);
+    let answers = answers_from(&location.get_untracked().pairs(), &questions);
     let (shown, effective) = walk(&questions, &answers);
     let list = subject.checklist(&answers);
     set_title(&format!("一次性告知单：{}", subject.name()));

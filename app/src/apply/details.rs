@@ -54,7 +54,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
     set_title(&format!("填写申请：{}", applying.name()));
     let location = use_location();
     let questions = applying.questions();
-    let answers: Answers = answers_from(&location.get_untracked(), &questions);
+    let answers: Answers = answers_from(&location.get_untracked().pairs(), &questions);
     let organisation = matches!(answers.get("applicant_type"), Some(Answer::Choice(c)) if c == "company")
         || !applying.accepts(domain::ApplicantType::Individual);
     let needs_agent = domain::apply::form::needs_agent(&answers);

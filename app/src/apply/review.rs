@@ -108,7 +108,7 @@ fn Review(subject: Subject) -> impl IntoView {
     set_title(&format!("核对申请内容：{name}"));
     let location = use_location();
     let questions = applying.questions();
-    let answers = answers_from(&location.get_untracked(), &questions);
+    let answers = answers_from(&location.get_untracked().pairs(), &questions);
     let base = subject.base();
     let kind = subject.kind();
     let here = query(&answers, &[]);

@@ -78,7 +78,7 @@ fn QuestionForm(subject: Subject, questions: Vec<Question>, index: usize) -> imp
     let location = use_location();
     let question = questions[index].clone();
     set_title(&question.text);
-    let answers = answers_from(&location.get_untracked(), &questions);
+    let answers = answers_from(&location.get_untracked().pairs(), &questions);
     // Changing one answer from the checklist or the review page returns there.
     let return_to = location.get_untracked().param("return").filter(|r| r == "checklist" || r == "review");
     let returning = return_to.is_some();

@@ -36,7 +36,7 @@ fn TaskList(subject: Subject) -> impl IntoView {
     let name = applying.name().to_owned();
     set_title(&format!("上传材料：{name}"));
     let location = use_location();
-    let answers = answers_from(&location.get_untracked(), &applying.questions());
+    let answers = answers_from(&location.get_untracked().pairs(), &applying.questions());
     let checklist = applying.checklist(&answers);
     let base = subject.base();
     let here = query(&answers, &[]);

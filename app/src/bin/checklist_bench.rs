@@ -3,7 +3,8 @@
 
 use domain::ServiceItem;
 use domain::catalog::bundle::BundleDetail;
-use domain::catalog::checklist::{bundle_checklist, item_checklist};
+use domain::catalog::bundle::bundle_checklist;
+use domain::catalog::checklist::item_checklist;
 use domain::catalog::situation::{Answer, Answers, Question, QuestionKind};
 use wasm_bindgen::prelude::*;
 

@@ -8,6 +8,7 @@ pub mod handover;
 pub mod load;
 pub mod router;
 pub mod site_header;
+pub mod timer;
 pub mod wechat;
 
 /// The browser tab's title: "page · 便民".

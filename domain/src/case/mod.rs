@@ -3,6 +3,10 @@
 //! recorded (time, actor, note); a move the table does not allow is refused
 //! with a sentence saying why.
 
+/// What a move does to a case besides its status.
+pub mod effect;
+/// Everything that can happen to a case, and what each is called where.
+pub mod event;
 /// The joint case (联办件) of a bundle: the lead's whole and the departments' parts.
 pub mod joint;
 /// What the applicant is told when something happens to the case.
@@ -120,22 +124,6 @@ impl Status {
     }
 
     /// What the applicant should do now, in plain words.
-    /// The staff actions this status allows, by machine name.
-    pub fn staff_actions(self) -> Vec<&'static str> {
-        let staff = Actor::Staff { department: String::new(), by: None };
-        let probes = [
-            Action::PreReview,
-            Action::Accept,
-            Action::RequestSupplement { items: vec![] },
-            Action::Refuse { reason: String::new() },
-            Action::Start,
-            Action::Suspend { reason: String::new() },
-            Action::Resume,
-            Action::Complete { result: String::new() },
-        ];
-        probes.iter().filter(|a| a.allowed_for(&staff) && a.target(self).is_some()).map(Action::name).collect()
-    }
-
     pub fn next_step(self) -> &'static str {
         match self {
             Self::Submitted | Self::PreReview => {
@@ -273,20 +261,27 @@ impl Action {
             Self::Refuse { reason } | Self::Suspend { reason } | Self::Terminate { reason } => Some(reason.clone()),
             Self::Complete { result } => Some(result.clone()),
             Self::RequestSupplement { items } => Some(format!("需补正 {} 项材料", items.len())),
-            _ => None,
+            Self::PreReview | Self::Accept | Self::Resubmit | Self::Start | Self::Resume | Self::Withdraw => None,
         }
     }
 
-    fn allowed_for(&self, actor: &Actor) -> bool {
+    pub(crate) fn allowed_for(&self, actor: &Actor) -> bool {
         match self {
             Self::Resubmit | Self::Withdraw => matches!(actor, Actor::Applicant),
             Self::Terminate { .. } => matches!(actor, Actor::System),
-            _ => matches!(actor, Actor::Staff { .. }),
+            Self::PreReview
+            | Self::Accept
+            | Self::RequestSupplement { .. }
+            | Self::Refuse { .. }
+            | Self::Start
+            | Self::Suspend { .. }
+            | Self::Resume
+            | Self::Complete { .. } => matches!(actor, Actor::Staff { .. }),
         }
     }
 
     /// Where this action leads from `from`, when the table allows it.
-    fn target(&self, from: Status) -> Option<Status> {
+    pub(crate) fn target(&self, from: Status) -> Option<Status> {
         use Status::*;
         match (self, from) {
             (Self::PreReview, Submitted) => Some(PreReview),

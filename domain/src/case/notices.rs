@@ -2,7 +2,9 @@
 //! Chinese, naming the centre, with a link to the status page (the link holds
 //! the case number only; the query code is never sent) and no personal data.
 //! Email carries the whole text ([`notice`]); an SMS goes through a template the
-//! centre registered with its provider ([`sms`], [`SMS_TEMPLATES`]).
+//! centre registered with its provider ([`sms`], [`templates`](super::sms::templates)).
+
+use super::event::CaseEvent;
 
 /// One message: a subject line and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,37 +36,73 @@ pub enum NoticeEvent {
 }
 
 impl NoticeEvent {
+    /// The case event it tells of.
+    pub fn event(&self) -> CaseEvent {
+        match self {
+            Self::Submitted => CaseEvent::Submitted,
+            Self::Accepted => CaseEvent::Accepted,
+            Self::SupplementRequested(_) => CaseEvent::SupplementRequested,
+            Self::Suspended(_) => CaseEvent::Suspended,
+            Self::Resumed => CaseEvent::Resumed,
+            Self::Completed(_) => CaseEvent::Completed,
+            Self::NotAccepted(_) => CaseEvent::Refused,
+            Self::Terminated(_) => CaseEvent::Terminated,
+            Self::LaterDueSoon { .. } => CaseEvent::LaterDueSoon,
+            Self::LaterDueToday(_) => CaseEvent::LaterDueToday,
+        }
+    }
+
     /// The machine name, as the outbox records it (`notice.accepted`).
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Accepted => "accepted",
-            Self::SupplementRequested(_) => "supplement_requested",
-            Self::Suspended(_) => "suspended",
-            Self::Resumed => "resumed",
-            Self::Completed(_) => "completed",
-            Self::NotAccepted(_) => "not_accepted",
-            Self::Terminated(_) => "terminated",
-            Self::LaterDueSoon { .. } => "later_due_soon",
-            Self::LaterDueToday(_) => "later_due_today",
-        }
+        self.event().notice_name().unwrap_or("unknown")
+    }
+}
+
+/// What the applicant is told when `action` moves a single case (or a
+/// part the applicant hears of directly), naming materials as `item` does.
+pub fn of_move(item: &crate::ServiceItem, action: &super::Action) -> Option<NoticeEvent> {
+    use super::Action;
+    let name = |id: &str| item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone());
+    match action {
+        Action::Accept => Some(NoticeEvent::Accepted),
+        Action::RequestSupplement { items } => Some(NoticeEvent::SupplementRequested(
+            items.iter().map(|s| (name(&s.material), s.reason.clone())).collect(),
+        )),
+        Action::Suspend { reason } => Some(NoticeEvent::Suspended(reason.clone())),
+        Action::Resume => Some(NoticeEvent::Resumed),
+        Action::Complete { result } => Some(NoticeEvent::Completed(result.clone())),
+        Action::Refuse { reason } => Some(NoticeEvent::NotAccepted(reason.clone())),
+        Action::Terminate { reason } => Some(NoticeEvent::Terminated(reason.clone())),
+        // The applicant's own moves and the quiet steps between: nothing to tell.
+        Action::PreReview | Action::Start | Action::Resubmit | Action::Withdraw => None,
     }
 }
 
 /// What a notice was about, in words for the staff console (`notice.accepted` → 已受理).
 pub fn label(outbox_event: &str) -> Option<&'static str> {
-    Some(match outbox_event.strip_prefix("notice.")? {
-        "submitted" => "已提交",
-        "accepted" => "已受理",
-        "supplement_requested" => "需要补正材料",
-        "suspended" => "暂停办理",
-        "resumed" => "恢复办理",
-        "completed" => "已办结",
-        "not_accepted" => "不予受理",
-        "terminated" => "已终止",
-        "later_due_soon" => "容缺材料补交提醒",
-        "later_due_today" => "容缺材料最后一天提醒",
-        _ => return None,
+    notice_label(CaseEvent::of_notice(outbox_event.strip_prefix("notice.")?)?)
+}
+
+/// What the console calls the notice of `event`; `None`: the applicant is not told.
+pub fn notice_label(event: CaseEvent) -> Option<&'static str> {
+    Some(match event {
+        CaseEvent::Submitted => "已提交",
+        CaseEvent::Accepted => "已受理",
+        CaseEvent::SupplementRequested => "需要补正材料",
+        CaseEvent::Suspended => "暂停办理",
+        CaseEvent::Resumed => "恢复办理",
+        CaseEvent::Completed => "已办结",
+        CaseEvent::Refused => "不予受理",
+        CaseEvent::Terminated => "已终止",
+        CaseEvent::LaterDueSoon => "容缺材料补交提醒",
+        CaseEvent::LaterDueToday => "容缺材料最后一天提醒",
+        CaseEvent::PreReviewStarted
+        | CaseEvent::Resubmitted
+        | CaseEvent::Started
+        | CaseEvent::Withdrawn
+        | CaseEvent::LaterSupplied
+        | CaseEvent::DueSoon
+        | CaseEvent::Overdue => return None,
     })
 }
 

@@ -1,30 +1,50 @@
 //! What an SMS tells the applicant. Chinese SMS providers send only templates
 //! the centre registered and they approved, filled with short variables; so
-//! each notice event has one template ([`SMS_TEMPLATES`], printed for
+//! each notice event has one template ([`templates`], printed for
 //! registration by `bianmin sms templates`) and [`sms`] gives its variables.
 //! The provider puts the centre's signature (【示范县政务服务中心】) in front.
 //! `{status}` stands for the status page's address, which the centre writes
 //! into the template itself (providers refuse links in variables).
 
+use super::event::CaseEvent;
 use super::notices::NoticeEvent;
 
-/// Each event's template, in Alibaba Cloud's `${name}` form (Tencent Cloud's
-/// `{1}` form numbers the variables in order: [`numbered`]).
-pub const SMS_TEMPLATES: &[(&str, &str)] = &[
-    ("submitted", "您申请的${item}已提交，办件编号${case}。查看进度：{status}"),
-    ("accepted", "您申请的${item}（办件编号${case}）已受理，将在承诺时限内办结。查看进度：{status}"),
-    (
-        "supplement_requested",
-        "您申请的${item}（办件编号${case}）需要补正${count}项材料：${materials}。请一次补齐：{status}",
-    ),
-    ("suspended", "您申请的${item}（办件编号${case}）暂停办理：${reason}，暂停期间不计入时限。{status}"),
-    ("resumed", "您申请的${item}（办件编号${case}）已恢复办理。{status}"),
-    ("completed", "您申请的${item}已办结：${result}。领取方式：${collect}。{status}"),
-    ("not_accepted", "您申请的${item}（办件编号${case}）不予受理：${reason}。{status}"),
-    ("terminated", "您申请的${item}（办件编号${case}）已终止：${reason}。{status}"),
-    ("later_due_soon", "您申请的${item}（办件编号${case}）的容缺材料请最迟在${date}补交，逾期本次申请终止。{status}"),
-    ("later_due_today", "今天是您申请的${item}（办件编号${case}）补交容缺材料的最后一天，逾期本次申请终止。{status}"),
-];
+/// Each notice event's template, in Alibaba Cloud's `${name}` form (Tencent
+/// Cloud's `{1}` form numbers the variables in order: [`numbered`]); `None`
+/// for what the applicant is not told.
+pub fn template_of(event: CaseEvent) -> Option<&'static str> {
+    Some(match event {
+        CaseEvent::Submitted => "您申请的${item}已提交，办件编号${case}。查看进度：{status}",
+        CaseEvent::Accepted => "您申请的${item}（办件编号${case}）已受理，将在承诺时限内办结。查看进度：{status}",
+        CaseEvent::SupplementRequested => {
+            "您申请的${item}（办件编号${case}）需要补正${count}项材料：${materials}。请一次补齐：{status}"
+        }
+        CaseEvent::Suspended => "您申请的${item}（办件编号${case}）暂停办理：${reason}，暂停期间不计入时限。{status}",
+        CaseEvent::Resumed => "您申请的${item}（办件编号${case}）已恢复办理。{status}",
+        CaseEvent::Completed => "您申请的${item}已办结：${result}。领取方式：${collect}。{status}",
+        CaseEvent::Refused => "您申请的${item}（办件编号${case}）不予受理：${reason}。{status}",
+        CaseEvent::Terminated => "您申请的${item}（办件编号${case}）已终止：${reason}。{status}",
+        CaseEvent::LaterDueSoon => {
+            "您申请的${item}（办件编号${case}）的容缺材料请最迟在${date}补交，逾期本次申请终止。{status}"
+        }
+        CaseEvent::LaterDueToday => {
+            "今天是您申请的${item}（办件编号${case}）补交容缺材料的最后一天，逾期本次申请终止。{status}"
+        }
+        CaseEvent::PreReviewStarted
+        | CaseEvent::Resubmitted
+        | CaseEvent::Started
+        | CaseEvent::Withdrawn
+        | CaseEvent::LaterSupplied
+        | CaseEvent::DueSoon
+        | CaseEvent::Overdue => return None,
+    })
+}
+
+/// Every template by its notice name, in the order of [`CaseEvent::ALL`]:
+/// what a centre registers with its provider.
+pub fn templates() -> Vec<(&'static str, &'static str)> {
+    CaseEvent::ALL.into_iter().filter_map(|e| Some((e.notice_name()?, template_of(e)?))).collect()
+}
 
 /// The longest a variable's value may be: Alibaba Cloud allows 35 characters
 /// in a notification's variable; shorter ones keep the message in two segments.
@@ -75,7 +95,7 @@ pub fn sms(event: &NoticeEvent, c: &SmsContext<'_>) -> Sms {
 
 /// The template text of an event name.
 pub fn template(name: &str) -> Option<&'static str> {
-    SMS_TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    CaseEvent::of_notice(name).and_then(template_of)
 }
 
 /// The variables of a template, in order of first appearance.
@@ -200,6 +220,6 @@ mod tests {
             assert!(message.params.iter().all(|(_, v)| v.chars().count() <= 35), "{message:?}");
             assert!(!shown.contains("${"), "{shown}");
         }
-        assert_eq!(SMS_TEMPLATES.len(), events.len(), "one template per event");
+        assert_eq!(templates().len(), events.len(), "one template per event");
     }
 }

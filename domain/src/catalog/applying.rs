@@ -75,7 +75,7 @@ impl<'a> Applying<'a> {
     pub fn checklist(self, answers: &Answers) -> Checklist {
         match self {
             Self::Item(item) => checklist::item_checklist(item, answers),
-            Self::Bundle(detail) => checklist::bundle_checklist(detail, answers),
+            Self::Bundle(detail) => crate::catalog::bundle::bundle_checklist(detail, answers),
         }
     }
 

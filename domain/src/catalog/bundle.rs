@@ -220,12 +220,17 @@ pub fn assemble(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<BundleDetail> 
         .collect()
 }
 
+/// The checklist of a bundle for these answers: every item's materials, a
+/// shared document once (see [`checklist::merged_checklist`]).
+pub fn bundle_checklist(detail: &BundleDetail, answers: &crate::catalog::situation::Answers) -> Checklist {
+    crate::catalog::checklist::merged_checklist(&detail.items, &detail.questions(), answers)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::apply::form::{Applicant, Person};
     use crate::catalog::Material;
-    use crate::catalog::checklist::bundle_checklist;
     use crate::catalog::situation::Answers;
     use crate::fixtures::{item, material};
 

@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::bundle::BundleDetail;
 use crate::catalog::situation::{Answer, Answers, Question, walk};
 use crate::catalog::{Material, Necessity, ServiceItem};
 
@@ -85,16 +84,16 @@ pub fn item_checklist(item: &ServiceItem, answers: &Answers) -> Checklist {
     Checklist { entries, unanswered: unanswered(&shown, &effective) }
 }
 
-/// The checklist of a bundle: every item's materials, a document several items
-/// need listed once with all of them (same name = same document). Its id is
-/// `CODE.material` of the first item that needs it, unique in the bundle.
-pub fn bundle_checklist(detail: &BundleDetail, answers: &Answers) -> Checklist {
-    let questions = detail.questions();
-    let (shown, effective) = walk(&questions, answers);
+/// The checklist of several items asked together (a bundle's): every item's
+/// materials, a document several items need listed once with all of them
+/// (same name = same document). Its id is `CODE.material` of the first item
+/// that needs it, unique among them.
+pub fn merged_checklist(items: &[ServiceItem], questions: &[Question], answers: &Answers) -> Checklist {
+    let (shown, effective) = walk(questions, answers);
     let mut entries: Vec<ChecklistEntry> = Vec::new();
-    for item in &detail.items {
+    for item in items {
         for material in &item.materials {
-            let Some(mut new) = entry(material, &questions, &effective, &item.code) else { continue };
+            let Some(mut new) = entry(material, questions, &effective, &item.code) else { continue };
             new.material.id = format!("{}.{}", item.code, material.id);
             match entries.iter_mut().find(|e| e.material.name == new.material.name) {
                 Some(existing) => merge(existing, new),
@@ -330,7 +329,7 @@ mod properties {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::bundle::Bundle;
+    use crate::catalog::bundle::{Bundle, BundleDetail};
     use crate::fixtures::{item, material};
 
     #[test]
@@ -368,7 +367,7 @@ mod tests {
             },
             items: vec![a, b],
         };
-        let list = bundle_checklist(&detail, &Answers::new());
+        let list = crate::catalog::bundle::bundle_checklist(&detail, &Answers::new());
         let names: Vec<&str> = list.entries.iter().map(|e| e.material.name.as_str()).collect();
         assert_eq!(names, ["申请书", "营业执照"]);
         assert_eq!(list.entries[1].items, ["A-1", "B-1"]);

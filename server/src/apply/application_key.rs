@@ -22,9 +22,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::client::Client;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
+use crate::hosting::client::Client;
 use crate::secret;
 
 /// The request header that carries the key.

@@ -214,7 +214,7 @@ async fn keep_live_uploads(
                 dropped.push(file.name);
                 continue;
             };
-            let live = match crate::apply::uploads::verify(state, owner, &file.upload).await {
+            let live = match crate::apply::uploads::checks::verify(state, owner, &file.upload).await {
                 Ok(checked) => checked.item == item.code() && &checked.material == material && asked.contains(material),
                 Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
                 Err(_) => false,

@@ -3,7 +3,6 @@
 
 pub mod application_key;
 pub mod drafts;
-pub mod joint_submissions;
 pub mod notice_channels;
 pub mod submissions;
 pub mod uploads;

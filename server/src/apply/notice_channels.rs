@@ -19,5 +19,5 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 /// `GET /api/notice-channels`.
 #[utoipa::path(get, path = "/notice-channels", tag = "apply", responses((status = 200, body = NoticeChannels)))]
 async fn notice_channels(State(state): State<Arc<AppState>>) -> Json<NoticeChannels> {
-    Json(NoticeChannels { sms: state.sms.is_some(), email: crate::mail::configured(&state.notify) })
+    Json(NoticeChannels { sms: state.sms.is_some(), email: crate::notify::email::configured(&state.notify) })
 }

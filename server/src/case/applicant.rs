@@ -7,8 +7,6 @@
 //! time, "no such case" and "wrong code" get the same answer, and attempts are
 //! limited per address and per case number.
 
-use std::collections::BTreeMap;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use domain::api::ErrorBody;
 use domain::apply::form::FieldError;
-use domain::apply::submission::{MaterialError, SubmissionProblems};
+use domain::apply::submission::SubmissionProblems;
 use domain::case::view::{CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody, check_complaint, check_rating};
 use domain::case::{Action, Actor, Status};
 use domain::reference::{CaseNumber, QueryCode};
@@ -27,11 +25,11 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
-use crate::case::cases::{self, CaseRow};
-use crate::client::Client;
+use crate::case::store::{self as cases, CaseRow};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
+use crate::hosting::client::Client;
 
 /// Wrong query codes one client address may try at one case per hour.
 const FAILURES_PER_CLIENT: u32 = 10;
@@ -79,12 +77,12 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
     let (mine, all) = (format!("case:{shown}:{address}"), format!("case:{shown}"));
     let hour = Duration::from_secs(3600);
     if number.is_some() {
-        if crate::limits::shared_add(&state.db, &mine, hour).await? > i64::from(FAILURES_PER_CLIENT) {
+        if crate::hosting::limits::shared_add(&state.db, &mine, hour).await? > i64::from(FAILURES_PER_CLIENT) {
             return Err(ApiError::TooManyRequests(
                 "这个办件编号输错查询码的次数太多，请 1 小时后再试，或拨打咨询电话查询。".to_owned(),
             ));
         }
-        tokio::time::sleep(slowdown(crate::limits::shared_count(&state.db, &all, hour).await?)).await;
+        tokio::time::sleep(slowdown(crate::hosting::limits::shared_count(&state.db, &all, hour).await?)).await;
     }
     let found = match &number {
         Some(number) => cases::load(state, number).await?,
@@ -96,12 +94,12 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
         Some(case)
             if crate::secret::same(hash(code.as_ref().map_or("", QueryCode::as_str)).as_bytes(), stored.as_bytes()) =>
         {
-            crate::limits::shared_take_back(&state.db, &mine).await?;
-            cases::enforce_deadlines(state, case).await
+            crate::hosting::limits::shared_take_back(&state.db, &mine).await?;
+            crate::case::moves::enforce_deadlines(state, case).await
         }
         _ => {
             if number.is_some() {
-                crate::limits::shared_add(&state.db, &all, hour).await?;
+                crate::hosting::limits::shared_add(&state.db, &all, hour).await?;
             }
             Err(not_found())
         }
@@ -133,7 +131,7 @@ async fn lookup(
     ApiJson(request): ApiJson<CaseKey>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &request).await?;
-    Ok(Json(cases::applicant_view(&state, &case).await?))
+    Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }
 
 /// Withdraw an application before it is accepted.
@@ -146,8 +144,9 @@ async fn withdraw(
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &request).await?;
     let action = Action::Withdraw;
-    let moved = cases::record(&state, &case, Some(&action), &Actor::Applicant, action.label(), None, &[]).await?;
-    Ok(Json(cases::applicant_view(&state, &moved).await?))
+    let moved =
+        crate::case::moves::record(&state, &case, Some(&action), &Actor::Applicant, action.label(), None, &[]).await?;
+    Ok(Json(crate::case::views::applicant_view(&state, &moved).await?))
 }
 
 /// `POST /api/cases/supplement`: the new uploads of the materials the
@@ -163,64 +162,8 @@ async fn supplement(
     ApiJson(request): ApiJson<SupplementBody>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &request.key).await?;
-    if case.bundle_code.is_some() {
-        let moved = Box::pin(crate::case::joint::supply(&state, &owner, &case, &request.files)).await?;
-        return Ok(Json(cases::applicant_view(&state, &moved).await?));
-    }
-    let item = case.item(&state)?;
-    let (asked, resubmit): (Vec<String>, bool) = match case.status {
-        Status::NeedsSupplement => (case.supplement.iter().map(|s| s.material.clone()).collect(), true),
-        status if status.takes_later_materials() => (cases::outstanding_later(&state, &case).await?, false),
-        _ => return Err(ApiError::Conflict(format!("办件“{}”时不需要补交材料", case.status.label()))),
-    };
-    if asked.is_empty() {
-        return Err(ApiError::Conflict("这个办件现在没有需要补交的材料".to_owned()));
-    }
-    let mut problems = Vec::new();
-    let mut wanted = BTreeMap::new();
-    for (material, uploads) in &request.files {
-        if asked.contains(material) {
-            wanted.insert(material.clone(), uploads.clone());
-        } else {
-            problems.push(MaterialError {
-                material: material.clone(),
-                message: "这项材料不在补交范围内，不用上传".to_owned(),
-            });
-        }
-    }
-    let (files, file_problems) = crate::apply::uploads::gather(&state, &owner, &case.item_code, &wanted).await?;
-    problems.extend(file_problems);
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for file in &files {
-        *counts.entry(file.material.as_str()).or_default() += 1;
-    }
-    for id in &asked {
-        let Some(material) = item.materials.iter().find(|m| &m.id == id) else { continue };
-        let have = counts.get(id.as_str()).copied().unwrap_or(0);
-        if resubmit && have == 0 {
-            problems
-                .push(MaterialError {
-                    material: id.clone(), message: format!("请上传补正后的“{}”", material.name)
-                });
-        }
-        if let Err(message) = domain::apply::files::check_material_files(material, have) {
-            problems.push(MaterialError { material: id.clone(), message });
-        }
-    }
-    if files.is_empty() && problems.is_empty() {
-        problems.push(MaterialError { material: asked[0].clone(), message: "请上传要补交的材料".to_owned() });
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::Invalid(SubmissionProblems { fields: Vec::new(), materials: problems }));
-    }
-    let moved = if resubmit {
-        let action = Action::Resubmit;
-        cases::record(&state, &case, Some(&action), &Actor::Applicant, action.label(), None, &files).await?
-    } else {
-        let note = Some(format!("补交 {} 个文件", files.len()));
-        cases::record(&state, &case, None, &Actor::Applicant, "补交容缺材料", note, &files).await?
-    };
-    Ok(Json(cases::applicant_view(&state, &moved).await?))
+    let moved = Box::pin(crate::case::supply::supply(&state, &owner, &case, &request.files)).await?;
+    Ok(Json(crate::case::views::applicant_view(&state, &moved).await?))
 }
 
 fn invalid(fields: Vec<FieldError>) -> ApiError {
@@ -259,7 +202,7 @@ async fn rate(
         return Err(ApiError::Conflict("这个办件已经评价过了，每件只能评价一次".to_owned()));
     }
     tracing::info!(case = %case.case_number, overall = request.rating.overall, "case rated");
-    Ok(Json(cases::applicant_view(&state, &case).await?))
+    Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

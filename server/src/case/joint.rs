@@ -4,18 +4,17 @@
 //! guarded by its version: two departments moving their parts at the same
 //! moment never overwrite each other, and a crash leaves all or nothing.
 
-use std::collections::BTreeMap;
-
-use domain::apply::submission::{MaterialError, SubmissionProblems};
 use domain::case::joint::{Joint, JointStatus, Part, Target};
-use domain::case::view::{CaseView, MaterialAsk, PartView, StaffCase};
 use domain::case::{Action, Actor, Status};
 use domain::catalog::bundle::BundleDetail;
 
 use crate::AppState;
-use crate::case::cases::{self, CaseRow, Changes, Move, NewFile, refusal};
+use crate::case::store::{self as cases, CaseRow, Move, NewFile};
+use crate::case::store::{changes, refusal};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
+use domain::case::effect::Changes;
+use domain::case::event::CaseEvent;
 
 /// A joint case as stored: the whole, its parts in the bundle's item order, its bundle.
 pub struct JointCase<'a> {
@@ -63,7 +62,7 @@ impl<'a> JointCase<'a> {
         }
     }
 
-    fn target(&self, case: &CaseRow) -> Target {
+    pub fn target(&self, case: &CaseRow) -> Target {
         match self.parts.iter().position(|p| p.case_number == case.case_number) {
             Some(i) => Target::Part(i),
             None => Target::Whole,
@@ -94,7 +93,7 @@ pub async fn record(
             before.apply(target, action, actor, &materials).map_err(refusal)?
         }
     };
-    let name = action.map_or("supply_later", Action::name);
+    let event = action.map_or(CaseEvent::LaterSupplied, CaseEvent::of);
     let today = state.today();
     let now = now_rfc3339();
     let mut tx = crate::db::begin_write(&state.db).await?;
@@ -114,7 +113,7 @@ pub async fn record(
             continue;
         }
         let mut changes = match action {
-            Some(action) if old.status != new.status => Changes::of(state, row, action),
+            Some(action) if old.status != new.status => changes(state, row, action),
             _ => Changes::default(),
         };
         if let Some(Action::RequestSupplement { .. }) = action {
@@ -130,7 +129,7 @@ pub async fn record(
             status: new.status,
             changes,
             actor,
-            action: name,
+            event,
             label,
             note: note.clone(),
             files: &part_files,
@@ -142,7 +141,7 @@ pub async fn record(
     let whole_before = before.status();
     let whole_after = after.status();
     let mut changes = match action {
-        Some(action @ Action::Accept) if target == Target::Whole => Changes::of(state, &joint.whole, action),
+        Some(action @ Action::Accept) if target == Target::Whole => changes(state, &joint.whole, action),
         _ => Changes::default(),
     };
     changes.stage = Some(after.stage);
@@ -162,7 +161,7 @@ pub async fn record(
         status: whole_after.as_case_status(),
         changes,
         actor,
-        action: name,
+        event,
         label: &whole_label,
         note,
         files: &[],
@@ -171,7 +170,7 @@ pub async fn record(
     };
     cases::write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;
-    tracing::info!(case = %joint.whole.case_number, action = name, "joint case moved");
+    tracing::info!(case = %joint.whole.case_number, action = event.name(), "joint case moved");
     cases::load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
 }
 
@@ -221,37 +220,8 @@ fn whole_notice(
     })
 }
 
-/// Apply the 容缺 rule to every part (each part's own deadline).
-pub async fn enforce_deadlines(state: &AppState, whole: &CaseRow) -> Result<(), ApiError> {
-    for part in JointCase::of(state, whole).await?.parts {
-        cases::enforce_deadlines(state, part).await?;
-    }
-    Ok(())
-}
-
-/// A part as the applicant sees it.
-fn part_view(state: &AppState, part: &CaseRow) -> Result<PartView, ApiError> {
-    let (remaining_days, light) = cases::clock(state, part);
-    Ok(PartView {
-        item_code: part.item_code.clone(),
-        item_name: part.title(state)?,
-        department: part.department.clone(),
-        status: part.status,
-        status_label: part.status.label().to_owned(),
-        due: part.due_on,
-        remaining_days,
-        light,
-        result: part.result.clone(),
-    })
-}
-
-/// The lead department's first item: its phones are the joint case's.
-fn lead_item(detail: &BundleDetail) -> Option<&domain::ServiceItem> {
-    detail.items.iter().find(|i| i.department == detail.bundle.lead_department)
-}
-
 /// The name of a bundle checklist document (`CODE.material`).
-fn document_name(detail: &BundleDetail, key: &str) -> String {
+pub fn document_name(detail: &BundleDetail, key: &str) -> String {
     key.split_once('.')
         .and_then(|(item, id)| detail.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == id))
         .map_or(key.to_owned(), |m| m.name.clone())
@@ -264,195 +234,4 @@ pub fn document_key(detail: &BundleDetail, item: &str, material: &str) -> Option
     detail.items.iter().find_map(|i| {
         i.materials.iter().find(|m| &m.name == name).map(|m| domain::catalog::bundle::field_key(&i.code, &m.id))
     })
-}
-
-/// What the applicant sees of a joint case: the whole in plain words, each
-/// part, one timeline, one notice of every department's supplements.
-pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseView, ApiError> {
-    enforce_deadlines(state, whole).await?;
-    let joint = JointCase::of(state, whole).await?;
-    let whole = &joint.whole;
-    let status = joint.state().status();
-    let (remaining_days, light) = cases::clock(state, whole);
-    let mut later: Vec<MaterialAsk> = Vec::new();
-    let mut later_due = None;
-    for part in joint.parts.iter().filter(|p| p.status.takes_later_materials()) {
-        for id in cases::outstanding_later(state, part).await? {
-            let Some(key) = document_key(joint.detail, &part.item_code, &id) else { continue };
-            if !later.iter().any(|m| m.material == key) {
-                later.push(MaterialAsk {
-                    name: document_name(joint.detail, &key),
-                    material: key,
-                    reason: String::new(),
-                });
-            }
-            later_due = match (later_due, part.later_due(state)) {
-                (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
-                (a, b) => a.or(b),
-            };
-        }
-    }
-    let mut supplement: Vec<MaterialAsk> = Vec::new();
-    if status == JointStatus::NeedsSupplement {
-        for ask in &whole.notice {
-            let Some(key) = document_key(joint.detail, &ask.item, &ask.material) else { continue };
-            let reason = format!("{}：{}", ask.department, ask.reason);
-            match supplement.iter_mut().find(|m| m.material == key) {
-                Some(existing) => existing.reason = format!("{}；{reason}", existing.reason),
-                None => supplement.push(MaterialAsk { name: document_name(joint.detail, &key), material: key, reason }),
-            }
-        }
-    }
-    let rating = cases::rating(state, &whole.case_number).await?;
-    let results: Vec<String> = joint
-        .parts
-        .iter()
-        .filter_map(|p| p.result.as_ref().map(|r| format!("{}：{r}", p.title(state).unwrap_or_default())))
-        .collect();
-    Ok(CaseView {
-        case_number: whole.case_number.clone(),
-        item_code: joint.detail.bundle.code.clone(),
-        item_name: joint.detail.bundle.name.clone(),
-        department: whole.department.clone(),
-        consult_phone: lead_item(joint.detail).map(|i| i.consult_phone.clone()).unwrap_or_default(),
-        complaint_phone: lead_item(joint.detail).map(|i| i.complaint_phone.clone()).unwrap_or_default(),
-        status: status.as_case_status(),
-        status_label: status.label().to_owned(),
-        next_step: status.next_step().to_owned(),
-        submitted_at: whole.submitted_at.clone(),
-        promised_limit_days: whole.promised_days,
-        accepted_on: whole.accepted_on,
-        due: whole.due_on,
-        remaining_days,
-        light,
-        timeline: cases::events(state, &whole.case_number).await?,
-        supplement,
-        later_due: later_due.filter(|_| !later.is_empty()),
-        later,
-        result: (!results.is_empty()).then(|| results.join("；")),
-        can_withdraw: whole.stage.unwrap_or(whole.status).may_withdraw(),
-        can_rate: status.is_final() && status.as_case_status() == Status::Completed && rating.is_none(),
-        rating,
-        parts: joint.parts.iter().map(|p| part_view(state, p)).collect::<Result<_, _>>()?,
-    })
-}
-
-/// What staff see of a whole (the lead: every part side by side) or of a part.
-pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
-    let joint = JointCase::of(state, case).await?;
-    let shape = joint.state();
-    let target = joint.target(case);
-    let actions = |target, department: &str| -> Vec<String> {
-        shape.staff_actions(target, department).into_iter().map(str::to_owned).collect()
-    };
-    let Target::Whole = target else {
-        let mut view = cases::single_staff_view(state, case).await?;
-        view.actions = actions(target, &case.department);
-        view.joint_number = Some(joint.whole.case_number.clone());
-        view.pending = case.pending.clone();
-        return Ok(view);
-    };
-    let whole = &joint.whole;
-    let status = shape.status();
-    let (_, light) = cases::clock(state, whole);
-    let mut view = StaffCase {
-        case_number: whole.case_number.clone(),
-        item_code: joint.detail.bundle.code.clone(),
-        item_name: joint.detail.bundle.name.clone(),
-        department: whole.department.clone(),
-        status: status.as_case_status(),
-        status_label: status.label().to_owned(),
-        submitted_at: whole.submitted_at.clone(),
-        accepted_on: whole.accepted_on,
-        due: whole.due_on,
-        light,
-        application: whole.application.clone(),
-        files: Vec::new(),
-        supplement: Vec::new(),
-        timeline: cases::events(state, &whole.case_number).await?,
-        actions: actions(Target::Whole, &whole.department),
-        joint_number: None,
-        parts: Vec::new(),
-        notice: whole.notice.clone(),
-        pending: Vec::new(),
-        notifications: crate::outbox::of_case(&state.db, &whole.case_number).await?,
-    };
-    for (i, part) in joint.parts.iter().enumerate() {
-        let mut part_view = cases::single_staff_view(state, part).await?;
-        part_view.actions = actions(Target::Part(i), &part.department);
-        part_view.joint_number = Some(whole.case_number.clone());
-        part_view.pending = part.pending.clone();
-        view.parts.push(part_view);
-    }
-    Ok(view)
-}
-
-/// The applicant's supplement of a joint case: the documents the combined
-/// notice asked for (then the whole goes back to the lead), or 容缺 documents
-/// left for later. Each file goes to every part whose item uses the document.
-pub async fn supply(
-    state: &AppState,
-    owner: &crate::apply::application_key::ApplicationKey,
-    whole: &CaseRow,
-    request: &BTreeMap<String, Vec<String>>,
-) -> Result<CaseRow, ApiError> {
-    let view = applicant_view(state, whole).await?;
-    let Some((asked, resubmit)) = view.to_supply() else {
-        return Err(ApiError::Conflict(format!("办件“{}”时不需要补交材料", view.status_label)));
-    };
-    let joint = JointCase::of(state, whole).await?;
-    let code = &joint.detail.bundle.code;
-    let mut problems = Vec::new();
-    let mut wanted = BTreeMap::new();
-    for (material, uploads) in request {
-        if asked.iter().any(|a| &a.material == material) {
-            wanted.insert(material.clone(), uploads.clone());
-        } else {
-            problems.push(MaterialError {
-                material: material.clone(),
-                message: "这项材料不在补交范围内，不用上传".to_owned(),
-            });
-        }
-    }
-    let (files, file_problems) = crate::apply::uploads::gather(state, owner, code, &wanted).await?;
-    problems.extend(file_problems);
-    for ask in &asked {
-        let Some(material) = state.catalog.material(code, &ask.material) else { continue };
-        let have = files.iter().filter(|f| f.material == ask.material).count();
-        if resubmit && have == 0 {
-            problems.push(MaterialError {
-                material: ask.material.clone(),
-                message: format!("请上传补正后的“{}”", material.name),
-            });
-        }
-        if let Err(message) = domain::apply::files::check_material_files(material, have) {
-            problems.push(MaterialError { material: ask.material.clone(), message });
-        }
-    }
-    if files.is_empty() && problems.is_empty() {
-        problems.push(MaterialError {
-            material: asked[0].material.clone(), message: "请上传要补交的材料".to_owned()
-        });
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::Invalid(SubmissionProblems { fields: Vec::new(), materials: problems }));
-    }
-    // Every part whose item needs a document of that name gets the file under its own id.
-    let mut by_part = Vec::new();
-    for file in &files {
-        let name = document_name(joint.detail, &file.material);
-        for (i, part) in joint.parts.iter().enumerate().filter(|(_, p)| !p.status.is_final()) {
-            let Some(item) = state.catalog.get(&part.item_code) else { continue };
-            if let Some(own) = item.materials.iter().find(|m| m.name == name) {
-                by_part.push((i, NewFile { material: own.id.clone(), ..file.clone() }));
-            }
-        }
-    }
-    if resubmit {
-        let action = Action::Resubmit;
-        record(state, whole, Some(&action), &Actor::Applicant, action.label(), None, &by_part).await
-    } else {
-        let note = Some(format!("补交 {} 个文件", files.len()));
-        record(state, whole, None, &Actor::Applicant, "补交容缺材料", note, &by_part).await
-    }
 }

@@ -4,8 +4,11 @@
 
 pub mod applicant;
 pub mod audit;
-pub mod cases;
 pub mod figures;
 pub mod joint;
+pub mod moves;
 pub mod staff;
 pub mod staff_tokens;
+pub mod store;
+pub mod supply;
+pub mod views;

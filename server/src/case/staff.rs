@@ -24,7 +24,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::case::audit::{self, What};
-use crate::case::cases::{self, CaseRow};
+use crate::case::store::{self as cases, CaseRow};
 use crate::extract::{ApiJson, ApiQuery, JsonBody};
 
 use crate::case::staff_tokens::{Holder, Refusal};
@@ -87,7 +87,8 @@ impl FromRequestParts<Arc<AppState>> for Staff {
             .ok_or_else(|| ApiError::Unauthorized("请提供部门令牌（Authorization: Bearer …）".to_owned()))?;
         match crate::case::staff_tokens::authenticate(&state.db, token).await? {
             Ok(holder) => {
-                let client = crate::client::address_of(&state.trusted_proxies, &parts.extensions, &parts.headers);
+                let client =
+                    crate::hosting::client::address_of(&state.trusted_proxies, &parts.extensions, &parts.headers);
                 Ok(Staff { department: holder.department.clone(), holder, client })
             }
             Err(Refusal::Unknown) => Err(ApiError::Unauthorized("部门令牌无效，请核对后重试".to_owned())),
@@ -138,7 +139,7 @@ async fn list(
     staff.log(&state, What::ListCases, None, Some(&filter)).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let row = cases::enforce_deadlines(&state, row).await?;
+        let row = crate::case::moves::enforce_deadlines(&state, row).await?;
         let running = row.status.clock_runs();
         out.push(StaffCaseSummary {
             case_number: row.case_number.clone(),
@@ -162,7 +163,7 @@ async fn own(state: &AppState, staff: &Staff, case_number: &str) -> Result<CaseR
     let missing = || ApiError::NotFound(format!("本部门没有编号为 {case_number} 的办件"));
     let number = domain::reference::CaseNumber::parse(case_number).ok_or_else(missing)?;
     match cases::load(state, &number).await? {
-        Some(case) if case.department == staff.department => cases::enforce_deadlines(state, case).await,
+        Some(case) if case.department == staff.department => crate::case::moves::enforce_deadlines(state, case).await,
         _ => Err(missing()),
     }
 }
@@ -178,7 +179,7 @@ async fn read(
 ) -> Result<Json<StaffCase>, ApiError> {
     let case = own(&state, &staff, &case).await?;
     staff.log(&state, What::ReadCase, Some(&case.case_number), None).await?;
-    Ok(Json(cases::staff_view(&state, &case).await?))
+    Ok(Json(crate::case::views::staff_view(&state, &case).await?))
 }
 
 /// Move a case: `{"action": "accept"}`, `{"action": "request_supplement", "items": [{"material", "reason"}]}`,
@@ -196,8 +197,10 @@ async fn act(
 ) -> Result<Json<StaffCase>, ApiError> {
     let case = own(&state, &staff, &case).await?;
     staff.log(&state, What::MoveCase, Some(&case.case_number), Some(action.name())).await?;
-    let moved = cases::record(&state, &case, Some(&action), &staff.actor(), action.label(), action.note(), &[]).await?;
-    Ok(Json(cases::staff_view(&state, &moved).await?))
+    let moved =
+        crate::case::moves::record(&state, &case, Some(&action), &staff.actor(), action.label(), action.note(), &[])
+            .await?;
+    Ok(Json(crate::case::views::staff_view(&state, &moved).await?))
 }
 
 /// A file of the case, streamed.
@@ -217,7 +220,7 @@ async fn download(
         .find(|f| f.upload == upload)
         .ok_or_else(|| ApiError::NotFound("这个办件没有这个文件".to_owned()))?;
     staff.log(&state, What::DownloadFile, Some(&case.case_number), Some(&upload)).await?;
-    let (size, stream) = crate::apply::uploads::open(&state, &upload).await?;
+    let (size, stream) = crate::apply::uploads::gather::open(&state, &upload).await?;
     let content_type = match domain::apply::files::from_extension(&file.name) {
         Some(domain::FileType::Pdf) => "application/pdf",
         Some(domain::FileType::Jpg) => "image/jpeg",

@@ -10,7 +10,7 @@ use domain::api::ServiceList;
 use domain::catalog::bundle::BundleDetail;
 use serde::Serialize;
 
-use crate::prepared::Prepared;
+use crate::hosting::prepared::Prepared;
 
 /// Catalog answers are revalidated (a new catalog means new bytes) and, when
 /// unchanged, cost a `304`.

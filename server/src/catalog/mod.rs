@@ -80,13 +80,13 @@ impl Catalog {
     }
 
     /// An item's guide JSON, prepared once.
-    pub fn item_answer(&self, code: &str) -> Option<&crate::prepared::Prepared> {
+    pub fn item_answer(&self, code: &str) -> Option<&crate::hosting::prepared::Prepared> {
         let i = *self.by_code.get(code)?;
         Some(self.answers.item(i, &self.items[i]))
     }
 
     /// A bundle's JSON, prepared once.
-    pub fn bundle_answer(&self, code: &str) -> Option<&crate::prepared::Prepared> {
+    pub fn bundle_answer(&self, code: &str) -> Option<&crate::hosting::prepared::Prepared> {
         let i = *self.bundle_by_code.get(code)?;
         Some(self.answers.bundle(i, &self.bundles[i]))
     }

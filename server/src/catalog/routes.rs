@@ -186,7 +186,7 @@ async fn bundle_checklist(
     Path(code): Path<String>,
     ApiJson(answers): ApiJson<Answers>,
 ) -> Result<Json<Checklist>, ApiError> {
-    Ok(Json(checklist::bundle_checklist(bundle(&state, &code)?, &answers)))
+    Ok(Json(domain::catalog::bundle::bundle_checklist(bundle(&state, &code)?, &answers)))
 }
 
 /// A form and the situation answers it was filled under.

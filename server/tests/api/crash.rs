@@ -161,7 +161,7 @@ async fn a_sigkill_mid_patch_resumes_with_the_reference_clients_retry_delays() {
     // Stored encrypted with the file's own key: decrypted, the bytes equal the original.
     let mut bytes = std::fs::read(&stored[0]).unwrap();
     assert!(bytes != body, "not in the clear");
-    let keys = bianmin::data_key::DataKeys::load(None, None, &data).unwrap();
+    let keys = bianmin::at_rest::data_key::DataKeys::load(None, None, &data).unwrap();
     keys.file_cipher(keys.current_id(), &id).unwrap().apply(0, &mut bytes);
     assert!(bytes == body, "the stored bytes equal the original");
     server.kill().unwrap();

@@ -150,7 +150,7 @@ async fn each_case_event_reaches_the_departments_system_once_signed_despite_fail
     assert_eq!(attempts.try_get::<i64, _>("n").unwrap(), 4);
     let open = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state <> 'done'").fetch_one(&db).await.unwrap();
     assert_eq!(open.try_get::<i64, _>("n").unwrap(), 0);
-    assert!(bianmin::outbox::undelivered(&db).await.unwrap().is_empty());
+    assert!(bianmin::notify::outbox::undelivered(&db).await.unwrap().is_empty());
 
     // The staff see what was sent about the case, to whom and how it went.
     let staff: domain::case::view::StaffCase =
@@ -176,7 +176,7 @@ async fn a_notification_that_keeps_failing_is_marked_dead_and_can_be_sent_again(
     let db = app.db().await;
     let mut entries = Vec::new();
     for _ in 0..100 {
-        entries = bianmin::outbox::undelivered(&db).await.unwrap();
+        entries = bianmin::notify::outbox::undelivered(&db).await.unwrap();
         if entries.iter().all(|e| e.state == "dead") && !entries.is_empty() {
             break;
         }
@@ -185,8 +185,8 @@ async fn a_notification_that_keeps_failing_is_marked_dead_and_can_be_sent_again(
     assert_eq!(entries.len(), 1);
     assert_eq!((entries[0].state.as_str(), entries[0].attempts), ("dead", 2));
     assert_eq!(entries[0].last_error.as_deref(), Some("连接失败"));
-    assert_eq!(bianmin::outbox::retry(&db, None).await.unwrap(), 1);
-    let again = bianmin::outbox::undelivered(&db).await.unwrap();
+    assert_eq!(bianmin::notify::outbox::retry(&db, None).await.unwrap(), 1);
+    let again = bianmin::notify::outbox::undelivered(&db).await.unwrap();
     assert!(again[0].state == "pending" || again[0].attempts >= 1);
 }
 

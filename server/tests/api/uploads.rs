@@ -226,12 +226,16 @@ async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
             .await
             .unwrap();
     }
-    let storage = bianmin::apply::uploads::operator(&app.data_dir, &app.settings.storage).unwrap();
+    let storage = bianmin::apply::uploads::store::operator(&app.data_dir, &app.settings.storage).unwrap();
     let now = tus_protocol::chrono::Utc::now();
-    let removed =
-        bianmin::apply::uploads::reclaim_expired(&tus_storage_opendal::OpendalStorage::new(storage), &keys, &db, now)
-            .await
-            .unwrap();
+    let removed = bianmin::apply::uploads::store::reclaim_expired(
+        &tus_storage_opendal::OpendalStorage::new(storage),
+        &keys,
+        &db,
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(removed, 1);
     let head = app.client.head(&unfinished).header("Tus-Resumable", "1.0.0").send().await.unwrap();
     assert_eq!(head.status(), 404);

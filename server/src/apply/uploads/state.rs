@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::data_key::DataKeys;
+use crate::at_rest::data_key::DataKeys;
 
 use sqlx::{AnyPool, Row};
 use tus_protocol::async_trait::async_trait;

@@ -19,8 +19,8 @@ use domain::catalog::checklist::Checklist;
 
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
-use crate::apply::submissions::{IdempotencyKey, IdempotencyKeyHeader, check, finish, once, reference};
-use crate::case::cases::{self, NewFile};
+use crate::apply::submissions::item::{IdempotencyKey, IdempotencyKeyHeader, check, finish, once, reference};
+use crate::case::store::{self as cases, NewFile};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 
@@ -139,31 +139,31 @@ async fn make_joint_case(
             0,
             &submitted_at,
             &Actor::Applicant,
-            "submit",
+            domain::case::event::CaseEvent::Submitted.name(),
             "提交申请（一件事）",
             None,
             Status::Submitted,
         )
         .await?;
-        let event = crate::outbox::CaseEvent {
+        let event = crate::notify::outbox::EventFacts {
             case_number: &number,
             joint_number: None,
             department: &detail.bundle.lead_department,
             item_code: &detail.bundle.code,
-            action: "submit",
+            event: domain::case::event::CaseEvent::Submitted,
             status: Status::Submitted,
             at: &submitted_at,
         };
-        crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
+        crate::notify::outbox::enqueue_case_event(&mut tx, state, event).await?;
         let submitted = domain::case::notices::NoticeEvent::Submitted;
         let (place, hours) = detail.lead_item().map_or(("", ""), |i| (i.place.as_str(), i.hours.as_str()));
-        let to = crate::outbox::NoticeTo {
+        let to = crate::notify::outbox::NoticeTo {
             case_number: &number,
             application: submission,
             title: &detail.bundle.name,
             collect: domain::case::notices::collection(submission.form.delivery.as_ref(), place, hours),
         };
-        crate::outbox::enqueue_notice(&mut tx, state, &to, &submitted, None).await?;
+        crate::notify::outbox::enqueue_notice(&mut tx, state, &to, &submitted, None).await?;
         // Each upload belongs to this one joint case, however many parts use it.
         for file in files {
             if !crate::apply::uploads::owner::attach(&mut tx, &file.upload, &file.owner, &number).await? {
@@ -203,22 +203,22 @@ async fn make_joint_case(
                 0,
                 &submitted_at,
                 &Actor::Applicant,
-                "submit",
+                domain::case::event::CaseEvent::Submitted.name(),
                 "提交申请",
                 None,
                 Status::Submitted,
             )
             .await?;
-            let event = crate::outbox::CaseEvent {
+            let event = crate::notify::outbox::EventFacts {
                 case_number: &part_number,
                 joint_number: Some(&number),
                 department: &item.department,
                 item_code: &item.code,
-                action: "submit",
+                event: domain::case::event::CaseEvent::Submitted,
                 status: Status::Submitted,
                 at: &submitted_at,
             };
-            crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
+            crate::notify::outbox::enqueue_case_event(&mut tx, state, event).await?;
             for file in &part.files {
                 cases::insert_file_row(&mut tx, &state.keys, &part_number, file, &submitted_at).await?;
             }
@@ -249,7 +249,7 @@ async fn make_joint_case(
                 .iter()
                 .map(|i| ReceiptPart { item_name: i.name.clone(), department: i.department.clone() })
                 .collect(),
-            notices: crate::outbox::channels(state, submission),
+            notices: crate::notify::outbox::channels(state, submission),
         };
         let text = serde_json::to_string(&receipt)?;
         finish(&mut tx, state, key, owner, &text).await?;

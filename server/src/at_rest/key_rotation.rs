@@ -6,7 +6,7 @@
 
 use sqlx::{AnyPool, Row};
 
-use crate::data_key::DataKeys;
+use crate::at_rest::data_key::DataKeys;
 
 /// Every sealed column: table, its key column, the column.
 const SEALED: [(&str, &str, &str); 8] = [

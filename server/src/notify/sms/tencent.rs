@@ -8,7 +8,8 @@
 
 use hmac::{Hmac, Mac};
 
-use super::{Failure, Message, SmsProvider};
+use super::{Message, SmsProvider};
+use crate::notify::Failure;
 
 const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 const ACTION: &str = "SendSms";

@@ -1,23 +1,22 @@
-//! Cases after submission, shared by the applicant's and the staff's routes:
-//! reading a case, moving it with `domain::case::transition` (recorded in
-//! `case_events`, guarded by the case's version so two moves never interleave),
-//! its files, and the two views of it.
+//! Cases as stored, one place that reads and writes them: a case row (single,
+//! a joint case's whole or one of its parts), its events, files and rating;
+//! creating a case; and writing a move, guarded by the row's version so two
+//! moves never interleave, with its notifications in the same transaction.
 
 use domain::ServiceItem;
 use domain::apply::submission::{Submission, tolerance_deadline};
 use domain::case::joint::JointSupplement;
-use domain::case::view::{CaseFile, CaseView, MaterialAsk, Rating, StaffCase};
-use domain::case::{Action, Actor, Event, Status, SupplementItem, due_date, extend_for_suspension, transition};
+use domain::case::view::{CaseFile, Rating};
+use domain::case::{Action, Actor, Event, Status, SupplementItem};
 use domain::reference::CaseNumber;
-use domain::time::calendar::Light;
 use domain::time::date::Date;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::AppState;
-use crate::data_key::DataKeys;
-use crate::db::now_rfc3339;
+use crate::at_rest::data_key::DataKeys;
 use crate::error::ApiError;
+use domain::case::effect::{Changes, Clock};
 
 /// A case as stored.
 #[derive(Clone, Debug)]
@@ -56,7 +55,7 @@ fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Resu
     }
 }
 
-fn internal(error: impl std::fmt::Display) -> ApiError {
+pub(crate) fn internal(error: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(anyhow::anyhow!("a stored case could not be read: {error}"))
 }
 
@@ -231,58 +230,14 @@ pub struct NewFile {
     pub size: u64,
 }
 
-/// What a move changes besides the status.
-#[derive(Default)]
-pub struct Changes {
-    pub accepted_on: Option<Option<Date>>,
-    pub due_on: Option<Option<Date>>,
-    pub suspended_on: Option<Option<Date>>,
-    pub completed_on: Option<Option<Date>>,
-    pub result: Option<String>,
-    pub supplement: Option<Vec<SupplementItem>>,
-    /// Joint cases: a part's pending requests, the whole's stage and notice.
-    pub pending: Option<Vec<SupplementItem>>,
-    pub stage: Option<Status>,
-    pub notice: Option<Vec<JointSupplement>>,
-}
-
-impl Changes {
-    /// What `action` changes on `case` today: the clock, the result, the supplement list.
-    pub fn of(state: &AppState, case: &CaseRow, action: &Action) -> Self {
-        let today = state.today();
-        let mut changes = Changes::default();
-        match action {
-            Action::Accept => {
-                changes.accepted_on = Some(Some(today));
-                changes.due_on = Some(Some(due_date(&state.calendar, today, case.promised_days)));
-            }
-            Action::Suspend { .. } => changes.suspended_on = Some(Some(today)),
-            Action::Resume => {
-                if let (Some(due), Some(since)) = (case.due_on, case.suspended_on) {
-                    changes.due_on = Some(Some(extend_for_suspension(&state.calendar, due, since, today)));
-                }
-                changes.suspended_on = Some(None);
-            }
-            Action::Complete { result } => {
-                changes.completed_on = Some(Some(today));
-                changes.result = Some(result.clone());
-            }
-            Action::RequestSupplement { items } => changes.supplement = Some(items.clone()),
-            Action::Resubmit => changes.supplement = Some(Vec::new()),
-            _ => {}
-        }
-        changes
-    }
-}
-
 /// One recorded move of one case row, written inside a transaction.
 pub struct Move<'a> {
     pub case: &'a CaseRow,
     pub status: Status,
     pub changes: Changes,
     pub actor: &'a Actor,
-    /// The action's machine name (`supply_later` for a step that keeps the status).
-    pub action: &'a str,
+    /// What happened (`LaterSupplied` for a step that keeps the status).
+    pub event: domain::case::event::CaseEvent,
     pub label: &'a str,
     pub note: Option<String>,
     pub files: &'a [NewFile],
@@ -290,23 +245,6 @@ pub struct Move<'a> {
     pub files_attached: bool,
     /// What the applicant is told of it, if anything.
     pub notice: Option<domain::case::notices::NoticeEvent>,
-}
-
-/// What the applicant is told when `action` moves a single case.
-pub fn notice_for(item: &ServiceItem, action: &Action) -> Option<domain::case::notices::NoticeEvent> {
-    use domain::case::notices::NoticeEvent as N;
-    Some(match action {
-        Action::Accept => N::Accepted,
-        Action::RequestSupplement { items } => {
-            N::SupplementRequested(items.iter().map(|s| (material_name(item, &s.material), s.reason.clone())).collect())
-        }
-        Action::Suspend { reason } => N::Suspended(reason.clone()),
-        Action::Resume => N::Resumed,
-        Action::Complete { result } => N::Completed(result.clone()),
-        Action::Refuse { reason } => N::NotAccepted(reason.clone()),
-        Action::Terminate { reason } => N::Terminated(reason.clone()),
-        _ => return None,
-    })
 }
 
 /// Write a move: the row (only if nobody moved it since it was read), its event, its files.
@@ -342,26 +280,27 @@ pub async fn write_move(
     if updated.rows_affected() == 0 {
         return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
     }
-    insert_event(tx, &case.case_number, case.version + 1, now, m.actor, m.action, m.label, m.note, m.status).await?;
-    let event = crate::outbox::CaseEvent {
+    insert_event(tx, &case.case_number, case.version + 1, now, m.actor, m.event.name(), m.label, m.note, m.status)
+        .await?;
+    let event = crate::notify::outbox::EventFacts {
         case_number: &case.case_number,
         joint_number: case.joint_number.as_deref(),
         department: &case.department,
         item_code: &case.item_code,
-        action: m.action,
+        event: m.event,
         status: m.status,
         at: now,
     };
-    crate::outbox::enqueue_case_event(tx, state, event).await?;
+    crate::notify::outbox::enqueue_case_event(tx, state, event).await?;
     if let Some(notice) = &m.notice {
         let title = case.title(state)?;
-        let to = crate::outbox::NoticeTo {
+        let to = crate::notify::outbox::NoticeTo {
             case_number: &case.case_number,
             application: &case.application,
             title: &title,
             collect: case.collection(state)?,
         };
-        crate::outbox::enqueue_notice(tx, state, &to, notice, None).await?;
+        crate::notify::outbox::enqueue_notice(tx, state, &to, notice, None).await?;
     }
     for file in m.files {
         if m.files_attached {
@@ -376,61 +315,6 @@ pub async fn write_move(
 /// A list stored as JSON text.
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(internal)
-}
-
-/// Move a case (or record a step that keeps its status, with `action` `None`:
-/// a 容缺 material supplied). Returns the case as it is now. A joint case's
-/// whole and parts move by the joint rules.
-pub async fn record(
-    state: &AppState,
-    case: &CaseRow,
-    action: Option<&Action>,
-    actor: &Actor,
-    label: &str,
-    note: Option<String>,
-    new_files: &[NewFile],
-) -> Result<CaseRow, ApiError> {
-    if case.joint_number.is_some() || case.bundle_code.is_some() {
-        if !new_files.is_empty() {
-            return Err(internal("a joint case's files go to its parts"));
-        }
-        // Boxed: a joint move's future is large, and it is awaited deep inside handlers.
-        return Box::pin(crate::case::joint::record(state, case, action, actor, label, note, &[])).await;
-    }
-    let item = case.item(state)?;
-    let notice = action.and_then(|a| notice_for(item, a));
-    let (status, changes) = match action {
-        None => (case.status, Changes::default()),
-        Some(action) => {
-            let ids: Vec<String> = item.materials.iter().map(|m| m.id.clone()).collect();
-            let to = transition(case.status, action, actor, &ids).map_err(refusal)?;
-            (to, Changes::of(state, case, action))
-        }
-    };
-    let now = now_rfc3339();
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let name = action.map_or("supply_later", Action::name);
-    let step = Move {
-        case,
-        status,
-        changes,
-        actor,
-        action: name,
-        label,
-        note,
-        files: new_files,
-        files_attached: false,
-        notice,
-    };
-    write_move(&mut tx, state, step, &now).await?;
-    tx.commit().await?;
-    tracing::info!(case = %case.case_number, action = name, "case moved");
-    load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
-}
-
-/// A refused move as the API's error: 409 when the status does not allow it.
-pub fn refusal(e: domain::case::TransitionError) -> ApiError {
-    if e.conflict { ApiError::Conflict(e.message) } else { ApiError::Unprocessable(e.message) }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -508,38 +392,6 @@ pub async fn outstanding_later(state: &AppState, case: &CaseRow) -> Result<Vec<S
 }
 
 /// Apply the 容缺 rule: a case whose 容缺 materials are still missing after
-/// their deadline is terminated (by the service, recorded like any move).
-pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRow, ApiError> {
-    if case.bundle_code.is_some() {
-        return Ok(case); // a joint case's deadlines are its parts'
-    }
-    let overdue = case.status.takes_later_materials() && case.later_due(state).is_some_and(|due| state.today() > due);
-    if !overdue || outstanding_later(state, &case).await?.is_empty() {
-        return Ok(case);
-    }
-    let action = Action::Terminate { reason: "容缺材料逾期未补齐".to_owned() };
-    match record(state, &case, Some(&action), &Actor::System, action.label(), action.note(), &[]).await {
-        Ok(moved) => Ok(moved),
-        // Someone else moved it at the same moment: read it again.
-        Err(ApiError::Conflict(_)) => {
-            load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
-        }
-        Err(error) => Err(error),
-    }
-}
-
-/// The clock of a case: due date, working days left and the light, while it runs.
-pub fn clock(state: &AppState, case: &CaseRow) -> (Option<i64>, Option<Light>) {
-    let running = case.status.clock_runs();
-    match case.due_on.filter(|_| running) {
-        Some(due) => {
-            let today = state.today();
-            (Some(state.calendar.remaining(today, due)), Some(state.calendar.light(today, due, case.promised_days)))
-        }
-        None => (None, None),
-    }
-}
-
 pub fn material_name(item: &ServiceItem, id: &str) -> String {
     item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone())
 }
@@ -552,89 +404,13 @@ pub async fn rating(state: &AppState, case_number: &str) -> Result<Option<Rating
     row.map(|r| serde_json::from_str(&r.try_get::<String, _>("rating")?).map_err(internal)).transpose()
 }
 
-/// What the applicant sees.
-pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView, ApiError> {
-    if case.bundle_code.is_some() {
-        return Box::pin(crate::case::joint::applicant_view(state, case)).await;
-    }
-    let item = case.item(state)?;
-    let (remaining_days, light) = clock(state, case);
-    let later = if case.status.is_final() { Vec::new() } else { outstanding_later(state, case).await? };
-    let rating = rating(state, &case.case_number).await?;
-    Ok(CaseView {
-        case_number: case.case_number.clone(),
-        item_code: item.code.clone(),
-        item_name: item.name.clone(),
-        department: case.department.clone(),
-        consult_phone: item.consult_phone.clone(),
-        complaint_phone: item.complaint_phone.clone(),
-        status: case.status,
-        status_label: case.status.label().to_owned(),
-        next_step: case.status.next_step().to_owned(),
-        submitted_at: case.submitted_at.clone(),
-        promised_limit_days: case.promised_days,
-        accepted_on: case.accepted_on,
-        due: case.due_on,
-        remaining_days,
-        light,
-        timeline: events(state, &case.case_number).await?,
-        supplement: if case.status == Status::NeedsSupplement {
-            case.supplement
-                .iter()
-                .map(|s| MaterialAsk {
-                    material: s.material.clone(),
-                    name: material_name(item, &s.material),
-                    reason: s.reason.clone(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
-        later_due: (!later.is_empty()).then(|| case.later_due(state)).flatten(),
-        later: later
-            .iter()
-            .map(|m| MaterialAsk { material: m.clone(), name: material_name(item, m), reason: String::new() })
-            .collect(),
-        result: case.result.clone(),
-        can_withdraw: case.status.may_withdraw(),
-        can_rate: case.status == Status::Completed && rating.is_none(),
-        rating,
-        parts: Vec::new(),
-    })
+/// What `action` changes on `case` today.
+pub fn changes(state: &AppState, case: &CaseRow, action: &Action) -> Changes {
+    let clock = Clock { promised_days: case.promised_days, due_on: case.due_on, suspended_on: case.suspended_on };
+    Changes::of(action, clock, state.today(), &state.calendar)
 }
 
-/// What the department's staff see.
-pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
-    if case.bundle_code.is_some() || case.joint_number.is_some() {
-        return Box::pin(crate::case::joint::staff_view(state, case)).await;
-    }
-    single_staff_view(state, case).await
-}
-
-/// A single case's (or a joint case's part's) view for staff.
-pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
-    let item = case.item(state)?;
-    let (_, light) = clock(state, case);
-    Ok(StaffCase {
-        case_number: case.case_number.clone(),
-        item_code: item.code.clone(),
-        item_name: item.name.clone(),
-        department: case.department.clone(),
-        status: case.status,
-        status_label: case.status.label().to_owned(),
-        submitted_at: case.submitted_at.clone(),
-        accepted_on: case.accepted_on,
-        due: case.due_on,
-        light,
-        application: case.application.clone(),
-        files: files(state, case).await?,
-        supplement: case.supplement.clone(),
-        timeline: events(state, &case.case_number).await?,
-        actions: case.status.staff_actions().into_iter().map(str::to_owned).collect(),
-        joint_number: None,
-        parts: Vec::new(),
-        notice: Vec::new(),
-        pending: Vec::new(),
-        notifications: crate::outbox::of_case(&state.db, &case.case_number).await?,
-    })
+/// A refused move as the API's error: 409 when the status does not allow it.
+pub fn refusal(e: domain::case::TransitionError) -> ApiError {
+    if e.conflict { ApiError::Conflict(e.message) } else { ApiError::Unprocessable(e.message) }
 }

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 
-use super::{Failure, Message, SmsProvider};
+use super::{Message, SmsProvider};
+use crate::notify::Failure;
 
 /// RFC 3986 percent-encoding as Alibaba Cloud's signature wants it.
 pub fn percent_encode(text: &str) -> String {

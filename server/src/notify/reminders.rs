@@ -11,9 +11,10 @@ use domain::case::notices::NoticeEvent;
 use domain::time::date::Date;
 use sqlx::Row;
 
-use super::{CaseEventBody, NoticeTo, enqueue_notice};
 use crate::AppState;
 use crate::db::now_rfc3339;
+use crate::notify::outbox::{CaseEventBody, NoticeTo, enqueue_notice};
+use domain::case::event::CaseEvent;
 
 /// Every reminder due today; how many were written.
 pub async fn plan(state: &AppState) -> anyhow::Result<usize> {
@@ -43,19 +44,20 @@ pub async fn plan_departments(state: &AppState) -> anyhow::Result<usize> {
         }
         let Some(due) = row.try_get::<String, _>("due_on").ok().and_then(|d| Date::parse(&d)) else { continue };
         let left = state.calendar.remaining(today, due);
-        let kind = if today > due {
-            "overdue"
+        let event = if today > due {
+            CaseEvent::Overdue
         } else if left <= DUE_SOON_DAYS {
-            "due_soon"
+            CaseEvent::DueSoon
         } else {
             continue;
         };
+        let kind = event.name();
         let case_number: String = row.try_get("case_number")?;
         let status: String = row.try_get("status")?;
         let id = format!("rem_{kind}_{}_{due}", case_number.replace('-', "").to_lowercase());
         let body = CaseEventBody {
             id: id.clone(),
-            kind: format!("case.{kind}"),
+            kind: event.webhook_type().unwrap_or_default().to_owned(),
             case_number: case_number.clone(),
             joint_number: row.try_get("joint_number")?,
             department: department.clone(),
@@ -87,7 +89,7 @@ pub const LATER_SOON_DAYS: i64 = 3;
 /// Plan the applicants' 容缺 reminders: 3 working days before the deadline
 /// (or nearer) and on its last day, by every channel the application has.
 pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
-    if state.sms.is_none() && !crate::mail::configured(&state.notify) {
+    if state.sms.is_none() && !crate::notify::email::configured(&state.notify) {
         return Ok(0);
     }
     let rows = sqlx::query(
@@ -110,14 +112,14 @@ pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
             continue;
         }
         let number: String = row.try_get("case_number")?;
-        let Some(case) = crate::case::cases::load_stored(state, &number).await? else { continue };
+        let Some(case) = crate::case::store::load_stored(state, &number).await? else { continue };
         // None when the applicant chose no 容缺, or supplied everything.
-        let missing = crate::case::cases::outstanding_later(state, &case).await?;
+        let missing = crate::case::store::outstanding_later(state, &case).await?;
         if missing.is_empty() {
             continue;
         }
         let item = case.item(state)?;
-        let names: Vec<String> = missing.iter().map(|m| crate::case::cases::material_name(item, m)).collect();
+        let names: Vec<String> = missing.iter().map(|m| crate::case::store::material_name(item, m)).collect();
         let (kind, event) = if today == due {
             ("today", NoticeEvent::LaterDueToday(names))
         } else {

@@ -1,4 +1,7 @@
-//! Submitting an application once: `POST /api/services/{code}/submissions` with an
+//! Submitting one item's application, and what every submission shares: the
+//! idempotency claim, the checks again on the server and the receipt.
+//!
+//! An application is submitted once: `POST /api/services/{code}/submissions` with an
 //! `Idempotency-Key` header.
 //!
 //! A double tap, a retry after a timeout or a second tab must make exactly one
@@ -16,7 +19,7 @@ use std::collections::BTreeMap;
 use domain::api::ErrorBody;
 use domain::case::{Actor, Status};
 
-use crate::case::cases::{self, NewFile};
+use crate::case::store::{self as cases, NewFile};
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -28,17 +31,11 @@ use domain::apply::submission::{Receipt, Submission, SubmissionProblems, check_m
 use domain::catalog::applying::Applying;
 use domain::catalog::checklist::Checklist;
 use sqlx::Row;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
-
-pub fn routes() -> OpenApiRouter<Arc<AppState>> {
-    OpenApiRouter::new().routes(routes!(submit)).routes(routes!(crate::apply::joint_submissions::submit_bundle))
-}
 
 /// How old an unfinished claim must be before another request may take it over
 /// (a submission takes well under a second; a crashed worker never finishes).
@@ -134,7 +131,7 @@ pub struct IdempotencyKeyHeader {
     responses((status = 201, body = Receipt), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "Fields and materials to fix are in `problems`")))]
-async fn submit(
+pub async fn submit(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
     owner: ApplicationKey,
@@ -203,7 +200,7 @@ pub async fn check(
         problems.fields.insert(0, unanswered_problem(checklist.unanswered.len()));
     }
     let (files, file_problems) =
-        crate::apply::uploads::gather(state, owner, applying.code(), &submission.files).await?;
+        crate::apply::uploads::gather::gather(state, owner, applying.code(), &submission.files).await?;
     problems.materials.extend(file_problems);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for file in &files {
@@ -270,36 +267,36 @@ async fn make_case(
                 0,
                 &submitted_at,
                 &Actor::Applicant,
-                "submit",
+                domain::case::event::CaseEvent::Submitted.name(),
                 "提交申请",
                 None,
                 Status::Submitted,
             )
             .await?;
-            let event = crate::outbox::CaseEvent {
+            let event = crate::notify::outbox::EventFacts {
                 case_number: &case_number,
                 joint_number: None,
                 department: &item.department,
                 item_code: &item.code,
-                action: "submit",
+                event: domain::case::event::CaseEvent::Submitted,
                 status: Status::Submitted,
                 at: &submitted_at,
             };
-            crate::outbox::enqueue_case_event(&mut tx, state, event).await?;
+            crate::notify::outbox::enqueue_case_event(&mut tx, state, event).await?;
             let submitted = domain::case::notices::NoticeEvent::Submitted;
-            let to = crate::outbox::NoticeTo {
+            let to = crate::notify::outbox::NoticeTo {
                 case_number: &case_number,
                 application: submission,
                 title: &item.name,
                 collect: domain::case::notices::collection(submission.form.delivery.as_ref(), &item.place, &item.hours),
             };
-            crate::outbox::enqueue_notice(&mut tx, state, &to, &submitted, None).await?;
+            crate::notify::outbox::enqueue_notice(&mut tx, state, &to, &submitted, None).await?;
             for file in files {
                 cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at).await?;
             }
             let receipt = Receipt {
                 parts: Vec::new(),
-                notices: crate::outbox::channels(state, submission),
+                notices: crate::notify::outbox::channels(state, submission),
                 case_number,
                 query_code,
                 item_code: item.code.clone(),

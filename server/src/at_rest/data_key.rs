@@ -189,9 +189,9 @@ impl DataKeys {
         let file_key: [u8; 32] = mac.finalize().into_bytes().into();
         // The key is the file's alone, so a fixed IV never repeats a key stream across files.
         Some(match key.algorithm {
-            Algorithm::Sm4Gcm => {
-                FileCipher::Sm4(crate::sm4_ctr::Sm4Ctr::new(file_key[..16].try_into().expect("16 of the 32 bytes")))
-            }
+            Algorithm::Sm4Gcm => FileCipher::Sm4(crate::at_rest::sm4_ctr::Sm4Ctr::new(
+                file_key[..16].try_into().expect("16 of the 32 bytes"),
+            )),
             Algorithm::Aes256Gcm => {
                 FileCipher::Aes256(Box::new(Aes256Ctr::new((&file_key).into(), (&[0u8; 16]).into())))
             }
@@ -202,7 +202,7 @@ impl DataKeys {
 /// A file's own key stream: XOR at any byte offset, in place. The key schedule
 /// is done once a file (a request), not once a chunk.
 pub enum FileCipher {
-    Sm4(crate::sm4_ctr::Sm4Ctr),
+    Sm4(crate::at_rest::sm4_ctr::Sm4Ctr),
     /// At offset 0; each use works on a copy moved to its offset.
     Aes256(Box<Aes256Ctr>),
 }

@@ -1,12 +1,6 @@
-//! SMS to applicants through the provider a centre has: Alibaba Cloud SMS
-//! ([`aliyun`]) or Tencent Cloud SMS ([`tencent`]), each by its documented
-//! HTTP API and request signing. Providers send only registered templates:
-//! `--sms-templates` names the template id of each notice event
-//! (`domain::case::sms::SMS_TEMPLATES`); an event without one is not sent by SMS.
+//! The SMS provider a centre configured, its templates and the message it sends.
 
-pub mod aliyun;
-pub mod tencent;
-
+use crate::notify::Failure;
 use std::collections::BTreeMap;
 
 use anyhow::{Context, bail};
@@ -48,38 +42,6 @@ impl std::fmt::Debug for SmsProvider {
     }
 }
 
-/// Why one message did not go: in words, and whether trying again can help
-/// (throttled or unreachable: yes; a template or signature refused: no).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
-    pub why: String,
-    pub retry: bool,
-}
-
-impl Failure {
-    pub fn retry(why: impl Into<String>) -> Self {
-        Self { why: why.into(), retry: true }
-    }
-
-    pub fn permanent(why: impl Into<String>) -> Self {
-        Self { why: why.into(), retry: false }
-    }
-
-    /// The provider is limiting how fast we send: later.
-    pub fn throttled(code: &str) -> Self {
-        Self::retry(format!("短信服务限流，稍后重试（{code}）"))
-    }
-
-    /// A code we do not know, or none: assume it passes, and try again.
-    pub fn unexplained(code: &str, status: u16) -> Self {
-        if code.is_empty() {
-            Self::retry(format!("短信服务没有给出结果（HTTP {status}）"))
-        } else {
-            Self::retry(format!("短信服务暂时失败（{code}）"))
-        }
-    }
-}
-
 impl SmsProvider {
     /// The provider the settings name, checked at start-up; `None` for `none`.
     pub fn from_settings(notify: &Notify) -> anyhow::Result<Option<Self>> {
@@ -116,22 +78,6 @@ impl SmsProvider {
     pub fn template_id(&self, event: &str) -> Option<&str> {
         self.templates.get(event).map(String::as_str)
     }
-
-    /// Send one templated message to a mainland mobile number; the provider's
-    /// id of the message when it was taken.
-    pub async fn send(
-        &self,
-        client: &reqwest::Client,
-        phone: &str,
-        template_id: &str,
-        params: &[(String, String)],
-    ) -> Result<String, Failure> {
-        let message = Message { phone, template_id, params };
-        match self.kind {
-            Kind::Aliyun => aliyun::send(self, client, &message).await,
-            Kind::Tencent => tencent::send(self, client, &message).await,
-        }
-    }
 }
 
 /// One message as the adapters send it.
@@ -152,7 +98,7 @@ pub fn parse_templates(text: &str) -> anyhow::Result<BTreeMap<String, String>> {
         };
         let (event, id) = (event.trim(), id.trim());
         if domain::case::sms::template(event).is_none() {
-            let known: Vec<&str> = domain::case::sms::SMS_TEMPLATES.iter().map(|(n, _)| *n).collect();
+            let known: Vec<&str> = domain::case::sms::templates().into_iter().map(|(n, _)| n).collect();
             bail!("--sms-templates: no notice event {event:?} (known: {})", known.join(", "));
         }
         if id.is_empty() {
@@ -167,7 +113,7 @@ pub fn parse_templates(text: &str) -> anyhow::Result<BTreeMap<String, String>> {
 /// the status link written in and the variables in the provider's form.
 pub fn templates_to_register(provider: &str, public_url: &str) -> String {
     let status = format!("{}/cases/${{case}}", public_url.trim_end_matches('/'));
-    domain::case::sms::SMS_TEMPLATES
+    domain::case::sms::templates()
         .iter()
         .map(|(event, text)| {
             let text = text.replace("{status}", &status);
@@ -180,32 +126,4 @@ pub fn templates_to_register(provider: &str, public_url: &str) -> String {
 /// How a send that never got an answer went.
 pub fn unreachable(error: &reqwest::Error) -> Failure {
     Failure::retry(if error.is_timeout() { "短信服务超时" } else { "短信服务连接失败" })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn templates_are_read_as_event_and_id_pairs_and_unknown_events_refused() {
-        let got = super::parse_templates("submitted=SMS_1, accepted = SMS_2，completed=449739").unwrap();
-        assert_eq!(got.len(), 3);
-        assert_eq!(got["completed"], "449739");
-        assert!(super::parse_templates("submited=SMS_1").unwrap_err().to_string().contains("submitted"));
-        assert!(super::parse_templates("accepted").is_err());
-    }
-
-    #[test]
-    fn the_templates_to_register_carry_the_status_link_in_the_providers_form() {
-        let aliyun = super::templates_to_register("aliyun", "https://zwfw.example.gov.cn/");
-        assert!(aliyun.starts_with(
-            "submitted\t您申请的${item}已提交，办件编号${case}。查看进度：https://zwfw.example.gov.cn/cases/${case}\n"
-        ));
-        let tencent = super::templates_to_register("tencent", "https://zwfw.example.gov.cn");
-        assert!(
-            tencent.starts_with(
-                "submitted\t您申请的{1}已提交，办件编号{2}。查看进度：https://zwfw.example.gov.cn/cases/{2}\n"
-            ),
-            "{tencent}"
-        );
-        assert_eq!(tencent.lines().count(), domain::case::sms::SMS_TEMPLATES.len());
-    }
 }

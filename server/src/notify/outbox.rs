@@ -1,6 +1,6 @@
 //! The transactional outbox (migration 0010). A case event writes its
 //! notifications in its own transaction ([`enqueue_case_event`]); the worker
-//! ([`spawn`]) delivers what is due, records every attempt, retries with
+//! (`notify::worker`) delivers what is due, records every attempt, retries with
 //! exponential back-off and marks a notification dead after the last attempt.
 //! A worker claims a row with one conditional update that sets its lease, so
 //! any number of instances (PostgreSQL or SQLite) deliver each row once; a
@@ -11,9 +11,6 @@
 //! ([`enqueue_notice`]); reminders to both are planned from the working-day
 //! calendar ([`reminders`]).
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use domain::case::Status;
 use serde::Serialize;
 use sqlx::Row;
@@ -21,15 +18,9 @@ use sqlx::Row;
 use domain::apply::submission::ReceiptNotice;
 
 use crate::AppState;
-use crate::db::{now_rfc3339, rfc3339_in, unix_now};
+use crate::db::now_rfc3339;
 use crate::error::ApiError;
-use crate::sms::Failure;
-
-pub mod reminders;
-
-/// How long a claimed row is the claimer's: far longer than one delivery's timeout.
-const LEASE_SECS: i64 = 60;
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::notify::Channel;
 
 /// What a department's system receives for one case event.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
@@ -51,12 +42,12 @@ pub struct CaseEventBody {
 }
 
 /// One case event's facts, as the transaction that records it knows them.
-pub struct CaseEvent<'a> {
+pub struct EventFacts<'a> {
     pub case_number: &'a str,
     pub joint_number: Option<&'a str>,
     pub department: &'a str,
     pub item_code: &'a str,
-    pub action: &'a str,
+    pub event: domain::case::event::CaseEvent,
     pub status: Status,
     pub at: &'a str,
 }
@@ -66,15 +57,16 @@ pub struct CaseEvent<'a> {
 pub async fn enqueue_case_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     state: &AppState,
-    event: CaseEvent<'_>,
+    event: EventFacts<'_>,
 ) -> Result<(), ApiError> {
+    let Some(kind) = event.event.webhook_type() else { return Ok(()) };
     if state.webhooks.of(event.department).is_none() {
         return Ok(());
     }
     let id = format!("evt_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase());
     let body = CaseEventBody {
         id: id.clone(),
-        kind: format!("case.{}", event.action),
+        kind: kind.to_owned(),
         case_number: event.case_number.to_owned(),
         joint_number: event.joint_number.map(str::to_owned),
         department: event.department.to_owned(),
@@ -85,7 +77,7 @@ pub async fn enqueue_case_event(
     let payload = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.into()))?;
     sqlx::query(
         "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
-         VALUES ($1, $2, 'webhook', $3, $4, $5, 'pending', 0, $6, $6)",
+         VALUES ($1, $2, $7, $3, $4, $5, 'pending', 0, $6, $6)",
     )
     .bind(&id)
     .bind(event.case_number)
@@ -93,6 +85,7 @@ pub async fn enqueue_case_event(
     .bind(&body.kind)
     .bind(state.keys.seal("outbox.payload", &payload)?)
     .bind(event.at)
+    .bind(Channel::Webhook.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -114,15 +107,23 @@ pub struct NoticeTo<'a> {
 /// did not turn it off; email when the applicant gave an address and the
 /// centre has a mail server.
 pub fn channels(state: &AppState, application: &domain::apply::submission::Submission) -> Vec<ReceiptNotice> {
+    applicant_channels(state, application)
+        .into_iter()
+        .map(|(channel, to)| ReceiptNotice { channel: channel.as_str().to_owned(), to })
+        .collect()
+}
+
+/// [`channels`], typed: each channel with its masked recipient.
+fn applicant_channels(state: &AppState, application: &domain::apply::submission::Submission) -> Vec<(Channel, String)> {
     use domain::apply::identity;
     let mut out = Vec::new();
     let phone = application.form.notice_phone();
     if state.sms.is_some() && application.sms && identity::check_mobile(phone).is_ok() {
-        out.push(ReceiptNotice { channel: "sms".to_owned(), to: identity::mask_mobile(phone) });
+        out.push((Channel::Sms, identity::mask_mobile(phone)));
     }
     let email = application.email.trim();
-    if !email.is_empty() && crate::mail::configured(&state.notify) {
-        out.push(ReceiptNotice { channel: "email".to_owned(), to: identity::mask_email(email) });
+    if !email.is_empty() && crate::notify::email::configured(&state.notify) {
+        out.push((Channel::Email, identity::mask_email(email)));
     }
     out
 }
@@ -140,9 +141,9 @@ pub async fn enqueue_notice(
 ) -> Result<usize, ApiError> {
     let mut written = 0;
     let status_url = format!("{}/cases/{}", state.notify.public_url.trim_end_matches('/'), to.case_number);
-    for channel in channels(state, to.application) {
-        let payload = match channel.channel.as_str() {
-            "sms" => {
+    for (channel, recipient) in applicant_channels(state, to.application) {
+        let payload = match channel {
+            Channel::Sms => {
                 let Some(template) = state.sms.as_ref().and_then(|p| p.template_id(event.name())) else { continue };
                 let context = domain::case::sms::SmsContext {
                     item_name: to.title,
@@ -153,7 +154,9 @@ pub async fn enqueue_notice(
                 let phone = domain::apply::identity::normalise_mobile(to.application.form.notice_phone());
                 serde_json::json!({"to": phone, "template": template, "params": message.params}).to_string()
             }
-            _ => {
+            // Webhooks are the departments', written by `enqueue_case_event`.
+            Channel::Webhook => continue,
+            Channel::Email => {
                 let context = domain::case::notices::NoticeContext {
                     centre: &state.notify.centre_name,
                     item_name: to.title,
@@ -167,7 +170,7 @@ pub async fn enqueue_notice(
             }
         };
         let row_id = match id {
-            Some(id) => format!("{id}_{}", channel.channel),
+            Some(id) => format!("{id}_{}", channel.as_str()),
             None => format!("ntc_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase()),
         };
         let now = now_rfc3339();
@@ -177,8 +180,8 @@ pub async fn enqueue_notice(
         )
         .bind(&row_id)
         .bind(to.case_number)
-        .bind(&channel.channel)
-        .bind(&channel.to)
+        .bind(channel.as_str())
+        .bind(&recipient)
         .bind(format!("notice.{}", event.name()))
         .bind(state.keys.seal("outbox.payload", &payload)?)
         .bind(&now)
@@ -187,172 +190,6 @@ pub async fn enqueue_notice(
         written += usize::try_from(inserted.rows_affected()).unwrap_or(0);
     }
     Ok(written)
-}
-
-/// How often reminders are planned (deliveries are looked for every poll).
-const PLAN_EVERY: Duration = Duration::from_secs(60);
-
-/// The delivery worker, polling every `poll`.
-pub fn spawn(state: Arc<AppState>) {
-    let poll = Duration::from_millis(state.notify.outbox_poll_ms.max(10));
-    tokio::spawn(async move {
-        let client = match reqwest::Client::builder().timeout(DELIVERY_TIMEOUT).build() {
-            Ok(client) => client,
-            Err(error) => {
-                tracing::error!(%error, "no HTTP client: notifications stay in the outbox");
-                return;
-            }
-        };
-        let mut tick = tokio::time::interval(poll);
-        let mut planned_at: Option<tokio::time::Instant> = None;
-        loop {
-            tick.tick().await;
-            if planned_at.is_none_or(|at| at.elapsed() >= PLAN_EVERY.min(poll * 20)) {
-                planned_at = Some(tokio::time::Instant::now());
-                if let Err(error) = reminders::plan(&state).await {
-                    tracing::warn!(%error, "planning reminders failed; trying again");
-                }
-            }
-            if let Err(error) = deliver_due(&state, &client).await {
-                tracing::warn!(%error, "outbox delivery failed; trying again");
-            }
-        }
-    });
-}
-
-/// Deliver every due row this worker can claim; how many it delivered.
-pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> anyhow::Result<usize> {
-    let now = now_rfc3339();
-    let due = sqlx::query(
-        "SELECT id FROM outbox WHERE state = 'pending' AND next_at <= $1 \
-         AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_at LIMIT 20",
-    )
-    .bind(&now)
-    .fetch_all(&state.db)
-    .await?;
-    let mut delivered = 0;
-    for row in due {
-        let id: String = row.try_get("id")?;
-        // The claim: whoever sets the lease first delivers; the others see no row changed.
-        let claimed = sqlx::query(
-            "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 WHERE id = $2 AND state = 'pending' \
-             AND (lease_until IS NULL OR lease_until < $3)",
-        )
-        .bind(rfc3339_in(LEASE_SECS))
-        .bind(&id)
-        .bind(&now)
-        .execute(&state.db)
-        .await?;
-        if claimed.rows_affected() == 1 && deliver_one(state, client, &id).await? {
-            delivered += 1;
-        }
-    }
-    Ok(delivered)
-}
-
-/// Send one claimed row and record how it went.
-async fn deliver_one(state: &AppState, client: &reqwest::Client, id: &str) -> anyhow::Result<bool> {
-    let row = sqlx::query("SELECT channel, recipient, payload, attempts FROM outbox WHERE id = $1")
-        .bind(id)
-        .fetch_one(&state.db)
-        .await?;
-    let (channel, recipient, attempts): (String, String, i64) =
-        (row.try_get("channel")?, row.try_get("recipient")?, row.try_get("attempts")?);
-    let payload = state.keys.open("outbox.payload", &row.try_get::<String, _>("payload")?)?;
-    let result = send(state, client, &channel, &recipient, id, &payload).await;
-    let now = now_rfc3339();
-    let noted = match &result {
-        Ok(status) => format!("ok {status}"),
-        Err(failure) => format!("failed {}", failure.why),
-    };
-    sqlx::query("INSERT INTO outbox_attempts (outbox_id, attempt, at, result) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(attempts)
-        .bind(&now)
-        .bind(&noted)
-        .execute(&state.db)
-        .await?;
-    match result {
-        Ok(_) => {
-            sqlx::query(
-                "UPDATE outbox SET state = 'done', done_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2",
-            )
-            .bind(&now)
-            .bind(id)
-            .execute(&state.db)
-            .await?;
-            tracing::info!(event = id, attempts, "notification delivered");
-            Ok(true)
-        }
-        Err(failure) => {
-            // A refusal that no retry can change (a template the provider refused) is dead at once.
-            let dead = !failure.retry || attempts >= i64::from(state.notify.outbox_attempts);
-            let wait = backoff(state.notify.outbox_retry_secs, attempts);
-            sqlx::query(
-                "UPDATE outbox SET state = $1, next_at = $2, lease_until = NULL, last_error = $3 WHERE id = $4",
-            )
-            .bind(if dead { "dead" } else { "pending" })
-            .bind(rfc3339_in(wait))
-            .bind(&failure.why)
-            .bind(id)
-            .execute(&state.db)
-            .await?;
-            tracing::warn!(event = id, attempts, dead, "notification not delivered");
-            Ok(false)
-        }
-    }
-}
-
-/// Deliver one notification by its channel: what the peer answered, or why it did not take it.
-async fn send(
-    state: &AppState,
-    client: &reqwest::Client,
-    channel: &str,
-    recipient: &str,
-    id: &str,
-    payload: &str,
-) -> Result<String, Failure> {
-    match channel {
-        "email" => {
-            let mail: serde_json::Value =
-                serde_json::from_str(payload).map_err(|_| Failure::permanent("内容无法读取"))?;
-            let text = |key: &str| mail[key].as_str().unwrap_or_default().to_owned();
-            crate::mail::send(&state.notify, &text("to"), &text("subject"), &text("body"))
-                .await
-                .map(|()| "250".to_owned())
-                .map_err(Failure::retry)
-        }
-        "sms" => {
-            let provider = state.sms.as_ref().ok_or_else(|| Failure::retry("短信服务已不在配置中"))?;
-            let sms: serde_json::Value =
-                serde_json::from_str(payload).map_err(|_| Failure::permanent("内容无法读取"))?;
-            let params: Vec<(String, String)> = serde_json::from_value(sms["params"].clone()).unwrap_or_default();
-            let (to, template) = (sms["to"].as_str().unwrap_or_default(), sms["template"].as_str().unwrap_or_default());
-            provider.send(client, to, template, &params).await
-        }
-        _ => {
-            let hook = state.webhooks.of(recipient).ok_or_else(|| Failure::retry("这个部门的 webhook 已不在配置中"))?;
-            let sent = client
-                .post(&hook.url)
-                .header("Content-Type", "application/json")
-                .header("Bianmin-Event-Id", id)
-                .header("Bianmin-Signature", crate::webhooks::signature(&hook.secret, unix_now(), payload.as_bytes()))
-                .body(payload.to_owned())
-                .send()
-                .await;
-            match sent {
-                Ok(response) if response.status().is_success() => Ok(response.status().as_u16().to_string()),
-                Ok(response) => Err(Failure::retry(format!("HTTP {}", response.status().as_u16()))),
-                Err(error) => Err(Failure::retry(if error.is_timeout() { "超时" } else { "连接失败" })),
-            }
-        }
-    }
-}
-
-/// Seconds before retry number `attempts` + 1: `base`, doubling, at most an hour.
-pub fn backoff(base: u64, attempts: i64) -> i64 {
-    let factor = 1u64 << attempts.clamp(1, 20).saturating_sub(1);
-    i64::try_from(base.saturating_mul(factor).min(3600)).unwrap_or(3600)
 }
 
 /// What was sent about one case, oldest first, for the staff's view.
@@ -433,13 +270,4 @@ pub async fn retry(db: &sqlx::AnyPool, id: Option<&str>) -> anyhow::Result<u64> 
     .execute(db)
     .await?;
     Ok(done.rows_affected())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn retries_back_off_exponentially_up_to_an_hour() {
-        let waits: Vec<i64> = (1..=9).map(|n| super::backoff(30, n)).collect();
-        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
-    }
 }

@@ -119,7 +119,7 @@ async fn serve_built(built: Arc<files::BuiltFiles>, request: Request, next: Next
 
 /// The page that starts the bundle showing `path` (see `domain::bundles`), so
 /// a shared link loads that bundle alone; `index.html` when it was not built.
-fn app_page<'a>(built: &'a files::BuiltFiles, path: &str) -> Option<&'a crate::prepared::Prepared> {
+fn app_page<'a>(built: &'a files::BuiltFiles, path: &str) -> Option<&'a crate::hosting::prepared::Prepared> {
     let bundle = domain::bundles::bundle_for(path);
     let page = match bundle.dir() {
         "" => None,
@@ -149,22 +149,13 @@ async fn cache_control(request: Request, next: Next) -> Response {
     // The page and the manifest that names the lazily loaded app must always be fresh.
     let value = if is_html || path.ends_with("/manifest.json") {
         "no-cache"
-    } else if is_hashed(&path) {
+    } else if files::is_hashed(&path) {
         "public, max-age=31536000, immutable"
     } else {
         "public, max-age=3600"
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
-}
-
-/// Trunk names built files `name-<hash>.ext` (the wasm: `name-<hash>_bg.wasm`), the
-/// hash being a 64-bit number in hex without leading zeros: up to 16 digits.
-pub(crate) fn is_hashed(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or_default();
-    let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| (10..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -182,11 +173,11 @@ mod tests {
 
     #[test]
     fn recognises_trunk_hashes() {
-        assert!(is_hashed("/app-2b6ba4ea9a1c0f4d_bg.wasm"));
-        assert!(is_hashed("/app-2b6ba4ea9a1c0f4d.js"));
-        assert!(is_hashed("/style-0123456789abcdef.css"));
-        assert!(is_hashed("/main-d9a782c6862e6a6.css"), "15 digits: a leading zero dropped");
-        assert!(!is_hashed("/index.html"));
-        assert!(!is_hashed("/forms/road-freight-application.pdf"));
+        assert!(files::is_hashed("/app-2b6ba4ea9a1c0f4d_bg.wasm"));
+        assert!(files::is_hashed("/app-2b6ba4ea9a1c0f4d.js"));
+        assert!(files::is_hashed("/style-0123456789abcdef.css"));
+        assert!(files::is_hashed("/main-d9a782c6862e6a6.css"), "15 digits: a leading zero dropped");
+        assert!(!files::is_hashed("/index.html"));
+        assert!(!files::is_hashed("/forms/road-freight-application.pdf"));
     }
 }

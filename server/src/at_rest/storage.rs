@@ -1,7 +1,7 @@
 //! Uploaded files encrypted at rest, whatever the storage (disk or bucket): a
 //! [`Storage`] around OpenDAL's that encrypts every chunk as it streams in and
 //! decrypts every range read, with the file's own key (see
-//! [`crate::data_key::FileCipher`]). The key's id travels in the storage
+//! [`crate::at_rest::data_key::FileCipher`]). The key's id travels in the storage
 //! handle tus keeps with the upload, so older files open after a new key is
 //! added; a file stored before encryption has none and is read as it is.
 //! Memory stays flat: chunks are transformed one at a time, in place.
@@ -13,7 +13,7 @@ use tus_protocol::async_trait::async_trait;
 use tus_protocol::storage::{AppendRequest, ByteStream, ChunkStream, ConcatRequest, StorageHandle};
 use tus_protocol::{Result, Storage, StorageReader};
 
-use crate::data_key::{DataKeys, FileCipher};
+use crate::at_rest::data_key::{DataKeys, FileCipher};
 
 /// The handle entry naming the data key a file was encrypted with.
 const KEY_ID: &str = "bianmin_data_key";

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use axum::body::Bytes;
 
-use crate::prepared::Prepared;
+use crate::hosting::prepared::Prepared;
 
 /// Files larger than this stay on disk and are streamed (a centre's scanned
 /// sample form, say); the app's own files are far smaller.
@@ -117,11 +117,20 @@ fn content_type(path: &str) -> &'static str {
 fn cache_control(path: &str, content_type: &str) -> &'static str {
     if content_type.starts_with("text/html") || path.ends_with("/manifest.json") {
         "no-cache"
-    } else if super::is_hashed(path) {
+    } else if is_hashed(path) {
         "public, max-age=31536000, immutable"
     } else {
         "public, max-age=3600"
     }
+}
+
+/// Trunk names built files `name-<hash>.ext` (the wasm: `name-<hash>_bg.wasm`), the
+/// hash being a 64-bit number in hex without leading zeros: up to 16 digits.
+pub fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (10..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]

@@ -1,0 +1,86 @@
+//! What a move does to a case besides its status: the clock's dates, the
+//! result, the supplement lists. One table for single cases and a joint
+//! case's parts; the server only writes what it says.
+
+use super::joint::JointSupplement;
+use super::{Action, Status, SupplementItem, due_date, extend_for_suspension};
+use crate::time::calendar::Calendar;
+use crate::time::date::Date;
+
+/// What a move changes besides the status: `None` leaves a field as it is,
+/// `Some(None)` clears it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub accepted_on: Option<Option<Date>>,
+    pub due_on: Option<Option<Date>>,
+    pub suspended_on: Option<Option<Date>>,
+    pub completed_on: Option<Option<Date>>,
+    pub result: Option<String>,
+    pub supplement: Option<Vec<SupplementItem>>,
+    /// Joint cases: a part's pending requests, the whole's stage and notice.
+    pub pending: Option<Vec<SupplementItem>>,
+    pub stage: Option<Status>,
+    pub notice: Option<Vec<JointSupplement>>,
+}
+
+/// The clock of a case as a move finds it.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    pub promised_days: u16,
+    pub due_on: Option<Date>,
+    pub suspended_on: Option<Date>,
+}
+
+impl Changes {
+    /// What `action` changes on a case with `clock`, done `today`.
+    pub fn of(action: &Action, clock: Clock, today: Date, calendar: &Calendar) -> Self {
+        let mut changes = Changes::default();
+        match action {
+            Action::Accept => {
+                changes.accepted_on = Some(Some(today));
+                changes.due_on = Some(Some(due_date(calendar, today, clock.promised_days)));
+            }
+            Action::Suspend { .. } => changes.suspended_on = Some(Some(today)),
+            Action::Resume => {
+                if let (Some(due), Some(since)) = (clock.due_on, clock.suspended_on) {
+                    changes.due_on = Some(Some(extend_for_suspension(calendar, due, since, today)));
+                }
+                changes.suspended_on = Some(None);
+            }
+            Action::Complete { result } => {
+                changes.completed_on = Some(Some(today));
+                changes.result = Some(result.clone());
+            }
+            Action::RequestSupplement { items } => changes.supplement = Some(items.clone()),
+            Action::Resubmit => changes.supplement = Some(Vec::new()),
+            Action::PreReview | Action::Refuse { .. } | Action::Start | Action::Withdraw | Action::Terminate { .. } => {
+            }
+        }
+        changes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn acceptance_starts_the_clock_and_a_pause_moves_the_due_date() {
+        let calendar = Calendar::default();
+        let clock = Clock { promised_days: 5, due_on: None, suspended_on: None };
+        let accepted = Changes::of(&Action::Accept, clock, day("2026-11-23"), &calendar);
+        assert_eq!(accepted.accepted_on, Some(Some(day("2026-11-23"))));
+        assert_eq!(accepted.due_on, Some(Some(day("2026-11-30"))));
+        let paused = Clock { promised_days: 5, due_on: Some(day("2026-11-30")), suspended_on: Some(day("2026-11-25")) };
+        let resumed = Changes::of(&Action::Resume, paused, day("2026-11-30"), &calendar);
+        assert_eq!(resumed.due_on, Some(Some(day("2026-12-03"))), "three working days added");
+        assert_eq!(resumed.suspended_on, Some(None));
+        assert_eq!(Changes::of(&Action::Start, clock, day("2026-11-24"), &calendar), Changes::default());
+        let resubmitted = Changes::of(&Action::Resubmit, clock, day("2026-11-24"), &calendar);
+        assert_eq!(resubmitted.supplement, Some(Vec::new()), "the request is answered");
+    }
+}

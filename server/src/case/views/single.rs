@@ -1,0 +1,98 @@
+//! A single case (or a joint case's part) as the applicant and the staff see it.
+
+use domain::case::Status;
+use domain::case::view::{CaseView, MaterialAsk, StaffCase};
+use domain::time::calendar::Light;
+
+use crate::AppState;
+use crate::case::store::{CaseRow, events, files, material_name, outstanding_later, rating};
+use crate::error::ApiError;
+
+/// The clock of a case: due date, working days left and the light, while it runs.
+pub fn clock(state: &AppState, case: &CaseRow) -> (Option<i64>, Option<Light>) {
+    let running = case.status.clock_runs();
+    match case.due_on.filter(|_| running) {
+        Some(due) => {
+            let today = state.today();
+            (Some(state.calendar.remaining(today, due)), Some(state.calendar.light(today, due, case.promised_days)))
+        }
+        None => (None, None),
+    }
+}
+
+/// What the applicant sees.
+pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView, ApiError> {
+    let item = case.item(state)?;
+    let (remaining_days, light) = clock(state, case);
+    let later = if case.status.is_final() { Vec::new() } else { outstanding_later(state, case).await? };
+    let rating = rating(state, &case.case_number).await?;
+    Ok(CaseView {
+        case_number: case.case_number.clone(),
+        item_code: item.code.clone(),
+        item_name: item.name.clone(),
+        department: case.department.clone(),
+        consult_phone: item.consult_phone.clone(),
+        complaint_phone: item.complaint_phone.clone(),
+        status: case.status,
+        status_label: case.status.label().to_owned(),
+        next_step: case.status.next_step().to_owned(),
+        submitted_at: case.submitted_at.clone(),
+        promised_limit_days: case.promised_days,
+        accepted_on: case.accepted_on,
+        due: case.due_on,
+        remaining_days,
+        light,
+        timeline: events(state, &case.case_number).await?,
+        supplement: if case.status == Status::NeedsSupplement {
+            case.supplement
+                .iter()
+                .map(|s| MaterialAsk {
+                    material: s.material.clone(),
+                    name: material_name(item, &s.material),
+                    reason: s.reason.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        later_due: (!later.is_empty()).then(|| case.later_due(state)).flatten(),
+        later: later
+            .iter()
+            .map(|m| MaterialAsk { material: m.clone(), name: material_name(item, m), reason: String::new() })
+            .collect(),
+        result: case.result.clone(),
+        can_withdraw: case.status.may_withdraw(),
+        can_rate: case.status == Status::Completed && rating.is_none(),
+        rating,
+        parts: Vec::new(),
+    })
+}
+
+/// What the department's staff see.
+/// A single case's (or a joint case's part's) view for staff.
+pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
+    let item = case.item(state)?;
+    let (_, light) = clock(state, case);
+    Ok(StaffCase {
+        case_number: case.case_number.clone(),
+        item_code: item.code.clone(),
+        item_name: item.name.clone(),
+        department: case.department.clone(),
+        status: case.status,
+        status_label: case.status.label().to_owned(),
+        submitted_at: case.submitted_at.clone(),
+        accepted_on: case.accepted_on,
+        due: case.due_on,
+        light,
+        application: case.application.clone(),
+        files: files(state, case).await?,
+        supplement: case.supplement.clone(),
+        timeline: events(state, &case.case_number).await?,
+        actions: case.status.staff_actions().into_iter().map(str::to_owned).collect(),
+        joint_number: None,
+        parts: Vec::new(),
+        notice: Vec::new(),
+        pending: Vec::new(),
+        notifications: crate::notify::outbox::of_case(&state.db, &case.case_number).await?,
+    })
+}

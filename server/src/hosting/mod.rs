@@ -1,0 +1,9 @@
+//! Serving the app and the API: the files Trunk built, the prepared answers,
+//! the accept loop with its limits, and who the client is.
+
+pub mod cidr;
+pub mod client;
+pub mod limits;
+pub mod prepared;
+pub mod serve;
+pub mod web;

@@ -1,0 +1,206 @@
+//! Building the server from its settings: the catalog, the database, the
+//! storage, the shared state, the background jobs and every route.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+use crate::settings::ServeSettings;
+
+use crate::hosting::{limits, serve, web};
+use crate::notify::{sms, webhook as webhooks};
+use crate::state::AppState;
+use crate::{apply, case, catalog, db, error, holidays, openapi, retention};
+
+/// The whole HTTP surface: `/api/…` and the app.
+pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Router {
+    let csp = HeaderValue::try_from(web::content_security_policy_for(dist)).expect("CSP is ASCII");
+    let (api, document) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        // In the order of the journey: catalog → apply → case.
+        .merge(catalog::routes::routes())
+        .merge(apply::application_key::routes())
+        .merge(apply::drafts::routes())
+        .merge(apply::uploads::checks::check_routes())
+        .merge(apply::notice_channels::routes())
+        .merge(apply::submissions::routes())
+        .merge(case::applicant::routes())
+        .merge(case::staff::routes())
+        .merge(case::figures::routes())
+        .split_for_parts();
+    let document = Arc::new(document);
+    let api = api
+        .route("/openapi.json", axum::routing::get(move || async move { axum::Json(document.as_ref().clone()) }))
+        .fallback(|| async { error::ApiError::NotFound("没有这个接口".to_owned()) })
+        .with_state(Arc::clone(&state))
+        // An API answer that takes longer than this is not coming (uploads are not under /api/ here).
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
+        .layer(CompressionLayer::new())
+        // Personal data is never cached; the catalog's prepared answers say `no-cache` themselves.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    // Every tus route behind the owner guard; `/api/uploads/` (tusd's spelling) as well.
+    let uploads = uploads.layer(axum::middleware::from_fn_with_state(Arc::clone(&state), apply::uploads::owner::guard));
+    let with_slash = tower::ServiceExt::map_request(uploads.clone(), |mut request: axum::extract::Request| {
+        let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+        if let Ok(uri) = format!("{}{query}", apply::uploads::owner::BASE).parse() {
+            *request.uri_mut() = uri;
+        }
+        request
+    });
+    Router::new()
+        .merge(uploads)
+        .route_service("/api/uploads/", with_slash)
+        .nest("/api", api)
+        .merge(web::app_routes(dist))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("geolocation=(), microphone=(), payment=()"),
+        ))
+        // A request body that stops sending for a minute is given up (a phone that lost its signal).
+        .layer(axum::middleware::from_fn(serve::idle_body_timeout))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// A server bound to its address, ready to run.
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    limits: serve::Limits,
+    state: Arc<AppState>,
+}
+
+impl Server {
+    /// Load the catalog (refusing a bad one), open the database, bind the address.
+    pub async fn build(settings: &ServeSettings) -> anyhow::Result<Self> {
+        let catalog = catalog::load(&settings.catalog, &settings.public_dir())?;
+        create_private_dir(&settings.data_dir)?;
+        let db = db::connect_with(&settings.database_url(), settings.auto_migrate)
+            .await
+            .context("cannot open the database")?;
+        db::record_catalog_version(&db, &catalog).await?;
+        tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
+        let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
+        let catalog = Arc::new(catalog);
+        let operator = apply::uploads::store::operator(&settings.data_dir, &settings.storage)?;
+        let keys = Arc::new(settings.data_keys()?);
+        let (upload_routes, upload_files) =
+            apply::uploads::store::build(operator, db.clone(), Arc::clone(&catalog), Arc::clone(&keys)).await?;
+        let calendar = holidays::load(&settings.calendar_dir())?;
+        let today = match &settings.today {
+            Some(text) => Some(
+                domain::time::date::Date::parse(text)
+                    .with_context(|| format!("--today is not a date (YYYY-MM-DD): {text}"))?,
+            ),
+            None => None,
+        };
+        if !calendar.covers(db::china_date().year) {
+            tracing::warn!(year = db::china_date().year, "no holiday data for this year: deadlines skip weekends only");
+        }
+        let state = AppState {
+            catalog,
+            db,
+            draft_ttl_secs,
+            uploads: upload_files,
+            calendar,
+            today,
+            limiter: limits::Limiter::default(),
+            lookups_per_minute: settings.lookups_per_minute,
+            trusted_proxies: settings.trusted_proxies()?,
+            limits: settings.limits.clone(),
+            keys,
+            webhooks: webhooks::Webhooks::load(settings.notify.webhooks.as_deref())?,
+            sms: sms::SmsProvider::from_settings(&settings.notify)?,
+            notify: settings.notify.clone(),
+        };
+        let state = Arc::new(state);
+        crate::notify::worker::spawn(Arc::clone(&state));
+        let (housekeeping, rules) = (Arc::clone(&state), settings.retention.clone());
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                if let Err(error) = db::housekeeping(&housekeeping.db).await {
+                    tracing::warn!(%error, "housekeeping failed; trying again in an hour");
+                }
+                let now = db::unix_now();
+                match retention::run(&housekeeping, &rules, now).await {
+                    // Counts only: never what was removed.
+                    Ok(r) => tracing::info!(
+                        unattached_uploads = r.unattached_uploads,
+                        closed_case_files = r.closed_case_files,
+                        cases = r.cases,
+                        orphaned_uploads = r.orphaned_uploads,
+                        "retention"
+                    ),
+                    Err(error) => tracing::warn!(%error, "retention failed; trying again in an hour"),
+                }
+            }
+        });
+        let router = app(Arc::clone(&state), upload_routes, &settings.dist);
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        Ok(Self { listener, router, limits: settings.connection_limits(), state })
+    }
+
+    /// What the handlers share (for running housekeeping from tests and tools).
+    pub fn state(&self) -> Arc<AppState> {
+        Arc::clone(&self.state)
+    }
+
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    /// Serve until `shutdown` completes, finishing requests under way.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        serve::serve(self.listener, self.router, self.limits, shutdown).await
+    }
+}
+
+/// Make `dir` for this user only (0700), and every file this process creates
+/// from now on 0600: the data directory holds personal data.
+pub fn create_private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot make the data directory {} private", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

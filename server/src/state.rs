@@ -1,0 +1,47 @@
+//! What every request handler can reach. It names only the pieces it holds,
+//! never a route, so any module may use it.
+
+use std::sync::Arc;
+
+use sqlx::AnyPool;
+
+use crate::at_rest::data_key;
+use crate::catalog::Catalog;
+use crate::hosting::limits;
+use crate::notify::{sms, webhook as webhooks};
+use crate::{apply, db, settings};
+
+/// What every request handler can reach.
+pub struct AppState {
+    pub catalog: Arc<Catalog>,
+    pub db: AnyPool,
+    /// How long a draft is kept after its last save.
+    pub draft_ttl_secs: i64,
+    /// Finished uploads, read back for the content checks.
+    pub uploads: apply::uploads::store::UploadFiles,
+    /// Working days, for deadlines.
+    pub calendar: domain::time::calendar::Calendar,
+    /// A fixed "today" for tests and demonstrations; `None`: the date in China.
+    pub today: Option<domain::time::date::Date>,
+    /// Attempts at the status look-up.
+    pub limiter: limits::Limiter,
+    pub lookups_per_minute: u32,
+    /// Our own proxies: only from them is `X-Forwarded-For` believed.
+    pub trusted_proxies: Vec<crate::hosting::cidr::Cidr>,
+    /// Uploads per client and per application.
+    pub limits: settings::Limits,
+    /// Seals personal data at rest.
+    pub keys: Arc<data_key::DataKeys>,
+    /// The departments' webhooks, and how the outbox delivers.
+    pub webhooks: webhooks::Webhooks,
+    /// The SMS provider, when the centre has one.
+    pub sms: Option<sms::SmsProvider>,
+    pub notify: settings::Notify,
+}
+
+impl AppState {
+    /// Today's date in China (deadlines count in Beijing dates).
+    pub fn today(&self) -> domain::time::date::Date {
+        self.today.unwrap_or_else(db::china_date)
+    }
+}
