@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use crate::{root, run, tools};
+use crate::sh::{root, run};
+use crate::tools;
 
 /// Files worth sending compressed.
 const COMPRESSIBLE: [&str; 6] = ["html", "js", "wasm", "css", "svg", "json"];

@@ -5,7 +5,8 @@
 use std::process::Command;
 
 use crate::serve::Server;
-use crate::{root, run, tools};
+use crate::sh::{root, run};
+use crate::tools;
 
 const ITERATIONS: u32 = 20_000;
 

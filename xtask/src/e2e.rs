@@ -6,7 +6,8 @@
 use std::process::{Child, Command, Stdio};
 
 use crate::serve::Server;
-use crate::{root, run, tools};
+use crate::sh::{root, run};
+use crate::tools;
 
 pub fn run_tests() -> anyhow::Result<()> {
     let chromium = tools::ensure_chromium()?;

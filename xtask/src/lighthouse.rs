@@ -9,7 +9,8 @@ use std::process::Command;
 use anyhow::Context;
 
 use crate::serve::Server;
-use crate::{root, run, tools};
+use crate::sh::{root, run};
+use crate::tools;
 
 /// The pages, as an applicant reaches them.
 const PAGES: [(&str, &str); 3] = [

@@ -1,6 +1,7 @@
 //! The style gates of `cargo xtask test`: rustfmt-clean, the app's `view!`
 //! macros leptosfmt-clean (rustfmt leaves macro bodies alone), and clippy-clean
-//! with `-D warnings`, over every crate and target of the workspace.
+//! with `-D warnings`, over every crate and target of the workspace; and no
+//! import cycles among modules (`modgraph`).
 
 use std::path::Path;
 use std::process::Command;
@@ -10,6 +11,7 @@ use anyhow::bail;
 /// Every gate over the workspace at `root`; the first failure says what to run.
 pub fn check(root: &Path) -> anyhow::Result<()> {
     fmt(root)?;
+    crate::modgraph::check(root)?;
     views(root)?;
     clippy(root)
 }

@@ -8,23 +8,27 @@ mod checklist_bench;
 mod e2e;
 mod lighthouse;
 mod lint;
+mod modgraph;
 mod schema_fuzz;
 mod search_bench;
 mod serve;
+mod sh;
 mod sms_stand_in;
 mod static_bench;
 mod tools;
 mod upload_bench;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
-const USAGE: &str = "usage: cargo xtask <run|test|build|bench>
+use crate::sh::{root, run};
+
+const USAGE: &str = "usage: cargo xtask <run|test|build|bench|modules>
   run    install what is missing, build the app, serve it on http://127.0.0.1:8080
   test   formatting and clippy gates, unit, integration and end-to-end tests, schemathesis on the API, the size budget
   build  the release app into dist/ and the release server
+  modules  the import gate alone: no module imports a module that imports it
   bench  home page transfer, the lazily loaded app, checklist timing, files against nginx, search,
          Lighthouse, uploads and cases under load (BENCHMARKS.md); `bench uploads|cases|static|search|lighthouse`
          runs that part alone (static and lighthouse on the app as last built); `bench speed` builds and
@@ -41,6 +45,7 @@ fn main() -> anyhow::Result<()> {
         }
         "build" => build::build(),
         "test" => test(),
+        "modules" => modgraph::check(&root()),
         "bench" => match std::env::args().nth(2).as_deref() {
             Some("uploads") => release_server().and_then(|()| upload_bench::report()),
             Some("cases") => release_server().and_then(|()| case_bench::report()),
@@ -117,27 +122,4 @@ fn test() -> anyhow::Result<()> {
     e2e::run_tests()?;
     println!("xtask: all tests passed");
     Ok(())
-}
-
-/// The workspace root (xtask lives one level below it).
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
-}
-
-/// Run a command, failing with its name when it fails.
-pub fn run(command: &mut Command) -> anyhow::Result<()> {
-    let status = command.status().with_context(|| format!("cannot start {command:?}"))?;
-    if !status.success() {
-        bail!("{:?} failed: {status}", command.get_program());
-    }
-    Ok(())
-}
-
-/// A command's standard output.
-pub fn output_of(command: &mut Command) -> anyhow::Result<String> {
-    let output = command.output().with_context(|| format!("cannot start {command:?}"))?;
-    if !output.status.success() {
-        bail!("{:?} failed: {}", command.get_program(), output.status);
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

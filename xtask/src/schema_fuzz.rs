@@ -8,7 +8,8 @@
 use std::process::Command;
 
 use crate::serve::Server;
-use crate::{root, run, tools, upload_bench};
+use crate::sh::{root, run};
+use crate::{tools, upload_bench};
 
 /// Test cases per operation: with about 30 operations, about a minute.
 const EXAMPLES: &str = "100";

@@ -7,7 +7,7 @@ use std::process::Command;
 use anyhow::Context;
 
 use crate::serve::Server;
-use crate::{output_of, root, run};
+use crate::sh::{output_of, root, run};
 
 pub fn report() -> anyhow::Result<()> {
     let server = Server::start("search-bench")?;

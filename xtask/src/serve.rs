@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::root;
+use crate::sh::root;
 
 /// A running server over its own data directory; stopped and cleaned when dropped.
 pub struct Server {

@@ -14,7 +14,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use crate::serve::Server;
-use crate::{output_of, root, run};
+use crate::sh::{output_of, root, run};
 
 /// How long each measurement runs.
 const SECONDS: &str = "5";

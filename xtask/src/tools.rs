@@ -10,7 +10,7 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
-use crate::{output_of, root, run};
+use crate::sh::{output_of, root, run};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 

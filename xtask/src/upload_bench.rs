@@ -170,7 +170,7 @@ struct Figures {
 
 /// 10 clients × 50 MB on a server started with `env`.
 fn measure(name: &str, env: &[(&str, String)]) -> anyhow::Result<Figures> {
-    measure_binary(&crate::root().join("target/release/bianmin"), name, env)
+    measure_binary(&crate::sh::root().join("target/release/bianmin"), name, env)
 }
 
 fn measure_binary(binary: &std::path::Path, name: &str, env: &[(&str, String)]) -> anyhow::Result<Figures> {
@@ -216,7 +216,7 @@ const UNENCRYPTED: &str = "e121e7f220fcb015fac4fe6178591952ecc1f906";
 /// The release server built from [`UNENCRYPTED`], in its own worktree and target
 /// directory under `target/` (built once, then reused).
 fn unencrypted_server() -> anyhow::Result<std::path::PathBuf> {
-    let root = crate::root();
+    let root = crate::sh::root();
     let tree = root.join("target/reference-unencrypted");
     let target = root.join("target/reference-unencrypted-target");
     let binary = target.join("release/bianmin");
@@ -224,7 +224,7 @@ fn unencrypted_server() -> anyhow::Result<std::path::PathBuf> {
         return Ok(binary);
     }
     if !tree.exists() {
-        crate::run(
+        crate::sh::run(
             std::process::Command::new("git")
                 .args(["worktree", "add", "--detach"])
                 .arg(&tree)
@@ -234,7 +234,7 @@ fn unencrypted_server() -> anyhow::Result<std::path::PathBuf> {
         .context("the reference build needs the repository's history (a full clone)")?;
     }
     println!("xtask: building the server as it was before encryption at rest ({UNENCRYPTED:.7}), once");
-    crate::run(
+    crate::sh::run(
         std::process::Command::new("cargo")
             .args(["build", "--release", "-p", "server"])
             .env("CARGO_TARGET_DIR", &target)
@@ -265,7 +265,7 @@ pub fn report() -> anyhow::Result<()> {
     let (mut sm4, mut aes, mut plain) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         // Each from a clean page cache: nothing left to write back from the last.
-        let settle = || crate::run(&mut std::process::Command::new("sync"));
+        let settle = || crate::sh::run(&mut std::process::Command::new("sync"));
         settle()?;
         plain.push(measure_binary(&plain_binary, "upload-bench-plain", &[])?);
         settle()?;
