@@ -7,6 +7,7 @@ pub mod apply;
 pub mod at_rest;
 pub mod case;
 pub mod catalog;
+pub mod cli;
 pub mod db;
 pub mod error;
 pub mod extract;
