@@ -32,7 +32,7 @@ pub async fn send(notify: &Notify, to: &str, subject: &str, body: &str) -> Resul
     };
     let mut builder = builder.port(notify.smtp_port).timeout(Some(std::time::Duration::from_secs(10)));
     if let (Some(user), Some(password)) = (&notify.smtp_user, &notify.smtp_password) {
-        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
     }
     builder.build().send(message).await.map(|_| ()).map_err(|e| {
         if e.is_permanent() {

@@ -69,7 +69,7 @@ async fn environment(
             ("BIANMIN_S3_ENDPOINT".to_owned(), s3.s3_endpoint.unwrap()),
             ("BIANMIN_S3_BUCKET".to_owned(), s3.s3_bucket.unwrap()),
             ("BIANMIN_S3_ACCESS_KEY_ID".to_owned(), s3.s3_access_key_id.unwrap()),
-            ("BIANMIN_S3_SECRET_ACCESS_KEY".to_owned(), s3.s3_secret_access_key.unwrap()),
+            ("BIANMIN_S3_SECRET_ACCESS_KEY".to_owned(), s3.s3_secret_access_key.unwrap().expose().to_owned()),
         ]);
     }
     (env, postgres, stored_in)

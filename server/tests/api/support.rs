@@ -115,7 +115,7 @@ pub async fn start_s3(root: &Path) -> bianmin::settings::StorageSettings {
         s3_bucket: Some(bucket.to_owned()),
         s3_region: "us-east-1".to_owned(),
         s3_access_key_id: Some("test-access-key".to_owned()),
-        s3_secret_access_key: Some("test-secret-key".to_owned()),
+        s3_secret_access_key: Some("test-secret-key".into()),
         s3_root: "/bianmin".to_owned(),
         s3_virtual_host: false,
     }

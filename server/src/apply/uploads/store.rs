@@ -62,7 +62,10 @@ pub fn operator(data_dir: &Path, settings: &StorageSettings) -> anyhow::Result<O
                 .region(&settings.s3_region)
                 .root(&settings.s3_root)
                 .access_key_id(&need(&settings.s3_access_key_id, "BIANMIN_S3_ACCESS_KEY_ID")?)
-                .secret_access_key(&need(&settings.s3_secret_access_key, "BIANMIN_S3_SECRET_ACCESS_KEY")?)
+                .secret_access_key(&need(
+                    &settings.s3_secret_access_key.as_ref().map(|s| s.expose().to_owned()),
+                    "BIANMIN_S3_SECRET_ACCESS_KEY",
+                )?)
                 // Only what is configured here: no credentials from the machine's files.
                 .disable_config_load();
             if settings.s3_virtual_host {

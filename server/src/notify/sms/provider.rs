@@ -67,7 +67,7 @@ impl SmsProvider {
             endpoint: notify.sms_endpoint.clone().unwrap_or_else(|| endpoint.to_owned()),
             region: notify.sms_region.clone().unwrap_or_else(|| region.to_owned()),
             key_id: need(&notify.sms_key_id, "sms-key-id")?,
-            key_secret: need(&notify.sms_key_secret, "sms-key-secret")?,
+            key_secret: need(&notify.sms_key_secret.as_ref().map(|s| s.expose().to_owned()), "sms-key-secret")?,
             sign_name: need(&notify.sms_sign_name, "sms-sign-name")?,
             app_id: if kind == Kind::Tencent { need(&notify.sms_app_id, "sms-app-id")? } else { String::new() },
             templates,

@@ -1,0 +1,29 @@
+//! What one client or one application may do.
+
+use clap::Args;
+
+use super::defaults::defaults;
+
+/// What one client or one application may do, so nobody can fill the disk.
+#[derive(Clone, Debug, Args)]
+pub struct Limits {
+    /// New uploads one client address may start per minute (per instance; a
+    /// service hall's terminals may share one address).
+    #[arg(long, env = "BIANMIN_UPLOADS_PER_MINUTE", default_value_t = 120)]
+    pub uploads_per_minute: u32,
+    /// Application keys one client address may be given per minute (per instance).
+    #[arg(long, env = "BIANMIN_KEYS_PER_MINUTE", default_value_t = 60)]
+    pub keys_per_minute: u32,
+    /// Uploads one application may hold at once.
+    #[arg(long, env = "BIANMIN_UPLOADS_PER_APPLICATION", default_value_t = 100)]
+    pub uploads_per_application: i64,
+    /// Bytes one application's uploads may add up to (default 500 MB).
+    #[arg(long, env = "BIANMIN_BYTES_PER_APPLICATION", default_value_t = 500 * 1_048_576)]
+    pub bytes_per_application: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        defaults()
+    }
+}

@@ -1,0 +1,20 @@
+//! Command line and environment: every setting is a flag with an environment
+//! twin, grouped by the subsystem it sets. Defaults are written once, in the
+//! `#[arg]`s ([`defaults`]); passwords and keys are [`Secret`]s.
+
+pub mod commands;
+pub mod defaults;
+pub mod limits;
+pub mod notify;
+pub mod retention;
+pub mod secret;
+pub mod serve;
+pub mod storage;
+
+pub use commands::*;
+pub use limits::Limits;
+pub use notify::Notify;
+pub use retention::Retention;
+pub use secret::Secret;
+pub use serve::{ServeSettings, database_url, public_dir_for};
+pub use storage::StorageSettings;
