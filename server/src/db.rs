@@ -138,3 +138,11 @@ pub fn now_rfc3339() -> String {
 pub fn rfc3339_in(secs: i64) -> String {
     domain::time::date::rfc3339(unix_now().saturating_add(secs))
 }
+
+/// The statuses for which `test` holds, as an SQL list (`'accepted', 'in_progress'`):
+/// which statuses a query means is decided by `domain::case::Status`, never here.
+pub fn statuses(test: impl Fn(domain::case::Status) -> bool) -> String {
+    let quoted: Vec<String> =
+        domain::case::Status::ALL.into_iter().filter(|s| test(*s)).map(|s| format!("'{}'", s.as_str())).collect();
+    quoted.join(", ")
+}

@@ -16,6 +16,7 @@ pub mod hosting;
 pub mod notify;
 pub mod openapi;
 pub mod retention;
+pub mod scheduler;
 pub mod secret;
 pub mod settings;
 pub mod startup;

@@ -14,6 +14,9 @@
 //! Only counts are logged. Nothing a case or a live draft holds is touched
 //! before its time: every deletion re-checks its condition in its own statement.
 
+use domain::case::Status;
+
+use crate::db::statuses;
 use sqlx::Row;
 
 use crate::AppState;
@@ -27,8 +30,6 @@ pub struct Removed {
     pub cases: usize,
     pub orphaned_uploads: usize,
 }
-
-const ENDED: &str = "'completed', 'withdrawn', 'not_accepted', 'terminated'";
 
 fn at(unix: i64) -> String {
     domain::time::date::rfc3339(unix)
@@ -61,11 +62,12 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
     }
 
     let cutoff = at(now - i64::from(rules.closed_case_file_days) * day);
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT f.case_number, f.upload FROM case_files f JOIN cases c ON c.case_number = f.case_number \
-         WHERE c.status IN ('withdrawn', 'not_accepted', 'terminated') \
+         WHERE c.status IN ({}) \
          AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_number = c.case_number) < $1",
-    )
+        statuses(Status::ended_without_result)
+    ))
     .bind(&cutoff)
     .fetch_all(db)
     .await?;
@@ -77,8 +79,9 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
 
     let cutoff = at(now - i64::from(rules.case_years) * 365 * day);
     let rows = sqlx::query(&format!(
-        "SELECT c.case_number FROM cases c WHERE c.status IN ({ENDED}) \
-         AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_number = c.case_number) < $1"
+        "SELECT c.case_number FROM cases c WHERE c.status IN ({}) \
+         AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_number = c.case_number) < $1",
+        statuses(Status::is_final)
     ))
     .bind(&cutoff)
     .fetch_all(db)

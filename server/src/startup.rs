@@ -17,7 +17,7 @@ use crate::settings::ServeSettings;
 use crate::hosting::{limits, serve, web};
 use crate::notify::{sms, webhook as webhooks};
 use crate::state::AppState;
-use crate::{apply, case, catalog, db, error, holidays, openapi, retention};
+use crate::{apply, case, catalog, db, error, holidays, openapi};
 
 /// The whole HTTP surface: `/api/…` and the app.
 pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Router {
@@ -125,29 +125,7 @@ impl Server {
             notify: settings.notify.clone(),
         };
         let state = Arc::new(state);
-        crate::notify::worker::spawn(Arc::clone(&state));
-        let (housekeeping, rules) = (Arc::clone(&state), settings.retention.clone());
-        tokio::spawn(async move {
-            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
-            loop {
-                hourly.tick().await;
-                if let Err(error) = db::housekeeping(&housekeeping.db).await {
-                    tracing::warn!(%error, "housekeeping failed; trying again in an hour");
-                }
-                let now = db::unix_now();
-                match retention::run(&housekeeping, &rules, now).await {
-                    // Counts only: never what was removed.
-                    Ok(r) => tracing::info!(
-                        unattached_uploads = r.unattached_uploads,
-                        closed_case_files = r.closed_case_files,
-                        cases = r.cases,
-                        orphaned_uploads = r.orphaned_uploads,
-                        "retention"
-                    ),
-                    Err(error) => tracing::warn!(%error, "retention failed; trying again in an hour"),
-                }
-            }
-        });
+        crate::scheduler::start(Arc::clone(&state), settings.retention.clone());
         let router = app(Arc::clone(&state), upload_routes, &settings.dist);
         let listener = TcpListener::bind(settings.listen)
             .await

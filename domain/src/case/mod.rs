@@ -118,6 +118,20 @@ impl Status {
         matches!(self, Self::NotAccepted | Self::Completed | Self::Withdrawn | Self::Terminated)
     }
 
+    /// Ended with no result to keep: its files are kept only a short while.
+    pub fn ended_without_result(self) -> bool {
+        match self {
+            Self::NotAccepted | Self::Withdrawn | Self::Terminated => true,
+            Self::Submitted
+            | Self::PreReview
+            | Self::Accepted
+            | Self::NeedsSupplement
+            | Self::InProgress
+            | Self::Suspended
+            | Self::Completed => false,
+        }
+    }
+
     /// Accepted and not yet ended: the promised time limit is running (or paused).
     pub fn is_accepted(self) -> bool {
         matches!(self, Self::Accepted | Self::InProgress | Self::Suspended | Self::Completed)
@@ -563,5 +577,8 @@ mod rule_tests {
         let running: Vec<Status> = Status::ALL.into_iter().filter(|s| s.clock_runs()).collect();
         assert_eq!(running, [Status::Accepted, Status::InProgress]);
         assert!(Status::Suspended.takes_later_materials() && !Status::Completed.takes_later_materials());
+        let without: Vec<Status> = Status::ALL.into_iter().filter(|s| s.ended_without_result()).collect();
+        assert_eq!(without, [Status::NotAccepted, Status::Withdrawn, Status::Terminated]);
+        assert!(without.iter().all(|s| s.is_final()), "only an ended case loses its files early");
     }
 }

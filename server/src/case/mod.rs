@@ -4,6 +4,7 @@
 
 pub mod applicant;
 pub mod audit;
+pub mod create;
 pub mod figures;
 pub mod joint;
 pub mod moves;

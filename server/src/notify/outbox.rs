@@ -75,20 +75,53 @@ pub async fn enqueue_case_event(
         at: event.at.to_owned(),
     };
     let payload = serde_json::to_string(&body).map_err(|e| ApiError::Internal(e.into()))?;
-    sqlx::query(
-        "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
-         VALUES ($1, $2, $7, $3, $4, $5, 'pending', 0, $6, $6)",
-    )
-    .bind(&id)
-    .bind(event.case_number)
-    .bind(event.department)
-    .bind(&body.kind)
-    .bind(state.keys.seal("outbox.payload", &payload)?)
-    .bind(event.at)
-    .bind(Channel::Webhook.as_str())
-    .execute(&mut **tx)
-    .await?;
+    let row = OutboxRow {
+        id: &id,
+        case_number: event.case_number,
+        channel: Channel::Webhook,
+        recipient: event.department,
+        event: &body.kind,
+        sealed_payload: state.keys.seal("outbox.payload", &payload)?,
+        at: event.at,
+    };
+    insert(&mut **tx, row).await?;
     Ok(())
+}
+
+/// One notification as the outbox keeps it (its payload already sealed).
+pub struct OutboxRow<'a> {
+    /// Names the notification: a planned one (a reminder) is written once by it.
+    pub id: &'a str,
+    pub case_number: &'a str,
+    pub channel: Channel,
+    /// Masked for people, or the department's name for a webhook.
+    pub recipient: &'a str,
+    pub event: &'a str,
+    pub sealed_payload: String,
+    /// When it was written, and is first due.
+    pub at: &'a str,
+}
+
+/// Write one notification, pending from its time; how many rows were written
+/// (0: one with that id was there already).
+pub async fn insert<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
+    row: OutboxRow<'_>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(row.id)
+    .bind(row.case_number)
+    .bind(row.channel.as_str())
+    .bind(row.recipient)
+    .bind(row.event)
+    .bind(row.sealed_payload)
+    .bind(row.at)
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Who is told of a case's events, and what every notice names.
@@ -174,20 +207,16 @@ pub async fn enqueue_notice(
             None => format!("ntc_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase()),
         };
         let now = now_rfc3339();
-        let inserted = sqlx::query(
-            "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&row_id)
-        .bind(to.case_number)
-        .bind(channel.as_str())
-        .bind(&recipient)
-        .bind(format!("notice.{}", event.name()))
-        .bind(state.keys.seal("outbox.payload", &payload)?)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
-        written += usize::try_from(inserted.rows_affected()).unwrap_or(0);
+        let row = OutboxRow {
+            id: &row_id,
+            case_number: to.case_number,
+            channel,
+            recipient: &recipient,
+            event: &format!("notice.{}", event.name()),
+            sealed_payload: state.keys.seal("outbox.payload", &payload)?,
+            at: &now,
+        };
+        written += usize::try_from(insert(&mut **tx, row).await?).unwrap_or(0);
     }
     Ok(written)
 }

@@ -13,7 +13,9 @@ use sqlx::Row;
 
 use crate::AppState;
 use crate::db::now_rfc3339;
+use crate::notify::Channel;
 use crate::notify::outbox::{CaseEventBody, NoticeTo, enqueue_notice};
+use crate::notify::outbox::{OutboxRow, insert};
 use domain::case::event::CaseEvent;
 
 /// Every reminder due today; how many were written.
@@ -29,10 +31,11 @@ pub const DUE_SOON_DAYS: i64 = 3;
 /// reminder's id names the case, the kind and the due date, so it is written
 /// once, and a case whose due date moved (a suspension) is reminded anew.
 pub async fn plan_departments(state: &AppState) -> anyhow::Result<usize> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT case_number, joint_number, department, item_code, status, due_on FROM cases \
-         WHERE status IN ('accepted', 'in_progress') AND due_on IS NOT NULL",
-    )
+         WHERE status IN ({}) AND due_on IS NOT NULL",
+        crate::db::statuses(domain::case::Status::clock_runs)
+    ))
     .fetch_all(&state.db)
     .await?;
     let today = state.today();
@@ -66,19 +69,16 @@ pub async fn plan_departments(state: &AppState) -> anyhow::Result<usize> {
             at: now_rfc3339(),
         };
         let payload = serde_json::to_string(&body)?;
-        let inserted = sqlx::query(
-            "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
-             VALUES ($1, $2, 'webhook', $3, $4, $5, 'pending', 0, $6, $6) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(&case_number)
-        .bind(&department)
-        .bind(&body.kind)
-        .bind(state.keys.seal("outbox.payload", &payload)?)
-        .bind(&body.at)
-        .execute(&state.db)
-        .await?;
-        planned += usize::try_from(inserted.rows_affected()).unwrap_or(0);
+        let row = OutboxRow {
+            id: &id,
+            case_number: &case_number,
+            channel: Channel::Webhook,
+            recipient: &department,
+            event: &body.kind,
+            sealed_payload: state.keys.seal("outbox.payload", &payload)?,
+            at: &body.at,
+        };
+        planned += usize::try_from(insert(&state.db, row).await?).unwrap_or(0);
     }
     Ok(planned)
 }
@@ -92,10 +92,11 @@ pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
     if state.sms.is_none() && !crate::notify::email::configured(&state.notify) {
         return Ok(0);
     }
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "SELECT case_number, accepted_on, promised_days FROM cases \
-         WHERE status IN ('accepted', 'in_progress', 'suspended') AND accepted_on IS NOT NULL AND bundle_code IS NULL",
-    )
+         WHERE status IN ({}) AND accepted_on IS NOT NULL AND bundle_code IS NULL",
+        crate::db::statuses(domain::case::Status::takes_later_materials)
+    ))
     .fetch_all(&state.db)
     .await?;
     let today = state.today();

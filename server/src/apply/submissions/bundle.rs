@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::api::ErrorBody;
 use domain::apply::submission::{Receipt, ReceiptPart, Submission};
-use domain::case::{Actor, Status};
 use domain::catalog::applying::Applying;
 use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::Checklist;
@@ -20,9 +19,11 @@ use domain::catalog::checklist::Checklist;
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::apply::submissions::item::{IdempotencyKey, IdempotencyKeyHeader, check, finish, once, reference};
+use crate::case::create::{NewCase, Shape, create};
 use crate::case::store::{self as cases, NewFile};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
+use crate::notify::outbox::NoticeTo;
 
 /// Submit a bundle's application once: one joint case (联办件) with a part per
 /// item. The same `Idempotency-Key` with the same body answers the same
@@ -107,63 +108,33 @@ async fn make_joint_case(
     key: &str,
 ) -> Result<String, ApiError> {
     let query_code = reference()?;
+    let query_code_hash = crate::secret::sha256_hex(query_code.as_bytes());
     let promised = detail.promised_limit_days();
     let submitted_at = now_rfc3339();
-    let sealed = |text: &str| state.keys.seal("cases.application", text);
-    let application = serde_json::to_string(submission).map_err(|e| ApiError::Internal(e.into()))?;
+    let (place, hours) = detail.lead_item().map_or(("", ""), |i| (i.place.as_str(), i.hours.as_str()));
     // A clash of random case numbers is rare; the primary key refuses it, and the whole transaction is tried again.
     for _ in 0..5 {
         let number = reference()?;
         let mut tx = crate::db::begin_write(&state.db).await?;
-        let inserted = sqlx::query(
-            "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, submitted_at, \
-             department, promised_days, bundle_code, stage) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $3, 'submitted') \
-             ON CONFLICT (case_number) DO NOTHING",
-        )
-        .bind(&number)
-        .bind(crate::secret::sha256_hex(query_code.as_bytes()))
-        .bind(&detail.bundle.code)
-        .bind(&state.catalog.version)
-        .bind(sealed(&application)?)
-        .bind(&submitted_at)
-        .bind(&detail.bundle.lead_department)
-        .bind(i64::from(promised))
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
+        let whole = NewCase {
+            number: &number,
+            shape: Shape::Whole { query_code_hash: &query_code_hash },
+            code: &detail.bundle.code,
+            application: submission,
+            department: &detail.bundle.lead_department,
+            promised_days: promised,
+            submitted_at: &submitted_at,
+            label: "提交申请（一件事）",
+            notice: Some(NoticeTo {
+                case_number: &number,
+                application: submission,
+                title: &detail.bundle.name,
+                collect: domain::case::notices::collection(submission.form.delivery.as_ref(), place, hours),
+            }),
+        };
+        if !create(&mut tx, state, whole).await? {
             continue;
         }
-        cases::insert_event(
-            &mut tx,
-            &number,
-            0,
-            &submitted_at,
-            &Actor::Applicant,
-            domain::case::event::CaseEvent::Submitted.name(),
-            "提交申请（一件事）",
-            None,
-            Status::Submitted,
-        )
-        .await?;
-        let event = crate::notify::outbox::EventFacts {
-            case_number: &number,
-            joint_number: None,
-            department: &detail.bundle.lead_department,
-            item_code: &detail.bundle.code,
-            event: domain::case::event::CaseEvent::Submitted,
-            status: Status::Submitted,
-            at: &submitted_at,
-        };
-        crate::notify::outbox::enqueue_case_event(&mut tx, state, event).await?;
-        let submitted = domain::case::notices::NoticeEvent::Submitted;
-        let (place, hours) = detail.lead_item().map_or(("", ""), |i| (i.place.as_str(), i.hours.as_str()));
-        let to = crate::notify::outbox::NoticeTo {
-            case_number: &number,
-            application: submission,
-            title: &detail.bundle.name,
-            collect: domain::case::notices::collection(submission.form.delivery.as_ref(), place, hours),
-        };
-        crate::notify::outbox::enqueue_notice(&mut tx, state, &to, &submitted, None).await?;
         // Each upload belongs to this one joint case, however many parts use it.
         for file in files {
             if !crate::apply::uploads::owner::attach(&mut tx, &file.upload, &file.owner, &number).await? {
@@ -177,48 +148,22 @@ async fn make_joint_case(
         for item in &detail.items {
             let part = part_application(detail, checklist, submission, files, item);
             let part_number = reference()?;
-            let inserted = sqlx::query(
-                "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, \
-                 submitted_at, department, promised_days, joint_number) VALUES ($1, '', $2, $3, $4, 'submitted', $5, $6, $7, $8) \
-                 ON CONFLICT (case_number) DO NOTHING",
-            )
-            .bind(&part_number)
-            .bind(&item.code)
-            .bind(&state.catalog.version)
-            .bind(sealed(&serde_json::to_string(&part.application).map_err(|e| ApiError::Internal(e.into()))?)?)
-            .bind(&submitted_at)
-            .bind(&item.department)
-            // A part never promises more than the whole.
-            .bind(i64::from(item.promised_limit_days.min(promised)))
-            .bind(&number)
-            .execute(&mut *tx)
-            .await?;
-            if inserted.rows_affected() == 0 {
+            let new = NewCase {
+                number: &part_number,
+                shape: Shape::Part { whole: &number },
+                code: &item.code,
+                application: &part.application,
+                department: &item.department,
+                // A part never promises more than the whole.
+                promised_days: item.promised_limit_days.min(promised),
+                submitted_at: &submitted_at,
+                label: "提交申请",
+                notice: None,
+            };
+            if !create(&mut tx, state, new).await? {
                 clash = true;
                 break;
             }
-            cases::insert_event(
-                &mut tx,
-                &part_number,
-                0,
-                &submitted_at,
-                &Actor::Applicant,
-                domain::case::event::CaseEvent::Submitted.name(),
-                "提交申请",
-                None,
-                Status::Submitted,
-            )
-            .await?;
-            let event = crate::notify::outbox::EventFacts {
-                case_number: &part_number,
-                joint_number: Some(&number),
-                department: &item.department,
-                item_code: &item.code,
-                event: domain::case::event::CaseEvent::Submitted,
-                status: Status::Submitted,
-                at: &submitted_at,
-            };
-            crate::notify::outbox::enqueue_case_event(&mut tx, state, event).await?;
             for file in &part.files {
                 cases::insert_file_row(&mut tx, &state.keys, &part_number, file, &submitted_at).await?;
             }

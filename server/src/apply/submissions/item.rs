@@ -17,7 +17,6 @@
 use std::collections::BTreeMap;
 
 use domain::api::ErrorBody;
-use domain::case::{Actor, Status};
 
 use crate::case::store::{self as cases, NewFile};
 use std::sync::Arc;
@@ -34,8 +33,10 @@ use sqlx::Row;
 
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
+use crate::case::create::{NewCase, Shape, create};
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
+use crate::notify::outbox::NoticeTo;
 
 /// How old an unfinished claim must be before another request may take it over
 /// (a submission takes well under a second; a crashed worker never finishes).
@@ -240,57 +241,29 @@ async fn make_case(
     key: &str,
 ) -> Result<String, ApiError> {
     let query_code = reference()?;
-    let application = serde_json::to_string(submission).map_err(|e| ApiError::Internal(e.into()))?;
+    let query_code_hash = crate::secret::sha256_hex(query_code.as_bytes());
     let submitted_at = now_rfc3339();
     // A clash of two random case numbers is rare; the primary key refuses it, try again.
     for _ in 0..5 {
         let case_number = reference()?;
         let mut tx = crate::db::begin_write(&state.db).await?;
-        let inserted = sqlx::query(
-            "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, submitted_at, \
-             department, promised_days) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8) ON CONFLICT (case_number) DO NOTHING",
-        )
-        .bind(&case_number)
-        .bind(crate::secret::sha256_hex(query_code.as_bytes()))
-        .bind(&item.code)
-        .bind(&state.catalog.version)
-        .bind(state.keys.seal("cases.application", &application)?)
-        .bind(&submitted_at)
-        .bind(&item.department)
-        .bind(i64::from(item.promised_limit_days))
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 1 {
-            cases::insert_event(
-                &mut tx,
-                &case_number,
-                0,
-                &submitted_at,
-                &Actor::Applicant,
-                domain::case::event::CaseEvent::Submitted.name(),
-                "提交申请",
-                None,
-                Status::Submitted,
-            )
-            .await?;
-            let event = crate::notify::outbox::EventFacts {
-                case_number: &case_number,
-                joint_number: None,
-                department: &item.department,
-                item_code: &item.code,
-                event: domain::case::event::CaseEvent::Submitted,
-                status: Status::Submitted,
-                at: &submitted_at,
-            };
-            crate::notify::outbox::enqueue_case_event(&mut tx, state, event).await?;
-            let submitted = domain::case::notices::NoticeEvent::Submitted;
-            let to = crate::notify::outbox::NoticeTo {
+        let case = NewCase {
+            number: &case_number,
+            shape: Shape::Single { query_code_hash: &query_code_hash },
+            code: &item.code,
+            application: submission,
+            department: &item.department,
+            promised_days: item.promised_limit_days,
+            submitted_at: &submitted_at,
+            label: "提交申请",
+            notice: Some(NoticeTo {
                 case_number: &case_number,
                 application: submission,
                 title: &item.name,
                 collect: domain::case::notices::collection(submission.form.delivery.as_ref(), &item.place, &item.hours),
-            };
-            crate::notify::outbox::enqueue_notice(&mut tx, state, &to, &submitted, None).await?;
+            }),
+        };
+        if create(&mut tx, state, case).await? {
             for file in files {
                 cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at).await?;
             }

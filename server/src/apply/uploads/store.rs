@@ -32,6 +32,10 @@ const EXPIRATION: Duration = Duration::from_secs(24 * 3600);
 pub type Files = EncryptedStorage<OpendalStorage>;
 
 pub struct UploadFiles {
+    /// The bytes as stored, for reclaiming expired uploads.
+    raw: OpendalStorage,
+    db: AnyPool,
+    keys: Arc<DataKeys>,
     pub(super) storage: Files,
     pub(super) state: DbStateStore,
     locks: DbLocker,
@@ -111,29 +115,15 @@ pub async fn build(
         hooks,
     );
     let router = tus_axum::TusRouter::new(tus_axum::TusState::new(protocol)).build()?;
-    reclaim_expired_hourly(OpendalStorage::new(operator.clone()), db.clone(), Arc::clone(&keys));
     let reader = UploadFiles {
+        raw: OpendalStorage::new(operator.clone()),
         storage: EncryptedStorage::new(OpendalStorage::new(operator), Arc::clone(&keys)),
-        state: DbStateStore::new(db.clone(), keys),
-        locks: DbLocker::new(db),
+        state: DbStateStore::new(db.clone(), Arc::clone(&keys)),
+        locks: DbLocker::new(db.clone()),
+        db,
+        keys,
     };
     Ok((router, reader))
-}
-
-/// Unfinished uploads whose expiry passed are deleted, bytes and state, once an
-/// hour (by whichever instance gets there: each upload is locked while it goes).
-fn reclaim_expired_hourly(storage: OpendalStorage, db: AnyPool, keys: Arc<DataKeys>) {
-    tokio::spawn(async move {
-        let mut hourly = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            hourly.tick().await;
-            match reclaim_expired(&storage, &keys, &db, tus_protocol::chrono::Utc::now()).await {
-                Ok(removed) if removed > 0 => tracing::info!(removed, "expired uploads reclaimed"),
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "reclaiming expired uploads failed; trying again in an hour"),
-            }
-        }
-    });
 }
 
 /// Delete the unfinished uploads that expired before `before`; how many went.
@@ -148,6 +138,12 @@ pub async fn reclaim_expired(
 }
 
 impl UploadFiles {
+    /// Delete the unfinished uploads that expired before now (the scheduler's
+    /// hourly job; each upload is locked while it goes); how many went.
+    pub async fn reclaim_expired(&self) -> tus_protocol::Result<usize> {
+        reclaim_expired(&self.raw, &self.keys, &self.db, tus_protocol::chrono::Utc::now()).await
+    }
+
     /// Delete an upload's bytes and record (retention). False when it is busy
     /// (a request holds its lock: the next run takes it) or already gone.
     pub async fn remove(&self, upload_id: &str) -> anyhow::Result<bool> {

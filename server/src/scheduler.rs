@@ -1,0 +1,46 @@
+//! Every periodic job, started in one place: the outbox worker (each poll,
+//! planning reminders every minute) and, once an hour, database housekeeping,
+//! the retention policy and reclaiming expired uploads. Every instance runs
+//! them; each deletion and each claim re-checks its condition, so two
+//! instances at once do the work once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::AppState;
+use crate::settings::Retention;
+
+/// Start every periodic job of this instance.
+pub fn start(state: Arc<AppState>, retention: Retention) {
+    crate::notify::worker::spawn(Arc::clone(&state));
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            hourly_jobs(&state, &retention).await;
+        }
+    });
+}
+
+/// The hourly jobs, each on its own: one failing does not stop the others.
+async fn hourly_jobs(state: &AppState, retention: &Retention) {
+    if let Err(error) = crate::db::housekeeping(&state.db).await {
+        tracing::warn!(%error, "housekeeping failed; trying again in an hour");
+    }
+    match crate::retention::run(state, retention, crate::db::unix_now()).await {
+        // Counts only: never what was removed.
+        Ok(r) => tracing::info!(
+            unattached_uploads = r.unattached_uploads,
+            closed_case_files = r.closed_case_files,
+            cases = r.cases,
+            orphaned_uploads = r.orphaned_uploads,
+            "retention"
+        ),
+        Err(error) => tracing::warn!(%error, "retention failed; trying again in an hour"),
+    }
+    match state.uploads.reclaim_expired().await {
+        Ok(removed) if removed > 0 => tracing::info!(removed, "expired uploads reclaimed"),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "reclaiming expired uploads failed; trying again in an hour"),
+    }
+}
