@@ -118,13 +118,9 @@ pub async fn check_form(
     answers: &domain::catalog::situation::Answers,
     form: &domain::apply::form::ApplicationForm,
 ) -> Result<Vec<domain::apply::form::FieldError>, ApiError> {
-    #[derive(serde::Serialize)]
-    struct Body<'a> {
-        answers: &'a domain::catalog::situation::Answers,
-        form: &'a domain::apply::form::ApplicationForm,
-    }
     let url = format!("/api{}/form/check", kind.base(code));
-    let request = Request::post(&url).json(&Body { answers, form }).map_err(|_| ApiError::network())?;
+    let body = domain::api::FormCheck { answers: answers.clone(), form: form.clone() };
+    let request = Request::post(&url).json(&body).map_err(|_| ApiError::network())?;
     get(request).await
 }
 
@@ -134,11 +130,8 @@ async fn post_json<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B
 
 /// A new application key (see `application::application_key`).
 pub async fn application_key() -> Result<String, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Issued {
-        application_key: String,
-    }
-    let issued: Issued = get(Request::post("/api/application-keys").build().map_err(|_| ApiError::network())?).await?;
+    let issued: domain::api::IssuedKey =
+        get(Request::post("/api/application-keys").build().map_err(|_| ApiError::network())?).await?;
     Ok(issued.application_key)
 }
 
@@ -153,24 +146,16 @@ pub async fn save_draft(
     let request = Request::post(url).header("Application-Key", application_key);
     match resume_code {
         None => get(request.json(draft).map_err(|_| ApiError::network())?).await,
-        Some(code) => {
-            #[derive(serde::Serialize)]
-            struct Save<'a> {
-                resume_code: String,
-                draft: &'a domain::api::DraftBody,
-            }
-            get(request.json(&Save { resume_code: code, draft }).map_err(|_| ApiError::network())?).await
+        Some(resume_code) => {
+            let body = domain::api::SaveRequest { resume_code, draft: draft.clone() };
+            get(request.json(&body).map_err(|_| ApiError::network())?).await
         }
     }
 }
 
 /// A draft by its resume code (sent in the body, never in the address).
 pub async fn resume_draft(resume_code: String) -> Result<domain::api::DraftLoaded, ApiError> {
-    #[derive(serde::Serialize)]
-    struct Resume {
-        resume_code: String,
-    }
-    post_json("/api/drafts/resume", &Resume { resume_code }).await
+    post_json("/api/drafts/resume", &domain::api::ResumeRequest { resume_code }).await
 }
 
 /// Why a submission did not make a case.
@@ -233,12 +218,7 @@ pub async fn case_rate(body: &domain::case::view::RatingBody) -> Result<domain::
     post_checked(Request::post("/api/cases/rating"), body).await
 }
 
-#[derive(Clone, Debug, serde::Deserialize)]
-pub struct ComplaintReceived {
-    pub reference: String,
-}
-
-pub async fn complain(body: &domain::case::view::ComplaintBody) -> Result<ComplaintReceived, SubmitError> {
+pub async fn complain(body: &domain::case::view::ComplaintBody) -> Result<domain::api::ComplaintReceived, SubmitError> {
     post_checked(Request::post("/api/complaints"), body).await
 }
 
@@ -263,12 +243,7 @@ pub mod staff {
         format!("Bearer {}", token.trim())
     }
 
-    #[derive(Clone, Debug, serde::Deserialize)]
-    pub struct Me {
-        pub department: String,
-    }
-
-    pub async fn me(token: &str) -> Result<Me, ApiError> {
+    pub async fn me(token: &str) -> Result<domain::api::Me, ApiError> {
         get(Request::get("/api/staff/me")
             .header("Authorization", &bearer(token))
             .build()

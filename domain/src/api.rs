@@ -113,3 +113,51 @@ pub struct NoticeChannels {
     /// Email to an address the applicant gives (a mail server is configured).
     pub email: bool,
 }
+
+/// `POST /api/services/{code}/form/check` (and a bundle's): a form and the
+/// situation answers it was filled under.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormCheck {
+    #[serde(default)]
+    pub answers: crate::catalog::situation::Answers,
+    pub form: crate::apply::form::ApplicationForm,
+}
+
+/// `POST /api/application-keys`: the key for one application on one device.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedKey {
+    /// Send it as the `Application-Key` header with this application's uploads,
+    /// drafts and submission; keep it on the device only.
+    pub application_key: String,
+}
+
+/// `POST /api/drafts/save`: a draft's new content under its resume code.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveRequest {
+    pub resume_code: String,
+    pub draft: DraftBody,
+}
+
+/// `POST /api/drafts/resume`: the resume code, in the body, never the address.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResumeRequest {
+    pub resume_code: String,
+}
+
+/// `GET /api/staff/me`: whose token this is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub department: String,
+}
+
+/// `POST /api/complaints`: the reference the applicant quotes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintReceived {
+    pub reference: String,
+}

@@ -17,7 +17,6 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use domain::api::ErrorBody;
-use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -122,12 +121,7 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(issue))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct IssuedKey {
-    /// Send it as the `Application-Key` header with this application's uploads,
-    /// drafts and submission; keep it on the device only.
-    pub application_key: String,
-}
+pub use domain::api::IssuedKey;
 
 /// A new application key (one per application on a device).
 #[utoipa::path(post, path = "/application-keys", tag = "apply",

@@ -13,7 +13,6 @@ use domain::api::{DraftBody, DraftLoaded, DraftSaved, ErrorBody};
 use domain::apply::materials::Materials;
 use domain::catalog::situation::reconcile;
 use domain::reference::ResumeCode;
-use serde::Deserialize;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -88,11 +87,7 @@ async fn create(
     Ok(Json(DraftSaved { resume_code, expires_at }))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-struct SaveRequest {
-    resume_code: String,
-    draft: DraftBody,
-}
+use domain::api::SaveRequest;
 
 /// `POST /api/drafts/save`: replace a draft's content; the expiry moves on.
 #[utoipa::path(post, path = "/drafts/save", tag = "apply", request_body = SaveRequest, params(OptionalApplicationKeyHeader),
@@ -128,10 +123,7 @@ async fn save(
     Ok(Json(DraftSaved { resume_code: code.into_string(), expires_at }))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-struct ResumeRequest {
-    resume_code: String,
-}
+use domain::api::ResumeRequest;
 
 /// `POST /api/drafts/resume`: the draft, with answers that no longer fit the
 /// current catalog dropped and named.

@@ -18,7 +18,6 @@ use domain::apply::submission::SubmissionProblems;
 use domain::case::view::{CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody, check_complaint, check_rating};
 use domain::case::{Action, Actor, Status};
 use domain::reference::{CaseNumber, QueryCode};
-use serde::Serialize;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -205,10 +204,7 @@ async fn rate(
     Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-struct ComplaintReceived {
-    reference: String,
-}
+use domain::api::ComplaintReceived;
 
 /// A complaint about a case (with its key) or about the centre.
 #[utoipa::path(post, path = "/complaints", tag = "cases", request_body = ComplaintBody,

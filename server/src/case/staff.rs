@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use domain::api::ErrorBody;
 use domain::case::view::{StaffCase, StaffCaseSummary};
 use domain::case::{Action, Actor, Status};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use sqlx::AnyPool;
 use utoipa_axum::router::OpenApiRouter;
@@ -98,10 +98,7 @@ impl FromRequestParts<Arc<AppState>> for Staff {
     }
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-struct Me {
-    department: String,
-}
+use domain::api::Me;
 
 /// Whose token this is.
 #[utoipa::path(get, path = "/staff/me", tag = "staff", security(("department_token" = [])),

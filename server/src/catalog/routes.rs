@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use domain::api::{ErrorBody, Health, ServiceList};
-use domain::apply::form::{ApplicationForm, FieldError, validate_application};
+use domain::apply::form::{FieldError, validate_application};
 use domain::catalog::applying::Applying;
 use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::{self, Checklist};
@@ -15,7 +15,7 @@ use domain::catalog::search::ServiceQuery;
 use domain::catalog::situation::Answers;
 use domain::{ApplicantType, ServiceItem};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -189,13 +189,7 @@ async fn bundle_checklist(
     Ok(Json(domain::catalog::bundle::bundle_checklist(bundle(&state, &code)?, &answers)))
 }
 
-/// A form and the situation answers it was filled under.
-#[derive(Debug, serde::Deserialize, ToSchema)]
-struct FormCheck {
-    #[serde(default)]
-    answers: Answers,
-    form: ApplicationForm,
-}
+use domain::api::FormCheck;
 
 impl JsonBody for FormCheck {
     const REFUSAL: &'static str = "表单的格式不对，请刷新页面后重试";
