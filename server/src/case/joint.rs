@@ -30,9 +30,9 @@ fn internal(what: &str) -> ApiError {
 impl<'a> JointCase<'a> {
     /// The joint case a whole or a part belongs to.
     pub async fn of(state: &'a AppState, case: &CaseRow) -> Result<JointCase<'a>, ApiError> {
-        let number = case.joint_number.as_deref().unwrap_or(&case.case_number);
+        let number = case.whole_number().unwrap_or(&case.case_number);
         let whole = cases::load_stored(state, number).await?.ok_or_else(|| internal("no whole"))?;
-        let code = whole.bundle_code.clone().ok_or_else(|| internal("the whole has no bundle"))?;
+        let code = whole.bundle().ok_or_else(|| internal("the whole has no bundle"))?.to_owned();
         let detail = state.catalog.bundle(&code).ok_or_else(|| internal("the bundle left the catalog"))?;
         let rows = sqlx::query(&format!("SELECT {} FROM cases WHERE joint_number = $1", cases::COLUMNS))
             .bind(number)
@@ -47,7 +47,7 @@ impl<'a> JointCase<'a> {
     pub fn state(&self) -> Joint {
         Joint {
             lead_department: self.whole.department.clone(),
-            stage: self.whole.stage.unwrap_or(self.whole.status),
+            stage: self.whole.stage_and_notice().0.unwrap_or(self.whole.status),
             parts: self
                 .parts
                 .iter()
@@ -55,10 +55,10 @@ impl<'a> JointCase<'a> {
                     item: p.item_code.clone(),
                     department: p.department.clone(),
                     status: p.status,
-                    pending: p.pending.clone(),
+                    pending: p.pending().to_vec(),
                 })
                 .collect(),
-            notice: self.whole.notice.clone(),
+            notice: self.whole.stage_and_notice().1.to_vec(),
         }
     }
 

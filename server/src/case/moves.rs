@@ -24,7 +24,7 @@ pub async fn record(
     note: Option<String>,
     new_files: &[NewFile],
 ) -> Result<CaseRow, ApiError> {
-    if case.joint_number.is_some() || case.bundle_code.is_some() {
+    if case.is_joint() {
         if !new_files.is_empty() {
             return Err(internal("a joint case's files go to its parts"));
         }
@@ -54,7 +54,7 @@ pub async fn record(
 
 /// their deadline is terminated (by the service, recorded like any move).
 pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRow, ApiError> {
-    if case.bundle_code.is_some() {
+    if case.bundle().is_some() {
         return Ok(case); // a joint case's deadlines are its parts'
     }
     let overdue = case.status.takes_later_materials() && case.later_due(state).is_some_and(|due| state.today() > due);

@@ -36,16 +36,29 @@ pub struct CaseRow {
     pub completed_on: Option<Date>,
     pub result: Option<String>,
     pub supplement: Vec<SupplementItem>,
-    /// A part of a joint case: the whole's number.
-    pub joint_number: Option<String>,
-    /// The whole of a joint case: its bundle (and `item_code` holds it too).
-    pub bundle_code: Option<String>,
-    /// The whole: the lead's stage (`status` is the whole as its parts make it).
-    pub stage: Option<Status>,
-    /// The whole: the combined supplement notice sent to the applicant.
-    pub notice: Vec<JointSupplement>,
-    /// A part: supplements asked for in pre-review, waiting for the lead's notice.
-    pub pending: Vec<SupplementItem>,
+    pub kind: Kind,
+}
+
+/// What a case row is: a single case, the whole of a joint case, or one of its parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Single,
+    /// The whole of a joint case (the applicant's).
+    Whole {
+        /// Its bundle (`item_code` holds it too).
+        bundle: String,
+        /// The lead's stage (`status` is the whole as its parts make it).
+        stage: Status,
+        /// The combined supplement notice sent to the applicant.
+        notice: Vec<JointSupplement>,
+    },
+    /// One item's part of a joint case (a department's).
+    Part {
+        /// The whole's number.
+        whole: String,
+        /// Supplements asked for in pre-review, waiting for the lead's notice.
+        pending: Vec<SupplementItem>,
+    },
 }
 
 fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<Vec<T>, ApiError> {
@@ -66,6 +79,7 @@ fn date(row: &AnyRow, column: &str) -> Result<Option<Date>, ApiError> {
 impl CaseRow {
     pub fn from_row(keys: &DataKeys, row: &AnyRow) -> Result<Self, ApiError> {
         let status: String = row.try_get("status")?;
+        let status = Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?;
         Ok(Self {
             case_number: row.try_get("case_number")?,
             query_code_hash: row.try_get("query_code_hash")?,
@@ -74,7 +88,7 @@ impl CaseRow {
                 &keys.open("cases.application", &row.try_get::<String, _>("application")?)?,
             )
             .map_err(internal)?,
-            status: Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?,
+            status,
             submitted_at: row.try_get("submitted_at")?,
             department: row.try_get("department")?,
             promised_days: u16::try_from(row.try_get::<i64, _>("promised_days")?).unwrap_or(0),
@@ -85,17 +99,65 @@ impl CaseRow {
             completed_on: date(row, "completed_on")?,
             result: row.try_get("result")?,
             supplement: json_list(row, "supplement")?,
-            joint_number: row.try_get("joint_number")?,
-            bundle_code: row.try_get("bundle_code")?,
-            stage: row.try_get::<Option<String>, _>("stage")?.as_deref().and_then(Status::parse),
-            notice: json_list(row, "notice")?,
-            pending: json_list(row, "pending")?,
+            kind: match (
+                row.try_get::<Option<String>, _>("joint_number")?,
+                row.try_get::<Option<String>, _>("bundle_code")?,
+            ) {
+                (Some(whole), _) => Kind::Part { whole, pending: json_list(row, "pending")? },
+                (None, Some(bundle)) => Kind::Whole {
+                    bundle,
+                    stage: row
+                        .try_get::<Option<String>, _>("stage")?
+                        .as_deref()
+                        .and_then(Status::parse)
+                        .unwrap_or(status),
+                    notice: json_list(row, "notice")?,
+                },
+                (None, None) => Kind::Single,
+            },
         })
+    }
+
+    /// A joint case's whole or part (moved and shown by the joint rules).
+    pub fn is_joint(&self) -> bool {
+        !matches!(self.kind, Kind::Single)
+    }
+
+    /// The whole of a joint case: its bundle.
+    pub fn bundle(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Whole { bundle, .. } => Some(bundle),
+            Kind::Single | Kind::Part { .. } => None,
+        }
+    }
+
+    /// A part of a joint case: the whole's number.
+    pub fn whole_number(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Part { whole, .. } => Some(whole),
+            Kind::Single | Kind::Whole { .. } => None,
+        }
+    }
+
+    /// A part's supplement requests waiting for the lead's notice.
+    pub fn pending(&self) -> &[SupplementItem] {
+        match &self.kind {
+            Kind::Part { pending, .. } => pending,
+            Kind::Single | Kind::Whole { .. } => &[],
+        }
+    }
+
+    /// The whole's stage and combined notice.
+    pub fn stage_and_notice(&self) -> (Option<Status>, &[JointSupplement]) {
+        match &self.kind {
+            Kind::Whole { stage, notice, .. } => (Some(*stage), notice),
+            Kind::Single | Kind::Part { .. } => (None, &[]),
+        }
     }
 
     /// The item's name, or the bundle's for the whole of a joint case.
     pub fn title(&self, state: &AppState) -> Result<String, ApiError> {
-        match &self.bundle_code {
+        match self.bundle() {
             Some(code) => state
                 .catalog
                 .bundle(code)
@@ -113,7 +175,7 @@ impl CaseRow {
     /// How the applicant collects the result: the window of the item (a joint
     /// case's lead item), at its hours, or by post as the form chose.
     pub fn collection(&self, state: &AppState) -> Result<domain::case::notices::Collection, ApiError> {
-        let item = match &self.bundle_code {
+        let item = match self.bundle() {
             Some(code) => {
                 let detail =
                     state.catalog.bundle(code).ok_or_else(|| internal(format!("bundle {code} left the catalog")))?;
@@ -179,13 +241,14 @@ pub async fn events(state: &AppState, case_number: &str) -> Result<Vec<Event>, A
     rows.iter()
         .map(|row| {
             let status: String = row.try_get("status")?;
+            let status = Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?;
             Ok(Event {
                 at: row.try_get("at")?,
                 actor: serde_json::from_str(&row.try_get::<String, _>("actor")?).map_err(internal)?,
                 action: row.try_get("action")?,
                 label: row.try_get("label")?,
                 note: row.try_get("note")?,
-                status: Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?,
+                status,
             })
         })
         .collect()
@@ -270,9 +333,9 @@ pub async fn write_move(
     .bind(text(changes.completed_on, case.completed_on))
     .bind(changes.result.clone().or_else(|| case.result.clone()))
     .bind(to_json(changes.supplement.as_ref().unwrap_or(&case.supplement))?)
-    .bind(to_json(changes.pending.as_ref().unwrap_or(&case.pending))?)
-    .bind(changes.stage.or(case.stage).map(Status::as_str))
-    .bind(to_json(changes.notice.as_ref().unwrap_or(&case.notice))?)
+    .bind(to_json(changes.pending.as_deref().unwrap_or(case.pending()))?)
+    .bind(changes.stage.or(case.stage_and_notice().0).map(Status::as_str))
+    .bind(to_json(changes.notice.as_deref().unwrap_or(case.stage_and_notice().1))?)
     .bind(&case.case_number)
     .bind(case.version)
     .execute(&mut **tx)
@@ -284,7 +347,7 @@ pub async fn write_move(
         .await?;
     let event = crate::notify::outbox::EventFacts {
         case_number: &case.case_number,
-        joint_number: case.joint_number.as_deref(),
+        joint_number: case.whole_number(),
         department: &case.department,
         item_code: &case.item_code,
         event: m.event,
@@ -313,7 +376,7 @@ pub async fn write_move(
 }
 
 /// A list stored as JSON text.
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(internal)
 }
 

@@ -25,7 +25,7 @@ pub async fn supply(
 ) -> Result<CaseRow, ApiError> {
     let view = applicant_view(state, case).await?;
     let Some((asked, resubmit)) = view.to_supply() else {
-        let single_waiting = case.bundle_code.is_none() && view.status.takes_later_materials();
+        let single_waiting = case.bundle().is_none() && view.status.takes_later_materials();
         return Err(ApiError::Conflict(if single_waiting {
             "这个办件现在没有需要补交的材料".to_owned()
         } else {
@@ -39,7 +39,7 @@ pub async fn supply(
     } else {
         (None, "补交容缺材料", Some(format!("补交 {} 个文件", files.len())))
     };
-    if case.bundle_code.is_none() {
+    if case.bundle().is_none() {
         return moves::record(state, case, action.as_ref(), &Actor::Applicant, label, note, &files).await;
     }
     // Every part whose item needs a document of that name gets the file under its own id.

@@ -127,7 +127,7 @@ pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
             ("soon", NoticeEvent::LaterDueSoon { due: due.chinese(), materials: names })
         };
         // A joint case's part is named to the applicant by the whole's number.
-        let shown = case.joint_number.clone().unwrap_or_else(|| case.case_number.clone());
+        let shown = case.whole_number().unwrap_or(&case.case_number).to_owned();
         let to = NoticeTo {
             case_number: &shown,
             application: &case.application,

@@ -56,7 +56,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
     }
     let mut supplement: Vec<MaterialAsk> = Vec::new();
     if status == JointStatus::NeedsSupplement {
-        for ask in &whole.notice {
+        for ask in whole.stage_and_notice().1 {
             let Some(key) = document_key(joint.detail, &ask.item, &ask.material) else { continue };
             let reason = format!("{}：{}", ask.department, ask.reason);
             match supplement.iter_mut().find(|m| m.material == key) {
@@ -92,7 +92,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         later_due: later_due.filter(|_| !later.is_empty()),
         later,
         result: (!results.is_empty()).then(|| results.join("；")),
-        can_withdraw: whole.stage.unwrap_or(whole.status).may_withdraw(),
+        can_withdraw: whole.stage_and_notice().0.unwrap_or(whole.status).may_withdraw(),
         can_rate: status.is_final() && status.as_case_status() == Status::Completed && rating.is_none(),
         rating,
         parts: joint.parts.iter().map(|p| part_view(state, p)).collect::<Result<_, _>>()?,
@@ -111,7 +111,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         let mut view = single_staff_view(state, case).await?;
         view.actions = actions(target, &case.department);
         view.joint_number = Some(joint.whole.case_number.clone());
-        view.pending = case.pending.clone();
+        view.pending = case.pending().to_vec();
         return Ok(view);
     };
     let whole = &joint.whole;
@@ -135,7 +135,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         actions: actions(Target::Whole, &whole.department),
         joint_number: None,
         parts: Vec::new(),
-        notice: whole.notice.clone(),
+        notice: whole.stage_and_notice().1.to_vec(),
         pending: Vec::new(),
         notifications: crate::notify::outbox::of_case(&state.db, &whole.case_number).await?,
     };
@@ -143,7 +143,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         let mut part_view = single_staff_view(state, part).await?;
         part_view.actions = actions(Target::Part(i), &part.department);
         part_view.joint_number = Some(whole.case_number.clone());
-        part_view.pending = part.pending.clone();
+        part_view.pending = part.pending().to_vec();
         view.parts.push(part_view);
     }
     Ok(view)

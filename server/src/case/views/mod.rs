@@ -11,7 +11,7 @@ use crate::error::ApiError;
 
 /// What the applicant sees.
 pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView, ApiError> {
-    if case.bundle_code.is_some() {
+    if case.bundle().is_some() {
         return Box::pin(joint::applicant_view(state, case)).await;
     }
     single::applicant_view(state, case).await
@@ -19,7 +19,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
 
 /// What the department's staff see.
 pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
-    if case.bundle_code.is_some() || case.joint_number.is_some() {
+    if case.is_joint() {
         return Box::pin(joint::staff_view(state, case)).await;
     }
     single::single_staff_view(state, case).await
