@@ -31,6 +31,14 @@ pub struct Removed {
     pub orphaned_uploads: usize,
 }
 
+/// Cases `c` in a status `test` accepts whose last event is before `$1`.
+fn ended_before(test: fn(Status) -> bool) -> String {
+    format!(
+        "c.status IN ({}) AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_number = c.case_number) < $1",
+        statuses(test)
+    )
+}
+
 fn at(unix: i64) -> String {
     domain::time::date::rfc3339(unix)
 }
@@ -63,10 +71,8 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
 
     let cutoff = at(now - i64::from(rules.closed_case_file_days) * day);
     let rows = sqlx::query(&format!(
-        "SELECT f.case_number, f.upload FROM case_files f JOIN cases c ON c.case_number = f.case_number \
-         WHERE c.status IN ({}) \
-         AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_number = c.case_number) < $1",
-        statuses(Status::ended_without_result)
+        "SELECT f.case_number, f.upload FROM case_files f JOIN cases c ON c.case_number = f.case_number WHERE {}",
+        ended_before(Status::ended_without_result)
     ))
     .bind(&cutoff)
     .fetch_all(db)
@@ -78,14 +84,10 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
     }
 
     let cutoff = at(now - i64::from(rules.case_years) * 365 * day);
-    let rows = sqlx::query(&format!(
-        "SELECT c.case_number FROM cases c WHERE c.status IN ({}) \
-         AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_number = c.case_number) < $1",
-        statuses(Status::is_final)
-    ))
-    .bind(&cutoff)
-    .fetch_all(db)
-    .await?;
+    let rows = sqlx::query(&format!("SELECT c.case_number FROM cases c WHERE {}", ended_before(Status::is_final)))
+        .bind(&cutoff)
+        .fetch_all(db)
+        .await?;
     for row in rows {
         let case: String = row.try_get("case_number")?;
         for file in

@@ -24,7 +24,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
-use crate::case::store::{self as cases, CaseRow};
+use crate::case::store::{self as cases, CaseRow, Step};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
@@ -144,7 +144,8 @@ async fn withdraw(
     let case = open(&state, address, &request).await?;
     let action = Action::Withdraw;
     let moved =
-        crate::case::moves::record(&state, &case, Some(&action), &Actor::Applicant, action.label(), None, &[]).await?;
+        crate::case::moves::record(&state, &case, Step { note: None, ..Step::of(&action, &Actor::Applicant) }, &[])
+            .await?;
     Ok(Json(crate::case::views::applicant_view(&state, &moved).await?))
 }
 

@@ -5,11 +5,11 @@
 //! moment never overwrite each other, and a crash leaves all or nothing.
 
 use domain::case::joint::{Joint, JointStatus, Part, Target};
-use domain::case::{Action, Actor, Status};
+use domain::case::{Action, Status};
 use domain::catalog::bundle::BundleDetail;
 
 use crate::AppState;
-use crate::case::store::{self as cases, CaseRow, Move, NewFile};
+use crate::case::store::{self as cases, CaseRow, Claim, Move, NewFile, Step};
 use crate::case::store::{changes, refusal};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
@@ -75,12 +75,10 @@ impl<'a> JointCase<'a> {
 pub async fn record(
     state: &AppState,
     case: &CaseRow,
-    action: Option<&Action>,
-    actor: &Actor,
-    label: &str,
-    note: Option<String>,
+    step: Step<'_>,
     files: &[(usize, NewFile)],
 ) -> Result<CaseRow, ApiError> {
+    let Step { action, actor, label, note } = step;
     let joint = JointCase::of(state, case).await?;
     let target = joint.target(case);
     let before = joint.state();
@@ -133,7 +131,7 @@ pub async fn record(
             label,
             note: note.clone(),
             files: &part_files,
-            files_attached: true,
+            claim: Claim::Done,
             notice: None,
         };
         cases::write_move(&mut tx, state, step, &now).await?;
@@ -165,7 +163,7 @@ pub async fn record(
         label: &whole_label,
         note,
         files: &[],
-        files_attached: false,
+        claim: Claim::Now,
         notice,
     };
     cases::write_move(&mut tx, state, step, &now).await?;

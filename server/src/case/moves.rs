@@ -6,7 +6,9 @@ use domain::case::{Action, Actor, transition};
 
 use crate::AppState;
 use crate::case::joint;
-use crate::case::store::{self, CaseRow, Move, NewFile, changes, internal, load_stored, outstanding_later, refusal};
+use crate::case::store::{
+    self, CaseRow, Claim, Move, NewFile, Step, changes, internal, load_stored, outstanding_later, refusal,
+};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use domain::case::effect::Changes;
@@ -18,18 +20,16 @@ use domain::case::event::CaseEvent;
 pub async fn record(
     state: &AppState,
     case: &CaseRow,
-    action: Option<&Action>,
-    actor: &Actor,
-    label: &str,
-    note: Option<String>,
+    step: Step<'_>,
     new_files: &[NewFile],
 ) -> Result<CaseRow, ApiError> {
+    let Step { action, actor, label, note } = step;
     if case.is_joint() {
         if !new_files.is_empty() {
             return Err(internal("a joint case's files go to its parts"));
         }
         // Boxed: a joint move's future is large, and it is awaited deep inside handlers.
-        return Box::pin(joint::record(state, case, action, actor, label, note, &[])).await;
+        return Box::pin(joint::record(state, case, Step { action, actor, label, note }, &[])).await;
     }
     let item = case.item(state)?;
     let notice = action.and_then(|a| domain::case::notices::of_move(item, a));
@@ -44,8 +44,7 @@ pub async fn record(
     let now = now_rfc3339();
     let mut tx = crate::db::begin_write(&state.db).await?;
     let event = action.map_or(CaseEvent::LaterSupplied, CaseEvent::of);
-    let step =
-        Move { case, status, changes, actor, event, label, note, files: new_files, files_attached: false, notice };
+    let step = Move { case, status, changes, actor, event, label, note, files: new_files, claim: Claim::Now, notice };
     store::write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;
     tracing::info!(case = %case.case_number, action = event.name(), "case moved");
@@ -62,7 +61,7 @@ pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRo
         return Ok(case);
     }
     let action = Action::Terminate { reason: "容缺材料逾期未补齐".to_owned() };
-    match record(state, &case, Some(&action), &Actor::System, action.label(), action.note(), &[]).await {
+    match record(state, &case, Step::of(&action, &Actor::System), &[]).await {
         Ok(moved) => Ok(moved),
         // Someone else moved it at the same moment: read it again.
         Err(ApiError::Conflict(_)) => {

@@ -24,7 +24,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::case::audit::{self, What};
-use crate::case::store::{self as cases, CaseRow};
+use crate::case::store::{self as cases, CaseRow, Step};
 use crate::extract::{ApiJson, ApiQuery, JsonBody};
 
 use crate::case::staff_tokens::{Holder, Refusal};
@@ -194,9 +194,7 @@ async fn act(
 ) -> Result<Json<StaffCase>, ApiError> {
     let case = own(&state, &staff, &case).await?;
     staff.log(&state, What::MoveCase, Some(&case.case_number), Some(action.name())).await?;
-    let moved =
-        crate::case::moves::record(&state, &case, Some(&action), &staff.actor(), action.label(), action.note(), &[])
-            .await?;
+    let moved = crate::case::moves::record(&state, &case, Step::of(&action, &staff.actor()), &[]).await?;
     Ok(Json(crate::case::views::staff_view(&state, &moved).await?))
 }
 

@@ -293,6 +293,23 @@ pub struct NewFile {
     pub size: u64,
 }
 
+/// What happens to a case, as the one asking for it says it: the action
+/// (`None`: a step that keeps the status, a 容缺 material supplied), who,
+/// and the timeline's words.
+pub struct Step<'a> {
+    pub action: Option<&'a Action>,
+    pub actor: &'a Actor,
+    pub label: &'a str,
+    pub note: Option<String>,
+}
+
+impl<'a> Step<'a> {
+    /// A move by `actor`, in the action's own words.
+    pub fn of(action: &'a Action, actor: &'a Actor) -> Self {
+        Self { action: Some(action), actor, label: action.label(), note: action.note() }
+    }
+}
+
 /// One recorded move of one case row, written inside a transaction.
 pub struct Move<'a> {
     pub case: &'a CaseRow,
@@ -304,8 +321,8 @@ pub struct Move<'a> {
     pub label: &'a str,
     pub note: Option<String>,
     pub files: &'a [NewFile],
-    /// The files' upload owner row is already the whole's (a part of a joint case).
-    pub files_attached: bool,
+    /// Whether the files are claimed now, or were by the whole (a joint case's part).
+    pub claim: Claim,
     /// What the applicant is told of it, if anything.
     pub notice: Option<domain::case::notices::NoticeEvent>,
 }
@@ -366,11 +383,7 @@ pub async fn write_move(
         crate::notify::outbox::enqueue_notice(tx, state, &to, notice, None).await?;
     }
     for file in m.files {
-        if m.files_attached {
-            insert_file_row(tx, keys, &case.case_number, file, now).await?;
-        } else {
-            insert_file(tx, keys, &case.case_number, file, now).await?;
-        }
+        insert_file(tx, keys, &case.case_number, file, now, m.claim).await?;
     }
     Ok(())
 }
@@ -406,28 +419,28 @@ pub async fn insert_event(
     Ok(())
 }
 
+/// Whose upload a file is when a case records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// The case claims it now: refused if another case holds it or it is gone.
+    Now,
+    /// Already claimed, by a joint case's whole for its parts.
+    Done,
+}
+
+/// A file's record in one case, its upload claimed for it (`Claim::Now`) or
+/// already claimed by the whole it belongs to.
 pub async fn insert_file(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     keys: &DataKeys,
     case_number: &str,
     file: &NewFile,
     at: &str,
+    claim: Claim,
 ) -> Result<(), ApiError> {
-    if !crate::apply::uploads::owner::attach(tx, &file.upload, &file.owner, case_number).await? {
+    if claim == Claim::Now && !crate::apply::uploads::owner::attach(tx, &file.upload, &file.owner, case_number).await? {
         return Err(ApiError::Conflict(format!("“{}”已被删除或已随另一份申请提交，请重新上传这个文件", file.name)));
     }
-    insert_file_row(tx, keys, case_number, file, at).await
-}
-
-/// A file's record in one case, its upload already claimed (for a joint
-/// case's parts, by the whole).
-pub async fn insert_file_row(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    keys: &DataKeys,
-    case_number: &str,
-    file: &NewFile,
-    at: &str,
-) -> Result<(), ApiError> {
     sqlx::query(
         "INSERT INTO case_files (case_number, upload, material, name, size, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )

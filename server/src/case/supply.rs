@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::apply::application_key::ApplicationKey;
 use crate::case::joint::{self, JointCase, document_name};
 use crate::case::moves;
-use crate::case::store::{CaseRow, NewFile};
+use crate::case::store::{CaseRow, NewFile, Step};
 use crate::case::views::applicant_view;
 use crate::error::ApiError;
 
@@ -40,7 +40,8 @@ pub async fn supply(
         (None, "补交容缺材料", Some(format!("补交 {} 个文件", files.len())))
     };
     if case.bundle().is_none() {
-        return moves::record(state, case, action.as_ref(), &Actor::Applicant, label, note, &files).await;
+        let step = Step { action: action.as_ref(), actor: &Actor::Applicant, label, note };
+        return moves::record(state, case, step, &files).await;
     }
     // Every part whose item needs a document of that name gets the file under its own id.
     let whole = JointCase::of(state, case).await?;
@@ -54,7 +55,8 @@ pub async fn supply(
             }
         }
     }
-    joint::record(state, case, action.as_ref(), &Actor::Applicant, label, note, &by_part).await
+    let step = Step { action: action.as_ref(), actor: &Actor::Applicant, label, note };
+    joint::record(state, case, step, &by_part).await
 }
 
 /// The uploads sent for `asked` (material ids of the item or bundle `code`),

@@ -2,6 +2,7 @@
 //! the applicant looks them up (no enumeration), supplies what is asked for,
 //! withdraws, rates; 容缺 deadlines end cases; the public figures follow.
 
+use crate::steps::{act, key, lookup, message, moved};
 use crate::support::{TestApp, spawn_app_with, staff_token, upload};
 use domain::apply::submission::Receipt;
 use domain::case::Status;
@@ -52,36 +53,6 @@ async fn submit(app: &TestApp, later: bool) -> Receipt {
 fn rand_suffix() -> u64 {
     use std::time::{SystemTime, UNIX_EPOCH};
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64
-}
-
-fn key(receipt: &Receipt) -> Value {
-    json!({"case_number": receipt.case_number, "query_code": receipt.query_code})
-}
-
-async fn act(app: &TestApp, token: &str, case: &str, action: Value) -> reqwest::Response {
-    app.client
-        .post(format!("{}/api/staff/cases/{case}/actions", app.address))
-        .bearer_auth(token)
-        .json(&action)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn moved(app: &TestApp, token: &str, case: &str, action: Value) -> StaffCase {
-    let response = act(app, token, case, action.clone()).await;
-    assert_eq!(response.status(), 200, "{action}: {}", response.text().await.unwrap());
-    response.json().await.unwrap()
-}
-
-async fn lookup(app: &TestApp, receipt: &Receipt) -> CaseView {
-    let response = app.post("/api/cases/lookup", &key(receipt)).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
-
-async fn message(response: reqwest::Response) -> String {
-    response.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

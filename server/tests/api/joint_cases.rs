@@ -6,10 +6,11 @@
 
 use domain::apply::submission::Receipt;
 use domain::case::Status;
-use domain::case::view::{CaseView, PublicFigures, StaffCase, StaffCaseSummary};
+use domain::case::view::{PublicFigures, StaffCase, StaffCaseSummary};
 use serde_json::{Value, json};
 use sqlx::Row;
 
+use crate::steps::{act, key, lookup, message, moved};
 use crate::support::{PDF, PNG, TestApp, spawn_app_with, staff_token, upload};
 
 const LEAD: &str = "县市场监督管理局";
@@ -58,36 +59,6 @@ async fn submit(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
         .send()
         .await
         .unwrap()
-}
-
-fn key(receipt: &Receipt) -> Value {
-    json!({"case_number": receipt.case_number, "query_code": receipt.query_code})
-}
-
-async fn lookup(app: &TestApp, receipt: &Receipt) -> CaseView {
-    let response = app.post("/api/cases/lookup", &key(receipt)).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
-
-async fn act(app: &TestApp, token: &str, case: &str, action: Value) -> reqwest::Response {
-    app.client
-        .post(format!("{}/api/staff/cases/{case}/actions", app.address))
-        .bearer_auth(token)
-        .json(&action)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn moved(app: &TestApp, token: &str, case: &str, action: Value) -> StaffCase {
-    let response = act(app, token, case, action.clone()).await;
-    assert_eq!(response.status(), 200, "{action}: {}", response.text().await.unwrap());
-    response.json().await.unwrap()
-}
-
-async fn message(response: reqwest::Response) -> String {
-    response.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().to_owned()
 }
 
 async fn read(app: &TestApp, token: &str, case: &str) -> reqwest::Response {

@@ -22,5 +22,6 @@ mod retention;
 mod situations;
 mod sms;
 mod staff_access;
+mod steps;
 mod submissions;
 mod uploads;

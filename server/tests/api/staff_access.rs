@@ -2,6 +2,7 @@
 //! staff list, read, download and move is in the access log with the token's
 //! label, and case events name who acted.
 
+use crate::steps::message;
 use crate::support::{TestApp, complete_application, spawn_app};
 use bianmin::case::staff_tokens;
 use serde_json::{Value, json};
@@ -12,11 +13,6 @@ async fn submit(app: &TestApp) -> Value {
     let response = app.submit("staff-access", &complete_application(app).await).await;
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()
-}
-
-async fn message(response: reqwest::Response) -> String {
-    let body: Value = response.json().await.unwrap();
-    body["error"]["message"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

@@ -165,7 +165,7 @@ async fn make_joint_case(
                 break;
             }
             for file in &part.files {
-                cases::insert_file_row(&mut tx, &state.keys, &part_number, file, &submitted_at).await?;
+                cases::insert_file(&mut tx, &state.keys, &part_number, file, &submitted_at, cases::Claim::Done).await?;
             }
         }
         if clash {

@@ -265,7 +265,7 @@ async fn make_case(
         };
         if create(&mut tx, state, case).await? {
             for file in files {
-                cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at).await?;
+                cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at, cases::Claim::Now).await?;
             }
             let receipt = Receipt {
                 parts: Vec::new(),
