@@ -5,6 +5,7 @@
 //! centre registered with its provider ([`sms`], [`templates`](super::sms::templates)).
 
 use super::event::CaseEvent;
+use super::joint::{Joint, JointStatus, Target};
 
 /// One message: a subject line and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +76,61 @@ pub fn of_move(item: &crate::ServiceItem, action: &super::Action) -> Option<Noti
         Action::Terminate { reason } => Some(NoticeEvent::Terminated(reason.clone())),
         // The applicant's own moves and the quiet steps between: nothing to tell.
         Action::PreReview | Action::Start | Action::Resubmit | Action::Withdraw => None,
+    }
+}
+
+/// What the applicant is told of a joint case's move: the lead's moves of the
+/// whole, and the end once every part has ended (each part's outcome).
+pub fn of_joint_move(
+    detail: &crate::catalog::bundle::BundleDetail,
+    target: Target,
+    action: Option<&super::Action>,
+    before: JointStatus,
+    after: &Joint,
+) -> Option<NoticeEvent> {
+    use super::Action;
+    let status = after.status();
+    if status.is_final() && !before.is_final() && after.accepted() {
+        let results: Vec<String> = after
+            .parts
+            .iter()
+            .map(|part| {
+                let name = detail.items.iter().find(|i| i.code == part.item).map_or("", |i| i.name.as_str());
+                format!("{name}：{}", part.status.label())
+            })
+            .collect();
+        return Some(match status {
+            JointStatus::Terminated => NoticeEvent::Terminated(results.join("；")),
+            _ => NoticeEvent::Completed(results.join("；")),
+        });
+    }
+    if target != Target::Whole {
+        return None;
+    }
+    match action? {
+        Action::Accept => Some(NoticeEvent::Accepted),
+        Action::RequestSupplement { .. } => Some(NoticeEvent::SupplementRequested(
+            after
+                .notice
+                .iter()
+                .map(|n| {
+                    let name = detail
+                        .document_key(&n.item, &n.material)
+                        .map_or(n.material.clone(), |k| detail.document_name(&k));
+                    (name, format!("{}：{}", n.department, n.reason))
+                })
+                .collect(),
+        )),
+        Action::Refuse { reason } => Some(NoticeEvent::NotAccepted(reason.clone())),
+        // The parts' own moves are told when the whole ends; the applicant's need no notice.
+        Action::PreReview
+        | Action::Resubmit
+        | Action::Start
+        | Action::Suspend { .. }
+        | Action::Resume
+        | Action::Complete { .. }
+        | Action::Withdraw
+        | Action::Terminate { .. } => None,
     }
 }
 
@@ -180,6 +236,59 @@ pub fn notice(event: &NoticeEvent, c: &NoticeContext<'_>) -> Notice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_joint_case_tells_the_lead_s_moves_and_the_end_with_each_part() {
+        use crate::case::joint::{Joint, JointStatus, Target};
+        use crate::case::{Action, Actor, SupplementItem};
+        use crate::catalog::bundle::{Bundle, BundleDetail};
+        let (lead, other) = ("市场监管局", "城管局");
+        let mut a = crate::fixtures::item("A-1");
+        a.name = "食品经营许可".into();
+        let mut b = crate::fixtures::item("B-1");
+        b.name = "户外招牌设置".into();
+        let detail = BundleDetail {
+            bundle: Bundle {
+                code: "K-1".into(),
+                name: "开餐馆".into(),
+                summary: String::new(),
+                lead_department: lead.into(),
+                items: vec!["A-1".into(), "B-1".into()],
+                promised_limit_days: None,
+                keywords: vec![],
+                shared_fields: vec![],
+            },
+            items: vec![a, b],
+        };
+        let staff = |d: &str| Actor::Staff { department: d.into(), by: None };
+        let ids = |_: &str| vec!["application".to_owned()];
+        let start = Joint::submitted(lead, [("A-1".to_owned(), lead.to_owned()), ("B-1".to_owned(), other.to_owned())]);
+        let ask = Action::RequestSupplement {
+            items: vec![SupplementItem { material: "application".into(), reason: "缺少签字".into() }],
+        };
+        let asked = start.apply(Target::Part(1), &ask, &staff(other), &ids).unwrap();
+        assert_eq!(
+            of_joint_move(&detail, Target::Part(1), Some(&ask), start.status(), &asked),
+            None,
+            "waits for the lead"
+        );
+        let notice = Action::RequestSupplement { items: vec![] };
+        let sent = asked.apply(Target::Whole, &notice, &staff(lead), &ids).unwrap();
+        assert_eq!(
+            of_joint_move(&detail, Target::Whole, Some(&notice), asked.status(), &sent),
+            Some(NoticeEvent::SupplementRequested(vec![("申请书".into(), "城管局：缺少签字".into())]))
+        );
+        let accepted = start.apply(Target::Whole, &Action::Accept, &staff(lead), &ids).unwrap();
+        let done = Action::Complete { result: "准予许可".into() };
+        let one = accepted.apply(Target::Part(0), &done, &staff(lead), &ids).unwrap();
+        assert_eq!(of_joint_move(&detail, Target::Part(0), Some(&done), accepted.status(), &one), None);
+        let both = one.apply(Target::Part(1), &done, &staff(other), &ids).unwrap();
+        assert_eq!(both.status(), JointStatus::Completed);
+        assert_eq!(
+            of_joint_move(&detail, Target::Part(1), Some(&done), one.status(), &both),
+            Some(NoticeEvent::Completed("食品经营许可：已办结；户外招牌设置：已办结".into()))
+        );
+    }
 
     fn context() -> NoticeContext<'static> {
         NoticeContext {

@@ -59,6 +59,20 @@ pub struct BundleDetail {
 }
 
 impl BundleDetail {
+    /// The name of a bundle checklist document (`CODE.material`).
+    pub fn document_name(&self, key: &str) -> String {
+        key.split_once('.')
+            .and_then(|(item, id)| self.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == id))
+            .map_or(key.to_owned(), |m| m.name.clone())
+    }
+
+    /// The key a part's material has in the bundle's checklist: the first
+    /// item's that needs a document of that name.
+    pub fn document_key(&self, item: &str, material: &str) -> Option<String> {
+        let name = &self.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == material)?.name;
+        self.items.iter().find_map(|i| i.materials.iter().find(|m| &m.name == name).map(|m| field_key(&i.code, &m.id)))
+    }
+
     /// The lead department's item (its window receives and hands out the
     /// results); the checker makes sure the lead runs at least one.
     pub fn lead_item(&self) -> Option<&ServiceItem> {

@@ -4,7 +4,7 @@
 //! guarded by its version: two departments moving their parts at the same
 //! moment never overwrite each other, and a crash leaves all or nothing.
 
-use domain::case::joint::{Joint, JointStatus, Part, Target};
+use domain::case::joint::{Joint, Part, Target};
 use domain::case::{Action, Status};
 use domain::catalog::bundle::BundleDetail;
 
@@ -153,7 +153,7 @@ pub async fn record(
         Target::Whole => label.to_owned(),
     };
     // The applicant hears of the whole: the lead's moves, and the end once every part has ended.
-    let notice = whole_notice(&joint, target, action, whole_before, whole_after, &after);
+    let notice = domain::case::notices::of_joint_move(joint.detail, target, action, whole_before, &after);
     let step = Move {
         case: &joint.whole,
         status: whole_after.as_case_status(),
@@ -170,66 +170,4 @@ pub async fn record(
     tx.commit().await?;
     tracing::info!(case = %joint.whole.case_number, action = event.name(), "joint case moved");
     cases::load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
-}
-
-/// What the applicant is told of a joint case's move.
-fn whole_notice(
-    joint: &JointCase<'_>,
-    target: Target,
-    action: Option<&Action>,
-    before: JointStatus,
-    after: JointStatus,
-    state_after: &Joint,
-) -> Option<domain::case::notices::NoticeEvent> {
-    use domain::case::notices::NoticeEvent as N;
-    if after.is_final() && !before.is_final() && state_after.accepted() {
-        let results: Vec<String> = joint
-            .parts
-            .iter()
-            .zip(&state_after.parts)
-            .map(|(row, part)| {
-                let name = joint.detail.items.iter().find(|i| i.code == row.item_code).map_or("", |i| i.name.as_str());
-                format!("{name}：{}", part.status.label())
-            })
-            .collect();
-        return Some(match after {
-            JointStatus::Terminated => N::Terminated(results.join("；")),
-            _ => N::Completed(results.join("；")),
-        });
-    }
-    if target != Target::Whole {
-        return None;
-    }
-    Some(match action? {
-        Action::Accept => N::Accepted,
-        Action::RequestSupplement { .. } => N::SupplementRequested(
-            state_after
-                .notice
-                .iter()
-                .map(|n| {
-                    let name = document_key(joint.detail, &n.item, &n.material)
-                        .map_or(n.material.clone(), |k| document_name(joint.detail, &k));
-                    (name, format!("{}：{}", n.department, n.reason))
-                })
-                .collect(),
-        ),
-        Action::Refuse { reason } => N::NotAccepted(reason.clone()),
-        _ => return None,
-    })
-}
-
-/// The name of a bundle checklist document (`CODE.material`).
-pub fn document_name(detail: &BundleDetail, key: &str) -> String {
-    key.split_once('.')
-        .and_then(|(item, id)| detail.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == id))
-        .map_or(key.to_owned(), |m| m.name.clone())
-}
-
-/// The key a part's material has in the bundle's checklist: the first item's
-/// that needs a document of that name.
-pub fn document_key(detail: &BundleDetail, item: &str, material: &str) -> Option<String> {
-    let name = &detail.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == material)?.name;
-    detail.items.iter().find_map(|i| {
-        i.materials.iter().find(|m| &m.name == name).map(|m| domain::catalog::bundle::field_key(&i.code, &m.id))
-    })
 }

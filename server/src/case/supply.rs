@@ -10,7 +10,7 @@ use domain::case::{Action, Actor};
 
 use crate::AppState;
 use crate::apply::application_key::ApplicationKey;
-use crate::case::joint::{self, JointCase, document_name};
+use crate::case::joint::{self, JointCase};
 use crate::case::moves;
 use crate::case::store::{CaseRow, NewFile, Step};
 use crate::case::views::applicant_view;
@@ -47,7 +47,7 @@ pub async fn supply(
     let whole = JointCase::of(state, case).await?;
     let mut by_part = Vec::new();
     for file in &files {
-        let name = document_name(whole.detail, &file.material);
+        let name = whole.detail.document_name(&file.material);
         for (i, part) in whole.parts.iter().enumerate().filter(|(_, p)| !p.status.is_final()) {
             let Some(item) = state.catalog.get(&part.item_code) else { continue };
             if let Some(own) = item.materials.iter().find(|m| m.name == name) {

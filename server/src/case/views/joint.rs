@@ -6,7 +6,7 @@ use domain::case::joint::{JointStatus, Target};
 use domain::case::view::{CaseView, MaterialAsk, PartView, StaffCase};
 
 use crate::AppState;
-use crate::case::joint::{JointCase, document_key, document_name};
+use crate::case::joint::JointCase;
 use crate::case::moves::enforce_joint_deadlines;
 use crate::case::store::{self as cases, CaseRow};
 use crate::case::views::single::{clock, single_staff_view};
@@ -40,10 +40,10 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
     let mut later_due = None;
     for part in joint.parts.iter().filter(|p| p.status.takes_later_materials()) {
         for id in cases::outstanding_later(state, part).await? {
-            let Some(key) = document_key(joint.detail, &part.item_code, &id) else { continue };
+            let Some(key) = joint.detail.document_key(&part.item_code, &id) else { continue };
             if !later.iter().any(|m| m.material == key) {
                 later.push(MaterialAsk {
-                    name: document_name(joint.detail, &key),
+                    name: joint.detail.document_name(&key),
                     material: key,
                     reason: String::new(),
                 });
@@ -57,11 +57,11 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
     let mut supplement: Vec<MaterialAsk> = Vec::new();
     if status == JointStatus::NeedsSupplement {
         for ask in whole.stage_and_notice().1 {
-            let Some(key) = document_key(joint.detail, &ask.item, &ask.material) else { continue };
+            let Some(key) = joint.detail.document_key(&ask.item, &ask.material) else { continue };
             let reason = format!("{}：{}", ask.department, ask.reason);
             match supplement.iter_mut().find(|m| m.material == key) {
                 Some(existing) => existing.reason = format!("{}；{reason}", existing.reason),
-                None => supplement.push(MaterialAsk { name: document_name(joint.detail, &key), material: key, reason }),
+                None => supplement.push(MaterialAsk { name: joint.detail.document_name(&key), material: key, reason }),
             }
         }
     }
