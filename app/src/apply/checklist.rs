@@ -7,6 +7,7 @@ use domain::catalog::situation::{Answer, Question, walk};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::fact::changeable_fact;
 use crate::components::load_error::LoadError;
 use crate::components::material::MaterialEntry;
 use crate::shell::load::{Load, load};
@@ -97,18 +98,7 @@ fn Notice(subject: Subject) -> impl IntoView {
         .filter_map(|q| effective.get(&q.id).map(|a| (*q, a)))
         .map(|(q, a)| {
             let change = format!("{base}/situation/{}{}", q.id, query(&effective, &[("return", "checklist")]));
-            let label = format!("修改：{}", q.text);
-            view! {
-                <div>
-                    <dt>{q.text.clone()}</dt>
-                    <dd>{answer_text(q, a)}</dd>
-                    <dd class="change">
-                        <a href=change aria-label=label>
-                            "修改"
-                        </a>
-                    </dd>
-                </div>
-            }
+            changeable_fact(q.text.clone(), answer_text(q, a), change)
         })
         .collect();
     let has_answers = !answered.is_empty();

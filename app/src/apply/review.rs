@@ -16,6 +16,7 @@ use crate::api::{self, SubmitError};
 use crate::application;
 use crate::apply::checklist::answer_text;
 use crate::apply::subject_loader::SubjectLoader;
+use crate::components::fact::changeable_fact;
 use crate::shell::load::{Load, load};
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
@@ -36,22 +37,6 @@ pub fn ReviewPage(kind: Kind, code: String) -> impl IntoView {
         provide_context(offered);
         let code = code.clone();
         view! { <SubjectLoader kind code page=|subject| view! { <Review subject /> }.into_any() /> }.into_any()
-    }
-}
-
-/// One row of a summary list: what, the answer, and 修改.
-fn row(label: String, value: String, change: String) -> impl IntoView {
-    let aria = format!("修改：{label}");
-    view! {
-        <div>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-            <dd class="change">
-                <a href=change aria-label=aria>
-                    "修改"
-                </a>
-            </dd>
-        </div>
     }
 }
 
@@ -133,11 +118,13 @@ fn Review(subject: Subject) -> impl IntoView {
     let situation_rows = shown
         .iter()
         .filter_map(|q| effective.get(&q.id).map(|a| (*q, a)))
-        .map(|(q, a)| row(q.text.clone(), answer_text(q, a), format!("{base}/situation/{}{back_here}", q.id)))
+        .map(|(q, a)| {
+            changeable_fact(q.text.clone(), answer_text(q, a), format!("{base}/situation/{}{back_here}", q.id))
+        })
         .collect_view();
     let detail_rows = applicant_rows(&form, applying)
         .into_iter()
-        .map(|(label, value)| row(label, value, apply_url.clone()))
+        .map(|(label, value)| changeable_fact(label, value, apply_url.clone()))
         .collect_view();
     let material_rows = checklist
         .entries
@@ -157,7 +144,7 @@ fn Review(subject: Subject) -> impl IntoView {
                     _ => "没有上传".to_owned(),
                 }
             };
-            row(entry.title(), value, format!("{tasks_url}#material-{id}"))
+            changeable_fact(entry.title(), value, format!("{tasks_url}#material-{id}"))
         })
         .collect_view();
 
@@ -294,7 +281,7 @@ fn Review(subject: Subject) -> impl IntoView {
         <h2>"申请人信息"</h2>
         <dl class="answers">{detail_rows}</dl>
         <h2>"领取方式"</h2>
-        <dl class="answers">{row("领取方式".to_owned(), delivery_text(&form), apply_url.clone())}</dl>
+        <dl class="answers">{changeable_fact("领取方式".to_owned(), delivery_text(&form), apply_url.clone())}</dl>
         <h2>"申请材料"</h2>
         <dl class="answers">{material_rows}</dl>
         {(!materials.later.is_empty() && materials.pledge_accepted)

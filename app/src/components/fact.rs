@@ -14,6 +14,22 @@ pub fn fact(label: &'static str, value: String) -> impl IntoView + use<> {
     }
 }
 
+/// A row of a summary list: what, the answer, and a 修改 link to change it.
+pub fn changeable_fact(label: String, value: String, change: String) -> impl IntoView + use<> {
+    let aria = format!("修改：{label}");
+    view! {
+        <div>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+            <dd class="change">
+                <a href=change aria-label=aria>
+                    "修改"
+                </a>
+            </dd>
+        </div>
+    }
+}
+
 /// A fact whose value is a telephone number to call.
 pub fn phone_fact(label: &'static str, number: String) -> impl IntoView + use<> {
     let href = ["tel:", &number].concat();

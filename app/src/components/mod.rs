@@ -1,7 +1,9 @@
 //! Pieces pages of more than one bundle use.
 
 pub mod alert;
+pub mod code_field;
 pub mod fact;
 pub mod load_error;
 pub mod material;
 pub mod material_upload;
+pub mod timeline;

@@ -17,7 +17,9 @@ use leptos::task::spawn_local;
 use crate::api::{self, SubmitError};
 use crate::application;
 use crate::components::alert::ErrorNotice;
+use crate::components::code_field::CodeField;
 use crate::components::material_upload::MaterialUpload;
+use crate::components::timeline::timeline_entry;
 use crate::follow::case_feedback::{ComplaintForm, RatingForm};
 use crate::shell::draft;
 use crate::shell::set_title;
@@ -76,28 +78,8 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
                     <p class="hint">"办件编号和查询码在提交申请后的回执上。"</p>
                     <ErrorNotice message=error />
                     <form on:submit=submit novalidate>
-                        <div class="field">
-                            <label for="case-number">"办件编号"</label>
-                            <input
-                                id="case-number"
-                                type="text"
-                                autocomplete="off"
-                                autocapitalize="characters"
-                                prop:value=move || number.get()
-                                on:input=move |ev| number.set(event_target_value(&ev))
-                            />
-                        </div>
-                        <div class="field">
-                            <label for="query-code">"查询码"</label>
-                            <input
-                                id="query-code"
-                                type="text"
-                                autocomplete="off"
-                                autocapitalize="characters"
-                                prop:value=move || code.get()
-                                on:input=move |ev| code.set(event_target_value(&ev))
-                            />
-                        </div>
+                        <CodeField id="case-number" label="办件编号" value=number />
+                        <CodeField id="query-code" label="查询码" value=code />
                         <button type="submit" class="button" disabled=move || busy.get()>
                             "查询"
                         </button>
@@ -292,25 +274,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
         }}
         <h2>"办理记录"</h2>
         <ol class="timeline">
-            {move || {
-                view.with(|v| {
-                    v.timeline
-                        .iter()
-                        .rev()
-                        .map(|e| {
-                            view! {
-                                <li>
-                                    <p class="timeline__what">{e.label.clone()}</p>
-                                    <p class="hint">
-                                        {format!("{} · {}", beijing_time(&e.at).unwrap_or_default(), e.actor.label())}
-                                    </p>
-                                    {e.note.clone().map(|n| view! { <p>{n}</p> })}
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                })
-            }}
+            {move || { view.with(|v| { v.timeline.iter().rev().map(timeline_entry).collect_view() }) }}
         </ol>
         {move || {
             view.with(|v| v.can_withdraw)

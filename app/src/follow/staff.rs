@@ -13,6 +13,8 @@ use wasm_bindgen::JsCast;
 
 use crate::api::staff as api;
 use crate::components::alert::ErrorNotice;
+use crate::components::code_field::CodeField;
+use crate::components::timeline::timeline_entry;
 use crate::shell::router::navigate;
 use crate::shell::set_title;
 
@@ -59,16 +61,7 @@ fn SignIn(signed_in: RwSignal<Option<String>>) -> impl IntoView {
         </p>
         <ErrorNotice message=error />
         <form on:submit=submit novalidate>
-            <div class="field">
-                <label for="staff-token">"部门令牌"</label>
-                <input
-                    id="staff-token"
-                    type="password"
-                    autocomplete="off"
-                    prop:value=move || typed.get()
-                    on:input=move |ev| typed.set(event_target_value(&ev))
-                />
-            </div>
+            <CodeField id="staff-token" label="部门令牌" value=typed kind="password" />
             <button type="submit" class="button">
                 "登录"
             </button>
@@ -410,23 +403,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
             })}
         {(!case.notifications.is_empty()).then(|| view! { <Notifications list=case.notifications.clone() /> })}
         <h2>"办理记录"</h2>
-        <ol class="timeline">
-            {case
-                .timeline
-                .iter()
-                .map(|e| {
-                    view! {
-                        <li>
-                            <p class="timeline__what">{e.label.clone()}</p>
-                            <p class="hint">
-                                {format!("{} · {}", beijing_time(&e.at).unwrap_or_default(), e.actor.label())}
-                            </p>
-                            {e.note.clone().map(|n| view! { <p>{n}</p> })}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ol>
+        <ol class="timeline">{case.timeline.iter().map(timeline_entry).collect_view()}</ol>
         <p>
             <button type="button" class="link-button" on:click=move |_| navigate("/staff")>
                 "返回列表"
