@@ -94,11 +94,13 @@ async fn check_schema(pool: &AnyPool) -> anyhow::Result<()> {
 /// drafts, lapsed upload locks and old attempt counters. Any instance may run it.
 pub async fn housekeeping(pool: &AnyPool) -> sqlx::Result<()> {
     let now = now_rfc3339();
-    let day_ago = rfc3339_in(-86_400);
-    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(&day_ago).execute(pool).await?;
+    use crate::settings::Retention;
+    let records = rfc3339_in(-Retention::IDEMPOTENCY_SECS);
+    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(&records).execute(pool).await?;
     sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(&now).execute(pool).await?;
     sqlx::query("DELETE FROM upload_locks WHERE expires_at < $1").bind(&now).execute(pool).await?;
-    sqlx::query("DELETE FROM attempt_counts WHERE window_start < $1").bind(&day_ago).execute(pool).await?;
+    let counters = rfc3339_in(-Retention::COUNTERS_SECS);
+    sqlx::query("DELETE FROM attempt_counts WHERE window_start < $1").bind(&counters).execute(pool).await?;
     Ok(())
 }
 

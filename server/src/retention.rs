@@ -46,10 +46,9 @@ fn at(unix: i64) -> String {
 /// One run of the rules, as if it were `now` (seconds since 1970).
 pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Result<Removed> {
     let db = &state.db;
-    let day = 86_400;
     let mut removed = Removed::default();
 
-    let cutoff = at(now - i64::from(rules.unattached_upload_days) * day);
+    let cutoff = at(now - rules.unattached_upload_secs());
     let rows = sqlx::query(
         "SELECT upload FROM upload_owners o WHERE o.case_number IS NULL AND o.created_at < $1 AND NOT EXISTS \
          (SELECT 1 FROM drafts d WHERE d.application_hash = o.application_hash AND d.expires_at > $2)",
@@ -69,7 +68,7 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
         }
     }
 
-    let cutoff = at(now - i64::from(rules.closed_case_file_days) * day);
+    let cutoff = at(now - rules.closed_case_file_secs());
     let rows = sqlx::query(&format!(
         "SELECT f.case_number, f.upload FROM case_files f JOIN cases c ON c.case_number = f.case_number WHERE {}",
         ended_before(Status::ended_without_result)
@@ -83,7 +82,7 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
         removed.closed_case_files += 1;
     }
 
-    let cutoff = at(now - i64::from(rules.case_years) * 365 * day);
+    let cutoff = at(now - rules.case_secs());
     let rows = sqlx::query(&format!("SELECT c.case_number FROM cases c WHERE {}", ended_before(Status::is_final)))
         .bind(&cutoff)
         .fetch_all(db)
@@ -107,7 +106,7 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
         "SELECT id FROM upload_states s WHERE s.updated_at < $1 AND NOT EXISTS \
          (SELECT 1 FROM upload_owners o WHERE o.upload = s.id)",
     )
-    .bind(at(now - day))
+    .bind(at(now - Retention::COUNTERS_SECS))
     .fetch_all(db)
     .await?;
     for row in rows {
@@ -120,7 +119,7 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
          AND NOT EXISTS (SELECT 1 FROM upload_owners o WHERE o.application_hash = application_keys.key_hash) \
          AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.application_hash = application_keys.key_hash)",
     )
-    .bind(at(now - 30 * day))
+    .bind(at(now - Retention::UNUSED_KEY_SECS))
     .execute(db)
     .await?;
     Ok(removed)

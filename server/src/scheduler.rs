@@ -8,26 +8,25 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::AppState;
-use crate::settings::Retention;
 
 /// Start every periodic job of this instance.
-pub fn start(state: Arc<AppState>, retention: Retention) {
+pub fn start(state: Arc<AppState>) {
     crate::notify::worker::spawn(Arc::clone(&state));
     tokio::spawn(async move {
         let mut hourly = tokio::time::interval(Duration::from_secs(3600));
         loop {
             hourly.tick().await;
-            hourly_jobs(&state, &retention).await;
+            hourly_jobs(&state).await;
         }
     });
 }
 
 /// The hourly jobs, each on its own: one failing does not stop the others.
-async fn hourly_jobs(state: &AppState, retention: &Retention) {
+async fn hourly_jobs(state: &AppState) {
     if let Err(error) = crate::db::housekeeping(&state.db).await {
         tracing::warn!(%error, "housekeeping failed; trying again in an hour");
     }
-    match crate::retention::run(state, retention, crate::db::unix_now()).await {
+    match crate::retention::run(state, &state.retention, crate::db::unix_now()).await {
         // Counts only: never what was removed.
         Ok(r) => tracing::info!(
             unattached_uploads = r.unattached_uploads,

@@ -91,7 +91,6 @@ impl Server {
             .context("cannot open the database")?;
         db::record_catalog_version(&db, &catalog).await?;
         tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
-        let draft_ttl_secs = i64::from(settings.draft_days) * 86_400;
         let catalog = Arc::new(catalog);
         let operator = apply::uploads::store::operator(&settings.data_dir, &settings.storage)?;
         let keys = Arc::new(settings.data_keys()?);
@@ -111,7 +110,7 @@ impl Server {
         let state = AppState {
             catalog,
             db,
-            draft_ttl_secs,
+            retention: settings.retention.clone(),
             uploads: upload_files,
             calendar,
             today,
@@ -125,7 +124,7 @@ impl Server {
             notify: settings.notify.clone(),
         };
         let state = Arc::new(state);
-        crate::scheduler::start(Arc::clone(&state), settings.retention.clone());
+        crate::scheduler::start(Arc::clone(&state));
         let router = app(Arc::clone(&state), upload_routes, &settings.dist);
         let listener = TcpListener::bind(settings.listen)
             .await

@@ -15,8 +15,8 @@ use crate::{apply, db, settings};
 pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub db: AnyPool,
-    /// How long a draft is kept after its last save.
-    pub draft_ttl_secs: i64,
+    /// How long each kind of personal data is kept.
+    pub retention: crate::settings::Retention,
     /// Finished uploads, read back for the content checks.
     pub uploads: apply::uploads::store::UploadFiles,
     /// Working days, for deadlines.

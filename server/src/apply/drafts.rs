@@ -67,7 +67,7 @@ async fn create(
     let now = now_rfc3339();
     sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(&now).execute(&state.db).await?;
     let resume_code = new_resume_code()?;
-    let expires_at = rfc3339_in(state.draft_ttl_secs);
+    let expires_at = rfc3339_in(state.retention.draft_secs());
     sqlx::query(
         "INSERT INTO drafts (resume_code, item_code, catalog_version, answers, form, materials, created_at, updated_at, \
          expires_at, application_key, application_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
@@ -99,7 +99,7 @@ async fn save(
     ApiJson(request): ApiJson<SaveRequest>,
 ) -> Result<Json<DraftSaved>, ApiError> {
     let code = ResumeCode::parse(&request.resume_code).ok_or_else(not_found)?;
-    let expires_at = rfc3339_in(state.draft_ttl_secs);
+    let expires_at = rfc3339_in(state.retention.draft_secs());
     let updated = sqlx::query(
         "UPDATE drafts SET item_code = $1, catalog_version = $2, answers = $3, form = $4, materials = $5, updated_at = $6, \
          expires_at = $7, application_key = COALESCE($9, application_key), \

@@ -23,7 +23,7 @@ mod tests {
         assert_eq!(Limits::default().bytes_per_application, 500 * 1_048_576);
         let serve = ServeSettings::new("d".into(), "c".into(), "dist".into());
         assert_eq!(
-            (serve.draft_days, serve.storage.kind.as_str(), serve.storage.s3_root.as_str()),
+            (serve.retention.draft_days, serve.storage.kind.as_str(), serve.storage.s3_root.as_str()),
             (30, "fs", "/bianmin")
         );
         assert!(serve.auto_migrate);

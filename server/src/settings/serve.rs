@@ -30,9 +30,6 @@ pub struct ServeSettings {
     /// Database URL; default SQLite in the data directory.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
-    /// Days a draft is kept after its last save (0: drafts expire at once).
-    #[arg(long, env = "BIANMIN_DRAFT_DAYS", default_value_t = 30)]
-    pub draft_days: u32,
     /// Holiday data, one `<year>.toml` per year (default: `calendar/` beside the catalog).
     #[arg(long, env = "BIANMIN_CALENDAR")]
     pub calendar: Option<PathBuf>,

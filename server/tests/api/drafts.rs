@@ -48,7 +48,7 @@ async fn a_draft_continues_on_another_device() {
 
 #[tokio::test]
 async fn unknown_malformed_and_expired_codes_get_the_same_answer() {
-    let app = spawn_app_with(|s| s.draft_days = 0).await;
+    let app = spawn_app_with(|s| s.retention.draft_days = 0).await;
     let saved: DraftSaved = app.post("/api/drafts", &draft()).await.json().await.unwrap();
     let mut messages = Vec::new();
     for code in [saved.resume_code.as_str(), "ABCD-EFGH-JKLM", "0000-0000-0000", ""] {

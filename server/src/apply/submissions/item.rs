@@ -71,7 +71,7 @@ enum Claim {
 async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiError> {
     // Keys are kept for a day; older ones go as new ones come.
     sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
-        .bind(rfc3339_in(-86_400))
+        .bind(rfc3339_in(-crate::settings::Retention::IDEMPOTENCY_SECS))
         .execute(&state.db)
         .await?;
     let inserted = sqlx::query(

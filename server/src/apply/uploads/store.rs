@@ -25,7 +25,7 @@ use crate::error::ApiError;
 /// The largest file any material may take (a material's own limit is lower).
 pub const MAX_UPLOAD_BYTES: u64 = domain::catalog::check::MAX_FILE_MB as u64 * 1_048_576;
 /// Unfinished uploads are kept this long after their last byte.
-const EXPIRATION: Duration = Duration::from_secs(24 * 3600);
+const EXPIRATION: Duration = crate::settings::Retention::UNFINISHED_UPLOAD;
 
 /// What reads finished uploads back.
 /// The storage every upload goes through: encrypted at rest.
