@@ -1,0 +1,13 @@
+//! Cases as stored, one place that reads and writes them: a case row (single,
+//! a joint case's whole or one of its parts), its events, files and rating;
+//! and writing a move, guarded by the row's version so two
+//! moves never interleave, with its notifications in the same transaction.
+
+pub mod read;
+pub mod row;
+pub mod write;
+
+pub use read::{events, files, list, load, load_stored, material_name, outstanding_later, rating};
+pub(crate) use row::internal;
+pub use row::{COLUMNS, CaseRow, Kind};
+pub use write::{Claim, Move, NewFile, Step, changes, insert_event, insert_file, refusal, write_move};

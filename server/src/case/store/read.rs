@@ -1,0 +1,121 @@
+//! Reading cases: by number, a department's list, a case's events, files,
+//! outstanding 容缺 materials and rating.
+
+use domain::ServiceItem;
+use domain::case::view::{CaseFile, Rating};
+use domain::case::{Event, Status};
+use domain::reference::CaseNumber;
+use sqlx::Row;
+
+use super::row::{COLUMNS, CaseRow, internal};
+use crate::AppState;
+use crate::error::ApiError;
+
+/// A case by the number a person or a staff system gave (parsed at the edge).
+pub async fn load(state: &AppState, case_number: &CaseNumber) -> Result<Option<CaseRow>, ApiError> {
+    load_stored(state, case_number.as_str()).await
+}
+
+/// A case again by the number it was stored under (after a change to it).
+pub async fn load_stored(state: &AppState, case_number: &str) -> Result<Option<CaseRow>, ApiError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE case_number = $1"))
+        .bind(case_number)
+        .fetch_optional(&state.db)
+        .await?;
+    row.as_ref().map(|row| CaseRow::from_row(&state.keys, row)).transpose()
+}
+
+/// A department's cases, newest first, optionally of one status and item.
+pub async fn list(
+    state: &AppState,
+    department: &str,
+    status: Option<Status>,
+    item: Option<&str>,
+) -> Result<Vec<CaseRow>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE department = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR item_code = $3) \
+         ORDER BY submitted_at DESC LIMIT 500"
+    ))
+    .bind(department)
+    .bind(status.map_or("", Status::as_str))
+    .bind(item.unwrap_or(""))
+    .fetch_all(&state.db)
+    .await?;
+    rows.iter().map(|row| CaseRow::from_row(&state.keys, row)).collect()
+}
+
+pub async fn events(state: &AppState, case_number: &str) -> Result<Vec<Event>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT at, actor, action, label, note, status FROM case_events WHERE case_number = $1 ORDER BY seq",
+    )
+    .bind(case_number)
+    .fetch_all(&state.db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            let status = Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?;
+            Ok(Event {
+                at: row.try_get("at")?,
+                actor: serde_json::from_str(&row.try_get::<String, _>("actor")?).map_err(internal)?,
+                action: row.try_get("action")?,
+                label: row.try_get("label")?,
+                note: row.try_get("note")?,
+                status,
+            })
+        })
+        .collect()
+}
+
+/// A case's files with their materials' names, in the order they came.
+pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, ApiError> {
+    let rows = sqlx::query("SELECT upload, material, name, size, added_at FROM case_files WHERE case_number = $1 ORDER BY added_at, upload")
+        .bind(&case.case_number)
+        .fetch_all(&state.db)
+        .await?;
+    let item = case.item(state)?;
+    rows.iter()
+        .map(|row| {
+            let material: String = row.try_get("material")?;
+            let upload: String = row.try_get("upload")?;
+            Ok(CaseFile {
+                material_name: item
+                    .materials
+                    .iter()
+                    .find(|m| m.id == material)
+                    .map_or(material.clone(), |m| m.name.clone()),
+                download: format!("/api/staff/cases/{}/files/{upload}", case.case_number),
+                material,
+                upload,
+                name: state.keys.open("case_files.name", &row.try_get::<String, _>("name")?)?,
+                size: u64::try_from(row.try_get::<i64, _>("size")?).unwrap_or(0),
+                added_at: row.try_get("added_at")?,
+            })
+        })
+        .collect()
+}
+
+/// 容缺 materials not supplied yet.
+pub async fn outstanding_later(state: &AppState, case: &CaseRow) -> Result<Vec<String>, ApiError> {
+    let supplied: Vec<String> = sqlx::query("SELECT DISTINCT material FROM case_files WHERE case_number = $1")
+        .bind(&case.case_number)
+        .fetch_all(&state.db)
+        .await?
+        .iter()
+        .map(|row| row.try_get("material"))
+        .collect::<Result<_, _>>()?;
+    Ok(case.application.later.iter().filter(|m| !supplied.contains(m)).cloned().collect())
+}
+
+/// Apply the 容缺 rule: a case whose 容缺 materials are still missing after
+pub fn material_name(item: &ServiceItem, id: &str) -> String {
+    item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone())
+}
+
+pub async fn rating(state: &AppState, case_number: &str) -> Result<Option<Rating>, ApiError> {
+    let row = sqlx::query("SELECT rating FROM ratings WHERE case_number = $1")
+        .bind(case_number)
+        .fetch_optional(&state.db)
+        .await?;
+    row.map(|r| serde_json::from_str(&r.try_get::<String, _>("rating")?).map_err(internal)).transpose()
+}

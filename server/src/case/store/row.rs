@@ -1,0 +1,194 @@
+//! A case row as stored: a single case, a joint case's whole or one of its
+//! parts, read once from its columns.
+
+use domain::ServiceItem;
+use domain::apply::submission::{Submission, tolerance_deadline};
+use domain::case::joint::JointSupplement;
+use domain::case::{Status, SupplementItem};
+use domain::time::date::Date;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::AppState;
+use crate::at_rest::data_key::DataKeys;
+use crate::error::ApiError;
+
+/// A case as stored.
+#[derive(Clone, Debug)]
+pub struct CaseRow {
+    pub case_number: String,
+    pub query_code_hash: String,
+    pub item_code: String,
+    pub application: Submission,
+    pub status: Status,
+    pub submitted_at: String,
+    pub department: String,
+    pub promised_days: u16,
+    pub version: i64,
+    pub accepted_on: Option<Date>,
+    pub due_on: Option<Date>,
+    pub suspended_on: Option<Date>,
+    pub completed_on: Option<Date>,
+    pub result: Option<String>,
+    pub supplement: Vec<SupplementItem>,
+    pub kind: Kind,
+}
+
+/// What a case row is: a single case, the whole of a joint case, or one of its parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Single,
+    /// The whole of a joint case (the applicant's).
+    Whole {
+        /// Its bundle (`item_code` holds it too).
+        bundle: String,
+        /// The lead's stage (`status` is the whole as its parts make it).
+        stage: Status,
+        /// The combined supplement notice sent to the applicant.
+        notice: Vec<JointSupplement>,
+    },
+    /// One item's part of a joint case (a department's).
+    Part {
+        /// The whole's number.
+        whole: String,
+        /// Supplements asked for in pre-review, waiting for the lead's notice.
+        pending: Vec<SupplementItem>,
+    },
+}
+
+fn json_list<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<Vec<T>, ApiError> {
+    match row.try_get::<Option<String>, _>(column)? {
+        Some(text) => serde_json::from_str(&text).map_err(internal),
+        None => Ok(Vec::new()),
+    }
+}
+
+pub(crate) fn internal(error: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("a stored case could not be read: {error}"))
+}
+
+fn date(row: &AnyRow, column: &str) -> Result<Option<Date>, ApiError> {
+    Ok(row.try_get::<Option<String>, _>(column)?.and_then(|text| Date::parse(&text)))
+}
+
+impl CaseRow {
+    pub fn from_row(keys: &DataKeys, row: &AnyRow) -> Result<Self, ApiError> {
+        let status: String = row.try_get("status")?;
+        let status = Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?;
+        Ok(Self {
+            case_number: row.try_get("case_number")?,
+            query_code_hash: row.try_get("query_code_hash")?,
+            item_code: row.try_get("item_code")?,
+            application: serde_json::from_str(
+                &keys.open("cases.application", &row.try_get::<String, _>("application")?)?,
+            )
+            .map_err(internal)?,
+            status,
+            submitted_at: row.try_get("submitted_at")?,
+            department: row.try_get("department")?,
+            promised_days: u16::try_from(row.try_get::<i64, _>("promised_days")?).unwrap_or(0),
+            version: row.try_get("version")?,
+            accepted_on: date(row, "accepted_on")?,
+            due_on: date(row, "due_on")?,
+            suspended_on: date(row, "suspended_on")?,
+            completed_on: date(row, "completed_on")?,
+            result: row.try_get("result")?,
+            supplement: json_list(row, "supplement")?,
+            kind: match (
+                row.try_get::<Option<String>, _>("joint_number")?,
+                row.try_get::<Option<String>, _>("bundle_code")?,
+            ) {
+                (Some(whole), _) => Kind::Part { whole, pending: json_list(row, "pending")? },
+                (None, Some(bundle)) => Kind::Whole {
+                    bundle,
+                    stage: row
+                        .try_get::<Option<String>, _>("stage")?
+                        .as_deref()
+                        .and_then(Status::parse)
+                        .unwrap_or(status),
+                    notice: json_list(row, "notice")?,
+                },
+                (None, None) => Kind::Single,
+            },
+        })
+    }
+
+    /// A joint case's whole or part (moved and shown by the joint rules).
+    pub fn is_joint(&self) -> bool {
+        !matches!(self.kind, Kind::Single)
+    }
+
+    /// The whole of a joint case: its bundle.
+    pub fn bundle(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Whole { bundle, .. } => Some(bundle),
+            Kind::Single | Kind::Part { .. } => None,
+        }
+    }
+
+    /// A part of a joint case: the whole's number.
+    pub fn whole_number(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Part { whole, .. } => Some(whole),
+            Kind::Single | Kind::Whole { .. } => None,
+        }
+    }
+
+    /// A part's supplement requests waiting for the lead's notice.
+    pub fn pending(&self) -> &[SupplementItem] {
+        match &self.kind {
+            Kind::Part { pending, .. } => pending,
+            Kind::Single | Kind::Whole { .. } => &[],
+        }
+    }
+
+    /// The whole's stage and combined notice.
+    pub fn stage_and_notice(&self) -> (Option<Status>, &[JointSupplement]) {
+        match &self.kind {
+            Kind::Whole { stage, notice, .. } => (Some(*stage), notice),
+            Kind::Single | Kind::Part { .. } => (None, &[]),
+        }
+    }
+
+    /// The item's name, or the bundle's for the whole of a joint case.
+    pub fn title(&self, state: &AppState) -> Result<String, ApiError> {
+        match self.bundle() {
+            Some(code) => state
+                .catalog
+                .bundle(code)
+                .map(|b| b.bundle.name.clone())
+                .ok_or_else(|| internal(format!("bundle {code} left the catalog"))),
+            None => Ok(self.item(state)?.name.clone()),
+        }
+    }
+
+    /// The item of the case in the catalog.
+    pub fn item<'a>(&self, state: &'a AppState) -> Result<&'a ServiceItem, ApiError> {
+        state.catalog.get(&self.item_code).ok_or_else(|| internal(format!("item {} left the catalog", self.item_code)))
+    }
+
+    /// How the applicant collects the result: the window of the item (a joint
+    /// case's lead item), at its hours, or by post as the form chose.
+    pub fn collection(&self, state: &AppState) -> Result<domain::case::notices::Collection, ApiError> {
+        let item = match self.bundle() {
+            Some(code) => {
+                let detail =
+                    state.catalog.bundle(code).ok_or_else(|| internal(format!("bundle {code} left the catalog")))?;
+                detail.lead_item().ok_or_else(|| internal(format!("bundle {code} has no lead item")))?
+            }
+            None => self.item(state)?,
+        };
+        Ok(domain::case::notices::collection(self.application.form.delivery.as_ref(), &item.place, &item.hours))
+    }
+
+    /// When the 容缺 materials are due: counted from acceptance, never beyond the promise.
+    pub fn later_due(&self, state: &AppState) -> Option<Date> {
+        (!self.application.later.is_empty())
+            .then_some(self.accepted_on?)
+            .map(|accepted| tolerance_deadline(&state.calendar, accepted, self.promised_days))
+    }
+}
+
+pub const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, \
+                       promised_days, version, accepted_on, due_on, suspended_on, completed_on, result, supplement, \
+                       joint_number, bundle_code, stage, notice, pending";

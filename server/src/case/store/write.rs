@@ -1,0 +1,196 @@
+//! Writing a move: the row, guarded by its version so two moves never
+//! interleave, its event, its files, and its notifications in the outbox,
+//! all in the caller's transaction.
+
+use domain::case::{Action, Actor, Status};
+use domain::time::date::Date;
+
+use super::row::{CaseRow, internal};
+use crate::AppState;
+use crate::at_rest::data_key::DataKeys;
+use crate::error::ApiError;
+use domain::case::effect::{Changes, Clock};
+
+/// A file to record with a case.
+#[derive(Clone, Debug)]
+pub struct NewFile {
+    pub upload: String,
+    /// The hash of the application key that owns the upload.
+    pub owner: String,
+    pub material: String,
+    pub name: String,
+    pub size: u64,
+}
+
+/// What happens to a case, as the one asking for it says it: the action
+/// (`None`: a step that keeps the status, a 容缺 material supplied), who,
+/// and the timeline's words.
+pub struct Step<'a> {
+    pub action: Option<&'a Action>,
+    pub actor: &'a Actor,
+    pub label: &'a str,
+    pub note: Option<String>,
+}
+
+impl<'a> Step<'a> {
+    /// A move by `actor`, in the action's own words.
+    pub fn of(action: &'a Action, actor: &'a Actor) -> Self {
+        Self { action: Some(action), actor, label: action.label(), note: action.note() }
+    }
+}
+
+/// One recorded move of one case row, written inside a transaction.
+pub struct Move<'a> {
+    pub case: &'a CaseRow,
+    pub status: Status,
+    pub changes: Changes,
+    pub actor: &'a Actor,
+    /// What happened (`LaterSupplied` for a step that keeps the status).
+    pub event: domain::case::event::CaseEvent,
+    pub label: &'a str,
+    pub note: Option<String>,
+    pub files: &'a [NewFile],
+    /// Whether the files are claimed now, or were by the whole (a joint case's part).
+    pub claim: Claim,
+    /// What the applicant is told of it, if anything.
+    pub notice: Option<domain::case::notices::NoticeEvent>,
+}
+
+/// Write a move: the row (only if nobody moved it since it was read), its event, its files.
+pub async fn write_move(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    m: Move<'_>,
+    now: &str,
+) -> Result<(), ApiError> {
+    let keys = &state.keys;
+    let case = m.case;
+    let changes = m.changes;
+    let text = |d: Option<Option<Date>>, old: Option<Date>| d.unwrap_or(old).map(|d| d.to_string());
+    let updated = sqlx::query(
+        "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
+         completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10 \
+         WHERE case_number = $11 AND version = $12",
+    )
+    .bind(m.status.as_str())
+    .bind(text(changes.accepted_on, case.accepted_on))
+    .bind(text(changes.due_on, case.due_on))
+    .bind(text(changes.suspended_on, case.suspended_on))
+    .bind(text(changes.completed_on, case.completed_on))
+    .bind(changes.result.clone().or_else(|| case.result.clone()))
+    .bind(to_json(changes.supplement.as_ref().unwrap_or(&case.supplement))?)
+    .bind(to_json(changes.pending.as_deref().unwrap_or(case.pending()))?)
+    .bind(changes.stage.or(case.stage_and_notice().0).map(Status::as_str))
+    .bind(to_json(changes.notice.as_deref().unwrap_or(case.stage_and_notice().1))?)
+    .bind(&case.case_number)
+    .bind(case.version)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
+    }
+    insert_event(tx, &case.case_number, case.version + 1, now, m.actor, m.event.name(), m.label, m.note, m.status)
+        .await?;
+    let event = crate::notify::outbox::EventFacts {
+        case_number: &case.case_number,
+        joint_number: case.whole_number(),
+        department: &case.department,
+        item_code: &case.item_code,
+        event: m.event,
+        status: m.status,
+        at: now,
+    };
+    crate::notify::outbox::enqueue_case_event(tx, state, event).await?;
+    if let Some(notice) = &m.notice {
+        let title = case.title(state)?;
+        let to = crate::notify::outbox::NoticeTo {
+            case_number: &case.case_number,
+            application: &case.application,
+            title: &title,
+            collect: case.collection(state)?,
+        };
+        crate::notify::outbox::enqueue_notice(tx, state, &to, notice, None).await?;
+    }
+    for file in m.files {
+        insert_file(tx, keys, &case.case_number, file, now, m.claim).await?;
+    }
+    Ok(())
+}
+
+/// A list stored as JSON text.
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(internal)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_number: &str,
+    seq: i64,
+    at: &str,
+    actor: &Actor,
+    action: &str,
+    label: &str,
+    note: Option<String>,
+    status: Status,
+) -> Result<(), ApiError> {
+    sqlx::query("INSERT INTO case_events (case_number, seq, at, actor, action, label, note, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(case_number)
+        .bind(seq)
+        .bind(at)
+        .bind(serde_json::to_string(actor).map_err(internal)?)
+        .bind(action)
+        .bind(label)
+        .bind(note)
+        .bind(status.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Whose upload a file is when a case records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// The case claims it now: refused if another case holds it or it is gone.
+    Now,
+    /// Already claimed, by a joint case's whole for its parts.
+    Done,
+}
+
+/// A file's record in one case, its upload claimed for it (`Claim::Now`) or
+/// already claimed by the whole it belongs to.
+pub async fn insert_file(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    keys: &DataKeys,
+    case_number: &str,
+    file: &NewFile,
+    at: &str,
+    claim: Claim,
+) -> Result<(), ApiError> {
+    if claim == Claim::Now && !crate::apply::uploads::owner::attach(tx, &file.upload, &file.owner, case_number).await? {
+        return Err(ApiError::Conflict(format!("“{}”已被删除或已随另一份申请提交，请重新上传这个文件", file.name)));
+    }
+    sqlx::query(
+        "INSERT INTO case_files (case_number, upload, material, name, size, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(case_number)
+    .bind(&file.upload)
+    .bind(&file.material)
+    .bind(keys.seal("case_files.name", &file.name)?)
+    .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What `action` changes on `case` today.
+pub fn changes(state: &AppState, case: &CaseRow, action: &Action) -> Changes {
+    let clock = Clock { promised_days: case.promised_days, due_on: case.due_on, suspended_on: case.suspended_on };
+    Changes::of(action, clock, state.today(), &state.calendar)
+}
+
+/// A refused move as the API's error: 409 when the status does not allow it.
+pub fn refusal(e: domain::case::TransitionError) -> ApiError {
+    if e.conflict { ApiError::Conflict(e.message) } else { ApiError::Unprocessable(e.message) }
+}
