@@ -10,6 +10,8 @@ async fn index_is_never_cached_and_carries_security_headers() {
     let headers = response.headers().clone();
     assert_eq!(headers["cache-control"], "no-cache");
     assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "SAMEORIGIN");
+    assert_eq!(headers["strict-transport-security"], "max-age=31536000");
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
