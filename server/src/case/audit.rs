@@ -99,6 +99,30 @@ pub async fn entries(db: &AnyPool, case_number: Option<&str>, since: Option<&str
 }
 
 /// The log as CSV (RFC 4180), for export.
+/// The log as text, one line an entry. A value that a staff request chose
+/// (a filter, a note) cannot start a line of its own: control characters,
+/// line breaks included, are written as escapes.
+pub fn to_text(entries: &[Entry]) -> String {
+    let clean = |text: &str| -> String {
+        text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+    };
+    let mut out = String::new();
+    for e in entries {
+        out.push_str(&format!(
+            "{}  {}（{}，{}）  {}  {}  {}  来自 {}\n",
+            clean(&e.at),
+            clean(&e.token_label),
+            clean(&e.department),
+            clean(&e.token_id),
+            clean(&e.what),
+            clean(e.case_number.as_deref().unwrap_or("-")),
+            clean(e.detail.as_deref().unwrap_or("")),
+            clean(&e.client)
+        ));
+    }
+    out
+}
+
 pub fn to_csv(entries: &[Entry]) -> String {
     let field = |text: &str| {
         if text.contains([',', '"', '\n', '\r']) {
@@ -123,4 +147,26 @@ pub fn to_csv(entries: &[Entry]) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Entry;
+
+    #[test]
+    fn a_staff_value_cannot_forge_a_line_of_the_text_log() {
+        let forged = Entry {
+            at: "2026-12-01T01:00:00Z".into(),
+            token_id: "t1".into(),
+            token_label: "科员 张三".into(),
+            department: "县交通运输局".into(),
+            what: "list".into(),
+            case_number: None,
+            detail: Some("status=x\n2026-12-01T02:00:00Z  管理员（县政府，t0）  read  ABCD-EFGH".into()),
+            client: "127.0.0.1".into(),
+        };
+        let text = super::to_text(&[forged]);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("status=x\\n2026"), "the break is shown, not made: {text}");
+    }
 }

@@ -22,21 +22,7 @@ async fn entries(
     let entries = crate::case::audit::entries(&open(database).await?, case.as_deref(), since.as_deref()).await?;
     match format {
         "csv" => print!("{}", crate::case::audit::to_csv(&entries)),
-        "text" => {
-            for e in &entries {
-                println!(
-                    "{}  {}（{}，{}）  {}  {}  {}  来自 {}",
-                    e.at,
-                    e.token_label,
-                    e.department,
-                    e.token_id,
-                    e.what,
-                    e.case_number.as_deref().unwrap_or("-"),
-                    e.detail.as_deref().unwrap_or(""),
-                    e.client
-                );
-            }
-        }
+        "text" => print!("{}", crate::case::audit::to_text(&entries)),
         other => anyhow::bail!("--format 只能是 text 或 csv，不是 {other}"),
     }
     Ok(())
