@@ -17,6 +17,8 @@ use crate::apply::application_key::ApplicationKeyHeader;
 All paths are relative to `/api`. Personal data travels in request bodies only, never in an address."),
     servers((url = "/api")),
     paths(tus_create, tus_offset, tus_append, tus_terminate),
+    // Named by the submission routes' shared `SubmissionAnswers`, which does not collect them.
+    components(schemas(domain::apply::submission::Receipt, domain::api::ErrorBody)),
     modifiers(&DepartmentToken),
     tags(
         (name = "catalog", description = "事项、办事指南与材料清单"),

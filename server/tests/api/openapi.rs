@@ -57,6 +57,14 @@ async fn the_document_describes_every_route_and_is_complete() {
     ] {
         assert!(paths.contains_key(path), "{path} is missing from the document");
     }
+    // Both submission routes answer the same, the receipt when the case is made.
+    for path in ["/services/{code}/submissions", "/bundles/{code}/submissions"] {
+        let answers = &paths[path]["post"]["responses"];
+        for status in ["201", "400", "403", "404", "409", "422"] {
+            assert!(answers.get(status).is_some(), "{path} does not declare {status}");
+        }
+        assert_eq!(answers["201"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Receipt");
+    }
     // Staff routes need the department token; public ones do not.
     assert_eq!(doc["components"]["securitySchemes"]["department_token"]["scheme"], "bearer");
     assert!(paths["/staff/cases/{case}/actions"]["post"]["security"].is_array());

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::api::ErrorBody;
 use domain::apply::submission::{Receipt, ReceiptPart, Submission};
 use domain::catalog::applying::Applying;
 use domain::catalog::bundle::BundleDetail;
@@ -18,7 +17,8 @@ use domain::catalog::checklist::Checklist;
 
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
-use crate::apply::submissions::item::{IdempotencyKey, IdempotencyKeyHeader, check, finish, once, reference};
+use crate::apply::submissions::item::{check, reference};
+use crate::apply::submissions::once::{IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once};
 use crate::case::create::{NewCase, Shape, create};
 use crate::case::store::{self as cases, NewFile};
 use crate::db::now_rfc3339;
@@ -32,9 +32,7 @@ use crate::notify::outbox::NoticeTo;
     params(("code" = String, Path, description = "一件事编码"),
            IdempotencyKeyHeader, ApplicationKeyHeader),
     request_body = Submission,
-    responses((status = 201, body = Receipt), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody, description = "Fields and materials to fix are in `problems`")))]
+    responses(SubmissionAnswers))]
 pub async fn submit_bundle(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,

@@ -13,6 +13,7 @@
 
 pub mod bundle;
 pub mod item;
+pub mod once;
 
 use std::sync::Arc;
 
