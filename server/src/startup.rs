@@ -17,7 +17,7 @@ use crate::settings::ServeSettings;
 use crate::hosting::{limits, serve, web};
 use crate::notify::{sms, webhook as webhooks};
 use crate::state::AppState;
-use crate::{apply, case, catalog, db, error, holidays, openapi};
+use crate::{apply, at_rest, case, catalog, db, error, holidays, openapi};
 
 /// The whole HTTP surface: `/api/…` and the app.
 pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Router {
@@ -101,6 +101,7 @@ impl Server {
         let catalog = Arc::new(catalog);
         let operator = apply::uploads::store::operator(&settings.data_dir, &settings.storage)?;
         let keys = Arc::new(settings.data_keys()?);
+        at_rest::lookup::migrate(&db, &keys.lookup()).await.context("cannot move bearer codes to keyed hashes")?;
         let (upload_routes, upload_files) =
             apply::uploads::store::build(operator, db.clone(), Arc::clone(&catalog), Arc::clone(&keys)).await?;
         let calendar = holidays::load(&settings.calendar_dir())?;

@@ -21,6 +21,8 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.data);
+        // The data key the server made beside its data directory.
+        let _ = std::fs::remove_file(self.data.with_extension("key"));
     }
 }
 

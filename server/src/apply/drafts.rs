@@ -1,8 +1,8 @@
 //! Drafts on the server (草稿): continue on another device with a resume code.
 //!
 //! The code is the only key to the draft, which holds personal data, so it is
-//! long (12 characters, about 59 bits), random, and never travels in an address:
-//! every endpoint takes it in the request body. Expired drafts answer exactly as
+//! long (12 characters, about 59 bits), random, kept only as a keyed hash, and
+//! never travels in an address: every endpoint takes it in the request body. Expired drafts answer exactly as
 //! unknown ones, and are deleted as new drafts are made.
 
 use std::sync::Arc;
@@ -47,6 +47,11 @@ fn new_resume_code() -> Result<String, ApiError> {
     Ok(crate::secret::random_reference(12)?)
 }
 
+/// How a resume code is kept: its keyed hash, so the database alone opens no draft.
+fn stored(state: &AppState, code: &str) -> String {
+    state.keys.lookup().hash(crate::at_rest::lookup::Purpose::ResumeCode, code)
+}
+
 fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|e| ApiError::Internal(e.into()))
 }
@@ -72,7 +77,7 @@ async fn create(
         "INSERT INTO drafts (resume_code, item_code, catalog_version, answers, form, materials, created_at, updated_at, \
          expires_at, application_key, application_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
     )
-    .bind(&resume_code)
+    .bind(stored(&state, &resume_code))
     .bind(&draft.item)
     .bind(&state.catalog.version)
     .bind(json(&draft.answers)?)
@@ -112,7 +117,7 @@ async fn save(
     .bind(state.keys.seal("drafts.materials", &json(&request.draft.materials)?)?)
     .bind(now_rfc3339())
     .bind(&expires_at)
-    .bind(code.as_str())
+    .bind(stored(&state, code.as_str()))
     .bind(owner.as_ref().map(|o| state.keys.seal("drafts.application_key", &o.key)).transpose()?)
     .bind(owner.as_ref().map(|o| o.hash.clone()))
     .execute(&state.db)
@@ -138,7 +143,7 @@ async fn resume(
         "SELECT item_code, catalog_version, answers, form, materials, expires_at, application_key FROM drafts \
          WHERE resume_code = $1 AND expires_at > $2",
     )
-    .bind(code.as_str())
+    .bind(stored(&state, code.as_str()))
     .bind(now_rfc3339())
     .fetch_optional(&state.db)
     .await?

@@ -9,7 +9,9 @@
 //!
 //! The key file holds one key a line, `<id> <algorithm> <base64 of 32 bytes>`,
 //! the first being the one new values are sealed with; the others stay to read
-//! older values until `bianmin keys rotate` has sealed them again.
+//! older values until `bianmin keys rotate` has sealed them again. A line with
+//! the algorithm `hmac-sha256` is the lookup key, which keys the hashes of
+//! bearer codes ([`crate::at_rest::lookup`]) and is never rotated.
 
 use std::path::Path;
 
@@ -25,6 +27,8 @@ type Sm4Gcm = AesGcm<sm4::Sm4, U12>;
 type Aes256Ctr = ctr::Ctr128BE<aes::Aes256>;
 
 const PREFIX: &str = "enc1:";
+/// The algorithm name that marks the lookup key's line.
+const LOOKUP: &str = "hmac-sha256";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Algorithm {
@@ -60,6 +64,7 @@ struct Key {
 #[derive(Clone)]
 pub struct DataKeys {
     keys: Vec<Key>,
+    lookup: Option<[u8; 32]>,
 }
 
 impl std::fmt::Debug for DataKeys {
@@ -74,6 +79,7 @@ impl DataKeys {
     /// Keys from the key file's text; every problem says its line.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut keys: Vec<Key> = Vec::new();
+        let mut lookup = None;
         for (number, line) in text.lines().enumerate().map(|(n, l)| (n + 1, l.trim())) {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -82,13 +88,23 @@ impl DataKeys {
             let [id, algorithm, key] = parts[..] else {
                 return Err(format!("第 {number} 行应为“编号 算法 密钥”三项"));
             };
-            let algorithm = Algorithm::parse(algorithm)
-                .ok_or_else(|| format!("第 {number} 行：算法只能是 sm4-gcm 或 aes-256-gcm，不是 {algorithm}"))?;
+            let algorithm = match algorithm {
+                LOOKUP => None,
+                other => Some(Algorithm::parse(other).ok_or_else(|| {
+                    format!("第 {number} 行：算法只能是 sm4-gcm、aes-256-gcm 或 {LOOKUP}，不是 {other}")
+                })?),
+            };
             let bytes: [u8; 32] = B64
                 .decode(key)
                 .ok()
                 .and_then(|b| b.try_into().ok())
                 .ok_or_else(|| format!("第 {number} 行：密钥应为 32 字节的 base64"))?;
+            let Some(algorithm) = algorithm else {
+                if lookup.replace(bytes).is_some() {
+                    return Err(format!("第 {number} 行：查询码密钥（{LOOKUP}）只能有一行"));
+                }
+                continue;
+            };
             if id.contains(':') || keys.iter().any(|k| k.id == id) {
                 return Err(format!("第 {number} 行：密钥编号 {id} 重复或含冒号"));
             }
@@ -97,7 +113,26 @@ impl DataKeys {
         if keys.is_empty() {
             return Err("没有密钥".to_owned());
         }
-        Ok(Self { keys })
+        Ok(Self { keys, lookup })
+    }
+
+    /// The key bearer-code hashes are made with: the key file's lookup line,
+    /// else one derived from its last (oldest) key, which stays while any is.
+    pub fn lookup(&self) -> crate::at_rest::lookup::LookupKey {
+        let bytes = self.lookup.unwrap_or_else(|| {
+            let oldest = self.keys.last().expect("parse refuses a file without keys");
+            let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&oldest.bytes).expect("any key length");
+            mac.update(b"bianmin lookup key\0");
+            mac.finalize().into_bytes().into()
+        });
+        crate::at_rest::lookup::LookupKey::new(bytes)
+    }
+
+    /// A new lookup key line with random bytes (written once, with the first key).
+    pub fn new_lookup_line() -> anyhow::Result<String> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        Ok(format!("lookup {LOOKUP} {}\n", B64.encode(bytes)))
     }
 
     /// A new key line with random bytes.
@@ -108,18 +143,30 @@ impl DataKeys {
     }
 
     /// The keys the settings name: `BIANMIN_DATA_KEY`, else the key file, else
-    /// (the embedded default) `<data-dir>/data.key`, made on first start.
+    /// (the embedded default) [`default_path`] beside the data directory, made
+    /// on first start. A key file inside the data directory is refused: that
+    /// directory is what gets backed up and copied, and a copy must open nothing.
     pub fn load(explicit: Option<&str>, file: Option<&Path>, data_dir: &Path) -> anyhow::Result<Self> {
         if let Some(text) = explicit.filter(|t| !t.trim().is_empty()) {
             return Self::parse(text).map_err(|e| anyhow::anyhow!("BIANMIN_DATA_KEY: {e}"));
         }
-        let path = file.map_or_else(|| data_dir.join("data.key"), Path::to_path_buf);
+        let path = match file {
+            Some(path) => path.to_path_buf(),
+            None => {
+                // The old default: refused with how to move it, never replaced by a new key.
+                refuse_inside(&data_dir.join("data.key"), data_dir)
+                    .or_else(|e| if data_dir.join("data.key").exists() { Err(e) } else { Ok(()) })?;
+                default_path(data_dir)?
+            }
+        };
+        refuse_inside(&path, data_dir)?;
         if file.is_none() && !path.exists() {
-            std::fs::write(&path, Self::new_line("k1", Algorithm::Sm4Gcm)?)?;
+            let text = format!("{}{}", Self::new_line("k1", Algorithm::Sm4Gcm)?, Self::new_lookup_line()?);
+            write_private(&path, &text)?;
             tracing::warn!(
                 path = %path.display(),
-                "made a data key beside the data; keep a copy elsewhere (without it nothing can be read) \
-                 and for production keep it off the data volume with --data-key-file"
+                "made a data key beside the data directory; keep a copy somewhere safe and apart from backups \
+                 of the data (without it nothing can be read)"
             );
         }
         let text = std::fs::read_to_string(&path)
@@ -197,6 +244,45 @@ impl DataKeys {
             }
         })
     }
+}
+
+/// The default key file: beside the data directory, named after it
+/// (`./data` → `./data.key`), so a backup of the directory never carries it.
+pub fn default_path(data_dir: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let absolute = std::path::absolute(data_dir)?;
+    let name = absolute.file_name().ok_or_else(|| {
+        anyhow::anyhow!("数据目录 {} 没有上级目录，请用 --data-key-file 指定密钥文件", data_dir.display())
+    })?;
+    let parent = absolute.parent().unwrap_or(Path::new("/"));
+    Ok(parent.join(format!("{}.key", name.to_string_lossy())))
+}
+
+/// Refuse a key file inside the data directory (the old default was
+/// `<data-dir>/data.key`: move it out, as the message says).
+fn refuse_inside(key: &Path, data_dir: &Path) -> anyhow::Result<()> {
+    let (Ok(key_abs), Ok(dir_abs)) = (std::path::absolute(key), std::path::absolute(data_dir)) else { return Ok(()) };
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let parent = key_abs.parent().map(canonical).unwrap_or_default();
+    if parent.starts_with(canonical(&dir_abs)) {
+        let beside = default_path(data_dir).map(|p| p.display().to_string()).unwrap_or_default();
+        anyhow::bail!(
+            "数据密钥文件 {} 在数据目录里：数据目录的备份或拷贝会连同密钥一起泄露。\
+             请把它移到数据目录之外（例如 mv {} {beside}），或用 --data-key-file 指定位置",
+            key.display(),
+            key.display()
+        );
+    }
+    Ok(())
+}
+
+/// A file only its owner may read (0600 on Unix).
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(path)?, text.as_bytes())?;
+    Ok(())
 }
 
 /// A file's own key stream: XOR at any byte offset, in place. The key schedule
@@ -283,11 +369,36 @@ mod tests {
     }
 
     #[test]
+    fn the_key_file_lives_beside_the_data_never_inside() {
+        let root = std::env::temp_dir().join(format!("bianmin-key-{}", crate::secret::random_hex(6).unwrap()));
+        let data = root.join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let made = DataKeys::load(None, None, &data).unwrap();
+        let beside = root.join("data.key");
+        assert!(beside.exists(), "made beside the data directory");
+        #[cfg(unix)]
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&beside).unwrap().permissions()) & 0o777,
+            0o600
+        );
+        assert!(made.lookup.is_some(), "a new file has its own lookup key");
+        assert_eq!(DataKeys::load(None, None, &data).unwrap().current_id(), made.current_id(), "and is read again");
+        let inside = data.join("keys").join("data.key");
+        let refused = DataKeys::load(None, Some(&inside), &data).unwrap_err().to_string();
+        assert!(refused.contains("在数据目录里"), "{refused}");
+        std::fs::remove_file(&beside).unwrap();
+        std::fs::write(data.join("data.key"), DataKeys::new_line("k1", Algorithm::Sm4Gcm).unwrap()).unwrap();
+        let legacy = DataKeys::load(None, None, &data).unwrap_err().to_string();
+        assert!(legacy.contains("mv ") && !beside.exists(), "the old place is refused, no new key made: {legacy}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn bad_key_files_say_which_line() {
         assert!(DataKeys::parse("").is_err());
         assert_eq!(
             DataKeys::parse("k1 des AAAA").err().unwrap(),
-            "第 1 行：算法只能是 sm4-gcm 或 aes-256-gcm，不是 des"
+            "第 1 行：算法只能是 sm4-gcm、aes-256-gcm 或 hmac-sha256，不是 des"
         );
         assert!(DataKeys::parse("# comment\nk1 sm4-gcm c2hvcnQ=").err().unwrap().starts_with("第 2 行"));
     }

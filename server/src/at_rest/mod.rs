@@ -3,5 +3,6 @@
 
 pub mod data_key;
 pub mod key_rotation;
+pub mod lookup;
 pub mod sm4_ctr;
 pub mod storage;

@@ -51,8 +51,8 @@ fn not_found() -> ApiError {
     ApiError::NotFound("办件编号或查询码不对。请对照回执核对后再试。".to_owned())
 }
 
-fn hash(text: &str) -> String {
-    crate::secret::sha256_hex(text.as_bytes())
+fn hash(state: &AppState, text: &str) -> String {
+    state.keys.lookup().hash(crate::at_rest::lookup::Purpose::QueryCode, text)
 }
 
 /// The case for this key, or the one answer for every failure.
@@ -88,10 +88,13 @@ async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Res
         None => None,
     };
     // The same work whether or not the case exists.
-    let stored = found.as_ref().map_or_else(|| hash("no such case"), |c| c.query_code_hash.clone());
+    let stored = found.as_ref().map_or_else(|| hash(state, "no such case"), |c| c.query_code_hash.clone());
     match found {
         Some(case)
-            if crate::secret::same(hash(code.as_ref().map_or("", QueryCode::as_str)).as_bytes(), stored.as_bytes()) =>
+            if crate::secret::same(
+                hash(state, code.as_ref().map_or("", QueryCode::as_str)).as_bytes(),
+                stored.as_bytes(),
+            ) =>
         {
             crate::hosting::limits::shared_take_back(&state.db, &mine).await?;
             crate::case::moves::enforce_deadlines(state, case).await

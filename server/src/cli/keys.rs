@@ -15,7 +15,10 @@ async fn run_command(command: KeysCommand) -> anyhow::Result<()> {
             let algorithm = Algorithm::parse(&algorithm)
                 .ok_or_else(|| anyhow::anyhow!("算法只能是 sm4-gcm 或 aes-256-gcm，不是 {algorithm}"))?;
             crate::create_private_dir(&database.data_dir)?;
-            let path = data_key_file.unwrap_or_else(|| database.data_dir.join("data.key"));
+            let path = match data_key_file {
+                Some(path) => path,
+                None => crate::at_rest::data_key::default_path(&database.data_dir)?,
+            };
             let old = DataKeys::load(None, Some(&path), &database.data_dir)?;
             let id = format!("k{}", crate::secret::random_hex(4)?);
             let text = std::fs::read_to_string(&path)?;

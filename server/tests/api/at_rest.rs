@@ -60,7 +60,8 @@ async fn no_id_number_phone_or_query_code_is_stored_in_the_clear() {
     body["form"]["delivery"] =
         json!({"method": "post", "recipient": "张三", "phone": PHONE, "address": "示范县人民路 88 号"});
     let draft = json!({"item": "JT-003", "answers": {}, "form": body["form"], "materials": {}});
-    assert_eq!(app.post("/api/drafts", &draft).await.status(), 200);
+    let saved: Value = app.post("/api/drafts", &draft).await.json().await.unwrap();
+    let resume_code = saved["resume_code"].as_str().expect("a resume code").to_owned();
     let receipt: Value = app.submit("at-rest", &body).await.json().await.unwrap();
     let query_code = receipt["query_code"].as_str().expect("a receipt").to_owned();
     let key = json!({"case_number": receipt["case_number"], "query_code": query_code});
@@ -81,7 +82,7 @@ async fn no_id_number_phone_or_query_code_is_stored_in_the_clear() {
     // …and nothing is in the clear at rest.
     let stored = database_text(&app).await;
     assert!(!stored.is_empty());
-    for secret in [ID_NUMBER, PHONE, query_code.as_str(), "人民路"] {
+    for secret in [ID_NUMBER, PHONE, query_code.as_str(), resume_code.as_str(), "人民路"] {
         assert!(!contains(&stored, secret), "{secret} is in the database in the clear");
     }
     let files = files_under(&app.files_dir);
@@ -176,4 +177,81 @@ async fn a_photos_gps_position_is_not_stored_and_a_pdf_with_a_script_is_refused(
     let id = upload(&app, "JT-003", "application", "表.pdf", &hidden).await;
     let refused: Value = app.post("/api/upload-checks", &json!({"upload": id})).await.json().await.unwrap();
     assert!(refused["error"]["message"].as_str().unwrap().contains("启动程序的动作"), "{refused}");
+}
+
+/// The stored forms of a case's query code and a draft's resume code.
+async fn stored_codes(app: &TestApp) -> (String, String) {
+    let db = app.db().await;
+    let case = sqlx::query("SELECT query_code_hash FROM cases").fetch_one(&db).await.unwrap();
+    let draft = sqlx::query("SELECT resume_code FROM drafts").fetch_one(&db).await.unwrap();
+    (sqlx::Row::get(&case, "query_code_hash"), sqlx::Row::get(&draft, "resume_code"))
+}
+
+#[tokio::test]
+async fn the_database_without_the_key_file_opens_no_draft_and_no_case() {
+    let app = spawn_app().await;
+    let body = complete_application_with(&app, &pdf()).await;
+    let draft = json!({"item": "JT-003", "answers": {}, "form": body["form"], "materials": {}});
+    let receipt: Value = app.submit("stolen", &body).await.json().await.unwrap();
+    // (A submission deletes its application's drafts: this one is for the next.)
+    let saved: Value = app.post("/api/drafts", &draft).await.json().await.unwrap();
+    let resume = json!({"resume_code": saved["resume_code"]});
+    let key = json!({"case_number": receipt["case_number"], "query_code": receipt["query_code"]});
+    assert_eq!(app.post("/api/cases/lookup", &key).await.status(), 200);
+    assert_eq!(app.post("/api/drafts/resume", &resume).await.status(), 200);
+
+    // What is stored is keyed: neither the code nor its plain SHA-256.
+    let (query_hash, resume_hash) = stored_codes(&app).await;
+    let code = receipt["query_code"].as_str().unwrap();
+    for (stored, plain) in [(&query_hash, code), (&resume_hash, saved["resume_code"].as_str().unwrap())] {
+        assert!(stored.starts_with("h1:"), "{stored}");
+        assert_ne!(stored, plain);
+        assert!(!stored.contains(&bianmin::secret::sha256_hex(plain.as_bytes())));
+    }
+    // Stored values presented as codes open nothing.
+    let forged = json!({"case_number": receipt["case_number"], "query_code": query_hash});
+    assert_eq!(app.post("/api/cases/lookup", &forged).await.status(), 404);
+    assert_eq!(app.post("/api/drafts/resume", &json!({"resume_code": resume_hash})).await.status(), 404);
+
+    // The same database served with another key file (the thief's): even the
+    // right codes open nothing, and the sealed application does not open.
+    let mut settings = app.settings.clone();
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    let other = bianmin::at_rest::data_key::DataKeys::new_line("k1", bianmin::at_rest::data_key::Algorithm::Sm4Gcm);
+    settings.data_key = Some(other.unwrap().into());
+    let thief = crate::support::spawn_with_settings(settings).await;
+    for (path, request) in [("/api/cases/lookup", &key), ("/api/drafts/resume", &resume)] {
+        let answer = thief.post(path, request).await;
+        assert_ne!(answer.status(), 200, "{path} opened with another key");
+        let text = answer.text().await.unwrap();
+        assert!(!text.contains(ID_NUMBER) && !text.contains(PHONE), "{path}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn codes_kept_before_keyed_hashing_move_over_at_start_and_still_open() {
+    let app = spawn_app().await;
+    let body = complete_application_with(&app, &pdf()).await;
+    let draft = json!({"item": "JT-003", "answers": {}, "form": body["form"], "materials": {}});
+    let receipt: Value = app.submit("old-hashes", &body).await.json().await.unwrap();
+    let saved: Value = app.post("/api/drafts", &draft).await.json().await.unwrap();
+    let code = saved["resume_code"].as_str().unwrap();
+    let query_code = receipt["query_code"].as_str().unwrap();
+    // As an older version kept them: the query code's plain SHA-256, the resume code in clear.
+    let db = app.db().await;
+    sqlx::query("UPDATE cases SET query_code_hash = $1")
+        .bind(bianmin::secret::sha256_hex(query_code.as_bytes()))
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE drafts SET resume_code = $1").bind(code).execute(&db).await.unwrap();
+
+    let mut settings = app.settings.clone();
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    let restarted = crate::support::spawn_with_settings(settings).await;
+    let (query_hash, resume_hash) = stored_codes(&app).await;
+    assert!(query_hash.starts_with("h1:") && resume_hash.starts_with("h1:"), "moved at start");
+    let key = json!({"case_number": receipt["case_number"], "query_code": query_code});
+    assert_eq!(restarted.post("/api/cases/lookup", &key).await.status(), 200);
+    assert_eq!(restarted.post("/api/drafts/resume", &json!({"resume_code": code})).await.status(), 200);
 }

@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::apply::submissions::item::{check, reference};
 use crate::apply::submissions::once::{IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once};
+use crate::at_rest::lookup::Purpose;
 use crate::case::create::{NewCase, Shape, create};
 use crate::case::store::{self as cases, NewFile};
 use crate::db::now_rfc3339;
@@ -106,7 +107,7 @@ async fn make_joint_case(
     key: &str,
 ) -> Result<String, ApiError> {
     let query_code = reference()?;
-    let query_code_hash = crate::secret::sha256_hex(query_code.as_bytes());
+    let query_code_hash = state.keys.lookup().hash(Purpose::QueryCode, &query_code);
     let promised = detail.promised_limit_days();
     let submitted_at = now_rfc3339();
     let (place, hours) = detail.lead_item().map_or(("", ""), |i| (i.place.as_str(), i.hours.as_str()));

@@ -15,6 +15,7 @@ use domain::catalog::checklist::Checklist;
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::apply::submissions::once::{IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once};
+use crate::at_rest::lookup::Purpose;
 use crate::case::create::{NewCase, Shape, create};
 use crate::case::store::{self as cases, NewFile};
 use crate::db::now_rfc3339;
@@ -108,7 +109,7 @@ async fn make_case(
     key: &str,
 ) -> Result<String, ApiError> {
     let query_code = reference()?;
-    let query_code_hash = crate::secret::sha256_hex(query_code.as_bytes());
+    let query_code_hash = state.keys.lookup().hash(Purpose::QueryCode, &query_code);
     let submitted_at = now_rfc3339();
     // A clash of two random case numbers is rare; the primary key refuses it, try again.
     for _ in 0..5 {
