@@ -19,6 +19,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, OptionalApplicationKeyHeader};
+use crate::at_rest::column::Column;
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
@@ -72,20 +73,21 @@ async fn create(
     let now = now_rfc3339();
     sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(&now).execute(&state.db).await?;
     let resume_code = new_resume_code()?;
+    let row = stored(&state, &resume_code);
     let expires_at = rfc3339_in(state.retention.draft_secs());
     sqlx::query(
         "INSERT INTO drafts (resume_code, item_code, catalog_version, answers, form, materials, created_at, updated_at, \
          expires_at, application_key, application_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)",
     )
-    .bind(stored(&state, &resume_code))
+    .bind(&row)
     .bind(&draft.item)
     .bind(&state.catalog.version)
     .bind(json(&draft.answers)?)
-    .bind(draft.form.as_ref().map(json).transpose()?.map(|f| state.keys.seal("drafts.form", &f)).transpose()?)
-    .bind(state.keys.seal("drafts.materials", &json(&draft.materials)?)?)
+    .bind(draft.form.as_ref().map(json).transpose()?.map(|f| state.keys.seal(Column::DraftForm, &row, &f)).transpose()?)
+    .bind(state.keys.seal(Column::DraftMaterials, &row, &json(&draft.materials)?)?)
     .bind(&now)
     .bind(&expires_at)
-    .bind(owner.as_ref().map(|o| state.keys.seal("drafts.application_key", &o.key)).transpose()?)
+    .bind(owner.as_ref().map(|o| state.keys.seal(Column::DraftApplicationKey, &row, &o.key)).transpose()?)
     .bind(owner.as_ref().map(|o| o.hash.clone()))
     .execute(&state.db)
     .await?;
@@ -104,6 +106,7 @@ async fn save(
     ApiJson(request): ApiJson<SaveRequest>,
 ) -> Result<Json<DraftSaved>, ApiError> {
     let code = ResumeCode::parse(&request.resume_code).ok_or_else(not_found)?;
+    let row = stored(&state, code.as_str());
     let expires_at = rfc3339_in(state.retention.draft_secs());
     let updated = sqlx::query(
         "UPDATE drafts SET item_code = $1, catalog_version = $2, answers = $3, form = $4, materials = $5, updated_at = $6, \
@@ -113,12 +116,12 @@ async fn save(
     .bind(&request.draft.item)
     .bind(&state.catalog.version)
     .bind(json(&request.draft.answers)?)
-    .bind(request.draft.form.as_ref().map(json).transpose()?.map(|f| state.keys.seal("drafts.form", &f)).transpose()?)
-    .bind(state.keys.seal("drafts.materials", &json(&request.draft.materials)?)?)
+    .bind(request.draft.form.as_ref().map(json).transpose()?.map(|f| state.keys.seal(Column::DraftForm, &row, &f)).transpose()?)
+    .bind(state.keys.seal(Column::DraftMaterials, &row, &json(&request.draft.materials)?)?)
     .bind(now_rfc3339())
     .bind(&expires_at)
-    .bind(stored(&state, code.as_str()))
-    .bind(owner.as_ref().map(|o| state.keys.seal("drafts.application_key", &o.key)).transpose()?)
+    .bind(&row)
+    .bind(owner.as_ref().map(|o| state.keys.seal(Column::DraftApplicationKey, &row, &o.key)).transpose()?)
     .bind(owner.as_ref().map(|o| o.hash.clone()))
     .execute(&state.db)
     .await?;
@@ -139,11 +142,12 @@ async fn resume(
     ApiJson(request): ApiJson<ResumeRequest>,
 ) -> Result<Json<DraftLoaded>, ApiError> {
     let code = ResumeCode::parse(&request.resume_code).ok_or_else(not_found)?;
+    let row_id = stored(&state, code.as_str());
     let row = sqlx::query(
         "SELECT item_code, catalog_version, answers, form, materials, expires_at, application_key FROM drafts \
          WHERE resume_code = $1 AND expires_at > $2",
     )
-    .bind(stored(&state, code.as_str()))
+    .bind(&row_id)
     .bind(now_rfc3339())
     .fetch_optional(&state.db)
     .await?
@@ -154,7 +158,7 @@ async fn resume(
         serde_json::from_str(&row.try_get::<String, _>("answers")?).map_err(|e| ApiError::Internal(e.into()))?;
     let form = row
         .try_get::<Option<String>, _>("form")?
-        .map(|text| Ok::<_, ApiError>(serde_json::from_str(&state.keys.open("drafts.form", &text)?)?))
+        .map(|text| Ok::<_, ApiError>(serde_json::from_str(&state.keys.open(Column::DraftForm, &row_id, &text)?)?))
         .transpose()?;
     let item = state
         .catalog
@@ -168,12 +172,14 @@ async fn resume(
         .collect();
     let mut materials: Materials = row
         .try_get::<Option<String>, _>("materials")?
-        .map(|text| Ok::<_, ApiError>(serde_json::from_str(&state.keys.open("drafts.materials", &text)?)?))
+        .map(|text| {
+            Ok::<_, ApiError>(serde_json::from_str(&state.keys.open(Column::DraftMaterials, &row_id, &text)?)?)
+        })
         .transpose()?
         .unwrap_or_default();
     let key = row
         .try_get::<Option<String>, _>("application_key")?
-        .map(|sealed| state.keys.open("drafts.application_key", &sealed))
+        .map(|sealed| state.keys.open(Column::DraftApplicationKey, &row_id, &sealed))
         .transpose()?;
     let owner = match &key {
         Some(key) => ApplicationKey::known(&state.db, key).await?,

@@ -2,8 +2,8 @@
 //!
 //! Values (application forms, drafts, complaint contacts, the stored receipt,
 //! file names) are sealed with an AEAD — SM4-GCM, the national algorithm, or
-//! AES-256-GCM — as `enc1:<key id>:<base64 of nonce and ciphertext>`, bound to
-//! the column they live in. Files are encrypted as they stream in, with a key
+//! AES-256-GCM — as `enc2:<key id>:<base64 of nonce and ciphertext>`, bound to
+//! the table, column and row they live in. Files are encrypted as they stream in, with a key
 //! derived for each file from the data key (HMAC-SHA-256 over the file's name)
 //! in CTR mode, which keeps offsets, so resumable appends and range reads work.
 //!
@@ -23,10 +23,15 @@ use base64::engine::general_purpose::STANDARD as B64;
 use ctr::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
 use hmac::{Hmac, Mac};
 
+pub use crate::at_rest::column::Column;
+
 type Sm4Gcm = AesGcm<sm4::Sm4, U12>;
 type Aes256Ctr = ctr::Ctr128BE<aes::Aes256>;
 
-const PREFIX: &str = "enc1:";
+/// Sealed and bound to table, column and row.
+const PREFIX: &str = "enc2:";
+/// Sealed and bound to table and column only (before rows were bound).
+const LEGACY_PREFIX: &str = "enc1:";
 /// The algorithm name that marks the lookup key's line.
 const LOOKUP: &str = "hmac-sha256";
 
@@ -186,12 +191,13 @@ impl DataKeys {
         self.keys.iter().find(|k| k.id == id)
     }
 
-    /// `plain` sealed for `context` (the table and column it is kept in).
-    pub fn seal(&self, context: &str, plain: &str) -> anyhow::Result<String> {
+    /// `plain` sealed for its place: the column and the row it is kept in.
+    pub fn seal(&self, column: Column, row: &str, plain: &str) -> anyhow::Result<String> {
         let key = self.current();
         let mut nonce = [0u8; 12];
         getrandom::fill(&mut nonce).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-        let payload = Payload { msg: plain.as_bytes(), aad: context.as_bytes() };
+        let aad = column.bound(row);
+        let payload = Payload { msg: plain.as_bytes(), aad: aad.as_bytes() };
         let sealed = match key.algorithm {
             Algorithm::Sm4Gcm => Sm4Gcm::new_from_slice(&key.bytes[..16])?.encrypt((&nonce).into(), payload),
             Algorithm::Aes256Gcm => Aes256Gcm::new_from_slice(&key.bytes)?.encrypt((&nonce).into(), payload),
@@ -200,10 +206,33 @@ impl DataKeys {
         Ok(format!("{PREFIX}{}:{}", key.id, B64.encode([&nonce[..], &sealed].concat())))
     }
 
-    /// The plain text of a stored value. A value stored before encryption
-    /// (no prefix) is returned as it is, so `keys rotate` can seal it.
-    pub fn open(&self, context: &str, stored: &str) -> anyhow::Result<String> {
-        let Some(rest) = stored.strip_prefix(PREFIX) else { return Ok(stored.to_owned()) };
+    /// The plain text of the value stored in this column and row. Anything
+    /// else is refused: a value from another row or column, an altered one, a
+    /// value written in clear, one sealed the old way (see [`Self::open_legacy`]).
+    pub fn open(&self, column: Column, row: &str, stored: &str) -> anyhow::Result<String> {
+        let Some(rest) = stored.strip_prefix(PREFIX) else {
+            anyhow::bail!("{} of {row} is not sealed (written in clear, or sealed the old way)", column.context());
+        };
+        self.open_with(rest, &column.bound(row))
+            .map_err(|e| anyhow::anyhow!("{e}: {} of {row} altered, or moved from another row", column.context()))
+    }
+
+    /// A value kept before values were bound to their row: sealed for the
+    /// column only (`enc1:`), or, before encryption, in clear. Only the
+    /// one-off sealing again at start and `keys rotate --legacy` read these.
+    pub(crate) fn open_legacy(&self, column: Column, stored: &str) -> anyhow::Result<String> {
+        match stored.strip_prefix(LEGACY_PREFIX) {
+            Some(rest) => self.open_with(rest, &column.context()),
+            None => Ok(stored.to_owned()),
+        }
+    }
+
+    /// Whether a stored value was sealed before rows were bound.
+    pub(crate) fn is_legacy(stored: &str) -> bool {
+        !stored.starts_with(PREFIX)
+    }
+
+    fn open_with(&self, rest: &str, aad: &str) -> anyhow::Result<String> {
         let (id, data) = rest.split_once(':').ok_or_else(|| anyhow::anyhow!("a sealed value without its key id"))?;
         let key = self.key(id).ok_or_else(|| anyhow::anyhow!("the data key {id} is not in the key file"))?;
         let data = B64.decode(data)?;
@@ -211,18 +240,17 @@ impl DataKeys {
             anyhow::bail!("a sealed value too short");
         }
         let (nonce, sealed) = data.split_at(12);
-        let payload = Payload { msg: sealed, aad: context.as_bytes() };
+        let payload = Payload { msg: sealed, aad: aad.as_bytes() };
         let plain = match key.algorithm {
             Algorithm::Sm4Gcm => Sm4Gcm::new_from_slice(&key.bytes[..16])?.decrypt(nonce.into(), payload),
             Algorithm::Aes256Gcm => Aes256Gcm::new_from_slice(&key.bytes)?.decrypt(nonce.into(), payload),
         }
-        .map_err(|_| {
-            anyhow::anyhow!("a sealed value does not open with key {id} (altered, or moved from {context})")
-        })?;
+        .map_err(|_| anyhow::anyhow!("a sealed value does not open with key {id}"))?;
         Ok(String::from_utf8(plain)?)
     }
 
-    /// Whether a stored value is sealed with the current key (else `keys rotate` seals it again).
+    /// Whether a stored value is sealed, bound to its row, with the current key
+    /// (else `keys rotate` seals it again).
     pub fn is_current(&self, stored: &str) -> bool {
         stored.strip_prefix(PREFIX).and_then(|rest| rest.split_once(':')).is_some_and(|(id, _)| id == self.current_id())
     }
@@ -318,27 +346,47 @@ mod tests {
 
     #[test]
     fn sealed_values_open_only_in_their_place_and_with_their_key() {
+        const ID: &str = "身份证 11010519491231002X";
         for algorithm in [Algorithm::Sm4Gcm, Algorithm::Aes256Gcm] {
             let k = keys(&[("k1", algorithm)]);
-            let sealed = k.seal("cases.application", "身份证 11010519491231002X").unwrap();
-            assert!(sealed.starts_with("enc1:k1:") && !sealed.contains("11010519491231002X"));
-            assert_eq!(k.open("cases.application", &sealed).unwrap(), "身份证 11010519491231002X");
-            assert!(k.open("drafts.form", &sealed).is_err(), "bound to its column");
-            assert_ne!(sealed, k.seal("cases.application", "身份证 11010519491231002X").unwrap(), "a fresh nonce");
+            let sealed = k.seal(Column::CaseApplication, "CASE-1", ID).unwrap();
+            assert!(sealed.starts_with("enc2:k1:") && !sealed.contains("11010519491231002X"));
+            assert_eq!(k.open(Column::CaseApplication, "CASE-1", &sealed).unwrap(), ID);
+            assert!(k.open(Column::DraftForm, "CASE-1", &sealed).is_err(), "bound to its column");
+            let swapped = k.open(Column::CaseApplication, "CASE-2", &sealed).unwrap_err().to_string();
+            assert!(swapped.contains("CASE-2"), "bound to its row: {swapped}");
+            assert_ne!(sealed, k.seal(Column::CaseApplication, "CASE-1", ID).unwrap(), "a fresh nonce");
             let mut altered = sealed.clone();
             altered.replace_range(sealed.len() - 3.., "AAA");
-            assert!(k.open("cases.application", &altered).is_err());
+            assert!(k.open(Column::CaseApplication, "CASE-1", &altered).is_err());
+            // Written in clear, or sealed the old way: refused, read only by the one-off sealing again.
+            assert!(k.open(Column::CaseApplication, "CASE-1", "{\"name\":\"forged\"}").is_err());
+            let old = old_seal(&k, Column::CaseApplication, ID);
+            assert!(k.open(Column::CaseApplication, "CASE-1", &old).is_err());
+            assert_eq!(k.open_legacy(Column::CaseApplication, &old).unwrap(), ID);
+            assert_eq!(k.open_legacy(Column::CaseApplication, "in clear").unwrap(), "in clear");
+            assert!(DataKeys::is_legacy(&old) && !DataKeys::is_legacy(&sealed));
         }
-        assert_eq!(
-            keys(&[("k1", Algorithm::Sm4Gcm)]).open("x", "plain before encryption").unwrap(),
-            "plain before encryption"
-        );
+    }
+
+    /// A value as versions before row binding sealed it.
+    fn old_seal(k: &DataKeys, column: Column, plain: &str) -> String {
+        let key = k.current();
+        let nonce = [3u8; 12];
+        let aad = column.context();
+        let payload = Payload { msg: plain.as_bytes(), aad: aad.as_bytes() };
+        let sealed = match key.algorithm {
+            Algorithm::Sm4Gcm => Sm4Gcm::new_from_slice(&key.bytes[..16]).unwrap().encrypt((&nonce).into(), payload),
+            Algorithm::Aes256Gcm => Aes256Gcm::new_from_slice(&key.bytes).unwrap().encrypt((&nonce).into(), payload),
+        }
+        .unwrap();
+        format!("{LEGACY_PREFIX}{}:{}", key.id, B64.encode([&nonce[..], &sealed].concat()))
     }
 
     #[test]
     fn an_older_key_still_opens_what_it_sealed() {
         let old = keys(&[("k1", Algorithm::Sm4Gcm)]);
-        let sealed = old.seal("c", "text").unwrap();
+        let sealed = old.seal(Column::ComplaintBody, "c", "text").unwrap();
         let text = format!(
             "{}{}",
             DataKeys::new_line("k2", Algorithm::Aes256Gcm).unwrap(),
@@ -346,8 +394,8 @@ mod tests {
         );
         let mut both = DataKeys::parse(&text).unwrap();
         both.keys[1].bytes = old.keys[0].bytes;
-        assert_eq!(both.open("c", &sealed).unwrap(), "text");
-        assert!(!both.is_current(&sealed) && both.is_current(&both.seal("c", "text").unwrap()));
+        assert_eq!(both.open(Column::ComplaintBody, "c", &sealed).unwrap(), "text");
+        assert!(!both.is_current(&sealed) && both.is_current(&both.seal(Column::ComplaintBody, "c", "text").unwrap()));
     }
 
     #[test]

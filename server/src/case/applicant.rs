@@ -238,7 +238,8 @@ async fn complain(
         .bind(case.as_ref().map_or(String::new(), |c| c.department.clone()))
         // The words and the phone only: the case's query code is not kept.
         .bind(state.keys.seal(
-            "complaints.body",
+            crate::at_rest::column::Column::ComplaintBody,
+            &reference,
             &serde_json::json!({ "text": request.text.trim(), "phone": request.phone.trim() }).to_string(),
         )?)
         .bind(now_rfc3339())

@@ -58,7 +58,7 @@ pub async fn create(
     .bind(query_code_hash)
     .bind(case.code)
     .bind(&state.catalog.version)
-    .bind(state.keys.seal("cases.application", &application)?)
+    .bind(state.keys.seal(crate::at_rest::column::Column::CaseApplication, case.number, &application)?)
     .bind(Status::Submitted.as_str())
     .bind(case.submitted_at)
     .bind(case.department)

@@ -2,6 +2,7 @@
 //! stored value sealed again with it.
 
 use crate::at_rest::data_key::{Algorithm, DataKeys};
+use crate::at_rest::key_rotation::Which;
 use crate::cli::database::open;
 use crate::settings::KeysCommand;
 
@@ -29,13 +30,14 @@ async fn run_command(command: KeysCommand) -> anyhow::Result<()> {
                 old.current_id()
             );
         }
-        KeysCommand::Rotate { data_key_file, database } => {
+        KeysCommand::Rotate { data_key_file, legacy, database } => {
             let keys = DataKeys::load(
                 std::env::var("BIANMIN_DATA_KEY").ok().as_deref(),
                 data_key_file.as_deref(),
                 &database.data_dir,
             )?;
-            let changed = crate::at_rest::key_rotation::rotate(&open(&database).await?, &keys).await?;
+            let which = if legacy { Which::Legacy } else { Which::NotCurrent };
+            let changed = crate::at_rest::key_rotation::rotate(&open(&database).await?, &keys, which).await?;
             println!("已用密钥 {} 重新加密 {changed} 项数据", keys.current_id());
         }
     }

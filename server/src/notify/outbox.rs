@@ -81,7 +81,7 @@ pub async fn enqueue_case_event(
         channel: Channel::Webhook,
         recipient: event.department,
         event: &body.kind,
-        sealed_payload: state.keys.seal("outbox.payload", &payload)?,
+        sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &id, &payload)?,
         at: event.at,
     };
     insert(&mut **tx, row).await?;
@@ -213,7 +213,7 @@ pub async fn enqueue_notice(
             channel,
             recipient: &recipient,
             event: &format!("notice.{}", event.name()),
-            sealed_payload: state.keys.seal("outbox.payload", &payload)?,
+            sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &row_id, &payload)?,
             at: &now,
         };
         written += usize::try_from(insert(&mut **tx, row).await?).unwrap_or(0);

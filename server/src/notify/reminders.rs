@@ -75,7 +75,7 @@ pub async fn plan_departments(state: &AppState) -> anyhow::Result<usize> {
             channel: Channel::Webhook,
             recipient: &department,
             event: &body.kind,
-            sealed_payload: state.keys.seal("outbox.payload", &payload)?,
+            sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &id, &payload)?,
             at: &body.at,
         };
         planned += usize::try_from(insert(&state.db, row).await?).unwrap_or(0);

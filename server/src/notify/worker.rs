@@ -85,7 +85,8 @@ async fn deliver_one(state: &AppState, client: &reqwest::Client, id: &str) -> an
         .await?;
     let (channel, recipient, attempts): (String, String, i64) =
         (row.try_get("channel")?, row.try_get("recipient")?, row.try_get("attempts")?);
-    let payload = state.keys.open("outbox.payload", &row.try_get::<String, _>("payload")?)?;
+    let payload =
+        state.keys.open(crate::at_rest::column::Column::OutboxPayload, id, &row.try_get::<String, _>("payload")?)?;
     let result = send(state, client, &channel, &recipient, id, &payload).await;
     let now = now_rfc3339();
     let noted = match &result {

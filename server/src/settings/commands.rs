@@ -78,7 +78,7 @@ pub enum KeysCommand {
     /// Put a new key first in the key file: new values are sealed with it from
     /// the next start; run `keys rotate` afterwards to seal the old ones again.
     Add {
-        /// The key file (default `<data-dir>/data.key`).
+        /// The key file (default `<data-dir>.key`, beside the data directory).
         #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]
         data_key_file: Option<PathBuf>,
         /// `sm4-gcm` (default) or `aes-256-gcm`.
@@ -91,6 +91,10 @@ pub enum KeysCommand {
     Rotate {
         #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]
         data_key_file: Option<PathBuf>,
+        /// Instead: seal, bound to their rows, the values an older version kept
+        /// (only after an interrupted first start; such values are otherwise refused).
+        #[arg(long)]
+        legacy: bool,
         #[command(flatten)]
         database: DatabaseArgs,
     },

@@ -118,7 +118,7 @@ async fn a_new_key_and_a_rotation_seal_everything_again_and_it_still_reads() {
     let keys = app.settings.data_keys().unwrap();
     let row = sqlx::query("SELECT application FROM cases").fetch_one(&app.db().await).await.unwrap();
     let application: String = sqlx::Row::get(&row, "application");
-    assert!(application.starts_with(&format!("enc1:{}:", keys.current_id())), "sealed with the new key");
+    assert!(application.starts_with(&format!("enc2:{}:", keys.current_id())), "sealed with the new key");
     assert_ne!(keys.current_id(), "k1");
 
     // A restarted server on the new key file reads the old case and the old files.
@@ -254,4 +254,110 @@ async fn codes_kept_before_keyed_hashing_move_over_at_start_and_still_open() {
     let key = json!({"case_number": receipt["case_number"], "query_code": query_code});
     assert_eq!(restarted.post("/api/cases/lookup", &key).await.status(), 200);
     assert_eq!(restarted.post("/api/drafts/resume", &json!({"resume_code": code})).await.status(), 200);
+}
+
+/// Two submitted cases, the second by another applicant (李四) on another device.
+async fn two_cases(app: &TestApp) -> (String, String) {
+    let first: Value = app.submit("first", &complete_application_with(app, &pdf()).await).await.json().await.unwrap();
+    let other = crate::support::applicant_client(&app.address).await;
+    let mut body = crate::support::complete_application_as(&other, &app.address, &pdf()).await;
+    body["form"]["applicant"]["name"] = json!("李四");
+    let second: Value = app.submit_as(&other, "second", &body).await.json().await.unwrap();
+    let number = |r: &Value| r["case_number"].as_str().expect("a receipt").to_owned();
+    (number(&first), number(&second))
+}
+
+async fn application_of(db: &sqlx::AnyPool, case: &str) -> String {
+    let row =
+        sqlx::query("SELECT application FROM cases WHERE case_number = $1").bind(case).fetch_one(db).await.unwrap();
+    sqlx::Row::get(&row, "application")
+}
+
+async fn set_application(db: &sqlx::AnyPool, case: &str, value: &str) {
+    sqlx::query("UPDATE cases SET application = $1 WHERE case_number = $2")
+        .bind(value)
+        .bind(case)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn swapped_or_clear_values_in_the_database_are_refused_not_shown() {
+    let app = spawn_app().await;
+    let (first, second) = two_cases(&app).await;
+    let token = crate::support::staff_token(&app, "县交通运输局").await;
+    let shown = |case: String| {
+        let (app, token) = (&app, &token);
+        async move {
+            let answer = app.staff_get(token, &format!("/api/staff/cases/{case}")).await;
+            (answer.status().as_u16(), answer.text().await.unwrap())
+        }
+    };
+    assert!(shown(second.clone()).await.1.contains("李四"));
+    let db = app.db().await;
+    // Swapped: each case's sealed application moved into the other's row.
+    let (a, b) = (application_of(&db, &first).await, application_of(&db, &second).await);
+    set_application(&db, &first, &b).await;
+    set_application(&db, &second, &a).await;
+    for case in [&first, &second] {
+        let (status, text) = shown(case.clone()).await;
+        assert_eq!(status, 500, "a moved value does not open");
+        assert!(!text.contains("李四") && !text.contains(ID_NUMBER), "{text}");
+    }
+    // Written in clear by someone with the database but not the key.
+    let mut forged: Value = serde_json::from_str(
+        &app.settings
+            .data_keys()
+            .unwrap()
+            .open(bianmin::at_rest::column::Column::CaseApplication, &second, &b)
+            .unwrap(),
+    )
+    .unwrap();
+    forged["form"]["applicant"]["name"] = json!("王五");
+    set_application(&db, &second, &forged.to_string()).await;
+    let (status, text) = shown(second.clone()).await;
+    assert_eq!(status, 500);
+    assert!(!text.contains("王五"), "{text}");
+    // A restart does not seal the forged value: the database already holds bound values.
+    let restarted = app.on_day("2026-12-03").await;
+    let answer = restarted.staff_get(&token, &format!("/api/staff/cases/{second}")).await;
+    assert_eq!(answer.status(), 500);
+    assert!(!application_of(&db, &second).await.starts_with("enc2:"));
+}
+
+#[tokio::test]
+async fn values_an_older_version_kept_are_bound_at_the_first_start() {
+    use bianmin::at_rest::column::Column;
+    let app = spawn_app().await;
+    let (first, second) = two_cases(&app).await;
+    // As a version before encryption kept them: every sealed value in clear.
+    let keys = app.settings.data_keys().unwrap();
+    let db = app.db().await;
+    for column in Column::ALL {
+        let (table, id, name) = column.names();
+        let rows = sqlx::query(&format!("SELECT {id} AS id, {name} AS value FROM {table} WHERE {name} IS NOT NULL"))
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        for row in rows {
+            let (row_id, value): (String, String) = (sqlx::Row::get(&row, "id"), sqlx::Row::get(&row, "value"));
+            sqlx::query(&format!("UPDATE {table} SET {name} = $1 WHERE {id} = $2 AND {name} = $3"))
+                .bind(keys.open(column, &row_id, &value).unwrap())
+                .bind(&row_id)
+                .bind(&value)
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+    }
+    assert!(application_of(&db, &second).await.contains("李四"));
+    let restarted = app.on_day("2026-12-03").await;
+    for case in [&first, &second] {
+        assert!(application_of(&db, case).await.starts_with("enc2:"), "bound at start");
+    }
+    let token = crate::support::staff_token(&app, "县交通运输局").await;
+    let answer = restarted.staff_get(&token, &format!("/api/staff/cases/{second}")).await;
+    assert_eq!(answer.status(), 200);
+    assert!(answer.text().await.unwrap().contains("李四"));
 }

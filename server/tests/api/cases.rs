@@ -318,10 +318,11 @@ async fn complaints_are_kept_without_the_query_code() {
     assert_eq!(response.status(), 200);
     let reference: Value = response.json().await.unwrap();
     assert_eq!(reference["reference"].as_str().unwrap().len(), 9);
-    let row = sqlx::query("SELECT body FROM complaints").fetch_one(&app.db().await).await.unwrap();
-    let sealed: String = sqlx::Row::get(&row, "body");
+    let row = sqlx::query("SELECT id, body FROM complaints").fetch_one(&app.db().await).await.unwrap();
+    let (id, sealed): (String, String) = (sqlx::Row::get(&row, "id"), sqlx::Row::get(&row, "body"));
     assert!(!sealed.contains("态度不好"), "sealed at rest");
-    let stored = app.settings.data_keys().unwrap().open("complaints.body", &sealed).unwrap();
+    let stored =
+        app.settings.data_keys().unwrap().open(bianmin::at_rest::column::Column::ComplaintBody, &id, &sealed).unwrap();
     assert!(stored.contains("态度不好") && !stored.contains(&receipt.query_code));
 }
 

@@ -2,6 +2,7 @@
 
 use crate::support::{TestApp, spawn_app};
 use base64::Engine;
+use bianmin::at_rest::column::Column;
 use domain::api::ErrorBody;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -216,10 +217,10 @@ async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
     for row in sqlx::query("SELECT id, state FROM upload_states").fetch_all(&db).await.unwrap() {
         let (id, state): (String, String) = (sqlx::Row::get(&row, "id"), sqlx::Row::get(&row, "state"));
         let mut state: serde_json::Value =
-            serde_json::from_str(&keys.open("upload_states.state", &state).unwrap()).unwrap();
+            serde_json::from_str(&keys.open(Column::UploadState, &id, &state).unwrap()).unwrap();
         state["expires_at"] = json!("2026-01-01T00:00:00Z");
         sqlx::query("UPDATE upload_states SET state = $1, expires_at = $2 WHERE id = $3")
-            .bind(state.to_string())
+            .bind(keys.seal(Column::UploadState, &id, &state.to_string()).unwrap())
             .bind("2026-01-01T00:00:00Z")
             .bind(id)
             .execute(&db)

@@ -82,7 +82,9 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> Result<Claim, ApiErro
         return Ok(Claim::Mine);
     }
     match (row.try_get::<String, _>("state")?.as_str(), row.try_get::<Option<String>, _>("response_body")?) {
-        ("done", Some(body)) => Ok(Claim::Replay(state.keys.open("idempotency_keys.response_body", &body)?)),
+        ("done", Some(body)) => {
+            Ok(Claim::Replay(state.keys.open(crate::at_rest::column::Column::IdempotencyResponse, key, &body)?))
+        }
         _ => Ok(Claim::InFlight),
     }
 }
@@ -162,7 +164,7 @@ pub async fn finish(
     receipt: &str,
 ) -> Result<(), ApiError> {
     sqlx::query("UPDATE idempotency_keys SET state = 'done', response_body = $1 WHERE idempotency_key = $2")
-        .bind(state.keys.seal("idempotency_keys.response_body", receipt)?)
+        .bind(state.keys.seal(crate::at_rest::column::Column::IdempotencyResponse, key, receipt)?)
         .bind(key)
         .execute(&mut **tx)
         .await?;

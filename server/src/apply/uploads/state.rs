@@ -38,15 +38,15 @@ pub struct DbStateStore {
     keys: Arc<DataKeys>,
 }
 
-const CONTEXT: &str = "upload_states.state";
+const COLUMN: crate::at_rest::column::Column = crate::at_rest::column::Column::UploadState;
 
 impl DbStateStore {
     pub fn new(db: AnyPool, keys: Arc<DataKeys>) -> Self {
         Self { db, keys }
     }
 
-    fn parse(&self, stored: &str) -> Result<UploadState> {
-        serde_json::from_str(&self.keys.open(CONTEXT, stored).map_err(db_error)?).map_err(db_error)
+    fn parse(&self, id: &str, stored: &str) -> Result<UploadState> {
+        serde_json::from_str(&self.keys.open(COLUMN, id, stored).map_err(db_error)?).map_err(db_error)
     }
 }
 
@@ -57,7 +57,8 @@ impl StateStore for DbStateStore {
     }
 
     async fn set(&self, state: &UploadState, mode: WriteMode) -> Result<()> {
-        let json = self.keys.seal(CONTEXT, &serde_json::to_string(state).map_err(db_error)?).map_err(db_error)?;
+        let json =
+            self.keys.seal(COLUMN, state.id(), &serde_json::to_string(state).map_err(db_error)?).map_err(db_error)?;
         let expires = state.expires_at().map(|t| rfc3339(*t));
         let now = rfc3339(Utc::now());
         let sql = match mode {
@@ -92,7 +93,7 @@ impl StateStore for DbStateStore {
         match row {
             Some(row) => {
                 let text: String = row.try_get("state").map_err(db_error)?;
-                self.parse(&text).map(Some)
+                self.parse(id, &text).map(Some)
             }
             None => Ok(None),
         }
@@ -104,14 +105,15 @@ impl StateStore for DbStateStore {
     }
 
     async fn list_expired(&self, before: DateTime<Utc>) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT state FROM upload_states WHERE expires_at IS NOT NULL AND expires_at < $1")
+        let rows = sqlx::query("SELECT id, state FROM upload_states WHERE expires_at IS NOT NULL AND expires_at < $1")
             .bind(rfc3339(before))
             .fetch_all(&self.db)
             .await
             .map_err(db_error)?;
         let mut expired = Vec::new();
         for row in rows {
-            let state = self.parse(&row.try_get::<String, _>("state").map_err(db_error)?)?;
+            let id: String = row.try_get("id").map_err(db_error)?;
+            let state = self.parse(&id, &row.try_get::<String, _>("state").map_err(db_error)?)?;
             // Finished uploads never expire, whatever their record says.
             if state.expires_before(before) {
                 expired.push(state.id().to_owned());

@@ -9,6 +9,7 @@ use sqlx::Row;
 
 use super::row::{COLUMNS, CaseRow, internal};
 use crate::AppState;
+use crate::at_rest::column::Column;
 use crate::error::ApiError;
 
 /// A case by the number a person or a staff system gave (parsed at the edge).
@@ -78,6 +79,7 @@ pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, Ap
         .map(|row| {
             let material: String = row.try_get("material")?;
             let upload: String = row.try_get("upload")?;
+            let name = state.keys.open(Column::CaseFileName, &upload, &row.try_get::<String, _>("name")?)?;
             Ok(CaseFile {
                 material_name: item
                     .materials
@@ -87,7 +89,7 @@ pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, Ap
                 download: format!("/api/staff/cases/{}/files/{upload}", case.case_number),
                 material,
                 upload,
-                name: state.keys.open("case_files.name", &row.try_get::<String, _>("name")?)?,
+                name,
                 size: u64::try_from(row.try_get::<i64, _>("size")?).unwrap_or(0),
                 added_at: row.try_get("added_at")?,
             })

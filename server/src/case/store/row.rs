@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::AppState;
-use crate::at_rest::data_key::DataKeys;
+use crate::at_rest::data_key::{Column, DataKeys};
 use crate::error::ApiError;
 
 /// A case as stored.
@@ -75,14 +75,14 @@ impl CaseRow {
     pub fn from_row(keys: &DataKeys, row: &AnyRow) -> Result<Self, ApiError> {
         let status: String = row.try_get("status")?;
         let status = Status::parse(&status).ok_or_else(|| internal(format!("status {status}")))?;
+        let case_number: String = row.try_get("case_number")?;
+        let application =
+            keys.open(Column::CaseApplication, &case_number, &row.try_get::<String, _>("application")?)?;
         Ok(Self {
-            case_number: row.try_get("case_number")?,
+            application: serde_json::from_str(&application).map_err(internal)?,
+            case_number,
             query_code_hash: row.try_get("query_code_hash")?,
             item_code: row.try_get("item_code")?,
-            application: serde_json::from_str(
-                &keys.open("cases.application", &row.try_get::<String, _>("application")?)?,
-            )
-            .map_err(internal)?,
             status,
             submitted_at: row.try_get("submitted_at")?,
             department: row.try_get("department")?,

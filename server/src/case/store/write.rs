@@ -176,7 +176,7 @@ pub async fn insert_file(
     .bind(case_number)
     .bind(&file.upload)
     .bind(&file.material)
-    .bind(keys.seal("case_files.name", &file.name)?)
+    .bind(keys.seal(crate::at_rest::column::Column::CaseFileName, &file.upload, &file.name)?)
     .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
     .bind(at)
     .execute(&mut **tx)
