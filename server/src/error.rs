@@ -35,6 +35,9 @@ pub enum ApiError {
     /// Too many attempts from one place or at one case (status look-up).
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// Stored bytes that failed their integrity check: refused, never served.
+    #[error("damaged: {0}")]
+    Damaged(String),
     /// Details are logged, never sent.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -64,6 +67,7 @@ impl ApiError {
                 "invalid_application",
                 format!("申请还有 {} 处需要修改，请按提示修改后再提交", problems.count()),
             ),
+            Self::Damaged(message) => (StatusCode::INTERNAL_SERVER_ERROR, "damaged", message.clone()),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

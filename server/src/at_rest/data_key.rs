@@ -255,6 +255,15 @@ impl DataKeys {
         stored.strip_prefix(PREFIX).and_then(|rest| rest.split_once(':')).is_some_and(|(id, _)| id == self.current_id())
     }
 
+    /// The authenticator key of one stored file (see [`crate::at_rest::file_mac`]).
+    pub fn file_mac(&self, key_id: &str, file: &str) -> Option<crate::at_rest::file_mac::FileMac> {
+        let key = self.key(key_id)?;
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key.bytes).ok()?;
+        mac.update(b"bianmin file mac\0");
+        mac.update(file.as_bytes());
+        Some(crate::at_rest::file_mac::FileMac::new(mac.finalize().into_bytes().into()))
+    }
+
     /// The cipher of one stored file, by the key id recorded with it.
     pub fn file_cipher(&self, key_id: &str, file: &str) -> Option<FileCipher> {
         let key = self.key(key_id)?;
@@ -315,6 +324,7 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// A file's own key stream: XOR at any byte offset, in place. The key schedule
 /// is done once a file (a request), not once a chunk.
+#[derive(Clone)]
 pub enum FileCipher {
     Sm4(crate::at_rest::sm4_ctr::Sm4Ctr),
     /// At offset 0; each use works on a copy moved to its offset.

@@ -3,6 +3,7 @@
 
 pub mod column;
 pub mod data_key;
+pub mod file_mac;
 pub mod key_rotation;
 pub mod lookup;
 pub mod sm4_ctr;

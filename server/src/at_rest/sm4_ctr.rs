@@ -95,6 +95,7 @@ fn encrypt_block(rk: &[u32; 32], block: [u8; 16]) -> [u8; 16] {
 }
 
 /// An SM4 key's counter-mode key stream.
+#[derive(Clone)]
 pub struct Sm4Ctr {
     round_keys: [u32; 32],
 }

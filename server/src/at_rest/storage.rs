@@ -5,6 +5,10 @@
 //! handle tus keeps with the upload, so older files open after a new key is
 //! added; a file stored before encryption has none and is read as it is.
 //! Memory stays flat: chunks are transformed one at a time, in place.
+//!
+//! Files written since the authenticator carry the handle entry [`MAC`]: their
+//! pieces are tagged as they are written and checked on every read
+//! ([`crate::at_rest::file_mac`]); a changed byte is refused, not served.
 
 use std::sync::Arc;
 
@@ -14,19 +18,34 @@ use tus_protocol::storage::{AppendRequest, ByteStream, ChunkStream, ConcatReques
 use tus_protocol::{Result, Storage, StorageReader};
 
 use crate::at_rest::data_key::{DataKeys, FileCipher};
+use crate::at_rest::file_mac::{self, FileMac};
 
 /// The handle entry naming the data key a file was encrypted with.
 const KEY_ID: &str = "bianmin_data_key";
+/// The handle entry saying the file's pieces are tagged.
+const MAC: &str = "bianmin_file_mac";
 
 #[derive(Clone)]
 pub struct EncryptedStorage<S> {
     inner: S,
     keys: Arc<DataKeys>,
+    /// Where the files' tags are kept.
+    db: sqlx::AnyPool,
 }
 
 impl<S> EncryptedStorage<S> {
-    pub fn new(inner: S, keys: Arc<DataKeys>) -> Self {
-        Self { inner, keys }
+    pub fn new(inner: S, keys: Arc<DataKeys>, db: sqlx::AnyPool) -> Self {
+        Self { inner, keys, db }
+    }
+
+    fn mac(&self, handle: &StorageHandle) -> Result<Option<FileMac>> {
+        match (handle.internal(MAC), handle.internal(KEY_ID)) {
+            (Some(_), Some(id)) => self.keys.file_mac(id, handle.key()).map(Some).ok_or_else(|| {
+                tus_protocol::Error::Internal(format!("the data key {id} of a stored file is not in the key file"))
+            }),
+            (Some(_), None) => Err(tus_protocol::Error::Internal("a tagged file without its key id".to_owned())),
+            (None, _) => Ok(None),
+        }
     }
 
     fn cipher(&self, handle: &StorageHandle) -> Result<Option<FileCipher>> {
@@ -106,12 +125,18 @@ impl<S: Storage + StorageReader> Storage for EncryptedStorage<S> {
     async fn create(&self, upload_id: &str) -> Result<StorageHandle> {
         let mut handle = self.inner.create(upload_id).await?;
         handle.set_internal(KEY_ID, self.keys.current_id());
+        handle.set_internal(MAC, "1");
         Ok(handle)
     }
 
     async fn append(&self, request: AppendRequest) -> Result<StorageHandle> {
         let cipher = self.cipher(&request.handle)?;
-        let key_id = request.handle.internal(KEY_ID).map(str::to_owned);
+        let mac = self.mac(&request.handle)?;
+        let file = request.handle.key().to_owned();
+        let kept: Vec<(String, String)> = [KEY_ID, MAC]
+            .iter()
+            .filter_map(|k| request.handle.internal(k).map(|v| ((*k).to_owned(), v.to_owned())))
+            .collect();
         let data = if request.expected_offset == 0 { without_jpeg_metadata(request.data).await? } else { request.data };
         let data = match (data, cipher) {
             (data, None) => data,
@@ -124,10 +149,22 @@ impl<S: Storage + StorageReader> Storage for EncryptedStorage<S> {
                 ChunkStream::Stream(transform(stream, cipher, request.expected_offset))
             }
         };
+        // The tags are kept before the storage commits the bytes.
+        let data = match (data, mac) {
+            (data, None) => data,
+            (ChunkStream::Buffered(bytes), Some(mac)) => {
+                let pieces = file_mac::tags_of(&mac, request.expected_offset, &bytes);
+                file_mac::record(&self.db, &file, &pieces).await.map_err(|e| storage_error(&e))?;
+                ChunkStream::Buffered(bytes)
+            }
+            (ChunkStream::Stream(stream), Some(mac)) => {
+                ChunkStream::Stream(file_mac::tagging(stream, mac, request.expected_offset, self.db.clone(), file))
+            }
+        };
         let inner = AppendRequest::new(request.handle, request.expected_offset, data, request.completes_upload);
         let mut handle = self.inner.append(inner).await?;
-        if let Some(id) = key_id {
-            handle.set_internal(KEY_ID, id);
+        for (key, value) in kept {
+            handle.set_internal(key, value);
         }
         Ok(handle)
     }
@@ -139,7 +176,8 @@ impl<S: Storage + StorageReader> Storage for EncryptedStorage<S> {
     }
 
     async fn delete(&self, handle: &StorageHandle) -> Result<()> {
-        self.inner.delete(handle).await
+        self.inner.delete(handle).await?;
+        file_mac::forget(&self.db, handle.key()).await.map_err(|e| storage_error(&e))
     }
 
     async fn size(&self, handle: &StorageHandle) -> Result<Option<u64>> {
@@ -151,12 +189,35 @@ impl<S: Storage + StorageReader> Storage for EncryptedStorage<S> {
 #[async_trait]
 impl<S: Storage + StorageReader> StorageReader for EncryptedStorage<S> {
     async fn stream(&self, handle: &StorageHandle) -> Result<ByteStream> {
-        let cipher = self.cipher(handle)?;
-        Ok(transform(self.inner.stream(handle).await?, cipher, 0))
+        self.stream_range(handle, 0, None).await
     }
 
     async fn stream_range(&self, handle: &StorageHandle, start: u64, end: Option<u64>) -> Result<ByteStream> {
         let cipher = self.cipher(handle)?;
-        Ok(transform(self.inner.stream_range(handle, start, end).await?, cipher, start))
+        let (Some(mac), Some(cipher)) = (self.mac(handle)?, cipher.clone()) else {
+            // Written before the authenticator: read as it was written.
+            return Ok(transform(self.inner.stream_range(handle, start, end).await?, cipher, start));
+        };
+        let size = self.inner.size(handle).await?.unwrap_or(0);
+        let end = end.unwrap_or(size).min(size);
+        let walk = file_mac::pieces(&self.db, handle.key(), size).await.map_err(|e| storage_error(&e))?;
+        let Some(walk) = walk else {
+            tracing::error!(file = handle.key(), "a stored file's tags do not cover it: not served");
+            return Err(tus_protocol::Error::Storage(Box::new(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stored file without its tags",
+            ))));
+        };
+        let wanted: Vec<_> = walk.into_iter().filter(|p| p.start + p.len > start && p.start < end).collect();
+        let (Some(first), Some(last)) = (wanted.first(), wanted.last()) else {
+            return Ok(Box::pin(futures_util::stream::empty()));
+        };
+        let (from, to) = (first.start, last.start + last.len);
+        let stored = self.inner.stream_range(handle, from, Some(to)).await?;
+        Ok(file_mac::verified(stored, wanted, mac, cipher, (start, end), handle.key().to_owned()))
     }
+}
+
+fn storage_error(error: &anyhow::Error) -> tus_protocol::Error {
+    tus_protocol::Error::Storage(Box::new(std::io::Error::other(format!("{error:#}"))))
 }

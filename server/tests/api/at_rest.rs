@@ -361,3 +361,64 @@ async fn values_an_older_version_kept_are_bound_at_the_first_start() {
     assert_eq!(answer.status(), 200);
     assert!(answer.text().await.unwrap().contains("李四"));
 }
+
+#[tokio::test]
+async fn a_changed_byte_in_a_stored_file_is_refused_not_served() {
+    let app = spawn_app().await;
+    // A scan of several pieces, so damage past the first piece is caught too.
+    let mut scan = pdf();
+    scan.extend((0..3_000_000u32).map(|i| (i % 251) as u8));
+    let body = complete_application_with(&app, &scan).await;
+    let receipt: Value = app.submit("flip", &body).await.json().await.unwrap();
+    let token = crate::support::staff_token(&app, "县交通运输局").await;
+    let case_path = format!("/api/staff/cases/{}", receipt["case_number"].as_str().unwrap());
+    let case: Value = app.staff_get(&token, &case_path).await.json().await.unwrap();
+    let file = case["files"].as_array().unwrap().iter().find(|f| f["material"] == "application").unwrap();
+    let download = file["download"].as_str().unwrap().to_owned();
+    let upload = file["upload"].as_str().unwrap().to_owned();
+    let fetched = app.staff_get(&token, &download).await;
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.bytes().await.unwrap().as_ref(), scan.as_slice(), "whole and unchanged");
+
+    // One byte flipped where the file is stored (disk or bucket alike).
+    let storage = bianmin::apply::uploads::store::operator(&app.data_dir, &app.settings.storage).unwrap();
+    let stored = storage
+        .list_with("")
+        .recursive(true)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.path().contains(upload.as_str()) && e.path().ends_with("/data"))
+        .expect("the stored file")
+        .path()
+        .to_owned();
+    let original = storage.read(&stored).await.unwrap().to_vec();
+    for at in [10, 2_500_000] {
+        let mut flipped = original.clone();
+        flipped[at] ^= 0x01;
+        storage.write(&stored, flipped).await.unwrap();
+        let url = format!("{}{download}", app.address);
+        let Ok(answer) = reqwest::Client::new().get(url).bearer_auth(&token).send().await else {
+            // Cut before even the head went out: nothing served.
+            assert!(at >= 1_048_576, "a clear error is expected for damage at the start");
+            continue;
+        };
+        if at < 1_048_576 {
+            // In the first piece: a clear error before any byte.
+            assert_eq!(answer.status(), 500);
+            let error: Value = answer.json().await.unwrap();
+            assert_eq!(error["error"]["code"], "damaged");
+            assert!(error["error"]["message"].as_str().unwrap().contains("已损坏或被改动"));
+        } else {
+            // Further in: the download stops short of the damaged piece.
+            let bytes = answer.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            assert!(bytes.len() < scan.len() && bytes.len() <= 2_097_152, "{} bytes served", bytes.len());
+            assert!(scan.starts_with(&bytes), "only checked bytes");
+        }
+    }
+    // The tags removed: refused as well.
+    storage.write(&stored, original).await.unwrap();
+    assert_eq!(app.staff_get(&token, &download).await.status(), 200);
+    sqlx::query("DELETE FROM file_tags WHERE start > 0").execute(&app.db().await).await.unwrap();
+    assert_eq!(app.staff_get(&token, &download).await.status(), 500);
+}

@@ -230,7 +230,11 @@ async fn expired_unfinished_uploads_are_reclaimed_and_finished_ones_kept() {
     let storage = bianmin::apply::uploads::store::operator(&app.data_dir, &app.settings.storage).unwrap();
     let now = tus_protocol::chrono::Utc::now();
     let removed = bianmin::apply::uploads::store::reclaim_expired(
-        &tus_storage_opendal::OpendalStorage::new(storage),
+        &bianmin::at_rest::storage::EncryptedStorage::new(
+            tus_storage_opendal::OpendalStorage::new(storage),
+            std::sync::Arc::clone(&keys),
+            db.clone(),
+        ),
         &keys,
         &db,
         now,

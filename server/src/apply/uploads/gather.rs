@@ -27,11 +27,26 @@ pub async fn open(
     let upload = files.state.get(upload_id).await.map_err(|_| missing())?.ok_or_else(missing)?;
     let handle = upload.storage_handle().ok_or_else(missing)?;
     let size = upload.length().unwrap_or(upload.offset());
-    let stream = files
-        .storage
-        .stream_range(&handle, 0, None)
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
+    let damaged = || {
+        ApiError::Damaged(
+            "这个文件在存储中已损坏或被改动，系统已拒绝提供。请联系系统管理员从备份恢复，或请申请人补正重新上传。"
+                .to_owned(),
+        )
+    };
+    let invalid = |e: &std::io::Error| e.kind() == std::io::ErrorKind::InvalidData;
+    let mut stream = files.storage.stream_range(&handle, 0, None).await.map_err(|e| match &e {
+        tus_protocol::Error::Storage(inner) if inner.downcast_ref::<std::io::Error>().is_some_and(invalid) => damaged(),
+        _ => ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")),
+    })?;
+    // The first piece is checked before anything is answered, so a damaged
+    // start is a clear error; later damage cuts the download short.
+    use futures_util::StreamExt;
+    let stream: tus_protocol::storage::ByteStream = match stream.next().await {
+        Some(Err(e)) if invalid(&e) => return Err(damaged()),
+        Some(Err(e)) => return Err(ApiError::Internal(anyhow::anyhow!("reading an upload: {e}"))),
+        Some(Ok(first)) => Box::pin(futures_util::stream::once(async move { Ok(first) }).chain(stream)),
+        None => stream,
+    };
     Ok((size, stream))
 }
 

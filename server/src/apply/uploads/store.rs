@@ -32,8 +32,6 @@ const EXPIRATION: Duration = crate::settings::Retention::UNFINISHED_UPLOAD;
 pub type Files = EncryptedStorage<OpendalStorage>;
 
 pub struct UploadFiles {
-    /// The bytes as stored, for reclaiming expired uploads.
-    raw: OpendalStorage,
     db: AnyPool,
     keys: Arc<DataKeys>,
     pub(super) storage: Files,
@@ -109,15 +107,14 @@ pub async fn build(
     });
     let protocol = ProtocolHandle::new(
         config,
-        EncryptedStorage::new(OpendalStorage::new(operator.clone()), Arc::clone(&keys)),
+        EncryptedStorage::new(OpendalStorage::new(operator.clone()), Arc::clone(&keys), db.clone()),
         DbStateStore::new(db.clone(), Arc::clone(&keys)),
         DbLocker::new(db.clone()),
         hooks,
     );
     let router = tus_axum::TusRouter::new(tus_axum::TusState::new(protocol)).build()?;
     let reader = UploadFiles {
-        raw: OpendalStorage::new(operator.clone()),
-        storage: EncryptedStorage::new(OpendalStorage::new(operator), Arc::clone(&keys)),
+        storage: EncryptedStorage::new(OpendalStorage::new(operator), Arc::clone(&keys), db.clone()),
         state: DbStateStore::new(db.clone(), Arc::clone(&keys)),
         locks: DbLocker::new(db.clone()),
         db,
@@ -128,7 +125,7 @@ pub async fn build(
 
 /// Delete the unfinished uploads that expired before `before`; how many went.
 pub async fn reclaim_expired(
-    storage: &OpendalStorage,
+    storage: &Files,
     keys: &Arc<DataKeys>,
     db: &AnyPool,
     before: tus_protocol::chrono::DateTime<tus_protocol::chrono::Utc>,
@@ -141,7 +138,7 @@ impl UploadFiles {
     /// Delete the unfinished uploads that expired before now (the scheduler's
     /// hourly job; each upload is locked while it goes); how many went.
     pub async fn reclaim_expired(&self) -> tus_protocol::Result<usize> {
-        reclaim_expired(&self.raw, &self.keys, &self.db, tus_protocol::chrono::Utc::now()).await
+        reclaim_expired(&self.storage, &self.keys, &self.db, tus_protocol::chrono::Utc::now()).await
     }
 
     /// Delete an upload's bytes and record (retention). False when it is busy
