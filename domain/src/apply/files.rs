@@ -151,71 +151,10 @@ mod tests {
     }
 }
 
-/// What a PDF must not carry: scripts, actions that start programs, files
-/// inside the file. (A scan or a filled-in form needs none of them.)
-const PDF_ACTIVE: [(&[u8], &str); 5] = [
-    (b"/javascript", "脚本"),
-    (b"/js", "脚本"),
-    (b"/launch", "启动程序的动作"),
-    (b"/embeddedfile", "嵌入的文件"),
-    (b"/richmedia", "多媒体内容"),
-];
-
-/// The first kind of active content in PDF bytes (a whole file, or one
-/// decompressed stream of it), in words. PDF names may hide letters as `#xx`
-/// and differ in case, so both are undone first.
-pub fn pdf_active_content(bytes: &[u8]) -> Option<&'static str> {
-    let mut name = Vec::new();
-    let mut found = None;
-    let mut i = 0;
-    while i < bytes.len() && found.is_none() {
-        if bytes[i] != b'/' {
-            i += 1;
-            continue;
-        }
-        // A name: `/` and the regular characters after it, `#xx` decoded.
-        name.clear();
-        name.push(b'/');
-        i += 1;
-        while i < bytes.len() && !b" \t\r\n\x0c\0/()<>[]{}%".contains(&bytes[i]) {
-            let decoded = (bytes[i] == b'#' && i + 2 < bytes.len())
-                .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
-                .flatten();
-            match decoded {
-                Some(byte) => {
-                    name.push(byte.to_ascii_lowercase());
-                    i += 3;
-                }
-                None => {
-                    name.push(bytes[i].to_ascii_lowercase());
-                    i += 1;
-                }
-            }
-        }
-        found = PDF_ACTIVE.iter().find(|(token, _)| name == *token).map(|(_, words)| *words);
-    }
-    found
-}
-
-/// The refusal for a PDF with active content.
+/// The refusal for a PDF with active content (the server judges a PDF by its
+/// structure: see `server/src/apply/uploads/pdf.rs`).
 pub fn pdf_refusal(name: &str, what: &str) -> String {
     format!("“{}”里含有{what}，为了安全不能上传。请用“打印为 PDF”或扫描重新生成这个文件后再传", safe_file_name(name))
-}
-
-#[cfg(test)]
-mod active_content_tests {
-    use super::*;
-
-    #[test]
-    fn scripts_launches_and_embedded_files_are_found_however_spelled() {
-        assert_eq!(pdf_active_content(b"%PDF-1.7\n1 0 obj << /Type /Page >>"), None);
-        assert_eq!(pdf_active_content(b"<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"), Some("脚本"));
-        assert_eq!(pdf_active_content(b"<< /S /J#61vaScript >>"), Some("脚本"), "hex-escaped letters");
-        assert_eq!(pdf_active_content(b"<</S/Launch/F(cmd.exe)>>"), Some("启动程序的动作"));
-        assert_eq!(pdf_active_content(b"<< /Type /EmbeddedFile >>"), Some("嵌入的文件"));
-        assert_eq!(pdf_active_content(b"/JSON is not /JS"), Some("脚本"));
-        assert_eq!(pdf_active_content(b"/JSONData /Javascripted"), None, "whole names only");
-    }
 }
 
 /// How far [`scrub_jpeg_metadata`] got.

@@ -10,7 +10,7 @@ use domain::case::view::{CaseView, PublicFigures, StaffCase, StaffCaseSummary};
 use serde_json::{Value, json};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+const PDF: &[u8] = crate::support::PDF;
 const TRANSPORT: &str = "县交通运输局";
 
 /// A Monday: cases accepted today are due five working days on.

@@ -94,7 +94,7 @@ async fn drafts_need_a_known_item_and_a_readable_body() {
 #[tokio::test]
 async fn finished_uploads_travel_with_the_draft_and_vanished_ones_are_named() {
     let app = spawn_app().await;
-    let pdf: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+    let pdf: &[u8] = crate::support::PDF;
     let kept = upload(&app, "JT-001", "application", "申请表.pdf", pdf).await;
     let deleted = upload(&app, "JT-001", "safety_rules", "制度.pdf", pdf).await;
     // Uploaded for a material the answers no longer ask for (no agent).

@@ -8,7 +8,7 @@ use crate::support::{TestApp, spawn_app_with, spawn_with_settings, start_s3, upl
 use serde_json::{Value, json};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+const PDF: &[u8] = crate::support::PDF;
 
 /// Instance A with S3 storage (always, whatever the environment asks), and B sharing its database and bucket.
 async fn pair(s3_dir: &std::path::Path) -> (TestApp, TestApp) {

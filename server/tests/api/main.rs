@@ -18,6 +18,8 @@ mod migrations;
 mod openapi;
 pub mod outbox;
 mod ownership;
+mod pdf_checks;
+mod pdfs;
 mod retention;
 mod situations;
 mod sms;

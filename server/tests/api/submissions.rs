@@ -7,7 +7,7 @@ use domain::apply::submission::Receipt;
 use serde_json::{Value, json};
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+const PDF: &[u8] = crate::support::PDF;
 
 /// A complete application for 道路货物运输驾驶员从业资格证核发 (JT-003), the
 /// 3-year driving record left for later (容缺).

@@ -311,7 +311,8 @@ pub async fn staff_token(app: &TestApp, department: &str) -> String {
 
 /// The smallest files of each type that pass the content checks.
 pub const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
-pub const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+/// A real one-page form (the centre's own blank form for JT-003).
+pub const PDF: &[u8] = include_bytes!("../../../public/forms/driver-qualification-application.pdf");
 
 /// The applicant's details for JT-003: a person, collecting the result at the window.
 pub fn person_form() -> serde_json::Value {

@@ -179,7 +179,7 @@ async fn unfinished_uploads_are_not_checked_and_can_be_cancelled() {
 async fn large_chunks_of_a_scanned_pdf_go_through() {
     let app = spawn_app().await;
     // 道路货物运输经营许可's 安全生产管理制度 takes PDFs up to 30 MB.
-    let body = file(b"%PDF-1.7\n", 12 * 1_048_576);
+    let body = crate::pdfs::scanned(1, 12 * 1_048_576, true, 7);
     let metadata =
         format!("item {},material {},filename {}", b64(b"JT-001"), b64(b"safety_rules"), b64("制度.pdf".as_bytes()));
     let created = app

@@ -125,9 +125,8 @@ pub async fn verify(
     }
 }
 
-/// The active content of a stored PDF, if any: the whole file is read (it is
-/// at most a material's size limit), and every compressed stream in it is
-/// inflated too, so a script in an object stream is found as well.
+/// What a stored PDF carries that it must not: the whole file is read (it is
+/// at most a material's size limit) and judged by its structure.
 async fn pdf_active_content(
     storage: &Files,
     handle: &StorageHandle,
@@ -142,32 +141,5 @@ async fn pdf_active_content(
     while let Some(chunk) = stream.next().await {
         bytes.extend_from_slice(&chunk.map_err(internal)?);
     }
-    if let Some(found) = domain::apply::files::pdf_active_content(&bytes) {
-        return Ok(Some(found));
-    }
-    let mut rest = &bytes[..];
-    let mut budget: u64 = 256 * 1_048_576;
-    while let Some(start) = find(rest, b"stream") {
-        let mut body = &rest[start + 6..];
-        body = body.strip_prefix(b"\r").unwrap_or(body);
-        body = body.strip_prefix(b"\n").unwrap_or(body);
-        let end = find(body, b"endstream").unwrap_or(body.len());
-        let mut inflated = Vec::new();
-        let reader = flate2::read::ZlibDecoder::new(&body[..end]);
-        // A bomb is cut off: at most the budget is inflated, in all.
-        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(reader, budget), &mut inflated);
-        budget = budget.saturating_sub(inflated.len() as u64);
-        if let Some(found) = domain::apply::files::pdf_active_content(&inflated) {
-            return Ok(Some(found));
-        }
-        rest = &body[end..];
-        if budget == 0 {
-            break;
-        }
-    }
-    Ok(None)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    Ok(crate::apply::uploads::pdf::judge(bytes).await.map(crate::apply::uploads::pdf::Finding::words))
 }

@@ -12,5 +12,6 @@
 pub mod checks;
 pub mod gather;
 pub mod owner;
+pub mod pdf;
 pub mod state;
 pub mod store;
