@@ -20,7 +20,13 @@ use crate::state::AppState;
 use crate::{apply, at_rest, case, catalog, db, error, holidays, openapi};
 
 /// The whole HTTP surface: `/api/…` and the app.
-pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Router {
+/// How requests are paced and shed, from the settings.
+pub struct Traffic {
+    pub pace: crate::hosting::body::Pace,
+    pub shed: crate::hosting::shed::Shed,
+}
+
+pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffic: Traffic) -> Router {
     let csp = HeaderValue::try_from(web::content_security_policy_for(dist)).expect("CSP is ASCII");
     let (api, document) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         // In the order of the journey: catalog → apply → case.
@@ -75,8 +81,10 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path) -> Rou
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("geolocation=(), microphone=(), payment=()"),
         ))
-        // A request body that stops sending for a minute is given up (a phone that lost its signal).
-        .layer(axum::middleware::from_fn(serve::idle_body_timeout))
+        // A request body that stops sending for a minute, or trickles, is given up.
+        .layer(axum::middleware::from_fn_with_state(traffic.pace, crate::hosting::body::paced))
+        // Past the requests the server can carry at once, new ones are told to come back.
+        .layer(axum::middleware::from_fn_with_state(traffic.shed, crate::hosting::shed::shed))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -135,7 +143,9 @@ impl Server {
         };
         let state = Arc::new(state);
         crate::scheduler::start(Arc::clone(&state));
-        let router = app(Arc::clone(&state), upload_routes, &settings.dist);
+        let traffic =
+            Traffic { pace: settings.body_pace(), shed: crate::hosting::shed::Shed::new(settings.max_in_flight) };
+        let router = app(Arc::clone(&state), upload_routes, &settings.dist, traffic);
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;

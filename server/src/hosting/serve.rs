@@ -1,7 +1,12 @@
-//! The accept loop, with the limits a public server needs: a client that sends
-//! its headers a byte at a time is cut off, the number of open connections is
-//! bounded, and shutdown finishes the requests under way but waits no longer
-//! than a deadline. (axum's own `serve` has none of these settings.)
+//! The accept loop, with the limits a public server needs: HTTP/1.1 only (no
+//! browser speaks HTTP/2 without TLS, and cleartext HTTP/2 had no deadline
+//! for its preface); a client must send its headers within a deadline from
+//! the moment it connects (silent sockets and idle keep-alives are closed);
+//! open connections are bounded in all and per client address; when the pool
+//! is full a new connection is answered 503 with `Retry-After` and closed at
+//! once instead of waiting in the kernel's queue; shutdown finishes the
+//! requests under way but waits no longer than a deadline. (axum's own
+//! `serve` has none of these settings.)
 
 use std::future::Future;
 use std::sync::Arc;
@@ -9,29 +14,33 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use crate::hosting::per_client::PerClient;
+
 /// Connection limits and timeouts.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Limits {
-    /// A request's headers must arrive within this.
+    /// A request's headers must arrive within this (from the connection's start).
     pub header_read: Duration,
-    /// Open connections at most; more wait to be accepted.
+    /// Open connections at most; past it new ones are answered 503.
     pub max_connections: usize,
+    /// Open connections one client address may hold.
+    pub per_client: usize,
+    /// Proxies, not counted per address (their clients share it).
+    pub trusted: Vec<crate::hosting::cidr::Cidr>,
     /// How long shutdown waits for requests under way.
     pub shutdown: Duration,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Self { header_read: Duration::from_secs(10), max_connections: 1024, shutdown: Duration::from_secs(30) }
-    }
-}
+/// What a connection the server has no room for is told before it is closed.
+const BUSY: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
 /// Serve `router` on `listener` until `shutdown` completes.
 pub async fn serve(
@@ -40,17 +49,14 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let mut http = Builder::new(TokioExecutor::new());
-    http.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read);
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_read);
     let http = Arc::new(http);
     let graceful = GracefulShutdown::new();
     let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let clients = PerClient::new(limits.per_client, limits.trusted.clone());
     tokio::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            permit = Arc::clone(&permits).acquire_owned() => permit.expect("the semaphore is never closed"),
-            () = &mut shutdown => break,
-        };
         let (socket, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -63,6 +69,11 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let (Ok(permit), Some(slot)) = (Arc::clone(&permits).try_acquire_owned(), clients.enter(peer.ip())) else {
+            // No room (in all, or for this client): say so and close, at once.
+            let _ = socket.try_write(BUSY);
+            continue;
+        };
         let _ = socket.set_nodelay(true);
         let service = tower::ServiceExt::map_request(
             router.clone(),
@@ -71,11 +82,11 @@ pub async fn serve(
                 request
             },
         );
-        let connection = http.serve_connection_with_upgrades(TokioIo::new(socket), TowerToHyperService::new(service));
-        let connection = graceful.watch(connection.into_owned());
+        let connection = http.serve_connection(TokioIo::new(socket), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _ = connection.await;
-            drop(permit);
+            drop((permit, slot));
         });
     }
     drop(listener);
@@ -84,62 +95,3 @@ pub async fn serve(
     }
     Ok(())
 }
-
-/// A request body that fails once no bytes came for `idle` (a phone that lost
-/// its signal mid-upload), keeping the inner body's size hint and end (tus
-/// tells an empty creation request from one with bytes by them).
-pub struct IdleTimeoutBody {
-    inner: axum::body::Body,
-    idle: Duration,
-    sleep: std::pin::Pin<Box<tokio::time::Sleep>>,
-}
-
-impl IdleTimeoutBody {
-    pub fn new(inner: axum::body::Body, idle: Duration) -> Self {
-        Self { inner, idle, sleep: Box::pin(tokio::time::sleep(idle)) }
-    }
-}
-
-impl http_body::Body for IdleTimeoutBody {
-    type Data = axum::body::Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        use std::task::Poll;
-        let this = &mut *self;
-        match std::pin::Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(frame) => {
-                let next = tokio::time::Instant::now() + this.idle;
-                this.sleep.as_mut().reset(next);
-                Poll::Ready(frame)
-            }
-            Poll::Pending if this.sleep.as_mut().poll(cx).is_ready() => {
-                Poll::Ready(Some(Err(axum::Error::new("no bytes of the request body came in time"))))
-            }
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-/// Middleware: every request body under [`IdleTimeoutBody`].
-pub async fn idle_body_timeout(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let request = request.map(|body| axum::body::Body::new(IdleTimeoutBody::new(body, BODY_IDLE)));
-    next.run(request).await
-}
-
-/// How long a request body may send nothing.
-pub const BODY_IDLE: Duration = Duration::from_secs(60);

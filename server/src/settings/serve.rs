@@ -69,9 +69,22 @@ pub struct ServeSettings {
     /// Seconds a client has to send a request's headers (slow-header clients are cut off).
     #[arg(long, env = "BIANMIN_HEADER_TIMEOUT_SECS", default_value_t = 10)]
     pub header_timeout_secs: u64,
-    /// Open connections at most (more wait to be accepted).
+    /// Open connections at most (past it new ones are answered 503 with Retry-After).
     #[arg(long, env = "BIANMIN_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+    /// Open connections one client address may hold (a trusted proxy is not counted).
+    #[arg(long, env = "BIANMIN_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
+    pub connections_per_client: usize,
+    /// Requests under way at most; past it new ones are answered 503 with Retry-After.
+    #[arg(long, env = "BIANMIN_MAX_IN_FLIGHT", default_value_t = 512)]
+    pub max_in_flight: usize,
+    /// The slowest a request body may come, on average, after its first 30 seconds
+    /// (bytes a second; an upload from a phone on 2G sends ten times that).
+    #[arg(long, env = "BIANMIN_BODY_MIN_BYTES_PER_SEC", default_value_t = 1024)]
+    pub body_min_bytes_per_sec: u64,
+    /// Seconds a request body may send nothing before it is given up.
+    #[arg(long, env = "BIANMIN_BODY_IDLE_SECS", default_value_t = 60)]
+    pub body_idle_secs: u64,
     /// Seconds shutdown waits for requests under way before it cuts them.
     #[arg(long, env = "BIANMIN_SHUTDOWN_SECS", default_value_t = 30)]
     pub shutdown_secs: u64,
@@ -102,7 +115,18 @@ impl ServeSettings {
         crate::hosting::serve::Limits {
             header_read: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
+            per_client: self.connections_per_client.max(1),
+            trusted: self.trusted_proxies().unwrap_or_default(),
             shutdown: std::time::Duration::from_secs(self.shutdown_secs),
+        }
+    }
+
+    /// How fast request bodies must come.
+    pub fn body_pace(&self) -> crate::hosting::body::Pace {
+        crate::hosting::body::Pace {
+            idle: std::time::Duration::from_secs(self.body_idle_secs.max(1)),
+            grace: std::time::Duration::from_secs(30).min(std::time::Duration::from_secs(self.body_idle_secs.max(1))),
+            min_bytes_per_sec: self.body_min_bytes_per_sec,
         }
     }
 }

@@ -17,6 +17,7 @@ mod joint_cases;
 mod migrations;
 mod openapi;
 pub mod outbox;
+mod overload;
 mod ownership;
 mod pdf_checks;
 mod pdfs;
