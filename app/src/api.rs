@@ -276,9 +276,13 @@ pub mod staff {
         let response =
             Request::get(url).header("Authorization", &bearer(token)).send().await.map_err(|_| ApiError::network())?;
         if !response.ok() {
-            return Err(ApiError {
-                message: "文件下载失败，请稍后再试".into(), not_found: response.status() == 404
-            });
+            // The server's own words (a damaged file says so), else a plain failure.
+            let not_found = response.status() == 404;
+            let message = match super::read_json::<domain::api::ErrorBody>(response.into()).await {
+                Ok(body) => body.error.message,
+                Err(_) => "文件下载失败，请稍后再试".into(),
+            };
+            return Err(ApiError { message, not_found });
         }
         let bytes = response.binary().await.map_err(|_| ApiError::network())?;
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));

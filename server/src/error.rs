@@ -35,6 +35,9 @@ pub enum ApiError {
     /// Too many attempts from one place or at one case (status look-up).
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// A service the request needs is not there now (the virus scanner): try again later.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Stored bytes that failed their integrity check: refused, never served.
     #[error("damaged: {0}")]
     Damaged(String),
@@ -67,6 +70,7 @@ impl ApiError {
                 "invalid_application",
                 format!("申请还有 {} 处需要修改，请按提示修改后再提交", problems.count()),
             ),
+            Self::Unavailable(message) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", message.clone()),
             Self::Damaged(message) => (StatusCode::INTERNAL_SERVER_ERROR, "damaged", message.clone()),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

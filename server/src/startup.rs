@@ -135,6 +135,7 @@ impl Server {
             limiter: limits::Limiter::default(),
             lookups_per_minute: settings.lookups_per_minute,
             trusted_proxies: settings.trusted_proxies()?,
+            clamd: settings.clamd()?,
             limits: settings.limits.clone(),
             keys,
             webhooks: webhooks::Webhooks::load(settings.notify.webhooks.as_deref())?,

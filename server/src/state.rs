@@ -37,6 +37,8 @@ pub struct AppState {
     /// The SMS provider, when the centre has one.
     pub sms: Option<sms::SmsProvider>,
     pub notify: settings::Notify,
+    /// The virus scanner, when the centre has one.
+    pub clamd: Option<apply::uploads::virus_scan::Clamd>,
 }
 
 impl AppState {

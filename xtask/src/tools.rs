@@ -108,6 +108,26 @@ pub fn ensure_chromium() -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// ClamAV's daemon for the virus-scanning tests (they run it with a signature
+/// database they write themselves); installed with apt-get when we are root.
+pub fn ensure_clamd() -> anyhow::Result<()> {
+    if Path::new("/usr/sbin/clamd").exists() {
+        return Ok(());
+    }
+    let root_user = output_of(Command::new("id").arg("-u")).map(|id| id.trim() == "0").unwrap_or(false);
+    if !root_user {
+        bail!("clamd is missing. Install it (sudo apt-get install clamav-daemon), then run this again.");
+    }
+    eprintln!("xtask: installing Debian's clamav-daemon for the virus-scanning tests");
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "clamav-daemon"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    // Debian starts it with its own (empty) database; the tests run their own.
+    let _ = Command::new("systemctl").args(["disable", "--now", "clamav-daemon"]).status();
+    Ok(())
+}
+
 /// The schemathesis release the schema run is pinned to.
 const SCHEMATHESIS: &str = "4.32.5";
 

@@ -514,11 +514,16 @@ fn JointParts(case: StaffCase) -> impl IntoView {
 fn CaseFileRow(file: domain::case::view::CaseFile) -> impl IntoView {
     let label = format!("下载 {}：{}", file.material_name, file.name);
     let (url, name) = (file.download.clone(), file.name.clone());
+    let failed = RwSignal::new(None::<String>);
     let download = move |_| {
         let (url, name) = (url.clone(), name.clone());
         spawn_local(async move {
-            if let Ok(blob) = api::download(&token().unwrap_or_default(), &url).await {
-                save_blob(&blob, &name);
+            match api::download(&token().unwrap_or_default(), &url).await {
+                Ok(blob) => {
+                    failed.set(None);
+                    save_blob(&blob, &name);
+                }
+                Err(error) => failed.set(Some(error.message)),
             }
         });
     };
@@ -526,9 +531,28 @@ fn CaseFileRow(file: domain::case::view::CaseFile) -> impl IntoView {
         <li class="file">
             <span class="file__name">{format!("{}：{}", file.material_name, file.name)}</span>
             <span class="file__meta">{domain::apply::materials::size_text(file.size)}</span>
+            {(!file.scanned)
+                .then(|| {
+                    view! {
+                        <span class="file__meta" title="本中心未配置病毒扫描，或文件早于扫描启用">
+                            "未经病毒扫描"
+                        </span>
+                    }
+                })}
             <button type="button" class="link-button" aria-label=label on:click=download>
                 "下载"
             </button>
+            {move || {
+                failed
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <span class="field-error" role="alert">
+                                {message}
+                            </span>
+                        }
+                    })
+            }}
         </li>
     }
 }

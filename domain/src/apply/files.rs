@@ -151,6 +151,14 @@ mod tests {
     }
 }
 
+/// The refusal for a file the virus scanner found something in.
+pub fn virus_refusal(name: &str) -> String {
+    format!(
+        "“{}”里发现了病毒或恶意代码，为了安全不能上传，也没有保存。请先用杀毒软件检查电脑或手机，再重新扫描或导出这个文件后上传",
+        safe_file_name(name)
+    )
+}
+
 /// The refusal for a PDF with active content (the server judges a PDF by its
 /// structure: see `server/src/apply/uploads/pdf.rs`).
 pub fn pdf_refusal(name: &str, what: &str) -> String {

@@ -301,6 +301,10 @@ pub struct CaseFile {
     pub added_at: String,
     /// `GET` this (with the token) to download.
     pub download: String,
+    /// Scanned for viruses and found clean (false: the centre has no scanner, or
+    /// the file came before it had one).
+    #[serde(default)]
+    pub scanned: bool,
 }
 
 /// One line of the staff's case list.

@@ -82,6 +82,10 @@ pub struct ServeSettings {
     /// (bytes a second; an upload from a phone on 2G sends ten times that).
     #[arg(long, env = "BIANMIN_BODY_MIN_BYTES_PER_SEC", default_value_t = 1024)]
     pub body_min_bytes_per_sec: u64,
+    /// ClamAV's clamd, to scan every upload (`unix:<socket>` or `tcp:<host>:<port>`);
+    /// without it files are marked "not scanned" for staff.
+    #[arg(long, env = "BIANMIN_CLAMD")]
+    pub clamd: Option<String>,
     /// Seconds a request body may send nothing before it is given up.
     #[arg(long, env = "BIANMIN_BODY_IDLE_SECS", default_value_t = 60)]
     pub body_idle_secs: u64,
@@ -119,6 +123,15 @@ impl ServeSettings {
             trusted: self.trusted_proxies().unwrap_or_default(),
             shutdown: std::time::Duration::from_secs(self.shutdown_secs),
         }
+    }
+
+    /// The virus scanner these settings name, if any.
+    pub fn clamd(&self) -> anyhow::Result<Option<crate::apply::uploads::virus_scan::Clamd>> {
+        self.clamd
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(|text| crate::apply::uploads::virus_scan::Clamd::parse(text.trim()).map_err(anyhow::Error::msg))
+            .transpose()
     }
 
     /// How fast request bodies must come.

@@ -28,3 +28,4 @@ mod staff_access;
 mod steps;
 mod submissions;
 mod uploads;
+mod virus_scan;

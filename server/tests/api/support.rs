@@ -404,3 +404,67 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+/// A real ClamAV daemon on a socket in `dir`, with a signature database the
+/// test writes itself (signature downloads are not reachable here): it knows
+/// the EICAR test file's string. Stopped when dropped.
+pub struct Clamd {
+    child: std::process::Child,
+    pub socket: PathBuf,
+}
+
+/// The EICAR anti-virus test string (harmless; every scanner knows it).
+pub const EICAR: &str = r"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+impl Clamd {
+    pub async fn start(dir: &Path) -> Self {
+        let binary = Path::new("/usr/sbin/clamd");
+        assert!(
+            binary.exists(),
+            "clamd is not installed (apt-get install clamav-daemon; `cargo xtask test` installs it)"
+        );
+        let db = dir.join("signatures");
+        std::fs::create_dir_all(&db).unwrap();
+        let hex: String = EICAR.bytes().map(|b| format!("{b:02x}")).collect();
+        std::fs::write(db.join("bianmin-test.ndb"), format!("Bianmin-Test-EICAR:0:*:{hex}\n")).unwrap();
+        let socket = dir.join("clamd.sock");
+        let conf = dir.join("clamd.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "Foreground yes\nDatabaseDirectory {}\nLocalSocket {}\nStreamMaxLength 200M\nLogFile {}\n",
+                db.display(),
+                socket.display(),
+                dir.join("clamd.log").display()
+            ),
+        )
+        .unwrap();
+        let mut child = std::process::Command::new(binary)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..150 {
+            if tokio::net::UnixStream::connect(&socket).await.is_ok() {
+                return Self { child, socket };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("clamd did not start: {}", std::fs::read_to_string(dir.join("clamd.log")).unwrap_or_default());
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Clamd {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -14,6 +14,7 @@ use tus_protocol::storage::StorageHandle;
 use super::store::{Files, MAX_UPLOAD_BYTES, text};
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::apply::uploads::owner::Deletion;
+use crate::apply::uploads::virus_scan::{Clamd, Verdict};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
 use domain::api::ErrorBody;
@@ -34,6 +35,8 @@ pub struct CheckedUpload {
     pub file_name: String,
     pub size: u64,
     pub file_type: domain::FileType,
+    /// Scanned for viruses and found clean (false: no scanner is configured).
+    pub scanned: bool,
 }
 
 pub fn check_routes() -> utoipa_axum::router::OpenApiRouter<Arc<crate::AppState>> {
@@ -95,14 +98,22 @@ pub async fn verify(
         },
         other => other,
     };
-    match checked {
-        Ok(file_type) => Ok(CheckedUpload {
+    let scanned = match (&checked, &state.clamd) {
+        (Ok(_), Some(clamd)) => match scan(clamd, &files.storage, &handle, upload_id).await? {
+            Verdict::Clean => Ok(true),
+            Verdict::Found(_) => Err(domain::apply::files::virus_refusal(&name)),
+        },
+        (Ok(_), None) | (Err(_), _) => Ok(false),
+    };
+    match checked.and_then(|file_type| scanned.map(|scanned| (file_type, scanned))) {
+        Ok((file_type, scanned)) => Ok(CheckedUpload {
             upload: upload_id.to_owned(),
             item: item_code,
             material: material_id,
             file_name: name,
             size,
             file_type,
+            scanned,
         }),
         Err(message) => {
             // Only a file nothing holds yet is deleted: a case's file stays whatever the rules say now.
@@ -123,6 +134,25 @@ pub async fn verify(
             Err(ApiError::Unprocessable(message))
         }
     }
+}
+
+/// clamd's verdict on a stored file; a scanner that cannot answer now makes
+/// the check wait for it (503), the file kept.
+async fn scan(clamd: &Clamd, storage: &Files, handle: &StorageHandle, upload: &str) -> Result<Verdict, ApiError> {
+    let unavailable = |error: String| {
+        tracing::error!(%error, "the virus scanner did not answer");
+        ApiError::Unavailable("病毒扫描暂时不可用，文件已保留。请过几分钟再试。".to_owned())
+    };
+    let stream = storage
+        .stream_range(handle, 0, None)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
+    let verdict =
+        crate::apply::uploads::virus_scan::scan(clamd, stream).await.map_err(|e| unavailable(format!("{e:#}")))?;
+    if let Verdict::Found(signature) = &verdict {
+        tracing::warn!(upload, %signature, "an upload carried a virus: refused and deleted");
+    }
+    Ok(verdict)
 }
 
 /// What a stored PDF carries that it must not: the whole file is read (it is

@@ -89,10 +89,12 @@ pub async fn gather(
                         material: file.material,
                         name: file.file_name,
                         size: file.size,
+                        scanned: file.scanned,
                     });
                 }
                 Ok(file) => problems.push(problem(format!("“{}”不是这项材料的文件，请重新上传", file.file_name))),
                 Err(ApiError::Internal(error)) => return Err(ApiError::Internal(error)),
+                Err(ApiError::Unavailable(message)) => return Err(ApiError::Unavailable(message)),
                 Err(error) => problems.push(problem(error.message())),
             }
         }

@@ -15,3 +15,4 @@ pub mod owner;
 pub mod pdf;
 pub mod state;
 pub mod store;
+pub mod virus_scan;

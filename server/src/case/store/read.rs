@@ -70,10 +70,13 @@ pub async fn events(state: &AppState, case_number: &str) -> Result<Vec<Event>, A
 
 /// A case's files with their materials' names, in the order they came.
 pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, ApiError> {
-    let rows = sqlx::query("SELECT upload, material, name, size, added_at FROM case_files WHERE case_number = $1 ORDER BY added_at, upload")
-        .bind(&case.case_number)
-        .fetch_all(&state.db)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT upload, material, name, size, added_at, scanned FROM case_files WHERE case_number = $1 \
+         ORDER BY added_at, upload",
+    )
+    .bind(&case.case_number)
+    .fetch_all(&state.db)
+    .await?;
     let item = case.item(state)?;
     rows.iter()
         .map(|row| {
@@ -92,6 +95,7 @@ pub async fn files(state: &AppState, case: &CaseRow) -> Result<Vec<CaseFile>, Ap
                 name,
                 size: u64::try_from(row.try_get::<i64, _>("size")?).unwrap_or(0),
                 added_at: row.try_get("added_at")?,
+                scanned: row.try_get::<i64, _>("scanned")? != 0,
             })
         })
         .collect()

@@ -20,6 +20,8 @@ pub struct NewFile {
     pub material: String,
     pub name: String,
     pub size: u64,
+    /// Scanned for viruses and found clean.
+    pub scanned: bool,
 }
 
 /// What happens to a case, as the one asking for it says it: the action
@@ -171,7 +173,8 @@ pub async fn insert_file(
         return Err(ApiError::Conflict(format!("“{}”已被删除或已随另一份申请提交，请重新上传这个文件", file.name)));
     }
     sqlx::query(
-        "INSERT INTO case_files (case_number, upload, material, name, size, added_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO case_files (case_number, upload, material, name, size, added_at, scanned) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(case_number)
     .bind(&file.upload)
@@ -179,6 +182,7 @@ pub async fn insert_file(
     .bind(keys.seal(crate::at_rest::column::Column::CaseFileName, &file.upload, &file.name)?)
     .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
     .bind(at)
+    .bind(i64::from(file.scanned))
     .execute(&mut **tx)
     .await?;
     Ok(())
