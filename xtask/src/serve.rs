@@ -50,6 +50,10 @@ impl Server {
             // Every client of a local server is 127.0.0.1: the per-address limits would count them all as one.
             .env("BIANMIN_UPLOADS_PER_MINUTE", "1000000")
             .env("BIANMIN_KEYS_PER_MINUTE", "1000000")
+            .env("BIANMIN_SUBMISSIONS_PER_HOUR", "1000000")
+            // One test person applies hundreds of times a day here.
+            .env("BIANMIN_SMS_PER_RECIPIENT_PER_DAY", "1000000")
+            .env("BIANMIN_EMAIL_PER_RECIPIENT_PER_DAY", "1000000")
             .current_dir(root());
         for (name, value) in env {
             command.env(name, value);

@@ -25,6 +25,8 @@ const PREFIX: &str = "h1:";
 pub enum Purpose {
     QueryCode,
     ResumeCode,
+    /// A person notices go to (phone or email), counted for the daily caps.
+    Recipient,
 }
 
 impl Purpose {
@@ -32,6 +34,7 @@ impl Purpose {
         match self {
             Self::QueryCode => b"query code",
             Self::ResumeCode => b"resume code",
+            Self::Recipient => b"recipient",
         }
     }
 }
@@ -70,7 +73,7 @@ impl LookupKey {
                     .collect::<Option<_>>()?;
                 (digest.len() == 32).then(|| self.of_digest(purpose, &digest))
             }
-            Purpose::ResumeCode => Some(self.hash(purpose, old)),
+            Purpose::ResumeCode | Purpose::Recipient => Some(self.hash(purpose, old)),
         }
     }
 }

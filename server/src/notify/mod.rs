@@ -1,6 +1,7 @@
 //! Telling people what happened: the transactional outbox, its delivery
 //! worker, the reminders planned from the calendar, and one module per channel.
 
+pub mod caps;
 pub mod email;
 pub mod outbox;
 pub mod reminders;

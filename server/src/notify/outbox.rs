@@ -80,6 +80,7 @@ pub async fn enqueue_case_event(
         case_number: event.case_number,
         channel: Channel::Webhook,
         recipient: event.department,
+        recipient_key: None,
         event: &body.kind,
         sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &id, &payload)?,
         at: event.at,
@@ -96,6 +97,8 @@ pub struct OutboxRow<'a> {
     pub channel: Channel,
     /// Masked for people, or the department's name for a webhook.
     pub recipient: &'a str,
+    /// The person's keyed hash (phone or email), for the daily caps; none for a department.
+    pub recipient_key: Option<String>,
     pub event: &'a str,
     pub sealed_payload: String,
     /// When it was written, and is first due.
@@ -109,8 +112,8 @@ pub async fn insert<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     row: OutboxRow<'_>,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at, \
+         recipient_key) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8) ON CONFLICT (id) DO NOTHING",
     )
     .bind(row.id)
     .bind(row.case_number)
@@ -119,6 +122,7 @@ pub async fn insert<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     .bind(row.event)
     .bind(row.sealed_payload)
     .bind(row.at)
+    .bind(row.recipient_key)
     .execute(executor)
     .await?;
     Ok(done.rows_affected())
@@ -202,6 +206,16 @@ pub async fn enqueue_notice(
                 serde_json::json!({"to": email, "subject": notice.subject, "body": notice.body}).to_string()
             }
         };
+        let address = match channel {
+            Channel::Sms => to.application.form.notice_phone(),
+            Channel::Email | Channel::Webhook => to.application.email.trim(),
+        };
+        let recipient_key = crate::notify::caps::recipient_key(state, channel, address);
+        if let Some(key) = &recipient_key
+            && crate::notify::caps::reached(tx, state, channel, key).await?
+        {
+            continue;
+        }
         let row_id = match id {
             Some(id) => format!("{id}_{}", channel.as_str()),
             None => format!("ntc_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase()),
@@ -212,6 +226,7 @@ pub async fn enqueue_notice(
             case_number: to.case_number,
             channel,
             recipient: &recipient,
+            recipient_key,
             event: &format!("notice.{}", event.name()),
             sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &row_id, &payload)?,
             at: &now,

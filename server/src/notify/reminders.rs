@@ -74,6 +74,7 @@ pub async fn plan_departments(state: &AppState) -> anyhow::Result<usize> {
             case_number: &case_number,
             channel: Channel::Webhook,
             recipient: &department,
+            recipient_key: None,
             event: &body.kind,
             sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &id, &payload)?,
             at: &body.at,

@@ -17,6 +17,10 @@ pub struct Limits {
     /// Uploads one application may hold at once.
     #[arg(long, env = "BIANMIN_UPLOADS_PER_APPLICATION", default_value_t = 100)]
     pub uploads_per_application: i64,
+    /// Applications one client address may submit an hour (per instance; a
+    /// service hall's terminals may share one address).
+    #[arg(long, env = "BIANMIN_SUBMISSIONS_PER_HOUR", default_value_t = 60)]
+    pub submissions_per_hour: u32,
     /// Bytes one application's uploads may add up to (default 500 MB).
     #[arg(long, env = "BIANMIN_BYTES_PER_APPLICATION", default_value_t = 500 * 1_048_576)]
     pub bytes_per_application: i64,

@@ -69,6 +69,13 @@ pub struct Notify {
     /// (`bianmin sms templates` prints the texts to register).
     #[arg(long, env = "BIANMIN_SMS_TEMPLATES", default_value = "")]
     pub sms_templates: String,
+    /// SMS one phone number is sent a day at most, whoever submits (a stranger's
+    /// number typed into many applications gets no more).
+    #[arg(long, env = "BIANMIN_SMS_PER_RECIPIENT_PER_DAY", default_value_t = 10)]
+    pub sms_per_recipient_per_day: u32,
+    /// Emails one address is sent a day at most.
+    #[arg(long, env = "BIANMIN_EMAIL_PER_RECIPIENT_PER_DAY", default_value_t = 30)]
+    pub email_per_recipient_per_day: u32,
 }
 
 impl Default for Notify {

@@ -250,8 +250,13 @@ async fn stand_in(provider: Provider, seen: &Arc<Mutex<Seen>>) -> String {
 }
 
 async fn app_with_sms(provider: Provider, endpoint: String, today: Option<&str>) -> TestApp {
+    app_with_sms_capped(provider, endpoint, today, 10).await
+}
+
+async fn app_with_sms_capped(provider: Provider, endpoint: String, today: Option<&str>, cap: u32) -> TestApp {
     let today = today.map(str::to_owned);
     spawn_app_with(move |s| {
+        s.notify.sms_per_recipient_per_day = cap;
         s.notify.sms_provider = if provider == Provider::Aliyun { "aliyun" } else { "tencent" }.into();
         s.notify.sms_endpoint = Some(endpoint);
         s.notify.sms_key_id = Some(KEY_ID.into());
@@ -457,4 +462,20 @@ async fn the_applicant_is_reminded_of_later_materials_three_working_days_ahead_c
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let got: Vec<String> = reminders(&seen).iter().map(|s| s.template.clone()).collect();
     assert_eq!(got, [LATER_SOON, LATER_TODAY]);
+}
+
+#[tokio::test]
+async fn one_phone_gets_at_most_its_daily_share_whoever_submits() {
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let app = app_with_sms_capped(Provider::Aliyun, stand_in(Provider::Aliyun, &seen).await, None, 3).await;
+    // Five applications from five devices, each naming the same phone.
+    for i in 0..5 {
+        let client = crate::support::applicant_client(&app.address).await;
+        let body = crate::support::complete_application_as(&client, &app.address, crate::support::PDF).await;
+        assert_eq!(app.submit_as(&client, &format!("cap-{i}"), &body).await.status(), 201);
+    }
+    let rows = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms'").fetch_one(&app.db().await).await;
+    assert_eq!(sqlx::Row::get::<i64, _>(&rows.unwrap(), "n"), 3, "three written, two not");
+    let sent = wait_for(&seen, 4).await;
+    assert!(sent.iter().filter(|s| s.answer == "ok").count() <= 3, "{sent:?}");
 }

@@ -191,3 +191,19 @@ async fn a_claim_left_by_a_crashed_worker_is_taken_over_after_a_few_minutes() {
     assert_eq!(request("crashed-fresh".to_owned()).await.unwrap().status(), 409, "a claim still running is left alone");
     assert_eq!(request("crashed-stale".to_owned()).await.unwrap().status(), 201, "a stale one is taken over");
 }
+
+#[tokio::test]
+async fn one_address_may_submit_only_so_many_applications_an_hour() {
+    let app = crate::support::spawn_app_with(|s| s.limits.submissions_per_hour = 2).await;
+    for i in 0..2 {
+        let client = crate::support::applicant_client(&app.address).await;
+        let body = crate::support::complete_application_as(&client, &app.address, PDF).await;
+        assert_eq!(app.submit_as(&client, &format!("pace-{i}"), &body).await.status(), 201);
+    }
+    let client = crate::support::applicant_client(&app.address).await;
+    let body = crate::support::complete_application_as(&client, &app.address, PDF).await;
+    let refused = app.submit_as(&client, "pace-3", &body).await;
+    assert_eq!(refused.status(), 429);
+    let message: serde_json::Value = refused.json().await.unwrap();
+    assert!(message["error"]["message"].as_str().unwrap().contains("一小时后再试"), "{message}");
+}

@@ -18,12 +18,15 @@ use domain::catalog::checklist::Checklist;
 use crate::AppState;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::apply::submissions::item::{check, reference};
-use crate::apply::submissions::once::{IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once};
+use crate::apply::submissions::once::{
+    IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once, within_pace,
+};
 use crate::at_rest::lookup::Purpose;
 use crate::case::create::{NewCase, Shape, create};
 use crate::case::store::{self as cases, NewFile};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
+use crate::hosting::client::Client;
 use crate::notify::outbox::NoticeTo;
 
 /// Submit a bundle's application once: one joint case (联办件) with a part per
@@ -39,9 +42,11 @@ pub async fn submit_bundle(
     Path(code): Path<String>,
     owner: ApplicationKey,
     key: IdempotencyKey,
+    Client(address): Client,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let IdempotencyKey(key) = key;
+    within_pace(&state, address)?;
     let hash = crate::secret::sha256_hex(&[b"bundle\0", code.as_bytes(), &[0], &body].concat());
     once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key)).await
 }

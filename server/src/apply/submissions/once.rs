@@ -99,6 +99,16 @@ pub struct IdempotencyKeyHeader {
     idempotency_key: String,
 }
 
+/// Junk submissions from one place are cut off: a client address may submit
+/// [`crate::settings::Limits::submissions_per_hour`] applications an hour.
+pub fn within_pace(state: &AppState, address: std::net::IpAddr) -> Result<(), ApiError> {
+    let key = format!("submit:{}", crate::hosting::per_client::key(address));
+    if state.limiter.add(&key, std::time::Duration::from_secs(3600)) > state.limits.submissions_per_hour {
+        return Err(ApiError::TooManyRequests("这里提交的申请太多了，请一小时后再试，或到窗口办理".to_owned()));
+    }
+    Ok(())
+}
+
 /// What a submission route answers, as the OpenAPI document declares it.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
@@ -118,6 +128,9 @@ pub enum SubmissionAnswers {
     /// The first request with this key is still running.
     #[response(status = 409)]
     Conflict(ErrorBody),
+    /// Too many submissions from this address this hour.
+    #[response(status = 429)]
+    TooMany(ErrorBody),
     /// Fields and materials to fix are in `problems`; or the key was used for another body.
     #[response(status = 422)]
     Unprocessable(ErrorBody),
