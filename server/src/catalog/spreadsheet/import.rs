@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::{Data, Xlsx};
 use domain::catalog::check::check_items;
 use domain::{Fee, Material, ServiceItem, Step};
 use serde::de::DeserializeOwned;
@@ -51,19 +51,14 @@ impl Sheet {
         expected: &[&str],
         problems: &mut Vec<CellProblem>,
     ) -> Option<Self> {
-        let range: Range<Data> = match book.worksheet_range(name) {
-            Ok(range) => range,
-            Err(_) => {
-                problems.push(CellProblem {
-                    sheet: name,
-                    row: 0,
-                    column: String::new(),
-                    message: format!("没有名为“{name}”的工作表"),
-                });
+        let grid = match cells(book, name) {
+            Ok(grid) => grid,
+            Err(message) => {
+                problems.push(CellProblem { sheet: name, row: 0, column: String::new(), message });
                 return None;
             }
         };
-        let mut rows = range.rows().map(|r| r.to_vec());
+        let mut rows = grid.into_iter();
         let header = rows.next().unwrap_or_default();
         let columns: HashMap<String, usize> =
             header.iter().enumerate().map(|(i, cell)| (cell.to_string().trim().to_owned(), i)).collect();
@@ -186,6 +181,42 @@ fn paper_copies(text: &str) -> Option<(u8, u8)> {
         }
     }
     Some((originals, copies))
+}
+
+/// The most rows and columns a sheet may span: a real 实施清单 has a few
+/// hundred rows and under forty columns, and a sheet claiming a cell at
+/// XFD1048576 must not make the reader allocate for every cell before it.
+const MAX_ROWS: u32 = 20_000;
+const MAX_COLUMNS: u32 = 100;
+
+/// A sheet's cells as rows, from its first used row and column, read cell
+/// by cell so only cells that exist cost memory; refused past the bounds.
+fn cells(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, name: &str) -> Result<Vec<Vec<Data>>, String> {
+    let mut reader = book.worksheet_cells_reader(name).map_err(|_| format!("没有名为“{name}”的工作表"))?;
+    let too_big = || format!("工作表“{name}”太大（超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列），请删去多余的行和列后再导入");
+    let mut found: Vec<((u32, u32), Data)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| format!("工作表“{name}”读不出来：{e}"))? {
+        let (row, column) = cell.get_position();
+        if row >= MAX_ROWS || column >= MAX_COLUMNS {
+            return Err(too_big());
+        }
+        if found.len() as u64 >= u64::from(MAX_ROWS) * u64::from(MAX_COLUMNS) {
+            return Err(too_big());
+        }
+        found.push(((row, column), Data::from(cell.get_value().clone())));
+    }
+    let (Some(top), Some(left)) = (found.iter().map(|((r, _), _)| *r).min(), found.iter().map(|((_, c), _)| *c).min())
+    else {
+        return Ok(Vec::new());
+    };
+    let bottom = found.iter().map(|((r, _), _)| *r).max().unwrap_or(top);
+    let right = found.iter().map(|((_, c), _)| *c).max().unwrap_or(left);
+    let width = (right - left + 1) as usize;
+    let mut grid = vec![vec![Data::Empty; width]; (bottom - top + 1) as usize];
+    for ((row, column), value) in found {
+        grid[(row - top) as usize][(column - left) as usize] = value;
+    }
+    Ok(grid)
 }
 
 /// Read the workbook at `path`.

@@ -165,6 +165,22 @@ mod round_trip {
     }
 
     #[test]
+    fn a_tiny_workbook_claiming_the_last_cell_is_refused_not_allocated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name(super::ITEMS).unwrap();
+        sheet.write(0, 0, "基本编码").unwrap();
+        sheet.write(1_048_575, 16_383, "x").unwrap();
+        book.add_worksheet().set_name(super::MATERIALS).unwrap().write(0, 0, "实施编码").unwrap();
+        book.save(&path).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() < 8_000, "a small file");
+        let imported = import::read(&path).unwrap();
+        assert!(imported.items.is_empty());
+        assert!(imported.problems.iter().any(|p| p.message.contains("太大")), "{:?}", imported.problems);
+    }
+
+    #[test]
     fn import_check_export_import_gives_identical_toml() {
         let dir = tempfile::tempdir().unwrap();
         let items = shipped();
