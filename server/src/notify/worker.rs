@@ -23,7 +23,12 @@ const PLAN_EVERY: Duration = Duration::from_secs(60);
 pub fn spawn(state: Arc<AppState>) {
     let poll = Duration::from_millis(state.notify.outbox_poll_ms.max(10));
     tokio::spawn(async move {
-        let client = match reqwest::Client::builder().timeout(DELIVERY_TIMEOUT).build() {
+        let client = match reqwest::Client::builder()
+            .timeout(DELIVERY_TIMEOUT)
+            // A redirect is a failure: the signed body goes to the configured address only.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+        {
             Ok(client) => client,
             Err(error) => {
                 tracing::error!(%error, "no HTTP client: notifications stay in the outbox");
@@ -93,13 +98,17 @@ async fn deliver_one(state: &AppState, client: &reqwest::Client, id: &str) -> an
         Ok(status) => format!("ok {status}"),
         Err(failure) => format!("failed {}", failure.why),
     };
-    sqlx::query("INSERT INTO outbox_attempts (outbox_id, attempt, at, result) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(attempts)
-        .bind(&now)
-        .bind(&noted)
-        .execute(&state.db)
-        .await?;
+    // Numbered after every earlier attempt, so a row sent again after `outbox retry`
+    // (which starts its count again) keeps its whole history.
+    sqlx::query(
+        "INSERT INTO outbox_attempts (outbox_id, attempt, at, result) \
+         VALUES ($1, (SELECT COALESCE(MAX(attempt), 0) + 1 FROM outbox_attempts WHERE outbox_id = $1), $2, $3)",
+    )
+    .bind(id)
+    .bind(&now)
+    .bind(&noted)
+    .execute(&state.db)
+    .await?;
     match result {
         Ok(_) => {
             sqlx::query(
