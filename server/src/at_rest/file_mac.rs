@@ -23,8 +23,6 @@ use sha2::Sha256;
 use sqlx::{AnyPool, Row};
 use tus_protocol::storage::ByteStream;
 
-use crate::at_rest::data_key::FileCipher;
-
 /// The most bytes one tag covers (and one read holds).
 pub const PIECE: u64 = 1 << 20;
 
@@ -192,13 +190,13 @@ fn damaged(file: &str, at: u64) -> std::io::Error {
 }
 
 /// The bytes `[from, to)` of a file, read as `stream` (encrypted, starting at
-/// `walk[0].start`), each piece checked against its tag before any of it is
-/// decrypted and passed on.
+/// `walk[0].start`), each piece checked against its tag before `decrypt`
+/// (bytes standing at an offset, in place) is applied and it is passed on.
 pub fn verified(
     stream: ByteStream,
     walk: Vec<Piece>,
     mac: FileMac,
-    cipher: FileCipher,
+    decrypt: impl Fn(u64, &mut [u8]) + Clone + Send + Sync + 'static,
     (from, to): (u64, u64),
     file: String,
 ) -> ByteStream {
@@ -212,7 +210,7 @@ pub fn verified(
     // Fused: a body may be polled once more after its end.
     Box::pin(
         futures_util::stream::unfold(state, move |mut read| {
-            let (mac, cipher, file) = (mac.clone(), cipher.clone(), file.clone());
+            let (mac, decrypt, file) = (mac.clone(), decrypt.clone(), file.clone());
             async move {
                 if read.failed {
                     return None;
@@ -239,7 +237,7 @@ pub fn verified(
                     read.failed = true;
                     return Some((Err(damaged(&file, piece.start)), read));
                 }
-                cipher.apply(piece.start, &mut data);
+                decrypt(piece.start, &mut data);
                 let skip = usize::try_from(from.saturating_sub(piece.start)).unwrap_or(0).min(data.len());
                 let keep = usize::try_from(to.saturating_sub(piece.start)).unwrap_or(usize::MAX).min(data.len());
                 Some((Ok(Bytes::from(data).slice(skip..keep.max(skip))), read))

@@ -214,7 +214,8 @@ impl<S: Storage + StorageReader> StorageReader for EncryptedStorage<S> {
         };
         let (from, to) = (first.start, last.start + last.len);
         let stored = self.inner.stream_range(handle, from, Some(to)).await?;
-        Ok(file_mac::verified(stored, wanted, mac, cipher, (start, end), handle.key().to_owned()))
+        let decrypt = move |at: u64, data: &mut [u8]| cipher.apply(at, data);
+        Ok(file_mac::verified(stored, wanted, mac, decrypt, (start, end), handle.key().to_owned()))
     }
 }
 
