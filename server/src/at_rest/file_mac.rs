@@ -1,20 +1,18 @@
 //! Stored files carry an authenticator, checked on every read.
 //!
 //! CTR encryption alone lets a flipped byte in a stored scan reach staff as a
-//! flipped byte. So every stored file is cut into pieces of at most [`PIECE`]
-//! bytes (counted from the start of each PATCH, which tus stores whole or not
-//! at all) and each piece gets a tag: HMAC-SHA-256, under a key of the file's
-//! own, over the piece's offset, its length and its encrypted bytes. Tags are
-//! kept in `file_tags`, written before the PATCH's bytes are committed (so a
-//! crash between the two leaves tags, never bytes without them); a retried
-//! PATCH at the same offset writes its tags again.
+//! flipped byte. So every stored file is cut into pieces of [`PIECE`] bytes
+//! and each piece gets a tag: HMAC-SHA-256, under a key of the file's own,
+//! over the piece's offset, its length and its encrypted bytes. The tags are
+//! made once the upload is complete, from the stored bytes themselves (a
+//! server killed mid-PATCH leaves bytes nobody saw pass, which tus resumes
+//! after), and kept in `file_tags`; the upload's sealed state records that
+//! they were made.
 //!
 //! A read walks the tags from offset 0, each piece ending where the next
 //! starts, to the file's end: a missing, moved or altered piece is refused,
 //! with a log line, and nothing of it is served. One piece is held at a time:
 //! memory stays flat.
-
-use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use futures_util::StreamExt;
@@ -111,30 +109,19 @@ pub fn tags_of(mac: &FileMac, start: u64, data: &[u8]) -> Vec<Piece> {
     tagger.end()
 }
 
-/// `stream` (encrypted, from `start`) as it passes, its tags written to
-/// `file_tags` when it ends — before the storage commits the bytes.
-pub fn tagging(stream: ByteStream, mac: FileMac, start: u64, db: AnyPool, file: String) -> ByteStream {
-    let tagger = Arc::new(Mutex::new(Some(Tagger::new(mac, start))));
-    let feeding = Arc::clone(&tagger);
-    let passing = stream.map(move |chunk| {
-        if let (Ok(bytes), Ok(mut guard)) = (&chunk, feeding.lock())
-            && let Some(tagger) = guard.as_mut()
-        {
-            tagger.feed(bytes);
-        }
-        chunk
-    });
-    let last = futures_util::stream::once(async move {
-        let pieces = tagger.lock().ok().and_then(|mut guard| guard.take()).map(Tagger::end).unwrap_or_default();
-        record(&db, &file, &pieces).await.map_err(std::io::Error::other)?;
-        Ok(Bytes::new())
-    });
-    Box::pin(passing.chain(last))
+/// The tags of a stored file, read whole as `stream` (encrypted, from 0).
+pub async fn tags_of_stream(mac: &FileMac, mut stream: ByteStream) -> std::io::Result<Vec<Piece>> {
+    let mut tagger = Tagger::new(mac.clone(), 0);
+    while let Some(chunk) = stream.next().await {
+        tagger.feed(&chunk?);
+    }
+    Ok(tagger.end())
 }
 
-/// Keep the tags of one PATCH (again, if it is retried at the same offset).
+/// Keep a file's tags, in place of any it had.
 pub async fn record(db: &AnyPool, file: &str, pieces: &[Piece]) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM file_tags WHERE file = $1").bind(file).execute(&mut *tx).await?;
     for piece in pieces {
         sqlx::query(
             "INSERT INTO file_tags (file, start, len, tag) VALUES ($1, $2, $3, $4) \

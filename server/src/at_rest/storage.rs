@@ -22,8 +22,10 @@ use crate::at_rest::file_mac::{self, FileMac};
 
 /// The handle entry naming the data key a file was encrypted with.
 const KEY_ID: &str = "bianmin_data_key";
-/// The handle entry saying the file's pieces are tagged.
+/// The handle entry saying the file gets an authenticator.
 const MAC: &str = "bianmin_file_mac";
+/// The handle entry saying its tags were made (at completion).
+const TAGGED: &str = "bianmin_file_tagged";
 
 #[derive(Clone)]
 pub struct EncryptedStorage<S> {
@@ -55,6 +57,17 @@ impl<S> EncryptedStorage<S> {
                 tus_protocol::Error::Internal(format!("the data key {id} of a stored file is not in the key file"))
             }),
         }
+    }
+}
+
+impl<S: StorageReader> EncryptedStorage<S> {
+    /// Make and keep the tags of a complete stored file.
+    async fn tag(&self, handle: &StorageHandle, mac: &FileMac, file: &str) -> Result<Vec<file_mac::Piece>> {
+        let stored = self.inner.stream(handle).await?;
+        let pieces =
+            file_mac::tags_of_stream(mac, stored).await.map_err(|e| tus_protocol::Error::Storage(Box::new(e)))?;
+        file_mac::record(&self.db, file, &pieces).await.map_err(|e| storage_error(&e))?;
+        Ok(pieces)
     }
 }
 
@@ -133,7 +146,7 @@ impl<S: Storage + StorageReader> Storage for EncryptedStorage<S> {
         let cipher = self.cipher(&request.handle)?;
         let mac = self.mac(&request.handle)?;
         let file = request.handle.key().to_owned();
-        let kept: Vec<(String, String)> = [KEY_ID, MAC]
+        let kept: Vec<(String, String)> = [KEY_ID, MAC, TAGGED]
             .iter()
             .filter_map(|k| request.handle.internal(k).map(|v| ((*k).to_owned(), v.to_owned())))
             .collect();
@@ -149,22 +162,16 @@ impl<S: Storage + StorageReader> Storage for EncryptedStorage<S> {
                 ChunkStream::Stream(transform(stream, cipher, request.expected_offset))
             }
         };
-        // The tags are kept before the storage commits the bytes.
-        let data = match (data, mac) {
-            (data, None) => data,
-            (ChunkStream::Buffered(bytes), Some(mac)) => {
-                let pieces = file_mac::tags_of(&mac, request.expected_offset, &bytes);
-                file_mac::record(&self.db, &file, &pieces).await.map_err(|e| storage_error(&e))?;
-                ChunkStream::Buffered(bytes)
-            }
-            (ChunkStream::Stream(stream), Some(mac)) => {
-                ChunkStream::Stream(file_mac::tagging(stream, mac, request.expected_offset, self.db.clone(), file))
-            }
-        };
-        let inner = AppendRequest::new(request.handle, request.expected_offset, data, request.completes_upload);
+        let completes = request.completes_upload;
+        let inner = AppendRequest::new(request.handle, request.expected_offset, data, completes);
         let mut handle = self.inner.append(inner).await?;
         for (key, value) in kept {
             handle.set_internal(key, value);
+        }
+        if let (true, Some(mac)) = (completes, mac) {
+            // Complete: the stored bytes, whatever crashes they survived, are tagged now.
+            self.tag(&handle, &mac, &file).await?;
+            handle.set_internal(TAGGED, "1");
         }
         Ok(handle)
     }
@@ -201,12 +208,21 @@ impl<S: Storage + StorageReader> StorageReader for EncryptedStorage<S> {
         let size = self.inner.size(handle).await?.unwrap_or(0);
         let end = end.unwrap_or(size).min(size);
         let walk = file_mac::pieces(&self.db, handle.key(), size).await.map_err(|e| storage_error(&e))?;
-        let Some(walk) = walk else {
-            tracing::error!(file = handle.key(), "a stored file's tags do not cover it: not served");
-            return Err(tus_protocol::Error::Storage(Box::new(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "stored file without its tags",
-            ))));
+        let walk = match (walk, handle.internal(TAGGED).is_some()) {
+            (Some(walk), _) => walk,
+            // Completed, but its state was written before its tags were (a crash in
+            // between, or tus completing it on recovery): tagged now, from what is stored.
+            (None, false) => {
+                tracing::warn!(file = handle.key(), "a complete file without tags: tagged from its stored bytes");
+                self.tag(handle, &mac, handle.key()).await?
+            }
+            (None, true) => {
+                tracing::error!(file = handle.key(), "a stored file's tags do not cover it: not served");
+                return Err(tus_protocol::Error::Storage(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "stored file without its tags",
+                ))));
+            }
         };
         let wanted: Vec<_> = walk.into_iter().filter(|p| p.start + p.len > start && p.start < end).collect();
         let (Some(first), Some(last)) = (wanted.first(), wanted.last()) else {
