@@ -45,9 +45,10 @@ impl Writer {
         body
     }
 
-    /// The file, with a classic cross-reference table; object 1 is the root.
-    pub fn finish(self) -> Vec<u8> {
-        let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    /// The header for PDF `version` and every object; where each starts.
+    fn objects_after(&self, version: &str) -> (Vec<u8>, Vec<usize>) {
+        let mut out = format!("%PDF-{version}\n").into_bytes();
+        out.extend_from_slice(b"%\xE2\xE3\xCF\xD3\n");
         let mut offsets = Vec::new();
         for (i, body) in self.objects.iter().enumerate() {
             offsets.push(out.len());
@@ -55,6 +56,12 @@ impl Writer {
             out.extend_from_slice(body);
             out.extend_from_slice(b"\nendobj\n");
         }
+        (out, offsets)
+    }
+
+    /// The file, with a classic cross-reference table; object 1 is the root.
+    pub fn finish(self) -> Vec<u8> {
+        let (mut out, offsets) = self.objects_after("1.4");
         let xref = out.len();
         writeln!(out, "xref\n0 {}\n0000000000 65535 f ", self.objects.len() + 1).unwrap();
         for offset in offsets {
@@ -68,14 +75,7 @@ impl Writer {
     /// object stream encoded with `filter`, and a cross-reference stream, as
     /// PDF 1.5 writers do. Object 1 is the root.
     pub fn finish_with_object_stream(self, hidden: &[&str], filter: Filter) -> Vec<u8> {
-        let mut out = b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n".to_vec();
-        let mut offsets = Vec::new();
-        for (i, body) in self.objects.iter().enumerate() {
-            offsets.push(out.len());
-            writeln!(out, "{} 0 obj", i + 1).unwrap();
-            out.extend_from_slice(body);
-            out.extend_from_slice(b"\nendobj\n");
-        }
+        let (mut out, mut offsets) = self.objects_after("1.5");
         let first_hidden = self.objects.len() + 1;
         let stream_number = first_hidden + hidden.len();
         let (mut header, mut data) = (String::new(), String::new());

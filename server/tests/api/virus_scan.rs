@@ -7,6 +7,15 @@ use serde_json::{Value, json};
 
 use crate::support::{Clamd, EICAR, PNG, complete_application, spawn_app, spawn_app_with, staff_token, upload};
 
+/// Submit a complete application; each of its files' "scanned" mark as staff see it.
+async fn scanned_marks(app: &crate::support::TestApp, key: &str) -> Vec<bool> {
+    let receipt: Value = app.submit(key, &complete_application(app).await).await.json().await.unwrap();
+    let token = staff_token(app, "县交通运输局").await;
+    let path = format!("/api/staff/cases/{}", receipt["case_number"].as_str().unwrap());
+    let case: Value = app.staff_get(&token, &path).await.json().await.unwrap();
+    case["files"].as_array().unwrap().iter().map(|f| f["scanned"] == true).collect()
+}
+
 #[tokio::test]
 async fn clamd_refuses_a_file_with_the_test_signature_and_passes_the_rest() {
     let dir = tempfile::TempDir::new().unwrap();
@@ -28,16 +37,8 @@ async fn clamd_refuses_a_file_with_the_test_signature_and_passes_the_rest() {
     assert_eq!(checked["scanned"], true, "{checked}");
 
     // Everything submitted was scanned, and staff see so.
-    let receipt: Value = app.submit("scanned", &complete_application(&app).await).await.json().await.unwrap();
-    let token = staff_token(&app, "县交通运输局").await;
-    let case: Value = app
-        .staff_get(&token, &format!("/api/staff/cases/{}", receipt["case_number"].as_str().unwrap()))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let files = case["files"].as_array().unwrap();
-    assert!(!files.is_empty() && files.iter().all(|f| f["scanned"] == true), "{files:?}");
+    let scanned = scanned_marks(&app, "scanned").await;
+    assert!(!scanned.is_empty() && scanned.iter().all(|s| *s), "{scanned:?}");
 
     // The scanner down: the check waits for it, the file is kept.
     clamd.stop();
@@ -52,14 +53,6 @@ async fn clamd_refuses_a_file_with_the_test_signature_and_passes_the_rest() {
 #[tokio::test]
 async fn without_a_scanner_staff_see_files_as_not_scanned() {
     let app = spawn_app().await;
-    let receipt: Value = app.submit("unscanned", &complete_application(&app).await).await.json().await.unwrap();
-    let token = staff_token(&app, "县交通运输局").await;
-    let case: Value = app
-        .staff_get(&token, &format!("/api/staff/cases/{}", receipt["case_number"].as_str().unwrap()))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let files = case["files"].as_array().unwrap();
-    assert!(!files.is_empty() && files.iter().all(|f| f["scanned"] == false), "{files:?}");
+    let scanned = scanned_marks(&app, "unscanned").await;
+    assert!(!scanned.is_empty() && scanned.iter().all(|s| !*s), "{scanned:?}");
 }
