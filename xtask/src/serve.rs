@@ -33,11 +33,17 @@ impl Server {
 
     /// Start with extra environment settings (`DATABASE_URL`, `BIANMIN_*`).
     pub fn start_with(name: &str, env: &[(&str, String)]) -> anyhow::Result<Self> {
-        Self::start_binary(&root().join("target/release/bianmin"), name, env)
+        Self::start_binary(&root().join("target/release/bianmin"), &root(), name, env)
     }
 
-    /// Start another build of the server (a benchmark's reference).
-    pub fn start_binary(binary: &std::path::Path, name: &str, env: &[(&str, String)]) -> anyhow::Result<Self> {
+    /// Start another build of the server (a benchmark's reference) in `tree`,
+    /// the checkout it was built from (its catalog is in that version's format).
+    pub fn start_binary(
+        binary: &std::path::Path,
+        tree: &std::path::Path,
+        name: &str,
+        env: &[(&str, String)],
+    ) -> anyhow::Result<Self> {
         let data = std::env::temp_dir().join(format!("bianmin-{name}-{}", std::process::id()));
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = Command::new(binary);
@@ -54,7 +60,7 @@ impl Server {
             // One test person applies hundreds of times a day here.
             .env("BIANMIN_SMS_PER_RECIPIENT_PER_DAY", "1000000")
             .env("BIANMIN_EMAIL_PER_RECIPIENT_PER_DAY", "1000000")
-            .current_dir(root());
+            .current_dir(tree);
         for (name, value) in env {
             command.env(name, value);
         }

@@ -170,11 +170,16 @@ struct Figures {
 
 /// 10 clients × 50 MB on a server started with `env`.
 fn measure(name: &str, env: &[(&str, String)]) -> anyhow::Result<Figures> {
-    measure_binary(&crate::sh::root().join("target/release/bianmin"), name, env)
+    measure_binary(&crate::sh::root().join("target/release/bianmin"), &crate::sh::root(), name, env)
 }
 
-fn measure_binary(binary: &std::path::Path, name: &str, env: &[(&str, String)]) -> anyhow::Result<Figures> {
-    let server = Server::start_binary(binary, name, env)?;
+fn measure_binary(
+    binary: &std::path::Path,
+    tree: &std::path::Path,
+    name: &str,
+    env: &[(&str, String)],
+) -> anyhow::Result<Figures> {
+    let server = Server::start_binary(binary, tree, name, env)?;
     let (port, pid) = (server.port, server.pid());
     std::thread::sleep(Duration::from_millis(500));
     let baseline = rss_kb(pid);
@@ -267,7 +272,8 @@ pub fn report() -> anyhow::Result<()> {
         // Each from a clean page cache: nothing left to write back from the last.
         let settle = || crate::sh::run(&mut std::process::Command::new("sync"));
         settle()?;
-        plain.push(measure_binary(&plain_binary, "upload-bench-plain", &[])?);
+        let tree = crate::sh::root().join("target/reference-unencrypted");
+        plain.push(measure_binary(&plain_binary, &tree, "upload-bench-plain", &[])?);
         settle()?;
         sm4.push(measure("upload-bench-sm4", &[])?);
         settle()?;
