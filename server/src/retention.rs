@@ -8,8 +8,9 @@
 //!   after the case ended (the case's record and timeline stay);
 //! - cases, their files, events and ratings, `--case-years` after they ended
 //!   (the archive period);
-//! - upload records nobody owns (a deletion half done) after a day, and
-//!   application keys nothing uses after 30 days.
+//! - upload records nobody owns (a deletion half done) after a day,
+//!   application keys nothing uses after 30 days, and notices sent or given
+//!   up (the outbox, with sealed phones and emails) after 90 days.
 //!
 //! Only counts are logged. Nothing a case or a live draft holds is touched
 //! before its time: every deletion re-checks its condition in its own statement.
@@ -29,6 +30,7 @@ pub struct Removed {
     pub closed_case_files: usize,
     pub cases: usize,
     pub orphaned_uploads: usize,
+    pub notices: usize,
 }
 
 /// Cases `c` in a status `test` accepts whose last event is before `$1`.
@@ -114,6 +116,22 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
             removed.orphaned_uploads += 1;
         }
     }
+    // Notices sent or given up, with their attempts (their payloads hold phones and emails).
+    let cutoff = at(now - Retention::NOTICE_SECS);
+    let mut tx = crate::db::begin_write(db).await?;
+    sqlx::query(
+        "DELETE FROM outbox_attempts WHERE outbox_id IN \
+         (SELECT id FROM outbox WHERE state IN ('done', 'dead') AND created_at < $1)",
+    )
+    .bind(&cutoff)
+    .execute(&mut *tx)
+    .await?;
+    let gone = sqlx::query("DELETE FROM outbox WHERE state IN ('done', 'dead') AND created_at < $1")
+        .bind(&cutoff)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    removed.notices = usize::try_from(gone.rows_affected()).unwrap_or(usize::MAX);
     sqlx::query(
         "DELETE FROM application_keys WHERE created_at < $1 \
          AND NOT EXISTS (SELECT 1 FROM upload_owners o WHERE o.application_hash = application_keys.key_hash) \

@@ -33,6 +33,7 @@ async fn hourly_jobs(state: &AppState) {
             closed_case_files = r.closed_case_files,
             cases = r.cases,
             orphaned_uploads = r.orphaned_uploads,
+            notices = r.notices,
             "retention"
         ),
         Err(error) => tracing::warn!(%error, "retention failed; trying again in an hour"),

@@ -35,6 +35,9 @@ impl Retention {
     pub const IDEMPOTENCY_SECS: i64 = DAY;
     /// Wrong-code counters and upload records nobody owns (a deletion half done).
     pub const COUNTERS_SECS: i64 = DAY;
+    /// A notice sent or given up, after it was written: the console shows it while
+    /// the case is worked, and its payload holds a sealed phone or email.
+    pub const NOTICE_SECS: i64 = 90 * DAY;
     /// An application key nothing uses any more.
     pub const UNUSED_KEY_SECS: i64 = 30 * DAY;
 

@@ -57,6 +57,21 @@ async fn retention_removes_exactly_what_the_rules_say() {
     let draft = json!({"item": "JT-003", "answers": {}, "materials": {"files": {"photo": [{"upload": kept, "name": "草稿里的.png", "size": PNG.len()}]}}});
     assert_eq!(second.post("/api/drafts", &draft).await.status(), 200);
 
+    // A notice delivered today (its payload holds a sealed phone).
+    sqlx::query(
+        "INSERT INTO outbox (id, case_number, channel, recipient, event, payload, state, attempts, next_at, created_at) \
+         VALUES ('ntc_old', 'X', 'sms', '138****5678', 'notice.submitted', 'enc2:x', 'done', 1, $1, $1)",
+    )
+    .bind(bianmin::db::now_rfc3339())
+    .execute(&app.db().await)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO outbox_attempts (outbox_id, attempt, at, result) VALUES ('ntc_old', 1, $1, 'ok 200')")
+        .bind(bianmin::db::now_rfc3339())
+        .execute(&app.db().await)
+        .await
+        .unwrap();
+
     settle(&app).await;
     // Today: nothing is old enough.
     assert_eq!(bianmin::retention::run(&app.state, &rules, now).await.unwrap(), Default::default());
@@ -78,6 +93,8 @@ async fn retention_removes_exactly_what_the_rules_say() {
     settle(&app).await;
     let removed = bianmin::retention::run(&app.state, &rules, now + 91 * DAY).await.unwrap();
     assert_eq!((removed.unattached_uploads, removed.closed_case_files, removed.cases), (1, 4, 0));
+    assert_eq!(removed.notices, 1, "the notice sent 91 days ago goes, with its attempts");
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM outbox_attempts").await, 0);
     assert!(!exists(&app, &drafter, &kept).await);
     for id in withdrawn["files"].as_object().unwrap().values().flat_map(|v| v.as_array().unwrap()) {
         assert!(!exists(&app, &app.client, id.as_str().unwrap()).await, "a withdrawn case's file is gone");
