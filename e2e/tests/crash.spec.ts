@@ -37,7 +37,7 @@ async function start(port: number, data: string): Promise<ChildProcess> {
     '--catalog', join(ROOT, 'catalog'), '--dist', join(ROOT, 'dist')], {
     cwd: ROOT,
     stdio: 'ignore',
-    env: { ...env, RUST_LOG: 'warn', BIANMIN_UPLOADS_PER_MINUTE: '100000', BIANMIN_KEYS_PER_MINUTE: '100000', BIANMIN_SUBMISSIONS_PER_HOUR: '100000' },
+    env: { ...env, RUST_LOG: 'warn', BIANMIN_UPLOADS_PER_MINUTE: '100000', BIANMIN_KEYS_PER_MINUTE: '100000', BIANMIN_SUBMISSIONS_PER_HOUR: '100000', BIANMIN_DRAFTS_PER_HOUR: '100000' },
   });
   for (let i = 0; i < 200; i++) {
     try {

@@ -60,12 +60,18 @@ fn json(value: &impl serde::Serialize) -> Result<String, ApiError> {
 /// `POST /api/drafts`: keep a new draft; answers with its resume code.
 #[utoipa::path(post, path = "/drafts", tag = "apply", request_body = DraftBody, params(OptionalApplicationKeyHeader),
     responses((status = 200, body = DraftSaved), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody, description = "No such item")))]
+              (status = 404, body = ErrorBody, description = "No such item"),
+              (status = 429, body = ErrorBody, description = "Too many new drafts from this address this hour")))]
 async fn create(
     State(state): State<Arc<AppState>>,
     owner: Option<ApplicationKey>,
+    crate::hosting::client::Client(address): crate::hosting::client::Client,
     ApiJson(draft): ApiJson<DraftBody>,
 ) -> Result<Json<DraftSaved>, ApiError> {
+    let key = format!("draft:{}", crate::hosting::per_client::key(address));
+    if state.limiter.add(&key, std::time::Duration::from_secs(3600)) > state.limits.drafts_per_hour {
+        return Err(ApiError::TooManyRequests("这里新存的草稿太多了，请一小时后再试".to_owned()));
+    }
     state
         .catalog
         .applying(&draft.item)

@@ -17,6 +17,10 @@ pub struct Limits {
     /// Uploads one application may hold at once.
     #[arg(long, env = "BIANMIN_UPLOADS_PER_APPLICATION", default_value_t = 100)]
     pub uploads_per_application: i64,
+    /// New drafts one client address may keep an hour (per instance): each holds
+    /// personal data for a month, so a script must not fill the database with them.
+    #[arg(long, env = "BIANMIN_DRAFTS_PER_HOUR", default_value_t = 60)]
+    pub drafts_per_hour: u32,
     /// Applications one client address may submit an hour (per instance; a
     /// service hall's terminals may share one address).
     #[arg(long, env = "BIANMIN_SUBMISSIONS_PER_HOUR", default_value_t = 60)]

@@ -124,3 +124,16 @@ async fn finished_uploads_travel_with_the_draft_and_vanished_ones_are_named() {
     assert_eq!(files["application"][0].name, "申请表.pdf");
     assert_eq!(loaded.dropped_files, ["委托书.pdf", "制度.pdf"]);
 }
+
+#[tokio::test]
+async fn one_address_may_keep_only_so_many_new_drafts_an_hour() {
+    let app = crate::support::spawn_app_with(|s| s.limits.drafts_per_hour = 2).await;
+    let draft = serde_json::json!({"item": "JT-003", "answers": {}, "materials": {}});
+    for _ in 0..2 {
+        assert_eq!(app.post("/api/drafts", &draft).await.status(), 200);
+    }
+    let refused = app.post("/api/drafts", &draft).await;
+    assert_eq!(refused.status(), 429);
+    let message: serde_json::Value = refused.json().await.unwrap();
+    assert!(message["error"]["message"].as_str().unwrap().contains("一小时后再试"), "{message}");
+}
