@@ -130,7 +130,10 @@ async fn issue(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
 ) -> Result<(StatusCode, Json<IssuedKey>), ApiError> {
-    if state.limiter.add(&format!("application-key:{address}"), Duration::from_secs(60)) > state.limits.keys_per_minute
+    if state
+        .limiter
+        .add(&format!("application-key:{}", crate::hosting::per_client::key(address)), Duration::from_secs(60))
+        > state.limits.keys_per_minute
     {
         return Err(ApiError::TooManyRequests("操作太频繁了，请一分钟后再试".to_owned()));
     }

@@ -66,6 +66,8 @@ fn hash(state: &AppState, text: &str) -> String {
 /// guesses each see their own number; the owner's right code takes its attempt
 /// back. The per-case count (which only slows) is counted after a wrong code.
 async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Result<CaseRow, ApiError> {
+    // An IPv6 host has a /64 to pick addresses from: it is one client.
+    let address = crate::hosting::per_client::key(address);
     let minute = Duration::from_secs(60);
     if state.limiter.add(&format!("ip:{address}"), minute) > state.lookups_per_minute {
         return Err(ApiError::TooManyRequests("查询太频繁了，请一分钟后再试".to_owned()));
@@ -225,7 +227,11 @@ async fn complain(
     let case = match &request.case {
         Some(key) => Some(open(&state, address, key).await?),
         None => {
-            if state.limiter.add(&format!("complaint:{address}"), Duration::from_secs(60)) > 5 {
+            if state
+                .limiter
+                .add(&format!("complaint:{}", crate::hosting::per_client::key(address)), Duration::from_secs(60))
+                > 5
+            {
                 return Err(ApiError::TooManyRequests("提交太频繁了，请一分钟后再试".to_owned()));
             }
             None

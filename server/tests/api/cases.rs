@@ -349,6 +349,11 @@ async fn behind_the_proxy_each_client_address_has_its_own_limit() {
         404,
         "another address behind the same proxy is not blocked"
     );
+    // An IPv6 host is counted by its /64, whichever address in it it picks.
+    assert_eq!(from("2001:db8:1:2::1").await.unwrap().status(), 404);
+    assert_eq!(from("2001:db8:1:2::2").await.unwrap().status(), 404);
+    assert_eq!(from("2001:db8:1:2::3").await.unwrap().status(), 429, "the same /64");
+    assert_eq!(from("2001:db8:1:3::1").await.unwrap().status(), 404, "another /64");
 }
 
 #[tokio::test]

@@ -158,7 +158,7 @@ async fn check(state: &AppState, request: Request, next: Next) -> Result<Respons
 
 /// A new upload: within the application's limits, and recorded as its own.
 async fn create(state: &AppState, key: &ApplicationKey, request: Request, next: Next) -> Result<Response, ApiError> {
-    let client = crate::hosting::client::client_address(state, &request);
+    let client = crate::hosting::per_client::key(crate::hosting::client::client_address(state, &request));
     if state.limiter.add(&format!("upload:{client}"), Duration::from_secs(60)) > state.limits.uploads_per_minute {
         return Err(ApiError::TooManyRequests("上传太频繁了，请一分钟后再试".to_owned()));
     }
