@@ -146,21 +146,24 @@ pub struct NoticeTo<'a> {
 pub fn channels(state: &AppState, application: &domain::apply::submission::Submission) -> Vec<ReceiptNotice> {
     applicant_channels(state, application)
         .into_iter()
-        .map(|(channel, to)| ReceiptNotice { channel: channel.as_str().to_owned(), to })
+        .map(|(channel, to, _)| ReceiptNotice { channel: channel.as_str().to_owned(), to })
         .collect()
 }
 
-/// [`channels`], typed: each channel with its masked recipient.
-fn applicant_channels(state: &AppState, application: &domain::apply::submission::Submission) -> Vec<(Channel, String)> {
+/// [`channels`], typed: each channel with its masked recipient and the address itself.
+fn applicant_channels<'a>(
+    state: &AppState,
+    application: &'a domain::apply::submission::Submission,
+) -> Vec<(Channel, String, &'a str)> {
     use domain::apply::identity;
     let mut out = Vec::new();
     let phone = application.form.notice_phone();
     if state.sms.is_some() && application.sms && identity::check_mobile(phone).is_ok() {
-        out.push((Channel::Sms, identity::mask_mobile(phone)));
+        out.push((Channel::Sms, identity::mask_mobile(phone), phone));
     }
     let email = application.email.trim();
     if !email.is_empty() && crate::notify::email::configured(&state.notify) {
-        out.push((Channel::Email, identity::mask_email(email)));
+        out.push((Channel::Email, identity::mask_email(email), email));
     }
     out
 }
@@ -178,7 +181,7 @@ pub async fn enqueue_notice(
 ) -> Result<usize, ApiError> {
     let mut written = 0;
     let status_url = format!("{}/cases/{}", state.notify.public_url.trim_end_matches('/'), to.case_number);
-    for (channel, recipient) in applicant_channels(state, to.application) {
+    for (channel, recipient, address) in applicant_channels(state, to.application) {
         let payload = match channel {
             Channel::Sms => {
                 let Some(template) = state.sms.as_ref().and_then(|p| p.template_id(event.name())) else { continue };
@@ -205,10 +208,6 @@ pub async fn enqueue_notice(
                 let email = to.application.email.trim();
                 serde_json::json!({"to": email, "subject": notice.subject, "body": notice.body}).to_string()
             }
-        };
-        let address = match channel {
-            Channel::Sms => to.application.form.notice_phone(),
-            Channel::Email | Channel::Webhook => to.application.email.trim(),
         };
         let recipient_key = crate::notify::caps::recipient_key(state, channel, address);
         if let Some(key) = &recipient_key
