@@ -222,6 +222,27 @@ pub async fn complain(body: &domain::case::view::ComplaintBody) -> Result<domain
     post_checked(Request::post("/api/complaints"), body).await
 }
 
+/// Send a one-time code to the form's mobile number, for this application.
+pub async fn send_phone_code(
+    application_key: &str,
+    phone: &str,
+) -> Result<domain::apply::phone_code::CodeSent, ApiError> {
+    let body = domain::apply::phone_code::CodeRequest { phone: phone.to_owned() };
+    let request = Request::post("/api/phone-codes").header("Application-Key", application_key);
+    get(request.json(&body).map_err(|_| ApiError::network())?).await
+}
+
+/// The code the applicant typed back: the number is proven for this application.
+pub async fn check_phone_code(
+    application_key: &str,
+    phone: &str,
+    code: &str,
+) -> Result<domain::apply::phone_code::NumberProven, ApiError> {
+    let body = domain::apply::phone_code::CodeCheck { phone: phone.to_owned(), code: code.to_owned() };
+    let request = Request::post("/api/phone-codes/check").header("Application-Key", application_key);
+    get(request.json(&body).map_err(|_| ApiError::network())?).await
+}
+
 /// Whether this centre sends SMS and email (the review page offers only those).
 pub async fn notice_channels() -> Result<domain::api::NoticeChannels, ApiError> {
     get(Request::get("/api/notice-channels").build().map_err(|_| ApiError::network())?).await

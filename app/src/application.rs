@@ -108,6 +108,7 @@ pub fn idempotency_key(item: &str) -> String {
 pub fn finish(item: &str, receipt: &Receipt) {
     let (email, sms) = (format!("{item}.email"), format!("{item}.sms"));
     for key in [
+        proven_key(item),
         item.to_owned(),
         materials_key(item),
         submission_key(item),
@@ -119,6 +120,12 @@ pub fn finish(item: &str, receipt: &Receipt) {
         draft::remove(&key);
     }
     draft::save(&format!("receipt.{}", receipt.case_number), receipt);
+}
+
+/// Where this device remembers the number the applicant proved for SMS (the
+/// server decides; this only spares asking again after a reload).
+pub fn proven_key(item: &str) -> String {
+    format!("{item}.sms_proven")
 }
 
 pub fn receipt(case_number: &str) -> Option<Receipt> {

@@ -6,8 +6,8 @@ import { fillPersonDetails } from './details';
 import { attachDriverMaterials, pdf, save } from './files';
 
 /**
- * Progress notices to the applicant: SMS (on by default) and email, chosen on
- * the review page and promised on the receipt; after the department asks for a
+ * Progress notices to the applicant: SMS (once the number is proven with a
+ * one-time code) and email, chosen on the review page and promised on the receipt; after the department asks for a
  * supplement the email arrives at a real SMTP server (aiosmtpd, started by
  * cargo xtask test) with every material and reason and a link that opens the
  * status page, and the SMS reaches the provider's stand-in with its template.
@@ -56,8 +56,36 @@ test('the applicant opts into email, keeps SMS on, and the supplement notice arr
   await attachDriverMaterials(page, { photo, back, form });
   await page.getByRole('button', { name: '核对申请内容' }).click();
 
-  // SMS to the form's number is on unless the applicant turns it off.
+  // SMS to the form's number only when asked for, and only once the number is proven.
+  const smsChoice = page.getByLabel('发短信告诉我办理进度（发到 137****5678）');
+  await expect(smsChoice).not.toBeChecked();
+  await smsChoice.check();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.locator('#sms-code-error')).toHaveText('请先用短信验证码验证手机号码，或不选“发短信告诉我办理进度”');
+  await expect(page.getByLabel('短信验证码')).toBeFocused();
+  await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '验证码已发到 137****5678' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /重新获取（\d+ 秒）/ })).toBeDisabled();
+  const codes = () => texts().filter((t) => t.get('TemplateCode') === 'SMS_E2E_CODE' && t.get('PhoneNumbers') === '13712345678');
+  await expect.poll(() => codes().length, { timeout: 10_000 }).toBe(1);
+  const sent = JSON.parse(codes()[0].get('TemplateParam')!).code as string;
+  expect(sent).toMatch(/^\d{6}$/);
+  await expect(page.getByLabel('短信验证码')).toHaveAttribute('inputmode', 'numeric');
+  await expect(page.getByLabel('短信验证码')).toHaveAttribute('autocomplete', 'one-time-code');
+  // A mistyped code says so and how many tries are left; the right one proves the number.
+  const wrong = sent.slice(0, 5) + String((Number(sent[5]) + 1) % 10);
+  await page.getByLabel('短信验证码').fill(wrong);
+  await page.getByRole('button', { name: '验证', exact: true }).click();
+  await expect(page.locator('#sms-code-error')).toContainText('还可以再试 4 次');
+  await expectNoViolations(page);
+  await page.getByLabel('短信验证码').fill(sent);
+  await page.getByRole('button', { name: '验证', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: '手机号码 137****5678 已验证' })).toBeVisible();
+  // A reload (WeChat reloads on app switch) keeps the proof and the choice.
+  await page.reload();
   await expect(page.getByLabel('发短信告诉我办理进度（发到 137****5678）')).toBeChecked();
+  await expect(page.getByRole('status').filter({ hasText: '已验证' })).toBeVisible();
   // A mistyped address is caught on the page; nothing is lost.
   const email = page.getByLabel('发邮件告诉我办理进度（可不填）');
   await email.fill('qianqi.example.com');

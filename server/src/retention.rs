@@ -132,6 +132,11 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
         .await?;
     tx.commit().await?;
     removed.notices = usize::try_from(gone.rows_affected()).unwrap_or(usize::MAX);
+    // One-time codes: a day covers the proof a submission needs.
+    sqlx::query("DELETE FROM phone_codes WHERE sent_at < $1")
+        .bind(at(now - domain::apply::phone_code::PROOF_SECS))
+        .execute(db)
+        .await?;
     sqlx::query(
         "DELETE FROM application_keys WHERE created_at < $1 \
          AND NOT EXISTS (SELECT 1 FROM upload_owners o WHERE o.application_hash = application_keys.key_hash) \

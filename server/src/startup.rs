@@ -35,6 +35,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(apply::drafts::routes())
         .merge(apply::uploads::checks::check_routes())
         .merge(apply::notice_channels::routes())
+        .merge(apply::phone_codes::routes())
         .merge(apply::submissions::routes())
         .merge(case::applicant::routes())
         .merge(case::staff::routes())

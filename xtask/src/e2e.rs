@@ -15,11 +15,11 @@ pub fn run_tests() -> anyhow::Result<()> {
     let node_bin = tools::ensure_npm_packages(&e2e)?;
     let mail = Smtpd::start()?;
     let sms = crate::sms_stand_in::SmsStandIn::start()?;
-    // One template per notice event, as a centre registers them (`bianmin sms templates`).
+    // One template per notice event and the one-time code's, as a centre registers them (`bianmin sms templates`).
     let templates = "submitted=SMS_E2E_SUBMITTED,accepted=SMS_E2E_ACCEPTED,supplement_requested=SMS_E2E_SUPPLEMENT,\
                      suspended=SMS_E2E_SUSPENDED,resumed=SMS_E2E_RESUMED,completed=SMS_E2E_COMPLETED,\
                      not_accepted=SMS_E2E_NOT_ACCEPTED,terminated=SMS_E2E_TERMINATED,\
-                     later_due_soon=SMS_E2E_LATER_SOON,later_due_today=SMS_E2E_LATER_TODAY";
+                     later_due_soon=SMS_E2E_LATER_SOON,later_due_today=SMS_E2E_LATER_TODAY,code=SMS_E2E_CODE";
     let server = Server::start_with(
         "e2e",
         &[

@@ -58,6 +58,7 @@ impl Server {
             .env("BIANMIN_KEYS_PER_MINUTE", "1000000")
             .env("BIANMIN_SUBMISSIONS_PER_HOUR", "1000000")
             .env("BIANMIN_DRAFTS_PER_HOUR", "1000000")
+            .env("BIANMIN_PHONE_CODES_PER_HOUR", "1000000")
             // One test person applies hundreds of times a day here.
             .env("BIANMIN_SMS_PER_RECIPIENT_PER_DAY", "1000000")
             .env("BIANMIN_EMAIL_PER_RECIPIENT_PER_DAY", "1000000")

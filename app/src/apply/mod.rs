@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod checklist;
 pub mod details;
 pub mod draft_save;
+pub mod phone_proof;
 pub mod receipt;
 pub mod resume;
 pub mod review;

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, SubmitError};
 use crate::application;
 use crate::apply::checklist::answer_text;
+use crate::apply::phone_proof::{self, PhoneProof};
 use crate::apply::subject_loader::SubjectLoader;
 use crate::components::fact::changeable_fact;
 use crate::shell::load::{Load, load};
@@ -167,7 +168,7 @@ fn Review(subject: Subject) -> impl IntoView {
         later: materials.later.clone(),
         pledge_accepted: materials.pledge_accepted,
         email: String::new(),
-        sms: true,
+        sms: false,
     };
     // Progress by email besides the status page: optional, kept on this device like the rest.
     let email_key = format!("{code}.email");
@@ -177,9 +178,22 @@ fn Review(subject: Subject) -> impl IntoView {
     // Progress by SMS to the form's mobile number: on unless turned off, kept on this device.
     let offered = use_context::<NoticeChannels>().unwrap_or_default();
     let sms_key = format!("{code}.sms");
-    let sms = RwSignal::new(crate::shell::draft::load::<bool>(&sms_key).unwrap_or(true));
+    // Progress by SMS only to a number proven with a one-time code (`phone_proof`); off until asked for.
+    let sms = RwSignal::new(crate::shell::draft::load::<bool>(&sms_key).unwrap_or(false));
     Effect::new(move |_| sms.with(|on| crate::shell::draft::save(&sms_key, on)));
     let phone = mask_mobile(form.notice_phone());
+    let proven = RwSignal::new(phone_proof::remembered(&code, form.notice_phone()));
+    let proof_error = RwSignal::new(None::<String>);
+    let (proof_code, proof_phone) = (code.clone(), form.notice_phone().to_owned());
+    // The code field, where the page sends an applicant who has not proved the number.
+    let focus_proof = move || {
+        request_animation_frame(move || {
+            let field = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("sms-code"));
+            if let Some(field) = field {
+                let _ = field.unchecked_ref::<web_sys::HtmlElement>().focus();
+            }
+        })
+    };
     let submit = move |_| {
         if sending.get_untracked() {
             return;
@@ -191,12 +205,18 @@ fn Review(subject: Subject) -> impl IntoView {
         if problem.is_some() {
             return;
         }
+        let wants_sms = offered.sms && sms.get_untracked();
+        if wants_sms && !proven.get_untracked() {
+            proof_error.set(Some(domain::apply::phone_code::UNPROVEN.to_owned()));
+            focus_proof();
+            return;
+        }
         sending.set(true);
         failure.set(None);
         problems.set(None);
         let (code, mut submission) = (code.clone(), submission.clone());
         submission.email = typed;
-        submission.sms = sms.get_untracked();
+        submission.sms = wants_sms;
         let key = application::idempotency_key(&code);
         spawn_local(async move {
             let Some(application_key) = application::application_key(&code).await else {
@@ -210,6 +230,10 @@ fn Review(subject: Subject) -> impl IntoView {
                     navigate(&format!("/receipts/{}", js_sys::encode_uri_component(&receipt.case_number)));
                 }
                 Err(SubmitError::Invalid(message, found)) => {
+                    // The server no longer counts the proof (a day passed): ask again.
+                    if found.fields.iter().any(|f| f.field == "sms") {
+                        proven.set(false);
+                    }
                     problems.set(Some((message, found)));
                     focus_summary();
                 }
@@ -239,9 +263,10 @@ fn Review(subject: Subject) -> impl IntoView {
                         .fields
                         .into_iter()
                         .map(|e| {
+                            let href = if e.field == "sms" { "#sms-proof".to_owned() } else { fix_field.clone() };
                             view! {
                                 <li>
-                                    <a href=fix_field.clone()>{e.message}</a>
+                                    <a href=href>{e.message}</a>
                                 </li>
                             }
                         });
@@ -310,6 +335,9 @@ fn Review(subject: Subject) -> impl IntoView {
                         />
                         <label for="notice-sms">{format!("发短信告诉我办理进度（发到 {phone}）")}</label>
                     </div>
+                    <Show when=move || sms.get()>
+                        <PhoneProof code=proof_code.clone() phone=proof_phone.clone() proven error=proof_error />
+                    </Show>
                 }
             })}
         {offered

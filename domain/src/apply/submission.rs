@@ -33,13 +33,10 @@ pub struct Submission {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub email: String,
     /// Progress by SMS to the form's mobile number ([`ApplicationForm::notice_phone`]):
-    /// on unless the applicant turned it off on the review page.
-    #[serde(default = "yes")]
+    /// only when the applicant asked for it on the review page and proved the
+    /// number with a one-time code ([`crate::apply::phone_code`]).
+    #[serde(default)]
     pub sms: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// 容缺受理承诺书: what the applicant accepts when supplying materials later.

@@ -40,10 +40,19 @@ pub fn template_of(event: CaseEvent) -> Option<&'static str> {
     })
 }
 
-/// Every template by its notice name, in the order of [`CaseEvent::ALL`]:
-/// what a centre registers with its provider.
+/// The one-time code that proves the applicant's number before any progress
+/// SMS goes to it ([`crate::apply::phone_code`]); providers register it as a
+/// verification-code template (one variable, the code).
+pub const CODE: &str = "code";
+const CODE_TEMPLATE: &str = "您的验证码为${code}，10分钟内有效，用于接收办件进度短信。如非本人操作，请忽略本短信。";
+
+/// Every template by its name, in the order of [`CaseEvent::ALL`] and the
+/// code's last: what a centre registers with its provider.
 pub fn templates() -> Vec<(&'static str, &'static str)> {
-    CaseEvent::ALL.into_iter().filter_map(|e| Some((e.notice_name()?, template_of(e)?))).collect()
+    let mut all: Vec<_> =
+        CaseEvent::ALL.into_iter().filter_map(|e| Some((e.notice_name()?, template_of(e)?))).collect();
+    all.push((CODE, CODE_TEMPLATE));
+    all
 }
 
 /// The longest a variable's value may be: Alibaba Cloud allows 35 characters
@@ -95,6 +104,9 @@ pub fn sms(event: &NoticeEvent, c: &SmsContext<'_>) -> Sms {
 
 /// The template text of an event name.
 pub fn template(name: &str) -> Option<&'static str> {
+    if name == CODE {
+        return Some(CODE_TEMPLATE);
+    }
     CaseEvent::of_notice(name).and_then(template_of)
 }
 
@@ -220,6 +232,9 @@ mod tests {
             assert!(message.params.iter().all(|(_, v)| v.chars().count() <= 35), "{message:?}");
             assert!(!shown.contains("${"), "{shown}");
         }
-        assert_eq!(templates().len(), events.len(), "one template per event");
+        assert_eq!(templates().len(), events.len() + 1, "one template per event, and the code's");
+        let code = render("示范县政务服务中心", template(CODE).unwrap(), &[("code".into(), "123456".into())], "");
+        assert_eq!(variables(template(CODE).unwrap()), ["code"], "a verification template has the code alone");
+        assert!(code.chars().count() <= 67, "one segment: {code}");
     }
 }

@@ -100,6 +100,12 @@ fn utc_minutes(rfc3339: &str) -> Option<i64> {
     Some((date.days() * 24 + hour) * 60 + minute)
 }
 
+/// Seconds since 1970 of an RFC 3339 UTC time as [`rfc3339`] writes it.
+pub fn unix_secs(rfc3339: &str) -> Option<i64> {
+    let seconds = rfc3339.get(17..19)?.parse::<i64>().ok().filter(|s| *s < 60)?;
+    Some(utc_minutes(rfc3339)? * 60 + seconds)
+}
+
 /// An RFC 3339 UTC time as Beijing time in words: `2026年11月22日 00:05`.
 pub fn beijing_time(rfc3339: &str) -> Option<String> {
     let minutes = utc_minutes(rfc3339)? + 8 * 60;
@@ -154,6 +160,14 @@ impl utoipa::ToSchema for Date {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_text_reads_back_to_its_second() {
+        for secs in [0, 1_780_000_123, 1_798_761_599] {
+            assert_eq!(unix_secs(&rfc3339(secs)), Some(secs));
+        }
+        assert_eq!(unix_secs("2026-12-03T13:26:6xZ"), None);
+    }
 
     #[test]
     fn dates_round_trip_and_know_their_weekday() {

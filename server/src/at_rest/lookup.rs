@@ -27,6 +27,8 @@ pub enum Purpose {
     ResumeCode,
     /// A person notices go to (phone or email), counted for the daily caps.
     Recipient,
+    /// A one-time code sent to prove a phone number (with its row's id).
+    PhoneCode,
 }
 
 impl Purpose {
@@ -35,6 +37,7 @@ impl Purpose {
             Self::QueryCode => b"query code",
             Self::ResumeCode => b"resume code",
             Self::Recipient => b"recipient",
+            Self::PhoneCode => b"phone code",
         }
     }
 }
@@ -73,7 +76,7 @@ impl LookupKey {
                     .collect::<Option<_>>()?;
                 (digest.len() == 32).then(|| self.of_digest(purpose, &digest))
             }
-            Purpose::ResumeCode | Purpose::Recipient => Some(self.hash(purpose, old)),
+            Purpose::ResumeCode | Purpose::Recipient | Purpose::PhoneCode => Some(self.hash(purpose, old)),
         }
     }
 }

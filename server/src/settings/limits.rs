@@ -25,6 +25,10 @@ pub struct Limits {
     /// service hall's terminals may share one address).
     #[arg(long, env = "BIANMIN_SUBMISSIONS_PER_HOUR", default_value_t = 60)]
     pub submissions_per_hour: u32,
+    /// SMS one-time codes one client address may ask for an hour (per instance;
+    /// each number has its own daily limit besides, `domain::apply::phone_code`).
+    #[arg(long, env = "BIANMIN_PHONE_CODES_PER_HOUR", default_value_t = 10)]
+    pub phone_codes_per_hour: u32,
     /// Bytes one application's uploads may add up to (default 500 MB).
     #[arg(long, env = "BIANMIN_BYTES_PER_APPLICATION", default_value_t = 500 * 1_048_576)]
     pub bytes_per_application: i64,

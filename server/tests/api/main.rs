@@ -21,6 +21,7 @@ mod overload;
 mod ownership;
 mod pdf_checks;
 mod pdfs;
+mod phone_codes;
 mod retention;
 mod situations;
 mod sms;

@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 
 use crate::support::{TestApp, complete_application, spawn_app_with, staff_token};
 
-const KEY_ID: &str = "LTAI5tTestKeyId";
-const KEY_SECRET: &str = "test-secret-0123456789";
+pub const KEY_ID: &str = "LTAI5tTestKeyId";
+pub const KEY_SECRET: &str = "test-secret-0123456789";
 const SIGN_NAME: &str = "示范县政务服务中心";
 /// Answered "throttled" the first time, then taken.
 const SUBMITTED: &str = "SMS_100001";
@@ -27,27 +27,32 @@ const ACCEPTED: &str = "SMS_100002";
 const SUPPLEMENT: &str = "SMS_100003";
 const LATER_SOON: &str = "SMS_100004";
 const LATER_TODAY: &str = "SMS_100005";
+/// The one-time code's verification template.
+pub const CODE: &str = "SMS_100009";
 
 #[derive(Clone, Copy, PartialEq)]
-enum Provider {
+pub enum Provider {
     Aliyun,
     Tencent,
 }
 
 /// One request as the stand-in read it.
 #[derive(Clone, Debug)]
-struct Sent {
-    phone: String,
-    template: String,
+pub struct Sent {
+    pub phone: String,
+    pub template: String,
     /// The variables: by name (Alibaba Cloud) or `1`, `2` … (Tencent Cloud).
-    params: BTreeMap<String, String>,
-    signed: bool,
-    answer: &'static str,
+    pub params: BTreeMap<String, String>,
+    pub signed: bool,
+    pub answer: &'static str,
 }
 
+/// What the stand-in received: progress notices, and one-time codes apart
+/// (so the journeys count notices as before).
 #[derive(Default)]
-struct Seen {
-    sent: Vec<Sent>,
+pub struct Seen {
+    pub sent: Vec<Sent>,
+    pub codes: Vec<Sent>,
 }
 
 /// `%XX` and `+` decoded, as a form body is.
@@ -233,7 +238,12 @@ async fn receive(
     };
     let n = seen.sent.iter().filter(|s| s.template == template).count() + 1;
     let answer = if signed { answer_for(&template, n) } else { "bad_signature" };
-    seen.sent.push(Sent { phone: phone.clone(), template, params, signed, answer });
+    let sent = Sent { phone: phone.clone(), template, params, signed, answer };
+    if sent.template == CODE {
+        seen.codes.push(sent)
+    } else {
+        seen.sent.push(sent)
+    }
     axum::Json(match provider {
         Provider::Aliyun => aliyun_reply(answer),
         Provider::Tencent => tencent_reply(answer, &phone),
@@ -241,7 +251,7 @@ async fn receive(
 }
 
 /// The provider's stand-in on loopback; its address.
-async fn stand_in(provider: Provider, seen: &Arc<Mutex<Seen>>) -> String {
+pub async fn stand_in(provider: Provider, seen: &Arc<Mutex<Seen>>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let router = axum::Router::new().route("/", axum::routing::post(receive)).with_state((provider, Arc::clone(seen)));
@@ -249,11 +259,22 @@ async fn stand_in(provider: Provider, seen: &Arc<Mutex<Seen>>) -> String {
     url
 }
 
-async fn app_with_sms(provider: Provider, endpoint: String, today: Option<&str>) -> TestApp {
+pub async fn app_with_sms(provider: Provider, endpoint: String, today: Option<&str>) -> TestApp {
     app_with_sms_capped(provider, endpoint, today, 10).await
 }
 
 async fn app_with_sms_capped(provider: Provider, endpoint: String, today: Option<&str>, cap: u32) -> TestApp {
+    app_with_sms_as(provider, endpoint, today, cap, |_| {}).await
+}
+
+/// [`app_with_sms`] with the daily cap and any other settings changed.
+pub async fn app_with_sms_as(
+    provider: Provider,
+    endpoint: String,
+    today: Option<&str>,
+    cap: u32,
+    more: impl FnOnce(&mut bianmin::settings::ServeSettings),
+) -> TestApp {
     let today = today.map(str::to_owned);
     spawn_app_with(move |s| {
         s.notify.sms_per_recipient_per_day = cap;
@@ -265,16 +286,45 @@ async fn app_with_sms_capped(provider: Provider, endpoint: String, today: Option
         s.notify.sms_app_id = Some("1400006666".into());
         s.notify.sms_templates = format!(
             "submitted={SUBMITTED},accepted={ACCEPTED},supplement_requested={SUPPLEMENT},\
-             later_due_soon={LATER_SOON},later_due_today={LATER_TODAY}"
+             later_due_soon={LATER_SOON},later_due_today={LATER_TODAY},code={CODE}"
         );
         s.notify.outbox_poll_ms = 50;
         s.notify.outbox_retry_secs = 1;
         s.today = today;
+        more(s);
     })
     .await
 }
 
-async fn wait_for(seen: &Arc<Mutex<Seen>>, count: usize) -> Vec<Sent> {
+/// The last one-time code the stand-in received (sent while the request waited).
+pub fn last_code(seen: &Arc<Mutex<Seen>>) -> String {
+    let seen = seen.lock().unwrap();
+    let sent = seen.codes.last().expect("a code was sent");
+    sent.params.get("code").or_else(|| sent.params.get("1")).cloned().unwrap_or_default()
+}
+
+/// Prove the form's phone for `client`'s application: ask for a code, read it
+/// off the provider's stand-in, type it back.
+pub async fn prove(app: &TestApp, client: &reqwest::Client, seen: &Arc<Mutex<Seen>>) {
+    let sent = client.post(format!("{}/api/phone-codes", app.address)).json(&json!({"phone": "13812345678"})).send();
+    let sent = sent.await.unwrap();
+    assert_eq!(sent.status(), 201, "{}", sent.text().await.unwrap());
+    let code = last_code(seen);
+    let checked = client
+        .post(format!("{}/api/phone-codes/check", app.address))
+        .json(&json!({"phone": "138 1234 5678", "code": code}));
+    let checked = checked.send().await.unwrap();
+    assert_eq!(checked.status(), 200, "{}", checked.text().await.unwrap());
+}
+
+/// A complete application that asks for progress by SMS.
+async fn with_sms(app: &TestApp) -> Value {
+    let mut body = complete_application(app).await;
+    body["sms"] = json!(true);
+    body
+}
+
+pub async fn wait_for(seen: &Arc<Mutex<Seen>>, count: usize) -> Vec<Sent> {
     for _ in 0..200 {
         if seen.lock().unwrap().sent.len() >= count {
             break;
@@ -304,7 +354,12 @@ async fn journey(provider: Provider) {
     let app = app_with_sms(provider, stand_in(provider, &seen).await, None).await;
     let channels: Value = app.get("/api/notice-channels").await.json().await.unwrap();
     assert_eq!(channels, json!({"sms": true, "email": false}), "what the review page offers");
-    let response = app.submit("sms-1", &complete_application(&app).await).await;
+    prove(&app, &app.client, &seen).await;
+    let code = seen.lock().unwrap().codes[0].clone();
+    assert!(code.signed, "the code's request is signed too");
+    let phone = if provider == Provider::Aliyun { "13812345678" } else { "+8613812345678" };
+    assert_eq!(code.phone, phone);
+    let response = app.submit("sms-1", &with_sms(&app).await).await;
     assert_eq!(response.status(), 201);
     let receipt: domain::apply::submission::Receipt = response.json().await.unwrap();
     let case = receipt.case_number.clone();
@@ -325,7 +380,7 @@ async fn journey(provider: Provider) {
     .await;
     wait_for(&seen, 3).await;
     // A second application, accepted at once: the provider refuses that template.
-    let other = app.submit("sms-2", &complete_application(&app).await).await;
+    let other = app.submit("sms-2", &with_sms(&app).await).await;
     let other: domain::apply::submission::Receipt = other.json().await.unwrap();
     wait_for(&seen, 4).await;
     act(&app, &token, &other.case_number, json!({"action": "accept"})).await;
@@ -334,7 +389,6 @@ async fn journey(provider: Provider) {
     let sent_now = seen.lock().unwrap().sent.clone();
     assert_eq!(sent_now.len(), 5, "{sent_now:?}");
     assert!(sent.iter().all(|s| s.signed), "every request is signed as the provider documents: {sent:?}");
-    let phone = if provider == Provider::Aliyun { "13812345678" } else { "+8613812345678" };
     assert!(sent.iter().all(|s| s.phone == phone));
     let answers: Vec<(&str, &str)> = sent.iter().map(|s| (s.template.as_str(), s.answer)).collect();
     assert_eq!(
@@ -393,7 +447,7 @@ async fn journey(provider: Provider) {
     assert!(dead.last_error.as_deref().unwrap().contains("短信模板不存在或未通过审核"), "{dead:?}");
 
     // An applicant who turned SMS off gets none, and the receipt does not promise one.
-    let mut body = complete_application(&app).await;
+    let mut body = with_sms(&app).await;
     body["sms"] = json!(false);
     let receipt: domain::apply::submission::Receipt = app.submit("sms-3", &body).await.json().await.unwrap();
     assert!(receipt.notices.is_empty());
@@ -416,7 +470,8 @@ async fn the_applicant_is_reminded_of_later_materials_three_working_days_ahead_c
     let seen = Arc::new(Mutex::new(Seen::default()));
     // Accepted Monday 2026-12-28: five working days on, over New Year's Day (a holiday), is Tuesday 2027-01-05.
     let app = app_with_sms(Provider::Aliyun, stand_in(Provider::Aliyun, &seen).await, Some("2026-12-28")).await;
-    let response = app.submit("sms-later", &complete_application(&app).await).await;
+    prove(&app, &app.client, &seen).await;
+    let response = app.submit("sms-later", &with_sms(&app).await).await;
     let case = response.json::<Value>().await.unwrap()["case_number"].as_str().unwrap().to_owned();
     let token = staff_token(&app, "县交通运输局").await;
     act(&app, &token, &case, json!({"action": "accept"})).await;
@@ -468,11 +523,10 @@ async fn the_applicant_is_reminded_of_later_materials_three_working_days_ahead_c
 async fn one_phone_gets_at_most_its_daily_share_whoever_submits() {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let app = app_with_sms_capped(Provider::Aliyun, stand_in(Provider::Aliyun, &seen).await, None, 3).await;
-    // Five applications from five devices, each naming the same phone.
+    // Five applications naming the same (proven) phone.
+    prove(&app, &app.client, &seen).await;
     for i in 0..5 {
-        let client = crate::support::applicant_client(&app.address).await;
-        let body = crate::support::complete_application_as(&client, &app.address, crate::support::PDF).await;
-        assert_eq!(app.submit_as(&client, &format!("cap-{i}"), &body).await.status(), 201);
+        assert_eq!(app.submit(&format!("cap-{i}"), &with_sms(&app).await).await.status(), 201);
     }
     let rows = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE channel = 'sms'").fetch_one(&app.db().await).await;
     assert_eq!(sqlx::Row::get::<i64, _>(&rows.unwrap(), "n"), 3, "three written, two not");

@@ -82,6 +82,14 @@ pub async fn check(
     }
     problems.materials.extend(check_materials(&checklist, &counts, &submission.later, submission.pledge_accepted));
     problems.fields.extend(email_problem(&submission));
+    // Progress SMS only to a number this application proved with a one-time code.
+    if submission.sms
+        && state.sms.is_some()
+        && !crate::apply::phone_codes::proven(state, owner, submission.form.notice_phone()).await?
+    {
+        let message = domain::apply::phone_code::UNPROVEN.to_owned();
+        problems.fields.push(FieldError { field: "sms".to_owned(), message });
+    }
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }

@@ -42,6 +42,23 @@ mod tests {
     }
 
     #[test]
+    fn sms_is_not_started_without_the_code_that_proves_a_number() {
+        let mut notify = crate::settings::Notify {
+            sms_provider: "aliyun".into(),
+            sms_key_id: Some("id".into()),
+            sms_key_secret: Some("secret".into()),
+            sms_sign_name: Some("示范县政务服务中心".into()),
+            sms_templates: "submitted=SMS_1".into(),
+            ..Default::default()
+        };
+        let refused = super::SmsProvider::from_settings(&notify).unwrap_err().to_string();
+        assert!(refused.contains("`code` template"), "{refused}");
+        notify.sms_templates = "submitted=SMS_1,code=SMS_9".into();
+        let provider = super::SmsProvider::from_settings(&notify).unwrap().unwrap();
+        assert_eq!(provider.code_template_id(), "SMS_9");
+    }
+
+    #[test]
     fn the_templates_to_register_carry_the_status_link_in_the_providers_form() {
         let aliyun = super::templates_to_register("aliyun", "https://zwfw.example.gov.cn/");
         assert!(aliyun.starts_with(

@@ -58,6 +58,12 @@ impl SmsProvider {
         if templates.is_empty() {
             bail!("SMS by {kind:?} needs --sms-templates (event=template id, …)");
         }
+        if !templates.contains_key(domain::case::sms::CODE) {
+            bail!(
+                "SMS by {kind:?} needs a `code` template in --sms-templates: the one-time code that proves \
+                 an applicant's number before progress SMS goes to it (`bianmin sms templates` prints its text)"
+            );
+        }
         let (endpoint, region) = match kind {
             Kind::Aliyun => ("https://dysmsapi.aliyuncs.com", "cn-hangzhou"),
             Kind::Tencent => ("https://sms.tencentcloudapi.com", "ap-guangzhou"),
@@ -72,6 +78,11 @@ impl SmsProvider {
             app_id: if kind == Kind::Tencent { need(&notify.sms_app_id, "sms-app-id")? } else { String::new() },
             templates,
         }))
+    }
+
+    /// The template id of the one-time code (present: checked at start-up).
+    pub fn code_template_id(&self) -> &str {
+        self.template_id(domain::case::sms::CODE).unwrap_or_default()
     }
 
     /// The template id registered for a notice event, if SMS carries it.
