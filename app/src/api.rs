@@ -272,10 +272,16 @@ pub mod staff {
         .await
     }
 
-    pub async fn cases(token: &str, status: &str) -> Result<Vec<StaffCaseSummary>, ApiError> {
-        let request =
-            Request::get("/api/staff/cases").query([("status", status)]).header("Authorization", &bearer(token));
-        get(request.build().map_err(|_| ApiError::network())?).await
+    /// One page of the department's cases, and whether another follows.
+    pub async fn cases(token: &str, status: &str, page: u32) -> Result<(Vec<StaffCaseSummary>, bool), ApiError> {
+        let page = page.to_string();
+        let request = Request::get("/api/staff/cases")
+            .query([("status", status), ("page", page.as_str())])
+            .header("Authorization", &bearer(token));
+        let response =
+            request.build().map_err(|_| ApiError::network())?.send().await.map_err(|_| ApiError::network())?;
+        let more = response.headers().get("link").is_some_and(|link| link.contains("rel=\"next\""));
+        Ok((super::answer(response.into()).await?, more))
     }
 
     pub async fn case(token: &str, number: &str) -> Result<StaffCase, ApiError> {

@@ -79,5 +79,7 @@ pub fn start(render: Render) {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
         .unwrap_or_else(|| document.body().expect("page has a body"));
     root.set_inner_html("");
+    // Old drafts and receipts go before any page reads them.
+    shell::draft::forget_old();
     shell::handover::keep(leptos::mount::mount_to(root, move || view! { <App render /> }));
 }

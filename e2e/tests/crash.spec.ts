@@ -12,7 +12,8 @@ import { fillPersonDetails } from './details';
  * The crash drill: a real bianmin process is killed with SIGKILL while a PATCH
  * is streaming, and started again on the same data. The reference client
  * (tus-js-client, its default retry delays) and the app itself both resume
- * within 10 s of the restart, and the server has the whole file.
+ * within 10 s of the restart — at the same address, from past the start, with
+ * no second upload made — and the server has the whole file.
  */
 
 const BIN = process.env.BIANMIN_BIN ?? '';
@@ -69,18 +70,28 @@ test.describe('a server killed mid-upload', () => {
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes);
 
     let restartedAt = 0;
+    let killedAt = 0;
     let killing: Promise<void> | undefined;
+    // Every request the client makes and what came back: to show it resumed, not started again.
+    const seen: { method: string; url: string; at: number; offset: string | null; sentOffset: string | null }[] = [];
     const url = await new Promise<string>((resolve, reject) => {
       const upload = new tus.Upload(bytes, {
         endpoint: `${base}/api/uploads/`,
         chunkSize: 4 * MB,
         headers: { 'Application-Key': key },
+        onAfterResponse: (request, response) => {
+          seen.push({
+            method: request.getMethod(), url: request.getURL(), at: Date.now(),
+            offset: response.getHeader('Upload-Offset') ?? null, sentOffset: request.getHeader('Upload-Offset') ?? null,
+          });
+        },
         metadata: { item: 'JT-003', material: 'id_card', filename: '正面.png' },
         // retryDelays: the default, [0, 1000, 3000, 5000].
         onProgress: (sent) => {
           if (!killing && sent > 5 * MB) {
             // In the middle of the second PATCH: the process dies.
             killing = kill(server).then(async () => {
+              killedAt = Date.now();
               server = await start(port, data);
               restartedAt = Date.now();
             });
@@ -94,6 +105,19 @@ test.describe('a server killed mid-upload', () => {
     await killing;
     expect(restartedAt).toBeGreaterThan(0);
     expect(Date.now() - restartedAt, 'resumed and finished within 10 s of the restart').toBeLessThan(10_000);
+    // Resumed: one upload made, never again; after the restart the client asked where it stood,
+    // was told more than nothing, and went on from there at the same address.
+    expect(seen.filter((r) => r.method === 'POST').length).toBe(1);
+    // (Any answer after the kill came from the restarted server.)
+    const after = seen.filter((r) => r.at >= killedAt);
+    const asked = after.find((r) => r.method === 'HEAD');
+    expect(asked, 'a HEAD after the restart').toBeDefined();
+    expect(Number(asked!.offset)).toBeGreaterThan(0);
+    expect(Number(asked!.offset)).toBeLessThan(8 * MB);
+    const patches = after.filter((r) => r.method === 'PATCH');
+    expect(patches.length).toBeGreaterThan(0);
+    expect(patches[0].sentOffset).toBe(asked!.offset);
+    expect(seen.filter((r) => r.method !== 'POST').every((r) => r.url === url)).toBe(true);
     const head = await fetch(url, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', 'Application-Key': key } });
     expect(head.headers.get('upload-offset')).toBe(String(8 * MB));
     const id = url.split('/').pop();
@@ -124,20 +148,44 @@ test.describe('a server killed mid-upload', () => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * MB });
-    let patching = false;
+    let patching = 0;
+    let restarted = false;
+    const posts: string[] = [];
+    const resumed: { method: string; url: string; offset: string | undefined }[] = [];
     page.on('request', (request) => {
-      if (request.method() === 'PATCH' && request.url().includes('/api/uploads/')) patching = true;
+      if (!request.url().includes('/api/uploads')) return;
+      if (request.method() === 'PATCH') patching += 1;
+      if (request.method() === 'POST') posts.push(request.url());
+      if (restarted && request.method() === 'PATCH') resumed.push({ method: 'PATCH', url: request.url(), offset: request.headers()['upload-offset'] });
+    });
+    page.on('response', (response) => {
+      const request = response.request();
+      if (restarted && request.method() === 'HEAD' && request.url().includes('/api/uploads/') && response.ok()) {
+        resumed.push({ method: 'HEAD', url: request.url(), offset: response.headers()['upload-offset'] });
+      }
     });
     const material = page.locator('#material-application');
     await material.getByLabel(/选择文件/).setInputFiles(path);
-    await expect.poll(() => patching, { timeout: 20_000 }).toBe(true);
-    await page.waitForTimeout(1000);
+    // The second chunk is on its way (the first, 5 MB, was taken): then the process dies.
+    await expect.poll(() => patching, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await page.waitForTimeout(500);
     await kill(server);
+    // Any request from now on that gets an answer reaches the restarted server.
+    restarted = true;
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     server = await start(port, data);
     // Nobody touches anything: the app's own retries find the server again.
     await expect(material.locator('.tag')).toHaveText('已完成', { timeout: 10_000 });
     await expect(material.locator('.file--done')).toContainText('扫描件.pdf');
+    // It resumed: one upload made; after the restart the PATCHes went on past the start, at the
+    // same address (from where a HEAD said the server had it, when it asked).
+    expect(posts.length).toBe(1);
+    const patches = resumed.filter((r) => r.method === 'PATCH');
+    expect(patches.length).toBeGreaterThan(0);
+    expect(Number(patches[0].offset)).toBeGreaterThan(0);
+    const head = resumed.find((r) => r.method === 'HEAD');
+    if (head) expect(Number(head.offset)).toBeGreaterThan(0);
+    expect(new Set(resumed.map((r) => r.url)).size).toBe(1);
     await kill(server);
   });
 });

@@ -81,9 +81,20 @@ impl ApiError {
     }
 }
 
+/// What a request is told while the database cannot be reached.
+pub const DATABASE_DOWN: &str = "服务暂时不可用（数据库连不上），请稍后再试。您填写的内容没有丢失。";
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        Self::Internal(error.into())
+        match error {
+            // No connection to be had (the database is down or unreachable): a
+            // 503 the client may retry, not a fault in this request.
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                tracing::warn!(error = %error, "the database is unavailable");
+                Self::Unavailable(DATABASE_DOWN.to_owned())
+            }
+            other => Self::Internal(other.into()),
+        }
     }
 }
 
@@ -114,6 +125,9 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
         }
         if let Some(allow) = allow {
             response.headers_mut().insert(axum::http::header::ALLOW, axum::http::HeaderValue::from_static(allow));

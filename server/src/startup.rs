@@ -142,6 +142,8 @@ impl Server {
             webhooks: webhooks::Webhooks::load(settings.notify.webhooks.as_deref())?,
             sms: sms::SmsProvider::from_settings(&settings.notify)?,
             notify: settings.notify.clone(),
+            figures: tokio::sync::Mutex::new(None),
+            figures_max_age: std::time::Duration::from_secs(settings.figures_max_age_secs),
         };
         let state = Arc::new(state);
         crate::scheduler::start(Arc::clone(&state));

@@ -39,6 +39,9 @@ pub struct AppState {
     pub notify: settings::Notify,
     /// The virus scanner, when the centre has one.
     pub clamd: Option<apply::uploads::virus_scan::Clamd>,
+    /// The public figures last computed, and when (they read every case).
+    pub figures: tokio::sync::Mutex<Option<(std::time::Instant, domain::case::view::PublicFigures)>>,
+    pub figures_max_age: std::time::Duration,
 }
 
 impl AppState {

@@ -20,7 +20,7 @@ const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4]
 /// A real one-page form (the centre's own blank form for JT-003).
 const PDF: &[u8] = include_bytes!("../../public/forms/driver-qualification-application.pdf");
 
-fn upload(port: u16, key: &str, material: &str, name: &str, body: &[u8]) -> anyhow::Result<String> {
+pub fn upload(port: u16, key: &str, material: &str, name: &str, body: &[u8]) -> anyhow::Result<String> {
     let metadata = format!("item {},material {},filename {}", b64("JT-003"), b64(material), b64(name));
     let tus = ("Tus-Resumable", "1.0.0".to_owned());
     let key = ("Application-Key", key.to_owned());

@@ -4,6 +4,7 @@
 mod budget;
 mod build;
 mod case_bench;
+mod check_bench;
 mod checklist_bench;
 mod e2e;
 mod lighthouse;
@@ -30,7 +31,7 @@ const USAGE: &str = "usage: cargo xtask <run|test|build|bench|modules>
   build  the release app into dist/ and the release server
   modules  the import gate alone: no module imports a module that imports it
   bench  home page transfer, the lazily loaded app, checklist timing, files against nginx, search,
-         Lighthouse, uploads and cases under load (BENCHMARKS.md); `bench uploads|cases|static|search|lighthouse`
+         Lighthouse, uploads and cases under load (BENCHMARKS.md); `bench uploads|check|cases|static|search|lighthouse`
          runs that part alone (static and lighthouse on the app as last built); `bench speed` builds and
          runs the transfers, static, search and lighthouse together";
 
@@ -53,7 +54,10 @@ fn main() -> anyhow::Result<()> {
             Some("search") => release_server().and_then(|()| search_bench::report()),
             Some("lighthouse") => lighthouse::report(),
             Some("speed") => build::build().and_then(|()| speed()),
-            Some(part) => bail!("unknown bench part {part:?}: uploads, cases, static, search, lighthouse or speed"),
+            Some("check") => release_server().and_then(|()| check_bench::report()),
+            Some(part) => {
+                bail!("unknown bench part {part:?}: uploads, check, cases, static, search, lighthouse or speed")
+            }
             None => bench(),
         },
         _ => {
@@ -69,6 +73,7 @@ fn bench() -> anyhow::Result<()> {
     speed()?;
     checklist_bench::report()?;
     upload_bench::report()?;
+    check_bench::report()?;
     case_bench::report()
 }
 

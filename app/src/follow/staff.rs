@@ -98,12 +98,14 @@ pub fn StaffPage() -> impl IntoView {
 #[component]
 fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl IntoView {
     let status = RwSignal::new(String::new());
-    let cases = RwSignal::new(None::<Result<Vec<StaffCaseSummary>, String>>);
+    // A page at a time (the server sends at most 100 cases a page).
+    let page = RwSignal::new(1u32);
+    let cases = RwSignal::new(None::<Result<(Vec<StaffCaseSummary>, bool), String>>);
     Effect::new(move |_| {
-        let filter = status.get();
+        let (filter, number) = (status.get(), page.get());
         spawn_local(async move {
             let token = token().unwrap_or_default();
-            cases.set(Some(api::cases(&token, &filter).await.map_err(|e| e.message)));
+            cases.set(Some(api::cases(&token, &filter, number).await.map_err(|e| e.message)));
         });
     });
     let sign_out = move |_| {
@@ -119,7 +121,13 @@ fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl Int
         </p>
         <div class="field">
             <label for="status-filter">"按状态查看"</label>
-            <select id="status-filter" on:change=move |ev| status.set(event_target_value(&ev))>
+            <select
+                id="status-filter"
+                on:change=move |ev| {
+                    page.set(1);
+                    status.set(event_target_value(&ev));
+                }
+            >
                 <option value="">"全部"</option>
                 {domain::case::Status::ALL
                     .iter()
@@ -137,8 +145,11 @@ fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl Int
                 }
                     .into_any()
             }
-            Some(Ok(list)) if list.is_empty() => view! { <p>"没有办件。"</p> }.into_any(),
-            Some(Ok(list)) => {
+            Some(Ok((list, _))) if list.is_empty() && page.get_untracked() == 1 => {
+                view! { <p>"没有办件。"</p> }.into_any()
+            }
+            Some(Ok((list, more))) => {
+                let number = page.get_untracked();
                 view! {
                     <ul class="cards">
                         {list
@@ -159,6 +170,33 @@ fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl Int
                             })
                             .collect_view()}
                     </ul>
+                    <nav class="pager" aria-label="翻页">
+                        {(number > 1)
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="button button--secondary"
+                                        on:click=move |_| page.update(|p| *p -= 1)
+                                    >
+                                        "上一页"
+                                    </button>
+                                }
+                            })}
+                        <span>{format!("第 {number} 页")}</span>
+                        {more
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="button button--secondary"
+                                        on:click=move |_| page.update(|p| *p += 1)
+                                    >
+                                        "下一页"
+                                    </button>
+                                }
+                            })}
+                    </nav>
                 }
                     .into_any()
             }

@@ -5,7 +5,8 @@
 //! `Application-Key` header. Every upload is bound to the key that created it:
 //! reading its offset, sending its bytes, deleting it, checking it and attaching
 //! it to a submission all need the same key, and another key's uploads answer
-//! exactly like missing ones. The server keeps only the key's SHA-256; a server
+//! exactly like missing ones. The server keeps only the key's keyed hash
+//! (`at_rest::lookup`: a copy of the database alone names no key); a server
 //! draft keeps the key itself (encrypted), so the application can go on on
 //! another device.
 
@@ -21,6 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::at_rest::lookup::Purpose;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use crate::hosting::client::Client;
@@ -55,38 +57,43 @@ pub struct OptionalApplicationKeyHeader {
 pub struct ApplicationKey {
     /// The key itself (kept only inside an encrypted draft).
     pub key: String,
-    /// Its SHA-256, which the tables hold.
+    /// Its keyed hash, which the tables hold.
     pub hash: String,
 }
 
 impl ApplicationKey {
     /// The key these headers carry, which must be one the server issued: none
     /// is a malformed request (400), an unknown one is refused (403).
-    pub async fn required(db: &sqlx::AnyPool, headers: &HeaderMap) -> Result<Self, ApiError> {
-        let presented = Self::presented(headers).ok_or_else(missing)?;
-        Self::known(db, &presented.key).await?.ok_or_else(unknown)
+    pub async fn required(state: &AppState, headers: &HeaderMap) -> Result<Self, ApiError> {
+        let presented = Self::presented(state, headers).ok_or_else(missing)?;
+        Self::known(state, &presented.key).await?.ok_or_else(unknown)
     }
 
     /// The key in these headers, not yet checked against the issued ones: enough
     /// where an owner row is looked up by its hash anyway (owner rows exist only
     /// for issued keys), so the upload routes need one query, not two.
-    pub fn presented(headers: &HeaderMap) -> Option<Self> {
+    pub fn presented(state: &AppState, headers: &HeaderMap) -> Option<Self> {
         let key = headers.get(HEADER).and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty())?;
-        Some(Self { key: key.to_owned(), hash: secret::sha256_hex(key.as_bytes()) })
+        Some(Self { key: key.to_owned(), hash: hash(state, key) })
     }
 
     /// `key`, if the server issued it.
-    pub async fn known(db: &sqlx::AnyPool, key: &str) -> Result<Option<Self>, ApiError> {
+    pub async fn known(state: &AppState, key: &str) -> Result<Option<Self>, ApiError> {
         if key.len() > 100 {
             return Ok(None);
         }
-        let hash = secret::sha256_hex(key.as_bytes());
+        let hash = hash(state, key);
         let row = sqlx::query("SELECT 1 AS found FROM application_keys WHERE key_hash = $1")
             .bind(&hash)
-            .fetch_optional(db)
+            .fetch_optional(&state.db)
             .await?;
         Ok(row.map(|_| Self { key: key.to_owned(), hash }))
     }
+}
+
+/// The stored form of a key.
+fn hash(state: &AppState, key: &str) -> String {
+    state.keys.lookup().hash(Purpose::ApplicationKey, key)
 }
 
 fn missing() -> ApiError {
@@ -101,7 +108,7 @@ impl FromRequestParts<Arc<AppState>> for ApplicationKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        Self::required(&state.db, &parts.headers).await
+        Self::required(state, &parts.headers).await
     }
 }
 
@@ -111,7 +118,7 @@ impl OptionalFromRequestParts<Arc<AppState>> for ApplicationKey {
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Option<Self>, Self::Rejection> {
         if parts.headers.contains_key(HEADER) {
             // A key that was sent must be one we issued.
-            return Self::required(&state.db, &parts.headers).await.map(Some);
+            return Self::required(state, &parts.headers).await.map(Some);
         }
         Ok(None)
     }
@@ -139,7 +146,7 @@ async fn issue(
     }
     let key = secret::random_reference(32)?.replace('-', "");
     sqlx::query("INSERT INTO application_keys (key_hash, created_at) VALUES ($1, $2)")
-        .bind(secret::sha256_hex(key.as_bytes()))
+        .bind(hash(&state, &key))
         .bind(now_rfc3339())
         .execute(&state.db)
         .await?;

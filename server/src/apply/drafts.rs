@@ -188,7 +188,7 @@ async fn resume(
         .map(|sealed| state.keys.open(Column::DraftApplicationKey, &row_id, &sealed))
         .transpose()?;
     let owner = match &key {
-        Some(key) => ApplicationKey::known(&state.db, key).await?,
+        Some(key) => ApplicationKey::known(&state, key).await?,
         None => None,
     };
     let dropped_files = keep_live_uploads(&state, owner.as_ref(), item, &kept, &mut materials).await?;

@@ -1,4 +1,5 @@
-//! Bearer codes (query codes, resume codes) are kept only as keyed hashes.
+//! Bearer codes (query codes, resume codes, application keys) are kept only
+//! as keyed hashes.
 //!
 //! A query code has about 39 bits: a plain SHA-256 of it falls to one GPU pass
 //! over a copy of the database, and with it every case's look-up, withdrawal,
@@ -29,6 +30,8 @@ pub enum Purpose {
     Recipient,
     /// A one-time code sent to prove a phone number (with its row's id).
     PhoneCode,
+    /// An application's key (the `Application-Key` header).
+    ApplicationKey,
 }
 
 impl Purpose {
@@ -38,6 +41,7 @@ impl Purpose {
             Self::ResumeCode => b"resume code",
             Self::Recipient => b"recipient",
             Self::PhoneCode => b"phone code",
+            Self::ApplicationKey => b"application key",
         }
     }
 }
@@ -66,10 +70,11 @@ impl LookupKey {
     }
 
     /// The keyed hash for a value kept before keyed hashing: a plain SHA-256
-    /// as hex (query codes), or the code itself (resume codes were kept clear).
+    /// as hex (query codes, application keys), or the code itself (resume
+    /// codes were kept clear).
     fn of_old(&self, purpose: Purpose, old: &str) -> Option<String> {
         match purpose {
-            Purpose::QueryCode => {
+            Purpose::QueryCode | Purpose::ApplicationKey => {
                 let digest: Vec<u8> = (0..old.len())
                     .step_by(2)
                     .map(|i| old.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
@@ -87,9 +92,16 @@ impl LookupKey {
 /// instances starting together do each row once.
 pub async fn migrate(db: &sqlx::AnyPool, key: &LookupKey) -> anyhow::Result<u64> {
     let mut moved = 0;
-    for (table, column, purpose) in
-        [("cases", "query_code_hash", Purpose::QueryCode), ("drafts", "resume_code", Purpose::ResumeCode)]
-    {
+    // An application key's hash is in every table that names the application:
+    // each moves the same way, so they keep matching.
+    for (table, column, purpose) in [
+        ("cases", "query_code_hash", Purpose::QueryCode),
+        ("drafts", "resume_code", Purpose::ResumeCode),
+        ("application_keys", "key_hash", Purpose::ApplicationKey),
+        ("upload_owners", "application_hash", Purpose::ApplicationKey),
+        ("drafts", "application_hash", Purpose::ApplicationKey),
+        ("phone_codes", "application_hash", Purpose::ApplicationKey),
+    ] {
         let rows = sqlx::query(&format!(
             "SELECT {column} AS old FROM {table} WHERE {column} NOT LIKE 'h1:%' AND {column} <> ''"
         ))
@@ -130,5 +142,9 @@ mod tests {
         assert_eq!(key.of_old(Purpose::QueryCode, &old).unwrap(), stored);
         assert_eq!(key.of_old(Purpose::ResumeCode, code).unwrap(), key.hash(Purpose::ResumeCode, code));
         assert_eq!(key.of_old(Purpose::QueryCode, "not hex"), None);
+        let application = "ABCDEFGHJKLMNPQRSTUVWXY23456789A";
+        let old = crate::secret::sha256_hex(application.as_bytes());
+        assert_eq!(key.of_old(Purpose::ApplicationKey, &old).unwrap(), key.hash(Purpose::ApplicationKey, application));
+        assert_ne!(key.hash(Purpose::ApplicationKey, application), key.hash(Purpose::QueryCode, application));
     }
 }

@@ -21,9 +21,24 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(figures))
 }
 
-/// `GET /api/figures`: overall and per department.
+/// `GET /api/figures`: overall and per department, at most
+/// `--figures-max-age-secs` old. One request computes them while the others
+/// wait for its answer, so a burst costs one pass over the cases, not one each.
 #[utoipa::path(get, path = "/figures", tag = "cases", responses((status = 200, body = PublicFigures)))]
 async fn figures(State(state): State<Arc<AppState>>) -> Result<Json<PublicFigures>, ApiError> {
+    let mut cached = state.figures.lock().await;
+    if let Some((at, figures)) = cached.as_ref()
+        && at.elapsed() < state.figures_max_age
+    {
+        return Ok(Json(figures.clone()));
+    }
+    let figures = compute(&state).await?;
+    *cached = Some((std::time::Instant::now(), figures.clone()));
+    Ok(Json(figures))
+}
+
+/// The figures from every case in the ledger.
+async fn compute(state: &AppState) -> Result<PublicFigures, ApiError> {
     let rows = sqlx::query(
         "SELECT c.department, c.status, c.promised_days, c.accepted_on, c.due_on, c.completed_on, r.overall, \
          c.joint_number, c.bundle_code \
@@ -49,5 +64,5 @@ async fn figures(State(state): State<Arc<AppState>>) -> Result<Json<PublicFigure
             rating: row.try_get::<Option<i64>, _>("overall")?.and_then(|r| u8::try_from(r).ok()),
         });
     }
-    Ok(Json(public_figures(&ledger, &state.calendar)))
+    Ok(public_figures(&ledger, &state.calendar))
 }

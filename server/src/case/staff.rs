@@ -116,23 +116,45 @@ struct Filters {
     /// Only cases of this item code.
     #[serde(default)]
     item: String,
+    /// 1-based page (default 1); a `Link: <…>; rel="next"` header says another follows.
+    #[param(value_type = Option<i32>, minimum = 1)]
+    page: Option<String>,
+    /// Cases a page: 100 unless given, at most 100.
+    #[param(value_type = Option<i32>, minimum = 1)]
+    per_page: Option<String>,
 }
 
-/// The department's cases, newest first.
+/// Cases a page at most: a clerk's screen, and a bounded answer whatever the department holds.
+const PAGE_ROWS: u32 = 100;
+
+/// A page parameter as a whole number from 1, or why not.
+fn page_number(value: Option<&str>, name: &str) -> Result<Option<u32>, ApiError> {
+    value
+        .map(|v| v.trim().parse::<u32>().ok().filter(|n| *n >= 1))
+        .map(|n| n.ok_or_else(|| ApiError::BadRequest(format!("{name} 要是从 1 开始的整数"))))
+        .transpose()
+}
+
+/// The department's cases, newest first, a page at a time.
 #[utoipa::path(get, path = "/staff/cases", tag = "staff", security(("department_token" = [])), params(Filters),
-    responses((status = 200, body = Vec<StaffCaseSummary>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<StaffCaseSummary>, headers(("link" = String, description = "rel=\"next\" when another page follows"))),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list(
     State(state): State<Arc<AppState>>,
     staff: Staff,
     ApiQuery(filters): ApiQuery<Filters>,
-) -> Result<Json<Vec<StaffCaseSummary>>, ApiError> {
+) -> Result<Response, ApiError> {
     let status = match filters.status.as_str() {
         "" => None,
         text => Some(Status::parse(text).ok_or_else(|| ApiError::BadRequest(format!("没有“{text}”这个状态")))?),
     };
-    let rows =
-        cases::list(&state, &staff.department, status, Some(filters.item.as_str()).filter(|i| !i.is_empty())).await?;
-    let filter = format!("status={} item={}", filters.status, filters.item);
+    let page = cases::Page {
+        number: page_number(filters.page.as_deref(), "page")?.unwrap_or(1),
+        rows: page_number(filters.per_page.as_deref(), "per_page")?.unwrap_or(PAGE_ROWS).min(PAGE_ROWS),
+    };
+    let item = Some(filters.item.as_str()).filter(|i| !i.is_empty());
+    let (rows, more) = cases::list(&state, &staff.department, status, item, page).await?;
+    let filter = format!("status={} item={} page={}", filters.status, filters.item, page.number);
     staff.log(&state, What::ListCases, None, Some(&filter)).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -152,7 +174,33 @@ async fn list(
                 .map(|due| state.calendar.light(state.today(), due, row.promised_days)),
         });
     }
-    Ok(Json(out))
+    let mut response = Json(out).into_response();
+    if more {
+        let query = [("status", filters.status.as_str()), ("item", filters.item.as_str())];
+        let mut next = format!("</api/staff/cases?page={}&per_page={}", page.number + 1, page.rows);
+        for (name, value) in query.iter().filter(|(_, v)| !v.is_empty()) {
+            next.push_str(&format!("&{name}={}", percent_encode(value)));
+        }
+        next.push_str(">; rel=\"next\"");
+        if let Ok(value) = header::HeaderValue::from_str(&next) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
+}
+
+/// A query value with everything but unreserved characters escaped.
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// One of the department's cases, or the same "not found" as for no case at all.

@@ -37,9 +37,21 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 }
 
 /// Whether the service, its database and catalog are up.
-#[utoipa::path(get, path = "/health", tag = "catalog", responses((status = 200, body = Health), (status = 500, body = ErrorBody)))]
+#[utoipa::path(get, path = "/health", tag = "catalog",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody, description = "The database does not answer")))]
 async fn health(State(state): State<Arc<AppState>>) -> Result<Json<Health>, ApiError> {
-    crate::db::ping(&state.db).await?;
+    // A load balancer asks often and waits little: an answer within two seconds, whatever the database does.
+    match tokio::time::timeout(std::time::Duration::from_secs(2), crate::db::ping(&state.db)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "health: the database does not answer");
+            return Err(ApiError::Unavailable(crate::error::DATABASE_DOWN.to_owned()));
+        }
+        Err(_) => {
+            tracing::warn!("health: the database took more than two seconds");
+            return Err(ApiError::Unavailable(crate::error::DATABASE_DOWN.to_owned()));
+        }
+    }
     Ok(Json(Health {
         status: "ok".to_owned(),
         services: state.catalog.items.len(),

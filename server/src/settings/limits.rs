@@ -29,6 +29,10 @@ pub struct Limits {
     /// each number has its own daily limit besides, `domain::apply::phone_code`).
     #[arg(long, env = "BIANMIN_PHONE_CODES_PER_HOUR", default_value_t = 10)]
     pub phone_codes_per_hour: u32,
+    /// Bytes one client address may start uploading an hour (per instance; default
+    /// 5 GB): a new application key each time does not get round the budget per application.
+    #[arg(long, env = "BIANMIN_UPLOAD_BYTES_PER_CLIENT_PER_HOUR", default_value_t = 5 * 1_073_741_824)]
+    pub upload_bytes_per_client_per_hour: u64,
     /// Bytes one application's uploads may add up to (default 500 MB).
     #[arg(long, env = "BIANMIN_BYTES_PER_APPLICATION", default_value_t = 500 * 1_048_576)]
     pub bytes_per_application: i64,

@@ -48,6 +48,10 @@ pub struct ServeSettings {
     /// the right past our own proxies.
     #[arg(long, env = "BIANMIN_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// How old the public figures (`/api/figures`, 数据公开) may be, in seconds:
+    /// computed over every case at most this often per instance (0: every request).
+    #[arg(long, env = "BIANMIN_FIGURES_MAX_AGE_SECS", default_value_t = 60)]
+    pub figures_max_age_secs: u64,
     /// Apply pending database migrations at start-up (turn off when `bianmin migrate` runs at deploy time).
     #[arg(long, env = "BIANMIN_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_migrate: bool,

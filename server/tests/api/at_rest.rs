@@ -199,6 +199,16 @@ async fn the_database_without_the_key_file_opens_no_draft_and_no_case() {
         assert_ne!(stored, plain);
         assert!(!stored.contains(&bianmin::secret::sha256_hex(plain.as_bytes())));
     }
+    // The application key likewise, in every table that names the application.
+    let plain_key = bianmin::secret::sha256_hex(app.application_key.as_bytes());
+    for (table, column) in [("application_keys", "key_hash"), ("upload_owners", "application_hash")] {
+        let rows = sqlx::query(&format!("SELECT {column} AS hash FROM {table}")).fetch_all(&app.db().await).await;
+        let hashes: Vec<String> = rows.unwrap().iter().map(|r| sqlx::Row::get(r, "hash")).collect();
+        assert!(
+            !hashes.is_empty() && hashes.iter().all(|h| h.starts_with("h1:") && *h != plain_key),
+            "{table}: {hashes:?}"
+        );
+    }
     // Stored values presented as codes open nothing.
     let forged = json!({"case_number": receipt["case_number"], "query_code": query_hash});
     assert_eq!(app.post("/api/cases/lookup", &forged).await.status(), 404);
@@ -217,6 +227,9 @@ async fn the_database_without_the_key_file_opens_no_draft_and_no_case() {
         let text = answer.text().await.unwrap();
         assert!(!text.contains(ID_NUMBER) && !text.contains(PHONE), "{path}: {text}");
     }
+    // Nor does the application's key: the thief's server does not know it.
+    let with_key = app.client.post(format!("{}/api/drafts", thief.address)).json(&draft).send().await.unwrap();
+    assert_eq!(with_key.status(), 403, "{}", with_key.text().await.unwrap());
 }
 
 #[tokio::test]
@@ -228,6 +241,9 @@ async fn codes_kept_before_keyed_hashing_move_over_at_start_and_still_open() {
     let saved: Value = app.post("/api/drafts", &draft).await.json().await.unwrap();
     let code = saved["resume_code"].as_str().unwrap();
     let query_code = receipt["query_code"].as_str().unwrap();
+    // An upload not yet submitted, owned by the application's key.
+    let upload =
+        crate::support::upload_as(&app.client, &app.address, "JT-003", "photo", "照片.png", crate::support::PNG).await;
     // As an older version kept them: the query code's plain SHA-256, the resume code in clear.
     let db = app.db().await;
     sqlx::query("UPDATE cases SET query_code_hash = $1")
@@ -236,6 +252,17 @@ async fn codes_kept_before_keyed_hashing_move_over_at_start_and_still_open() {
         .await
         .unwrap();
     sqlx::query("UPDATE drafts SET resume_code = $1").bind(code).execute(&db).await.unwrap();
+    // And the application key's plain SHA-256 wherever the application is named.
+    let plain_key = bianmin::secret::sha256_hex(app.application_key.as_bytes());
+    for (table, column) in
+        [("application_keys", "key_hash"), ("upload_owners", "application_hash"), ("drafts", "application_hash")]
+    {
+        sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE {column} IS NOT NULL"))
+            .bind(&plain_key)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
 
     let mut settings = app.settings.clone();
     settings.listen = "127.0.0.1:0".parse().unwrap();
@@ -245,6 +272,11 @@ async fn codes_kept_before_keyed_hashing_move_over_at_start_and_still_open() {
     let key = json!({"case_number": receipt["case_number"], "query_code": query_code});
     assert_eq!(restarted.post("/api/cases/lookup", &key).await.status(), 200);
     assert_eq!(restarted.post("/api/drafts/resume", &json!({"resume_code": code})).await.status(), 200);
+    // The application key still owns its uploads and is still known.
+    assert_eq!(restarted.upload_status(&app.client, &upload).await, 200);
+    assert_eq!(restarted.post("/api/drafts", &draft).await.status(), 200);
+    let kept = sqlx::query("SELECT key_hash FROM application_keys").fetch_all(&db).await.unwrap();
+    assert!(kept.iter().all(|r| sqlx::Row::get::<String, _>(r, "key_hash").starts_with("h1:")));
 }
 
 /// Two submitted cases, the second by another applicant (李四) on another device.
@@ -412,4 +444,28 @@ async fn a_changed_byte_in_a_stored_file_is_refused_not_served() {
     assert_eq!(app.staff_get(&token, &download).await.status(), 200);
     sqlx::query("DELETE FROM file_tags WHERE start > 0").execute(&app.db().await).await.unwrap();
     assert_eq!(app.staff_get(&token, &download).await.status(), 500);
+}
+
+#[tokio::test]
+async fn the_data_directory_and_everything_in_it_are_for_the_server_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app().await;
+    complete_application_with(&app, &pdf()).await; // a database, uploads, their tags
+    fn walk(path: &std::path::Path, found: &mut Vec<(std::path::PathBuf, u32, bool)>) {
+        let meta = std::fs::metadata(path).unwrap();
+        found.push((path.to_path_buf(), meta.permissions().mode() & 0o777, meta.is_dir()));
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(path).unwrap().flatten() {
+                walk(&entry.path(), found);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&app.data_dir, &mut found);
+    assert!(found.len() > 3, "{found:?}");
+    assert_eq!(found[0].1, 0o700, "the data directory itself");
+    for (path, mode, dir) in &found {
+        assert_eq!(mode & 0o077, 0, "{} is {mode:o}: no access for group or others", path.display());
+        assert_eq!(*mode, if *dir { 0o700 } else { 0o600 }, "{}", path.display());
+    }
 }

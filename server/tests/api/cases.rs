@@ -397,3 +397,44 @@ async fn two_hundred_concurrent_wrong_codes_from_many_addresses_cannot_lock_the_
     futures_util::future::join_all((0..10).map(|_| from(7, guess.clone()))).await;
     assert_eq!(from(7, guess.clone()).await.unwrap().status(), 429);
 }
+
+#[tokio::test]
+async fn the_public_figures_are_computed_at_most_once_in_their_max_age() {
+    let app = spawn_app_with(|s| s.figures_max_age_secs = 2).await;
+    async fn received(app: &TestApp) -> u32 {
+        app.get("/api/figures").await.json::<PublicFigures>().await.unwrap().overall.received
+    }
+    assert_eq!(received(&app).await, 0);
+    let receipt = submit(&app, false).await;
+    let token = staff_token(&app, TRANSPORT).await;
+    assert_eq!(act(&app, &token, &receipt.case_number, json!({"action": "accept"})).await.status(), 200);
+    assert_eq!(received(&app).await, 0, "within the max age: the figures already computed");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(received(&app).await, 1, "past it: computed again");
+}
+
+#[tokio::test]
+async fn the_staff_list_pages_through_every_case_without_a_row_limit() {
+    let app = app_on("2026-11-23").await;
+    let token = staff_token(&app, TRANSPORT).await;
+    let mut submitted = Vec::new();
+    for _ in 0..3 {
+        submitted.push(submit(&app, false).await.case_number);
+    }
+    let first = app.staff_get(&token, "/api/staff/cases?per_page=2").await;
+    assert_eq!(first.status(), 200);
+    let link = first.headers()["link"].to_str().unwrap().to_owned();
+    assert_eq!(link, "</api/staff/cases?page=2&per_page=2>; rel=\"next\"");
+    let first: Vec<StaffCaseSummary> = first.json().await.unwrap();
+    let second = app.staff_get(&token, "/api/staff/cases?page=2&per_page=2").await;
+    assert!(second.headers().get("link").is_none(), "the last page");
+    let second: Vec<StaffCaseSummary> = second.json().await.unwrap();
+    assert_eq!((first.len(), second.len()), (2, 1));
+    let mut seen: Vec<String> = first.iter().chain(&second).map(|c| c.case_number.clone()).collect();
+    seen.sort();
+    submitted.sort();
+    assert_eq!(seen, submitted, "every case once, across the pages");
+    assert_eq!(app.staff_get(&token, "/api/staff/cases?page=0").await.status(), 400);
+    let all: Vec<StaffCaseSummary> = app.staff_get(&token, "/api/staff/cases").await.json().await.unwrap();
+    assert_eq!(all.len(), 3);
+}

@@ -86,46 +86,40 @@ async fn a_client_that_sends_its_headers_a_byte_at_a_time_is_cut_off() {
     assert_eq!(app.get("/api/health").await.status(), 200);
 }
 
-/// Send `count` requests for `path` one after another on one kept-alive
-/// connection; the time each answer took to arrive in full.
-async fn on_one_connection(address: &str, path: &str, count: usize) -> Vec<std::time::Duration> {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-    let socket = tokio::net::TcpStream::connect(address.trim_start_matches("http://")).await.unwrap();
-    let mut socket = BufReader::new(socket);
-    let mut times = Vec::new();
-    for _ in 0..count {
-        let started = std::time::Instant::now();
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\n\r\n");
-        socket.get_mut().write_all(request.as_bytes()).await.unwrap();
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            socket.read_line(&mut line).await.unwrap();
-            if line == "\r\n" {
-                break;
-            }
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse::<usize>().ok();
-            }
+/// The server's own end of the connection whose client end is `client`: the
+/// server runs in this process, so its socket is one of our file descriptors.
+fn server_end(client: std::net::SocketAddr) -> Option<std::net::TcpStream> {
+    use std::os::fd::{BorrowedFd, RawFd};
+    for entry in std::fs::read_dir("/proc/self/fd").ok()?.flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<RawFd>() else { continue };
+        let target = std::fs::read_link(entry.path()).unwrap_or_default();
+        if !target.to_string_lossy().starts_with("socket:") {
+            continue;
         }
-        let mut body = vec![0; length.expect("a length for a prepared answer")];
-        socket.read_exact(&mut body).await.unwrap();
-        times.push(started.elapsed());
+        // SAFETY: the descriptor is open (just listed) and only duplicated here.
+        let Ok(owned) = unsafe { BorrowedFd::borrow_raw(fd) }.try_clone_to_owned() else { continue };
+        let stream = std::net::TcpStream::from(owned);
+        if stream.peer_addr().ok() == Some(client) {
+            return Some(stream);
+        }
     }
-    times
+    None
 }
 
 #[tokio::test]
-async fn files_on_a_kept_alive_connection_arrive_without_delay() {
+async fn answers_are_not_held_back_by_nagles_algorithm() {
     // Nagle's algorithm against delayed acknowledgements holds back a small
-    // second write by about 40 ms from the fourth request on, on every answer.
+    // second write by about 40 ms from the fourth request on, on every answer:
+    // every accepted connection has TCP_NODELAY set.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = spawn_app().await;
-    for path in ["/", "/app-0123456789abcdef_bg.wasm", "/api/services/JT-003"] {
-        let mut times = on_one_connection(&app.address, path, 20).await;
-        times.sort();
-        let median = times[times.len() / 2];
-        assert!(median < std::time::Duration::from_millis(20), "{path}: half the answers took {median:?} or more");
-    }
+    let mut socket = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
+    socket.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut first = [0u8; 12];
+    socket.read_exact(&mut first).await.unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let server = server_end(socket.local_addr().unwrap()).expect("the server's end of the connection");
+    assert!(server.nodelay().unwrap(), "TCP_NODELAY on the accepted connection");
 }
 
 #[tokio::test]
@@ -155,4 +149,106 @@ async fn files_and_guides_carry_strong_etags_and_answer_304() {
     // Personal answers are never cached, catalog answers are revalidated.
     assert_eq!(app.get("/api/services/JT-003").await.headers()["cache-control"], "no-cache");
     assert_eq!(app.get("/api/services?q=运输").await.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn health_says_503_within_seconds_while_the_database_is_down_and_recovers() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/api/health").await.status(), 200);
+    let admin = std::env::var("BIANMIN_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+    // PostgreSQL: the database refuses connections and those open are ended, as in an outage.
+    // SQLite (a file, never "down"): the connection pool is closed.
+    let name = app.database_url.rsplit('/').next().unwrap_or_default().to_owned();
+    let outage = |allow: bool| {
+        let (admin, name) = (admin.clone(), name.clone());
+        async move {
+            use sqlx::Connection;
+            let Some(admin) = admin else { return };
+            let mut admin = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {allow}")).execute(&mut admin).await.unwrap();
+            if !allow {
+                sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+                    .bind(&name)
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    if admin.is_some() {
+        outage(false).await;
+    } else {
+        app.state.db.close().await;
+    }
+    let started = std::time::Instant::now();
+    let down = app.get("/api/health").await;
+    let waited = started.elapsed();
+    assert_eq!(down.status(), 503);
+    assert_eq!(down.headers()["retry-after"], "5");
+    let body: serde_json::Value = down.json().await.unwrap();
+    assert!(body["error"]["message"].as_str().unwrap().contains("数据库连不上"), "{body}");
+    assert!(waited < std::time::Duration::from_secs(10), "answered, not left hanging: {waited:?}");
+    if admin.is_some() {
+        outage(true).await;
+        let mut status = 0;
+        for _ in 0..50 {
+            status = app.get("/api/health").await.status().as_u16();
+            if status == 200 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(status, 200, "healthy again once the database is back");
+    }
+}
+
+#[tokio::test]
+async fn shutdown_finishes_short_requests_and_cuts_long_ones_at_its_deadline() {
+    use tokio::io::AsyncWriteExt;
+    // A second server on the first one's settings, with a one-second shutdown deadline.
+    let first = spawn_app().await;
+    let mut settings = first.settings.clone();
+    settings.listen = "127.0.0.1:0".parse().unwrap();
+    settings.shutdown_secs = 1;
+    let server = bianmin::Server::build(&settings).await.unwrap();
+    let address = server.local_addr().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run_until(async {
+        let _ = stopped.await;
+    }));
+    // An upload whose body trickles in: it needs far longer than the deadline.
+    let key = crate::support::issue_key(&format!("http://{address}")).await;
+    let client = reqwest::Client::new();
+    let created = client
+        .post(format!("http://{address}/api/uploads"))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Application-Key", &key)
+        .header("Upload-Length", "100000")
+        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "慢.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let path = location.trim_start_matches(&format!("http://{address}")).to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "PATCH {path} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nApplication-Key: {key}\r\n\
+         Content-Type: application/offset+octet-stream\r\nContent-Length: 100000\r\n\r\n"
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    slow.write_all(crate::support::PNG).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let started = std::time::Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), running)
+        .await
+        .expect("the server stopped at its deadline, not when the slow upload would end")
+        .unwrap()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(took >= std::time::Duration::from_millis(900), "it waited for the request under way: {took:?}");
+    // The listener is closed: nothing new is taken.
+    assert!(tokio::net::TcpStream::connect(&address).await.is_err());
 }

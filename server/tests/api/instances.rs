@@ -22,6 +22,20 @@ async fn pair(s3_dir: &std::path::Path) -> (TestApp, TestApp) {
     (a, b)
 }
 
+/// The bucket's objects (files in the S3 stand-in's directory) whose names hold `id`, with their sizes.
+fn objects_named(dir: &std::path::Path, id: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(objects_named(&path, id));
+        } else if path.to_string_lossy().contains(id) {
+            out.push((path.display().to_string(), entry.metadata().map_or(0, |m| m.len())));
+        }
+    }
+    out
+}
+
 fn png(len: usize) -> Vec<u8> {
     let mut body = PNG.to_vec();
     body.extend((0..len - PNG.len()).map(|i| (i % 251) as u8));
@@ -78,7 +92,13 @@ async fn an_upload_started_on_one_instance_finishes_on_the_other() {
     assert_eq!(offset(&a, &id).await, body.len());
     let checked: Value = a.post("/api/upload-checks", &json!({"upload": id})).await.json().await.unwrap();
     assert_eq!(checked["size"], body.len());
-    // Stored once, whole, in the bucket.
+    // Stored once, whole, in the bucket (read there: one object holds it all, encrypted, not twice over).
+    let objects = objects_named(dir.path(), &id);
+    let whole: Vec<&(String, u64)> = objects.iter().filter(|(_, size)| *size >= body.len() as u64).collect();
+    assert_eq!(whole.len(), 1, "{objects:?}");
+    assert!(objects.iter().map(|(_, size)| size).sum::<u64>() < 2 * body.len() as u64, "{objects:?}");
+    let stored = std::fs::read(&whole[0].0).unwrap();
+    assert!(!stored.windows(4096).any(|w| w == &body[8192..12288]), "encrypted in the bucket");
     let client = &b.client;
     let staff_sees_it =
         client.post(format!("{}/api/upload-checks", b.address)).json(&json!({"upload": id})).send().await.unwrap();

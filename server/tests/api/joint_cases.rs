@@ -245,11 +245,25 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
     assert!(view.next_step.contains("不是每个部门都办成了"));
 
     // 91 days on, the refused part's files go; the ID card it shared stays with the parts that were done.
+    let db = app.db().await;
+    let sign_files: Vec<(String, String)> =
+        sqlx::query("SELECT upload, material FROM case_files WHERE case_number = $1")
+            .bind(part_of(CITY))
+            .fetch_all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("upload"), r.get("material")))
+            .collect();
+    assert!(sign_files.iter().all(|(id, _)| crate::support::stored(&app, id)), "stored before");
     let now = bianmin::db::unix_now();
     let removed =
         bianmin::retention::run(&app.state, &bianmin::settings::Retention::default(), now + 91 * 86_400).await.unwrap();
     assert_eq!(removed.closed_case_files, 3, "the sign's application, rendering and its copy of the ID");
-    let db = app.db().await;
+    for (id, material) in &sign_files {
+        let shared = material == "applicant_id";
+        assert_eq!(crate::support::stored(&app, id), shared, "{material}: only the shared ID card's bytes remain");
+    }
     let shared = sqlx::query(
         "SELECT COUNT(*) AS n FROM case_files f JOIN upload_owners o ON o.upload = f.upload WHERE f.material = 'applicant_id'",
     )

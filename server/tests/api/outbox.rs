@@ -310,3 +310,37 @@ async fn departments_are_reminded_three_working_days_before_the_due_date_and_whe
     ids.dedup();
     assert_eq!(ids.len(), got.len(), "nothing twice");
 }
+
+#[tokio::test]
+async fn a_second_instances_worker_delivers_what_the_first_wrote() {
+    let seen = Arc::new(Mutex::new(Received::default()));
+    let (_config, file) = webhook_file(&receiver(&seen).await);
+    // The first instance writes the rows; its worker looks once at start, then not for an hour.
+    let app = spawn_app_with(|s| {
+        s.notify.webhooks = Some(file.clone());
+        s.notify.outbox_poll_ms = 3_600_000;
+        s.notify.outbox_retry_secs = 1;
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await; // past its first look
+    let response = app.submit("second-worker", &complete_application(&app).await).await;
+    assert_eq!(response.status(), 201);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(seen.lock().unwrap().requests, 0, "the first instance's worker is not looking");
+    // Only the second instance's worker can deliver it.
+    let _second = {
+        let mut settings = app.settings.clone();
+        settings.listen = "127.0.0.1:0".parse().unwrap();
+        settings.notify.outbox_poll_ms = 50;
+        spawn_with_settings(settings).await
+    };
+    for _ in 0..200 {
+        if !seen.lock().unwrap().accepted.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let seen = seen.lock().unwrap();
+    let kinds: Vec<&str> = seen.accepted.iter().map(|(_, body)| body["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["case.submit"], "delivered by the second instance");
+}

@@ -127,7 +127,9 @@ async fn a_stricter_catalog_never_deletes_a_submitted_file() {
         assert_eq!(checked.status(), 422, "the stricter rule refuses a PNG");
     }
     assert_eq!(app.upload_status(&app.client, &front).await, 200, "the case's file is kept");
+    assert!(crate::support::stored(&app, &front), "its bytes too");
     assert_eq!(app.upload_status(&app.client, &loose).await, 404, "a file nothing holds is deleted");
+    assert!(!crate::support::stored(&app, &loose), "its bytes are gone from storage");
 }
 
 #[tokio::test]
@@ -227,4 +229,23 @@ async fn one_application_cannot_fill_the_disk() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 413);
+}
+
+#[tokio::test]
+async fn new_application_keys_do_not_get_one_address_round_its_hourly_bytes() {
+    let app = crate::support::spawn_app_with(|s| s.limits.upload_bytes_per_client_per_hour = 25).await;
+    upload(&app, "JT-003", "photo", "照片.png", PNG).await;
+    // Another key from the same address: the application's own budget is fresh, the address's is not.
+    let other = crate::support::applicant_client(&app.address).await;
+    let refused = other
+        .post(format!("{}/api/uploads", app.address))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", "15")
+        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "b.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 429);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert!(body["error"]["message"].as_str().unwrap().contains("一小时内上传的文件太多"), "{body}");
 }

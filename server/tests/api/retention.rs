@@ -7,8 +7,14 @@ use serde_json::{Value, json};
 
 const DAY: i64 = 86_400;
 
+/// Whether the upload is still there: its bytes in storage (read there) and,
+/// while they are, its owner still served.
 async fn exists(app: &TestApp, client: &reqwest::Client, id: &str) -> bool {
-    app.upload_status(client, id).await == 200
+    let stored = crate::support::stored(app, id);
+    if stored {
+        assert_eq!(app.upload_status(client, id).await, 200, "{id} is stored and still served");
+    }
+    stored
 }
 
 async fn submit(app: &TestApp, key: &str) -> Value {

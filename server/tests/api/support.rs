@@ -304,6 +304,19 @@ pub async fn upload_as(
     url.rsplit('/').next().unwrap().to_owned()
 }
 
+/// Whether storage still holds anything of upload `id`: read from the stored
+/// files themselves (the disk, or the S3 stand-in's directory), not asked of
+/// the API, whose 404 would not show the bytes are gone.
+pub fn stored(app: &TestApp, id: &str) -> bool {
+    fn any_named(dir: &Path, id: &str) -> bool {
+        std::fs::read_dir(dir).into_iter().flatten().flatten().any(|entry| {
+            let path = entry.path();
+            if path.is_dir() { any_named(&path, id) } else { path.to_string_lossy().contains(id) }
+        })
+    }
+    any_named(&app.files_dir, id)
+}
+
 /// A staff API token for a department, made as `bianmin staff add-token` makes it.
 pub async fn staff_token(app: &TestApp, department: &str) -> String {
     bianmin::case::staff::add_token(&app.db().await, department, "测试").await.unwrap()

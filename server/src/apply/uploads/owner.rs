@@ -133,11 +133,11 @@ async fn check(state: &AppState, request: Request, next: Next) -> Result<Respons
     }
     if id.is_empty() {
         // A new upload needs a key the server issued.
-        let key = ApplicationKey::required(&state.db, request.headers()).await?;
+        let key = ApplicationKey::required(state, request.headers()).await?;
         return create(state, &key, request, next).await;
     }
     // An existing upload: its owner row, looked up by the key's hash, is the check.
-    let key = ApplicationKey::presented(request.headers()).ok_or_else(not_found)?;
+    let key = ApplicationKey::presented(state, request.headers()).ok_or_else(not_found)?;
     if method == Method::DELETE {
         return match claim_for_deletion(&state.db, &id, &key).await? {
             Deletion::Claimed => Ok(next.run(request).await),
@@ -168,6 +168,13 @@ async fn create(state: &AppState, key: &ApplicationKey, request: Request, next: 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
+    let declared_bytes = u64::try_from(declared).unwrap_or(0);
+    let hour = Duration::from_secs(3600);
+    if state.limiter.add_n(&format!("upload-bytes:{client}"), declared_bytes, hour)
+        > state.limits.upload_bytes_per_client_per_hour
+    {
+        return Err(ApiError::TooManyRequests("这里一小时内上传的文件太多了，请稍后再传，或到窗口办理".to_owned()));
+    }
     let (count, bytes) = usage(&state.db, key).await?;
     if count >= state.limits.uploads_per_application {
         return Err(ApiError::PayloadTooLarge(format!(

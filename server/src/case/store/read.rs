@@ -26,23 +26,42 @@ pub async fn load_stored(state: &AppState, case_number: &str) -> Result<Option<C
     row.as_ref().map(|row| CaseRow::from_row(&state.keys, row)).transpose()
 }
 
-/// A department's cases, newest first, optionally of one status and item.
+/// Which page of a list, and how many rows a page.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    /// From 1.
+    pub number: u32,
+    pub rows: u32,
+}
+
+/// A department's cases, newest first, optionally of one status and item: one
+/// page of them, and whether another follows.
 pub async fn list(
     state: &AppState,
     department: &str,
     status: Option<Status>,
     item: Option<&str>,
-) -> Result<Vec<CaseRow>, ApiError> {
+    page: Page,
+) -> Result<(Vec<CaseRow>, bool), ApiError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM cases WHERE department = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR item_code = $3) \
-         ORDER BY submitted_at DESC LIMIT 500"
+         ORDER BY submitted_at DESC, case_number LIMIT $4 OFFSET $5"
     ))
     .bind(department)
     .bind(status.map_or("", Status::as_str))
     .bind(item.unwrap_or(""))
+    // One row more than the page: whether there is a next one.
+    .bind(i64::from(page.rows) + 1)
+    .bind(i64::from(page.number.saturating_sub(1)) * i64::from(page.rows))
     .fetch_all(&state.db)
     .await?;
-    rows.iter().map(|row| CaseRow::from_row(&state.keys, row)).collect()
+    let more = rows.len() > page.rows as usize;
+    let rows = rows
+        .iter()
+        .take(page.rows as usize)
+        .map(|row| CaseRow::from_row(&state.keys, row))
+        .collect::<Result<_, _>>()?;
+    Ok((rows, more))
 }
 
 pub async fn events(state: &AppState, case_number: &str) -> Result<Vec<Event>, ApiError> {
@@ -113,7 +132,7 @@ pub async fn outstanding_later(state: &AppState, case: &CaseRow) -> Result<Vec<S
     Ok(case.application.later.iter().filter(|m| !supplied.contains(m)).cloned().collect())
 }
 
-/// Apply the 容缺 rule: a case whose 容缺 materials are still missing after
+/// A material's name as the item gives it (its id when the item no longer has it).
 pub fn material_name(item: &ServiceItem, id: &str) -> String {
     item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone())
 }
