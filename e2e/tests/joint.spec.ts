@@ -8,7 +8,8 @@ import { pdf, save } from './files';
  * one form, the ID card uploaded once for all three items and two materials
  * left for later (容缺); one submission; the lead department accepts after the
  * two others asked for supplements that reach the applicant as one notice;
- * the departments complete their parts in parallel in the staff console; the
+ * the departments complete their parts in parallel in the staff console (办结
+ * waiting for the 容缺 materials, which the applicant supplies from the status page); the
  * joint case completes and is rated. axe on every new page, in both modes.
  */
 
@@ -141,8 +142,20 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   await expect(lead.locator('.status-panel__label')).toContainText('已受理');
   await open(city, sign);
   await city.getByRole('button', { name: '开始办理' }).click();
+  // 办结 waits for the 容缺 materials, and the clerk is told why.
   await open(fire, safety);
   await fire.getByLabel('原因、结果或说明').fill('检查合格，许可证到窗口领取');
+  await fire.getByRole('button', { name: '办结' }).click();
+  await expect(fire.getByRole('alert')).toContainText('还有容缺材料没有补齐');
+  await expect(fire.locator('.status-panel__label')).toContainText('已受理');
+  // The applicant supplies them from the status page.
+  await page.reload();
+  const later = page.getByRole('region', { name: '容缺材料：请补交下列材料' });
+  await material(page, 'SC-001.safety_rules').getByLabel(/选择文件/).setInputFiles(doc);
+  await material(page, 'XF-001.training_record').getByLabel(/选择文件/).setInputFiles(doc);
+  await expect(later.locator('.file--done')).toHaveCount(2);
+  await later.getByRole('button', { name: '补交材料' }).click();
+  await expect(later).toHaveCount(0);
   await fire.getByRole('button', { name: '办结' }).click();
   await expect(fire.locator('.status-panel__label')).toContainText('已办结');
   await city.getByLabel('原因、结果或说明').fill('准予设置');

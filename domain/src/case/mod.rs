@@ -370,6 +370,18 @@ pub fn transition(
     Ok(to)
 }
 
+/// Why a case may not be completed yet: 容缺 materials the applicant promised
+/// and has not supplied (their names). A case whose 容缺 deadline passes is
+/// terminated by the service instead; completing it would grant on a promise.
+pub fn completion_blocked(outstanding: &[String]) -> Option<String> {
+    (!outstanding.is_empty()).then(|| {
+        format!(
+            "还有容缺材料没有补齐（{}），不能办结。请等申请人补齐；逾期未补齐的，办件会自动终止",
+            outstanding.join("、")
+        )
+    })
+}
+
 /// One recorded move.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -399,6 +411,13 @@ pub fn extend_for_suspension(calendar: &Calendar, due: Date, suspended_on: Date,
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_case_with_outstanding_later_materials_is_not_completed() {
+        assert_eq!(super::completion_blocked(&[]), None);
+        let why = super::completion_blocked(&["安全驾驶经历证明".to_owned(), "体检表".to_owned()]).unwrap();
+        assert!(why.starts_with("还有容缺材料没有补齐（安全驾驶经历证明、体检表），不能办结"), "{why}");
+    }
+
     use super::*;
 
     #[test]

@@ -88,7 +88,11 @@ pub async fn record(
             let materials = |code: &str| -> Vec<String> {
                 state.catalog.get(code).map(|i| i.materials.iter().map(|m| m.id.clone()).collect()).unwrap_or_default()
             };
-            before.apply(target, action, actor, &materials).map_err(refusal)?
+            let after = before.apply(target, action, actor, &materials).map_err(refusal)?;
+            if let Target::Part(i) = target {
+                crate::case::store::may_complete(state, &joint.parts[i], action).await?;
+            }
+            after
         }
     };
     let event = action.map_or(CaseEvent::LaterSupplied, CaseEvent::of);

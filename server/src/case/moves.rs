@@ -38,6 +38,7 @@ pub async fn record(
         Some(action) => {
             let ids: Vec<String> = item.materials.iter().map(|m| m.id.clone()).collect();
             let to = transition(case.status, action, actor, &ids).map_err(refusal)?;
+            store::may_complete(state, case, action).await?;
             (to, changes(state, case, action))
         }
     };
@@ -51,6 +52,7 @@ pub async fn record(
     load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
 }
 
+/// Apply the 容缺 rule: a case whose 容缺 materials are still missing after
 /// their deadline is terminated (by the service, recorded like any move).
 pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRow, ApiError> {
     if case.bundle().is_some() {
@@ -71,7 +73,6 @@ pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRo
     }
 }
 
-/// The clock of a case: due date, working days left and the light, while it runs.
 /// Apply the 容缺 rule to every part (each part's own deadline).
 pub async fn enforce_joint_deadlines(state: &AppState, whole: &CaseRow) -> Result<(), ApiError> {
     for part in joint::JointCase::of(state, whole).await?.parts {

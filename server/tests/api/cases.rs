@@ -438,3 +438,26 @@ async fn the_staff_list_pages_through_every_case_without_a_row_limit() {
     let all: Vec<StaffCaseSummary> = app.staff_get(&token, "/api/staff/cases").await.json().await.unwrap();
     assert_eq!(all.len(), 3);
 }
+
+#[tokio::test]
+async fn a_case_is_not_completed_while_a_later_material_is_outstanding() {
+    let app = app_on("2026-11-23").await;
+    let token = staff_token(&app, TRANSPORT).await;
+    let receipt = submit(&app, true).await;
+    let case = receipt.case_number.as_str();
+    moved(&app, &token, case, json!({"action": "accept"})).await;
+    let early = act(&app, &token, case, json!({"action": "complete", "result": "准予许可"})).await;
+    assert_eq!(early.status(), 422);
+    assert_eq!(
+        message(early).await,
+        "还有容缺材料没有补齐（3 年内无重大以上交通责任事故记录证明），不能办结。请等申请人补齐；逾期未补齐的，办件会自动终止"
+    );
+    assert_eq!(lookup(&app, &receipt).await.status, Status::Accepted, "nothing moved");
+    // Supplied, it may be completed.
+    let mut body = key(&receipt);
+    body["files"] =
+        json!({"safe_driving_record": [upload(&app, "JT-003", "safe_driving_record", "记录.pdf", PDF).await]});
+    assert_eq!(app.post("/api/cases/supplement", &body).await.status(), 200);
+    moved(&app, &token, case, json!({"action": "complete", "result": "准予许可"})).await;
+    assert_eq!(lookup(&app, &receipt).await.status, Status::Completed);
+}

@@ -51,6 +51,17 @@ async fn application(app: &TestApp) -> Value {
     })
 }
 
+/// The 容缺 materials, supplied after acceptance (a part is completed only with them).
+async fn supply_later(app: &TestApp, receipt: &Receipt) {
+    let mut body = key(receipt);
+    body["files"] = json!({
+        "SC-001.safety_rules": file(app, "SC-001.safety_rules", "制度.pdf").await,
+        "XF-001.training_record": file(app, "XF-001.training_record", "培训记录.pdf").await,
+    });
+    let supplied = app.post("/api/cases/supplement", &body).await;
+    assert_eq!(supplied.status(), 200, "{}", supplied.text().await.unwrap());
+}
+
 async fn submit(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
     app.client
         .post(format!("{}/api/bundles/KB-001/submissions", app.address))
@@ -195,6 +206,13 @@ async fn the_lead_accepts_departments_work_in_parallel_and_one_notice_asks_for_e
     );
     moved(&app, &city, &sign, json!({"action": "start"})).await;
     moved(&app, &city, &sign, json!({"action": "complete", "result": "准予设置，许可决定书可到窗口领取"})).await;
+    // The fire part's 容缺 training record is not in yet: 办结 waits for it, and says so.
+    let early = act(&app, &fire, &safety, json!({"action": "complete", "result": "检查合格，发给许可证"})).await;
+    assert_eq!(early.status(), 422);
+    let why = message(early).await;
+    assert!(why.starts_with("还有容缺材料没有补齐（"), "{why}");
+    assert!(why.contains("不能办结"), "{why}");
+    supply_later(&app, &receipt).await;
     moved(&app, &fire, &safety, json!({"action": "complete", "result": "检查合格，发给许可证"})).await;
     let view = lookup(&app, &receipt).await;
     assert_eq!(view.status, Status::InProgress, "the whole is not complete while a part is open");
@@ -237,6 +255,7 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
         |department: &str| staff.parts.iter().find(|p| p.department == department).unwrap().case_number.clone();
     moved(&app, &city, &part_of(CITY), json!({"action": "refuse", "reason": "该路段不允许设置户外招牌"})).await;
     moved(&app, &lead, whole, json!({"action": "accept"})).await;
+    supply_later(&app, &receipt).await;
     moved(&app, &fire, &part_of(FIRE), json!({"action": "complete", "result": "检查合格"})).await;
     moved(&app, &lead, &part_of(LEAD), json!({"action": "complete", "result": "准予许可"})).await;
     let view = lookup(&app, &receipt).await;
@@ -335,6 +354,7 @@ async fn a_bundle_draft_continues_on_another_device_and_a_joint_rating_counts_fo
     let receipt: Receipt = submit(&app, "joint-5", &application(&app).await).await.json().await.unwrap();
     let whole = receipt.case_number.as_str();
     let staff: StaffCase = moved(&app, &lead, whole, json!({"action": "accept"})).await;
+    supply_later(&app, &receipt).await;
     for part in &staff.parts {
         let token =
             [(LEAD, &lead), (CITY, &city), (FIRE, &fire)].iter().find(|(d, _)| *d == part.department).unwrap().1;

@@ -7,7 +7,7 @@ pub mod read;
 pub mod row;
 pub mod write;
 
-pub use read::{Page, events, files, list, load, load_stored, material_name, outstanding_later, rating};
+pub use read::{Page, events, files, list, load, load_stored, material_name, may_complete, outstanding_later, rating};
 pub(crate) use row::internal;
 pub use row::{COLUMNS, CaseRow, Kind};
 pub use write::{Claim, Move, NewFile, Step, changes, insert_event, insert_file, refusal, write_move};

@@ -132,6 +132,19 @@ pub async fn outstanding_later(state: &AppState, case: &CaseRow) -> Result<Vec<S
     Ok(case.application.later.iter().filter(|m| !supplied.contains(m)).cloned().collect())
 }
 
+/// 办结 waits for the 容缺 materials (`domain::case::completion_blocked`), named as the item names them.
+pub async fn may_complete(state: &AppState, case: &CaseRow, action: &domain::case::Action) -> Result<(), ApiError> {
+    if !matches!(action, domain::case::Action::Complete { .. }) {
+        return Ok(());
+    }
+    let item = case.item(state)?;
+    let names: Vec<String> = outstanding_later(state, case).await?.iter().map(|id| material_name(item, id)).collect();
+    match domain::case::completion_blocked(&names) {
+        Some(why) => Err(ApiError::Unprocessable(why)),
+        None => Ok(()),
+    }
+}
+
 /// A material's name as the item gives it (its id when the item no longer has it).
 pub fn material_name(item: &ServiceItem, id: &str) -> String {
     item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone())
