@@ -73,15 +73,25 @@ test('supplement, completion in the staff console, rating and the public figures
   const download = staff.waitForEvent('download');
   await staff.getByRole('button', { name: '下载 道路货物运输驾驶员从业资格考试申请表：申请表.pdf' }).click();
   expect((await download).suggestedFilename()).toBe('申请表.pdf');
+  // A decision is confirmed first, saying what the applicant will be told; then focus is on the new status.
   await staff.getByRole('button', { name: '受理', exact: true }).click();
+  const confirm = staff.getByRole('group', { name: '确认受理？' });
+  await expect(confirm).toContainText('申请人会收到受理通知');
+  await expect(staff.getByRole('button', { name: '确认受理' })).toBeFocused();
+  await expectNoViolations(staff);
+  await staff.getByRole('button', { name: '确认受理' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('已受理');
+  await expect(staff.locator('#case-status')).toBeFocused();
   await staff.getByRole('button', { name: '开始办理' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('办理中');
   // Completing needs a result: said plainly, nothing lost.
-  await staff.getByRole('button', { name: '办结' }).click();
+  await staff.getByRole('button', { name: '办结', exact: true }).click();
+  await staff.getByRole('button', { name: '确认办结' }).click();
   await expect(staff.getByRole('alert')).toContainText('办结要写明办理结果');
   await staff.getByLabel('原因、结果或说明').fill('准予许可，从业资格证已制作，邮寄送达');
-  await staff.getByRole('button', { name: '办结' }).click();
+  await staff.getByRole('button', { name: '办结', exact: true }).click();
+  await expect(staff.getByRole('group', { name: '确认办结？' })).toContainText('办理结果：准予许可，从业资格证已制作，邮寄送达');
+  await staff.getByRole('button', { name: '确认办结' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('已办结');
 
   // The applicant rates it; an unhappy rating would need a reason.

@@ -139,13 +139,15 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   // The lead accepts the whole; the departments act on their parts in parallel.
   await open(lead, caseNumber);
   await lead.getByRole('button', { name: '受理', exact: true }).click();
+  await lead.getByRole('button', { name: '确认受理' }).click();
   await expect(lead.locator('.status-panel__label')).toContainText('已受理');
   await open(city, sign);
   await city.getByRole('button', { name: '开始办理' }).click();
   // 办结 waits for the 容缺 materials, and the clerk is told why.
   await open(fire, safety);
   await fire.getByLabel('原因、结果或说明').fill('检查合格，许可证到窗口领取');
-  await fire.getByRole('button', { name: '办结' }).click();
+  await fire.getByRole('button', { name: '办结', exact: true }).click();
+  await fire.getByRole('button', { name: '确认办结' }).click();
   await expect(fire.getByRole('alert')).toContainText('还有容缺材料没有补齐');
   await expect(fire.locator('.status-panel__label')).toContainText('已受理');
   // The applicant supplies them from the status page.
@@ -156,10 +158,12 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   await expect(later.locator('.file--done')).toHaveCount(2);
   await later.getByRole('button', { name: '补交材料' }).click();
   await expect(later).toHaveCount(0);
-  await fire.getByRole('button', { name: '办结' }).click();
+  await fire.getByRole('button', { name: '办结', exact: true }).click();
+  await fire.getByRole('button', { name: '确认办结' }).click();
   await expect(fire.locator('.status-panel__label')).toContainText('已办结');
   await city.getByLabel('原因、结果或说明').fill('准予设置');
-  await city.getByRole('button', { name: '办结' }).click();
+  await city.getByRole('button', { name: '办结', exact: true }).click();
+  await city.getByRole('button', { name: '确认办结' }).click();
   await expect(city.locator('.status-panel__label')).toContainText('已办结');
 
   await page.reload();
@@ -170,7 +174,8 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
 
   await open(lead, food);
   await lead.getByLabel('原因、结果或说明').fill('准予许可，发给食品经营许可证');
-  await lead.getByRole('button', { name: '办结' }).click();
+  await lead.getByRole('button', { name: '办结', exact: true }).click();
+  await lead.getByRole('button', { name: '确认办结' }).click();
   await expect(lead.locator('.status-panel__label')).toContainText('已办结');
 
   // The whole is complete, and rated once.

@@ -8,6 +8,7 @@ use crate::Page;
 
 pub mod case_feedback;
 pub mod case_status;
+pub mod decision;
 pub mod figures;
 pub mod staff;
 

@@ -15,6 +15,7 @@ use crate::api::staff as api;
 use crate::components::alert::ErrorNotice;
 use crate::components::code_field::CodeField;
 use crate::components::timeline::timeline_entry;
+use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
 use crate::shell::router::navigate;
 use crate::shell::set_title;
 
@@ -324,11 +325,15 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 Ok(next) => {
                     error.set(None);
                     store.set(Some(Ok(next)));
+                    // The new status is read out; no button keeps the focus to become the next action.
+                    focus_soon("case-status");
                 }
                 Err(e) => error.set(Some(e.message)),
             }
         });
     };
+    // A decisive move waiting for its confirmation.
+    let pending = RwSignal::new(None::<Action>);
     let note = RwSignal::new(String::new());
     let asks = Ask::for_case(&case);
     let may_ask = case.actions.iter().any(|a| a == "request_supplement");
@@ -351,7 +356,12 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                     class=button_class(&action)
                     on:click=move |_| {
                         if let Some(action) = Action::with_note(name, note.get_untracked()) {
-                            run(action);
+                            if is_decisive(&action) {
+                                pending.set(Some(action));
+                                focus_soon("confirm-move");
+                            } else {
+                                run(action);
+                            }
                         }
                     }
                 >
@@ -363,8 +373,9 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
     view! {
         <h1>{format!("办件 {}", case.case_number)}</h1>
         <p class="caption">{case.item_name.clone()}</p>
-        <p class="status-panel__label">
-            {case.status_label.clone()} {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
+        <p class="status-panel__label" id="case-status" tabindex="-1">
+            {case.status_label.clone()}
+            {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
             {case.light.map(|l| format!(" · {}", l.label()))}
         </p>
         <ErrorNotice message=error />
@@ -436,6 +447,17 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                                 }
                             })}
                     </div>
+                    {
+                        let run = run.clone();
+                        move || {
+                            pending
+                                .get()
+                                .map(|action| {
+                                    let run = run.clone();
+                                    view! { <ConfirmMove action pending run /> }
+                                })
+                        }
+                    }
                     {(may_ask && !whole).then(|| view! { <SupplementRequest asks run /> })}
                 }
             })}
