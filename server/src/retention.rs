@@ -7,7 +7,7 @@
 //! - the files of withdrawn, refused and terminated cases, `--closed-case-file-days`
 //!   after the case ended (the case's record and timeline stay);
 //! - cases, their files, events and ratings, `--case-years` after they ended
-//!   (the archive period);
+//!   (the archive period), or after their last event if they never did;
 //! - upload records nobody owns (a deletion half done) after a day,
 //!   application keys nothing uses after 30 days, and notices sent or given
 //!   up (the outbox, with sealed phones and emails) after 90 days.
@@ -84,13 +84,19 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
         removed.closed_case_files += 1;
     }
 
+    // The archive period runs from a case's last event: its end, or, for a case
+    // nobody ever moved again (impossible by the rules' own clocks, which make an
+    // unanswered case accepted and then overdue), the last thing that happened.
     let cutoff = at(now - rules.case_secs());
-    let rows = sqlx::query(&format!("SELECT c.case_number FROM cases c WHERE {}", ended_before(Status::is_final)))
+    let rows = sqlx::query(&format!("SELECT c.case_number, c.status FROM cases c WHERE {}", ended_before(|_| true)))
         .bind(&cutoff)
         .fetch_all(db)
         .await?;
     for row in rows {
         let case: String = row.try_get("case_number")?;
+        if Status::parse(&row.try_get::<String, _>("status")?).is_some_and(|s| !s.is_final()) {
+            tracing::warn!(case = %case, "a case untouched for the whole archive period, never ended, is removed");
+        }
         for file in
             sqlx::query("SELECT upload FROM case_files WHERE case_number = $1").bind(&case).fetch_all(db).await?
         {

@@ -109,10 +109,12 @@ async fn retention_removes_exactly_what_the_rules_say() {
     assert_eq!(app.post("/api/cases/lookup", &key).await.status(), 200, "the withdrawn case's record stays");
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM case_files").await, 4);
 
-    // Eleven years on: the withdrawn case ends its archive period; the open one never does.
+    // Eleven years on: the withdrawn case ends its archive period, and so does the
+    // open one nobody ever moved (nothing is kept beyond the longest rule).
     settle(&app).await;
     let removed = bianmin::retention::run(&app.state, &rules, now + 11 * 365 * DAY).await.unwrap();
-    assert_eq!(removed.cases, 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM cases").await, 1);
-    assert!(exists(&app, &app.client, open_photo).await);
+    assert_eq!(removed.cases, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM cases").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM case_files").await, 0);
+    assert!(!exists(&app, &app.client, open_photo).await, "its files are gone from storage too");
 }
