@@ -11,6 +11,7 @@ pub mod case_status;
 pub mod decision;
 pub mod figures;
 pub mod staff;
+pub mod staff_application;
 
 /// This stage's page for `page`, if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {

@@ -16,6 +16,7 @@ use crate::components::alert::ErrorNotice;
 use crate::components::code_field::CodeField;
 use crate::components::timeline::timeline_entry;
 use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
+use crate::follow::staff_application::ApplicationFacts;
 use crate::shell::router::navigate;
 use crate::shell::set_title;
 
@@ -417,6 +418,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                 })
                 .collect_view()}
         </dl>
+        <ApplicationFacts case=case.clone() />
         <h2>"材料"</h2>
         <ul class="file-list">{case.files.iter().map(|f| view! { <CaseFileRow file=f.clone() /> }).collect_view()}</ul>
         {(!case.actions.is_empty())
