@@ -71,6 +71,9 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(staff.locator('.file-list')).toContainText('近期一寸免冠白底彩色照片');
   // What the applicant gave besides who they are: how the result goes to them.
   await expect(staff.locator('main')).toContainText('领取方式');
+  // The photo supplied for the 补正 is marked, with when.
+  await expect(staff.locator('.file__meta--supplied')).toHaveCount(1);
+  await expect(staff.locator('.file__meta--supplied')).toContainText('补交');
   await expectNoViolations(staff);
   const download = staff.waitForEvent('download');
   await staff.getByRole('button', { name: '下载 道路货物运输驾驶员从业资格考试申请表：申请表.pdf' }).click();

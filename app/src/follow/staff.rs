@@ -420,7 +420,13 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
         </dl>
         <ApplicationFacts case=case.clone() />
         <h2>"材料"</h2>
-        <ul class="file-list">{case.files.iter().map(|f| view! { <CaseFileRow file=f.clone() /> }).collect_view()}</ul>
+        <ul class="file-list">
+            {case
+                .files
+                .iter()
+                .map(|f| view! { <CaseFileRow file=f.clone() submitted_at=case.submitted_at.clone() /> })
+                .collect_view()}
+        </ul>
         {(!case.actions.is_empty())
             .then(|| {
                 view! {
@@ -573,8 +579,15 @@ fn JointParts(case: StaffCase) -> impl IntoView {
 
 /// One file of a case, downloaded through the staff API.
 #[component]
-fn CaseFileRow(file: domain::case::view::CaseFile) -> impl IntoView {
+fn CaseFileRow(
+    file: domain::case::view::CaseFile,
+    /// When the case was submitted: a file added later came with a 补正 or as 容缺.
+    #[prop(into)]
+    submitted_at: String,
+) -> impl IntoView {
     let label = format!("下载 {}：{}", file.material_name, file.name);
+    let supplied =
+        (file.added_at != submitted_at).then(|| format!("{} 补交", beijing_time(&file.added_at).unwrap_or_default()));
     let (url, name) = (file.download.clone(), file.name.clone());
     let failed = RwSignal::new(None::<String>);
     let download = move |_| {
@@ -593,6 +606,7 @@ fn CaseFileRow(file: domain::case::view::CaseFile) -> impl IntoView {
         <li class="file">
             <span class="file__name">{format!("{}：{}", file.material_name, file.name)}</span>
             <span class="file__meta">{domain::apply::materials::size_text(file.size)}</span>
+            {supplied.map(|when| view! { <span class="file__meta file__meta--supplied">{when}</span> })}
             {(!file.scanned)
                 .then(|| {
                     view! {
