@@ -105,6 +105,10 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   await open(city, sign);
   await expect(city.locator('main')).toContainText('由牵头部门统一受理');
   await city.getByLabel('设施设计效果图', { exact: true }).check();
+  // A reason is needed, said with the material's name (not its id).
+  await city.getByRole('button', { name: '发送补正告知' }).click();
+  await expect(city.getByRole('alert')).toContainText('请写明“设施设计效果图”需要补正的原因');
+  await expect(city.getByLabel('“设施设计效果图”的补正原因')).toBeFocused();
   await city.getByLabel('“设施设计效果图”的补正原因').fill('效果图没有标注尺寸');
   await city.getByRole('button', { name: '发送补正告知' }).click();
   await expect(city.locator('main')).toContainText('等待牵头部门合并后一次告知申请人');

@@ -637,8 +637,27 @@ fn CaseFileRow(
 #[component]
 fn SupplementRequest(asks: Vec<Ask>, run: impl Fn(Action) + 'static) -> impl IntoView {
     let chosen = StoredValue::new(asks.clone());
+    // Said here in the materials' names (the API's own message names their ids).
+    let problem = RwSignal::new(None::<String>);
     let send = move |_| {
-        let items = chosen.with_value(|asks| asks.iter().filter_map(Ask::item).collect());
+        let missing = chosen.with_value(|asks| {
+            asks.iter()
+                .find(|a| a.asked.get_untracked() && a.reason.get_untracked().trim().is_empty())
+                .map(|a| (a.name.clone(), format!("ask-{}-reason", a.material)))
+        });
+        if let Some((name, field)) = missing {
+            problem.set(Some(format!("请写明“{name}”需要补正的原因")));
+            if let Some(input) = document().get_element_by_id(&field) {
+                let _ = input.unchecked_ref::<web_sys::HtmlElement>().focus();
+            }
+            return;
+        }
+        let items: Vec<SupplementItem> = chosen.with_value(|asks| asks.iter().filter_map(Ask::item).collect());
+        if items.is_empty() {
+            problem.set(Some("请至少勾选一项需要补正的材料".to_owned()));
+            return;
+        }
+        problem.set(None);
         run(Action::RequestSupplement { items });
     };
     view! {
@@ -672,6 +691,17 @@ fn SupplementRequest(asks: Vec<Ask>, run: impl Fn(Action) + 'static) -> impl Int
                     }
                 })
                 .collect_view()}
+            {move || {
+                problem
+                    .get()
+                    .map(|message| {
+                        view! {
+                            <p class="field-error" role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
             <button type="button" class="button" on:click=send>
                 "发送补正告知"
             </button>
