@@ -66,6 +66,9 @@ test('supplement, completion in the staff console, rating and the public figures
   await staff.getByLabel('部门令牌').fill(TOKEN);
   await staff.getByRole('button', { name: '登录' }).click();
   await expect(staff.getByText(DEPARTMENT)).toBeVisible();
+  // A clerk's header: the console's name, no elderly-mode switch.
+  await expect(staff.locator('.brand-sub')).toHaveText('工作人员办件台');
+  await expect(staff.getByRole('button', { name: /长辈模式/ })).toHaveCount(0);
   await staff.getByRole('link', { name: new RegExp(caseNumber) }).click();
   await expect(staff.getByRole('heading', { level: 1, name: `办件 ${caseNumber}` })).toBeVisible();
   await expect(staff.locator('.file-list')).toContainText('近期一寸免冠白底彩色照片');

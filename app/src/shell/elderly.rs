@@ -17,6 +17,11 @@ pub fn set(on: bool) {
     if let Some(storage) = storage() {
         let _ = if on { storage.set_item(KEY, "1") } else { storage.remove_item(KEY) };
     }
+    show(on);
+}
+
+/// Show the page in elderly mode or not, leaving the saved choice as it is.
+pub fn show(on: bool) {
     if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = html.class_list().toggle_with_force("elderly", on);
     }
