@@ -127,10 +127,10 @@ struct Filters {
 /// Cases a page at most: a clerk's screen, and a bounded answer whatever the department holds.
 const PAGE_ROWS: u32 = 100;
 
-/// A page parameter as a whole number from 1, or why not.
+/// A page parameter as a whole number from 1 (within the schema's 32-bit integer), or why not.
 fn page_number(value: Option<&str>, name: &str) -> Result<Option<u32>, ApiError> {
     value
-        .map(|v| v.trim().parse::<u32>().ok().filter(|n| *n >= 1))
+        .map(|v| v.trim().parse::<i32>().ok().and_then(|n| u32::try_from(n).ok()).filter(|n| *n >= 1))
         .map(|n| n.ok_or_else(|| ApiError::BadRequest(format!("{name} 要是从 1 开始的整数"))))
         .transpose()
 }

@@ -435,6 +435,7 @@ async fn the_staff_list_pages_through_every_case_without_a_row_limit() {
     submitted.sort();
     assert_eq!(seen, submitted, "every case once, across the pages");
     assert_eq!(app.staff_get(&token, "/api/staff/cases?page=0").await.status(), 400);
+    assert_eq!(app.staff_get(&token, "/api/staff/cases?per_page=2147483648").await.status(), 400, "past i32");
     let all: Vec<StaffCaseSummary> = app.staff_get(&token, "/api/staff/cases").await.json().await.unwrap();
     assert_eq!(all.len(), 3);
 }
