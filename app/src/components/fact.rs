@@ -6,6 +6,11 @@ use leptos::prelude::*;
 
 /// `<div><dt>label</dt><dd>value</dd></div>`.
 pub fn fact(label: &'static str, value: String) -> impl IntoView + use<> {
+    named_fact(label.to_owned(), value)
+}
+
+/// [`fact`] with a label made at run time (a catalog's question or field).
+pub fn named_fact(label: String, value: String) -> impl IntoView + use<> {
     view! {
         <div>
             <dt>{label}</dt>

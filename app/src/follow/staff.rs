@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use crate::api::staff as api;
 use crate::components::alert::ErrorNotice;
 use crate::components::code_field::CodeField;
+use crate::components::fact::fact;
 use crate::components::timeline::timeline_entry;
 use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
 use crate::follow::staff_application::ApplicationFacts;
@@ -406,17 +407,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
         {whole.then(|| view! { <JointParts case=case.clone() /> })}
         <h2>"申请信息"</h2>
         <dl class="answers">
-            {applicant_text(&case.application.form.applicant)
-                .into_iter()
-                .map(|(k, v)| {
-                    view! {
-                        <div>
-                            <dt>{k}</dt>
-                            <dd>{v}</dd>
-                        </div>
-                    }
-                })
-                .collect_view()}
+            {applicant_text(&case.application.form.applicant).into_iter().map(|(k, v)| fact(k, v)).collect_view()}
         </dl>
         <ApplicationFacts case=case.clone() />
         <h2>"材料"</h2>

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::apply::checklist::answer_text;
+use crate::components::fact::named_fact;
 use crate::subject::{Kind, Subject};
 
 /// Rows of facts, each a label and its value.
@@ -75,19 +76,7 @@ pub fn ApplicationFacts(case: StaffCase) -> impl IntoView {
         let facts = subject.with(|s| rows(&application, s.as_ref()));
         view! {
             <h2>"申请事项信息"</h2>
-            <dl class="answers">
-                {facts
-                    .into_iter()
-                    .map(|(k, v)| {
-                        view! {
-                            <div>
-                                <dt>{k}</dt>
-                                <dd>{v}</dd>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
-            </dl>
+            <dl class="answers">{facts.into_iter().map(|(k, v)| named_fact(k, v)).collect_view()}</dl>
         }
     }
 }

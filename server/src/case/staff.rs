@@ -175,32 +175,25 @@ async fn list(
         });
     }
     let mut response = Json(out).into_response();
-    if more {
-        let query = [("status", filters.status.as_str()), ("item", filters.item.as_str())];
-        let mut next = format!("</api/staff/cases?page={}&per_page={}", page.number + 1, page.rows);
-        for (name, value) in query.iter().filter(|(_, v)| !v.is_empty()) {
-            next.push_str(&format!("&{name}={}", percent_encode(value)));
-        }
-        next.push_str(">; rel=\"next\"");
-        if let Ok(value) = header::HeaderValue::from_str(&next) {
-            response.headers_mut().insert(header::LINK, value);
-        }
+    if more && let Some(next) = next_page(&filters, page) {
+        response.headers_mut().insert(header::LINK, next);
     }
     Ok(response)
 }
 
-/// A query value with everything but unreserved characters escaped.
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
+/// `Link: </api/staff/cases?page=N&…>; rel="next"`, with the same filters.
+fn next_page(filters: &Filters, page: cases::Page) -> Option<header::HeaderValue> {
+    let mut url = reqwest::Url::parse("http://next/api/staff/cases").ok()?;
+    {
+        let mut query = url.query_pairs_mut();
+        query.append_pair("page", &(page.number + 1).to_string()).append_pair("per_page", &page.rows.to_string());
+        for (name, value) in [("status", &filters.status), ("item", &filters.item)] {
+            if !value.is_empty() {
+                query.append_pair(name, value);
             }
-        })
-        .collect()
+        }
+    }
+    header::HeaderValue::from_str(&format!("<{}?{}>; rel=\"next\"", url.path(), url.query()?)).ok()
 }
 
 /// One of the department's cases, or the same "not found" as for no case at all.
