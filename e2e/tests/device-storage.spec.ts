@@ -16,15 +16,16 @@ test('old drafts and receipts are dropped when the app starts, recent ones kept'
     keep('receipt.OLD1-CASE', { case_number: 'OLD1-CASE', query_code: 'AAAA-BBBB' });
     keep('receipt.NEW1-CASE', { case_number: 'NEW1-CASE', query_code: 'CCCC-DDDD' });
     keep('SC-001', { applicant: { name: '孙七' } }); // from before the days were kept
-    localStorage.setItem('bianmin.written', JSON.stringify({
-      'JT-003': day - 31, 'GA-002': day - 29, 'receipt.OLD1-CASE': day - 366, 'receipt.NEW1-CASE': day - 200,
-    }));
+    const written = { 'JT-003': day - 31, 'GA-002': day - 29, 'receipt.OLD1-CASE': day - 366, 'receipt.NEW1-CASE': day - 200 };
+    for (const [name, at] of Object.entries(written)) localStorage.setItem(`bianmin.written.${name}`, String(at));
+    localStorage.setItem('bianmin.written.GONE-1', String(day)); // its entry was removed some other way
   });
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bianmin.draft.')).sort());
   expect(kept).toEqual(['bianmin.draft.GA-002', 'bianmin.draft.SC-001', 'bianmin.draft.receipt.NEW1-CASE']);
-  const written = await page.evaluate(() => JSON.parse(localStorage.getItem('bianmin.written') ?? '{}'));
-  expect(Object.keys(written).sort()).toEqual(['GA-002', 'SC-001', 'receipt.NEW1-CASE']);
-  expect(written['SC-001']).toBe(Math.floor(Date.now() / 86_400_000));
+  const written = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bianmin.written.')).sort());
+  expect(written).toEqual(['bianmin.written.GA-002', 'bianmin.written.SC-001', 'bianmin.written.receipt.NEW1-CASE']);
+  const started = await page.evaluate(() => localStorage.getItem('bianmin.written.SC-001'));
+  expect(Number(started)).toBe(Math.floor(Date.now() / 86_400_000));
 });

@@ -5,8 +5,6 @@
 //! it, and [`forget_old`] drops a draft a month unchanged (as the server does
 //! its copy) and a receipt, with its query code, a year after it was given.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -15,9 +13,10 @@ use serde::de::DeserializeOwned;
 /// follow, supplement and rate any case.
 const DRAFT_DAYS: i64 = 30;
 const RECEIPT_DAYS: i64 = 365;
-/// Where the day each entry was last written is kept (name → days since 1970).
-const WRITTEN: &str = "bianmin.written";
 const PREFIX: &str = "bianmin.draft.";
+/// Beside each entry, the day it was last written (days since 1970, as text:
+/// no JSON here, which keeps the parser out of the home page's wasm).
+const WRITTEN: &str = "bianmin.written.";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -31,23 +30,15 @@ fn today() -> i64 {
     (js_sys::Date::now() / 86_400_000.0) as i64
 }
 
-fn written(storage: &web_sys::Storage) -> BTreeMap<String, i64> {
-    storage.get_item(WRITTEN).ok().flatten().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
-}
-
-fn set_written(storage: &web_sys::Storage, days: &BTreeMap<String, i64>) {
-    if let Ok(text) = serde_json::to_string(days) {
-        let _ = storage.set_item(WRITTEN, &text);
-    }
+fn written(storage: &web_sys::Storage, name: &str) -> Option<i64> {
+    storage.get_item(&format!("{WRITTEN}{name}")).ok().flatten()?.parse().ok()
 }
 
 /// Note that `name` was written today (once a day: most saves change nothing here).
 fn touch(storage: &web_sys::Storage, name: &str) {
-    let mut days = written(storage);
     let today = today();
-    if days.get(name) != Some(&today) {
-        days.insert(name.to_owned(), today);
-        set_written(storage, &days);
+    if written(storage, name) != Some(today) {
+        let _ = storage.set_item(&format!("{WRITTEN}{name}"), &today.to_string());
     }
 }
 
@@ -55,22 +46,26 @@ fn touch(storage: &web_sys::Storage, name: &str) {
 /// from before the days were kept starts counting now.
 pub fn forget_old() {
     let Some(storage) = storage() else { return };
-    let (mut days, today) = (written(&storage), today());
-    let names: Vec<String> = (0..storage.length().unwrap_or(0))
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .filter_map(|k| k.strip_prefix(PREFIX).map(str::to_owned))
-        .collect();
-    for name in names {
-        let day = *days.entry(name.clone()).or_insert(today);
-        let keep = if name.starts_with("receipt.") { RECEIPT_DAYS } else { DRAFT_DAYS };
-        if today - day > keep {
-            let _ = storage.remove_item(&key(&name));
-            days.remove(&name);
+    let today = today();
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0)).filter_map(|i| storage.key(i).ok().flatten()).collect();
+    for stored in keys {
+        if let Some(name) = stored.strip_prefix(PREFIX) {
+            let Some(day) = written(&storage, name) else {
+                touch(&storage, name);
+                continue;
+            };
+            let keep = if name.starts_with("receipt.") { RECEIPT_DAYS } else { DRAFT_DAYS };
+            if today - day > keep {
+                let _ = storage.remove_item(&stored);
+                let _ = storage.remove_item(&format!("{WRITTEN}{name}"));
+            }
+        } else if let Some(name) = stored.strip_prefix(WRITTEN) {
+            // The day of an entry removed some other way goes too.
+            if storage.get_item(&key(name)).ok().flatten().is_none() {
+                let _ = storage.remove_item(&stored);
+            }
         }
     }
-    // Days of entries removed some other way go too.
-    days.retain(|name, _| storage.get_item(&key(name)).ok().flatten().is_some());
-    set_written(&storage, &days);
 }
 
 pub fn load<T: DeserializeOwned>(name: &str) -> Option<T> {
