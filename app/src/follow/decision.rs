@@ -9,22 +9,13 @@ use wasm_bindgen::JsCast;
 
 /// Whether `action` decides the application (and so is confirmed first).
 pub fn is_decisive(action: &Action) -> bool {
-    match action {
-        Action::Accept | Action::Refuse { .. } | Action::Complete { .. } => true,
-        Action::PreReview
-        | Action::RequestSupplement { .. }
-        | Action::Resubmit
-        | Action::Start
-        | Action::Suspend { .. }
-        | Action::Resume
-        | Action::Withdraw
-        | Action::Terminate { .. } => false,
-    }
+    consequence(action).is_some()
 }
 
-/// What the applicant will be told when `action` (with its reason or result) is taken.
-fn consequence(action: &Action) -> String {
-    match action {
+/// What the applicant will be told when a decisive `action` (with its reason
+/// or result) is taken; `None` for the steps that decide nothing.
+fn consequence(action: &Action) -> Option<String> {
+    Some(match action {
         Action::Accept => "申请人会收到受理通知，承诺时限从今天起算。".to_owned(),
         Action::Refuse { reason } => format!("申请人会收到不予受理的告知，原因：{}", shown(reason)),
         Action::Complete { result } => format!("申请人会收到办结通知，办理结果：{}", shown(result)),
@@ -35,8 +26,8 @@ fn consequence(action: &Action) -> String {
         | Action::Suspend { .. }
         | Action::Resume
         | Action::Withdraw
-        | Action::Terminate { .. } => String::new(),
-    }
+        | Action::Terminate { .. } => return None,
+    })
 }
 
 fn shown(note: &str) -> String {
@@ -57,7 +48,7 @@ pub fn focus_soon(id: &'static str) {
 #[component]
 pub fn ConfirmMove(action: Action, pending: RwSignal<Option<Action>>, run: impl Fn(Action) + 'static) -> impl IntoView {
     let label = action.label();
-    let told = consequence(&action);
+    let told = consequence(&action).unwrap_or_default();
     let confirm = move |_| {
         if let Some(action) = pending.get_untracked() {
             pending.set(None);
