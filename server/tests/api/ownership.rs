@@ -215,19 +215,23 @@ async fn the_upload_routes_answer_only_tus_requests() {
     assert_eq!(old.status(), 412);
 }
 
+/// Ask to start a `len`-byte photo upload as `client` (the answer, whatever it is).
+async fn start_photo_upload(app: &TestApp, client: &reqwest::Client, len: usize) -> reqwest::Response {
+    client
+        .post(format!("{}/api/uploads", app.address))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", len.to_string())
+        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "b.png"))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn one_application_cannot_fill_the_disk() {
     let app = crate::support::spawn_app_with(|s| s.limits.bytes_per_application = 20).await;
     upload(&app, "JT-003", "photo", "照片.png", PNG).await;
-    let refused = app
-        .client
-        .post(format!("{}/api/uploads", app.address))
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", "15")
-        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "b.png"))
-        .send()
-        .await
-        .unwrap();
+    let refused = start_photo_upload(&app, &app.client, 15).await;
     assert_eq!(refused.status(), 413);
 }
 
@@ -237,14 +241,7 @@ async fn new_application_keys_do_not_get_one_address_round_its_hourly_bytes() {
     upload(&app, "JT-003", "photo", "照片.png", PNG).await;
     // Another key from the same address: the application's own budget is fresh, the address's is not.
     let other = crate::support::applicant_client(&app.address).await;
-    let refused = other
-        .post(format!("{}/api/uploads", app.address))
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Length", "15")
-        .header("Upload-Metadata", crate::support::tus_metadata("JT-003", "photo", "b.png"))
-        .send()
-        .await
-        .unwrap();
+    let refused = start_photo_upload(&app, &other, 15).await;
     assert_eq!(refused.status(), 429);
     let body: serde_json::Value = refused.json().await.unwrap();
     assert!(body["error"]["message"].as_str().unwrap().contains("一小时内上传的文件太多"), "{body}");
