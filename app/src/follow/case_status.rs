@@ -128,7 +128,7 @@ fn Parts(parts: Vec<domain::case::view::PartView>) -> impl IntoView {
     }
 }
 
-fn light_class(light: Light) -> &'static str {
+pub(crate) fn light_class(light: Light) -> &'static str {
     match light {
         Light::OnTime => "tag tag--done",
         Light::Close => "tag tag--later",
@@ -285,7 +285,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                             <section class="withdraw" aria-labelledby="withdraw-title">
                                 <h2 id="withdraw-title">"撤回申请"</h2>
                                 <p class="hint">
-                                    "受理前可以撤回。撤回后这份申请就结束了，需要时要重新申请。"
+                                    "作出决定前都可以撤回；已经办结的部分不受影响。撤回后这份申请就结束了，需要时要重新申请。"
                                 </p>
                                 <Show
                                     when=move || confirming.get()

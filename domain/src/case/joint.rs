@@ -109,10 +109,12 @@ impl JointStatus {
     pub fn next_step(self) -> &'static str {
         match self {
             Self::Submitted | Self::PreReview => {
-                "不用做什么。牵头部门正在审查全部材料，有结果会更新在这里。受理前您可以撤回申请。"
+                "不用做什么。牵头部门正在审查全部材料，有结果会更新在这里。作出决定前您可以撤回申请。"
             }
             Self::NeedsSupplement => "请按下面的补正告知，一次补交各部门要求的全部材料，然后提交。其余材料不用重传。",
-            Self::Accepted | Self::InProgress => "不用做什么。各部门正在同时办理，每个部门的进度见下方。",
+            Self::Accepted | Self::InProgress => {
+                "不用做什么。各部门正在同时办理，每个部门的进度见下方。还没办结的部分，您可以撤回。"
+            }
             Self::Suspended => "办理暂停，暂停期间不计入办理时限。恢复后会继续办理，不用做什么。",
             Self::Completed => "全部办结。请按您选择的方式领取结果，并为这次服务打个分。",
             Self::PartlyCompleted => {
@@ -205,6 +207,8 @@ impl Joint {
                 JointStatus::Completed
             } else if completed > 0 {
                 JointStatus::PartlyCompleted
+            } else if self.parts.iter().any(|p| p.status == Status::Withdrawn) {
+                JointStatus::Withdrawn
             } else {
                 JointStatus::Terminated
             };
@@ -247,6 +251,13 @@ impl Joint {
         }
         let mut next = self.clone();
         match action {
+            // After acceptance the applicant withdraws every part not yet decided;
+            // what a department has already granted stays granted.
+            Action::Withdraw if self.accepted() => {
+                for part in next.parts.iter_mut().filter(|p| !p.status.is_final()) {
+                    part.status = transition(part.status, action, actor, &[])?;
+                }
+            }
             Action::PreReview | Action::Accept | Action::Refuse { .. } | Action::Resubmit | Action::Withdraw => {
                 // The single case's table says who may do it from the lead's stage.
                 let stage = transition(self.stage, action, actor, &[])?;

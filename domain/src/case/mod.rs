@@ -11,6 +11,8 @@ pub mod event;
 pub mod joint;
 /// What the applicant is told when something happens to the case.
 pub mod notices;
+/// Finding a case by its number or by who applied.
+pub mod search;
 /// What an SMS says: one registered template per notice event and its variables.
 pub mod sms;
 /// The applicant's and the staff's views of a case, ratings, complaints and the public figures.
@@ -42,7 +44,7 @@ pub enum Status {
     Suspended,
     /// 已办结.
     Completed,
-    /// 已撤回 by the applicant before acceptance.
+    /// 已撤回 by the applicant, at any time before the decision.
     Withdrawn,
     /// 已终止: a 容缺 material was not supplied in time.
     Terminated,
@@ -141,10 +143,12 @@ impl Status {
     pub fn next_step(self) -> &'static str {
         match self {
             Self::Submitted | Self::PreReview => {
-                "不用做什么。工作人员正在审查材料，有结果会更新在这里。受理前您可以撤回申请。"
+                "不用做什么。工作人员正在审查材料，有结果会更新在这里。作出决定前您可以撤回申请。"
             }
             Self::NeedsSupplement => "请按下面的补正告知，补交或重新上传所列材料，然后提交。其余材料不用重传。",
-            Self::Accepted | Self::InProgress => "不用做什么，等待办结。有容缺材料的，请在期限内补交。",
+            Self::Accepted | Self::InProgress => {
+                "不用做什么，等待办结。有容缺材料的，请在期限内补交。作出决定前您可以撤回申请。"
+            }
             Self::Suspended => "办理暂停，暂停期间不计入办理时限。恢复后会继续办理，不用做什么。",
             Self::Completed => "已经办结。请按您选择的方式领取结果，并为这次服务打个分。",
             Self::NotAccepted => "申请没有被受理，原因见下方。可以按原因准备后重新申请，或拨打咨询电话。",
@@ -213,7 +217,8 @@ pub enum Action {
     Resume,
     /// 办结, with the result and how it reaches the applicant.
     Complete { result: String },
-    /// 撤回 (the applicant, before acceptance).
+    /// 撤回 (the applicant, until the decision: 行政许可 may be withdrawn
+    /// while it is being handled, not once granted or refused).
     Withdraw,
     /// 终止: a 容缺 deadline passed (the service itself).
     Terminate { reason: String },
@@ -307,7 +312,9 @@ impl Action {
             (Self::Suspend { .. }, Accepted | InProgress) => Some(Suspended),
             (Self::Resume, Suspended) => Some(InProgress),
             (Self::Complete { .. }, Accepted | InProgress) => Some(Completed),
-            (Self::Withdraw, Submitted | PreReview | NeedsSupplement) => Some(Withdrawn),
+            (Self::Withdraw, Submitted | PreReview | NeedsSupplement | Accepted | InProgress | Suspended) => {
+                Some(Withdrawn)
+            }
             (Self::Terminate { .. }, Accepted | InProgress | Suspended) => Some(Terminated),
             _ => None,
         }
@@ -494,8 +501,8 @@ mod tests {
     fn illegal_moves_are_refused_in_words() {
         assert_eq!(go(Status::Completed, Action::Accept, staff()), Err("办件“已办结”时不能“受理”".into()));
         assert_eq!(
-            go(Status::Accepted, Action::Withdraw, Actor::Applicant),
-            Err("办件“已受理”时不能“撤回申请”".into())
+            go(Status::Completed, Action::Withdraw, Actor::Applicant),
+            Err("办件“已办结”时不能“撤回申请”".into())
         );
         assert_eq!(go(Status::Submitted, Action::Accept, Actor::Applicant), Err("申请人不能“受理”".into()));
         assert_eq!(go(Status::Submitted, Action::Withdraw, staff()), Err("县交通运输局不能“撤回申请”".into()));
@@ -558,8 +565,8 @@ mod tests {
 
         proptest! {
             /// Whatever is tried in whatever order: final statuses stay final,
-            /// the applicant can withdraw only before acceptance, and once
-            /// accepted a case is never "not accepted" or withdrawn.
+            /// the applicant can withdraw only before the decision, and once
+            /// accepted a case is never "not accepted" or back in supplement.
             #[test]
             fn no_sequence_breaks_the_rules(steps in prop::collection::vec((action(), actor()), 0..30)) {
                 let mut status = Status::Submitted;
@@ -569,10 +576,10 @@ mod tests {
                         Ok(next) => {
                             prop_assert!(!status.is_final(), "moved out of {:?}", status);
                             if matches!(action, Action::Withdraw) {
-                                prop_assert!(!status.is_accepted());
+                                prop_assert!(!status.is_final());
                             }
                             if accepted {
-                                prop_assert!(!matches!(next, Status::NotAccepted | Status::Withdrawn | Status::NeedsSupplement));
+                                prop_assert!(!matches!(next, Status::NotAccepted | Status::NeedsSupplement));
                             }
                             accepted |= next.is_accepted();
                             status = next;
@@ -592,7 +599,7 @@ mod rule_tests {
     #[test]
     fn withdrawal_the_clock_and_later_materials_follow_the_table() {
         let may: Vec<Status> = Status::ALL.into_iter().filter(|s| s.may_withdraw()).collect();
-        assert_eq!(may, [Status::Submitted, Status::PreReview, Status::NeedsSupplement]);
+        assert_eq!(may, Status::ALL.into_iter().filter(|s| !s.is_final()).collect::<Vec<_>>(), "until the decision");
         let running: Vec<Status> = Status::ALL.into_iter().filter(|s| s.clock_runs()).collect();
         assert_eq!(running, [Status::Accepted, Status::InProgress]);
         assert!(Status::Suspended.takes_later_materials() && !Status::Completed.takes_later_materials());

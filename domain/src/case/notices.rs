@@ -99,10 +99,19 @@ pub fn of_joint_move(
                 format!("{name}：{}", part.status.label())
             })
             .collect();
-        return Some(match status {
-            JointStatus::Terminated => NoticeEvent::Terminated(results.join("；")),
-            _ => NoticeEvent::Completed(results.join("；")),
-        });
+        return match status {
+            JointStatus::Terminated => Some(NoticeEvent::Terminated(results.join("；"))),
+            JointStatus::Completed | JointStatus::PartlyCompleted => Some(NoticeEvent::Completed(results.join("；"))),
+            // The applicant's own withdrawal needs no notice.
+            JointStatus::Withdrawn => None,
+            JointStatus::Submitted
+            | JointStatus::PreReview
+            | JointStatus::NeedsSupplement
+            | JointStatus::NotAccepted
+            | JointStatus::Accepted
+            | JointStatus::InProgress
+            | JointStatus::Suspended => None,
+        };
     }
     if target != Target::Whole {
         return None;

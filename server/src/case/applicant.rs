@@ -138,7 +138,7 @@ async fn lookup(
     Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }
 
-/// Withdraw an application before it is accepted.
+/// Withdraw an application, until the decision (a joint case: the parts not yet decided).
 #[utoipa::path(post, path = "/cases/withdraw", tag = "cases", request_body = CaseKey,
     responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn withdraw(

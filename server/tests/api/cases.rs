@@ -140,7 +140,7 @@ async fn every_staff_move_through_a_supplement_to_completion_and_a_rating() {
     let view = lookup(&app, &receipt).await;
     assert_eq!(view.remaining_days, Some(5));
     assert_eq!(view.light, Some(domain::time::calendar::Light::OnTime));
-    assert!(!view.can_withdraw);
+    assert!(view.can_withdraw, "until the decision");
     moved(&app, &token, case, json!({"action": "start"})).await;
     moved(&app, &token, case, json!({"action": "suspend", "reason": "需要现场核查"})).await;
     assert_eq!(lookup(&app, &receipt).await.status, Status::Suspended);
@@ -249,7 +249,7 @@ async fn look_ups_cannot_enumerate_or_guess_cases() {
 }
 
 #[tokio::test]
-async fn withdrawal_only_before_acceptance() {
+async fn withdrawal_until_the_decision() {
     let app = app_on("2026-11-23").await;
     let token = staff_token(&app, TRANSPORT).await;
     let first = submit(&app, false).await;
@@ -257,11 +257,25 @@ async fn withdrawal_only_before_acceptance() {
     assert_eq!(view.status, Status::Withdrawn);
     assert_eq!(view.timeline.last().unwrap().label, "撤回申请");
 
+    // Accepted and being handled: still the applicant's to withdraw.
     let second = submit(&app, false).await;
     moved(&app, &token, &second.case_number, json!({"action": "accept"})).await;
-    let response = app.post("/api/cases/withdraw", &key(&second)).await;
+    moved(&app, &token, &second.case_number, json!({"action": "start"})).await;
+    assert!(lookup(&app, &second).await.can_withdraw);
+    let view: CaseView = app.post("/api/cases/withdraw", &key(&second)).await.json().await.unwrap();
+    assert_eq!(view.status, Status::Withdrawn);
+    assert!(!view.can_withdraw && !view.can_rate);
+    let staff: StaffCase =
+        app.staff_get(&token, &format!("/api/staff/cases/{}", second.case_number)).await.json().await.unwrap();
+    assert!(staff.actions.is_empty(), "the department can no longer decide it");
+
+    // Decided: the decision stands.
+    let third = submit(&app, false).await;
+    moved(&app, &token, &third.case_number, json!({"action": "accept"})).await;
+    moved(&app, &token, &third.case_number, json!({"action": "complete", "result": "准予许可"})).await;
+    let response = app.post("/api/cases/withdraw", &key(&third)).await;
     assert_eq!(response.status(), 409);
-    assert_eq!(message(response).await, "办件“已受理”时不能“撤回申请”");
+    assert_eq!(message(response).await, "办件“已办结”时不能“撤回申请”");
 }
 
 #[tokio::test]

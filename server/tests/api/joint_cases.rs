@@ -293,6 +293,29 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
 }
 
 #[tokio::test]
+async fn after_acceptance_a_withdrawal_ends_only_the_parts_not_yet_decided() {
+    let app = spawn_app_with(|s| s.today = Some("2026-09-28".into())).await;
+    let (lead, city) = (staff_token(&app, LEAD).await, staff_token(&app, CITY).await);
+    let receipt: Receipt = submit(&app, "joint-withdraw", &application(&app).await).await.json().await.unwrap();
+    let whole = receipt.case_number.as_str();
+    moved(&app, &lead, whole, json!({"action": "accept"})).await;
+    let staff: StaffCase = read(&app, &lead, whole).await.json().await.unwrap();
+    let sign = staff.parts.iter().find(|p| p.department == CITY).unwrap().case_number.clone();
+    moved(&app, &city, &sign, json!({"action": "complete", "result": "准予设置"})).await;
+    assert!(lookup(&app, &receipt).await.can_withdraw, "two parts are still being handled");
+
+    let response = app.post("/api/cases/withdraw", &key(&receipt)).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let view = lookup(&app, &receipt).await;
+    let parts: Vec<Status> = view.parts.iter().map(|p| p.status).collect();
+    assert_eq!(parts, [Status::Withdrawn, Status::Completed, Status::Withdrawn], "the granted sign permit stands");
+    assert_eq!(view.status_label, "部分办结");
+    assert!(!view.can_withdraw);
+    let again = app.post("/api/cases/withdraw", &key(&receipt)).await;
+    assert_eq!(again.status(), 409);
+}
+
+#[tokio::test]
 async fn a_missed_later_deadline_ends_only_that_part() {
     let app = spawn_app_with(|s| s.today = Some("2026-11-23".into())).await;
     let (lead, city) = (staff_token(&app, LEAD).await, staff_token(&app, CITY).await);

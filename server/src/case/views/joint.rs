@@ -92,7 +92,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         later_due: later_due.filter(|_| !later.is_empty()),
         later,
         result: (!results.is_empty()).then(|| results.join("；")),
-        can_withdraw: whole.stage_and_notice().0.unwrap_or(whole.status).may_withdraw(),
+        can_withdraw: status.as_case_status().may_withdraw(),
         can_rate: status.is_final() && status.as_case_status() == Status::Completed && rating.is_none(),
         rating,
         parts: joint.parts.iter().map(|p| part_view(state, p)).collect::<Result<_, _>>()?,
