@@ -255,7 +255,8 @@ pub async fn figures() -> Result<domain::case::view::PublicFigures, ApiError> {
 /// The staff API, with the department's token.
 pub mod staff {
     use domain::case::Action;
-    use domain::case::view::{StaffCase, StaffCaseSummary};
+    use domain::case::search::{CaseSearch, CaseSearchPage};
+    use domain::case::view::StaffCase;
     use gloo_net::http::Request;
 
     use super::{ApiError, get};
@@ -272,16 +273,10 @@ pub mod staff {
         .await
     }
 
-    /// One page of the department's cases, and whether another follows.
-    pub async fn cases(token: &str, status: &str, page: u32) -> Result<(Vec<StaffCaseSummary>, bool), ApiError> {
-        let page = page.to_string();
-        let request = Request::get("/api/staff/cases")
-            .query([("status", status), ("page", page.as_str())])
-            .header("Authorization", &bearer(token));
-        let response =
-            request.build().map_err(|_| ApiError::network())?.send().await.map_err(|_| ApiError::network())?;
-        let more = response.headers().get("link").is_some_and(|link| link.contains("rel=\"next\""));
-        Ok((super::answer(response.into()).await?, more))
+    /// One page of the department's cases as the clerk searched and filtered them.
+    pub async fn search(token: &str, search: &CaseSearch) -> Result<CaseSearchPage, ApiError> {
+        let request = Request::post("/api/staff/cases/search").header("Authorization", &bearer(token));
+        get(request.json(search).map_err(|_| ApiError::network())?).await
     }
 
     pub async fn case(token: &str, number: &str) -> Result<StaffCase, ApiError> {

@@ -65,11 +65,17 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(staff.getByRole('alert')).toContainText('部门令牌无效');
   await staff.getByLabel('部门令牌').fill(TOKEN);
   await staff.getByRole('button', { name: '登录' }).click();
-  await expect(staff.getByText(DEPARTMENT)).toBeVisible();
+  await expect(staff.locator('.signed-in')).toContainText(DEPARTMENT);
   // A clerk's header: the console's name, no elderly-mode switch.
   await expect(staff.locator('.brand-sub')).toHaveText('工作人员办件台');
   await expect(staff.getByRole('button', { name: /长辈模式/ })).toHaveCount(0);
-  await staff.getByRole('link', { name: new RegExp(caseNumber) }).click();
+  // Found by the applicant's name (the row names them masked), not by scrolling.
+  await staff.getByLabel('查找办件').fill('王五');
+  await staff.getByRole('button', { name: '查找', exact: true }).click();
+  const row = staff.getByRole('row', { name: new RegExp(caseNumber) });
+  await expect(row).toContainText('王*');
+  await expectNoViolations(staff);
+  await row.getByRole('link', { name: caseNumber }).click();
   await expect(staff.getByRole('heading', { level: 1, name: `办件 ${caseNumber}` })).toBeVisible();
   await expect(staff.locator('.file-list')).toContainText('近期一寸免冠白底彩色照片');
   // What the applicant gave besides who they are: how the result goes to them.

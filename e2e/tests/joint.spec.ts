@@ -38,7 +38,7 @@ async function console(browser: Browser, department: string): Promise<Page> {
   await staff.goto('/staff');
   await staff.getByLabel('部门令牌').fill(TOKENS[department]);
   await staff.getByRole('button', { name: '登录' }).click();
-  await expect(staff.getByText(department)).toBeVisible();
+  await expect(staff.locator('.signed-in')).toContainText(department);
   return staff;
 }
 

@@ -51,6 +51,17 @@ pub fn status_filter() -> utoipa::openapi::Object {
     one_of_or_empty(domain::case::Status::ALL.map(|s| s.as_str()), "Only cases in this status; empty: all")
 }
 
+pub fn light_filter() -> utoipa::openapi::Object {
+    one_of_or_empty(
+        domain::time::calendar::Light::ALL.map(|l| l.as_str()),
+        "Only running cases with this light; empty: all",
+    )
+}
+
+pub fn sort_filter() -> utoipa::openapi::Object {
+    one_of_or_empty(domain::case::search::Sort::ALL.map(|s| s.as_str()), "The order; empty: newest first")
+}
+
 /// `Authorization: Bearer <token>` for the staff API.
 struct DepartmentToken;
 

@@ -39,6 +39,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(apply::submissions::routes())
         .merge(case::applicant::routes())
         .merge(case::staff::routes())
+        .merge(case::staff_list::routes())
         .merge(case::figures::routes())
         .split_for_parts();
     let document = Arc::new(document);
@@ -146,6 +147,7 @@ impl Server {
             figures_max_age: std::time::Duration::from_secs(settings.figures_max_age_secs),
         };
         let state = Arc::new(state);
+        case::store::index::backfill(&state).await.context("cannot index the stored cases for the staff search")?;
         crate::scheduler::start(Arc::clone(&state));
         let traffic =
             Traffic { pace: settings.body_pace(), shed: crate::hosting::shed::Shed::new(settings.max_in_flight) };

@@ -12,13 +12,15 @@ pub mod decision;
 pub mod figures;
 pub mod staff;
 pub mod staff_application;
+pub mod staff_list;
+pub mod staff_session;
 
 /// This stage's page for `page`, if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number /> }.into_any(),
         Page::Figures => view! { <figures::FiguresPage /> }.into_any(),
-        Page::Staff => view! { <staff::StaffPage /> }.into_any(),
+        Page::Staff => view! { <staff_list::StaffPage /> }.into_any(),
         Page::StaffCase(case_number) => view! { <staff::StaffCasePage case_number /> }.into_any(),
         _ => return None,
     })

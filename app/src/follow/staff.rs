@@ -4,7 +4,7 @@
 //! it: every action the API has, each asking for what it needs.
 
 use domain::apply::form::Applicant;
-use domain::case::view::{StaffCase, StaffCaseSummary};
+use domain::case::view::StaffCase;
 use domain::case::{Action, SupplementItem};
 use domain::time::date::beijing_time;
 use leptos::prelude::*;
@@ -13,199 +13,13 @@ use wasm_bindgen::JsCast;
 
 use crate::api::staff as api;
 use crate::components::alert::ErrorNotice;
-use crate::components::code_field::CodeField;
 use crate::components::fact::fact;
 use crate::components::timeline::timeline_entry;
 use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
 use crate::follow::staff_application::ApplicationFacts;
+use crate::follow::staff_session::{SignIn, signed_in, token};
 use crate::shell::router::navigate;
 use crate::shell::set_title;
-
-const TOKEN: &str = "bianmin.staff-token";
-
-fn session() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
-fn token() -> Option<String> {
-    session()?.get_item(TOKEN).ok().flatten()
-}
-
-fn set_token(token: Option<&str>) {
-    if let Some(storage) = session() {
-        let _ = match token {
-            Some(t) => storage.set_item(TOKEN, t),
-            None => storage.remove_item(TOKEN),
-        };
-    }
-}
-
-#[component]
-fn SignIn(signed_in: RwSignal<Option<String>>) -> impl IntoView {
-    let typed = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let token = typed.get_untracked().trim().to_owned();
-        spawn_local(async move {
-            match api::me(&token).await {
-                Ok(me) => {
-                    set_token(Some(&token));
-                    signed_in.set(Some(me.department));
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    view! {
-        <h1>"工作人员办件台"</h1>
-        <p class="hint">
-            "用本部门的令牌登录。令牌只保存在这个浏览器标签页里，关闭后需要重新登录。"
-        </p>
-        <ErrorNotice message=error />
-        <form on:submit=submit novalidate>
-            <CodeField id="staff-token" label="部门令牌" value=typed kind="password" />
-            <button type="submit" class="button">
-                "登录"
-            </button>
-        </form>
-    }
-}
-
-/// The sign-in check shared by the console's pages.
-fn signed_in() -> RwSignal<Option<String>> {
-    let department = RwSignal::new(None::<String>);
-    if let Some(token) = token() {
-        spawn_local(async move {
-            match api::me(&token).await {
-                Ok(me) => department.set(Some(me.department)),
-                Err(_) => set_token(None),
-            }
-        });
-    }
-    department
-}
-
-#[component]
-pub fn StaffPage() -> impl IntoView {
-    set_title("工作人员办件台");
-    let department = signed_in();
-    view! {
-        {move || match department.get() {
-            None => view! { <SignIn signed_in=department /> }.into_any(),
-            Some(name) => view! { <CaseList department=name signed_in=department /> }.into_any(),
-        }}
-    }
-}
-
-#[component]
-fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl IntoView {
-    let status = RwSignal::new(String::new());
-    // A page at a time (the server sends at most 100 cases a page).
-    let page = RwSignal::new(1u32);
-    let cases = RwSignal::new(None::<Result<(Vec<StaffCaseSummary>, bool), String>>);
-    Effect::new(move |_| {
-        let (filter, number) = (status.get(), page.get());
-        spawn_local(async move {
-            let token = token().unwrap_or_default();
-            cases.set(Some(api::cases(&token, &filter, number).await.map_err(|e| e.message)));
-        });
-    });
-    let sign_out = move |_| {
-        set_token(None);
-        signed_in.set(None);
-    };
-    view! {
-        <h1>"办件台"</h1>
-        <p>
-            {department} " · " <button type="button" class="link-button" on:click=sign_out>
-                "退出"
-            </button>
-        </p>
-        <div class="field">
-            <label for="status-filter">"按状态查看"</label>
-            <select
-                id="status-filter"
-                on:change=move |ev| {
-                    page.set(1);
-                    status.set(event_target_value(&ev));
-                }
-            >
-                <option value="">"全部"</option>
-                {domain::case::Status::ALL
-                    .iter()
-                    .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
-                    .collect_view()}
-            </select>
-        </div>
-        {move || match cases.get() {
-            None => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Some(Err(message)) => {
-                view! {
-                    <p class="notice notice--error" role="alert">
-                        {message}
-                    </p>
-                }
-                    .into_any()
-            }
-            Some(Ok((list, _))) if list.is_empty() && page.get_untracked() == 1 => {
-                view! { <p>"没有办件。"</p> }.into_any()
-            }
-            Some(Ok((list, more))) => {
-                let number = page.get_untracked();
-                view! {
-                    <ul class="cards">
-                        {list
-                            .into_iter()
-                            .map(|c| {
-                                view! {
-                                    <li class="card">
-                                        <a class="card__title" href=format!("/staff/cases/{}", c.case_number)>
-                                            {format!("{} {}", c.case_number, c.item_name)}
-                                        </a>
-                                        <p>
-                                            {c.status_label} " · " {beijing_time(&c.submitted_at).unwrap_or_default()}
-                                            {c.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
-                                            {c.light.map(|l| format!(" · {}", l.label()))}
-                                        </p>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                    <nav class="pager" aria-label="翻页">
-                        {(number > 1)
-                            .then(|| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="button button--secondary"
-                                        on:click=move |_| page.update(|p| *p -= 1)
-                                    >
-                                        "上一页"
-                                    </button>
-                                }
-                            })}
-                        <span>{format!("第 {number} 页")}</span>
-                        {more
-                            .then(|| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="button button--secondary"
-                                        on:click=move |_| page.update(|p| *p += 1)
-                                    >
-                                        "下一页"
-                                    </button>
-                                }
-                            })}
-                    </nav>
-                }
-                    .into_any()
-            }
-        }}
-    }
-}
 
 #[component]
 pub fn StaffCasePage(case_number: String) -> impl IntoView {

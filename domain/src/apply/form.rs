@@ -210,6 +210,14 @@ pub struct ApplicationForm {
 }
 
 impl ApplicationForm {
+    /// Who applies, by name: the person, or the organisation.
+    pub fn applicant_name(&self) -> &str {
+        match &self.applicant {
+            Applicant::Person(p) => &p.name,
+            Applicant::Organisation(o) => &o.name,
+        }
+    }
+
     /// The mobile number progress SMS go to: the applicant's (a person's own,
     /// an organisation's contact), as the details page says under it.
     pub fn notice_phone(&self) -> &str {

@@ -133,6 +133,17 @@ pub fn mask_mobile(value: &str) -> String {
     mask(&normalise_mobile(value), 3, 4)
 }
 
+/// `李*四`, `张*`: a name in a list, enough for a clerk to recognise the
+/// person searched for, not enough to read a stranger's name off a screen.
+pub fn mask_name(value: &str) -> String {
+    let chars: Vec<char> = value.trim().chars().collect();
+    match chars.len() {
+        0 | 1 => chars.iter().collect(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
 /// Why an email address will not do, if it will not: one `@`, something before
 /// it, a domain with a dot after it, no spaces, at most 254 characters.
 pub fn email_problem(value: &str) -> Option<&'static str> {
@@ -173,6 +184,14 @@ fn mask(value: &str, keep_start: usize, keep_end: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_keep_their_first_and_last_characters() {
+        assert_eq!(mask_name("李四"), "李*");
+        assert_eq!(mask_name(" 欧阳娜娜 "), "欧**娜");
+        assert_eq!(mask_name("王"), "王");
+        assert_eq!(mask_name("示范县餐饮有限公司"), "示*******司");
+    }
 
     const TODAY: (u16, u8, u8) = (2026, 11, 21);
 

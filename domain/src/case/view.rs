@@ -321,6 +321,25 @@ pub struct StaffCaseSummary {
     pub due: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub light: Option<Light>,
+    /// Who applied, masked (`李*`): the applicant or the organisation.
+    #[serde(default)]
+    pub applicant: String,
+    /// A part of a joint case: the whole's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint_number: Option<String>,
+    /// The whole of a joint case: each department's part, in the bundle's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartSummary>,
+}
+
+/// One part of a joint case in the staff list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartSummary {
+    pub case_number: String,
+    pub item_name: String,
+    pub department: String,
+    pub status_label: String,
 }
 
 /// What the public figures are computed from: one case of the ledger (台账).

@@ -59,6 +59,21 @@ pub enum Light {
 }
 
 impl Light {
+    pub const ALL: [Light; 3] = [Self::OnTime, Self::Close, Self::Overdue];
+
+    /// The name the API uses (`on_time`, `close`, `overdue`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnTime => "on_time",
+            Self::Close => "close",
+            Self::Overdue => "overdue",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::OnTime => "按期办理中",
@@ -150,6 +165,23 @@ impl Calendar {
         }
     }
 
+    /// The first day the light of a case due on `due` with a promise of
+    /// `promised` working days is [`Light::Close`]: stored beside the due date,
+    /// so a list can be filtered by light without reading every case.
+    pub fn close_from(&self, due: Date, promised: u16) -> Date {
+        let window = i64::from((promised / 5).max(1));
+        let mut day = due;
+        // A year back at most: further than any holiday run can reach.
+        for _ in 0..366 {
+            let before = day.add_days(-1);
+            if self.remaining(before, due) > window {
+                break;
+            }
+            day = before;
+        }
+        day
+    }
+
     /// The traffic light of a case due on `due` with a promise of `promised` working days.
     pub fn light(&self, today: Date, due: Date, promised: u16) -> Light {
         let left = self.remaining(today, due);
@@ -160,6 +192,28 @@ impl Calendar {
         } else {
             Light::OnTime
         }
+    }
+}
+
+#[cfg(test)]
+mod close_tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_close_date_agrees_with_the_light_every_day() {
+        let calendar = Calendar::default();
+        let start = Date::parse("2026-09-01").unwrap();
+        for promised in [1u16, 5, 12, 20] {
+            for offset in 0..40 {
+                let due = calendar.add_working_days(start.add_days(offset), u32::from(promised));
+                let close = calendar.close_from(due, promised);
+                for day in (0..60).map(|d| start.add_days(d)) {
+                    let by_light = calendar.light(day, due, promised) == Light::Close;
+                    assert_eq!(by_light, close <= day && day <= due, "{promised} {due} {day}");
+                }
+            }
+        }
+        assert_eq!(Light::parse("close"), Some(Light::Close));
     }
 }
 

@@ -32,6 +32,8 @@ pub enum Purpose {
     PhoneCode,
     /// An application's key (the `Application-Key` header).
     ApplicationKey,
+    /// A name or number a clerk searches cases by (`domain::case::search::term`).
+    SearchTerm,
 }
 
 impl Purpose {
@@ -42,6 +44,7 @@ impl Purpose {
             Self::Recipient => b"recipient",
             Self::PhoneCode => b"phone code",
             Self::ApplicationKey => b"application key",
+            Self::SearchTerm => b"search term",
         }
     }
 }
@@ -81,7 +84,9 @@ impl LookupKey {
                     .collect::<Option<_>>()?;
                 (digest.len() == 32).then(|| self.of_digest(purpose, &digest))
             }
-            Purpose::ResumeCode | Purpose::Recipient | Purpose::PhoneCode => Some(self.hash(purpose, old)),
+            Purpose::ResumeCode | Purpose::Recipient | Purpose::PhoneCode | Purpose::SearchTerm => {
+                Some(self.hash(purpose, old))
+            }
         }
     }
 }

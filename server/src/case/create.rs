@@ -71,6 +71,7 @@ pub async fn create(
     if inserted.rows_affected() == 0 {
         return Ok(false);
     }
+    crate::case::store::index::record_terms(tx, state, case.number, case.application).await?;
     let submitted = CaseEvent::Submitted;
     insert_event(
         tx,

@@ -34,11 +34,7 @@ impl<'a> JointCase<'a> {
         let whole = cases::load_stored(state, number).await?.ok_or_else(|| internal("no whole"))?;
         let code = whole.bundle().ok_or_else(|| internal("the whole has no bundle"))?.to_owned();
         let detail = state.catalog.bundle(&code).ok_or_else(|| internal("the bundle left the catalog"))?;
-        let rows = sqlx::query(&format!("SELECT {} FROM cases WHERE joint_number = $1", cases::COLUMNS))
-            .bind(number)
-            .fetch_all(&state.db)
-            .await?;
-        let mut parts = rows.iter().map(|row| CaseRow::from_row(&state.keys, row)).collect::<Result<Vec<_>, _>>()?;
+        let mut parts = cases::parts(state, number).await?;
         let order = |p: &CaseRow| detail.items.iter().position(|i| i.code == p.item_code).unwrap_or(usize::MAX);
         parts.sort_by_key(order);
         Ok(JointCase { whole, parts, detail })

@@ -9,6 +9,7 @@ pub mod figures;
 pub mod joint;
 pub mod moves;
 pub mod staff;
+pub mod staff_list;
 pub mod staff_tokens;
 pub mod store;
 pub mod supply;

@@ -14,9 +14,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use domain::api::ErrorBody;
-use domain::case::view::{StaffCase, StaffCaseSummary};
-use domain::case::{Action, Actor, Status};
-use serde::Deserialize;
+use domain::case::view::StaffCase;
+use domain::case::{Action, Actor};
 
 use sqlx::AnyPool;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,18 +24,13 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::case::audit::{self, What};
 use crate::case::store::{self as cases, CaseRow, Step};
-use crate::extract::{ApiJson, ApiQuery, JsonBody};
+use crate::extract::{ApiJson, JsonBody};
 
 use crate::case::staff_tokens::{Holder, Refusal};
 use crate::error::ApiError;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
-    OpenApiRouter::new()
-        .routes(routes!(me))
-        .routes(routes!(list))
-        .routes(routes!(read))
-        .routes(routes!(act))
-        .routes(routes!(download))
+    OpenApiRouter::new().routes(routes!(me)).routes(routes!(read)).routes(routes!(act)).routes(routes!(download))
 }
 
 /// Make a token for a department; only its hash is stored. Returns the token.
@@ -62,7 +56,7 @@ impl Staff {
     }
 
     /// Record an access in the access log.
-    async fn log(
+    pub(crate) async fn log(
         &self,
         state: &AppState,
         what: What,
@@ -105,95 +99,6 @@ use domain::api::Me;
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn me(staff: Staff) -> Json<Me> {
     Json(Me { department: staff.department })
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct Filters {
-    #[serde(default)]
-    #[param(schema_with = crate::openapi::status_filter)]
-    status: String,
-    /// Only cases of this item code.
-    #[serde(default)]
-    item: String,
-    /// 1-based page (default 1); a `Link: <…>; rel="next"` header says another follows.
-    #[param(value_type = Option<i32>, minimum = 1)]
-    page: Option<String>,
-    /// Cases a page: 100 unless given, at most 100.
-    #[param(value_type = Option<i32>, minimum = 1)]
-    per_page: Option<String>,
-}
-
-/// Cases a page at most: a clerk's screen, and a bounded answer whatever the department holds.
-const PAGE_ROWS: u32 = 100;
-
-/// A page parameter as a whole number from 1 (within the schema's 32-bit integer), or why not.
-fn page_number(value: Option<&str>, name: &str) -> Result<Option<u32>, ApiError> {
-    value
-        .map(|v| v.trim().parse::<i32>().ok().and_then(|n| u32::try_from(n).ok()).filter(|n| *n >= 1))
-        .map(|n| n.ok_or_else(|| ApiError::BadRequest(format!("{name} 要是从 1 开始的整数"))))
-        .transpose()
-}
-
-/// The department's cases, newest first, a page at a time.
-#[utoipa::path(get, path = "/staff/cases", tag = "staff", security(("department_token" = [])), params(Filters),
-    responses((status = 200, body = Vec<StaffCaseSummary>, headers(("link" = String, description = "rel=\"next\" when another page follows"))),
-              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-async fn list(
-    State(state): State<Arc<AppState>>,
-    staff: Staff,
-    ApiQuery(filters): ApiQuery<Filters>,
-) -> Result<Response, ApiError> {
-    let status = match filters.status.as_str() {
-        "" => None,
-        text => Some(Status::parse(text).ok_or_else(|| ApiError::BadRequest(format!("没有“{text}”这个状态")))?),
-    };
-    let page = cases::Page {
-        number: page_number(filters.page.as_deref(), "page")?.unwrap_or(1),
-        rows: page_number(filters.per_page.as_deref(), "per_page")?.unwrap_or(PAGE_ROWS).min(PAGE_ROWS),
-    };
-    let item = Some(filters.item.as_str()).filter(|i| !i.is_empty());
-    let (rows, more) = cases::list(&state, &staff.department, status, item, page).await?;
-    let filter = format!("status={} item={} page={}", filters.status, filters.item, page.number);
-    staff.log(&state, What::ListCases, None, Some(&filter)).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let row = crate::case::moves::enforce_deadlines(&state, row).await?;
-        let running = row.status.clock_runs();
-        out.push(StaffCaseSummary {
-            case_number: row.case_number.clone(),
-            item_code: row.item_code.clone(),
-            item_name: row.title(&state)?,
-            status: row.status,
-            status_label: row.status.label().to_owned(),
-            submitted_at: row.submitted_at.clone(),
-            due: row.due_on,
-            light: row
-                .due_on
-                .filter(|_| running)
-                .map(|due| state.calendar.light(state.today(), due, row.promised_days)),
-        });
-    }
-    let mut response = Json(out).into_response();
-    if more && let Some(next) = next_page(&filters, page) {
-        response.headers_mut().insert(header::LINK, next);
-    }
-    Ok(response)
-}
-
-/// `Link: </api/staff/cases?page=N&…>; rel="next"`, with the same filters.
-fn next_page(filters: &Filters, page: cases::Page) -> Option<header::HeaderValue> {
-    let mut url = reqwest::Url::parse("http://next/api/staff/cases").ok()?;
-    {
-        let mut query = url.query_pairs_mut();
-        query.append_pair("page", &(page.number + 1).to_string()).append_pair("per_page", &page.rows.to_string());
-        for (name, value) in [("status", &filters.status), ("item", &filters.item)] {
-            if !value.is_empty() {
-                query.append_pair(name, value);
-            }
-        }
-    }
-    header::HeaderValue::from_str(&format!("<{}?{}>; rel=\"next\"", url.path(), url.query()?)).ok()
 }
 
 /// One of the department's cases, or the same "not found" as for no case at all.

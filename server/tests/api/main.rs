@@ -26,6 +26,7 @@ mod retention;
 mod situations;
 mod sms;
 mod staff_access;
+mod staff_search;
 mod steps;
 mod submissions;
 mod uploads;

@@ -3,11 +3,14 @@
 //! and writing a move, guarded by the row's version so two
 //! moves never interleave, with its notifications in the same transaction.
 
+pub mod index;
 pub mod read;
 pub mod row;
 pub mod write;
 
-pub use read::{Page, events, files, list, load, load_stored, material_name, may_complete, outstanding_later, rating};
+pub use read::{
+    Filter, Page, events, files, list, load, load_stored, material_name, may_complete, outstanding_later, parts, rating,
+};
 pub(crate) use row::internal;
 pub use row::{COLUMNS, CaseRow, Kind};
 pub use write::{Claim, Move, NewFile, Step, changes, insert_event, insert_file, refusal, write_move};

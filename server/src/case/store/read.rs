@@ -2,11 +2,14 @@
 //! outstanding 容缺 materials and rating.
 
 use domain::ServiceItem;
+use domain::case::search::{CaseQuery, Sort};
 use domain::case::view::{CaseFile, Rating};
 use domain::case::{Event, Status};
 use domain::reference::CaseNumber;
+use domain::time::calendar::Light;
 use sqlx::Row;
 
+use super::index;
 use super::row::{COLUMNS, CaseRow, internal};
 use crate::AppState;
 use crate::at_rest::column::Column;
@@ -34,22 +37,53 @@ pub struct Page {
     pub rows: u32,
 }
 
-/// A department's cases, newest first, optionally of one status and item: one
-/// page of them, and whether another follows.
+/// Which of a department's cases a list shows, and in what order.
+#[derive(Clone, Debug)]
+pub struct Filter {
+    pub status: Option<Status>,
+    /// An item's code (a joint case's whole: its bundle's).
+    pub item: Option<String>,
+    /// Cases whose clock runs, by light today.
+    pub light: Option<Light>,
+    /// A case number, or a name or number on the application.
+    pub query: Option<CaseQuery>,
+    pub sort: Sort,
+}
+
+/// A department's cases as `filter` says: one page of them, and whether another follows.
 pub async fn list(
     state: &AppState,
     department: &str,
-    status: Option<Status>,
-    item: Option<&str>,
+    filter: &Filter,
     page: Page,
 ) -> Result<(Vec<CaseRow>, bool), ApiError> {
+    let order = match filter.sort {
+        Sort::Newest => "submitted_at DESC, case_number",
+        // Running cases by due date first (the clock stops for the rest).
+        Sort::Due => {
+            "CASE WHEN status IN ('accepted', 'in_progress') AND due_on IS NOT NULL THEN 0 ELSE 1 END, \
+             due_on, submitted_at DESC, case_number"
+        }
+    };
+    let number = filter.query.as_ref().and_then(|q| q.number.as_ref()).map_or("", |n| n.as_str());
+    let term = filter.query.as_ref().and_then(|q| q.term.as_deref()).map(|t| index::term_hash(state, t));
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM cases WHERE department = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR item_code = $3) \
-         ORDER BY submitted_at DESC, case_number LIMIT $4 OFFSET $5"
+         AND ($4 = '' OR case_number = $4 OR joint_number = $4 OR EXISTS \
+              (SELECT 1 FROM case_terms t WHERE t.case_number = cases.case_number AND t.term_hash = $5)) \
+         AND ($6 = '' OR (status IN ('accepted', 'in_progress') AND due_on IS NOT NULL AND ( \
+              ($6 = 'overdue' AND due_on < $7) OR ($6 = 'close' AND due_on >= $7 AND close_on <= $7) \
+              OR ($6 = 'on_time' AND due_on >= $7 AND close_on > $7)))) \
+         ORDER BY {order} LIMIT $8 OFFSET $9"
     ))
     .bind(department)
-    .bind(status.map_or("", Status::as_str))
-    .bind(item.unwrap_or(""))
+    .bind(filter.status.map_or("", Status::as_str))
+    .bind(filter.item.as_deref().unwrap_or(""))
+    // Something typed: the number, or a marker no number is, so the terms alone decide.
+    .bind(if filter.query.is_some() { if number.is_empty() { "-" } else { number } } else { "" })
+    .bind(term.unwrap_or_default())
+    .bind(filter.light.map_or("", Light::as_str))
+    .bind(state.today().to_string())
     // One row more than the page: whether there is a next one.
     .bind(i64::from(page.rows) + 1)
     .bind(i64::from(page.number.saturating_sub(1)) * i64::from(page.rows))
@@ -62,6 +96,15 @@ pub async fn list(
         .map(|row| CaseRow::from_row(&state.keys, row))
         .collect::<Result<_, _>>()?;
     Ok((rows, more))
+}
+
+/// The parts of a joint case, as stored (unordered).
+pub async fn parts(state: &AppState, whole: &str) -> Result<Vec<CaseRow>, ApiError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE joint_number = $1"))
+        .bind(whole)
+        .fetch_all(&state.db)
+        .await?;
+    rows.iter().map(|row| CaseRow::from_row(&state.keys, row)).collect()
 }
 
 pub async fn events(state: &AppState, case_number: &str) -> Result<Vec<Event>, ApiError> {

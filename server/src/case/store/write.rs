@@ -69,14 +69,15 @@ pub async fn write_move(
     let case = m.case;
     let changes = m.changes;
     let text = |d: Option<Option<Date>>, old: Option<Date>| d.unwrap_or(old).map(|d| d.to_string());
+    let due = changes.due_on.unwrap_or(case.due_on);
     let updated = sqlx::query(
         "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
-         completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10 \
-         WHERE case_number = $11 AND version = $12",
+         completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10, close_on = $11 \
+         WHERE case_number = $12 AND version = $13",
     )
     .bind(m.status.as_str())
     .bind(text(changes.accepted_on, case.accepted_on))
-    .bind(text(changes.due_on, case.due_on))
+    .bind(due.map(|d| d.to_string()))
     .bind(text(changes.suspended_on, case.suspended_on))
     .bind(text(changes.completed_on, case.completed_on))
     .bind(changes.result.clone().or_else(|| case.result.clone()))
@@ -84,6 +85,7 @@ pub async fn write_move(
     .bind(to_json(changes.pending.as_deref().unwrap_or(case.pending()))?)
     .bind(changes.stage.or(case.stage_and_notice().0).map(Status::as_str))
     .bind(to_json(changes.notice.as_deref().unwrap_or(case.stage_and_notice().1))?)
+    .bind(super::index::close_on(state, due, case.promised_days))
     .bind(&case.case_number)
     .bind(case.version)
     .execute(&mut **tx)
