@@ -1,5 +1,6 @@
 //! Every periodic job, started in one place: the outbox worker (each poll,
-//! planning reminders every minute) and, once an hour, database housekeeping,
+//! planning reminders every minute) and, once an hour, the answer clock
+//! (视为受理), database housekeeping,
 //! the retention policy and reclaiming expired uploads. Every instance runs
 //! them; each deletion and each claim re-checks its condition, so two
 //! instances at once do the work once.
@@ -23,6 +24,11 @@ pub fn start(state: Arc<AppState>) {
 
 /// The hourly jobs, each on its own: one failing does not stop the others.
 async fn hourly_jobs(state: &AppState) {
+    match crate::case::moves::enforce_answer_clock(state).await {
+        Ok(accepted) if accepted > 0 => tracing::info!(accepted, "unanswered applications accepted by law"),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "the answer clock could not be applied; trying again in an hour"),
+    }
     if let Err(error) = crate::db::housekeeping(&state.db).await {
         tracing::warn!(%error, "housekeeping failed; trying again in an hour");
     }

@@ -1,4 +1,4 @@
-//! The staff console's decisive moves (受理, 不予受理, 办结): each asks for
+//! The staff console's decisive moves (受理, 不予受理, 办结, 延长): each asks for
 //! confirmation, saying what the applicant will be told, before it is taken;
 //! after any move, focus goes to the case's new status, so a keyboard or
 //! screen-reader clerk hears what happened and a second Enter takes nothing.
@@ -19,7 +19,13 @@ fn consequence(action: &Action) -> Option<String> {
         Action::Accept => "申请人会收到受理通知，承诺时限从今天起算。".to_owned(),
         Action::Refuse { reason } => format!("申请人会收到不予受理的告知，原因：{}", shown(reason)),
         Action::Complete { result } => format!("申请人会收到办结通知，办理结果：{}", shown(result)),
-        Action::PreReview
+        Action::Extend { days, approver, reason } => format!(
+            "申请人会收到延长办理期限的告知：延长 {days} 个工作日（{}批准），原因：{}",
+            shown(approver),
+            shown(reason)
+        ),
+        Action::DeemAccept
+        | Action::PreReview
         | Action::RequestSupplement { .. }
         | Action::Resubmit
         | Action::Start

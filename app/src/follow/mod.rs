@@ -12,6 +12,7 @@ pub mod decision;
 pub mod figures;
 pub mod staff;
 pub mod staff_application;
+pub mod staff_clock;
 pub mod staff_list;
 pub mod staff_session;
 

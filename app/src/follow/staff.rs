@@ -4,6 +4,7 @@
 //! it: every action the API has, each asking for what it needs.
 
 use domain::apply::form::Applicant;
+use domain::case::clock::Procedure;
 use domain::case::view::StaffCase;
 use domain::case::{Action, SupplementItem};
 use domain::time::date::beijing_time;
@@ -17,6 +18,7 @@ use crate::components::fact::fact;
 use crate::components::timeline::timeline_entry;
 use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
 use crate::follow::staff_application::ApplicationFacts;
+use crate::follow::staff_clock::{ExtendForm, ProcedureChoice};
 use crate::follow::staff_session::{SignIn, signed_in, token};
 use crate::shell::router::navigate;
 use crate::shell::set_title;
@@ -123,8 +125,16 @@ impl Ask {
 fn button_class(action: &Action) -> &'static str {
     match action {
         Action::Refuse { .. } => "button button--warning",
-        Action::PreReview | Action::Suspend { .. } => "button button--secondary",
-        _ => "button",
+        Action::PreReview | Action::Suspend { .. } | Action::Extend { .. } => "button button--secondary",
+        Action::Accept
+        | Action::DeemAccept
+        | Action::RequestSupplement { .. }
+        | Action::Resubmit
+        | Action::Start
+        | Action::Resume
+        | Action::Complete { .. }
+        | Action::Withdraw
+        | Action::Terminate { .. } => "button",
     }
 }
 
@@ -151,6 +161,9 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
     // A decisive move waiting for its confirmation.
     let pending = RwSignal::new(None::<Action>);
     let note = RwSignal::new(String::new());
+    let procedure = RwSignal::new(Procedure::Other);
+    let may_pause = case.actions.iter().any(|a| a == "suspend");
+    let may_extend = case.actions.iter().any(|a| a == "extend");
     let asks = Ask::for_case(&case);
     let may_ask = case.actions.iter().any(|a| a == "request_supplement");
     // The whole of a joint case: the lead sends every part's requests as one notice.
@@ -171,7 +184,10 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                     type="button"
                     class=button_class(&action)
                     on:click=move |_| {
-                        if let Some(action) = Action::with_note(name, note.get_untracked()) {
+                        if let Some(mut action) = Action::with_note(name, note.get_untracked()) {
+                            if let Action::Suspend { procedure: chosen, .. } = &mut action {
+                                *chosen = procedure.get_untracked();
+                            }
                             if is_decisive(&action) {
                                 pending.set(Some(action));
                                 focus_soon("confirm-move");
@@ -193,6 +209,14 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
             {case.status_label.clone()}
             {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
             {case.light.map(|l| format!(" · {}", l.label()))}
+            {case
+                .answer_by
+                .map(|d| {
+                    format!(
+                        " · 请在 {} 前受理、不予受理或一次性告知补正，逾期视为受理",
+                        d.chinese(),
+                    )
+                })}
         </p>
         <ErrorNotice message=error />
         {case
@@ -249,6 +273,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                             on:input=move |ev| note.set(event_target_value(&ev))
                         ></textarea>
                     </div>
+                    {may_pause.then(|| view! { <ProcedureChoice procedure /> })}
                     <div class="staff-actions">
                         {buttons}
                         {(whole && may_ask)
@@ -272,6 +297,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                         }
                     }
                     {(may_ask && !whole).then(|| view! { <SupplementRequest asks run /> })}
+                    {may_extend.then(|| view! { <ExtendForm pending /> })}
                 }
             })}
         {(!case.notifications.is_empty()).then(|| view! { <Notifications list=case.notifications.clone() /> })}

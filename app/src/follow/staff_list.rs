@@ -239,7 +239,8 @@ fn case_row(c: StaffCaseSummary, department: &str) -> impl IntoView {
             <td>{c.applicant}</td>
             <td>{c.status_label} <span class="hint">{format!(" {submitted} 提交")}</span></td>
             <td>
-                {c.due.map(|d| format!("{} 前 ", d.chinese()))}
+                {c.due.map(|d| format!("{} 前办结 ", d.chinese()))}
+                {c.answer_by.map(|d| format!("{} 前答复 ", d.chinese()))}
                 {c.light.map(|l| view! { <span class=light_class(l)>{l.label()}</span> })}
             </td>
         </tr>

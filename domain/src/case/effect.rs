@@ -11,6 +11,10 @@ use crate::time::date::Date;
 /// `Some(None)` clears it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Changes {
+    /// The day the materials were (last) received: the answer clock runs from it.
+    pub received_on: Option<Date>,
+    /// The day 容缺 materials are counted from: the day the acceptance was made.
+    pub later_from: Option<Date>,
     pub accepted_on: Option<Option<Date>>,
     pub due_on: Option<Option<Date>>,
     pub suspended_on: Option<Option<Date>>,
@@ -27,6 +31,8 @@ pub struct Changes {
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {
     pub promised_days: u16,
+    /// The day the materials were (last) received.
+    pub received_on: Option<Date>,
     pub due_on: Option<Date>,
     pub suspended_on: Option<Date>,
 }
@@ -37,8 +43,21 @@ impl Changes {
         let mut changes = Changes::default();
         match action {
             Action::Accept => {
+                changes.later_from = Some(today);
                 changes.accepted_on = Some(Some(today));
                 changes.due_on = Some(Some(due_date(calendar, today, clock.promised_days)));
+            }
+            // Accepted by law from the day the materials came, and due from then.
+            Action::DeemAccept => {
+                let received = clock.received_on.unwrap_or(today);
+                changes.later_from = Some(today);
+                changes.accepted_on = Some(Some(received));
+                changes.due_on = Some(Some(due_date(calendar, received, clock.promised_days)));
+            }
+            Action::Extend { days, .. } => {
+                if let Some(due) = clock.due_on {
+                    changes.due_on = Some(Some(calendar.add_working_days(due, u32::from(*days))));
+                }
             }
             Action::Suspend { .. } => changes.suspended_on = Some(Some(today)),
             Action::Resume => {
@@ -52,7 +71,10 @@ impl Changes {
                 changes.result = Some(result.clone());
             }
             Action::RequestSupplement { items } => changes.supplement = Some(items.clone()),
-            Action::Resubmit => changes.supplement = Some(Vec::new()),
+            Action::Resubmit => {
+                changes.supplement = Some(Vec::new());
+                changes.received_on = Some(today);
+            }
             Action::PreReview | Action::Refuse { .. } | Action::Start | Action::Withdraw | Action::Terminate { .. } => {
             }
         }
@@ -71,16 +93,30 @@ mod tests {
     #[test]
     fn acceptance_starts_the_clock_and_a_pause_moves_the_due_date() {
         let calendar = Calendar::default();
-        let clock = Clock { promised_days: 5, due_on: None, suspended_on: None };
+        let clock = Clock { promised_days: 5, received_on: None, due_on: None, suspended_on: None };
         let accepted = Changes::of(&Action::Accept, clock, day("2026-11-23"), &calendar);
         assert_eq!(accepted.accepted_on, Some(Some(day("2026-11-23"))));
         assert_eq!(accepted.due_on, Some(Some(day("2026-11-30"))));
-        let paused = Clock { promised_days: 5, due_on: Some(day("2026-11-30")), suspended_on: Some(day("2026-11-25")) };
+        let paused = Clock {
+            promised_days: 5,
+            received_on: None,
+            due_on: Some(day("2026-11-30")),
+            suspended_on: Some(day("2026-11-25")),
+        };
         let resumed = Changes::of(&Action::Resume, paused, day("2026-11-30"), &calendar);
         assert_eq!(resumed.due_on, Some(Some(day("2026-12-03"))), "three working days added");
         assert_eq!(resumed.suspended_on, Some(None));
         assert_eq!(Changes::of(&Action::Start, clock, day("2026-11-24"), &calendar), Changes::default());
         let resubmitted = Changes::of(&Action::Resubmit, clock, day("2026-11-24"), &calendar);
         assert_eq!(resubmitted.supplement, Some(Vec::new()), "the request is answered");
+        assert_eq!(resubmitted.received_on, Some(day("2026-11-24")), "the answer clock starts again");
+        let waiting = Clock { received_on: Some(day("2026-11-16")), ..clock };
+        let deemed = Changes::of(&Action::DeemAccept, waiting, day("2026-11-24"), &calendar);
+        assert_eq!(deemed.accepted_on, Some(Some(day("2026-11-16"))), "from receipt");
+        assert_eq!(deemed.due_on, Some(Some(day("2026-11-23"))));
+        assert_eq!(deemed.later_from, Some(day("2026-11-24")), "容缺 counts from when it was told");
+        let running = Clock { due_on: Some(day("2026-11-30")), ..clock };
+        let extend = Action::Extend { days: 10, approver: "局长".into(), reason: "需要补充调查".into() };
+        assert_eq!(Changes::of(&extend, running, day("2026-11-24"), &calendar).due_on, Some(Some(day("2026-12-14"))));
     }
 }

@@ -29,6 +29,10 @@ pub enum CaseEvent {
     Resubmitted,
     /// 受理.
     Accepted,
+    /// 视为受理: unanswered for five working days after receipt.
+    DeemedAccepted,
+    /// 延长办理期限, approved, with the reason.
+    Extended,
     /// 不予受理.
     Refused,
     /// 开始办理.
@@ -58,14 +62,16 @@ pub enum CaseEvent {
 impl CaseEvent {
     /// Every event, in the order of a case's life (the staff console lists
     /// its actions, and a centre registers its SMS templates, in this order).
-    pub const ALL: [CaseEvent; 17] = [
+    pub const ALL: [CaseEvent; 19] = [
         Self::Submitted,
         Self::PreReviewStarted,
         Self::Accepted,
+        Self::DeemedAccepted,
         Self::SupplementRequested,
         Self::Refused,
         Self::Resubmitted,
         Self::Started,
+        Self::Extended,
         Self::Suspended,
         Self::Resumed,
         Self::Completed,
@@ -83,6 +89,8 @@ impl CaseEvent {
         match action {
             Action::PreReview => Self::PreReviewStarted,
             Action::Accept => Self::Accepted,
+            Action::DeemAccept => Self::DeemedAccepted,
+            Action::Extend { .. } => Self::Extended,
             Action::RequestSupplement { .. } => Self::SupplementRequested,
             Action::Refuse { .. } => Self::Refused,
             Action::Resubmit => Self::Resubmitted,
@@ -104,6 +112,8 @@ impl CaseEvent {
             Self::SupplementRequested => "request_supplement",
             Self::Resubmitted => "resubmit",
             Self::Accepted => "accept",
+            Self::DeemedAccepted => "deem_accept",
+            Self::Extended => "extend",
             Self::Refused => "refuse",
             Self::Started => "start",
             Self::Suspended => "suspend",
@@ -128,6 +138,8 @@ impl CaseEvent {
             Self::SupplementRequested => "case.request_supplement",
             Self::Resubmitted => "case.resubmit",
             Self::Accepted => "case.accept",
+            Self::DeemedAccepted => "case.deem_accept",
+            Self::Extended => "case.extend",
             Self::Refused => "case.refuse",
             Self::Started => "case.start",
             Self::Suspended => "case.suspend",
@@ -148,6 +160,8 @@ impl CaseEvent {
         Some(match self {
             Self::Submitted => "submitted",
             Self::Accepted => "accepted",
+            Self::DeemedAccepted => "deemed_accepted",
+            Self::Extended => "extended",
             Self::SupplementRequested => "supplement_requested",
             Self::Suspended => "suspended",
             Self::Resumed => "resumed",
@@ -179,13 +193,15 @@ impl CaseEvent {
         Some(match self {
             Self::PreReviewStarted => Action::PreReview,
             Self::Accepted => Action::Accept,
+            Self::Extended => Action::Extend { days: 0, approver: String::new(), reason: String::new() },
             Self::SupplementRequested => Action::RequestSupplement { items: Vec::new() },
             Self::Refused => Action::Refuse { reason: String::new() },
             Self::Started => Action::Start,
-            Self::Suspended => Action::Suspend { reason: String::new() },
+            Self::Suspended => Action::Suspend { procedure: super::clock::Procedure::Other, reason: String::new() },
             Self::Resumed => Action::Resume,
             Self::Completed => Action::Complete { result: String::new() },
             Self::Submitted
+            | Self::DeemedAccepted
             | Self::Resubmitted
             | Self::Terminated
             | Self::Withdrawn

@@ -258,7 +258,12 @@ impl Joint {
                     part.status = transition(part.status, action, actor, &[])?;
                 }
             }
-            Action::PreReview | Action::Accept | Action::Refuse { .. } | Action::Resubmit | Action::Withdraw => {
+            Action::PreReview
+            | Action::Accept
+            | Action::DeemAccept
+            | Action::Refuse { .. }
+            | Action::Resubmit
+            | Action::Withdraw => {
                 // The single case's table says who may do it from the lead's stage.
                 let stage = transition(self.stage, action, actor, &[])?;
                 if matches!(action, Action::Accept) {
@@ -273,6 +278,12 @@ impl Joint {
                     }
                 }
                 next.stage = stage;
+                if matches!(action, Action::DeemAccept) {
+                    // Requests the lead never sent in time lapse with the answer clock.
+                    for part in next.parts.iter_mut() {
+                        part.pending.clear();
+                    }
+                }
                 for part in next.parts.iter_mut().filter(|p| !p.status.is_final()) {
                     part.status = match action {
                         Action::Resubmit if part.status == Status::NeedsSupplement => Status::Submitted,
@@ -391,7 +402,8 @@ impl Joint {
             ask,
             Action::Refuse { reason: "原因".to_owned() },
             Action::Start,
-            Action::Suspend { reason: "原因".to_owned() },
+            Action::Extend { days: 1, approver: "批准人".to_owned(), reason: "原因".to_owned() },
+            Action::Suspend { procedure: crate::case::clock::Procedure::Other, reason: "原因".to_owned() },
             Action::Resume,
             Action::Complete { result: "结果".to_owned() },
         ];
@@ -537,14 +549,15 @@ mod tests {
         let asked = go(&j, Target::Part(1), ask("x"), staff("县城市管理局")).unwrap();
         assert_eq!(asked.staff_actions(Target::Whole, LEAD), ["pre_review", "request_supplement", "refuse"]);
         let accepted = go(&j, Target::Whole, Action::Accept, staff(LEAD)).unwrap();
-        assert_eq!(accepted.staff_actions(Target::Part(1), "县城市管理局"), ["start", "suspend", "complete"]);
+        assert_eq!(accepted.staff_actions(Target::Part(1), "县城市管理局"), ["start", "extend", "suspend", "complete"]);
         assert_eq!(accepted.staff_actions(Target::Part(1), LEAD), Vec::<&str>::new());
     }
 
     #[test]
     fn the_whole_pauses_only_when_every_open_part_does() {
         let j = go(&joint(), Target::Whole, Action::Accept, staff(LEAD)).unwrap();
-        let pause = || Action::Suspend { reason: "现场核查".into() };
+        let pause =
+            || Action::Suspend { procedure: crate::case::clock::Procedure::Inspection, reason: "现场核查".into() };
         let j = go(&j, Target::Part(1), pause(), staff("县城市管理局")).unwrap();
         assert_eq!(j.status(), JointStatus::InProgress);
         let j = go(&j, Target::Part(0), done(), staff(LEAD)).unwrap();
@@ -566,7 +579,10 @@ mod tests {
                 Just(Action::Refuse { reason: "不符合条件".into() }),
                 Just(Action::Resubmit),
                 Just(Action::Start),
-                Just(Action::Suspend { reason: "现场核查".into() }),
+                Just(Action::Suspend {
+                    procedure: crate::case::clock::Procedure::Inspection,
+                    reason: "现场核查".into()
+                }),
                 Just(Action::Resume),
                 Just(done()),
                 Just(Action::Withdraw),

@@ -3,6 +3,8 @@
 //! recorded (time, actor, note); a move the table does not allow is refused
 //! with a sentence saying why.
 
+/// The law's clocks: answering in five working days, extensions, special procedures.
+pub mod clock;
 /// What a move does to a case besides its status.
 pub mod effect;
 /// Everything that can happen to a case, and what each is called where.
@@ -203,6 +205,12 @@ pub enum Action {
     PreReview,
     /// 受理: the promised limit starts.
     Accept,
+    /// 视为受理 (the service itself): nobody answered within
+    /// [`clock::ANSWER_DAYS`] working days, so the application counts as
+    /// accepted from the day it was received.
+    DeemAccept,
+    /// 延长办理期限: approved by `approver`, for `reason`, by `days` working days.
+    Extend { days: u16, approver: String, reason: String },
     /// 补正告知: every material to add or fix, each with its reason.
     RequestSupplement { items: Vec<SupplementItem> },
     /// 不予受理, with the reason.
@@ -211,8 +219,12 @@ pub enum Action {
     Resubmit,
     /// 开始办理.
     Start,
-    /// 暂停 (the clock stops), with the reason.
-    Suspend { reason: String },
+    /// 暂停 for a special procedure (the clock stops), with the reason.
+    Suspend {
+        #[serde(default)]
+        procedure: clock::Procedure,
+        reason: String,
+    },
     /// 恢复办理.
     Resume,
     /// 办结, with the result and how it reaches the applicant.
@@ -229,6 +241,8 @@ impl Action {
         match self {
             Self::PreReview => "开始预审",
             Self::Accept => "受理",
+            Self::DeemAccept => "视为受理",
+            Self::Extend { .. } => "延长办理期限",
             Self::RequestSupplement { .. } => "补正告知",
             Self::Refuse { .. } => "不予受理",
             Self::Resubmit => "补正材料后重新提交",
@@ -246,6 +260,8 @@ impl Action {
         match self {
             Self::PreReview => "pre_review",
             Self::Accept => "accept",
+            Self::DeemAccept => "deem_accept",
+            Self::Extend { .. } => "extend",
             Self::RequestSupplement { .. } => "request_supplement",
             Self::Refuse { .. } => "refuse",
             Self::Resubmit => "resubmit",
@@ -259,15 +275,15 @@ impl Action {
     }
 
     /// The staff action named `name` (as `StaffCase::actions` lists it), carrying
-    /// `note` where it takes one. `None` for an unknown name and for the request
-    /// for supplements, which carries a list of its own.
+    /// `note` where it takes one. `None` for an unknown name, for the request
+    /// for supplements (a list of its own) and the extension (days and approver).
     pub fn with_note(name: &str, note: String) -> Option<Self> {
         Some(match name {
             "pre_review" => Self::PreReview,
             "accept" => Self::Accept,
             "refuse" => Self::Refuse { reason: note },
             "start" => Self::Start,
-            "suspend" => Self::Suspend { reason: note },
+            "suspend" => Self::Suspend { procedure: clock::Procedure::Other, reason: note },
             "resume" => Self::Resume,
             "complete" => Self::Complete { result: note },
             _ => return None,
@@ -277,9 +293,17 @@ impl Action {
     /// The note recorded with the move (reason or result), if any.
     pub fn note(&self) -> Option<String> {
         match self {
-            Self::Refuse { reason } | Self::Suspend { reason } | Self::Terminate { reason } => Some(reason.clone()),
+            Self::Refuse { reason } | Self::Terminate { reason } => Some(reason.clone()),
+            Self::Suspend { procedure, reason } => Some(procedure.with_reason(reason)),
             Self::Complete { result } => Some(result.clone()),
             Self::RequestSupplement { items } => Some(format!("需补正 {} 项材料", items.len())),
+            Self::DeemAccept => Some(format!(
+                "收到申请材料后 {} 个工作日内未告知补正，依法自收到材料之日起视为受理",
+                clock::ANSWER_DAYS
+            )),
+            Self::Extend { days, approver, reason } => {
+                Some(format!("延长 {days} 个工作日，经{approver}批准。原因：{reason}"))
+            }
             Self::PreReview | Self::Accept | Self::Resubmit | Self::Start | Self::Resume | Self::Withdraw => None,
         }
     }
@@ -287,9 +311,10 @@ impl Action {
     pub(crate) fn allowed_for(&self, actor: &Actor) -> bool {
         match self {
             Self::Resubmit | Self::Withdraw => matches!(actor, Actor::Applicant),
-            Self::Terminate { .. } => matches!(actor, Actor::System),
+            Self::Terminate { .. } | Self::DeemAccept => matches!(actor, Actor::System),
             Self::PreReview
             | Self::Accept
+            | Self::Extend { .. }
             | Self::RequestSupplement { .. }
             | Self::Refuse { .. }
             | Self::Start
@@ -304,7 +329,9 @@ impl Action {
         use Status::*;
         match (self, from) {
             (Self::PreReview, Submitted) => Some(PreReview),
-            (Self::Accept, Submitted | PreReview) => Some(Accepted),
+            (Self::Accept | Self::DeemAccept, Submitted | PreReview) => Some(Accepted),
+            // The status stays; the due date moves.
+            (Self::Extend { .. }, Accepted | InProgress) => Some(from),
             (Self::RequestSupplement { .. }, Submitted | PreReview) => Some(NeedsSupplement),
             (Self::Refuse { .. }, Submitted | PreReview | NeedsSupplement) => Some(NotAccepted),
             (Self::Resubmit, NeedsSupplement) => Some(Submitted),
@@ -366,10 +393,21 @@ pub fn transition(
                 return refuse(format!("材料 {} 列了两次，请合并为一条", twice.material));
             }
         }
-        Action::Refuse { reason } | Action::Suspend { reason } | Action::Terminate { reason }
+        Action::Refuse { reason } | Action::Suspend { reason, .. } | Action::Terminate { reason }
             if reason.trim().is_empty() =>
         {
             return refuse(format!("“{}”要写明原因", action.label()));
+        }
+        Action::Extend { days, approver, reason } => {
+            if *days == 0 || *days > clock::MAX_EXTENSION_DAYS {
+                return refuse(format!("延长的天数要在 1 到 {} 个工作日之间", clock::MAX_EXTENSION_DAYS));
+            }
+            if approver.trim().is_empty() {
+                return refuse("延长办理期限要写明批准人".to_owned());
+            }
+            if reason.trim().is_empty() {
+                return refuse("延长办理期限要写明原因，申请人会收到".to_owned());
+            }
         }
         Action::Complete { result } if result.trim().is_empty() => return refuse("办结要写明办理结果".to_owned()),
         _ => {}
@@ -433,7 +471,7 @@ mod tests {
             for name in status.staff_actions() {
                 match Action::with_note(name, "原因".into()) {
                     Some(action) => assert_eq!(action.name(), name),
-                    None => assert_eq!(name, "request_supplement"),
+                    None => assert!(matches!(name, "request_supplement" | "extend"), "{name}"),
                 }
             }
         }
@@ -551,7 +589,9 @@ mod tests {
                 Just(Action::Refuse { reason: "不符合条件".into() }),
                 Just(Action::Resubmit),
                 Just(Action::Start),
-                Just(Action::Suspend { reason: "现场核查".into() }),
+                Just(Action::Suspend { procedure: clock::Procedure::Inspection, reason: "现场核查".into() }),
+                Just(Action::DeemAccept),
+                Just(Action::Extend { days: 5, approver: "局长".into(), reason: "需要补充调查".into() }),
                 Just(Action::Resume),
                 Just(Action::Complete { result: "准予许可".into() }),
                 Just(Action::Withdraw),

@@ -19,6 +19,13 @@ pub struct Notice {
 pub enum NoticeEvent {
     Submitted,
     Accepted,
+    /// Accepted by law: nobody answered within five working days of receipt.
+    DeemedAccepted,
+    /// The time limit extended by so many working days, for the reason.
+    Extended {
+        days: u16,
+        reason: String,
+    },
     /// Every material to supply, with its reason.
     SupplementRequested(Vec<(String, String)>),
     Suspended(String),
@@ -42,6 +49,8 @@ impl NoticeEvent {
         match self {
             Self::Submitted => CaseEvent::Submitted,
             Self::Accepted => CaseEvent::Accepted,
+            Self::DeemedAccepted => CaseEvent::DeemedAccepted,
+            Self::Extended { .. } => CaseEvent::Extended,
             Self::SupplementRequested(_) => CaseEvent::SupplementRequested,
             Self::Suspended(_) => CaseEvent::Suspended,
             Self::Resumed => CaseEvent::Resumed,
@@ -66,10 +75,12 @@ pub fn of_move(item: &crate::ServiceItem, action: &super::Action) -> Option<Noti
     let name = |id: &str| item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone());
     match action {
         Action::Accept => Some(NoticeEvent::Accepted),
+        Action::DeemAccept => Some(NoticeEvent::DeemedAccepted),
+        Action::Extend { days, reason, .. } => Some(NoticeEvent::Extended { days: *days, reason: reason.clone() }),
         Action::RequestSupplement { items } => Some(NoticeEvent::SupplementRequested(
             items.iter().map(|s| (name(&s.material), s.reason.clone())).collect(),
         )),
-        Action::Suspend { reason } => Some(NoticeEvent::Suspended(reason.clone())),
+        Action::Suspend { procedure, reason } => Some(NoticeEvent::Suspended(procedure.with_reason(reason))),
         Action::Resume => Some(NoticeEvent::Resumed),
         Action::Complete { result } => Some(NoticeEvent::Completed(result.clone())),
         Action::Refuse { reason } => Some(NoticeEvent::NotAccepted(reason.clone())),
@@ -118,6 +129,7 @@ pub fn of_joint_move(
     }
     match action? {
         Action::Accept => Some(NoticeEvent::Accepted),
+        Action::DeemAccept => Some(NoticeEvent::DeemedAccepted),
         Action::RequestSupplement { .. } => Some(NoticeEvent::SupplementRequested(
             after
                 .notice
@@ -135,6 +147,7 @@ pub fn of_joint_move(
         Action::PreReview
         | Action::Resubmit
         | Action::Start
+        | Action::Extend { .. }
         | Action::Suspend { .. }
         | Action::Resume
         | Action::Complete { .. }
@@ -153,6 +166,8 @@ pub fn notice_label(event: CaseEvent) -> Option<&'static str> {
     Some(match event {
         CaseEvent::Submitted => "已提交",
         CaseEvent::Accepted => "已受理",
+        CaseEvent::DeemedAccepted => "视为受理",
+        CaseEvent::Extended => "延长办理期限",
         CaseEvent::SupplementRequested => "需要补正材料",
         CaseEvent::Suspended => "暂停办理",
         CaseEvent::Resumed => "恢复办理",
@@ -218,6 +233,14 @@ pub fn notice(event: &NoticeEvent, c: &NoticeContext<'_>) -> Notice {
     let (what, text) = match event {
         NoticeEvent::Submitted => ("已提交", "已提交，我们会尽快审查。".to_owned()),
         NoticeEvent::Accepted => ("已受理", "已受理，将在承诺时限内办结。".to_owned()),
+        NoticeEvent::DeemedAccepted => (
+            "视为受理",
+            "在收到材料后 5 个工作日内没有被告知补正，依法自收到材料之日起视为受理，办理时限从那天算起。".to_owned(),
+        ),
+        NoticeEvent::Extended { days, reason } => (
+            "延长办理期限",
+            format!("经批准延长办理期限 {days} 个工作日，原因：{reason}。新的办结期限见办理进度页面。"),
+        ),
         NoticeEvent::SupplementRequested(items) => {
             let list: Vec<String> = items.iter().map(|(name, reason)| format!("· {name}：{reason}")).collect();
             ("需要补正材料", format!("需要补正以下材料，请一次补齐后在办理进度页面上传：\n{}", list.join("\n")))

@@ -16,6 +16,12 @@ pub fn template_of(event: CaseEvent) -> Option<&'static str> {
     Some(match event {
         CaseEvent::Submitted => "您申请的${item}已提交，办件编号${case}。查看进度：{status}",
         CaseEvent::Accepted => "您申请的${item}（办件编号${case}）已受理，将在承诺时限内办结。查看进度：{status}",
+        CaseEvent::DeemedAccepted => {
+            "您申请的${item}（办件编号${case}）5个工作日内未被告知补正，依法自收到材料之日起视为受理。{status}"
+        }
+        CaseEvent::Extended => {
+            "您申请的${item}（办件编号${case}）经批准延长办理期限${days}个工作日，原因：${reason}。{status}"
+        }
         CaseEvent::SupplementRequested => {
             "您申请的${item}（办件编号${case}）需要补正${count}项材料：${materials}。请一次补齐：{status}"
         }
@@ -93,6 +99,8 @@ pub fn sms(event: &NoticeEvent, c: &SmsContext<'_>) -> Sms {
                 "reason",
                 NoticeEvent::Suspended(reason) | NoticeEvent::NotAccepted(reason) | NoticeEvent::Terminated(reason),
             ) => clip(reason, TEXT_CHARS),
+            ("reason", NoticeEvent::Extended { reason, .. }) => clip(reason, TEXT_CHARS),
+            ("days", NoticeEvent::Extended { days, .. }) => days.to_string(),
             ("result", NoticeEvent::Completed(result)) => clip(result, TEXT_CHARS),
             ("collect", _) => clip(c.collect, COLLECT_CHARS),
             ("date", NoticeEvent::LaterDueSoon { due, .. }) => due.clone(),
@@ -203,6 +211,8 @@ mod tests {
         let events = [
             NoticeEvent::Submitted,
             NoticeEvent::Accepted,
+            NoticeEvent::DeemedAccepted,
+            NoticeEvent::Extended { days: 30, reason: long.clone() },
             NoticeEvent::SupplementRequested(vec![(long.clone(), long.clone()); 12]),
             NoticeEvent::Suspended(long.clone()),
             NoticeEvent::Resumed,

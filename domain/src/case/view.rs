@@ -241,6 +241,10 @@ pub struct StaffCase {
     pub due: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub light: Option<Light>,
+    /// Waiting for the first answer: the last day to accept, refuse or ask
+    /// for a supplement before the application counts as accepted (视为受理).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_by: Option<Date>,
     /// The application as submitted (answers, form, 容缺 choice).
     pub application: crate::apply::submission::Submission,
     pub files: Vec<CaseFile>,
@@ -321,6 +325,10 @@ pub struct StaffCaseSummary {
     pub due: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub light: Option<Light>,
+    /// Waiting for the first answer: the last day to give it (the light then
+    /// says how close it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_by: Option<Date>,
     /// Who applied, masked (`李*`): the applicant or the organisation.
     #[serde(default)]
     pub applicant: String,

@@ -51,8 +51,8 @@ pub async fn create(
     };
     let inserted = sqlx::query(
         "INSERT INTO cases (case_number, query_code_hash, item_code, catalog_version, application, status, submitted_at, \
-         department, promised_days, bundle_code, stage, joint_number) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (case_number) DO NOTHING",
+         department, promised_days, bundle_code, stage, joint_number, received_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (case_number) DO NOTHING",
     )
     .bind(case.number)
     .bind(query_code_hash)
@@ -66,6 +66,7 @@ pub async fn create(
     .bind(bundle_code)
     .bind(stage)
     .bind(joint_number)
+    .bind(state.today().to_string())
     .execute(&mut **tx)
     .await?;
     if inserted.rows_affected() == 0 {

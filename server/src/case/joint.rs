@@ -107,11 +107,13 @@ pub async fn record(
     }
     for (i, (row, (old, new))) in joint.parts.iter().zip(before.parts.iter().zip(&after.parts)).enumerate() {
         let part_files: Vec<NewFile> = files.iter().filter(|(p, _)| *p == i).map(|(_, f)| f.clone()).collect();
-        if old == new && part_files.is_empty() {
+        // The part moved keeps its status after an extension: written all the same.
+        let moved = target == Target::Part(i) && action.is_some();
+        if old == new && part_files.is_empty() && !moved {
             continue;
         }
         let mut changes = match action {
-            Some(action) if old.status != new.status => changes(state, row, action),
+            Some(action) if old.status != new.status || moved => changes(state, row, action),
             _ => Changes::default(),
         };
         if let Some(Action::RequestSupplement { .. }) = action {
@@ -139,7 +141,9 @@ pub async fn record(
     let whole_before = before.status();
     let whole_after = after.status();
     let mut changes = match action {
-        Some(action @ Action::Accept) if target == Target::Whole => changes(state, &joint.whole, action),
+        Some(action @ (Action::Accept | Action::DeemAccept)) if target == Target::Whole => {
+            changes(state, &joint.whole, action)
+        }
         _ => Changes::default(),
     };
     changes.stage = Some(after.stage);

@@ -2,7 +2,7 @@
 //! whole or one of its parts, decided by `domain::case` and written by
 //! [`store::write_move`]; and the 容缺 rule the service applies itself.
 
-use domain::case::{Action, Actor, transition};
+use domain::case::{Action, Actor, clock, transition};
 
 use crate::AppState;
 use crate::case::joint;
@@ -52,25 +52,57 @@ pub async fn record(
     load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
 }
 
-/// Apply the 容缺 rule: a case whose 容缺 materials are still missing after
-/// their deadline is terminated (by the service, recorded like any move).
+/// Apply the rules the service keeps by itself, as a case is read: an
+/// application nobody answered within five working days of receipt is
+/// accepted by law (视为受理, a joint case as a whole); a case whose 容缺
+/// materials are still missing after their deadline is terminated. Each is
+/// recorded like any move, by the system.
 pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRow, ApiError> {
+    // A part is accepted with its whole.
+    let stage = case.stage_and_notice().0.unwrap_or(case.status);
+    if case.whole_number().is_none() && clock::deemed_accepted(&state.calendar, stage, case.received_on, state.today())
+    {
+        return by_the_system(state, case, Action::DeemAccept).await;
+    }
     if case.bundle().is_some() {
-        return Ok(case); // a joint case's deadlines are its parts'
+        return Ok(case); // a joint case's 容缺 deadlines are its parts'
     }
     let overdue = case.status.takes_later_materials() && case.later_due(state).is_some_and(|due| state.today() > due);
     if !overdue || outstanding_later(state, &case).await?.is_empty() {
         return Ok(case);
     }
-    let action = Action::Terminate { reason: "容缺材料逾期未补齐".to_owned() };
+    by_the_system(state, case, Action::Terminate { reason: "容缺材料逾期未补齐".to_owned() }).await
+}
+
+/// A move the service makes itself; another's move at the same moment wins
+/// and the case is read again.
+async fn by_the_system(state: &AppState, case: CaseRow, action: Action) -> Result<CaseRow, ApiError> {
     match record(state, &case, Step::of(&action, &Actor::System), &[]).await {
         Ok(moved) => Ok(moved),
-        // Someone else moved it at the same moment: read it again.
         Err(ApiError::Conflict(_)) => {
             load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))
         }
         Err(error) => Err(error),
     }
+}
+
+/// Accept by law every application left unanswered too long (run hourly, so
+/// the applicant is told on the day even if nobody opens the case).
+pub async fn enforce_answer_clock(state: &AppState) -> Result<usize, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {} FROM cases WHERE joint_number IS NULL AND status IN ('submitted', 'pre_review')",
+        store::COLUMNS
+    ))
+    .fetch_all(&state.db)
+    .await?;
+    let mut accepted = 0;
+    for row in rows {
+        let case = CaseRow::from_row(&state.keys, &row)?;
+        if enforce_deadlines(state, case).await?.status.is_accepted() {
+            accepted += 1;
+        }
+    }
+    Ok(accepted)
 }
 
 /// Apply the 容缺 rule to every part (each part's own deadline).

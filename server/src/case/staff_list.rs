@@ -165,7 +165,9 @@ async fn summaries(state: &AppState, rows: Vec<CaseRow>) -> Result<Vec<StaffCase
             light: row
                 .due_on
                 .filter(|_| running)
-                .map(|due| state.calendar.light(state.today(), due, row.promised_days)),
+                .map(|due| state.calendar.light(state.today(), due, row.promised_days))
+                .or_else(|| row.answer_light(state)),
+            answer_by: row.answer_by(state),
             applicant: domain::apply::identity::mask_name(row.application.form.applicant_name()),
             joint_number: row.whole_number().map(str::to_owned),
             parts,

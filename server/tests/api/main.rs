@@ -8,6 +8,7 @@ mod support;
 mod api;
 mod at_rest;
 mod cases;
+mod clocks;
 mod crash;
 mod drafts;
 mod email;

@@ -25,6 +25,10 @@ pub struct CaseRow {
     pub department: String,
     pub promised_days: u16,
     pub version: i64,
+    /// The day the materials were (last) received (the answer clock runs from it).
+    pub received_on: Date,
+    /// The day 容缺 materials are counted from (the acceptance was made).
+    pub later_from: Option<Date>,
     pub accepted_on: Option<Date>,
     pub due_on: Option<Date>,
     pub suspended_on: Option<Date>,
@@ -88,6 +92,13 @@ impl CaseRow {
             department: row.try_get("department")?,
             promised_days: u16::try_from(row.try_get::<i64, _>("promised_days")?).unwrap_or(0),
             version: row.try_get("version")?,
+            received_on: match date(row, "received_on")? {
+                Some(day) => day,
+                // Stored before the column: the submission's day in Beijing.
+                None => Date::in_beijing(&row.try_get::<String, _>("submitted_at")?)
+                    .ok_or_else(|| internal("submitted_at is not a time"))?,
+            },
+            later_from: date(row, "later_from")?,
             accepted_on: date(row, "accepted_on")?,
             due_on: date(row, "due_on")?,
             suspended_on: date(row, "suspended_on")?,
@@ -181,14 +192,28 @@ impl CaseRow {
         Ok(domain::case::notices::collection(self.application.form.delivery.as_ref(), &item.place, &item.hours))
     }
 
-    /// When the 容缺 materials are due: counted from acceptance, never beyond the promise.
+    /// Waiting for the first answer (a part: with its whole): the last day to
+    /// give it before the application counts as accepted.
+    pub fn answer_by(&self, state: &AppState) -> Option<Date> {
+        let stage = self.stage_and_notice().0.unwrap_or(self.status);
+        (self.whole_number().is_none() && domain::case::clock::waits_for_answer(stage))
+            .then(|| domain::case::clock::answer_by(&state.calendar, self.received_on))
+    }
+
+    /// The light of the answer clock, while it runs.
+    pub fn answer_light(&self, state: &AppState) -> Option<domain::time::calendar::Light> {
+        self.answer_by(state).map(|by| domain::case::clock::answer_light(&state.calendar, state.today(), by))
+    }
+
+    /// When the 容缺 materials are due: counted from the day of acceptance (an
+    /// acceptance by law: the day it was made), never beyond the promise.
     pub fn later_due(&self, state: &AppState) -> Option<Date> {
         (!self.application.later.is_empty())
-            .then_some(self.accepted_on?)
+            .then_some(self.later_from.or(self.accepted_on)?)
             .map(|accepted| tolerance_deadline(&state.calendar, accepted, self.promised_days))
     }
 }
 
 pub const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, \
                        promised_days, version, accepted_on, due_on, suspended_on, completed_on, result, supplement, \
-                       joint_number, bundle_code, stage, notice, pending";
+                       joint_number, bundle_code, stage, notice, pending, received_on, later_from";

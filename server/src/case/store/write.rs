@@ -72,8 +72,8 @@ pub async fn write_move(
     let due = changes.due_on.unwrap_or(case.due_on);
     let updated = sqlx::query(
         "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
-         completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10, close_on = $11 \
-         WHERE case_number = $12 AND version = $13",
+         completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10, close_on = $11, \
+         received_on = $12, later_from = $13 WHERE case_number = $14 AND version = $15",
     )
     .bind(m.status.as_str())
     .bind(text(changes.accepted_on, case.accepted_on))
@@ -86,6 +86,8 @@ pub async fn write_move(
     .bind(changes.stage.or(case.stage_and_notice().0).map(Status::as_str))
     .bind(to_json(changes.notice.as_deref().unwrap_or(case.stage_and_notice().1))?)
     .bind(super::index::close_on(state, due, case.promised_days))
+    .bind(changes.received_on.unwrap_or(case.received_on).to_string())
+    .bind(changes.later_from.or(case.later_from).map(|d| d.to_string()))
     .bind(&case.case_number)
     .bind(case.version)
     .execute(&mut **tx)
@@ -192,7 +194,12 @@ pub async fn insert_file(
 
 /// What `action` changes on `case` today.
 pub fn changes(state: &AppState, case: &CaseRow, action: &Action) -> Changes {
-    let clock = Clock { promised_days: case.promised_days, due_on: case.due_on, suspended_on: case.suspended_on };
+    let clock = Clock {
+        promised_days: case.promised_days,
+        received_on: Some(case.received_on),
+        due_on: case.due_on,
+        suspended_on: case.suspended_on,
+    };
     Changes::of(action, clock, state.today(), &state.calendar)
 }
 
