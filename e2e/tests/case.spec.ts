@@ -103,8 +103,15 @@ test('supplement, completion in the staff console, rating and the public figures
   await staff.getByRole('button', { name: '确认办结' }).click();
   await expect(staff.getByRole('alert')).toContainText('办结要写明办理结果');
   await staff.getByLabel('原因、结果或说明').fill('准予许可，从业资格证已制作，邮寄送达');
+  // The decision as the law records it: its document number and the certificate issued.
+  await staff.getByLabel('准予许可', { exact: true }).check();
+  await staff.getByLabel('决定书文号').fill('示交运许〔2026〕12号');
+  await staff.getByLabel('证照名称（不发证照的不填）').fill('道路运输从业人员从业资格证');
+  await staff.getByLabel('证照编号').fill('3201002026000123');
+  await expectNoViolations(staff);
   await staff.getByRole('button', { name: '办结', exact: true }).click();
   await expect(staff.getByRole('group', { name: '确认办结？' })).toContainText('办理结果：准予许可，从业资格证已制作，邮寄送达');
+  await expect(staff.getByRole('group', { name: '确认办结？' })).toContainText('发给道路运输从业人员从业资格证 3201002026000123，长期有效');
   await staff.getByRole('button', { name: '确认办结' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('已办结');
 
@@ -112,6 +119,7 @@ test('supplement, completion in the staff console, rating and the public figures
   await page.reload();
   await expect(page.locator('.status-panel')).toContainText('已办结');
   await expect(page.locator('main')).toContainText('准予许可，从业资格证已制作');
+  await expect(page.locator('main')).toContainText('准予许可（示交运许〔2026〕12号）');
   const rating = page.getByRole('region', { name: '评价这次服务' });
   await expectNoViolations(page);
   await rating.getByLabel('不满意', { exact: true }).check();

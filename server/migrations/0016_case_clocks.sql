@@ -5,3 +5,5 @@
 -- back to the receipt, the applicant's deadline does not).
 ALTER TABLE cases ADD COLUMN received_on TEXT;
 ALTER TABLE cases ADD COLUMN later_from TEXT;
+-- What 办结 decided (准予/不予许可, document number, certificate), as JSON.
+ALTER TABLE cases ADD COLUMN decision TEXT;

@@ -24,7 +24,7 @@ pub fn start(state: Arc<AppState>) {
 
 /// The hourly jobs, each on its own: one failing does not stop the others.
 async fn hourly_jobs(state: &AppState) {
-    match crate::case::moves::enforce_answer_clock(state).await {
+    match crate::case::moves::enforce_answer_clock(state, None).await {
         Ok(accepted) if accepted > 0 => tracing::info!(accepted, "unanswered applications accepted by law"),
         Ok(_) => {}
         Err(error) => tracing::warn!(%error, "the answer clock could not be applied; trying again in an hour"),

@@ -226,6 +226,20 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                         })
                 })
             }}
+            {move || {
+                view.with(|v| {
+                    v.decision
+                        .as_ref()
+                        .map(|d| {
+                            view! {
+                                <div>
+                                    <dt>"许可决定"</dt>
+                                    <dd>{d.summary()}</dd>
+                                </div>
+                            }
+                        })
+                })
+            }}
             // Not accepted, ended or paused: the reason the department (or the rule) gave.
             {move || {
                 view.with(|v| {

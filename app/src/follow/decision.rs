@@ -18,7 +18,11 @@ fn consequence(action: &Action) -> Option<String> {
     Some(match action {
         Action::Accept => "申请人会收到受理通知，承诺时限从今天起算。".to_owned(),
         Action::Refuse { reason } => format!("申请人会收到不予受理的告知，原因：{}", shown(reason)),
-        Action::Complete { result } => format!("申请人会收到办结通知，办理结果：{}", shown(result)),
+        Action::Complete { result, decision } => format!(
+            "申请人会收到办结通知，办理结果：{}{}",
+            shown(result),
+            decision.as_ref().map(|d| format!("；{}", d.summary())).unwrap_or_default()
+        ),
         Action::Extend { days, approver, reason } => format!(
             "申请人会收到延长办理期限的告知：延长 {days} 个工作日（{}批准），原因：{}",
             shown(approver),

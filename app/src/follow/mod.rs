@@ -13,6 +13,7 @@ pub mod figures;
 pub mod staff;
 pub mod staff_application;
 pub mod staff_clock;
+pub mod staff_decision;
 pub mod staff_list;
 pub mod staff_session;
 

@@ -19,6 +19,7 @@ use crate::components::timeline::timeline_entry;
 use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
 use crate::follow::staff_application::ApplicationFacts;
 use crate::follow::staff_clock::{ExtendForm, ProcedureChoice};
+use crate::follow::staff_decision::{DecisionDraft, DecisionFields};
 use crate::follow::staff_session::{SignIn, signed_in, token};
 use crate::shell::router::navigate;
 use crate::shell::set_title;
@@ -164,6 +165,8 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
     let procedure = RwSignal::new(Procedure::Other);
     let may_pause = case.actions.iter().any(|a| a == "suspend");
     let may_extend = case.actions.iter().any(|a| a == "extend");
+    let may_complete = case.actions.iter().any(|a| a == "complete");
+    let draft = DecisionDraft::default();
     let asks = Ask::for_case(&case);
     let may_ask = case.actions.iter().any(|a| a == "request_supplement");
     // The whole of a joint case: the lead sends every part's requests as one notice.
@@ -187,6 +190,9 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                         if let Some(mut action) = Action::with_note(name, note.get_untracked()) {
                             if let Action::Suspend { procedure: chosen, .. } = &mut action {
                                 *chosen = procedure.get_untracked();
+                            }
+                            if let Action::Complete { decision, .. } = &mut action {
+                                *decision = draft.decision();
                             }
                             if is_decisive(&action) {
                                 pending.set(Some(action));
@@ -274,6 +280,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                         ></textarea>
                     </div>
                     {may_pause.then(|| view! { <ProcedureChoice procedure /> })}
+                    {may_complete.then(|| view! { <DecisionFields draft /> })}
                     <div class="staff-actions">
                         {buttons}
                         {(whole && may_ask)

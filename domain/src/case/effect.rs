@@ -20,6 +20,8 @@ pub struct Changes {
     pub suspended_on: Option<Option<Date>>,
     pub completed_on: Option<Option<Date>>,
     pub result: Option<String>,
+    /// 办结's decision, when one was recorded.
+    pub decision: Option<super::decision::Decision>,
     pub supplement: Option<Vec<SupplementItem>>,
     /// Joint cases: a part's pending requests, the whole's stage and notice.
     pub pending: Option<Vec<SupplementItem>>,
@@ -66,9 +68,10 @@ impl Changes {
                 }
                 changes.suspended_on = Some(None);
             }
-            Action::Complete { result } => {
+            Action::Complete { result, decision } => {
                 changes.completed_on = Some(Some(today));
                 changes.result = Some(result.clone());
+                changes.decision = decision.clone();
             }
             Action::RequestSupplement { items } => changes.supplement = Some(items.clone()),
             Action::Resubmit => {

@@ -199,7 +199,7 @@ impl CaseEvent {
             Self::Started => Action::Start,
             Self::Suspended => Action::Suspend { procedure: super::clock::Procedure::Other, reason: String::new() },
             Self::Resumed => Action::Resume,
-            Self::Completed => Action::Complete { result: String::new() },
+            Self::Completed => Action::Complete { result: String::new(), decision: None },
             Self::Submitted
             | Self::DeemedAccepted
             | Self::Resubmitted

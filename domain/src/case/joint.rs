@@ -405,7 +405,7 @@ impl Joint {
             Action::Extend { days: 1, approver: "批准人".to_owned(), reason: "原因".to_owned() },
             Action::Suspend { procedure: crate::case::clock::Procedure::Other, reason: "原因".to_owned() },
             Action::Resume,
-            Action::Complete { result: "结果".to_owned() },
+            Action::Complete { result: "结果".to_owned(), decision: None },
         ];
         let any_material = |_: &str| vec!["*".to_owned()];
         probes.iter().filter(|a| self.apply(target, a, &staff, &any_material).is_ok()).map(Action::name).collect()
@@ -456,7 +456,7 @@ mod tests {
     }
 
     fn done() -> Action {
-        Action::Complete { result: "准予许可".into() }
+        Action::Complete { result: "准予许可".into(), decision: None }
     }
 
     #[test]

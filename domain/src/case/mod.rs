@@ -5,6 +5,8 @@
 
 /// The law's clocks: answering in five working days, extensions, special procedures.
 pub mod clock;
+/// What 办结 decided: granted or not, the document number, the certificate.
+pub mod decision;
 /// What a move does to a case besides its status.
 pub mod effect;
 /// Everything that can happen to a case, and what each is called where.
@@ -228,7 +230,12 @@ pub enum Action {
     /// 恢复办理.
     Resume,
     /// 办结, with the result and how it reaches the applicant.
-    Complete { result: String },
+    Complete {
+        result: String,
+        /// 准予/不予许可 with the document number and the certificate issued.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<decision::Decision>,
+    },
     /// 撤回 (the applicant, until the decision: 行政许可 may be withdrawn
     /// while it is being handled, not once granted or refused).
     Withdraw,
@@ -285,7 +292,7 @@ impl Action {
             "start" => Self::Start,
             "suspend" => Self::Suspend { procedure: clock::Procedure::Other, reason: note },
             "resume" => Self::Resume,
-            "complete" => Self::Complete { result: note },
+            "complete" => Self::Complete { result: note, decision: None },
             _ => return None,
         })
     }
@@ -295,7 +302,8 @@ impl Action {
         match self {
             Self::Refuse { reason } | Self::Terminate { reason } => Some(reason.clone()),
             Self::Suspend { procedure, reason } => Some(procedure.with_reason(reason)),
-            Self::Complete { result } => Some(result.clone()),
+            Self::Complete { result, decision: None } => Some(result.clone()),
+            Self::Complete { result, decision: Some(decision) } => Some(format!("{result}；{}", decision.summary())),
             Self::RequestSupplement { items } => Some(format!("需补正 {} 项材料", items.len())),
             Self::DeemAccept => Some(format!(
                 "收到申请材料后 {} 个工作日内未告知补正，依法自收到材料之日起视为受理",
@@ -409,7 +417,7 @@ pub fn transition(
                 return refuse("延长办理期限要写明原因，申请人会收到".to_owned());
             }
         }
-        Action::Complete { result } if result.trim().is_empty() => return refuse("办结要写明办理结果".to_owned()),
+        Action::Complete { result, .. } if result.trim().is_empty() => return refuse("办结要写明办理结果".to_owned()),
         _ => {}
     }
     Ok(to)
@@ -494,8 +502,12 @@ mod tests {
     #[test]
     fn the_ordinary_path() {
         let mut s = Status::Submitted;
-        for action in [Action::PreReview, Action::Accept, Action::Start, Action::Complete { result: "准予许可".into() }]
-        {
+        for action in [
+            Action::PreReview,
+            Action::Accept,
+            Action::Start,
+            Action::Complete { result: "准予许可".into(), decision: None },
+        ] {
             s = go(s, action, staff()).unwrap();
         }
         assert_eq!(s, Status::Completed);
@@ -553,7 +565,7 @@ mod tests {
             Err("“不予受理”要写明原因".into())
         );
         assert_eq!(
-            go(Status::InProgress, Action::Complete { result: " ".into() }, staff()),
+            go(Status::InProgress, Action::Complete { result: " ".into(), decision: None }, staff()),
             Err("办结要写明办理结果".into())
         );
     }
@@ -593,7 +605,7 @@ mod tests {
                 Just(Action::DeemAccept),
                 Just(Action::Extend { days: 5, approver: "局长".into(), reason: "需要补充调查".into() }),
                 Just(Action::Resume),
-                Just(Action::Complete { result: "准予许可".into() }),
+                Just(Action::Complete { result: "准予许可".into(), decision: None }),
                 Just(Action::Withdraw),
                 Just(Action::Terminate { reason: "容缺材料逾期未补".into() }),
             ]

@@ -82,7 +82,7 @@ pub fn of_move(item: &crate::ServiceItem, action: &super::Action) -> Option<Noti
         )),
         Action::Suspend { procedure, reason } => Some(NoticeEvent::Suspended(procedure.with_reason(reason))),
         Action::Resume => Some(NoticeEvent::Resumed),
-        Action::Complete { result } => Some(NoticeEvent::Completed(result.clone())),
+        Action::Complete { .. } => Some(NoticeEvent::Completed(action.note().unwrap_or_default())),
         Action::Refuse { reason } => Some(NoticeEvent::NotAccepted(reason.clone())),
         Action::Terminate { reason } => Some(NoticeEvent::Terminated(reason.clone())),
         // The applicant's own moves and the quiet steps between: nothing to tell.
@@ -311,7 +311,7 @@ mod tests {
             Some(NoticeEvent::SupplementRequested(vec![("申请书".into(), "城管局：缺少签字".into())]))
         );
         let accepted = start.apply(Target::Whole, &Action::Accept, &staff(lead), &ids).unwrap();
-        let done = Action::Complete { result: "准予许可".into() };
+        let done = Action::Complete { result: "准予许可".into(), decision: None };
         let one = accepted.apply(Target::Part(0), &done, &staff(lead), &ids).unwrap();
         assert_eq!(of_joint_move(&detail, Target::Part(0), Some(&done), accepted.status(), &one), None);
         let both = one.apply(Target::Part(1), &done, &staff(other), &ids).unwrap();

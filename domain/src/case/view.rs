@@ -65,6 +65,9 @@ pub struct CaseView {
     pub later_due: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
+    /// 办结's decision: granted or not, the document number, the certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::case::decision::Decision>,
     pub can_withdraw: bool,
     pub can_rate: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +94,8 @@ pub struct PartView {
     pub light: Option<Light>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::case::decision::Decision>,
 }
 
 impl CaseView {
@@ -245,6 +250,9 @@ pub struct StaffCase {
     /// for a supplement before the application counts as accepted (视为受理).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_by: Option<Date>,
+    /// 办结's decision, when one was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::case::decision::Decision>,
     /// The application as submitted (answers, form, 容缺 choice).
     pub application: crate::apply::submission::Submission,
     pub files: Vec<CaseFile>,

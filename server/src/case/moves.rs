@@ -86,13 +86,17 @@ async fn by_the_system(state: &AppState, case: CaseRow, action: Action) -> Resul
     }
 }
 
-/// Accept by law every application left unanswered too long (run hourly, so
-/// the applicant is told on the day even if nobody opens the case).
-pub async fn enforce_answer_clock(state: &AppState) -> Result<usize, ApiError> {
+/// Accept by law every application left unanswered too long, of one
+/// department (before its list is filtered, so the list agrees with the law)
+/// or of all (hourly, so the applicant is told on the day even if nobody
+/// opens the case). Only cases waiting for their first answer are read.
+pub async fn enforce_answer_clock(state: &AppState, department: Option<&str>) -> Result<usize, ApiError> {
     let rows = sqlx::query(&format!(
-        "SELECT {} FROM cases WHERE joint_number IS NULL AND status IN ('submitted', 'pre_review')",
+        "SELECT {} FROM cases WHERE joint_number IS NULL AND status IN ('submitted', 'pre_review') \
+         AND ($1 = '' OR department = $1)",
         store::COLUMNS
     ))
+    .bind(department.unwrap_or(""))
     .fetch_all(&state.db)
     .await?;
     let mut accepted = 0;

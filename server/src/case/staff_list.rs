@@ -97,7 +97,7 @@ async fn list(
         number: page_number(filters.page.as_deref(), "page")?.unwrap_or(1),
         rows: page_number(filters.per_page.as_deref(), "per_page")?.unwrap_or(PAGE_ROWS).min(PAGE_ROWS),
     };
-    let (rows, more) = cases::list(&state, &staff.department, &filter, page).await?;
+    let (rows, more) = listed(&state, &staff.department, &filter, page).await?;
     staff.log(&state, What::ListCases, None, Some(&describe(&filter, page))).await?;
     let mut response = Json(summaries(&state, rows).await?).into_response();
     if more && let Some(next) = next_page(&filters, page) {
@@ -125,10 +125,22 @@ async fn search(
         sort: search.sort,
     };
     let page = Page { number: search.page.filter(|p| *p >= 1).unwrap_or(1), rows: PAGE_ROWS };
-    let (rows, more) = cases::list(&state, &staff.department, &filter, page).await?;
+    let (rows, more) = listed(&state, &staff.department, &filter, page).await?;
     // What was searched for is the applicant's: the log says only that something was.
     staff.log(&state, What::ListCases, None, Some(&describe(&filter, page))).await?;
     Ok(Json(CaseSearchPage { cases: summaries(&state, rows).await?, more }))
+}
+
+/// One page of the department's cases, after the answer clock has accepted
+/// by law what it must (so a filter by status or light agrees with the law).
+async fn listed(
+    state: &AppState,
+    department: &str,
+    filter: &Filter,
+    page: Page,
+) -> Result<(Vec<CaseRow>, bool), ApiError> {
+    crate::case::moves::enforce_answer_clock(state, Some(department)).await?;
+    cases::list(state, department, filter, page).await
 }
 
 /// The access log's words for a list: the filters, never the search text.

@@ -46,8 +46,8 @@ async fn an_unanswered_application_is_accepted_from_its_receipt_on_the_sixth_wor
     // Sunday 11 October, with nobody opening it: the hourly job accepts it by law.
     let sixth = app.on_day("2026-10-11").await;
     // (The instance's own hourly job may have run first, at its start: then this finds nothing left.)
-    bianmin::case::moves::enforce_answer_clock(&sixth.state).await.unwrap();
-    assert_eq!(bianmin::case::moves::enforce_answer_clock(&sixth.state).await.unwrap(), 0, "once");
+    bianmin::case::moves::enforce_answer_clock(&sixth.state, None).await.unwrap();
+    assert_eq!(bianmin::case::moves::enforce_answer_clock(&sixth.state, None).await.unwrap(), 0, "once");
     let db = app.db().await;
     let event =
         sqlx::query("SELECT action, actor, label, note FROM case_events WHERE case_number = $1 ORDER BY seq DESC")

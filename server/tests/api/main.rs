@@ -10,6 +10,7 @@ mod at_rest;
 mod cases;
 mod clocks;
 mod crash;
+mod decisions;
 mod drafts;
 mod email;
 mod hosting;

@@ -175,10 +175,12 @@ pub async fn outstanding_later(state: &AppState, case: &CaseRow) -> Result<Vec<S
     Ok(case.application.later.iter().filter(|m| !supplied.contains(m)).cloned().collect())
 }
 
-/// 办结 waits for the 容缺 materials (`domain::case::completion_blocked`), named as the item names them.
+/// 办结 waits for the 容缺 materials (`domain::case::completion_blocked`), named as the item names them,
+/// and records only a decision that can stand (`Decision::problem`).
 pub async fn may_complete(state: &AppState, case: &CaseRow, action: &domain::case::Action) -> Result<(), ApiError> {
-    if !matches!(action, domain::case::Action::Complete { .. }) {
-        return Ok(());
+    let domain::case::Action::Complete { decision, .. } = action else { return Ok(()) };
+    if let Some(why) = decision.as_ref().and_then(|d| d.problem(state.today())) {
+        return Err(ApiError::Unprocessable(why));
     }
     let item = case.item(state)?;
     let names: Vec<String> = outstanding_later(state, case).await?.iter().map(|id| material_name(item, id)).collect();

@@ -34,6 +34,8 @@ pub struct CaseRow {
     pub suspended_on: Option<Date>,
     pub completed_on: Option<Date>,
     pub result: Option<String>,
+    /// 办结's decision, when one was recorded.
+    pub decision: Option<domain::case::decision::Decision>,
     pub supplement: Vec<SupplementItem>,
     pub kind: Kind,
 }
@@ -104,6 +106,10 @@ impl CaseRow {
             suspended_on: date(row, "suspended_on")?,
             completed_on: date(row, "completed_on")?,
             result: row.try_get("result")?,
+            decision: row
+                .try_get::<Option<String>, _>("decision")?
+                .map(|text| serde_json::from_str(&text).map_err(internal))
+                .transpose()?,
             supplement: json_list(row, "supplement")?,
             kind: match (
                 row.try_get::<Option<String>, _>("joint_number")?,
@@ -216,4 +222,4 @@ impl CaseRow {
 
 pub const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, \
                        promised_days, version, accepted_on, due_on, suspended_on, completed_on, result, supplement, \
-                       joint_number, bundle_code, stage, notice, pending, received_on, later_from";
+                       joint_number, bundle_code, stage, notice, pending, received_on, later_from, decision";

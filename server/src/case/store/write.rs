@@ -73,7 +73,7 @@ pub async fn write_move(
     let updated = sqlx::query(
         "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
          completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10, close_on = $11, \
-         received_on = $12, later_from = $13 WHERE case_number = $14 AND version = $15",
+         received_on = $12, later_from = $13, decision = $14 WHERE case_number = $15 AND version = $16",
     )
     .bind(m.status.as_str())
     .bind(text(changes.accepted_on, case.accepted_on))
@@ -88,6 +88,7 @@ pub async fn write_move(
     .bind(super::index::close_on(state, due, case.promised_days))
     .bind(changes.received_on.unwrap_or(case.received_on).to_string())
     .bind(changes.later_from.or(case.later_from).map(|d| d.to_string()))
+    .bind(changes.decision.as_ref().or(case.decision.as_ref()).map(to_json).transpose()?)
     .bind(&case.case_number)
     .bind(case.version)
     .execute(&mut **tx)

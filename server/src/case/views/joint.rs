@@ -25,6 +25,7 @@ fn part_view(state: &AppState, part: &CaseRow) -> Result<PartView, ApiError> {
         remaining_days,
         light,
         result: part.result.clone(),
+        decision: part.decision.clone(),
     })
 }
 
@@ -92,6 +93,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         later_due: later_due.filter(|_| !later.is_empty()),
         later,
         result: (!results.is_empty()).then(|| results.join("；")),
+        decision: None,
         can_withdraw: status.as_case_status().may_withdraw(),
         can_rate: status.is_final() && status.as_case_status() == Status::Completed && rating.is_none(),
         rating,
@@ -129,6 +131,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         due: whole.due_on,
         light: light.or_else(|| whole.answer_light(state)),
         answer_by: whole.answer_by(state),
+        decision: None,
         application: whole.application.clone(),
         files: Vec::new(),
         supplement: Vec::new(),

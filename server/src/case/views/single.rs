@@ -61,6 +61,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
             .map(|m| MaterialAsk { material: m.clone(), name: material_name(item, m), reason: String::new() })
             .collect(),
         result: case.result.clone(),
+        decision: case.decision.clone(),
         can_withdraw: case.status.may_withdraw(),
         can_rate: case.status == Status::Completed && rating.is_none(),
         rating,
@@ -85,6 +86,7 @@ pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<Staff
         due: case.due_on,
         light: light.or_else(|| case.answer_light(state)),
         answer_by: case.answer_by(state),
+        decision: case.decision.clone(),
         application: case.application.clone(),
         files: files(state, case).await?,
         supplement: case.supplement.clone(),
