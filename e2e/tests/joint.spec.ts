@@ -95,6 +95,11 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   const lead = await console(browser, LEAD);
   await open(lead, caseNumber);
   await expect(lead.locator('.parts .part')).toHaveCount(3);
+  // The lead reads every department's documents before accepting for all.
+  const firePart = lead.locator('.part').filter({ hasText: FIRE });
+  const fromFire = lead.waitForEvent('download');
+  await firePart.getByRole('button', { name: /材料\.pdf$/ }).first().click();
+  expect((await fromFire).suggestedFilename()).toBe('材料.pdf');
   const partOf = async (department: string) =>
     ((await lead.locator('.part').filter({ hasText: department }).locator('.hint').first().innerText()).match(/子件 (\S+)/) ?? [])[1];
   const [food, sign, safety] = [await partOf(LEAD), await partOf(CITY), await partOf(FIRE)];

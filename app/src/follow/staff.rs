@@ -353,7 +353,8 @@ fn Notifications(list: Vec<domain::case::view::NotificationView>) -> impl IntoVi
 }
 
 /// The parts of a joint case side by side, for the lead department: each
-/// department's item, status and open supplement requests.
+/// department's item, status, open supplement requests and every document
+/// (to read before accepting for everyone; each department moves its own).
 #[component]
 fn JointParts(case: StaffCase) -> impl IntoView {
     view! {
@@ -393,6 +394,15 @@ fn JointParts(case: StaffCase) -> impl IntoView {
                                         <ul class="plain-list">{pending}</ul>
                                     }
                                 })}
+                            <ul class="file-list">
+                                {part
+                                    .files
+                                    .iter()
+                                    .map(|f| {
+                                        view! { <CaseFileRow file=f.clone() submitted_at=part.submitted_at.clone() /> }
+                                    })
+                                    .collect_view()}
+                            </ul>
                             {own.then(|| view! { <a href=href>"办理本部门的部分"</a> })}
                         </li>
                     }

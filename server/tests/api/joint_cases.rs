@@ -147,6 +147,10 @@ async fn the_lead_accepts_departments_work_in_parallel_and_one_notice_asks_for_e
         "shared ID in every part"
     );
     assert_eq!(read(&app, &city, whole).await.status(), 404, "another department's token sees no whole");
+    // The lead reads every part's documents before accepting for all; the others only their own.
+    let fire_file = &staff.parts.iter().find(|p| p.department == FIRE).unwrap().files[0];
+    assert_eq!(app.staff_get(&lead, &fire_file.download).await.status(), 200, "the lead reads the fire part's file");
+    assert_eq!(app.staff_get(&city, &fire_file.download).await.status(), 404, "another department does not");
     assert_eq!(read(&app, &city, &safety).await.status(), 404, "nor another department's part");
     let list: Vec<StaffCaseSummary> = app.staff_get(&city, "/api/staff/cases").await.json().await.unwrap();
     assert_eq!(list.iter().map(|c| c.case_number.as_str()).collect::<Vec<_>>(), [sign.as_str()]);
