@@ -279,6 +279,14 @@ pub mod staff {
         get(request.json(search).map_err(|_| ApiError::network())?).await
     }
 
+    /// Answer a 差评 or a complaint (a work order), once.
+    pub async fn reply(token: &str, id: &str, reply: &str) -> Result<domain::case::work_order::WorkOrder, ApiError> {
+        let url = format!("/api/staff/work-orders/{}/reply", js_sys::encode_uri_component(id));
+        let body = domain::case::work_order::ReplyBody { reply: reply.to_owned() };
+        let request = Request::post(&url).header("Authorization", &bearer(token));
+        get(request.json(&body).map_err(|_| ApiError::network())?).await
+    }
+
     pub async fn case(token: &str, number: &str) -> Result<StaffCase, ApiError> {
         let url = format!("/api/staff/cases/{}", js_sys::encode_uri_component(number));
         get(Request::get(&url).header("Authorization", &bearer(token)).build().map_err(|_| ApiError::network())?).await

@@ -40,6 +40,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(case::applicant::routes())
         .merge(case::staff::routes())
         .merge(case::staff_list::routes())
+        .merge(case::work_orders::routes())
         .merge(case::figures::routes())
         .split_for_parts();
     let document = Arc::new(document);

@@ -14,6 +14,7 @@ pub mod staff;
 pub mod staff_application;
 pub mod staff_clock;
 pub mod staff_decision;
+pub mod staff_feedback;
 pub mod staff_list;
 pub mod staff_session;
 

@@ -20,6 +20,7 @@ use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
 use crate::follow::staff_application::ApplicationFacts;
 use crate::follow::staff_clock::{ExtendForm, ProcedureChoice};
 use crate::follow::staff_decision::{DecisionDraft, DecisionFields};
+use crate::follow::staff_feedback::WorkOrders;
 use crate::follow::staff_session::{SignIn, signed_in, token};
 use crate::shell::router::navigate;
 use crate::shell::set_title;
@@ -307,6 +308,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                     {may_extend.then(|| view! { <ExtendForm pending /> })}
                 }
             })}
+        {(!case.work_orders.is_empty()).then(|| view! { <WorkOrders case=case.clone() store /> })}
         {(!case.notifications.is_empty()).then(|| view! { <Notifications list=case.notifications.clone() /> })}
         <h2>"办理记录"</h2>
         <ol class="timeline">{case.timeline.iter().map(timeline_entry).collect_view()}</ol>

@@ -57,12 +57,14 @@ pub enum CaseEvent {
     LaterDueSoon,
     /// The applicant's reminder: 容缺 materials due today.
     LaterDueToday,
+    /// The department answered a 差评 or a complaint (the status stays).
+    Replied,
 }
 
 impl CaseEvent {
     /// Every event, in the order of a case's life (the staff console lists
     /// its actions, and a centre registers its SMS templates, in this order).
-    pub const ALL: [CaseEvent; 19] = [
+    pub const ALL: [CaseEvent; 20] = [
         Self::Submitted,
         Self::PreReviewStarted,
         Self::Accepted,
@@ -80,6 +82,7 @@ impl CaseEvent {
         Self::LaterSupplied,
         Self::LaterDueSoon,
         Self::LaterDueToday,
+        Self::Replied,
         Self::DueSoon,
         Self::Overdue,
     ];
@@ -126,6 +129,7 @@ impl CaseEvent {
             Self::Overdue => "overdue",
             Self::LaterDueSoon => "later_due_soon",
             Self::LaterDueToday => "later_due_today",
+            Self::Replied => "reply",
         }
     }
 
@@ -150,6 +154,7 @@ impl CaseEvent {
             Self::LaterSupplied => "case.supply_later",
             Self::DueSoon => "case.due_soon",
             Self::Overdue => "case.overdue",
+            Self::Replied => "case.reply",
             Self::LaterDueSoon | Self::LaterDueToday => return None,
         })
     }
@@ -170,6 +175,7 @@ impl CaseEvent {
             Self::Terminated => "terminated",
             Self::LaterDueSoon => "later_due_soon",
             Self::LaterDueToday => "later_due_today",
+            Self::Replied => "replied",
             // The applicant's own steps, the quiet steps between, and the departments' reminders.
             Self::PreReviewStarted
             | Self::Resubmitted
@@ -209,7 +215,8 @@ impl CaseEvent {
             | Self::DueSoon
             | Self::Overdue
             | Self::LaterDueSoon
-            | Self::LaterDueToday => return None,
+            | Self::LaterDueToday
+            | Self::Replied => return None,
         })
     }
 }

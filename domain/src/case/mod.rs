@@ -21,6 +21,8 @@ pub mod search;
 pub mod sms;
 /// The applicant's and the staff's views of a case, ratings, complaints and the public figures.
 pub mod view;
+/// 差评 and complaints as work orders, answered within fifteen working days.
+pub mod work_order;
 
 use serde::{Deserialize, Serialize};
 

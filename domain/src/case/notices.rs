@@ -41,6 +41,8 @@ pub enum NoticeEvent {
     },
     /// 容缺 materials due today: their names.
     LaterDueToday(Vec<String>),
+    /// The department's reply to a 差评 or a complaint.
+    Replied(String),
 }
 
 impl NoticeEvent {
@@ -59,6 +61,7 @@ impl NoticeEvent {
             Self::Terminated(_) => CaseEvent::Terminated,
             Self::LaterDueSoon { .. } => CaseEvent::LaterDueSoon,
             Self::LaterDueToday(_) => CaseEvent::LaterDueToday,
+            Self::Replied(_) => CaseEvent::Replied,
         }
     }
 
@@ -176,6 +179,7 @@ pub fn notice_label(event: CaseEvent) -> Option<&'static str> {
         CaseEvent::Terminated => "已终止",
         CaseEvent::LaterDueSoon => "容缺材料补交提醒",
         CaseEvent::LaterDueToday => "容缺材料最后一天提醒",
+        CaseEvent::Replied => "评价和投诉的答复",
         CaseEvent::PreReviewStarted
         | CaseEvent::Resubmitted
         | CaseEvent::Started
@@ -258,6 +262,7 @@ pub fn notice(event: &NoticeEvent, c: &NoticeContext<'_>) -> Notice {
             "今天是补交容缺材料的最后一天",
             format!("今天是补交容缺材料的最后一天：{}。今天不补交的，本次申请终止。", materials.join("、")),
         ),
+        NoticeEvent::Replied(reply) => ("对您的评价或投诉的答复", format!("的评价或投诉有了答复：{reply}")),
     };
     Notice {
         subject: format!("{what}：{}（{}）", c.item_name, c.case_number),

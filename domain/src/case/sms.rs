@@ -36,6 +36,7 @@ pub fn template_of(event: CaseEvent) -> Option<&'static str> {
         CaseEvent::LaterDueToday => {
             "今天是您申请的${item}（办件编号${case}）补交容缺材料的最后一天，逾期本次申请终止。{status}"
         }
+        CaseEvent::Replied => "您对${item}（办件编号${case}）的评价或投诉已有答复，请查看：{status}",
         CaseEvent::PreReviewStarted
         | CaseEvent::Resubmitted
         | CaseEvent::Started
@@ -221,6 +222,7 @@ mod tests {
             NoticeEvent::Terminated(long.clone()),
             NoticeEvent::LaterDueSoon { due: "2026年12月17日".into(), materials: vec![long.clone()] },
             NoticeEvent::LaterDueToday(vec![long.clone()]),
+            NoticeEvent::Replied(long.clone()),
         ];
         let c = SmsContext { item_name: &long, case_number: "ABCD-EFGH", collect: &long };
         for event in &events {

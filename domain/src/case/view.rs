@@ -274,6 +274,9 @@ pub struct StaffCase {
     /// A part: what its department asked for, waiting for the lead's notice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<SupplementItem>,
+    /// 差评 and complaints about this case, as work orders (answered or not).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub work_orders: Vec<crate::case::work_order::WorkOrder>,
     /// What was sent about this case, to whom (masked), when and with what result.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notifications: Vec<NotificationView>,

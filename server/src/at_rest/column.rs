@@ -14,10 +14,12 @@ pub enum Column {
     IdempotencyResponse,
     UploadState,
     OutboxPayload,
+    WorkOrderBody,
+    WorkOrderReply,
 }
 
 impl Column {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::CaseApplication,
         Self::CaseFileName,
         Self::DraftForm,
@@ -27,6 +29,8 @@ impl Column {
         Self::IdempotencyResponse,
         Self::UploadState,
         Self::OutboxPayload,
+        Self::WorkOrderBody,
+        Self::WorkOrderReply,
     ];
 
     /// The table, the column naming the row, the sealed column.
@@ -41,6 +45,8 @@ impl Column {
             Self::IdempotencyResponse => ("idempotency_keys", "idempotency_key", "response_body"),
             Self::UploadState => ("upload_states", "id", "state"),
             Self::OutboxPayload => ("outbox", "id", "payload"),
+            Self::WorkOrderBody => ("work_orders", "id", "body"),
+            Self::WorkOrderReply => ("work_orders", "id", "reply"),
         }
     }
 

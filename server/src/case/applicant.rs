@@ -192,6 +192,7 @@ async fn rate(
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let inserted = sqlx::query(
         "INSERT INTO ratings (case_number, department, overall, rating, rated_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (case_number) DO NOTHING",
@@ -201,11 +202,17 @@ async fn rate(
     .bind(i64::from(request.rating.overall))
     .bind(serde_json::to_string(&request.rating).map_err(|e| ApiError::Internal(e.into()))?)
     .bind(now_rfc3339())
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
         return Err(ApiError::Conflict("这个办件已经评价过了，每件只能评价一次".to_owned()));
     }
+    // A 差评 is answered: a work order for the department, with the reason.
+    if domain::case::work_order::is_bad(request.rating.overall) {
+        let source = domain::case::work_order::Source::Rating;
+        crate::case::work_orders::open(&mut tx, &state, source, &case, &request.rating.reason).await?;
+    }
+    tx.commit().await?;
     tracing::info!(case = %case.case_number, overall = request.rating.overall, "case rated");
     Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }
@@ -238,6 +245,7 @@ async fn complain(
         }
     };
     let reference = crate::secret::random_reference(8)?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query("INSERT INTO complaints (id, case_number, department, body, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&reference)
         .bind(case.as_ref().map(|c| c.case_number.clone()))
@@ -249,8 +257,14 @@ async fn complain(
             &serde_json::json!({ "text": request.text.trim(), "phone": request.phone.trim() }).to_string(),
         )?)
         .bind(now_rfc3339())
-        .execute(&state.db)
+        .execute(&mut *tx)
         .await?;
+    // About a case: the department answers it as a work order.
+    if let Some(case) = &case {
+        let source = domain::case::work_order::Source::Complaint;
+        crate::case::work_orders::open(&mut tx, &state, source, case, &request.text).await?;
+    }
+    tx.commit().await?;
     tracing::info!(reference = %reference, "complaint received");
     Ok(Json(ComplaintReceived { reference }))
 }

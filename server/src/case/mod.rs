@@ -14,3 +14,4 @@ pub mod staff_tokens;
 pub mod store;
 pub mod supply;
 pub mod views;
+pub mod work_orders;

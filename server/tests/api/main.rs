@@ -33,3 +33,4 @@ mod steps;
 mod submissions;
 mod uploads;
 mod virus_scan;
+mod work_orders;

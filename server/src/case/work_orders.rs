@@ -1,0 +1,179 @@
+//! 差评 and complaints as the department's work orders (`domain::case::work_order`):
+//! opened when an unhappy rating or a complaint about a case comes in, due
+//! in fifteen working days, listed for the department (open first, by due
+//! date) and answered once; the reply is a case event, so it reaches the
+//! applicant's status page and notices and the department's webhook.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use domain::api::ErrorBody;
+use domain::case::event::CaseEvent;
+use domain::case::notices::NoticeEvent;
+use domain::case::work_order::{REPLY_DAYS, ReplyBody, Source, WorkOrder, reply_problem};
+use sqlx::Row;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::at_rest::column::Column;
+use crate::case::audit::What;
+use crate::case::staff::Staff;
+use crate::case::store::{self as cases, CaseRow, Claim, Move, internal};
+use crate::db::now_rfc3339;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, JsonBody};
+
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(reply))
+}
+
+impl JsonBody for ReplyBody {
+    const REFUSAL: &'static str = "答复的格式不对：应为 {\"reply\": \"……\"} 这样的 JSON";
+}
+
+/// Open a work order for `case` (in the caller's transaction).
+pub async fn open(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    source: Source,
+    case: &CaseRow,
+    text: &str,
+) -> Result<String, ApiError> {
+    let id = crate::secret::random_reference(8)?;
+    let due = domain::time::calendar::Calendar::add_working_days(&state.calendar, state.today(), REPLY_DAYS);
+    sqlx::query(
+        "INSERT INTO work_orders (id, source, case_number, department, body, opened_at, due_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(source.as_str())
+    .bind(&case.case_number)
+    .bind(&case.department)
+    .bind(state.keys.seal(Column::WorkOrderBody, &id, text.trim())?)
+    .bind(now_rfc3339())
+    .bind(due.to_string())
+    .execute(&mut **tx)
+    .await?;
+    tracing::info!(case = %case.case_number, source = source.as_str(), "work order opened");
+    Ok(id)
+}
+
+const COLUMNS: &str = "id, source, case_number, body, opened_at, due_on, reply, replied_at, replied_by";
+
+fn work_order(state: &AppState, row: &sqlx::any::AnyRow) -> Result<WorkOrder, ApiError> {
+    let id: String = row.try_get("id")?;
+    let source: String = row.try_get("source")?;
+    let due: String = row.try_get("due_on")?;
+    Ok(WorkOrder {
+        text: state.keys.open(Column::WorkOrderBody, &id, &row.try_get::<String, _>("body")?)?,
+        reply: row
+            .try_get::<Option<String>, _>("reply")?
+            .map(|sealed| state.keys.open(Column::WorkOrderReply, &id, &sealed))
+            .transpose()?,
+        source: Source::parse(&source).ok_or_else(|| internal(format!("work order source {source}")))?,
+        case_number: row.try_get("case_number")?,
+        opened_at: row.try_get("opened_at")?,
+        due: domain::time::date::Date::parse(&due).ok_or_else(|| internal(format!("due date {due}")))?,
+        replied_at: row.try_get("replied_at")?,
+        replied_by: row.try_get("replied_by")?,
+        id,
+    })
+}
+
+/// A case's work orders, oldest first (the staff case page).
+pub async fn of_case(state: &AppState, case_number: &str) -> Result<Vec<WorkOrder>, ApiError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM work_orders WHERE case_number = $1 ORDER BY opened_at, id"))
+        .bind(case_number)
+        .fetch_all(&state.db)
+        .await?;
+    rows.iter().map(|row| work_order(state, row)).collect()
+}
+
+/// The department's work orders: unanswered first by due date, then the
+/// answered, newest first (at most 200: a department's backlog, not its archive).
+#[utoipa::path(get, path = "/staff/work-orders", tag = "staff", security(("department_token" = [])),
+    responses((status = 200, body = Vec<WorkOrder>), (status = 401, body = ErrorBody)))]
+async fn list(State(state): State<Arc<AppState>>, staff: Staff) -> Result<Json<Vec<WorkOrder>>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM work_orders WHERE department = $1 \
+         ORDER BY CASE WHEN replied_at IS NULL THEN 0 ELSE 1 END, due_on, opened_at DESC LIMIT 200"
+    ))
+    .bind(&staff.department)
+    .fetch_all(&state.db)
+    .await?;
+    staff.log(&state, What::ListCases, None, Some("work_orders")).await?;
+    Ok(Json(rows.iter().map(|row| work_order(&state, row)).collect::<Result<_, _>>()?))
+}
+
+/// Answer a work order, once: the reply goes to the applicant (status page,
+/// notices) and to the department's system (`case.reply`).
+#[utoipa::path(post, path = "/staff/work-orders/{id}/reply", tag = "staff", security(("department_token" = [])),
+    params(("id" = String, Path, description = "工单编号")), request_body = ReplyBody,
+    responses((status = 200, body = WorkOrder), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Already answered"),
+              (status = 422, body = ErrorBody)))]
+async fn reply(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReplyBody>,
+) -> Result<Json<WorkOrder>, ApiError> {
+    let missing = || ApiError::NotFound("本部门没有这个工单".to_owned());
+    let row = sqlx::query(&format!("SELECT {COLUMNS}, department FROM work_orders WHERE id = $1"))
+        .bind(&id)
+        .fetch_optional(&state.db)
+        .await?
+        .filter(|row| row.try_get::<String, _>("department").is_ok_and(|d| d == staff.department))
+        .ok_or_else(missing)?;
+    let order = work_order(&state, &row)?;
+    if order.reply.is_some() {
+        return Err(ApiError::Conflict("这个工单已经答复过了".to_owned()));
+    }
+    if let Some(why) = reply_problem(&body.reply) {
+        return Err(ApiError::Unprocessable(why.to_owned()));
+    }
+    let reply = body.reply.trim();
+    let case = match &order.case_number {
+        Some(number) => cases::load_stored(&state, number).await?,
+        None => None,
+    };
+    let now = now_rfc3339();
+    let by = staff.holder.label.clone();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let answered = sqlx::query(
+        "UPDATE work_orders SET reply = $1, replied_at = $2, replied_by = $3 WHERE id = $4 AND reply IS NULL",
+    )
+    .bind(state.keys.seal(Column::WorkOrderReply, &id, reply)?)
+    .bind(&now)
+    .bind(&by)
+    .bind(&id)
+    .execute(&mut *tx)
+    .await?;
+    if answered.rows_affected() == 0 {
+        return Err(ApiError::Conflict("这个工单刚刚已经答复过了".to_owned()));
+    }
+    if let Some(case) = &case {
+        let actor = domain::case::Actor::Staff { department: staff.department.clone(), by: Some(by) };
+        let label = format!("答复{}", order.source.label());
+        let step = Move {
+            case,
+            status: case.status,
+            changes: Default::default(),
+            actor: &actor,
+            event: CaseEvent::Replied,
+            label: &label,
+            note: Some(reply.to_owned()),
+            files: &[],
+            claim: Claim::Now,
+            notice: Some(NoticeEvent::Replied(reply.to_owned())),
+        };
+        cases::write_move(&mut tx, &state, step, &now).await?;
+    }
+    tx.commit().await?;
+    staff.log(&state, What::MoveCase, order.case_number.as_deref(), Some("reply")).await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM work_orders WHERE id = $1")).bind(&id).fetch_one(&state.db).await?;
+    Ok(Json(work_order(&state, &row)?))
+}
