@@ -125,10 +125,22 @@ test('supplement, completion in the staff console, rating and the public figures
   await rating.getByLabel('不满意', { exact: true }).check();
   await rating.getByRole('button', { name: '提交评价' }).click();
   await expect(rating.getByRole('alert')).toContainText('请写下原因');
-  await rating.getByLabel('非常满意', { exact: true }).check();
-  await rating.getByLabel('办事效率（可不选）').selectOption('5');
+  await rating.getByLabel('办事效率（可不选）').selectOption('2');
+  await rating.getByLabel('原因或建议').fill('补正时没有一次说清楚，多跑了一趟');
   await rating.getByRole('button', { name: '提交评价' }).click();
-  await expect(page.locator('main')).toContainText('您的评价：非常满意');
+  await expect(page.locator('main')).toContainText('您的评价：不满意');
+
+  // The 差评 is the department's work order on the case page; the reply reaches the applicant.
+  await staff.reload();
+  const order = staff.locator('.work-order');
+  await expect(order).toContainText('差评：补正时没有一次说清楚');
+  await order.getByLabel('给申请人的答复').fill('已核实：补正告知漏写了照片要求，已更新材料清单并提醒窗口一次告知。');
+  await order.getByRole('button', { name: '发送答复' }).click();
+  await expect(staff.locator('.work-order')).toContainText('已答复');
+  await expectNoViolations(staff);
+  await page.reload();
+  await expect(page.locator('.timeline')).toContainText('答复差评');
+  await expect(page.locator('.timeline')).toContainText('已更新材料清单');
 
   // The public figures count it.
   await page.goto('/figures');
