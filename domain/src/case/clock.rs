@@ -6,7 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Status;
 use crate::time::calendar::{Calendar, Light};
 use crate::time::date::Date;
 
@@ -27,15 +26,11 @@ pub fn answer_by(calendar: &Calendar, received: Date) -> Date {
     calendar.add_working_days(received, ANSWER_DAYS)
 }
 
-/// Whether an application received on `received`, still waiting in
-/// `status`, counts as accepted today because nobody answered in time.
-pub fn deemed_accepted(calendar: &Calendar, status: Status, received: Date, today: Date) -> bool {
-    waits_for_answer(status) && today > answer_by(calendar, received)
-}
-
-/// Waiting for the department's first answer (a supplement request is one).
-pub fn waits_for_answer(status: Status) -> bool {
-    matches!(status, Status::Submitted | Status::PreReview)
+/// Whether an application received on `received`, still `waiting` for its
+/// first answer (`Status::waits_for_answer`), counts as accepted
+/// today because nobody answered in time.
+pub fn deemed_accepted(calendar: &Calendar, waiting: bool, received: Date, today: Date) -> bool {
+    waiting && today > answer_by(calendar, received)
 }
 
 /// How the answer clock stands: yellow from the third working day to the
@@ -130,9 +125,9 @@ mod tests {
         // Received Thursday 19 November: five working days run to Thursday the 26th.
         let received = day("2026-11-19");
         assert_eq!(answer_by(&calendar, received), day("2026-11-26"));
-        assert!(!deemed_accepted(&calendar, Status::Submitted, received, day("2026-11-26")));
-        assert!(deemed_accepted(&calendar, Status::PreReview, received, day("2026-11-27")));
-        assert!(!deemed_accepted(&calendar, Status::NeedsSupplement, received, day("2026-12-27")), "answered");
+        assert!(!deemed_accepted(&calendar, true, received, day("2026-11-26")));
+        assert!(deemed_accepted(&calendar, true, received, day("2026-11-27")));
+        assert!(!deemed_accepted(&calendar, false, received, day("2026-12-27")), "answered");
         assert_eq!(answer_light(&calendar, day("2026-11-20"), day("2026-11-26")), Light::OnTime);
         assert_eq!(answer_light(&calendar, day("2026-11-24"), day("2026-11-26")), Light::Close, "day 3");
         assert_eq!(answer_light(&calendar, day("2026-11-26"), day("2026-11-26")), Light::Close, "the last day");

@@ -76,6 +76,12 @@ impl Status {
         matches!(self, Self::Accepted | Self::InProgress)
     }
 
+    /// Waiting for the department's first answer (a supplement request is
+    /// one): the answer clock ([`clock::deemed_accepted`]) runs.
+    pub fn waits_for_answer(self) -> bool {
+        matches!(self, Self::Submitted | Self::PreReview)
+    }
+
     /// Whether the applicant may withdraw now, as the one transition table says.
     pub fn may_withdraw(self) -> bool {
         transition(self, &Action::Withdraw, &Actor::Applicant, &[]).is_ok()
@@ -657,6 +663,7 @@ mod rule_tests {
         let running: Vec<Status> = Status::ALL.into_iter().filter(|s| s.clock_runs()).collect();
         assert_eq!(running, [Status::Accepted, Status::InProgress]);
         assert!(Status::Suspended.takes_later_materials() && !Status::Completed.takes_later_materials());
+        assert!(Status::PreReview.waits_for_answer() && !Status::NeedsSupplement.waits_for_answer());
         let without: Vec<Status> = Status::ALL.into_iter().filter(|s| s.ended_without_result()).collect();
         assert_eq!(without, [Status::NotAccepted, Status::Withdrawn, Status::Terminated]);
         assert!(without.iter().all(|s| s.is_final()), "only an ended case loses its files early");

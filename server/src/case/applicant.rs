@@ -210,7 +210,7 @@ async fn rate(
     // A 差评 is answered: a work order for the department, with the reason.
     if domain::case::work_order::is_bad(request.rating.overall) {
         let source = domain::case::work_order::Source::Rating;
-        crate::case::work_orders::open(&mut tx, &state, source, &case, &request.rating.reason).await?;
+        crate::case::store::work_orders::open(&mut tx, &state, source, &case, &request.rating.reason).await?;
     }
     tx.commit().await?;
     tracing::info!(case = %case.case_number, overall = request.rating.overall, "case rated");
@@ -262,7 +262,7 @@ async fn complain(
     // About a case: the department answers it as a work order.
     if let Some(case) = &case {
         let source = domain::case::work_order::Source::Complaint;
-        crate::case::work_orders::open(&mut tx, &state, source, case, &request.text).await?;
+        crate::case::store::work_orders::open(&mut tx, &state, source, case, &request.text).await?;
     }
     tx.commit().await?;
     tracing::info!(reference = %reference, "complaint received");

@@ -60,7 +60,8 @@ pub async fn record(
 pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRow, ApiError> {
     // A part is accepted with its whole.
     let stage = case.stage_and_notice().0.unwrap_or(case.status);
-    if case.whole_number().is_none() && clock::deemed_accepted(&state.calendar, stage, case.received_on, state.today())
+    if case.whole_number().is_none()
+        && clock::deemed_accepted(&state.calendar, stage.waits_for_answer(), case.received_on, state.today())
     {
         return by_the_system(state, case, Action::DeemAccept).await;
     }

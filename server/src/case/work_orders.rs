@@ -1,7 +1,6 @@
-//! 差评 and complaints as the department's work orders (`domain::case::work_order`):
-//! opened when an unhappy rating or a complaint about a case comes in, due
-//! in fifteen working days, listed for the department (open first, by due
-//! date) and answered once; the reply is a case event, so it reaches the
+//! 差评 and complaints as the department's work orders (`domain::case::work_order`,
+//! kept by `store::work_orders`): listed for the department (open first, by
+//! due date) and answered once; the reply is a case event, so it reaches the
 //! applicant's status page and notices and the department's webhook.
 
 use std::sync::Arc;
@@ -11,7 +10,7 @@ use axum::extract::{Path, State};
 use domain::api::ErrorBody;
 use domain::case::event::CaseEvent;
 use domain::case::notices::NoticeEvent;
-use domain::case::work_order::{REPLY_DAYS, ReplyBody, Source, WorkOrder, reply_problem};
+use domain::case::work_order::{ReplyBody, WorkOrder, reply_problem};
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,7 +19,8 @@ use crate::AppState;
 use crate::at_rest::column::Column;
 use crate::case::audit::What;
 use crate::case::staff::Staff;
-use crate::case::store::{self as cases, CaseRow, Claim, Move, internal};
+use crate::case::store::work_orders::{COLUMNS, work_order};
+use crate::case::store::{self as cases, Claim, Move};
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
@@ -31,64 +31,6 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 
 impl JsonBody for ReplyBody {
     const REFUSAL: &'static str = "答复的格式不对：应为 {\"reply\": \"……\"} 这样的 JSON";
-}
-
-/// Open a work order for `case` (in the caller's transaction).
-pub async fn open(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    state: &AppState,
-    source: Source,
-    case: &CaseRow,
-    text: &str,
-) -> Result<String, ApiError> {
-    let id = crate::secret::random_reference(8)?;
-    let due = domain::time::calendar::Calendar::add_working_days(&state.calendar, state.today(), REPLY_DAYS);
-    sqlx::query(
-        "INSERT INTO work_orders (id, source, case_number, department, body, opened_at, due_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&id)
-    .bind(source.as_str())
-    .bind(&case.case_number)
-    .bind(&case.department)
-    .bind(state.keys.seal(Column::WorkOrderBody, &id, text.trim())?)
-    .bind(now_rfc3339())
-    .bind(due.to_string())
-    .execute(&mut **tx)
-    .await?;
-    tracing::info!(case = %case.case_number, source = source.as_str(), "work order opened");
-    Ok(id)
-}
-
-const COLUMNS: &str = "id, source, case_number, body, opened_at, due_on, reply, replied_at, replied_by";
-
-fn work_order(state: &AppState, row: &sqlx::any::AnyRow) -> Result<WorkOrder, ApiError> {
-    let id: String = row.try_get("id")?;
-    let source: String = row.try_get("source")?;
-    let due: String = row.try_get("due_on")?;
-    Ok(WorkOrder {
-        text: state.keys.open(Column::WorkOrderBody, &id, &row.try_get::<String, _>("body")?)?,
-        reply: row
-            .try_get::<Option<String>, _>("reply")?
-            .map(|sealed| state.keys.open(Column::WorkOrderReply, &id, &sealed))
-            .transpose()?,
-        source: Source::parse(&source).ok_or_else(|| internal(format!("work order source {source}")))?,
-        case_number: row.try_get("case_number")?,
-        opened_at: row.try_get("opened_at")?,
-        due: domain::time::date::Date::parse(&due).ok_or_else(|| internal(format!("due date {due}")))?,
-        replied_at: row.try_get("replied_at")?,
-        replied_by: row.try_get("replied_by")?,
-        id,
-    })
-}
-
-/// A case's work orders, oldest first (the staff case page).
-pub async fn of_case(state: &AppState, case_number: &str) -> Result<Vec<WorkOrder>, ApiError> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM work_orders WHERE case_number = $1 ORDER BY opened_at, id"))
-        .bind(case_number)
-        .fetch_all(&state.db)
-        .await?;
-    rows.iter().map(|row| work_order(state, row)).collect()
 }
 
 /// The department's work orders: unanswered first by due date, then the

@@ -6,6 +6,7 @@
 pub mod index;
 pub mod read;
 pub mod row;
+pub mod work_orders;
 pub mod write;
 
 pub use read::{

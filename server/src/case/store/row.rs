@@ -202,7 +202,7 @@ impl CaseRow {
     /// give it before the application counts as accepted.
     pub fn answer_by(&self, state: &AppState) -> Option<Date> {
         let stage = self.stage_and_notice().0.unwrap_or(self.status);
-        (self.whole_number().is_none() && domain::case::clock::waits_for_answer(stage))
+        (self.whole_number().is_none() && stage.waits_for_answer())
             .then(|| domain::case::clock::answer_by(&state.calendar, self.received_on))
     }
 

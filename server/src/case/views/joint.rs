@@ -142,7 +142,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         notice: whole.stage_and_notice().1.to_vec(),
         pending: Vec::new(),
         notifications: crate::notify::outbox::of_case(&state.db, &whole.case_number).await?,
-        work_orders: crate::case::work_orders::of_case(state, &whole.case_number).await?,
+        work_orders: crate::case::store::work_orders::of_case(state, &whole.case_number).await?,
     };
     for (i, part) in joint.parts.iter().enumerate() {
         let mut part_view = single_staff_view(state, part).await?;

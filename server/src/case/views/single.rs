@@ -97,6 +97,6 @@ pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<Staff
         notice: Vec::new(),
         pending: Vec::new(),
         notifications: crate::notify::outbox::of_case(&state.db, &case.case_number).await?,
-        work_orders: crate::case::work_orders::of_case(state, &case.case_number).await?,
+        work_orders: crate::case::store::work_orders::of_case(state, &case.case_number).await?,
     })
 }
