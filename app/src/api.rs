@@ -203,6 +203,27 @@ pub async fn case_lookup(key: &domain::case::view::CaseKey) -> Result<domain::ca
     post_json("/api/cases/lookup", key).await
 }
 
+/// The applicant's copy of a document of the case (the key in the body, never the address).
+pub async fn case_document(request: &domain::case::view::DocumentRequest) -> Result<web_sys::Blob, ApiError> {
+    let request = Request::post("/api/cases/documents").json(request).map_err(|_| ApiError::network())?;
+    blob(request.send().await.map_err(|_| ApiError::network())?).await
+}
+
+/// A download's bytes as a Blob, or the server's own words for why not.
+async fn blob(response: gloo_net::http::Response) -> Result<web_sys::Blob, ApiError> {
+    if !response.ok() {
+        let not_found = response.status() == 404;
+        let message = match read_json::<domain::api::ErrorBody>(response.into()).await {
+            Ok(body) => body.error.message,
+            Err(_) => "文件下载失败，请稍后再试".into(),
+        };
+        return Err(ApiError { message, not_found });
+    }
+    let bytes = response.binary().await.map_err(|_| ApiError::network())?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| ApiError::network())
+}
+
 pub async fn case_withdraw(key: &domain::case::view::CaseKey) -> Result<domain::case::view::CaseView, ApiError> {
     post_json("/api/cases/withdraw", key).await
 }
@@ -305,17 +326,7 @@ pub mod staff {
     pub async fn download(token: &str, url: &str) -> Result<web_sys::Blob, ApiError> {
         let response =
             Request::get(url).header("Authorization", &bearer(token)).send().await.map_err(|_| ApiError::network())?;
-        if !response.ok() {
-            // The server's own words (a damaged file says so), else a plain failure.
-            let not_found = response.status() == 404;
-            let message = match super::read_json::<domain::api::ErrorBody>(response.into()).await {
-                Ok(body) => body.error.message,
-                Err(_) => "文件下载失败，请稍后再试".into(),
-            };
-            return Err(ApiError { message, not_found });
-        }
-        let bytes = response.binary().await.map_err(|_| ApiError::network())?;
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-        web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| ApiError::network())
+        // The server's own words (a damaged file says so), else a plain failure.
+        super::blob(response).await
     }
 }

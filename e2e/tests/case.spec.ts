@@ -96,6 +96,11 @@ test('supplement, completion in the staff console, rating and the public figures
   await staff.getByRole('button', { name: '确认受理' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('已受理');
   await expect(staff.locator('#case-status')).toBeFocused();
+  // The law's paperwork: the acceptance issues its numbered 受理通知书.
+  await expect(staff.locator('.documents')).toContainText('县交通运输局受〔');
+  const notice = staff.waitForEvent('download');
+  await staff.getByRole('button', { name: '下载 受理通知书（PDF）' }).click();
+  expect((await notice).suggestedFilename()).toMatch(/^受理通知书.*\.pdf$/);
   await staff.getByRole('button', { name: '开始办理' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('办理中');
   // Completing needs a result: said plainly, nothing lost.
@@ -120,6 +125,13 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(page.locator('.status-panel')).toContainText('已办结');
   await expect(page.locator('main')).toContainText('准予许可，从业资格证已制作');
   await expect(page.locator('main')).toContainText('准予许可（示交运许〔2026〕12号）');
+  // The applicant has the written notices and the decision too.
+  const papers = page.getByRole('region', { name: '文书' });
+  await expect(papers).toContainText('受理通知书');
+  await expect(papers).toContainText('准予许可决定书');
+  const copy = page.waitForEvent('download');
+  await papers.getByRole('button', { name: '下载 受理通知书（PDF）' }).click();
+  expect((await copy).suggestedFilename()).toMatch(/^受理通知书.*\.pdf$/);
   const rating = page.getByRole('region', { name: '评价这次服务' });
   await expectNoViolations(page);
   await rating.getByLabel('不满意', { exact: true }).check();

@@ -41,6 +41,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(case::staff::routes())
         .merge(case::staff_list::routes())
         .merge(case::work_orders::routes())
+        .merge(case::documents::routes())
         .merge(case::figures::routes())
         .split_for_parts();
     let document = Arc::new(document);
@@ -146,6 +147,8 @@ impl Server {
             notify: settings.notify.clone(),
             figures: tokio::sync::Mutex::new(None),
             figures_max_age: std::time::Duration::from_secs(settings.figures_max_age_secs),
+            documents: settings.documents.clone(),
+            document_font: std::sync::OnceLock::new(),
         };
         let state = Arc::new(state);
         case::store::index::backfill(&state).await.context("cannot index the stored cases for the staff search")?;

@@ -42,6 +42,10 @@ pub struct AppState {
     /// The public figures last computed, and when (they read every case).
     pub figures: tokio::sync::Mutex<Option<(std::time::Instant, domain::case::view::PublicFigures)>>,
     pub figures_max_age: std::time::Duration,
+    /// The statutory documents' review authority and font.
+    pub documents: settings::DocumentSettings,
+    /// The documents' font, read on the first PDF (`None` inside: not readable).
+    pub document_font: std::sync::OnceLock<Option<Arc<Vec<u8>>>>,
 }
 
 impl AppState {

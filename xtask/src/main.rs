@@ -40,6 +40,7 @@ fn main() -> anyhow::Result<()> {
     match command.as_str() {
         "run" => {
             build::build()?;
+            tools::ensure_cjk_font()?;
             let server = root().join("target/release/bianmin");
             println!("xtask: starting the server on the embedded defaults (SQLite and files under ./data)");
             run(Command::new(server).arg("serve").current_dir(root()))
@@ -101,6 +102,8 @@ fn test() -> anyhow::Result<()> {
     let smtpd = tools::ensure_aiosmtpd()?;
     // The virus-scanning tests run a real clamd.
     tools::ensure_clamd()?;
+    // The documents' tests print PDFs in the Chinese font.
+    tools::ensure_cjk_font()?;
     // Every Rust test on the embedded defaults: SQLite and files on disk.
     run(Command::new("cargo")
         .args(["test", "--workspace", "--exclude", "app"])

@@ -87,6 +87,27 @@ pub fn ensure_npm_packages(dir: &Path) -> anyhow::Result<PathBuf> {
 /// A Chinese font, so pages render (and measure) as applicants see them.
 const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
+/// The Chinese font the statutory documents' PDFs embed (the server's default
+/// `--document-font`); installed with apt-get when we are root, else said.
+pub fn ensure_cjk_font() -> anyhow::Result<()> {
+    if Path::new(CJK_FONT).exists() {
+        return Ok(());
+    }
+    let root_user = output_of(Command::new("id").arg("-u")).map(|id| id.trim() == "0").unwrap_or(false);
+    if !root_user {
+        eprintln!(
+            "xtask: the Chinese font for the documents' PDFs is missing (sudo apt-get install fonts-noto-cjk); \
+             until then documents print as web pages only"
+        );
+        return Ok(());
+    }
+    eprintln!("xtask: installing Debian's fonts-noto-cjk for the documents' PDFs");
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "fonts-noto-cjk"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
 /// Debian's Chromium and a Chinese font for the end-to-end tests; installed with
 /// apt-get when we are root.
 pub fn ensure_chromium() -> anyhow::Result<PathBuf> {

@@ -21,6 +21,7 @@ use crate::components::code_field::CodeField;
 use crate::components::material_upload::MaterialUpload;
 use crate::components::timeline::timeline_entry;
 use crate::follow::case_feedback::{ComplaintForm, RatingForm};
+use crate::follow::documents::ApplicantDocuments;
 use crate::shell::draft;
 use crate::shell::set_title;
 use crate::subject::{Kind, Subject};
@@ -286,6 +287,17 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                     }
                 })
         }}
+        {
+            let key = key.clone();
+            move || {
+                view.with(|v| {
+                    (!v.documents.is_empty())
+                        .then(|| {
+                            view! { <ApplicantDocuments key=key.clone() documents=v.documents.clone() /> }
+                        })
+                })
+            }
+        }
         <h2>"办理记录"</h2>
         <ol class="timeline">
             {move || { view.with(|v| { v.timeline.iter().rev().map(timeline_entry).collect_view() }) }}

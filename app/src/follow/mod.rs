@@ -9,6 +9,7 @@ use crate::Page;
 pub mod case_feedback;
 pub mod case_status;
 pub mod decision;
+pub mod documents;
 pub mod figures;
 pub mod staff;
 pub mod staff_application;

@@ -17,6 +17,7 @@ use crate::components::alert::ErrorNotice;
 use crate::components::fact::fact;
 use crate::components::timeline::timeline_entry;
 use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
+use crate::follow::documents::{StaffDocuments, save_blob};
 use crate::follow::staff_application::ApplicationFacts;
 use crate::follow::staff_clock::{ExtendForm, ProcedureChoice};
 use crate::follow::staff_decision::{DecisionDraft, DecisionFields};
@@ -75,19 +76,6 @@ fn applicant_text(applicant: &Applicant) -> Vec<(&'static str, String)> {
             ("地址", o.address.clone()),
         ],
     }
-}
-
-/// Save a downloaded file under its name.
-fn save_blob(blob: &web_sys::Blob, name: &str) {
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
-    if let Some(anchor) =
-        document().create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        anchor.set_href(&url);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// One material the department may ask to be supplemented, with its own choice and reason.
@@ -307,6 +295,10 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                     {(may_ask && !whole).then(|| view! { <SupplementRequest asks run /> })}
                     {may_extend.then(|| view! { <ExtendForm pending /> })}
                 }
+            })}
+        {(!case.documents.is_empty())
+            .then(|| {
+                view! { <StaffDocuments case_number=case.case_number.clone() documents=case.documents.clone() /> }
             })}
         {(!case.work_orders.is_empty()).then(|| view! { <WorkOrders case=case.clone() store /> })}
         {(!case.notifications.is_empty()).then(|| view! { <Notifications list=case.notifications.clone() /> })}

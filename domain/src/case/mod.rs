@@ -7,6 +7,8 @@
 pub mod clock;
 /// What 办结 decided: granted or not, the document number, the certificate.
 pub mod decision;
+/// The statutory documents: 受理通知书, 不予受理决定书, 补正告知书, 许可决定书.
+pub mod document;
 /// What a move does to a case besides its status.
 pub mod effect;
 /// Everything that can happen to a case, and what each is called where.

@@ -19,6 +19,18 @@ pub struct CaseKey {
     pub query_code: String,
 }
 
+/// `POST /api/cases/documents`: the applicant's copy of one document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentRequest {
+    #[serde(flatten)]
+    pub key: CaseKey,
+    /// The document's id, as the case lists it.
+    pub id: String,
+    #[serde(default)]
+    pub format: crate::case::document::Format,
+}
+
 /// A material as the applicant sees it on the status page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -68,6 +80,9 @@ pub struct CaseView {
     /// 办结's decision: granted or not, the document number, the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<crate::case::decision::Decision>,
+    /// The written notices and decisions issued (受理通知书 …), to download.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<crate::case::document::DocumentRef>,
     pub can_withdraw: bool,
     pub can_rate: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -274,6 +289,9 @@ pub struct StaffCase {
     /// A part: what its department asked for, waiting for the lead's notice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<SupplementItem>,
+    /// The written notices and decisions issued, to download.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<crate::case::document::DocumentRef>,
     /// 差评 and complaints about this case, as work orders (answered or not).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub work_orders: Vec<crate::case::work_order::WorkOrder>,

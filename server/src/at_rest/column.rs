@@ -16,10 +16,11 @@ pub enum Column {
     OutboxPayload,
     WorkOrderBody,
     WorkOrderReply,
+    DocumentText,
 }
 
 impl Column {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::CaseApplication,
         Self::CaseFileName,
         Self::DraftForm,
@@ -31,6 +32,7 @@ impl Column {
         Self::OutboxPayload,
         Self::WorkOrderBody,
         Self::WorkOrderReply,
+        Self::DocumentText,
     ];
 
     /// The table, the column naming the row, the sealed column.
@@ -47,6 +49,7 @@ impl Column {
             Self::OutboxPayload => ("outbox", "id", "payload"),
             Self::WorkOrderBody => ("work_orders", "id", "body"),
             Self::WorkOrderReply => ("work_orders", "id", "reply"),
+            Self::DocumentText => ("documents", "id", "text"),
         }
     }
 

@@ -65,7 +65,7 @@ fn hash(state: &AppState, text: &str) -> String {
 /// address is counted before the comparison, in one statement, so concurrent
 /// guesses each see their own number; the owner's right code takes its attempt
 /// back. The per-case count (which only slows) is counted after a wrong code.
-async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Result<CaseRow, ApiError> {
+pub(crate) async fn open(state: &AppState, address: std::net::IpAddr, key: &CaseKey) -> Result<CaseRow, ApiError> {
     // An IPv6 host has a /64 to pick addresses from: it is one client.
     let address = crate::hosting::per_client::key(address);
     let minute = Duration::from_secs(60);

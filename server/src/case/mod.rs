@@ -5,6 +5,7 @@
 pub mod applicant;
 pub mod audit;
 pub mod create;
+pub mod documents;
 pub mod figures;
 pub mod joint;
 pub mod moves;

@@ -102,7 +102,7 @@ async fn me(staff: Staff) -> Json<Me> {
 }
 
 /// One of the department's cases, or the same "not found" as for no case at all.
-async fn own(state: &AppState, staff: &Staff, case_number: &str) -> Result<CaseRow, ApiError> {
+pub(crate) async fn own(state: &AppState, staff: &Staff, case_number: &str) -> Result<CaseRow, ApiError> {
     let missing = || ApiError::NotFound(format!("本部门没有编号为 {case_number} 的办件"));
     let number = domain::reference::CaseNumber::parse(case_number).ok_or_else(missing)?;
     match cases::load(state, &number).await? {

@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod defaults;
+pub mod documents;
 pub mod limits;
 pub mod notify;
 pub mod retention;
@@ -12,6 +13,7 @@ pub mod serve;
 pub mod storage;
 
 pub use commands::*;
+pub use documents::DocumentSettings;
 pub use limits::Limits;
 pub use notify::Notify;
 pub use retention::Retention;

@@ -63,6 +63,8 @@ pub struct ServeSettings {
     pub retention: Retention,
     #[command(flatten)]
     pub notify: Notify,
+    #[command(flatten)]
+    pub documents: super::DocumentSettings,
     /// The data key file (`<id> <algorithm> <base64 key>` a line, the first for new
     /// values); default `<data-dir>/data.key`, made on first start.
     #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]

@@ -11,6 +11,7 @@ mod cases;
 mod clocks;
 mod crash;
 mod decisions;
+mod documents;
 mod drafts;
 mod email;
 mod hosting;

@@ -3,6 +3,7 @@
 //! and writing a move, guarded by the row's version so two
 //! moves never interleave, with its notifications in the same transaction.
 
+pub mod documents;
 pub mod index;
 pub mod read;
 pub mod row;

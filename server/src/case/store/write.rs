@@ -9,7 +9,10 @@ use super::row::{CaseRow, internal};
 use crate::AppState;
 use crate::at_rest::data_key::DataKeys;
 use crate::error::ApiError;
+use domain::case::document::{DocumentKind, Facts};
 use domain::case::effect::{Changes, Clock};
+use domain::case::event::CaseEvent;
+use domain::case::notices::NoticeEvent;
 
 /// A file to record with a case.
 #[derive(Clone, Debug)]
@@ -96,6 +99,7 @@ pub async fn write_move(
     if updated.rows_affected() == 0 {
         return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
     }
+    let note = m.note.clone();
     insert_event(tx, &case.case_number, case.version + 1, now, m.actor, m.event.name(), m.label, m.note, m.status)
         .await?;
     let event = crate::notify::outbox::EventFacts {
@@ -117,6 +121,30 @@ pub async fn write_move(
             collect: case.collection(state)?,
         };
         crate::notify::outbox::enqueue_notice(tx, state, &to, notice, None).await?;
+        // What the applicant is told of a decision, the law wants in writing.
+        if let Some(kind) = DocumentKind::of_event(m.event, changes.decision.as_ref()) {
+            let supplement =
+                if let NoticeEvent::SupplementRequested(items) = notice { items.clone() } else { Vec::new() };
+            let reason = match kind {
+                DocumentKind::Permit => changes.result.clone(),
+                DocumentKind::Acceptance | DocumentKind::Refusal | DocumentKind::Supplement => note,
+            };
+            let facts = Facts {
+                department: &case.department,
+                applicant: case.application.form.applicant_name(),
+                item_name: &title,
+                case_number: &case.case_number,
+                received_on: changes.received_on.unwrap_or(case.received_on),
+                issued_on: state.today(),
+                due_on: due,
+                deemed: m.event == CaseEvent::DeemedAccepted,
+                reason: reason.as_deref().unwrap_or(""),
+                supplement: &supplement,
+                decision: changes.decision.as_ref(),
+                review_authority: &state.documents.review_authority,
+            };
+            super::documents::issue(tx, state, kind, &facts).await?;
+        }
     }
     for file in m.files {
         insert_file(tx, keys, &case.case_number, file, now, m.claim).await?;

@@ -94,6 +94,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         later,
         result: (!results.is_empty()).then(|| results.join("；")),
         decision: None,
+        documents: crate::case::store::documents::of_case(state, &whole.case_number).await?,
         can_withdraw: status.as_case_status().may_withdraw(),
         can_rate: status.is_final() && status.as_case_status() == Status::Completed && rating.is_none(),
         rating,
@@ -143,6 +144,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         pending: Vec::new(),
         notifications: crate::notify::outbox::of_case(&state.db, &whole.case_number).await?,
         work_orders: crate::case::store::work_orders::of_case(state, &whole.case_number).await?,
+        documents: crate::case::store::documents::of_case(state, &whole.case_number).await?,
     };
     for (i, part) in joint.parts.iter().enumerate() {
         let mut part_view = single_staff_view(state, part).await?;

@@ -62,6 +62,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
             .collect(),
         result: case.result.clone(),
         decision: case.decision.clone(),
+        documents: crate::case::store::documents::of_case(state, &case.case_number).await?,
         can_withdraw: case.status.may_withdraw(),
         can_rate: case.status == Status::Completed && rating.is_none(),
         rating,
@@ -98,5 +99,6 @@ pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<Staff
         pending: Vec::new(),
         notifications: crate::notify::outbox::of_case(&state.db, &case.case_number).await?,
         work_orders: crate::case::store::work_orders::of_case(state, &case.case_number).await?,
+        documents: crate::case::store::documents::of_case(state, &case.case_number).await?,
     })
 }

@@ -1,0 +1,105 @@
+//! The statutory documents of a case, downloaded: by the department's staff
+//! (`GET`, with the token) and by the applicant (`POST`, with the case number
+//! and query code in the body, never in a URL), as PDF or a printable page.
+
+pub mod html;
+pub mod pdf;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::api::ErrorBody;
+use domain::case::document::{DocumentText, Format};
+use domain::case::view::DocumentRequest;
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::case::audit::What;
+use crate::case::staff::{Staff, own};
+use crate::case::store::documents;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery, JsonBody};
+use crate::hosting::client::Client;
+
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(staff_copy)).routes(routes!(applicant_copy))
+}
+
+impl JsonBody for DocumentRequest {
+    const REFUSAL: &'static str = "请求的格式不对：应为 {\"case_number\", \"query_code\", \"id\"} 这样的 JSON";
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct Printed {
+    /// `pdf` (default) or `html`.
+    #[serde(default)]
+    format: Format,
+}
+
+/// The document as its format asks, with a file name that says what it is.
+fn respond(state: &AppState, document: &DocumentText, format: Format) -> Result<Response, ApiError> {
+    let (content_type, extension, body) = match format {
+        Format::Pdf => ("application/pdf", "pdf", pdf::render(state, document)?),
+        Format::Html => ("text/html; charset=utf-8", "html", html::render(document).into_bytes()),
+    };
+    // RFC 6266: the UTF-8 name, percent-encoded.
+    let name = format!("{}{}.{extension}", document.title, document.number);
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename*=UTF-8''{encoded}")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Body::from(body),
+    )
+        .into_response())
+}
+
+fn missing() -> ApiError {
+    ApiError::NotFound("这个办件没有这份文书".to_owned())
+}
+
+/// One of a case's documents (受理通知书, 不予受理决定书, 补正告知书, 许可决定书).
+#[utoipa::path(get, path = "/staff/cases/{case}/documents/{id}", tag = "staff", security(("department_token" = [])),
+    params(("case" = String, Path, description = "办件编号"), ("id" = String, Path, description = "文书编号"), Printed),
+    responses((status = 200, description = "The document", content_type = "application/pdf"),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "No font for the PDF: the printable page still works")))]
+async fn staff_copy(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path((case, id)): Path<(String, String)>,
+    ApiQuery(printed): ApiQuery<Printed>,
+) -> Result<Response, ApiError> {
+    let case = own(&state, &staff, &case).await?;
+    let document = documents::load(&state, &case.case_number, &id).await?.ok_or_else(missing)?;
+    staff.log(&state, What::DownloadFile, Some(&case.case_number), Some(&format!("document {id}"))).await?;
+    respond(&state, &document, printed.format)
+}
+
+/// The applicant's copy of one of the case's documents.
+#[utoipa::path(post, path = "/cases/documents", tag = "cases", request_body = DocumentRequest,
+    responses((status = 200, description = "The document", content_type = "application/pdf"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "No font for the PDF: the printable page still works")))]
+async fn applicant_copy(
+    State(state): State<Arc<AppState>>,
+    Client(address): Client,
+    ApiJson(request): ApiJson<DocumentRequest>,
+) -> Result<Response, ApiError> {
+    let case = crate::case::applicant::open(&state, address, &request.key).await?;
+    let document = documents::load(&state, &case.case_number, &request.id).await?.ok_or_else(missing)?;
+    respond(&state, &document, request.format)
+}
