@@ -28,6 +28,7 @@ use crate::extract::{ApiJson, JsonBody};
 
 use crate::case::staff_tokens::{Holder, Refusal};
 use crate::error::ApiError;
+use crate::hosting::disposition::{Disposition, content_disposition};
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(me)).routes(routes!(read)).routes(routes!(act)).routes(routes!(download))
@@ -188,19 +189,11 @@ async fn download(
         Some(domain::FileType::Png) => "image/png",
         None => "application/octet-stream",
     };
-    // RFC 6266: the UTF-8 name, percent-encoded.
-    let encoded: String = file
-        .name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CONTENT_LENGTH, size.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{encoded}")),
+            (header::CONTENT_DISPOSITION, content_disposition(Disposition::Attachment, &file.name)),
         ],
         Body::from_stream(stream),
     )

@@ -4,6 +4,7 @@
 pub mod body;
 pub mod cidr;
 pub mod client;
+pub mod disposition;
 pub mod limits;
 pub mod per_client;
 pub mod prepared;

@@ -25,6 +25,7 @@ use crate::case::store::documents;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, JsonBody};
 use crate::hosting::client::Client;
+use crate::hosting::disposition::{Disposition, content_disposition};
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(staff_copy)).routes(routes!(applicant_copy))
@@ -48,18 +49,11 @@ fn respond(state: &AppState, document: &DocumentText, format: Format) -> Result<
         Format::Pdf => ("application/pdf", "pdf", pdf::render(state, document)?),
         Format::Html => ("text/html; charset=utf-8", "html", html::render(document).into_bytes()),
     };
-    // RFC 6266: the UTF-8 name, percent-encoded.
     let name = format!("{}{}.{extension}", document.title, document.number);
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename*=UTF-8''{encoded}")),
+            (header::CONTENT_DISPOSITION, content_disposition(Disposition::Inline, &name)),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         Body::from(body),
