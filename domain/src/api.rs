@@ -153,6 +153,9 @@ pub struct ResumeRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub department: String,
+    /// The token's holder, as the timeline records their moves (a clerk's name, a system's).
+    #[serde(default)]
+    pub label: String,
 }
 
 /// `POST /api/complaints`: the reference the applicant quotes.

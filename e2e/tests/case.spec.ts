@@ -65,7 +65,8 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(staff.getByRole('alert')).toContainText('部门令牌无效');
   await staff.getByLabel('部门令牌').fill(TOKEN);
   await staff.getByRole('button', { name: '登录' }).click();
-  await expect(staff.locator('.signed-in')).toContainText(DEPARTMENT);
+  // The clerk's header names the department and the token's holder.
+  await expect(staff.locator('.signed-in')).toContainText(`${DEPARTMENT} · e2e`);
   // A clerk's header: the console's name, no elderly-mode switch.
   await expect(staff.locator('.brand-sub')).toHaveText('工作人员办件台');
   await expect(staff.getByRole('button', { name: /长辈模式/ })).toHaveCount(0);

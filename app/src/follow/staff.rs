@@ -22,7 +22,7 @@ use crate::follow::staff_application::ApplicationFacts;
 use crate::follow::staff_clock::{ExtendForm, ProcedureChoice};
 use crate::follow::staff_decision::{DecisionDraft, DecisionFields};
 use crate::follow::staff_feedback::WorkOrders;
-use crate::follow::staff_session::{SignIn, signed_in, token};
+use crate::follow::staff_session::{SignIn, signed_in, token, who};
 use crate::shell::router::navigate;
 use crate::shell::set_title;
 
@@ -43,6 +43,7 @@ pub fn StaffCasePage(case_number: String) -> impl IntoView {
     view! {
         <p class="back">
             <a href="/staff">"返回办件台"</a>
+            {move || department.get().map(|me| view! { <span class="signed-in">{format!(" · {}", who(&me))}</span> })}
         </p>
         {move || match (department.get(), case.get()) {
             (None, _) => view! { <SignIn signed_in=department /> }.into_any(),

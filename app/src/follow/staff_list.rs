@@ -4,6 +4,7 @@
 //! dense table with who applied (masked), the due date and light, and a
 //! joint case's parts under it.
 
+use domain::api::Me;
 use domain::case::Status;
 use domain::case::search::{CaseSearch, CaseSearchPage, Sort};
 use domain::case::view::StaffCaseSummary;
@@ -14,7 +15,7 @@ use leptos::task::spawn_local;
 
 use crate::api::staff as api;
 use crate::follow::case_status::light_class;
-use crate::follow::staff_session::{SignIn, set_token, signed_in, token};
+use crate::follow::staff_session::{SignIn, set_token, signed_in, token, who};
 use crate::shell::set_title;
 
 #[component]
@@ -24,13 +25,14 @@ pub fn StaffPage() -> impl IntoView {
     view! {
         {move || match department.get() {
             None => view! { <SignIn signed_in=department /> }.into_any(),
-            Some(name) => view! { <CaseList department=name signed_in=department /> }.into_any(),
+            Some(me) => view! { <CaseList me signed_in=department /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl IntoView {
+fn CaseList(me: Me, signed_in: RwSignal<Option<Me>>) -> impl IntoView {
+    let department = me.department.clone();
     let typed = RwSignal::new(String::new());
     // What the list shows: changed by 查找, a filter or a page button.
     let asked = RwSignal::new(CaseSearch::default());
@@ -65,7 +67,7 @@ fn CaseList(department: String, signed_in: RwSignal<Option<String>>) -> impl Int
     view! {
         <h1>"办件台"</h1>
         <p class="signed-in">
-            {department} " · " <button type="button" class="link-button" on:click=sign_out>
+            {who(&me)} " · " <button type="button" class="link-button" on:click=sign_out>
                 "退出"
             </button>
         </p>

@@ -1,6 +1,7 @@
 //! The staff console's sign-in: the department's token, kept for this
 //! browser tab only (sessionStorage), checked against `/api/staff/me`.
 
+use domain::api::Me;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -28,7 +29,7 @@ pub fn set_token(token: Option<&str>) {
 }
 
 #[component]
-pub fn SignIn(signed_in: RwSignal<Option<String>>) -> impl IntoView {
+pub fn SignIn(signed_in: RwSignal<Option<Me>>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -38,7 +39,7 @@ pub fn SignIn(signed_in: RwSignal<Option<String>>) -> impl IntoView {
             match api::me(&token).await {
                 Ok(me) => {
                     set_token(Some(&token));
-                    signed_in.set(Some(me.department));
+                    signed_in.set(Some(me));
                 }
                 Err(e) => error.set(Some(e.message)),
             }
@@ -60,15 +61,20 @@ pub fn SignIn(signed_in: RwSignal<Option<String>>) -> impl IntoView {
 }
 
 /// The sign-in check shared by the console's pages.
-pub fn signed_in() -> RwSignal<Option<String>> {
-    let department = RwSignal::new(None::<String>);
+pub fn signed_in() -> RwSignal<Option<Me>> {
+    let department = RwSignal::new(None::<Me>);
     if let Some(token) = token() {
         spawn_local(async move {
             match api::me(&token).await {
-                Ok(me) => department.set(Some(me.department)),
+                Ok(me) => department.set(Some(me)),
                 Err(_) => set_token(None),
             }
         });
     }
     department
+}
+
+/// Who is signed in, as the console's pages say it: the department and the token's holder.
+pub fn who(me: &Me) -> String {
+    if me.label.trim().is_empty() { me.department.clone() } else { format!("{} · {}", me.department, me.label.trim()) }
 }

@@ -99,7 +99,7 @@ use domain::api::Me;
 #[utoipa::path(get, path = "/staff/me", tag = "staff", security(("department_token" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn me(staff: Staff) -> Json<Me> {
-    Json(Me { department: staff.department })
+    Json(Me { department: staff.department, label: staff.holder.label })
 }
 
 /// One of the department's cases, or the same "not found" as for no case at all.
