@@ -18,7 +18,8 @@ pub const ANSWER_DAYS: u32 = 5;
 pub const ANSWER_SOON_DAYS: i64 = 2;
 
 /// The longest one extension may be, in working days (art. 42 allows ten
-/// in general; special laws more, so the cap only stops a typo).
+/// in general; special laws more, so the cap only stops a typo). The staff
+/// API's schema says the same number.
 pub const MAX_EXTENSION_DAYS: u16 = 30;
 
 /// The last day to answer an application received on `received`.

@@ -222,7 +222,12 @@ pub enum Action {
     /// accepted from the day it was received.
     DeemAccept,
     /// 延长办理期限: approved by `approver`, for `reason`, by `days` working days.
-    Extend { days: u16, approver: String, reason: String },
+    Extend {
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
+        days: u16,
+        approver: String,
+        reason: String,
+    },
     /// 补正告知: every material to add or fix, each with its reason.
     RequestSupplement { items: Vec<SupplementItem> },
     /// 不予受理, with the reason.

@@ -124,7 +124,10 @@ async fn search(
         query: CaseQuery::parse(&search.query),
         sort: search.sort,
     };
-    let page = Page { number: search.page.filter(|p| *p >= 1).unwrap_or(1), rows: PAGE_ROWS };
+    if search.page == Some(0) {
+        return Err(ApiError::BadRequest("page 要是从 1 开始的整数".to_owned()));
+    }
+    let page = Page { number: search.page.unwrap_or(1), rows: PAGE_ROWS };
     let (rows, more) = listed(&state, &staff.department, &filter, page).await?;
     // What was searched for is the applicant's: the log says only that something was.
     staff.log(&state, What::ListCases, None, Some(&describe(&filter, page))).await?;

@@ -112,4 +112,12 @@ async fn the_list_filters_by_light_and_sorts_by_due_date() {
     let page = search(&late, &token, json!({"light": "overdue", "query": first})).await;
     assert_eq!(page.cases[0].light, Some(domain::time::calendar::Light::Overdue));
     assert_eq!(late.staff_get(&token, "/api/staff/cases?light=red").await.status(), 400);
+    let zero = reqwest::Client::new()
+        .post(format!("{}/api/staff/cases/search", late.address))
+        .bearer_auth(&token)
+        .json(&json!({"page": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zero.status(), 400, "pages count from 1");
 }
