@@ -100,7 +100,7 @@ test('supplement, completion in the staff console, rating and the public figures
   // The law's paperwork: the acceptance issues its numbered 受理通知书.
   await expect(staff.locator('.documents')).toContainText('县交通运输局受〔');
   const notice = staff.waitForEvent('download');
-  await staff.getByRole('button', { name: '下载 受理通知书（PDF）' }).click();
+  await staff.getByRole('button', { name: '下载 PDF：受理通知书' }).click();
   expect((await notice).suggestedFilename()).toMatch(/^受理通知书.*\.pdf$/);
   await staff.getByRole('button', { name: '开始办理' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('办理中');
@@ -131,7 +131,7 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(papers).toContainText('受理通知书');
   await expect(papers).toContainText('准予许可决定书');
   const copy = page.waitForEvent('download');
-  await papers.getByRole('button', { name: '下载 受理通知书（PDF）' }).click();
+  await papers.getByRole('button', { name: '下载 PDF：受理通知书' }).click();
   expect((await copy).suggestedFilename()).toMatch(/^受理通知书.*\.pdf$/);
   const rating = page.getByRole('region', { name: '评价这次服务' });
   await expectNoViolations(page);

@@ -45,7 +45,7 @@ fn row(document: DocumentRef, get: impl Fn(DocumentRef, Format) + Clone + 'stati
                 <button
                     type="button"
                     class="link-button"
-                    aria-label=format!("下载 {}（PDF）", document.title)
+                    aria-label=format!("下载 PDF：{}", document.title)
                     on:click=move |_| pdf(one.clone(), Format::Pdf)
                 >
                     "下载 PDF"
@@ -53,7 +53,7 @@ fn row(document: DocumentRef, get: impl Fn(DocumentRef, Format) + Clone + 'stati
                 <button
                     type="button"
                     class="link-button"
-                    aria-label=format!("下载 {}（网页版，可打印）", document.title)
+                    aria-label=format!("网页版：{}（可打印）", document.title)
                     on:click=move |_| html(two.clone(), Format::Html)
                 >
                     "网页版"
