@@ -124,7 +124,8 @@ async fn search(
         query: CaseQuery::parse(&search.query),
         sort: search.sort,
     };
-    if search.page == Some(0) {
+    // The schema's integer is 32-bit and starts at 1.
+    if search.page.is_some_and(|p| p == 0 || i32::try_from(p).is_err()) {
         return Err(ApiError::BadRequest("page 要是从 1 开始的整数".to_owned()));
     }
     let page = Page { number: search.page.unwrap_or(1), rows: PAGE_ROWS };

@@ -120,4 +120,12 @@ async fn the_list_filters_by_light_and_sorts_by_due_date() {
         .await
         .unwrap();
     assert_eq!(zero.status(), 400, "pages count from 1");
+    let past = reqwest::Client::new()
+        .post(format!("{}/api/staff/cases/search", late.address))
+        .bearer_auth(&token)
+        .json(&json!({"page": 2_147_483_648_u64}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(past.status(), 400, "within the schema's 32-bit integer");
 }
