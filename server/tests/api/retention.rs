@@ -116,5 +116,8 @@ async fn retention_removes_exactly_what_the_rules_say() {
     assert_eq!(removed.cases, 2);
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM cases").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM case_files").await, 0);
+    for table in ["case_terms", "documents", "work_orders", "case_events"] {
+        assert_eq!(count(&app, &format!("SELECT COUNT(*) AS n FROM {table}")).await, 0, "{table} goes with its case");
+    }
     assert!(!exists(&app, &app.client, open_photo).await, "its files are gone from storage too");
 }
