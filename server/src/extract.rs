@@ -31,6 +31,11 @@ impl<S: Send + Sync, T: JsonBody> FromRequest<S> for ApiJson<T> {
         let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state)
             .await
             .map_err(|e| refuse(e.status().canonical_reason().unwrap_or("unreadable")))?;
+        // Every body is an object: serde would read a struct whose fields all
+        // have defaults from `[]` too.
+        if !value.is_object() {
+            return Err(refuse("not an object"));
+        }
         from_value(value).map(Self).map_err(|e| refuse(if e.is_data() { "not the expected shape" } else { "not JSON" }))
     }
 }

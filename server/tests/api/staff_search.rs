@@ -128,4 +128,12 @@ async fn the_list_filters_by_light_and_sorts_by_due_date() {
         .await
         .unwrap();
     assert_eq!(past.status(), 400, "within the schema's 32-bit integer");
+    let array = reqwest::Client::new()
+        .post(format!("{}/api/staff/cases/search", late.address))
+        .bearer_auth(&token)
+        .json(&json!([]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(array.status(), 400, "a body is an object");
 }
