@@ -308,6 +308,28 @@ pub mod staff {
         get(request.json(&body).map_err(|_| ApiError::network())?).await
     }
 
+    /// A rating given on the window's pad.
+    pub async fn pad_rating(
+        token: &str,
+        number: &str,
+        body: &domain::case::view::PadRating,
+    ) -> Result<domain::case::view::PadRated, ApiError> {
+        let url = format!("/api/staff/cases/{}/rating", js_sys::encode_uri_component(number));
+        let request = Request::post(&url).header("Authorization", &bearer(token));
+        get(request.json(body).map_err(|_| ApiError::network())?).await
+    }
+
+    /// Record the 回访 of an answered work order, once.
+    pub async fn visit(
+        token: &str,
+        id: &str,
+        body: &domain::case::work_order::VisitBody,
+    ) -> Result<domain::case::work_order::WorkOrder, ApiError> {
+        let url = format!("/api/staff/work-orders/{}/visit", js_sys::encode_uri_component(id));
+        let request = Request::post(&url).header("Authorization", &bearer(token));
+        get(request.json(body).map_err(|_| ApiError::network())?).await
+    }
+
     pub async fn case(token: &str, number: &str) -> Result<StaffCase, ApiError> {
         let url = format!("/api/staff/cases/{}", js_sys::encode_uri_component(number));
         get(Request::get(&url).header("Authorization", &bearer(token)).build().map_err(|_| ApiError::network())?).await

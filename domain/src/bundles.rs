@@ -39,7 +39,9 @@ pub fn bundle_for(path: &str) -> AppBundle {
         ["services" | "bundles", _, "situation", _] | ["services" | "bundles", _, "checklist"] => AppBundle::Guide,
         ["drafts"] | ["receipts", _] => AppBundle::Full,
         ["services" | "bundles", _, "apply" | "tasks" | "review"] => AppBundle::Full,
-        ["cases"] | ["cases", _] | ["figures"] | ["staff"] | ["staff", "cases", _] => AppBundle::Follow,
+        ["cases"] | ["cases", _] | ["figures"] | ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => {
+            AppBundle::Follow
+        }
         _ => AppBundle::Home,
     }
 }
@@ -72,6 +74,7 @@ mod tests {
             ("/cases/BM20261201000001", Follow),
             ("/figures", Follow),
             ("/staff", Follow),
+            ("/staff/pad", Follow),
             ("/staff/cases/BM20261201000001", Follow),
         ] {
             assert_eq!(bundle_for(path), bundle, "{path}");

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
 import { attachDriverMaterials, pdf, save } from './files';
@@ -33,31 +34,11 @@ test('supplement, completion in the staff console, rating and the public figures
   await page.getByRole('button', { name: '核对申请内容' }).click();
   await page.getByRole('button', { name: '提交申请' }).click();
   const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
+  // The receipt's QR code opens the status page on a phone, to follow and rate the case.
+  const code = page.getByRole('img', { name: /^二维码/ });
+  await expect.poll(() => code.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
-  // The department asks for a better photo, with the reason (its approval system, through the API).
-  const auth = { Authorization: `Bearer ${TOKEN}` };
-  const asked = await page.request.post(`/api/staff/cases/${caseNumber}/actions`, {
-    headers: auth,
-    data: { action: 'request_supplement', items: [{ material: 'photo', reason: '照片背景不是白色，请重新拍摄' }] },
-  });
-  expect(asked.status()).toBe(200);
-
-  // The applicant sees exactly what to fix and uploads only that.
-  await page.getByRole('link', { name: '查看办理进度' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: '办理进度' })).toBeVisible();
-  await expect(page.locator('.status-panel')).toContainText('需要补正材料');
-  const supply = page.getByRole('region', { name: /补正告知/ });
-  await expect(supply).toContainText('照片背景不是白色，请重新拍摄');
-  await expect(supply.locator('.material-task')).toHaveCount(1);
-  await expectNoViolations(page);
-  await supply.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
-  await expect(supply.locator('.file--done')).toHaveCount(1);
-  await supply.getByRole('button', { name: '提交补正材料' }).click();
-  await expect(page.locator('.status-panel')).toContainText('已提交，等待审查');
-  await expect(page.locator('.timeline')).toContainText('补正材料后重新提交');
-  expect(page.url()).not.toContain('query');
-
-  // The staff console, on the centre's computer: sign in, open the case, accept, start, complete.
+  // The staff console, on the centre's computer: sign in and open the case.
   const staff = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
   await staff.goto('/staff');
   await staff.getByLabel('部门令牌').fill('wrong');
@@ -81,9 +62,53 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(staff.locator('.file-list')).toContainText('近期一寸免冠白底彩色照片');
   // What the applicant gave besides who they are: how the result goes to them.
   await expect(staff.locator('main')).toContainText('领取方式');
-  // The photo supplied for the 补正 is marked, with when.
+  // The clerk asks for a better photo: the reason and a deadline, confirmed with what the applicant is told.
+  await staff.getByLabel('近期一寸免冠白底彩色照片', { exact: true }).check();
+  await staff.getByLabel('“近期一寸免冠白底彩色照片”的补正原因').fill('照片背景不是白色，请重新拍摄');
+  await staff.getByLabel('补正期限（工作日）').fill('5');
+  await staff.getByRole('button', { name: '发送补正告知' }).click();
+  await expect(staff.getByRole('group', { name: '确认补正告知？' })).toContainText('须在 5 个工作日内补正 1 项材料');
+  await staff.getByRole('button', { name: '确认补正告知' }).click();
+  await expect(staff.locator('#case-status')).toContainText('申请人须在');
+  await expect(staff.locator('#case-status')).toBeFocused();
+  await expect(staff.locator('.timeline')).toContainText('近期一寸免冠白底彩色照片（照片背景不是白色，请重新拍摄）');
+
+  // The applicant sees exactly what to fix and uploads only that.
+  await page.getByRole('link', { name: '查看办理进度' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '办理进度' })).toBeVisible();
+  await expect(page.locator('.status-panel')).toContainText('需要补正材料');
+  const supply = page.getByRole('region', { name: /补正告知/ });
+  await expect(supply).toContainText('照片背景不是白色，请重新拍摄');
+  await expect(supply.locator('.material-task')).toHaveCount(1);
+  await expect(supply).toContainText('逾期未补正的，视为撤回申请');
+  await expectNoViolations(page);
+  await supply.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
+  await expect(supply.locator('.file--done')).toHaveCount(1);
+  await supply.getByRole('button', { name: '提交补正材料' }).click();
+  await expect(page.locator('.status-panel')).toContainText('已提交，等待审查');
+  await expect(page.locator('.timeline')).toContainText('补正材料后重新提交');
+  expect(page.url()).not.toContain('query');
+
+  // Back in the console: the photo supplied is marked as the first 补正, with when.
+  await staff.reload();
   await expect(staff.locator('.file__meta--supplied')).toHaveCount(1);
-  await expect(staff.locator('.file__meta--supplied')).toContainText('补交');
+  await expect(staff.locator('.file__meta--supplied')).toContainText('第 1 次补正');
+  // The clerk looks at the new photo and the form in the page, without saving them.
+  const previewPhoto = staff.getByRole('button', { name: /^预览 近期一寸免冠白底彩色照片：/ }).last();
+  await previewPhoto.click();
+  await expect(previewPhoto).toHaveAttribute('aria-expanded', 'true');
+  const shown = staff.getByRole('img', { name: /^预览：近期一寸免冠白底彩色照片：/ });
+  await expect(shown).toBeVisible();
+  await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expectNoViolations(staff);
+  await previewPhoto.click();
+  await expect(shown).toHaveCount(0);
+  // A PDF opens in a new tab, in the browser's own viewer.
+  const tab = staff.waitForEvent('popup');
+  await staff.getByRole('button', { name: '预览 道路货物运输驾驶员从业资格考试申请表：申请表.pdf' }).click();
+  const viewer = await tab;
+  await expect.poll(() => viewer.url()).toMatch(/^blob:/);
+  await viewer.close();
   await expectNoViolations(staff);
   const download = staff.waitForEvent('download');
   await staff.getByRole('button', { name: '下载 道路货物运输驾驶员从业资格考试申请表：申请表.pdf' }).click();
@@ -97,6 +122,24 @@ test('supplement, completion in the staff console, rating and the public figures
   await staff.getByRole('button', { name: '确认受理' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('已受理');
   await expect(staff.locator('#case-status')).toBeFocused();
+  // The acceptance may be rated (受理评价): here on the window's pad, handed over by the clerk.
+  await page.reload();
+  await expect(page.getByRole('region', { name: '评价受理服务' })).toBeVisible();
+  await staff.goto('/staff/pad');
+  await staff.getByLabel('办件编号').fill(caseNumber);
+  await staff.getByRole('button', { name: '打开评价' }).click();
+  const pad = staff.getByRole('region', { name: '请为本次服务评价' });
+  await expect(pad).toContainText('王*');
+  await expectNoViolations(staff);
+  await pad.getByLabel('非常满意', { exact: true }).check();
+  await pad.getByRole('button', { name: '提交评价' }).click();
+  await expect(staff.getByRole('status')).toContainText('谢谢您的评价！（受理评价已记录）');
+  await expect(staff.getByLabel('办件编号')).toBeVisible();
+  await page.reload();
+  await expect(page.locator('main')).toContainText('受理评价：非常满意');
+  await expect(page.getByRole('region', { name: '评价受理服务' })).toHaveCount(0);
+  await staff.goto(`/staff/cases/${caseNumber}`);
+  await expect(staff.getByRole('heading', { level: 1, name: `办件 ${caseNumber}` })).toBeVisible();
   // The law's paperwork: the acceptance issues its numbered 受理通知书.
   await expect(staff.locator('.documents')).toContainText('县交通运输局受〔');
   const notice = staff.waitForEvent('download');
@@ -120,6 +163,19 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(staff.getByRole('group', { name: '确认办结？' })).toContainText('发给道路运输从业人员从业资格证 3201002026000123，长期有效');
   await staff.getByRole('button', { name: '确认办结' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('已办结');
+  // The month's ledger: one line for the case, with its decision, the applicant masked.
+  await staff.getByRole('button', { name: '返回列表' }).click();
+  await staff.locator('.ledger summary').click();
+  const ledger = staff.waitForEvent('download');
+  await staff.locator('.ledger').getByRole('button', { name: '导出台账' }).click();
+  const saved = await ledger;
+  expect(saved.suggestedFilename()).toMatch(/^县交通运输局台账.*\.csv$/);
+  const lines = readFileSync((await saved.path())!, 'utf8').split('\r\n');
+  const line = lines.find((l) => l.startsWith(caseNumber))!;
+  expect(line).toContain('王*');
+  expect(line).toContain('示交运许〔2026〕12号');
+  expect(line).not.toContain('13712345678');
+  await expectNoViolations(staff);
 
   // The applicant rates it; an unhappy rating would need a reason.
   await page.reload();
@@ -141,10 +197,10 @@ test('supplement, completion in the staff console, rating and the public figures
   await rating.getByLabel('办事效率（可不选）').selectOption('2');
   await rating.getByLabel('原因或建议').fill('补正时没有一次说清楚，多跑了一趟');
   await rating.getByRole('button', { name: '提交评价' }).click();
-  await expect(page.locator('main')).toContainText('您的评价：不满意');
+  await expect(page.locator('main')).toContainText('办结评价：不满意');
 
   // The 差评 is the department's work order on the case page; the reply reaches the applicant.
-  await staff.reload();
+  await staff.goto(`/staff/cases/${caseNumber}`);
   const order = staff.locator('.work-order');
   await expect(order).toContainText('差评：补正时没有一次说清楚');
   await order.getByLabel('给申请人的答复').fill('已核实：补正告知漏写了照片要求，已更新材料清单并提醒窗口一次告知。');
@@ -154,6 +210,17 @@ test('supplement, completion in the staff console, rating and the public figures
   await page.reload();
   await expect(page.locator('.timeline')).toContainText('答复差评');
   await expect(page.locator('.timeline')).toContainText('已更新材料清单');
+  // After the answer the applicant may rate again; the second rating stands.
+  const again = page.getByRole('region', { name: '部门已答复，欢迎再次评价' });
+  await again.getByLabel('满意', { exact: true }).check();
+  await again.getByRole('button', { name: '提交评价' }).click();
+  await expect(page.locator('main')).toContainText('办结评价：满意');
+  // The department records its 回访.
+  await staff.reload();
+  await staff.locator('.work-order').getByLabel('回访满意').check();
+  await staff.locator('.work-order').getByRole('button', { name: '记录回访结果' }).click();
+  await expect(staff.locator('.work-order')).toContainText('回访满意（');
+  await expectNoViolations(staff);
 
   // The public figures count it.
   await page.goto('/figures');

@@ -98,7 +98,7 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   // The lead reads every department's documents before accepting for all.
   const firePart = lead.locator('.part').filter({ hasText: FIRE });
   const fromFire = lead.waitForEvent('download');
-  await firePart.getByRole('button', { name: /材料\.pdf$/ }).first().click();
+  await firePart.getByRole('button', { name: /^下载 .*材料\.pdf$/ }).first().click();
   expect((await fromFire).suggestedFilename()).toBe('材料.pdf');
   const partOf = async (department: string) =>
     ((await lead.locator('.part').filter({ hasText: department }).locator('.hint').first().innerText()).match(/子件 (\S+)/) ?? [])[1];
@@ -128,14 +128,20 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
 
   await open(lead, caseNumber);
   await expect(lead.locator('.parts')).toContainText('效果图没有标注尺寸');
+  // One notice, one deadline, confirmed with what the applicant will be told.
+  await lead.getByLabel('补正期限（工作日）').fill('5');
   await lead.getByRole('button', { name: '发出补正告知（合并各部门的要求）' }).click();
+  await expect(lead.getByRole('group', { name: '确认补正告知？' })).toContainText('须在 5 个工作日内补正');
+  await lead.getByRole('button', { name: '确认补正告知' }).click();
   await expect(lead.locator('main')).toContainText('已发出的补正告知');
+  await expect(lead.locator('#case-status')).toContainText('申请人须在');
 
   // The applicant supplies both in one place.
   await page.getByRole('link', { name: '查看办理进度' }).click();
   await expect(page.locator('.status-panel')).toContainText('需要补正材料');
   const supply = page.getByRole('region', { name: /补正告知/ });
   await expect(supply).toContainText('县城市管理局：效果图没有标注尺寸');
+  await expect(supply).toContainText('逾期未补正的，视为撤回申请');
   await expect(supply).toContainText('县消防救援大队：没有标出安全出口');
   await expect(supply.locator('.material-task')).toHaveCount(2);
   await bothModes(page);
@@ -195,5 +201,5 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   const rating = page.getByRole('region', { name: '评价这次服务' });
   await rating.getByLabel('非常满意', { exact: true }).check();
   await rating.getByRole('button', { name: '提交评价' }).click();
-  await expect(page.locator('main')).toContainText('您的评价：非常满意');
+  await expect(page.locator('main')).toContainText('办结评价：非常满意');
 });

@@ -1,6 +1,6 @@
 //! Every periodic job, started in one place: the outbox worker (each poll,
 //! planning reminders every minute) and, once an hour, the answer clock
-//! (视为受理), database housekeeping,
+//! (视为受理) and the default ratings, database housekeeping,
 //! the retention policy and reclaiming expired uploads. Every instance runs
 //! them; each deletion and each claim re-checks its condition, so two
 //! instances at once do the work once.
@@ -28,6 +28,11 @@ async fn hourly_jobs(state: &AppState) {
         Ok(accepted) if accepted > 0 => tracing::info!(accepted, "unanswered applications accepted by law"),
         Ok(_) => {}
         Err(error) => tracing::warn!(%error, "the answer clock could not be applied; trying again in an hour"),
+    }
+    match crate::case::store::ratings::give_defaults(state, state.default_rating_days).await {
+        Ok(rated) if rated > 0 => tracing::info!(rated, "unrated completed cases rated by default"),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "default ratings could not be given; trying again in an hour"),
     }
     if let Err(error) = crate::db::housekeeping(&state.db).await {
         tracing::warn!(%error, "housekeeping failed; trying again in an hour");

@@ -40,7 +40,10 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(case::applicant::routes())
         .merge(case::staff::routes())
         .merge(case::staff_list::routes())
+        .merge(case::ledger::routes())
         .merge(case::work_orders::routes())
+        .merge(case::hall_pad::routes())
+        .merge(case::qr::routes())
         .merge(case::documents::routes())
         .merge(case::figures::routes())
         .split_for_parts();
@@ -147,6 +150,7 @@ impl Server {
             notify: settings.notify.clone(),
             figures: tokio::sync::Mutex::new(None),
             figures_max_age: std::time::Duration::from_secs(settings.figures_max_age_secs),
+            default_rating_days: settings.default_rating_days,
             documents: settings.documents.clone(),
             document_font: std::sync::OnceLock::new(),
         };

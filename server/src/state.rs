@@ -42,6 +42,8 @@ pub struct AppState {
     /// The public figures last computed, and when (they read every case).
     pub figures: tokio::sync::Mutex<Option<(std::time::Instant, domain::case::view::PublicFigures)>>,
     pub figures_max_age: std::time::Duration,
+    /// Days after completion when an unrated case is rated by default.
+    pub default_rating_days: u16,
     /// The statutory documents' review authority and font.
     pub documents: settings::DocumentSettings,
     /// The documents' font, read on the first PDF (`None` inside: not readable).

@@ -101,6 +101,17 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
             <p class="hint">
                 "请记下办件编号和查询码（或截图、打印本页）。凭这两项可以查询办理进度；查询码只显示这一次，不要告诉别人。"
             </p>
+            <figure class="receipt__qr">
+                <img
+                    src=format!("/api/cases/{}/rating-qr", receipt.case_number)
+                    alt="二维码：用手机扫码查看办理进度、评价服务"
+                    width="160"
+                    height="160"
+                />
+                <figcaption>
+                    "用手机扫码：查看办理进度、评价服务（还要输入查询码）"
+                </figcaption>
+            </figure>
             {(!receipt.later.is_empty())
                 .then(|| {
                     view! {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use domain::apply::form::FieldError;
+use domain::case::rating::{Channel, Stage};
 use domain::case::view::{
     CaseKey, CaseView, ComplaintBody, INDICATORS, LEVELS, Rating, RatingBody, check_complaint, check_rating,
 };
@@ -18,8 +19,50 @@ fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
     errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
 }
 
+/// The five levels (非常满意 … 非常不满意) as one radio group named `name`.
 #[component]
-pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>) -> impl IntoView {
+pub fn LevelChoices(overall: RwSignal<u8>, name: &'static str, class: &'static str) -> impl IntoView {
+    view! {
+        <div class=class>
+            {LEVELS
+                .iter()
+                .map(|(level, label)| {
+                    let level = *level;
+                    let id = format!("{name}-{level}");
+                    view! {
+                        <div class="choice">
+                            <input
+                                type="radio"
+                                name=name
+                                id=id.clone()
+                                prop:checked=move || overall.get() == level
+                                on:change=move |_| overall.set(level)
+                            />
+                            <label for=id>{*label}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// Where this rating is given: from the receipt's QR code (`?from=qr`), a
+/// phone-sized screen, or a computer.
+fn channel() -> Channel {
+    let Some(window) = web_sys::window() else { return Channel::Pc };
+    let search = window.location().search().unwrap_or_default();
+    if search.split(['?', '&']).any(|pair| pair == "from=qr") {
+        return Channel::QrCode;
+    }
+    let width = window.inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0);
+    if width < 768.0 { Channel::Mobile } else { Channel::Pc }
+}
+
+/// The rating of one stage: 受理 (once accepted or refused) or 办结; `again`
+/// after the department answered an unhappy rating.
+#[component]
+pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>, stage: Stage, again: bool) -> impl IntoView {
     let overall = RwSignal::new(0u8);
     let indicators = RwSignal::new(BTreeMap::<String, u8>::new());
     let reason = RwSignal::new(String::new());
@@ -37,7 +80,7 @@ pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>) -> impl IntoView {
             errors.set(found);
             return;
         }
-        let body = RatingBody { key: key.clone(), rating };
+        let body = RatingBody { key: key.clone(), rating, stage, channel: channel() };
         sending.set(true);
         spawn_local(async move {
             match api::case_rate(&body).await {
@@ -51,32 +94,26 @@ pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>) -> impl IntoView {
     let error = move |field: &'static str| move || errors.with(|e| message_for(e, field));
     view! {
         <section class="rating" aria-labelledby="rating-title">
-            <h2 id="rating-title">"评价这次服务"</h2>
+            <h2 id="rating-title">
+                {match (stage, again) {
+                    (Stage::Acceptance, _) => "评价受理服务",
+                    (Stage::Completion, false) => "评价这次服务",
+                    (Stage::Completion, true) => "部门已答复，欢迎再次评价",
+                }}
+            </h2>
+            {(stage == Stage::Acceptance)
+                .then(|| {
+                    view! {
+                        <p class="hint">
+                            "申请已经受理（或作出不予受理决定）。请对受理环节评价，办结后还可以对办理结果评价。"
+                        </p>
+                    }
+                })}
             <form on:submit=submit novalidate>
                 <fieldset class=move || if error("overall")().is_some() { "field field--error" } else { "field" }>
                     <legend>"总体评价"</legend>
                     <FieldAlert message=Signal::derive(error("overall")) />
-                    <div class="choices choices--inline">
-                        {LEVELS
-                            .iter()
-                            .map(|(level, label)| {
-                                let level = *level;
-                                let id = format!("overall-{level}");
-                                view! {
-                                    <div class="choice">
-                                        <input
-                                            type="radio"
-                                            name="overall"
-                                            id=id.clone()
-                                            prop:checked=move || overall.get() == level
-                                            on:change=move |_| overall.set(level)
-                                        />
-                                        <label for=id>{*label}</label>
-                                    </div>
-                                }
-                            })
-                            .collect_view()}
-                    </div>
+                    <LevelChoices overall name="overall" class="choices choices--inline" />
                 </fieldset>
                 <div class="indicator-grid">
                     {INDICATORS

@@ -25,6 +25,7 @@ use crate::follow::documents::ApplicantDocuments;
 use crate::shell::draft;
 use crate::shell::set_title;
 use crate::subject::{Kind, Subject};
+use domain::case::rating::Stage;
 
 /// The key kept with the receipt on this device, if any.
 fn stored_key(case_number: &str) -> Option<CaseKey> {
@@ -270,22 +271,43 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                             item_code=current.item_code.clone()
                             asks
                             supplement
-                            due=current.later_due
+                            due=if supplement { current.supply_by } else { current.later_due }
                             view
                         />
                     }
                 })
         }}
-        {move || view.with(|v| v.can_rate).then(|| view! { <RatingForm key=rate_key.clone() view /> })}
         {move || {
-            view.with(|v| v.rating.clone())
-                .map(|r| {
-                    view! {
-                        <p class="notice notice--ok">
-                            {format!("您的评价：{}。谢谢！", domain::case::view::level_label(r.overall))}
-                        </p>
-                    }
-                })
+            view.with(|v| {
+                let stage = if v.can_rate {
+                    Some(Stage::Completion)
+                } else if v.can_rate_acceptance {
+                    Some(Stage::Acceptance)
+                } else {
+                    None
+                };
+                let again = v.can_rate && v.rating.is_some();
+                stage.map(|stage| view! { <RatingForm key=rate_key.clone() view stage again /> })
+            })
+        }}
+        {move || {
+            view.with(|v| {
+                let given = [("受理评价", v.acceptance_rating.clone()), ("办结评价", v.rating.clone())];
+                let said: Vec<String> = given
+                    .into_iter()
+                    .filter_map(|(what, r)| {
+                        r.map(|r| format!("{what}：{}", domain::case::view::level_label(r.overall)))
+                    })
+                    .collect();
+                (!said.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="notice notice--ok">
+                                {format!("您的评价——{}。谢谢！", said.join("；"))}
+                            </p>
+                        }
+                    })
+            })
         }}
         {
             let key = key.clone();
@@ -421,7 +443,15 @@ fn Supply(
                 .map(|d| {
                     view! {
                         <p class="hint">
-                            {format!("请在 {} 前补交，逾期未补齐的，本次申请终止。", d.chinese())}
+                            {format!(
+                                "请在 {} 前补交，{}",
+                                d.chinese(),
+                                if supplement {
+                                    "逾期未补正的，视为撤回申请。"
+                                } else {
+                                    "逾期未补齐的，本次申请终止。"
+                                },
+                            )}
                         </p>
                     }
                 })}

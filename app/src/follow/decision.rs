@@ -1,4 +1,4 @@
-//! The staff console's decisive moves (受理, 不予受理, 办结, 延长): each asks for
+//! The staff console's decisive moves (受理, 补正告知, 不予受理, 办结, 延长): each asks for
 //! confirmation, saying what the applicant will be told, before it is taken;
 //! after any move, focus goes to the case's new status, so a keyboard or
 //! screen-reader clerk hears what happened and a second Enter takes nothing.
@@ -28,9 +28,15 @@ fn consequence(action: &Action) -> Option<String> {
             shown(approver),
             shown(reason)
         ),
+        Action::RequestSupplement { items, days } if items.is_empty() => {
+            format!("申请人会收到合并各部门要求的补正告知，须在 {days} 个工作日内补正，逾期未补正的视为撤回申请。")
+        }
+        Action::RequestSupplement { items, days } => format!(
+            "申请人会收到补正告知：须在 {days} 个工作日内补正 {} 项材料，逾期未补正的视为撤回申请。",
+            items.len()
+        ),
         Action::DeemAccept
         | Action::PreReview
-        | Action::RequestSupplement { .. }
         | Action::Resubmit
         | Action::Start
         | Action::Suspend { .. }

@@ -28,6 +28,16 @@ fn FigureCard(figures: Figures, overall: bool) -> impl IntoView {
         ("平均用时", days(figures.average_days)),
         ("平均承诺时限", days(figures.average_promised_days)),
         ("满意率", format!("{}（{} 条评价）", percent(figures.satisfaction_percent), figures.ratings)),
+        ("一次告知率", format!("{}（{} 件补正）", percent(figures.one_notice_percent), figures.supplemented)),
+        (
+            "差评和投诉",
+            format!(
+                "{} 件，超期答复 {} 件，平均 {} 答复",
+                figures.work_orders,
+                figures.overdue_work_orders,
+                days(figures.average_reply_days)
+            ),
+        ),
     ];
     view! {
         <section
@@ -62,7 +72,7 @@ pub fn FiguresPage() -> impl IntoView {
         </p>
         <h1>"数据公开"</h1>
         <p class="hint">
-            "按办件台账实时统计。按时办结率、当场办结率按已办结的办件计算；满意率按“基本满意”及以上计算。"
+            "按办件台账实时统计。按时办结率、当场办结率按已办结的办件计算；满意率按“基本满意”及以上计算；一次告知率是需要补正的办件中只告知过一次的比例。"
         </p>
         {move || match figures.state.get() {
             Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),

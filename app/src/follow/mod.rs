@@ -16,8 +16,12 @@ pub mod staff_application;
 pub mod staff_clock;
 pub mod staff_decision;
 pub mod staff_feedback;
+pub mod staff_file;
+pub mod staff_ledger;
 pub mod staff_list;
+pub mod staff_pad;
 pub mod staff_session;
+pub mod staff_supplement;
 
 /// This stage's page for `page`, if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {
@@ -26,6 +30,7 @@ pub fn render(page: &Page) -> Option<AnyView> {
         Page::Figures => view! { <figures::FiguresPage /> }.into_any(),
         Page::Staff => view! { <staff_list::StaffPage /> }.into_any(),
         Page::StaffCase(case_number) => view! { <staff::StaffCasePage case_number /> }.into_any(),
+        Page::StaffPad => view! { <staff_pad::StaffPadPage /> }.into_any(),
         _ => return None,
     })
 }

@@ -4,25 +4,27 @@
 //! it: every action the API has, each asking for what it needs.
 
 use domain::apply::form::Applicant;
+use domain::case::Action;
 use domain::case::clock::Procedure;
+use domain::case::origin::FileOrigin;
 use domain::case::view::StaffCase;
-use domain::case::{Action, SupplementItem};
 use domain::time::date::beijing_time;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::api::staff as api;
 use crate::components::alert::ErrorNotice;
 use crate::components::fact::fact;
 use crate::components::timeline::timeline_entry;
 use crate::follow::decision::{ConfirmMove, focus_soon, is_decisive};
-use crate::follow::documents::{StaffDocuments, save_blob};
+use crate::follow::documents::StaffDocuments;
 use crate::follow::staff_application::ApplicationFacts;
 use crate::follow::staff_clock::{ExtendForm, ProcedureChoice};
 use crate::follow::staff_decision::{DecisionDraft, DecisionFields};
 use crate::follow::staff_feedback::WorkOrders;
+use crate::follow::staff_file::CaseFileRow;
 use crate::follow::staff_session::{SignIn, signed_in, token, who};
+use crate::follow::staff_supplement::{Ask, JointNotice, SupplementRequest};
 use crate::shell::router::navigate;
 use crate::shell::set_title;
 
@@ -31,6 +33,9 @@ pub fn StaffCasePage(case_number: String) -> impl IntoView {
     set_title(&format!("办件 {case_number}"));
     let department = signed_in();
     let case = RwSignal::new(None::<Result<StaffCase, String>>);
+    // A decisive move waiting for its confirmation: kept while the case is
+    // drawn again (a late answer redraws it), so the question stays asked.
+    let pending = RwSignal::new(None::<Action>);
     let number = case_number.clone();
     Effect::new(move |_| {
         if department.get().is_some() {
@@ -56,7 +61,7 @@ pub fn StaffCasePage(case_number: String) -> impl IntoView {
                 }
                     .into_any()
             }
-            (_, Some(Ok(found))) => view! { <CaseDetail case=found store=case /> }.into_any(),
+            (_, Some(Ok(found))) => view! { <CaseDetail case=found store=case pending /> }.into_any(),
         }}
     }
 }
@@ -79,39 +84,6 @@ fn applicant_text(applicant: &Applicant) -> Vec<(&'static str, String)> {
     }
 }
 
-/// One material the department may ask to be supplemented, with its own choice and reason.
-#[derive(Clone)]
-struct Ask {
-    material: String,
-    name: String,
-    asked: RwSignal<bool>,
-    reason: RwSignal<String>,
-}
-
-impl Ask {
-    /// One for each material the case has files of, in file order.
-    fn for_case(case: &StaffCase) -> Vec<Self> {
-        let mut asks: Vec<Self> = Vec::new();
-        for file in &case.files {
-            if !asks.iter().any(|a| a.material == file.material) {
-                asks.push(Self {
-                    material: file.material.clone(),
-                    name: file.material_name.clone(),
-                    asked: RwSignal::new(false),
-                    reason: RwSignal::new(String::new()),
-                });
-            }
-        }
-        asks
-    }
-
-    fn item(&self) -> Option<SupplementItem> {
-        self.asked
-            .get_untracked()
-            .then(|| SupplementItem { material: self.material.clone(), reason: self.reason.get_untracked() })
-    }
-}
-
 /// A button's style: refusing warns, the steps before a decision are secondary.
 fn button_class(action: &Action) -> &'static str {
     match action {
@@ -130,7 +102,11 @@ fn button_class(action: &Action) -> &'static str {
 }
 
 #[component]
-fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>>) -> impl IntoView {
+fn CaseDetail(
+    case: StaffCase,
+    store: RwSignal<Option<Result<StaffCase, String>>>,
+    pending: RwSignal<Option<Action>>,
+) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let number = case.case_number.clone();
     // A plain closure, cloned into each button: it lives exactly as long as the
@@ -149,8 +125,6 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
             }
         });
     };
-    // A decisive move waiting for its confirmation.
-    let pending = RwSignal::new(None::<Action>);
     let note = RwSignal::new(String::new());
     let procedure = RwSignal::new(Procedure::Other);
     let may_pause = case.actions.iter().any(|a| a == "suspend");
@@ -161,10 +135,6 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
     let may_ask = case.actions.iter().any(|a| a == "request_supplement");
     // The whole of a joint case: the lead sends every part's requests as one notice.
     let whole = !case.parts.is_empty();
-    let send_notice = {
-        let run = run.clone();
-        move |_| run(Action::RequestSupplement { items: Vec::new() })
-    };
     // The other actions, in the order the API lists them, each a button.
     let buttons = case
         .actions
@@ -205,6 +175,9 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
             {case.status_label.clone()}
             {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
             {case.light.map(|l| format!(" · {}", l.label()))}
+            {case
+                .supply_by
+                .map(|d| format!(" · 申请人须在 {} 前补正，逾期视为撤回申请", d.chinese()))}
             {case
                 .answer_by
                 .map(|d| {
@@ -249,7 +222,10 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
             {case
                 .files
                 .iter()
-                .map(|f| view! { <CaseFileRow file=f.clone() submitted_at=case.submitted_at.clone() /> })
+                .map(|f| {
+                    let origin = FileOrigin::of(&f.added_at, &case.timeline);
+                    view! { <CaseFileRow file=f.clone() origin /> }
+                })
                 .collect_view()}
         </ul>
         {(!case.actions.is_empty())
@@ -271,17 +247,7 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                     </div>
                     {may_pause.then(|| view! { <ProcedureChoice procedure /> })}
                     {may_complete.then(|| view! { <DecisionFields draft /> })}
-                    <div class="staff-actions">
-                        {buttons}
-                        {(whole && may_ask)
-                            .then(|| {
-                                view! {
-                                    <button type="button" class="button" on:click=send_notice.clone()>
-                                        "发出补正告知（合并各部门的要求）"
-                                    </button>
-                                }
-                            })}
-                    </div>
+                    <div class="staff-actions">{buttons}</div>
                     {
                         let run = run.clone();
                         move || {
@@ -293,7 +259,12 @@ fn CaseDetail(case: StaffCase, store: RwSignal<Option<Result<StaffCase, String>>
                                 })
                         }
                     }
-                    {(may_ask && !whole).then(|| view! { <SupplementRequest asks run /> })}
+                    {(whole && may_ask).then(|| view! { <JointNotice pending /> })}
+                    {(may_ask && !whole)
+                        .then(|| {
+                            let part = case.joint_number.is_some();
+                            view! { <SupplementRequest asks pending part run=run.clone() /> }
+                        })}
                     {may_extend.then(|| view! { <ExtendForm pending /> })}
                 }
             })}
@@ -394,7 +365,8 @@ fn JointParts(case: StaffCase) -> impl IntoView {
                                     .files
                                     .iter()
                                     .map(|f| {
-                                        view! { <CaseFileRow file=f.clone() submitted_at=part.submitted_at.clone() /> }
+                                        let origin = FileOrigin::of(&f.added_at, &part.timeline);
+                                        view! { <CaseFileRow file=f.clone() origin /> }
                                     })
                                     .collect_view()}
                             </ul>
@@ -417,137 +389,5 @@ fn JointParts(case: StaffCase) -> impl IntoView {
                     </ul>
                 }
             })}
-    }
-}
-
-/// One file of a case, downloaded through the staff API.
-#[component]
-fn CaseFileRow(
-    file: domain::case::view::CaseFile,
-    /// When the case was submitted: a file added later came with a 补正 or as 容缺.
-    #[prop(into)]
-    submitted_at: String,
-) -> impl IntoView {
-    let label = format!("下载 {}：{}", file.material_name, file.name);
-    let supplied =
-        (file.added_at != submitted_at).then(|| format!("{} 补交", beijing_time(&file.added_at).unwrap_or_default()));
-    let (url, name) = (file.download.clone(), file.name.clone());
-    let failed = RwSignal::new(None::<String>);
-    let download = move |_| {
-        let (url, name) = (url.clone(), name.clone());
-        spawn_local(async move {
-            match api::download(&token().unwrap_or_default(), &url).await {
-                Ok(blob) => {
-                    failed.set(None);
-                    save_blob(&blob, &name);
-                }
-                Err(error) => failed.set(Some(error.message)),
-            }
-        });
-    };
-    view! {
-        <li class="file">
-            <span class="file__name">{format!("{}：{}", file.material_name, file.name)}</span>
-            <span class="file__meta">{domain::apply::materials::size_text(file.size)}</span>
-            {supplied.map(|when| view! { <span class="file__meta file__meta--supplied">{when}</span> })}
-            {(!file.scanned)
-                .then(|| {
-                    view! {
-                        <span class="file__meta" title="本中心未配置病毒扫描，或文件早于扫描启用">
-                            "未经病毒扫描"
-                        </span>
-                    }
-                })}
-            <button type="button" class="link-button" aria-label=label on:click=download>
-                "下载"
-            </button>
-            {move || {
-                failed
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <span class="field-error" role="alert">
-                                {message}
-                            </span>
-                        }
-                    })
-            }}
-        </li>
-    }
-}
-
-/// 补正告知: every material to supplement, with its reason, sent at once.
-#[component]
-fn SupplementRequest(asks: Vec<Ask>, run: impl Fn(Action) + 'static) -> impl IntoView {
-    let chosen = StoredValue::new(asks.clone());
-    // Said here in the materials' names (the API's own message names their ids).
-    let problem = RwSignal::new(None::<String>);
-    let send = move |_| {
-        let missing = chosen.with_value(|asks| {
-            asks.iter()
-                .find(|a| a.asked.get_untracked() && a.reason.get_untracked().trim().is_empty())
-                .map(|a| (a.name.clone(), format!("ask-{}-reason", a.material)))
-        });
-        if let Some((name, field)) = missing {
-            problem.set(Some(format!("请写明“{name}”需要补正的原因")));
-            if let Some(input) = document().get_element_by_id(&field) {
-                let _ = input.unchecked_ref::<web_sys::HtmlElement>().focus();
-            }
-            return;
-        }
-        let items: Vec<SupplementItem> = chosen.with_value(|asks| asks.iter().filter_map(Ask::item).collect());
-        if items.is_empty() {
-            problem.set(Some("请至少勾选一项需要补正的材料".to_owned()));
-            return;
-        }
-        problem.set(None);
-        run(Action::RequestSupplement { items });
-    };
-    view! {
-        <fieldset class="supplement-request">
-            <legend>"补正告知：勾选要补正的材料并写明原因（一次列全）"</legend>
-            {asks
-                .into_iter()
-                .map(|ask| {
-                    let check_id = format!("ask-{}", ask.material);
-                    let reason_id = format!("ask-{}-reason", ask.material);
-                    let Ask { name, asked, reason, .. } = ask;
-                    view! {
-                        <div class="checkbox">
-                            <input
-                                type="checkbox"
-                                id=check_id.clone()
-                                prop:checked=move || asked.get()
-                                on:change=move |ev| asked.set(event_target_checked(&ev))
-                            />
-                            <label for=check_id>{name.clone()}</label>
-                        </div>
-                        <div class="field">
-                            <label for=reason_id.clone()>{format!("“{name}”的补正原因")}</label>
-                            <input
-                                type="text"
-                                id=reason_id
-                                prop:value=move || reason.get()
-                                on:change=move |ev| reason.set(event_target_value(&ev))
-                            />
-                        </div>
-                    }
-                })
-                .collect_view()}
-            {move || {
-                problem
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="field-error" role="alert">
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
-            <button type="button" class="button" on:click=send>
-                "发送补正告知"
-            </button>
-        </fieldset>
     }
 }

@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 
 use crate::api::staff as api;
 use crate::follow::case_status::light_class;
+use crate::follow::staff_ledger::LedgerExport;
 use crate::follow::staff_session::{SignIn, set_token, signed_in, token, who};
 use crate::shell::set_title;
 
@@ -123,6 +124,7 @@ fn CaseList(me: Me, signed_in: RwSignal<Option<Me>>) -> impl IntoView {
                 </div>
             </div>
         </form>
+        <LedgerExport department=mine.clone() />
         <div aria-live="polite">
             {move || match cases.get() {
                 None => view! { <p class="loading">"正在加载……"</p> }.into_any(),

@@ -68,6 +68,8 @@ pub enum Page {
     Staff,
     /// One case in the staff console.
     StaffCase(String),
+    /// 窗口评价器: the window's pad, where the applicant rates the service.
+    StaffPad,
     /// One question of an item's or a bundle's questionnaire.
     Situation(Kind, String, String),
     /// The one-time notice (一次性告知单) of an item or a bundle.
@@ -89,6 +91,7 @@ impl Page {
             ["figures"] => Some(Self::Figures),
             ["staff"] => Some(Self::Staff),
             ["staff", "cases", case] => decode(case).map(Self::StaffCase),
+            ["staff", "pad"] => Some(Self::StaffPad),
             ["services", code] => decode(code).map(Self::Guide),
             [prefix @ ("services" | "bundles"), code, "apply"] => decode(code).map(|c| Self::Apply(kind(prefix), c)),
             ["services" | "bundles", code, "tasks"] => decode(code).map(Self::Tasks),

@@ -22,6 +22,25 @@ pub const ANSWER_SOON_DAYS: i64 = 2;
 /// API's schema says the same number.
 pub const MAX_EXTENSION_DAYS: u16 = 30;
 
+/// Working days a 补正告知 gives the applicant unless the clerk sets
+/// another number: the law sets none, local rules commonly ten.
+pub const SUPPLY_DAYS: u16 = 10;
+
+/// The longest time a 补正告知 may give, in working days (stops a typo;
+/// the staff API's schema says the same number).
+pub const MAX_SUPPLY_DAYS: u16 = 60;
+
+/// The default of `Action::RequestSupplement`'s `days`, for serde.
+pub fn default_supply_days() -> u16 {
+    SUPPLY_DAYS
+}
+
+/// The last day to supply what a 补正告知 sent `today` asks for, `days`
+/// working days later: after it, the application counts as withdrawn.
+pub fn supply_by(calendar: &Calendar, today: Date, days: u16) -> Date {
+    calendar.add_working_days(today, u32::from(days))
+}
+
 /// The last day to answer an application received on `received`.
 pub fn answer_by(calendar: &Calendar, received: Date) -> Date {
     calendar.add_working_days(received, ANSWER_DAYS)

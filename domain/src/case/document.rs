@@ -132,8 +132,9 @@ pub struct Facts<'a> {
     pub deemed: bool,
     /// A refusal's reason, or a permit decision's result.
     pub reason: &'a str,
-    /// 补正: each material's name and why.
+    /// 补正: each material's name and why, and the last day to supply them.
     pub supplement: &'a [(String, String)],
+    pub supply_by: Option<Date>,
     pub decision: Option<&'a Decision>,
     /// 行政复议机关, as the centre configures it.
     pub review_authority: &'a str,
@@ -173,7 +174,13 @@ pub fn text(kind: DocumentKind, f: &Facts<'_>, number: String) -> DocumentText {
             let mut paragraphs = vec![format!("{applied}，申请材料不齐全或者不符合法定形式。请一次性补正以下材料：")];
             paragraphs
                 .extend(f.supplement.iter().enumerate().map(|(i, (name, why))| format!("{}. {name}：{why}", i + 1)));
-            paragraphs.push("补正的材料提交后，本机关将重新审查。".to_owned());
+            paragraphs.push(match f.supply_by {
+                Some(day) => format!(
+                    "请于{}前补正。补正的材料提交后，本机关将重新审查；逾期未补正的，视为撤回申请。",
+                    day.chinese()
+                ),
+                None => "补正的材料提交后，本机关将重新审查。".to_owned(),
+            });
             ("补正告知书".to_owned(), paragraphs)
         }
         DocumentKind::Permit => {
@@ -222,6 +229,7 @@ mod tests {
             deemed: false,
             reason,
             supplement,
+            supply_by: Date::parse("2026-12-08"),
             decision: None,
             review_authority: "示范县人民政府",
         }
@@ -245,6 +253,7 @@ mod tests {
         let asks = [("近期一寸照片".to_owned(), "照片不清晰".to_owned())];
         let supplement = text(DocumentKind::Supplement, &facts("", &asks), "y".into());
         assert_eq!(supplement.paragraphs[1], "1. 近期一寸照片：照片不清晰");
+        assert!(supplement.paragraphs[2].starts_with("请于2026年12月8日前补正。"));
         assert_eq!(DocumentKind::of_event(CaseEvent::Completed, None), None, "a result without a decision issues none");
         assert_eq!(DocumentKind::of_event(CaseEvent::DeemedAccepted, None), Some(DocumentKind::Acceptance));
     }

@@ -23,6 +23,8 @@ pub struct Changes {
     /// 办结's decision, when one was recorded.
     pub decision: Option<super::decision::Decision>,
     pub supplement: Option<Vec<SupplementItem>>,
+    /// The last day to supply what the 补正告知 asks for.
+    pub supply_by: Option<Option<Date>>,
     /// Joint cases: a part's pending requests, the whole's stage and notice.
     pub pending: Option<Vec<SupplementItem>>,
     pub stage: Option<Status>,
@@ -73,9 +75,13 @@ impl Changes {
                 changes.result = Some(result.clone());
                 changes.decision = decision.clone();
             }
-            Action::RequestSupplement { items } => changes.supplement = Some(items.clone()),
+            Action::RequestSupplement { items, days } => {
+                changes.supplement = Some(items.clone());
+                changes.supply_by = Some(Some(super::clock::supply_by(calendar, today, *days)));
+            }
             Action::Resubmit => {
                 changes.supplement = Some(Vec::new());
+                changes.supply_by = Some(None);
                 changes.received_on = Some(today);
             }
             Action::PreReview | Action::Refuse { .. } | Action::Start | Action::Withdraw | Action::Terminate { .. } => {
@@ -112,6 +118,10 @@ mod tests {
         assert_eq!(Changes::of(&Action::Start, clock, day("2026-11-24"), &calendar), Changes::default());
         let resubmitted = Changes::of(&Action::Resubmit, clock, day("2026-11-24"), &calendar);
         assert_eq!(resubmitted.supplement, Some(Vec::new()), "the request is answered");
+        assert_eq!(resubmitted.supply_by, Some(None));
+        let ask = Action::RequestSupplement { items: Vec::new(), days: 10 };
+        let asked = Changes::of(&ask, clock, day("2026-11-24"), &calendar);
+        assert_eq!(asked.supply_by, Some(Some(day("2026-12-08"))), "ten working days");
         assert_eq!(resubmitted.received_on, Some(day("2026-11-24")), "the answer clock starts again");
         let waiting = Clock { received_on: Some(day("2026-11-16")), ..clock };
         let deemed = Changes::of(&Action::DeemAccept, waiting, day("2026-11-24"), &calendar);

@@ -200,7 +200,9 @@ impl CaseEvent {
             Self::PreReviewStarted => Action::PreReview,
             Self::Accepted => Action::Accept,
             Self::Extended => Action::Extend { days: 0, approver: String::new(), reason: String::new() },
-            Self::SupplementRequested => Action::RequestSupplement { items: Vec::new() },
+            Self::SupplementRequested => {
+                Action::RequestSupplement { items: Vec::new(), days: super::clock::SUPPLY_DAYS }
+            }
             Self::Refused => Action::Refuse { reason: String::new() },
             Self::Started => Action::Start,
             Self::Suspended => Action::Suspend { procedure: super::clock::Procedure::Other, reason: String::new() },

@@ -122,7 +122,7 @@ impl JointStatus {
             }
             Self::NotAccepted => "申请没有被受理，原因见下方。可以按原因准备后重新申请，或拨打咨询电话。",
             Self::Withdrawn => "申请已撤回。需要办理时请重新申请。",
-            Self::Terminated => "容缺材料没有在期限内补齐，本次申请已终止。需要办理时请重新申请。",
+            Self::Terminated => "要补交的材料没有在期限内补齐，本次申请已终止，原因见下方。需要办理时请重新申请。",
         }
     }
 }
@@ -222,14 +222,14 @@ impl Joint {
         }
     }
 
-    /// Apply a move, or say why not. `materials(item)` lists the material ids
-    /// of an item (a supplement request may only name those).
+    /// Apply a move, or say why not. `materials(item)` lists the materials
+    /// of an item as (id, name) (a supplement request may only name those).
     pub fn apply(
         &self,
         target: Target,
         action: &Action,
         actor: &Actor,
-        materials: &dyn Fn(&str) -> Vec<String>,
+        materials: &dyn Fn(&str) -> Vec<(String, String)>,
     ) -> Result<Joint, TransitionError> {
         if self.status().is_final() {
             return conflict(format!("联办件“{}”，不能再“{}”", self.status().label(), action.label()));
@@ -258,12 +258,17 @@ impl Joint {
                     part.status = transition(part.status, action, actor, &[])?;
                 }
             }
+            // A 补正 not supplied in time ends the whole (容缺 ends only a part).
+            Action::Terminate { .. } if self.stage != Status::NeedsSupplement => {
+                return conflict(format!("联办件“{}”时不能整体“{}”", self.status().label(), action.label()));
+            }
             Action::PreReview
             | Action::Accept
             | Action::DeemAccept
             | Action::Refuse { .. }
             | Action::Resubmit
-            | Action::Withdraw => {
+            | Action::Withdraw
+            | Action::Terminate { .. } => {
                 // The single case's table says who may do it from the lead's stage.
                 let stage = transition(self.stage, action, actor, &[])?;
                 if matches!(action, Action::Accept) {
@@ -295,9 +300,12 @@ impl Joint {
                     next.notice.clear();
                 }
             }
-            Action::RequestSupplement { items } => {
+            Action::RequestSupplement { items, days } => {
                 if !items.is_empty() {
                     return refuse("请在牵头部门自己的事项上提出补正要求，再发出补正告知".to_owned());
+                }
+                if *days == 0 || *days > super::clock::MAX_SUPPLY_DAYS {
+                    return refuse(format!("补正期限要在 1 到 {} 个工作日之间", super::clock::MAX_SUPPLY_DAYS));
                 }
                 if !by_lead {
                     return refuse(format!("补正告知由牵头部门{}发出", self.lead_department));
@@ -344,7 +352,7 @@ impl Joint {
         index: usize,
         action: &Action,
         actor: &Actor,
-        materials: &dyn Fn(&str) -> Vec<String>,
+        materials: &dyn Fn(&str) -> Vec<(String, String)>,
     ) -> Result<Joint, TransitionError> {
         let Some(part) = self.parts.get(index) else {
             return refuse(format!("联办件没有第 {} 部分", index + 1));
@@ -363,7 +371,7 @@ impl Joint {
             Action::RequestSupplement { .. } | Action::Refuse { .. } => {
                 let to = transition(part.status, action, actor, &materials(&part.item))?;
                 let part = &mut next.parts[index];
-                if let Action::RequestSupplement { items } = action {
+                if let Action::RequestSupplement { items, .. } = action {
                     // Waits for the lead's combined notice; the applicant sees it then.
                     part.pending = items.clone();
                 } else {
@@ -395,6 +403,7 @@ impl Joint {
                 Target::Whole => vec![],
                 Target::Part(_) => vec![SupplementItem { material: "*".to_owned(), reason: "原因".to_owned() }],
             },
+            days: super::clock::SUPPLY_DAYS,
         };
         let probes = [
             Action::PreReview,
@@ -407,7 +416,7 @@ impl Joint {
             Action::Resume,
             Action::Complete { result: "结果".to_owned(), decision: None },
         ];
-        let any_material = |_: &str| vec!["*".to_owned()];
+        let any_material = |_: &str| vec![("*".to_owned(), "*".to_owned())];
         probes.iter().filter(|a| self.apply(target, a, &staff, &any_material).is_ok()).map(Action::name).collect()
     }
 }
@@ -441,8 +450,8 @@ mod tests {
         Actor::Staff { department: department.into(), by: None }
     }
 
-    fn materials(_: &str) -> Vec<String> {
-        vec!["application".into(), "floor_plan".into()]
+    fn materials(_: &str) -> Vec<(String, String)> {
+        vec![("application".into(), "申请书".into()), ("floor_plan".into(), "平面图".into())]
     }
 
     fn go(joint: &Joint, target: Target, action: Action, actor: Actor) -> Result<Joint, String> {
@@ -452,6 +461,7 @@ mod tests {
     fn ask(reason: &str) -> Action {
         Action::RequestSupplement {
             items: vec![SupplementItem { material: "floor_plan".into(), reason: reason.into() }],
+            days: 10,
         }
     }
 
@@ -485,15 +495,19 @@ mod tests {
             go(&j, Target::Whole, Action::Accept, staff(LEAD)),
             Err("县城市管理局对“CG-001”提出了补正要求，请先发出补正告知".into())
         );
-        let j = go(&j, Target::Whole, Action::RequestSupplement { items: vec![] }, staff(LEAD)).unwrap();
+        let j = go(&j, Target::Whole, Action::RequestSupplement { items: vec![], days: 10 }, staff(LEAD)).unwrap();
         assert_eq!(j.status(), JointStatus::NeedsSupplement);
         let who: Vec<(&str, &str)> = j.notice.iter().map(|n| (n.department.as_str(), n.reason.as_str())).collect();
         assert_eq!(who, [("县城市管理局", "招牌尺寸没有标注"), ("县消防救援大队", "安全出口没有标出")]);
+        let late = Action::Terminate { reason: "逾期未补正".into() };
+        let ended = go(&j, Target::Whole, late.clone(), Actor::System).unwrap();
+        assert_eq!(ended.status(), JointStatus::Terminated, "a 补正 not supplied in time ends the whole");
         let j = go(&j, Target::Whole, Action::Resubmit, Actor::Applicant).unwrap();
+        assert!(go(&j, Target::Whole, late, Actor::System).is_err(), "only while the 补正 is due");
         assert_eq!(j.status(), JointStatus::Submitted);
         assert!(j.notice.is_empty() && j.parts.iter().all(|p| p.status == Status::Submitted && p.pending.is_empty()));
         assert_eq!(
-            go(&j, Target::Whole, Action::RequestSupplement { items: vec![] }, staff(LEAD)),
+            go(&j, Target::Whole, Action::RequestSupplement { items: vec![], days: 10 }, staff(LEAD)),
             Err("还没有部门提出补正要求，不需要发补正告知".into())
         );
     }
@@ -575,7 +589,7 @@ mod tests {
                 Just(Action::PreReview),
                 Just(Action::Accept),
                 Just(ask("不清晰")),
-                Just(Action::RequestSupplement { items: vec![] }),
+                Just(Action::RequestSupplement { items: vec![], days: 10 }),
                 Just(Action::Refuse { reason: "不符合条件".into() }),
                 Just(Action::Resubmit),
                 Just(Action::Start),

@@ -15,8 +15,14 @@ pub mod effect;
 pub mod event;
 /// The joint case (联办件) of a bundle: the lead's whole and the departments' parts.
 pub mod joint;
+/// The department's ledger (台账): one line per case, as CSV or a workbook.
+pub mod ledger;
 /// What the applicant is told when something happens to the case.
 pub mod notices;
+/// Where a file of a case came from: the submission, a 补正 round, 容缺.
+pub mod origin;
+/// 好差评 at 受理 and 办结, by channel, the default rating, the second round.
+pub mod rating;
 /// Finding a case by its number or by who applied.
 pub mod search;
 /// What an SMS says: one registered template per notice event and its variables.
@@ -167,7 +173,7 @@ impl Status {
             Self::Completed => "已经办结。请按您选择的方式领取结果，并为这次服务打个分。",
             Self::NotAccepted => "申请没有被受理，原因见下方。可以按原因准备后重新申请，或拨打咨询电话。",
             Self::Withdrawn => "申请已撤回。需要办理时请重新申请。",
-            Self::Terminated => "容缺材料没有在期限内补齐，本次申请已终止。需要办理时请重新申请。",
+            Self::Terminated => "要补交的材料没有在期限内补齐，本次申请已终止，原因见下方。需要办理时请重新申请。",
         }
     }
 }
@@ -228,8 +234,15 @@ pub enum Action {
         approver: String,
         reason: String,
     },
-    /// 补正告知: every material to add or fix, each with its reason.
-    RequestSupplement { items: Vec<SupplementItem> },
+    /// 补正告知: every material to add or fix, each with its reason, to be
+    /// supplied within `days` working days (a joint case's parts name
+    /// none: the lead's notice does).
+    RequestSupplement {
+        items: Vec<SupplementItem>,
+        #[serde(default = "clock::default_supply_days")]
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
+        days: u16,
+    },
     /// 不予受理, with the reason.
     Refuse { reason: String },
     /// 补正后重新提交 (the applicant).
@@ -312,14 +325,23 @@ impl Action {
         })
     }
 
-    /// The note recorded with the move (reason or result), if any.
+    /// The note recorded with the move (reason or result), if any, naming
+    /// materials by their ids.
     pub fn note(&self) -> Option<String> {
+        self.note_naming(&[])
+    }
+
+    /// The note, naming materials as `materials` (id, name) does.
+    pub fn note_naming(&self, materials: &[(String, String)]) -> Option<String> {
         match self {
             Self::Refuse { reason } | Self::Terminate { reason } => Some(reason.clone()),
             Self::Suspend { procedure, reason } => Some(procedure.with_reason(reason)),
             Self::Complete { result, decision: None } => Some(result.clone()),
             Self::Complete { result, decision: Some(decision) } => Some(format!("{result}；{}", decision.summary())),
-            Self::RequestSupplement { items } => Some(format!("需补正 {} 项材料", items.len())),
+            Self::RequestSupplement { items, days } if items.is_empty() => Some(format!("请在 {days} 个工作日内补正")),
+            Self::RequestSupplement { items, days } => {
+                Some(format!("{}。请在 {days} 个工作日内补正", supplement_list(items, materials)))
+            }
             Self::DeemAccept => Some(format!(
                 "收到申请材料后 {} 个工作日内未告知补正，依法自收到材料之日起视为受理",
                 clock::ANSWER_DAYS
@@ -365,7 +387,8 @@ impl Action {
             (Self::Withdraw, Submitted | PreReview | NeedsSupplement | Accepted | InProgress | Suspended) => {
                 Some(Withdrawn)
             }
-            (Self::Terminate { .. }, Accepted | InProgress | Suspended) => Some(Terminated),
+            // 容缺 not supplied in time, or a 补正 not supplied in time.
+            (Self::Terminate { .. }, Accepted | InProgress | Suspended | NeedsSupplement) => Some(Terminated),
             _ => None,
         }
     }
@@ -380,13 +403,25 @@ pub struct TransitionError {
     pub conflict: bool,
 }
 
-/// Decide a move: the status it leads to, or why not. `materials` are the ids
-/// of the item's materials (a supplement may only name those).
+/// What a 补正 asks for, in words: "需补正 2 项材料：申请书（缺少签字）；…".
+pub fn supplement_list(items: &[SupplementItem], materials: &[(String, String)]) -> String {
+    let each: Vec<String> =
+        items.iter().map(|i| format!("{}（{}）", material_name(materials, &i.material), i.reason)).collect();
+    format!("需补正 {} 项材料：{}", items.len(), each.join("；"))
+}
+
+/// The name of material `id` among `materials` (id, name), or the id.
+fn material_name<'a>(materials: &'a [(String, String)], id: &'a str) -> &'a str {
+    materials.iter().find(|(m, _)| m == id).map_or(id, |(_, name)| name)
+}
+
+/// Decide a move: the status it leads to, or why not. `materials` are the
+/// item's materials as (id, name) (a supplement may only name those).
 pub fn transition(
     from: Status,
     action: &Action,
     actor: &Actor,
-    materials: &[String],
+    materials: &[(String, String)],
 ) -> Result<Status, TransitionError> {
     let refuse = |message: String| Err(TransitionError { message, conflict: false });
     if !action.allowed_for(actor) {
@@ -399,21 +434,24 @@ pub fn transition(
         });
     };
     match action {
-        Action::RequestSupplement { items } => {
+        Action::RequestSupplement { items, days } => {
             if items.is_empty() {
                 return refuse("补正告知要列出需要补正的每一项材料".to_owned());
             }
             for item in items {
-                if !materials.contains(&item.material) {
+                if !materials.iter().any(|(id, _)| *id == item.material) {
                     return refuse(format!("本事项没有编号为 {} 的材料", item.material));
                 }
                 if item.reason.trim().is_empty() {
-                    return refuse(format!("请写明材料 {} 需要补正的原因", item.material));
+                    return refuse(format!("请写明“{}”需要补正的原因", material_name(materials, &item.material)));
                 }
             }
             let mut seen = std::collections::BTreeSet::new();
             if let Some(twice) = items.iter().find(|i| !seen.insert(&i.material)) {
-                return refuse(format!("材料 {} 列了两次，请合并为一条", twice.material));
+                return refuse(format!("“{}”列了两次，请合并为一条", material_name(materials, &twice.material)));
+            }
+            if *days == 0 || *days > clock::MAX_SUPPLY_DAYS {
+                return refuse(format!("补正期限要在 1 到 {} 个工作日之间", clock::MAX_SUPPLY_DAYS));
             }
         }
         Action::Refuse { reason } | Action::Suspend { reason, .. } | Action::Terminate { reason }
@@ -506,8 +544,8 @@ mod tests {
         Actor::Staff { department: "县交通运输局".into(), by: None }
     }
 
-    fn materials() -> Vec<String> {
-        vec!["application".into(), "id_card".into()]
+    fn materials() -> Vec<(String, String)> {
+        vec![("application".into(), "申请书".into()), ("id_card".into(), "身份证".into())]
     }
 
     fn go(from: Status, action: Action, actor: Actor) -> Result<Status, String> {
@@ -536,27 +574,39 @@ mod tests {
             SupplementItem { material: "id_card".into(), reason: "背面不清晰".into() },
         ];
         assert_eq!(
-            go(Status::PreReview, Action::RequestSupplement { items: items.clone() }, staff()),
+            go(Status::PreReview, Action::RequestSupplement { items: items.clone(), days: 10 }, staff()),
             Ok(Status::NeedsSupplement)
         );
+        let request = Action::RequestSupplement { items: items.clone(), days: 10 };
+        assert_eq!(
+            request.note_naming(&materials()).unwrap(),
+            "需补正 2 项材料：申请书（缺少签字）；身份证（背面不清晰）。请在 10 个工作日内补正"
+        );
+        for days in [0, clock::MAX_SUPPLY_DAYS + 1] {
+            assert!(
+                go(Status::PreReview, Action::RequestSupplement { items: items.clone(), days }, staff())
+                    .unwrap_err()
+                    .contains("补正期限")
+            );
+        }
         assert_eq!(go(Status::NeedsSupplement, Action::Resubmit, Actor::Applicant), Ok(Status::Submitted));
         assert_eq!(
-            go(Status::PreReview, Action::RequestSupplement { items: vec![] }, staff()),
+            go(Status::PreReview, Action::RequestSupplement { items: vec![], days: 10 }, staff()),
             Err("补正告知要列出需要补正的每一项材料".into())
         );
         let unknown = vec![SupplementItem { material: "ghost".into(), reason: "x".into() }];
         assert_eq!(
-            go(Status::PreReview, Action::RequestSupplement { items: unknown }, staff()),
+            go(Status::PreReview, Action::RequestSupplement { items: unknown, days: 10 }, staff()),
             Err("本事项没有编号为 ghost 的材料".into())
         );
         let no_reason = vec![SupplementItem { material: "id_card".into(), reason: " ".into() }];
         assert_eq!(
-            go(Status::PreReview, Action::RequestSupplement { items: no_reason }, staff()),
-            Err("请写明材料 id_card 需要补正的原因".into())
+            go(Status::PreReview, Action::RequestSupplement { items: no_reason, days: 10 }, staff()),
+            Err("请写明“身份证”需要补正的原因".into())
         );
         let twice = vec![items[0].clone(), items[0].clone()];
         assert!(
-            go(Status::PreReview, Action::RequestSupplement { items: twice }, staff())
+            go(Status::PreReview, Action::RequestSupplement { items: twice, days: 10 }, staff())
                 .unwrap_err()
                 .contains("列了两次")
         );
@@ -611,7 +661,8 @@ mod tests {
                 Just(Action::PreReview),
                 Just(Action::Accept),
                 Just(Action::RequestSupplement {
-                    items: vec![SupplementItem { material: "id_card".into(), reason: "不清晰".into() }]
+                    items: vec![SupplementItem { material: "id_card".into(), reason: "不清晰".into() }],
+                    days: 10,
                 }),
                 Just(Action::Refuse { reason: "不符合条件".into() }),
                 Just(Action::Resubmit),

@@ -26,8 +26,11 @@ pub enum NoticeEvent {
         days: u16,
         reason: String,
     },
-    /// Every material to supply, with its reason.
-    SupplementRequested(Vec<(String, String)>),
+    /// Every material to supply, with its reason, within so many working days.
+    SupplementRequested {
+        items: Vec<(String, String)>,
+        days: u16,
+    },
     Suspended(String),
     Resumed,
     /// The result, and how it reaches the applicant.
@@ -53,7 +56,7 @@ impl NoticeEvent {
             Self::Accepted => CaseEvent::Accepted,
             Self::DeemedAccepted => CaseEvent::DeemedAccepted,
             Self::Extended { .. } => CaseEvent::Extended,
-            Self::SupplementRequested(_) => CaseEvent::SupplementRequested,
+            Self::SupplementRequested { .. } => CaseEvent::SupplementRequested,
             Self::Suspended(_) => CaseEvent::Suspended,
             Self::Resumed => CaseEvent::Resumed,
             Self::Completed(_) => CaseEvent::Completed,
@@ -80,9 +83,10 @@ pub fn of_move(item: &crate::ServiceItem, action: &super::Action) -> Option<Noti
         Action::Accept => Some(NoticeEvent::Accepted),
         Action::DeemAccept => Some(NoticeEvent::DeemedAccepted),
         Action::Extend { days, reason, .. } => Some(NoticeEvent::Extended { days: *days, reason: reason.clone() }),
-        Action::RequestSupplement { items } => Some(NoticeEvent::SupplementRequested(
-            items.iter().map(|s| (name(&s.material), s.reason.clone())).collect(),
-        )),
+        Action::RequestSupplement { items, days } => Some(NoticeEvent::SupplementRequested {
+            items: items.iter().map(|s| (name(&s.material), s.reason.clone())).collect(),
+            days: *days,
+        }),
         Action::Suspend { procedure, reason } => Some(NoticeEvent::Suspended(procedure.with_reason(reason))),
         Action::Resume => Some(NoticeEvent::Resumed),
         Action::Complete { .. } => Some(NoticeEvent::Completed(action.note().unwrap_or_default())),
@@ -133,8 +137,8 @@ pub fn of_joint_move(
     match action? {
         Action::Accept => Some(NoticeEvent::Accepted),
         Action::DeemAccept => Some(NoticeEvent::DeemedAccepted),
-        Action::RequestSupplement { .. } => Some(NoticeEvent::SupplementRequested(
-            after
+        Action::RequestSupplement { days, .. } => Some(NoticeEvent::SupplementRequested {
+            items: after
                 .notice
                 .iter()
                 .map(|n| {
@@ -144,7 +148,8 @@ pub fn of_joint_move(
                     (name, format!("{}：{}", n.department, n.reason))
                 })
                 .collect(),
-        )),
+            days: *days,
+        }),
         Action::Refuse { reason } => Some(NoticeEvent::NotAccepted(reason.clone())),
         // The parts' own moves are told when the whole ends; the applicant's need no notice.
         Action::PreReview
@@ -245,9 +250,15 @@ pub fn notice(event: &NoticeEvent, c: &NoticeContext<'_>) -> Notice {
             "延长办理期限",
             format!("经批准延长办理期限 {days} 个工作日，原因：{reason}。新的办结期限见办理进度页面。"),
         ),
-        NoticeEvent::SupplementRequested(items) => {
+        NoticeEvent::SupplementRequested { items, days } => {
             let list: Vec<String> = items.iter().map(|(name, reason)| format!("· {name}：{reason}")).collect();
-            ("需要补正材料", format!("需要补正以下材料，请一次补齐后在办理进度页面上传：\n{}", list.join("\n")))
+            (
+                "需要补正材料",
+                format!(
+                    "需要补正以下材料，请在 {days} 个工作日内一次补齐后在办理进度页面上传（逾期未补正的，视为撤回申请）：\n{}",
+                    list.join("\n")
+                ),
+            )
         }
         NoticeEvent::Suspended(reason) => ("暂停办理", format!("暂停办理（{reason}），暂停期间不计入办理时限。")),
         NoticeEvent::Resumed => ("恢复办理", "已恢复办理。".to_owned()),
@@ -298,10 +309,11 @@ mod tests {
             items: vec![a, b],
         };
         let staff = |d: &str| Actor::Staff { department: d.into(), by: None };
-        let ids = |_: &str| vec!["application".to_owned()];
+        let ids = |_: &str| vec![("application".to_owned(), "申请书".to_owned())];
         let start = Joint::submitted(lead, [("A-1".to_owned(), lead.to_owned()), ("B-1".to_owned(), other.to_owned())]);
         let ask = Action::RequestSupplement {
             items: vec![SupplementItem { material: "application".into(), reason: "缺少签字".into() }],
+            days: 10,
         };
         let asked = start.apply(Target::Part(1), &ask, &staff(other), &ids).unwrap();
         assert_eq!(
@@ -309,11 +321,14 @@ mod tests {
             None,
             "waits for the lead"
         );
-        let notice = Action::RequestSupplement { items: vec![] };
+        let notice = Action::RequestSupplement { items: vec![], days: 10 };
         let sent = asked.apply(Target::Whole, &notice, &staff(lead), &ids).unwrap();
         assert_eq!(
             of_joint_move(&detail, Target::Whole, Some(&notice), asked.status(), &sent),
-            Some(NoticeEvent::SupplementRequested(vec![("申请书".into(), "城管局：缺少签字".into())]))
+            Some(NoticeEvent::SupplementRequested {
+                items: vec![("申请书".into(), "城管局：缺少签字".into())],
+                days: 10
+            })
         );
         let accepted = start.apply(Target::Whole, &Action::Accept, &staff(lead), &ids).unwrap();
         let done = Action::Complete { result: "准予许可".into(), decision: None };
@@ -340,10 +355,10 @@ mod tests {
     #[test]
     fn a_supplement_notice_lists_every_material_with_its_reason_and_the_link() {
         let n = notice(
-            &NoticeEvent::SupplementRequested(vec![
-                ("近期一寸免冠照片".into(), "背景不是白色".into()),
-                ("身份证".into(), "背面不清晰".into()),
-            ]),
+            &NoticeEvent::SupplementRequested {
+                items: vec![("近期一寸免冠照片".into(), "背景不是白色".into()), ("身份证".into(), "背面不清晰".into())],
+                days: 10,
+            },
             &context(),
         );
         assert_eq!(n.subject, "需要补正材料：道路货物运输驾驶员从业资格证核发（ABCD-EFGH）");
@@ -352,6 +367,7 @@ mod tests {
                 .starts_with("【示范县政务服务中心】您申请的“道路货物运输驾驶员从业资格证核发”（办件编号 ABCD-EFGH）")
         );
         assert!(n.body.contains("· 近期一寸免冠照片：背景不是白色\n· 身份证：背面不清晰"));
+        assert!(n.body.contains("请在 10 个工作日内一次补齐"));
         assert!(n.body.contains("https://bianmin.example.gov.cn/cases/ABCD-EFGH"));
     }
 

@@ -23,7 +23,7 @@ pub fn template_of(event: CaseEvent) -> Option<&'static str> {
             "您申请的${item}（办件编号${case}）经批准延长办理期限${days}个工作日，原因：${reason}。{status}"
         }
         CaseEvent::SupplementRequested => {
-            "您申请的${item}（办件编号${case}）需要补正${count}项材料：${materials}。请一次补齐：{status}"
+            "您申请的${item}（办件编号${case}）需补正${count}项材料：${materials}。请${days}个工作日内补齐：{status}"
         }
         CaseEvent::Suspended => "您申请的${item}（办件编号${case}）暂停办理：${reason}，暂停期间不计入时限。{status}",
         CaseEvent::Resumed => "您申请的${item}（办件编号${case}）已恢复办理。{status}",
@@ -92,8 +92,9 @@ pub fn sms(event: &NoticeEvent, c: &SmsContext<'_>) -> Sms {
         match (variable, event) {
             ("item", _) => clip(c.item_name, ITEM_CHARS),
             ("case", _) => c.case_number.to_owned(),
-            ("count", NoticeEvent::SupplementRequested(items)) => items.len().to_string(),
-            ("materials", NoticeEvent::SupplementRequested(items)) => {
+            ("count", NoticeEvent::SupplementRequested { items, .. }) => items.len().to_string(),
+            ("days", NoticeEvent::SupplementRequested { days, .. }) => days.to_string(),
+            ("materials", NoticeEvent::SupplementRequested { items, .. }) => {
                 clip(&items.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>().join("、"), LIST_CHARS)
             }
             (
@@ -179,10 +180,10 @@ mod tests {
     fn every_event_has_a_template_and_its_variables_in_order() {
         let events = [
             NoticeEvent::Submitted,
-            NoticeEvent::SupplementRequested(vec![
-                ("身份证".into(), "背面不清晰".into()),
-                ("照片".into(), "不是白底".into()),
-            ]),
+            NoticeEvent::SupplementRequested {
+                items: vec![("身份证".into(), "背面不清晰".into()), ("照片".into(), "不是白底".into())],
+                days: 10,
+            },
             NoticeEvent::Completed("准予许可".into()),
             NoticeEvent::LaterDueSoon { due: "2026年12月7日".into(), materials: vec!["营业执照".into()] },
             NoticeEvent::LaterDueToday(vec!["营业执照".into()]),
@@ -191,7 +192,10 @@ mod tests {
         let item = "道路货物运输驾驶员从业资格证核发".to_owned();
         assert_eq!(got[0].params, [("item".into(), item.clone()), ("case".into(), "ABCD-EFGH".into())]);
         assert_eq!(got[1].template, "supplement_requested");
-        assert_eq!(got[1].params[2..], [("count".into(), "2".into()), ("materials".into(), "身份证、照片".into())]);
+        assert_eq!(
+            got[1].params[2..],
+            [("count".into(), "2".into()), ("materials".into(), "身份证、照片".into()), ("days".into(), "10".into())]
+        );
         assert_eq!(
             got[2].params,
             [
@@ -214,7 +218,7 @@ mod tests {
             NoticeEvent::Accepted,
             NoticeEvent::DeemedAccepted,
             NoticeEvent::Extended { days: 30, reason: long.clone() },
-            NoticeEvent::SupplementRequested(vec![(long.clone(), long.clone()); 12]),
+            NoticeEvent::SupplementRequested { items: vec![(long.clone(), long.clone()); 12], days: 60 },
             NoticeEvent::Suspended(long.clone()),
             NoticeEvent::Resumed,
             NoticeEvent::Completed(long.clone()),

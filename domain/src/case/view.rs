@@ -70,6 +70,9 @@ pub struct CaseView {
     /// 补正告知: every material to add or fix, with reasons.
     #[serde(default)]
     pub supplement: Vec<MaterialAsk>,
+    /// The last day to supply them (after it the application counts as withdrawn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply_by: Option<Date>,
     /// 容缺 materials still to supply, and by when.
     #[serde(default)]
     pub later: Vec<MaterialAsk>,
@@ -84,9 +87,16 @@ pub struct CaseView {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<crate::case::document::DocumentRef>,
     pub can_withdraw: bool,
+    /// The completion may be rated now (first, or again after the department's answer).
     pub can_rate: bool,
+    /// The completion's rating that stands (the last round).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
+    /// The acceptance may be rated now.
+    #[serde(default)]
+    pub can_rate_acceptance: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance_rating: Option<Rating>,
     /// A joint case (联办件): each department's part.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PartView>,
@@ -187,6 +197,27 @@ pub struct RatingBody {
     #[serde(flatten)]
     pub key: CaseKey,
     pub rating: Rating,
+    /// 受理 or 办结 (the default).
+    #[serde(default)]
+    pub stage: crate::case::rating::Stage,
+    /// Where it was given (电脑端 unless said).
+    #[serde(default)]
+    pub channel: crate::case::rating::Channel,
+}
+
+/// `POST /api/staff/cases/{case}/rating`: a rating given on the window's pad.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PadRating {
+    pub rating: Rating,
+}
+
+/// What the pad recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PadRated {
+    pub stage: crate::case::rating::Stage,
+    pub round: u8,
 }
 
 /// The rules of a rating: a level, known indicators, a reason when unhappy.
@@ -273,6 +304,9 @@ pub struct StaffCase {
     pub files: Vec<CaseFile>,
     #[serde(default)]
     pub supplement: Vec<SupplementItem>,
+    /// The last day to supply what the 补正告知 asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply_by: Option<Date>,
     pub timeline: Vec<Event>,
     /// What may be done now: action names.
     pub actions: Vec<String>,
@@ -393,6 +427,17 @@ pub struct LedgerEntry {
     pub due: Option<Date>,
     pub completed_on: Option<Date>,
     pub rating: Option<u8>,
+    /// 补正告知 sent for the case (each a round).
+    pub supplement_rounds: u32,
+}
+
+/// One work order (差评 or complaint), as the figures count it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderEntry {
+    pub department: String,
+    pub opened_on: Date,
+    pub due: Date,
+    pub replied_on: Option<Date>,
 }
 
 /// 数据公开: one department's (or everyone's) figures.
@@ -416,6 +461,21 @@ pub struct Figures {
     /// 满意率: 基本满意 or better, of ratings (percent).
     pub satisfaction_percent: Option<f64>,
     pub ratings: u32,
+    /// Cases sent at least one 补正告知.
+    #[serde(default)]
+    pub supplemented: u32,
+    /// 一次告知率: of those, the ones asked once only (percent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_notice_percent: Option<f64>,
+    /// 差评 and complaints to answer (work orders).
+    #[serde(default)]
+    pub work_orders: u32,
+    /// Of those, answered late or still unanswered past the due date.
+    #[serde(default)]
+    pub overdue_work_orders: u32,
+    /// Average working days from a work order to its reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_reply_days: Option<f64>,
 }
 
 /// `GET /api/figures`.
@@ -430,7 +490,13 @@ fn percent(part: u32, whole: u32) -> Option<f64> {
     (whole > 0).then(|| (f64::from(part) * 1000.0 / f64::from(whole)).round() / 10.0)
 }
 
-fn figures_of(department: &str, entries: &[&LedgerEntry], calendar: &Calendar) -> Figures {
+fn figures_of(
+    department: &str,
+    entries: &[&LedgerEntry],
+    orders: &[&OrderEntry],
+    calendar: &Calendar,
+    today: Date,
+) -> Figures {
     let received = entries.iter().filter(|e| e.accepted_on.is_some()).count() as u32;
     let done: Vec<(&LedgerEntry, Date, Date)> = entries
         .iter()
@@ -447,6 +513,10 @@ fn figures_of(department: &str, entries: &[&LedgerEntry], calendar: &Calendar) -
     };
     let ratings: Vec<u8> = entries.iter().filter_map(|e| e.rating).collect();
     let satisfied = ratings.iter().filter(|r| **r >= 3).count() as u32;
+    let supplemented = entries.iter().filter(|e| e.supplement_rounds > 0).count() as u32;
+    let overdue = orders.iter().filter(|o| o.replied_on.unwrap_or(today) > o.due).count() as u32;
+    let mut replies = orders.iter().filter_map(|o| Some(calendar.working_days_between(o.opened_on, o.replied_on?)));
+    let once = entries.iter().filter(|e| e.supplement_rounds == 1).count() as u32;
     Figures {
         department: department.to_owned(),
         received,
@@ -457,18 +527,36 @@ fn figures_of(department: &str, entries: &[&LedgerEntry], calendar: &Calendar) -
         average_promised_days: average(&mut done.iter().map(|(e, _, _)| f64::from(e.promised_days))),
         satisfaction_percent: percent(satisfied, ratings.len() as u32),
         ratings: ratings.len() as u32,
+        supplemented,
+        one_notice_percent: percent(once, supplemented),
+        work_orders: orders.len() as u32,
+        overdue_work_orders: overdue,
+        average_reply_days: average(&mut replies.by_ref().map(f64::from)),
     }
 }
 
 /// The public figures from the ledger, overall and per department.
-pub fn public_figures(ledger: &[LedgerEntry], calendar: &Calendar) -> PublicFigures {
-    let mut by_department: BTreeMap<&str, Vec<&LedgerEntry>> = BTreeMap::new();
+pub fn public_figures(
+    ledger: &[LedgerEntry],
+    orders: &[OrderEntry],
+    calendar: &Calendar,
+    today: Date,
+) -> PublicFigures {
+    let mut by_department: BTreeMap<&str, (Vec<&LedgerEntry>, Vec<&OrderEntry>)> = BTreeMap::new();
     for entry in ledger.iter().filter(|e| e.per_department) {
-        by_department.entry(&entry.department).or_default().push(entry);
+        by_department.entry(&entry.department).or_default().0.push(entry);
     }
+    for order in orders {
+        by_department.entry(&order.department).or_default().1.push(order);
+    }
+    let all_orders: Vec<&OrderEntry> = orders.iter().collect();
+    let overall = ledger.iter().filter(|e| e.overall).collect::<Vec<_>>();
     PublicFigures {
-        overall: figures_of("全部", &ledger.iter().filter(|e| e.overall).collect::<Vec<_>>(), calendar),
-        departments: by_department.iter().map(|(d, entries)| figures_of(d, entries, calendar)).collect(),
+        overall: figures_of("全部", &overall, &all_orders, calendar, today),
+        departments: by_department
+            .iter()
+            .map(|(d, (entries, orders))| figures_of(d, entries, orders, calendar, today))
+            .collect(),
     }
 }
 
@@ -518,6 +606,7 @@ mod tests {
             due: accepted.map(|a| calendar.add_working_days(d(a), 5)),
             completed_on: completed.map(d),
             rating,
+            supplement_rounds: 0,
         };
         let ledger = vec![
             // Done on the spot, very satisfied.
@@ -529,8 +618,32 @@ mod tests {
             // Accepted, still open; and one not accepted at all.
             entry("民政", Status::InProgress, Some("2026-11-23"), None, None),
             entry("民政", Status::Submitted, None, None, None),
+            // Asked for a supplement twice, then once.
+            LedgerEntry { supplement_rounds: 2, ..entry("民政", Status::NeedsSupplement, None, None, None) },
+            LedgerEntry { supplement_rounds: 1, ..entry("民政", Status::Submitted, None, None, None) },
         ];
-        let figures = public_figures(&ledger, &calendar);
+        let orders = [
+            // Answered in 2 working days; answered late; unanswered and overdue today.
+            OrderEntry {
+                department: "交通".into(),
+                opened_on: d("2026-11-23"),
+                due: d("2026-12-14"),
+                replied_on: Some(d("2026-11-25")),
+            },
+            OrderEntry {
+                department: "民政".into(),
+                opened_on: d("2026-11-02"),
+                due: d("2026-11-20"),
+                replied_on: Some(d("2026-11-24")),
+            },
+            OrderEntry {
+                department: "民政".into(),
+                opened_on: d("2026-11-02"),
+                due: d("2026-11-20"),
+                replied_on: None,
+            },
+        ];
+        let figures = public_figures(&ledger, &orders, &calendar, d("2026-12-01"));
         let all = &figures.overall;
         assert_eq!((all.received, all.completed, all.ratings), (4, 3, 3));
         assert_eq!(all.on_the_spot_percent, Some(33.3));
@@ -540,6 +653,13 @@ mod tests {
         assert_eq!(all.satisfaction_percent, Some(66.7));
         assert_eq!(figures.departments.iter().map(|f| f.department.as_str()).collect::<Vec<_>>(), ["交通", "民政"]);
         assert_eq!(figures.departments[1].on_time_percent, Some(0.0));
-        assert_eq!(public_figures(&[], &calendar).overall.on_time_percent, None, "no cases, no percentages");
+        assert_eq!((all.supplemented, all.one_notice_percent), (2, Some(50.0)), "一次告知率");
+        assert_eq!((all.work_orders, all.overdue_work_orders), (3, 2));
+        assert_eq!(figures.departments[0].average_reply_days, Some(2.0));
+        assert_eq!(
+            public_figures(&[], &[], &calendar, d("2026-12-01")).overall.on_time_percent,
+            None,
+            "no cases, no percentages"
+        );
     }
 }

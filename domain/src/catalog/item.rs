@@ -74,6 +74,13 @@ pub struct ServiceItem {
     pub fields: Vec<Field>,
 }
 
+impl ServiceItem {
+    /// Its materials as (id, name): what a 补正 may name, in people's words.
+    pub fn material_names(&self) -> Vec<(String, String)> {
+        self.materials.iter().map(|m| (m.id.clone(), m.name.clone())).collect()
+    }
+}
+
 /// 事项类型.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

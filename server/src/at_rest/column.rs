@@ -16,11 +16,12 @@ pub enum Column {
     OutboxPayload,
     WorkOrderBody,
     WorkOrderReply,
+    WorkOrderVisit,
     DocumentText,
 }
 
 impl Column {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::CaseApplication,
         Self::CaseFileName,
         Self::DraftForm,
@@ -32,6 +33,7 @@ impl Column {
         Self::OutboxPayload,
         Self::WorkOrderBody,
         Self::WorkOrderReply,
+        Self::WorkOrderVisit,
         Self::DocumentText,
     ];
 
@@ -49,6 +51,7 @@ impl Column {
             Self::OutboxPayload => ("outbox", "id", "payload"),
             Self::WorkOrderBody => ("work_orders", "id", "body"),
             Self::WorkOrderReply => ("work_orders", "id", "reply"),
+            Self::WorkOrderVisit => ("work_orders", "id", "visit_note"),
             Self::DocumentText => ("documents", "id", "text"),
         }
     }

@@ -15,8 +15,9 @@ use axum::extract::State;
 use domain::api::ErrorBody;
 use domain::apply::form::FieldError;
 use domain::apply::submission::SubmissionProblems;
+use domain::case::rating::Channel;
 use domain::case::view::{CaseKey, CaseView, ComplaintBody, RatingBody, SupplementBody, check_complaint, check_rating};
-use domain::case::{Action, Actor, Status};
+use domain::case::{Action, Actor};
 use domain::reference::{CaseNumber, QueryCode};
 
 use utoipa_axum::router::OpenApiRouter;
@@ -175,7 +176,8 @@ fn invalid(fields: Vec<FieldError>) -> ApiError {
     ApiError::Invalid(SubmissionProblems { fields, materials: Vec::new() })
 }
 
-/// Rate a completed case, once (好差评).
+/// Rate a case (好差评): at 受理 and at 办结, each once, and the completion
+/// again once the department has answered an unhappy rating.
 #[utoipa::path(post, path = "/cases/rating", tag = "cases", request_body = RatingBody,
     responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -185,35 +187,14 @@ async fn rate(
     ApiJson(request): ApiJson<RatingBody>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = open(&state, address, &request.key).await?;
-    if case.status != Status::Completed {
-        return Err(ApiError::Conflict("办结后才能评价".to_owned()));
+    if request.channel == Channel::Default {
+        return Err(ApiError::Unprocessable("默认评价由系统在办结后给出，不能提交".to_owned()));
     }
     let problems = check_rating(&request.rating);
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let inserted = sqlx::query(
-        "INSERT INTO ratings (case_number, department, overall, rating, rated_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (case_number) DO NOTHING",
-    )
-    .bind(&case.case_number)
-    .bind(&case.department)
-    .bind(i64::from(request.rating.overall))
-    .bind(serde_json::to_string(&request.rating).map_err(|e| ApiError::Internal(e.into()))?)
-    .bind(now_rfc3339())
-    .execute(&mut *tx)
-    .await?;
-    if inserted.rows_affected() == 0 {
-        return Err(ApiError::Conflict("这个办件已经评价过了，每件只能评价一次".to_owned()));
-    }
-    // A 差评 is answered: a work order for the department, with the reason.
-    if domain::case::work_order::is_bad(request.rating.overall) {
-        let source = domain::case::work_order::Source::Rating;
-        crate::case::store::work_orders::open(&mut tx, &state, source, &case, &request.rating.reason).await?;
-    }
-    tx.commit().await?;
-    tracing::info!(case = %case.case_number, overall = request.rating.overall, "case rated");
+    crate::case::rating::rate(&state, &case, request.stage, &request.rating, request.channel).await?;
     Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }
 

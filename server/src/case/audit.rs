@@ -16,6 +16,8 @@ pub enum What {
     ReadCase,
     DownloadFile,
     MoveCase,
+    /// The department's ledger for a period.
+    ExportLedger,
 }
 
 impl What {
@@ -25,6 +27,7 @@ impl What {
             Self::ReadCase => "read_case",
             Self::DownloadFile => "download_file",
             Self::MoveCase => "move_case",
+            Self::ExportLedger => "export_ledger",
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use domain::case::Status;
-use domain::case::view::{LedgerEntry, PublicFigures, public_figures};
+use domain::case::view::{LedgerEntry, OrderEntry, PublicFigures, public_figures};
 use domain::time::date::Date;
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
@@ -41,8 +41,12 @@ async fn figures(State(state): State<Arc<AppState>>) -> Result<Json<PublicFigure
 async fn compute(state: &AppState) -> Result<PublicFigures, ApiError> {
     let rows = sqlx::query(
         "SELECT c.department, c.status, c.promised_days, c.accepted_on, c.due_on, c.completed_on, r.overall, \
-         c.joint_number, c.bundle_code \
-         FROM cases c LEFT JOIN ratings r ON r.case_number = COALESCE(c.joint_number, c.case_number)",
+         c.joint_number, c.bundle_code, s.rounds \
+         FROM cases c LEFT JOIN case_ratings r ON r.case_number = COALESCE(c.joint_number, c.case_number) \
+         AND r.stage = 'completion' AND r.round = (SELECT MAX(m.round) FROM case_ratings m \
+         WHERE m.case_number = r.case_number AND m.stage = 'completion') \
+         LEFT JOIN (SELECT case_number, COUNT(*) AS rounds FROM case_events WHERE action = 'request_supplement' \
+                    GROUP BY case_number) s ON s.case_number = c.case_number",
     )
     .fetch_all(&state.db)
     .await?;
@@ -62,7 +66,27 @@ async fn compute(state: &AppState) -> Result<PublicFigures, ApiError> {
             due: date(row.try_get("due_on")?),
             completed_on: date(row.try_get("completed_on")?),
             rating: row.try_get::<Option<i64>, _>("overall")?.and_then(|r| u8::try_from(r).ok()),
+            supplement_rounds: row
+                .try_get::<Option<i64>, _>("rounds")?
+                .and_then(|r| u32::try_from(r).ok())
+                .unwrap_or(0),
         });
     }
-    Ok(public_figures(&ledger, &state.calendar))
+    let rows =
+        sqlx::query("SELECT department, opened_at, due_on, replied_at FROM work_orders").fetch_all(&state.db).await?;
+    let mut orders = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (Some(opened_on), Some(due)) =
+            (Date::in_beijing(&row.try_get::<String, _>("opened_at")?), date(row.try_get("due_on")?))
+        else {
+            continue;
+        };
+        orders.push(OrderEntry {
+            department: row.try_get("department")?,
+            opened_on,
+            due,
+            replied_on: row.try_get::<Option<String>, _>("replied_at")?.and_then(|t| Date::in_beijing(&t)),
+        });
+    }
+    Ok(public_figures(&ledger, &orders, &state.calendar, state.today()))
 }

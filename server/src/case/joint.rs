@@ -74,15 +74,21 @@ pub async fn record(
     step: Step<'_>,
     files: &[(usize, NewFile)],
 ) -> Result<CaseRow, ApiError> {
-    let Step { action, actor, label, note } = step;
+    let Step { action, actor, label, mut note } = step;
     let joint = JointCase::of(state, case).await?;
     let target = joint.target(case);
+    // The history names what a department asked; the deadline is the lead's notice's.
+    if let (Some(Action::RequestSupplement { items, .. }), Target::Part(i)) = (action, target)
+        && let Some(item) = state.catalog.get(&joint.parts[i].item_code)
+    {
+        note = Some(domain::case::supplement_list(items, &item.material_names()));
+    }
     let before = joint.state();
     let after = match action {
         None => before.clone(),
         Some(action) => {
-            let materials = |code: &str| -> Vec<String> {
-                state.catalog.get(code).map(|i| i.materials.iter().map(|m| m.id.clone()).collect()).unwrap_or_default()
+            let materials = |code: &str| -> Vec<(String, String)> {
+                state.catalog.get(code).map(|i| i.material_names()).unwrap_or_default()
             };
             let after = before.apply(target, action, actor, &materials).map_err(refusal)?;
             if let Target::Part(i) = target {
@@ -135,17 +141,21 @@ pub async fn record(
             files: &part_files,
             claim: Claim::Done,
             notice: None,
+            // A department's own refusal or decision is its own paper.
+            decided_here: moved && matches!(action, Some(Action::Refuse { .. } | Action::Complete { .. })),
         };
         cases::write_move(&mut tx, state, step, &now).await?;
     }
     let whole_before = before.status();
     let whole_after = after.status();
-    let mut changes = match action {
-        Some(action @ (Action::Accept | Action::DeemAccept)) if target == Target::Whole => {
-            changes(state, &joint.whole, action)
-        }
-        _ => Changes::default(),
-    };
+    // The whole keeps the lead's clocks: the answer clock and the 补正 deadline.
+    let mut changes =
+        match action {
+            Some(
+                action @ (Action::Accept | Action::DeemAccept | Action::RequestSupplement { .. } | Action::Resubmit),
+            ) if target == Target::Whole => changes(state, &joint.whole, action),
+            _ => Changes::default(),
+        };
     changes.stage = Some(after.stage);
     changes.notice = Some(after.notice.clone());
     if whole_after.is_final() && !whole_before.is_final() && after.accepted() {
@@ -169,6 +179,7 @@ pub async fn record(
         files: &[],
         claim: Claim::Now,
         notice,
+        decided_here: false,
     };
     cases::write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;

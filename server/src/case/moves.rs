@@ -2,7 +2,7 @@
 //! whole or one of its parts, decided by `domain::case` and written by
 //! [`store::write_move`]; and the 容缺 rule the service applies itself.
 
-use domain::case::{Action, Actor, clock, transition};
+use domain::case::{Action, Actor, Status, clock, transition};
 
 use crate::AppState;
 use crate::case::joint;
@@ -23,7 +23,7 @@ pub async fn record(
     step: Step<'_>,
     new_files: &[NewFile],
 ) -> Result<CaseRow, ApiError> {
-    let Step { action, actor, label, note } = step;
+    let Step { action, actor, label, mut note } = step;
     if case.is_joint() {
         if !new_files.is_empty() {
             return Err(internal("a joint case's files go to its parts"));
@@ -36,8 +36,11 @@ pub async fn record(
     let (status, changes) = match action {
         None => (case.status, Changes::default()),
         Some(action) => {
-            let ids: Vec<String> = item.materials.iter().map(|m| m.id.clone()).collect();
-            let to = transition(case.status, action, actor, &ids).map_err(refusal)?;
+            let materials = item.material_names();
+            let to = transition(case.status, action, actor, &materials).map_err(refusal)?;
+            if matches!(action, Action::RequestSupplement { .. }) {
+                note = action.note_naming(&materials); // the history names what was asked
+            }
             store::may_complete(state, case, action).await?;
             (to, changes(state, case, action))
         }
@@ -45,7 +48,19 @@ pub async fn record(
     let now = now_rfc3339();
     let mut tx = crate::db::begin_write(&state.db).await?;
     let event = action.map_or(CaseEvent::LaterSupplied, CaseEvent::of);
-    let step = Move { case, status, changes, actor, event, label, note, files: new_files, claim: Claim::Now, notice };
+    let step = Move {
+        case,
+        status,
+        changes,
+        actor,
+        event,
+        label,
+        note,
+        files: new_files,
+        claim: Claim::Now,
+        notice,
+        decided_here: false,
+    };
     store::write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;
     tracing::info!(case = %case.case_number, action = event.name(), "case moved");
@@ -64,6 +79,14 @@ pub async fn enforce_deadlines(state: &AppState, case: CaseRow) -> Result<CaseRo
         && clock::deemed_accepted(&state.calendar, stage.waits_for_answer(), case.received_on, state.today())
     {
         return by_the_system(state, case, Action::DeemAccept).await;
+    }
+    // A 补正 not supplied in time: the application counts as withdrawn.
+    if case.whole_number().is_none()
+        && stage == Status::NeedsSupplement
+        && case.supply_by.is_some_and(|last| state.today() > last)
+    {
+        let reason = "申请人逾期未补正，视为撤回申请".to_owned();
+        return by_the_system(state, case, Action::Terminate { reason }).await;
     }
     if case.bundle().is_some() {
         return Ok(case); // a joint case's 容缺 deadlines are its parts'
@@ -87,14 +110,15 @@ async fn by_the_system(state: &AppState, case: CaseRow, action: Action) -> Resul
     }
 }
 
-/// Accept by law every application left unanswered too long, of one
-/// department (before its list is filtered, so the list agrees with the law)
-/// or of all (hourly, so the applicant is told on the day even if nobody
-/// opens the case). Only cases waiting for their first answer are read.
+/// Accept by law every application left unanswered too long, and end every
+/// one whose 补正 is overdue, of one department (before its list is
+/// filtered, so the list agrees with the law) or of all (hourly, so the
+/// applicant is told on the day even if nobody opens the case). Only cases
+/// waiting for an answer or a supplement are read.
 pub async fn enforce_answer_clock(state: &AppState, department: Option<&str>) -> Result<usize, ApiError> {
     let rows = sqlx::query(&format!(
-        "SELECT {} FROM cases WHERE joint_number IS NULL AND status IN ('submitted', 'pre_review') \
-         AND ($1 = '' OR department = $1)",
+        "SELECT {} FROM cases WHERE joint_number IS NULL \
+         AND status IN ('submitted', 'pre_review', 'needs_supplement') AND ($1 = '' OR department = $1)",
         store::COLUMNS
     ))
     .bind(department.unwrap_or(""))

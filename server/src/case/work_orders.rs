@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use domain::api::ErrorBody;
 use domain::case::event::CaseEvent;
 use domain::case::notices::NoticeEvent;
-use domain::case::work_order::{ReplyBody, WorkOrder, reply_problem};
+use domain::case::work_order::{ReplyBody, VisitBody, WorkOrder, reply_problem, visit_problem};
 use sqlx::Row;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,7 +26,11 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, JsonBody};
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(reply))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(reply)).routes(routes!(visit))
+}
+
+impl JsonBody for VisitBody {
+    const REFUSAL: &'static str = "回访记录的格式不对：应为 {\"result\": \"satisfied\", \"note\": \"……\"} 这样的 JSON";
 }
 
 impl JsonBody for ReplyBody {
@@ -62,14 +66,7 @@ async fn reply(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReplyBody>,
 ) -> Result<Json<WorkOrder>, ApiError> {
-    let missing = || ApiError::NotFound("本部门没有这个工单".to_owned());
-    let row = sqlx::query(&format!("SELECT {COLUMNS}, department FROM work_orders WHERE id = $1"))
-        .bind(&id)
-        .fetch_optional(&state.db)
-        .await?
-        .filter(|row| row.try_get::<String, _>("department").is_ok_and(|d| d == staff.department))
-        .ok_or_else(missing)?;
-    let order = work_order(&state, &row)?;
+    let order = own_order(&state, &staff, &id).await?;
     if order.reply.is_some() {
         return Err(ApiError::Conflict("这个工单已经答复过了".to_owned()));
     }
@@ -110,6 +107,7 @@ async fn reply(
             files: &[],
             claim: Claim::Now,
             notice: Some(NoticeEvent::Replied(reply.to_owned())),
+            decided_here: false,
         };
         cases::write_move(&mut tx, &state, step, &now).await?;
     }
@@ -118,4 +116,55 @@ async fn reply(
     let row =
         sqlx::query(&format!("SELECT {COLUMNS} FROM work_orders WHERE id = $1")).bind(&id).fetch_one(&state.db).await?;
     Ok(Json(work_order(&state, &row)?))
+}
+
+/// The department's own work order `id`.
+async fn own_order(state: &AppState, staff: &Staff, id: &str) -> Result<WorkOrder, ApiError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS}, department FROM work_orders WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?
+        .filter(|row| row.try_get::<String, _>("department").is_ok_and(|d| d == staff.department))
+        .ok_or_else(|| ApiError::NotFound("本部门没有这个工单".to_owned()))?;
+    work_order(state, &row)
+}
+
+/// Record the 回访 after the reply, once: whether the applicant was satisfied.
+#[utoipa::path(post, path = "/staff/work-orders/{id}/visit", tag = "staff", security(("department_token" = [])),
+    params(("id" = String, Path, description = "工单编号")), request_body = VisitBody,
+    responses((status = 200, body = WorkOrder), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Not answered yet, or already recorded"),
+              (status = 422, body = ErrorBody)))]
+async fn visit(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<VisitBody>,
+) -> Result<Json<WorkOrder>, ApiError> {
+    let order = own_order(&state, &staff, &id).await?;
+    if let Some(why) = visit_problem(&order, &body) {
+        let conflict = order.reply.is_none() || order.visit.is_some();
+        return Err(if conflict {
+            ApiError::Conflict(why.to_owned())
+        } else {
+            ApiError::Unprocessable(why.to_owned())
+        });
+    }
+    let note = body.note.trim();
+    let recorded = sqlx::query(
+        "UPDATE work_orders SET visit_result = $1, visit_note = $2, visited_at = $3, visited_by = $4 \
+         WHERE id = $5 AND visit_result IS NULL",
+    )
+    .bind(body.result.as_str())
+    .bind((!note.is_empty()).then(|| state.keys.seal(Column::WorkOrderVisit, &id, note)).transpose()?)
+    .bind(now_rfc3339())
+    .bind(&staff.holder.label)
+    .bind(&id)
+    .execute(&state.db)
+    .await?;
+    if recorded.rows_affected() == 0 {
+        return Err(ApiError::Conflict("这个工单刚刚已经记录过回访结果".to_owned()));
+    }
+    staff.log(&state, What::MoveCase, order.case_number.as_deref(), Some("visit")).await?;
+    own_order(&state, &staff, &id).await.map(Json)
 }

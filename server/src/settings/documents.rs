@@ -1,5 +1,6 @@
 //! The statutory documents' settings: who reviews a refusal (named in every
-//! 不予受理 and 不予许可 decision) and the CJK font the PDFs embed.
+//! 不予受理 and 不予许可 decision), the CJK font the PDFs embed, and the
+//! departments' seal images.
 
 use std::path::PathBuf;
 
@@ -22,4 +23,8 @@ pub struct DocumentSettings {
     /// The face in a font collection (Noto Sans CJK's simplified Chinese face is 2).
     #[arg(long, env = "BIANMIN_DOCUMENT_FONT_INDEX", default_value_t = 2)]
     pub document_font_index: u32,
+    /// A folder of seal images, one PNG per department named after it (县交通运输局.png),
+    /// printed over the issuer on its documents; a department without one issues them unsealed.
+    #[arg(long, env = "BIANMIN_SEAL_DIR")]
+    pub seal_dir: Option<PathBuf>,
 }

@@ -52,6 +52,10 @@ pub struct ServeSettings {
     /// computed over every case at most this often per instance (0: every request).
     #[arg(long, env = "BIANMIN_FIGURES_MAX_AGE_SECS", default_value_t = 60)]
     pub figures_max_age_secs: u64,
+    /// Days after completion when a case the applicant did not rate is rated
+    /// by default (满意, channel 默认评价), as the provinces' 好差评 rules say.
+    #[arg(long, env = "BIANMIN_DEFAULT_RATING_DAYS", default_value_t = domain::case::rating::DEFAULT_AFTER_DAYS)]
+    pub default_rating_days: u16,
     /// Apply pending database migrations at start-up (turn off when `bianmin migrate` runs at deploy time).
     #[arg(long, env = "BIANMIN_AUTO_MIGRATE", default_value_t = true, action = clap::ArgAction::Set)]
     pub auto_migrate: bool,

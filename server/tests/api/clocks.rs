@@ -136,3 +136,40 @@ async fn a_special_procedure_stops_the_clock_while_it_lasts() {
     let unknown = act(&monday, &token, case, json!({"action": "suspend", "procedure": "holiday", "reason": "x"})).await;
     assert_eq!(unknown.status(), 400, "only the law's procedures");
 }
+
+#[tokio::test]
+async fn a_supplement_not_made_by_its_deadline_ends_the_application() {
+    let app = spawn_app_with(|s| s.today = Some("2026-11-23".into())).await;
+    let token = staff_token(&app, TRANSPORT).await;
+    let receipt = submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    let case = receipt.case_number.as_str();
+    let ask = |reason: &str, days: u16| json!({"action": "request_supplement", "days": days, "items": [{"material": "photo", "reason": reason}]});
+    // Said in the material's name, and a deadline the law's calendar can hold.
+    let unnamed = act(&app, &token, case, ask(" ", 3)).await;
+    assert_eq!(message(unnamed).await, "请写明“近期一寸免冠白底彩色照片”需要补正的原因");
+    let never = act(&app, &token, case, ask("照片不清晰", 0)).await;
+    assert_eq!(message(never).await, "补正期限要在 1 到 60 个工作日之间");
+    // Asked on Monday 23 November with three working days: supplied by Thursday.
+    let staff = moved(&app, &token, case, ask("照片不清晰", 3)).await;
+    assert_eq!(staff.supply_by.map(|d| d.to_string()).as_deref(), Some("2026-11-26"));
+    let note = staff.timeline.last().unwrap().note.clone().unwrap();
+    assert_eq!(note, "需补正 1 项材料：近期一寸免冠白底彩色照片（照片不清晰）。请在 3 个工作日内补正");
+    let view = lookup(&app, &receipt).await;
+    assert_eq!(view.supply_by.map(|d| d.to_string()).as_deref(), Some("2026-11-26"));
+    let last = app.on_day("2026-11-26").await;
+    bianmin::case::moves::enforce_answer_clock(&last.state, None).await.unwrap();
+    assert_eq!(lookup(&last, &receipt).await.status, Status::NeedsSupplement, "the last day is the applicant's");
+    // Friday, with nobody opening it: the hourly job ends it.
+    let late = app.on_day("2026-11-27").await;
+    bianmin::case::moves::enforce_answer_clock(&late.state, None).await.unwrap();
+    let view = lookup(&late, &receipt).await;
+    assert_eq!(view.status, Status::Terminated);
+    assert_eq!(view.timeline.last().unwrap().note.as_deref(), Some("申请人逾期未补正，视为撤回申请"));
+    assert_eq!(view.supply_by, None);
+    // The 补正告知书 told the date and what follows.
+    let document = &staff.documents[0];
+    let path = format!("/api/staff/cases/{case}/documents/{}?format=html", document.id);
+    let page = late.staff_get(&token, &path).await.text().await.unwrap();
+    assert!(page.contains("请于2026年11月26日前补正。"), "{page}");
+    assert!(page.contains("逾期未补正的，视为撤回申请"));
+}

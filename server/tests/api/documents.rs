@@ -95,3 +95,38 @@ async fn each_decision_issues_its_numbered_document_for_staff_and_applicant() {
     wrong["id"] = json!(view.documents[0].id);
     assert_eq!(app.post("/api/cases/documents", &wrong).await.status(), 404, "the key opens it");
 }
+
+/// A 2 × 2 red PNG, as a seal image.
+const SEAL_PNG: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==";
+
+#[tokio::test]
+async fn a_department_with_a_seal_image_issues_its_documents_sealed() {
+    use base64::Engine;
+    let seals = tempfile::TempDir::new().unwrap();
+    let png = base64::engine::general_purpose::STANDARD.decode(SEAL_PNG).unwrap();
+    std::fs::write(seals.path().join(format!("{TRANSPORT}.png")), &png).unwrap();
+    let dir = seals.path().to_owned();
+    let app = spawn_app_with(move |s| {
+        s.today = Some("2026-11-23".into());
+        s.documents.seal_dir = Some(dir);
+    })
+    .await;
+    let token = staff_token(&app, TRANSPORT).await;
+    let receipt = submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    let accepted = moved(&app, &token, &receipt.case_number, json!({"action": "accept"})).await;
+    let id = &accepted.documents[0].id;
+    let pdf = staff_pdf(&app, &token, &receipt.case_number, id).await;
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let images = document
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).is_ok_and(|n| n == b"Image"))
+        .count();
+    assert!(images >= 1, "the seal is drawn");
+    assert!(pdf_text(&pdf).contains("县交通运输局受〔2026〕1号"), "the text stays extractable");
+    let path = format!("/api/staff/cases/{}/documents/{id}?format=html", receipt.case_number);
+    let page = app.staff_get(&token, &path).await.text().await.unwrap();
+    assert!(page.contains(&format!("<img class=\"seal\" src=\"data:image/png;base64,{SEAL_PNG}\" alt=\"印章\">")));
+}

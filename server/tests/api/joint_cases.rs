@@ -209,7 +209,21 @@ async fn the_lead_accepts_departments_work_in_parallel_and_one_notice_asks_for_e
         "the lead moves only its own part"
     );
     moved(&app, &city, &sign, json!({"action": "start"})).await;
-    moved(&app, &city, &sign, json!({"action": "complete", "result": "准予设置，许可决定书可到窗口领取"})).await;
+    let decision = json!({"outcome": "granted", "document_number": "示城管许〔2026〕3号"});
+    let done = json!({"action": "complete", "result": "准予设置，许可决定书可到窗口领取", "decision": decision});
+    let signed = moved(&app, &city, &sign, done).await;
+    // The department's decision is its own paper, under its number, and the applicant's to download.
+    assert_eq!(signed.documents.len(), 1);
+    assert_eq!(signed.documents[0].number, "示城管许〔2026〕3号");
+    let listed = lookup(&app, &receipt).await.documents;
+    assert!(listed.iter().any(|d| d.id == signed.documents[0].id), "{listed:?}");
+    let mut ask = key(&receipt);
+    ask["id"] = json!(signed.documents[0].id);
+    ask["format"] = json!("html");
+    let copy = app.post("/api/cases/documents", &ask).await;
+    assert_eq!(copy.status(), 200);
+    let page = copy.text().await.unwrap();
+    assert!(page.contains("准予") && page.contains("示城管许〔2026〕3号"), "{page}");
     // The fire part's 容缺 training record is not in yet: 办结 waits for it, and says so.
     let early = act(&app, &fire, &safety, json!({"action": "complete", "result": "检查合格，发给许可证"})).await;
     assert_eq!(early.status(), 422);

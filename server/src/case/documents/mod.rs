@@ -43,11 +43,30 @@ struct Printed {
     format: Format,
 }
 
+/// The issuer's seal image (PNG), when the centre configured one for it.
+fn seal(state: &AppState, issuer: &str) -> Option<Vec<u8>> {
+    let dir = state.documents.seal_dir.as_ref()?;
+    // A department's name, never a path.
+    if issuer.is_empty() || issuer.contains(['/', '\\']) || issuer.starts_with('.') {
+        return None;
+    }
+    let path = dir.join(format!("{issuer}.png"));
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            tracing::warn!(%error, seal = %path.display(), "a seal image cannot be read");
+            None
+        }
+    }
+}
+
 /// The document as its format asks, with a file name that says what it is.
 fn respond(state: &AppState, document: &DocumentText, format: Format) -> Result<Response, ApiError> {
+    let seal = seal(state, &document.issuer);
     let (content_type, extension, body) = match format {
-        Format::Pdf => ("application/pdf", "pdf", pdf::render(state, document)?),
-        Format::Html => ("text/html; charset=utf-8", "html", html::render(document).into_bytes()),
+        Format::Pdf => ("application/pdf", "pdf", pdf::render(state, document, seal.as_deref())?),
+        Format::Html => ("text/html; charset=utf-8", "html", html::render(document, seal.as_deref()).into_bytes()),
     };
     let name = format!("{}{}.{extension}", document.title, document.number);
     Ok((
@@ -94,6 +113,19 @@ async fn applicant_copy(
     ApiJson(request): ApiJson<DocumentRequest>,
 ) -> Result<Response, ApiError> {
     let case = crate::case::applicant::open(&state, address, &request.key).await?;
-    let document = documents::load(&state, &case.case_number, &request.id).await?.ok_or_else(missing)?;
+    // A joint case's departments issue their own refusals and decisions on their parts.
+    let mut numbers = vec![case.case_number.clone()];
+    if case.is_joint() {
+        let joint = crate::case::joint::JointCase::of(&state, &case).await?;
+        numbers.extend(joint.parts.iter().map(|p| p.case_number.clone()));
+    }
+    let mut document = None;
+    for number in &numbers {
+        if let Some(found) = documents::load(&state, number, &request.id).await? {
+            document = Some(found);
+            break;
+        }
+    }
+    let document = document.ok_or_else(missing)?;
     respond(&state, &document, request.format)
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use domain::case::document::DocumentText;
 use krilla::Document;
-use krilla::geom::Point;
+use krilla::geom::{Point, Size, Transform};
 use krilla::page::PageSettings;
 use krilla::text::{Font, TextDirection};
 
@@ -54,8 +54,19 @@ fn wrap(text: &str, size: f32, room: f32, indent: bool) -> Vec<String> {
     lines
 }
 
-/// The PDF of `document`, or why it cannot be made.
-pub fn render(state: &AppState, document: &DocumentText) -> Result<Vec<u8>, ApiError> {
+/// The seal's side, in points (42 mm, the common size of an official seal).
+const SEAL: f32 = 119.0;
+
+/// The PDF of `document`, with the issuer's `seal` (PNG) over its name, or
+/// why it cannot be made.
+pub fn render(state: &AppState, document: &DocumentText, seal: Option<&[u8]>) -> Result<Vec<u8>, ApiError> {
+    let seal = match seal.map(|png| krilla::image::Image::from_png(png.to_vec().into(), true)).transpose() {
+        Ok(image) => image,
+        Err(error) => {
+            tracing::warn!(%error, "a seal image is not a PNG; the document is issued unsealed");
+            None
+        }
+    };
     let font = font(state)
         .ok_or_else(|| ApiError::Unavailable("文书字体没有安装，暂时只能打印网页版文书，请联系管理员".to_owned()))?;
     let mut pdf = Document::new();
@@ -87,9 +98,17 @@ pub fn render(state: &AppState, document: &DocumentText) -> Result<Vec<u8>, ApiE
             }
             y += size * LEADING;
         }
+        let last = pages.peek().is_none();
+        if let (true, Some(image)) = (last, seal.clone()) {
+            // Over the issuer and the date (the last two lines), as a seal is pressed.
+            let centre = (WIDTH - MARGIN - 3.0 * BODY, y - 2.5 * BODY * LEADING);
+            surface.push_transform(&Transform::from_translate(centre.0 - SEAL / 2.0, centre.1 - SEAL / 2.0));
+            surface.draw_image(image, Size::from_wh(SEAL, SEAL).expect("a seal has a size"));
+            surface.pop();
+        }
         surface.finish();
         page.finish();
-        if pages.peek().is_none() {
+        if last {
             break;
         }
     }

@@ -5,13 +5,14 @@
 
 pub mod documents;
 pub mod index;
+pub mod ratings;
 pub mod read;
 pub mod row;
 pub mod work_orders;
 pub mod write;
 
 pub use read::{
-    Filter, Page, events, files, list, load, load_stored, material_name, may_complete, outstanding_later, parts, rating,
+    Filter, Page, events, files, list, load, load_stored, material_name, may_complete, outstanding_later, parts,
 };
 pub(crate) use row::internal;
 pub use row::{COLUMNS, CaseRow, Kind};

@@ -3,7 +3,7 @@
 
 use domain::ServiceItem;
 use domain::case::search::{CaseQuery, Sort};
-use domain::case::view::{CaseFile, Rating};
+use domain::case::view::CaseFile;
 use domain::case::{Event, Status};
 use domain::reference::CaseNumber;
 use domain::time::calendar::Light;
@@ -193,12 +193,4 @@ pub async fn may_complete(state: &AppState, case: &CaseRow, action: &domain::cas
 /// A material's name as the item gives it (its id when the item no longer has it).
 pub fn material_name(item: &ServiceItem, id: &str) -> String {
     item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone())
-}
-
-pub async fn rating(state: &AppState, case_number: &str) -> Result<Option<Rating>, ApiError> {
-    let row = sqlx::query("SELECT rating FROM ratings WHERE case_number = $1")
-        .bind(case_number)
-        .fetch_optional(&state.db)
-        .await?;
-    row.map(|r| serde_json::from_str(&r.try_get::<String, _>("rating")?).map_err(internal)).transpose()
 }

@@ -37,6 +37,8 @@ pub struct CaseRow {
     /// 办结's decision, when one was recorded.
     pub decision: Option<domain::case::decision::Decision>,
     pub supplement: Vec<SupplementItem>,
+    /// The last day to supply what the 补正告知 asks for.
+    pub supply_by: Option<Date>,
     pub kind: Kind,
 }
 
@@ -111,6 +113,7 @@ impl CaseRow {
                 .map(|text| serde_json::from_str(&text).map_err(internal))
                 .transpose()?,
             supplement: json_list(row, "supplement")?,
+            supply_by: date(row, "supply_by")?,
             kind: match (
                 row.try_get::<Option<String>, _>("joint_number")?,
                 row.try_get::<Option<String>, _>("bundle_code")?,
@@ -222,4 +225,4 @@ impl CaseRow {
 
 pub const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, \
                        promised_days, version, accepted_on, due_on, suspended_on, completed_on, result, supplement, \
-                       joint_number, bundle_code, stage, notice, pending, received_on, later_from, decision";
+                       joint_number, bundle_code, stage, notice, pending, received_on, later_from, decision, supply_by";

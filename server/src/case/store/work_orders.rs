@@ -1,7 +1,7 @@
 //! Work orders as stored: opened with the 差评 or the complaint that makes
 //! them (in its transaction), their words and reply sealed to their row.
 
-use domain::case::work_order::{REPLY_DAYS, Source, WorkOrder};
+use domain::case::work_order::{REPLY_DAYS, Source, Visit, VisitResult, WorkOrder};
 use sqlx::Row;
 
 use super::row::{CaseRow, internal};
@@ -37,7 +37,8 @@ pub async fn open(
     Ok(id)
 }
 
-pub const COLUMNS: &str = "id, source, case_number, body, opened_at, due_on, reply, replied_at, replied_by";
+pub const COLUMNS: &str = "id, source, case_number, body, opened_at, due_on, reply, replied_at, replied_by, \
+                           visit_result, visit_note, visited_at, visited_by";
 
 pub fn work_order(state: &AppState, row: &sqlx::any::AnyRow) -> Result<WorkOrder, ApiError> {
     let id: String = row.try_get("id")?;
@@ -55,8 +56,23 @@ pub fn work_order(state: &AppState, row: &sqlx::any::AnyRow) -> Result<WorkOrder
         due: domain::time::date::Date::parse(&due).ok_or_else(|| internal(format!("due date {due}")))?,
         replied_at: row.try_get("replied_at")?,
         replied_by: row.try_get("replied_by")?,
+        visit: visit(state, &id, row)?,
         id,
     })
+}
+
+/// The 回访 recorded on the row, if any.
+fn visit(state: &AppState, id: &str, row: &sqlx::any::AnyRow) -> Result<Option<Visit>, ApiError> {
+    let Some(result) = row.try_get::<Option<String>, _>("visit_result")? else { return Ok(None) };
+    Ok(Some(Visit {
+        result: VisitResult::parse(&result).ok_or_else(|| internal(format!("visit result {result}")))?,
+        note: match row.try_get::<Option<String>, _>("visit_note")? {
+            Some(sealed) => state.keys.open(Column::WorkOrderVisit, id, &sealed)?,
+            None => String::new(),
+        },
+        at: row.try_get::<Option<String>, _>("visited_at")?.unwrap_or_default(),
+        by: row.try_get::<Option<String>, _>("visited_by")?.unwrap_or_default(),
+    }))
 }
 
 /// A case's work orders, oldest first (the staff case page).

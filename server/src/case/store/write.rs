@@ -59,6 +59,10 @@ pub struct Move<'a> {
     pub claim: Claim,
     /// What the applicant is told of it, if anything.
     pub notice: Option<domain::case::notices::NoticeEvent>,
+    /// A joint case's part refused or decided by its own department: the
+    /// decision's document is that department's (the applicant hears of
+    /// it with the whole, and finds it there).
+    pub decided_here: bool,
 }
 
 /// Write a move: the row (only if nobody moved it since it was read), its event, its files.
@@ -70,13 +74,13 @@ pub async fn write_move(
 ) -> Result<(), ApiError> {
     let keys = &state.keys;
     let case = m.case;
-    let changes = m.changes;
+    let changes = &m.changes;
     let text = |d: Option<Option<Date>>, old: Option<Date>| d.unwrap_or(old).map(|d| d.to_string());
     let due = changes.due_on.unwrap_or(case.due_on);
     let updated = sqlx::query(
         "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
          completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10, close_on = $11, \
-         received_on = $12, later_from = $13, decision = $14 WHERE case_number = $15 AND version = $16",
+         received_on = $12, later_from = $13, decision = $14, supply_by = $15 WHERE case_number = $16 AND version = $17",
     )
     .bind(m.status.as_str())
     .bind(text(changes.accepted_on, case.accepted_on))
@@ -92,6 +96,7 @@ pub async fn write_move(
     .bind(changes.received_on.unwrap_or(case.received_on).to_string())
     .bind(changes.later_from.or(case.later_from).map(|d| d.to_string()))
     .bind(changes.decision.as_ref().or(case.decision.as_ref()).map(to_json).transpose()?)
+    .bind(text(changes.supply_by, case.supply_by))
     .bind(&case.case_number)
     .bind(case.version)
     .execute(&mut **tx)
@@ -100,8 +105,18 @@ pub async fn write_move(
         return Err(ApiError::Conflict("办件刚刚有了新的变化，请刷新后再操作".to_owned()));
     }
     let note = m.note.clone();
-    insert_event(tx, &case.case_number, case.version + 1, now, m.actor, m.event.name(), m.label, m.note, m.status)
-        .await?;
+    insert_event(
+        tx,
+        &case.case_number,
+        case.version + 1,
+        now,
+        m.actor,
+        m.event.name(),
+        m.label,
+        note.clone(),
+        m.status,
+    )
+    .await?;
     let event = crate::notify::outbox::EventFacts {
         case_number: &case.case_number,
         joint_number: case.whole_number(),
@@ -121,35 +136,53 @@ pub async fn write_move(
             collect: case.collection(state)?,
         };
         crate::notify::outbox::enqueue_notice(tx, state, &to, notice, None).await?;
-        // What the applicant is told of a decision, the law wants in writing.
-        if let Some(kind) = DocumentKind::of_event(m.event, changes.decision.as_ref()) {
-            let supplement =
-                if let NoticeEvent::SupplementRequested(items) = notice { items.clone() } else { Vec::new() };
-            let reason = match kind {
-                DocumentKind::Permit => changes.result.clone(),
-                DocumentKind::Acceptance | DocumentKind::Refusal | DocumentKind::Supplement => note,
-            };
-            let facts = Facts {
-                department: &case.department,
-                applicant: case.application.form.applicant_name(),
-                item_name: &title,
-                case_number: &case.case_number,
-                received_on: changes.received_on.unwrap_or(case.received_on),
-                issued_on: state.today(),
-                due_on: due,
-                deemed: m.event == CaseEvent::DeemedAccepted,
-                reason: reason.as_deref().unwrap_or(""),
-                supplement: &supplement,
-                decision: changes.decision.as_ref(),
-                review_authority: &state.documents.review_authority,
-            };
-            super::documents::issue(tx, state, kind, &facts).await?;
-        }
+    }
+    // What the applicant is told of a decision, the law wants in writing.
+    if (m.notice.is_some() || m.decided_here)
+        && let Some(kind) = DocumentKind::of_event(m.event, changes.decision.as_ref())
+    {
+        issue_document(tx, state, &m, kind, changes, due, note).await?;
     }
     for file in m.files {
         insert_file(tx, keys, &case.case_number, file, now, m.claim).await?;
     }
     Ok(())
+}
+
+/// Issue the document of `kind` for the move `m` (its row before the move, `changes` its effect).
+async fn issue_document(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    m: &Move<'_>,
+    kind: DocumentKind,
+    changes: &Changes,
+    due: Option<Date>,
+    note: Option<String>,
+) -> Result<(), ApiError> {
+    let case = m.case;
+    let title = case.title(state)?;
+    let supplement =
+        if let Some(NoticeEvent::SupplementRequested { items, .. }) = &m.notice { items.clone() } else { Vec::new() };
+    let reason = match kind {
+        DocumentKind::Permit => changes.result.clone(),
+        DocumentKind::Acceptance | DocumentKind::Refusal | DocumentKind::Supplement => note,
+    };
+    let facts = Facts {
+        department: &case.department,
+        applicant: case.application.form.applicant_name(),
+        item_name: &title,
+        case_number: &case.case_number,
+        received_on: changes.received_on.unwrap_or(case.received_on),
+        issued_on: state.today(),
+        due_on: due,
+        deemed: m.event == CaseEvent::DeemedAccepted,
+        reason: reason.as_deref().unwrap_or(""),
+        supplement: &supplement,
+        supply_by: changes.supply_by.unwrap_or(case.supply_by),
+        decision: changes.decision.as_ref(),
+        review_authority: &state.documents.review_authority,
+    };
+    super::documents::issue(tx, state, kind, &facts).await
 }
 
 /// A list stored as JSON text.

@@ -1,8 +1,9 @@
 //! A joint case as the applicant sees it (the whole in plain words, each part,
 //! one timeline, one notice) and as the lead and the departments see it.
 
-use domain::case::Status;
+use domain::case::document::DocumentRef;
 use domain::case::joint::{JointStatus, Target};
+use domain::case::rating::Stage;
 use domain::case::view::{CaseView, MaterialAsk, PartView, StaffCase};
 
 use crate::AppState;
@@ -27,6 +28,16 @@ fn part_view(state: &AppState, part: &CaseRow) -> Result<PartView, ApiError> {
         result: part.result.clone(),
         decision: part.decision.clone(),
     })
+}
+
+/// The whole's documents and each department's own (its refusal or decision), by date.
+async fn documents_of(state: &AppState, joint: &JointCase<'_>) -> Result<Vec<DocumentRef>, ApiError> {
+    let mut all = crate::case::store::documents::of_case(state, &joint.whole.case_number).await?;
+    for part in &joint.parts {
+        all.extend(crate::case::store::documents::of_case(state, &part.case_number).await?);
+    }
+    all.sort_by(|a, b| (a.issued_on, &a.number).cmp(&(b.issued_on, &b.number)));
+    Ok(all)
 }
 
 /// What the applicant sees of a joint case: the whole in plain words, each
@@ -66,7 +77,8 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
             }
         }
     }
-    let rating = cases::rating(state, &whole.case_number).await?;
+    let ratings = cases::ratings::of_case(state, &whole.case_number).await?;
+    let whole_status = status.as_case_status();
     let results: Vec<String> = joint
         .parts
         .iter()
@@ -90,14 +102,17 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         light,
         timeline: cases::events(state, &whole.case_number).await?,
         supplement,
+        supply_by: whole.supply_by.filter(|_| status == JointStatus::NeedsSupplement),
         later_due: later_due.filter(|_| !later.is_empty()),
         later,
         result: (!results.is_empty()).then(|| results.join("；")),
         decision: None,
-        documents: crate::case::store::documents::of_case(state, &whole.case_number).await?,
+        documents: documents_of(state, &joint).await?,
         can_withdraw: status.as_case_status().may_withdraw(),
-        can_rate: status.is_final() && status.as_case_status() == Status::Completed && rating.is_none(),
-        rating,
+        can_rate: ratings.next_round(whole_status, Stage::Completion).is_ok(),
+        rating: ratings.standing(Stage::Completion),
+        can_rate_acceptance: ratings.next_round(whole_status, Stage::Acceptance).is_ok(),
+        acceptance_rating: ratings.standing(Stage::Acceptance),
         parts: joint.parts.iter().map(|p| part_view(state, p)).collect::<Result<_, _>>()?,
     })
 }
@@ -136,6 +151,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         application: whole.application.clone(),
         files: Vec::new(),
         supplement: Vec::new(),
+        supply_by: whole.supply_by.filter(|_| status == JointStatus::NeedsSupplement),
         timeline: cases::events(state, &whole.case_number).await?,
         actions: actions(Target::Whole, &whole.department),
         joint_number: None,

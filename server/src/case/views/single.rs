@@ -1,11 +1,12 @@
 //! A single case (or a joint case's part) as the applicant and the staff see it.
 
 use domain::case::Status;
+use domain::case::rating::Stage;
 use domain::case::view::{CaseView, MaterialAsk, StaffCase};
 use domain::time::calendar::Light;
 
 use crate::AppState;
-use crate::case::store::{CaseRow, events, files, material_name, outstanding_later, rating};
+use crate::case::store::{CaseRow, events, files, material_name, outstanding_later, ratings};
 use crate::error::ApiError;
 
 /// The clock of a case: due date, working days left and the light, while it runs.
@@ -25,7 +26,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
     let item = case.item(state)?;
     let (remaining_days, light) = clock(state, case);
     let later = if case.status.is_final() { Vec::new() } else { outstanding_later(state, case).await? };
-    let rating = rating(state, &case.case_number).await?;
+    let ratings = ratings::of_case(state, &case.case_number).await?;
     Ok(CaseView {
         case_number: case.case_number.clone(),
         item_code: item.code.clone(),
@@ -55,6 +56,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
         } else {
             Vec::new()
         },
+        supply_by: case.supply_by.filter(|_| case.status == Status::NeedsSupplement),
         later_due: (!later.is_empty()).then(|| case.later_due(state)).flatten(),
         later: later
             .iter()
@@ -64,8 +66,10 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
         decision: case.decision.clone(),
         documents: crate::case::store::documents::of_case(state, &case.case_number).await?,
         can_withdraw: case.status.may_withdraw(),
-        can_rate: case.status == Status::Completed && rating.is_none(),
-        rating,
+        can_rate: ratings.next_round(case.status, Stage::Completion).is_ok(),
+        rating: ratings.standing(Stage::Completion),
+        can_rate_acceptance: ratings.next_round(case.status, Stage::Acceptance).is_ok(),
+        acceptance_rating: ratings.standing(Stage::Acceptance),
         parts: Vec::new(),
     })
 }
@@ -91,6 +95,7 @@ pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<Staff
         application: case.application.clone(),
         files: files(state, case).await?,
         supplement: case.supplement.clone(),
+        supply_by: case.supply_by.filter(|_| case.status == Status::NeedsSupplement),
         timeline: events(state, &case.case_number).await?,
         actions: case.status.staff_actions().into_iter().map(str::to_owned).collect(),
         joint_number: None,
