@@ -118,6 +118,7 @@ impl Server {
         let keys = Arc::new(settings.data_keys()?);
         at_rest::lookup::migrate(&db, &keys.lookup()).await.context("cannot move bearer codes to keyed hashes")?;
         // After the codes: a draft's row is named by its code's hash.
+        at_rest::key_rotation::seal_once_clear(&db, &keys).await.context("cannot seal stored values")?;
         at_rest::key_rotation::bind_legacy_at_start(&db, &keys).await.context("cannot seal stored values again")?;
         let (upload_routes, upload_files) =
             apply::uploads::store::build(operator, db.clone(), Arc::clone(&catalog), Arc::clone(&keys)).await?;

@@ -18,10 +18,11 @@ pub enum Column {
     WorkOrderReply,
     WorkOrderVisit,
     DocumentText,
+    CaseRating,
 }
 
 impl Column {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::CaseApplication,
         Self::CaseFileName,
         Self::DraftForm,
@@ -35,6 +36,7 @@ impl Column {
         Self::WorkOrderReply,
         Self::WorkOrderVisit,
         Self::DocumentText,
+        Self::CaseRating,
     ];
 
     /// The table, the column naming the row, the sealed column.
@@ -53,8 +55,13 @@ impl Column {
             Self::WorkOrderReply => ("work_orders", "id", "reply"),
             Self::WorkOrderVisit => ("work_orders", "id", "visit_note"),
             Self::DocumentText => ("documents", "id", "text"),
+            Self::CaseRating => ("case_ratings", "id", "rating"),
         }
     }
+
+    /// Columns an older version kept in clear after others were sealed: their
+    /// clear values are sealed at every start (the ratings, until 0020).
+    pub const ONCE_CLEAR: [Self; 1] = [Self::CaseRating];
 
     /// `table.column`, as values sealed before rows were bound name their place.
     pub fn context(self) -> String {

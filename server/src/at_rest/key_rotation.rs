@@ -29,8 +29,22 @@ pub enum Which {
 
 /// Seal again what `which` names; how many values changed.
 pub async fn rotate(db: &AnyPool, keys: &DataKeys, which: Which) -> anyhow::Result<usize> {
+    rotate_columns(db, keys, which, &Column::ALL).await
+}
+
+/// At start: seal what columns an older version kept in clear still hold in
+/// clear (before the legacy check, which would refuse them).
+pub async fn seal_once_clear(db: &AnyPool, keys: &DataKeys) -> anyhow::Result<()> {
+    let changed = rotate_columns(db, keys, Which::Legacy, &Column::ONCE_CLEAR).await?;
+    if changed > 0 {
+        tracing::info!(values = changed, "values an older version kept in clear sealed");
+    }
+    Ok(())
+}
+
+async fn rotate_columns(db: &AnyPool, keys: &DataKeys, which: Which, columns: &[Column]) -> anyhow::Result<usize> {
     let mut changed = 0;
-    for column in Column::ALL {
+    for &column in columns {
         let (table, id, name) = column.names();
         let rows = sqlx::query(&format!("SELECT {id} AS id, {name} AS value FROM {table} WHERE {name} IS NOT NULL"))
             .fetch_all(db)

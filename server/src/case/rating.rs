@@ -27,7 +27,7 @@ pub async fn rate(
         .map_err(|why| ApiError::Conflict(why.to_owned()))?;
     let given = Given { stage, round, overall: rating.overall };
     let mut tx = crate::db::begin_write(&state.db).await?;
-    if !ratings::insert(&mut tx, &case.case_number, &case.department, given, rating, channel).await? {
+    if !ratings::insert(&mut tx, &state.keys, &case.case_number, &case.department, given, rating, channel).await? {
         return Err(ApiError::Conflict("这个办件已经评价过了".to_owned()));
     }
     if domain::case::work_order::is_bad(rating.overall) {

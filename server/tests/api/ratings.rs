@@ -201,3 +201,36 @@ async fn the_receipts_qr_code_opens_the_status_page_marked_as_scanned() {
     assert!(svg.starts_with("<?xml") && svg.contains("<svg"), "{svg}");
     assert_eq!(app.get("/api/cases/not-a-case/rating-qr").await.status(), 404);
 }
+
+#[tokio::test]
+async fn ratings_are_sealed_and_one_an_older_version_kept_in_clear_is_sealed_at_start() {
+    let app = spawn_app_with(|s| s.today = Some("2026-11-23".into())).await;
+    let token = staff_token(&app, TRANSPORT).await;
+    let receipt = submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    let case = receipt.case_number.as_str();
+    moved(&app, &token, case, json!({"action": "accept"})).await;
+    moved(&app, &token, case, json!({"action": "complete", "result": "准予许可"})).await;
+    let said = rating(&receipt, "completion", 4, "窗口的张老师很耐心", "pc");
+    assert_eq!(app.post("/api/cases/rating", &said).await.status(), 200);
+    let db = app.db().await;
+    let stored = |db: sqlx::AnyPool| async move {
+        sqlx::query("SELECT rating FROM case_ratings WHERE case_number = $1")
+            .bind(case)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+            .get::<String, _>("rating")
+    };
+    let sealed = stored(db.clone()).await;
+    assert!(sealed.starts_with("enc2:") && !sealed.contains("张老师"), "sealed at rest");
+    // As the version before kept it: in clear.
+    sqlx::query("UPDATE case_ratings SET rating = $1 WHERE case_number = $2")
+        .bind(r#"{"overall":4,"indicators":{},"reason":"窗口的张老师很耐心"}"#)
+        .bind(case)
+        .execute(&db)
+        .await
+        .unwrap();
+    let restarted = app.on_day("2026-11-24").await;
+    assert!(stored(db.clone()).await.starts_with("enc2:"), "sealed at start");
+    assert_eq!(lookup(&restarted, &receipt).await.rating.map(|r| r.reason), Some("窗口的张老师很耐心".into()));
+}

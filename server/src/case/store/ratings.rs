@@ -10,6 +10,7 @@ use sqlx::Row;
 
 use super::row::internal;
 use crate::AppState;
+use crate::at_rest::column::Column;
 use crate::db::now_rfc3339;
 use crate::error::ApiError;
 
@@ -39,7 +40,7 @@ impl Ratings {
 }
 
 pub async fn of_case(state: &AppState, case_number: &str) -> Result<Ratings, ApiError> {
-    let rows = sqlx::query("SELECT stage, round, overall, rating FROM case_ratings WHERE case_number = $1")
+    let rows = sqlx::query("SELECT id, stage, round, overall, rating FROM case_ratings WHERE case_number = $1")
         .bind(case_number)
         .fetch_all(&state.db)
         .await?;
@@ -51,7 +52,9 @@ pub async fn of_case(state: &AppState, case_number: &str) -> Result<Ratings, Api
             round: u8::try_from(row.try_get::<i64, _>("round")?).map_err(internal)?,
             overall: u8::try_from(row.try_get::<i64, _>("overall")?).map_err(internal)?,
         };
-        given.push((facts, serde_json::from_str(&row.try_get::<String, _>("rating")?).map_err(internal)?));
+        let id: String = row.try_get("id")?;
+        let shown = state.keys.open(Column::CaseRating, &id, &row.try_get::<String, _>("rating")?)?;
+        given.push((facts, serde_json::from_str(&shown).map_err(internal)?));
     }
     let replied = sqlx::query(
         "SELECT 1 FROM work_orders WHERE case_number = $1 AND source = 'rating' AND reply IS NOT NULL LIMIT 1",
@@ -67,22 +70,26 @@ pub async fn of_case(state: &AppState, case_number: &str) -> Result<Ratings, Api
 /// stage and round was rated meanwhile.
 pub async fn insert(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    keys: &crate::at_rest::data_key::DataKeys,
     case_number: &str,
     department: &str,
     given: Given,
     rating: &Rating,
     channel: Channel,
 ) -> Result<bool, ApiError> {
+    let id = format!("{case_number}:{}:{}", given.stage.as_str(), given.round);
+    let text = serde_json::to_string(rating).map_err(|e| ApiError::Internal(e.into()))?;
     let inserted = sqlx::query(
-        "INSERT INTO case_ratings (case_number, stage, round, department, overall, rating, channel, rated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (case_number, stage, round) DO NOTHING",
+        "INSERT INTO case_ratings (id, case_number, stage, round, department, overall, rating, channel, rated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (case_number, stage, round) DO NOTHING",
     )
+    .bind(&id)
     .bind(case_number)
     .bind(given.stage.as_str())
     .bind(i64::from(given.round))
     .bind(department)
     .bind(i64::from(given.overall))
-    .bind(serde_json::to_string(rating).map_err(|e| ApiError::Internal(e.into()))?)
+    .bind(keys.seal(Column::CaseRating, &id, &text)?)
     .bind(channel.as_str())
     .bind(now_rfc3339())
     .execute(&mut **tx)
@@ -109,7 +116,7 @@ pub async fn give_defaults(state: &AppState, days: u16) -> Result<usize, ApiErro
     for row in rows {
         let (case, department): (String, String) = (row.try_get("case_number")?, row.try_get("department")?);
         let mut tx = crate::db::begin_write(&state.db).await?;
-        if insert(&mut tx, &case, &department, given, &shown, Channel::Default).await? {
+        if insert(&mut tx, &state.keys, &case, &department, given, &shown, Channel::Default).await? {
             rated += 1;
         }
         tx.commit().await?;
