@@ -95,6 +95,9 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   const lead = await console(browser, LEAD);
   await open(lead, caseNumber);
   await expect(lead.locator('.parts .part')).toHaveCount(3);
+  // The other departments have not answered the lead yet (征求意见); silent past the deadline, they count as agreeing.
+  await expect(lead.locator('.parts')).toContainText('征求意见：待答复');
+  await expect(lead.locator('#case-status')).toContainText('逾期按缺席默认视为同意');
   // The lead reads every department's documents before accepting for all.
   const firePart = lead.locator('.part').filter({ hasText: FIRE });
   const fromFire = lead.waitForEvent('download');
@@ -109,6 +112,7 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   await expect(city.getByRole('link', { name: new RegExp(sign) })).toBeVisible();
   await open(city, sign);
   await expect(city.locator('main')).toContainText('由牵头部门统一受理');
+  await expect(city.locator('main')).toContainText('逾期未答复的，按缺席默认视为同意受理');
   await city.getByLabel('设施设计效果图', { exact: true }).check();
   // A reason is needed, said with the material's name (not its id).
   await city.getByRole('button', { name: '发送补正告知' }).click();
@@ -128,6 +132,7 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
 
   await open(lead, caseNumber);
   await expect(lead.locator('.parts')).toContainText('效果图没有标注尺寸');
+  await expect(lead.locator('.parts')).not.toContainText('征求意见：待答复');
   // One notice, one deadline, confirmed with what the applicant will be told.
   await lead.getByLabel('补正期限（工作日）').fill('5');
   await lead.getByRole('button', { name: '发出补正告知（合并各部门的要求）' }).click();

@@ -37,6 +37,7 @@ fn consequence(action: &Action) -> Option<String> {
         ),
         Action::DeemAccept
         | Action::PreReview
+        | Action::Agree
         | Action::Resubmit
         | Action::Start
         | Action::Suspend { .. }

@@ -6,6 +6,7 @@
 use domain::apply::form::Applicant;
 use domain::case::Action;
 use domain::case::clock::Procedure;
+use domain::case::joint::Consult;
 use domain::case::origin::FileOrigin;
 use domain::case::view::StaffCase;
 use domain::time::date::beijing_time;
@@ -89,6 +90,7 @@ fn button_class(action: &Action) -> &'static str {
     match action {
         Action::Refuse { .. } => "button button--warning",
         Action::PreReview | Action::Suspend { .. } | Action::Extend { .. } => "button button--secondary",
+        Action::Agree => "button",
         Action::Accept
         | Action::DeemAccept
         | Action::RequestSupplement { .. }
@@ -179,6 +181,10 @@ fn CaseDetail(
                 .supply_by
                 .map(|d| format!(" · 申请人须在 {} 前补正，逾期视为撤回申请", d.chinese()))}
             {case
+                .consult_by
+                .filter(|_| !case.parts.is_empty())
+                .map(|d| format!(" · 各部门须在 {} 前答复，逾期按缺席默认视为同意", d.chinese()))}
+            {case
                 .answer_by
                 .map(|d| {
                     format!(
@@ -196,6 +202,20 @@ fn CaseDetail(
                     <p class="notice">
                         {format!(
                             "这是联办件 {joint} 的一部分：由牵头部门统一受理，受理后本部门办理自己的部分。",
+                        )}
+                    </p>
+                }
+            })}
+        {case
+            .consult
+            .filter(|c| *c == Consult::Awaited)
+            .zip(case.consult_by)
+            .map(|(_, by)| {
+                view! {
+                    <p class="notice notice--warn">
+                        {format!(
+                            "请在 {} 前答复牵头部门：没有补正要求的，点“无补正意见，同意受理”；要补正的，发送补正要求。逾期未答复的，按缺席默认视为同意受理。",
+                            by.chinese(),
                         )}
                     </p>
                 }
@@ -352,6 +372,10 @@ fn JointParts(case: StaffCase) -> impl IntoView {
                             <p class="hint">{format!("{} · 子件 {}", part.department, part.case_number)}</p>
                             <p>
                                 <strong>{part.status_label.clone()}</strong>
+                                {part
+                                    .consult
+                                    .filter(|_| part.department != case.department)
+                                    .map(|c| format!(" · 征求意见：{}", c.label()))}
                             </p>
                             {(!part.pending.is_empty())
                                 .then(|| {

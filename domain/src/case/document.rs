@@ -60,6 +60,7 @@ impl DocumentKind {
             CaseEvent::Completed => decision.map(|_| Self::Permit),
             CaseEvent::Submitted
             | CaseEvent::PreReviewStarted
+            | CaseEvent::Agreed
             | CaseEvent::Resubmitted
             | CaseEvent::Extended
             | CaseEvent::Started

@@ -29,6 +29,8 @@ pub struct Changes {
     pub pending: Option<Vec<SupplementItem>>,
     pub stage: Option<Status>,
     pub notice: Option<Vec<JointSupplement>>,
+    /// A part's answer to the lead's consultation.
+    pub consult: Option<super::joint::Consult>,
 }
 
 /// The clock of a case as a move finds it.
@@ -84,8 +86,12 @@ impl Changes {
                 changes.supply_by = Some(None);
                 changes.received_on = Some(today);
             }
-            Action::PreReview | Action::Refuse { .. } | Action::Start | Action::Withdraw | Action::Terminate { .. } => {
-            }
+            Action::PreReview
+            | Action::Agree
+            | Action::Refuse { .. }
+            | Action::Start
+            | Action::Withdraw
+            | Action::Terminate { .. } => {}
         }
         changes
     }

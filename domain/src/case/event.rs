@@ -25,6 +25,8 @@ pub enum CaseEvent {
     PreReviewStarted,
     /// 补正告知.
     SupplementRequested,
+    /// A joint case's co-department has no supplement to ask: it agrees to acceptance.
+    Agreed,
     /// 补正后重新提交.
     Resubmitted,
     /// 受理.
@@ -64,9 +66,10 @@ pub enum CaseEvent {
 impl CaseEvent {
     /// Every event, in the order of a case's life (the staff console lists
     /// its actions, and a centre registers its SMS templates, in this order).
-    pub const ALL: [CaseEvent; 20] = [
+    pub const ALL: [CaseEvent; 21] = [
         Self::Submitted,
         Self::PreReviewStarted,
+        Self::Agreed,
         Self::Accepted,
         Self::DeemedAccepted,
         Self::SupplementRequested,
@@ -95,6 +98,7 @@ impl CaseEvent {
             Action::DeemAccept => Self::DeemedAccepted,
             Action::Extend { .. } => Self::Extended,
             Action::RequestSupplement { .. } => Self::SupplementRequested,
+            Action::Agree => Self::Agreed,
             Action::Refuse { .. } => Self::Refused,
             Action::Resubmit => Self::Resubmitted,
             Action::Start => Self::Started,
@@ -113,6 +117,7 @@ impl CaseEvent {
             Self::Submitted => "submit",
             Self::PreReviewStarted => "pre_review",
             Self::SupplementRequested => "request_supplement",
+            Self::Agreed => "agree",
             Self::Resubmitted => "resubmit",
             Self::Accepted => "accept",
             Self::DeemedAccepted => "deem_accept",
@@ -140,6 +145,7 @@ impl CaseEvent {
             Self::Submitted => "case.submit",
             Self::PreReviewStarted => "case.pre_review",
             Self::SupplementRequested => "case.request_supplement",
+            Self::Agreed => "case.agree",
             Self::Resubmitted => "case.resubmit",
             Self::Accepted => "case.accept",
             Self::DeemedAccepted => "case.deem_accept",
@@ -178,6 +184,7 @@ impl CaseEvent {
             Self::Replied => "replied",
             // The applicant's own steps, the quiet steps between, and the departments' reminders.
             Self::PreReviewStarted
+            | Self::Agreed
             | Self::Resubmitted
             | Self::Started
             | Self::Withdrawn
@@ -198,6 +205,7 @@ impl CaseEvent {
     pub fn staff_action(self) -> Option<Action> {
         Some(match self {
             Self::PreReviewStarted => Action::PreReview,
+            Self::Agreed => Action::Agree,
             Self::Accepted => Action::Accept,
             Self::Extended => Action::Extend { days: 0, approver: String::new(), reason: String::new() },
             Self::SupplementRequested => {

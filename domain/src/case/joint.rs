@@ -127,6 +127,44 @@ impl JointStatus {
     }
 }
 
+/// A co-department's answer to the lead's consultation before acceptance
+/// (征求意见): it agrees or asks for supplements or refuses its part; one
+/// that stays silent past the bundle's deadline is taken to agree (缺席默认).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Consult {
+    /// Answered (the lead's own part is answered from the start).
+    #[default]
+    Answered,
+    /// Not answered yet.
+    Awaited,
+    /// 缺席默认: silent past the deadline, taken to agree.
+    Defaulted,
+}
+
+impl Consult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Answered => "answered",
+            Self::Awaited => "awaited",
+            Self::Defaulted => "defaulted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Answered, Self::Awaited, Self::Defaulted].into_iter().find(|c| c.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Answered => "已答复",
+            Self::Awaited => "待答复",
+            Self::Defaulted => "缺席默认（视为同意）",
+        }
+    }
+}
+
 /// One item of the joint case, handled by its department.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -138,6 +176,9 @@ pub struct Part {
     /// lead's combined notice.
     #[serde(default)]
     pub pending: Vec<SupplementItem>,
+    /// Its answer to the lead before acceptance.
+    #[serde(default)]
+    pub consult: Consult,
 }
 
 /// One line of the combined supplement notice: which department asks for what.
@@ -170,6 +211,10 @@ pub struct Joint {
     /// The notice sent to the applicant, while it waits for the supplements.
     #[serde(default)]
     pub notice: Vec<JointSupplement>,
+    /// The consultation's deadline has passed: a silent co-department no
+    /// longer holds the acceptance up (known from the clock, not stored).
+    #[serde(skip)]
+    pub consult_over: bool,
 }
 
 impl Joint {
@@ -180,9 +225,16 @@ impl Joint {
             stage: Status::Submitted,
             parts: parts
                 .into_iter()
-                .map(|(item, department)| Part { item, department, status: Status::Submitted, pending: vec![] })
+                .map(|(item, department)| Part {
+                    consult: if department == lead_department { Consult::Answered } else { Consult::Awaited },
+                    item,
+                    department,
+                    status: Status::Submitted,
+                    pending: vec![],
+                })
                 .collect(),
             notice: vec![],
+            consult_over: false,
         }
     }
 
@@ -272,6 +324,18 @@ impl Joint {
                 // The single case's table says who may do it from the lead's stage.
                 let stage = transition(self.stage, action, actor, &[])?;
                 if matches!(action, Action::Accept) {
+                    let silent: Vec<&str> = self
+                        .parts
+                        .iter()
+                        .filter(|p| p.consult == Consult::Awaited && !p.status.is_final())
+                        .map(|p| p.department.as_str())
+                        .collect();
+                    if !silent.is_empty() && !self.consult_over {
+                        return conflict(format!(
+                            "{}还没有答复是否同意受理。请等各部门答复；答复期限过后仍未答复的，按缺席默认（视为同意）受理",
+                            silent.join("、")
+                        ));
+                    }
                     if let Some(part) = self.parts.iter().find(|p| !p.pending.is_empty()) {
                         return conflict(format!(
                             "{}对“{}”提出了补正要求，请先发出补正告知",
@@ -283,6 +347,11 @@ impl Joint {
                     }
                 }
                 next.stage = stage;
+                if matches!(action, Action::Accept | Action::DeemAccept) {
+                    for part in next.parts.iter_mut().filter(|p| p.consult == Consult::Awaited) {
+                        part.consult = Consult::Defaulted;
+                    }
+                }
                 if matches!(action, Action::DeemAccept) {
                     // Requests the lead never sent in time lapse with the answer clock.
                     for part in next.parts.iter_mut() {
@@ -368,9 +437,23 @@ impl Joint {
             return Ok(next);
         }
         match action {
+            Action::Agree => {
+                if !action.allowed_for(actor) {
+                    return refuse(format!("{}不能“{}”", actor.label(), action.label()));
+                }
+                if part.consult != Consult::Awaited {
+                    return conflict(format!("“{}”已经答复过牵头部门", part.item));
+                }
+                if !matches!(part.status, Status::Submitted | Status::PreReview) {
+                    return conflict(format!("“{}”{}时不用再答复", part.item, part.status.label()));
+                }
+                next.parts[index].consult = Consult::Answered;
+                Ok(next)
+            }
             Action::RequestSupplement { .. } | Action::Refuse { .. } => {
                 let to = transition(part.status, action, actor, &materials(&part.item))?;
                 let part = &mut next.parts[index];
+                part.consult = Consult::Answered;
                 if let Action::RequestSupplement { items, .. } = action {
                     // Waits for the lead's combined notice; the applicant sees it then.
                     part.pending = items.clone();
@@ -407,6 +490,7 @@ impl Joint {
         };
         let probes = [
             Action::PreReview,
+            Action::Agree,
             Action::Accept,
             ask,
             Action::Refuse { reason: "原因".to_owned() },
@@ -435,7 +519,8 @@ mod tests {
 
     const LEAD: &str = "县市场监督管理局";
 
-    fn joint() -> Joint {
+    /// Just submitted, the co-departments' consultation still open.
+    fn consulting() -> Joint {
         Joint::submitted(
             LEAD,
             [
@@ -444,6 +529,35 @@ mod tests {
                 ("XF-001".to_owned(), "县消防救援大队".to_owned()),
             ],
         )
+    }
+
+    /// Past the consultation's deadline: silence holds nothing up.
+    fn joint() -> Joint {
+        Joint { consult_over: true, ..consulting() }
+    }
+
+    #[test]
+    fn a_silent_co_department_holds_acceptance_until_the_deadline_then_counts_as_agreeing() {
+        let j = consulting();
+        assert_eq!(
+            go(&j, Target::Whole, Action::Accept, staff(LEAD)).unwrap_err(),
+            "县城市管理局、县消防救援大队还没有答复是否同意受理。请等各部门答复；答复期限过后仍未答复的，按缺席默认（视为同意）受理"
+        );
+        assert_eq!(j.staff_actions(Target::Part(1), "县城市管理局"), ["agree", "request_supplement", "refuse"]);
+        assert!(!j.staff_actions(Target::Whole, LEAD).contains(&"accept"), "not offered while it would be refused");
+        let j = go(&j, Target::Part(1), Action::Agree, staff("县城市管理局")).unwrap();
+        assert_eq!(j.parts[1].consult, Consult::Answered);
+        assert!(go(&j, Target::Part(1), Action::Agree, staff("县城市管理局")).unwrap_err().contains("已经答复过"));
+        assert!(go(&j, Target::Part(2), Action::Agree, staff("县城市管理局")).is_err(), "only its own part");
+        assert!(go(&j, Target::Whole, Action::Agree, staff(LEAD)).is_err(), "the lead accepts instead");
+        assert!(
+            go(&j, Target::Whole, Action::Accept, staff(LEAD)).unwrap_err().starts_with("县消防救援大队还没有答复")
+        );
+        // Past the deadline the lead proceeds; the silent department is marked 缺席默认.
+        let j = go(&Joint { consult_over: true, ..j }, Target::Whole, Action::Accept, staff(LEAD)).unwrap();
+        let answers: Vec<Consult> = j.parts.iter().map(|p| p.consult).collect();
+        assert_eq!(answers, [Consult::Answered, Consult::Answered, Consult::Defaulted]);
+        assert!(go(&j, Target::Part(2), Action::Agree, staff("县消防救援大队")).is_err(), "too late to answer");
     }
 
     fn staff(department: &str) -> Actor {
@@ -559,8 +673,9 @@ mod tests {
         let j = joint();
         assert_eq!(j.staff_actions(Target::Whole, LEAD), ["pre_review", "accept", "refuse"]);
         assert_eq!(j.staff_actions(Target::Whole, "县城市管理局"), Vec::<&str>::new());
-        assert_eq!(j.staff_actions(Target::Part(1), "县城市管理局"), ["request_supplement", "refuse"]);
+        assert_eq!(j.staff_actions(Target::Part(1), "县城市管理局"), ["agree", "request_supplement", "refuse"]);
         let asked = go(&j, Target::Part(1), ask("x"), staff("县城市管理局")).unwrap();
+        assert_eq!(asked.staff_actions(Target::Part(1), "县城市管理局"), ["request_supplement", "refuse"], "answered");
         assert_eq!(asked.staff_actions(Target::Whole, LEAD), ["pre_review", "request_supplement", "refuse"]);
         let accepted = go(&j, Target::Whole, Action::Accept, staff(LEAD)).unwrap();
         assert_eq!(accepted.staff_actions(Target::Part(1), "县城市管理局"), ["start", "extend", "suspend", "complete"]);

@@ -221,6 +221,9 @@ pub struct SupplementItem {
 pub enum Action {
     /// 开始预审.
     PreReview,
+    /// A joint case's co-department, before acceptance: nothing to supplement,
+    /// it agrees to the lead accepting (征求意见的答复).
+    Agree,
     /// 受理: the promised limit starts.
     Accept,
     /// 视为受理 (the service itself): nobody answered within
@@ -275,6 +278,7 @@ impl Action {
     pub fn label(&self) -> &'static str {
         match self {
             Self::PreReview => "开始预审",
+            Self::Agree => "无补正意见，同意受理",
             Self::Accept => "受理",
             Self::DeemAccept => "视为受理",
             Self::Extend { .. } => "延长办理期限",
@@ -294,6 +298,7 @@ impl Action {
     pub fn name(&self) -> &'static str {
         match self {
             Self::PreReview => "pre_review",
+            Self::Agree => "agree",
             Self::Accept => "accept",
             Self::DeemAccept => "deem_accept",
             Self::Extend { .. } => "extend",
@@ -315,6 +320,7 @@ impl Action {
     pub fn with_note(name: &str, note: String) -> Option<Self> {
         Some(match name {
             "pre_review" => Self::PreReview,
+            "agree" => Self::Agree,
             "accept" => Self::Accept,
             "refuse" => Self::Refuse { reason: note },
             "start" => Self::Start,
@@ -349,7 +355,13 @@ impl Action {
             Self::Extend { days, approver, reason } => {
                 Some(format!("延长 {days} 个工作日，经{approver}批准。原因：{reason}"))
             }
-            Self::PreReview | Self::Accept | Self::Resubmit | Self::Start | Self::Resume | Self::Withdraw => None,
+            Self::PreReview
+            | Self::Agree
+            | Self::Accept
+            | Self::Resubmit
+            | Self::Start
+            | Self::Resume
+            | Self::Withdraw => None,
         }
     }
 
@@ -358,6 +370,7 @@ impl Action {
             Self::Resubmit | Self::Withdraw => matches!(actor, Actor::Applicant),
             Self::Terminate { .. } | Self::DeemAccept => matches!(actor, Actor::System),
             Self::PreReview
+            | Self::Agree
             | Self::Accept
             | Self::Extend { .. }
             | Self::RequestSupplement { .. }
@@ -374,6 +387,8 @@ impl Action {
         use Status::*;
         match (self, from) {
             (Self::PreReview, Submitted) => Some(PreReview),
+            // A joint case's part only: decided by `joint`, never by this table.
+            (Self::Agree, _) => None,
             (Self::Accept | Self::DeemAccept, Submitted | PreReview) => Some(Accepted),
             // The status stays; the due date moves.
             (Self::Extend { .. }, Accepted | InProgress) => Some(from),

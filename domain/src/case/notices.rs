@@ -93,7 +93,7 @@ pub fn of_move(item: &crate::ServiceItem, action: &super::Action) -> Option<Noti
         Action::Refuse { reason } => Some(NoticeEvent::NotAccepted(reason.clone())),
         Action::Terminate { reason } => Some(NoticeEvent::Terminated(reason.clone())),
         // The applicant's own moves and the quiet steps between: nothing to tell.
-        Action::PreReview | Action::Start | Action::Resubmit | Action::Withdraw => None,
+        Action::PreReview | Action::Agree | Action::Start | Action::Resubmit | Action::Withdraw => None,
     }
 }
 
@@ -153,6 +153,7 @@ pub fn of_joint_move(
         Action::Refuse { reason } => Some(NoticeEvent::NotAccepted(reason.clone())),
         // The parts' own moves are told when the whole ends; the applicant's need no notice.
         Action::PreReview
+        | Action::Agree
         | Action::Resubmit
         | Action::Start
         | Action::Extend { .. }
@@ -186,6 +187,7 @@ pub fn notice_label(event: CaseEvent) -> Option<&'static str> {
         CaseEvent::LaterDueToday => "容缺材料最后一天提醒",
         CaseEvent::Replied => "评价和投诉的答复",
         CaseEvent::PreReviewStarted
+        | CaseEvent::Agreed
         | CaseEvent::Resubmitted
         | CaseEvent::Started
         | CaseEvent::Withdrawn
@@ -305,12 +307,16 @@ mod tests {
                 promised_limit_days: None,
                 keywords: vec![],
                 shared_fields: vec![],
+                consult_days: 2,
             },
             items: vec![a, b],
         };
         let staff = |d: &str| Actor::Staff { department: d.into(), by: None };
         let ids = |_: &str| vec![("application".to_owned(), "申请书".to_owned())];
-        let start = Joint::submitted(lead, [("A-1".to_owned(), lead.to_owned()), ("B-1".to_owned(), other.to_owned())]);
+        let start = Joint {
+            consult_over: true,
+            ..Joint::submitted(lead, [("A-1".to_owned(), lead.to_owned()), ("B-1".to_owned(), other.to_owned())])
+        };
         let ask = Action::RequestSupplement {
             items: vec![SupplementItem { material: "application".into(), reason: "缺少签字".into() }],
             days: 10,

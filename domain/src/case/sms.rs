@@ -38,6 +38,7 @@ pub fn template_of(event: CaseEvent) -> Option<&'static str> {
         }
         CaseEvent::Replied => "您对${item}（办件编号${case}）的评价或投诉已有答复，请查看：{status}",
         CaseEvent::PreReviewStarted
+        | CaseEvent::Agreed
         | CaseEvent::Resubmitted
         | CaseEvent::Started
         | CaseEvent::Withdrawn

@@ -307,6 +307,12 @@ pub struct StaffCase {
     /// The last day to supply what the 补正告知 asks for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supply_by: Option<Date>,
+    /// A joint case's part: its answer to the lead before acceptance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consult: Option<crate::case::joint::Consult>,
+    /// Before a joint case's acceptance: the last day the co-departments answer the lead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consult_by: Option<Date>,
     pub timeline: Vec<Event>,
     /// What may be done now: action names.
     pub actions: Vec<String>,

@@ -137,6 +137,7 @@ mod tests {
                 promised_limit_days: None,
                 keywords: vec![],
                 shared_fields: vec!["address".into()],
+                consult_days: 2,
             },
             items: vec![a, b],
         };

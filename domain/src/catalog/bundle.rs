@@ -9,6 +9,11 @@ use crate::catalog::ServiceItem;
 use crate::catalog::checklist::Checklist;
 use crate::catalog::situation::Question;
 
+/// Working days a co-department has to answer the lead unless the bundle says.
+fn default_consult_days() -> u16 {
+    2
+}
+
 /// A bundle of items with one questionnaire, one checklist and one lead department.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -34,6 +39,10 @@ pub struct Bundle {
     /// them. Every other item field is asked under its item's name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_fields: Vec<String>,
+    /// Working days the co-departments have to answer the lead before
+    /// acceptance (征求意见); one silent past them is taken to agree (缺席默认).
+    #[serde(default = "default_consult_days")]
+    pub consult_days: u16,
 }
 
 /// One field of a bundle's form, with the items that ask it. An item's own
@@ -278,6 +287,7 @@ mod tests {
                 promised_limit_days: None,
                 keywords: vec![],
                 shared_fields: vec!["address".into()],
+                consult_days: 2,
             },
             items: vec![house, water],
         }

@@ -364,6 +364,7 @@ mod tests {
                 promised_limit_days: None,
                 keywords: vec![],
                 shared_fields: vec![],
+                consult_days: 2,
             },
             items: vec![a, b],
         };

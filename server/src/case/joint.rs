@@ -4,7 +4,7 @@
 //! guarded by its version: two departments moving their parts at the same
 //! moment never overwrite each other, and a crash leaves all or nothing.
 
-use domain::case::joint::{Joint, Part, Target};
+use domain::case::joint::{Consult, Joint, Part, Target};
 use domain::case::{Action, Status};
 use domain::catalog::bundle::BundleDetail;
 
@@ -40,7 +40,12 @@ impl<'a> JointCase<'a> {
         Ok(JointCase { whole, parts, detail })
     }
 
-    pub fn state(&self) -> Joint {
+    /// The last day the co-departments answer the lead (from the materials' receipt).
+    pub fn consult_by(&self, app: &AppState) -> domain::time::date::Date {
+        app.calendar.add_working_days(self.whole.received_on, u32::from(self.detail.bundle.consult_days))
+    }
+
+    pub fn state(&self, app: &AppState) -> Joint {
         Joint {
             lead_department: self.whole.department.clone(),
             stage: self.whole.stage_and_notice().0.unwrap_or(self.whole.status),
@@ -52,9 +57,16 @@ impl<'a> JointCase<'a> {
                     department: p.department.clone(),
                     status: p.status,
                     pending: p.pending().to_vec(),
+                    // The lead's own part answers itself.
+                    consult: p.consult().unwrap_or(if p.department == self.whole.department {
+                        Consult::Answered
+                    } else {
+                        Consult::Awaited
+                    }),
                 })
                 .collect(),
             notice: self.whole.stage_and_notice().1.to_vec(),
+            consult_over: app.today() > self.consult_by(app),
         }
     }
 
@@ -83,7 +95,7 @@ pub async fn record(
     {
         note = Some(domain::case::supplement_list(items, &item.material_names()));
     }
-    let before = joint.state();
+    let before = joint.state(state);
     let after = match action {
         None => before.clone(),
         Some(action) => {
@@ -130,6 +142,14 @@ pub async fn record(
         if matches!(action, Some(Action::Refuse { .. })) {
             changes.pending = Some(Vec::new());
         }
+        if old.consult != new.consult {
+            changes.consult = Some(new.consult);
+        }
+        // A silent department taken to agree says so in its timeline.
+        let part_note = match (old.consult, new.consult) {
+            (Consult::Awaited, Consult::Defaulted) => Some("缺席默认：答复期限内未答复，视为同意受理".to_owned()),
+            (Consult::Answered | Consult::Awaited | Consult::Defaulted, _) => note.clone(),
+        };
         let step = Move {
             case: row,
             status: new.status,
@@ -137,7 +157,7 @@ pub async fn record(
             actor,
             event,
             label,
-            note: note.clone(),
+            note: part_note,
             files: &part_files,
             claim: Claim::Done,
             notice: None,
@@ -161,6 +181,19 @@ pub async fn record(
     if whole_after.is_final() && !whole_before.is_final() && after.accepted() {
         changes.completed_on = Some(Some(today));
     }
+    // The lead's acceptance names the departments taken to agree by their silence.
+    let defaulted: Vec<&str> = before
+        .parts
+        .iter()
+        .zip(&after.parts)
+        .filter(|(old, new)| old.consult == Consult::Awaited && new.consult == Consult::Defaulted)
+        .map(|(_, new)| new.department.as_str())
+        .collect();
+    let note = if defaulted.is_empty() {
+        note
+    } else {
+        Some(format!("{}答复期限内未答复，按缺席默认视为同意受理", defaulted.join("、")))
+    };
     // The whole's timeline is the applicant's: a part's move says whose it is.
     let whole_label = match target {
         Target::Part(i) => format!("{}：{label}", after.parts[i].department),

@@ -6,6 +6,7 @@
 
 use domain::apply::submission::Receipt;
 use domain::case::Status;
+use domain::case::joint::Consult;
 use domain::case::view::{PublicFigures, StaffCase, StaffCaseSummary};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -60,6 +61,15 @@ async fn supply_later(app: &TestApp, receipt: &Receipt) {
     });
     let supplied = app.post("/api/cases/supplement", &body).await;
     assert_eq!(supplied.status(), 200, "{}", supplied.text().await.unwrap());
+}
+
+/// The co-departments answer the lead before acceptance: nothing to supplement, they agree.
+async fn agreed(app: &TestApp, whole: &str) {
+    let staff: StaffCase = read(app, &staff_token(app, LEAD).await, whole).await.json().await.unwrap();
+    for department in [CITY, FIRE] {
+        let part = &staff.parts.iter().find(|p| p.department == department).unwrap().case_number;
+        moved(app, &staff_token(app, department).await, part, json!({"action": "agree"})).await;
+    }
 }
 
 async fn submit(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
@@ -138,7 +148,9 @@ async fn the_lead_accepts_departments_work_in_parallel_and_one_notice_asks_for_e
     // The lead sees the whole with every part side by side; the others only their own part.
     let staff: StaffCase = read(&app, &lead, whole).await.json().await.unwrap();
     assert_eq!(staff.parts.len(), 3);
-    assert_eq!(staff.actions, ["pre_review", "accept", "refuse"]);
+    // Not yet 受理: the other departments have not answered the lead.
+    assert_eq!(staff.actions, ["pre_review", "refuse"]);
+    assert_eq!(staff.consult_by.map(|d| d.to_string()).as_deref(), Some("2026-09-30"), "two working days");
     let part_of =
         |department: &str| staff.parts.iter().find(|p| p.department == department).unwrap().case_number.clone();
     let (food, sign, safety) = (part_of(LEAD), part_of(CITY), part_of(FIRE));
@@ -156,7 +168,7 @@ async fn the_lead_accepts_departments_work_in_parallel_and_one_notice_asks_for_e
     assert_eq!(list.iter().map(|c| c.case_number.as_str()).collect::<Vec<_>>(), [sign.as_str()]);
     let own: StaffCase = read(&app, &city, &sign).await.json().await.unwrap();
     assert_eq!(own.joint_number.as_deref(), Some(whole));
-    assert_eq!(own.actions, ["request_supplement", "refuse"]);
+    assert_eq!(own.actions, ["agree", "request_supplement", "refuse"]);
 
     // Before acceptance a department can only ask (or refuse its part); the lead accepts.
     let early = act(&app, &city, &sign, json!({"action": "accept"})).await;
@@ -272,7 +284,18 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
     let part_of =
         |department: &str| staff.parts.iter().find(|p| p.department == department).unwrap().case_number.clone();
     moved(&app, &city, &part_of(CITY), json!({"action": "refuse", "reason": "该路段不允许设置户外招牌"})).await;
-    moved(&app, &lead, whole, json!({"action": "accept"})).await;
+    // The fire brigade stays silent: the lead waits until the consultation's deadline has passed (缺席默认).
+    let early = act(&app, &lead, whole, json!({"action": "accept"})).await;
+    assert_eq!(early.status(), 409);
+    assert!(message(early).await.starts_with("县消防救援大队还没有答复是否同意受理"));
+    let after = app.on_day("2026-10-08").await;
+    let accepted = moved(&after, &lead, whole, json!({"action": "accept"})).await;
+    let consult: Vec<Option<Consult>> = accepted.parts.iter().map(|p| p.consult).collect();
+    assert_eq!(consult, [Some(Consult::Answered), Some(Consult::Answered), Some(Consult::Defaulted)]);
+    let note = accepted.timeline.last().unwrap().note.clone().unwrap();
+    assert_eq!(note, "县消防救援大队答复期限内未答复，按缺席默认视为同意受理");
+    let fire_part: StaffCase = read(&app, &fire, &part_of(FIRE)).await.json().await.unwrap();
+    assert!(fire_part.timeline.last().unwrap().note.as_deref().unwrap().starts_with("缺席默认"));
     supply_later(&app, &receipt).await;
     moved(&app, &fire, &part_of(FIRE), json!({"action": "complete", "result": "检查合格"})).await;
     moved(&app, &lead, &part_of(LEAD), json!({"action": "complete", "result": "准予许可"})).await;
@@ -316,6 +339,7 @@ async fn after_acceptance_a_withdrawal_ends_only_the_parts_not_yet_decided() {
     let (lead, city) = (staff_token(&app, LEAD).await, staff_token(&app, CITY).await);
     let receipt: Receipt = submit(&app, "joint-withdraw", &application(&app).await).await.json().await.unwrap();
     let whole = receipt.case_number.as_str();
+    agreed(&app, whole).await;
     moved(&app, &lead, whole, json!({"action": "accept"})).await;
     let staff: StaffCase = read(&app, &lead, whole).await.json().await.unwrap();
     let sign = staff.parts.iter().find(|p| p.department == CITY).unwrap().case_number.clone();
@@ -339,6 +363,7 @@ async fn a_missed_later_deadline_ends_only_that_part() {
     let (lead, city) = (staff_token(&app, LEAD).await, staff_token(&app, CITY).await);
     let receipt: Receipt = submit(&app, "joint-4", &application(&app).await).await.json().await.unwrap();
     let whole = receipt.case_number.as_str();
+    agreed(&app, whole).await;
     moved(&app, &lead, whole, json!({"action": "accept"})).await;
     let view = lookup(&app, &receipt).await;
     let later: Vec<&str> = view.later.iter().map(|m| m.material.as_str()).collect();
@@ -394,6 +419,7 @@ async fn a_bundle_draft_continues_on_another_device_and_a_joint_rating_counts_fo
         (staff_token(&app, LEAD).await, staff_token(&app, CITY).await, staff_token(&app, FIRE).await);
     let receipt: Receipt = submit(&app, "joint-5", &application(&app).await).await.json().await.unwrap();
     let whole = receipt.case_number.as_str();
+    agreed(&app, whole).await;
     let staff: StaffCase = moved(&app, &lead, whole, json!({"action": "accept"})).await;
     supply_later(&app, &receipt).await;
     for part in &staff.parts {

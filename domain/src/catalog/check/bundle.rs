@@ -116,6 +116,7 @@ mod tests {
             promised_limit_days: None,
             keywords: vec![],
             shared_fields: vec![],
+            consult_days: 2,
         }
     }
 

@@ -61,6 +61,8 @@ pub enum Kind {
         whole: String,
         /// Supplements asked for in pre-review, waiting for the lead's notice.
         pending: Vec<SupplementItem>,
+        /// Its answer to the lead before acceptance; `None` while it has not answered.
+        consult: Option<domain::case::joint::Consult>,
     },
 }
 
@@ -118,7 +120,14 @@ impl CaseRow {
                 row.try_get::<Option<String>, _>("joint_number")?,
                 row.try_get::<Option<String>, _>("bundle_code")?,
             ) {
-                (Some(whole), _) => Kind::Part { whole, pending: json_list(row, "pending")? },
+                (Some(whole), _) => Kind::Part {
+                    whole,
+                    pending: json_list(row, "pending")?,
+                    consult: row
+                        .try_get::<Option<String>, _>("consult")?
+                        .as_deref()
+                        .and_then(domain::case::joint::Consult::parse),
+                },
                 (None, Some(bundle)) => Kind::Whole {
                     bundle,
                     stage: row
@@ -159,6 +168,14 @@ impl CaseRow {
         match &self.kind {
             Kind::Part { pending, .. } => pending,
             Kind::Single | Kind::Whole { .. } => &[],
+        }
+    }
+
+    /// A part's stored answer to the lead's consultation.
+    pub fn consult(&self) -> Option<domain::case::joint::Consult> {
+        match &self.kind {
+            Kind::Part { consult, .. } => *consult,
+            Kind::Single | Kind::Whole { .. } => None,
         }
     }
 
@@ -225,4 +242,4 @@ impl CaseRow {
 
 pub const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, \
                        promised_days, version, accepted_on, due_on, suspended_on, completed_on, result, supplement, \
-                       joint_number, bundle_code, stage, notice, pending, received_on, later_from, decision, supply_by";
+                       joint_number, bundle_code, stage, notice, pending, received_on, later_from, decision, supply_by, consult";

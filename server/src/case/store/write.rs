@@ -80,7 +80,8 @@ pub async fn write_move(
     let updated = sqlx::query(
         "UPDATE cases SET status = $1, version = version + 1, accepted_on = $2, due_on = $3, suspended_on = $4, \
          completed_on = $5, result = $6, supplement = $7, pending = $8, stage = $9, notice = $10, close_on = $11, \
-         received_on = $12, later_from = $13, decision = $14, supply_by = $15 WHERE case_number = $16 AND version = $17",
+         received_on = $12, later_from = $13, decision = $14, supply_by = $15, consult = $16 \
+         WHERE case_number = $17 AND version = $18",
     )
     .bind(m.status.as_str())
     .bind(text(changes.accepted_on, case.accepted_on))
@@ -97,6 +98,7 @@ pub async fn write_move(
     .bind(changes.later_from.or(case.later_from).map(|d| d.to_string()))
     .bind(changes.decision.as_ref().or(case.decision.as_ref()).map(to_json).transpose()?)
     .bind(text(changes.supply_by, case.supply_by))
+    .bind(changes.consult.or(case.consult()).map(domain::case::joint::Consult::as_str))
     .bind(&case.case_number)
     .bind(case.version)
     .execute(&mut **tx)

@@ -46,7 +46,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
     enforce_joint_deadlines(state, whole).await?;
     let joint = JointCase::of(state, whole).await?;
     let whole = &joint.whole;
-    let status = joint.state().status();
+    let status = joint.state(state).status();
     let (remaining_days, light) = clock(state, whole);
     let mut later: Vec<MaterialAsk> = Vec::new();
     let mut later_due = None;
@@ -120,16 +120,22 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
 /// What staff see of a whole (the lead: every part side by side) or of a part.
 pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
     let joint = JointCase::of(state, case).await?;
-    let shape = joint.state();
+    let shape = joint.state(state);
     let target = joint.target(case);
     let actions = |target, department: &str| -> Vec<String> {
         shape.staff_actions(target, department).into_iter().map(str::to_owned).collect()
     };
+    // Before acceptance the co-departments answer the lead by this day.
+    let consult_by = (!shape.accepted()).then(|| joint.consult_by(state));
+    let consult = |i: usize| shape.parts.get(i).map(|p| p.consult);
     let Target::Whole = target else {
         let mut view = single_staff_view(state, case).await?;
         view.actions = actions(target, &case.department);
         view.joint_number = Some(joint.whole.case_number.clone());
         view.pending = case.pending().to_vec();
+        if let Target::Part(i) = target {
+            (view.consult, view.consult_by) = (consult(i), consult_by);
+        }
         return Ok(view);
     };
     let whole = &joint.whole;
@@ -152,6 +158,8 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         files: Vec::new(),
         supplement: Vec::new(),
         supply_by: whole.supply_by.filter(|_| status == JointStatus::NeedsSupplement),
+        consult: None,
+        consult_by,
         timeline: cases::events(state, &whole.case_number).await?,
         actions: actions(Target::Whole, &whole.department),
         joint_number: None,
@@ -167,6 +175,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
         part_view.actions = actions(Target::Part(i), &part.department);
         part_view.joint_number = Some(whole.case_number.clone());
         part_view.pending = part.pending().to_vec();
+        (part_view.consult, part_view.consult_by) = (consult(i), consult_by);
         view.parts.push(part_view);
     }
     Ok(view)

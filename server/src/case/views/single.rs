@@ -96,6 +96,8 @@ pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<Staff
         files: files(state, case).await?,
         supplement: case.supplement.clone(),
         supply_by: case.supply_by.filter(|_| case.status == Status::NeedsSupplement),
+        consult: None,
+        consult_by: None,
         timeline: events(state, &case.case_number).await?,
         actions: case.status.staff_actions().into_iter().map(str::to_owned).collect(),
         joint_number: None,
