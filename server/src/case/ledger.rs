@@ -34,8 +34,10 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
 #[into_params(parameter_in = Query)]
 struct Period {
     /// First day of submission, `YYYY-MM-DD` (Beijing time).
+    #[param(format = Date)]
     from: String,
     /// Last day of submission, `YYYY-MM-DD`.
+    #[param(format = Date)]
     to: String,
     /// `csv` (default) or `xlsx`.
     #[serde(default)]
@@ -51,7 +53,8 @@ fn day(text: &str, what: &str) -> Result<Date, ApiError> {
 #[utoipa::path(get, path = "/staff/ledger", tag = "staff", security(("department_token" = [])), params(Period),
     responses((status = 200, description = "The ledger, as `format` asks",
                content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 422, body = ErrorBody, description = "The period is reversed or longer than a year")))]
 async fn export(
     State(state): State<Arc<AppState>>,
     staff: Staff,
@@ -59,7 +62,7 @@ async fn export(
 ) -> Result<Response, ApiError> {
     let (from, to) = (day(&period.from, "开始日期")?, day(&period.to, "结束日期")?);
     if let Some(problem) = ledger::period_problem(from, to) {
-        return Err(ApiError::BadRequest(problem));
+        return Err(ApiError::Unprocessable(problem));
     }
     let lines = lines(&state, &staff.department, from, to).await?;
     staff.log(&state, What::ExportLedger, None, Some(&format!("{from}..{to} {} 行", lines.len()))).await?;
