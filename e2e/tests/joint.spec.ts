@@ -160,6 +160,8 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   await open(lead, caseNumber);
   // The lead sees the 容缺 materials and the signed pledge before accepting for everyone.
   await expect(lead.locator('main')).toContainText('申请人已签署容缺受理承诺书');
+  // And the situation answers in words, not codes.
+  await expect(lead.locator('main')).toContainText('会制售冷食（凉菜、卤味、刺身、裱花蛋糕等）吗？');
   await lead.getByRole('button', { name: '受理', exact: true }).click();
   await lead.getByRole('button', { name: '确认受理' }).click();
   await expect(lead.locator('.status-panel__label')).toContainText('已受理');

@@ -2,6 +2,7 @@
 
 pub mod alert;
 pub mod code_field;
+pub mod days_field;
 pub mod fact;
 pub mod load_error;
 pub mod material;

@@ -6,6 +6,7 @@ use domain::case::Action;
 use domain::case::clock::{MAX_EXTENSION_DAYS, Procedure};
 use leptos::prelude::*;
 
+use crate::components::days_field::DaysField;
 use crate::follow::decision::focus_soon;
 
 /// Which special procedure the next 暂停办理 is for.
@@ -54,21 +55,12 @@ pub fn ExtendForm(pending: RwSignal<Option<Action>>) -> impl IntoView {
         <details class="extend">
             <summary>"延长办理期限"</summary>
             <form on:submit=ask novalidate>
-                <div class="field">
-                    <label for="extend-days">"延长多少个工作日"</label>
-                    <p class="hint" id="extend-days-hint">
-                        {format!("1 到 {MAX_EXTENSION_DAYS} 个工作日，须经本机关负责人批准。")}
-                    </p>
-                    <input
-                        id="extend-days"
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="off"
-                        aria-describedby="extend-days-hint"
-                        prop:value=move || days.get()
-                        on:input=move |ev| days.set(event_target_value(&ev))
-                    />
-                </div>
+                <DaysField
+                    id="extend-days"
+                    label="延长多少个工作日"
+                    hint=format!("1 到 {MAX_EXTENSION_DAYS} 个工作日，须经本机关负责人批准。")
+                    value=days
+                />
                 <div class="field">
                     <label for="extend-approver">"批准人"</label>
                     <input

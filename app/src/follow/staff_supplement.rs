@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::alert::ErrorNotice;
+use crate::components::days_field::DaysField;
 use crate::follow::decision::focus_soon;
 
 fn focus(id: &str) {
@@ -25,28 +26,6 @@ fn supply_days(text: &str) -> Option<u16> {
 
 fn days_problem() -> String {
     format!("补正期限要在 1 到 {} 个工作日之间", clock::MAX_SUPPLY_DAYS)
-}
-
-/// The working days the applicant has to supply.
-#[component]
-fn SupplyDays(days: RwSignal<String>) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for="supply-days">"补正期限（工作日）"</label>
-            <p class="hint" id="supply-days-hint">
-                "申请人收到告知后在这些工作日内补正；逾期未补正的，视为撤回申请。"
-            </p>
-            <input
-                type="text"
-                id="supply-days"
-                inputmode="numeric"
-                autocomplete="off"
-                aria-describedby="supply-days-hint"
-                prop:value=move || days.get()
-                on:input=move |ev| days.set(event_target_value(&ev))
-            />
-        </div>
-    }
 }
 
 /// The lead's one notice for a joint case, with its deadline.
@@ -68,7 +47,12 @@ pub fn JointNotice(pending: RwSignal<Option<Action>>) -> impl IntoView {
     view! {
         <fieldset class="supplement-request">
             <legend>"补正告知：合并各部门的要求，一次告知申请人"</legend>
-            <SupplyDays days />
+            <DaysField
+                id="supply-days"
+                label="补正期限（工作日）"
+                hint="申请人收到告知后在这些工作日内补正；逾期未补正的，视为撤回申请。"
+                value=days
+            />
             <ErrorNotice message=problem />
             <button type="button" class="button" on:click=send>
                 "发出补正告知（合并各部门的要求）"
@@ -186,7 +170,17 @@ pub fn SupplementRequest(
                     }
                 })
                 .collect_view()}
-            {(!part).then(|| view! { <SupplyDays days /> })}
+            {(!part)
+                .then(|| {
+                    view! {
+                        <DaysField
+                            id="supply-days"
+                            label="补正期限（工作日）"
+                            hint="申请人收到告知后在这些工作日内补正；逾期未补正的，视为撤回申请。"
+                            value=days
+                        />
+                    }
+                })}
             {move || {
                 problem
                     .get()
