@@ -72,6 +72,9 @@ fn CaseList(me: Me, signed_in: RwSignal<Option<Me>>) -> impl IntoView {
                 "退出"
             </button>
         </p>
+        <p>
+            <a href="/staff/pad">"窗口评价器：办完业务请申请人评价"</a>
+        </p>
         <form role="search" class="case-search" on:submit=submit novalidate>
             <div class="field">
                 <label for="case-query">"查找办件"</label>
