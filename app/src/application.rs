@@ -120,6 +120,17 @@ pub fn finish(item: &str, receipt: &Receipt) {
         draft::remove(&key);
     }
     draft::save(&format!("receipt.{}", receipt.case_number), receipt);
+    // Back from the receipt lands on the review page: it forwards to the receipt.
+    draft::save(&submitted_key(item), &receipt.case_number);
+}
+
+fn submitted_key(item: &str) -> String {
+    format!("{item}.submitted")
+}
+
+/// The case this device last submitted for `item`, while no new draft is begun.
+pub fn submitted(item: &str) -> Option<String> {
+    draft::load(&submitted_key(item))
 }
 
 /// Where this device remembers the number the applicant proved for SMS (the

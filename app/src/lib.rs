@@ -63,6 +63,7 @@ fn App(render: Render) -> impl IntoView {
             </p>
             <p>"政务服务便民热线 " <a href="tel:12345">"12345"</a></p>
         </footer>
+        <shell::announce::LiveRegions />
     }
 }
 

@@ -44,3 +44,20 @@ pub async fn compress(photo: &Blob) -> Option<Blob> {
     canvas.set_height(0);
     blob.dyn_into::<Blob>().ok()
 }
+
+/// SHA-256 (hex) of a picked file, so the same photo picked twice is noticed
+/// before it is sent; empty where the browser offers no Web Crypto (the
+/// server checks again).
+pub async fn digest(blob: &Blob) -> String {
+    let Some(subtle) = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.subtle()) else {
+        return String::new();
+    };
+    let Ok(bytes) = JsFuture::from(blob.array_buffer()).await else { return String::new() };
+    let Ok(hashing) = subtle.digest_with_str_and_buffer_source("SHA-256", &bytes.unchecked_into()) else {
+        return String::new();
+    };
+    match JsFuture::from(hashing).await {
+        Ok(hash) => js_sys::Uint8Array::new(&hash).to_vec().iter().map(|b| format!("{b:02x}")).collect(),
+        Err(_) => String::new(),
+    }
+}

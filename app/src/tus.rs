@@ -179,17 +179,22 @@ async fn with_retries<T>(mut attempt: impl AsyncFnMut() -> Result<T, ()>) -> Opt
     }
 }
 
-/// Upload `blob` as `name` for a material of an item, resuming an earlier
-/// attempt with the same fingerprint. `progress(sent, total)` follows the bytes.
-pub async fn upload(
-    item: &str,
-    material: &str,
-    blob: &Blob,
-    name: &str,
-    original_size: Option<u64>,
-    fingerprint: &str,
-    progress: Rc<dyn Fn(u64, u64)>,
-) -> Outcome {
+/// What is sent: for which item, material and side, under which name.
+pub struct Sending<'a> {
+    pub item: &'a str,
+    pub material: &'a str,
+    /// The named side (`Material::slots`), told to the server at creation.
+    pub slot: Option<u8>,
+    pub name: &'a str,
+    /// The size before compression, when it was compressed.
+    pub original_size: Option<u64>,
+    pub fingerprint: &'a str,
+}
+
+/// Upload `blob` for a material of an item, resuming an earlier attempt with
+/// the same fingerprint. `progress(sent, total)` follows the bytes.
+pub async fn upload(sending: Sending<'_>, blob: &Blob, progress: Rc<dyn Fn(u64, u64)>) -> Outcome {
+    let Sending { item, material, slot, name, original_size, fingerprint } = sending;
     let size = blob.size() as u64;
     let Some(key) = crate::application::application_key(item).await else { return Outcome::Paused };
     let key = key.as_str();
@@ -209,10 +214,12 @@ pub async fn upload(
             forget(fingerprint);
             let mut headers = tus_headers(key);
             headers.push(("Upload-Length", size.to_string()));
-            headers.push((
-                "Upload-Metadata",
-                metadata_header(&[("item", item), ("material", material), ("filename", name)]),
-            ));
+            let side = slot.map(|s| s.to_string());
+            let mut metadata = vec![("item", item), ("material", material), ("filename", name)];
+            if let Some(side) = &side {
+                metadata.push(("slot", side));
+            }
+            headers.push(("Upload-Metadata", metadata_header(&metadata)));
             let mut refused = None;
             let created = with_retries(async || {
                 let reply = send("POST", "/api/uploads", &headers, Body::Empty, None).await;
@@ -321,7 +328,14 @@ pub async fn upload(
     match checked {
         Some(true) => {
             forget(fingerprint);
-            Outcome::Done(UploadedFile { upload: id, name: name.to_owned(), size, original_size })
+            Outcome::Done(UploadedFile {
+                upload: id,
+                name: name.to_owned(),
+                size,
+                original_size,
+                slot,
+                digest: String::new(),
+            })
         }
         Some(false) => {
             forget(fingerprint);

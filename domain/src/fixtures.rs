@@ -15,6 +15,7 @@ pub fn material(id: &str) -> Material {
         file_types: vec![FileType::Pdf],
         max_file_mb: 20,
         max_files: 1,
+        slots: Vec::new(),
         blank_form: Some("forms/a.pdf".into()),
         sample: None,
         legal_basis: None,

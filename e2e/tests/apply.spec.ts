@@ -39,8 +39,15 @@ test('applicant details: specific errors, a reload keeps the draft, the server a
   await page.getByLabel('计划投入车辆总数').fill('3');
   // By post: the address is asked for, and checked.
   await page.getByLabel(/免费邮寄/).check();
-  await page.getByLabel('收件人', { exact: true }).fill('张三');
+  // Fields not yet tried are not marked wrong while the applicant is still filling them.
+  await expect(page.getByLabel('收件人', { exact: true })).toHaveAttribute('aria-invalid', 'false');
+  // 同申请人: one tap instead of typing name, phone and address again.
+  await page.getByRole('button', { name: '收件人同申请人' }).click();
+  await expect(page.getByLabel('收件人', { exact: true })).toHaveValue('张三');
+  await expect(page.getByLabel('收件人手机号码')).toHaveValue('138 1234 5678');
+  await expect(page.getByLabel('邮寄地址')).toHaveValue('示范县人民路 88 号');
   await page.getByLabel('收件人手机号码').fill('13812345678');
+  await page.getByLabel('邮寄地址').fill('');
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.locator('.error-summary')).toContainText('请填写邮寄地址，写到门牌号');
   await page.getByLabel('邮寄地址').fill('示范县人民路 88 号');
@@ -60,6 +67,8 @@ test('a draft saved on one phone continues on another with the resume code', asy
   await page.getByRole('button', { name: '保存草稿' }).click();
   const code = (await page.locator('.resume-code').innerText()).trim();
   expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  // Heard, character by character.
+  await expect(page.locator('#announce-polite')).toHaveText(`草稿已保存。恢复码是 ${code.split('').map((c) => (c === '-' ? '，' : c)).join(' ')}`);
 
   // Another phone: nothing in its storage.
   const other = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();

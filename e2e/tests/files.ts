@@ -54,7 +54,9 @@ export function save(path: string, bytes: Buffer): string {
 
 /** Every material of 道路货物运输驾驶员从业资格证 (JT-003) on its task list, waiting until all five files are up. */
 export async function attachDriverMaterials(page: Page, files: { photo: string; back: string; form: string }): Promise<void> {
-  await page.locator('#material-id_card').getByLabel(/选择文件/).setInputFiles([files.photo, files.back]);
+  // The ID card by its sides: a photo for each.
+  await page.locator('#material-id_card').getByLabel('选择文件：居民身份证（人像面）').setInputFiles(files.photo);
+  await page.locator('#material-id_card').getByLabel('选择文件：居民身份证（国徽面）').setInputFiles(files.back);
   await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(files.photo);
   await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(files.form);
   await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(files.form);

@@ -33,7 +33,8 @@ test('search for a service, open its guide and see its materials', async ({ page
 test('filters by department and by who applies', async ({ page }) => {
   await page.goto('/');
   await page.getByLabel('办理部门').selectOption('县民政局');
-  await expect(page.getByText('找到 5 个事项')).toBeVisible();
+  await expect(page.locator('.results__count')).toHaveText('找到 5 个事项');
+  await expect(page.locator('#announce-polite')).toHaveText('找到 5 个事项');
   await expect(page.getByRole('link', { name: '社会团体成立登记' })).toBeVisible();
   await expect(page.getByRole('link', { name: '道路货物运输经营许可' })).toHaveCount(0);
 
@@ -46,7 +47,9 @@ test('filters by department and by who applies', async ({ page }) => {
 
 test('says so plainly when nothing matches or a service does not exist', async ({ page }) => {
   await page.goto('/?q=%E7%81%AB%E6%98%9F%E7%A7%BB%E6%B0%91');
-  await expect(page.getByRole('status').filter({ hasText: '没有找到相关事项' })).toBeVisible();
+  await expect(page.locator('.notice').filter({ hasText: '没有找到相关事项' })).toBeVisible();
+  // Heard too: the shell's live region says it.
+  await expect(page.locator('#announce-polite')).toHaveText('没有找到相关事项');
   await expect(page.getByRole('link', { name: '12345' }).first()).toHaveAttribute('href', 'tel:12345');
   await page.goto('/services/NOPE-1');
   await expect(page.getByRole('heading', { level: 1, name: '没有找到这个事项' })).toBeVisible();

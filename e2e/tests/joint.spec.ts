@@ -176,6 +176,10 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   await expect(fire.locator('.status-panel__label')).toContainText('已受理');
   // The applicant supplies them from the status page.
   await page.reload();
+  // The top of the page says what is due and by when, with a way to the upload.
+  await expect(page.locator('.status-panel')).toContainText(/请在 \d{4}年\d{1,2}月\d{1,2}日 前补交 2 项容缺材料/);
+  await page.locator('.status-panel').getByRole('link', { name: '去补交材料' }).click();
+  await expect(page).toHaveURL(/#supply$/);
   const later = page.getByRole('region', { name: '容缺材料：请补交下列材料' });
   await material(page, 'SC-001.safety_rules').getByLabel(/选择文件/).setInputFiles(doc);
   await material(page, 'XF-001.training_record').getByLabel(/选择文件/).setInputFiles(doc);

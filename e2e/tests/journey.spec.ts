@@ -14,7 +14,7 @@ function material(page: Page, id: string) {
   return page.locator(`#material-${id}`);
 }
 
-test('a full application: uploads, a reload mid-upload, review, submission and receipt', async ({ page }, testInfo) => {
+test('a full application: uploads, a reload mid-upload, review, submission and receipt', async ({ page, browser }, testInfo) => {
   test.setTimeout(180_000);
   await page.goto('/');
   const camera = await photo(page, 3000, 4000, 0.95);
@@ -40,7 +40,17 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await page.getByLabel(/窗口领取/).check();
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.locator('.error-summary')).toContainText('身份证号码校验位不正确');
-  await page.getByLabel('身份证号码', { exact: true }).fill('11010519491231002X');
+  const idField = page.getByLabel('身份证号码', { exact: true });
+  await expect(idField).toHaveAttribute('aria-invalid', 'true');
+  // The phone's keyboard and autofill know the personal fields.
+  await expect(page.getByLabel('手机号码', { exact: true })).toHaveAttribute('inputmode', 'tel');
+  await expect(page.getByLabel('手机号码', { exact: true })).toHaveAttribute('autocomplete', 'tel');
+  await expect(page.getByLabel('姓名', { exact: true })).toHaveAttribute('autocomplete', 'name');
+  // Fixed: green at once, without sending the form again.
+  await idField.fill('11010519491231002X');
+  await expect(idField).toHaveAttribute('aria-invalid', 'false');
+  await expect(page.locator('.field--fixed')).toContainText('已改好');
+  await expect(page.locator('.error-summary')).toHaveCount(0);
   await page.getByRole('button', { name: '保存并继续' }).click();
 
   // The task list: closed until complete, and it says why.
@@ -57,16 +67,36 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await material(page, 'driver_licences').getByRole('button', { name: '知道了' }).click();
 
   // A multi-page PDF and a screenshot.
+  // What the shell's live region says is recorded, to check that uploads are heard.
+  await page.evaluate(() => {
+    const region = document.getElementById('announce-polite')!;
+    const heard: string[] = ((window as unknown as { heard: string[] }).heard = []);
+    new MutationObserver(() => { if (region.textContent) heard.push(region.textContent); })
+      .observe(region, { childList: true, characterData: true, subtree: true });
+  });
   await material(page, 'application').getByLabel(/选择文件/).setInputFiles(formPath);
   await material(page, 'vehicle_pledge').getByLabel(/选择文件/).setInputFiles(screenshotPath);
   await material(page, 'driver_licences').getByLabel(/选择文件/).setInputFiles(screenshotPath);
   await expect(material(page, 'application').locator('.tag')).toHaveText('已完成');
   await expect(material(page, 'application')).toContainText('申请表.pdf');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { heard: string[] }).heard))
+    .toEqual(expect.arrayContaining(['开始上传 申请表.pdf', '申请表.pdf 上传完成']));
 
-  // The camera photo is compressed before it is sent.
-  await material(page, 'applicant_id').getByLabel(/选择文件/).setInputFiles(cameraPath);
-  await expect(material(page, 'applicant_id').locator('.tag')).toHaveText('已完成', { timeout: 30_000 });
-  const done = material(page, 'applicant_id').locator('.file--done');
+  // The camera photo is compressed before it is sent; the ID card has a slot per side.
+  const idCard = material(page, 'applicant_id');
+  await idCard.getByLabel('选择文件：申请人或负责人身份证（人像面）').setInputFiles(cameraPath);
+  await expect(idCard.locator('.file--done')).toHaveCount(1, { timeout: 30_000 });
+  await expect(idCard.locator('.material-task__head .tag')).toHaveText('还差一面');
+  // The same photo again for the other side is refused before it is sent.
+  await idCard.getByLabel('选择文件：申请人或负责人身份证（国徽面）').setInputFiles(cameraPath);
+  await expect(idCard).toContainText('同一张照片选了两次');
+  await idCard.getByRole('button', { name: '知道了' }).click();
+  await idCard.getByLabel('选择文件：申请人或负责人身份证（国徽面）').setInputFiles(screenshotPath);
+  await expect(idCard.locator('.material-task__head .tag')).toHaveText('已完成', { timeout: 30_000 });
+  // Each side says which it is, with a thumbnail of what was sent.
+  await expect(idCard.locator('.file__thumb')).toHaveCount(2);
+  await expect(idCard.locator('.file__side')).toHaveText(['人像面', '国徽面']);
+  const done = idCard.locator('.file--done').filter({ hasText: 'IMG_20261121_101530.jpg' });
   await expect(done).toContainText('IMG_20261121_101530.jpg');
   await expect(done).toContainText(/已从 \d+\.\d MB 压缩/);
   const sentKb = Number((await done.locator('.file__meta').innerText()).match(/^(\d+) KB/)?.[1] ?? 'NaN');
@@ -108,8 +138,9 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await expect(page.locator('#submit-blockers')).toHaveCount(0);
   await go.click();
   await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();
-  await expect(page.locator('main')).toContainText('110***********002X');
-  await expect(page.locator('main')).toContainText('138****5678');
+  // 请逐项核对: the applicant's own numbers in full, to catch a typo.
+  await expect(page.locator('main')).toContainText('11010519491231002X');
+  await expect(page.locator('main')).toContainText('13812345678');
   await expect(page.locator('main')).toContainText('安全生产管理制度.pdf');
 
   // A change from the review comes back to the review.
@@ -117,7 +148,7 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await page.getByLabel('手机号码', { exact: true }).fill('13912345678');
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();
-  await expect(page.locator('main')).toContainText('139****5678');
+  await expect(page.locator('main')).toContainText('13912345678');
 
   await page.getByRole('button', { name: '提交申请' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '申请已提交' })).toBeVisible();
@@ -137,6 +168,37 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   // The receipt survives a reload; the application is finished on this phone.
   await page.reload();
   await expect(page.locator('.receipt-banner .case-number')).toHaveText(caseNumber);
+  // Back from the receipt (Android's back button) shows the receipt, not an empty application.
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: '申请已提交' })).toBeVisible();
+  await expect(page.locator('.receipt-banner .case-number')).toHaveText(caseNumber);
+
+  // 本机提交的申请: counted on the home page, listed on the look-up page, opened without typing the codes.
+  await page.goto('/');
+  await page.getByRole('link', { name: '本机提交的申请（1 件）：查看办理进度' }).click();
+  const kept = page.getByRole('region', { name: '本机提交的申请' });
+  await expect(kept).toContainText(`办件编号 ${caseNumber}`);
+  await kept.getByRole('link', { name: '道路货物运输经营许可' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '办理进度', exact: true })).toBeVisible();
+
+  // Another phone types the codes once: WeChat's reload on an app switch keeps the case open.
+  const other = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await other.goto('/cases');
+  await other.getByLabel('办件编号').fill(caseNumber);
+  await other.getByLabel('查询码').fill(queryCode);
+  await other.getByRole('button', { name: '查询' }).click();
+  await expect(other.getByRole('heading', { level: 1, name: '办理进度', exact: true })).toBeVisible();
+  expect(other.url()).toMatch(new RegExp(`/cases/${caseNumber}$`));
+  await other.reload();
+  await expect(other.getByRole('heading', { level: 1, name: '办理进度', exact: true })).toBeVisible();
+  await other.context().close();
+
+  // A shared phone can forget the receipt.
+  await page.goto('/cases');
+  await kept.getByRole('button', { name: `不在本机保存办件 ${caseNumber}` }).click();
+  await expect(kept).toHaveCount(0);
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: /本机提交的申请/ })).toHaveCount(0);
 });
 
 test('容缺: a secondary material supplied later needs the pledge, and the receipt says when', async ({ page }, testInfo) => {
@@ -155,8 +217,9 @@ test('容缺: a secondary material supplied later needs the pledge, and the rece
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
 
-  // Front and back in one pick.
-  await material(page, 'id_card').getByLabel(/选择文件/).setInputFiles([front, back]);
+  // Front and back, each in its side.
+  await material(page, 'id_card').getByLabel('选择文件：居民身份证（人像面）').setInputFiles(front);
+  await material(page, 'id_card').getByLabel('选择文件：居民身份证（国徽面）').setInputFiles(back);
   await material(page, 'photo').getByLabel(/选择文件/).setInputFiles(back);
   await material(page, 'application').getByLabel(/选择文件/).setInputFiles(form);
   await expect(material(page, 'id_card').locator('.file--done')).toHaveCount(2);

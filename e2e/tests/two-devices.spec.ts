@@ -41,6 +41,12 @@ test('save on a phone, submit on a PC, remove a file on the phone: the case keep
   await pc.getByRole('button', { name: '提交申请' }).click();
   const caseNumber = (await pc.locator('.receipt-banner .case-number').innerText()).trim();
 
+  // Phone A, later, still holding the whole draft: submitting says where it went, not ten false errors.
+  await page.goto('/services/JT-003/review');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.locator('main')).toContainText(`这份申请已在另一台设备提交，办件编号 ${caseNumber}`);
+  await expect(page.locator('main')).not.toContainText('同一个文件只能交一次');
+
   // Phone A, later: its task list still shows the files; the applicant removes one.
   const deletes: number[] = [];
   page.on('response', (response) => {

@@ -121,6 +121,7 @@ fn Notice(subject: Subject) -> impl IntoView {
     let copy = move |_| {
         let _ = window().navigator().clipboard().write_text(&share_for_copy);
         copied.set(true);
+        crate::shell::announce::say("链接已复制");
     };
 
     view! {
@@ -196,11 +197,7 @@ fn Notice(subject: Subject) -> impl IntoView {
                     copied
                         .get()
                         .then(|| {
-                            view! {
-                                <p role="status" class="hint">
-                                    "链接已复制"
-                                </p>
-                            }
+                            view! { <p class="hint">"链接已复制"</p> }
                         })
                 }}
             </div>

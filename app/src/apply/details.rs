@@ -38,6 +38,19 @@ fn empty_form(organisation: bool) -> ApplicationForm {
     }
 }
 
+/// The fields the last failed 保存并继续 found wrong: each is rechecked as it
+/// changes and shows 已改好 once it is right, without sending the form again.
+#[derive(Clone, Copy)]
+struct Flagged(RwSignal<Vec<String>>);
+
+/// Whether `path` was flagged and is now right.
+fn fixed_at(errors: RwSignal<Vec<FieldError>>, path: String) -> Signal<bool> {
+    let flagged = use_context::<Flagged>().map(|f| f.0);
+    Signal::derive(move || {
+        flagged.is_some_and(|f| f.read().contains(&path)) && !errors.read().iter().any(|e| e.field == path)
+    })
+}
+
 /// The message of the problem at `path`, if there is one.
 fn error_at(errors: RwSignal<Vec<FieldError>>, path: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()))
@@ -71,6 +84,9 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
     Effect::new(move |_| form.with(|f| crate::application::save_form(&draft_name, f)));
 
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    let has_errors = Memo::new(move |_| !errors.read().is_empty());
+    let flagged = RwSignal::new(Vec::<String>::new());
+    provide_context(Flagged(flagged));
     let saved = RwSignal::new(false);
     let checking = RwSignal::new(false);
     let summary = NodeRef::<leptos::html::Div>::new();
@@ -78,7 +94,25 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
     let kind = subject.kind();
     let code = applying.code().to_owned();
     let submit_answers = answers.clone();
-    let check_questions = questions.clone();
+    let check = {
+        let (fields, questions, answers) = (fields.clone(), questions.clone(), answers.clone());
+        move |f: &ApplicationForm| {
+            validate_application(f, &fields, &questions, &answers, needs_agent, crate::application::today())
+        }
+    };
+    // After a failed attempt every change is checked again at once: a flagged
+    // error goes (and the field says 已改好) as soon as the value is right.
+    Effect::new({
+        let check = check.clone();
+        move |_| {
+            let mut found = form.with(|f| check(f));
+            // Only what the attempt flagged: a field not tried yet is not marked wrong while being filled.
+            flagged.with_untracked(|flagged| found.retain(|e| flagged.contains(&e.field)));
+            if !flagged.read_untracked().is_empty() && errors.with_untracked(|e| *e != found) {
+                errors.set(found);
+            }
+        }
+    });
     // Saved details lead on to the task list, or back to the review page when
     // the applicant came from there to change something.
     let next_page =
@@ -88,14 +122,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
         ev.prevent_default();
         saved.set(false);
         let current = form.get_untracked();
-        let found = validate_application(
-            &current,
-            &fields,
-            &check_questions,
-            &submit_answers,
-            needs_agent,
-            crate::application::today(),
-        );
+        let found = check(&current);
         let focus_summary = move || {
             request_animation_frame(move || {
                 if let Some(el) = summary.get_untracked() {
@@ -104,6 +131,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
             })
         };
         if !found.is_empty() {
+            flagged.set(found.iter().map(|e| e.field.clone()).collect());
             errors.set(found);
             focus_summary();
             return;
@@ -119,6 +147,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
                     navigate(&next_url);
                 }
                 Ok(server_errors) => {
+                    flagged.set(server_errors.iter().map(|e| e.field.clone()).collect());
                     errors.set(server_errors);
                     focus_summary();
                 }
@@ -138,6 +167,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
                 label="单位名称"
                 hint="与营业执照上的名称一致"
                 path="applicant.name"
+                autocomplete="organization"
                 form
                 errors
             />
@@ -155,20 +185,29 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
                 form
                 errors
             />
-            <TextInput label="联系人" hint="" path="applicant.contact_name" form errors />
+            <TextInput label="联系人" hint="" path="applicant.contact_name" autocomplete="name" form errors />
             <TextInput
                 label="联系人手机号码"
                 hint="工作人员会用这个号码联系您"
                 path="applicant.phone"
+                inputmode="tel"
+                autocomplete="tel"
                 form
                 errors
             />
-            <TextInput label="单位地址" hint="写到门牌号" path="applicant.address" form errors />
+            <TextInput
+                label="单位地址"
+                hint="写到门牌号"
+                path="applicant.address"
+                autocomplete="street-address"
+                form
+                errors
+            />
         }
         .into_any()
     } else {
         view! {
-            <TextInput label="姓名" hint="与身份证一致" path="applicant.name" form errors />
+            <TextInput label="姓名" hint="与身份证一致" path="applicant.name" autocomplete="name" form errors />
             <TextInput
                 label="身份证号码"
                 hint="18位，最后一位可能是X"
@@ -180,19 +219,36 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
                 label="手机号码"
                 hint="工作人员会用这个号码联系您"
                 path="applicant.phone"
+                inputmode="tel"
+                autocomplete="tel"
                 form
                 errors
             />
-            <TextInput label="联系地址" hint="写到门牌号" path="applicant.address" form errors />
+            <TextInput
+                label="联系地址"
+                hint="写到门牌号"
+                path="applicant.address"
+                autocomplete="street-address"
+                form
+                errors
+            />
         }
         .into_any()
     };
     let agent_fields = needs_agent.then(|| {
         view! {
             <h2>"代理人"</h2>
-            <TextInput label="代理人姓名" hint="" path="agent.name" form errors />
+            <TextInput label="代理人姓名" hint="" path="agent.name" autocomplete="name" form errors />
             <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form errors />
-            <TextInput label="代理人手机号码" hint="" path="agent.phone" form errors />
+            <TextInput
+                label="代理人手机号码"
+                hint=""
+                path="agent.phone"
+                inputmode="tel"
+                autocomplete="tel"
+                form
+                errors
+            />
         }
     });
     let (_, effective) = domain::catalog::situation::walk(&questions, &answers);
@@ -230,24 +286,28 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
         <p class="hint">
             "填写的内容会自动保存在本手机上，刷新页面或退出微信后再打开也不会丢失。"
         </p>
+        // The summary stays while problems remain (its list shrinks as they are fixed), so it is announced once.
         {move || {
-            (!errors.read().is_empty())
+            has_errors
+                .get()
                 .then(|| {
                     view! {
                         <div class="error-summary" role="alert" tabindex="-1" node_ref=summary>
                             <h2 class="error-summary__title">"有以下问题，请修改后再继续"</h2>
                             <ul>
-                                {errors
-                                    .get()
-                                    .into_iter()
-                                    .map(|e| {
-                                        view! {
-                                            <li>
-                                                <a href=format!("#{}", input_id(&e.field))>{e.message}</a>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
+                                {move || {
+                                    errors
+                                        .get()
+                                        .into_iter()
+                                        .map(|e| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("#{}", input_id(&e.field))>{e.message}</a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()
+                                }}
                             </ul>
                         </div>
                     }
@@ -287,8 +347,15 @@ fn TextInput(
     path: &'static str,
     form: RwSignal<ApplicationForm>,
     errors: RwSignal<Vec<FieldError>>,
+    /// The phone's keyboard: `tel` for phone numbers (digits, no Chinese keyboard).
+    #[prop(default = "text")]
+    inputmode: &'static str,
+    /// What the browser may fill in (`name`, `tel`, `street-address`, `organization`).
+    #[prop(default = "off")]
+    autocomplete: &'static str,
 ) -> impl IntoView {
     let error = error_at(errors, path);
+    let fixed = fixed_at(errors, path.to_owned());
     let id = input_id(path);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -306,7 +373,7 @@ fn TextInput(
         }
     };
     view! {
-        <div class=move || if error.get().is_some() { "field field--error" } else { "field" }>
+        <div class=move || field_class(error.get().is_some(), fixed.get())>
             <label for=id.clone()>{label}</label>
             {(!hint.is_empty())
                 .then(|| {
@@ -327,10 +394,14 @@ fn TextInput(
                         }
                     })
             }}
+            {move || fixed.get().then(|| view! { <p class="field-fixed">"已改好"</p> })}
             <input
                 id=id
                 type="text"
-                autocomplete="off"
+                inputmode=inputmode
+                autocomplete=autocomplete
+                aria-required="true"
+                aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described
                 prop:value=move || form.with(|f| f.text(path).to_owned())
                 on:input=move |ev| form.update(|f| f.set_text(path, event_target_value(&ev)))
@@ -339,12 +410,24 @@ fn TextInput(
     }
 }
 
+/// A field's frame: red while wrong, green once a flagged error is fixed.
+fn field_class(error: bool, fixed: bool) -> &'static str {
+    match (error, fixed) {
+        (true, _) => "field field--error",
+        (false, true) => "field field--fixed",
+        (false, false) => "field",
+    }
+}
+
 /// One of the item's own fields from the catalog.
 #[component]
 fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let path = format!("fields.{}", field.id);
     let id = input_id(&path);
-    let error = move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone());
+    let fixed = fixed_at(errors, path.clone());
+    let error = Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()));
+    let required = field.required.to_string();
+    let error_id = format!("{id}-error");
     let (read_id, write_id) = (field.id.clone(), field.id.clone());
     let value = Memo::new(move |_| form.with(|f| f.fields.get(&read_id).cloned().unwrap_or_default()));
     let write = move |v: String| {
@@ -355,7 +438,13 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
     let hint = (!field.hint.is_empty()).then(|| view! { <p class="hint">{field.hint.clone()}</p> });
     let control = match field.kind {
         FieldKind::Choice => view! {
-            <select id=id.clone() on:change=move |ev| write(event_target_value(&ev))>
+            <select
+                id=id.clone()
+                aria-required=required.clone()
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=move || error.get().map(|_| error_id.clone())
+                on:change=move |ev| write(event_target_value(&ev))
+            >
                 <option value="" selected=move || value.read().is_empty()>
                     "请选择"
                 </option>
@@ -380,6 +469,9 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
                 type="text"
                 autocomplete="off"
                 inputmode=if kind == FieldKind::Number { "numeric" } else { "text" }
+                aria-required=required.clone()
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=move || error.get().map(|_| error_id.clone())
                 prop:value=move || value.get()
                 on:input=move |ev| write(event_target_value(&ev))
             />
@@ -387,10 +479,21 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
         .into_any(),
     };
     view! {
-        <div class="field">
-            <label for=id>{field.label.clone()}</label>
+        <div class=move || field_class(error.get().is_some(), fixed.get())>
+            <label for=id.clone()>{field.label.clone()}</label>
             {hint}
-            {move || error().map(|m| view! { <p class="field-error">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="field-error" id=format!("{id}-error")>
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            {move || fixed.get().then(|| view! { <p class="field-fixed">"已改好"</p> })}
             {control}
         </div>
     }
@@ -408,6 +511,16 @@ fn DeliveryChoice(form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldErr
             if !matches!(f.delivery, Some(Delivery::Post(_))) {
                 f.delivery = Some(Delivery::Post(PostalAddress::default()));
             }
+        })
+    };
+    // Most results go to the applicant: one tap instead of typing name, phone and address again.
+    let same_as_applicant = move |_| {
+        form.update(|f| {
+            let (name, phone, address) = match &f.applicant {
+                Applicant::Person(p) => (p.name.clone(), p.phone.clone(), p.address.clone()),
+                Applicant::Organisation(o) => (o.contact_name.clone(), o.phone.clone(), o.address.clone()),
+            };
+            f.delivery = Some(Delivery::Post(PostalAddress { recipient: name, phone, address }));
         })
     };
     view! {
@@ -446,15 +559,27 @@ fn DeliveryChoice(form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldErr
             </fieldset>
         </div>
         <Show when=move || by_post.get()>
-            <TextInput label="收件人" hint="" path="delivery.recipient" form errors />
+            <button type="button" class="button button--secondary button--small" on:click=same_as_applicant>
+                "收件人同申请人"
+            </button>
+            <TextInput label="收件人" hint="" path="delivery.recipient" autocomplete="name" form errors />
             <TextInput
                 label="收件人手机号码"
                 hint="快递员会打这个电话"
                 path="delivery.phone"
+                inputmode="tel"
+                autocomplete="tel"
                 form
                 errors
             />
-            <TextInput label="邮寄地址" hint="写到门牌号" path="delivery.address" form errors />
+            <TextInput
+                label="邮寄地址"
+                hint="写到门牌号"
+                path="delivery.address"
+                autocomplete="street-address"
+                form
+                errors
+            />
         </Show>
     }
 }

@@ -33,6 +33,10 @@ pub fn DraftSave(item: String, answers: Answers) -> impl IntoView {
             };
             match api::save_draft(known, &application_key, &body).await {
                 Ok(saved) => {
+                    crate::shell::announce::say(&format!(
+                        "草稿已保存。恢复码是 {}",
+                        crate::shell::announce::spelled(&saved.resume_code)
+                    ));
                     application::save_resume(&item, &saved);
                     resume.set(Some(saved));
                     error.set(None);

@@ -4,7 +4,7 @@
 
 use domain::api::NoticeChannels;
 use domain::apply::form::{Applicant, ApplicationForm, Delivery, FieldKind};
-use domain::apply::identity::{mask_id, mask_mobile};
+use domain::apply::identity::mask_mobile;
 use domain::apply::materials::{is_uploaded, size_text};
 use domain::apply::submission::{Submission, SubmissionProblems};
 use domain::catalog::applying::Applying;
@@ -41,13 +41,14 @@ pub fn ReviewPage(kind: Kind, code: String) -> impl IntoView {
     }
 }
 
-/// The applicant's details in rows; ID and phone numbers masked on screen.
+/// The applicant's details in rows, in full: 请逐项核对 needs the ID and phone
+/// numbers as typed, the two most often mistyped (the receipt and notices mask them).
 fn applicant_rows(form: &ApplicationForm, applying: Applying<'_>) -> Vec<(String, String)> {
     let mut rows = match &form.applicant {
         Applicant::Person(p) => vec![
             ("姓名".to_owned(), p.name.clone()),
-            ("身份证号码".to_owned(), mask_id(&p.id_number)),
-            ("手机号码".to_owned(), mask_mobile(&p.phone)),
+            ("身份证号码".to_owned(), p.id_number.clone()),
+            ("手机号码".to_owned(), p.phone.clone()),
             ("联系地址".to_owned(), p.address.clone()),
         ],
         Applicant::Organisation(o) => vec![
@@ -55,15 +56,12 @@ fn applicant_rows(form: &ApplicationForm, applying: Applying<'_>) -> Vec<(String
             ("统一社会信用代码".to_owned(), o.credit_code.clone()),
             ("法定代表人（负责人）".to_owned(), o.legal_representative.clone()),
             ("联系人".to_owned(), o.contact_name.clone()),
-            ("联系人手机号码".to_owned(), mask_mobile(&o.phone)),
+            ("联系人手机号码".to_owned(), o.phone.clone()),
             ("单位地址".to_owned(), o.address.clone()),
         ],
     };
     if let Some(agent) = &form.agent {
-        rows.push((
-            "代理人".to_owned(),
-            format!("{}，{}，{}", agent.name, mask_id(&agent.id_number), mask_mobile(&agent.phone)),
-        ));
+        rows.push(("代理人".to_owned(), format!("{}，{}，{}", agent.name, agent.id_number, agent.phone)));
     }
     for field in applying.plain_fields() {
         if let Some(value) = form.fields.get(&field.id).filter(|v| !v.trim().is_empty()) {
@@ -82,7 +80,7 @@ fn applicant_rows(form: &ApplicationForm, applying: Applying<'_>) -> Vec<(String
 fn delivery_text(form: &ApplicationForm) -> String {
     match &form.delivery {
         Some(Delivery::Window) => "到办理窗口领取".to_owned(),
-        Some(Delivery::Post(a)) => format!("免费邮寄：{}，{}，{}", a.address, a.recipient, mask_mobile(&a.phone)),
+        Some(Delivery::Post(a)) => format!("免费邮寄：{}，{}，{}", a.address, a.recipient, a.phone),
         None => "还没有选择".to_owned(),
     }
 }
@@ -101,6 +99,14 @@ fn Review(subject: Subject) -> impl IntoView {
     let back_here = query(&answers, &[("return", "review")]);
     let tasks_url = format!("{base}/tasks{here}");
     let Some(form) = application::form(applying.code()) else {
+        // Just submitted from here (back from the receipt): the receipt again, not an empty page.
+        if let Some(case_number) = application::submitted(applying.code())
+            && application::receipt(&case_number).is_some()
+        {
+            let url = format!("/receipts/{}", js_sys::encode_uri_component(&case_number));
+            request_animation_frame(move || crate::shell::router::replace(&url));
+            return view! { <p class="loading">"正在打开回执……"</p> }.into_any();
+        }
         return view! {
             <h1>"还没有填写申请"</h1>
             <p>

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use domain::apply::files::{check_file, safe_file_name};
 use domain::apply::materials::{Materials, UploadedFile, size_text};
 use domain::apply::photo::{check_picked, compressed_name};
+use domain::apply::submission::DUPLICATE_CONTENT;
 use domain::apply::tus::fingerprint;
 use domain::catalog::checklist::ChecklistEntry;
 use domain::{FileType, Material, Necessity};
@@ -17,6 +18,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::shell::announce;
 use crate::{photo, tus};
 
 /// A file of this visit that is not finished: being checked, compressed or
@@ -25,6 +27,8 @@ use crate::{photo, tus};
 #[derive(Clone, Copy)]
 struct Row {
     id: u32,
+    /// The named side it was picked for.
+    slot: Option<u8>,
     name: RwSignal<String>,
     status: RwSignal<Status>,
     /// Bytes sent of all, while uploading: ticks change this, not the status.
@@ -56,6 +60,8 @@ struct Retry {
     name: String,
     original_size: Option<u64>,
     fingerprint: String,
+    /// SHA-256 of the file as picked ([`photo::digest`]).
+    digest: String,
 }
 
 /// The unfinished files of one material, in the order they were picked.
@@ -74,12 +80,13 @@ impl Unfinished {
     }
 
     /// A new row being checked.
-    fn add(&self, name: String) -> Row {
+    fn add(&self, name: String, slot: Option<u8>) -> Row {
         let id = self.next_id.get_value() + 1;
         self.next_id.set_value(id);
         let row = self.owner.with_value(|owner| {
             owner.with(|| Row {
                 id,
+                slot,
                 name: RwSignal::new(name),
                 status: RwSignal::new(Status::Checking),
                 progress: RwSignal::new((0, 0)),
@@ -112,6 +119,30 @@ impl Unfinished {
     fn any(&self, test: impl Fn(&Status) -> bool) -> bool {
         self.rows.with(|all| all.iter().any(|r| r.status.with(&test)))
     }
+
+    /// Whether a file on its way (not refused) has this content.
+    fn holds(&self, except: u32, digest: &str) -> bool {
+        self.rows.with_untracked(|all| {
+            all.iter().any(|r| {
+                r.id != except && r.retry.with_value(|retry| retry.as_ref().is_some_and(|t| t.digest == digest))
+            })
+        })
+    }
+
+    /// Whether a file on its way (not refused) fills this side.
+    fn fills(&self, slot: u8) -> bool {
+        self.rows.with(|all| all.iter().any(|r| r.slot == Some(slot) && !matches!(r.status.get(), Status::Problem(_))))
+    }
+}
+
+thread_local! {
+    /// Pictures of this visit's photos by upload id, for the thumbnails: the
+    /// browser's own copy (an object URL), never fetched back from the server.
+    static THUMBNAILS: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+}
+
+fn thumbnail(upload: &str) -> Option<String> {
+    THUMBNAILS.with(|t| t.borrow().get(upload).cloned())
 }
 
 fn accept(material: &Material) -> String {
@@ -177,28 +208,58 @@ pub fn MaterialUpload(
     let run = {
         let (item, id) = (item.clone(), id.clone());
         move |row: Row| {
-            let Some(Retry { blob, name, original_size, fingerprint }) = row.retry.get_value() else {
+            let Some(Retry { blob, name, original_size, fingerprint, digest }) = row.retry.get_value() else {
                 return;
             };
             let (item, id) = (item.clone(), id.clone());
             busy.update(|n| *n += 1);
             row.progress.set((0, blob.size() as u64));
             row.status.set(Status::Uploading);
+            announce::say(&format!("开始上传 {name}"));
             spawn_local(async move {
-                let progress: Rc<dyn Fn(u64, u64)> = Rc::new(move |sent, total| row.progress.set((sent, total)));
-                let outcome = tus::upload(&item, &id, &blob, &name, original_size, &fingerprint, progress).await;
+                // Heard at half way, not at every tick.
+                let halfway = Rc::new(std::cell::Cell::new(false));
+                let said = name.clone();
+                let progress: Rc<dyn Fn(u64, u64)> = Rc::new(move |sent, total| {
+                    row.progress.set((sent, total));
+                    if total > 0 && sent * 2 >= total && sent < total && !halfway.replace(true) {
+                        announce::say(&format!("{said} 已上传一半"));
+                    }
+                });
+                let sending = tus::Sending {
+                    item: &item,
+                    material: &id,
+                    slot: row.slot,
+                    name: &name,
+                    original_size,
+                    fingerprint: &fingerprint,
+                };
+                let outcome = tus::upload(sending, &blob, progress).await;
                 busy.update(|n| *n = n.saturating_sub(1));
                 interrupted.update(|all| all.retain(|(f, _)| f != &fingerprint));
                 match outcome {
-                    tus::Outcome::Done(file) => {
+                    tus::Outcome::Done(mut file) => {
+                        file.digest = digest;
+                        if blob.type_().starts_with("image/")
+                            && let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob)
+                        {
+                            THUMBNAILS.with(|t| t.borrow_mut().insert(file.upload.clone(), url));
+                        }
+                        announce::say(&format!("{} 上传完成", file.name));
                         pending.remove(row.id);
                         materials.update(|m| m.files.entry(id).or_default().push(file));
                     }
                     tus::Outcome::Refused(message) => {
+                        announce::alert(&message);
                         row.retry.set_value(None);
                         row.status.set(Status::Problem(message));
                     }
-                    tus::Outcome::Paused => row.status.set(Status::Paused),
+                    tus::Outcome::Paused => {
+                        announce::alert(&format!(
+                            "{name} 上传暂停了：网络不稳定，已传的部分不会丢失，可以点“继续上传”"
+                        ));
+                        row.status.set(Status::Paused);
+                    }
                 }
             });
         }
@@ -207,10 +268,10 @@ pub fn MaterialUpload(
     // Check a picked file as the server will, compress a big photo, then upload.
     let take = {
         let (item, material, run) = (item.clone(), material.clone(), run.clone());
-        move |file: web_sys::File| {
+        move |file: web_sys::File, slot: Option<u8>| {
             let name = safe_file_name(&file.name());
             let size = file.size() as u64;
-            let row = pending.add(name.clone());
+            let row = pending.add(name.clone(), slot);
             let (item, material, run) = (item.clone(), material.clone(), run.clone());
             spawn_local(async move {
                 let first = photo::first_bytes(&file).await;
@@ -218,6 +279,16 @@ pub fn MaterialUpload(
                     Ok((_, compress)) => compress,
                     Err(message) => return row.status.set(Status::Problem(message)),
                 };
+                // The same photo picked twice (for both sides) is refused before a byte is sent.
+                let digest = photo::digest(&file).await;
+                let again = !digest.is_empty()
+                    && (materials.with_untracked(|m| {
+                        m.files.get(&material.id).is_some_and(|files| files.iter().any(|f| f.digest == digest))
+                    }) || pending.holds(row.id, &digest));
+                if again {
+                    announce::alert(DUPLICATE_CONTENT);
+                    return row.status.set(Status::Problem(DUPLICATE_CONTENT.to_owned()));
+                }
                 let finished = materials.with_untracked(|m| m.files.get(&material.id).map_or(0, Vec::len));
                 if finished + pending.counted(row.id) + 1 > most {
                     let message = format!("“{}”最多上传 {most} 个文件，请先删除不要的文件", material.name);
@@ -237,24 +308,38 @@ pub fn MaterialUpload(
                     }
                 }
                 let (blob, upload_name, original_size) = upload;
-                let fingerprint = fingerprint(&item, &material.id, &name, size, file.last_modified() as u64);
-                row.retry.set_value(Some(Retry { blob, name: upload_name.clone(), original_size, fingerprint }));
+                // A side is part of what is resumed: the same file for another side is another upload.
+                let for_side = slot.map_or(material.id.clone(), |s| format!("{}#{s}", material.id));
+                let fingerprint = fingerprint(&item, &for_side, &name, size, file.last_modified() as u64);
+                row.retry.set_value(Some(Retry {
+                    blob,
+                    name: upload_name.clone(),
+                    original_size,
+                    fingerprint,
+                    digest,
+                }));
                 row.name.set(upload_name);
                 run(row);
             });
         }
     };
-    let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        if let Some(list) = input.files() {
-            for i in 0..list.length() {
-                if let Some(file) = list.get(i) {
-                    take(file);
+    // Files picked for a side (`slot`) or for the material as a whole.
+    let on_pick = move |slot: Option<u8>| {
+        let take = take.clone();
+        move |ev: leptos::ev::Event| {
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+                return;
+            };
+            if let Some(list) = input.files() {
+                for i in 0..list.length() {
+                    if let Some(file) = list.get(i) {
+                        take(file, slot);
+                    }
                 }
             }
+            // The same file may be picked again (to resume, or after fixing it).
+            input.set_value("");
         }
-        // The same file may be picked again (to resume, or after fixing it).
-        input.set_value("");
     };
 
     let remove_done = {
@@ -287,16 +372,29 @@ pub fn MaterialUpload(
         }
     };
 
+    // A side still to come is not a problem with what is in: the sides list shows it.
+    let side_count = material.slots.len();
+    let sides_missing = Memo::new(move |_| {
+        side_count > 0
+            && done.with(|files| {
+                !files.is_empty()
+                    && !files.iter().any(|f| f.filled().pdf)
+                    && (0..side_count).any(|i| !files.iter().any(|f| f.slot == Some(i as u8)))
+            })
+    });
     let tag = move || {
-        let has_problem = problem.get().is_some() && !done.with(Vec::is_empty) && !later.get()
+        let has_problem = problem.get().is_some() && !done.with(Vec::is_empty) && !later.get() && !sides_missing.get()
             || pending.any(|s| matches!(s, Status::Problem(_) | Status::Paused));
         let uploading = pending.any(Status::in_flight);
+        if sides_missing.get() && !uploading && !has_problem {
+            return ("还差一面", "tag");
+        }
         state_tag(uploading, has_problem, later.get(), problem.get().is_none() && !done.with(Vec::is_empty))
     };
+    let sides = material.slots.clone();
     let section_id = format!("material-{id}");
     let heading_id = format!("{section_id}-title");
     let pick_id = format!("{section_id}-pick");
-    let camera_id = format!("{section_id}-camera");
     let takes_photos = material.file_types.iter().any(|t| matches!(t, FileType::Jpg | FileType::Png));
     let types = material.file_types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、");
     let limits = format!("{types}，每个文件不超过 {} MB，最多 {most} 个文件", material.max_file_mb);
@@ -304,7 +402,57 @@ pub fn MaterialUpload(
     let optional = material.necessity == Necessity::Optional;
     let tolerated = material.necessity == Necessity::Tolerated;
     let accept = accept(&material);
-    let name_for_labels = title.clone();
+    // One pair of buttons for the material, or one per named side (人像面、国徽面).
+    let pickers = {
+        let (title, on_pick) = (title.clone(), on_pick.clone());
+        let slots = material.slots.clone();
+        move || {
+            if slots.is_empty() {
+                let pick = on_pick(None);
+                return view! {
+                    <Pickers
+                        id=pick_id.clone()
+                        label=title.clone()
+                        accept=accept.clone()
+                        camera=takes_photos
+                        multiple=true
+                        pick
+                    />
+                }
+                .into_any();
+            }
+            let sides = slots
+                .iter()
+                .enumerate()
+                .map(|(i, side)| {
+                    let slot = i as u8;
+                    let filled =
+                        move || done.with(|files| files.iter().any(|f| f.slot == Some(slot))) || pending.fills(slot);
+                    let (id, label) = (format!("{pick_id}-{i}"), format!("{title}（{side}）"));
+                    let (accept, pick) = (accept.clone(), on_pick(Some(slot)));
+                    view! {
+                        <li class="slot">
+                            <span class="slot__name">{side.clone()}</span>
+                            <Show
+                                when=move || !filled()
+                                fallback=|| view! { <span class="slot__done">"已选好"</span> }
+                            >
+                                <Pickers
+                                    id=id.clone()
+                                    label=label.clone()
+                                    accept=accept.clone()
+                                    camera=takes_photos
+                                    multiple=false
+                                    pick=pick.clone()
+                                />
+                            </Show>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="slots">{sides}</ul> }.into_any()
+        }
+    };
 
     view! {
         <li class="material-task" id=section_id aria-labelledby=heading_id>
@@ -330,14 +478,17 @@ pub fn MaterialUpload(
             {move || {
                 problem
                     .get()
-                    .filter(|_| !later.get() && !done.with(Vec::is_empty))
+                    .filter(|_| !later.get() && !done.with(Vec::is_empty) && !sides_missing.get())
                     .map(|m| view! { <p class="field-error">{m}</p> })
             }}
             <ul class="file-list">
                 <For
                     each=move || done.get()
                     key=|file| file.upload.clone()
-                    children=move |file| view! { <DoneFile file remove=remove_done.clone() /> }
+                    children=move |file| {
+                        let side = file.slot.and_then(|s| sides.get(usize::from(s)).cloned());
+                        view! { <DoneFile file side remove=remove_done.clone() /> }
+                    }
                 />
                 <For
                     each=move || pending.rows.get()
@@ -357,40 +508,7 @@ pub fn MaterialUpload(
                     }
                 />
             </ul>
-            <Show when=move || !later.get()>
-                <div class="upload-actions">
-                    // The real input covers its label, so the whole button is its target.
-                    <label for=pick_id.clone() class="button button--secondary file-button">
-                        "选择文件"
-                        <span class="visually-hidden">{format!("：{name_for_labels}")}</span>
-                        <input
-                            type="file"
-                            id=pick_id.clone()
-                            class="file-input"
-                            multiple
-                            accept=accept.clone()
-                            on:change=on_pick.clone()
-                        />
-                    </label>
-                    {takes_photos
-                        .then(|| {
-                            view! {
-                                <label for=camera_id.clone() class="button button--secondary file-button">
-                                    "拍照上传"
-                                    <span class="visually-hidden">{format!("：{name_for_labels}")}</span>
-                                    <input
-                                        type="file"
-                                        id=camera_id.clone()
-                                        class="file-input"
-                                        accept="image/jpeg,image/png"
-                                        capture="environment"
-                                        on:change=on_pick.clone()
-                                    />
-                                </label>
-                            }
-                        })}
-                </div>
-            </Show>
+            <Show when=move || !later.get()>{pickers.clone()}</Show>
             {tolerated
                 .then(|| {
                     view! {
@@ -415,14 +533,61 @@ pub fn MaterialUpload(
     }
 }
 
-/// A finished file, with its remove button.
+/// The file picker and the camera, for a material or one of its sides.
 #[component]
-fn DoneFile(file: UploadedFile, remove: impl Fn(String) + 'static) -> impl IntoView {
+fn Pickers(
+    id: String,
+    /// What the buttons are for, read by screen readers after their words.
+    label: String,
+    accept: String,
+    camera: bool,
+    multiple: bool,
+    pick: impl Fn(leptos::ev::Event) + Clone + 'static,
+) -> impl IntoView {
+    let camera_id = format!("{id}-camera");
+    let (pick_label_for, camera_label_for) = (id.clone(), camera_id.clone());
+    view! {
+        <div class="upload-actions">
+            // The real input covers its label, so the whole button is its target.
+            <label for=pick_label_for class="button button--secondary file-button">
+                "选择文件"
+                <span class="visually-hidden">{format!("：{label}")}</span>
+                <input type="file" id=id class="file-input" multiple=multiple accept=accept on:change=pick.clone() />
+            </label>
+            {camera
+                .then(|| {
+                    view! {
+                        <label for=camera_label_for class="button button--secondary file-button">
+                            "拍照上传"
+                            <span class="visually-hidden">{format!("：{label}")}</span>
+                            <input
+                                type="file"
+                                id=camera_id
+                                class="file-input"
+                                accept="image/jpeg,image/png"
+                                capture="environment"
+                                on:change=pick
+                            />
+                        </label>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// A finished file, with its side, a thumbnail of this visit's photos, and its remove button.
+#[component]
+fn DoneFile(file: UploadedFile, side: Option<String>, remove: impl Fn(String) + 'static) -> impl IntoView {
     let shrunk = file.original_size.map(|o| format!("（已从 {} 压缩）", size_text(o)));
     let label = format!("删除 {}", file.name);
     let upload = file.upload.clone();
+    let picture = thumbnail(&file.upload).map(|src| {
+        let alt = format!("{}的缩略图", side.clone().unwrap_or_else(|| file.name.clone()));
+        view! { <img class="file__thumb" src=src alt=alt width="64" height="64" /> }
+    });
     view! {
         <li class="file file--done">
+            {picture} {side.map(|side| view! { <span class="file__side">{side}</span> })}
             <span class="file__name">{file.name.clone()}</span>
             <span class="file__meta">{size_text(file.size)} {shrunk} " · 已上传"</span>
             <button type="button" class="link-button" aria-label=label on:click=move |_| remove(upload.clone())>

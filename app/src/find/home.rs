@@ -5,6 +5,8 @@
 
 use domain::ApplicantType;
 use domain::decimal::{count, decimal};
+use std::ops::Deref;
+
 use leptos::prelude::*;
 
 use crate::api::{self, Search};
@@ -42,6 +44,36 @@ pub fn Home() -> impl IntoView {
         }
     });
     let results = load(move || api::services(search.get()));
+    // Receipts this phone keeps: counted from storage keys (no JSON on the home page).
+    let kept = crate::shell::draft::kept_receipts().len();
+    // Results of a search are brought into view (on a small screen the form fills the first one).
+    let results_section = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        // The count is heard from the shell's live region (a status added with its words is often not read).
+        let searched =
+            search.with_untracked(|s| !(s.q.is_empty() && s.department.is_empty() && s.applicant.is_empty()));
+        if let Load::Loaded(list) = results.state.read().deref()
+            && searched
+        {
+            let found = list.total + list.bundles.len();
+            crate::shell::announce::say(&if found == 0 {
+                "没有找到相关事项".to_owned()
+            } else {
+                ["找到 ", &count(list.total), " 个事项"].concat()
+            });
+        }
+        if matches!(results.state.read().deref(), Load::Loaded(_))
+            && !search.read_untracked().q.is_empty()
+            && let Some(section) = results_section.get_untracked()
+        {
+            // Only when the results start low on the screen: a wide screen keeps the form in view.
+            let height = window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+            let top = f64::from(section.offset_top()) - window().scroll_y().unwrap_or(0.0);
+            if top > height * 0.6 {
+                section.scroll_into_view();
+            }
+        }
+    });
 
     let q_input = NodeRef::<leptos::html::Input>::new();
     let department_select = NodeRef::<leptos::html::Select>::new();
@@ -138,7 +170,17 @@ pub fn Home() -> impl IntoView {
         <p class="resume-link">
             <a href="/drafts">"在别的手机上填过申请？用恢复码继续填写"</a>
         </p>
-        <section aria-labelledby="results-heading" class="results">
+        {(kept > 0)
+            .then(|| {
+                view! {
+                    <p class="resume-link">
+                        <a href="/cases">
+                            {["本机提交的申请（", &count(kept), " 件）：查看办理进度"].concat()}
+                        </a>
+                    </p>
+                }
+            })}
+        <section aria-labelledby="results-heading" class="results" node_ref=results_section>
             <h2 id="results-heading" class="visually-hidden">
                 "搜索结果"
             </h2>
@@ -151,7 +193,7 @@ pub fn Home() -> impl IntoView {
                     Load::Loaded(list) if list.items.is_empty() && list.bundles.is_empty() => {
                         let suggested = !list.suggestions.is_empty();
                         view! {
-                            <p class="notice" role="status">
+                            <p class="notice">
                                 "没有找到相关事项。请换个说法试试，例如用“书店”代替“出版物”，或清除筛选条件。"
                             </p>
                             {suggested.then(|| view! { <h2 class="results__heading">"您要找的可能是"</h2> })}
@@ -198,9 +240,7 @@ pub fn Home() -> impl IntoView {
                             });
                         view! {
                             {bundles}
-                            <p class="results__count" role="status">
-                                {["找到 ", &count(list.total), " 个事项"].concat()}
-                            </p>
+                            <p class="results__count">{["找到 ", &count(list.total), " 个事项"].concat()}</p>
                             <ul class="cards">{list.items.into_iter().map(service_card).collect_view()}</ul>
                             {(pages > 1)
                                 .then(|| {

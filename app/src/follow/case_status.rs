@@ -27,9 +27,35 @@ use crate::shell::set_title;
 use crate::subject::{Kind, Subject};
 use domain::case::rating::Stage;
 
-/// The key kept with the receipt on this device, if any.
+/// The key kept with the receipt on this device, or typed earlier in this
+/// session (WeChat reloads the page when the applicant switches apps).
 fn stored_key(case_number: &str) -> Option<CaseKey> {
-    application::receipt(case_number).map(|r| CaseKey { case_number: r.case_number, query_code: r.query_code })
+    application::receipt(case_number).map(|r| CaseKey { case_number: r.case_number, query_code: r.query_code }).or_else(
+        || {
+            let code = session()?.get_item(&session_name(case_number)).ok().flatten()?;
+            Some(CaseKey { case_number: case_number.to_owned(), query_code: code })
+        },
+    )
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn session_name(case_number: &str) -> String {
+    format!("bianmin.case.{case_number}")
+}
+
+/// Keep a typed key for this session and put the case number (never the
+/// query code) in the address, so a reload opens the case again.
+fn remember_for_session(key: &CaseKey) {
+    if let Some(storage) = session() {
+        let _ = storage.set_item(&session_name(&key.case_number), &key.query_code);
+    }
+    let url = format!("/cases/{}", js_sys::encode_uri_component(&key.case_number));
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 #[component]
@@ -47,6 +73,7 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
             match api::case_lookup(&key).await {
                 Ok(view) => {
                     error.set(None);
+                    remember_for_session(&key);
                     found.set(Some((key, view)));
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -86,10 +113,63 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
                             "查询"
                         </button>
                     </form>
+                    <KeptReceipts />
                 }
                     .into_any()
             }
         }}
+    }
+}
+
+/// 本机提交的申请: the receipts this phone keeps, each opening its case
+/// without typing the codes, and each can be forgotten (a shared phone).
+#[component]
+fn KeptReceipts() -> impl IntoView {
+    let receipts =
+        RwSignal::new(draft::kept_receipts().into_iter().filter_map(|n| application::receipt(&n)).collect::<Vec<_>>());
+    let forget = move |case_number: String| {
+        draft::remove(&format!("receipt.{case_number}"));
+        receipts.update(|all| all.retain(|r| r.case_number != case_number));
+    };
+    move || {
+        let list = receipts.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <section aria-labelledby="kept-heading">
+                    <h2 id="kept-heading">"本机提交的申请"</h2>
+                    <ul class="facts kept-receipts">
+                        {list
+                            .into_iter()
+                            .map(|r| {
+                                let href = format!("/cases/{}", js_sys::encode_uri_component(&r.case_number));
+                                let when = beijing_time(&r.submitted_at).unwrap_or_default();
+                                let number = r.case_number.clone();
+                                let forget_label = format!("不在本机保存办件 {}", r.case_number);
+                                view! {
+                                    <li class="material-task">
+                                        <p>
+                                            <a href=href>{r.item_name.clone()}</a>
+                                        </p>
+                                        <p class="hint">{format!("办件编号 {} · {when} 提交", r.case_number)}</p>
+                                        <button
+                                            type="button"
+                                            class="link-button"
+                                            aria-label=forget_label
+                                            on:click=move |_| forget(number.clone())
+                                        >
+                                            "不在本机保存"
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                    <p class="hint">
+                        "回执只保存在这部手机上。共用手机的，查看后可以选择不在本机保存。"
+                    </p>
+                </section>
+            }
+        })
     }
 }
 
@@ -165,7 +245,19 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
         <h1>"办理进度"</h1>
         <div class=move || format!("status-panel status-panel--{}", view.with(|v| v.status.as_str())) role="status">
             <p class="status-panel__label">{move || view.with(|v| v.status_label.clone())}</p>
-            <p>{move || view.with(|v| v.next_step.clone())}</p>
+            <p>{move || view.with(|v| v.what_is_due().unwrap_or_else(|| v.next_step.clone()))}</p>
+            {move || {
+                view.with(|v| v.what_is_due().is_some())
+                    .then(|| {
+                        view! {
+                            <p>
+                                <a class="button button--small" href="#supply">
+                                    "去补交材料"
+                                </a>
+                            </p>
+                        }
+                    })
+            }}
         </div>
         <ErrorNotice message=failure />
         <dl class="answers">
@@ -437,7 +529,7 @@ fn Supply(
     };
     let asks_for_list = asks.clone();
     view! {
-        <section class="supply" aria-labelledby="supply-title">
+        <section class="supply" id="supply" aria-labelledby="supply-title">
             <h2 id="supply-title">{title}</h2>
             {due
                 .map(|d| {

@@ -80,6 +80,19 @@ pub fn save<T: Serialize>(name: &str, value: &T) {
     }
 }
 
+/// The case numbers of the receipts this device keeps, from the storage keys
+/// alone (no JSON: the home page lists them without the parser).
+pub fn kept_receipts() -> Vec<String> {
+    let Some(storage) = storage() else { return Vec::new() };
+    let prefix = key("receipt.");
+    let mut numbers: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter_map(|k| k.strip_prefix(&prefix).map(str::to_owned))
+        .collect();
+    numbers.sort_unstable();
+    numbers
+}
+
 pub fn remove(name: &str) {
     if let Some(storage) = storage() {
         let _ = storage.remove_item(&key(name));

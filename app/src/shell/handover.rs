@@ -97,7 +97,7 @@ pub fn hand_over(bundle: Bundle) -> AnyView {
             } else {
                 view! {
                     <p class="loading" role="status">
-                        "正在打开……"
+                        {opening(&window().location().pathname().unwrap_or_default())}
                     </p>
                 }
                     .into_any()
@@ -105,6 +105,22 @@ pub fn hand_over(bundle: Bundle) -> AnyView {
         }}
     }
     .into_any()
+}
+
+/// What is being opened, in words, while its bundle loads (as index.html's
+/// skeleton says it): never the home page's title on another page.
+fn opening(path: &str) -> &'static str {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        ["services" | "bundles", _, "apply" | "tasks" | "review", ..] => "正在打开申请表……",
+        ["services" | "bundles", _, "situation" | "checklist", ..] => "正在打开材料清单……",
+        ["services" | "bundles", ..] => "正在打开办事指南……",
+        ["cases" | "receipts", ..] => "正在打开办理进度……",
+        ["drafts", ..] => "正在打开草稿……",
+        ["staff", ..] => "正在打开工作人员入口……",
+        ["figures", ..] => "正在打开数据公开……",
+        _ => "正在打开……",
+    }
 }
 
 /// From inside a bundle: the page belongs to the other one, so load the address

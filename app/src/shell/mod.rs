@@ -2,6 +2,7 @@
 //! hand-over between bundles, browser storage, the header, elderly mode and the
 //! WeChat hints.
 
+pub mod announce;
 pub mod draft;
 pub mod elderly;
 pub mod handover;

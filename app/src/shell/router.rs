@@ -125,6 +125,14 @@ pub fn navigate(url: &str) {
     }
 }
 
+/// Go to `url` in place of the current entry (back then skips the page that forwarded).
+pub fn replace(url: &str) {
+    let _ = window().history().and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(url)));
+    if let Ok(event) = web_sys::Event::new("popstate") {
+        let _ = window().dispatch_event(&event);
+    }
+}
+
 /// Start routing: provide the location, follow back/forward and intercept links.
 pub fn install() -> ReadSignal<Location> {
     let (location, set_location) = signal(Location::read());

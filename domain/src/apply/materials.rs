@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::apply::submission::{MaterialError, check_materials};
+use crate::apply::submission::{Filled, MaterialError, check_materials, duplicate_contents, slot_problems};
 use crate::catalog::checklist::Checklist;
 use crate::catalog::{Material, MaterialForm};
 
 /// A finished, checked upload of one material file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadedFile {
     /// The tus upload id (the last part of its `/api/uploads/` address).
@@ -21,6 +21,20 @@ pub struct UploadedFile {
     /// The size before compression in the browser, when it was compressed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_size: Option<u64>,
+    /// SHA-256 (hex) of the file as picked: the same photo picked twice is
+    /// refused before it is sent. Empty where the browser could not compute it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub digest: String,
+    /// Which named side it is (`Material::slots`), for materials that have them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<u8>,
+}
+
+impl UploadedFile {
+    /// What the side rules need of it (a PDF may hold every side).
+    pub fn filled(&self) -> Filled {
+        Filled { slot: self.slot, pdf: self.name.to_ascii_lowercase().ends_with(".pdf") }
+    }
 }
 
 /// The uploads of an application, by material id, with the 容缺 choice.
@@ -57,7 +71,16 @@ impl Materials {
     /// checklist no longer allows to be late are reported, not silently kept.
     pub fn problems(&self, checklist: &Checklist) -> Vec<MaterialError> {
         let mut problems = crate::apply::submission::duplicate_uploads(&self.upload_ids());
+        let digests = self
+            .files
+            .iter()
+            .map(|(id, files)| (id.clone(), files.iter().map(|f| f.digest.clone()).collect()))
+            .collect();
+        problems.extend(duplicate_contents(&digests));
         problems.extend(check_materials(checklist, &self.counts(), &self.later, self.pledge_accepted));
+        let filled =
+            self.files.iter().map(|(id, files)| (id.clone(), files.iter().map(UploadedFile::filled).collect()));
+        problems.extend(slot_problems(checklist, &filled.collect()));
         problems
     }
 
@@ -116,7 +139,8 @@ mod tests {
             entries: vec![entry("form", Necessity::Required), entry("plan", Necessity::Tolerated)],
             unanswered: vec![],
         };
-        let file = |n: &str| UploadedFile { upload: n.into(), name: format!("{n}.pdf"), size: 10, original_size: None };
+        let file =
+            |n: &str| UploadedFile { upload: n.into(), name: format!("{n}.pdf"), size: 10, ..UploadedFile::default() };
         let mut materials = Materials::default();
         assert_eq!(materials.problems(&list).len(), 2);
         materials.files.insert("form".into(), vec![file("a")]);
@@ -130,7 +154,7 @@ mod tests {
     #[test]
     fn materials_no_longer_asked_for_are_let_go() {
         let list = Checklist { entries: vec![entry("form", Necessity::Required)], unanswered: vec![] };
-        let file = |n: &str| UploadedFile { upload: n.into(), name: n.into(), size: 1, original_size: None };
+        let file = |n: &str| UploadedFile { upload: n.into(), name: n.into(), size: 1, ..UploadedFile::default() };
         let mut materials = Materials {
             files: BTreeMap::from([("form".into(), vec![file("a")]), ("gone".into(), vec![file("b"), file("c")])]),
             later: vec!["gone".into()],
@@ -175,7 +199,7 @@ mod tests {
                     upload: format!("{tag}{i}"),
                     name: format!("{tag}{i}.pdf"),
                     size: 1,
-                    original_size: None,
+                    ..UploadedFile::default()
                 })
                 .collect()
         }
@@ -245,7 +269,7 @@ mod duplicate_tests {
             upload: id.to_owned(),
             name: "正面.png".to_owned(),
             size: 10,
-            original_size: None,
+            ..UploadedFile::default()
         };
         let mut materials = Materials::default();
         materials.files.insert("id_card".to_owned(), vec![file("u1"), file("u1")]);

@@ -87,9 +87,6 @@ impl SubmissionProblems {
     }
 }
 
-/// Check the materials of a submission against the checklist the server
-/// recomputed. `file_counts` holds, per material, how many of its uploads
-/// passed the file checks; problems with single files are the caller's.
 /// The words for a file named twice (two picks that became one upload, or one
 /// upload sent for two materials).
 pub const DUPLICATE_FILE: &str = "同一个文件只能交一次，请删除重复的文件";
@@ -110,6 +107,72 @@ pub fn duplicate_uploads(uploads: &BTreeMap<String, Vec<String>>) -> Vec<Materia
     problems
 }
 
+/// The words for the same content twice (one photo picked for both sides).
+pub const DUPLICATE_CONTENT: &str =
+    "这个文件和这项材料里已上传的一个文件内容完全相同（同一张照片选了两次），请删除它，换成另一面或另一页";
+
+/// The same bytes twice in one material (both sides from one photo) are
+/// refused; across materials one scan may honestly serve two. The browser
+/// checks the digests of what was picked; the server those of what it stored.
+pub fn duplicate_contents(digests: &BTreeMap<String, Vec<String>>) -> Vec<MaterialError> {
+    let mut problems = Vec::new();
+    for (material, digests) in digests {
+        let mut seen = std::collections::BTreeSet::new();
+        for digest in digests.iter().filter(|d| !d.is_empty()) {
+            if !seen.insert(digest.as_str()) {
+                problems.push(MaterialError { material: material.clone(), message: DUPLICATE_CONTENT.to_owned() });
+            }
+        }
+    }
+    problems
+}
+
+/// One file as the side rules see it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Filled {
+    /// The named side it was put in.
+    pub slot: Option<u8>,
+    /// A PDF: a scan may hold every side in one file.
+    pub pdf: bool,
+}
+
+/// Materials with named sides (`Material::slots`): one file per side, no side
+/// twice, no side that does not exist, and every side once any is given —
+/// unless a PDF is among the files (a scan of both sides in one document).
+pub fn slot_problems(checklist: &Checklist, files: &BTreeMap<String, Vec<Filled>>) -> Vec<MaterialError> {
+    let mut problems = Vec::new();
+    for entry in checklist.entries.iter().filter(|e| !e.material.slots.is_empty()) {
+        let material = &entry.material;
+        let Some(files) = files.get(&material.id).filter(|f| !f.is_empty()) else { continue };
+        let mut report = |message: String| problems.push(MaterialError { material: material.id.clone(), message });
+        let mut taken = std::collections::BTreeSet::new();
+        for slot in files.iter().filter_map(|f| f.slot) {
+            match material.slots.get(usize::from(slot)) {
+                None => report(format!("“{}”没有第 {} 面，请重新上传", material.name, u16::from(slot) + 1)),
+                Some(name) if !taken.insert(slot) => report(format!("“{}”的{name}只能上传一个文件", material.name)),
+                Some(_) => {}
+            }
+        }
+        if files.iter().any(|f| f.pdf) {
+            continue;
+        }
+        let missing: Vec<&str> = material
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !taken.contains(&(*i as u8)))
+            .map(|(_, name)| name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            report(format!("请上传“{}”的{}", material.name, missing.join("、")));
+        }
+    }
+    problems
+}
+
+/// Check the materials of a submission against the checklist the server
+/// recomputed. `file_counts` holds, per material, how many of its uploads
+/// passed the file checks; problems with single files are the caller's.
 pub fn check_materials(
     checklist: &Checklist,
     file_counts: &BTreeMap<String, usize>,
@@ -291,6 +354,46 @@ mod tests {
         assert_eq!(
             messages(check_materials(&list(), &files, &[], false)),
             ["ghost: 这项材料按您的情况不需要提交，请删除它的文件", "form: “材料form”最多上传 2 个文件，现在有 3 个"]
+        );
+    }
+
+    #[test]
+    fn an_id_card_needs_both_sides_each_once_unless_one_pdf_holds_them() {
+        let mut card = entry("id_card", Necessity::Required, 1);
+        card.material.name = "身份证".into();
+        card.material.slots = vec!["人像面".into(), "国徽面".into()];
+        let list = Checklist { entries: vec![card], unanswered: vec![] };
+        let photo = |slot: Option<u8>| Filled { slot, pdf: false };
+        let check =
+            |files: Vec<Filled>| messages(slot_problems(&list, &BTreeMap::from([("id_card".to_owned(), files)])));
+        assert_eq!(check(vec![photo(Some(0))]), ["id_card: 请上传“身份证”的国徽面"]);
+        assert_eq!(check(vec![photo(None)]), ["id_card: 请上传“身份证”的人像面、国徽面"]);
+        assert!(check(vec![photo(Some(1)), photo(Some(0))]).is_empty());
+        assert_eq!(
+            check(vec![photo(Some(0)), photo(Some(0))]),
+            ["id_card: “身份证”的人像面只能上传一个文件", "id_card: 请上传“身份证”的国徽面"]
+        );
+        assert_eq!(
+            check(vec![photo(Some(0)), photo(Some(7))]),
+            ["id_card: “身份证”没有第 8 面，请重新上传", "id_card: 请上传“身份证”的国徽面"]
+        );
+        // A scanner's PDF of both sides is honest input.
+        assert!(check(vec![Filled { slot: Some(0), pdf: true }]).is_empty());
+        // Nothing yet is the checklist's problem (请上传“身份证”), not a side's.
+        assert!(check(vec![]).is_empty());
+    }
+
+    #[test]
+    fn the_same_content_twice_in_one_material_is_refused() {
+        let digests = BTreeMap::from([
+            ("id_card".to_owned(), vec!["aa".to_owned(), "aa".to_owned()]),
+            ("photo".to_owned(), vec!["bb".to_owned(), String::new(), String::new()]),
+            ("zz".to_owned(), vec!["bb".to_owned()]),
+        ]);
+        assert_eq!(
+            messages(duplicate_contents(&digests)),
+            [format!("id_card: {DUPLICATE_CONTENT}")],
+            "unknown digests (empty) are never the same; one scan may serve two materials"
         );
     }
 }

@@ -127,6 +127,21 @@ impl CaseView {
     /// What the applicant may supply now, and whether it is a supplement (补正:
     /// what the department asked for) rather than 容缺 materials left for later,
     /// which the case takes while [`Status::takes_later_materials`] says so.
+    /// What the applicant must do now, when it is more than waiting: 容缺
+    /// materials still due after acceptance, named with their last day (the
+    /// general next step would say 不用做什么).
+    pub fn what_is_due(&self) -> Option<String> {
+        match self.to_supply() {
+            Some((asks, false)) => {
+                let names = asks.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join("、");
+                let by =
+                    self.later_due.map(|d| format!("请在 {} 前", d.chinese())).unwrap_or_else(|| "请尽快".to_owned());
+                Some(format!("{by}补交 {} 项容缺材料：{names}。逾期未补交的，将终止办理。", asks.len()))
+            }
+            Some((_, true)) | None => None,
+        }
+    }
+
     pub fn to_supply(&self) -> Option<(Vec<MaterialAsk>, bool)> {
         if !self.supplement.is_empty() {
             Some((self.supplement.clone(), true))

@@ -69,6 +69,8 @@ struct GuideMaterial {
     max_file_mb: u16,
     max_files: u8,
     #[serde(default)]
+    slots: Vec<String>,
+    #[serde(default)]
     blank_form: Option<String>,
     #[serde(default)]
     sample: Option<String>,
@@ -96,6 +98,7 @@ fn materials_without_conditions<'de, D: serde::Deserializer<'de>>(reader: D) -> 
             file_types: m.file_types,
             max_file_mb: m.max_file_mb,
             max_files: m.max_files,
+            slots: m.slots,
             blank_form: m.blank_form,
             sample: m.sample,
             legal_basis: m.legal_basis,

@@ -248,6 +248,10 @@ pub struct Material {
     /// Most files for this material (front and back of an ID card = 2).
     #[serde(default = "default_max_files")]
     pub max_files: u8,
+    /// Named sides or pages (人像面, 国徽面), one file each: the applicant sees
+    /// which side is still missing, and staff see which file is which.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<String>,
     /// 空白表格: a path under `public/`, such as `forms/xxx.pdf`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blank_form: Option<String>,

@@ -79,11 +79,19 @@ async fn a_submitted_cases_files_cannot_be_deleted_through_the_upload_routes() {
     let error: Value = response.json().await.unwrap();
     assert_eq!(error["error"]["message"], "这个文件已随申请提交，不能删除");
     assert_eq!(app.upload_status(&app.client, photo).await, 200, "still there");
-    // The same file in a second application is refused: one file, one case.
+    // The same application sent again from another device (another
+    // Idempotency-Key, the same application key): it says where it went.
     let mut again = application(&app).await;
     again["files"]["photo"] = json!([photo]);
-    let refused: Value = app.submit("k2", &again).await.json().await.unwrap();
-    assert_eq!(refused["problems"]["materials"][0]["message"], "同一个文件只能交一次，请删除重复的文件");
+    let response = app.submit("k2", &again).await;
+    assert_eq!(response.status(), 409);
+    let refused: Value = response.json().await.unwrap();
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("这份申请已在另一台设备提交，办件编号 "), "{message}");
+    // Another application's key cannot take the file either: one file, one case.
+    let stranger = crate::support::applicant_client(&app.address).await;
+    let response = app.submit_as(&stranger, "k3", &again).await;
+    assert_eq!(response.status(), 422);
 }
 
 #[tokio::test]

@@ -207,3 +207,32 @@ async fn one_address_may_submit_only_so_many_applications_an_hour() {
     let message: serde_json::Value = refused.json().await.unwrap();
     assert!(message["error"]["message"].as_str().unwrap().contains("一小时后再试"), "{message}");
 }
+
+/// A tiny JPEG as a phone's camera would start one (the checks read the first bytes).
+const JPEG: &[u8] =
+    &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9];
+
+#[tokio::test]
+async fn an_id_card_needs_both_sides_and_one_photo_twice_is_refused() {
+    let app = spawn_app().await;
+    let mut body = application(&app).await;
+    // The same photo picked for both sides: two uploads, one content.
+    let front = upload(&app, "JT-003", "id_card", "人像面.jpg", JPEG).await;
+    let back = upload(&app, "JT-003", "id_card", "国徽面.jpg", JPEG).await;
+    body["files"]["id_card"] = json!([front, back]);
+    let response = submit(&app, "same-photo", &body).await;
+    assert_eq!(response.status(), 422);
+    let refused: Value = response.json().await.unwrap();
+    assert_eq!(
+        refused["problems"]["materials"],
+        json!([{"material": "id_card", "message": domain::apply::submission::DUPLICATE_CONTENT}])
+    );
+    // One side only: the missing side is named.
+    body["files"]["id_card"] = json!([front]);
+    let refused: Value = submit(&app, "one-side", &body).await.json().await.unwrap();
+    assert_eq!(
+        refused["problems"]["materials"],
+        json!([{"material": "id_card", "message": "请上传“居民身份证”的国徽面"}])
+    );
+    assert_eq!(cases(&app).await, 0);
+}

@@ -247,10 +247,17 @@ impl TestApp {
 }
 
 /// The tus `Upload-Metadata` header for a file of a material of an item.
+/// A file named for a side (正面/人像面…, 背面/国徽面…) is sent for that side,
+/// as the app sends the side it was picked for.
 pub fn tus_metadata(item: &str, material: &str, name: &str) -> String {
     use base64::Engine;
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s.as_bytes());
-    format!("item {},material {},filename {}", b64(item), b64(material), b64(name))
+    let side = match () {
+        _ if name.starts_with("正面") || name.starts_with("人像面") => ",slot MA==", // "0"
+        _ if name.starts_with("背面") || name.starts_with("国徽面") => ",slot MQ==", // "1"
+        _ => "",
+    };
+    format!("item {},material {},filename {}{side}", b64(item), b64(material), b64(name))
 }
 
 /// `POST /api/uploads` (tus creation) of `len` bytes for a material of an item,
@@ -289,6 +296,13 @@ pub async fn upload_as(
     name: &str,
     body: &[u8],
 ) -> String {
+    // Every test photo is a different photo: the same bytes twice in one
+    // application are refused as one photo picked twice.
+    static TAKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut body = body.to_vec();
+    if body.starts_with(&PNG[..8]) {
+        body.extend_from_slice(&TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_le_bytes());
+    }
     let location = create_upload(client, base, item, material, name, body.len()).await;
     let url = if location.starts_with('/') { format!("{base}{location}") } else { location };
     let patched = client
@@ -296,7 +310,7 @@ pub async fn upload_as(
         .header("Tus-Resumable", "1.0.0")
         .header("Upload-Offset", "0")
         .header("Content-Type", "application/offset+octet-stream")
-        .body(body.to_vec())
+        .body(body)
         .send()
         .await
         .unwrap();

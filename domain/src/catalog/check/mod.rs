@@ -10,7 +10,7 @@ mod situation;
 
 use std::collections::HashMap;
 
-use crate::catalog::{CaseKind, Material, MaterialForm, ServiceItem};
+use crate::catalog::{CaseKind, FileType, Material, MaterialForm, ServiceItem};
 
 /// The seeds' rule "两次终结": an applicant comes in person at most twice.
 pub const MAX_VISITS: u8 = 2;
@@ -158,6 +158,7 @@ fn check_material(
     if material.max_files == 0 {
         report(&at("max_files"), "文件数量上限 max_files 不能为 0".to_owned());
     }
+    check_slots(material, at, report);
     for (field, link) in [("blank_form", &material.blank_form), ("sample", &material.sample)] {
         if let Some(link) = link {
             if let Some(why) = unsafe_link(link) {
@@ -166,6 +167,31 @@ fn check_material(
                 report(&at(field), format!("文件链接 {link} 指向的文件在 public/ 中不存在"));
             }
         }
+    }
+}
+
+/// Named sides take one file each: as many files as sides, distinct names,
+/// and a photo type; a material repeated per vehicle or person takes no sides.
+fn check_slots(material: &Material, at: &dyn Fn(&str) -> String, report: &mut impl FnMut(&str, String)) {
+    let slots = &material.slots;
+    if slots.is_empty() {
+        return;
+    }
+    if slots.len() != usize::from(material.max_files) {
+        report(
+            &at("max_files"),
+            format!("材料分 {} 面（slots），文件数量上限 max_files 应为 {}", slots.len(), slots.len()),
+        );
+    }
+    let distinct: std::collections::BTreeSet<&str> = slots.iter().map(|s| s.trim()).collect();
+    if slots.iter().any(|s| s.trim().is_empty() || s.chars().count() > 10) || distinct.len() != slots.len() {
+        report(&at("slots"), "每一面（slots）要有不重复的名称，不超过 10 个字".to_owned());
+    }
+    if !material.file_types.iter().any(|t| matches!(t, FileType::Jpg | FileType::Png)) {
+        report(&at("slots"), "分面上传的材料要能上传照片（file_types 含 jpg 或 png）".to_owned());
+    }
+    if material.repeat.is_some() {
+        report(&at("slots"), "按数量重复的材料（repeat）不能分面上传".to_owned());
     }
 }
 
@@ -281,6 +307,29 @@ mod tests {
                 (0, "materials[0].max_files"),
                 (0, "materials[1].id"),
             ]
+        );
+    }
+
+    #[test]
+    fn sides_take_one_file_each_and_a_photo() {
+        let mut item = good("A-1");
+        item.materials[0].slots = vec!["人像面".into(), "人像面".into(), "国徽面".into()];
+        item.materials[0].file_types = vec![crate::FileType::Pdf];
+        item.materials[0].repeat = Some("vehicles".into());
+        let problems = check_items(&[item], &exists);
+        let found: Vec<_> = problems.iter().map(|p| (p.field.as_str(), p.message.as_str())).collect();
+        assert!(found.contains(&("materials[0].max_files", "材料分 3 面（slots），文件数量上限 max_files 应为 3")));
+        assert!(found.contains(&("materials[0].slots", "每一面（slots）要有不重复的名称，不超过 10 个字")));
+        assert!(found.contains(&("materials[0].slots", "分面上传的材料要能上传照片（file_types 含 jpg 或 png）")));
+        assert!(found.contains(&("materials[0].slots", "按数量重复的材料（repeat）不能分面上传")));
+        let mut good_sides = good("A-2");
+        good_sides.materials[0].slots = vec!["人像面".into(), "国徽面".into()];
+        good_sides.materials[0].file_types = vec![crate::FileType::Jpg];
+        good_sides.materials[0].max_files = 2;
+        assert!(
+            check_items(&[good_sides], &exists)
+                .iter()
+                .all(|p| !p.field.contains("slots") && !p.field.contains("max_files"))
         );
     }
 

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::apply::form::{FieldError, validate_application};
-use domain::apply::submission::{Receipt, Submission, SubmissionProblems, check_materials};
+use domain::apply::submission::{Filled, Receipt, Submission, SubmissionProblems, check_materials, slot_problems};
 use domain::catalog::applying::Applying;
 use domain::catalog::checklist::Checklist;
 
@@ -58,6 +58,11 @@ pub async fn check(
 ) -> Result<(Submission, Checklist, Vec<NewFile>), ApiError> {
     let submission: Submission = crate::extract::from_slice(body)
         .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
+    if let Some(case_number) = submitted_elsewhere(state, owner, &submission).await? {
+        return Err(ApiError::Conflict(format!(
+            "这份申请已在另一台设备提交，办件编号 {case_number}。请用那台设备上的回执查看办理进度，不用再提交。"
+        )));
+    }
     let mut problems = SubmissionProblems {
         fields: validate_application(
             &submission.form,
@@ -81,6 +86,11 @@ pub async fn check(
         *counts.entry(file.material.clone()).or_default() += 1;
     }
     problems.materials.extend(check_materials(&checklist, &counts, &submission.later, submission.pledge_accepted));
+    let mut filled: BTreeMap<String, Vec<Filled>> = BTreeMap::new();
+    for file in &files {
+        filled.entry(file.material.clone()).or_default().push(file.filled);
+    }
+    problems.materials.extend(slot_problems(&checklist, &filled));
     problems.fields.extend(email_problem(&submission));
     // Progress SMS only to a number this application proved with a one-time code.
     if submission.sms
@@ -94,6 +104,29 @@ pub async fn check(
         return Err(ApiError::Invalid(problems));
     }
     Ok((submission, checklist, files))
+}
+
+/// The case this application's own files already went into: a draft continued
+/// on another device and submitted there is not submitted again from here.
+async fn submitted_elsewhere(
+    state: &AppState,
+    owner: &ApplicationKey,
+    submission: &Submission,
+) -> Result<Option<String>, ApiError> {
+    for upload in submission.files.values().flatten().take(domain::apply::submission::MAX_UPLOADS_PER_REQUEST) {
+        let row = sqlx::query(
+            "SELECT case_number FROM upload_owners \
+             WHERE upload = $1 AND application_hash = $2 AND case_number IS NOT NULL",
+        )
+        .bind(upload)
+        .bind(&owner.hash)
+        .fetch_optional(&state.db)
+        .await?;
+        if let Some(row) = row {
+            return Ok(Some(sqlx::Row::get(&row, "case_number")));
+        }
+    }
+    Ok(None)
 }
 
 /// Check everything again and make the case.

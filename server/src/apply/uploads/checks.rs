@@ -37,6 +37,9 @@ pub struct CheckedUpload {
     pub file_type: domain::FileType,
     /// Scanned for viruses and found clean (false: no scanner is configured).
     pub scanned: bool,
+    /// The named side it was sent for (`Material::slots`), as the browser said at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<u8>,
 }
 
 pub fn check_routes() -> utoipa_axum::router::OpenApiRouter<Arc<crate::AppState>> {
@@ -76,6 +79,7 @@ pub async fn verify(
     let metadata = upload.metadata();
     let (item_code, material_id, name) =
         (text(metadata, "item"), text(metadata, "material"), text(metadata, "filename"));
+    let slot = text(metadata, "slot").parse::<u8>().ok();
     let material = state.catalog.material(&item_code, &material_id).ok_or_else(missing)?;
     let handle = upload.storage_handle().ok_or_else(missing)?;
     let mut stream = files
@@ -114,6 +118,7 @@ pub async fn verify(
             size,
             file_type,
             scanned,
+            slot,
         }),
         Err(message) => {
             // Only a file nothing holds yet is deleted: a case's file stays whatever the rules say now.

@@ -68,8 +68,9 @@ pub async fn gather(
         )));
     }
     let mut files = Vec::new();
-    // The same rule as the task list's: each upload once.
+    // The same rules as the task list's: each upload once, each content once.
     let mut problems = domain::apply::submission::duplicate_uploads(uploads);
+    let mut digests = std::collections::BTreeMap::<String, Vec<String>>::new();
     let mut seen = std::collections::BTreeSet::new();
     for (material, ids) in uploads {
         let problem = |message: String| MaterialError { material: material.clone(), message };
@@ -83,13 +84,23 @@ pub async fn gather(
             }
             match verify(state, owner, id).await {
                 Ok(file) if file.item == item && &file.material == material => {
+                    digests.entry(material.clone()).or_default().push(digest(state, id).await?);
+                    // Staff see which side a file is: the side's name goes before the file's.
+                    let side = file.slot.and_then(|slot| {
+                        state.catalog.material(item, material).and_then(|m| m.slots.get(usize::from(slot)).cloned())
+                    });
+                    let filled = domain::apply::submission::Filled {
+                        slot: file.slot,
+                        pdf: file.file_type == domain::FileType::Pdf,
+                    };
                     files.push(crate::case::store::NewFile {
                         upload: file.upload,
                         owner: owner.hash.clone(),
                         material: file.material,
-                        name: file.file_name,
+                        name: side.map_or(file.file_name.clone(), |side| format!("{side}：{}", file.file_name)),
                         size: file.size,
                         scanned: file.scanned,
+                        filled,
                     });
                 }
                 Ok(file) => problems.push(problem(format!("“{}”不是这项材料的文件，请重新上传", file.file_name))),
@@ -99,5 +110,18 @@ pub async fn gather(
             }
         }
     }
+    problems.extend(domain::apply::submission::duplicate_contents(&digests));
     Ok((files, problems))
+}
+
+/// SHA-256 (hex) of a stored upload's bytes, read as a stream.
+async fn digest(state: &crate::AppState, upload_id: &str) -> Result<String, ApiError> {
+    use futures_util::StreamExt;
+    use sha2::Digest;
+    let (_, mut stream) = open(state, upload_id).await?;
+    let mut hasher = sha2::Sha256::new();
+    while let Some(chunk) = stream.next().await {
+        hasher.update(chunk.map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?);
+    }
+    Ok(crate::secret::hex(&hasher.finalize()))
 }

@@ -25,6 +25,8 @@ pub struct NewFile {
     pub size: u64,
     /// Scanned for viruses and found clean.
     pub scanned: bool,
+    /// For the side rules at submission only: the side itself is kept in `name`.
+    pub filled: domain::apply::submission::Filled,
 }
 
 /// What happens to a case, as the one asking for it says it: the action

@@ -325,6 +325,7 @@ pub fn read(path: &Path) -> anyhow::Result<Imported> {
             file_types: row.terms("文件类型", "PDF、JPG、PNG"),
             max_file_mb: row.number("单个文件上限（MB）", Some(20)),
             max_files: row.number("文件个数上限", Some(5)),
+            slots: row.list("分面", LIST),
             blank_form: row.optional("空白表格"),
             sample: row.optional("示例样表"),
             legal_basis: row.optional("材料依据"),
@@ -374,6 +375,7 @@ fn locate(field: &str, item_row: u32, material_rows: &[u32]) -> (&'static str, u
             "file_types" => "文件类型",
             "max_file_mb" => "单个文件上限（MB）",
             "max_files" => "文件个数上限",
+            "slots" => "分面",
             _ => "",
         };
         return (MATERIALS, row, column);

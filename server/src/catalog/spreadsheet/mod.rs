@@ -47,7 +47,7 @@ pub const ITEM_COLUMNS: [&str; 23] = [
 ];
 
 /// The materials' columns, in order.
-pub const MATERIAL_COLUMNS: [&str; 17] = [
+pub const MATERIAL_COLUMNS: [&str; 18] = [
     "实施编码",
     "材料名称",
     "材料形式",
@@ -66,6 +66,8 @@ pub const MATERIAL_COLUMNS: [&str; 17] = [
     "说明",
     "由政府部门提供",
     "备注",
+    // Named sides (人像面、国徽面), one file each.
+    "分面",
 ];
 
 /// English codes and the national terms written in the sheets (reading
