@@ -203,6 +203,18 @@ pub async fn case_lookup(key: &domain::case::view::CaseKey) -> Result<domain::ca
     post_json("/api/cases/lookup", key).await
 }
 
+/// 找回查询码, step one: a code to the case's phone (the same answer if it is not the case's).
+pub async fn recovery_code(
+    request: &domain::case::recovery::RecoveryRequest,
+) -> Result<domain::case::recovery::RecoverySent, ApiError> {
+    post_json("/api/cases/recovery-codes", request).await
+}
+
+/// 找回查询码, step two: the SMS code for a new query code.
+pub async fn recover(check: &domain::case::recovery::RecoveryCheck) -> Result<domain::case::view::CaseKey, ApiError> {
+    post_json("/api/cases/recovery", check).await
+}
+
 /// The applicant's copy of a document of the case (the key in the body, never the address).
 pub async fn case_document(request: &domain::case::view::DocumentRequest) -> Result<web_sys::Blob, ApiError> {
     let request = Request::post("/api/cases/documents").json(request).map_err(|_| ApiError::network())?;

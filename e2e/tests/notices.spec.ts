@@ -126,3 +126,41 @@ test('the applicant opts into email, keeps SMS on, and the supplement notice arr
   await expect(page.locator('.status-panel')).toContainText('需要补正材料');
   await expect(page.getByRole('region', { name: /补正告知/ })).toContainText('照片背景不是白色，请重新拍摄');
 });
+
+test('a lost query code is recovered with the phone the application gave and an SMS code', async ({ page, browser }, testInfo) => {
+  test.skip(!SMS_DIR, 'needs SMS_DIR (cargo xtask test starts the provider stand-in)');
+  test.setTimeout(90_000);
+  await page.goto('/');
+  const photo = save(testInfo.outputPath('照片.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 300, height: 400 } }));
+  const back = save(testInfo.outputPath('背面.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 420 } }));
+  const form = save(testInfo.outputPath('申请表.pdf'), await pdf(page, 1));
+  await page.goto('/services/JT-003/apply');
+  await fillPersonDetails(page, '孙八', '示范县和平街 11 号');
+  // This applicant's own number (the other tests text 137…).
+  await page.goto('/services/JT-003/apply');
+  await page.getByLabel('手机号码', { exact: true }).fill('13612345678');
+  await page.getByRole('button', { name: '保存并继续' }).click();
+  await attachDriverMaterials(page, { photo, back, form });
+  await page.getByRole('button', { name: '核对申请内容' }).click();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
+
+  // Another phone, the receipt lost: the case number and the application's phone bring a new code.
+  const other = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await other.goto('/cases');
+  await other.getByLabel('办件编号').fill(caseNumber);
+  await other.getByText('查询码丢了？用手机号码找回').click();
+  await other.getByLabel('提交申请时填写的手机号码').fill('13612345678');
+  await other.getByRole('button', { name: '获取验证码' }).click();
+  await expect(other.locator('.recover')).toContainText('如果办件编号和手机号码相符，验证码已发到 136****5678');
+  const codes = () => texts().filter((t) => t.get('TemplateCode') === 'SMS_E2E_CODE' && t.get('PhoneNumbers') === '13612345678');
+  await expect.poll(() => codes().length, { timeout: 10_000 }).toBe(1);
+  const sent = JSON.parse(codes()[0].get('TemplateParam')!).code as string;
+  await other.getByLabel('短信验证码').fill(sent);
+  await other.getByRole('button', { name: '找回查询码' }).click();
+  await expect(other.getByRole('heading', { level: 1, name: '办理进度', exact: true })).toBeVisible();
+  const reissued = (await other.locator('.resume-code').innerText()).trim();
+  expect(reissued).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await expect(other.locator('#announce-polite')).toContainText('新的查询码是');
+  await other.context().close();
+});

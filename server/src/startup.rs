@@ -38,6 +38,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(apply::phone_codes::routes())
         .merge(apply::submissions::routes())
         .merge(case::applicant::routes())
+        .merge(case::recovery::routes())
         .merge(case::staff::routes())
         .merge(case::staff_list::routes())
         .merge(case::ledger::routes())

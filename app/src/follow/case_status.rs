@@ -22,6 +22,7 @@ use crate::components::material_upload::MaterialUpload;
 use crate::components::timeline::timeline_entry;
 use crate::follow::case_feedback::{ComplaintForm, RatingForm};
 use crate::follow::documents::ApplicantDocuments;
+use crate::follow::recover::RecoverCode;
 use crate::shell::draft;
 use crate::shell::set_title;
 use crate::subject::{Kind, Subject};
@@ -84,6 +85,21 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
     if let Some(key) = known {
         fetch(key);
     }
+    // A reissued code is shown once above the case: the old one no longer works.
+    let reissued = RwSignal::new(None::<String>);
+    let recovered = move |key: CaseKey| {
+        reissued.set(Some(key.query_code.clone()));
+        // A receipt this phone keeps opens the case with the new code from now on.
+        if let Some(mut receipt) = application::receipt(&key.case_number) {
+            receipt.query_code = key.query_code.clone();
+            draft::save(&format!("receipt.{}", key.case_number), &receipt);
+        }
+        crate::shell::announce::say(&format!(
+            "新的查询码是 {}，旧的查询码已作废",
+            crate::shell::announce::spelled(&key.query_code)
+        ));
+        fetch(key);
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
@@ -97,7 +113,22 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
     };
     view! {
         {move || match found.get() {
-            Some((key, view)) => view! { <CaseStatus key view /> }.into_any(),
+            Some((key, view)) => {
+                view! {
+                    {reissued
+                        .get()
+                        .map(|code| {
+                            view! {
+                                <div class="notice notice--ok">
+                                    <p>"新的查询码（旧的已作废，请记下或截图保存）："</p>
+                                    <p class="resume-code">{code}</p>
+                                </div>
+                            }
+                        })}
+                    <CaseStatus key view />
+                }
+                    .into_any()
+            }
             None => {
                 view! {
                     <p class="back">
@@ -113,6 +144,7 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
                             "查询"
                         </button>
                     </form>
+                    <RecoverCode number found=recovered />
                     <KeptReceipts />
                 }
                     .into_any()

@@ -11,6 +11,7 @@ pub mod case_status;
 pub mod decision;
 pub mod documents;
 pub mod figures;
+pub mod recover;
 pub mod staff;
 pub mod staff_application;
 pub mod staff_clock;

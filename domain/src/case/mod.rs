@@ -23,6 +23,8 @@ pub mod notices;
 pub mod origin;
 /// 好差评 at 受理 and 办结, by channel, the default rating, the second round.
 pub mod rating;
+/// 找回查询码: a new query code for whoever proves the application's phone.
+pub mod recovery;
 /// Finding a case by its number or by who applied.
 pub mod search;
 /// What an SMS says: one registered template per notice event and its variables.

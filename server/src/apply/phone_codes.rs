@@ -71,11 +71,25 @@ async fn send(
         return Err(ApiError::NotFound("这里不发短信通知，不需要验证手机号码".to_owned()));
     };
     let phone = mobile(&request.phone)?;
-    let key = phone_key(&state, &phone);
     let address_key = format!("phone-code:{}", crate::hosting::per_client::key(address));
     if state.limiter.add(&address_key, std::time::Duration::from_secs(3600)) > state.limits.phone_codes_per_hour {
         return Err(ApiError::TooManyRequests("获取验证码太频繁了，请一小时后再试，或不选短信通知".to_owned()));
     }
+    let sent = issue(&state, provider, &owner.hash, &phone, "，或不选短信通知").await?;
+    Ok((axum::http::StatusCode::CREATED, Json(sent)))
+}
+
+/// Send a one-time code to `phone` for `bound_to` (an application's hash, or
+/// what a query-code recovery binds to), within the limits per number.
+/// `instead` ends the refusals with what the applicant can do instead.
+pub(crate) async fn issue(
+    state: &AppState,
+    provider: &crate::notify::sms::SmsProvider,
+    bound_to: &str,
+    phone: &str,
+    instead: &str,
+) -> Result<CodeSent, ApiError> {
+    let key = phone_key(state, phone);
     let id = crate::secret::random_hex(16)?;
     let code = random_code()?;
     // The limits per number are decided inside one write transaction, so two
@@ -94,17 +108,15 @@ async fn send(
         }
     }
     if recent.len() >= rules::PER_NUMBER_PER_DAY as usize {
-        return Err(ApiError::TooManyRequests(
-            "这个号码今天获取验证码的次数已用完，请明天再试，或不选短信通知".to_owned(),
-        ));
+        return Err(ApiError::TooManyRequests(format!("这个号码今天获取验证码的次数已用完，请明天再试{instead}")));
     }
     sqlx::query(
         "INSERT INTO phone_codes (id, application_hash, phone_key, code_hash, sent_at, tries) VALUES ($1, $2, $3, $4, $5, 0)",
     )
     .bind(&id)
-    .bind(&owner.hash)
+    .bind(bound_to)
     .bind(&key)
-    .bind(code_hash(&state, &id, &code))
+    .bind(code_hash(state, &id, &code))
     .bind(now_rfc3339())
     .execute(&mut *tx)
     .await?;
@@ -116,14 +128,12 @@ async fn send(
         .build()
         .map_err(|e| ApiError::Internal(e.into()))?;
     let params = [("code".to_owned(), code)];
-    if let Err(failure) = provider.send(&client, &phone, provider.code_template_id(), &params).await {
+    if let Err(failure) = provider.send(&client, phone, provider.code_template_id(), &params).await {
         tracing::warn!(why = %failure.why, "a verification code was not sent");
-        return Err(ApiError::Unavailable("验证码短信没有发出去，请稍后再试，或不选短信通知".to_owned()));
+        return Err(ApiError::Unavailable(format!("验证码短信没有发出去，请稍后再试{instead}")));
     }
     tracing::info!("a verification code was sent");
-    let sent =
-        CodeSent { to: identity::mask_mobile(&phone), valid_secs: rules::VALID_SECS, resend_secs: rules::RESEND_SECS };
-    Ok((axum::http::StatusCode::CREATED, Json(sent)))
+    Ok(CodeSent { to: identity::mask_mobile(phone), valid_secs: rules::VALID_SECS, resend_secs: rules::RESEND_SECS })
 }
 
 /// Take back the code sent to the number for this application.
@@ -136,14 +146,21 @@ async fn check(
     ApiJson(request): ApiJson<CodeCheck>,
 ) -> Result<Json<NumberProven>, ApiError> {
     let phone = mobile(&request.phone)?;
-    let code = rules::normalise_code(&request.code)
-        .ok_or_else(|| ApiError::Unprocessable(rules::code_problem(&request.code).unwrap_or_default().to_owned()))?;
+    take(&state, &owner.hash, &phone, &request.code).await?;
+    Ok(Json(NumberProven { to: identity::mask_mobile(&phone) }))
+}
+
+/// Take back the code sent to `phone` for `bound_to`: at most [`rules::TRIES`]
+/// tries, counted before the comparison; a right code is spent.
+pub(crate) async fn take(state: &AppState, bound_to: &str, phone: &str, typed: &str) -> Result<(), ApiError> {
+    let code = rules::normalise_code(typed)
+        .ok_or_else(|| ApiError::Unprocessable(rules::code_problem(typed).unwrap_or_default().to_owned()))?;
     let row = sqlx::query(
         "SELECT id, code_hash, tries FROM phone_codes WHERE application_hash = $1 AND phone_key = $2 \
          AND proven_at IS NULL AND sent_at > $3 ORDER BY sent_at DESC LIMIT 1",
     )
-    .bind(&owner.hash)
-    .bind(phone_key(&state, &phone))
+    .bind(bound_to)
+    .bind(phone_key(state, phone))
     .bind(rfc3339_in(-i64::from(rules::VALID_SECS)))
     .fetch_optional(&state.db)
     .await?
@@ -158,7 +175,7 @@ async fn check(
     if counted.rows_affected() != 1 {
         return Err(ApiError::Unprocessable("验证码输错的次数太多了，请重新获取验证码".to_owned()));
     }
-    if !crate::secret::same(row.try_get::<String, _>("code_hash")?.as_bytes(), code_hash(&state, &id, &code).as_bytes())
+    if !crate::secret::same(row.try_get::<String, _>("code_hash")?.as_bytes(), code_hash(state, &id, &code).as_bytes())
     {
         let left = i64::from(rules::TRIES) - row.try_get::<i64, _>("tries")? - 1;
         return Err(ApiError::Unprocessable(if left > 0 {
@@ -172,7 +189,7 @@ async fn check(
         .bind(&id)
         .execute(&state.db)
         .await?;
-    Ok(Json(NumberProven { to: identity::mask_mobile(&phone) }))
+    Ok(())
 }
 
 /// Whether this application proved this number within the last day.

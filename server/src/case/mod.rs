@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod moves;
 pub mod qr;
 pub mod rating;
+pub mod recovery;
 pub mod staff;
 pub mod staff_list;
 pub mod staff_tokens;

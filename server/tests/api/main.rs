@@ -27,6 +27,7 @@ mod pdf_checks;
 mod pdfs;
 mod phone_codes;
 mod ratings;
+mod recovery;
 mod retention;
 mod situations;
 mod sms;
