@@ -84,7 +84,7 @@ test('elderly mode enlarges text and targets and is remembered', async ({ page }
 
   await page.reload();
   await expect(page.locator('html')).toHaveClass(/elderly/);
-  await expect(page.getByRole('button', { name: '标准模式' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: '长辈模式（大字）' })).toHaveAttribute('aria-pressed', 'true');
 });
 
 test('targets are at least 44 px and the keyboard reaches the search', async ({ page }) => {

@@ -28,7 +28,7 @@ async function bothModes(page: Page) {
   await page.getByRole('button', { name: /长辈模式/ }).click();
   await expect(page.locator('html')).toHaveClass(/elderly/);
   await expectNoViolations(page);
-  await page.getByRole('button', { name: '标准模式' }).click();
+  await page.getByRole('button', { name: '长辈模式（大字）', pressed: true }).click();
   await expect(page.locator('html')).not.toHaveClass(/elderly/);
 }
 
