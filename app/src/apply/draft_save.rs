@@ -63,7 +63,17 @@ pub fn DraftSave(item: String, answers: Answers) -> impl IntoView {
                         view! {
                             <div class="notice" role="status">
                                 <p>"草稿已保存。请记下恢复码："</p>
-                                <p class="resume-code">{r.resume_code}</p>
+                                <p class="resume-code">{r.resume_code.clone()}</p>
+                                <button
+                                    type="button"
+                                    class="button button--secondary button--small"
+                                    on:click=move |_| {
+                                        let _ = window().navigator().clipboard().write_text(&r.resume_code);
+                                        crate::shell::announce::say("恢复码已复制");
+                                    }
+                                >
+                                    "复制恢复码"
+                                </button>
                                 <p class="hint">
                                     {format!(
                                         "草稿保存到 {} 为止；其间每次保存都会重新计算期限。",

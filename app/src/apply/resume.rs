@@ -42,7 +42,9 @@ pub fn ResumePage() -> impl IntoView {
                     );
                     let kind = if loaded.bundle { Kind::Bundle } else { Kind::Service };
                     let base = kind.base(&item);
-                    let url = format!("{base}/apply{}", query(&loaded.draft.answers, &[]));
+                    // Where the other device left off: the task list once files were uploaded there.
+                    let step = if loaded.draft.materials.files.is_empty() { "apply" } else { "tasks" };
+                    let url = format!("{base}/{step}{}", query(&loaded.draft.answers, &[]));
                     if loaded.dropped.is_empty() && loaded.dropped_files.is_empty() {
                         navigate(&url);
                     } else {

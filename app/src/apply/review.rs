@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, SubmitError};
 use crate::application;
 use crate::apply::checklist::answer_text;
+use crate::apply::draft_save::DraftSave;
 use crate::apply::phone_proof::{self, PhoneProof};
 use crate::apply::subject_loader::SubjectLoader;
 use crate::components::fact::changeable_fact;
@@ -119,6 +120,7 @@ fn Review(subject: Subject) -> impl IntoView {
     };
     let materials = application::materials(applying.code());
     let checklist = applying.checklist(&answers);
+    let (draft_item, draft_answers) = (applying.code().to_owned(), answers.clone());
     let (shown, effective) = domain::catalog::situation::walk(&questions, &answers);
     let apply_url = format!("{base}/apply{back_here}");
 
@@ -391,6 +393,7 @@ fn Review(subject: Subject) -> impl IntoView {
         <button type="button" class="button" disabled=move || sending.get() on:click=submit>
             {move || if sending.get() { "正在提交……" } else { "提交申请" }}
         </button>
+        <DraftSave item=draft_item answers=draft_answers />
     }
     .into_any()
 }

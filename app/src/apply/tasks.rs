@@ -12,6 +12,7 @@ use domain::catalog::checklist::Checklist;
 use leptos::prelude::*;
 
 use crate::application;
+use crate::apply::draft_save::DraftSave;
 use crate::apply::subject_loader::SubjectLoader;
 use crate::components::material_upload::MaterialUpload;
 use crate::shell::router::{navigate, use_location};
@@ -212,6 +213,7 @@ fn TaskList(subject: Subject) -> impl IntoView {
                 "核对申请内容"
             </button>
         </section>
+        <DraftSave item=applying.code().to_owned() answers=answers.clone() />
     }
     .into_any()
 }
