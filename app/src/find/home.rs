@@ -62,18 +62,19 @@ pub fn Home() -> impl IntoView {
                 ["找到 ", &count(list.total), " 个事项"].concat()
             });
         }
-        if matches!(results.state.read().deref(), Load::Loaded(_))
-            && !search.read_untracked().q.is_empty()
-            && let Some(section) = results_section.get_untracked()
-        {
-            // Only when the results start low on the screen: a wide screen keeps the form in view.
+    });
+    // A search brings its results into view at once, while they load, so
+    // nothing jumps under the applicant's finger when they arrive; only when
+    // they would start low on the screen (a wide screen keeps the form in view).
+    let bring_results_into_view = move || {
+        if let Some(section) = results_section.get_untracked() {
             let height = window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
             let top = f64::from(section.offset_top()) - window().scroll_y().unwrap_or(0.0);
             if top > height * 0.6 {
                 section.scroll_into_view();
             }
         }
-    });
+    };
 
     let q_input = NodeRef::<leptos::html::Input>::new();
     let department_select = NodeRef::<leptos::html::Select>::new();
@@ -104,6 +105,7 @@ pub fn Home() -> impl IntoView {
             on:submit=move |ev| {
                 ev.prevent_default();
                 go.run(1);
+                bring_results_into_view();
             }
         >
             <div class="field">

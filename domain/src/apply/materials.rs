@@ -27,6 +27,7 @@ pub struct UploadedFile {
     pub digest: String,
     /// Which named side it is (`Material::slots`), for materials that have them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 255))]
     pub slot: Option<u8>,
 }
 
