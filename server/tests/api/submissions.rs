@@ -236,3 +236,50 @@ async fn an_id_card_needs_both_sides_and_one_photo_twice_is_refused() {
     );
     assert_eq!(cases(&app).await, 0);
 }
+
+/// 出生登记 (GA-002): the baby's data is part of the form, checked by the
+/// same rules in browser and server, and the department sees it.
+#[tokio::test]
+async fn a_birth_registration_carries_the_babys_data_to_the_police_window() {
+    let app = spawn_app().await;
+    let parents = upload(&app, "GA-002", "parents_id", "父母身份证.png", PNG).await;
+    let register = upload(&app, "GA-002", "household_register", "户口簿.png", PNG).await;
+    let mut body = json!({
+        "answers": {},
+        "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
+                                "phone": "13812345678", "address": "示范县人民路 88 号"},
+                 "fields": {"baby_name": "张小宝", "baby_sex": "male", "birth_date": "2026-11-20",
+                            "birth_place": "示范县人民医院", "register_with": "father"},
+                 "delivery": {"method": "window"}},
+        "files": {"parents_id": [parents], "household_register": [register]}
+    });
+    let submit = |key: &'static str, body: Value| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}/api/services/GA-002/submissions", app.address))
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Without the certificate's number: refused by the field's own words.
+    let response = submit("no-number", body.clone()).await;
+    assert_eq!(response.status(), 422);
+    let refused: Value = response.json().await.unwrap();
+    assert_eq!(refused["problems"]["fields"][0]["field"], "fields.birth_certificate_number");
+    assert_eq!(refused["problems"]["fields"][0]["message"], "请填写出生医学证明编号");
+
+    body["form"]["fields"]["birth_certificate_number"] = json!("Q260012345");
+    let response = submit("complete", body).await;
+    assert_eq!(response.status(), 201);
+    let receipt: Receipt = response.json().await.unwrap();
+    let token = crate::support::staff_token(&app, "县公安局").await;
+    let staff: Value =
+        app.staff_get(&token, &format!("/api/staff/cases/{}", receipt.case_number)).await.json().await.unwrap();
+    let fields = &staff["application"]["form"]["fields"];
+    assert_eq!((fields["baby_name"].as_str(), fields["birth_date"].as_str()), (Some("张小宝"), Some("2026-11-20")));
+    assert_eq!(fields["birth_certificate_number"], "Q260012345");
+}
