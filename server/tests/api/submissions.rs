@@ -283,3 +283,46 @@ async fn a_birth_registration_carries_the_babys_data_to_the_police_window() {
     assert_eq!((fields["baby_name"].as_str(), fields["birth_date"].as_str()), (Some("张小宝"), Some("2026-11-20")));
     assert_eq!(fields["birth_certificate_number"], "Q260012345");
 }
+
+/// Items ask about the matter itself, as their 申请表 do: the shop that will
+/// sell cigarettes (YC-001), the trees to fell (LY-001), each field named in
+/// its problem and checked by its kind.
+#[tokio::test]
+async fn item_forms_ask_about_the_matter_itself() {
+    let app = spawn_app().await;
+    let person = json!({"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
+                                      "phone": "13812345678", "address": "示范县人民路 88 号"},
+                        "delivery": {"method": "window"}});
+    let check = |code: &'static str, fields: Value| {
+        let mut form = person.clone();
+        form["fields"] = fields;
+        let app = &app;
+        async move {
+            let response =
+                app.post(&format!("/api/services/{code}/form/check"), &json!({"answers": {}, "form": form})).await;
+            assert_eq!(response.status(), 200);
+            let problems: Vec<Value> = response.json().await.unwrap();
+            problems
+                .into_iter()
+                .map(|p| (p["field"].as_str().unwrap().to_owned(), p["message"].as_str().unwrap().to_owned()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let empty = check("YC-001", json!({})).await;
+    for (field, message) in [
+        ("fields.shop_name", "请填写店铺名称（字号）"),
+        ("fields.shop_address", "请填写经营场所地址"),
+        ("fields.shop_area", "请填写经营场所面积（平方米）"),
+        ("fields.shop_type", "请填写经营业态"),
+    ] {
+        assert!(empty.contains(&(field.to_owned(), message.to_owned())), "{field}: {empty:?}");
+    }
+    let shop = json!({"shop_name": "示范县人民路便民超市", "shop_address": "示范县人民路 88 号",
+                      "shop_area": "四十", "shop_type": "convenience"});
+    assert_eq!(
+        check("YC-001", shop).await,
+        [("fields.shop_area".to_owned(), "经营场所面积（平方米）请填写整数".to_owned())]
+    );
+    let trees = json!({"site": "示范镇新村后山", "species": "杉木", "trees": "120", "method": "selective"});
+    assert_eq!(check("LY-001", trees).await, []);
+}
