@@ -10,7 +10,7 @@ use std::rc::Rc;
 use domain::apply::files::{check_file, safe_file_name};
 use domain::apply::materials::{Materials, UploadedFile, size_text};
 use domain::apply::photo::{check_picked, compressed_name};
-use domain::apply::submission::DUPLICATE_CONTENT;
+use domain::apply::submission::{DUPLICATE_CONTENT, missing_sides};
 use domain::apply::tus::fingerprint;
 use domain::catalog::checklist::ChecklistEntry;
 use domain::{FileType, Material, Necessity};
@@ -373,14 +373,12 @@ pub fn MaterialUpload(
     };
 
     // A side still to come is not a problem with what is in: the sides list shows it.
-    let side_count = material.slots.len();
+    let sides_material = material.clone();
     let sides_missing = Memo::new(move |_| {
-        side_count > 0
-            && done.with(|files| {
-                !files.is_empty()
-                    && !files.iter().any(|f| f.filled().pdf)
-                    && (0..side_count).any(|i| !files.iter().any(|f| f.slot == Some(i as u8)))
-            })
+        done.with(|files| {
+            let filled: Vec<_> = files.iter().map(UploadedFile::filled).collect();
+            !missing_sides(&sides_material, &filled).is_empty()
+        })
     });
     let tag = move || {
         let has_problem = problem.get().is_some() && !done.with(Vec::is_empty) && !later.get() && !sides_missing.get()

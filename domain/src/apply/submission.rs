@@ -153,16 +153,7 @@ pub fn slot_problems(checklist: &Checklist, files: &BTreeMap<String, Vec<Filled>
                 Some(_) => {}
             }
         }
-        if files.iter().any(|f| f.pdf) {
-            continue;
-        }
-        let missing: Vec<&str> = material
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !taken.contains(&(*i as u8)))
-            .map(|(_, name)| name.as_str())
-            .collect();
+        let missing = missing_sides(material, files);
         if !missing.is_empty() {
             report(format!("请上传“{}”的{}", material.name, missing.join("、")));
         }
@@ -173,6 +164,16 @@ pub fn slot_problems(checklist: &Checklist, files: &BTreeMap<String, Vec<Filled>
 /// Check the materials of a submission against the checklist the server
 /// recomputed. `file_counts` holds, per material, how many of its uploads
 /// passed the file checks; problems with single files are the caller's.
+/// The named sides of `material` no file fills yet: none once a PDF is among
+/// the files (a scan may hold every side), none before any file is given.
+pub fn missing_sides<'a>(material: &'a crate::catalog::Material, files: &[Filled]) -> Vec<&'a str> {
+    if files.is_empty() || files.iter().any(|f| f.pdf) {
+        return Vec::new();
+    }
+    let filled = |i: usize| files.iter().any(|f| f.slot.is_some_and(|s| usize::from(s) == i));
+    material.slots.iter().enumerate().filter(|(i, _)| !filled(*i)).map(|(_, name)| name.as_str()).collect()
+}
+
 pub fn check_materials(
     checklist: &Checklist,
     file_counts: &BTreeMap<String, usize>,
