@@ -3,7 +3,7 @@
 //! afterwards. All of it lives in browser storage (see [`crate::shell::draft`]) so a
 //! reload, a killed tab or a second tab sees the same application.
 
-use domain::apply::form::{ApplicationForm, FieldError, validate_application};
+use domain::apply::form::{ApplicationForm, FieldError};
 use domain::apply::materials::Materials;
 use domain::apply::submission::Receipt;
 use domain::catalog::applying::Applying;
@@ -158,12 +158,5 @@ pub fn today() -> (u16, u8, u8) {
 /// `None` when nothing was typed yet.
 pub fn form_problems(applying: Applying<'_>, answers: &Answers) -> Option<Vec<FieldError>> {
     let form = form(applying.code())?;
-    Some(validate_application(
-        &form,
-        &applying.plain_fields(),
-        &applying.questions(),
-        answers,
-        needs_agent(answers),
-        today(),
-    ))
+    Some(applying.form_problems(&form, answers, today()))
 }

@@ -16,6 +16,7 @@ pub fn material(id: &str) -> Material {
         max_file_mb: 20,
         max_files: 1,
         slots: Vec::new(),
+        party: None,
         blank_form: Some("forms/a.pdf".into()),
         sample: None,
         legal_basis: None,
@@ -50,5 +51,6 @@ pub fn item(code: &str) -> ServiceItem {
         questions: vec![],
         materials: vec![material("application")],
         fields: vec![],
+        parties: vec![],
     }
 }

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use domain::apply::form::{
     Agent, Applicant, ApplicationForm, Delivery, Field, FieldError, FieldKind, Organisation, Person, PostalAddress,
-    validate_application,
+    Rules, validate_application,
 };
+use domain::apply::parties::Party;
 use domain::catalog::situation::{Answer, Answers};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +16,8 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::apply::draft_save::DraftSave;
+use crate::apply::fields::{FieldMessages, Flagged, TextInput, error_at, field_class, fixed_at, input_id};
+use crate::apply::parties::PartiesForm;
 use crate::apply::subject_loader::SubjectLoader;
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
@@ -35,30 +38,9 @@ fn empty_form(organisation: bool) -> ApplicationForm {
         agent: None,
         fields: BTreeMap::new(),
         delivery: None,
+        applicant_party: None,
+        parties: BTreeMap::new(),
     }
-}
-
-/// The fields the last failed 保存并继续 found wrong: each is rechecked as it
-/// changes and shows 已改好 once it is right, without sending the form again.
-#[derive(Clone, Copy)]
-struct Flagged(RwSignal<Vec<String>>);
-
-/// Whether `path` was flagged and is now right.
-fn fixed_at(errors: RwSignal<Vec<FieldError>>, path: String) -> Signal<bool> {
-    let flagged = use_context::<Flagged>().map(|f| f.0);
-    Signal::derive(move || {
-        flagged.is_some_and(|f| f.read().contains(&path)) && !errors.read().iter().any(|e| e.field == path)
-    })
-}
-
-/// The message of the problem at `path`, if there is one.
-fn error_at(errors: RwSignal<Vec<FieldError>>, path: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()))
-}
-
-/// Input ids follow the error paths: `applicant.id_number` → `applicant-id_number`.
-fn input_id(path: &str) -> String {
-    path.replace('.', "-")
 }
 
 #[component]
@@ -90,14 +72,17 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
     let saved = RwSignal::new(false);
     let checking = RwSignal::new(false);
     let summary = NodeRef::<leptos::html::Div>::new();
-    let fields = applying.plain_fields();
+    let rules_fields = applying.plain_fields();
+    let parties = applying.parties();
     let kind = subject.kind();
     let code = applying.code().to_owned();
     let submit_answers = answers.clone();
     let check = {
-        let (fields, questions, answers) = (fields.clone(), questions.clone(), answers.clone());
+        let (fields, parties, questions, answers) =
+            (rules_fields.clone(), parties.clone(), questions.clone(), answers.clone());
         move |f: &ApplicationForm| {
-            validate_application(f, &fields, &questions, &answers, needs_agent, crate::application::today())
+            let rules = Rules { fields: &fields, parties: &parties, questions: &questions };
+            validate_application(f, rules, &answers, needs_agent, crate::application::today())
         }
     };
     // After a failed attempt every change is checked again at once: a flagged
@@ -252,6 +237,8 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
         }
     });
     let (_, effective) = domain::catalog::situation::walk(&questions, &answers);
+    let active_parties: Vec<Party> =
+        domain::apply::parties::active(&parties, &effective).into_iter().cloned().collect();
     let item_fields: Vec<domain::catalog::applying::FormField> =
         applying.fields().into_iter().filter(|f| f.field.when.as_ref().is_none_or(|c| c.holds(&effective))).collect();
     // A bundle's fields come under the name of the item that asks them; shared ones first.
@@ -317,6 +304,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
             <h2>{if organisation { "申请单位" } else { "申请人" }}</h2>
             {applicant_fields}
             {agent_fields}
+            <PartiesForm active=active_parties form errors />
             {item_fields_view}
             <DeliveryChoice form errors />
             <button type="submit" class="button" disabled=move || checking.get()>
@@ -338,94 +326,13 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
     }
 }
 
-/// One text input bound to the part of the form at `path` (the path its errors
-/// carry, see `ApplicationForm::text`), with its error beside it.
-#[component]
-fn TextInput(
-    label: &'static str,
-    hint: &'static str,
-    path: &'static str,
-    form: RwSignal<ApplicationForm>,
-    errors: RwSignal<Vec<FieldError>>,
-    /// The phone's keyboard: `tel` for phone numbers (digits, no Chinese keyboard).
-    #[prop(default = "text")]
-    inputmode: &'static str,
-    /// What the browser may fill in (`name`, `tel`, `street-address`, `organization`).
-    #[prop(default = "off")]
-    autocomplete: &'static str,
-) -> impl IntoView {
-    let error = error_at(errors, path);
-    let fixed = fixed_at(errors, path.to_owned());
-    let id = input_id(path);
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if !hint.is_empty() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            ids.join(" ")
-        }
-    };
-    view! {
-        <div class=move || field_class(error.get().is_some(), fixed.get())>
-            <label for=id.clone()>{label}</label>
-            {(!hint.is_empty())
-                .then(|| {
-                    view! {
-                        <p class="hint" id=hint_id.clone()>
-                            {hint}
-                        </p>
-                    }
-                })}
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <p class="field-error" id=error_id.clone()>
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
-            {move || fixed.get().then(|| view! { <p class="field-fixed">"已改好"</p> })}
-            <input
-                id=id
-                type="text"
-                inputmode=inputmode
-                autocomplete=autocomplete
-                aria-required="true"
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described
-                prop:value=move || form.with(|f| f.text(path).to_owned())
-                on:input=move |ev| form.update(|f| f.set_text(path, event_target_value(&ev)))
-            />
-        </div>
-    }
-}
-
-/// A field's frame: red while wrong, green once a flagged error is fixed.
-fn field_class(error: bool, fixed: bool) -> &'static str {
-    match (error, fixed) {
-        (true, _) => "field field--error",
-        (false, true) => "field field--fixed",
-        (false, false) => "field",
-    }
-}
-
 /// One of the item's own fields from the catalog.
 #[component]
 fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let path = format!("fields.{}", field.id);
     let id = input_id(&path);
     let fixed = fixed_at(errors, path.clone());
-    let error = Signal::derive(move || errors.read().iter().find(|e| e.field == path).map(|e| e.message.clone()));
+    let error = error_at(errors, path);
     let required = field.required.to_string();
     let error_id = format!("{id}-error");
     let (read_id, write_id) = (field.id.clone(), field.id.clone());
@@ -482,18 +389,7 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
         <div class=move || field_class(error.get().is_some(), fixed.get())>
             <label for=id.clone()>{field.label.clone()}</label>
             {hint}
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <p class="field-error" id=format!("{id}-error")>
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
-            {move || fixed.get().then(|| view! { <p class="field-fixed">"已改好"</p> })}
+            <FieldMessages error fixed error_id=format!("{id}-error") />
             {control}
         </div>
     }
@@ -502,7 +398,7 @@ fn ItemField(field: Field, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec
 /// 领取方式: at the window, or by post with an address.
 #[component]
 fn DeliveryChoice(form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
-    let error = error_at(errors, "delivery.method");
+    let error = error_at(errors, "delivery.method".to_owned());
     let by_post = Memo::new(move |_| form.with(|f| matches!(f.delivery, Some(Delivery::Post(_)))));
     let at_window = Memo::new(move |_| form.with(|f| matches!(f.delivery, Some(Delivery::Window))));
     let choose_window = move |_| form.update(|f| f.delivery = Some(Delivery::Window));

@@ -11,6 +11,8 @@ pub mod bundle;
 pub mod checklist;
 pub mod details;
 pub mod draft_save;
+mod fields;
+mod parties;
 pub mod phone_proof;
 pub mod receipt;
 pub mod resume;

@@ -83,6 +83,23 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                             </div>
                         }
                     })}
+                {(!receipt.parties.is_empty())
+                    .then(|| {
+                        let parties: Vec<String> = receipt
+                            .parties
+                            .iter()
+                            .map(|p| {
+                                let own = if p.applicant { "（申请人）" } else { "" };
+                                format!("{} {}{own}", p.label, p.name)
+                            })
+                            .collect();
+                        view! {
+                            <div>
+                                <dt>"申请各方"</dt>
+                                <dd>{parties.join("，")}</dd>
+                            </div>
+                        }
+                    })}
                 <div>
                     <dt>"提交时间"</dt>
                     <dd>{submitted}</dd>

@@ -64,6 +64,7 @@ fn applicant_rows(form: &ApplicationForm, applying: Applying<'_>) -> Vec<(String
     if let Some(agent) = &form.agent {
         rows.push(("代理人".to_owned(), format!("{}，{}，{}", agent.name, agent.id_number, agent.phone)));
     }
+    rows.extend(applying.named_parties(form).iter().map(|p| p.row()));
     for field in applying.plain_fields() {
         if let Some(value) = form.fields.get(&field.id).filter(|v| !v.trim().is_empty()) {
             let shown = match field.kind {

@@ -1,6 +1,6 @@
 //! What the applicant gave beyond who they are, as the clerk needs it on the
 //! case page: how the result goes to them (a posted licence goes to this
-//! address), the situation answers in words, the item's own fields, and the
+//! address), every party (the seller beside the buyer), the situation answers in words, the item's own fields, and the
 //! 容缺 materials with the signed pledge. The words come from the item (or the
 //! bundle) the case is for, fetched as the status page fetches them.
 
@@ -19,6 +19,7 @@ fn rows(application: &Submission, subject: Option<&Subject>) -> Vec<(String, Str
     let mut out = vec![("领取方式".to_owned(), delivery_text(application))];
     let Some(subject) = subject else { return out };
     let applying = subject.applying();
+    out.extend(applying.named_parties(&application.form).iter().map(|p| p.row()));
     for question in applying.questions() {
         if let Some(answer) = application.answers.get(&question.id) {
             out.push((question.text.clone(), answer_text(&question, answer)));

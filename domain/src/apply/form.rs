@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidateArgs, ValidationError, ValidationErrors};
 
 use crate::apply::identity::{check_credit_code, check_mobile, check_resident_id};
+use crate::apply::parties::{self, Party, PartyPerson};
 use crate::catalog::situation::{Answers, Choice, Condition, Question, walk};
 
-/// Today's date as (year, month, day): birth dates may not be later.
-pub type Today = (u16, u8, u8);
+pub use crate::apply::identity::Today;
 
 fn resident_id(value: &str, today: &Today) -> Result<(), ValidationError> {
     check_resident_id(value, *today)
@@ -166,6 +166,9 @@ pub struct Field {
     /// Asked only when this holds over the situation answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// The party it is about (婴儿's 姓名): the form asks it under that party.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
 }
 
 fn yes() -> bool {
@@ -207,6 +210,12 @@ pub struct ApplicationForm {
     /// 领取方式; required before the form is complete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Delivery>,
+    /// Which of the item's parties the applicant is (`buyer`), where it has parties.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_party: Option<String>,
+    /// The other person parties by id, as the applicant names them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parties: BTreeMap<String, PartyPerson>,
 }
 
 impl ApplicationForm {
@@ -264,6 +273,15 @@ impl ApplicationForm {
                 _ => None,
             },
             ("fields", id) => self.fields.get(id),
+            ("parties", "applicant") => self.applicant_party.as_ref(),
+            ("parties", rest) => rest.split_once('.').and_then(|(id, name)| {
+                self.parties.get(id).and_then(|p| match name {
+                    "name" => Some(&p.name),
+                    "id_number" => Some(&p.id_number),
+                    "phone" => Some(&p.phone),
+                    _ => None,
+                })
+            }),
             _ => None,
         };
         found.map_or("", String::as_str)
@@ -311,6 +329,19 @@ impl ApplicationForm {
                 _ => None,
             },
             ("fields", id) => Some(self.fields.entry(id.to_owned()).or_default()),
+            ("parties", "applicant") => {
+                self.applicant_party = Some(value).filter(|v| !v.is_empty());
+                return;
+            }
+            ("parties", rest) => rest.split_once('.').and_then(|(id, name)| {
+                let party = self.parties.entry(id.to_owned()).or_default();
+                match name {
+                    "name" => Some(&mut party.name),
+                    "id_number" => Some(&mut party.id_number),
+                    "phone" => Some(&mut party.phone),
+                    _ => None,
+                }
+            }),
             _ => None,
         };
         if let Some(slot) = slot {
@@ -328,12 +359,20 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// What the form is checked against: the item's (or bundle's) own fields,
+/// parties and questions.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules<'a> {
+    pub fields: &'a [Field],
+    pub parties: &'a [Party],
+    pub questions: &'a [Question],
+}
+
 /// Every problem of the form, in form order. `needs_agent` comes from the
 /// situation answers (whether someone applies on the applicant's behalf).
 pub fn validate_application(
     form: &ApplicationForm,
-    fields: &[Field],
-    questions: &[Question],
+    rules: Rules<'_>,
     answers: &Answers,
     needs_agent: bool,
     today: Today,
@@ -363,8 +402,18 @@ pub fn validate_application(
         }
         Some(Delivery::Window) => {}
     }
-    let (_, effective) = walk(questions, answers);
-    for field in fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))) {
+    let (_, effective) = walk(rules.questions, answers);
+    let active = parties::active(rules.parties, &effective);
+    let applicant_id = match &form.applicant {
+        Applicant::Person(p) => p.id_number.as_str(),
+        Applicant::Organisation(_) => "",
+    };
+    for (field, message) in
+        parties::problems(rules.parties, &active, form.applicant_party.as_deref(), applicant_id, &form.parties, today)
+    {
+        errors.push(FieldError { field, message });
+    }
+    for field in rules.fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))) {
         let value = form.fields.get(&field.id).map(|v| v.trim()).unwrap_or_default();
         if let Some(message) = field_problem(field, value) {
             errors.push(FieldError { field: format!("fields.{}", field.id), message });
@@ -464,8 +513,12 @@ mod tests {
                 agent: None,
                 fields: BTreeMap::new(),
                 delivery: Some(Delivery::Post(PostalAddress::default())),
+                applicant_party: None,
+                parties: BTreeMap::new(),
             };
-            for (n, path) in paths.iter().chain(&others).chain(&["fields.start"]).enumerate() {
+            let parties =
+                ["parties.applicant", "parties.seller.name", "parties.seller.id_number", "parties.seller.phone"];
+            for (n, path) in paths.iter().chain(&others).chain(&["fields.start"]).chain(&parties).enumerate() {
                 assert_eq!(form.text(path), "", "{path} starts empty");
                 form.set_text(path, format!("v{n}"));
                 assert_eq!(form.text(path), format!("v{n}"), "{path}");
@@ -477,6 +530,8 @@ mod tests {
             agent: None,
             fields: BTreeMap::new(),
             delivery: Some(Delivery::Window),
+            applicant_party: None,
+            parties: BTreeMap::new(),
         };
         window.set_text("delivery.address", "x".into());
         window.set_text("applicant.credit_code", "x".into());
@@ -496,7 +551,14 @@ mod tests {
     }
 
     fn form(applicant: Applicant) -> ApplicationForm {
-        ApplicationForm { applicant, agent: None, fields: BTreeMap::new(), delivery: Some(Delivery::Window) }
+        ApplicationForm {
+            applicant,
+            agent: None,
+            fields: BTreeMap::new(),
+            delivery: Some(Delivery::Window),
+            applicant_party: None,
+            parties: BTreeMap::new(),
+        }
     }
 
     fn field(id: &str, kind: FieldKind) -> Field {
@@ -511,11 +573,12 @@ mod tests {
             max: Some(200),
             max_length: 10,
             when: None,
+            party: None,
         }
     }
 
     fn check(form: &ApplicationForm, fields: &[Field], needs_agent: bool) -> Vec<(String, String)> {
-        validate_application(form, fields, &[], &Answers::new(), needs_agent, TODAY)
+        validate_application(form, Rules { fields, parties: &[], questions: &[] }, &Answers::new(), needs_agent, TODAY)
             .into_iter()
             .map(|e| (e.field, e.message))
             .collect()

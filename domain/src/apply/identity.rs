@@ -10,6 +10,9 @@ use std::borrow::Cow;
 
 use validator::ValidationError;
 
+/// Today's date as (year, month, day): birth dates may not be later.
+pub type Today = (u16, u8, u8);
+
 /// Remove the spaces (also full-width) and hyphens people paste, upper-case letters.
 pub fn normalise(value: &str) -> String {
     value

@@ -6,6 +6,7 @@ pub mod files;
 pub mod form;
 pub mod identity;
 pub mod materials;
+pub mod parties;
 pub mod phone_code;
 pub mod photo;
 pub mod submission;

@@ -253,6 +253,30 @@ pub struct Receipt {
     /// centre sends none or the applicant chose none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<ReceiptNotice>,
+    /// Where the law has several parties, each by side with the name masked
+    /// (`买方 张*`): the receipt says whose application it is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<ReceiptParty>,
+}
+
+/// One party on the receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptParty {
+    pub label: String,
+    /// Masked (`张*`).
+    pub name: String,
+    pub applicant: bool,
+}
+
+impl ReceiptParty {
+    pub fn from_named(named: &crate::apply::parties::Named) -> Self {
+        Self {
+            label: named.label.clone(),
+            name: crate::apply::identity::mask_name(&named.name),
+            applicant: named.applicant,
+        }
+    }
 }
 
 /// One channel the applicant will be told by, with its address masked (`138****5678`).

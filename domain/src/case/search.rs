@@ -40,7 +40,8 @@ pub fn term(value: &str) -> Option<String> {
 
 /// Every name and number on an application a clerk may search by: the
 /// applicant's (a person's name, ID number and phone; an organisation's
-/// name, credit code, legal representative, contact and phone) and the agent's.
+/// name, credit code, legal representative, contact and phone), the agent's
+/// and every other party's (the seller of a flat).
 pub fn terms(form: &ApplicationForm) -> Vec<String> {
     let mut values: Vec<&str> = match &form.applicant {
         Applicant::Person(p) => vec![&p.name, &p.id_number, &p.phone],
@@ -50,6 +51,9 @@ pub fn terms(form: &ApplicationForm) -> Vec<String> {
     };
     if let Some(agent) = &form.agent {
         values.extend([agent.name.as_str(), &agent.id_number, &agent.phone]);
+    }
+    for party in form.parties.values() {
+        values.extend([party.name.as_str(), &party.id_number, &party.phone]);
     }
     let mut out: Vec<String> = values.into_iter().filter_map(term).collect();
     out.sort();
@@ -127,6 +131,7 @@ pub struct CaseSearchPage {
 mod tests {
     use super::*;
     use crate::apply::form::{Agent, Person};
+    use crate::apply::parties::PartyPerson;
 
     fn form() -> ApplicationForm {
         ApplicationForm {
@@ -138,6 +143,17 @@ mod tests {
             }),
             agent: Some(Agent { name: "王 五".into(), id_number: String::new(), phone: "+8613912345678".into() }),
             fields: Default::default(),
+            applicant_party: Some("buyer".into()),
+            parties: [(
+                "seller".to_owned(),
+                PartyPerson {
+                    name: "赵 六".into(),
+                    id_number: "110101199003078515".into(),
+                    phone: "13712345678".into(),
+                    consent: true,
+                },
+            )]
+            .into(),
             delivery: None,
         }
     }
@@ -145,9 +161,17 @@ mod tests {
     #[test]
     fn a_clerk_finds_a_case_by_what_is_typed_however_it_is_typed() {
         let terms = terms(&form());
-        for typed in
-            ["李四", " 李 四", "110105 19491231 002X", "11010519491231002x", "13812345678", "王五", "139-1234-5678"]
-        {
+        for typed in [
+            "李四",
+            " 李 四",
+            "110105 19491231 002X",
+            "11010519491231002x",
+            "13812345678",
+            "王五",
+            "139-1234-5678",
+            "赵六",
+            "110101199003078515",
+        ] {
             let term = CaseQuery::parse(typed).and_then(|q| q.term).unwrap();
             assert!(terms.contains(&term), "{typed} → {term} in {terms:?}");
         }

@@ -3,7 +3,8 @@
 //! apply and the 容缺 deadline come from here, for the app's pages and for the
 //! server's checks alike.
 
-use crate::apply::form::Field;
+use crate::apply::form::{ApplicationForm, Field, FieldError, Rules, Today, needs_agent, validate_application};
+use crate::apply::parties::Party;
 use crate::catalog::bundle::BundleDetail;
 use crate::catalog::checklist::{self, Checklist, ChecklistEntry};
 use crate::catalog::situation::{Answers, Question};
@@ -45,8 +46,20 @@ impl<'a> Applying<'a> {
         }
     }
 
-    /// The form's own fields, in order: a bundle's grouped under their items.
+    /// The form's own fields, in order: a bundle's grouped under their items,
+    /// a field about a party (the baby) under that party's name.
     pub fn fields(self) -> Vec<FormField> {
+        let parties = self.parties();
+        let mut fields = self.fields_by_item();
+        for f in &mut fields {
+            if let Some(party) = f.field.party.as_ref().and_then(|id| parties.iter().find(|p| &p.id == id)) {
+                f.group = party.label.clone();
+            }
+        }
+        fields
+    }
+
+    fn fields_by_item(self) -> Vec<FormField> {
         match self {
             Self::Item(item) => {
                 item.fields.iter().map(|f| FormField { field: f.clone(), group: String::new() }).collect()
@@ -70,6 +83,54 @@ impl<'a> Applying<'a> {
     /// The fields alone, as `validate_application` takes them.
     pub fn plain_fields(self) -> Vec<Field> {
         self.fields().into_iter().map(|f| f.field).collect()
+    }
+
+    /// The parties (当事人) it declares; a bundle's once each.
+    pub fn parties(self) -> Vec<Party> {
+        match self {
+            Self::Item(item) => item.parties.clone(),
+            Self::Bundle(detail) => detail.parties(),
+        }
+    }
+
+    /// Every problem of the form for these answers: the one check the details
+    /// page, the review page and the server run.
+    pub fn form_problems(self, form: &ApplicationForm, answers: &Answers, today: Today) -> Vec<FieldError> {
+        let (fields, parties, questions) = (self.plain_fields(), self.parties(), self.questions());
+        let rules = Rules { fields: &fields, parties: &parties, questions: &questions };
+        validate_application(form, rules, answers, needs_agent(answers), today)
+    }
+
+    /// The person parties of the form in catalog order: the applicant's own
+    /// side (with the applicant's name) and each one named besides.
+    pub fn named_parties(self, form: &ApplicationForm) -> Vec<crate::apply::parties::Named> {
+        let own = form.applicant_party.as_deref();
+        self.parties()
+            .into_iter()
+            .filter_map(|party| {
+                let named = |name: &str, id_number: &str, phone: &str, applicant: bool| crate::apply::parties::Named {
+                    label: party.label.clone(),
+                    name: name.to_owned(),
+                    id_number: id_number.to_owned(),
+                    phone: phone.to_owned(),
+                    applicant,
+                };
+                if Some(party.id.as_str()) == own {
+                    Some(named(form.applicant_name(), form.text("applicant.id_number"), form.notice_phone(), true))
+                } else {
+                    form.parties.get(&party.id).map(|p| named(&p.name, &p.id_number, &p.phone, false))
+                }
+            })
+            .collect()
+    }
+
+    /// The form as it is stored: no entry for a party that is not named
+    /// besides the applicant for these answers.
+    pub fn keep_needed_parties(self, form: &mut ApplicationForm, answers: &Answers) {
+        let (_, effective) = crate::catalog::situation::walk(&self.questions(), answers);
+        let parties = self.parties();
+        let active = crate::apply::parties::active(&parties, &effective);
+        crate::apply::parties::keep_needed(&mut form.parties, &active, form.applicant_party.as_deref());
     }
 
     pub fn checklist(self, answers: &Answers) -> Checklist {

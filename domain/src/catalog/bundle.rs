@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::apply::form::{ApplicationForm, Field};
+use crate::apply::parties::Party;
 use crate::catalog::ServiceItem;
 use crate::catalog::checklist::Checklist;
 use crate::catalog::situation::Question;
@@ -146,7 +147,23 @@ impl BundleDetail {
                 fields.insert(field.id.clone(), value.clone());
             }
         }
-        ApplicationForm { fields, ..form.clone() }
+        let declares = |id: &str| item.parties.iter().any(|p| p.id == id);
+        let mut parties = form.parties.clone();
+        parties.retain(|id, _| declares(id));
+        let applicant_party = form.applicant_party.clone().filter(|id| declares(id));
+        ApplicationForm { fields, parties, applicant_party, ..form.clone() }
+    }
+
+    /// The parties of all items, once each (the same id is the same party in
+    /// every item: the buyer of the flat is the new holder of the water account).
+    pub fn parties(&self) -> Vec<Party> {
+        let mut out: Vec<Party> = Vec::new();
+        for party in self.items.iter().flat_map(|i| &i.parties) {
+            if !out.iter().any(|p| p.id == party.id) {
+                out.push(party.clone());
+            }
+        }
+        out
     }
 
     /// The files of one item, from files given by the bundle checklist's
@@ -314,6 +331,8 @@ mod tests {
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect(),
             delivery: None,
+            applicant_party: None,
+            parties: BTreeMap::new(),
         };
         let water = d.part_form(&form, &d.items[1]);
         assert_eq!(water.fields.get("address").map(String::as_str), Some("城关镇 1 号"));

@@ -100,6 +100,7 @@ fn materials_without_conditions<'de, D: serde::Deserializer<'de>>(reader: D) -> 
             max_files: m.max_files,
             slots: m.slots,
             blank_form: m.blank_form,
+            party: None,
             sample: m.sample,
             legal_basis: m.legal_basis,
             note: m.note,

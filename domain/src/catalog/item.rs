@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::apply::form::Field;
+use crate::apply::parties::Party;
 use crate::catalog::situation::{Condition, Question};
 
 /// 政务服务事项: one thing a citizen or company can apply for.
@@ -72,6 +73,9 @@ pub struct ServiceItem {
     /// The item's own form fields, beyond who applies (declared in `domain::apply::form`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
+    /// 当事人 where the law has more than one (declared in `domain::apply::parties`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<Party>,
 }
 
 impl ServiceItem {
@@ -252,6 +256,9 @@ pub struct Material {
     /// which side is still missing, and staff see which file is which.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slots: Vec<String>,
+    /// The party whose document it is (卖方's 婚姻状况证明).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
     /// 空白表格: a path under `public/`, such as `forms/xxx.pdf`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blank_form: Option<String>,

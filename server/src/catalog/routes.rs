@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use domain::api::{ErrorBody, Health, ServiceList};
-use domain::apply::form::{FieldError, validate_application};
+use domain::apply::form::FieldError;
 use domain::catalog::applying::Applying;
 use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::{self, Checklist};
@@ -232,14 +232,7 @@ async fn check_bundle_form(
 }
 
 fn form_problems(state: &AppState, applying: Applying<'_>, check: &FormCheck) -> Vec<FieldError> {
-    validate_application(
-        &check.form,
-        &applying.plain_fields(),
-        &applying.questions(),
-        &check.answers,
-        domain::apply::form::needs_agent(&check.answers),
-        state.today().ymd(),
-    )
+    applying.form_problems(&check.form, &check.answers, state.today().ymd())
 }
 
 impl JsonBody for Answers {

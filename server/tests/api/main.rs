@@ -23,6 +23,7 @@ mod openapi;
 pub mod outbox;
 mod overload;
 mod ownership;
+mod parties;
 mod pdf_checks;
 mod pdfs;
 mod phone_codes;

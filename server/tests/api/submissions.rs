@@ -245,9 +245,12 @@ async fn a_birth_registration_carries_the_babys_data_to_the_police_window() {
     let parents = upload(&app, "GA-002", "parents_id", "父母身份证.png", PNG).await;
     let register = upload(&app, "GA-002", "household_register", "户口簿.png", PNG).await;
     let mut body = json!({
-        "answers": {},
+        "answers": {"born_in_province": true, "father_known": true},
         "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
                                 "phone": "13812345678", "address": "示范县人民路 88 号"},
+                 "applicant_party": "father",
+                 "parties": {"mother": {"name": "王芳", "id_number": "11010119900815402X",
+                                        "phone": "13712345678", "consent": true}},
                  "fields": {"baby_name": "张小宝", "baby_sex": "male", "birth_date": "2026-11-20",
                             "birth_place": "示范县人民医院", "register_with": "father"},
                  "delivery": {"method": "window"}},
@@ -282,6 +285,9 @@ async fn a_birth_registration_carries_the_babys_data_to_the_police_window() {
     let fields = &staff["application"]["form"]["fields"];
     assert_eq!((fields["baby_name"].as_str(), fields["birth_date"].as_str()), (Some("张小宝"), Some("2026-11-20")));
     assert_eq!(fields["birth_certificate_number"], "Q260012345");
+    assert_eq!(staff["application"]["form"]["parties"]["mother"]["name"], "王芳");
+    let sides: Vec<&str> = receipt.parties.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(sides, ["母亲", "父亲"], "the baby is described, not named as a side");
 }
 
 /// Items ask about the matter itself, as their 申请表 do: the shop that will

@@ -6,6 +6,7 @@
 //! `materials[2].blank_form`, and the loader turns that into a line.
 
 pub mod bundle;
+mod parties;
 mod situation;
 
 use std::collections::HashMap;
@@ -94,6 +95,7 @@ fn check_item(item: &ServiceItem, link_exists: &dyn Fn(&str) -> bool, report: &m
         report("materials", "缺少申请材料 materials：一次性告知需要完整的材料清单".to_owned());
     }
     crate::catalog::check::situation::check_questions(item, report);
+    crate::catalog::check::parties::check_parties(item, report);
     let mut seen_ids: HashMap<&str, usize> = HashMap::new();
     for (i, material) in item.materials.iter().enumerate() {
         let at = |field: &str| format!("materials[{i}].{field}");

@@ -124,7 +124,7 @@ fn check_bounds(min: Option<i64>, max: Option<i64>, at: &str, report: &mut impl 
 
 /// Check a condition; true when it has no problem (only then is "can it ever
 /// hold" worth asking, and a second message about the same mistake is noise).
-fn check_sound(
+pub(super) fn check_sound(
     condition: &Condition,
     visible: &[Question],
     all: &[Question],
@@ -212,7 +212,7 @@ fn kind_label(kind: QuestionKind) -> &'static str {
 
 /// Whether some answers make `condition` hold, trying every answer of the
 /// questions it depends on (directly or through when a question is shown).
-fn can_hold(condition: &Condition, questions: &[Question]) -> bool {
+pub(super) fn can_hold(condition: &Condition, questions: &[Question]) -> bool {
     let mut involved: Vec<&Question> = Vec::new();
     let mut pending: Vec<&str> = condition.questions();
     while let Some(id) = pending.pop() {

@@ -199,6 +199,11 @@ async fn make_joint_case(
                 .map(|i| ReceiptPart { item_name: i.name.clone(), department: i.department.clone() })
                 .collect(),
             notices: crate::notify::outbox::channels(state, submission),
+            parties: Applying::Bundle(detail)
+                .named_parties(&submission.form)
+                .iter()
+                .map(domain::apply::submission::ReceiptParty::from_named)
+                .collect(),
         };
         let text = serde_json::to_string(&receipt)?;
         finish(&mut tx, state, key, owner, &text).await?;

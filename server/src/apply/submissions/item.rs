@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::apply::form::{FieldError, validate_application};
+use domain::apply::form::FieldError;
 use domain::apply::submission::{Filled, Receipt, Submission, SubmissionProblems, check_materials, slot_problems};
 use domain::catalog::applying::Applying;
 use domain::catalog::checklist::Checklist;
@@ -56,7 +56,7 @@ pub async fn check(
     body: &[u8],
     owner: &ApplicationKey,
 ) -> Result<(Submission, Checklist, Vec<NewFile>), ApiError> {
-    let submission: Submission = crate::extract::from_slice(body)
+    let mut submission: Submission = crate::extract::from_slice(body)
         .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
     if let Some(case_number) = submitted_elsewhere(state, owner, &submission).await? {
         return Err(ApiError::Conflict(format!(
@@ -64,14 +64,7 @@ pub async fn check(
         )));
     }
     let mut problems = SubmissionProblems {
-        fields: validate_application(
-            &submission.form,
-            &applying.plain_fields(),
-            &applying.questions(),
-            &submission.answers,
-            domain::apply::form::needs_agent(&submission.answers),
-            state.today().ymd(),
-        ),
+        fields: applying.form_problems(&submission.form, &submission.answers, state.today().ymd()),
         materials: Vec::new(),
     };
     let checklist = applying.checklist(&submission.answers);
@@ -103,6 +96,8 @@ pub async fn check(
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
+    // Kept: the parties the application names, not one typed and then not needed.
+    applying.keep_needed_parties(&mut submission.form, &submission.answers);
     Ok((submission, checklist, files))
 }
 
@@ -183,6 +178,11 @@ async fn make_case(
             }
             let receipt = Receipt {
                 parts: Vec::new(),
+                parties: Applying::Item(item)
+                    .named_parties(&submission.form)
+                    .iter()
+                    .map(domain::apply::submission::ReceiptParty::from_named)
+                    .collect(),
                 notices: crate::notify::outbox::channels(state, submission),
                 case_number,
                 query_code,

@@ -282,6 +282,7 @@ pub fn read(path: &Path) -> anyhow::Result<Imported> {
             questions: Vec::new(),
             materials: Vec::new(),
             fields: Vec::new(),
+            parties: Vec::new(),
         };
         if items.iter().any(|other| other.code == code) {
             row.problem("实施编码", format!("实施编码 {code} 重复：每个事项一行"));
@@ -326,6 +327,7 @@ pub fn read(path: &Path) -> anyhow::Result<Imported> {
             max_file_mb: row.number("单个文件上限（MB）", Some(20)),
             max_files: row.number("文件个数上限", Some(5)),
             slots: row.list("分面", LIST),
+            party: None,
             blank_form: row.optional("空白表格"),
             sample: row.optional("示例样表"),
             legal_basis: row.optional("材料依据"),

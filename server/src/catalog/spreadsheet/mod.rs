@@ -149,9 +149,11 @@ mod round_trip {
         let mut item = item.clone();
         item.questions.clear();
         item.fields.clear();
+        item.parties.clear();
         for material in &mut item.materials {
             material.when = None;
             material.repeat = None;
+            material.party = None;
         }
         item
     }
