@@ -50,7 +50,19 @@ pub fn item(code: &str) -> ServiceItem {
         complaint_phone: "12345".into(),
         questions: vec![],
         materials: vec![material("application")],
-        fields: vec![],
+        fields: vec![crate::apply::form::Field {
+            id: "purpose".into(),
+            label: "宗旨和业务范围".into(),
+            hint: String::new(),
+            kind: crate::apply::form::FieldKind::Text,
+            required: true,
+            options: vec![],
+            min: None,
+            max: None,
+            max_length: 200,
+            when: None,
+            party: None,
+        }],
         parties: vec![],
     }
 }

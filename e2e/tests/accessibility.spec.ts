@@ -44,7 +44,8 @@ test('the review page meets WCAG 2.2 AA (axe) in both modes', async ({ page }) =
   // An application typed earlier on this phone.
   await page.evaluate(() => localStorage.setItem('bianmin.draft.JT-003', JSON.stringify({
     applicant: { type: 'person', name: '李四', id_number: '440304200002291236', phone: '13712345678', address: '示范县和平街 6 号' },
-    fields: {}, delivery: { method: 'window' },
+    fields: { licence_class: 'B2', licence_first_issued: '2015-06-01', category: 'general' },
+    delivery: { method: 'window' },
   })));
   await page.goto('/services/JT-003/review');
   await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();

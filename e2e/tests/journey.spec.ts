@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { pdf, photo, save } from './files';
+import { fillMatter } from './details';
 
 /**
  * The whole e-submission on a phone inside WeChat: details with a mistake that
@@ -213,6 +214,7 @@ test('容缺: a secondary material supplied later needs the pledge, and the rece
   await page.getByLabel('身份证号码', { exact: true }).fill('440304200002291236');
   await page.getByLabel('手机号码', { exact: true }).fill('13712345678');
   await page.getByLabel('联系地址').fill('示范县和平街 6 号');
+  await fillMatter(page);
   await page.getByLabel(/窗口领取/).check();
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();

@@ -57,6 +57,7 @@ fn application(port: u16) -> anyhow::Result<(String, String)> {
         "answers": {},
         "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
                                 "phone": "13812345678", "address": "示范县人民路 88 号"},
+                 "fields": {"licence_class": "B2", "licence_first_issued": "2015-06-01", "category": "general"},
                  "delivery": {"method": "window"}},
         "files": files,
     })

@@ -71,7 +71,9 @@ fn applicant_rows(form: &ApplicationForm, applying: Applying<'_>) -> Vec<(String
                 FieldKind::Choice => {
                     field.options.iter().find(|o| &o.id == value).map_or(value.clone(), |o| o.label.clone())
                 }
-                _ => value.clone(),
+                FieldKind::Text | FieldKind::Number | FieldKind::Date | FieldKind::Address | FieldKind::IdNumber => {
+                    value.clone()
+                }
             };
             rows.push((applying.field_label(&field.id).unwrap_or(field.label.clone()), shown));
         }

@@ -31,7 +31,9 @@ fn rows(application: &Submission, subject: Option<&Subject>) -> Vec<(String, Str
                 FieldKind::Choice => {
                     field.options.iter().find(|o| &o.id == value).map_or(value.clone(), |o| o.label.clone())
                 }
-                _ => value.clone(),
+                FieldKind::Text | FieldKind::Number | FieldKind::Date | FieldKind::Address | FieldKind::IdNumber => {
+                    value.clone()
+                }
             };
             out.push((applying.field_label(&field.id).unwrap_or(field.label.clone()), shown));
         }

@@ -194,6 +194,9 @@ pub enum FieldKind {
     Choice,
     #[cfg_attr(feature = "aliases", serde(alias = "地址"))]
     Address,
+    /// 居民身份证号码 of someone the matter is about (a child), checked as the applicant's is.
+    #[cfg_attr(feature = "aliases", serde(alias = "身份证号码"))]
+    IdNumber,
 }
 
 /// The whole form as submitted.
@@ -415,7 +418,7 @@ pub fn validate_application(
     }
     for field in rules.fields.iter().filter(|f| f.when.as_ref().is_none_or(|c| c.holds(&effective))) {
         let value = form.fields.get(&field.id).map(|v| v.trim()).unwrap_or_default();
-        if let Some(message) = field_problem(field, value) {
+        if let Some(message) = field_problem(field, value, today) {
             errors.push(FieldError { field: format!("fields.{}", field.id), message });
         }
     }
@@ -440,14 +443,17 @@ fn collect(prefix: &str, result: Result<(), ValidationErrors>, order: &[&str], o
 }
 
 /// Why one item field's value does not do, if it does not.
-pub fn field_problem(field: &Field, value: &str) -> Option<String> {
+pub fn field_problem(field: &Field, value: &str, today: Today) -> Option<String> {
     if value.is_empty() {
         return field.required.then(|| format!("请填写{}", field.label));
     }
     match field.kind {
-        FieldKind::Text | FieldKind::Address if value.chars().count() > field.max_length => {
-            Some(format!("{}不能超过{}个字", field.label, field.max_length))
-        }
+        FieldKind::Text | FieldKind::Address => (value.chars().count() > field.max_length)
+            .then(|| format!("{}不能超过{}个字", field.label, field.max_length)),
+        FieldKind::IdNumber => check_resident_id(value, today).err().map(|e| {
+            let why = e.message.as_deref().unwrap_or("请检查").to_owned();
+            format!("{}：{why}", field.label)
+        }),
         FieldKind::Number => match value.parse::<i64>() {
             Err(_) => Some(format!("{}请填写整数", field.label)),
             Ok(n) if n < field.min.unwrap_or(i64::MIN) || n > field.max.unwrap_or(i64::MAX) => Some(format!(
@@ -458,9 +464,8 @@ pub fn field_problem(field: &Field, value: &str) -> Option<String> {
             )),
             Ok(_) => None,
         },
-        FieldKind::Date if !is_date(value) => Some(format!("{}请按“年-月-日”填写，例如 2026-03-01", field.label)),
-        FieldKind::Choice if !field.options.iter().any(|o| o.id == value) => Some(format!("请选择{}", field.label)),
-        _ => None,
+        FieldKind::Date => (!is_date(value)).then(|| format!("{}请按“年-月-日”填写，例如 2026-03-01", field.label)),
+        FieldKind::Choice => (!field.options.iter().any(|o| o.id == value)).then(|| format!("请选择{}", field.label)),
     }
 }
 

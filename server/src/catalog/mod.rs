@@ -386,4 +386,21 @@ mod tests {
         assert_eq!(line_of_field(TEXT, "fee.standard"), 4);
         assert_eq!(line_of_field(TEXT, "place"), 1);
     }
+
+    /// Whoever adopts the catalog can check each item's fields against the
+    /// form its window hands out: the README names that form for every item.
+    #[test]
+    fn the_readme_names_the_form_of_every_shipped_item() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let catalog = load(&repo.join("catalog"), &repo.join("public")).expect("the shipped catalog loads");
+        let readme = std::fs::read_to_string(repo.join("catalog/README.md")).unwrap();
+        let (_, table) = readme.split_once("## The form each item follows").expect("the section");
+        let missing: Vec<&str> = catalog
+            .items
+            .iter()
+            .map(|i| i.code.as_str())
+            .filter(|code| !table.lines().any(|l| l.starts_with(&format!("| {code} | "))))
+            .collect();
+        assert!(missing.is_empty(), "add these items to catalog/README.md: {missing:?}");
+    }
 }

@@ -66,6 +66,9 @@ fn import(file: &Path, out: &Path) -> anyhow::Result<()> {
         spreadsheet::import::write_toml(item, out).map_err(|error| anyhow!("写不了 {} 的文件：{error}", item.code))?;
     }
     println!("已导入 {} 个事项到 {}", imported.items.len(), out.display());
+    if !imported.items.is_empty() {
+        println!("  表格里没有申请表的字段：请按各事项的申请表在 TOML 中写上 [[fields]]，bianmin catalog check 会检查");
+    }
     if imported.problems.is_empty() {
         return Ok(());
     }

@@ -33,6 +33,7 @@ async fn submit(app: &TestApp, later: bool) -> Receipt {
         "answers": {},
         "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
                                 "phone": "13812345678", "address": "示范县人民路 88 号"},
+                 "fields": crate::support::jt003_fields(),
                  "delivery": {"method": "window"}},
         "files": files,
         "later": if later { json!(["safe_driving_record"]) } else { json!([]) },

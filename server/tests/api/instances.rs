@@ -113,6 +113,7 @@ async fn one_submission_sent_to_both_instances_at_once_makes_one_case() {
         "answers": {},
         "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
                                 "phone": "13812345678", "address": "示范县人民路 88 号"},
+                 "fields": crate::support::jt003_fields(),
                  "delivery": {"method": "window"}},
         "files": {
             "application": [upload(&a, "JT-003", "application", "申请表.pdf", PDF).await],

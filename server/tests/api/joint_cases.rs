@@ -29,6 +29,16 @@ async fn file(app: &TestApp, material: &str, name: &str) -> Value {
     json!([upload(app, "KB-001", material, name, bytes).await])
 }
 
+/// The restaurant as the three forms ask about it: its name and address once,
+/// then the food business, the signboard and the premises' fire facts.
+fn restaurant() -> Value {
+    json!({"premises_name": "示范县老张家常菜馆", "premises_address": "示范县人民路 9 号一楼",
+           "SC-001.business_type": "restaurant", "SC-001.food_items": "热食类食品制售", "SC-001.premises_area": "120",
+           "CG-001.sign_content": "老张家常菜", "CG-001.sign_kind": "shop_sign", "CG-001.sign_area": "6",
+           "CG-001.sign_years": "3", "XF-001.venue_kind": "restaurant", "XF-001.floor_area": "120",
+           "XF-001.floors": "一楼"})
+}
+
 /// The whole application: the ID card once for all three items; the food
 /// safety rules and the fire training record left for later (容缺).
 async fn application(app: &TestApp) -> Value {
@@ -36,6 +46,7 @@ async fn application(app: &TestApp) -> Value {
         "answers": answers(),
         "form": {"applicant": {"type": "person", "name": "李四", "id_number": "11010519491231002X",
                                 "phone": "13812345678", "address": "示范县人民路 9 号"},
+                 "fields": restaurant(),
                  "delivery": {"method": "window"}},
         "files": {
             "SC-001.application": file(app, "SC-001.application", "食品经营许可申请书.pdf").await,

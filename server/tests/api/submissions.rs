@@ -20,6 +20,7 @@ async fn application(app: &TestApp) -> Value {
         "answers": {},
         "form": {"applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
                                 "phone": "13812345678", "address": "示范县人民路 88 号"},
+                 "fields": crate::support::jt003_fields(),
                  "delivery": {"method": "post", "recipient": "张三", "phone": "13812345678", "address": "示范县人民路 88 号"}},
         "files": {"application": [form_file], "id_card": [front, back], "photo": [photo]},
         "later": ["safe_driving_record"],

@@ -346,8 +346,14 @@ pub fn person_form() -> serde_json::Value {
     serde_json::json!({
         "applicant": {"type": "person", "name": "张三", "id_number": "11010519491231002X",
                       "phone": "13812345678", "address": "示范县人民路 88 号"},
+        "fields": jt003_fields(),
         "delivery": {"method": "window"}
     })
+}
+
+/// What JT-003's 申请表 asks about the matter: the driving licence and the qualification sought.
+pub fn jt003_fields() -> serde_json::Value {
+    serde_json::json!({"licence_class": "B2", "licence_first_issued": "2015-06-01", "category": "general"})
 }
 
 /// A complete application for 道路货物运输驾驶员从业资格证核发 (JT-003), every

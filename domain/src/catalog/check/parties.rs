@@ -1,7 +1,7 @@
 //! Catalog rules for parties (当事人): each declared once with a name, a
 //! condition that can hold, enough people for one to apply and others to be
 //! named, a subject described by fields; no field or material names a party
-//! the item does not declare.
+//! the item does not declare; and at least one field about the matter itself.
 
 use crate::apply::parties::{Party, PartyKind};
 use crate::catalog::ServiceItem;
@@ -33,6 +33,16 @@ pub(super) fn check_parties(item: &ServiceItem, report: &mut impl FnMut(&str, St
                 format!("“{}”是办理对象，至少要有一个字段（party = \"{}\"）描述它", party.label, party.id),
             );
         }
+    }
+    // The clerk needs the facts of the matter from the form, not dug out of PDFs.
+    let about_the_matter = |party: &Option<String>| {
+        party.as_ref().is_none_or(|id| item.parties.iter().any(|p| &p.id == id && p.kind == PartyKind::Subject))
+    };
+    if !item.fields.iter().any(|f| about_the_matter(&f.party)) {
+        report(
+            "fields",
+            "缺少关于事项本身的字段 fields（办什么、在哪里、多大、从何时起），按申请表上问的写".to_owned(),
+        );
     }
     let people = item.parties.iter().filter(|p| p.kind == PartyKind::Person).count();
     if item.parties.iter().any(|p| p.kind == PartyKind::Person) && people < 2 {
@@ -77,6 +87,11 @@ mod tests {
         assert_eq!(
             found(&it),
             [
+                // Its one field is about someone, not the matter.
+                (
+                    "fields".to_owned(),
+                    "缺少关于事项本身的字段 fields（办什么、在哪里、多大、从何时起），按申请表上问的写".to_owned()
+                ),
                 ("fields[0].party".to_owned(), "字段引用了没有声明的当事人 landlord".to_owned()),
                 ("materials[0].party".to_owned(), "材料引用了没有声明的当事人 sellr".to_owned()),
             ]

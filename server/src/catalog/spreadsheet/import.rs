@@ -342,8 +342,9 @@ pub fn read(path: &Path) -> anyhow::Result<Imported> {
         items[index].materials.push(material);
         material_rows[index].push(i as u32 + 2);
     }
-    // The catalog's own rules, pointed at cells (files the forms name need not exist yet).
-    for problem in check_items(&items, &|_| true) {
+    // The catalog's own rules, pointed at cells (files the forms name need not
+    // exist yet; the form's fields are written in the TOML, the sheets hold none).
+    for problem in check_items(&items, &|_| true).into_iter().filter(|p| p.field != "fields") {
         let (sheet, row, column) = locate(&problem.field, item_rows[problem.item], &material_rows[problem.item]);
         let column = match sheet {
             ITEMS => ITEM_COLUMNS.iter().position(|c| *c == column),

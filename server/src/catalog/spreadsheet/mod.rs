@@ -200,10 +200,17 @@ mod round_trip {
         for item in &imported.items {
             import::write_toml(item, &a).unwrap();
         }
-        // The written files are a catalog that passes the checker.
-        let checked = crate::catalog::load(&a, &repo("public")).expect("imported files pass the check");
+        // The written files pass every rule but one: the form's fields, which
+        // the sheets do not hold, are still to be written from each 申请表.
+        match crate::catalog::load(&a, &repo("public")) {
+            Ok(_) => panic!("an item without form fields passes the check"),
+            Err(errors) => {
+                assert!(errors.0.iter().all(|p| p.field == "fields"), "{errors}");
+                assert_eq!(errors.0.len(), imported.items.len());
+            }
+        }
         let second = dir.path().join("second.xlsx");
-        export::write(&checked.items, &second).unwrap();
+        export::write(&imported.items, &second).unwrap();
         for item in import::read(&second).unwrap().items {
             import::write_toml(&item, &b).unwrap();
         }
