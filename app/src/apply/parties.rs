@@ -71,7 +71,7 @@ pub fn PartiesForm(
 }
 
 /// One other person party: name, ID number, phone, and the applicant's word
-/// that they know of the application and agree (they sign at the window).
+/// that they know of the application and agree (the window may call them).
 #[component]
 fn OtherParty(party: Party, form: RwSignal<ApplicationForm>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let path = |name: &str| format!("parties.{}.{name}", party.id);
@@ -117,7 +117,7 @@ fn OtherParty(party: Party, form: RwSignal<ApplicationForm>, errors: RwSignal<Ve
                 />
                 <label for=consent_id>
                     {format!("{label}已知晓并同意这份申请")}
-                    <span class="choice__hint">"到窗口办理时，这一方要本人签字确认"</span>
+                    <span class="choice__hint">"窗口会用上面的手机号码向这一方核实"</span>
                 </label>
             </div>
         </div>

@@ -85,18 +85,10 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                     })}
                 {(!receipt.parties.is_empty())
                     .then(|| {
-                        let parties: Vec<String> = receipt
-                            .parties
-                            .iter()
-                            .map(|p| {
-                                let own = if p.applicant { "（申请人）" } else { "" };
-                                format!("{} {}{own}", p.label, p.name)
-                            })
-                            .collect();
                         view! {
                             <div>
                                 <dt>"申请各方"</dt>
-                                <dd>{parties.join("，")}</dd>
+                                <dd>{domain::apply::submission::parties_line(&receipt.parties)}</dd>
                             </div>
                         }
                     })}

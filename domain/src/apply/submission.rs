@@ -269,6 +269,16 @@ pub struct ReceiptParty {
     pub applicant: bool,
 }
 
+/// The parties in one line, as the receipt and the notices say them:
+/// `买方 张*（申请人）、卖方 李*`.
+pub fn parties_line(parties: &[ReceiptParty]) -> String {
+    let each: Vec<String> = parties
+        .iter()
+        .map(|p| format!("{} {}{}", p.label, p.name, if p.applicant { "（申请人）" } else { "" }))
+        .collect();
+    each.join("、")
+}
+
 impl ReceiptParty {
     pub fn from_named(named: &crate::apply::parties::Named) -> Self {
         Self {

@@ -206,6 +206,9 @@ pub struct NoticeContext<'a> {
     pub status_url: &'a str,
     /// How the result reaches the applicant ([`collection`]), said on completion.
     pub collect: &'a str,
+    /// Where the law has several parties, each side masked
+    /// (`submission::parties_line`); empty otherwise. Said on submission.
+    pub parties: &'a str,
 }
 
 /// How the applicant gets the result, in a sentence for email and in a few
@@ -242,7 +245,10 @@ pub fn collection(delivery: Option<&crate::apply::form::Delivery>, place: &str, 
 pub fn notice(event: &NoticeEvent, c: &NoticeContext<'_>) -> Notice {
     let head = format!("【{}】您申请的“{}”（办件编号 {}）", c.centre, c.item_name, c.case_number);
     let (what, text) = match event {
-        NoticeEvent::Submitted => ("已提交", "已提交，我们会尽快审查。".to_owned()),
+        NoticeEvent::Submitted => match c.parties {
+            "" => ("已提交", "已提交，我们会尽快审查。".to_owned()),
+            parties => ("已提交", format!("已提交，我们会尽快审查。申请各方：{parties}。")),
+        },
         NoticeEvent::Accepted => ("已受理", "已受理，将在承诺时限内办结。".to_owned()),
         NoticeEvent::DeemedAccepted => (
             "视为受理",
@@ -355,7 +361,16 @@ mod tests {
             case_number: "ABCD-EFGH",
             status_url: "https://bianmin.example.gov.cn/cases/ABCD-EFGH",
             collect: "请带身份证到示范县政务服务中心一楼领取结果（工作日9:00-17:00）。",
+            parties: "",
         }
+    }
+
+    #[test]
+    fn a_submission_with_several_parties_names_each_side_masked() {
+        let c = NoticeContext { parties: "买方 张*（申请人）、卖方 李*", ..context() };
+        let told = notice(&NoticeEvent::Submitted, &c);
+        assert!(told.body.contains("申请各方：买方 张*（申请人）、卖方 李*。"), "{}", told.body);
+        assert!(!notice(&NoticeEvent::Submitted, &context()).body.contains("申请各方"));
     }
 
     #[test]

@@ -165,9 +165,10 @@ impl<'a> Applying<'a> {
 
     /// The label of one of the form's fields by its key, for the review page.
     pub fn field_label(self, key: &str) -> Option<String> {
-        self.fields().into_iter().find(|f| f.field.id == key).map(|f| match f.group.as_str() {
-            "" => f.field.label,
-            group => format!("{}（{group}）", f.field.label),
+        // A party's field says whose it is in its own label (婴儿姓名); an item's says which item.
+        self.fields().into_iter().find(|f| f.field.id == key).map(|f| match (f.group.as_str(), &f.field.party) {
+            ("", _) | (_, Some(_)) => f.field.label,
+            (group, None) => format!("{}（{group}）", f.field.label),
         })
     }
 }

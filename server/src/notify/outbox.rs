@@ -15,7 +15,7 @@ use domain::case::Status;
 use serde::Serialize;
 use sqlx::Row;
 
-use domain::apply::submission::ReceiptNotice;
+use domain::apply::submission::{ReceiptNotice, ReceiptParty};
 
 use crate::AppState;
 use crate::db::now_rfc3339;
@@ -135,6 +135,8 @@ pub struct NoticeTo<'a> {
     pub application: &'a domain::apply::submission::Submission,
     /// The item's or the bundle's name.
     pub title: &'a str,
+    /// The item's or the bundle's code: what the application is for.
+    pub code: &'a str,
     /// How the result is collected.
     pub collect: domain::case::notices::Collection,
 }
@@ -181,6 +183,12 @@ pub async fn enqueue_notice(
 ) -> Result<usize, ApiError> {
     let mut written = 0;
     let status_url = format!("{}/cases/{}", state.notify.public_url.trim_end_matches('/'), to.case_number);
+    let parties: Vec<ReceiptParty> = state
+        .catalog
+        .applying(to.code)
+        .map(|a| a.named_parties(&to.application.form).iter().map(ReceiptParty::from_named).collect())
+        .unwrap_or_default();
+    let parties = domain::apply::submission::parties_line(&parties);
     for (channel, recipient, address) in applicant_channels(state, to.application) {
         let payload = match channel {
             Channel::Sms => {
@@ -203,6 +211,7 @@ pub async fn enqueue_notice(
                     case_number: to.case_number,
                     status_url: &status_url,
                     collect: &to.collect.text,
+                    parties: &parties,
                 };
                 let notice = domain::case::notices::notice(event, &context);
                 let email = to.application.email.trim();

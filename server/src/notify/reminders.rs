@@ -133,6 +133,7 @@ pub async fn plan_applicants(state: &AppState) -> anyhow::Result<usize> {
             case_number: &shown,
             application: &case.application,
             title: &item.name,
+            code: &case.item_code,
             collect: case.collection(state)?,
         };
         let id = format!("rem_later_{kind}_{}_{due}", case.case_number.replace('-', "").to_lowercase());

@@ -133,6 +133,7 @@ async fn make_joint_case(
                 case_number: &number,
                 application: submission,
                 title: &detail.bundle.name,
+                code: &detail.bundle.code,
                 collect: domain::case::notices::collection(submission.form.delivery.as_ref(), place, hours),
             }),
         };

@@ -169,6 +169,7 @@ async fn make_case(
                 case_number: &case_number,
                 application: submission,
                 title: &item.name,
+                code: &item.code,
                 collect: domain::case::notices::collection(submission.form.delivery.as_ref(), &item.place, &item.hours),
             }),
         };

@@ -137,6 +137,7 @@ pub async fn write_move(
             case_number: &case.case_number,
             application: &case.application,
             title: &title,
+            code: case.bundle().unwrap_or(&case.item_code),
             collect: case.collection(state)?,
         };
         crate::notify::outbox::enqueue_notice(tx, state, &to, notice, None).await?;
