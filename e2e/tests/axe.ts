@@ -8,3 +8,13 @@ export async function expectNoViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
 }
+
+/** axe in the normal mode and in elderly mode (larger text), then back to normal. */
+export async function bothModes(page: Page) {
+  await expectNoViolations(page);
+  await page.getByRole('button', { name: /长辈模式/ }).click();
+  await expect(page.locator('html')).toHaveClass(/elderly/);
+  await expectNoViolations(page);
+  await page.getByRole('button', { name: '长辈模式（大字）', pressed: true }).click();
+  await expect(page.locator('html')).not.toHaveClass(/elderly/);
+}

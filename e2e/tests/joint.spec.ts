@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectNoViolations } from './axe';
+import { bothModes, expectNoViolations } from './axe';
 import { fillPersonDetails } from './details';
 import { pdf, save } from './files';
 
@@ -23,14 +23,6 @@ function material(page: Page, id: string) {
   return page.locator(`[id="material-${id}"]`);
 }
 
-async function bothModes(page: Page) {
-  await expectNoViolations(page);
-  await page.getByRole('button', { name: /长辈模式/ }).click();
-  await expect(page.locator('html')).toHaveClass(/elderly/);
-  await expectNoViolations(page);
-  await page.getByRole('button', { name: '长辈模式（大字）', pressed: true }).click();
-  await expect(page.locator('html')).not.toHaveClass(/elderly/);
-}
 
 /** The staff console of one department, on the centre's computer. */
 async function console(browser: Browser, department: string): Promise<Page> {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectNoViolations } from './axe';
+import { bothModes } from './axe';
 import { pdf, save } from './files';
 
 /**
@@ -11,14 +11,6 @@ import { pdf, save } from './files';
  * the receipt each side masked.
  */
 
-async function bothModes(page: Page) {
-  await expectNoViolations(page);
-  await page.getByRole('button', { name: /长辈模式/ }).click();
-  await expect(page.locator('html')).toHaveClass(/elderly/);
-  await expectNoViolations(page);
-  await page.getByRole('button', { name: '长辈模式（大字）', pressed: true }).click();
-  await expect(page.locator('html')).not.toHaveClass(/elderly/);
-}
 
 async function focusIsNotOnBody(page: Page) {
   expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
@@ -80,6 +72,12 @@ test('二手房过户和水电气过户: the buyer applies and names the seller'
   await task('BDC-001.parties_id').getByLabel(/选择文件/).setInputFiles(idCard);
   await task('BDC-001.title_certificate').getByLabel(/选择文件/).setInputFiles(idCard);
   await task('BDC-001.sale_contract').getByLabel(/选择文件/).setInputFiles(doc);
+  await expect(page.locator('.file--done')).toHaveCount(4);
+  // A file removed: focus goes to its material, not the page body, and the removal is heard.
+  await task('BDC-001.title_certificate').getByRole('button', { name: /删除/ }).click();
+  await expect(page.locator('[id="material-BDC-001.title_certificate-title"]')).toBeFocused();
+  await expect(page.locator('#announce-polite')).toHaveText('已删除 身份证.png');
+  await task('BDC-001.title_certificate').getByLabel(/选择文件/).setInputFiles(idCard);
   await expect(page.locator('.file--done')).toHaveCount(4);
   await page.getByRole('button', { name: '核对申请内容' }).click();
 

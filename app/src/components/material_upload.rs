@@ -347,12 +347,16 @@ pub fn MaterialUpload(
         let item = item.clone();
         move |upload: String| {
             let item = item.clone();
+            let mut removed = String::new();
             materials.update(|m| {
                 if let Some(files) = m.files.get_mut(&id) {
+                    removed = files.iter().find(|f| f.upload == upload).map(|f| f.name.clone()).unwrap_or_default();
                     files.retain(|f| f.upload != upload);
                 }
                 m.files.retain(|_, files| !files.is_empty());
             });
+            announce::say(&format!("已删除 {removed}"));
+            refocus(&id);
             spawn_local(async move { tus::discard(&item, &upload).await });
         }
     };
@@ -390,6 +394,7 @@ pub fn MaterialUpload(
         state_tag(uploading, has_problem, later.get(), problem.get().is_none() && !done.with(Vec::is_empty))
     };
     let sides = material.slots.clone();
+    let (for_dismiss, for_forget) = (id.clone(), id.clone());
     let section_id = format!("material-{id}");
     let heading_id = format!("{section_id}-title");
     let pick_id = format!("{section_id}-pick");
@@ -455,8 +460,7 @@ pub fn MaterialUpload(
     view! {
         <li class="material-task" id=section_id aria-labelledby=heading_id>
             <div class="material-task__head">
-                <h3 id=heading_id
-                    .clone()>
+                <h3 id=heading_id.clone() tabindex="-1">
                     {title.clone()}
                     {optional.then(|| view! { <span class="hint">"（非必要，有就上传）"</span> })}
                 </h3>
@@ -492,15 +496,22 @@ pub fn MaterialUpload(
                     each=move || pending.rows.get()
                     key=|row| row.id
                     children=move |row| {
-                        view! { <PendingFile row run=run.clone() dismiss=move |id| pending.remove(id) /> }
+                        let material = for_dismiss.clone();
+                        let dismiss = move |row| {
+                            pending.remove(row);
+                            refocus(&material);
+                        };
+                        view! { <PendingFile row run=run.clone() dismiss /> }
                     }
                 />
                 <For
                     each=move || interrupted.get()
                     key=|(fingerprint, _)| fingerprint.clone()
                     children=move |(fingerprint, upload)| {
+                        let material = for_forget.clone();
                         let forget = move |fingerprint: String| {
                             interrupted.update(|all| all.retain(|(f, _)| f != &fingerprint));
+                            refocus(&material);
                         };
                         view! { <InterruptedFile fingerprint upload forget /> }
                     }
@@ -571,6 +582,18 @@ fn Pickers(
                 })}
         </div>
     }
+}
+
+/// A row's button is gone with its row: focus goes to the material's heading
+/// (`material-{id}-title`), never to the page body.
+fn refocus(material: &str) {
+    let heading = format!("material-{material}-title");
+    request_animation_frame(move || {
+        if let Some(el) = document().get_element_by_id(&heading).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
 }
 
 /// A finished file, with its side, a thumbnail of this visit's photos, and its remove button.
