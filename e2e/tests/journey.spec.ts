@@ -160,7 +160,13 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await expect(receipt).toContainText('受理后 5 个工作日内办结');
   await expect(receipt).toContainText('0123-8201012');
   await expect(receipt).toContainText(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
-  await expect(page.getByRole('button', { name: '打印回执' })).toBeVisible();
+  // WeChat cannot print: the receipt becomes a picture to long-press and save.
+  await expect(page.getByRole('button', { name: '打印回执' })).toHaveCount(0);
+  await page.getByRole('button', { name: '保存为图片' }).click();
+  const picture = page.getByRole('img', { name: new RegExp(`办件编号：${caseNumber}`) });
+  await expect(picture).toBeVisible();
+  expect(await picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(720);
+  await expect(page.locator('#announce-polite')).toHaveText('回执图片已生成，长按图片保存到手机相册');
   // Personal data never travels in the address; the query code neither.
   const queryCode = (await receipt.locator('dd').nth(1).innerText()).trim();
   expect(page.url()).not.toContain(queryCode);

@@ -57,7 +57,9 @@ test('the applicant opts into email, keeps SMS on, and the supplement notice arr
   await page.getByRole('button', { name: '核对申请内容' }).click();
 
   // SMS to the form's number only when asked for, and only once the number is proven.
-  const smsChoice = page.getByLabel('发短信告诉我办理进度（发到 137****5678）');
+  // Seen masked, heard as 尾号 (not four stars).
+  const smsChoice = page.getByRole('checkbox', { name: '发短信告诉我办理进度（发到 尾号 5678）' });
+  await expect(page.locator('label[for="notice-sms"]')).toContainText('137****5678');
   await expect(smsChoice).not.toBeChecked();
   await smsChoice.check();
   await page.getByRole('button', { name: '提交申请' }).click();
@@ -81,10 +83,10 @@ test('the applicant opts into email, keeps SMS on, and the supplement notice arr
   await expectNoViolations(page);
   await page.getByLabel('短信验证码').fill(sent);
   await page.getByRole('button', { name: '验证', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: '手机号码 137****5678 已验证' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /手机号码 137\*{4}5678尾号 5678 已验证/ })).toBeVisible();
   // A reload (WeChat reloads on app switch) keeps the proof and the choice.
   await page.reload();
-  await expect(page.getByLabel('发短信告诉我办理进度（发到 137****5678）')).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: '发短信告诉我办理进度（发到 尾号 5678）' })).toBeChecked();
   await expect(page.getByRole('status').filter({ hasText: '已验证' })).toBeVisible();
   // A mistyped address is caught on the page; nothing is lost.
   const email = page.getByLabel('发邮件告诉我办理进度（可不填）');
@@ -96,7 +98,7 @@ test('the applicant opts into email, keeps SMS on, and the supplement notice arr
   await page.getByRole('button', { name: '提交申请' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '申请已提交' })).toBeVisible();
   const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
-  await expect(page.locator('main')).toContainText('办理进度会发短信到 137****5678，并发邮件到 qi***@example.com');
+  await expect(page.locator('main')).toContainText('办理进度会发短信到 137****5678尾号 5678，并发邮件到 qi***@example.com');
 
   const asked = await page.request.post(`/api/staff/cases/${caseNumber}/actions`, {
     headers: { Authorization: `Bearer ${TOKEN}` },

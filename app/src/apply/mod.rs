@@ -15,6 +15,7 @@ mod fields;
 mod parties;
 pub mod phone_proof;
 pub mod receipt;
+mod receipt_image;
 pub mod resume;
 pub mod review;
 pub mod situation;

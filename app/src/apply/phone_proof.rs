@@ -8,6 +8,7 @@ use domain::apply::phone_code::{code_problem, normalise_code};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::masked::Masked;
 use crate::{api, application, shell};
 
 /// Whether this device already proved `phone` for the application of `code`.
@@ -78,26 +79,38 @@ pub fn PhoneProof(
             }
         });
     };
-    let proven_text = format!("手机号码 {masked} 已验证，办理进度会发短信到这个号码。");
-    let hint = format!("为确认 {masked} 是您的号码，请先获取验证码，收到短信后填在下面。");
+    let (for_status, for_hint) = (masked.clone(), masked.clone());
     view! {
         <div class="phone-proof" id="sms-proof">
             // Announced when it changes: the code went out, or the number is proven.
             <p class="hint" role="status">
                 {move || {
                     if proven.get() {
-                        proven_text.clone()
+                        view! {
+                            "手机号码 "
+                            <Masked shown=for_status.clone() />
+                            " 已验证，办理进度会发短信到这个号码。"
+                        }
+                            .into_any()
                     } else {
                         sent_to
                             .get()
-                            .map(|to| format!("验证码已发到 {to}，10 分钟内有效。"))
-                            .unwrap_or_default()
+                            .map(|to| {
+                                view! {
+                                    "验证码已发到 "
+                                    <Masked shown=to />
+                                    "，10 分钟内有效。"
+                                }
+                            })
+                            .into_any()
                     }
                 }}
             </p>
             <Show when=move || !proven.get()>
                 <p class="hint" id="sms-code-hint">
-                    {hint.clone()}
+                    "为确认 "
+                    <Masked shown=for_hint.clone() />
+                    " 是您的号码，请先获取验证码，收到短信后填在下面。"
                 </p>
                 <button
                     type="button"

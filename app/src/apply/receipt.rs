@@ -8,6 +8,8 @@ use domain::time::date::beijing_time;
 use leptos::prelude::*;
 
 use crate::application;
+use crate::apply::receipt_image::ReceiptImage;
+use crate::components::masked::Masked;
 use crate::shell::set_title;
 
 #[component]
@@ -40,7 +42,20 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
         let _ = window().print();
     };
     let phone = format!("tel:{}", receipt.consult_phone);
-    let progress = progress_text(&receipt.notices);
+    // What the picture WeChat users save holds: what they need to follow the case.
+    let mut image_rows = vec![
+        ("办件编号".to_owned(), receipt.case_number.clone()),
+        ("查询码".to_owned(), receipt.query_code.clone()),
+        ("申请事项".to_owned(), receipt.item_name.clone()),
+        ("办理部门".to_owned(), receipt.department.clone()),
+        ("提交时间".to_owned(), submitted.clone()),
+        ("承诺时限".to_owned(), promise.clone()),
+        ("咨询电话".to_owned(), receipt.consult_phone.clone()),
+    ];
+    if !receipt.parties.is_empty() {
+        image_rows.insert(3, ("申请各方".to_owned(), domain::apply::submission::parties_line(&receipt.parties)));
+    }
+    let progress = progress_view(&receipt.notices);
     view! {
         <div class="notice notice--ok receipt-banner" role="status">
             <h1>"申请已提交"</h1>
@@ -108,7 +123,7 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                 </div>
             </dl>
             <p class="hint">
-                "请记下办件编号和查询码（或截图、打印本页）。凭这两项可以查询办理进度；查询码只显示这一次，不要告诉别人。"
+                "请记下办件编号和查询码（或截图、保存为图片、打印本页）。凭这两项可以查询办理进度；查询码只显示这一次，不要告诉别人。"
             </p>
             <figure class="receipt__qr">
                 <img
@@ -144,15 +159,22 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                 <li>"办结后按您选择的方式领取结果。"</li>
             </ol>
         </section>
-        <p class="no-print">
+        <div class="no-print receipt__actions">
             <a class="button" href=format!("/cases/{}", receipt.case_number)>
                 "查看办理进度"
             </a>
             " "
-            <button type="button" class="button button--secondary" on:click=print>
-                "打印回执"
-            </button>
-        </p>
+            {if crate::shell::wechat::is_wechat() {
+                view! { <ReceiptImage title="申请回执".to_owned() rows=image_rows /> }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="button button--secondary" on:click=print>
+                        "打印回执"
+                    </button>
+                }
+                    .into_any()
+            }}
+        </div>
         <p class="no-print">
             <a href="/">"返回首页"</a>
         </p>
@@ -160,18 +182,31 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
 }
 
 /// What the receipt promises about progress notices: only the channels the
-/// server will really use for this case.
-fn progress_text(notices: &[domain::apply::submission::ReceiptNotice]) -> String {
-    let ways: Vec<String> = notices
-        .iter()
-        .map(|n| match n.channel.as_str() {
-            "sms" => format!("发短信到 {}", n.to),
-            _ => format!("发邮件到 {}", n.to),
-        })
-        .collect();
-    if ways.is_empty() {
-        "受理后开始计算承诺时限。请用办件编号和查询码查看办理进度。".to_owned()
-    } else {
-        format!("受理后开始计算承诺时限。办理进度会{}，也可以用办件编号和查询码查看。", ways.join("，并"))
+/// server will really use for this case (a masked phone read as 尾号).
+fn progress_view(notices: &[domain::apply::submission::ReceiptNotice]) -> AnyView {
+    if notices.is_empty() {
+        return "受理后开始计算承诺时限。请用办件编号和查询码查看办理进度。".into_any();
     }
+    let ways = notices
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let and = if i == 0 { "" } else { "，并" };
+            match n.channel.as_str() {
+                "sms" => view! {
+                    {and}
+                    "发短信到 "
+                    <Masked shown=n.to.clone() />
+                }
+                .into_any(),
+                _ => format!("{and}发邮件到 {}", n.to).into_any(),
+            }
+        })
+        .collect_view();
+    view! {
+        "受理后开始计算承诺时限。办理进度会"
+        {ways}
+        "，也可以用办件编号和查询码查看。"
+    }
+    .into_any()
 }

@@ -19,6 +19,7 @@ use crate::apply::draft_save::DraftSave;
 use crate::apply::phone_proof::{self, PhoneProof};
 use crate::apply::subject_loader::SubjectLoader;
 use crate::components::fact::changeable_fact;
+use crate::components::masked::Masked;
 use crate::shell::load::{Load, load};
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
@@ -344,7 +345,9 @@ fn Review(subject: Subject) -> impl IntoView {
                             prop:checked=move || sms.get()
                             on:change=move |ev| sms.set(event_target_checked(&ev))
                         />
-                        <label for="notice-sms">{format!("发短信告诉我办理进度（发到 {phone}）")}</label>
+                        <label for="notice-sms">
+                            "发短信告诉我办理进度（发到 " <Masked shown=phone.clone() /> "）"
+                        </label>
                     </div>
                     <Show when=move || sms.get()>
                         <PhoneProof code=proof_code.clone() phone=proof_phone.clone() proven error=proof_error />
