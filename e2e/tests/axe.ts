@@ -18,3 +18,13 @@ export async function bothModes(page: Page) {
   await page.getByRole('button', { name: '长辈模式（大字）', pressed: true }).click();
   await expect(page.locator('html')).not.toHaveClass(/elderly/);
 }
+
+/**
+ * Focus is on an element of the page, never fallen to <body> (a screen reader
+ * would start again at the top): after a page change on the page's main
+ * region or a control, after a removal on what stands in its place.
+ */
+export async function expectFocusKept(page: Page) {
+  await expect(page.locator(':focus')).toHaveCount(1);
+  expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+}

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { bothModes, expectNoViolations } from './axe';
 import { fillPersonDetails } from './details';
-import { pdf, save } from './files';
+import { pdf, photo, save } from './files';
 
 /**
  * 一件事一次办 on a phone inside WeChat: 开餐馆 (KB-001) applied for online with
@@ -45,6 +45,7 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   await page.goto('/');
   const id = save(testInfo.outputPath('身份证.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 300, height: 200 } }));
   const doc = save(testInfo.outputPath('材料.pdf'), await pdf(page, 1));
+  const back = save(testInfo.outputPath('国徽面.jpg'), await photo(page, 640, 400, 0.8));
 
   // The one-time notice of the bundle, then one form for all three items.
   await page.goto('/bundles/KB-001/checklist?applicant_type=individual&cold_food=no&mode=new&own_building=yes&large=no&check_mode=inspection&needs_acceptance=no');
@@ -59,12 +60,13 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   const shared = material(page, 'SC-001.applicant_id');
   await expect(shared).toContainText('传一次，食品经营许可、户外广告设施设置审批、公众聚集场所投入使用、营业前消防安全检查都用这份');
   await expect(page.locator('.material-task').filter({ hasText: '申请人身份证' })).toHaveCount(1);
-  await shared.getByLabel(/选择文件/).setInputFiles(id);
+  await shared.getByLabel('选择文件：申请人身份证（人像面）').setInputFiles(id);
+  await shared.getByLabel('选择文件：申请人身份证（国徽面）').setInputFiles(back);
   for (const key of ['SC-001.application', 'SC-001.layout', 'CG-001.application', 'CG-001.rendering',
     'XF-001.application', 'XF-001.floor_plan', 'XF-001.rules_and_plan']) {
     await material(page, key).getByLabel(/选择文件/).setInputFiles(key.endsWith('rendering') ? id : doc);
   }
-  await expect(page.locator('.file--done')).toHaveCount(8);
+  await expect(page.locator('.file--done')).toHaveCount(9);
   await material(page, 'SC-001.safety_rules').getByLabel(/容缺后补/).check();
   await expect(page.getByRole('region', { name: '容缺受理承诺书' })).toContainText('受理后 5 个工作日内补交');
   await page.getByLabel('我已阅读并同意以上承诺').check();

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { bothModes } from './axe';
-import { pdf, save } from './files';
+import { bothModes, expectFocusKept } from './axe';
+import { pdf, photo, save } from './files';
 
 /**
  * Several parties on one application, on a 360 px phone in WeChat, in both
@@ -11,10 +11,6 @@ import { pdf, save } from './files';
  * the receipt each side masked.
  */
 
-
-async function focusIsNotOnBody(page: Page) {
-  expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
-}
 
 async function applicant(page: Page, name: string) {
   await page.getByLabel('姓名', { exact: true }).fill(name);
@@ -38,6 +34,7 @@ test('二手房过户和水电气过户: the buyer applies and names the seller'
   await page.goto('/bundles/KB-003/checklist?seller_married=no');
   await page.getByRole('link', { name: '开始网上申请' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '填写申请人信息' })).toBeVisible();
+  await expectFocusKept(page);
   await applicant(page, '赵六');
   await page.getByLabel('我是买方').check();
   await expect(page.getByRole('heading', { level: 2, name: '卖方' })).toBeVisible();
@@ -59,14 +56,14 @@ test('二手房过户和水电气过户: the buyer applies and names the seller'
   const summary = page.locator('.error-summary');
   await expect(summary).toContainText('请确认卖方已知晓并同意这份申请');
   await expect(summary.locator('li')).toHaveCount(1);
-  await focusIsNotOnBody(page);
+  await expectFocusKept(page);
   await page.getByLabel(/卖方已知晓并同意这份申请/).check();
   await expect(page.locator('.field--fixed')).toContainText('已改好');
   await expect(summary).toHaveCount(0);
   await page.getByRole('button', { name: '保存并继续' }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
-  await focusIsNotOnBody(page);
+  await expectFocusKept(page);
   const task = (id: string) => page.locator(`[id="material-${id}"]`);
   await task('BDC-001.application').getByLabel(/选择文件/).setInputFiles(doc);
   await task('BDC-001.parties_id').getByLabel(/选择文件/).setInputFiles(idCard);
@@ -83,12 +80,14 @@ test('二手房过户和水电气过户: the buyer applies and names the seller'
 
   // 请逐项核对: the seller in full, beside the buyer who applies.
   await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();
+  await expectFocusKept(page);
   await expect(page.locator('main')).toContainText('买方（申请人）');
   await expect(page.locator('main')).toContainText('李四，110101198805123010，13912345678，已确认本人同意申请');
   await bothModes(page);
   await page.getByRole('button', { name: '提交申请' }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: '申请已提交' })).toBeVisible();
+  await expectFocusKept(page);
   await expect(page.locator('.receipt')).toContainText('买方 赵*（申请人）、卖方 李*');
   await expect(page.locator('.receipt')).not.toContainText('李四');
   await bothModes(page);
@@ -99,7 +98,12 @@ test('出生登记: a parent applies, names the other parent and describes the b
   await page.goto('/');
   const shot = async (name: string, x: number) =>
     save(testInfo.outputPath(name), await page.screenshot({ clip: { x, y: 0, width: 200, height: 120 } }));
-  const [certificate, ids, register] = [await shot('证明.png', 0), await shot('身份证.png', 40), await shot('户口簿.png', 80)];
+  const [certificate, register] = [await shot('证明.png', 0), await shot('户口簿.png', 80)];
+  // Four different photos (noise of four sizes), one per side.
+  const sides: string[] = [];
+  for (const [i, name] of ['母亲人像面', '母亲国徽面', '父亲人像面', '父亲国徽面'].entries()) {
+    sides.push(save(testInfo.outputPath(`${name}.jpg`), await photo(page, 640 + i, 400, 0.8)));
+  }
   await page.goto('/services/GA-002/checklist?born_in_province=no&father_known=yes');
   // Born in another province: the certificate is uploaded, not fetched.
   await expect(page.locator('main')).toContainText('出生医学证明（外省签发）');
@@ -121,12 +125,18 @@ test('出生登记: a parent applies, names the other parent and describes the b
   await bothModes(page);
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
-  await focusIsNotOnBody(page);
+  await expectFocusKept(page);
   const task = (id: string) => page.locator(`[id="material-${id}"]`);
   await task('birth_certificate_copy').getByLabel(/选择文件/).setInputFiles(certificate);
-  await task('parents_id').getByLabel(/选择文件/).setInputFiles(ids);
+  // Each parent's ID card in two named sides, each shown as a thumbnail once sent.
+  await task('mother_id').getByLabel('选择文件：母亲的居民身份证（人像面）').setInputFiles(sides[0]);
+  await task('mother_id').getByLabel('选择文件：母亲的居民身份证（国徽面）').setInputFiles(sides[1]);
+  await task('father_id').getByLabel('选择文件：父亲的居民身份证（人像面）').setInputFiles(sides[2]);
+  await task('father_id').getByLabel('选择文件：父亲的居民身份证（国徽面）').setInputFiles(sides[3]);
   await task('household_register').getByLabel(/选择文件/).setInputFiles(register);
-  await expect(page.locator('.file--done')).toHaveCount(3);
+  await expect(page.locator('.file--done')).toHaveCount(6);
+  await expect(task('mother_id').getByRole('img', { name: '人像面的缩略图' })).toBeVisible();
+  await expect(task('father_id').getByRole('img', { name: '国徽面的缩略图' })).toBeVisible();
   await page.getByRole('button', { name: '核对申请内容' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();
   const main = page.locator('main');

@@ -50,7 +50,10 @@ async fn application(app: &TestApp) -> Value {
                  "delivery": {"method": "window"}},
         "files": {
             "SC-001.application": file(app, "SC-001.application", "食品经营许可申请书.pdf").await,
-            "SC-001.applicant_id": file(app, "SC-001.applicant_id", "身份证.png").await,
+            "SC-001.applicant_id": [
+                upload(app, "KB-001", "SC-001.applicant_id", "人像面.png", PNG).await,
+                upload(app, "KB-001", "SC-001.applicant_id", "国徽面.png", PNG).await,
+            ],
             "SC-001.layout": file(app, "SC-001.layout", "平面图.pdf").await,
             "CG-001.application": file(app, "CG-001.application", "招牌申请表.pdf").await,
             "CG-001.rendering": file(app, "CG-001.rendering", "效果图.png").await,
@@ -126,14 +129,14 @@ async fn a_bundle_becomes_one_joint_case_exactly_once_under_concurrent_retries()
         .iter()
         .filter(|r| r.try_get::<Option<String>, _>("joint_number").unwrap().as_deref() == Some(&receipt.case_number));
     assert_eq!(parts.count(), 3);
-    // The shared ID card is one upload, in every part that uses it.
+    // The shared ID card is one upload a side, in every part that uses it.
     let shared = sqlx::query(
         "SELECT COUNT(*) AS n, COUNT(DISTINCT upload) AS uploads FROM case_files WHERE material = 'applicant_id'",
     )
     .fetch_one(&db)
     .await
     .unwrap();
-    assert_eq!((shared.try_get::<i64, _>("n").unwrap(), shared.try_get::<i64, _>("uploads").unwrap()), (3, 1));
+    assert_eq!((shared.try_get::<i64, _>("n").unwrap(), shared.try_get::<i64, _>("uploads").unwrap()), (6, 2));
 
     // The same key with the same body answers the same receipt afterwards too.
     let again = submit(&app, "joint-1", &body).await;
@@ -330,7 +333,7 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
     let now = bianmin::db::unix_now();
     let removed =
         bianmin::retention::run(&app.state, &bianmin::settings::Retention::default(), now + 91 * 86_400).await.unwrap();
-    assert_eq!(removed.closed_case_files, 3, "the sign's application, rendering and its copy of the ID");
+    assert_eq!(removed.closed_case_files, 4, "the sign's application, rendering and its copy of the ID's two sides");
     for (id, material) in &sign_files {
         let shared = material == "applicant_id";
         assert_eq!(crate::support::stored(&app, id), shared, "{material}: only the shared ID card's bytes remain");
@@ -341,7 +344,7 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
     .fetch_one(&db)
     .await
     .unwrap();
-    assert_eq!(shared.try_get::<i64, _>("n").unwrap(), 2, "still held, with its owner, by the food and fire parts");
+    assert_eq!(shared.try_get::<i64, _>("n").unwrap(), 4, "both sides still held, with their owner, by the food and fire parts");
 }
 
 #[tokio::test]

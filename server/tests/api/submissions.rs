@@ -243,7 +243,14 @@ async fn an_id_card_needs_both_sides_and_one_photo_twice_is_refused() {
 #[tokio::test]
 async fn a_birth_registration_carries_the_babys_data_to_the_police_window() {
     let app = spawn_app().await;
-    let parents = upload(&app, "GA-002", "parents_id", "父母身份证.png", PNG).await;
+    let mother = [
+        upload(&app, "GA-002", "mother_id", "人像面.png", PNG).await,
+        upload(&app, "GA-002", "mother_id", "国徽面.png", PNG).await,
+    ];
+    let father = [
+        upload(&app, "GA-002", "father_id", "人像面.png", PNG).await,
+        upload(&app, "GA-002", "father_id", "国徽面.png", PNG).await,
+    ];
     let register = upload(&app, "GA-002", "household_register", "户口簿.png", PNG).await;
     let mut body = json!({
         "answers": {"born_in_province": true, "father_known": true},
@@ -255,7 +262,7 @@ async fn a_birth_registration_carries_the_babys_data_to_the_police_window() {
                  "fields": {"baby_name": "张小宝", "baby_sex": "male", "birth_date": "2026-11-20",
                             "birth_place": "示范县人民医院", "register_with": "father"},
                  "delivery": {"method": "window"}},
-        "files": {"parents_id": [parents], "household_register": [register]}
+        "files": {"mother_id": mother, "father_id": father, "household_register": [register]}
     });
     let submit = |key: &'static str, body: Value| {
         let app = &app;
