@@ -145,6 +145,10 @@ test('supplement, completion in the staff console, rating and the public figures
   const notice = staff.waitForEvent('download');
   await staff.getByRole('button', { name: '下载 PDF：受理通知书' }).click();
   expect((await notice).suggestedFilename()).toMatch(/^受理通知书.*\.pdf$/);
+  // The 申请表 printed from what the applicant typed, for signing at the window.
+  const printedForm = staff.waitForEvent('download');
+  await staff.getByRole('button', { name: '下载 PDF：申请表' }).click();
+  expect((await printedForm).suggestedFilename()).toBe(`申请表${caseNumber}.pdf`);
   await staff.getByRole('button', { name: '开始办理' }).click();
   await expect(staff.locator('.status-panel__label')).toContainText('办理中');
   // Completing needs a result: said plainly, nothing lost.

@@ -3,7 +3,7 @@
 //! `Idempotency-Key`. Whatever the server still finds wrong is shown in place.
 
 use domain::api::NoticeChannels;
-use domain::apply::form::{Applicant, ApplicationForm, Delivery, FieldKind};
+use domain::apply::form::{ApplicationForm, delivery_text};
 use domain::apply::identity::mask_mobile;
 use domain::apply::materials::{is_uploaded, size_text};
 use domain::apply::submission::{Submission, SubmissionProblems};
@@ -46,48 +46,9 @@ pub fn ReviewPage(kind: Kind, code: String) -> impl IntoView {
 /// The applicant's details in rows, in full: 请逐项核对 needs the ID and phone
 /// numbers as typed, the two most often mistyped (the receipt and notices mask them).
 fn applicant_rows(form: &ApplicationForm, applying: Applying<'_>) -> Vec<(String, String)> {
-    let mut rows = match &form.applicant {
-        Applicant::Person(p) => vec![
-            ("姓名".to_owned(), p.name.clone()),
-            ("身份证号码".to_owned(), p.id_number.clone()),
-            ("手机号码".to_owned(), p.phone.clone()),
-            ("联系地址".to_owned(), p.address.clone()),
-        ],
-        Applicant::Organisation(o) => vec![
-            ("单位名称".to_owned(), o.name.clone()),
-            ("统一社会信用代码".to_owned(), o.credit_code.clone()),
-            ("法定代表人（负责人）".to_owned(), o.legal_representative.clone()),
-            ("联系人".to_owned(), o.contact_name.clone()),
-            ("联系人手机号码".to_owned(), o.phone.clone()),
-            ("单位地址".to_owned(), o.address.clone()),
-        ],
-    };
-    if let Some(agent) = &form.agent {
-        rows.push(("代理人".to_owned(), format!("{}，{}，{}", agent.name, agent.id_number, agent.phone)));
-    }
-    rows.extend(applying.named_parties(form).iter().map(|p| p.row()));
-    for field in applying.plain_fields() {
-        if let Some(value) = form.fields.get(&field.id).filter(|v| !v.trim().is_empty()) {
-            let shown = match field.kind {
-                FieldKind::Choice => {
-                    field.options.iter().find(|o| &o.id == value).map_or(value.clone(), |o| o.label.clone())
-                }
-                FieldKind::Text | FieldKind::Number | FieldKind::Date | FieldKind::Address | FieldKind::IdNumber => {
-                    value.clone()
-                }
-            };
-            rows.push((applying.field_label(&field.id).unwrap_or(field.label.clone()), shown));
-        }
-    }
+    let mut rows = applying.people_rows(form);
+    rows.extend(applying.field_rows(form));
     rows
-}
-
-fn delivery_text(form: &ApplicationForm) -> String {
-    match &form.delivery {
-        Some(Delivery::Window) => "到办理窗口领取".to_owned(),
-        Some(Delivery::Post(a)) => format!("免费邮寄：{}，{}，{}", a.address, a.recipient, a.phone),
-        None => "还没有选择".to_owned(),
-    }
 }
 
 #[component]

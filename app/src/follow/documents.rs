@@ -63,10 +63,27 @@ fn row(document: DocumentRef, get: impl Fn(DocumentRef, Format) + Clone + 'stati
     }
 }
 
-/// The case's documents for the department (downloaded with the token).
+/// The case's documents for the department (downloaded with the token), and
+/// the 申请表 printed from the application for the parties to sign.
 #[component]
 pub fn StaffDocuments(case_number: String, documents: Vec<DocumentRef>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
+    let form_url = format!("/api/staff/cases/{}/application-form", js_sys::encode_uri_component(&case_number));
+    let form_name = format!("申请表{case_number}");
+    let print_form = move |format: Format| {
+        let (query, extension) = match format {
+            Format::Pdf => ("", "pdf"),
+            Format::Html => ("?format=html", "html"),
+        };
+        let (url, name) = (format!("{form_url}{query}"), format!("{form_name}.{extension}"));
+        spawn_local(async move {
+            match api::staff::download(&token().unwrap_or_default(), &url).await {
+                Ok(blob) => save_blob(&blob, &name),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let print_html = print_form.clone();
     let get = move |document: DocumentRef, format: Format| {
         let query = match format {
             Format::Pdf => "",
@@ -87,7 +104,31 @@ pub fn StaffDocuments(case_number: String, documents: Vec<DocumentRef>) -> impl 
     view! {
         <h2>"文书"</h2>
         <ErrorNotice message=error />
-        <ul class="plain-list documents">{documents.into_iter().map(|d| row(d, get.clone())).collect_view()}</ul>
+        <ul class="plain-list documents">
+            <li>
+                <strong>"申请表"</strong>
+                " 按申请内容生成，打印后请各方当事人签字"
+                <span class="document-actions">
+                    <button
+                        type="button"
+                        class="link-button"
+                        aria-label="下载 PDF：申请表"
+                        on:click=move |_| print_form(Format::Pdf)
+                    >
+                        "下载 PDF"
+                    </button>
+                    <button
+                        type="button"
+                        class="link-button"
+                        aria-label="网页版：申请表（可打印）"
+                        on:click=move |_| print_html(Format::Html)
+                    >
+                        "网页版"
+                    </button>
+                </span>
+            </li>
+            {documents.into_iter().map(|d| row(d, get.clone())).collect_view()}
+        </ul>
     }
 }
 

@@ -288,10 +288,7 @@ fn CaseDetail(
                     {may_extend.then(|| view! { <ExtendForm pending /> })}
                 }
             })}
-        {(!case.documents.is_empty())
-            .then(|| {
-                view! { <StaffDocuments case_number=case.case_number.clone() documents=case.documents.clone() /> }
-            })}
+        <StaffDocuments case_number=case.case_number.clone() documents=case.documents.clone() />
         {(!case.work_orders.is_empty()).then(|| view! { <WorkOrders case=case.clone() store /> })}
         {(!case.notifications.is_empty()).then(|| view! { <Notifications list=case.notifications.clone() /> })}
         <h2>"办理记录"</h2>

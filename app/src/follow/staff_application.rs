@@ -4,7 +4,7 @@
 //! 容缺 materials with the signed pledge. The words come from the item (or the
 //! bundle) the case is for, fetched as the status page fetches them.
 
-use domain::apply::form::{Delivery, FieldKind};
+use domain::apply::form::delivery_text;
 use domain::apply::submission::Submission;
 use domain::case::view::StaffCase;
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ use crate::subject::{Kind, Subject};
 
 /// Rows of facts, each a label and its value.
 fn rows(application: &Submission, subject: Option<&Subject>) -> Vec<(String, String)> {
-    let mut out = vec![("领取方式".to_owned(), delivery_text(application))];
+    let mut out = vec![("领取方式".to_owned(), delivery_text(&application.form))];
     let Some(subject) = subject else { return out };
     let applying = subject.applying();
     out.extend(applying.named_parties(&application.form).iter().map(|p| p.row()));
@@ -25,19 +25,7 @@ fn rows(application: &Submission, subject: Option<&Subject>) -> Vec<(String, Str
             out.push((question.text.clone(), answer_text(&question, answer)));
         }
     }
-    for field in applying.plain_fields() {
-        if let Some(value) = application.form.fields.get(&field.id).filter(|v| !v.trim().is_empty()) {
-            let shown = match field.kind {
-                FieldKind::Choice => {
-                    field.options.iter().find(|o| &o.id == value).map_or(value.clone(), |o| o.label.clone())
-                }
-                FieldKind::Text | FieldKind::Number | FieldKind::Date | FieldKind::Address | FieldKind::IdNumber => {
-                    value.clone()
-                }
-            };
-            out.push((applying.field_label(&field.id).unwrap_or(field.label.clone()), shown));
-        }
-    }
+    out.extend(applying.field_rows(&application.form));
     if !application.later.is_empty() {
         let names: Vec<String> =
             application.later.iter().map(|id| material_name(subject, id).unwrap_or_else(|| id.clone())).collect();
@@ -51,14 +39,6 @@ fn material_name(subject: &Subject, id: &str) -> Option<String> {
     match subject {
         Subject::Item(item) => item.materials.iter().find(|m| m.id == id).map(|m| m.name.clone()),
         Subject::Bundle(detail) => detail.document(id).map(|m| m.name.clone()),
-    }
-}
-
-fn delivery_text(application: &Submission) -> String {
-    match &application.form.delivery {
-        Some(Delivery::Window) => "到办理窗口领取".to_owned(),
-        Some(Delivery::Post(a)) => format!("邮寄：{}，{}，{}", a.address, a.recipient, a.phone),
-        None => "没有选择".to_owned(),
     }
 }
 

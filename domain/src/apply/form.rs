@@ -353,6 +353,15 @@ impl ApplicationForm {
     }
 }
 
+/// How the result reaches the applicant, in words.
+pub fn delivery_text(form: &ApplicationForm) -> String {
+    match &form.delivery {
+        Some(Delivery::Window) => "到办理窗口领取".to_owned(),
+        Some(Delivery::Post(a)) => format!("免费邮寄：{}，{}，{}", a.address, a.recipient, a.phone),
+        None => "还没有选择".to_owned(),
+    }
+}
+
 /// One problem, for the summary at the top and the message beside the field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

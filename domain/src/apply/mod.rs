@@ -9,5 +9,6 @@ pub mod materials;
 pub mod parties;
 pub mod phone_code;
 pub mod photo;
+pub mod printed;
 pub mod submission;
 pub mod tus;

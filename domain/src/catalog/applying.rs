@@ -124,6 +124,55 @@ impl<'a> Applying<'a> {
             .collect()
     }
 
+    /// Who applies, in rows and in full (the review page, the printed 申请表):
+    /// the applicant, the agent, every party.
+    pub fn people_rows(self, form: &ApplicationForm) -> Vec<(String, String)> {
+        use crate::apply::form::Applicant;
+        let mut rows: Vec<(String, String)> = match &form.applicant {
+            Applicant::Person(p) => vec![
+                ("姓名".to_owned(), p.name.clone()),
+                ("身份证号码".to_owned(), p.id_number.clone()),
+                ("手机号码".to_owned(), p.phone.clone()),
+                ("联系地址".to_owned(), p.address.clone()),
+            ],
+            Applicant::Organisation(o) => vec![
+                ("单位名称".to_owned(), o.name.clone()),
+                ("统一社会信用代码".to_owned(), o.credit_code.clone()),
+                ("法定代表人（负责人）".to_owned(), o.legal_representative.clone()),
+                ("联系人".to_owned(), o.contact_name.clone()),
+                ("联系人手机号码".to_owned(), o.phone.clone()),
+                ("单位地址".to_owned(), o.address.clone()),
+            ],
+        };
+        if let Some(agent) = &form.agent {
+            rows.push(("代理人".to_owned(), format!("{}，{}，{}", agent.name, agent.id_number, agent.phone)));
+        }
+        rows.extend(self.named_parties(form).iter().map(|p| p.row()));
+        rows
+    }
+
+    /// The item's own fields as answered, in form order, a choice by its label.
+    pub fn field_rows(self, form: &ApplicationForm) -> Vec<(String, String)> {
+        use crate::apply::form::FieldKind;
+        let mut rows = Vec::new();
+        for field in self.plain_fields() {
+            if let Some(value) = form.fields.get(&field.id).filter(|v| !v.trim().is_empty()) {
+                let shown = match field.kind {
+                    FieldKind::Choice => {
+                        field.options.iter().find(|o| &o.id == value).map_or(value.clone(), |o| o.label.clone())
+                    }
+                    FieldKind::Text
+                    | FieldKind::Number
+                    | FieldKind::Date
+                    | FieldKind::Address
+                    | FieldKind::IdNumber => value.clone(),
+                };
+                rows.push((self.field_label(&field.id).unwrap_or(field.label.clone()), shown));
+            }
+        }
+        rows
+    }
+
     /// The form as it is stored: no entry for a party that is not named
     /// besides the applicant for these answers.
     pub fn keep_needed_parties(self, form: &mut ApplicationForm, answers: &Answers) {

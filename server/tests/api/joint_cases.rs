@@ -344,7 +344,11 @@ async fn a_refused_part_leaves_the_whole_partly_completed() {
     .fetch_one(&db)
     .await
     .unwrap();
-    assert_eq!(shared.try_get::<i64, _>("n").unwrap(), 4, "both sides still held, with their owner, by the food and fire parts");
+    assert_eq!(
+        shared.try_get::<i64, _>("n").unwrap(),
+        4,
+        "both sides still held, with their owner, by the food and fire parts"
+    );
 }
 
 #[tokio::test]

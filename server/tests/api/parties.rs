@@ -122,6 +122,21 @@ async fn a_flat_sale_names_buyer_seller_and_spouse_and_the_clerk_sees_and_finds_
         .unwrap();
     let page: Value = search.json().await.unwrap();
     assert_eq!(page["cases"][0]["case_number"], receipt.case_number.as_str());
+
+    // The 申请表 printed from the answers, for both sides to sign at the window.
+    let printed =
+        app.staff_get(&token, &format!("/api/staff/cases/{}/application-form?format=html", receipt.case_number)).await;
+    assert_eq!(printed.status(), 200);
+    let html = printed.text().await.unwrap();
+    for expected in
+        ["不动产转移登记（二手房买卖）申请表", "成交价格（元）：560000", "卖方（李四）签字", "卖方配偶（王芳）签字"]
+    {
+        assert!(html.contains(expected), "{expected} in the printed form");
+    }
+    let elsewhere = staff_token(&app, "县民政局").await;
+    let refused =
+        app.staff_get(&elsewhere, &format!("/api/staff/cases/{}/application-form", receipt.case_number)).await;
+    assert_eq!(refused.status(), 404, "another department's case is not printed");
 }
 
 #[tokio::test]

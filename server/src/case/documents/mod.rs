@@ -28,7 +28,10 @@ use crate::hosting::client::Client;
 use crate::hosting::disposition::{Disposition, content_disposition};
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
-    OpenApiRouter::new().routes(routes!(staff_copy)).routes(routes!(applicant_copy))
+    OpenApiRouter::new()
+        .routes(routes!(staff_copy))
+        .routes(routes!(applicant_copy))
+        .routes(routes!(printed_application))
 }
 
 impl JsonBody for DocumentRequest {
@@ -64,6 +67,16 @@ fn seal(state: &AppState, issuer: &str) -> Option<Vec<u8>> {
 /// The document as its format asks, with a file name that says what it is.
 fn respond(state: &AppState, document: &DocumentText, format: Format) -> Result<Response, ApiError> {
     let seal = seal(state, &document.issuer);
+    printed(state, document, format, seal)
+}
+
+/// [`respond`] with the seal given (none for what the applicant signs).
+fn printed(
+    state: &AppState,
+    document: &DocumentText,
+    format: Format,
+    seal: Option<Vec<u8>>,
+) -> Result<Response, ApiError> {
     let (content_type, extension, body) = match format {
         Format::Pdf => ("application/pdf", "pdf", pdf::render(state, document, seal.as_deref())?),
         Format::Html => ("text/html; charset=utf-8", "html", html::render(document, seal.as_deref()).into_bytes()),
@@ -100,6 +113,33 @@ async fn staff_copy(
     let document = documents::load(&state, &case.case_number, &id).await?.ok_or_else(missing)?;
     staff.log(&state, What::DownloadFile, Some(&case.case_number), Some(&format!("document {id}"))).await?;
     respond(&state, &document, printed.format)
+}
+
+/// The 申请表 printed from the application, for the parties to sign at the
+/// window where the department wants a signed paper form.
+#[utoipa::path(get, path = "/staff/cases/{case}/application-form", tag = "staff", security(("department_token" = [])),
+    params(("case" = String, Path, description = "办件编号"), Printed),
+    responses((status = 200, description = "The form", content_type = "application/pdf"),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "No font for the PDF: the printable page still works")))]
+async fn printed_application(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(case): Path<String>,
+    ApiQuery(format): ApiQuery<Printed>,
+) -> Result<Response, ApiError> {
+    let case = own(&state, &staff, &case).await?;
+    let code = case.bundle().unwrap_or(&case.item_code).to_owned();
+    let applying = state.catalog.applying(&code).ok_or_else(missing)?;
+    let form = domain::apply::printed::application_form(
+        applying,
+        &case.application,
+        case.whole_number().unwrap_or(&case.case_number),
+        &case.department,
+        case.received_on,
+    );
+    staff.log(&state, What::DownloadFile, Some(&case.case_number), Some("application form")).await?;
+    printed(&state, &form, format.format, None)
 }
 
 /// The applicant's copy of one of the case's documents.
