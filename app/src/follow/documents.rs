@@ -33,32 +33,39 @@ fn file_name(document: &DocumentRef, format: Format) -> String {
     format!("{}{}.{extension}", document.title, document.number)
 }
 
+/// A button for each format, named with the document's title.
+fn actions(title: String, get: impl Fn(Format) + Clone + 'static) -> impl IntoView {
+    let (pdf, html) = (get.clone(), get);
+    view! {
+        <span class="document-actions">
+            <button
+                type="button"
+                class="link-button"
+                aria-label=format!("下载 PDF：{title}")
+                on:click=move |_| pdf(Format::Pdf)
+            >
+                "下载 PDF"
+            </button>
+            <button
+                type="button"
+                class="link-button"
+                aria-label=format!("网页版：{title}（可打印）")
+                on:click=move |_| html(Format::Html)
+            >
+                "网页版"
+            </button>
+        </span>
+    }
+}
+
 /// One line: the title, number and date, and a button for each format.
 fn row(document: DocumentRef, get: impl Fn(DocumentRef, Format) + Clone + 'static) -> impl IntoView {
-    let (pdf, html) = (get.clone(), get);
-    let (one, two) = (document.clone(), document.clone());
+    let this = document.clone();
     view! {
         <li>
             <strong>{document.title.clone()}</strong>
             {format!(" {} · {}", document.number, document.issued_on.chinese())}
-            <span class="document-actions">
-                <button
-                    type="button"
-                    class="link-button"
-                    aria-label=format!("下载 PDF：{}", document.title)
-                    on:click=move |_| pdf(one.clone(), Format::Pdf)
-                >
-                    "下载 PDF"
-                </button>
-                <button
-                    type="button"
-                    class="link-button"
-                    aria-label=format!("网页版：{}（可打印）", document.title)
-                    on:click=move |_| html(two.clone(), Format::Html)
-                >
-                    "网页版"
-                </button>
-            </span>
+            {actions(document.title.clone(), move |format| get(this.clone(), format))}
         </li>
     }
 }
@@ -83,7 +90,6 @@ pub fn StaffDocuments(case_number: String, documents: Vec<DocumentRef>) -> impl 
             }
         });
     };
-    let print_html = print_form.clone();
     let get = move |document: DocumentRef, format: Format| {
         let query = match format {
             Format::Pdf => "",
@@ -108,24 +114,7 @@ pub fn StaffDocuments(case_number: String, documents: Vec<DocumentRef>) -> impl 
             <li>
                 <strong>"申请表"</strong>
                 " 按申请内容生成，打印后请各方当事人签字"
-                <span class="document-actions">
-                    <button
-                        type="button"
-                        class="link-button"
-                        aria-label="下载 PDF：申请表"
-                        on:click=move |_| print_form(Format::Pdf)
-                    >
-                        "下载 PDF"
-                    </button>
-                    <button
-                        type="button"
-                        class="link-button"
-                        aria-label="网页版：申请表（可打印）"
-                        on:click=move |_| print_html(Format::Html)
-                    >
-                        "网页版"
-                    </button>
-                </span>
+                {actions("申请表".to_owned(), print_form)}
             </li>
             {documents.into_iter().map(|d| row(d, get.clone())).collect_view()}
         </ul>
