@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { pdf, photo, save } from './files';
+import { expectFocusKept } from './axe';
 import { fillMatter } from './details';
 
 /**
@@ -41,6 +42,7 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await page.getByLabel(/窗口领取/).check();
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.locator('.error-summary')).toContainText('身份证号码校验位不正确');
+  await expectFocusKept(page);
   const idField = page.getByLabel('身份证号码', { exact: true });
   await expect(idField).toHaveAttribute('aria-invalid', 'true');
   // The phone's keyboard and autofill know the personal fields.
@@ -53,6 +55,7 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await expect(page.locator('.field--fixed')).toContainText('已改好');
   await expect(page.locator('.error-summary')).toHaveCount(0);
   await page.getByRole('button', { name: '保存并继续' }).click();
+  await expectFocusKept(page);
 
   // The task list: closed until complete, and it says why.
   await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
@@ -66,6 +69,7 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await expect(material(page, 'driver_licences')).toContainText('名字是 PDF，内容却是 PNG');
   await expect(material(page, 'driver_licences').locator('.tag')).toHaveText('有问题');
   await material(page, 'driver_licences').getByRole('button', { name: '知道了' }).click();
+  await expectFocusKept(page);
 
   // A multi-page PDF and a screenshot.
   // What the shell's live region says is recorded, to check that uploads are heard.
@@ -94,6 +98,7 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await idCard.getByRole('button', { name: '知道了' }).click();
   await idCard.getByLabel('选择文件：申请人或负责人身份证（国徽面）').setInputFiles(screenshotPath);
   await expect(idCard.locator('.material-task__head .tag')).toHaveText('已完成', { timeout: 30_000 });
+  await expectFocusKept(page);
   // Each side says which it is, with a thumbnail of what was sent.
   await expect(idCard.locator('.file__thumb')).toHaveCount(2);
   await expect(idCard.locator('.file__side')).toHaveText(['人像面', '国徽面']);
@@ -139,6 +144,7 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await expect(page.locator('#submit-blockers')).toHaveCount(0);
   await go.click();
   await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();
+  await expectFocusKept(page);
   // 请逐项核对: the applicant's own numbers in full, to catch a typo.
   await expect(page.locator('main')).toContainText('11010519491231002X');
   await expect(page.locator('main')).toContainText('13812345678');
@@ -149,10 +155,12 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await page.getByLabel('手机号码', { exact: true }).fill('13912345678');
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '核对申请内容' })).toBeVisible();
+  await expectFocusKept(page);
   await expect(page.locator('main')).toContainText('13912345678');
 
   await page.getByRole('button', { name: '提交申请' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '申请已提交' })).toBeVisible();
+  await expectFocusKept(page);
   const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
   expect(caseNumber).toMatch(/^[ABCDEFGHJKLMNPRSTUVWXY2-9]{4}-[ABCDEFGHJKLMNPRSTUVWXY2-9]{4}$/);
   const receipt = page.locator('.receipt');
@@ -165,6 +173,7 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await page.getByRole('button', { name: '保存为图片' }).click();
   const picture = page.getByRole('img', { name: new RegExp(`办件编号：${caseNumber}`) });
   await expect(picture).toBeVisible();
+  await expectFocusKept(page);
   expect(await picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(720);
   await expect(page.locator('#announce-polite')).toHaveText('回执图片已生成，长按图片保存到手机相册');
   // Personal data never travels in the address; the query code neither.
@@ -185,8 +194,10 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await page.getByRole('link', { name: '本机提交的申请（1 件）：查看办理进度' }).click();
   const kept = page.getByRole('region', { name: '本机提交的申请' });
   await expect(kept).toContainText(`办件编号 ${caseNumber}`);
+  await expectFocusKept(page);
   await kept.getByRole('link', { name: '道路货物运输经营许可' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '办理进度', exact: true })).toBeVisible();
+  await expectFocusKept(page);
 
   // Another phone types the codes once: WeChat's reload on an app switch keeps the case open.
   const other = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
@@ -204,6 +215,7 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await page.goto('/cases');
   await kept.getByRole('button', { name: `不在本机保存办件 ${caseNumber}` }).click();
   await expect(kept).toHaveCount(0);
+  await expectFocusKept(page);
   await page.goto('/');
   await expect(page.getByRole('link', { name: /本机提交的申请/ })).toHaveCount(0);
 });

@@ -13,6 +13,7 @@ use domain::time::calendar::Light;
 use domain::time::date::beijing_time;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::api::{self, SubmitError};
 use crate::application;
@@ -162,13 +163,23 @@ fn KeptReceipts() -> impl IntoView {
     let forget = move |case_number: String| {
         draft::remove(&format!("receipt.{case_number}"));
         receipts.update(|all| all.retain(|r| r.case_number != case_number));
+        crate::shell::announce::say(&format!("已不在本机保存办件 {case_number}"));
+        // Its button is gone: focus goes to the list's heading, or to the page when the list went too.
+        request_animation_frame(|| {
+            let target = document().get_element_by_id("kept-heading").or_else(|| document().get_element_by_id("main"));
+            if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        });
     };
     move || {
         let list = receipts.get();
         (!list.is_empty()).then(|| {
             view! {
                 <section aria-labelledby="kept-heading">
-                    <h2 id="kept-heading">"本机提交的申请"</h2>
+                    <h2 id="kept-heading" tabindex="-1">
+                        "本机提交的申请"
+                    </h2>
                     <ul class="facts kept-receipts">
                         {list
                             .into_iter()
