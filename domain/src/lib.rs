@@ -5,6 +5,7 @@
 //! modules follow the applicant's journey — catalog → apply → case — with what
 //! all stages share at the top.
 
+pub mod account;
 pub mod api;
 pub mod apply;
 pub mod bundles;

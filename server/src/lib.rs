@@ -3,6 +3,7 @@
 //! names the modules: [`state`] holds what handlers share, [`startup`] builds
 //! the server from its settings.
 
+pub mod account;
 pub mod apply;
 pub mod at_rest;
 pub mod case;

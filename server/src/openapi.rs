@@ -26,6 +26,7 @@ All paths are relative to `/api`. Personal data travels in request bodies only, 
         (name = "uploads", description = "断点续传（tus 1.0）与文件检查"),
         (name = "cases", description = "办件进度、补正、撤回、评价、投诉、数据公开"),
         (name = "staff", description = "部门办件接口（部门令牌）"),
+        (name = "account", description = "登录状态（服务器端会话，HttpOnly Cookie，变更请求需带防伪令牌）"),
     )
 )]
 pub struct ApiDoc;

@@ -37,6 +37,10 @@ async fn hourly_jobs(state: &AppState) {
     if let Err(error) = crate::db::housekeeping(&state.db).await {
         tracing::warn!(%error, "housekeeping failed; trying again in an hour");
     }
+    let life = domain::account::session::Lifetimes::default();
+    if let Err(error) = crate::account::sessions::sweep(state, crate::db::unix_now(), life).await {
+        tracing::warn!(%error, "ended sessions could not be swept; trying again in an hour");
+    }
     match crate::retention::run(state, &state.retention, crate::db::unix_now()).await {
         // Counts only: never what was removed.
         Ok(r) => tracing::info!(

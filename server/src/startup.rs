@@ -17,7 +17,7 @@ use crate::settings::ServeSettings;
 use crate::hosting::{limits, serve, web};
 use crate::notify::{sms, webhook as webhooks};
 use crate::state::AppState;
-use crate::{apply, at_rest, case, catalog, db, error, holidays, openapi};
+use crate::{account, apply, at_rest, case, catalog, db, error, holidays, openapi};
 
 /// The whole HTTP surface: `/api/…` and the app.
 /// How requests are paced and shed, from the settings.
@@ -47,6 +47,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(case::qr::routes())
         .merge(case::documents::routes())
         .merge(case::figures::routes())
+        .merge(account::routes::routes())
         .split_for_parts();
     let document = Arc::new(document);
     let api = api

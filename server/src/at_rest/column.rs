@@ -19,10 +19,11 @@ pub enum Column {
     WorkOrderVisit,
     DocumentText,
     CaseRating,
+    SessionIdentity,
 }
 
 impl Column {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::CaseApplication,
         Self::CaseFileName,
         Self::DraftForm,
@@ -37,6 +38,7 @@ impl Column {
         Self::WorkOrderVisit,
         Self::DocumentText,
         Self::CaseRating,
+        Self::SessionIdentity,
     ];
 
     /// The table, the column naming the row, the sealed column.
@@ -56,6 +58,7 @@ impl Column {
             Self::WorkOrderVisit => ("work_orders", "id", "visit_note"),
             Self::DocumentText => ("documents", "id", "text"),
             Self::CaseRating => ("case_ratings", "id", "rating"),
+            Self::SessionIdentity => ("sessions", "id_hash", "identity"),
         }
     }
 

@@ -34,6 +34,12 @@ pub enum Purpose {
     ApplicationKey,
     /// A name or number a clerk searches cases by (`domain::case::search::term`).
     SearchTerm,
+    /// A session cookie's value.
+    Session,
+    /// A session's CSRF token.
+    SessionCsrf,
+    /// A provider-scoped subject (`domain::account::identity::Identity::key`).
+    Subject,
 }
 
 impl Purpose {
@@ -45,6 +51,9 @@ impl Purpose {
             Self::PhoneCode => b"phone code",
             Self::ApplicationKey => b"application key",
             Self::SearchTerm => b"search term",
+            Self::Session => b"session",
+            Self::SessionCsrf => b"session csrf",
+            Self::Subject => b"subject",
         }
     }
 }
@@ -84,9 +93,13 @@ impl LookupKey {
                     .collect::<Option<_>>()?;
                 (digest.len() == 32).then(|| self.of_digest(purpose, &digest))
             }
-            Purpose::ResumeCode | Purpose::Recipient | Purpose::PhoneCode | Purpose::SearchTerm => {
-                Some(self.hash(purpose, old))
-            }
+            Purpose::ResumeCode
+            | Purpose::Recipient
+            | Purpose::PhoneCode
+            | Purpose::SearchTerm
+            | Purpose::Session
+            | Purpose::SessionCsrf
+            | Purpose::Subject => Some(self.hash(purpose, old)),
         }
     }
 }

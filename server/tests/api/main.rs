@@ -30,6 +30,7 @@ mod phone_codes;
 mod ratings;
 mod recovery;
 mod retention;
+mod sessions;
 mod situations;
 mod sms;
 mod staff_access;

@@ -1,0 +1,6 @@
+//! Signing in: server-side sessions behind an HttpOnly cookie, with a CSRF
+//! token for every change made with it (`sessions`), and the routes that show
+//! and end them (`routes`). Providers' adapters sign people in into these.
+
+pub mod routes;
+pub mod sessions;
