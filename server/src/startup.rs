@@ -156,6 +156,8 @@ impl Server {
             default_rating_days: settings.default_rating_days,
             documents: settings.documents.clone(),
             document_font: std::sync::OnceLock::new(),
+            sign_in: settings.sign_in.clone(),
+            oidc: tokio::sync::OnceCell::new(),
         };
         let state = Arc::new(state);
         case::store::index::backfill(&state).await.context("cannot index the stored cases for the staff search")?;

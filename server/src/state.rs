@@ -48,6 +48,10 @@ pub struct AppState {
     pub documents: settings::DocumentSettings,
     /// The documents' font, read on the first PDF (`None` inside: not readable).
     pub document_font: std::sync::OnceLock<Option<Arc<Vec<u8>>>>,
+    /// How people sign in (none configured: everyone applies anonymously).
+    pub sign_in: settings::SignInSettings,
+    /// The OpenID Connect provider's metadata, discovered on the first sign-in.
+    pub oidc: tokio::sync::OnceCell<crate::account::provider::Provider>,
 }
 
 impl AppState {

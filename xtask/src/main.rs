@@ -104,10 +104,14 @@ fn test() -> anyhow::Result<()> {
     tools::ensure_clamd()?;
     // The documents' tests print PDFs in the Chinese font.
     tools::ensure_cjk_font()?;
+    // The sign-in tests sign in with a certified OpenID Connect provider on loopback.
+    let oidc = root().join("xtask/oidc");
+    tools::ensure_npm_packages(&oidc)?;
     // Every Rust test on the embedded defaults: SQLite and files on disk.
     run(Command::new("cargo")
         .args(["test", "--workspace", "--exclude", "app"])
         .env("BIANMIN_TEST_PYTHON", &smtpd)
+        .env("BIANMIN_TEST_OIDC_DIR", &oidc)
         .env_remove("BIANMIN_TEST_DATABASE_URL")
         .env_remove("BIANMIN_TEST_STORAGE")
         .current_dir(root()))?;
@@ -122,6 +126,7 @@ fn test() -> anyhow::Result<()> {
                 .env("BIANMIN_TEST_DATABASE_URL", url)
                 .env("BIANMIN_TEST_STORAGE", "s3")
                 .env("BIANMIN_TEST_PYTHON", &smtpd)
+                .env("BIANMIN_TEST_OIDC_DIR", &oidc)
                 .current_dir(root()))?;
         }
         None => println!("xtask: BIANMIN_TEST_DATABASE_URL is not set: the PostgreSQL and S3 run is skipped"),

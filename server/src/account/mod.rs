@@ -2,5 +2,7 @@
 //! token for every change made with it (`sessions`), and the routes that show
 //! and end them (`routes`). Providers' adapters sign people in into these.
 
+pub mod oidc;
+pub mod provider;
 pub mod routes;
 pub mod sessions;

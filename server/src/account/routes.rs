@@ -1,5 +1,6 @@
 //! `GET /api/session` (who is signed in, masked, and the CSRF token),
-//! `POST /api/session/sign-out` and `/api/session/sign-out-everywhere`. A
+//! `POST /api/session/sign-out` and `/api/session/sign-out-everywhere`, and
+//! signing in with OpenID Connect (`/api/auth/oidc/start` and its callback). A
 //! change made with the session cookie must carry the CSRF token in
 //! `X-CSRF-Token`: a page on another site can send the cookie, not the token.
 
@@ -13,16 +14,23 @@ use axum::response::{IntoResponse, Response};
 use domain::account::identity::IdentityView;
 use domain::account::session::Lifetimes;
 use domain::api::ErrorBody;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::account::oidc;
 use crate::account::sessions::{self, CSRF_HEADER, Session};
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
-    OpenApiRouter::new().routes(routes!(current)).routes(routes!(sign_out)).routes(routes!(sign_out_everywhere))
+    OpenApiRouter::new()
+        .routes(routes!(current))
+        .routes(routes!(sign_out))
+        .routes(routes!(sign_out_everywhere))
+        .routes(routes!(oidc_start))
+        .routes(routes!(oidc_callback))
 }
 
 /// The session a request's cookie names, if any; a change (any method but
@@ -98,4 +106,74 @@ async fn sign_out_everywhere(
         session.end_everywhere(&state).await?;
     }
     Ok(signed_out())
+}
+
+/// Where a sign-in returns to.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Begin {
+    /// A page of this site to come back to (`/cases`); anything else means the home page.
+    #[serde(default, rename = "return")]
+    return_to: Option<String>,
+}
+
+/// Begin signing in with the province's identity service (OpenID Connect).
+#[utoipa::path(get, path = "/auth/oidc/start", tag = "account", params(Begin),
+    responses((status = 303, description = "To the provider"), (status = 404, body = ErrorBody),
+              (status = 503, body = ErrorBody)))]
+async fn oidc_start(
+    State(state): State<Arc<AppState>>,
+    ApiQuery(begin): ApiQuery<Begin>,
+) -> Result<Response, ApiError> {
+    let return_to = oidc::safe_return(begin.return_to.as_deref());
+    let (url, binding) = oidc::begin(&state, &return_to).await?;
+    let cookie = format!(
+        "{}={binding}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={}",
+        oidc::BINDING_COOKIE,
+        oidc::SIGN_IN_SECS
+    );
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url), (header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// What the provider sends the browser back with.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Callback {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    /// Set when the person did not sign in (`access_denied`).
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// The provider's answer: a session, and back to the page the sign-in began on.
+#[utoipa::path(get, path = "/auth/oidc/callback", tag = "account", params(Callback),
+    responses((status = 303, description = "Signed in, back to the page"), (status = 400, body = ErrorBody),
+              (status = 503, body = ErrorBody)))]
+async fn oidc_callback(
+    State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+    ApiQuery(answer): ApiQuery<Callback>,
+) -> Result<Response, ApiError> {
+    let clear_binding = format!("{}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0", oidc::BINDING_COOKIE);
+    let (Some(code), Some(returned), None) = (answer.code, answer.state, answer.error) else {
+        // Not signed in at the provider: back home, still anonymous, nothing lost.
+        return Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/?sign-in=cancelled".to_owned()), (header::SET_COOKIE, clear_binding)],
+        )
+            .into_response());
+    };
+    let binding = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|c| {
+        c.split(';').map(str::trim).find_map(|p| p.strip_prefix(oidc::BINDING_COOKIE)?.strip_prefix('='))
+    });
+    let (identity, return_to) = oidc::finish(&state, &code, &returned, binding).await?;
+    let made = sessions::create(&state, &identity).await?;
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, return_to)]).into_response();
+    let jar = response.headers_mut();
+    jar.append(header::SET_COOKIE, sessions::set_cookie(Some(&made.cookie)).parse().expect("a cookie is ASCII"));
+    jar.append(header::SET_COOKIE, clear_binding.parse().expect("a cookie is ASCII"));
+    Ok(response)
 }

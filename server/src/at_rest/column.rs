@@ -20,10 +20,11 @@ pub enum Column {
     DocumentText,
     CaseRating,
     SessionIdentity,
+    SignInSecret,
 }
 
 impl Column {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::CaseApplication,
         Self::CaseFileName,
         Self::DraftForm,
@@ -39,6 +40,7 @@ impl Column {
         Self::DocumentText,
         Self::CaseRating,
         Self::SessionIdentity,
+        Self::SignInSecret,
     ];
 
     /// The table, the column naming the row, the sealed column.
@@ -59,6 +61,7 @@ impl Column {
             Self::DocumentText => ("documents", "id", "text"),
             Self::CaseRating => ("case_ratings", "id", "rating"),
             Self::SessionIdentity => ("sessions", "id_hash", "identity"),
+            Self::SignInSecret => ("sign_ins", "state_hash", "secret"),
         }
     }
 

@@ -40,6 +40,8 @@ pub enum Purpose {
     SessionCsrf,
     /// A provider-scoped subject (`domain::account::identity::Identity::key`).
     Subject,
+    /// A sign-in's `state`, and the cookie binding it to the browser that began it.
+    SignIn,
 }
 
 impl Purpose {
@@ -54,6 +56,7 @@ impl Purpose {
             Self::Session => b"session",
             Self::SessionCsrf => b"session csrf",
             Self::Subject => b"subject",
+            Self::SignIn => b"sign in",
         }
     }
 }
@@ -99,7 +102,8 @@ impl LookupKey {
             | Purpose::SearchTerm
             | Purpose::Session
             | Purpose::SessionCsrf
-            | Purpose::Subject => Some(self.hash(purpose, old)),
+            | Purpose::Subject
+            | Purpose::SignIn => Some(self.hash(purpose, old)),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod notify;
 pub mod retention;
 pub mod secret;
 pub mod serve;
+pub mod sign_in;
 pub mod storage;
 
 pub use commands::*;
@@ -19,4 +20,5 @@ pub use notify::Notify;
 pub use retention::Retention;
 pub use secret::Secret;
 pub use serve::{ServeSettings, database_url, public_dir_for};
+pub use sign_in::SignInSettings;
 pub use storage::StorageSettings;

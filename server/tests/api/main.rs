@@ -31,6 +31,7 @@ mod ratings;
 mod recovery;
 mod retention;
 mod sessions;
+mod sign_in;
 mod situations;
 mod sms;
 mod staff_access;

@@ -1,0 +1,35 @@
+//! Signing in with an OpenID Connect provider: where it is, how Bianmin is
+//! registered with it, and how sure its sign-ins are. Without an issuer,
+//! nobody signs in and everything works anonymously as before.
+
+use clap::Args;
+
+use super::Secret;
+
+#[derive(Clone, Debug, Args)]
+pub struct SignInSettings {
+    /// The provider's issuer URL (its discovery document is at
+    /// `<issuer>/.well-known/openid-configuration`); unset, sign-in is off.
+    #[arg(long, env = "BIANMIN_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// The client id the centre registered with the provider.
+    #[arg(long, env = "BIANMIN_OIDC_CLIENT_ID", default_value = "")]
+    pub oidc_client_id: String,
+    /// The client secret the provider gave for it.
+    #[arg(long, env = "BIANMIN_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<Secret>,
+    /// The site's public address the provider sends people back to
+    /// (`<public-url>/api/auth/oidc/callback` is registered with it).
+    #[arg(long, env = "BIANMIN_OIDC_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub oidc_public_url: String,
+    /// The scopes asked for besides `openid`, separated by spaces.
+    #[arg(long, env = "BIANMIN_OIDC_SCOPES", default_value = "profile phone")]
+    pub oidc_scopes: String,
+    /// The user-info claim holding the resident ID number (verified by the provider).
+    #[arg(long, env = "BIANMIN_OIDC_ID_NUMBER_CLAIM", default_value = "id_number")]
+    pub oidc_id_number_claim: String,
+    /// The assurance level (0–4) a sign-in with this provider counts as when its
+    /// ID token has no numeric `acr`.
+    #[arg(long, env = "BIANMIN_OIDC_LEVEL", default_value_t = 2)]
+    pub oidc_level: u8,
+}
