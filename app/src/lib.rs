@@ -79,8 +79,17 @@ pub fn start(render: Render) {
         .get_element_by_id("app")
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
         .unwrap_or_else(|| document.body().expect("page has a body"));
+    // A hand-over replaces the page the applicant was on: where it had focus,
+    // the new page's main region takes it (on a first load focus stays put).
+    let had_focus = document.active_element().is_some_and(|e| root.contains(Some(&e)) && !root.is_same_node(Some(&e)));
     root.set_inner_html("");
     // Old drafts and receipts go before any page reads them.
     shell::draft::forget_old();
     shell::handover::keep(leptos::mount::mount_to(root, move || view! { <App render /> }));
+    let focus = had_focus || shell::handover::focus_after_reload();
+    if focus
+        && let Some(main) = document.get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
+    }
 }

@@ -58,7 +58,7 @@ test('the applicant opts into email, keeps SMS on, and the supplement notice arr
 
   // SMS to the form's number only when asked for, and only once the number is proven.
   // Seen masked, heard as 尾号 (not four stars).
-  const smsChoice = page.getByRole('checkbox', { name: '发短信告诉我办理进度（发到 尾号 5678）' });
+  const smsChoice = page.getByRole('checkbox', { name: /^发短信告诉我办理进度（发到 尾号 5678\s*）$/ });
   await expect(page.locator('label[for="notice-sms"]')).toContainText('137****5678');
   await expect(smsChoice).not.toBeChecked();
   await smsChoice.check();
@@ -86,7 +86,7 @@ test('the applicant opts into email, keeps SMS on, and the supplement notice arr
   await expect(page.getByRole('status').filter({ hasText: /手机号码 137\*{4}5678尾号 5678 已验证/ })).toBeVisible();
   // A reload (WeChat reloads on app switch) keeps the proof and the choice.
   await page.reload();
-  await expect(page.getByRole('checkbox', { name: '发短信告诉我办理进度（发到 尾号 5678）' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /^发短信告诉我办理进度（发到 尾号 5678\s*）$/ })).toBeChecked();
   await expect(page.getByRole('status').filter({ hasText: '已验证' })).toBeVisible();
   // A mistyped address is caught on the page; nothing is lost.
   const email = page.getByLabel('发邮件告诉我办理进度（可不填）');

@@ -123,9 +123,24 @@ fn opening(path: &str) -> &'static str {
     }
 }
 
+/// Set before a reload that is a step of the journey, read once by the next start.
+const FOCUS_AFTER_RELOAD: &str = "bianmin.focus-main";
+
+/// Whether the page was loaded afresh as a step of the journey (not opened):
+/// then its main region takes focus, as after any other page change.
+pub fn focus_after_reload() -> bool {
+    let Some(storage) = window().session_storage().ok().flatten() else { return false };
+    let set = storage.get_item(FOCUS_AFTER_RELOAD).ok().flatten().is_some();
+    let _ = storage.remove_item(FOCUS_AFTER_RELOAD);
+    set
+}
+
 /// From inside a bundle: the page belongs to the other one, so load the address
 /// afresh (the light app starts and hands over to the right bundle).
 pub fn reload() -> AnyView {
+    if let Some(storage) = window().session_storage().ok().flatten() {
+        let _ = storage.set_item(FOCUS_AFTER_RELOAD, "1");
+    }
     let _ = window().location().reload();
     view! {
         <p class="loading" role="status">
