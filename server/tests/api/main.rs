@@ -19,6 +19,7 @@ mod instances;
 mod joint_cases;
 mod ledger;
 mod migrations;
+mod my_cases;
 mod openapi;
 pub mod outbox;
 mod overload;

@@ -1,0 +1,65 @@
+//! 我的办件: a signed-in person's cases on any device, and 认领 — binding a
+//! case made without signing in, proven with its case number and query code
+//! (counted against guessing like any look-up).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use domain::api::ErrorBody;
+use domain::case::view::{CaseKey, CaseView};
+use domain::reference::CaseNumber;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::account::owners;
+use crate::account::routes::MaybeSignedIn;
+use crate::account::sessions::Session;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::hosting::client::Client;
+
+pub fn routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new().routes(routes!(mine)).routes(routes!(claim))
+}
+
+fn signed_in(session: Option<Session>) -> Result<Session, ApiError> {
+    session.ok_or_else(|| ApiError::Unauthorized("请先登录，再查看我的办件".to_owned()))
+}
+
+/// The signed-in person's cases, each as its status page shows it.
+#[utoipa::path(get, path = "/my/cases", tag = "account",
+    responses((status = 200, body = Vec<CaseView>), (status = 401, body = ErrorBody)))]
+async fn mine(
+    State(state): State<Arc<AppState>>,
+    MaybeSignedIn(session): MaybeSignedIn,
+) -> Result<Json<Vec<CaseView>>, ApiError> {
+    let session = signed_in(session)?;
+    let mut out = Vec::new();
+    for number in owners::cases_of(&state, &session.identity).await? {
+        let Some(number) = CaseNumber::parse(&number) else { continue };
+        // A case removed by the retention rules is simply no longer listed.
+        if let Some(case) = crate::case::store::load(&state, &number).await? {
+            let case = crate::case::moves::enforce_deadlines(&state, case).await?;
+            out.push(crate::case::views::applicant_view(&state, &case).await?);
+        }
+    }
+    Ok(Json(out))
+}
+
+/// 认领: bind a case made without signing in, with its case number and query code.
+#[utoipa::path(post, path = "/my/cases/claim", tag = "account", request_body = CaseKey,
+    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn claim(
+    State(state): State<Arc<AppState>>,
+    Client(address): Client,
+    MaybeSignedIn(session): MaybeSignedIn,
+    ApiJson(key): ApiJson<CaseKey>,
+) -> Result<Json<CaseView>, ApiError> {
+    let session = signed_in(session)?;
+    let case = crate::case::applicant::open(&state, address, &key).await?;
+    owners::bind(&state, &session.identity, &case.case_number).await?;
+    Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
+}

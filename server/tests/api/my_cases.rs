@@ -1,0 +1,78 @@
+//! 我的办件: a case made without signing in is claimed with its number and
+//! query code (认领) and then appears on the person's other devices; a
+//! claim needs the session's CSRF token and the right code; nobody else sees it.
+
+use domain::account::identity::{Assurance, Identity, SubjectKind};
+use serde_json::{Value, json};
+
+use bianmin::account::sessions::{self, COOKIE, CSRF_HEADER};
+
+use crate::support::{TestApp, spawn_app};
+
+fn person(subject: &str) -> Identity {
+    Identity {
+        provider: "oidc".into(),
+        subject: subject.into(),
+        kind: SubjectKind::Person,
+        real_name: Some("张三".into()),
+        id_number: Some("11010519491231002X".into()),
+        phone: None,
+        assurance: Assurance { level: 2, raw: "2".into() },
+        credit_code: None,
+        organisation: None,
+        authenticated_at: "2026-12-04T10:00:00Z".into(),
+    }
+}
+
+async fn my_cases(app: &TestApp, cookie: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{}/api/my/cases", app.address))
+        .header("Cookie", format!("{COOKIE}={cookie}"))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn claim(app: &TestApp, cookie: &str, csrf: Option<&str>, key: &Value) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/api/my/cases/claim", app.address))
+        .header("Cookie", format!("{COOKIE}={cookie}"))
+        .json(key);
+    if let Some(token) = csrf {
+        request = request.header(CSRF_HEADER, token);
+    }
+    request.send().await.unwrap()
+}
+
+fn numbers(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|c| c["case_number"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_case_claimed_with_its_codes_appears_on_the_persons_other_devices() {
+    let app = spawn_app().await;
+    let receipt = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    let key = json!({"case_number": receipt.case_number, "query_code": receipt.query_code});
+    let phone = sessions::create(&app.state, &person("zhang")).await.unwrap();
+    let computer = sessions::create(&app.state, &person("zhang")).await.unwrap();
+    let stranger = sessions::create(&app.state, &person("wang")).await.unwrap();
+
+    assert_eq!(app.get("/api/my/cases").await.status(), 401, "signed out: nothing to list");
+    let before: Value = my_cases(&app, &phone.cookie).await.json().await.unwrap();
+    assert!(numbers(&before).is_empty());
+
+    // The cookie alone cannot claim; a wrong query code cannot either.
+    assert_eq!(claim(&app, &phone.cookie, None, &key).await.status(), 403);
+    let wrong = json!({"case_number": receipt.case_number, "query_code": "AAAA-AAAA"});
+    assert_eq!(claim(&app, &phone.cookie, Some(&phone.csrf), &wrong).await.status(), 404);
+    let claimed = claim(&app, &phone.cookie, Some(&phone.csrf), &key).await;
+    assert_eq!(claimed.status(), 200);
+    // Claimed twice (a double tap): still one.
+    assert_eq!(claim(&app, &phone.cookie, Some(&phone.csrf), &key).await.status(), 200);
+
+    let elsewhere: Value = my_cases(&app, &computer.cookie).await.json().await.unwrap();
+    assert_eq!(numbers(&elsewhere), std::slice::from_ref(&receipt.case_number), "on the person's computer too");
+    assert_eq!(elsewhere[0]["status"], "submitted");
+    let theirs: Value = my_cases(&app, &stranger.cookie).await.json().await.unwrap();
+    assert!(numbers(&theirs).is_empty(), "nobody else sees it");
+}
