@@ -56,6 +56,24 @@ impl FromRequestParts<Arc<AppState>> for MaybeSignedIn {
     }
 }
 
+/// The session, only when the request proves it with the CSRF token; never a
+/// refusal: without the token the request is served as an anonymous one (a
+/// submission from a page that has not read the token yet still goes in),
+/// and nothing the session allows is done for it.
+pub struct ProvenSession(pub Option<Session>);
+
+impl FromRequestParts<Arc<AppState>> for ProvenSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let cookie = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(sessions::cookie_value);
+        let Some(cookie) = cookie else { return Ok(Self(None)) };
+        let session = sessions::open(state, cookie, crate::db::unix_now(), Lifetimes::default()).await?;
+        let token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        Ok(Self(session.filter(|s| s.allows(token))))
+    }
+}
+
 /// Who is signed in on this browser.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SessionState {

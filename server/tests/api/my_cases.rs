@@ -76,3 +76,52 @@ async fn a_case_claimed_with_its_codes_appears_on_the_persons_other_devices() {
     let theirs: Value = my_cases(&app, &stranger.cookie).await.json().await.unwrap();
     assert!(numbers(&theirs).is_empty(), "nobody else sees it");
 }
+
+async fn submit_signed_in(
+    app: &TestApp,
+    key: &str,
+    body: &Value,
+    cookie: &str,
+    csrf: Option<&str>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(format!("{}/api/services/JT-003/submissions", app.address))
+        .header("Idempotency-Key", key)
+        .header("Cookie", format!("{COOKIE}={cookie}"))
+        .json(body);
+    if let Some(token) = csrf {
+        request = request.header(CSRF_HEADER, token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_signed_in_applicant_applies_as_the_verified_person_and_the_case_is_theirs() {
+    let app = spawn_app().await;
+    let session = sessions::create(&app.state, &person("zhang")).await.unwrap();
+    // The page sent another name and ID number than the provider verified.
+    let mut body = crate::support::complete_application(&app).await;
+    body["form"]["applicant"]["name"] = json!("李四");
+    body["form"]["applicant"]["id_number"] = json!("110101198805123010");
+    let response = submit_signed_in(&app, "signed-in", &body, &session.cookie, Some(&session.csrf)).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let receipt: domain::apply::submission::Receipt = response.json().await.unwrap();
+    let token = crate::support::staff_token(&app, "县交通运输局").await;
+    let staff: Value =
+        app.staff_get(&token, &format!("/api/staff/cases/{}", receipt.case_number)).await.json().await.unwrap();
+    let applicant = &staff["application"]["form"]["applicant"];
+    assert_eq!(
+        (applicant["name"].as_str(), applicant["id_number"].as_str()),
+        (Some("张三"), Some("11010519491231002X"))
+    );
+    let mine: Value = my_cases(&app, &session.cookie).await.json().await.unwrap();
+    assert_eq!(numbers(&mine), std::slice::from_ref(&receipt.case_number), "made while signed in: the person's");
+
+    // Without the CSRF token the session is not used: an anonymous application, not bound.
+    let body = crate::support::complete_application(&app).await;
+    let response = submit_signed_in(&app, "no-token", &body, &session.cookie, None).await;
+    assert_eq!(response.status(), 201);
+    let mine: Value = my_cases(&app, &session.cookie).await.json().await.unwrap();
+    assert_eq!(numbers(&mine).len(), 1);
+}

@@ -10,14 +10,16 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use domain::account::identity::Identity;
 use domain::apply::submission::{Receipt, ReceiptPart, Submission};
 use domain::catalog::applying::Applying;
 use domain::catalog::bundle::BundleDetail;
 use domain::catalog::checklist::Checklist;
 
 use crate::AppState;
+use crate::account::routes::ProvenSession;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
-use crate::apply::submissions::item::{check, reference};
+use crate::apply::submissions::item::{bind_to, check, reference};
 use crate::apply::submissions::once::{
     IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once, within_pace,
 };
@@ -43,12 +45,14 @@ pub async fn submit_bundle(
     owner: ApplicationKey,
     key: IdempotencyKey,
     Client(address): Client,
+    ProvenSession(session): ProvenSession,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let IdempotencyKey(key) = key;
     within_pace(&state, address)?;
     let hash = crate::secret::sha256_hex(&[b"bundle\0", code.as_bytes(), &[0], &body].concat());
-    once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key)).await
+    let identity = session.map(|s| s.identity);
+    once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key, identity.as_ref())).await
 }
 
 /// Check everything again, with the bundle's own fields and checklist.
@@ -58,11 +62,14 @@ async fn accept(
     body: &[u8],
     owner: &ApplicationKey,
     key: &str,
+    identity: Option<&Identity>,
 ) -> Result<String, ApiError> {
     let detail =
         state.catalog.bundle(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的一件事")))?;
-    let (submission, checklist, files) = check(state, Applying::Bundle(detail), body, owner).await?;
-    make_joint_case(state, detail, &checklist, &submission, &files, owner, key).await
+    let (submission, checklist, files) = check(state, Applying::Bundle(detail), body, owner, identity).await?;
+    let receipt = make_joint_case(state, detail, &checklist, &submission, &files, owner, key).await?;
+    bind_to(state, identity, &receipt).await?;
+    Ok(receipt)
 }
 
 /// One item's share of the application: its own form, the files it uses

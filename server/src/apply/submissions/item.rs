@@ -7,12 +7,14 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::apply::form::FieldError;
+use domain::account::identity::Identity;
+use domain::apply::form::{Applicant, FieldError};
 use domain::apply::submission::{Filled, Receipt, Submission, SubmissionProblems, check_materials, slot_problems};
 use domain::catalog::applying::Applying;
 use domain::catalog::checklist::Checklist;
 
 use crate::AppState;
+use crate::account::routes::ProvenSession;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::apply::submissions::once::{
     IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once, within_pace,
@@ -39,12 +41,39 @@ pub async fn submit(
     owner: ApplicationKey,
     key: IdempotencyKey,
     Client(address): Client,
+    ProvenSession(session): ProvenSession,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let IdempotencyKey(key) = key;
     within_pace(&state, address)?;
     let hash = crate::secret::sha256_hex(&[code.as_bytes(), &[0], &body].concat());
-    once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key)).await
+    let identity = session.map(|s| s.identity);
+    once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key, identity.as_ref())).await
+}
+
+/// Who signed in applies as themselves: the name and ID number their provider
+/// verified replace what the page sent (an agent's, when an agent applies).
+fn as_signed_in(submission: &mut Submission, identity: Option<&Identity>) {
+    let Some(identity) = identity else { return };
+    let (Some(name), Some(id_number)) = (&identity.real_name, &identity.id_number) else { return };
+    match (&mut submission.form.agent, &mut submission.form.applicant) {
+        (Some(agent), _) => {
+            agent.name = name.clone();
+            agent.id_number = id_number.clone();
+        }
+        (None, Applicant::Person(person)) => {
+            person.name = name.clone();
+            person.id_number = id_number.clone();
+        }
+        (None, Applicant::Organisation(_)) => {}
+    }
+}
+
+/// A case made while signed in is the person's: in 我的办件 on every device.
+pub async fn bind_to(state: &AppState, identity: Option<&Identity>, receipt: &str) -> Result<(), ApiError> {
+    let Some(identity) = identity else { return Ok(()) };
+    let receipt: Receipt = serde_json::from_str(receipt)?;
+    crate::account::owners::bind(state, identity, &receipt.case_number).await
 }
 
 /// Everything a submission says, checked again with the domain rules for what
@@ -55,9 +84,11 @@ pub async fn check(
     applying: Applying<'_>,
     body: &[u8],
     owner: &ApplicationKey,
+    identity: Option<&Identity>,
 ) -> Result<(Submission, Checklist, Vec<NewFile>), ApiError> {
     let mut submission: Submission = crate::extract::from_slice(body)
         .map_err(|_| ApiError::BadRequest("申请的格式不对，请刷新页面后再提交".to_owned()))?;
+    as_signed_in(&mut submission, identity);
     if let Some(case_number) = submitted_elsewhere(state, owner, &submission).await? {
         return Err(ApiError::Conflict(format!(
             "这份申请已在另一台设备提交，办件编号 {case_number}。请用那台设备上的回执查看办理进度，不用再提交。"
@@ -131,10 +162,13 @@ async fn accept(
     body: &[u8],
     owner: &ApplicationKey,
     key: &str,
+    identity: Option<&Identity>,
 ) -> Result<String, ApiError> {
     let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
-    let (submission, _, files) = check(state, Applying::Item(item), body, owner).await?;
-    make_case(state, item, &submission, &files, owner, key).await
+    let (submission, _, files) = check(state, Applying::Item(item), body, owner, identity).await?;
+    let receipt = make_case(state, item, &submission, &files, owner, key).await?;
+    bind_to(state, identity, &receipt).await?;
+    Ok(receipt)
 }
 
 pub fn reference() -> Result<String, ApiError> {
