@@ -39,6 +39,7 @@ pub fn item(code: &str) -> ServiceItem {
         legal_limit_days: 60,
         promised_limit_days: 15,
         visits: 1,
+        sign_in_level: None,
         fee: Fee { free: true, standard: String::new(), basis: String::new() },
         keywords: vec![],
         conditions: vec!["有50个以上的个人会员".into()],

@@ -94,6 +94,21 @@ impl Identity {
     }
 }
 
+/// Why an item that requires sign-in at `required` refuses this applicant
+/// (not signed in, or signed in less surely), if it does.
+pub fn sign_in_problem(required: Option<u8>, identity: Option<&Identity>) -> Option<String> {
+    let required = required?;
+    match identity {
+        Some(who) if who.meets(required) => None,
+        Some(_) => Some(format!(
+            "办理这个事项需要实名认证等级不低于{required}级的登录，您这次登录的等级不够，请换用更高等级的方式登录（例如刷脸认证）后再提交，已填写的内容不会丢失"
+        )),
+        None => Some(format!(
+            "办理这个事项需要先登录（实名认证等级不低于{required}级），登录后再提交，已填写的内容不会丢失"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +141,13 @@ mod tests {
         assert!(person(3).meets(3) && person(4).meets(3));
         assert!(!person(2).meets(3));
         assert_ne!(person(2).key(), Identity { provider: "wechat".into(), ..person(2) }.key());
+    }
+
+    #[test]
+    fn an_item_requiring_a_level_says_what_is_missing() {
+        assert_eq!(sign_in_problem(None, None), None);
+        assert_eq!(sign_in_problem(Some(3), Some(&person(3))), None);
+        assert!(sign_in_problem(Some(3), Some(&person(2))).unwrap().contains("等级不够"));
+        assert!(sign_in_problem(Some(3), None).unwrap().contains("需要先登录"));
     }
 }

@@ -39,6 +39,10 @@ pub struct ServiceItem {
     pub promised_limit_days: u16,
     /// 到办事现场次数: 0 means fully online (全程网办).
     pub visits: u8,
+    /// Sign-in this item requires, as an assurance level (1–4, see
+    /// `domain::account::identity::Assurance`); none: anyone may apply without signing in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_level: Option<u8>,
     pub fee: Fee,
     /// Other words people search with (俗称).
     #[serde(default)]

@@ -125,3 +125,50 @@ async fn a_signed_in_applicant_applies_as_the_verified_person_and_the_case_is_th
     let mine: Value = my_cases(&app, &session.cookie).await.json().await.unwrap();
     assert_eq!(numbers(&mine).len(), 1);
 }
+
+/// The shipped catalog with JT-003 requiring a level-3 sign-in.
+fn catalog_requiring_level_3() -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().map(Result::unwrap) {
+            match entry.path().is_dir() {
+                true => copy(&entry.path(), &to.join(entry.file_name())),
+                false => drop(std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap()),
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog"), dir.path());
+    let item = dir.path().join("jt-003-freight-driver-qualification.toml");
+    let text = std::fs::read_to_string(&item).unwrap().replacen("visits = ", "sign_in_level = 3\nvisits = ", 1);
+    std::fs::write(&item, text).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn an_item_requiring_level_3_refuses_anonymous_and_level_2_sign_ins_in_words() {
+    let catalog = catalog_requiring_level_3();
+    let path = catalog.path().to_owned();
+    let calendar = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../calendar");
+    let app = crate::support::spawn_app_with(|s| {
+        s.catalog = path;
+        s.calendar = Some(calendar);
+    })
+    .await;
+    let body = crate::support::complete_application(&app).await;
+    let anonymous = app.submit("anonymous", &body).await;
+    assert_eq!(anonymous.status(), 401);
+    let said: Value = anonymous.json().await.unwrap();
+    assert!(said["error"]["message"].as_str().unwrap().contains("需要先登录（实名认证等级不低于3级）"), "{said}");
+
+    let weak = sessions::create(&app.state, &person("zhang")).await.unwrap();
+    let refused = submit_signed_in(&app, "level-2", &body, &weak.cookie, Some(&weak.csrf)).await;
+    assert_eq!(refused.status(), 401);
+    let said: Value = refused.json().await.unwrap();
+    assert!(said["error"]["message"].as_str().unwrap().contains("等级不够"), "{said}");
+
+    let sure = Identity { assurance: Assurance { level: 3, raw: "L3".into() }, ..person("zhang") };
+    let strong = sessions::create(&app.state, &sure).await.unwrap();
+    let accepted = submit_signed_in(&app, "level-3", &body, &strong.cookie, Some(&strong.csrf)).await;
+    assert_eq!(accepted.status(), 201, "{}", accepted.text().await.unwrap());
+}

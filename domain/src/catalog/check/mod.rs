@@ -85,6 +85,14 @@ fn check_item(item: &ServiceItem, link_exists: &dyn Fn(&str) -> bool, report: &m
         report("legal_basis", "缺少必填字段 legal_basis（设定依据）".to_owned());
     }
     check_limits(item, report);
+    if let Some(level) = item.sign_in_level
+        && !(1..=crate::account::identity::MAX_LEVEL).contains(&level)
+    {
+        report(
+            "sign_in_level",
+            format!("登录等级 sign_in_level 应为 1 到 {} 之间，现在是 {level}", crate::account::identity::MAX_LEVEL),
+        );
+    }
     if item.visits > MAX_VISITS {
         report("visits", format!("到现场次数为 {}，超过“两次终结”的上限 {MAX_VISITS} 次", item.visits));
     }

@@ -66,6 +66,11 @@ async fn accept(
 ) -> Result<String, ApiError> {
     let detail =
         state.catalog.bundle(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的一件事")))?;
+    // The surest sign-in any of its items requires.
+    let required = detail.items.iter().filter_map(|i| i.sign_in_level).max();
+    if let Some(problem) = domain::account::identity::sign_in_problem(required, identity) {
+        return Err(ApiError::Unauthorized(problem));
+    }
     let (submission, checklist, files) = check(state, Applying::Bundle(detail), body, owner, identity).await?;
     let receipt = make_joint_case(state, detail, &checklist, &submission, &files, owner, key).await?;
     bind_to(state, identity, &receipt).await?;

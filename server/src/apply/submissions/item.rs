@@ -165,6 +165,9 @@ async fn accept(
     identity: Option<&Identity>,
 ) -> Result<String, ApiError> {
     let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
+    if let Some(problem) = domain::account::identity::sign_in_problem(item.sign_in_level, identity) {
+        return Err(ApiError::Unauthorized(problem));
+    }
     let (submission, _, files) = check(state, Applying::Item(item), body, owner, identity).await?;
     let receipt = make_case(state, item, &submission, &files, owner, key).await?;
     bind_to(state, identity, &receipt).await?;

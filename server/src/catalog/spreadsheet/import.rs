@@ -268,6 +268,7 @@ pub fn read(path: &Path) -> anyhow::Result<Imported> {
             legal_limit_days: row.number("法定办结时限", None),
             promised_limit_days: row.number("承诺办结时限", None),
             visits: row.number("到办事现场次数", None),
+            sign_in_level: None,
             fee: Fee {
                 free: !row.yes("是否收费"), standard: row.text("收费标准"), basis: row.text("收费依据")
             },

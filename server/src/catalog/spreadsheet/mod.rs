@@ -150,6 +150,7 @@ mod round_trip {
         item.questions.clear();
         item.fields.clear();
         item.parties.clear();
+        item.sign_in_level = None;
         for material in &mut item.materials {
             material.when = None;
             material.repeat = None;
