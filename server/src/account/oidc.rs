@@ -109,8 +109,9 @@ pub async fn begin(state: &AppState, return_to: &str) -> Result<(String, String)
     Ok((url.to_string(), binding))
 }
 
+/// A sign-in this browser did not begin, or began too long ago: not this request's to finish.
 fn expired() -> ApiError {
-    ApiError::BadRequest("登录已过期，或不是在这台手机（电脑）上开始的，请重新登录".to_owned())
+    ApiError::Forbidden("登录已过期，或不是在这台手机（电脑）上开始的，请重新登录".to_owned())
 }
 
 /// Finish a sign-in the provider sent back: the identity, and where to return.

@@ -169,6 +169,7 @@ pub struct Callback {
 /// The provider's answer: a session, and back to the page the sign-in began on.
 #[utoipa::path(get, path = "/auth/oidc/callback", tag = "account", params(Callback),
     responses((status = 303, description = "Signed in, back to the page"), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody, description = "Not begun in this browser, used already or too old"),
               (status = 503, body = ErrorBody)))]
 async fn oidc_callback(
     State(state): State<Arc<AppState>>,

@@ -185,7 +185,7 @@ async fn a_person_signs_in_with_the_provider_and_is_who_it_says() {
 
     // The same answer again (a replay, a double tap) signs no one in.
     let again = callback(&app, &back, Some(&binding)).await;
-    assert_eq!(again.status(), 400);
+    assert_eq!(again.status(), 403);
 }
 
 #[tokio::test]
@@ -195,7 +195,7 @@ async fn a_sign_in_finished_elsewhere_or_cancelled_signs_no_one_in() {
     let (authorize, _binding) = start(&app).await;
     let back = at_provider(&provider, &authorize, "li", false).await;
     let elsewhere = callback(&app, &back, None).await;
-    assert_eq!(elsewhere.status(), 400);
+    assert_eq!(elsewhere.status(), 403);
     let body: Value = elsewhere.json().await.unwrap();
     assert!(body["error"]["message"].as_str().unwrap().contains("请重新登录"));
     assert!(elsewhere_has_no_session(&app).await);
