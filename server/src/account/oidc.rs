@@ -7,8 +7,9 @@
 use domain::account::identity::{Assurance, Identity, MAX_LEVEL, SubjectKind};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -66,6 +67,19 @@ fn redirect_url(state: &AppState) -> Result<RedirectUrl, ApiError> {
     RedirectUrl::new(url).map_err(unavailable)
 }
 
+/// The provider as this centre's registered client.
+type Client =
+    CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
+
+fn client(state: &AppState, provider: &Provider) -> Result<Client, ApiError> {
+    Ok(CoreClient::from_provider_metadata(
+        provider.metadata.clone(),
+        ClientId::new(state.sign_in.oidc_client_id.clone()),
+        state.sign_in.oidc_client_secret.as_ref().map(|s| ClientSecret::new(s.expose().to_owned())),
+    )
+    .set_redirect_uri(redirect_url(state)?))
+}
+
 /// Only a page of this site: a path, never another site (`//elsewhere`).
 pub fn safe_return(path: Option<&str>) -> String {
     match path {
@@ -78,12 +92,7 @@ pub fn safe_return(path: Option<&str>) -> String {
 /// binding cookie's value.
 pub async fn begin(state: &AppState, return_to: &str) -> Result<(String, String), ApiError> {
     let provider = provider(state).await?;
-    let client = CoreClient::from_provider_metadata(
-        provider.metadata.clone(),
-        ClientId::new(state.sign_in.oidc_client_id.clone()),
-        state.sign_in.oidc_client_secret.as_ref().map(|s| ClientSecret::new(s.expose().to_owned())),
-    )
-    .set_redirect_uri(redirect_url(state)?);
+    let client = client(state, provider)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut request =
         client.authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random);
@@ -146,12 +155,7 @@ pub async fn finish(
         &row.try_get::<String, _>("secret")?,
     )?)?;
     let provider = provider(state).await?;
-    let client = CoreClient::from_provider_metadata(
-        provider.metadata.clone(),
-        ClientId::new(state.sign_in.oidc_client_id.clone()),
-        state.sign_in.oidc_client_secret.as_ref().map(|s| ClientSecret::new(s.expose().to_owned())),
-    )
-    .set_redirect_uri(redirect_url(state)?);
+    let client = client(state, provider)?;
     let http = http()?;
     let tokens = client
         .exchange_code(AuthorizationCode::new(code.to_owned()))
