@@ -103,7 +103,16 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
             remove_case_file(state, &case, &file.try_get::<String, _>("upload")?).await?;
         }
         let mut tx = crate::db::begin_write(db).await?;
-        for table in ["case_events", "case_terms", "documents", "case_ratings", "complaints", "work_orders", "cases"] {
+        for table in [
+            "case_events",
+            "case_terms",
+            "documents",
+            "case_ratings",
+            "complaints",
+            "work_orders",
+            "case_owners",
+            "cases",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE case_number = $1")).bind(&case).execute(&mut *tx).await?;
         }
         tx.commit().await?;
