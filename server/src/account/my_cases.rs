@@ -50,8 +50,8 @@ async fn mine(
 
 /// 认领: bind a case made without signing in, with its case number and query code.
 #[utoipa::path(post, path = "/my/cases/claim", tag = "account", request_body = CaseKey,
-    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn claim(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
