@@ -55,10 +55,10 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await expect(page.locator('.field--fixed')).toContainText('已改好');
   await expect(page.locator('.error-summary')).toHaveCount(0);
   await page.getByRole('button', { name: '保存并继续' }).click();
-  await expectFocusKept(page);
 
   // The task list: closed until complete, and it says why.
   await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
+  await expectFocusKept(page);
   const go = page.getByRole('button', { name: '核对申请内容' });
   await expect(go).toBeDisabled();
   await expect(page.locator('#submit-blockers')).toContainText('请上传“安全生产管理制度文本”');
