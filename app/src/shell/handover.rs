@@ -135,12 +135,17 @@ pub fn focus_after_reload() -> bool {
     set
 }
 
-/// From inside a bundle: the page belongs to the other one, so load the address
-/// afresh (the light app starts and hands over to the right bundle).
-pub fn reload() -> AnyView {
+/// Ask the next start to give its main region focus.
+fn mark_focus() {
     if let Some(storage) = window().session_storage().ok().flatten() {
         let _ = storage.set_item(FOCUS_AFTER_RELOAD, "1");
     }
+}
+
+/// From inside a bundle: the page belongs to the other one, so load the address
+/// afresh (the light app starts and hands over to the right bundle).
+pub fn reload() -> AnyView {
+    mark_focus();
     let _ = window().location().reload();
     view! {
         <p class="loading" role="status">
@@ -157,6 +162,11 @@ async fn load_bundle(bundle: Bundle) -> Result<(), JsValue> {
     let module = JsFuture::from(import_module(&manifest.js)).await?;
     let init: js_sys::Function = js_sys::Reflect::get(&module, &"default".into())?.dyn_into()?;
     HANDED_OVER.set(true);
+    // Where the page had focus (the applicant moved here), the next page takes it.
+    let focused = document().active_element().is_some_and(|e| e.tag_name() != "BODY");
+    if focused {
+        mark_focus();
+    }
     // Unmount only now: until the module has arrived, the light app stays usable.
     MOUNTED.with_borrow_mut(|slot| slot.take());
     let options = js_sys::Object::new();
