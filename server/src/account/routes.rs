@@ -33,6 +33,17 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(oidc_callback))
 }
 
+/// The live session the request's cookie names, and the CSRF token it carries.
+async fn session_of(parts: &Parts, state: &AppState) -> Result<(Option<Session>, Option<String>), ApiError> {
+    let token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let cookie = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(sessions::cookie_value);
+    let session = match cookie {
+        Some(cookie) => sessions::open(state, cookie, crate::db::unix_now(), Lifetimes::default()).await?,
+        None => None,
+    };
+    Ok((session, token))
+}
+
 /// The session a request's cookie names, if any; a change (any method but
 /// GET and HEAD) without the session's CSRF token is refused.
 pub struct MaybeSignedIn(pub Option<Session>);
@@ -41,16 +52,12 @@ impl FromRequestParts<Arc<AppState>> for MaybeSignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        let cookie = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(sessions::cookie_value);
-        let Some(cookie) = cookie else { return Ok(Self(None)) };
-        let session = sessions::open(state, cookie, crate::db::unix_now(), Lifetimes::default()).await?;
+        let (session, token) = session_of(parts, state).await?;
         if let Some(session) = &session
             && !matches!(parts.method, Method::GET | Method::HEAD)
+            && !session.allows(token.as_deref())
         {
-            let token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if !session.allows(token) {
-                return Err(ApiError::Forbidden("登录状态下的操作缺少防伪令牌，请刷新页面后再试".to_owned()));
-            }
+            return Err(ApiError::Forbidden("登录状态下的操作缺少防伪令牌，请刷新页面后再试".to_owned()));
         }
         Ok(Self(session))
     }
@@ -66,11 +73,8 @@ impl FromRequestParts<Arc<AppState>> for ProvenSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
-        let cookie = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(sessions::cookie_value);
-        let Some(cookie) = cookie else { return Ok(Self(None)) };
-        let session = sessions::open(state, cookie, crate::db::unix_now(), Lifetimes::default()).await?;
-        let token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-        Ok(Self(session.filter(|s| s.allows(token))))
+        let (session, token) = session_of(parts, state).await?;
+        Ok(Self(session.filter(|s| s.allows(token.as_deref()))))
     }
 }
 
