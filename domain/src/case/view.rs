@@ -16,6 +16,7 @@ use crate::time::date::Date;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseKey {
     pub case_number: String,
+    /// Empty for one of the signed-in person's own cases (我的办件), sent with the session.
     pub query_code: String,
 }
 

@@ -26,6 +26,16 @@ pub async fn bind(state: &AppState, identity: &Identity, case_number: &str) -> R
     Ok(())
 }
 
+/// Whether the case is bound to this person.
+pub async fn owns(state: &AppState, identity: &Identity, case_number: &str) -> Result<bool, ApiError> {
+    let row = sqlx::query("SELECT 1 AS one FROM case_owners WHERE subject_hash = $1 AND case_number = $2")
+        .bind(subject(state, identity))
+        .bind(case_number)
+        .fetch_optional(&state.db)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// The person's cases, newest binding first.
 pub async fn cases_of(state: &AppState, identity: &Identity) -> Result<Vec<String>, ApiError> {
     let rows =

@@ -11,10 +11,9 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::account::identity::IdentityView;
-use domain::account::session::Lifetimes;
+use domain::account::session::{Lifetimes, Prefill, SessionState};
 use domain::api::ErrorBody;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,6 +26,7 @@ use crate::extract::ApiQuery;
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
         .routes(routes!(current))
+        .routes(routes!(prefill))
         .routes(routes!(sign_out))
         .routes(routes!(sign_out_everywhere))
         .routes(routes!(oidc_start))
@@ -78,26 +78,28 @@ impl FromRequestParts<Arc<AppState>> for ProvenSession {
     }
 }
 
-/// Who is signed in on this browser.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct SessionState {
-    pub signed_in: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identity: Option<IdentityView>,
-    /// To send as `X-CSRF-Token` with every change.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub csrf: Option<String>,
-}
-
 /// Who is signed in (masked), and the CSRF token for changes.
 #[utoipa::path(get, path = "/session", tag = "account",
     responses((status = 200, body = SessionState)))]
-async fn current(MaybeSignedIn(session): MaybeSignedIn) -> Response {
+async fn current(State(state): State<Arc<AppState>>, MaybeSignedIn(session): MaybeSignedIn) -> Response {
+    let sign_in = state.sign_in.oidc_issuer.is_some();
     let body = match session {
-        Some(s) => SessionState { signed_in: true, identity: Some(s.identity.view()), csrf: Some(s.csrf) },
-        None => SessionState { signed_in: false, identity: None, csrf: None },
+        Some(s) => SessionState { signed_in: true, sign_in, identity: Some(s.identity.view()), csrf: Some(s.csrf) },
+        None => SessionState { signed_in: false, sign_in, identity: None, csrf: None },
     };
     ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+}
+
+/// What the provider verified, in full, to fill the person's own form (and
+/// lock it): only for the signed-in browser, never cached.
+#[utoipa::path(get, path = "/session/prefill", tag = "account",
+    responses((status = 200, body = Prefill), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "The sign-in verified no real name")))]
+async fn prefill(MaybeSignedIn(session): MaybeSignedIn) -> Result<Response, ApiError> {
+    let session = session.ok_or_else(|| ApiError::Unauthorized("请先登录".to_owned()))?;
+    let filled = Prefill::of(&session.identity)
+        .ok_or_else(|| ApiError::NotFound("这种登录方式没有核验实名，请自己填写".to_owned()))?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(filled)).into_response())
 }
 
 fn signed_out() -> Response {

@@ -24,6 +24,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::account::routes::ProvenSession;
+use crate::account::sessions::Session;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::case::store::{self as cases, CaseRow, Step};
 use crate::db::now_rfc3339;
@@ -111,6 +113,26 @@ pub(crate) async fn open(state: &AppState, address: std::net::IpAddr, key: &Case
     }
 }
 
+/// The case for this key; or, when the query code is left empty, the signed-in
+/// person's own case (one of 我的办件): the owner who lost the receipt still
+/// follows, supplies and rates it. Anyone else gets the same answer as a wrong code.
+pub(crate) async fn open_as(
+    state: &AppState,
+    address: std::net::IpAddr,
+    session: Option<&Session>,
+    key: &CaseKey,
+) -> Result<CaseRow, ApiError> {
+    if key.query_code.trim().is_empty()
+        && let Some(session) = session
+        && let Some(number) = CaseNumber::parse(&key.case_number)
+        && crate::account::owners::owns(state, &session.identity, number.as_str()).await?
+        && let Some(case) = cases::load(state, &number).await?
+    {
+        return crate::case::moves::enforce_deadlines(state, case).await;
+    }
+    open(state, address, key).await
+}
+
 /// Wrong codes an hour at one case, from all addresses, before look-ups of it slow down.
 const SLOW_AFTER: i64 = 20;
 /// The longest a look-up of a much-guessed case waits.
@@ -133,9 +155,10 @@ fn slowdown(attempt: i64) -> Duration {
 async fn lookup(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
+    ProvenSession(session): ProvenSession,
     ApiJson(request): ApiJson<CaseKey>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = open(&state, address, &request).await?;
+    let case = open_as(&state, address, session.as_ref(), &request).await?;
     Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }
 
@@ -145,9 +168,10 @@ async fn lookup(
 async fn withdraw(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
+    ProvenSession(session): ProvenSession,
     ApiJson(request): ApiJson<CaseKey>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = open(&state, address, &request).await?;
+    let case = open_as(&state, address, session.as_ref(), &request).await?;
     let action = Action::Withdraw;
     let moved =
         crate::case::moves::record(&state, &case, Step { note: None, ..Step::of(&action, &Actor::Applicant) }, &[])
@@ -165,9 +189,10 @@ async fn supplement(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
     owner: ApplicationKey,
+    ProvenSession(session): ProvenSession,
     ApiJson(request): ApiJson<SupplementBody>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = open(&state, address, &request.key).await?;
+    let case = open_as(&state, address, session.as_ref(), &request.key).await?;
     let moved = Box::pin(crate::case::supply::supply(&state, &owner, &case, &request.files)).await?;
     Ok(Json(crate::case::views::applicant_view(&state, &moved).await?))
 }
@@ -184,9 +209,10 @@ fn invalid(fields: Vec<FieldError>) -> ApiError {
 async fn rate(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
+    ProvenSession(session): ProvenSession,
     ApiJson(request): ApiJson<RatingBody>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = open(&state, address, &request.key).await?;
+    let case = open_as(&state, address, session.as_ref(), &request.key).await?;
     if request.channel == Channel::Default {
         return Err(ApiError::Unprocessable("默认评价由系统在办结后给出，不能提交".to_owned()));
     }
@@ -206,6 +232,7 @@ use domain::api::ComplaintReceived;
 async fn complain(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
+    ProvenSession(session): ProvenSession,
     ApiJson(request): ApiJson<ComplaintBody>,
 ) -> Result<Json<ComplaintReceived>, ApiError> {
     let problems = check_complaint(&request);
@@ -213,7 +240,7 @@ async fn complain(
         return Err(invalid(problems));
     }
     let case = match &request.case {
-        Some(key) => Some(open(&state, address, key).await?),
+        Some(key) => Some(open_as(&state, address, session.as_ref(), key).await?),
         None => {
             if state
                 .limiter

@@ -172,3 +172,48 @@ async fn an_item_requiring_level_3_refuses_anonymous_and_level_2_sign_ins_in_wor
     let accepted = submit_signed_in(&app, "level-3", &body, &strong.cookie, Some(&strong.csrf)).await;
     assert_eq!(accepted.status(), 201, "{}", accepted.text().await.unwrap());
 }
+
+async fn lookup(app: &TestApp, cookie: &str, csrf: Option<&str>, case_number: &str) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/api/cases/lookup", app.address))
+        .header("Cookie", format!("{COOKIE}={cookie}"))
+        .json(&json!({"case_number": case_number, "query_code": ""}));
+    if let Some(token) = csrf {
+        request = request.header(CSRF_HEADER, token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_owner_follows_a_case_without_its_query_code_and_nobody_else_can() {
+    let app = spawn_app().await;
+    let receipt = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    let key = json!({"case_number": receipt.case_number, "query_code": receipt.query_code});
+    let owner = sessions::create(&app.state, &person("zhang")).await.unwrap();
+    let stranger = sessions::create(&app.state, &person("wang")).await.unwrap();
+
+    // Before the claim, not even the person who will own it opens it without the code.
+    assert_eq!(lookup(&app, &owner.cookie, Some(&owner.csrf), &receipt.case_number).await.status(), 404);
+    assert_eq!(claim(&app, &owner.cookie, Some(&owner.csrf), &key).await.status(), 200);
+
+    let opened = lookup(&app, &owner.cookie, Some(&owner.csrf), &receipt.case_number).await;
+    assert_eq!(opened.status(), 200, "the owner who lost the receipt still follows the case");
+    let view: Value = opened.json().await.unwrap();
+    assert_eq!(view["case_number"], receipt.case_number.as_str());
+    // Without the CSRF token the cookie proves nothing; another person's session opens nothing.
+    assert_eq!(lookup(&app, &owner.cookie, None, &receipt.case_number).await.status(), 404);
+    assert_eq!(lookup(&app, &stranger.cookie, Some(&stranger.csrf), &receipt.case_number).await.status(), 404);
+
+    // And the owner withdraws it the same way.
+    let withdrawn = reqwest::Client::new()
+        .post(format!("{}/api/cases/withdraw", app.address))
+        .header("Cookie", format!("{COOKIE}={}", owner.cookie))
+        .header(CSRF_HEADER, &owner.csrf)
+        .json(&json!({"case_number": receipt.case_number, "query_code": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), 200);
+    let view: Value = withdrawn.json().await.unwrap();
+    assert_eq!(view["status"], "withdrawn");
+}

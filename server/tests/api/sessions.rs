@@ -134,3 +134,27 @@ async fn a_copy_of_the_database_opens_no_session() {
     let forged: Value = send(&app, reqwest::Method::GET, "/api/session", &stored[0], None).await.json().await.unwrap();
     assert_eq!(forged["signed_in"], false);
 }
+
+#[tokio::test]
+async fn the_verified_name_and_id_number_go_only_to_the_signed_in_browser() {
+    let app = spawn_app().await;
+    let made = sessions::create(&app.state, &zhang()).await.unwrap();
+    let filled = send(&app, reqwest::Method::GET, "/api/session/prefill", &made.cookie, None).await;
+    assert_eq!(filled.status(), 200);
+    assert_eq!(filled.headers()["cache-control"], "no-store");
+    let filled: Value = filled.json().await.unwrap();
+    assert_eq!((filled["name"].as_str(), filled["id_number"].as_str()), (Some("张三丰"), Some("11010519491231002X")));
+    assert_eq!(app.get("/api/session/prefill").await.status(), 401, "signed out: nothing");
+
+    // WeChat's openid verifies no name: nothing to fill in.
+    let wechat = Identity {
+        provider: "wechat".into(),
+        real_name: None,
+        id_number: None,
+        assurance: Assurance { level: 0, raw: "none".into() },
+        ..zhang()
+    };
+    let openid = sessions::create(&app.state, &wechat).await.unwrap();
+    let refused = send(&app, reqwest::Method::GET, "/api/session/prefill", &openid.cookie, None).await;
+    assert_eq!(refused.status(), 404);
+}

@@ -8,7 +8,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::account::identity::Identity;
-use domain::apply::form::{Applicant, FieldError};
+use domain::account::session::Prefill;
+use domain::apply::form::FieldError;
 use domain::apply::submission::{Filled, Receipt, Submission, SubmissionProblems, check_materials, slot_problems};
 use domain::catalog::applying::Applying;
 use domain::catalog::checklist::Checklist;
@@ -51,21 +52,12 @@ pub async fn submit(
     once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key, identity.as_ref())).await
 }
 
-/// Who signed in applies as themselves: the name and ID number their provider
-/// verified replace what the page sent (an agent's, when an agent applies).
+/// Who signed in applies as themselves: the name and ID number (a legal
+/// person: the organisation's name and credit code) their provider verified
+/// replace what the page sent (an agent's, when an agent applies).
 fn as_signed_in(submission: &mut Submission, identity: Option<&Identity>) {
-    let Some(identity) = identity else { return };
-    let (Some(name), Some(id_number)) = (&identity.real_name, &identity.id_number) else { return };
-    match (&mut submission.form.agent, &mut submission.form.applicant) {
-        (Some(agent), _) => {
-            agent.name = name.clone();
-            agent.id_number = id_number.clone();
-        }
-        (None, Applicant::Person(person)) => {
-            person.name = name.clone();
-            person.id_number = id_number.clone();
-        }
-        (None, Applicant::Organisation(_)) => {}
+    if let Some(verified) = identity.and_then(Prefill::of) {
+        verified.fill(&mut submission.form);
     }
 }
 

@@ -150,9 +150,10 @@ async fn printed_application(
 async fn applicant_copy(
     State(state): State<Arc<AppState>>,
     Client(address): Client,
+    crate::account::routes::ProvenSession(session): crate::account::routes::ProvenSession,
     ApiJson(request): ApiJson<DocumentRequest>,
 ) -> Result<Response, ApiError> {
-    let case = crate::case::applicant::open(&state, address, &request.key).await?;
+    let case = crate::case::applicant::open_as(&state, address, session.as_ref(), &request.key).await?;
     // A joint case's departments issue their own refusals and decisions on their parts.
     let mut numbers = vec![case.case_number.clone()];
     if case.is_joint() {
