@@ -33,6 +33,7 @@ pub const MAX_LEVEL: u8 = 4;
 
 /// What a provider told us about the person signing in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identity {
     /// The adapter that signed them in (`oidc`, `zhejiang`, `guangdong`, `wechat`).
     pub provider: String,

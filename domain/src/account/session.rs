@@ -21,6 +21,9 @@ pub struct SessionState {
     /// To send as `X-CSRF-Token` with every change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csrf: Option<String>,
+    /// The purposes the person has agreed to (see `consent`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consents: Vec<crate::account::consent::Purpose>,
 }
 
 /// The level from which the provider checked the real name against the

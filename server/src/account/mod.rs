@@ -2,9 +2,11 @@
 //! token for every change made with it (`sessions`), and the routes that show
 //! and end them (`routes`). Providers' adapters sign people in into these.
 
+pub mod consents;
 pub mod my_cases;
 pub mod oidc;
 pub mod owners;
+pub mod personal_data;
 pub mod provider;
 pub mod routes;
 pub mod sessions;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
+use domain::account::identity::Identity;
 use domain::api::ErrorBody;
 use domain::case::view::{CaseKey, CaseView};
 use domain::reference::CaseNumber;
@@ -36,16 +37,21 @@ async fn mine(
     MaybeSignedIn(session): MaybeSignedIn,
 ) -> Result<Json<Vec<CaseView>>, ApiError> {
     let session = signed_in(session)?;
+    Ok(Json(views_of(&state, &session.identity).await?))
+}
+
+/// Every case bound to the person, each as its status page shows it.
+pub async fn views_of(state: &AppState, identity: &Identity) -> Result<Vec<CaseView>, ApiError> {
     let mut out = Vec::new();
-    for number in owners::cases_of(&state, &session.identity).await? {
+    for number in owners::cases_of(state, identity).await? {
         let Some(number) = CaseNumber::parse(&number) else { continue };
         // A case removed by the retention rules is simply no longer listed.
-        if let Some(case) = crate::case::store::load(&state, &number).await? {
-            let case = crate::case::moves::enforce_deadlines(&state, case).await?;
-            out.push(crate::case::views::applicant_view(&state, &case).await?);
+        if let Some(case) = crate::case::store::load(state, &number).await? {
+            let case = crate::case::moves::enforce_deadlines(state, case).await?;
+            out.push(crate::case::views::applicant_view(state, &case).await?);
         }
     }
-    Ok(Json(out))
+    Ok(out)
 }
 
 /// 认领: bind a case made without signing in, with its case number and query code.

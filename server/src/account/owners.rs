@@ -8,7 +8,8 @@ use crate::AppState;
 use crate::at_rest::lookup::Purpose;
 use crate::error::ApiError;
 
-fn subject(state: &AppState, identity: &Identity) -> String {
+/// The person as stored: the keyed hash of the provider-scoped subject.
+pub fn subject(state: &AppState, identity: &Identity) -> String {
     state.keys.lookup().hash(Purpose::Subject, &identity.key())
 }
 

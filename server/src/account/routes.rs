@@ -11,6 +11,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::account::consent::Purpose;
 use domain::account::session::{Lifetimes, Prefill, SessionState};
 use domain::api::ErrorBody;
 use serde::Deserialize;
@@ -80,25 +81,42 @@ impl FromRequestParts<Arc<AppState>> for ProvenSession {
 
 /// Who is signed in (masked), and the CSRF token for changes.
 #[utoipa::path(get, path = "/session", tag = "account",
-    responses((status = 200, body = SessionState)))]
-async fn current(State(state): State<Arc<AppState>>, MaybeSignedIn(session): MaybeSignedIn) -> Response {
+    responses((status = 200, body = SessionState), (status = 403, body = ErrorBody)))]
+async fn current(
+    State(state): State<Arc<AppState>>,
+    MaybeSignedIn(session): MaybeSignedIn,
+) -> Result<Response, ApiError> {
     let sign_in = state.sign_in.oidc_issuer.is_some();
     let body = match session {
-        Some(s) => SessionState { signed_in: true, sign_in, identity: Some(s.identity.view()), csrf: Some(s.csrf) },
-        None => SessionState { signed_in: false, sign_in, identity: None, csrf: None },
+        Some(s) => SessionState {
+            signed_in: true,
+            sign_in,
+            identity: Some(s.identity.view()),
+            consents: crate::account::consents::given(&state, &s.identity).await?,
+            csrf: Some(s.csrf),
+        },
+        None => SessionState { signed_in: false, sign_in, identity: None, csrf: None, consents: Vec::new() },
     };
-    ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response())
 }
 
 /// What the provider verified, in full, to fill the person's own form (and
-/// lock it): only for the signed-in browser, never cached.
+/// lock it): only for the signed-in browser, never cached, and only once the
+/// person has agreed to prefill.
 #[utoipa::path(get, path = "/session/prefill", tag = "account",
     responses((status = 200, body = Prefill), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody, description = "Not agreed to prefill"),
               (status = 404, body = ErrorBody, description = "The sign-in verified no real name")))]
-async fn prefill(MaybeSignedIn(session): MaybeSignedIn) -> Result<Response, ApiError> {
+async fn prefill(
+    State(state): State<Arc<AppState>>,
+    MaybeSignedIn(session): MaybeSignedIn,
+) -> Result<Response, ApiError> {
     let session = session.ok_or_else(|| ApiError::Unauthorized("请先登录".to_owned()))?;
     let filled = Prefill::of(&session.identity)
         .ok_or_else(|| ApiError::NotFound("这种登录方式没有核验实名，请自己填写".to_owned()))?;
+    if !crate::account::consents::given(&state, &session.identity).await?.contains(&Purpose::Prefill) {
+        return Err(ApiError::Forbidden("请先同意用认证过的信息自动填写".to_owned()));
+    }
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(filled)).into_response())
 }
 
@@ -195,6 +213,8 @@ async fn oidc_callback(
         c.split(';').map(str::trim).find_map(|p| p.strip_prefix(oidc::BINDING_COOKIE)?.strip_prefix('='))
     });
     let (identity, return_to) = oidc::finish(&state, &code, &returned, binding).await?;
+    // Signing in is the consent to sign in (withdrawn by deleting the account's data).
+    crate::account::consents::set(&state, &identity, Purpose::SignIn, true).await?;
     let made = sessions::create(&state, &identity).await?;
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, return_to)]).into_response();
     let jar = response.headers_mut();

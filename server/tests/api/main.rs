@@ -27,6 +27,7 @@ mod ownership;
 mod parties;
 mod pdf_checks;
 mod pdfs;
+mod personal_data;
 mod phone_codes;
 mod ratings;
 mod recovery;

@@ -139,6 +139,21 @@ async fn a_copy_of_the_database_opens_no_session() {
 async fn the_verified_name_and_id_number_go_only_to_the_signed_in_browser() {
     let app = spawn_app().await;
     let made = sessions::create(&app.state, &zhang()).await.unwrap();
+    // Not before the person agrees to it (a purpose of its own).
+    let asked = send(&app, reqwest::Method::GET, "/api/session/prefill", &made.cookie, None).await;
+    assert_eq!(asked.status(), 403);
+    let agree = reqwest::Client::new()
+        .post(format!("{}/api/my/consents", app.address))
+        .header("Cookie", format!("{}={}", sessions::COOKIE, made.cookie))
+        .header(sessions::CSRF_HEADER, &made.csrf)
+        .json(&serde_json::json!({"purpose": "prefill", "given": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(agree.status(), 200);
+    let current: Value =
+        send(&app, reqwest::Method::GET, "/api/session", &made.cookie, None).await.json().await.unwrap();
+    assert_eq!(current["consents"], serde_json::json!(["prefill"]));
     let filled = send(&app, reqwest::Method::GET, "/api/session/prefill", &made.cookie, None).await;
     assert_eq!(filled.status(), 200);
     assert_eq!(filled.headers()["cache-control"], "no-store");
