@@ -10,3 +10,4 @@ pub mod personal_data;
 pub mod provider;
 pub mod routes;
 pub mod sessions;
+pub mod sign_ins;

@@ -11,31 +11,14 @@ use openidconnect::{
     EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
     TokenResponse,
 };
-use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use crate::AppState;
 use crate::account::provider::Provider;
-use crate::at_rest::column::Column;
-use crate::at_rest::lookup::Purpose;
+use crate::account::sign_ins::{self, Adapter, Pending};
 use crate::error::ApiError;
 
-/// Seconds a sign-in may take at the provider.
-pub const SIGN_IN_SECS: i64 = 600;
-
-/// The cookie binding a sign-in to this browser.
-pub const BINDING_COOKIE: &str = "__Host-bianmin-sign-in";
-
-/// What is kept, sealed, while the person is at the provider.
-#[derive(Serialize, Deserialize)]
-struct Pending {
-    verifier: String,
-    nonce: String,
-    return_to: String,
-}
-
-/// The HTTP client for the provider: redirects are answers, not followed.
-fn http() -> Result<reqwest::Client, ApiError> {
+/// The HTTP client for a provider: redirects are answers, not followed.
+pub fn http() -> Result<reqwest::Client, ApiError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(10))
@@ -43,7 +26,7 @@ fn http() -> Result<reqwest::Client, ApiError> {
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("no HTTP client: {e}")))
 }
 
-fn unavailable(what: impl std::fmt::Display) -> ApiError {
+pub fn unavailable(what: impl std::fmt::Display) -> ApiError {
     tracing::warn!(%what, "the sign-in provider could not be used");
     ApiError::Unavailable("统一身份认证暂时连不上，请稍后再试，或不登录直接办理".to_owned())
 }
@@ -80,14 +63,6 @@ fn client(state: &AppState, provider: &Provider) -> Result<Client, ApiError> {
     .set_redirect_uri(redirect_url(state)?))
 }
 
-/// Only a page of this site: a path, never another site (`//elsewhere`).
-pub fn safe_return(path: Option<&str>) -> String {
-    match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && p.len() <= 200 => p.to_owned(),
-        _ => "/".to_owned(),
-    }
-}
-
 /// Begin a sign-in: the provider's address to send the browser to, and the
 /// binding cookie's value.
 pub async fn begin(state: &AppState, return_to: &str) -> Result<(String, String), ApiError> {
@@ -100,27 +75,14 @@ pub async fn begin(state: &AppState, return_to: &str) -> Result<(String, String)
         request = request.add_scope(Scope::new(scope.to_owned()));
     }
     let (url, csrf, nonce) = request.set_pkce_challenge(challenge).url();
-    let binding = crate::secret::random_hex(16)?;
-    let lookup = state.keys.lookup();
-    let state_hash = lookup.hash(Purpose::SignIn, csrf.secret());
-    let pending =
-        Pending { verifier: verifier.secret().clone(), nonce: nonce.secret().clone(), return_to: return_to.to_owned() };
-    let sealed = state.keys.seal(Column::SignInSecret, &state_hash, &serde_json::to_string(&pending)?)?;
-    let now = crate::db::unix_now();
-    sqlx::query("DELETE FROM sign_ins WHERE created_at < $1").bind(now - SIGN_IN_SECS).execute(&state.db).await?;
-    sqlx::query("INSERT INTO sign_ins (state_hash, binding_hash, secret, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&state_hash)
-        .bind(lookup.hash(Purpose::SignIn, &binding))
-        .bind(sealed)
-        .bind(now)
-        .execute(&state.db)
-        .await?;
+    let pending = Pending {
+        provider: Adapter::Oidc,
+        verifier: verifier.secret().clone(),
+        nonce: nonce.secret().clone(),
+        return_to: return_to.to_owned(),
+    };
+    let binding = sign_ins::record(state, csrf.secret(), &pending).await?;
     Ok((url.to_string(), binding))
-}
-
-/// A sign-in this browser did not begin, or began too long ago: not this request's to finish.
-fn expired() -> ApiError {
-    ApiError::Forbidden("登录已过期，或不是在这台手机（电脑）上开始的，请重新登录".to_owned())
 }
 
 /// Finish a sign-in the provider sent back: the identity, and where to return.
@@ -130,30 +92,7 @@ pub async fn finish(
     returned_state: &str,
     binding: Option<&str>,
 ) -> Result<(Identity, String), ApiError> {
-    let lookup = state.keys.lookup();
-    let state_hash = lookup.hash(Purpose::SignIn, returned_state);
-    // Used once: taken out of the table before anything else.
-    let row = sqlx::query("SELECT binding_hash, secret, created_at FROM sign_ins WHERE state_hash = $1")
-        .bind(&state_hash)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or_else(expired)?;
-    let taken = sqlx::query("DELETE FROM sign_ins WHERE state_hash = $1").bind(&state_hash).execute(&state.db).await?;
-    let bound = binding.is_some_and(|b| {
-        crate::secret::same(
-            lookup.hash(Purpose::SignIn, b).as_bytes(),
-            row.try_get::<String, _>("binding_hash").unwrap_or_default().as_bytes(),
-        )
-    });
-    let fresh = crate::db::unix_now() - row.try_get::<i64, _>("created_at")? <= SIGN_IN_SECS;
-    if taken.rows_affected() != 1 || !bound || !fresh {
-        return Err(expired());
-    }
-    let pending: Pending = serde_json::from_str(&state.keys.open(
-        Column::SignInSecret,
-        &state_hash,
-        &row.try_get::<String, _>("secret")?,
-    )?)?;
+    let pending = sign_ins::take(state, Adapter::Oidc, returned_state, binding).await?;
     let provider = provider(state).await?;
     let client = client(state, provider)?;
     let http = http()?;
@@ -165,7 +104,7 @@ pub async fn finish(
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "the provider refused the code");
-            expired()
+            sign_ins::expired()
         })?;
     let id_token = tokens.id_token().ok_or_else(|| unavailable("no ID token"))?;
     let verifier = client.id_token_verifier();

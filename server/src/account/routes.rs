@@ -21,6 +21,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::account::oidc;
 use crate::account::sessions::{self, CSRF_HEADER, Session};
+use crate::account::sign_ins;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 
@@ -167,14 +168,9 @@ async fn oidc_start(
     State(state): State<Arc<AppState>>,
     ApiQuery(begin): ApiQuery<Begin>,
 ) -> Result<Response, ApiError> {
-    let return_to = oidc::safe_return(begin.return_to.as_deref());
+    let return_to = sign_ins::safe_return(begin.return_to.as_deref());
     let (url, binding) = oidc::begin(&state, &return_to).await?;
-    let cookie = format!(
-        "{}={binding}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={}",
-        oidc::BINDING_COOKIE,
-        oidc::SIGN_IN_SECS
-    );
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url), (header::SET_COOKIE, cookie)]).into_response())
+    Ok(sign_ins::to_provider(url, &binding))
 }
 
 /// What the provider sends the browser back with.
@@ -200,25 +196,10 @@ async fn oidc_callback(
     headers: axum::http::HeaderMap,
     ApiQuery(answer): ApiQuery<Callback>,
 ) -> Result<Response, ApiError> {
-    let clear_binding = format!("{}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0", oidc::BINDING_COOKIE);
     let (Some(code), Some(returned), None) = (answer.code, answer.state, answer.error) else {
-        // Not signed in at the provider: back home, still anonymous, nothing lost.
-        return Ok((
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/?sign-in=cancelled".to_owned()), (header::SET_COOKIE, clear_binding)],
-        )
-            .into_response());
+        return Ok(sign_ins::cancelled());
     };
-    let binding = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|c| {
-        c.split(';').map(str::trim).find_map(|p| p.strip_prefix(oidc::BINDING_COOKIE)?.strip_prefix('='))
-    });
+    let binding = sign_ins::binding_of(&headers);
     let (identity, return_to) = oidc::finish(&state, &code, &returned, binding).await?;
-    // Signing in is the consent to sign in (withdrawn by deleting the account's data).
-    crate::account::consents::set(&state, &identity, Purpose::SignIn, true).await?;
-    let made = sessions::create(&state, &identity).await?;
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, return_to)]).into_response();
-    let jar = response.headers_mut();
-    jar.append(header::SET_COOKIE, sessions::set_cookie(Some(&made.cookie)).parse().expect("a cookie is ASCII"));
-    jar.append(header::SET_COOKIE, clear_binding.parse().expect("a cookie is ASCII"));
-    Ok(response)
+    sign_ins::signed_in(&state, &identity, return_to).await
 }
