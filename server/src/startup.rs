@@ -50,6 +50,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(account::routes::routes())
         .merge(account::my_cases::routes())
         .merge(account::personal_data::routes())
+        .merge(account::wechat::routes())
         .split_for_parts();
     let document = Arc::new(document);
     let api = api

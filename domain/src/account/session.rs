@@ -13,9 +13,12 @@ use crate::apply::form::{Applicant, ApplicationForm};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionState {
     pub signed_in: bool,
-    /// Whether this centre offers signing in at all.
+    /// Whether this centre offers signing in with the province's identity service.
     #[serde(default)]
     pub sign_in: bool,
+    /// Whether it offers WeChat sign-in (inside WeChat).
+    #[serde(default)]
+    pub wechat: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<IdentityView>,
     /// To send as `X-CSRF-Token` with every change.

@@ -11,3 +11,4 @@ pub mod provider;
 pub mod routes;
 pub mod sessions;
 pub mod sign_ins;
+pub mod wechat;

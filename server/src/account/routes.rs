@@ -88,15 +88,17 @@ async fn current(
     MaybeSignedIn(session): MaybeSignedIn,
 ) -> Result<Response, ApiError> {
     let sign_in = state.sign_in.oidc_issuer.is_some();
+    let wechat = state.sign_in.wechat_appid.is_some() && state.sign_in.wechat_secret.is_some();
     let body = match session {
         Some(s) => SessionState {
             signed_in: true,
             sign_in,
+            wechat,
             identity: Some(s.identity.view()),
             consents: crate::account::consents::given(&state, &s.identity).await?,
             csrf: Some(s.csrf),
         },
-        None => SessionState { signed_in: false, sign_in, identity: None, csrf: None, consents: Vec::new() },
+        None => SessionState { signed_in: false, sign_in, wechat, identity: None, csrf: None, consents: Vec::new() },
     };
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response())
 }
@@ -157,7 +159,7 @@ async fn sign_out_everywhere(
 pub struct Begin {
     /// A page of this site to come back to (`/cases`); anything else means the home page.
     #[serde(default, rename = "return")]
-    return_to: Option<String>,
+    pub return_to: Option<String>,
 }
 
 /// Begin signing in with the province's identity service (OpenID Connect).

@@ -18,8 +18,8 @@ pub struct SignInSettings {
     /// The client secret the provider gave for it.
     #[arg(long, env = "BIANMIN_OIDC_CLIENT_SECRET", hide_env_values = true)]
     pub oidc_client_secret: Option<Secret>,
-    /// The site's public address the provider sends people back to
-    /// (`<public-url>/api/auth/oidc/callback` is registered with it).
+    /// The site's public address every provider sends people back to
+    /// (`<public-url>/api/auth/oidc/callback`, `…/wechat/callback` are registered with them).
     #[arg(long, env = "BIANMIN_OIDC_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub oidc_public_url: String,
     /// The scopes asked for besides `openid`, separated by spaces.
@@ -32,4 +32,20 @@ pub struct SignInSettings {
     /// ID token has no numeric `acr`.
     #[arg(long, env = "BIANMIN_OIDC_LEVEL", default_value_t = 2)]
     pub oidc_level: u8,
+    /// The 公众号's AppID for WeChat web authorisation (网页授权); unset, no WeChat sign-in.
+    #[arg(long, env = "BIANMIN_WECHAT_APPID")]
+    pub wechat_appid: Option<String>,
+    /// Its AppSecret.
+    #[arg(long, env = "BIANMIN_WECHAT_SECRET", hide_env_values = true)]
+    pub wechat_secret: Option<Secret>,
+    /// WeChat's authorisation page (another address only for a stand-in in tests).
+    #[arg(
+        long,
+        env = "BIANMIN_WECHAT_AUTHORIZE_URL",
+        default_value = "https://open.weixin.qq.com/connect/oauth2/authorize"
+    )]
+    pub wechat_authorize_url: String,
+    /// WeChat's API, where a `code` is exchanged for the `openid`.
+    #[arg(long, env = "BIANMIN_WECHAT_API_URL", default_value = "https://api.weixin.qq.com")]
+    pub wechat_api_url: String,
 }

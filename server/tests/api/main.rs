@@ -42,4 +42,5 @@ mod steps;
 mod submissions;
 mod uploads;
 mod virus_scan;
+mod wechat_sign_in;
 mod work_orders;
