@@ -12,3 +12,4 @@ pub mod routes;
 pub mod sessions;
 pub mod sign_ins;
 pub mod wechat;
+pub mod zhejiang;

@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::account::oidc;
 use crate::account::sessions::{self, CSRF_HEADER, Session};
-use crate::account::sign_ins;
+use crate::account::sign_ins::{self, Begin};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 
@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(prefill))
         .routes(routes!(sign_out))
         .routes(routes!(sign_out_everywhere))
+        .routes(routes!(province_start))
         .routes(routes!(oidc_start))
         .routes(routes!(oidc_callback))
 }
@@ -87,7 +88,7 @@ async fn current(
     State(state): State<Arc<AppState>>,
     MaybeSignedIn(session): MaybeSignedIn,
 ) -> Result<Response, ApiError> {
-    let sign_in = state.sign_in.oidc_issuer.is_some();
+    let sign_in = state.sign_in.oidc_issuer.is_some() || crate::account::zhejiang::offered(&state);
     let wechat = state.sign_in.wechat_appid.is_some() && state.sign_in.wechat_secret.is_some();
     let body = match session {
         Some(s) => SessionState {
@@ -153,13 +154,21 @@ async fn sign_out_everywhere(
     Ok(signed_out())
 }
 
-/// Where a sign-in returns to.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Begin {
-    /// A page of this site to come back to (`/cases`); anything else means the home page.
-    #[serde(default, rename = "return")]
-    pub return_to: Option<String>,
+/// Begin signing in with the province's identity service, whichever this
+/// centre uses (OpenID Connect, or a Zhejiang-style platform): the page needs one address.
+#[utoipa::path(get, path = "/auth/start", tag = "account", params(Begin),
+    responses((status = 303, description = "To the province's identity service"), (status = 404, body = ErrorBody),
+              (status = 503, body = ErrorBody)))]
+async fn province_start(
+    State(state): State<Arc<AppState>>,
+    ApiQuery(begin): ApiQuery<Begin>,
+) -> Result<Response, ApiError> {
+    if state.sign_in.oidc_issuer.is_none() && crate::account::zhejiang::offered(&state) {
+        return crate::account::zhejiang::begin_at(&state, begin.return_to.as_deref()).await;
+    }
+    let return_to = sign_ins::safe_return(begin.return_to.as_deref());
+    let (url, binding) = oidc::begin(&state, &return_to).await?;
+    Ok(sign_ins::to_provider(url, &binding))
 }
 
 /// Begin signing in with the province's identity service (OpenID Connect).

@@ -31,6 +31,8 @@ pub enum Adapter {
     Oidc,
     /// WeChat web authorisation: an `openid`, no real name.
     Wechat,
+    /// A Zhejiang-style platform: a `ticket`, validated with a signed call.
+    Zhejiang,
 }
 
 /// What is kept, sealed, while the person is at the provider.
@@ -43,6 +45,15 @@ pub struct Pending {
     #[serde(default)]
     pub nonce: String,
     pub return_to: String,
+}
+
+/// Where a sign-in returns to.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Begin {
+    /// A page of this site to come back to (`/cases`); anything else means the home page.
+    #[serde(default, rename = "return")]
+    pub return_to: Option<String>,
 }
 
 /// Only a page of this site: a path, never another site (`//elsewhere`).

@@ -18,8 +18,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::account::oidc::{http, unavailable};
-use crate::account::routes::Begin;
-use crate::account::sign_ins::{self, Adapter, Pending};
+use crate::account::sign_ins::{self, Adapter, Begin, Pending};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 

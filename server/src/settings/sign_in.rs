@@ -48,4 +48,16 @@ pub struct SignInSettings {
     /// WeChat's API, where a `code` is exchanged for the `openid`.
     #[arg(long, env = "BIANMIN_WECHAT_API_URL", default_value = "https://api.weixin.qq.com")]
     pub wechat_api_url: String,
+    /// The service code (servicecode) a Zhejiang-style platform issued; unset, no such sign-in.
+    #[arg(long, env = "BIANMIN_ZHEJIANG_SERVICE_CODE")]
+    pub zhejiang_service_code: Option<String>,
+    /// Its service password (servicepwd), which signs every call.
+    #[arg(long, env = "BIANMIN_ZHEJIANG_SERVICE_PASSWORD", hide_env_values = true)]
+    pub zhejiang_service_password: Option<Secret>,
+    /// Its login page, as the province's access document gives it (`goto` and `servicecode` are added).
+    #[arg(long, env = "BIANMIN_ZHEJIANG_LOGIN_URL", default_value = "")]
+    pub zhejiang_login_url: String,
+    /// Its `simpleauth` API (`ticketValidation`, `getUserInfo`).
+    #[arg(long, env = "BIANMIN_ZHEJIANG_API_URL", default_value = "")]
+    pub zhejiang_api_url: String,
 }

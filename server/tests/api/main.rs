@@ -44,3 +44,4 @@ mod uploads;
 mod virus_scan;
 mod wechat_sign_in;
 mod work_orders;
+mod zhejiang_sign_in;
