@@ -59,6 +59,40 @@ async fn answer<T: DeserializeOwned>(response: web_sys::Response) -> Result<T, A
     Err(ApiError { message, not_found })
 }
 
+thread_local! {
+    /// The session's CSRF token, once the page has read it (see `shell::session`).
+    static CSRF: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keep (or forget, on signing out) the token changes made while signed in carry.
+pub fn set_csrf(token: Option<String>) {
+    CSRF.with_borrow_mut(|t| *t = token);
+}
+
+/// A POST to our API, with the session's CSRF token when signed in: the
+/// server refuses (or treats as anonymous) a change the cookie alone makes.
+fn post(url: &str) -> gloo_net::http::RequestBuilder {
+    let request = Request::post(url);
+    match CSRF.with_borrow(Clone::clone) {
+        Some(token) => request.header("X-CSRF-Token", &token),
+        None => request,
+    }
+}
+
+/// GET some JSON from our API.
+pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    get(Request::get(url).build().map_err(|_| ApiError::network())?).await
+}
+
+/// A POST whose answer has no body (204), with the CSRF token.
+pub async fn post_empty(url: &str) -> Result<(), ApiError> {
+    let response = post(url).build().map_err(|_| ApiError::network())?.send().await.map_err(|_| ApiError::network())?;
+    if response.ok() {
+        return Ok(());
+    }
+    answer::<serde::de::IgnoredAny>(response.into()).await.map(|_| ())
+}
+
 /// The search the home page shows.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Search {
@@ -120,18 +154,18 @@ pub async fn check_form(
 ) -> Result<Vec<domain::apply::form::FieldError>, ApiError> {
     let url = format!("/api{}/form/check", kind.base(code));
     let body = domain::api::FormCheck { answers: answers.clone(), form: form.clone() };
-    let request = Request::post(&url).json(&body).map_err(|_| ApiError::network())?;
+    let request = post(&url).json(&body).map_err(|_| ApiError::network())?;
     get(request).await
 }
 
-async fn post_json<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
-    get(Request::post(url).json(body).map_err(|_| ApiError::network())?).await
+pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
+    get(post(url).json(body).map_err(|_| ApiError::network())?).await
 }
 
 /// A new application key (see `application::application_key`).
 pub async fn application_key() -> Result<String, ApiError> {
     let issued: domain::api::IssuedKey =
-        get(Request::post("/api/application-keys").build().map_err(|_| ApiError::network())?).await?;
+        get(post("/api/application-keys").build().map_err(|_| ApiError::network())?).await?;
     Ok(issued.application_key)
 }
 
@@ -143,7 +177,7 @@ pub async fn save_draft(
     draft: &domain::api::DraftBody,
 ) -> Result<domain::api::DraftSaved, ApiError> {
     let url = if resume_code.is_some() { "/api/drafts/save" } else { "/api/drafts" };
-    let request = Request::post(url).header("Application-Key", application_key);
+    let request = post(url).header("Application-Key", application_key);
     match resume_code {
         None => get(request.json(draft).map_err(|_| ApiError::network())?).await,
         Some(resume_code) => {
@@ -194,7 +228,7 @@ pub async fn submit(
     submission: &domain::apply::submission::Submission,
 ) -> Result<domain::apply::submission::Receipt, SubmitError> {
     let url = format!("/api{}/submissions", kind.base(code));
-    let request = Request::post(&url).header("Idempotency-Key", key).header("Application-Key", application_key);
+    let request = post(&url).header("Idempotency-Key", key).header("Application-Key", application_key);
     post_checked(request, submission).await
 }
 
@@ -217,7 +251,7 @@ pub async fn recover(check: &domain::case::recovery::RecoveryCheck) -> Result<do
 
 /// The applicant's copy of a document of the case (the key in the body, never the address).
 pub async fn case_document(request: &domain::case::view::DocumentRequest) -> Result<web_sys::Blob, ApiError> {
-    let request = Request::post("/api/cases/documents").json(request).map_err(|_| ApiError::network())?;
+    let request = post("/api/cases/documents").json(request).map_err(|_| ApiError::network())?;
     blob(request.send().await.map_err(|_| ApiError::network())?).await
 }
 
@@ -244,15 +278,15 @@ pub async fn case_supplement(
     body: &domain::case::view::SupplementBody,
     application_key: &str,
 ) -> Result<domain::case::view::CaseView, SubmitError> {
-    post_checked(Request::post("/api/cases/supplement").header("Application-Key", application_key), body).await
+    post_checked(post("/api/cases/supplement").header("Application-Key", application_key), body).await
 }
 
 pub async fn case_rate(body: &domain::case::view::RatingBody) -> Result<domain::case::view::CaseView, SubmitError> {
-    post_checked(Request::post("/api/cases/rating"), body).await
+    post_checked(post("/api/cases/rating"), body).await
 }
 
 pub async fn complain(body: &domain::case::view::ComplaintBody) -> Result<domain::api::ComplaintReceived, SubmitError> {
-    post_checked(Request::post("/api/complaints"), body).await
+    post_checked(post("/api/complaints"), body).await
 }
 
 /// Send a one-time code to the form's mobile number, for this application.
@@ -261,7 +295,7 @@ pub async fn send_phone_code(
     phone: &str,
 ) -> Result<domain::apply::phone_code::CodeSent, ApiError> {
     let body = domain::apply::phone_code::CodeRequest { phone: phone.to_owned() };
-    let request = Request::post("/api/phone-codes").header("Application-Key", application_key);
+    let request = post("/api/phone-codes").header("Application-Key", application_key);
     get(request.json(&body).map_err(|_| ApiError::network())?).await
 }
 
@@ -272,7 +306,7 @@ pub async fn check_phone_code(
     code: &str,
 ) -> Result<domain::apply::phone_code::NumberProven, ApiError> {
     let body = domain::apply::phone_code::CodeCheck { phone: phone.to_owned(), code: code.to_owned() };
-    let request = Request::post("/api/phone-codes/check").header("Application-Key", application_key);
+    let request = post("/api/phone-codes/check").header("Application-Key", application_key);
     get(request.json(&body).map_err(|_| ApiError::network())?).await
 }
 

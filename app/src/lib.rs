@@ -57,6 +57,8 @@ fn App(render: Render) -> impl IntoView {
             <p>
                 <a href="/cases">"查询办理进度"</a>
                 " · "
+                <a href="/my">"我的办件"</a>
+                " · "
                 <a href="/figures">"数据公开"</a>
                 " · "
                 <a href="/staff">"工作人员入口"</a>

@@ -15,7 +15,7 @@ pub enum AppBundle {
     Guide,
     /// Applying: the form, the task list with uploads, review, receipt, resume.
     Full,
-    /// After submission: a case's status, public figures, the staff console.
+    /// After submission: a case's status, 我的办件, public figures, the staff console.
     Follow,
 }
 
@@ -39,7 +39,7 @@ pub fn bundle_for(path: &str) -> AppBundle {
         ["services" | "bundles", _, "situation", _] | ["services" | "bundles", _, "checklist"] => AppBundle::Guide,
         ["drafts"] | ["receipts", _] => AppBundle::Full,
         ["services" | "bundles", _, "apply" | "tasks" | "review"] => AppBundle::Full,
-        ["cases"] | ["cases", _] | ["figures"] | ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => {
+        ["cases"] | ["cases", _] | ["my"] | ["figures"] | ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => {
             AppBundle::Follow
         }
         _ => AppBundle::Home,
@@ -72,6 +72,7 @@ mod tests {
             ("/receipts/BM20261201000001", Full),
             ("/cases", Follow),
             ("/cases/BM20261201000001", Follow),
+            ("/my", Follow),
             ("/figures", Follow),
             ("/staff", Follow),
             ("/staff/pad", Follow),

@@ -1,10 +1,12 @@
 //! Playwright against the release build: a real server over a temporary data
 //! directory, Debian's Chromium, a phone viewport and WeChat's user agent, and
 //! a real SMTP server (aiosmtpd, writing a maildir) for the applicants' email,
-//! and an SMS provider's stand-in for their SMS.
+//! an SMS provider's stand-in for their SMS, and a certified OpenID Connect
+//! provider to sign in with.
 
 use std::process::{Child, Command, Stdio};
 
+use crate::oidc_provider::OidcProvider;
 use crate::serve::Server;
 use crate::sh::{root, run};
 use crate::tools;
@@ -20,9 +22,20 @@ pub fn run_tests() -> anyhow::Result<()> {
                      suspended=SMS_E2E_SUSPENDED,resumed=SMS_E2E_RESUMED,completed=SMS_E2E_COMPLETED,\
                      not_accepted=SMS_E2E_NOT_ACCEPTED,terminated=SMS_E2E_TERMINATED,\
                      later_due_soon=SMS_E2E_LATER_SOON,later_due_today=SMS_E2E_LATER_TODAY,code=SMS_E2E_CODE";
-    let server = Server::start_with(
+    // The browser signs in through a certified OpenID Connect provider; it must know the server's address first.
+    let port = Server::free_port()?;
+    let public = format!("http://127.0.0.1:{port}");
+    let oidc = OidcProvider::start(&format!("{public}/api/auth/oidc/callback"))?;
+    let server = Server::start_at(
         "e2e",
+        port,
         &[
+            ("BIANMIN_OIDC_ISSUER", oidc.issuer.clone()),
+            ("BIANMIN_OIDC_CLIENT_ID", "bianmin".to_owned()),
+            ("BIANMIN_OIDC_CLIENT_SECRET", crate::oidc_provider::SECRET.to_owned()),
+            ("BIANMIN_OIDC_PUBLIC_URL", public),
+            ("BIANMIN_OIDC_SCOPES", "profile phone idcard".to_owned()),
+            ("BIANMIN_OIDC_LEVEL", "3".to_owned()),
             ("BIANMIN_SMTP_HOST", "127.0.0.1".to_owned()),
             ("BIANMIN_SMTP_PORT", mail.port.to_string()),
             ("BIANMIN_SMTP_TLS", "none".to_owned()),

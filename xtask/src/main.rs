@@ -10,6 +10,7 @@ mod e2e;
 mod lighthouse;
 mod lint;
 mod modgraph;
+mod oidc_provider;
 mod schema_fuzz;
 mod search_bench;
 mod serve;

@@ -36,6 +36,16 @@ impl Server {
         Self::start_binary(&root().join("target/release/bianmin"), &root(), name, env)
     }
 
+    /// Start on a port chosen beforehand (a sign-in provider must know the address).
+    pub fn start_at(name: &str, port: u16, env: &[(&str, String)]) -> anyhow::Result<Self> {
+        Self::start_binary_at(&root().join("target/release/bianmin"), &root(), name, port, env)
+    }
+
+    /// A free loopback port.
+    pub fn free_port() -> anyhow::Result<u16> {
+        Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    }
+
     /// Start another build of the server (a benchmark's reference) in `tree`,
     /// the checkout it was built from (its catalog is in that version's format).
     pub fn start_binary(
@@ -44,8 +54,17 @@ impl Server {
         name: &str,
         env: &[(&str, String)],
     ) -> anyhow::Result<Self> {
+        Self::start_binary_at(binary, tree, name, Self::free_port()?, env)
+    }
+
+    fn start_binary_at(
+        binary: &std::path::Path,
+        tree: &std::path::Path,
+        name: &str,
+        port: u16,
+        env: &[(&str, String)],
+    ) -> anyhow::Result<Self> {
         let data = std::env::temp_dir().join(format!("bianmin-{name}-{}", std::process::id()));
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut command = Command::new(binary);
         command
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])

@@ -19,6 +19,7 @@ use crate::apply::draft_save::DraftSave;
 use crate::apply::fields::{FieldMessages, Flagged, TextInput, error_at, field_class, fixed_at, input_id};
 use crate::apply::parties::PartiesForm;
 use crate::apply::subject_loader::SubjectLoader;
+use crate::apply::verified::{PrefillOffer, VerifiedIdentity};
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
 use crate::subject::{Kind, Subject, answers_from, query};
@@ -62,6 +63,11 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
         initial.agent = Some(Agent::default());
     }
     let form = RwSignal::new(initial);
+    // Signed in: the verified name and ID number, filled in and locked.
+    let verified = crate::apply::verified::fill_from_session(form);
+    let unlocked = move |path: &'static str| {
+        move || verified.with(|v| v.as_ref().is_none_or(|(_, l)| l.name != path && l.number != path))
+    };
     // Saved at once on every change: a reload inside WeChat loses nothing.
     Effect::new(move |_| form.with(|f| crate::application::save_form(&draft_name, f)));
 
@@ -148,21 +154,30 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
 
     let applicant_fields = if organisation {
         view! {
-            <TextInput
-                label="单位名称"
-                hint="与营业执照上的名称一致"
-                path="applicant.name"
-                autocomplete="organization"
+            <VerifiedIdentity
+                verified
                 form
-                errors
+                at="applicant.name"
+                name_label="单位名称"
+                number_label="统一社会信用代码"
             />
-            <TextInput
-                label="统一社会信用代码"
-                hint="18位，在营业执照上"
-                path="applicant.credit_code"
-                form
-                errors
-            />
+            <Show when=unlocked("applicant.name")>
+                <TextInput
+                    label="单位名称"
+                    hint="与营业执照上的名称一致"
+                    path="applicant.name"
+                    autocomplete="organization"
+                    form
+                    errors
+                />
+                <TextInput
+                    label="统一社会信用代码"
+                    hint="18位，在营业执照上"
+                    path="applicant.credit_code"
+                    form
+                    errors
+                />
+            </Show>
             <TextInput
                 label="法定代表人（负责人）"
                 hint=""
@@ -192,14 +207,24 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
         .into_any()
     } else {
         view! {
-            <TextInput label="姓名" hint="与身份证一致" path="applicant.name" autocomplete="name" form errors />
-            <TextInput
-                label="身份证号码"
-                hint="18位，最后一位可能是X"
-                path="applicant.id_number"
-                form
-                errors
-            />
+            <VerifiedIdentity verified form at="applicant.name" name_label="姓名" number_label="身份证号码" />
+            <Show when=unlocked("applicant.name")>
+                <TextInput
+                    label="姓名"
+                    hint="与身份证一致"
+                    path="applicant.name"
+                    autocomplete="name"
+                    form
+                    errors
+                />
+                <TextInput
+                    label="身份证号码"
+                    hint="18位，最后一位可能是X"
+                    path="applicant.id_number"
+                    form
+                    errors
+                />
+            </Show>
             <TextInput
                 label="手机号码"
                 hint="工作人员会用这个号码联系您"
@@ -223,8 +248,17 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
     let agent_fields = needs_agent.then(|| {
         view! {
             <h2>"代理人"</h2>
-            <TextInput label="代理人姓名" hint="" path="agent.name" autocomplete="name" form errors />
-            <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form errors />
+            <VerifiedIdentity
+                verified
+                form
+                at="agent.name"
+                name_label="代理人姓名"
+                number_label="代理人身份证号码"
+            />
+            <Show when=unlocked("agent.name")>
+                <TextInput label="代理人姓名" hint="" path="agent.name" autocomplete="name" form errors />
+                <TextInput label="代理人身份证号码" hint="" path="agent.id_number" form errors />
+            </Show>
             <TextInput
                 label="代理人手机号码"
                 hint=""
@@ -273,6 +307,8 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
         <p class="hint">
             "填写的内容会自动保存在本手机上，刷新页面或退出微信后再打开也不会丢失。"
         </p>
+        <SignInHint />
+        <PrefillOffer />
         // The summary stays while problems remain (its list shrinks as they are fixed), so it is announced once.
         {move || {
             has_errors
@@ -323,6 +359,24 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// Not signed in, where the centre offers it: signing in fills the name and ID number.
+#[component]
+fn SignInHint() -> impl IntoView {
+    let state = crate::shell::session::state();
+    move || {
+        state.get().filter(|s| s.sign_in && !s.signed_in).map(|_| {
+            let here = window().location();
+            let path = [here.pathname().unwrap_or_default(), here.search().unwrap_or_default()].concat();
+            view! {
+                <p class="notice">
+                    <a href=crate::shell::session::sign_in_url(&path)>"用统一身份认证登录"</a>
+                    "，姓名和身份证号自动填好；不登录也可以直接填写。"
+                </p>
+            }
+        })
     }
 }
 

@@ -21,6 +21,7 @@ pub mod review;
 pub mod situation;
 pub mod subject_loader;
 pub mod tasks;
+pub mod verified;
 
 /// Whether the current page is a bundle's (`/bundles/…`) or an item's.
 fn kind_here() -> crate::subject::Kind {

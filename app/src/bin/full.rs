@@ -10,4 +10,6 @@ fn render(page: Page) -> AnyView {
 
 fn main() {
     app::start(render);
+    // Who is signed in, and the token changes made with the session carry.
+    app::shell::session::load();
 }

@@ -51,7 +51,8 @@ fn session_name(case_number: &str) -> String {
 /// Keep a typed key for this session and put the case number (never the
 /// query code) in the address, so a reload opens the case again.
 fn remember_for_session(key: &CaseKey) {
-    if let Some(storage) = session() {
+    // A signed-in owner's case needs no code (and an empty one opens nothing later).
+    if let Some(storage) = session().filter(|_| !key.query_code.is_empty()) {
         let _ = storage.set_item(&session_name(&key.case_number), &key.query_code);
     }
     let url = format!("/cases/{}", js_sys::encode_uri_component(&key.case_number));
@@ -83,8 +84,22 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
             busy.set(false);
         });
     };
-    if let Some(key) = known {
-        fetch(key);
+    match (known, case_number) {
+        (Some(key), _) => fetch(key),
+        // One of 我的办件 opened without its codes: the session proves it is theirs.
+        (None, Some(case_number)) => {
+            Effect::new(move |done: Option<bool>| {
+                if done == Some(true) {
+                    return true;
+                }
+                let signed_in = crate::shell::session::signed_in();
+                if signed_in {
+                    fetch(CaseKey { case_number: case_number.clone(), query_code: String::new() });
+                }
+                signed_in
+            });
+        }
+        (None, None) => {}
     }
     // A reissued code is shown once above the case: the old one no longer works.
     let reissued = RwSignal::new(None::<String>);
@@ -147,6 +162,10 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
                     </form>
                     <RecoverCode number found=recovered />
                     <KeptReceipts />
+                    <p class="hint">
+                        "用统一身份认证登录后，不用查询码也能在" <a href="/my">"我的办件"</a>
+                        "里查看全部办件。"
+                    </p>
                 }
                     .into_any()
             }

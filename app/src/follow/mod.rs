@@ -1,4 +1,4 @@
-//! Following a case after submission: the status page with supplements,
+//! Following a case after submission: 我的办件 for who signed in, the status page with supplements,
 //! rating and complaints, the public figures, and the staff console. This is
 //! the `follow` bundle; an applicant filling in a form never downloads it.
 
@@ -11,6 +11,8 @@ pub mod case_status;
 pub mod decision;
 pub mod documents;
 pub mod figures;
+pub mod my_cases;
+pub mod my_data;
 pub mod recover;
 pub mod staff;
 pub mod staff_application;
@@ -28,6 +30,7 @@ pub mod staff_supplement;
 pub fn render(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number /> }.into_any(),
+        Page::MyCases => view! { <my_cases::MyCasesPage /> }.into_any(),
         Page::Figures => view! { <figures::FiguresPage /> }.into_any(),
         Page::Staff => view! { <staff_list::StaffPage /> }.into_any(),
         Page::StaffCase(case_number) => view! { <staff::StaffCasePage case_number /> }.into_any(),

@@ -1,6 +1,6 @@
 //! What every bundle shares around the pages: the router, the loaders, the
-//! hand-over between bundles, browser storage, the header, elderly mode and the
-//! WeChat hints.
+//! hand-over between bundles, browser storage, the header, elderly mode, the
+//! WeChat hints and who is signed in.
 
 pub mod announce;
 pub mod draft;
@@ -8,6 +8,7 @@ pub mod elderly;
 pub mod handover;
 pub mod load;
 pub mod router;
+pub mod session;
 pub mod site_header;
 pub mod timer;
 pub mod wechat;

@@ -62,6 +62,8 @@ pub enum Page {
     Receipt(String),
     /// 办理进度: the look-up form, or a case of this device's receipts.
     CaseStatus(Option<String>),
+    /// 我的办件: signing in, and the signed-in person's cases.
+    MyCases,
     /// 数据公开.
     Figures,
     /// 工作人员办件台: sign-in and the case list.
@@ -88,6 +90,7 @@ impl Page {
             ["receipts", case] => decode(case).map(Self::Receipt),
             ["cases"] => Some(Self::CaseStatus(None)),
             ["cases", case] => decode(case).map(|c| Self::CaseStatus(Some(c))),
+            ["my"] => Some(Self::MyCases),
             ["figures"] => Some(Self::Figures),
             ["staff"] => Some(Self::Staff),
             ["staff", "cases", case] => decode(case).map(Self::StaffCase),
