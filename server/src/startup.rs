@@ -52,6 +52,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(account::personal_data::routes())
         .merge(account::wechat::routes())
         .merge(account::zhejiang::routes())
+        .merge(account::guangdong::routes())
         .split_for_parts();
     let document = Arc::new(document);
     let api = api

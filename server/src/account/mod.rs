@@ -3,6 +3,7 @@
 //! and end them (`routes`). Providers' adapters sign people in into these.
 
 pub mod consents;
+pub mod guangdong;
 pub mod my_cases;
 pub mod oidc;
 pub mod owners;

@@ -88,7 +88,9 @@ async fn current(
     State(state): State<Arc<AppState>>,
     MaybeSignedIn(session): MaybeSignedIn,
 ) -> Result<Response, ApiError> {
-    let sign_in = state.sign_in.oidc_issuer.is_some() || crate::account::zhejiang::offered(&state);
+    let sign_in = state.sign_in.oidc_issuer.is_some()
+        || crate::account::zhejiang::offered(&state)
+        || crate::account::guangdong::offered(&state);
     let wechat = state.sign_in.wechat_appid.is_some() && state.sign_in.wechat_secret.is_some();
     let body = match session {
         Some(s) => SessionState {
@@ -155,7 +157,8 @@ async fn sign_out_everywhere(
 }
 
 /// Begin signing in with the province's identity service, whichever this
-/// centre uses (OpenID Connect, or a Zhejiang-style platform): the page needs one address.
+/// centre uses (OpenID Connect, a Zhejiang-style or a Guangdong-style
+/// platform): the page needs one address.
 #[utoipa::path(get, path = "/auth/start", tag = "account", params(Begin),
     responses((status = 303, description = "To the province's identity service"), (status = 404, body = ErrorBody),
               (status = 503, body = ErrorBody)))]
@@ -163,8 +166,13 @@ async fn province_start(
     State(state): State<Arc<AppState>>,
     ApiQuery(begin): ApiQuery<Begin>,
 ) -> Result<Response, ApiError> {
-    if state.sign_in.oidc_issuer.is_none() && crate::account::zhejiang::offered(&state) {
-        return crate::account::zhejiang::begin_at(&state, begin.return_to.as_deref()).await;
+    if state.sign_in.oidc_issuer.is_none() {
+        if crate::account::zhejiang::offered(&state) {
+            return crate::account::zhejiang::begin_at(&state, begin.return_to.as_deref()).await;
+        }
+        if crate::account::guangdong::offered(&state) {
+            return crate::account::guangdong::begin_at(&state, begin.return_to.as_deref()).await;
+        }
     }
     let return_to = sign_ins::safe_return(begin.return_to.as_deref());
     let (url, binding) = oidc::begin(&state, &return_to).await?;

@@ -33,6 +33,8 @@ pub enum Adapter {
     Wechat,
     /// A Zhejiang-style platform: a `ticket`, validated with a signed call.
     Zhejiang,
+    /// A Guangdong-style OAuth platform: a code for a token, the token for the person.
+    Guangdong,
 }
 
 /// What is kept, sealed, while the person is at the provider.

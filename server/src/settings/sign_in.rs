@@ -60,4 +60,13 @@ pub struct SignInSettings {
     /// Its `simpleauth` API (`ticketValidation`, `getUserInfo`).
     #[arg(long, env = "BIANMIN_ZHEJIANG_API_URL", default_value = "")]
     pub zhejiang_api_url: String,
+    /// The client id a Guangdong-style OAuth platform issued; unset, no such sign-in.
+    #[arg(long, env = "BIANMIN_GUANGDONG_CLIENT_ID")]
+    pub guangdong_client_id: Option<String>,
+    /// Its client secret.
+    #[arg(long, env = "BIANMIN_GUANGDONG_CLIENT_SECRET", hide_env_values = true)]
+    pub guangdong_client_secret: Option<Secret>,
+    /// Its address, under which `authorize`, `access_token` and `tokeninfo` are.
+    #[arg(long, env = "BIANMIN_GUANGDONG_BASE_URL", default_value = "")]
+    pub guangdong_base_url: String,
 }

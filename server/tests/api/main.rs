@@ -14,6 +14,7 @@ mod decisions;
 mod documents;
 mod drafts;
 mod email;
+mod guangdong_sign_in;
 mod hosting;
 mod instances;
 mod joint_cases;
