@@ -24,6 +24,7 @@ pub fn material(id: &str) -> Material {
         when: None,
         repeat: None,
         held_by_government: false,
+        reusable: true,
     }
 }
 

@@ -50,6 +50,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(account::routes::routes())
         .merge(account::my_cases::routes())
         .merge(account::personal_data::routes())
+        .merge(apply::reuse::routes())
         .merge(account::wechat::routes())
         .merge(account::zhejiang::routes())
         .merge(account::guangdong::routes())

@@ -10,5 +10,6 @@ pub mod parties;
 pub mod phone_code;
 pub mod photo;
 pub mod printed;
+pub mod reuse;
 pub mod submission;
 pub mod tus;

@@ -22,6 +22,10 @@ pub struct Submission {
     /// Finished uploads by material id.
     #[serde(default)]
     pub files: BTreeMap<String, Vec<String>>,
+    /// 材料复用: files from the signed-in applicant's earlier cases, by material
+    /// id (each the upload id `GET /api/my/materials` lists); stored once, referenced again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reused: BTreeMap<String, Vec<String>>,
     /// 容缺: materials to supply after acceptance.
     #[serde(default)]
     pub later: Vec<String>,

@@ -107,6 +107,7 @@ fn materials_without_conditions<'de, D: serde::Deserializer<'de>>(reader: D) -> 
             when: None,
             repeat: None,
             held_by_government: m.held_by_government,
+            reusable: true,
         })
         .collect())
 }

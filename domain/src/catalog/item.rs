@@ -285,6 +285,11 @@ pub struct Material {
     /// not provide it. Always so for `source = e_licence`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub held_by_government: bool,
+    /// Whether a signed-in applicant may use a file of theirs from an earlier
+    /// case for it (材料复用): false where the department needs a new one (a
+    /// photo taken for this application).
+    #[serde(default = "reusable_by_default", skip_serializing_if = "Clone::clone")]
+    pub reusable: bool,
 }
 
 impl Material {
@@ -292,6 +297,10 @@ impl Material {
     pub fn not_needed_from_applicant(&self) -> bool {
         self.held_by_government || self.source == MaterialSource::ELicence
     }
+}
+
+fn reusable_by_default() -> bool {
+    true
 }
 
 fn default_max_file_mb() -> u16 {

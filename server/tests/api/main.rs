@@ -19,6 +19,7 @@ mod hosting;
 mod instances;
 mod joint_cases;
 mod ledger;
+mod material_reuse;
 mod migrations;
 mod my_cases;
 mod openapi;

@@ -105,6 +105,7 @@ fn part_application(
             answers: submission.answers.clone(),
             form: detail.part_form(&submission.form, item),
             files: by_material,
+            reused: std::collections::BTreeMap::new(),
             later: detail.part_materials(checklist, &submission.later, item),
             pledge_accepted: submission.pledge_accepted,
             email: submission.email.clone(),

@@ -94,9 +94,28 @@ pub async fn check(
     if !checklist.unanswered.is_empty() {
         problems.fields.insert(0, unanswered_problem(checklist.unanswered.len()));
     }
-    let (files, file_problems) =
+    let (mut files, file_problems) =
         crate::apply::uploads::gather::gather(state, owner, applying.code(), &submission.files).await?;
     problems.materials.extend(file_problems);
+    // Files of the person's earlier cases, for an item (a bundle's parts take only new uploads).
+    match &applying {
+        Applying::Item(_) => {
+            let (reused, reuse_problems) =
+                crate::apply::reuse::gather(state, identity, applying.code(), &submission.reused).await?;
+            files.extend(reused);
+            problems.materials.extend(reuse_problems);
+        }
+        Applying::Bundle(_) if submission.reused.values().all(Vec::is_empty) => {}
+        Applying::Bundle(_) => {
+            let message = "一件事的申请暂不能使用以前提交过的材料，请重新上传".to_owned();
+            problems.materials.extend(
+                submission.reused.keys().map(|m| domain::apply::submission::MaterialError {
+                    material: m.clone(),
+                    message: message.clone(),
+                }),
+            );
+        }
+    }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for file in &files {
         *counts.entry(file.material.clone()).or_default() += 1;

@@ -101,6 +101,7 @@ pub async fn gather(
                         size: file.size,
                         scanned: file.scanned,
                         filled,
+                        reused: false,
                     });
                 }
                 Ok(file) => problems.push(problem(format!("“{}”不是这项材料的文件，请重新上传", file.file_name))),

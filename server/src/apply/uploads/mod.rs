@@ -10,6 +10,7 @@
 //! what its name says.
 
 pub mod checks;
+pub mod earlier;
 pub mod gather;
 pub mod owner;
 pub mod pdf;

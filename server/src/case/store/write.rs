@@ -27,6 +27,8 @@ pub struct NewFile {
     pub scanned: bool,
     /// For the side rules at submission only: the side itself is kept in `name`.
     pub filled: domain::apply::submission::Filled,
+    /// An earlier case's file used again (材料复用): referenced, never claimed.
+    pub reused: bool,
 }
 
 /// What happens to a case, as the one asking for it says it: the action
@@ -240,7 +242,13 @@ pub async fn insert_file(
     at: &str,
     claim: Claim,
 ) -> Result<(), ApiError> {
-    if claim == Claim::Now && !crate::apply::uploads::owner::attach(tx, &file.upload, &file.owner, case_number).await? {
+    let attached = match (claim, file.reused) {
+        (Claim::Now, false) => crate::apply::uploads::owner::attach(tx, &file.upload, &file.owner, case_number).await?,
+        // Still held by the case it came from, in this transaction (retention may have just removed it).
+        (Claim::Now, true) => held(tx, &file.upload).await?,
+        (Claim::Done, _) => true,
+    };
+    if !attached {
         return Err(ApiError::Conflict(format!("“{}”已被删除或已随另一份申请提交，请重新上传这个文件", file.name)));
     }
     sqlx::query(
@@ -257,6 +265,15 @@ pub async fn insert_file(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Whether some case still holds the upload.
+async fn held(tx: &mut sqlx::Transaction<'_, sqlx::Any>, upload: &str) -> Result<bool, ApiError> {
+    let row = sqlx::query("SELECT 1 AS held FROM case_files WHERE upload = $1")
+        .bind(upload)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.is_some())
 }
 
 /// What `action` changes on `case` today.

@@ -119,7 +119,7 @@ pub fn workbook(items: &[ServiceItem]) -> Result<Vec<u8>, XlsxError> {
             if material.repeat.is_some() {
                 note.push("按情形重复留在 TOML 里");
             }
-            let texts: [(usize, String); 15] = [
+            let texts: [(usize, String); 16] = [
                 (0, item.code.clone()),
                 (1, material.name.clone()),
                 (2, forms.join(LIST)),
@@ -135,6 +135,7 @@ pub fn workbook(items: &[ServiceItem]) -> Result<Vec<u8>, XlsxError> {
                 (14, material.note.clone().unwrap_or_default()),
                 (15, if material.held_by_government { "是".to_owned() } else { "否".to_owned() }),
                 (17, material.slots.join(LIST)),
+                (18, if material.reusable { "是".to_owned() } else { "否".to_owned() }),
             ];
             for (col, text) in texts {
                 sheet.write_string_with_format(row, col as u16, text, &wrap)?;

@@ -336,6 +336,8 @@ pub fn read(path: &Path) -> anyhow::Result<Imported> {
             when: None,
             repeat: None,
             held_by_government: row.yes("由政府部门提供"),
+            // Empty (an older workbook): reusable, as in the TOML.
+            reusable: row.text("可以复用").is_empty() || row.yes("可以复用"),
         };
         if problems.len() > before {
             bad_items.push(index);
@@ -380,6 +382,7 @@ fn locate(field: &str, item_row: u32, material_rows: &[u32]) -> (&'static str, u
             "max_file_mb" => "单个文件上限（MB）",
             "max_files" => "文件个数上限",
             "slots" => "分面",
+            "reusable" => "可以复用",
             _ => "",
         };
         return (MATERIALS, row, column);

@@ -47,7 +47,7 @@ pub const ITEM_COLUMNS: [&str; 23] = [
 ];
 
 /// The materials' columns, in order.
-pub const MATERIAL_COLUMNS: [&str; 18] = [
+pub const MATERIAL_COLUMNS: [&str; 19] = [
     "实施编码",
     "材料名称",
     "材料形式",
@@ -68,6 +68,8 @@ pub const MATERIAL_COLUMNS: [&str; 18] = [
     "备注",
     // Named sides (人像面、国徽面), one file each.
     "分面",
+    // 否: a signed-in applicant's earlier file is never offered for it (empty: 是).
+    "可以复用",
 ];
 
 /// English codes and the national terms written in the sheets (reading
