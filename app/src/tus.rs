@@ -335,6 +335,7 @@ pub async fn upload(sending: Sending<'_>, blob: &Blob, progress: Rc<dyn Fn(u64, 
                 original_size,
                 slot,
                 digest: String::new(),
+                reused: false,
             })
         }
         Some(false) => {

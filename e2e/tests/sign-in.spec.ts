@@ -8,8 +8,9 @@ import { fillMatter } from './details';
  * Signing in with the province's identity service (a certified OpenID Connect
  * provider on loopback, its dev login) inside WeChat at 360 px: 我的办件, an
  * application whose name and ID number come from the verified identity and
- * are locked, the case in 我的办件 and opened without its query code, the
- * consents and the export, then signing out; deleting the account's data.
+ * are locked, a second application using the first one's ID card again, the
+ * case in 我的办件 and opened without its query code, the consents and the
+ * export, then signing out; deleting the account's data.
  */
 
 /** At the provider's own pages: log in as `login` (any password) and consent. */
@@ -66,6 +67,32 @@ test('sign in, apply with the verified identity locked, see the case in 我的�
   const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
   // Personal data never travels in the address.
   expect(page.url()).not.toContain('11010519491231002X');
+
+  // A second application: the ID card from the first one, used again after a preview, not uploaded twice.
+  await page.goto('/services/JT-003/apply');
+  await expect(page.locator('.verified')).toContainText('张*丰');
+  await page.getByLabel('手机号码', { exact: true }).fill('13812345678');
+  await page.getByLabel('联系地址').fill('示范县人民路 88 号');
+  await fillMatter(page);
+  await page.getByLabel(/窗口领取/).check();
+  await page.getByRole('button', { name: '保存并继续' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
+  await page.getByRole('button', { name: '同意并查看' }).click();
+  const offers = page.locator('.earlier-files');
+  await expect(offers.getByRole('link', { name: /^预览/ }).first()).toHaveAttribute('href', /\/api\/my\/materials\//);
+  await expect(offers).not.toContainText('近期一寸免冠白底彩色照片');
+  await expectNoViolations(page);
+  await offers.getByRole('button', { name: /^使用 居民身份证：人像面/ }).click();
+  await offers.getByRole('button', { name: /^使用 居民身份证：国徽面/ }).click();
+  await expect(page.locator('#material-id_card')).toContainText('以前提交过的材料');
+  await page.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
+  await page.locator('#material-application').getByLabel(/选择文件/).setInputFiles(form);
+  await page.locator('#material-safe_driving_record').getByLabel(/选择文件/).setInputFiles(form);
+  await expect(page.locator('.file--done')).toHaveCount(5);
+  await page.getByRole('button', { name: '核对申请内容' }).click();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  const secondNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
+  expect(secondNumber).not.toBe(caseNumber);
 
   // 我的办件 lists it; it opens without the query code.
   await page.goto('/my');

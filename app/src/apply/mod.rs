@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod checklist;
 pub mod details;
 pub mod draft_save;
+pub mod earlier_files;
 mod fields;
 mod parties;
 pub mod phone_proof;

@@ -138,7 +138,7 @@ fn Review(subject: Subject) -> impl IntoView {
         answers: answers.clone(),
         form: form.clone(),
         files: materials.upload_ids(),
-        reused: Default::default(),
+        reused: materials.reused_ids(),
         later: materials.later.clone(),
         pledge_accepted: materials.pledge_accepted,
         email: String::new(),

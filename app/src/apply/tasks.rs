@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::application;
 use crate::apply::draft_save::DraftSave;
+use crate::apply::earlier_files::EarlierFiles;
 use crate::apply::subject_loader::SubjectLoader;
 use crate::components::material_upload::MaterialUpload;
 use crate::shell::router::{navigate, use_location};
@@ -110,6 +111,9 @@ fn TaskList(subject: Subject) -> impl IntoView {
             view! { <MaterialUpload item=item_code.clone() entry materials busy problem later_days used_by /> }
         })
         .collect_view();
+    // Signed in: earlier cases' files offered (an item's own application; a bundle's parts take new uploads).
+    let earlier =
+        (subject.kind() == Kind::Service).then(|| view! { <EarlierFiles item=item_code.clone() materials /> });
     let handled_view = (!handled.is_empty()).then(|| {
         view! {
             <h3>"这些材料不用上传"</h3>
@@ -163,6 +167,7 @@ fn TaskList(subject: Subject) -> impl IntoView {
                 <div class="task__head">
                     <h2>{format!("2. 上传申请材料（{total} 项）")}</h2>
                 </div>
+                {earlier}
                 <ul class="material-tasks">{material_views}</ul>
                 {handled_view}
             </li>

@@ -347,17 +347,22 @@ pub fn MaterialUpload(
         let item = item.clone();
         move |upload: String| {
             let item = item.clone();
-            let mut removed = String::new();
+            let (mut removed, mut reused) = (String::new(), false);
             materials.update(|m| {
                 if let Some(files) = m.files.get_mut(&id) {
-                    removed = files.iter().find(|f| f.upload == upload).map(|f| f.name.clone()).unwrap_or_default();
+                    if let Some(file) = files.iter().find(|f| f.upload == upload) {
+                        (removed, reused) = (file.name.clone(), file.reused);
+                    }
                     files.retain(|f| f.upload != upload);
                 }
                 m.files.retain(|_, files| !files.is_empty());
             });
             announce::say(&format!("已删除 {removed}"));
             refocus(&id);
-            spawn_local(async move { tus::discard(&item, &upload).await });
+            // An earlier case's file is only let go here: that case keeps it.
+            if !reused {
+                spawn_local(async move { tus::discard(&item, &upload).await });
+            }
         }
     };
     let toggle_later = {
@@ -610,8 +615,10 @@ fn DoneFile(file: UploadedFile, side: Option<String>, remove: impl Fn(String) + 
         <li class="file file--done">
             {picture} {side.map(|side| view! { <span class="file__side">{side}</span> })}
             <span class="file__name">{file.name.clone()}</span>
-            <span class="file__meta">{size_text(file.size)} {shrunk} " · 已上传"</span>
-            <button type="button" class="link-button" aria-label=label on:click=move |_| remove(upload.clone())>
+            <span class="file__meta">
+                {size_text(file.size)} {shrunk}
+                {if file.reused { " · 以前提交过的材料" } else { " · 已上传" }}
+            </span> <button type="button" class="link-button" aria-label=label on:click=move |_| remove(upload.clone())>
                 "删除"
             </button>
         </li>

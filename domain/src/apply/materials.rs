@@ -29,6 +29,10 @@ pub struct UploadedFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 255))]
     pub slot: Option<u8>,
+    /// A file of one of the signed-in applicant's earlier cases, used again
+    /// (材料复用): sent as `reused`, never deleted from here.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
 }
 
 impl UploadedFile {
@@ -58,12 +62,23 @@ impl Materials {
         self.files.iter().map(|(id, files)| (id.clone(), files.len())).collect()
     }
 
-    /// Upload ids by material, as a submission sends them.
+    /// This application's own upload ids by material, as a submission sends them.
     pub fn upload_ids(&self) -> BTreeMap<String, Vec<String>> {
+        self.ids(false)
+    }
+
+    /// The earlier cases' files used again, by material (`Submission::reused`).
+    pub fn reused_ids(&self) -> BTreeMap<String, Vec<String>> {
+        self.ids(true)
+    }
+
+    fn ids(&self, reused: bool) -> BTreeMap<String, Vec<String>> {
         self.files
             .iter()
-            .filter(|(_, files)| !files.is_empty())
-            .map(|(id, files)| (id.clone(), files.iter().map(|f| f.upload.clone()).collect()))
+            .map(|(id, files)| {
+                (id.clone(), files.iter().filter(|f| f.reused == reused).map(|f| f.upload.clone()).collect::<Vec<_>>())
+            })
+            .filter(|(_, uploads)| !uploads.is_empty())
             .collect()
     }
 
@@ -71,7 +86,12 @@ impl Materials {
     /// server applies on submission. Materials marked for later that the
     /// checklist no longer allows to be late are reported, not silently kept.
     pub fn problems(&self, checklist: &Checklist) -> Vec<MaterialError> {
-        let mut problems = crate::apply::submission::duplicate_uploads(&self.upload_ids());
+        let all = self
+            .files
+            .iter()
+            .map(|(id, files)| (id.clone(), files.iter().map(|f| f.upload.clone()).collect()))
+            .collect();
+        let mut problems = crate::apply::submission::duplicate_uploads(&all);
         let digests = self
             .files
             .iter()
@@ -86,14 +106,16 @@ impl Materials {
     }
 
     /// Forget files and 容缺 choices of materials this checklist no longer
-    /// asks for (the applicant changed an answer). Returns the upload ids let go.
+    /// asks for (the applicant changed an answer). Returns this application's
+    /// own upload ids let go.
     pub fn keep_only(&mut self, checklist: &Checklist) -> Vec<String> {
         let wanted = |id: &str| checklist.entries.iter().any(|e| e.material.id == id);
         let mut dropped = Vec::new();
         self.files.retain(|id, files| {
             let keep = wanted(id);
             if !keep {
-                dropped.extend(files.iter().map(|f| f.upload.clone()));
+                // Only this application's own: an earlier case's file is never discarded from here.
+                dropped.extend(files.iter().filter(|f| !f.reused).map(|f| f.upload.clone()));
             }
             keep
         });

@@ -18,6 +18,10 @@ pub struct EarlierFile {
     /// The file's name, as it was uploaded.
     pub name: String,
     pub size: u64,
+    /// The named side it was for (`Material::slots`), where the material has sides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 255))]
+    pub slot: Option<u8>,
     /// The case it was submitted with, and when.
     pub case_number: String,
     pub item_name: String,

@@ -70,12 +70,19 @@ async fn offered(state: &AppState, identity: &Identity, item: &str) -> Result<Ve
             if earlier.materials.iter().any(|m| m.id == file.material && !m.reusable) {
                 continue;
             }
+            // A side's name goes before the file's (`人像面：…`) where the material has sides.
+            let slot = material
+                .slots
+                .iter()
+                .position(|side| file.name.starts_with(&format!("{side}：")))
+                .and_then(|i| u8::try_from(i).ok());
             let offer = EarlierFile {
                 upload: file.upload,
                 material: material.id.clone(),
                 material_name: material.name.clone(),
                 name: file.name,
                 size: file.size,
+                slot,
                 case_number: case.case_number.clone(),
                 item_name: earlier.name.clone(),
                 added_at: file.added_at,
