@@ -71,10 +71,10 @@ test('sign in, apply with the verified identity locked, see the case in 我的�
   // A second application: the ID card from the first one, used again after a preview, not uploaded twice.
   await page.goto('/services/JT-003/apply');
   await expect(page.locator('.verified')).toContainText('张*丰');
-  await page.getByLabel('手机号码', { exact: true }).fill('13812345678');
-  await page.getByLabel('联系地址').fill('示范县人民路 88 号');
-  await fillMatter(page);
-  await page.getByLabel(/窗口领取/).check();
+  // The rest from the last application, on request.
+  await page.getByRole('button', { name: '用上次申请的内容填写' }).click();
+  await expect(page.getByLabel('联系地址')).toHaveValue('示范县人民路 88 号');
+  await expect(page.getByLabel(/窗口领取/)).toBeChecked();
   await page.getByRole('button', { name: '保存并继续' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
   await page.getByRole('button', { name: '同意并查看' }).click();

@@ -19,7 +19,7 @@ use crate::apply::draft_save::DraftSave;
 use crate::apply::fields::{FieldMessages, Flagged, TextInput, error_at, field_class, fixed_at, input_id};
 use crate::apply::parties::PartiesForm;
 use crate::apply::subject_loader::SubjectLoader;
-use crate::apply::verified::{PrefillOffer, VerifiedIdentity};
+use crate::apply::verified::{LastForm, PrefillOffer, VerifiedIdentity};
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
 use crate::subject::{Kind, Subject, answers_from, query};
@@ -309,6 +309,7 @@ fn ApplicantForm(subject: Subject) -> impl IntoView {
         </p>
         <SignInHint />
         <PrefillOffer />
+        <LastForm code=applying.code().to_owned() form />
         // The summary stays while problems remain (its list shrinks as they are fixed), so it is announced once.
         {move || {
             has_errors

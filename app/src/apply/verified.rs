@@ -126,3 +126,79 @@ pub fn VerifiedIdentity(
         })
     }
 }
+
+/// 用上次申请的内容填写: the person's last application of this item, on
+/// request, over the form — contact details, the item's own fields and the
+/// delivery choice; never the verified name and number, which stay locked.
+#[component]
+pub fn LastForm(code: String, form: RwSignal<ApplicationForm>) -> impl IntoView {
+    let note = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let fill = move |_| {
+        busy.set(true);
+        let url = format!("/api/my/last-form?item={}", js_sys::encode_uri_component(&code));
+        spawn_local(async move {
+            match crate::api::get_json::<ApplicationForm>(&url).await {
+                Ok(last) => {
+                    form.update(|f| take_from_last(f, last));
+                    let said = "已用上次申请的内容填写，请逐项核对";
+                    crate::shell::announce::say(said);
+                    note.set(Some(said.to_owned()));
+                }
+                Err(e) => note.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    move || {
+        session::agreed(Purpose::Prefill).then(|| {
+            view! {
+                <p>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        disabled=move || busy.get()
+                        on:click=fill.clone()
+                    >
+                        "用上次申请的内容填写"
+                    </button>
+                </p>
+                {move || {
+                    note
+                        .get()
+                        .map(|n| {
+                            view! {
+                                <p class="hint" role="status">
+                                    {n}
+                                </p>
+                            }
+                        })
+                }}
+            }
+        })
+    }
+}
+
+/// What a new form takes from the last one: the same kind of applicant's
+/// contact details, the item's fields and the delivery choice.
+fn take_from_last(form: &mut ApplicationForm, last: ApplicationForm) {
+    use domain::apply::form::Applicant;
+    match (&mut form.applicant, last.applicant) {
+        (Applicant::Person(now), Applicant::Person(then)) => {
+            now.phone = then.phone;
+            now.address = then.address;
+        }
+        (Applicant::Organisation(now), Applicant::Organisation(then)) => {
+            now.legal_representative = then.legal_representative;
+            now.contact_name = then.contact_name;
+            now.phone = then.phone;
+            now.address = then.address;
+        }
+        // A person then, a company now (or the other way): nothing of the applicant carries over.
+        (Applicant::Person(_), Applicant::Organisation(_)) | (Applicant::Organisation(_), Applicant::Person(_)) => {}
+    }
+    form.fields.extend(last.fields);
+    if last.delivery.is_some() {
+        form.delivery = last.delivery;
+    }
+}

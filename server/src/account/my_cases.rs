@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use domain::account::identity::Identity;
 use domain::api::ErrorBody;
+use domain::apply::form::ApplicationForm;
 use domain::case::view::{CaseKey, CaseView};
 use domain::reference::CaseNumber;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,7 +23,7 @@ use crate::extract::ApiJson;
 use crate::hosting::client::Client;
 
 pub fn routes() -> OpenApiRouter<Arc<AppState>> {
-    OpenApiRouter::new().routes(routes!(mine)).routes(routes!(claim))
+    OpenApiRouter::new().routes(routes!(mine)).routes(routes!(claim)).routes(routes!(last_form))
 }
 
 fn signed_in(session: Option<Session>) -> Result<Session, ApiError> {
@@ -52,6 +53,42 @@ pub async fn views_of(state: &AppState, identity: &Identity) -> Result<Vec<CaseV
         }
     }
     Ok(out)
+}
+
+/// Which item's form to fill from the last application.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForItem {
+    /// 事项编码.
+    item: String,
+}
+
+/// The form of the person's latest application of this item, to fill a new
+/// one from on request (after agreeing to prefill); the page fills the
+/// verified name and ID number over it again.
+#[utoipa::path(get, path = "/my/last-form", tag = "account", params(ForItem),
+    responses((status = 200, body = ApplicationForm), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn last_form(
+    State(state): State<Arc<AppState>>,
+    MaybeSignedIn(session): MaybeSignedIn,
+    crate::extract::ApiQuery(query): crate::extract::ApiQuery<ForItem>,
+) -> Result<Json<ApplicationForm>, ApiError> {
+    let session = signed_in(session)?;
+    let agreed = crate::account::consents::given(&state, &session.identity).await?;
+    if !agreed.contains(&domain::account::consent::Purpose::Prefill) {
+        return Err(ApiError::Forbidden("请先同意用认证过的信息自动填写".to_owned()));
+    }
+    let mut latest: Option<crate::case::store::CaseRow> = None;
+    for number in owners::cases_of(&state, &session.identity).await? {
+        let Some(number) = CaseNumber::parse(&number) else { continue };
+        let Some(case) = crate::case::store::load(&state, &number).await? else { continue };
+        if case.item_code == query.item && latest.as_ref().is_none_or(|l| l.submitted_at < case.submitted_at) {
+            latest = Some(case);
+        }
+    }
+    let case = latest.ok_or_else(|| ApiError::NotFound("没有找到您以前办过这个事项的申请".to_owned()))?;
+    Ok(Json(case.application.form))
 }
 
 /// 认领: bind a case made without signing in, with its case number and query code.

@@ -217,3 +217,36 @@ async fn the_owner_follows_a_case_without_its_query_code_and_nobody_else_can() {
     let view: Value = withdrawn.json().await.unwrap();
     assert_eq!(view["status"], "withdrawn");
 }
+
+#[tokio::test]
+async fn a_new_form_is_filled_from_the_persons_last_application_on_request() {
+    let app = spawn_app().await;
+    let session = sessions::create(&app.state, &person("zhang")).await.unwrap();
+    let stranger = sessions::create(&app.state, &person("wang")).await.unwrap();
+    let mut body = crate::support::complete_application(&app).await;
+    body["form"]["applicant"]["address"] = json!("示范县和平街 9 号 3 单元");
+    let made = submit_signed_in(&app, "last", &body, &session.cookie, Some(&session.csrf)).await;
+    assert_eq!(made.status(), 201);
+    let last = |who: &sessions::NewSession, item: &str| {
+        reqwest::Client::new()
+            .get(format!("{}/api/my/last-form?item={item}", app.address))
+            .header("Cookie", format!("{COOKIE}={}", who.cookie))
+            .send()
+    };
+    assert_eq!(last(&session, "JT-003").await.unwrap().status(), 403, "only after agreeing to prefill");
+    for who in [&session, &stranger] {
+        let agreed = reqwest::Client::new()
+            .post(format!("{}/api/my/consents", app.address))
+            .header("Cookie", format!("{COOKIE}={}", who.cookie))
+            .header(CSRF_HEADER, &who.csrf)
+            .json(&json!({"purpose": "prefill", "given": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(agreed.status(), 200);
+    }
+    let form: Value = last(&session, "JT-003").await.unwrap().json().await.unwrap();
+    assert_eq!(form["applicant"]["address"], "示范县和平街 9 号 3 单元");
+    assert_eq!(last(&session, "JT-001").await.unwrap().status(), 404, "not an item the person applied for");
+    assert_eq!(last(&stranger, "JT-003").await.unwrap().status(), 404, "nobody else's");
+}
