@@ -111,6 +111,7 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
             "complaints",
             "work_orders",
             "case_owners",
+            "case_principals",
             "cases",
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE case_number = $1")).bind(&case).execute(&mut *tx).await?;

@@ -164,8 +164,7 @@ pub fn LastForm(code: String, form: RwSignal<ApplicationForm>) -> impl IntoView 
                     </button>
                 </p>
                 {move || {
-                    note
-                        .get()
+                    note.get()
                         .map(|n| {
                             view! {
                                 <p class="hint" role="status">

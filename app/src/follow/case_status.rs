@@ -337,6 +337,20 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
             </div>
             {move || {
                 view.with(|v| {
+                    v.on_behalf
+                        .clone()
+                        .map(|who| {
+                            view! {
+                                <div>
+                                    <dt>"代办"</dt>
+                                    <dd>{who}</dd>
+                                </div>
+                            }
+                        })
+                })
+            }}
+            {move || {
+                view.with(|v| {
                     v.due
                         .map(|due| {
                             let left = match v.remaining_days {

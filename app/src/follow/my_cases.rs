@@ -188,6 +188,7 @@ fn CaseList(list: Vec<CaseView>) -> impl IntoView {
                                 <a href=href>{case.item_name}</a>
                             </p>
                             <p class="hint">{format!("办件编号 {}", case.case_number)}</p>
+                            {case.on_behalf.map(|who| view! { <p class="hint">{who}</p> })}
                             <p>
                                 <strong>{case.status_label}</strong>
                                 {case

@@ -230,6 +230,14 @@ impl ApplicationForm {
         }
     }
 
+    /// Who applied for whom, when an agent applied (代办), names masked:
+    /// the status page and 我的办件 say it to both of them.
+    pub fn on_behalf(&self) -> Option<String> {
+        let agent = self.agent.as_ref()?;
+        let mask = crate::apply::identity::mask_name;
+        Some(format!("由代理人 {} 代 {} 申请", mask(&agent.name), mask(self.applicant_name())))
+    }
+
     /// The mobile number progress SMS go to: the applicant's (a person's own,
     /// an organisation's contact), as the details page says under it.
     pub fn notice_phone(&self) -> &str {

@@ -101,6 +101,9 @@ pub struct CaseView {
     /// A joint case (联办件): each department's part.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PartView>,
+    /// Who applied for whom, when an agent applied (`ApplicationForm::on_behalf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf: Option<String>,
 }
 
 /// One part of a joint case as the applicant sees it.

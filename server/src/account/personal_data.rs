@@ -112,8 +112,8 @@ async fn export_readable(
     Ok(download("text/html; charset=utf-8", "我的数据.html", page))
 }
 
-/// Delete the account's data: the links to the person's cases, the
-/// consents and every session. The cases themselves stay (kept as the law
+/// Delete the account's data: the links to the person's cases (theirs, and
+/// those agents applied for them), the consents and every session. The cases themselves stay (kept as the law
 /// requires, still opened with their codes).
 #[utoipa::path(post, path = "/my/account/delete", tag = "account",
     responses((status = 204, description = "Deleted, signed out everywhere"), (status = 401, body = ErrorBody),
@@ -127,6 +127,10 @@ async fn delete_account(
     let mut tx = crate::db::begin_write(&state.db).await?;
     for table in ["case_owners", "consents", "sessions"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE subject_hash = $1")).bind(&person).execute(&mut *tx).await?;
+    }
+    // The cases agents applied for them: no longer listed for them either.
+    if let Some(principal) = crate::account::owners::principal_hash(&state, &session.identity) {
+        sqlx::query("DELETE FROM case_principals WHERE principal_hash = $1").bind(principal).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     tracing::info!("a signed-in person deleted their account's data");

@@ -42,6 +42,8 @@ pub enum Purpose {
     Subject,
     /// A sign-in's `state`, and the cookie binding it to the browser that began it.
     SignIn,
+    /// The resident ID number of someone an agent applied for (代办的委托人).
+    Principal,
 }
 
 impl Purpose {
@@ -57,6 +59,7 @@ impl Purpose {
             Self::SessionCsrf => b"session csrf",
             Self::Subject => b"subject",
             Self::SignIn => b"sign in",
+            Self::Principal => b"principal",
         }
     }
 }
@@ -103,7 +106,8 @@ impl LookupKey {
             | Purpose::Session
             | Purpose::SessionCsrf
             | Purpose::Subject
-            | Purpose::SignIn => Some(self.hash(purpose, old)),
+            | Purpose::SignIn
+            | Purpose::Principal => Some(self.hash(purpose, old)),
         }
     }
 }

@@ -22,6 +22,7 @@ mod ledger;
 mod material_reuse;
 mod migrations;
 mod my_cases;
+mod on_behalf;
 mod openapi;
 pub mod outbox;
 mod overload;

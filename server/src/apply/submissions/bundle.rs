@@ -73,7 +73,7 @@ async fn accept(
     }
     let (submission, checklist, files) = check(state, Applying::Bundle(detail), body, owner, identity).await?;
     let receipt = make_joint_case(state, detail, &checklist, &submission, &files, owner, key).await?;
-    bind_to(state, identity, &receipt).await?;
+    bind_to(state, identity, &submission, &receipt).await?;
     Ok(receipt)
 }
 

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::account::identity::Identity;
 use domain::account::session::Prefill;
-use domain::apply::form::FieldError;
+use domain::apply::form::{Applicant, FieldError};
 use domain::apply::submission::{Filled, Receipt, Submission, SubmissionProblems, check_materials, slot_problems};
 use domain::catalog::applying::Applying;
 use domain::catalog::checklist::Checklist;
@@ -62,10 +62,21 @@ fn as_signed_in(submission: &mut Submission, identity: Option<&Identity>) {
 }
 
 /// A case made while signed in is the person's: in 我的办件 on every device.
-pub async fn bind_to(state: &AppState, identity: Option<&Identity>, receipt: &str) -> Result<(), ApiError> {
+/// Made by a signed-in agent for someone (代办), it is also the principal's,
+/// who sees it once signed in with their verified ID number.
+pub async fn bind_to(
+    state: &AppState,
+    identity: Option<&Identity>,
+    submission: &Submission,
+    receipt: &str,
+) -> Result<(), ApiError> {
     let Some(identity) = identity else { return Ok(()) };
     let receipt: Receipt = serde_json::from_str(receipt)?;
-    crate::account::owners::bind(state, identity, &receipt.case_number).await
+    crate::account::owners::bind(state, identity, &receipt.case_number).await?;
+    if let (Some(_), Applicant::Person(principal)) = (&submission.form.agent, &submission.form.applicant) {
+        crate::account::owners::bind_principal(state, &principal.id_number, &receipt.case_number).await?;
+    }
+    Ok(())
 }
 
 /// Everything a submission says, checked again with the domain rules for what
@@ -181,7 +192,7 @@ async fn accept(
     }
     let (submission, _, files) = check(state, Applying::Item(item), body, owner, identity).await?;
     let receipt = make_case(state, item, &submission, &files, owner, key).await?;
-    bind_to(state, identity, &receipt).await?;
+    bind_to(state, identity, &submission, &receipt).await?;
     Ok(receipt)
 }
 

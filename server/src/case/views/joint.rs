@@ -114,6 +114,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         can_rate_acceptance: ratings.next_round(whole_status, Stage::Acceptance).is_ok(),
         acceptance_rating: ratings.standing(Stage::Acceptance),
         parts: joint.parts.iter().map(|p| part_view(state, p)).collect::<Result<_, _>>()?,
+        on_behalf: whole.application.form.on_behalf(),
     })
 }
 

@@ -71,6 +71,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
         can_rate_acceptance: ratings.next_round(case.status, Stage::Acceptance).is_ok(),
         acceptance_rating: ratings.standing(Stage::Acceptance),
         parts: Vec::new(),
+        on_behalf: case.application.form.on_behalf(),
     })
 }
 
