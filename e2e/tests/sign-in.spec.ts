@@ -157,3 +157,54 @@ test('deleting the account data is confirmed first, then signs out everywhere', 
   const session = await page.evaluate(async () => (await fetch('/api/session')).json());
   expect(session.signed_in).toBe(false);
 });
+
+test('代办: an agent signs in and applies for a principal; both see who applied for whom', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  await page.goto('/');
+  const letter = save(testInfo.outputPath('授权委托书.pdf'), await pdf(page, 1));
+
+  await page.goto('/my');
+  await page.getByRole('link', { name: '用统一身份认证登录' }).click();
+  await signInAtProvider(page, 'zhang');
+  await page.goto('/services/JT-001/apply?applicant_type=individual&agent=yes&vehicles_owned=0&heavy=no');
+  await page.getByRole('button', { name: '同意并自动填写' }).click();
+  // The agent's part is the signed-in agent's, locked; the principal is typed.
+  await expect(page.locator('.verified')).toContainText('张*丰');
+  await expect(page.getByLabel('代理人姓名')).toHaveCount(0);
+  await page.getByLabel('姓名', { exact: true }).fill('李四');
+  await page.getByLabel('身份证号码', { exact: true }).fill('110101198805123010');
+  await page.getByLabel('手机号码', { exact: true }).fill('13912345678');
+  await page.getByLabel('联系地址').fill('示范县和平街 6 号');
+  await page.getByLabel('代理人手机号码').fill('13812345678');
+  await page.getByLabel('申请经营范围').selectOption('general');
+  await page.getByLabel('计划开业日期').fill('2027-03-01');
+  await page.getByLabel('计划投入车辆总数').fill('2');
+  await page.getByLabel(/窗口领取/).check();
+  await page.getByRole('button', { name: '保存并继续' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
+  // The authorisation letter is asked for; every material as a PDF.
+  await expect(page.locator('#material-authorisation')).toContainText('授权委托书');
+  const ids = ['application', 'applicant_id', 'vehicle_pledge', 'driver_licences', 'safety_rules', 'authorisation', 'agent_id'];
+  for (const id of ids) {
+    await page.locator(`#material-${id}`).getByLabel(/选择文件/).first().setInputFiles(letter);
+  }
+  await expect(page.locator('.file--done')).toHaveCount(ids.length);
+  await page.getByRole('button', { name: '核对申请内容' }).click();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  const caseNumber = (await page.locator('.receipt-banner .case-number').innerText()).trim();
+
+  await page.goto('/my');
+  const mine = page.locator('.my-cases li', { hasText: caseNumber });
+  await expect(mine).toContainText('由代理人 张*丰 代 李* 申请');
+
+  // The principal, on another phone, signed in: the case is theirs too.
+  const other = await (await browser.newContext()).newPage();
+  await other.goto('/my');
+  await other.getByRole('link', { name: '用统一身份认证登录' }).click();
+  await signInAtProvider(other, 'li');
+  const theirs = other.locator('.my-cases li', { hasText: caseNumber });
+  await expect(theirs).toContainText('由代理人 张*丰 代 李* 申请');
+  await theirs.getByRole('link').click();
+  await expect(other.locator('main')).toContainText('代办');
+  await expectNoViolations(other);
+});
