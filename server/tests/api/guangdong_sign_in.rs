@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use bianmin::account::sessions::{COOKIE, CSRF_HEADER};
 
+use crate::accounts::{client, location, set_cookie};
 use crate::support::{TestApp, spawn_app_with};
 
 const CLIENT_ID: &str = "gdbs_sfx_bianmin";
@@ -97,22 +98,6 @@ async fn app_with_platform(platform: &str, secret: &str) -> TestApp {
         s.sign_in.guangdong_base_url = platform;
     })
     .await
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|v| v.to_str().ok()?.strip_prefix(&format!("{name}="))?.split(';').next().map(str::to_owned))
 }
 
 async fn sign_in(app: &TestApp) -> (String, String, reqwest::Response) {

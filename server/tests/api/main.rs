@@ -5,6 +5,7 @@
 
 mod support;
 
+mod accounts;
 mod api;
 mod at_rest;
 mod cases;

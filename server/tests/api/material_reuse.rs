@@ -4,27 +4,12 @@
 //! upload routes, nobody else can use it, and a material the department wants
 //! new (the photo) is never offered.
 
-use domain::account::identity::{Assurance, Identity, SubjectKind};
 use serde_json::{Value, json};
 
 use bianmin::account::sessions::{self, COOKIE, CSRF_HEADER, NewSession};
 
+use crate::accounts::person;
 use crate::support::{PNG, TestApp, applicant_client, complete_application_as, spawn_app};
-
-fn person(subject: &str, name: &str, id_number: &str) -> Identity {
-    Identity {
-        provider: "oidc".into(),
-        subject: subject.into(),
-        kind: SubjectKind::Person,
-        real_name: Some(name.into()),
-        id_number: Some(id_number.into()),
-        phone: None,
-        assurance: Assurance { level: 3, raw: "3".into() },
-        credit_code: None,
-        organisation: None,
-        authenticated_at: "2026-12-05T10:00:00Z".into(),
-    }
-}
 
 fn signed(request: reqwest::RequestBuilder, who: &NewSession) -> reqwest::RequestBuilder {
     request.header("Cookie", format!("{COOKIE}={}", who.cookie)).header(CSRF_HEADER, &who.csrf)
@@ -56,7 +41,7 @@ async fn offered(app: &TestApp, who: &NewSession) -> reqwest::Response {
 #[tokio::test]
 async fn a_reused_material_is_the_same_stored_file_and_no_second_case_can_delete_it() {
     let app = spawn_app().await;
-    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X")).await.unwrap();
+    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X", 3)).await.unwrap();
     // The first case, made signed in: it is the person's.
     let first_client = applicant_client(&app.address).await;
     let first = complete_application_as(&first_client, &app.address, crate::support::PDF).await;
@@ -123,8 +108,8 @@ async fn a_reused_material_is_the_same_stored_file_and_no_second_case_can_delete
 #[tokio::test]
 async fn nobody_else_reuses_a_persons_file_and_a_new_photo_is_always_needed() {
     let app = spawn_app().await;
-    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X")).await.unwrap();
-    let li = sessions::create(&app.state, &person("li", "李四", "110101198805123010")).await.unwrap();
+    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X", 3)).await.unwrap();
+    let li = sessions::create(&app.state, &person("li", "李四", "110101198805123010", 3)).await.unwrap();
     let first_client = applicant_client(&app.address).await;
     let first = complete_application_as(&first_client, &app.address, crate::support::PDF).await;
     assert_eq!(submit(&app, &first_client, "first", &first, &zhang).await.status(), 201);

@@ -4,28 +4,13 @@
 //! applied for whom; it is in the agent's 我的办件 and, once the principal
 //! signs in with their verified ID number, in the principal's — nobody else's.
 
-use domain::account::identity::{Assurance, Identity, SubjectKind};
 use domain::catalog::checklist::Checklist;
 use serde_json::{Value, json};
 
 use bianmin::account::sessions::{self, COOKIE, CSRF_HEADER, NewSession};
 
+use crate::accounts::person;
 use crate::support::{PDF, TestApp, spawn_app, upload};
-
-fn person(subject: &str, name: &str, id_number: &str, level: u8) -> Identity {
-    Identity {
-        provider: "oidc".into(),
-        subject: subject.into(),
-        kind: SubjectKind::Person,
-        real_name: Some(name.into()),
-        id_number: Some(id_number.into()),
-        phone: None,
-        assurance: Assurance { level, raw: level.to_string() },
-        credit_code: None,
-        organisation: None,
-        authenticated_at: "2026-12-05T10:00:00Z".into(),
-    }
-}
 
 /// JT-001 for 李四, an agent applying: every material the checklist asks uploaded as a PDF.
 async fn application_for_li(app: &TestApp) -> Value {

@@ -2,27 +2,12 @@
 //! nothing of anyone else's) and deleting the account's data (the cases stay,
 //! unlinked, still opened with their codes).
 
-use domain::account::identity::{Assurance, Identity, SubjectKind};
 use serde_json::{Value, json};
 
 use bianmin::account::sessions::{self, COOKIE, CSRF_HEADER, NewSession};
 
+use crate::accounts::person;
 use crate::support::{TestApp, spawn_app};
-
-fn person(subject: &str, name: &str, id_number: &str) -> Identity {
-    Identity {
-        provider: "oidc".into(),
-        subject: subject.into(),
-        kind: SubjectKind::Person,
-        real_name: Some(name.into()),
-        id_number: Some(id_number.into()),
-        phone: None,
-        assurance: Assurance { level: 3, raw: "3".into() },
-        credit_code: None,
-        organisation: None,
-        authenticated_at: "2026-12-05T10:00:00Z".into(),
-    }
-}
 
 async fn call(
     app: &TestApp,
@@ -50,8 +35,8 @@ async fn claim(app: &TestApp, who: &NewSession, receipt: &domain::apply::submiss
 #[tokio::test]
 async fn the_export_holds_every_case_of_the_person_and_nothing_of_anyone_else() {
     let app = spawn_app().await;
-    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X")).await.unwrap();
-    let li = sessions::create(&app.state, &person("li", "李四", "110101198805123010")).await.unwrap();
+    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X", 3)).await.unwrap();
+    let li = sessions::create(&app.state, &person("li", "李四", "110101198805123010", 3)).await.unwrap();
     let first = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
     // The phone keys the test's submission: a second case, another phone of the person's.
     let second = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345679").await;
@@ -93,7 +78,7 @@ async fn the_export_holds_every_case_of_the_person_and_nothing_of_anyone_else() 
 #[tokio::test]
 async fn consent_per_purpose_is_given_and_withdrawn_and_prefill_follows_it() {
     let app = spawn_app().await;
-    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X")).await.unwrap();
+    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X", 3)).await.unwrap();
     let change = |purpose: &str, given: bool| json!({"purpose": purpose, "given": given});
     let given = call(&app, reqwest::Method::POST, "/api/my/consents", &zhang, Some(change("prefill", true))).await;
     let list: Value = given.json().await.unwrap();
@@ -124,7 +109,7 @@ async fn consent_per_purpose_is_given_and_withdrawn_and_prefill_follows_it() {
 #[tokio::test]
 async fn deleting_the_account_leaves_the_cases_intact_and_unlinked() {
     let app = spawn_app().await;
-    let identity = person("zhang", "张三", "11010519491231002X");
+    let identity = person("zhang", "张三", "11010519491231002X", 3);
     let phone = sessions::create(&app.state, &identity).await.unwrap();
     let computer = sessions::create(&app.state, &identity).await.unwrap();
     let receipt = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use bianmin::account::sessions::COOKIE;
 
+use crate::accounts::{client, location, set_cookie};
 use crate::support::{TestApp, spawn_app_with};
 
 const APPID: &str = "wx5f0e3b2a9c1d4e67";
@@ -100,22 +101,6 @@ async fn app_with_wechat(stand_in: &str, secret: &str) -> TestApp {
         s.sign_in.wechat_api_url = stand_in;
     })
     .await
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|v| v.to_str().ok()?.strip_prefix(&format!("{name}="))?.split(';').next().map(str::to_owned))
 }
 
 /// Begin at the app, pass WeChat's page: the callback address and the binding cookie.

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use bianmin::account::sessions::COOKIE;
 
+use crate::accounts::{client, location, set_cookie};
 use crate::support::{TestApp, spawn_app_with};
 
 const SERVICE_CODE: &str = "sfxzwfw_bianmin";
@@ -109,22 +110,6 @@ async fn app_with_platform(platform: &str, password: &str) -> TestApp {
         s.sign_in.zhejiang_api_url = format!("{platform}/sso/servlet/simpleauth");
     })
     .await
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|v| v.to_str().ok()?.strip_prefix(&format!("{name}="))?.split(';').next().map(str::to_owned))
 }
 
 /// Begin at the app, log in at the platform: the callback address and the binding cookie.

@@ -82,18 +82,7 @@ pub async fn verify(
     let slot = text(metadata, "slot").parse::<u8>().ok();
     let material = state.catalog.material(&item_code, &material_id).ok_or_else(missing)?;
     let handle = upload.storage_handle().ok_or_else(missing)?;
-    let mut stream = files
-        .storage
-        .stream_range(&handle, 0, Some(domain::apply::files::SNIFF_LEN as u64))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
-    let mut first = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        first.extend_from_slice(&chunk.map_err(|e| ApiError::Internal(e.into()))?);
-        if first.len() >= domain::apply::files::SNIFF_LEN {
-            break;
-        }
-    }
+    let first = first_bytes(&files.storage, &handle).await?;
     let size = upload.length().unwrap_or(upload.offset());
     let checked = match domain::apply::files::check_file(material, &name, size, &first) {
         Ok(domain::FileType::Pdf) => match pdf_active_content(&files.storage, &handle, size).await? {
@@ -139,6 +128,22 @@ pub async fn verify(
             Err(ApiError::Unprocessable(message))
         }
     }
+}
+
+/// The first bytes of a stored file, enough to tell its type by them.
+pub async fn first_bytes(storage: &Files, handle: &StorageHandle) -> Result<Vec<u8>, ApiError> {
+    let mut stream = storage
+        .stream_range(handle, 0, Some(domain::apply::files::SNIFF_LEN as u64))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
+    let mut first = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        first.extend_from_slice(&chunk.map_err(|e| ApiError::Internal(e.into()))?);
+        if first.len() >= domain::apply::files::SNIFF_LEN {
+            break;
+        }
+    }
+    Ok(first)
 }
 
 /// clamd's verdict on a stored file; a scanner that cannot answer now makes

@@ -2,8 +2,7 @@
 //! back and checked against the new material's rules (type by its first
 //! bytes, size). Never deleted, whatever they say: a case holds it.
 
-use futures_util::StreamExt;
-use tus_protocol::{StateStore, StorageReader};
+use tus_protocol::StateStore;
 
 use super::store::text;
 use crate::error::ApiError;
@@ -28,18 +27,7 @@ pub async fn recheck(
     let Some(handle) = upload.storage_handle().filter(|_| upload.is_complete()) else {
         return Ok(Err(domain::apply::reuse::NOT_OFFERED.to_owned()));
     };
-    let mut stream = files
-        .storage
-        .stream_range(&handle, 0, Some(domain::apply::files::SNIFF_LEN as u64))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an upload: {e}")))?;
-    let mut first = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        first.extend_from_slice(&chunk.map_err(|e| ApiError::Internal(e.into()))?);
-        if first.len() >= domain::apply::files::SNIFF_LEN {
-            break;
-        }
-    }
+    let first = super::checks::first_bytes(&files.storage, &handle).await?;
     let size = upload.length().unwrap_or(upload.offset());
     let slot = text(upload.metadata(), "slot").parse::<u8>().ok().filter(|s| usize::from(*s) < material.slots.len());
     Ok(domain::apply::files::check_file(material, name, size, &first).map(|file_type| Rechecked { file_type, slot }))
