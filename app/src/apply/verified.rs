@@ -52,7 +52,11 @@ pub fn PrefillOffer() -> impl IntoView {
         });
     };
     move || {
-        state.get().filter(|s| s.signed_in && !s.consents.contains(&Purpose::Prefill)).map(|_| {
+        // Only a sign-in that verified a real name has one to fill in (not WeChat's openid).
+        let verified = |s: &domain::account::session::SessionState| {
+            s.identity.as_ref().is_some_and(|i| i.level >= domain::account::session::REAL_NAME_LEVEL)
+        };
+        state.get().filter(|s| s.signed_in && verified(s) && !s.consents.contains(&Purpose::Prefill)).map(|_| {
             view! {
                 <div class="notice">
                     <p>
