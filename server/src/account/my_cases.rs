@@ -67,8 +67,8 @@ pub struct ForItem {
 /// one from on request (after agreeing to prefill); the page fills the
 /// verified name and ID number over it again.
 #[utoipa::path(get, path = "/my/last-form", tag = "account", params(ForItem),
-    responses((status = 200, body = ApplicationForm), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ApplicationForm), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn last_form(
     State(state): State<Arc<AppState>>,
     MaybeSignedIn(session): MaybeSignedIn,

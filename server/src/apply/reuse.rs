@@ -95,7 +95,8 @@ async fn offered(state: &AppState, identity: &Identity, item: &str) -> Result<Ve
 
 /// The signed-in person's earlier files that may be used for this item's materials.
 #[utoipa::path(get, path = "/my/materials", tag = "account", params(ForItem),
-    responses((status = 200, body = Vec<EarlierFile>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<EarlierFile>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
 async fn list(
     State(state): State<Arc<AppState>>,
     MaybeSignedIn(session): MaybeSignedIn,
@@ -109,8 +110,8 @@ async fn list(
 /// One earlier file to look at before using it (only the person's own).
 #[utoipa::path(get, path = "/my/materials/{upload}", tag = "account",
     params(("upload" = String, Path, description = "The file's upload id, as listed"), ForItem),
-    responses((status = 200, description = "The file"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The file"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn preview(
     State(state): State<Arc<AppState>>,
     MaybeSignedIn(session): MaybeSignedIn,
