@@ -152,7 +152,15 @@ pub async fn gather(
     if reused.values().all(Vec::is_empty) {
         return Ok((Vec::new(), Vec::new()));
     }
-    let identity = reusing(state, identity).await?;
+    // Not signed in, or not agreed: said by material, like any other problem of the submission.
+    let identity = match reusing(state, identity).await {
+        Ok(identity) => identity,
+        Err(ApiError::Unauthorized(message) | ApiError::Forbidden(message)) => {
+            let problems = reused.keys().map(|m| MaterialError { material: m.clone(), message: message.clone() });
+            return Ok((Vec::new(), problems.collect()));
+        }
+        Err(other) => return Err(other),
+    };
     let offers = offered(state, &identity, item).await?;
     let (mut files, mut problems) = (Vec::new(), Vec::new());
     for (material_id, uploads) in reused {

@@ -153,5 +153,14 @@ async fn nobody_else_reuses_a_persons_file_and_a_new_photo_is_always_needed() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["problems"]["materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["material"] == "id_card" && p["message"].as_str().unwrap().contains("请先登录")),
+        "{body}"
+    );
 }

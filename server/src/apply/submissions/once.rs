@@ -119,6 +119,9 @@ pub enum SubmissionAnswers {
     /// The body or a header is not an application.
     #[response(status = 400)]
     BadRequest(ErrorBody),
+    /// The item requires signing in at a level this request's sign-in does not reach.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
     /// The application key does not own an upload named in the body.
     #[response(status = 403)]
     Forbidden(ErrorBody),
