@@ -12,6 +12,7 @@
 
 pub mod export;
 pub mod import;
+pub mod sheet;
 
 /// The items' sheet.
 pub const ITEMS: &str = "事项";
