@@ -31,6 +31,7 @@ pub fn material(id: &str) -> Material {
 pub fn item(code: &str) -> ServiceItem {
     ServiceItem {
         code: code.into(),
+        basic_code: String::new(),
         name: "社会团体成立登记".into(),
         summary: "成立协会、商会等社会团体".into(),
         kind: ItemKind::Licensing,

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod cli;
 pub mod db;
 pub mod error;
+pub mod exchange;
 pub mod extract;
 pub mod holidays;
 pub mod hosting;

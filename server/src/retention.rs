@@ -112,6 +112,7 @@ pub async fn run(state: &AppState, rules: &Retention, now: i64) -> anyhow::Resul
             "work_orders",
             "case_owners",
             "case_principals",
+            "case_wechat",
             "cases",
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE case_number = $1")).bind(&case).execute(&mut *tx).await?;

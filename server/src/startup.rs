@@ -121,6 +121,8 @@ impl Server {
             .context("cannot open the database")?;
         db::record_catalog_version(&db, &catalog).await?;
         tracing::info!(items = catalog.items.len(), version = %catalog.version, "catalog loaded");
+        let province_number = crate::case::province_number::pattern(&settings.province, &catalog)?;
+        let exchange = crate::exchange::Exchange::from_settings(&settings.province, &catalog)?;
         let catalog = Arc::new(catalog);
         let operator = apply::uploads::store::operator(&settings.data_dir, &settings.storage)?;
         let keys = Arc::new(settings.data_keys()?);
@@ -156,12 +158,15 @@ impl Server {
             keys,
             webhooks: webhooks::Webhooks::load(settings.notify.webhooks.as_deref())?,
             sms: sms::SmsProvider::from_settings(&settings.notify)?,
+            wechat: crate::notify::wechat::WechatNotices::from_settings(&settings.sign_in, &settings.notify)?,
             notify: settings.notify.clone(),
             figures: tokio::sync::Mutex::new(None),
             figures_max_age: std::time::Duration::from_secs(settings.figures_max_age_secs),
             default_rating_days: settings.default_rating_days,
             documents: settings.documents.clone(),
             document_font: std::sync::OnceLock::new(),
+            province_number,
+            exchange,
             sign_in: settings.sign_in.clone(),
             oidc: tokio::sync::OnceCell::new(),
         };

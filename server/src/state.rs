@@ -36,6 +36,8 @@ pub struct AppState {
     pub webhooks: webhooks::Webhooks,
     /// The SMS provider, when the centre has one.
     pub sms: Option<sms::SmsProvider>,
+    /// WeChat 模板消息 to applicants signed in with WeChat, when the centre has a template.
+    pub wechat: Option<crate::notify::wechat::WechatNotices>,
     pub notify: settings::Notify,
     /// The virus scanner, when the centre has one.
     pub clamd: Option<apply::uploads::virus_scan::Clamd>,
@@ -48,6 +50,10 @@ pub struct AppState {
     pub documents: settings::DocumentSettings,
     /// The documents' font, read on the first PDF (`None` inside: not readable).
     pub document_font: std::sync::OnceLock<Option<Arc<Vec<u8>>>>,
+    /// Where the province's records go, when the centre reports cases upward.
+    pub exchange: Option<crate::exchange::Exchange>,
+    /// The province's case-number pattern, when the centre numbers cases for it.
+    pub province_number: Option<domain::case::exchange::number::Pattern>,
     /// How people sign in (none configured: everyone applies anonymously).
     pub sign_in: settings::SignInSettings,
     /// The OpenID Connect provider's metadata, discovered on the first sign-in.

@@ -9,6 +9,12 @@ fn repo(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
 }
 
+/// JT-003 without its blank forms and samples (a temporary catalog has no `public/` files).
+fn item_without_files() -> String {
+    let item = std::fs::read_to_string(repo("catalog/jt-003-freight-driver-qualification.toml")).unwrap();
+    item.lines().filter(|l| !l.starts_with("blank_form") && !l.starts_with("sample")).collect::<Vec<_>>().join("\n")
+}
+
 /// A temporary catalog of two copies of a real item, the second one broken.
 fn broken_catalog() -> tempfile::TempDir {
     let dir = tempfile::TempDir::new().unwrap();
@@ -115,12 +121,7 @@ fn a_synonym_list_with_a_loop_or_words_no_item_uses_is_refused_with_its_lines() 
     let catalog = dir.path().join("catalog");
     std::fs::create_dir_all(&catalog).unwrap();
     std::fs::create_dir_all(dir.path().join("public")).unwrap();
-    let item = std::fs::read_to_string(repo("catalog/jt-003-freight-driver-qualification.toml")).unwrap();
-    let item: String = item
-        .lines()
-        .filter(|l| !l.starts_with("blank_form") && !l.starts_with("sample"))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let item = item_without_files();
     std::fs::write(catalog.join("a.toml"), item).unwrap();
     std::fs::write(
         catalog.join("synonyms.toml"),
@@ -133,4 +134,37 @@ fn a_synonym_list_with_a_loop_or_words_no_item_uses_is_refused_with_its_lines() 
     assert!(errors.contains("synonyms.toml:4: group[1]: “卡车司机”已在第 1 组里"), "{errors}");
     assert!(errors.contains("synonyms.toml:7: group[2]: "), "{errors}");
     assert!(errors.contains("搜不到任何事项"), "{errors}");
+}
+
+#[test]
+fn reporting_upward_needs_each_items_basic_code_and_its_departments_codes() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let catalog = dir.path().join("catalog");
+    std::fs::create_dir_all(&catalog).unwrap();
+    std::fs::create_dir_all(dir.path().join("public")).unwrap();
+    let item = item_without_files();
+    std::fs::write(catalog.join("a.toml"), &item).unwrap();
+    let check = |exchange: bool| {
+        let mut command = Command::new(BIN);
+        command.args(["catalog", "check"]).arg(&catalog);
+        if exchange {
+            command.arg("--exchange");
+        }
+        command.output().unwrap()
+    };
+    assert!(check(false).status.success(), "without the exchange nothing more is needed");
+    let refused = check(true);
+    assert!(!refused.status.success());
+    let errors = String::from_utf8_lossy(&refused.stderr);
+    assert!(errors.contains("JT-003：没有基本编码"), "{errors}");
+    assert!(errors.contains("不在 departments.toml 里"), "{errors}");
+
+    std::fs::write(catalog.join("a.toml"), format!("basic_code = \"000105410000\"\n{item}")).unwrap();
+    std::fs::write(
+        catalog.join("departments.toml"),
+        "[[department]]\nname = \"县交通运输局\"\ncredit_code = \"91350100M000100Y43\"\nregion = \"330102\"\n",
+    )
+    .unwrap();
+    let ready = check(true);
+    assert!(ready.status.success(), "{}", String::from_utf8_lossy(&ready.stderr));
 }

@@ -1,7 +1,7 @@
 //! 使用以前提交过的材料 on the task list: signed in, and once the person
-//! agrees, the files of their earlier cases that may stand for this
-//! application's materials — each to look at first (预览) and to use (使用)
-//! or leave. A used file goes into the material like an upload of this visit,
+//! agrees, the files of their earlier cases (single or 一件事) that may stand
+//! for this application's materials (an item's or a bundle's) — each to look
+//! at first (预览) and to use (使用) or leave. A used file goes into the material like an upload of this visit,
 //! marked as reused, and is sent as such; the server checks it again.
 
 use domain::account::consent::Purpose;
@@ -12,8 +12,11 @@ use leptos::task::spawn_local;
 
 use crate::shell::session;
 
+/// `wanted`: this checklist's materials to upload, by id and name; an offer is
+/// shown under the checklist's id for its document (a bundle names a document
+/// by the first item that needs it under these answers).
 #[component]
-pub fn EarlierFiles(item: String, materials: RwSignal<Materials>) -> impl IntoView {
+pub fn EarlierFiles(item: String, wanted: Vec<(String, String)>, materials: RwSignal<Materials>) -> impl IntoView {
     let state = session::state();
     let offers = RwSignal::new(None::<Vec<EarlierFile>>);
     let asking = RwSignal::new(false);
@@ -83,6 +86,10 @@ pub fn EarlierFiles(item: String, materials: RwSignal<Materials>) -> impl IntoVi
         let list = offers.get()?;
         let unused: Vec<EarlierFile> = materials.with(|m| {
             list.into_iter()
+                .filter_map(|o| {
+                    let (id, _) = wanted.iter().find(|(id, name)| *id == o.material || *name == o.material_name)?;
+                    Some(EarlierFile { material: id.clone(), ..o })
+                })
                 .filter(|o| !m.files.get(&o.material).is_some_and(|f| f.iter().any(|f| f.upload == o.upload)))
                 .collect()
         });

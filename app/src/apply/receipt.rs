@@ -52,6 +52,9 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
         ("承诺时限".to_owned(), promise.clone()),
         ("咨询电话".to_owned(), receipt.consult_phone.clone()),
     ];
+    if let Some(number) = &receipt.province_number {
+        image_rows.insert(2, ("省平台办件编号".to_owned(), number.clone()));
+    }
     if !receipt.parties.is_empty() {
         image_rows.insert(3, ("申请各方".to_owned(), domain::apply::submission::parties_line(&receipt.parties)));
     }
@@ -73,6 +76,17 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                     <dt>"查询码"</dt>
                     <dd class="case-number--small">{receipt.query_code.clone()}</dd>
                 </div>
+                {receipt
+                    .province_number
+                    .clone()
+                    .map(|n| {
+                        view! {
+                            <div>
+                                <dt>"省平台办件编号"</dt>
+                                <dd class="long-number">{n}</dd>
+                            </div>
+                        }
+                    })}
                 <div>
                     <dt>"申请事项"</dt>
                     <dd>{receipt.item_name.clone()}</dd>
@@ -91,7 +105,16 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                                         {receipt
                                             .parts
                                             .iter()
-                                            .map(|p| view! { <li>{format!("{}：{}", p.item_name, p.department)}</li> })
+                                            .map(|p| {
+                                                let number = p
+                                                    .province_number
+                                                    .as_ref()
+                                                    .map(|n| format!("（省平台办件编号 {n}）"))
+                                                    .unwrap_or_default();
+                                                view! {
+                                                    <li>{format!("{}：{}{number}", p.item_name, p.department)}</li>
+                                                }
+                                            })
                                             .collect_view()}
                                     </ul>
                                 </dd>
@@ -199,6 +222,7 @@ fn progress_view(notices: &[domain::apply::submission::ReceiptNotice]) -> AnyVie
                     <Masked shown=n.to.clone() />
                 }
                 .into_any(),
+                "wechat" => format!("{and}发微信消息到{}", n.to).into_any(),
                 _ => format!("{and}发邮件到 {}", n.to).into_any(),
             }
         })

@@ -95,6 +95,8 @@ fn TaskList(subject: Subject) -> impl IntoView {
     let review_url = format!("{base}/review{here}");
     let back = format!("{base}/checklist{here}");
     let total = uploaded.len();
+    let wanted: Vec<(String, String)> =
+        uploaded.iter().map(|e| (e.material.id.clone(), e.material.name.clone())).collect();
     let material_views = uploaded
         .into_iter()
         .map(|entry| {
@@ -111,9 +113,8 @@ fn TaskList(subject: Subject) -> impl IntoView {
             view! { <MaterialUpload item=item_code.clone() entry materials busy problem later_days used_by /> }
         })
         .collect_view();
-    // Signed in: earlier cases' files offered (an item's own application; a bundle's parts take new uploads).
-    let earlier =
-        (subject.kind() == Kind::Service).then(|| view! { <EarlierFiles item=item_code.clone() materials /> });
+    // Signed in: earlier cases' files offered for the materials still to upload.
+    let earlier = view! { <EarlierFiles item=item_code.clone() wanted materials /> };
     let handled_view = (!handled.is_empty()).then(|| {
         view! {
             <h3>"这些材料不用上传"</h3>

@@ -327,6 +327,17 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                 <dt>"办件编号"</dt>
                 <dd>{move || view.with(|v| v.case_number.clone())}</dd>
             </div>
+            {move || {
+                view.with(|v| v.province_number.clone())
+                    .map(|n| {
+                        view! {
+                            <div>
+                                <dt>"省平台办件编号"</dt>
+                                <dd class="long-number">{n}</dd>
+                            </div>
+                        }
+                    })
+            }}
             <div>
                 <dt>{move || view.with(|v| if v.parts.is_empty() { "办理部门" } else { "牵头部门" })}</dt>
                 <dd>{move || view.with(|v| v.department.clone())}</dd>

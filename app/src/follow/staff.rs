@@ -172,7 +172,9 @@ fn CaseDetail(
         .collect_view();
     view! {
         <h1>{format!("办件 {}", case.case_number)}</h1>
-        <p class="caption">{case.item_name.clone()}</p>
+        <p class="caption">
+            {case.item_name.clone()} {case.province_number.as_ref().map(|n| format!(" · 省平台办件编号 {n}"))}
+        </p>
         <p class="status-panel__label" id="case-status" tabindex="-1">
             {case.status_label.clone()}
             {case.due.map(|d| format!(" · 承诺 {} 前办结", d.chinese()))}
@@ -313,6 +315,8 @@ fn Notifications(list: Vec<domain::case::view::NotificationView>) -> impl IntoVi
                     let channel = match n.channel.as_str() {
                         "webhook" => "部门系统",
                         "sms" => "短信",
+                        "wechat" => "微信",
+                        "province" => "省平台",
                         "email" => "邮件",
                         other => other,
                     };

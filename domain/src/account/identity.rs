@@ -31,6 +31,9 @@ pub struct Assurance {
 /// The highest level on the scale.
 pub const MAX_LEVEL: u8 = 4;
 
+/// The provider name of a WeChat sign-in (its subject is the openid).
+pub const WECHAT: &str = "wechat";
+
 /// What a provider told us about the person signing in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -87,6 +90,12 @@ impl Identity {
             organisation: self.organisation.clone(),
             level: self.assurance.level,
         }
+    }
+
+    /// The WeChat account's openid, when this is a WeChat sign-in: where WeChat
+    /// notices about the person's cases go.
+    pub fn wechat_openid(&self) -> Option<&str> {
+        (self.provider == WECHAT).then_some(self.subject.as_str())
     }
 
     /// Whether this sign-in is sure enough for an item that requires `level`.

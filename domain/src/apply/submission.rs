@@ -236,6 +236,9 @@ pub fn check_materials(
 pub struct Receipt {
     /// 办件编号: unambiguous characters only.
     pub case_number: String,
+    /// The province's number of the case (办件编号), where the centre numbers cases for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_number: Option<String>,
     /// 查询码: with the case number, opens the case's status; shown once.
     pub query_code: String,
     pub item_code: String,
@@ -297,7 +300,7 @@ impl ReceiptParty {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptNotice {
-    /// `sms` or `email`.
+    /// `sms`, `email` or `wechat`.
     pub channel: String,
     pub to: String,
 }
@@ -308,6 +311,9 @@ pub struct ReceiptNotice {
 pub struct ReceiptPart {
     pub item_name: String,
     pub department: String,
+    /// The province's number of the case (办件编号), where the centre numbers cases for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_number: Option<String>,
 }
 
 #[cfg(test)]

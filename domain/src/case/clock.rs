@@ -121,6 +121,14 @@ impl Procedure {
     }
 
     /// The timeline's and the notice's words: `专家评审：…`, or the reason alone.
+    /// The procedure and reason a note written by [`Self::with_reason`] names.
+    pub fn of_note(note: &str) -> (Self, &str) {
+        Self::ALL
+            .into_iter()
+            .find_map(|p| Some((p, note.strip_prefix(p.label())?.strip_prefix('：')?)))
+            .unwrap_or((Self::Other, note))
+    }
+
     pub fn with_reason(self, reason: &str) -> String {
         match self {
             Self::Other => reason.to_owned(),
@@ -137,6 +145,14 @@ mod tests {
 
     fn day(text: &str) -> Date {
         Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_pauses_note_gives_back_its_procedure_and_reason() {
+        for procedure in Procedure::ALL {
+            let note = procedure.with_reason("核查经营场所");
+            assert_eq!(Procedure::of_note(&note), (procedure, "核查经营场所"));
+        }
     }
 
     #[test]

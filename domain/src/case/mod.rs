@@ -13,6 +13,8 @@ pub mod document;
 pub mod effect;
 /// Everything that can happen to a case, and what each is called where.
 pub mod event;
+/// The records a province is sent of a case (GB/T 39046-2020).
+pub mod exchange;
 /// The joint case (联办件) of a bundle: the lead's whole and the departments' parts.
 pub mod joint;
 /// The department's ledger (台账): one line per case, as CSV or a workbook.
@@ -31,6 +33,8 @@ pub mod search;
 pub mod sms;
 /// The applicant's and the staff's views of a case, ratings, complaints and the public figures.
 pub mod view;
+/// What a WeChat 模板消息 says: four facts in the centre's template's fields.
+pub mod wechat;
 /// 差评 and complaints as work orders, answered within fifteen working days.
 pub mod work_order;
 

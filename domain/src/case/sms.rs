@@ -155,7 +155,7 @@ pub fn render(sign_name: &str, text: &str, params: &[(String, String)], status_u
 }
 
 /// At most `max` characters, the last one `…` when cut.
-fn clip(text: &str, max: usize) -> String {
+pub(crate) fn clip(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
         return text.to_owned();

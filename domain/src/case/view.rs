@@ -48,6 +48,9 @@ pub struct MaterialAsk {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub case_number: String,
+    /// The province's number of the case (办件编号), where the centre numbers cases for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_number: Option<String>,
     pub item_code: String,
     pub item_name: String,
     pub department: String,
@@ -299,6 +302,9 @@ pub fn check_complaint(body: &ComplaintBody) -> Vec<FieldError> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffCase {
     pub case_number: String,
+    /// The province's number of the case (办件编号), where the centre numbers cases for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_number: Option<String>,
     pub item_code: String,
     pub item_name: String,
     pub department: String,

@@ -113,6 +113,25 @@ impl BundleDetail {
         self.items.iter().find(|i| i.code == item)?.materials.iter().find(|m| m.id == id)
     }
 
+    /// Every document any item may ask for, once by name, under the checklist
+    /// id of the first item that lists it (`CODE.material`). One item's
+    /// department wanting it new (not reusable) makes it new for all.
+    pub fn documents(&self) -> Vec<crate::catalog::Material> {
+        let mut out: Vec<crate::catalog::Material> = Vec::new();
+        for item in &self.items {
+            for material in &item.materials {
+                match out.iter_mut().find(|m| m.name == material.name) {
+                    Some(known) => known.reusable &= material.reusable,
+                    None => out.push(crate::catalog::Material {
+                        id: format!("{}.{}", item.code, material.id),
+                        ..material.clone()
+                    }),
+                }
+            }
+        }
+        out
+    }
+
     /// One form: the shared fields once (where the first item declares them),
     /// every other field under its item, in item order.
     pub fn fields(&self) -> Vec<BundleField> {
@@ -308,6 +327,20 @@ mod tests {
             },
             items: vec![house, water],
         }
+    }
+
+    #[test]
+    fn a_document_is_offered_once_and_new_for_all_when_one_department_wants_it_new() {
+        let mut d = detail();
+        let ids: Vec<(String, bool)> = d.documents().into_iter().map(|m| (m.id, m.reusable)).collect();
+        assert_eq!(
+            ids,
+            [("BDC-1.parties_id".into(), true), ("BDC-1.contract".into(), true), ("GS-1.contract".into(), true)]
+        );
+        d.items[1].materials[0].reusable = false;
+        assert!(!d.documents()[0].reusable, "the water company wants the ID taken anew");
+        let checklist = bundle_checklist(&d, &Answers::new());
+        assert!(!checklist.entries[0].material.reusable, "so does the checklist");
     }
 
     #[test]

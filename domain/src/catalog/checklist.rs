@@ -138,6 +138,8 @@ fn merge(existing: &mut ChecklistEntry, new: ChecklistEntry) {
         existing.material.necessity = new.material.necessity;
     }
     existing.material.held_by_government &= new.material.not_needed_from_applicant();
+    // Wanted new by one department (a photo taken for this case): new for all.
+    existing.material.reusable &= new.material.reusable;
     if existing.material.source != new.material.source && !new.material.not_needed_from_applicant() {
         existing.material.source = new.material.source;
     }

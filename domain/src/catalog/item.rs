@@ -20,6 +20,10 @@ pub struct ServiceItem {
     /// 事项编码, unique in the catalog; used in URLs.
     #[serde(default)]
     pub code: String,
+    /// 基本编码: the national code of the item this one implements (the
+    /// province's records name both); needed when cases are reported upward.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub basic_code: String,
     #[serde(default)]
     pub name: String,
     /// One sentence in plain words: what this item gets you.

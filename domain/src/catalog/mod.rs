@@ -6,6 +6,7 @@ pub mod applying;
 pub mod bundle;
 pub mod check;
 pub mod checklist;
+pub mod department;
 pub mod guide;
 pub mod item;
 #[cfg(feature = "search")]

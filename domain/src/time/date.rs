@@ -64,6 +64,11 @@ impl Date {
         Some(Self::from_days(minutes.div_euclid(1440)))
     }
 
+    /// `20261122`, as exchange formats write a day.
+    pub fn compact(self) -> String {
+        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+    }
+
     /// `2026年11月22日`.
     pub fn chinese(self) -> String {
         format!("{}年{}月{}日", self.year, self.month, self.day)

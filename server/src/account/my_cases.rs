@@ -103,6 +103,8 @@ async fn claim(
 ) -> Result<Json<CaseView>, ApiError> {
     let session = signed_in(session)?;
     let case = crate::case::applicant::open(&state, address, &key).await?;
-    owners::bind(&state, &session.identity, &case.case_number).await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    owners::bind(&mut tx, &state, &session.identity, &case.case_number).await?;
+    tx.commit().await?;
     Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }

@@ -113,7 +113,8 @@ async fn export_readable(
 }
 
 /// Delete the account's data: the links to the person's cases (theirs, and
-/// those agents applied for them), the consents and every session. The cases themselves stay (kept as the law
+/// those agents applied for them), the WeChat notices' openids, the consents
+/// and every session. The cases themselves stay (kept as the law
 /// requires, still opened with their codes).
 #[utoipa::path(post, path = "/my/account/delete", tag = "account",
     responses((status = 204, description = "Deleted, signed out everywhere"), (status = 401, body = ErrorBody),
@@ -125,12 +126,24 @@ async fn delete_account(
     let session = signed_in(session)?;
     let person = subject(&state, &session.identity);
     let mut tx = crate::db::begin_write(&state.db).await?;
-    for table in ["case_owners", "consents", "sessions"] {
+    for table in ["case_owners", "case_wechat", "consents", "sessions"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE subject_hash = $1")).bind(&person).execute(&mut *tx).await?;
     }
     // The cases agents applied for them: no longer listed for them either.
     if let Some(principal) = crate::account::owners::principal_hash(&state, &session.identity) {
         sqlx::query("DELETE FROM case_principals WHERE principal_hash = $1").bind(principal).execute(&mut *tx).await?;
+    }
+    // WeChat notices not yet sent to this WeChat account: not sent.
+    if let Some(openid) = session.identity.wechat_openid()
+        && let Some(key) = crate::notify::caps::recipient_key(&state, crate::notify::Channel::Wechat, openid)
+    {
+        for delete in [
+            "DELETE FROM outbox_attempts WHERE outbox_id IN \
+             (SELECT id FROM outbox WHERE recipient_key = $1 AND state = 'pending')",
+            "DELETE FROM outbox WHERE recipient_key = $1 AND state = 'pending'",
+        ] {
+            sqlx::query(delete).bind(&key).execute(&mut *tx).await?;
+        }
     }
     tx.commit().await?;
     tracing::info!("a signed-in person deleted their account's data");

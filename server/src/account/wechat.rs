@@ -127,7 +127,7 @@ async fn callback(
         Exchanged { errcode, errmsg, .. } => return Err(unavailable(format!("WeChat refused: {errcode} {errmsg}"))),
     };
     let identity = Identity {
-        provider: "wechat".to_owned(),
+        provider: domain::account::identity::WECHAT.to_owned(),
         subject: openid,
         kind: SubjectKind::Person,
         real_name: None,

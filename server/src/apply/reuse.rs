@@ -25,7 +25,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::account::routes::MaybeSignedIn;
-use crate::case::store::NewFile;
+use crate::case::store::{CaseRow, NewFile};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 
@@ -33,11 +33,11 @@ pub fn routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new().routes(routes!(list)).routes(routes!(preview))
 }
 
-/// Which item the offer is for.
+/// Which item or bundle the offer is for.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ForItem {
-    /// 事项编码.
+    /// 事项编码, or a 一件事's code.
     item: String,
 }
 
@@ -50,24 +50,63 @@ async fn reusing(state: &AppState, identity: Option<&Identity>) -> Result<Identi
     Ok(identity.clone())
 }
 
-/// Every file of the person's earlier cases (not withdrawn) that may stand
-/// for a material of `item`, with whether a virus scan passed it.
-async fn offered(state: &AppState, identity: &Identity, item: &str) -> Result<Vec<(EarlierFile, bool)>, ApiError> {
-    let Some(target) = state.catalog.get(item) else { return Ok(Vec::new()) };
+/// What an application for `code` may be given: an item's materials, or
+/// every document of a bundle under its checklist id.
+fn wanted(state: &AppState, code: &str) -> Vec<domain::Material> {
+    match (state.catalog.get(code), state.catalog.bundle(code)) {
+        (Some(item), _) => item.materials.clone(),
+        (None, Some(bundle)) => bundle.documents(),
+        (None, None) => Vec::new(),
+    }
+}
+
+/// The cases whose files are the person's to reuse: their single cases and
+/// the parts of their joint cases, none withdrawn.
+async fn sources(state: &AppState, identity: &Identity) -> Result<Vec<CaseRow>, ApiError> {
     let mut out = Vec::new();
     for number in crate::account::owners::cases_of(state, identity).await? {
         let Some(number) = CaseNumber::parse(&number) else { continue };
         let Some(case) = crate::case::store::load(state, &number).await? else { continue };
-        if case.status == Status::Withdrawn || case.is_joint() {
+        if case.status == Status::Withdrawn {
             continue;
         }
+        if case.bundle().is_some() {
+            let parts = crate::case::store::parts(state, &case.case_number).await?;
+            out.extend(parts.into_iter().filter(|p| p.status != Status::Withdrawn));
+        } else if !case.is_joint() {
+            out.push(case);
+        }
+    }
+    Ok(out)
+}
+
+/// Every file of the person's earlier cases that may stand for a material of
+/// `code` (an item or a bundle), once each, with whether a virus scan passed it.
+async fn offered(state: &AppState, identity: &Identity, code: &str) -> Result<Vec<(EarlierFile, bool)>, ApiError> {
+    let wanted = wanted(state, code);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<(EarlierFile, bool)> = Vec::new();
+    for case in sources(state, identity).await? {
         let Ok(earlier) = case.item(state) else { continue };
         for file in crate::case::store::files(state, &case).await? {
-            let Some(material) = target.materials.iter().find(|m| m.id == file.material && m.reusable) else {
+            // What that case's department needed new is not offered either.
+            let Some(was) = earlier.materials.iter().find(|m| m.id == file.material && m.reusable) else {
                 continue;
             };
-            // What that case's department needed new is not offered either.
-            if earlier.materials.iter().any(|m| m.id == file.material && !m.reusable) {
+            // The same document: the same item's material (a bundle names it `CODE.material`),
+            // or one of the same name (the catalog's rule: same name = same document).
+            let same = |m: &&domain::Material| {
+                (m.id == file.material && code == earlier.code)
+                    || m.id == format!("{}.{}", earlier.code, file.material)
+                    || m.name == was.name
+            };
+            let Some(material) = wanted.iter().filter(|m| m.reusable).find(same) else {
+                continue;
+            };
+            // One upload several parts of a joint case used: offered once.
+            if out.iter().any(|(o, _)| o.upload == file.upload) {
                 continue;
             }
             // A side's name goes before the file's (`人像面：…`) where the material has sides.
@@ -83,7 +122,7 @@ async fn offered(state: &AppState, identity: &Identity, item: &str) -> Result<Ve
                 name: file.name,
                 size: file.size,
                 slot,
-                case_number: case.case_number.clone(),
+                case_number: case.whole_number().unwrap_or(&case.case_number).to_owned(),
                 item_name: earlier.name.clone(),
                 added_at: file.added_at,
             };
@@ -170,7 +209,11 @@ pub async fn gather(
             continue;
         };
         for upload in uploads {
-            let Some((offer, scanned)) = offers.iter().find(|(o, _)| &o.upload == upload && &o.material == material_id)
+            // Offered for this material: by its id, or by its name (a bundle's checklist
+            // names a document by the first item that needs it under these answers).
+            let Some((offer, scanned)) = offers
+                .iter()
+                .find(|(o, _)| &o.upload == upload && (&o.material == material_id || o.material_name == material.name))
             else {
                 problems.push(problem(NOT_OFFERED));
                 continue;

@@ -21,10 +21,12 @@ pub enum Column {
     CaseRating,
     SessionIdentity,
     SignInSecret,
+    WechatOpenid,
+    WechatToken,
 }
 
 impl Column {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 18] = [
         Self::CaseApplication,
         Self::CaseFileName,
         Self::DraftForm,
@@ -41,6 +43,8 @@ impl Column {
         Self::CaseRating,
         Self::SessionIdentity,
         Self::SignInSecret,
+        Self::WechatOpenid,
+        Self::WechatToken,
     ];
 
     /// The table, the column naming the row, the sealed column.
@@ -62,6 +66,8 @@ impl Column {
             Self::CaseRating => ("case_ratings", "id", "rating"),
             Self::SessionIdentity => ("sessions", "id_hash", "identity"),
             Self::SignInSecret => ("sign_ins", "state_hash", "secret"),
+            Self::WechatOpenid => ("case_wechat", "id", "openid"),
+            Self::WechatToken => ("wechat_tokens", "appid", "token"),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Creating a case: one function for a single case, a joint case's whole and
-//! each of its parts. The row, its first event, the department's webhook and
-//! the applicant's notice are written in the caller's transaction.
+//! each of its parts. The row, its first event, the department's webhook, its
+//! owner when signed in and the applicant's notice are written in the caller's
+//! transaction.
 
 use domain::apply::submission::Submission;
 use domain::case::event::CaseEvent;
@@ -35,6 +36,10 @@ pub struct NewCase<'a> {
     pub label: &'a str,
     /// Who the applicant is told about (a single case and a whole; never a part).
     pub notice: Option<NoticeTo<'a>>,
+    /// Who made it signed in: the case is theirs (a single case and a whole; never a part).
+    pub owner: Option<&'a domain::account::identity::Identity>,
+    /// Where it was made (a phone, a computer), as the province is told.
+    pub source: domain::case::exchange::codes::Source,
 }
 
 /// Write a new case; `false` when its number is taken (the caller draws another).
@@ -44,6 +49,8 @@ pub async fn create(
     case: NewCase<'_>,
 ) -> Result<bool, ApiError> {
     let application = serde_json::to_string(case.application).map_err(|e| ApiError::Internal(e.into()))?;
+    // The province numbers each item's case: a single case, a joint case's parts.
+    let numbered = !matches!(case.shape, Shape::Whole { .. });
     let (query_code_hash, bundle_code, stage, joint_number) = match case.shape {
         Shape::Single { query_code_hash } => (query_code_hash, None, None, None),
         Shape::Whole { query_code_hash } => (query_code_hash, Some(case.code), Some(Status::Submitted.as_str()), None),
@@ -72,6 +79,8 @@ pub async fn create(
     if inserted.rows_affected() == 0 {
         return Ok(false);
     }
+    let province_number =
+        if numbered { crate::case::province_number::assign(tx, state, case.number, case.code).await? } else { None };
     crate::case::store::index::record_terms(tx, state, case.number, case.application).await?;
     let submitted = CaseEvent::Submitted;
     insert_event(
@@ -96,6 +105,21 @@ pub async fn create(
         at: case.submitted_at,
     };
     enqueue_case_event(tx, state, facts).await?;
+    // Bound before the first notice, which then also goes to the owner's WeChat.
+    if let Some(identity) = case.owner {
+        crate::account::owners::bind_new(tx, state, identity, case.application, case.number).await?;
+    }
+    if numbered {
+        let made = crate::exchange::enqueue::Made {
+            case_number: case.number,
+            province_number: province_number.as_deref(),
+            code: case.code,
+            application: case.application,
+            at: case.submitted_at,
+            source: case.source,
+        };
+        crate::exchange::enqueue::submitted(tx, state, made).await?;
+    }
     if let Some(to) = &case.notice {
         enqueue_notice(tx, state, to, &domain::case::notices::NoticeEvent::Submitted, None).await?;
     }

@@ -11,6 +11,7 @@ pub mod hall_pad;
 pub mod joint;
 pub mod ledger;
 pub mod moves;
+pub mod province_number;
 pub mod qr;
 pub mod rating;
 pub mod recovery;

@@ -54,6 +54,7 @@ pub async fn record(
         changes,
         actor,
         event,
+        action,
         label,
         note,
         files: new_files,

@@ -30,6 +30,7 @@ pub async fn rate(
     if !ratings::insert(&mut tx, &state.keys, &case.case_number, &case.department, given, rating, channel).await? {
         return Err(ApiError::Conflict("这个办件已经评价过了".to_owned()));
     }
+    crate::exchange::enqueue::rated(&mut tx, state, case, given, &rating.reason, channel).await?;
     if domain::case::work_order::is_bad(rating.overall) {
         let source = domain::case::work_order::Source::Rating;
         work_orders::open(&mut tx, state, source, case, &rating.reason).await?;

@@ -102,6 +102,7 @@ async fn reply(
             changes: Default::default(),
             actor: &actor,
             event: CaseEvent::Replied,
+            action: None,
             label: &label,
             note: Some(reply.to_owned()),
             files: &[],

@@ -38,6 +38,8 @@ pub struct Catalog {
     bundle_by_code: HashMap<String, usize>,
     /// Each item's and bundle's JSON, serialised and compressed on first use.
     pub answers: answers::Answers,
+    /// The deciding departments' codes, for the provincial exchange (`departments.toml`).
+    pub departments: domain::catalog::department::Departments,
 }
 
 impl Catalog {
@@ -53,7 +55,13 @@ impl Catalog {
             by_code,
             bundle_by_code,
             answers,
+            departments: domain::catalog::department::Departments::default(),
         }
+    }
+
+    /// What reporting cases upward needs that this catalog lacks (none: ready).
+    pub fn exchange_problems(&self) -> Vec<String> {
+        domain::catalog::department::exchange_problems(&self.items, &self.departments)
     }
 
     pub fn get(&self, code: &str) -> Option<&ServiceItem> {
@@ -136,8 +144,11 @@ struct SourceFile {
 /// The synonym list beside the items (`catalog/synonyms.toml`, optional).
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
-/// Load and check `dir` (items), `dir/bundles` (joint applications, optional)
-/// and `dir/synonyms.toml` (optional); blank forms and samples must exist
+/// The deciding departments' codes beside the items (`catalog/departments.toml`, optional).
+pub const DEPARTMENTS_FILE: &str = "departments.toml";
+
+/// Load and check `dir` (items), `dir/bundles` (joint applications, optional),
+/// `dir/synonyms.toml` and `dir/departments.toml` (optional); blank forms and samples must exist
 /// under `public_dir`.
 pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
     let files = read_dir(dir, true)?;
@@ -183,13 +194,27 @@ pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
         }
         synonym_files.push(file);
     }
+    let departments_path = dir.join(DEPARTMENTS_FILE);
+    let mut department_files = Vec::new();
+    let mut departments = domain::catalog::department::Departments::default();
+    if departments_path.is_file() {
+        let text = std::fs::read_to_string(&departments_path).unwrap_or_default();
+        let file = SourceFile { path: departments_path, text };
+        let (parsed, mut file_problems) = parse_file::<domain::catalog::department::Departments>(&file);
+        problems.append(&mut file_problems);
+        departments = parsed.unwrap_or_default();
+        department_files.push(file);
+    }
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(CatalogErrors(problems));
     }
     let bundles = assemble(&bundles, &items);
-    let all_files: Vec<&SourceFile> = files.iter().chain(&bundle_files).chain(&synonym_files).collect();
-    Ok(Catalog::new(items, bundles, synonyms, fingerprint(&all_files)))
+    let all_files: Vec<&SourceFile> =
+        files.iter().chain(&bundle_files).chain(&synonym_files).chain(&department_files).collect();
+    let mut catalog = Catalog::new(items, bundles, synonyms, fingerprint(&all_files));
+    catalog.departments = departments;
+    Ok(catalog)
 }
 
 /// The catalog's own words, normalised as search normalises them: a synonym
@@ -233,7 +258,7 @@ fn read_dir(dir: &Path, required: bool) -> Result<Vec<SourceFile>, CatalogErrors
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .filter(|path| path.file_name().is_none_or(|name| name != SYNONYMS_FILE))
+        .filter(|path| path.file_name().is_none_or(|name| name != SYNONYMS_FILE && name != DEPARTMENTS_FILE))
         .collect();
     paths.sort();
     if paths.is_empty() && required {

@@ -10,7 +10,13 @@ use crate::settings::{self, CatalogCommand};
 
 pub fn run(command: CatalogCommand) -> anyhow::Result<()> {
     match command {
-        CatalogCommand::Check { dir, public_dir } => check(&load(&dir, public_dir.as_deref())?, &dir),
+        CatalogCommand::Check { dir, public_dir, exchange } => {
+            let catalog = load(&dir, public_dir.as_deref())?;
+            if exchange {
+                ready_for_exchange(&catalog)?;
+            }
+            check(&catalog, &dir)
+        }
         CatalogCommand::Import { file, out } => import(&file, &out),
         CatalogCommand::Export { dir, out, public_dir } => export(&load(&dir, public_dir.as_deref())?, &out),
     }
@@ -19,6 +25,15 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<()> {
 /// The catalog in `dir`, or every problem it has.
 fn load(dir: &Path, public_dir: Option<&Path>) -> anyhow::Result<Catalog> {
     catalog::load(dir, &settings::public_dir_for(dir, public_dir)).map_err(|errors| anyhow!("{errors}"))
+}
+
+/// Every item and department has what the provincial exchange needs, or every lack is listed.
+fn ready_for_exchange(catalog: &Catalog) -> anyhow::Result<()> {
+    let problems = catalog.exchange_problems();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(anyhow!("向省里上报办件还缺 {} 项：\n{}", problems.len(), problems.join("\n")))
 }
 
 /// The catalog passed its rules; the search test set, when there is one, says how it finds.

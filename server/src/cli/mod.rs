@@ -8,6 +8,7 @@ pub mod database;
 pub mod keys;
 pub mod migrate;
 pub mod outbox;
+pub mod province;
 pub mod serve;
 pub mod sms;
 pub mod staff;
@@ -24,6 +25,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::Calendar { command } => calendar::run(command),
         Command::Migrate { data_dir, database_url } => migrate::run(&data_dir, database_url.as_deref()).await,
         Command::Outbox { command } => outbox::run(command).await,
+        Command::Province { command } => province::run(command).await,
         Command::Sms { command } => sms::run(command),
         Command::Staff { command } => staff::run(command).await,
         Command::Keys { command } => keys::run(command).await,

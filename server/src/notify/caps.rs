@@ -1,7 +1,7 @@
 //! How many notices one person may be sent a day, whoever asks: a stranger
 //! who types someone's phone or email into ten applications must not make the
 //! centre send them ten messages. People are counted by a keyed hash of their
-//! phone or address (never kept in clear), over the last 24 hours, across
+//! phone, address or WeChat openid (never kept in clear), over the last 24 hours, across
 //! every instance (the outbox is shared).
 
 use crate::AppState;
@@ -15,7 +15,8 @@ pub fn recipient_key(state: &AppState, channel: Channel, address: &str) -> Optio
     let normal = match channel {
         Channel::Sms => domain::apply::identity::normalise_mobile(address),
         Channel::Email => address.trim().to_lowercase(),
-        Channel::Webhook => return None,
+        Channel::Wechat => address.trim().to_owned(),
+        Channel::Webhook | Channel::Province => return None,
     };
     Some(state.keys.lookup().hash(Purpose::Recipient, &format!("{}:{normal}", channel.as_str())))
 }
@@ -25,7 +26,8 @@ fn daily_cap(state: &AppState, channel: Channel) -> Option<i64> {
     match channel {
         Channel::Sms => Some(i64::from(state.notify.sms_per_recipient_per_day)),
         Channel::Email => Some(i64::from(state.notify.email_per_recipient_per_day)),
-        Channel::Webhook => None,
+        Channel::Wechat => Some(i64::from(state.notify.wechat_per_recipient_per_day)),
+        Channel::Webhook | Channel::Province => None,
     }
 }
 

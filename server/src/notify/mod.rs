@@ -7,6 +7,7 @@ pub mod outbox;
 pub mod reminders;
 pub mod sms;
 pub mod webhook;
+pub mod wechat;
 pub mod worker;
 
 /// Why one message did not go: in words, and whether trying again can help
@@ -41,24 +42,29 @@ impl Failure {
     }
 }
 
-/// How a notification goes out: the applicant's email or SMS, or the
-/// department's webhook. The outbox writes and reads only these.
+/// How a notification goes out: the applicant's email, SMS or WeChat, the
+/// department's webhook, or the province's records (`crate::exchange`). The
+/// outbox writes and reads only these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
     Email,
     Sms,
+    Wechat,
     Webhook,
+    Province,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 3] = [Self::Email, Self::Sms, Self::Webhook];
+    pub const ALL: [Channel; 5] = [Self::Email, Self::Sms, Self::Wechat, Self::Webhook, Self::Province];
 
     /// As the outbox's `channel` column and the receipt name it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
             Self::Sms => "sms",
+            Self::Wechat => "wechat",
             Self::Webhook => "webhook",
+            Self::Province => "province",
         }
     }
 

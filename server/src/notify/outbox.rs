@@ -7,8 +7,8 @@
 //! lease left by a crashed worker runs out and the row is tried again.
 //!
 //! The channels: the departments' webhooks (every case event; the payload
-//! names the case, never the applicant), and the applicant's email and SMS
-//! ([`enqueue_notice`]); reminders to both are planned from the working-day
+//! names the case, never the applicant), and the applicant's email, SMS and
+//! WeChat ([`enqueue_notice`]); reminders to both are planned from the working-day
 //! calendar ([`reminders`]).
 
 use domain::case::Status;
@@ -144,13 +144,25 @@ pub struct NoticeTo<'a> {
 /// Where an application's notices go besides the status page, masked: SMS to
 /// the form's mobile number when the centre has a provider and the applicant
 /// did not turn it off; email when the applicant gave an address and the
-/// centre has a mail server.
-pub fn channels(state: &AppState, application: &domain::apply::submission::Submission) -> Vec<ReceiptNotice> {
-    applicant_channels(state, application)
+/// centre has a mail server; WeChat when the applicant signed in with WeChat
+/// and the centre has a 模板消息 template.
+pub fn channels(
+    state: &AppState,
+    application: &domain::apply::submission::Submission,
+    signed_in: Option<&domain::account::identity::Identity>,
+) -> Vec<ReceiptNotice> {
+    let mut out: Vec<ReceiptNotice> = applicant_channels(state, application)
         .into_iter()
         .map(|(channel, to, _)| ReceiptNotice { channel: channel.as_str().to_owned(), to })
-        .collect()
+        .collect();
+    if state.wechat.is_some() && signed_in.and_then(|i| i.wechat_openid()).is_some() {
+        out.push(ReceiptNotice { channel: Channel::Wechat.as_str().to_owned(), to: WECHAT_RECIPIENT.to_owned() });
+    }
+    out
 }
+
+/// How a WeChat recipient is shown (an openid means nothing to a person).
+const WECHAT_RECIPIENT: &str = "您登录的微信";
 
 /// [`channels`], typed: each channel with its masked recipient and the address itself.
 fn applicant_channels<'a>(
@@ -172,7 +184,7 @@ fn applicant_channels<'a>(
 
 /// Write the applicant's notices of one case event, inside its transaction:
 /// one row per channel ([`channels`]; SMS only for events with a registered
-/// template). `id` names a planned notice (a reminder), so it is written once;
+/// template), and one per WeChat account the case is bound to. `id` names a planned notice (a reminder), so it is written once;
 /// `None` for a case event's own. How many rows were written.
 pub async fn enqueue_notice(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -189,6 +201,7 @@ pub async fn enqueue_notice(
         .map(|a| a.named_parties(&to.application.form).iter().map(ReceiptParty::from_named).collect())
         .unwrap_or_default();
     let parties = domain::apply::submission::parties_line(&parties);
+    let mut messages: Vec<(Channel, String, String, String)> = Vec::new();
     for (channel, recipient, address) in applicant_channels(state, to.application) {
         let payload = match channel {
             Channel::Sms => {
@@ -202,8 +215,9 @@ pub async fn enqueue_notice(
                 let phone = domain::apply::identity::normalise_mobile(to.application.form.notice_phone());
                 serde_json::json!({"to": phone, "template": template, "params": message.params}).to_string()
             }
-            // Webhooks are the departments', written by `enqueue_case_event`.
-            Channel::Webhook => continue,
+            // Webhooks are the departments' (`enqueue_case_event`), records the province's
+            // (`crate::exchange`); WeChat's are below.
+            Channel::Webhook | Channel::Province | Channel::Wechat => continue,
             Channel::Email => {
                 let context = domain::case::notices::NoticeContext {
                     centre: &state.notify.centre_name,
@@ -218,6 +232,22 @@ pub async fn enqueue_notice(
                 serde_json::json!({"to": email, "subject": notice.subject, "body": notice.body}).to_string()
             }
         };
+        messages.push((channel, recipient, address.to_owned(), payload));
+    }
+    if let Some(wechat) = &state.wechat {
+        let now = now_rfc3339();
+        let at = domain::time::date::beijing_time(&now).unwrap_or_default();
+        let context = domain::case::wechat::WechatContext { item_name: to.title, case_number: to.case_number, at: &at };
+        let facts = domain::case::wechat::message(event, &context);
+        for openid in crate::account::owners::wechat_of(tx, state, to.case_number).await? {
+            let body = wechat.body(&openid, &status_url, &facts);
+            messages.push((Channel::Wechat, WECHAT_RECIPIENT.to_owned(), openid, body));
+        }
+    }
+    for (n, (channel, recipient, address, payload)) in messages.iter().enumerate() {
+        let (channel, recipient, address, payload) = (*channel, recipient, address, payload);
+        // The second WeChat account of one case (two people claimed it) is its own planned row.
+        let nth = messages[..n].iter().filter(|m| m.0 == channel).count();
         let recipient_key = crate::notify::caps::recipient_key(state, channel, address);
         if let Some(key) = &recipient_key
             && crate::notify::caps::reached(tx, state, channel, key).await?
@@ -225,7 +255,8 @@ pub async fn enqueue_notice(
             continue;
         }
         let row_id = match id {
-            Some(id) => format!("{id}_{}", channel.as_str()),
+            Some(id) if nth == 0 => format!("{id}_{}", channel.as_str()),
+            Some(id) => format!("{id}_{}_{nth}", channel.as_str()),
             None => format!("ntc_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase()),
         };
         let now = now_rfc3339();
@@ -233,10 +264,10 @@ pub async fn enqueue_notice(
             id: &row_id,
             case_number: to.case_number,
             channel,
-            recipient: &recipient,
+            recipient,
             recipient_key,
             event: &format!("notice.{}", event.name()),
-            sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &row_id, &payload)?,
+            sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &row_id, payload)?,
             at: &now,
         };
         written += usize::try_from(insert(&mut **tx, row).await?).unwrap_or(0);

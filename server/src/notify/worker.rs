@@ -170,6 +170,14 @@ async fn send(
             let (to, template) = (sms["to"].as_str().unwrap_or_default(), sms["template"].as_str().unwrap_or_default());
             provider.send(client, to, template, &params).await
         }
+        Channel::Province => {
+            let exchange = state.exchange.as_ref().ok_or_else(|| Failure::retry("向省里上报已不在配置中"))?;
+            exchange.deliver(id, payload).await
+        }
+        Channel::Wechat => {
+            let wechat = state.wechat.as_ref().ok_or_else(|| Failure::retry("微信消息已不在配置中"))?;
+            wechat.send(state, client, payload).await
+        }
         Channel::Webhook => {
             let hook = state.webhooks.of(recipient).ok_or_else(|| Failure::retry("这个部门的 webhook 已不在配置中"))?;
             let sent = client

@@ -42,6 +42,11 @@ pub enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Reporting to the province: what was sent, and sending it again.
+    Province {
+        #[command(subcommand)]
+        command: ProvinceCommand,
+    },
     /// SMS: the template texts a centre registers with its provider.
     Sms {
         #[command(subcommand)]
@@ -143,6 +148,27 @@ pub enum OutboxCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ProvinceCommand {
+    /// Each case submitted since the day whose records are not all with the
+    /// province (pending, given up, or never written); exits non-zero if any.
+    Check {
+        /// The first day, `YYYY-MM-DD`.
+        #[arg(long)]
+        since: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Send every record written since the day again (the province keeps each row once).
+    Replay {
+        /// The first day, `YYYY-MM-DD`.
+        #[arg(long)]
+        since: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum SmsCommand {
     /// Each notice event's template text, to register with the provider (then name their ids in --sms-templates).
     Templates {
@@ -203,6 +229,10 @@ pub enum CatalogCommand {
         /// Where blank forms and samples live (default: `public/` beside the catalog).
         #[arg(long, env = "BIANMIN_PUBLIC_DIR")]
         public_dir: Option<PathBuf>,
+        /// Also what reporting cases to the province needs: every item's 基本编码,
+        /// every deciding department's credit code and region (`departments.toml`).
+        #[arg(long)]
+        exchange: bool,
     },
     /// Read a workbook in the 实施清单 layout (sheets 事项 and 材料) and write one
     /// TOML file per item into `--out`; every cell that cannot be read is reported.

@@ -1,4 +1,4 @@
-//! Notifications: webhooks, email, SMS, and the outbox's delivery.
+//! Notifications: webhooks, email, SMS, WeChat, and the outbox's delivery.
 
 use std::path::PathBuf;
 
@@ -76,6 +76,22 @@ pub struct Notify {
     /// Emails one address is sent a day at most.
     #[arg(long, env = "BIANMIN_EMAIL_PER_RECIPIENT_PER_DAY", default_value_t = 30)]
     pub email_per_recipient_per_day: u32,
+    /// The 公众号's 模板消息 template (template_id) that tells applicants signed
+    /// in with WeChat of their case's progress; unset, none is sent. The
+    /// 公众号 is the one of `BIANMIN_WECHAT_APPID` and `BIANMIN_WECHAT_SECRET`.
+    #[arg(long, env = "BIANMIN_WECHAT_TEMPLATE_ID")]
+    pub wechat_template_id: Option<String>,
+    /// Which keyword field of that template holds which fact (`item`, `case`,
+    /// `progress`, `time`), as the template's details in the 公众号 admin show them.
+    #[arg(
+        long,
+        env = "BIANMIN_WECHAT_TEMPLATE_FIELDS",
+        default_value = "item=thing1,case=character_string2,progress=thing3,time=time4"
+    )]
+    pub wechat_template_fields: String,
+    /// WeChat messages one WeChat account is sent a day at most.
+    #[arg(long, env = "BIANMIN_WECHAT_PER_RECIPIENT_PER_DAY", default_value_t = 20)]
+    pub wechat_per_recipient_per_day: u32,
 }
 
 impl Default for Notify {

@@ -71,6 +71,8 @@ pub struct ServeSettings {
     pub documents: super::DocumentSettings,
     #[command(flatten)]
     pub sign_in: super::SignInSettings,
+    #[command(flatten)]
+    pub province: super::ProvinceSettings,
     /// The data key file (`<id> <algorithm> <base64 key>` a line, the first for new
     /// values); default `<data-dir>/data.key`, made on first start.
     #[arg(long, env = "BIANMIN_DATA_KEY_FILE")]

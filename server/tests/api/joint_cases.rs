@@ -41,7 +41,7 @@ fn restaurant() -> Value {
 
 /// The whole application: the ID card once for all three items; the food
 /// safety rules and the fire training record left for later (容缺).
-async fn application(app: &TestApp) -> Value {
+pub async fn application(app: &TestApp) -> Value {
     json!({
         "answers": answers(),
         "form": {"applicant": {"type": "person", "name": "李四", "id_number": "11010519491231002X",
@@ -86,7 +86,8 @@ async fn agreed(app: &TestApp, whole: &str) {
     }
 }
 
-async fn submit(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+/// Submit a KB-001 application with this Idempotency-Key.
+pub async fn submit(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
     app.client
         .post(format!("{}/api/bundles/KB-001/submissions", app.address))
         .header("Idempotency-Key", key)

@@ -164,3 +164,66 @@ async fn nobody_else_reuses_a_persons_file_and_a_new_photo_is_always_needed() {
         "{body}"
     );
 }
+
+async fn submit_bundle(app: &TestApp, key: &str, body: &Value, who: &NewSession) -> reqwest::Response {
+    let request =
+        app.client.post(format!("{}/api/bundles/KB-001/submissions", app.address)).header("Idempotency-Key", key);
+    signed(request, who).json(body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_joint_applications_files_are_offered_once_and_reused_by_the_next_one() {
+    let app = spawn_app().await;
+    let zhang = sessions::create(&app.state, &person("zhang", "张三", "11010519491231002X", 3)).await.unwrap();
+    let first = crate::joint_cases::application(&app).await;
+    let made = submit_bundle(&app, "bundle-1", &first, &zhang).await;
+    assert_eq!(made.status(), 201, "{}", made.text().await.unwrap());
+    let whole = made.json::<Value>().await.unwrap()["case_number"].as_str().unwrap().to_owned();
+    agree(&app, &zhang).await;
+
+    // The ID card the three parts share is offered once, named by the whole's number.
+    let request = reqwest::Client::new().get(format!("{}/api/my/materials?item=KB-001", app.address));
+    let list: Value = signed(request, &zhang).send().await.unwrap().json().await.unwrap();
+    let id_card: Vec<String> = first["files"]["SC-001.applicant_id"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    let offered: Vec<&Value> =
+        list.as_array().unwrap().iter().filter(|f| f["material"] == "SC-001.applicant_id").collect();
+    assert_eq!(offered.len(), 2, "both sides, once each: {list}");
+    assert!(
+        offered
+            .iter()
+            .all(|f| f["case_number"] == whole.as_str() && id_card.contains(&f["upload"].as_str().unwrap().to_owned()))
+    );
+    let preview = reqwest::Client::new().get(format!("{}/api/my/materials/{}?item=KB-001", app.address, id_card[0]));
+    assert_eq!(signed(preview, &zhang).send().await.unwrap().status(), 200);
+
+    // The next restaurant: the same ID card, not uploaded again.
+    let mut second = crate::joint_cases::application(&app).await;
+    second["files"].as_object_mut().unwrap().remove("SC-001.applicant_id");
+    second["reused"] = json!({"SC-001.applicant_id": id_card});
+    let made = submit_bundle(&app, "bundle-2", &second, &zhang).await;
+    assert_eq!(made.status(), 201, "{}", made.text().await.unwrap());
+    let next = made.json::<Value>().await.unwrap()["case_number"].as_str().unwrap().to_owned();
+    let pool = app.db().await;
+    for upload in &id_card {
+        let wholes: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT c.joint_number FROM case_files f JOIN cases c ON c.case_number = f.case_number \
+             WHERE f.upload = $1 ORDER BY c.joint_number",
+        )
+        .bind(upload)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let mut expected = vec![whole.clone(), next.clone()];
+        expected.sort();
+        assert_eq!(wholes, expected, "the one stored file, in both joint cases' parts");
+    }
+    // The application key that uploaded it first still cannot delete it.
+    let url = format!("{}/api/uploads/{}", app.address, id_card[0]);
+    let status = app.client.delete(url).header("Tus-Resumable", "1.0.0").send().await.unwrap().status().as_u16();
+    assert!(status == 403 || status == 404, "{status}");
+}

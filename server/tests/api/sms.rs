@@ -334,7 +334,8 @@ pub async fn wait_for(seen: &Arc<Mutex<Seen>>, count: usize) -> Vec<Sent> {
     seen.lock().unwrap().sent.clone()
 }
 
-async fn act(app: &TestApp, token: &str, case: &str, action: Value) {
+/// A staff action on a case, which must be taken.
+pub async fn act(app: &TestApp, token: &str, case: &str, action: Value) {
     let response = app
         .client
         .post(format!("{}/api/staff/cases/{case}/actions", app.address))

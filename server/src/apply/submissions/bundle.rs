@@ -10,7 +10,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::account::identity::Identity;
 use domain::apply::submission::{Receipt, ReceiptPart, Submission};
 use domain::catalog::applying::Applying;
 use domain::catalog::bundle::BundleDetail;
@@ -19,9 +18,9 @@ use domain::catalog::checklist::Checklist;
 use crate::AppState;
 use crate::account::routes::ProvenSession;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
-use crate::apply::submissions::item::{bind_to, check, reference};
+use crate::apply::submissions::item::{check, reference};
 use crate::apply::submissions::once::{
-    IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once, within_pace,
+    IdempotencyKeyHeader, SubmissionAnswers, SubmissionHeaders, Submitter, finish, once, within_pace,
 };
 use crate::at_rest::lookup::Purpose;
 use crate::case::create::{NewCase, Shape, create};
@@ -43,38 +42,30 @@ pub async fn submit_bundle(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
     owner: ApplicationKey,
-    key: IdempotencyKey,
+    headers: SubmissionHeaders,
     Client(address): Client,
     ProvenSession(session): ProvenSession,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let IdempotencyKey(key) = key;
+    let SubmissionHeaders { key, source } = headers;
     within_pace(&state, address)?;
     let hash = crate::secret::sha256_hex(&[b"bundle\0", code.as_bytes(), &[0], &body].concat());
     let identity = session.map(|s| s.identity);
-    once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key, identity.as_ref())).await
+    let by = Submitter { owner: &owner, key: &key, signed_in: identity.as_ref(), source };
+    once(&state, &key, &hash, accept(&state, &code, &body, &by)).await
 }
 
 /// Check everything again, with the bundle's own fields and checklist.
-async fn accept(
-    state: &AppState,
-    code: &str,
-    body: &[u8],
-    owner: &ApplicationKey,
-    key: &str,
-    identity: Option<&Identity>,
-) -> Result<String, ApiError> {
+async fn accept(state: &AppState, code: &str, body: &[u8], by: &Submitter<'_>) -> Result<String, ApiError> {
     let detail =
         state.catalog.bundle(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的一件事")))?;
     // The surest sign-in any of its items requires.
     let required = detail.items.iter().filter_map(|i| i.sign_in_level).max();
-    if let Some(problem) = domain::account::identity::sign_in_problem(required, identity) {
+    if let Some(problem) = domain::account::identity::sign_in_problem(required, by.signed_in) {
         return Err(ApiError::Unauthorized(problem));
     }
-    let (submission, checklist, files) = check(state, Applying::Bundle(detail), body, owner, identity).await?;
-    let receipt = make_joint_case(state, detail, &checklist, &submission, &files, owner, key).await?;
-    bind_to(state, identity, &submission, &receipt).await?;
-    Ok(receipt)
+    let (submission, checklist, files) = check(state, Applying::Bundle(detail), body, by.owner, by.signed_in).await?;
+    make_joint_case(state, detail, (&submission, &checklist, &files), by).await
 }
 
 /// One item's share of the application: its own form, the files it uses
@@ -92,8 +83,9 @@ fn part_application(
     item: &domain::ServiceItem,
 ) -> PartApplication {
     let by_material = detail.part_files(checklist, &submission.files, item);
+    let reused = detail.part_files(checklist, &submission.reused, item);
     let mut own = Vec::new();
-    for (material, uploads) in &by_material {
+    for (material, uploads) in by_material.iter().chain(&reused) {
         for upload in uploads {
             if let Some(file) = files.iter().find(|f| &f.upload == upload) {
                 own.push(NewFile { material: material.clone(), ..file.clone() });
@@ -105,7 +97,7 @@ fn part_application(
             answers: submission.answers.clone(),
             form: detail.part_form(&submission.form, item),
             files: by_material,
-            reused: std::collections::BTreeMap::new(),
+            reused,
             later: detail.part_materials(checklist, &submission.later, item),
             pledge_accepted: submission.pledge_accepted,
             email: submission.email.clone(),
@@ -115,15 +107,15 @@ fn part_application(
     }
 }
 
+/// The whole and its parts, in one transaction. `checked` is what `check` gave.
 async fn make_joint_case(
     state: &AppState,
     detail: &BundleDetail,
-    checklist: &Checklist,
-    submission: &Submission,
-    files: &[NewFile],
-    owner: &ApplicationKey,
-    key: &str,
+    checked: (&Submission, &Checklist, &[NewFile]),
+    by: &Submitter<'_>,
 ) -> Result<String, ApiError> {
+    let (submission, checklist, files) = checked;
+    let Submitter { owner, key, signed_in, source } = *by;
     let query_code = reference()?;
     let query_code_hash = state.keys.lookup().hash(Purpose::QueryCode, &query_code);
     let promised = detail.promised_limit_days();
@@ -149,13 +141,21 @@ async fn make_joint_case(
                 code: &detail.bundle.code,
                 collect: domain::case::notices::collection(submission.form.delivery.as_ref(), place, hours),
             }),
+            owner: signed_in,
+            source,
         };
         if !create(&mut tx, state, whole).await? {
             continue;
         }
         // Each upload belongs to this one joint case, however many parts use it.
         for file in files {
-            if !crate::apply::uploads::owner::attach(&mut tx, &file.upload, &file.owner, &number).await? {
+            // A reused file stays its first case's (and is still held, in this transaction).
+            let attached = if file.reused {
+                cases::held(&mut tx, &file.upload).await?
+            } else {
+                crate::apply::uploads::owner::attach(&mut tx, &file.upload, &file.owner, &number).await?
+            };
+            if !attached {
                 return Err(ApiError::Conflict(format!(
                     "“{}”已被删除或已随另一份申请提交，请重新上传这个文件",
                     file.name
@@ -163,6 +163,7 @@ async fn make_joint_case(
             }
         }
         let mut clash = false;
+        let mut province_numbers = Vec::new();
         for item in &detail.items {
             let part = part_application(detail, checklist, submission, files, item);
             let part_number = reference()?;
@@ -177,6 +178,8 @@ async fn make_joint_case(
                 submitted_at: &submitted_at,
                 label: "提交申请",
                 notice: None,
+                owner: None,
+                source,
             };
             if !create(&mut tx, state, new).await? {
                 clash = true;
@@ -185,6 +188,7 @@ async fn make_joint_case(
             for file in &part.files {
                 cases::insert_file(&mut tx, &state.keys, &part_number, file, &submitted_at, cases::Claim::Done).await?;
             }
+            province_numbers.push(crate::case::province_number::of(&mut tx, &part_number).await?);
         }
         if clash {
             tx.rollback().await?;
@@ -198,6 +202,7 @@ async fn make_joint_case(
             .collect();
         let receipt = Receipt {
             case_number: number,
+            province_number: None,
             query_code: query_code.clone(),
             item_code: detail.bundle.code.clone(),
             item_name: detail.bundle.name.clone(),
@@ -210,9 +215,14 @@ async fn make_joint_case(
             parts: detail
                 .items
                 .iter()
-                .map(|i| ReceiptPart { item_name: i.name.clone(), department: i.department.clone() })
+                .zip(province_numbers)
+                .map(|(i, province_number)| ReceiptPart {
+                    item_name: i.name.clone(),
+                    department: i.department.clone(),
+                    province_number,
+                })
                 .collect(),
-            notices: crate::notify::outbox::channels(state, submission),
+            notices: crate::notify::outbox::channels(state, submission, signed_in),
             parties: Applying::Bundle(detail)
                 .named_parties(&submission.form)
                 .iter()

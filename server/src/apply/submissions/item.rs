@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::account::identity::Identity;
 use domain::account::session::Prefill;
-use domain::apply::form::{Applicant, FieldError};
+use domain::apply::form::FieldError;
 use domain::apply::submission::{Filled, Receipt, Submission, SubmissionProblems, check_materials, slot_problems};
 use domain::catalog::applying::Applying;
 use domain::catalog::checklist::Checklist;
@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::account::routes::ProvenSession;
 use crate::apply::application_key::{ApplicationKey, ApplicationKeyHeader};
 use crate::apply::submissions::once::{
-    IdempotencyKey, IdempotencyKeyHeader, SubmissionAnswers, finish, once, within_pace,
+    IdempotencyKeyHeader, SubmissionAnswers, SubmissionHeaders, Submitter, finish, once, within_pace,
 };
 use crate::at_rest::lookup::Purpose;
 use crate::case::create::{NewCase, Shape, create};
@@ -40,16 +40,17 @@ pub async fn submit(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
     owner: ApplicationKey,
-    key: IdempotencyKey,
+    headers: SubmissionHeaders,
     Client(address): Client,
     ProvenSession(session): ProvenSession,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let IdempotencyKey(key) = key;
+    let SubmissionHeaders { key, source } = headers;
     within_pace(&state, address)?;
     let hash = crate::secret::sha256_hex(&[code.as_bytes(), &[0], &body].concat());
     let identity = session.map(|s| s.identity);
-    once(&state, &key, &hash, accept(&state, &code, &body, &owner, &key, identity.as_ref())).await
+    let by = Submitter { owner: &owner, key: &key, signed_in: identity.as_ref(), source };
+    once(&state, &key, &hash, accept(&state, &code, &body, &by)).await
 }
 
 /// Who signed in applies as themselves: the name and ID number (a legal
@@ -59,24 +60,6 @@ fn as_signed_in(submission: &mut Submission, identity: Option<&Identity>) {
     if let Some(verified) = identity.and_then(Prefill::of) {
         verified.fill(&mut submission.form);
     }
-}
-
-/// A case made while signed in is the person's: in 我的办件 on every device.
-/// Made by a signed-in agent for someone (代办), it is also the principal's,
-/// who sees it once signed in with their verified ID number.
-pub async fn bind_to(
-    state: &AppState,
-    identity: Option<&Identity>,
-    submission: &Submission,
-    receipt: &str,
-) -> Result<(), ApiError> {
-    let Some(identity) = identity else { return Ok(()) };
-    let receipt: Receipt = serde_json::from_str(receipt)?;
-    crate::account::owners::bind(state, identity, &receipt.case_number).await?;
-    if let (Some(_), Applicant::Person(principal)) = (&submission.form.agent, &submission.form.applicant) {
-        crate::account::owners::bind_principal(state, &principal.id_number, &receipt.case_number).await?;
-    }
-    Ok(())
 }
 
 /// Everything a submission says, checked again with the domain rules for what
@@ -108,25 +91,11 @@ pub async fn check(
     let (mut files, file_problems) =
         crate::apply::uploads::gather::gather(state, owner, applying.code(), &submission.files).await?;
     problems.materials.extend(file_problems);
-    // Files of the person's earlier cases, for an item (a bundle's parts take only new uploads).
-    match &applying {
-        Applying::Item(_) => {
-            let (reused, reuse_problems) =
-                crate::apply::reuse::gather(state, identity, applying.code(), &submission.reused).await?;
-            files.extend(reused);
-            problems.materials.extend(reuse_problems);
-        }
-        Applying::Bundle(_) if submission.reused.values().all(Vec::is_empty) => {}
-        Applying::Bundle(_) => {
-            let message = "一件事的申请暂不能使用以前提交过的材料，请重新上传".to_owned();
-            problems.materials.extend(
-                submission.reused.keys().map(|m| domain::apply::submission::MaterialError {
-                    material: m.clone(),
-                    message: message.clone(),
-                }),
-            );
-        }
-    }
+    // Files of the person's earlier cases, chosen again for this application.
+    let (reused, reuse_problems) =
+        crate::apply::reuse::gather(state, identity, applying.code(), &submission.reused).await?;
+    files.extend(reused);
+    problems.materials.extend(reuse_problems);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for file in &files {
         *counts.entry(file.material.clone()).or_default() += 1;
@@ -178,22 +147,13 @@ async fn submitted_elsewhere(
 }
 
 /// Check everything again and make the case.
-async fn accept(
-    state: &AppState,
-    code: &str,
-    body: &[u8],
-    owner: &ApplicationKey,
-    key: &str,
-    identity: Option<&Identity>,
-) -> Result<String, ApiError> {
+async fn accept(state: &AppState, code: &str, body: &[u8], by: &Submitter<'_>) -> Result<String, ApiError> {
     let item = state.catalog.get(code).ok_or_else(|| ApiError::NotFound(format!("没有找到编码为 {code} 的事项")))?;
-    if let Some(problem) = domain::account::identity::sign_in_problem(item.sign_in_level, identity) {
+    if let Some(problem) = domain::account::identity::sign_in_problem(item.sign_in_level, by.signed_in) {
         return Err(ApiError::Unauthorized(problem));
     }
-    let (submission, _, files) = check(state, Applying::Item(item), body, owner, identity).await?;
-    let receipt = make_case(state, item, &submission, &files, owner, key).await?;
-    bind_to(state, identity, &submission, &receipt).await?;
-    Ok(receipt)
+    let (submission, _, files) = check(state, Applying::Item(item), body, by.owner, by.signed_in).await?;
+    make_case(state, item, &submission, &files, by).await
 }
 
 pub fn reference() -> Result<String, ApiError> {
@@ -205,9 +165,9 @@ async fn make_case(
     item: &domain::ServiceItem,
     submission: &Submission,
     files: &[NewFile],
-    owner: &ApplicationKey,
-    key: &str,
+    by: &Submitter<'_>,
 ) -> Result<String, ApiError> {
+    let Submitter { owner, key, signed_in, source } = *by;
     let query_code = reference()?;
     let query_code_hash = state.keys.lookup().hash(Purpose::QueryCode, &query_code);
     let submitted_at = now_rfc3339();
@@ -231,19 +191,22 @@ async fn make_case(
                 code: &item.code,
                 collect: domain::case::notices::collection(submission.form.delivery.as_ref(), &item.place, &item.hours),
             }),
+            owner: signed_in,
+            source,
         };
         if create(&mut tx, state, case).await? {
             for file in files {
                 cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at, cases::Claim::Now).await?;
             }
             let receipt = Receipt {
+                province_number: crate::case::province_number::of(&mut tx, &case_number).await?,
                 parts: Vec::new(),
                 parties: Applying::Item(item)
                     .named_parties(&submission.form)
                     .iter()
                     .map(domain::apply::submission::ReceiptParty::from_named)
                     .collect(),
-                notices: crate::notify::outbox::channels(state, submission),
+                notices: crate::notify::outbox::channels(state, submission, signed_in),
                 case_number,
                 query_code,
                 item_code: item.code.clone(),

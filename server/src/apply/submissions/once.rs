@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::api::ErrorBody;
 use domain::apply::submission::Receipt;
+use domain::case::exchange::codes::Source;
 use sqlx::Row;
 
 use crate::AppState;
@@ -13,25 +14,41 @@ use crate::apply::application_key::ApplicationKey;
 use crate::db::{now_rfc3339, rfc3339_in};
 use crate::error::ApiError;
 
+/// Who submits and how: the application's key, the retry key, the signed-in
+/// person if any, and where the application was made (a phone, a computer).
+#[derive(Clone, Copy)]
+pub struct Submitter<'a> {
+    pub owner: &'a ApplicationKey,
+    pub key: &'a str,
+    pub signed_in: Option<&'a domain::account::identity::Identity>,
+    pub source: Source,
+}
+
 /// How old an unfinished claim must be before another request may take it over
 /// (a submission takes well under a second; a crashed worker never finishes).
 const STALE_CLAIM_SECS: i64 = 5 * 60;
 
-/// The `Idempotency-Key` header: one per application, the same for every retry.
-pub struct IdempotencyKey(pub String);
+/// A submission's headers: its `Idempotency-Key` (one per application, the
+/// same for every retry), and where it was made by its browser (`User-Agent`).
+pub struct SubmissionHeaders {
+    pub key: String,
+    pub source: Source,
+}
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdempotencyKey {
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SubmissionHeaders {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
+        let key = parts
             .headers
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
             .filter(|k| !k.is_empty() && k.len() <= 200)
-            .map(|k| Self(k.to_owned()))
-            .ok_or_else(|| ApiError::BadRequest("缺少请求标识（Idempotency-Key），请刷新页面后再提交".to_owned()))
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::BadRequest("缺少请求标识（Idempotency-Key），请刷新页面后再提交".to_owned()))?;
+        let agent = parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        Ok(Self { key, source: Source::of_user_agent(agent) })
     }
 }
 

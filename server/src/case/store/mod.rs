@@ -16,4 +16,4 @@ pub use read::{
 };
 pub(crate) use row::internal;
 pub use row::{COLUMNS, CaseRow, Kind};
-pub use write::{Claim, Move, NewFile, Step, changes, insert_event, insert_file, refusal, write_move};
+pub use write::{Claim, Move, NewFile, Step, changes, held, insert_event, insert_file, refusal, write_move};

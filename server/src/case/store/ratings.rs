@@ -115,9 +115,13 @@ pub async fn give_defaults(state: &AppState, days: u16) -> Result<usize, ApiErro
     let mut rated = 0;
     for row in rows {
         let (case, department): (String, String) = (row.try_get("case_number")?, row.try_get("department")?);
+        let stored = super::load_stored(state, &case).await?;
         let mut tx = crate::db::begin_write(&state.db).await?;
         if insert(&mut tx, &state.keys, &case, &department, given, &shown, Channel::Default).await? {
             rated += 1;
+            if let Some(row) = &stored {
+                crate::exchange::enqueue::rated(&mut tx, state, row, given, "", Channel::Default).await?;
+            }
         }
         tx.commit().await?;
     }

@@ -17,6 +17,8 @@ use crate::error::ApiError;
 #[derive(Clone, Debug)]
 pub struct CaseRow {
     pub case_number: String,
+    /// The province's number (办件编号), when the centre numbers cases for it.
+    pub province_number: Option<String>,
     pub query_code_hash: String,
     pub item_code: String,
     pub application: Submission,
@@ -91,6 +93,7 @@ impl CaseRow {
         Ok(Self {
             application: serde_json::from_str(&application).map_err(internal)?,
             case_number,
+            province_number: row.try_get("province_number")?,
             query_code_hash: row.try_get("query_code_hash")?,
             item_code: row.try_get("item_code")?,
             status,
@@ -242,4 +245,5 @@ impl CaseRow {
 
 pub const COLUMNS: &str = "case_number, query_code_hash, item_code, application, status, submitted_at, department, \
                        promised_days, version, accepted_on, due_on, suspended_on, completed_on, result, supplement, \
-                       joint_number, bundle_code, stage, notice, pending, received_on, later_from, decision, supply_by, consult";
+                       joint_number, bundle_code, stage, notice, pending, received_on, later_from, decision, supply_by, consult, \
+                       province_number";

@@ -56,6 +56,8 @@ pub struct Move<'a> {
     pub actor: &'a Actor,
     /// What happened (`LaterSupplied` for a step that keeps the status).
     pub event: domain::case::event::CaseEvent,
+    /// What was asked, when someone asked (the province's records tell its details).
+    pub action: Option<&'a domain::case::Action>,
     pub label: &'a str,
     pub note: Option<String>,
     pub files: &'a [NewFile],
@@ -153,7 +155,16 @@ pub async fn write_move(
     for file in m.files {
         insert_file(tx, keys, &case.case_number, file, now, m.claim).await?;
     }
-    Ok(())
+    // Reported last: the records name the documents this move issued.
+    let reported = crate::exchange::enqueue::Moved {
+        case,
+        event: m.event,
+        action: m.action,
+        actor: m.actor,
+        at: now,
+        promised_by: due,
+    };
+    crate::exchange::enqueue::moved(tx, state, reported).await
 }
 
 /// Issue the document of `kind` for the move `m` (its row before the move, `changes` its effect).
@@ -268,7 +279,7 @@ pub async fn insert_file(
 }
 
 /// Whether some case still holds the upload.
-async fn held(tx: &mut sqlx::Transaction<'_, sqlx::Any>, upload: &str) -> Result<bool, ApiError> {
+pub async fn held(tx: &mut sqlx::Transaction<'_, sqlx::Any>, upload: &str) -> Result<bool, ApiError> {
     let row = sqlx::query("SELECT 1 AS held FROM case_files WHERE upload = $1")
         .bind(upload)
         .fetch_optional(&mut **tx)

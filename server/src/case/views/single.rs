@@ -29,6 +29,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
     let ratings = ratings::of_case(state, &case.case_number).await?;
     Ok(CaseView {
         case_number: case.case_number.clone(),
+        province_number: case.province_number.clone(),
         item_code: item.code.clone(),
         item_name: item.name.clone(),
         department: case.department.clone(),
@@ -82,6 +83,7 @@ pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<Staff
     let (_, light) = clock(state, case);
     Ok(StaffCase {
         case_number: case.case_number.clone(),
+        province_number: case.province_number.clone(),
         item_code: item.code.clone(),
         item_name: item.name.clone(),
         department: case.department.clone(),

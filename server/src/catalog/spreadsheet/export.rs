@@ -75,7 +75,7 @@ pub fn workbook(items: &[ServiceItem]) -> Result<Vec<u8>, XlsxError> {
             format!("留在 TOML 里、没有导出：{}", left.join(LIST))
         };
         let texts: [(usize, String); 20] = [
-            (0, item.code.clone()),
+            (0, item.basic_code.clone()),
             (1, item.code.clone()),
             (2, item.name.clone()),
             (3, term(item.kind)),

@@ -61,6 +61,7 @@ pub fn read(path: &Path) -> anyhow::Result<Imported> {
             .collect();
         let item = ServiceItem {
             code: code.clone(),
+            basic_code: row.text("基本编码"),
             name: row.text("事项名称"),
             summary: row.text("事项简介"),
             kind: kind.unwrap_or(domain::ItemKind::Licensing),

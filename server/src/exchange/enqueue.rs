@@ -1,0 +1,228 @@
+//! Writing a case's records to the outbox, in the transaction that makes,
+//! moves or rates the case, so a province is told of exactly what happened: a
+//! rolled-back move is never reported, a committed one always is.
+
+use std::collections::BTreeMap;
+
+use domain::apply::submission::Submission;
+use domain::case::event::CaseEvent;
+use domain::case::exchange::codes::Source;
+use domain::case::exchange::map::{self, CaseFacts, Happened};
+use domain::case::exchange::records::{Material, Record};
+use domain::case::rating::{self, Given};
+use domain::case::{Action, Actor};
+use domain::catalog::department::Department;
+use domain::time::date::Date;
+
+use crate::AppState;
+use crate::case::store::CaseRow;
+use crate::error::ApiError;
+use crate::exchange::{Exchange, Profile, national};
+use crate::notify::Channel;
+use crate::notify::outbox::{OutboxRow, insert};
+
+/// How the outbox and the console name the province.
+const RECIPIENT: &str = "省一体化政务服务平台";
+
+/// A new case (a single case, a joint case's part), as its records need it.
+pub struct Made<'a> {
+    pub case_number: &'a str,
+    /// The province's number it was just given (none: nothing is reported).
+    pub province_number: Option<&'a str>,
+    pub code: &'a str,
+    pub application: &'a Submission,
+    pub at: &'a str,
+    pub source: Source,
+}
+
+/// The records of a new case: 办事申请.
+pub async fn submitted(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    m: Made<'_>,
+) -> Result<(), ApiError> {
+    let Made { case_number, province_number, code, application, at, source } = m;
+    let (Some(exchange), Some(province_number)) = (&state.exchange, province_number) else { return Ok(()) };
+    let Some((item, unit)) = item_and_unit(state, code) else { return Ok(()) };
+    let mut materials: Vec<Material> = Vec::new();
+    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+    for (material, uploads) in application.files.iter().chain(&application.reused) {
+        *counts.entry(material.as_str()).or_default() += u32::try_from(uploads.len()).unwrap_or(u32::MAX);
+    }
+    for m in &item.materials {
+        let files = counts.get(m.id.as_str()).copied().unwrap_or(0);
+        let later = application.later.contains(&m.id);
+        if files > 0 || later {
+            materials.push(Material { name: m.name.clone(), received: files > 0, files });
+        }
+    }
+    let facts = facts(province_number, item, unit, &application.form);
+    let happened = Happened::Submitted { at, source, materials };
+    write(tx, state, exchange, case_number, map::records(&facts, &happened), at, 0).await
+}
+
+/// One move of a case, as the records of it need it.
+pub struct Moved<'a> {
+    pub case: &'a CaseRow,
+    pub event: CaseEvent,
+    pub action: Option<&'a Action>,
+    pub actor: &'a Actor,
+    pub at: &'a str,
+    /// The promised day after the move.
+    pub promised_by: Option<Date>,
+}
+
+/// The records of one move (nothing for a joint case's whole: its parts are reported).
+pub async fn moved(tx: &mut sqlx::Transaction<'_, sqlx::Any>, state: &AppState, m: Moved<'_>) -> Result<(), ApiError> {
+    let Moved { case, event, action, actor, at, promised_by } = m;
+    let (Some(exchange), Some(province_number)) = (&state.exchange, &case.province_number) else { return Ok(()) };
+    let Some((item, unit)) = item_and_unit(state, &case.item_code) else { return Ok(()) };
+    let facts = facts(province_number, item, unit, &case.application.form);
+    let by = match actor {
+        Actor::Staff { by: Some(by), .. } => by.clone(),
+        Actor::Staff { department, by: None } => department.clone(),
+        Actor::Applicant => "申请人".to_owned(),
+        Actor::System => "系统".to_owned(),
+    };
+    // A pause ends with 恢复办理: the pause it ends, as its event recorded it.
+    let paused = match event {
+        CaseEvent::Resumed => last_pause(tx, &case.case_number).await?,
+        _ => None,
+    };
+    // 受理通知书 or 不予受理决定书, as this move issued it.
+    let document = match event {
+        CaseEvent::Accepted | CaseEvent::DeemedAccepted => document_number(tx, &case.case_number, "acceptance").await?,
+        CaseEvent::Refused => document_number(tx, &case.case_number, "refusal").await?,
+        _ => None,
+    };
+    let step = map::Move {
+        event,
+        action,
+        at,
+        by: &by,
+        document_number: document.as_deref(),
+        promised_by,
+        paused: paused.as_ref().map(|(since, note)| {
+            let (procedure, reason) = domain::case::clock::Procedure::of_note(note);
+            (since.as_str(), procedure, reason)
+        }),
+    };
+    let records = map::records(&facts, &Happened::Moved(step));
+    write(tx, state, exchange, &case.case_number, records, at, case.version + 1).await
+}
+
+/// The number of the case's latest document of `kind`.
+async fn document_number(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_number: &str,
+    kind: &str,
+) -> Result<Option<String>, ApiError> {
+    let row = sqlx::query(
+        "SELECT number FROM documents WHERE case_number = $1 AND kind = $2 ORDER BY issued_on DESC, id DESC LIMIT 1",
+    )
+    .bind(case_number)
+    .bind(kind)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| sqlx::Row::get(&r, "number")))
+}
+
+/// When the case's last pause began, and its note (`现场核查：…`).
+async fn last_pause(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_number: &str,
+) -> Result<Option<(String, String)>, ApiError> {
+    let row = sqlx::query(
+        "SELECT at, note FROM case_events WHERE case_number = $1 AND action = $2 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(case_number)
+    .bind(CaseEvent::Suspended.name())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some((
+        sqlx::Row::try_get(&row, "at")?,
+        sqlx::Row::try_get::<Option<String>, _>(&row, "note")?.unwrap_or_default(),
+    )))
+}
+
+/// A rating of `case`: 评价, keyed on the province's number — for a joint
+/// case (rated as a whole), one for each of its parts.
+pub async fn rated(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    case: &CaseRow,
+    given: Given,
+    reason: &str,
+    channel: rating::Channel,
+) -> Result<(), ApiError> {
+    let Some(exchange) = &state.exchange else { return Ok(()) };
+    let targets = match case.bundle() {
+        Some(_) => crate::case::store::parts(state, &case.case_number).await?,
+        None => vec![case.clone()],
+    };
+    let at = crate::db::now_rfc3339();
+    for target in &targets {
+        let Some(province_number) = &target.province_number else { continue };
+        let Some((item, unit)) = item_and_unit(state, &target.item_code) else { continue };
+        let facts = facts(province_number, item, unit, &target.application.form);
+        let happened = Happened::Rated {
+            at: &at,
+            channel,
+            round: given.round,
+            overall: given.overall,
+            reason,
+            stage: given.stage,
+        };
+        let records = map::records(&facts, &happened);
+        write(tx, state, exchange, &target.case_number, records, &at, target.version + 1).await?;
+    }
+    Ok(())
+}
+
+/// What every record of a case names.
+fn facts<'a>(
+    province_number: &'a str,
+    item: &'a domain::ServiceItem,
+    unit: &'a Department,
+    form: &'a domain::apply::form::ApplicationForm,
+) -> CaseFacts<'a> {
+    CaseFacts { case_number: province_number, item, basic_code: &item.basic_code, unit, form }
+}
+
+/// The item and its deciding department (every one is listed: the exchange does not start otherwise).
+fn item_and_unit<'a>(state: &'a AppState, code: &str) -> Option<(&'a domain::ServiceItem, &'a Department)> {
+    let item = state.catalog.get(code)?;
+    Some((item, state.catalog.departments.get(&item.department)?))
+}
+
+/// One outbox notification per record, its rows in the profile's form.
+async fn write(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    state: &AppState,
+    exchange: &Exchange,
+    case_number: &str,
+    records: Vec<Record>,
+    at: &str,
+    seq: i64,
+) -> Result<(), ApiError> {
+    for record in records {
+        let rows = match exchange.profile {
+            Profile::NationalDb => national::rows(&record, &exchange.credit_code_type, seq),
+        };
+        let id = format!("prv_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase());
+        let payload = serde_json::to_string(&rows)?;
+        let row = OutboxRow {
+            id: &id,
+            case_number,
+            channel: Channel::Province,
+            recipient: RECIPIENT,
+            recipient_key: None,
+            event: record.dataset(),
+            sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &id, &payload)?,
+            at,
+        };
+        insert(&mut **tx, row).await?;
+    }
+    Ok(())
+}
