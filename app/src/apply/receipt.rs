@@ -52,7 +52,8 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
         ("承诺时限".to_owned(), promise.clone()),
         ("咨询电话".to_owned(), receipt.consult_phone.clone()),
     ];
-    if let Some(number) = &receipt.province_number {
+    let province = domain::case::exchange::number::shown(receipt.province_number.as_deref(), receipt.province_pending);
+    if let Some(number) = &province {
         image_rows.insert(2, ("省平台办件编号".to_owned(), number.clone()));
     }
     if !receipt.parties.is_empty() {
@@ -76,8 +77,7 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                     <dt>"查询码"</dt>
                     <dd class="case-number--small">{receipt.query_code.clone()}</dd>
                 </div>
-                {receipt
-                    .province_number
+                {province
                     .clone()
                     .map(|n| {
                         view! {
@@ -106,9 +106,10 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                                             .parts
                                             .iter()
                                             .map(|p| {
-                                                let number = p
-                                                    .province_number
-                                                    .as_ref()
+                                                let number = domain::case::exchange::number::shown(
+                                                        p.province_number.as_deref(),
+                                                        p.province_pending,
+                                                    )
                                                     .map(|n| format!("（省平台办件编号 {n}）"))
                                                     .unwrap_or_default();
                                                 view! {

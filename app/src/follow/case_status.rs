@@ -328,7 +328,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                 <dd>{move || view.with(|v| v.case_number.clone())}</dd>
             </div>
             {move || {
-                view.with(|v| v.province_number.clone())
+                view.with(|v| domain::case::exchange::number::shown(v.province_number.as_deref(), v.province_pending))
                     .map(|n| {
                         view! {
                             <div>

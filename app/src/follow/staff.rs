@@ -173,7 +173,9 @@ fn CaseDetail(
     view! {
         <h1>{format!("办件 {}", case.case_number)}</h1>
         <p class="caption">
-            {case.item_name.clone()} {case.province_number.as_ref().map(|n| format!(" · 省平台办件编号 {n}"))}
+            {case.item_name.clone()}
+            {domain::case::exchange::number::shown(case.province_number.as_deref(), case.province_pending)
+                .map(|n| format!(" · 省平台办件编号 {n}"))}
         </p>
         <p class="status-panel__label" id="case-status" tabindex="-1">
             {case.status_label.clone()}

@@ -239,6 +239,9 @@ pub struct Receipt {
     /// The province's number of the case (办件编号), where the centre numbers cases for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_number: Option<String>,
+    /// The province gives the case its number and has not yet (已提交（待赋码）).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub province_pending: bool,
     /// 查询码: with the case number, opens the case's status; shown once.
     pub query_code: String,
     pub item_code: String,
@@ -314,6 +317,9 @@ pub struct ReceiptPart {
     /// The province's number of the case (办件编号), where the centre numbers cases for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_number: Option<String>,
+    /// The province gives the case its number and has not yet (已提交（待赋码）).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub province_pending: bool,
 }
 
 #[cfg(test)]

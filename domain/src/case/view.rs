@@ -51,6 +51,9 @@ pub struct CaseView {
     /// The province's number of the case (办件编号), where the centre numbers cases for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_number: Option<String>,
+    /// The province gives the case its number and has not yet (已提交（待赋码）).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub province_pending: bool,
     pub item_code: String,
     pub item_name: String,
     pub department: String,
@@ -305,6 +308,9 @@ pub struct StaffCase {
     /// The province's number of the case (办件编号), where the centre numbers cases for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_number: Option<String>,
+    /// The province gives the case its number and has not yet (已提交（待赋码）).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub province_pending: bool,
     pub item_code: String,
     pub item_name: String,
     pub department: String,

@@ -77,11 +77,27 @@ pub async fn assign(
     Ok(Some(number))
 }
 
-/// The number a case was given in this transaction (none without a pattern).
-pub async fn of(tx: &mut sqlx::Transaction<'_, sqlx::Any>, case_number: &str) -> Result<Option<String>, ApiError> {
-    let row = sqlx::query("SELECT province_number FROM cases WHERE case_number = $1")
-        .bind(case_number)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(row.try_get("province_number")?)
+/// A case's province number, and whether it is still to come from the province.
+pub struct Numbered {
+    pub number: Option<String>,
+    /// Asked for (`getPId`) and not given yet.
+    pub pending: bool,
+}
+
+/// The province number of a case (none without reporting), read on `db` (a
+/// pool, or the transaction that just made the case).
+pub async fn of<'e, E>(db: E, case_number: &str) -> Result<Numbered, ApiError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query(
+        "SELECT province_number, (SELECT COUNT(*) FROM outbox o WHERE o.case_number = c.case_number \
+         AND o.channel = 'province' AND o.event = '赋码') AS asked FROM cases c WHERE c.case_number = $1",
+    )
+    .bind(case_number)
+    .fetch_one(db)
+    .await?;
+    let number: Option<String> = row.try_get("province_number")?;
+    let pending = number.is_none() && row.try_get::<i64, _>("asked")? > 0;
+    Ok(Numbered { number, pending })
 }

@@ -17,7 +17,8 @@ pub async fn run(command: ProvinceCommand) -> anyhow::Result<()> {
             println!("办件\t省平台办件编号\t待发送\t已放弃\t从未上报");
             for g in &gaps {
                 let never = if g.never_reported { "是" } else { "" };
-                println!("{}\t{}\t{}\t{}\t{never}", g.case_number, g.province_number, g.pending, g.dead);
+                let number = g.province_number.as_deref().unwrap_or("待赋码");
+                println!("{}\t{number}\t{}\t{}\t{never}", g.case_number, g.pending, g.dead);
             }
             bail!("{since} 以来的 {checked} 个办件中有 {} 个没有全部上报", gaps.len());
         }

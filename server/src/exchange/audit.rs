@@ -1,5 +1,5 @@
 //! What the province was sent, against the cases: `bianmin province check`
-//! lists each numbered case whose records are not all delivered, and
+//! lists each reported case whose records are not all delivered, and
 //! `bianmin province replay` sends every record since a day again — the
 //! front database keeps each row once (`sync_id`), so what the province has
 //! is not doubled and what it lost is written.
@@ -12,7 +12,8 @@ use crate::db::now_rfc3339;
 #[derive(Debug, PartialEq, Eq)]
 pub struct Gap {
     pub case_number: String,
-    pub province_number: String,
+    /// None while the province has not given it (`acceptance-http`).
+    pub province_number: Option<String>,
     /// Records written but not delivered yet, and those given up.
     pub pending: i64,
     pub dead: i64,
@@ -30,7 +31,9 @@ pub async fn check(db: &sqlx::AnyPool, since: &str) -> anyhow::Result<(usize, Ve
           AND o.state = 'dead') AS dead, \
          (SELECT COUNT(*) FROM outbox o WHERE o.case_number = c.case_number AND o.channel = 'province' \
           AND o.event = '办事申请') AS applied \
-         FROM cases c WHERE c.province_number IS NOT NULL AND c.submitted_at >= $1 ORDER BY c.submitted_at",
+         FROM cases c WHERE (c.province_number IS NOT NULL OR EXISTS (SELECT 1 FROM outbox o \
+         WHERE o.case_number = c.case_number AND o.channel = 'province')) AND c.submitted_at >= $1 \
+         ORDER BY c.submitted_at",
     )
     .bind(since)
     .fetch_all(db)

@@ -17,7 +17,7 @@ use domain::time::date::Date;
 use crate::AppState;
 use crate::case::store::CaseRow;
 use crate::error::ApiError;
-use crate::exchange::{Exchange, Profile, national};
+use crate::exchange::{Exchange, Profile, acceptance, national};
 use crate::notify::Channel;
 use crate::notify::outbox::{OutboxRow, insert};
 
@@ -27,7 +27,7 @@ const RECIPIENT: &str = "省一体化政务服务平台";
 /// A new case (a single case, a joint case's part), as its records need it.
 pub struct Made<'a> {
     pub case_number: &'a str,
-    /// The province's number it was just given (none: nothing is reported).
+    /// The province's number it was just given (none: the province gives it, or nothing is reported).
     pub province_number: Option<&'a str>,
     pub code: &'a str,
     pub application: &'a Submission,
@@ -42,7 +42,8 @@ pub async fn submitted(
     m: Made<'_>,
 ) -> Result<(), ApiError> {
     let Made { case_number, province_number, code, application, at, source } = m;
-    let (Some(exchange), Some(province_number)) = (&state.exchange, province_number) else { return Ok(()) };
+    let Some(exchange) = &state.exchange else { return Ok(()) };
+    let Some(province_number) = number_of(exchange, province_number) else { return Ok(()) };
     let Some((item, unit)) = item_and_unit(state, code) else { return Ok(()) };
     let mut materials: Vec<Material> = Vec::new();
     let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
@@ -58,7 +59,24 @@ pub async fn submitted(
     }
     let facts = facts(province_number, item, unit, &application.form);
     let happened = Happened::Submitted { at, source, materials };
-    write(tx, state, exchange, case_number, map::records(&facts, &happened), at, 0).await
+    let mut records: Vec<Rendered> = Vec::new();
+    if exchange.profile.numbers_cases() {
+        let applied = domain::case::exchange::codes::stamp(at).unwrap_or_default();
+        let call = acceptance::numbering(&item.code, &unit.region, &applied);
+        records.push(("赋码", serde_json::to_string(&[call])?));
+    }
+    records.extend(render(exchange, map::records(&facts, &happened), 0)?);
+    write(tx, state, case_number, records, at, 0).await
+}
+
+/// The case's province number for its records: the one it has, or (when the
+/// province gives numbers) none yet — the calls are sent once it arrives.
+fn number_of<'a>(exchange: &Exchange, number: Option<&'a str>) -> Option<&'a str> {
+    match (number, exchange.profile.numbers_cases()) {
+        (Some(number), _) => Some(number),
+        (None, true) => Some(""),
+        (None, false) => None,
+    }
 }
 
 /// One move of a case, as the records of it need it.
@@ -75,7 +93,8 @@ pub struct Moved<'a> {
 /// The records of one move (nothing for a joint case's whole: its parts are reported).
 pub async fn moved(tx: &mut sqlx::Transaction<'_, sqlx::Any>, state: &AppState, m: Moved<'_>) -> Result<(), ApiError> {
     let Moved { case, event, action, actor, at, promised_by } = m;
-    let (Some(exchange), Some(province_number)) = (&state.exchange, &case.province_number) else { return Ok(()) };
+    let Some(exchange) = &state.exchange else { return Ok(()) };
+    let Some(province_number) = number_of(exchange, case.province_number.as_deref()) else { return Ok(()) };
     let Some((item, unit)) = item_and_unit(state, &case.item_code) else { return Ok(()) };
     let facts = facts(province_number, item, unit, &case.application.form);
     let by = match actor {
@@ -107,8 +126,9 @@ pub async fn moved(tx: &mut sqlx::Transaction<'_, sqlx::Any>, state: &AppState, 
             (since.as_str(), procedure, reason)
         }),
     };
-    let records = map::records(&facts, &Happened::Moved(step));
-    write(tx, state, exchange, &case.case_number, records, at, case.version + 1).await
+    let seq = case.version + 1;
+    let records = render(exchange, map::records(&facts, &Happened::Moved(step)), seq)?;
+    write(tx, state, &case.case_number, records, at, seq).await
 }
 
 /// The number of the case's latest document of `kind`.
@@ -163,7 +183,7 @@ pub async fn rated(
     };
     let at = crate::db::now_rfc3339();
     for target in &targets {
-        let Some(province_number) = &target.province_number else { continue };
+        let Some(province_number) = number_of(exchange, target.province_number.as_deref()) else { continue };
         let Some((item, unit)) = item_and_unit(state, &target.item_code) else { continue };
         let facts = facts(province_number, item, unit, &target.application.form);
         let happened = Happened::Rated {
@@ -174,8 +194,9 @@ pub async fn rated(
             reason,
             stage: given.stage,
         };
-        let records = map::records(&facts, &happened);
-        write(tx, state, exchange, &target.case_number, records, &at, target.version + 1).await?;
+        let seq = target.version + 1;
+        let records = render(exchange, map::records(&facts, &happened), seq)?;
+        write(tx, state, &target.case_number, records, &at, seq).await?;
     }
     Ok(())
 }
@@ -196,29 +217,43 @@ fn item_and_unit<'a>(state: &'a AppState, code: &str) -> Option<(&'a domain::Ser
     Some((item, state.catalog.departments.get(&item.department)?))
 }
 
-/// One outbox notification per record, its rows in the profile's form.
+/// A record's dataset and what the profile makes of it (rows or calls, as JSON).
+type Rendered = (&'static str, String);
+
+/// Each record in the profile's form.
+fn render(exchange: &Exchange, records: Vec<Record>, seq: i64) -> Result<Vec<Rendered>, ApiError> {
+    let mut out = Vec::new();
+    for record in records {
+        let payload = match exchange.profile {
+            Profile::NationalDb => serde_json::to_string(&national::rows(&record, &exchange.credit_code_type, seq))?,
+            Profile::AcceptanceHttp => serde_json::to_string(&[acceptance::call(&record, &exchange.credit_code_type)])?,
+        };
+        out.push((record.dataset(), payload));
+    }
+    Ok(out)
+}
+
+/// One outbox notification per record. Its id sorts as the case's records
+/// were made (`seq`, the case event; then the place in this move), which is
+/// the order a platform that needs it is sent them.
 async fn write(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     state: &AppState,
-    exchange: &Exchange,
     case_number: &str,
-    records: Vec<Record>,
+    records: Vec<Rendered>,
     at: &str,
     seq: i64,
 ) -> Result<(), ApiError> {
-    for record in records {
-        let rows = match exchange.profile {
-            Profile::NationalDb => national::rows(&record, &exchange.credit_code_type, seq),
-        };
-        let id = format!("prv_{}", crate::secret::random_reference(16)?.replace('-', "").to_lowercase());
-        let payload = serde_json::to_string(&rows)?;
+    for (n, (dataset, payload)) in records.into_iter().enumerate() {
+        let random = crate::secret::random_reference(8)?.replace('-', "").to_lowercase();
+        let id = format!("prv_{seq:08}_{n:02}_{random}");
         let row = OutboxRow {
             id: &id,
             case_number,
             channel: Channel::Province,
             recipient: RECIPIENT,
             recipient_key: None,
-            event: record.dataset(),
+            event: dataset,
             sealed_payload: state.keys.seal(crate::at_rest::column::Column::OutboxPayload, &id, &payload)?,
             at,
         };

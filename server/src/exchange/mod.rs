@@ -1,17 +1,21 @@
 //! Reporting every case to the provincial platform (GB/T 39046-2020). The
 //! records `domain::case::exchange::map` makes of a submission and of each
-//! move are rendered as the configured profile's rows ([`national`]) and
-//! written to the outbox in the case's own transaction (channel `province`,
-//! [`enqueue`]); the outbox worker delivers them ([`front_db`]) once each,
-//! retrying with back-off while the province is away.
+//! move are rendered as the configured profile's rows or calls ([`national`],
+//! [`acceptance`]) and written to the outbox in the case's own transaction
+//! (channel `province`, [`enqueue`]); the outbox worker delivers them
+//! ([`front_db`], [`http`]) once each, retrying with back-off while the
+//! province is away.
 
+pub mod acceptance;
 pub mod audit;
 pub mod enqueue;
 pub mod front_db;
+pub mod http;
 pub mod national;
+#[cfg(test)]
+mod walked;
 
 use anyhow::bail;
-use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::settings::ProvinceSettings;
@@ -21,26 +25,31 @@ use crate::settings::ProvinceSettings;
 pub enum Profile {
     /// The national-format `up_pro_*` tables of a front database (前置库).
     NationalDb,
+    /// A Ningbo-style acceptance platform over HTTP, which numbers cases itself.
+    AcceptanceHttp,
 }
 
 impl Profile {
     pub fn name(self) -> &'static str {
         match self {
             Self::NationalDb => "national-db",
+            Self::AcceptanceHttp => "acceptance-http",
+        }
+    }
+
+    /// Whether the province gives each case its number (`getPId`), rather than Bianmin by a pattern.
+    pub fn numbers_cases(self) -> bool {
+        match self {
+            Self::NationalDb => false,
+            Self::AcceptanceHttp => true,
         }
     }
 }
 
-/// One row for a front database's table: the profile names the table and
-/// columns (never the applicant), the values are text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FrontRow {
-    pub table: String,
-    /// The case's event it reports (0: the submission), so the province applies rows in order.
-    pub seq: i64,
-    /// `I` a new row, `U` a change to the case's earlier row.
-    pub operation: String,
-    pub columns: std::collections::BTreeMap<String, String>,
+/// Where a profile's output goes.
+enum Transport {
+    FrontDb(sqlx::AnyPool),
+    Http(http::Platform),
 }
 
 /// The configured exchange.
@@ -48,7 +57,7 @@ pub struct Exchange {
     pub profile: Profile,
     /// The 证件类型 code of a credit code.
     pub credit_code_type: String,
-    pool: sqlx::AnyPool,
+    transport: Transport,
 }
 
 impl Exchange {
@@ -57,24 +66,66 @@ impl Exchange {
         let profile = match settings.profile.as_str() {
             "" | "none" => return Ok(None),
             "national-db" => Profile::NationalDb,
-            other => bail!("BIANMIN_PROVINCE_PROFILE {other:?}: use none or national-db"),
+            "acceptance-http" => Profile::AcceptanceHttp,
+            other => bail!("BIANMIN_PROVINCE_PROFILE {other:?}: use none, national-db or acceptance-http"),
         };
-        let Some(url) = &settings.front_database_url else {
-            bail!("BIANMIN_PROVINCE_PROFILE national-db needs BIANMIN_PROVINCE_DATABASE_URL");
-        };
-        if settings.number.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            bail!("reporting to the province needs its case numbers: set BIANMIN_PROVINCE_NUMBER");
+        let numbered = settings.number.as_deref().is_some_and(|n| !n.trim().is_empty());
+        match (profile.numbers_cases(), numbered) {
+            (false, false) => bail!("reporting to the province needs its case numbers: set BIANMIN_PROVINCE_NUMBER"),
+            (true, true) => bail!("the acceptance platform numbers cases itself: unset BIANMIN_PROVINCE_NUMBER"),
+            (false, true) | (true, false) => {}
         }
         let lacking = catalog.exchange_problems();
         if !lacking.is_empty() {
             bail!("reporting to the province needs, in the catalog:\n{}", lacking.join("\n"));
         }
-        sqlx::any::install_default_drivers();
-        // Lazily: a province away at start-up only delays the records.
-        let pool = sqlx::any::AnyPoolOptions::new()
-            .max_connections(2)
-            .acquire_timeout(std::time::Duration::from_secs(5))
-            .connect_lazy(url.expose())?;
-        Ok(Some(Self { profile, credit_code_type: settings.credit_code_type.clone(), pool }))
+        let transport = match profile {
+            Profile::NationalDb => {
+                let Some(url) = &settings.front_database_url else {
+                    bail!("BIANMIN_PROVINCE_PROFILE national-db needs BIANMIN_PROVINCE_DATABASE_URL");
+                };
+                sqlx::any::install_default_drivers();
+                // Lazily: a province away at start-up only delays the records.
+                let pool = sqlx::any::AnyPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(std::time::Duration::from_secs(5))
+                    .connect_lazy(url.expose())?;
+                Transport::FrontDb(pool)
+            }
+            Profile::AcceptanceHttp => {
+                let (Some(endpoint), Some(app_key), Some(secret)) =
+                    (&settings.endpoint, &settings.app_key, &settings.app_secret)
+                else {
+                    bail!(
+                        "BIANMIN_PROVINCE_PROFILE acceptance-http needs BIANMIN_PROVINCE_ENDPOINT, \
+                         BIANMIN_PROVINCE_APP_KEY and BIANMIN_PROVINCE_APP_SECRET"
+                    );
+                };
+                if !endpoint.starts_with("https://") && !endpoint.starts_with("http://") {
+                    bail!("BIANMIN_PROVINCE_ENDPOINT {endpoint:?} is not an http(s) address");
+                }
+                Transport::Http(http::Platform {
+                    endpoint: endpoint.clone(),
+                    app_key: app_key.clone(),
+                    secret: secret.clone(),
+                    charset: settings.encoding,
+                })
+            }
+        };
+        Ok(Some(Self { profile, credit_code_type: settings.credit_code_type.clone(), transport }))
+    }
+
+    /// Deliver outbox row `id` of the province channel; what was done, in words.
+    pub async fn deliver(
+        &self,
+        db: &sqlx::AnyPool,
+        client: &reqwest::Client,
+        id: &str,
+        payload: &str,
+    ) -> Result<String, crate::notify::Failure> {
+        match &self.transport {
+            Transport::FrontDb(pool) => front_db::deliver(pool, id, payload).await,
+            Transport::Http(platform) => platform.deliver(db, client, id, payload).await,
+        }
     }
 }

@@ -172,7 +172,7 @@ async fn send(
         }
         Channel::Province => {
             let exchange = state.exchange.as_ref().ok_or_else(|| Failure::retry("向省里上报已不在配置中"))?;
-            exchange.deliver(id, payload).await
+            exchange.deliver(&state.db, client, id, payload).await
         }
         Channel::Wechat => {
             let wechat = state.wechat.as_ref().ok_or_else(|| Failure::retry("微信消息已不在配置中"))?;

@@ -12,16 +12,58 @@ pub struct ProvinceSettings {
     /// the day's serial, N digits, last.
     #[arg(long = "province-number", env = "BIANMIN_PROVINCE_NUMBER")]
     pub number: Option<String>,
-    /// How records reach the province: `none` (default) or `national-db` (the
-    /// national-format `up_pro_*` tables of a front database).
+    /// How records reach the province: `none` (default), `national-db` (the
+    /// national-format `up_pro_*` tables of a front database) or
+    /// `acceptance-http` (a Ningbo-style acceptance platform, which numbers
+    /// each case itself: `getPId`, then `register`, `accept`, `handler`, `over`, `evaluate`).
     #[arg(long = "province-profile", env = "BIANMIN_PROVINCE_PROFILE", default_value = "none")]
     pub profile: String,
     /// The front database's URL (PostgreSQL), for `national-db`.
     #[arg(long = "province-database-url", env = "BIANMIN_PROVINCE_DATABASE_URL", hide_env_values = true)]
     pub front_database_url: Option<super::Secret>,
+    /// The acceptance platform's address, for `acceptance-http`: each call is a
+    /// POST to `<endpoint>/<method>`.
+    #[arg(long = "province-endpoint", env = "BIANMIN_PROVINCE_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// The centre's key (appKey) on the acceptance platform.
+    #[arg(long = "province-app-key", env = "BIANMIN_PROVINCE_APP_KEY")]
+    pub app_key: Option<String>,
+    /// The secret that signs each call (HMAC-SHA256), given with the key.
+    #[arg(long = "province-app-secret", env = "BIANMIN_PROVINCE_APP_SECRET", hide_env_values = true)]
+    pub app_secret: Option<super::Secret>,
+    /// The character encoding the platform reads and answers in: `gb18030`
+    /// (default, as most provincial platforms) or `utf-8`.
+    #[arg(long = "province-encoding", env = "BIANMIN_PROVINCE_ENCODING", value_enum, default_value = "gb18030")]
+    pub encoding: Charset,
     /// The 证件类型 code the province gives a unified social credit code (most use `001`).
     #[arg(long = "province-credit-code-type", env = "BIANMIN_PROVINCE_CREDIT_CODE_TYPE", default_value = "001")]
     pub credit_code_type: String,
+}
+
+/// The character encodings an acceptance platform may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Charset {
+    #[value(name = "gb18030")]
+    Gb18030,
+    #[value(name = "utf-8")]
+    Utf8,
+}
+
+impl Charset {
+    pub fn encoding(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Self::Gb18030 => encoding_rs::GB18030,
+            Self::Utf8 => encoding_rs::UTF_8,
+        }
+    }
+
+    /// As the request's `charset` says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Gb18030 => "GB18030",
+            Self::Utf8 => "UTF-8",
+        }
+    }
 }
 
 impl Default for ProvinceSettings {

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod acceptance_platform;
 mod accounts;
 mod api;
 mod at_rest;
@@ -33,6 +34,7 @@ mod pdf_checks;
 mod pdfs;
 mod personal_data;
 mod phone_codes;
+mod province_acceptance;
 mod province_exchange;
 mod province_numbers;
 mod ratings;

@@ -31,7 +31,7 @@ fn credit_code(body: &str) -> String {
 
 /// The shipped catalog, as a centre completes it for reporting: every item's
 /// 基本编码 and every department's codes.
-fn reporting_catalog(root: &Path) -> PathBuf {
+pub fn reporting_catalog(root: &Path) -> PathBuf {
     let from = crate::support::repo_catalog();
     let to = root.join("catalog");
     std::fs::create_dir_all(to.join("bundles")).unwrap();
@@ -107,12 +107,12 @@ async fn reporting_app(root: &Path, front: &str) -> TestApp {
     .await
 }
 
-async fn act(app: &TestApp, token: &str, case: &str, action: serde_json::Value) {
+pub async fn act(app: &TestApp, token: &str, case: &str, action: serde_json::Value) {
     crate::sms::act(app, token, case, action).await;
 }
 
 /// Wait until every province record of the app's database is delivered.
-async fn all_delivered(app: &TestApp) -> i64 {
+pub async fn all_delivered(app: &TestApp) -> i64 {
     let pool = app.db().await;
     for _ in 0..300 {
         let left: i64 =
@@ -142,7 +142,7 @@ async fn rows(front: &str, table: &str, columns: &[&str]) -> Vec<Vec<String>> {
         .collect()
 }
 
-async fn walk(app: &TestApp, case: &str) {
+pub async fn walk(app: &TestApp, case: &str) {
     let token = staff_token(app, "县交通运输局").await;
     act(app, &token, case, json!({"action": "accept"})).await;
     act(
@@ -293,7 +293,7 @@ async fn with_the_provinces_tables_away_nothing_is_lost_and_two_instances_send_e
 }
 
 /// `bianmin province <what> --since 2026-01-01` on the app's database.
-async fn province(app: &TestApp, what: &str) -> std::process::Output {
+pub async fn province(app: &TestApp, what: &str) -> std::process::Output {
     let (bin, url, dir) = (env!("CARGO_BIN_EXE_bianmin"), app.database_url.clone(), app.data_dir.clone());
     let what = what.to_owned();
     tokio::task::spawn_blocking(move || {

@@ -109,9 +109,27 @@ impl Pattern {
     }
 }
 
+/// What the applicant and the clerk are shown as the province's number: the
+/// number, 已提交（待赋码） while the province has not yet given it, or nothing
+/// where the centre does not report to a province.
+pub fn shown(number: Option<&str>, pending: bool) -> Option<String> {
+    match (number, pending) {
+        (Some(number), _) => Some(number.to_owned()),
+        (None, true) => Some("已提交（待赋码）".to_owned()),
+        (None, false) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_not_yet_given_is_said_to_be_on_its_way() {
+        assert_eq!(shown(Some("330100123456789012345"), true).as_deref(), Some("330100123456789012345"));
+        assert_eq!(shown(None, true).as_deref(), Some("已提交（待赋码）"));
+        assert_eq!(shown(None, false), None);
+    }
 
     fn facts() -> NumberFacts<'static> {
         NumberFacts {

@@ -188,7 +188,7 @@ async fn make_joint_case(
             for file in &part.files {
                 cases::insert_file(&mut tx, &state.keys, &part_number, file, &submitted_at, cases::Claim::Done).await?;
             }
-            province_numbers.push(crate::case::province_number::of(&mut tx, &part_number).await?);
+            province_numbers.push(crate::case::province_number::of(&mut *tx, &part_number).await?);
         }
         if clash {
             tx.rollback().await?;
@@ -203,6 +203,7 @@ async fn make_joint_case(
         let receipt = Receipt {
             case_number: number,
             province_number: None,
+            province_pending: false,
             query_code: query_code.clone(),
             item_code: detail.bundle.code.clone(),
             item_name: detail.bundle.name.clone(),
@@ -216,10 +217,11 @@ async fn make_joint_case(
                 .items
                 .iter()
                 .zip(province_numbers)
-                .map(|(i, province_number)| ReceiptPart {
+                .map(|(i, numbered)| ReceiptPart {
                     item_name: i.name.clone(),
                     department: i.department.clone(),
-                    province_number,
+                    province_number: numbered.number,
+                    province_pending: numbered.pending,
                 })
                 .collect(),
             notices: crate::notify::outbox::channels(state, submission, signed_in),

@@ -198,8 +198,10 @@ async fn make_case(
             for file in files {
                 cases::insert_file(&mut tx, &state.keys, &case_number, file, &submitted_at, cases::Claim::Now).await?;
             }
+            let numbered = crate::case::province_number::of(&mut *tx, &case_number).await?;
             let receipt = Receipt {
-                province_number: crate::case::province_number::of(&mut tx, &case_number).await?,
+                province_number: numbered.number,
+                province_pending: numbered.pending,
                 parts: Vec::new(),
                 parties: Applying::Item(item)
                     .named_parties(&submission.form)

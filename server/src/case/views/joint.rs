@@ -88,6 +88,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         case_number: whole.case_number.clone(),
         // Each part has the province's number; the whole is Bianmin's.
         province_number: None,
+        province_pending: false,
         item_code: joint.detail.bundle.code.clone(),
         item_name: joint.detail.bundle.name.clone(),
         department: whole.department.clone(),
@@ -147,6 +148,7 @@ pub async fn staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, A
     let mut view = StaffCase {
         case_number: whole.case_number.clone(),
         province_number: None,
+        province_pending: false,
         item_code: joint.detail.bundle.code.clone(),
         item_name: joint.detail.bundle.name.clone(),
         department: whole.department.clone(),

@@ -27,9 +27,11 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
     let (remaining_days, light) = clock(state, case);
     let later = if case.status.is_final() { Vec::new() } else { outstanding_later(state, case).await? };
     let ratings = ratings::of_case(state, &case.case_number).await?;
+    let numbered = crate::case::province_number::of(&state.db, &case.case_number).await?;
     Ok(CaseView {
         case_number: case.case_number.clone(),
-        province_number: case.province_number.clone(),
+        province_number: numbered.number,
+        province_pending: numbered.pending,
         item_code: item.code.clone(),
         item_name: item.name.clone(),
         department: case.department.clone(),
@@ -81,9 +83,11 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
 pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
     let item = case.item(state)?;
     let (_, light) = clock(state, case);
+    let numbered = crate::case::province_number::of(&state.db, &case.case_number).await?;
     Ok(StaffCase {
         case_number: case.case_number.clone(),
-        province_number: case.province_number.clone(),
+        province_number: numbered.number,
+        province_pending: numbered.pending,
         item_code: item.code.clone(),
         item_name: item.name.clone(),
         department: case.department.clone(),

@@ -1,0 +1,188 @@
+//! Reporting to a Ningbo-style acceptance platform (`acceptance-http`): the
+//! platform numbers each case (`getPId`), the receipt says 已提交（待赋码）
+//! until it has, and every record of a case walked through 补正, 受理, an
+//! extension, a 现场核查 pause and 办结, then rated, is one validated call, in
+//! order. While the platform is away nothing is lost; two instances then
+//! send each call once; a call the platform refuses is kept with its reason.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::acceptance_platform::{APP_KEY, Platform, SECRET, Shared, start};
+use crate::province_exchange::{all_delivered, province, reporting_catalog, walk};
+use crate::support::{PNG, TestApp, spawn_app_with, spawn_with_settings, staff_token, upload};
+
+async fn platform_app(root: &Path, endpoint: &str) -> TestApp {
+    let catalog = reporting_catalog(root);
+    let endpoint = endpoint.to_owned();
+    spawn_app_with(move |s| {
+        s.calendar = Some(crate::support::repo_catalog().parent().unwrap().join("calendar"));
+        s.catalog = catalog;
+        s.province.profile = "acceptance-http".into();
+        s.province.endpoint = Some(endpoint);
+        s.province.app_key = Some(APP_KEY.into());
+        s.province.app_secret = Some(SECRET.into());
+        s.notify.outbox_poll_ms = 50;
+        s.notify.outbox_retry_secs = 1;
+        s.today = Some("2026-12-07".into());
+    })
+    .await
+}
+
+fn methods(platform: &Shared, number: &str) -> Vec<String> {
+    platform.lock().unwrap().taken_of(number).iter().map(|t| t.method.clone()).collect()
+}
+
+#[tokio::test]
+async fn the_platform_numbers_the_case_and_takes_every_record_in_order_field_by_field() {
+    let root = tempfile::TempDir::new().unwrap();
+    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
+    platform.lock().unwrap().away = true;
+    let endpoint = start(&platform).await;
+    let app = platform_app(root.path(), &endpoint).await;
+    let receipt = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    assert_eq!(receipt.province_number, None);
+    assert!(receipt.province_pending, "the receipt says the number is on its way");
+    let view = crate::steps::lookup(&app, &receipt).await;
+    assert!(view.province_pending && view.province_number.is_none());
+    platform.lock().unwrap().away = false;
+    all_delivered(&app).await;
+    let view = crate::steps::lookup(&app, &receipt).await;
+    let number = view.province_number.clone().expect("numbered by the platform");
+    assert!(!view.province_pending);
+    assert!(number.len() == 21 && number.starts_with("330102"), "the region, the day, a serial: {number}");
+
+    // 补正: asked for, then made.
+    let token = staff_token(&app, "县交通运输局").await;
+    let case = receipt.case_number.clone();
+    let ask = json!({"action": "request_supplement", "items": [{"material": "photo", "reason": "照片背景不是白色"}]});
+    crate::province_exchange::act(&app, &token, &case, ask).await;
+    let mut body = crate::steps::key(&receipt);
+    body["files"] = json!({"photo": [upload(&app, "JT-003", "photo", "新照片.png", PNG).await]});
+    let supplied = app.post("/api/cases/supplement", &body).await;
+    assert_eq!(supplied.status(), 200, "{}", supplied.text().await.unwrap());
+    walk(&app, &case).await;
+    let rated = app
+        .post(
+            "/api/cases/rating",
+            &json!({"case_number": case, "query_code": receipt.query_code, "stage": "completion",
+                    "channel": "mobile", "rating": {"overall": 5, "reason": ""}}),
+        )
+        .await;
+    assert_eq!(rated.status(), 200, "{}", rated.text().await.unwrap());
+    all_delivered(&app).await;
+
+    assert_eq!(
+        methods(&platform, &number),
+        ["register", "handler", "handler", "accept", "handler", "handler", "handler", "handler", "over", "evaluate"],
+        "every record once, in the order it happened"
+    );
+    let taken = platform.lock().unwrap().taken_of(&number);
+    let register = &taken[0];
+    assert_eq!(register.fields["APPLYNAME"], "张三");
+    assert_eq!(register.fields["APPLY_CARDTYPE"], "111");
+    assert_eq!(register.fields["APPLY_CARDNUMBER"], "11010519491231002X");
+    assert_eq!(register.fields["SERVICECODE"], "JT-003");
+    assert_eq!(register.fields["APPLYFROM"], "2", "a computer's browser: 电脑端");
+    assert!(register.materials.iter().any(|m| m["NAME"] == "居民身份证" && m["ISRECEIVED"] == "1"));
+    let asked = &taken[1];
+    assert_eq!(
+        (asked.fields["HANDLE_RESULT"].as_str(), asked.fields["OPINION"].contains("照片背景不是白色")),
+        ("return", true)
+    );
+    let accept = &taken[3];
+    assert_eq!(accept.fields["ACCEPT_STATE"], "0");
+    assert_eq!(accept.fields["ACCEPT_DOCNO"], "县交通运输局受〔2026〕1号");
+    assert!(accept.fields["PROMISE_DATE"].ends_with(" 23:59:59"), "{:?}", accept.fields["PROMISE_DATE"]);
+    let extension = &taken[4];
+    assert_eq!((extension.fields["SPECIAL_TYPE"].as_str(), extension.fields["SPECIAL_DAYS"].as_str()), ("1", "10"));
+    let (begun, ended) = (&taken[6], &taken[7]);
+    assert_eq!((begun.fields["NODENAME"].as_str(), begun.fields["SPECIAL_STATE"].as_str()), ("现场核查", "0"));
+    assert_eq!((ended.fields["SPECIAL_STATE"].as_str(), ended.fields["SPECIAL_END"].is_empty()), ("1", false));
+    let over = &taken[8];
+    assert_eq!(
+        [&over.fields["OVER_TYPE"], &over.fields["RESULT"], &over.fields["CERT_NO"], &over.fields["VALIDITY"]],
+        ["1", "1", "3201002026000123", "2032-11-22"]
+    );
+    // Rated 非常满意: Zhejiang's scale says 5 (GB/T 39046's would say 1).
+    assert_eq!(taken[9].fields["SATISFACTION"], "5");
+
+    // The staff console shows the number, and each record as sent.
+    let response = app.staff_get(&token, &format!("/api/staff/cases/{case}")).await;
+    let text = response.text().await.unwrap();
+    let staff: domain::case::view::StaffCase = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(staff.province_number.as_deref(), Some(number.as_str()));
+    assert!(staff.notifications.iter().filter(|n| n.channel == "province").all(|n| n.state == "done"));
+}
+
+#[tokio::test]
+async fn away_nothing_is_lost_two_instances_send_each_call_once_and_a_refusal_is_kept_with_its_reason() {
+    let root = tempfile::TempDir::new().unwrap();
+    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
+    platform.lock().unwrap().away = true;
+    let endpoint = start(&platform).await;
+    let app = platform_app(root.path(), &endpoint).await;
+    let mut second = app.settings.clone();
+    second.listen = "127.0.0.1:0".parse().unwrap();
+    let other = spawn_with_settings(second).await;
+    let receipt = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    let token = staff_token(&other, "县交通运输局").await;
+    crate::province_exchange::act(&other, &token, &receipt.case_number, json!({"action": "accept"})).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let pool = app.db().await;
+    let waiting: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT event, state, last_error FROM outbox WHERE channel = 'province' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let events: Vec<&str> = waiting.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(events, ["赋码", "办事申请", "事项受理"]);
+    assert!(waiting.iter().all(|w| w.1 == "pending"), "{waiting:?}");
+    assert!(waiting[0].2.as_deref().unwrap_or_default().contains("省平台暂时不可用（HTTP 503）"), "{waiting:?}");
+    let checked = province(&app, "check").await;
+    assert!(!checked.status.success());
+    let listed = String::from_utf8_lossy(&checked.stdout);
+    assert!(listed.contains(&receipt.case_number) && listed.contains("待赋码"), "{listed}");
+
+    // Back: both instances deliver, and the platform took each call once.
+    platform.lock().unwrap().away = false;
+    assert_eq!(all_delivered(&app).await, 3);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let number = crate::steps::lookup(&app, &receipt).await.province_number.unwrap();
+    assert_eq!(methods(&platform, &number), ["register", "accept"]);
+    let numbered = platform.lock().unwrap().taken.iter().filter(|t| t.method == "getPId").count();
+    assert_eq!(numbered, 1, "one number for one case");
+    assert!(province(&app, "check").await.status.success());
+
+    // A replay sends again; the platform knows each serial and takes nothing twice.
+    let replayed = province(&app, "replay").await;
+    assert!(replayed.status.success(), "{}", String::from_utf8_lossy(&replayed.stderr));
+    assert_eq!(all_delivered(&app).await, 3);
+    assert_eq!(methods(&platform, &number), ["register", "accept"]);
+
+    // An item the province does not know: register is refused with the platform's
+    // reason, the row given up at once and the case's later calls kept waiting.
+    platform.lock().unwrap().unknown_items.push("JT-003".into());
+    let refused = crate::steps::submit_complete(&app, "李四", "110105198001011238", "13912345678").await;
+    let mut last = (String::new(), None::<String>);
+    for _ in 0..100 {
+        last = sqlx::query_as(
+            "SELECT state, last_error FROM outbox WHERE channel = 'province' AND case_number = $1 AND event = '办事申请'",
+        )
+        .bind(&refused.case_number)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if last.0 == "dead" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(last.0, "dead");
+    assert_eq!(last.1.as_deref(), Some("省平台拒收：实施编码 JT-003 未在省事项库登记"));
+    let checked = province(&app, "check").await;
+    assert!(String::from_utf8_lossy(&checked.stdout).contains(&refused.case_number));
+}
