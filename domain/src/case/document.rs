@@ -124,6 +124,8 @@ pub struct Facts<'a> {
     pub applicant: &'a str,
     pub item_name: &'a str,
     pub case_number: &'a str,
+    /// The province's number of the case, where the centre reports to one.
+    pub province_number: Option<&'a str>,
     /// The day the materials were (last) received.
     pub received_on: Date,
     pub issued_on: Date,
@@ -149,10 +151,19 @@ pub fn rights(review_authority: &str) -> String {
     )
 }
 
+/// 办件编号 X, and the province's beside it where there is one: what names a
+/// case in every document and notice.
+pub fn numbers(case_number: &str, province_number: Option<&str>) -> String {
+    match province_number {
+        Some(province) => format!("办件编号 {case_number}，省平台办件编号 {province}"),
+        None => format!("办件编号 {case_number}"),
+    }
+}
+
 /// The words of `kind` for the case `f` describes, numbered `number`.
 pub fn text(kind: DocumentKind, f: &Facts<'_>, number: String) -> DocumentText {
-    let applied =
-        format!("你（单位）于{}提出的{}申请（办件编号 {}）", f.received_on.chinese(), f.item_name, f.case_number);
+    let numbers = numbers(f.case_number, f.province_number);
+    let applied = format!("你（单位）于{}提出的{}申请（{numbers}）", f.received_on.chinese(), f.item_name);
     let (title, paragraphs) = match kind {
         DocumentKind::Acceptance => {
             let mut first = if f.deemed {
@@ -224,6 +235,7 @@ mod tests {
             applicant: "张三",
             item_name: "道路货物运输驾驶员从业资格证核发",
             case_number: "ABCD-EFGH",
+            province_number: None,
             received_on: Date::parse("2026-11-23").unwrap(),
             issued_on: Date::parse("2026-11-24").unwrap(),
             due_on: Date::parse("2026-12-01"),

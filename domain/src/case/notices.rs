@@ -202,6 +202,8 @@ pub struct NoticeContext<'a> {
     pub centre: &'a str,
     pub item_name: &'a str,
     pub case_number: &'a str,
+    /// The province's number of the case, where the centre reports to one.
+    pub province_number: Option<&'a str>,
     /// The status page, e.g. `https://bianmin.example.gov.cn/cases/ABCD-EFGH`.
     pub status_url: &'a str,
     /// How the result reaches the applicant ([`collection`]), said on completion.
@@ -243,7 +245,8 @@ pub fn collection(delivery: Option<&crate::apply::form::Delivery>, place: &str, 
 
 /// The notice for `event`.
 pub fn notice(event: &NoticeEvent, c: &NoticeContext<'_>) -> Notice {
-    let head = format!("【{}】您申请的“{}”（办件编号 {}）", c.centre, c.item_name, c.case_number);
+    let numbers = crate::case::document::numbers(c.case_number, c.province_number);
+    let head = format!("【{}】您申请的“{}”（{numbers}）", c.centre, c.item_name);
     let (what, text) = match event {
         NoticeEvent::Submitted => match c.parties {
             "" => ("已提交", "已提交，我们会尽快审查。".to_owned()),
@@ -359,6 +362,7 @@ mod tests {
             centre: "示范县政务服务中心",
             item_name: "道路货物运输驾驶员从业资格证核发",
             case_number: "ABCD-EFGH",
+            province_number: None,
             status_url: "https://bianmin.example.gov.cn/cases/ABCD-EFGH",
             collect: "请带身份证到示范县政务服务中心一楼领取结果（工作日9:00-17:00）。",
             parties: "",
@@ -367,6 +371,13 @@ mod tests {
 
     #[test]
     fn a_submission_with_several_parties_names_each_side_masked() {
+        let c = NoticeContext { province_number: Some("330102202612070000001"), ..context() };
+        assert!(
+            notice(&NoticeEvent::Accepted, &c)
+                .body
+                .contains("（办件编号 ABCD-EFGH，省平台办件编号 330102202612070000001）"),
+            "the province's number beside Bianmin's"
+        );
         let c = NoticeContext { parties: "买方 张*（申请人）、卖方 李*", ..context() };
         let told = notice(&NoticeEvent::Submitted, &c);
         assert!(told.body.contains("申请各方：买方 张*（申请人）、卖方 李*。"), "{}", told.body);

@@ -243,6 +243,14 @@ async fn a_case_walked_to_its_end_is_in_the_provinces_front_tables_once_field_by
     let mut expected = ["办事申请", "事项受理", "特别程序", "事项办理", "特别程序", "特别程序", "事项办结", "评价"];
     expected.sort();
     assert_eq!(reported, expected);
+
+    // The 受理通知书 names the case by both numbers.
+    let notice =
+        staff.documents.iter().find(|d| d.number == "县交通运输局受〔2026〕1号").expect("the acceptance notice");
+    let path = format!("/api/staff/cases/{}/documents/{}?format=html", receipt.case_number, notice.id);
+    let page = app.staff_get(&token, &path).await.text().await.unwrap();
+    let both = format!("办件编号 {}，省平台办件编号 {number}", receipt.case_number);
+    assert!(page.contains(&both), "{page}");
 }
 
 #[tokio::test]

@@ -190,6 +190,7 @@ async fn issue_document(
         applicant: case.application.form.applicant_name(),
         item_name: &title,
         case_number: &case.case_number,
+        province_number: case.province_number.as_deref(),
         received_on: changes.received_on.unwrap_or(case.received_on),
         issued_on: state.today(),
         due_on: due,
