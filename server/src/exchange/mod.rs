@@ -8,6 +8,7 @@
 
 pub mod acceptance;
 pub mod audit;
+pub mod column_map;
 pub mod enqueue;
 pub mod front_db;
 pub mod http;
@@ -48,7 +49,7 @@ impl Profile {
 
 /// Where a profile's output goes.
 enum Transport {
-    FrontDb(sqlx::AnyPool),
+    FrontDb(front_db::FrontDb),
     Http(http::Platform),
 }
 
@@ -84,13 +85,20 @@ impl Exchange {
                 let Some(url) = &settings.front_database_url else {
                     bail!("BIANMIN_PROVINCE_PROFILE national-db needs BIANMIN_PROVINCE_DATABASE_URL");
                 };
+                let Some(dialect) = front_db::Dialect::of_url(url.expose()) else {
+                    bail!("BIANMIN_PROVINCE_DATABASE_URL: a postgres:// or mysql:// address");
+                };
+                let map = match &settings.column_map {
+                    Some(path) => column_map::ColumnMap::load(path, national::SCHEMA)?,
+                    None => column_map::ColumnMap::default(),
+                };
                 sqlx::any::install_default_drivers();
                 // Lazily: a province away at start-up only delays the records.
                 let pool = sqlx::any::AnyPoolOptions::new()
                     .max_connections(2)
                     .acquire_timeout(std::time::Duration::from_secs(5))
                     .connect_lazy(url.expose())?;
-                Transport::FrontDb(pool)
+                Transport::FrontDb(front_db::FrontDb { pool, dialect, map })
             }
             Profile::AcceptanceHttp => {
                 let (Some(endpoint), Some(app_key), Some(secret)) =
@@ -124,7 +132,7 @@ impl Exchange {
         payload: &str,
     ) -> Result<String, crate::notify::Failure> {
         match &self.transport {
-            Transport::FrontDb(pool) => front_db::deliver(pool, id, payload).await,
+            Transport::FrontDb(front) => front.deliver(id, payload).await,
             Transport::Http(platform) => platform.deliver(db, client, id, payload).await,
         }
     }

@@ -14,6 +14,16 @@ use crate::exchange::front_db::FrontRow;
 /// The tables, as `national.sql` creates them (the province's DBA is given the file).
 pub const SCHEMA: &str = include_str!("national.sql");
 
+/// [`SCHEMA`] as `dialect` takes it: MySQL keys a row by a bounded text.
+pub fn schema(dialect: crate::exchange::front_db::Dialect) -> String {
+    match dialect {
+        crate::exchange::front_db::Dialect::Postgres => SCHEMA.to_owned(),
+        crate::exchange::front_db::Dialect::MySql => {
+            SCHEMA.replace("sync_id TEXT PRIMARY KEY", "sync_id VARCHAR(96) PRIMARY KEY")
+        }
+    }
+}
+
 fn row(table: &str, operation: &str, columns: Vec<(&str, String)>) -> FrontRow {
     FrontRow {
         table: table.to_owned(),

@@ -18,9 +18,13 @@ pub struct ProvinceSettings {
     /// each case itself: `getPId`, then `register`, `accept`, `handler`, `over`, `evaluate`).
     #[arg(long = "province-profile", env = "BIANMIN_PROVINCE_PROFILE", default_value = "none")]
     pub profile: String,
-    /// The front database's URL (PostgreSQL), for `national-db`.
+    /// The front database's URL (`postgres://…` or `mysql://…`), for `national-db`.
     #[arg(long = "province-database-url", env = "BIANMIN_PROVINCE_DATABASE_URL", hide_env_values = true)]
     pub front_database_url: Option<super::Secret>,
+    /// The province's own names for the front tables and columns (a TOML
+    /// file: `[tables]`, `[columns.<table>]`, `[sync]`); unset, the national names.
+    #[arg(long = "province-column-map", env = "BIANMIN_PROVINCE_COLUMN_MAP")]
+    pub column_map: Option<std::path::PathBuf>,
     /// The acceptance platform's address, for `acceptance-http`: each call is a
     /// POST to `<endpoint>/<method>`.
     #[arg(long = "province-endpoint", env = "BIANMIN_PROVINCE_ENDPOINT")]

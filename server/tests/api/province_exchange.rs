@@ -355,3 +355,68 @@ async fn a_joint_case_is_reported_as_one_case_for_each_of_its_items_and_a_phone_
     let number = single.province_number.unwrap();
     assert!(sources.iter().any(|r| r[0] == number && r[1] == "3"), "{sources:?}");
 }
+
+/// The province's own spelling of the front tables, and the DDL its DBA would have run.
+const COLUMN_MAP: &str = "[tables]\nup_pro_accept = \"t_nb_accept\"\n\n[sync]\nsync_id = \"SYNC_ID\"\n\n\
+    [columns.up_pro_accept]\nproject_no = \"PROJID\"\n\n[columns.up_pro_material]\nproject_no = \"PROJID\"\n\n\
+    [columns.up_pro_process]\nproject_no = \"PROJID\"\n\n[columns.up_pro_special_procedure]\nproject_no = \"PROJID\"\n\n\
+    [columns.up_pro_result]\nproject_no = \"PROJID\"\n\n[columns.up_pro_evaluate]\nproject_no = \"PROJID\"\n";
+
+#[tokio::test]
+async fn a_mysql_front_database_under_the_provinces_own_names_receives_each_row_once() {
+    use bianmin::exchange::front_db::Dialect;
+    let root = tempfile::TempDir::new().unwrap();
+    let admin = std::env::var("BIANMIN_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    let name = format!(
+        "bianmin_front_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+    );
+    let mut connection = sqlx::MySqlConnection::connect(&admin).await.expect("MariaDB for the front database");
+    sqlx::raw_sql(&format!("CREATE DATABASE {name} CHARACTER SET utf8mb4")).execute(&mut connection).await.unwrap();
+    let front = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let ddl = bianmin::exchange::national::schema(Dialect::MySql)
+        .replace("up_pro_accept (", "t_nb_accept (")
+        .replace("project_no", "PROJID")
+        .replace("sync_id", "SYNC_ID");
+    let mut connection = sqlx::MySqlConnection::connect(&front).await.unwrap();
+    sqlx::raw_sql(&ddl).execute(&mut connection).await.unwrap();
+    let map = root.path().join("column-map.toml");
+    std::fs::write(&map, COLUMN_MAP).unwrap();
+
+    let catalog = reporting_catalog(root.path());
+    let url = front.clone();
+    let app = spawn_app_with(move |s| {
+        s.calendar = Some(crate::support::repo_catalog().parent().unwrap().join("calendar"));
+        s.catalog = catalog;
+        s.province.number = Some("{code}{date}{serial:4}".into());
+        s.province.profile = "national-db".into();
+        s.province.front_database_url = Some(url.as_str().into());
+        s.province.column_map = Some(map);
+        s.notify.outbox_poll_ms = 50;
+        s.today = Some("2026-12-07".into());
+    })
+    .await;
+    let receipt = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    let token = staff_token(&app, "县交通运输局").await;
+    act(&app, &token, &receipt.case_number, json!({"action": "accept"})).await;
+    assert_eq!(all_delivered(&app).await, 2);
+    let accept: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT PROJID, operation, applyer_name FROM t_nb_accept ORDER BY event_seq")
+            .fetch_all(&mut connection)
+            .await
+            .unwrap();
+    let number = receipt.province_number.unwrap();
+    assert_eq!(
+        accept,
+        [(number.clone(), "I".into(), Some("张三".into())), (number.clone(), "U".into(), None)],
+        "Chinese kept, under the province's names"
+    );
+
+    // A replay writes nothing twice (INSERT IGNORE on the province's key).
+    assert!(province(&app, "replay").await.status.success());
+    assert_eq!(all_delivered(&app).await, 2);
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t_nb_accept").fetch_one(&mut connection).await.unwrap();
+    assert_eq!(count, 2);
+    sqlx::raw_sql(&format!("DROP DATABASE {name}")).execute(&mut connection).await.unwrap();
+}
