@@ -123,6 +123,57 @@ pub async fn record(
             return Err(ApiError::Conflict(format!("“{}”已被删除或已随另一份申请提交，请重新上传这个文件", file.name)));
         }
     }
+    // The whole first: the lead's notice (受理通知书) it issues is what its parts' records name.
+    let whole_before = before.status();
+    let whole_after = after.status();
+    // The whole keeps the lead's clocks: the answer clock and the 补正 deadline.
+    let mut whole_changes =
+        match action {
+            Some(
+                action @ (Action::Accept | Action::DeemAccept | Action::RequestSupplement { .. } | Action::Resubmit),
+            ) if target == Target::Whole => changes(state, &joint.whole, action),
+            _ => Changes::default(),
+        };
+    whole_changes.stage = Some(after.stage);
+    whole_changes.notice = Some(after.notice.clone());
+    if whole_after.is_final() && !whole_before.is_final() && after.accepted() {
+        whole_changes.completed_on = Some(Some(today));
+    }
+    // The lead's acceptance names the departments taken to agree by their silence.
+    let defaulted: Vec<&str> = before
+        .parts
+        .iter()
+        .zip(&after.parts)
+        .filter(|(old, new)| old.consult == Consult::Awaited && new.consult == Consult::Defaulted)
+        .map(|(_, new)| new.department.as_str())
+        .collect();
+    let whole_note = if defaulted.is_empty() {
+        note.clone()
+    } else {
+        Some(format!("{}答复期限内未答复，按缺席默认视为同意受理", defaulted.join("、")))
+    };
+    // The whole's timeline is the applicant's: a part's move says whose it is.
+    let whole_label = match target {
+        Target::Part(i) => format!("{}：{label}", after.parts[i].department),
+        Target::Whole => label.to_owned(),
+    };
+    // The applicant hears of the whole: the lead's moves, and the end once every part has ended.
+    let notice = domain::case::notices::of_joint_move(joint.detail, target, action, whole_before, &after);
+    let step = Move {
+        case: &joint.whole,
+        status: whole_after.as_case_status(),
+        changes: whole_changes,
+        actor,
+        event,
+        action,
+        label: &whole_label,
+        note: whole_note,
+        files: &[],
+        claim: Claim::Now,
+        notice,
+        decided_here: false,
+    };
+    cases::write_move(&mut tx, state, step, &now).await?;
     for (i, (row, (old, new))) in joint.parts.iter().zip(before.parts.iter().zip(&after.parts)).enumerate() {
         let part_files: Vec<NewFile> = files.iter().filter(|(p, _)| *p == i).map(|(_, f)| f.clone()).collect();
         // The part moved keeps its status after an extension: written all the same.
@@ -167,56 +218,6 @@ pub async fn record(
         };
         cases::write_move(&mut tx, state, step, &now).await?;
     }
-    let whole_before = before.status();
-    let whole_after = after.status();
-    // The whole keeps the lead's clocks: the answer clock and the 补正 deadline.
-    let mut changes =
-        match action {
-            Some(
-                action @ (Action::Accept | Action::DeemAccept | Action::RequestSupplement { .. } | Action::Resubmit),
-            ) if target == Target::Whole => changes(state, &joint.whole, action),
-            _ => Changes::default(),
-        };
-    changes.stage = Some(after.stage);
-    changes.notice = Some(after.notice.clone());
-    if whole_after.is_final() && !whole_before.is_final() && after.accepted() {
-        changes.completed_on = Some(Some(today));
-    }
-    // The lead's acceptance names the departments taken to agree by their silence.
-    let defaulted: Vec<&str> = before
-        .parts
-        .iter()
-        .zip(&after.parts)
-        .filter(|(old, new)| old.consult == Consult::Awaited && new.consult == Consult::Defaulted)
-        .map(|(_, new)| new.department.as_str())
-        .collect();
-    let note = if defaulted.is_empty() {
-        note
-    } else {
-        Some(format!("{}答复期限内未答复，按缺席默认视为同意受理", defaulted.join("、")))
-    };
-    // The whole's timeline is the applicant's: a part's move says whose it is.
-    let whole_label = match target {
-        Target::Part(i) => format!("{}：{label}", after.parts[i].department),
-        Target::Whole => label.to_owned(),
-    };
-    // The applicant hears of the whole: the lead's moves, and the end once every part has ended.
-    let notice = domain::case::notices::of_joint_move(joint.detail, target, action, whole_before, &after);
-    let step = Move {
-        case: &joint.whole,
-        status: whole_after.as_case_status(),
-        changes,
-        actor,
-        event,
-        action,
-        label: &whole_label,
-        note,
-        files: &[],
-        claim: Claim::Now,
-        notice,
-        decided_here: false,
-    };
-    cases::write_move(&mut tx, state, step, &now).await?;
     tx.commit().await?;
     tracing::info!(case = %joint.whole.case_number, action = event.name(), "joint case moved");
     cases::load_stored(state, &case.case_number).await?.ok_or_else(|| internal("the case vanished"))

@@ -108,12 +108,22 @@ pub async fn moved(tx: &mut sqlx::Transaction<'_, sqlx::Any>, state: &AppState, 
         CaseEvent::Resumed => last_pause(tx, &case.case_number).await?,
         _ => None,
     };
-    // 受理通知书 or 不予受理决定书, as this move issued it.
-    let document = match event {
-        CaseEvent::Accepted | CaseEvent::DeemedAccepted => document_number(tx, &case.case_number, "acceptance").await?,
-        CaseEvent::Refused => document_number(tx, &case.case_number, "refusal").await?,
+    // 受理通知书 or 不予受理决定书, as this move issued it: a joint case's part
+    // is accepted by the lead's one notice, issued on the whole.
+    let kind = match event {
+        CaseEvent::Accepted | CaseEvent::DeemedAccepted => Some("acceptance"),
+        CaseEvent::Refused => Some("refusal"),
         _ => None,
     };
+    let mut document = None;
+    if let Some(kind) = kind {
+        for number in std::iter::once(case.case_number.as_str()).chain(case.whole_number()) {
+            document = document_number(tx, number, kind).await?;
+            if document.is_some() {
+                break;
+            }
+        }
+    }
     let step = map::Move {
         event,
         action,

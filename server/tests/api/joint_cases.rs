@@ -24,7 +24,7 @@ fn answers() -> Value {
            "large": false, "check_mode": "inspection", "needs_acceptance": false})
 }
 
-async fn file(app: &TestApp, material: &str, name: &str) -> Value {
+pub async fn file(app: &TestApp, material: &str, name: &str) -> Value {
     let bytes = if name.ends_with(".png") { PNG } else { PDF };
     json!([upload(app, "KB-001", material, name, bytes).await])
 }
@@ -67,7 +67,7 @@ pub async fn application(app: &TestApp) -> Value {
 }
 
 /// The 容缺 materials, supplied after acceptance (a part is completed only with them).
-async fn supply_later(app: &TestApp, receipt: &Receipt) {
+pub async fn supply_later(app: &TestApp, receipt: &Receipt) {
     let mut body = key(receipt);
     body["files"] = json!({
         "SC-001.safety_rules": file(app, "SC-001.safety_rules", "制度.pdf").await,

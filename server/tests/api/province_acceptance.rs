@@ -186,3 +186,109 @@ async fn away_nothing_is_lost_two_instances_send_each_call_once_and_a_refusal_is
     let checked = province(&app, "check").await;
     assert!(String::from_utf8_lossy(&checked.stdout).contains(&refused.case_number));
 }
+
+#[tokio::test]
+async fn a_joint_case_is_each_items_own_case_on_the_platform_walked_to_its_rating() {
+    use crate::joint_cases::{file, supply_later};
+    use crate::steps::moved;
+    let root = tempfile::TempDir::new().unwrap();
+    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
+    let endpoint = start(&platform).await;
+    let app = platform_app(root.path(), &endpoint).await;
+    let body = crate::joint_cases::application(&app).await;
+    let response = crate::joint_cases::submit(&app, "joint-platform", &body).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let receipt: domain::apply::submission::Receipt = response.json().await.unwrap();
+    assert!(receipt.parts.iter().all(|p| p.province_pending && p.province_number.is_none()));
+    let whole = receipt.case_number.clone();
+    let (lead, city, fire) = (
+        staff_token(&app, "县市场监督管理局").await,
+        staff_token(&app, "县城市管理局").await,
+        staff_token(&app, "县消防救援大队").await,
+    );
+    let staff: domain::case::view::StaffCase =
+        app.staff_get(&lead, &format!("/api/staff/cases/{whole}")).await.json().await.unwrap();
+    let part_of =
+        |department: &str| staff.parts.iter().find(|p| p.department == department).unwrap().case_number.clone();
+    let (food, sign, safety) = (part_of("县市场监督管理局"), part_of("县城市管理局"), part_of("县消防救援大队"));
+
+    // 补正 asked by one department, sent by the lead as one notice, answered once.
+    let ask =
+        json!({"action": "request_supplement", "items": [{"material": "rendering", "reason": "效果图没有标注尺寸"}]});
+    moved(&app, &city, &sign, ask).await;
+    moved(&app, &fire, &safety, json!({"action": "agree"})).await;
+    moved(&app, &lead, &whole, json!({"action": "request_supplement", "items": []})).await;
+    let supplied = app
+        .post(
+            "/api/cases/supplement",
+            &json!({"case_number": whole, "query_code": receipt.query_code,
+                    "files": {"CG-001.rendering": file(&app, "CG-001.rendering", "新效果图.png").await}}),
+        )
+        .await;
+    assert_eq!(supplied.status(), 200, "{}", supplied.text().await.unwrap());
+    moved(&app, &lead, &whole, json!({"action": "accept"})).await;
+    // The sign: extended, inspected on site, granted.
+    let extend = json!({"action": "extend", "days": 5, "approver": "赵局长", "reason": "需要会同交警部门核实"});
+    moved(&app, &city, &sign, extend).await;
+    moved(&app, &city, &sign, json!({"action": "start"})).await;
+    moved(&app, &city, &sign, json!({"action": "suspend", "procedure": "inspection", "reason": "现场核查招牌位置"}))
+        .await;
+    moved(&app, &city, &sign, json!({"action": "resume"})).await;
+    let granted = json!({"outcome": "granted", "document_number": "示城管许〔2026〕3号"});
+    moved(&app, &city, &sign, json!({"action": "complete", "result": "准予设置", "decision": granted})).await;
+    supply_later(&app, &receipt).await;
+    moved(&app, &fire, &safety, json!({"action": "complete", "result": "检查合格，发给许可证"})).await;
+    moved(&app, &lead, &food, json!({"action": "complete", "result": "准予许可"})).await;
+    let rated = app
+        .post(
+            "/api/cases/rating",
+            &json!({"case_number": whole, "query_code": receipt.query_code, "channel": "mobile",
+                    "rating": {"overall": 2, "reason": "跑了两次窗口"}}),
+        )
+        .await;
+    assert_eq!(rated.status(), 200, "{}", rated.text().await.unwrap());
+    all_delivered(&app).await;
+
+    // Each part is a case of its own on the platform, numbered by it, every record in order.
+    let pool = app.db().await;
+    let mut numbers = Vec::new();
+    for part in [&food, &sign, &safety] {
+        let number: Option<String> = sqlx::query_scalar("SELECT province_number FROM cases WHERE case_number = $1")
+            .bind(part)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        numbers.push(number.expect("numbered by the platform"));
+    }
+    let [food_no, sign_no, safety_no] = <[String; 3]>::try_from(numbers).unwrap();
+    let refused: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT event, last_error FROM outbox WHERE channel = 'province' AND state <> 'done'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(refused.is_empty(), "{refused:?}");
+    assert_eq!(
+        methods(&platform, &sign_no),
+        [
+            "register", "handler", "handler", "handler", "accept", "handler", "handler", "handler", "handler", "over",
+            "evaluate"
+        ],
+        "the sign: 补正 asked, sent, made; 受理; extension; 办理; the pause begun and ended; 办结; 评价"
+    );
+    for number in [&food_no, &safety_no] {
+        let calls = methods(&platform, number);
+        assert_eq!(calls.first().map(String::as_str), Some("register"), "{calls:?}");
+        assert!(calls.contains(&"accept".to_owned()), "{calls:?}");
+        assert_eq!(&calls[calls.len() - 2..], ["over", "evaluate"], "{calls:?}");
+    }
+    // Rated 不满意 (2 of 5) as a whole: each part is rated so, on Zhejiang's scale, with the reason.
+    for number in [&food_no, &sign_no, &safety_no] {
+        let taken = platform.lock().unwrap().taken_of(number);
+        let evaluation = taken.last().unwrap();
+        assert_eq!(
+            (evaluation.fields["SATISFACTION"].as_str(), evaluation.fields["REASON"].as_str()),
+            ("2", "跑了两次窗口")
+        );
+        assert_eq!(taken[0].fields["APPLYNAME"], "李四");
+    }
+}
