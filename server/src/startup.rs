@@ -47,6 +47,7 @@ pub fn app(state: Arc<AppState>, uploads: Router, dist: &std::path::Path, traffi
         .merge(case::qr::routes())
         .merge(case::documents::routes())
         .merge(case::figures::routes())
+        .merge(crate::exchange::ratings::routes())
         .merge(account::routes::routes())
         .merge(account::my_cases::routes())
         .merge(account::personal_data::routes())

@@ -466,7 +466,13 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                     None
                 };
                 let again = v.can_rate && v.rating.is_some();
-                stage.map(|stage| view! { <RatingForm key=rate_key.clone() view stage again /> })
+                match (stage, v.province_rating_url.clone()) {
+                    (Some(_), Some(url)) => Some(view! { <ProvinceRating url /> }.into_any()),
+                    (Some(stage), None) => {
+                        Some(view! { <RatingForm key=rate_key.clone() view stage again /> }.into_any())
+                    }
+                    (None, _) => None,
+                }
             })
         }}
         {move || {
@@ -716,6 +722,23 @@ fn Supply(
             >
                 {if supplement { "提交补正材料" } else { "补交材料" }}
             </button>
+        </section>
+    }
+}
+
+/// Where the province collects ratings (好差评) on its own page: a link there,
+/// which comes back to this page.
+#[component]
+fn ProvinceRating(url: String) -> impl IntoView {
+    view! {
+        <section class="rating" aria-labelledby="province-rating-title">
+            <h2 id="province-rating-title">"评价这次办事（好差评）"</h2>
+            <p class="hint">
+                "本地的评价由省政务服务“好差评”系统统一收集，评价后会回到这里。"
+            </p>
+            <a class="button button--primary" href=url>
+                "到省平台评价"
+            </a>
         </section>
     }
 }

@@ -54,6 +54,10 @@ pub struct CaseView {
     /// The province gives the case its number and has not yet (已提交（待赋码）).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub province_pending: bool,
+    /// Where this case is rated, when the province collects ratings on its own
+    /// page (shown instead of Bianmin's form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_rating_url: Option<String>,
     pub item_code: String,
     pub item_name: String,
     pub department: String,

@@ -220,7 +220,14 @@ async fn rate(
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
-    crate::case::rating::rate(&state, &case, request.stage, &request.rating, request.channel).await?;
+    crate::case::rating::rate(
+        &state,
+        &case,
+        request.stage,
+        &request.rating,
+        (request.channel, crate::case::rating::Origin::Bianmin),
+    )
+    .await?;
     Ok(Json(crate::case::views::applicant_view(&state, &case).await?))
 }
 

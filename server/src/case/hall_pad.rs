@@ -59,7 +59,14 @@ async fn rate_at_the_window(
         Ok(_) => Stage::Completion,
         Err(_) => Stage::Acceptance,
     };
-    let round = crate::case::rating::rate(&state, &case, stage, &body.rating, Channel::HallPad).await?;
+    let round = crate::case::rating::rate(
+        &state,
+        &case,
+        stage,
+        &body.rating,
+        (Channel::HallPad, crate::case::rating::Origin::Bianmin),
+    )
+    .await?;
     staff.log(&state, What::MoveCase, Some(&case.case_number), Some("hall_pad_rating")).await?;
     Ok(Json(PadRated { stage, round }))
 }

@@ -187,6 +187,10 @@ pub async fn rated(
     channel: rating::Channel,
 ) -> Result<(), ApiError> {
     let Some(exchange) = &state.exchange else { return Ok(()) };
+    // Where applicants rate on the province's page, the province gives its own default ratings.
+    if exchange.rating_page.is_some() && channel == rating::Channel::Default {
+        return Ok(());
+    }
     let targets = match case.bundle() {
         Some(_) => crate::case::store::parts(state, &case.case_number).await?,
         None => vec![case.clone()],

@@ -13,10 +13,12 @@ pub mod enqueue;
 pub mod front_db;
 pub mod http;
 pub mod national;
+pub mod ratings;
 #[cfg(test)]
 mod walked;
 
 use anyhow::bail;
+use domain::case::exchange::codes::Satisfaction;
 
 use crate::catalog::Catalog;
 use crate::settings::ProvinceSettings;
@@ -35,6 +37,15 @@ impl Profile {
         match self {
             Self::NationalDb => "national-db",
             Self::AcceptanceHttp => "acceptance-http",
+        }
+    }
+
+    /// A satisfaction code as the profile's scale writes it: the standard's
+    /// (`1` 非常满意) in the national tables, Zhejiang's (`5` 非常满意) on the platform.
+    pub fn satisfaction(self, code: u8) -> Option<Satisfaction> {
+        match self {
+            Self::NationalDb => Satisfaction::of_code(code),
+            Self::AcceptanceHttp => Satisfaction::of_overall(code),
         }
     }
 
@@ -58,7 +69,26 @@ pub struct Exchange {
     pub profile: Profile,
     /// The 证件类型 code of a credit code.
     pub credit_code_type: String,
+    /// The province's own rating page, when applicants rate there.
+    pub rating_page: Option<RatingPage>,
     transport: Transport,
+}
+
+/// The province's 好差评 page and the secret its ratings come back signed with.
+pub struct RatingPage {
+    pub url: String,
+    pub secret: crate::settings::Secret,
+}
+
+impl RatingPage {
+    /// The page for one case, coming back to `status_url`.
+    pub fn for_case(&self, number: &str, code: &str, status_url: &str) -> String {
+        let encode = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        self.url
+            .replace("{number}", &encode(number))
+            .replace("{code}", &encode(code))
+            .replace("{return}", &encode(status_url))
+    }
 }
 
 impl Exchange {
@@ -120,7 +150,18 @@ impl Exchange {
                 })
             }
         };
-        Ok(Some(Self { profile, credit_code_type: settings.credit_code_type.clone(), transport }))
+        let rating_page = match (&settings.rating_url, &settings.rating_secret) {
+            (None, _) => None,
+            (Some(url), Some(secret)) if url.starts_with("https://") || url.starts_with("http://") => {
+                if !url.contains("{number}") {
+                    bail!("BIANMIN_PROVINCE_RATING_URL must name the case: {{number}}");
+                }
+                Some(RatingPage { url: url.clone(), secret: secret.clone() })
+            }
+            (Some(url), Some(_)) => bail!("BIANMIN_PROVINCE_RATING_URL {url:?} is not an http(s) address"),
+            (Some(_), None) => bail!("BIANMIN_PROVINCE_RATING_URL needs BIANMIN_PROVINCE_RATING_SECRET"),
+        };
+        Ok(Some(Self { profile, credit_code_type: settings.credit_code_type.clone(), rating_page, transport }))
     }
 
     /// Deliver outbox row `id` of the province channel; what was done, in words.

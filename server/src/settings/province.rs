@@ -39,6 +39,14 @@ pub struct ProvinceSettings {
     /// (default, as most provincial platforms) or `utf-8`.
     #[arg(long = "province-encoding", env = "BIANMIN_PROVINCE_ENCODING", value_enum, default_value = "gb18030")]
     pub encoding: Charset,
+    /// The province's own 好差评 page, opened instead of Bianmin's rating form:
+    /// `{number}` the province's case number, `{code}` the 实施编码, `{return}`
+    /// the status page to come back to (each URL-encoded). Unset, Bianmin's form.
+    #[arg(long = "province-rating-url", env = "BIANMIN_PROVINCE_RATING_URL")]
+    pub rating_url: Option<String>,
+    /// The secret the province signs each rating it sends back with (HMAC-SHA256 of the body).
+    #[arg(long = "province-rating-secret", env = "BIANMIN_PROVINCE_RATING_SECRET", hide_env_values = true)]
+    pub rating_secret: Option<super::Secret>,
     /// The 证件类型 code the province gives a unified social credit code (most use `001`).
     #[arg(long = "province-credit-code-type", env = "BIANMIN_PROVINCE_CREDIT_CODE_TYPE", default_value = "001")]
     pub credit_code_type: String,

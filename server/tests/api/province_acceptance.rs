@@ -292,3 +292,87 @@ async fn a_joint_case_is_each_items_own_case_on_the_platform_walked_to_its_ratin
         assert_eq!(taken[0].fields["APPLYNAME"], "李四");
     }
 }
+
+/// The province's signature over a rating it sends back.
+fn signed(secret: &str, body: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn where_the_province_collects_ratings_its_page_is_offered_and_its_rating_comes_back_once() {
+    let root = tempfile::TempDir::new().unwrap();
+    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
+    let endpoint = start(&platform).await;
+    let catalog = reporting_catalog(root.path());
+    let app = spawn_app_with(move |s| {
+        s.calendar = Some(crate::support::repo_catalog().parent().unwrap().join("calendar"));
+        s.catalog = catalog;
+        s.province.profile = "acceptance-http".into();
+        s.province.endpoint = Some(endpoint);
+        s.province.app_key = Some(APP_KEY.into());
+        s.province.app_secret = Some(SECRET.into());
+        s.province.rating_url =
+            Some("https://hcp.example.gov.cn/rate?projid={number}&code={code}&back={return}".into());
+        s.province.rating_secret = Some("rating-secret".into());
+        s.notify.outbox_poll_ms = 50;
+        s.notify.public_url = "https://bianmin.example.gov.cn".into();
+    })
+    .await;
+    let receipt = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
+    let token = staff_token(&app, "县交通运输局").await;
+    let case = receipt.case_number.clone();
+    for action in
+        [json!({"action": "accept"}), json!({"action": "start"}), json!({"action": "complete", "result": "准予许可"})]
+    {
+        crate::province_exchange::act(&app, &token, &case, action).await;
+    }
+    all_delivered(&app).await;
+    let view = crate::steps::lookup(&app, &receipt).await;
+    let number = view.province_number.clone().unwrap();
+    assert!(view.can_rate);
+    assert_eq!(
+        view.province_rating_url.as_deref(),
+        Some(
+            format!(
+                "https://hcp.example.gov.cn/rate?projid={number}&code=JT-003&back=https%3A%2F%2Fbianmin.example.gov.cn%2Fcases%2F{case}"
+            )
+            .as_str()
+        ),
+        "the province's page, for this case, coming back to its status page"
+    );
+
+    // The province sends the rating back: 1 on Zhejiang's scale is 非常不满意.
+    let body =
+        json!({"projid": number, "satisfaction": 1, "channel": "2", "stage": "2", "reason": "等了很久"}).to_string();
+    let send = |signature: String, body: String| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}/api/province/ratings", app.address))
+                .header("content-type", "application/json")
+                .header("X-Province-Signature", signature)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(send(signed("another secret", &body), body.clone()).await.status(), 401, "not the province's");
+    let taken = send(signed("rating-secret", &body), body.clone()).await;
+    assert_eq!(taken.status(), 200, "{}", taken.text().await.unwrap());
+    let again = send(signed("rating-secret", &body), body.clone()).await;
+    assert_eq!(again.status(), 409, "rated once");
+    let unknown =
+        json!({"projid": "330102202612079999999", "satisfaction": 5, "channel": "2", "stage": "2"}).to_string();
+    assert_eq!(send(signed("rating-secret", &unknown), unknown).await.status(), 404);
+
+    let view = crate::steps::lookup(&app, &receipt).await;
+    assert_eq!(view.rating.as_ref().map(|r| r.overall), Some(1), "非常不满意, on Bianmin's scale");
+    let orders: Vec<serde_json::Value> = app.staff_get(&token, "/api/staff/work-orders").await.json().await.unwrap();
+    assert_eq!(orders.len(), 1, "a 差评 opens a work order as any other");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!methods(&platform, &number).contains(&"evaluate".to_owned()), "the province has it already");
+}

@@ -139,6 +139,11 @@ impl Satisfaction {
         (1..=5).contains(&overall).then(|| Self(6 - overall))
     }
 
+    /// From the standard's code (`1` 非常满意 … `5`); `None` outside it.
+    pub fn of_code(code: u8) -> Option<Self> {
+        (1..=5).contains(&code).then_some(Self(code))
+    }
+
     /// The standard's code, `1` (非常满意) to `5`.
     pub fn code(self) -> u8 {
         self.0
@@ -165,6 +170,11 @@ pub fn rating_channel(channel: rating::Channel) -> &'static str {
     }
 }
 
+/// The rating channel a province's code names (a rating made on its own page); `None` for a code it does not list.
+pub fn channel_of(code: &str) -> Option<rating::Channel> {
+    rating::Channel::ALL.into_iter().find(|c| rating_channel(*c) == code)
+}
+
 /// A time as the standard writes it, in Beijing time: `20261206T103000`.
 pub fn stamp(rfc3339: &str) -> Option<String> {
     let secs = crate::time::date::unix_secs(rfc3339)? + 8 * 3600;
@@ -176,6 +186,16 @@ pub fn stamp(rfc3339: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_provinces_channel_code_reads_back_as_the_channel_it_was_written_from() {
+        for channel in rating::Channel::ALL {
+            assert_eq!(channel_of(rating_channel(channel)), Some(channel));
+        }
+        assert_eq!(channel_of("5"), None);
+        assert_eq!(Satisfaction::of_code(1).map(Satisfaction::overall), Some(5));
+        assert_eq!(Satisfaction::of_code(6), None);
+    }
 
     #[test]
     fn the_standards_satisfaction_runs_the_other_way() {

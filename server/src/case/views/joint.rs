@@ -89,6 +89,8 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         // Each part has the province's number; the whole is Bianmin's.
         province_number: None,
         province_pending: false,
+        // Rated on Bianmin as a whole, reported for each part.
+        province_rating_url: None,
         item_code: joint.detail.bundle.code.clone(),
         item_name: joint.detail.bundle.name.clone(),
         department: whole.department.clone(),

@@ -28,10 +28,19 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
     let later = if case.status.is_final() { Vec::new() } else { outstanding_later(state, case).await? };
     let ratings = ratings::of_case(state, &case.case_number).await?;
     let numbered = crate::case::province_number::of(&state.db, &case.case_number).await?;
+    let rating_page = state.exchange.as_ref().and_then(|e| e.rating_page.as_ref());
+    let province_rating_url = match (rating_page, &numbered.number) {
+        (Some(page), Some(number)) => {
+            let status_url = format!("{}/cases/{}", state.notify.public_url.trim_end_matches('/'), case.case_number);
+            Some(page.for_case(number, &item.code, &status_url))
+        }
+        (Some(_) | None, _) => None,
+    };
     Ok(CaseView {
         case_number: case.case_number.clone(),
         province_number: numbered.number,
         province_pending: numbered.pending,
+        province_rating_url,
         item_code: item.code.clone(),
         item_name: item.name.clone(),
         department: case.department.clone(),
