@@ -77,16 +77,7 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                     <dt>"查询码"</dt>
                     <dd class="case-number--small">{receipt.query_code.clone()}</dd>
                 </div>
-                {province
-                    .clone()
-                    .map(|n| {
-                        view! {
-                            <div>
-                                <dt>"省平台办件编号"</dt>
-                                <dd class="long-number">{n}</dd>
-                            </div>
-                        }
-                    })}
+                {province.clone().map(crate::components::fact::province_number_fact)}
                 <div>
                     <dt>"申请事项"</dt>
                     <dd>{receipt.item_name.clone()}</dd>

@@ -19,6 +19,16 @@ pub fn named_fact(label: String, value: String) -> impl IntoView + use<> {
     }
 }
 
+/// The province's number of a case (or 已提交（待赋码）), long and unbroken.
+pub fn province_number_fact(number: String) -> impl IntoView + use<> {
+    view! {
+        <div>
+            <dt>"省平台办件编号"</dt>
+            <dd class="long-number">{number}</dd>
+        </div>
+    }
+}
+
 /// A row of a summary list: what, the answer, and a 修改 link to change it.
 pub fn changeable_fact(label: String, value: String, change: String) -> impl IntoView + use<> {
     let aria = format!("修改：{label}");

@@ -329,14 +329,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
             </div>
             {move || {
                 view.with(|v| domain::case::exchange::number::shown(v.province_number.as_deref(), v.province_pending))
-                    .map(|n| {
-                        view! {
-                            <div>
-                                <dt>"省平台办件编号"</dt>
-                                <dd class="long-number">{n}</dd>
-                            </div>
-                        }
-                    })
+                    .map(crate::components::fact::province_number_fact)
             }}
             <div>
                 <dt>{move || view.with(|v| if v.parts.is_empty() { "办理部门" } else { "牵头部门" })}</dt>

@@ -15,10 +15,17 @@ use crate::acceptance_platform::{APP_KEY, Platform, SECRET, Shared, start};
 use crate::province_exchange::{all_delivered, province, reporting_catalog, walk};
 use crate::support::{PNG, TestApp, spawn_app_with, spawn_with_settings, staff_token, upload};
 
-async fn platform_app(root: &Path, endpoint: &str) -> TestApp {
+/// A platform stand-in (away if `away`) and an app reporting to it, with `extra` settings.
+async fn platform_app(
+    root: &Path,
+    away: bool,
+    extra: impl FnOnce(&mut bianmin::settings::ServeSettings) + Send + 'static,
+) -> (Shared, TestApp) {
+    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
+    platform.lock().unwrap().away = away;
+    let endpoint = start(&platform).await;
     let catalog = reporting_catalog(root);
-    let endpoint = endpoint.to_owned();
-    spawn_app_with(move |s| {
+    let app = spawn_app_with(move |s| {
         s.calendar = Some(crate::support::repo_catalog().parent().unwrap().join("calendar"));
         s.catalog = catalog;
         s.province.profile = "acceptance-http".into();
@@ -28,8 +35,10 @@ async fn platform_app(root: &Path, endpoint: &str) -> TestApp {
         s.notify.outbox_poll_ms = 50;
         s.notify.outbox_retry_secs = 1;
         s.today = Some("2026-12-07".into());
+        extra(s);
     })
-    .await
+    .await;
+    (platform, app)
 }
 
 fn methods(platform: &Shared, number: &str) -> Vec<String> {
@@ -39,10 +48,7 @@ fn methods(platform: &Shared, number: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_platform_numbers_the_case_and_takes_every_record_in_order_field_by_field() {
     let root = tempfile::TempDir::new().unwrap();
-    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
-    platform.lock().unwrap().away = true;
-    let endpoint = start(&platform).await;
-    let app = platform_app(root.path(), &endpoint).await;
+    let (platform, app) = platform_app(root.path(), true, |_| {}).await;
     let receipt = crate::steps::submit_complete(&app, "张三", "11010519491231002X", "13812345678").await;
     assert_eq!(receipt.province_number, None);
     assert!(receipt.province_pending, "the receipt says the number is on its way");
@@ -121,10 +127,7 @@ async fn the_platform_numbers_the_case_and_takes_every_record_in_order_field_by_
 #[tokio::test]
 async fn away_nothing_is_lost_two_instances_send_each_call_once_and_a_refusal_is_kept_with_its_reason() {
     let root = tempfile::TempDir::new().unwrap();
-    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
-    platform.lock().unwrap().away = true;
-    let endpoint = start(&platform).await;
-    let app = platform_app(root.path(), &endpoint).await;
+    let (platform, app) = platform_app(root.path(), true, |_| {}).await;
     let mut second = app.settings.clone();
     second.listen = "127.0.0.1:0".parse().unwrap();
     let other = spawn_with_settings(second).await;
@@ -192,9 +195,7 @@ async fn a_joint_case_is_each_items_own_case_on_the_platform_walked_to_its_ratin
     use crate::joint_cases::{file, supply_later};
     use crate::steps::moved;
     let root = tempfile::TempDir::new().unwrap();
-    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
-    let endpoint = start(&platform).await;
-    let app = platform_app(root.path(), &endpoint).await;
+    let (platform, app) = platform_app(root.path(), false, |_| {}).await;
     let body = crate::joint_cases::application(&app).await;
     let response = crate::joint_cases::submit(&app, "joint-platform", &body).await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
@@ -304,20 +305,10 @@ fn signed(secret: &str, body: &str) -> String {
 #[tokio::test]
 async fn where_the_province_collects_ratings_its_page_is_offered_and_its_rating_comes_back_once() {
     let root = tempfile::TempDir::new().unwrap();
-    let platform: Shared = Arc::new(Mutex::new(Platform::default()));
-    let endpoint = start(&platform).await;
-    let catalog = reporting_catalog(root.path());
-    let app = spawn_app_with(move |s| {
-        s.calendar = Some(crate::support::repo_catalog().parent().unwrap().join("calendar"));
-        s.catalog = catalog;
-        s.province.profile = "acceptance-http".into();
-        s.province.endpoint = Some(endpoint);
-        s.province.app_key = Some(APP_KEY.into());
-        s.province.app_secret = Some(SECRET.into());
+    let (platform, app) = platform_app(root.path(), false, |s| {
         s.province.rating_url =
             Some("https://hcp.example.gov.cn/rate?projid={number}&code={code}&back={return}".into());
         s.province.rating_secret = Some("rating-secret".into());
-        s.notify.outbox_poll_ms = 50;
         s.notify.public_url = "https://bianmin.example.gov.cn".into();
     })
     .await;
