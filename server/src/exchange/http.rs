@@ -173,7 +173,38 @@ impl Platform {
     }
 }
 
-/// The platform's words, cut to what the console shows.
+/// The platform's words, cut to what the console shows, with any long run of
+/// digits (an ID or phone number it may quote back) masked: the reason is kept
+/// in the outbox in clear.
 fn short(text: &str) -> String {
-    text.chars().take(200).collect()
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().filter(char::is_ascii_digit).count() >= 6 {
+            out.push_str("******");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars().take(200) {
+        if c.is_ascii_digit() || (c == 'X' || c == 'x') && !run.is_empty() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_number_the_platform_quotes_back_is_masked_in_what_is_kept() {
+        assert_eq!(super::short("证件号码 11010519491231002X 校验失败"), "证件号码 ****** 校验失败");
+        assert_eq!(super::short("手机号13812345678无效"), "手机号******无效");
+        assert_eq!(super::short("实施编码 JT-003 未登记"), "实施编码 JT-003 未登记");
+    }
 }
