@@ -67,13 +67,16 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Recorded>, ApiError> {
+    // Unsigned is refused before anything is looked at.
+    let signature = headers.get("x-province-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let given = hex(signature.trim())
+        .filter(|g| !g.is_empty())
+        .ok_or_else(|| ApiError::Unauthorized("缺少省平台的签名，或签名不对".to_owned()))?;
     let (Some(exchange), Some(page)) =
         (state.exchange.as_ref(), state.exchange.as_ref().and_then(|e| e.rating_page.as_ref()))
     else {
         return Err(ApiError::NotFound("本中心没有使用省平台的评价页面".to_owned()));
     };
-    let signature = headers.get("x-province-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let given = hex(signature.trim()).ok_or_else(|| ApiError::Unauthorized("签名不对".to_owned()))?;
     let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(page.secret.expose().as_bytes()).expect("any key");
     mac.update(&body);
     mac.verify_slice(&given).map_err(|_| ApiError::Unauthorized("签名不对".to_owned()))?;

@@ -352,6 +352,7 @@ async fn where_the_province_collects_ratings_its_page_is_offered_and_its_rating_
         }
     };
     assert_eq!(send(signed("another secret", &body), body.clone()).await.status(), 401, "not the province's");
+    assert_eq!(send(String::new(), body.clone()).await.status(), 401, "unsigned");
     let taken = send(signed("rating-secret", &body), body.clone()).await;
     assert_eq!(taken.status(), 200, "{}", taken.text().await.unwrap());
     let again = send(signed("rating-secret", &body), body.clone()).await;
