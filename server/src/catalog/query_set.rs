@@ -13,6 +13,9 @@ use super::Catalog;
 /// Where the set lives, under the catalog directory.
 pub const QUERY_SET: &str = "queries/search.toml";
 
+/// The held-out set (#28): measured and reported by kind, not yet held to a floor.
+pub const HELD_OUT: &str = "queries/held-out.toml";
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct QueryFile {
@@ -36,6 +39,18 @@ pub struct Outcome {
     pub total: usize,
     /// Each miss: the query, what was expected, the first three found.
     pub misses: Vec<(TestQuery, Vec<String>)>,
+    /// By kind, counted on what the page shows, in its order (bundles, then items).
+    pub by_kind: std::collections::BTreeMap<String, KindFigures>,
+}
+
+/// One kind's queries as the page answers them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindFigures {
+    pub total: usize,
+    /// The expected item shown first (out of scope: nothing shown).
+    pub first: usize,
+    /// Among the first three shown (out of scope: nothing shown).
+    pub top3: usize,
 }
 
 impl Outcome {
@@ -57,6 +72,19 @@ pub fn run(catalog: &Catalog, path: &Path) -> anyhow::Result<Outcome> {
         );
         let mut top: Vec<String> = list.bundles.iter().take(3).map(|b| b.code.clone()).collect();
         top.extend(list.items.iter().take(3).map(|i| i.code.clone()));
+        // What the page shows, in its order: the bundles, then the items.
+        let shown: Vec<&str> =
+            list.bundles.iter().map(|b| b.code.as_str()).chain(list.items.iter().map(|i| i.code.as_str())).collect();
+        let figures = outcome.by_kind.entry(query.kind.clone()).or_default();
+        figures.total += 1;
+        let expected = |code: &&str| query.expect.iter().any(|e| e == code);
+        let (first, top3) = match query.expect.is_empty() {
+            // Out of scope: right only when no result is offered as one.
+            true => (shown.is_empty(), shown.is_empty()),
+            false => (shown.first().is_some_and(expected), shown.iter().take(3).any(expected)),
+        };
+        figures.first += usize::from(first);
+        figures.top3 += usize::from(top3);
         outcome.total += 1;
         if query.expect.iter().any(|code| top.contains(code)) {
             outcome.hits += 1;
