@@ -77,6 +77,26 @@ pub async fn assign(
     Ok(Some(number))
 }
 
+/// A stored case's province number: read from its row, and the outbox asked
+/// only where the province gives numbers and this one has not come yet.
+pub async fn of_row(state: &AppState, case: &crate::case::store::CaseRow) -> Result<Numbered, ApiError> {
+    let asks = state.exchange.as_ref().is_some_and(|e| e.profile.numbers_cases());
+    match (&case.province_number, asks) {
+        (Some(number), _) => Ok(Numbered { number: Some(number.clone()), pending: false }),
+        (None, true) => of(&state.db, &case.case_number).await,
+        (None, false) => Ok(Numbered { number: None, pending: false }),
+    }
+}
+
+/// The number alone (none while it is to come, or without reporting).
+pub async fn number(tx: &mut sqlx::Transaction<'_, sqlx::Any>, case_number: &str) -> Result<Option<String>, ApiError> {
+    let row = sqlx::query("SELECT province_number FROM cases WHERE case_number = $1")
+        .bind(case_number)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(row.try_get("province_number")?)
+}
+
 /// A case's province number, and whether it is still to come from the province.
 pub struct Numbered {
     pub number: Option<String>,

@@ -53,31 +53,21 @@ impl Platform {
     ) -> Result<String, Failure> {
         let calls: Vec<Call> = serde_json::from_str(payload).map_err(|_| Failure::permanent("内容无法读取"))?;
         let local = |e: sqlx::Error| Failure::retry(format!("本地数据库暂时不可用：{e}"));
-        let case_number: String = sqlx::query("SELECT case_number FROM outbox WHERE id = $1")
-            .bind(id)
-            .fetch_one(db)
-            .await
-            .and_then(|r| r.try_get("case_number"))
-            .map_err(local)?;
-        let earlier: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM outbox WHERE channel = 'province' AND case_number = $1 \
-             AND state <> 'done' AND id < $2",
+        // The row's case, its number, and how many of its records are still ahead of this one.
+        let row = sqlx::query(
+            "SELECT o.case_number, c.province_number, (SELECT COUNT(*) FROM outbox e WHERE e.channel = 'province' \
+             AND e.case_number = o.case_number AND e.state <> 'done' AND e.id < o.id) AS earlier \
+             FROM outbox o JOIN cases c ON c.case_number = o.case_number WHERE o.id = $1",
         )
-        .bind(&case_number)
         .bind(id)
         .fetch_one(db)
         .await
-        .and_then(|r| r.try_get("n"))
         .map_err(local)?;
-        if earlier > 0 {
+        let case_number: String = row.try_get("case_number").map_err(local)?;
+        if row.try_get::<i64, _>("earlier").map_err(local)? > 0 {
             return Err(Failure::retry("等本件前一条记录先送达"));
         }
-        let mut number: Option<String> = sqlx::query("SELECT province_number FROM cases WHERE case_number = $1")
-            .bind(&case_number)
-            .fetch_one(db)
-            .await
-            .and_then(|r| r.try_get("province_number"))
-            .map_err(local)?;
+        let mut number: Option<String> = row.try_get("province_number").map_err(local)?;
         let mut said = Vec::new();
         for (n, call) in calls.iter().enumerate() {
             let serial = format!("{id}-{n}");

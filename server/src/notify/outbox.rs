@@ -201,7 +201,7 @@ pub async fn enqueue_notice(
         .map(|a| a.named_parties(&to.application.form).iter().map(ReceiptParty::from_named).collect())
         .unwrap_or_default();
     let parties = domain::apply::submission::parties_line(&parties);
-    let province_number = crate::case::province_number::of(&mut **tx, to.case_number).await?.number;
+    let province_number = crate::case::province_number::number(tx, to.case_number).await?;
     let mut messages: Vec<(Channel, String, String, String)> = Vec::new();
     for (channel, recipient, address) in applicant_channels(state, to.application) {
         let payload = match channel {

@@ -27,7 +27,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
     let (remaining_days, light) = clock(state, case);
     let later = if case.status.is_final() { Vec::new() } else { outstanding_later(state, case).await? };
     let ratings = ratings::of_case(state, &case.case_number).await?;
-    let numbered = crate::case::province_number::of(&state.db, &case.case_number).await?;
+    let numbered = crate::case::province_number::of_row(state, case).await?;
     let rating_page = state.exchange.as_ref().and_then(|e| e.rating_page.as_ref());
     let province_rating_url = match (rating_page, &numbered.number) {
         (Some(page), Some(number)) => {
@@ -92,7 +92,7 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
 pub async fn single_staff_view(state: &AppState, case: &CaseRow) -> Result<StaffCase, ApiError> {
     let item = case.item(state)?;
     let (_, light) = clock(state, case);
-    let numbered = crate::case::province_number::of(&state.db, &case.case_number).await?;
+    let numbered = crate::case::province_number::of_row(state, case).await?;
     Ok(StaffCase {
         case_number: case.case_number.clone(),
         province_number: numbered.number,
