@@ -32,7 +32,7 @@ fn grown(items: &[ServiceItem], size: usize) -> Vec<ServiceItem> {
 
 /// Microseconds a query, over every query, best of five rounds.
 fn time(items: &[ServiceItem]) -> f64 {
-    let index = SearchIndex::new(items, &[], Default::default());
+    let index = SearchIndex::new(items, &[], Default::default(), &[]);
     let rounds = (200_000 / items.len()).clamp(20, 20_000);
     let mut best = f64::MAX;
     for _ in 0..5 {
@@ -84,7 +84,7 @@ fn main() {
     println!("|---|---:|---:|---:|---:|");
     for (label, catalog) in [("the shipped catalog", items.clone()), ("generated", grown(&items, 5000))] {
         let start = Instant::now();
-        let _ = SearchIndex::new(&catalog, &[], Default::default());
+        let _ = SearchIndex::new(&catalog, &[], Default::default(), &[]);
         let built = start.elapsed();
         let micros = time(&catalog);
         let scan = scan_time(&catalog);

@@ -19,9 +19,46 @@ pub struct ServiceList {
     /// Joint applications (一件事) that match the words, on the first page.
     #[serde(default)]
     pub bundles: Vec<BundleSummary>,
+    /// For each bundle, how many of `items` rank above it (items and
+    /// bundles are ranked together; the page shows each bundle there).
+    #[serde(default)]
+    pub bundles_at: Vec<usize>,
     /// When nothing matches: the items nearest to the words, to suggest.
     #[serde(default)]
     pub suggestions: Vec<ServiceSummary>,
+    /// The words ask for a service this centre does not handle: where to go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elsewhere: Option<crate::catalog::elsewhere::Elsewhere>,
+    /// The search was in English: the page shows the English names.
+    #[serde(default)]
+    pub english: bool,
+}
+
+/// One card of a results page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Card {
+    Item(usize),
+    Bundle(usize),
+}
+
+impl ServiceList {
+    /// The page's cards in the order it shows them: each bundle after the
+    /// items that rank above it (`bundles_at`), the rest at the end.
+    pub fn cards(&self) -> Vec<Card> {
+        let mut cards = Vec::with_capacity(self.items.len() + self.bundles.len());
+        for i in 0..=self.items.len() {
+            for b in 0..self.bundles.len() {
+                let at = self.bundles_at.get(b).copied().unwrap_or(0).min(self.items.len());
+                if at == i {
+                    cards.push(Card::Bundle(b));
+                }
+            }
+            if i < self.items.len() {
+                cards.push(Card::Item(i));
+            }
+        }
+        cards
+    }
 }
 
 /// The one shape of every error the API returns.

@@ -44,6 +44,8 @@ pub fn item(code: &str) -> ServiceItem {
         sign_in_level: None,
         fee: Fee { free: true, standard: String::new(), basis: String::new() },
         keywords: vec![],
+        english_name: "Test item".into(),
+        english_keywords: vec!["test".into()],
         conditions: vec!["有50个以上的个人会员".into()],
         procedure: vec![Step { name: "受理".into(), description: String::new() }],
         legal_basis: vec!["《社会团体登记管理条例》".into()],

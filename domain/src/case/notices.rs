@@ -315,6 +315,8 @@ mod tests {
                 items: vec!["A-1".into(), "B-1".into()],
                 promised_limit_days: None,
                 keywords: vec![],
+                english_name: String::new(),
+                english_keywords: vec![],
                 shared_fields: vec![],
                 consult_days: 2,
             },

@@ -36,6 +36,12 @@ pub struct Bundle {
     pub promised_limit_days: Option<u16>,
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// The name in English (the checker requires it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub english_name: String,
+    /// English words people search with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub english_keywords: Vec<String>,
     /// Ids of form fields several items declare alike: asked once for all of
     /// them. Every other item field is asked under its item's name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -252,6 +258,9 @@ pub struct BundleSummary {
     pub lead_department: String,
     pub item_names: Vec<String>,
     pub promised_limit_days: u16,
+    /// Shown under the name when the search was in English.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub english_name: String,
 }
 
 impl From<&BundleDetail> for BundleSummary {
@@ -263,6 +272,7 @@ impl From<&BundleDetail> for BundleSummary {
             lead_department: detail.bundle.lead_department.clone(),
             item_names: detail.items.iter().map(|i| i.name.clone()).collect(),
             promised_limit_days: detail.promised_limit_days(),
+            english_name: detail.bundle.english_name.clone(),
         }
     }
 }
@@ -322,6 +332,8 @@ mod tests {
                 items: vec!["BDC-1".into(), "GS-1".into()],
                 promised_limit_days: None,
                 keywords: vec![],
+                english_name: String::new(),
+                english_keywords: vec![],
                 shared_fields: vec!["address".into()],
                 consult_days: 2,
             },

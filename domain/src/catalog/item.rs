@@ -51,6 +51,13 @@ pub struct ServiceItem {
     /// Other words people search with (俗称).
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// The name in English, for residents who search in English (the
+    /// checker requires it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub english_name: String,
+    /// English words people search with ("tobacco", "cigarettes").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub english_keywords: Vec<String>,
     /// 受理条件.
     #[serde(default)]
     pub conditions: Vec<String>,
@@ -430,6 +437,9 @@ pub struct ServiceSummary {
     pub legal_limit_days: u16,
     pub visits: u8,
     pub fee: String,
+    /// Shown under the name when the search was in English.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub english_name: String,
 }
 
 impl From<&ServiceItem> for ServiceSummary {
@@ -445,6 +455,7 @@ impl From<&ServiceItem> for ServiceSummary {
             legal_limit_days: item.legal_limit_days,
             visits: item.visits,
             fee: item.fee.label().to_owned(),
+            english_name: item.english_name.clone(),
         }
     }
 }

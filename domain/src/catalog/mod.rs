@@ -7,6 +7,7 @@ pub mod bundle;
 pub mod check;
 pub mod checklist;
 pub mod department;
+pub mod elsewhere;
 pub mod guide;
 pub mod item;
 #[cfg(feature = "search")]

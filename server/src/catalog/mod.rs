@@ -7,6 +7,8 @@
 
 /// Read-only answers prepared once.
 pub mod answers;
+/// Reading the catalog's TOML files and finding the line of a field.
+mod files;
 /// Searches written the way citizens type them, and their hit rate.
 pub mod query_set;
 /// The catalog's routes: search, guides, checklists (and the form check).
@@ -15,14 +17,17 @@ pub mod routes;
 pub mod spreadsheet;
 
 use std::collections::HashMap;
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use domain::ServiceItem;
 use domain::catalog::bundle::{Bundle, BundleDetail, assemble};
+use domain::catalog::elsewhere::{Elsewhere, ElsewhereList};
 use domain::catalog::search::{SearchIndex, Synonyms};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+
+pub use files::{CatalogErrors, CatalogProblem};
+use files::{SourceFile, line_of_field, parse_all, parse_file, read_dir};
 
 /// A loaded, checked catalog, with what search and the read-only answers
 /// need prepared (it never changes while the server runs).
@@ -43,12 +48,18 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    pub fn new(items: Vec<ServiceItem>, bundles: Vec<BundleDetail>, synonyms: Synonyms, version: String) -> Self {
+    pub fn new(
+        items: Vec<ServiceItem>,
+        bundles: Vec<BundleDetail>,
+        synonyms: Synonyms,
+        elsewhere: &[Elsewhere],
+        version: String,
+    ) -> Self {
         let by_code = items.iter().enumerate().map(|(i, item)| (item.code.clone(), i)).collect();
         let bundle_by_code = bundles.iter().enumerate().map(|(i, d)| (d.bundle.code.clone(), i)).collect();
         let answers = answers::Answers::new(items.len(), bundles.len());
         Self {
-            search: SearchIndex::new(&items, &bundles, synonyms),
+            search: SearchIndex::new(&items, &bundles, synonyms, elsewhere),
             items,
             bundles,
             version,
@@ -100,60 +111,55 @@ impl Catalog {
     }
 }
 
-/// One problem, located.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CatalogProblem {
-    pub file: PathBuf,
-    pub line: usize,
-    /// Field path such as `materials[2].blank_form`; empty for the whole file.
-    pub field: String,
-    pub message: String,
-}
-
-impl fmt::Display for CatalogProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: ", self.file.display(), self.line)?;
-        if !self.field.is_empty() {
-            write!(f, "{}: ", self.field)?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-/// Every problem of a catalog that could not be loaded.
-#[derive(Debug)]
-pub struct CatalogErrors(pub Vec<CatalogProblem>);
-
-impl fmt::Display for CatalogErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "目录有 {} 个问题：", self.0.len())?;
-        for problem in &self.0 {
-            writeln!(f, "{problem}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for CatalogErrors {}
-
-struct SourceFile {
-    path: PathBuf,
-    text: String,
-}
-
 /// The synonym list beside the items (`catalog/synonyms.toml`, optional).
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
 /// The deciding departments' codes beside the items (`catalog/departments.toml`, optional).
 pub const DEPARTMENTS_FILE: &str = "departments.toml";
 
+/// Services people ask for that this centre does not handle, with where to
+/// go (`catalog/elsewhere.toml`, optional).
+pub const ELSEWHERE_FILE: &str = "elsewhere.toml";
+
+/// The files beside the items that are not items.
+const SIDE_FILES: [&str; 3] = [SYNONYMS_FILE, DEPARTMENTS_FILE, ELSEWHERE_FILE];
+
+/// A problem at `field` of `file`.
+fn located(file: &SourceFile, field: String, message: String) -> CatalogProblem {
+    CatalogProblem { file: file.path.clone(), line: line_of_field(&file.text, &field), field, message }
+}
+
+/// One optional file beside the items, parsed and checked by `check`; the
+/// default when it is absent or cannot be read (its problems are reported).
+fn side_file<T: DeserializeOwned + Default>(
+    dir: &Path,
+    name: &str,
+    problems: &mut Vec<CatalogProblem>,
+    read: &mut Vec<SourceFile>,
+    check: impl FnOnce(&T, &SourceFile, &mut Vec<CatalogProblem>),
+) -> T {
+    let path = dir.join(name);
+    if !path.is_file() {
+        return T::default();
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let file = SourceFile { path, text };
+    let (parsed, mut file_problems) = parse_file::<T>(&file);
+    problems.append(&mut file_problems);
+    if let Some(parsed) = &parsed {
+        check(parsed, &file, problems);
+    }
+    read.push(file);
+    parsed.unwrap_or_default()
+}
+
 /// Load and check `dir` (items), `dir/bundles` (joint applications, optional),
 /// `dir/synonyms.toml` and `dir/departments.toml` (optional); blank forms and samples must exist
 /// under `public_dir`.
 pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
-    let files = read_dir(dir, true)?;
+    let files = read_dir(dir, true, &SIDE_FILES)?;
     let bundle_dir = dir.join("bundles");
-    let bundle_files = if bundle_dir.is_dir() { read_dir(&bundle_dir, false)? } else { Vec::new() };
+    let bundle_files = if bundle_dir.is_dir() { read_dir(&bundle_dir, false, &SIDE_FILES)? } else { Vec::new() };
     let mut problems = Vec::new();
     let (items, item_files) = parse_all::<ServiceItem>(&files, &mut problems);
     let (bundles, bundle_index) = parse_all::<Bundle>(&bundle_files, &mut problems);
@@ -171,50 +177,46 @@ pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
     };
     locate(domain::catalog::check::check_items(&items, &link_exists), &files, &item_files);
     locate(domain::catalog::check::bundle::check_bundles(&bundles, &items), &bundle_files, &bundle_index);
-    let synonyms_path = dir.join(SYNONYMS_FILE);
-    let mut synonym_files = Vec::new();
-    let mut synonyms = domain::catalog::search::Synonyms::default();
-    if synonyms_path.is_file() {
-        let text = std::fs::read_to_string(&synonyms_path).unwrap_or_default();
-        let file = SourceFile { path: synonyms_path, text };
-        let (parsed, mut file_problems) = parse_file::<domain::catalog::search::Synonyms>(&file);
-        problems.append(&mut file_problems);
-        if let Some(parsed) = parsed {
-            let known = known_words(&items, &bundles);
-            for problem in domain::catalog::search::synonyms::check(&parsed, |w| known.iter().any(|k| k.contains(w))) {
-                let field = format!("group[{}]", problem.group);
-                problems.push(CatalogProblem {
-                    file: file.path.clone(),
-                    line: line_of_field(&file.text, &field),
-                    field,
-                    message: problem.message,
-                });
-            }
-            synonyms = parsed;
+    let mut side_files = Vec::new();
+    let synonyms: Synonyms = side_file(dir, SYNONYMS_FILE, &mut problems, &mut side_files, |parsed, file, problems| {
+        let known = known_words(&items, &bundles);
+        let found = domain::catalog::search::synonyms::check(parsed, |w| known.iter().any(|k| k.contains(w)));
+        for problem in found {
+            problems.push(located(file, format!("group[{}]", problem.group), problem.message));
         }
-        synonym_files.push(file);
-    }
-    let departments_path = dir.join(DEPARTMENTS_FILE);
-    let mut department_files = Vec::new();
-    let mut departments = domain::catalog::department::Departments::default();
-    if departments_path.is_file() {
-        let text = std::fs::read_to_string(&departments_path).unwrap_or_default();
-        let file = SourceFile { path: departments_path, text };
-        let (parsed, mut file_problems) = parse_file::<domain::catalog::department::Departments>(&file);
-        problems.append(&mut file_problems);
-        departments = parsed.unwrap_or_default();
-        department_files.push(file);
-    }
+    });
+    let elsewhere: ElsewhereList =
+        side_file(dir, ELSEWHERE_FILE, &mut problems, &mut side_files, |parsed, file, problems| {
+            let exact = exact_words(&items, &bundles);
+            for (i, message) in domain::catalog::elsewhere::check(parsed, &exact) {
+                problems.push(located(file, format!("service[{i}]"), message));
+            }
+        });
+    let departments = side_file(dir, DEPARTMENTS_FILE, &mut problems, &mut side_files, |_, _, _| {});
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         return Err(CatalogErrors(problems));
     }
     let bundles = assemble(&bundles, &items);
-    let all_files: Vec<&SourceFile> =
-        files.iter().chain(&bundle_files).chain(&synonym_files).chain(&department_files).collect();
-    let mut catalog = Catalog::new(items, bundles, synonyms, fingerprint(&all_files));
+    let all_files: Vec<&SourceFile> = files.iter().chain(&bundle_files).chain(&side_files).collect();
+    let mut catalog = Catalog::new(items, bundles, synonyms, &elsewhere.services, fingerprint(&all_files));
     catalog.departments = departments;
     Ok(catalog)
+}
+
+/// The items' and bundles' names and keywords as written: a service handled
+/// elsewhere must not take one of them.
+fn exact_words(items: &[ServiceItem], bundles: &[Bundle]) -> Vec<String> {
+    let mut words = Vec::new();
+    for item in items {
+        words.push(item.name.clone());
+        words.extend(item.keywords.iter().cloned());
+    }
+    for bundle in bundles {
+        words.push(bundle.name.clone());
+        words.extend(bundle.keywords.iter().cloned());
+    }
+    words
 }
 
 /// The catalog's own words, normalised as search normalises them: a synonym
@@ -235,151 +237,6 @@ fn known_words(items: &[ServiceItem], bundles: &[Bundle]) -> Vec<String> {
     words
 }
 
-/// Parse every file; returns what parsed and, for each, the index of its file.
-fn parse_all<T: DeserializeOwned>(files: &[SourceFile], problems: &mut Vec<CatalogProblem>) -> (Vec<T>, Vec<usize>) {
-    let mut parsed = Vec::new();
-    let mut index = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        let (value, mut file_problems) = parse_file::<T>(file);
-        problems.append(&mut file_problems);
-        if let Some(value) = value {
-            parsed.push(value);
-            index.push(i);
-        }
-    }
-    (parsed, index)
-}
-
-fn read_dir(dir: &Path, required: bool) -> Result<Vec<SourceFile>, CatalogErrors> {
-    let whole_dir = |message: String| {
-        CatalogErrors(vec![CatalogProblem { file: dir.to_path_buf(), line: 0, field: String::new(), message }])
-    };
-    let entries = std::fs::read_dir(dir).map_err(|e| whole_dir(format!("无法读取目录：{e}")))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .filter(|path| path.file_name().is_none_or(|name| name != SYNONYMS_FILE && name != DEPARTMENTS_FILE))
-        .collect();
-    paths.sort();
-    if paths.is_empty() && required {
-        return Err(whole_dir("目录中没有 .toml 事项文件".to_owned()));
-    }
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for path in paths {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => files.push(SourceFile { path, text }),
-            Err(e) => problems.push(CatalogProblem {
-                file: path,
-                line: 0,
-                field: String::new(),
-                message: format!("无法读取文件：{e}"),
-            }),
-        }
-    }
-    if problems.is_empty() { Ok(files) } else { Err(CatalogErrors(problems)) }
-}
-
-/// Parse one file, reporting syntax errors, type errors and every unknown key.
-/// An item with unknown keys is still returned, so its other rules get checked too.
-fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> (Option<T>, Vec<CatalogProblem>) {
-    let mut unknown = Vec::new();
-    let deserializer = toml::Deserializer::new(&file.text);
-    let result: Result<T, _> = serde_ignored::deserialize(deserializer, |path| {
-        unknown.push(field_path(&path));
-    });
-    let mut problems: Vec<CatalogProblem> = unknown
-        .into_iter()
-        .map(|field| CatalogProblem {
-            file: file.path.clone(),
-            line: line_of_field(&file.text, &field),
-            message: format!("未知字段 {field}：请检查拼写，可用字段见 catalog/README.md"),
-            field,
-        })
-        .collect();
-    match result {
-        Ok(item) => (Some(item), problems),
-        Err(error) => {
-            let detail: Vec<&str> = error.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-            problems.push(CatalogProblem {
-                file: file.path.clone(),
-                line: error.span().map_or(1, |span| line_at(&file.text, span.start)),
-                field: String::new(),
-                message: format!("无法读取（TOML 格式或字段类型有误）：{}", detail.join("; ")),
-            });
-            (None, problems)
-        }
-    }
-}
-
-/// `serde_ignored`'s path in the checker's notation: `materials[2].name`.
-fn field_path(path: &serde_ignored::Path) -> String {
-    use serde_ignored::Path as P;
-    match path {
-        P::Root => String::new(),
-        P::Seq { parent, index } => format!("{}[{index}]", field_path(parent)),
-        P::Map { parent, key } => {
-            let parent = field_path(parent);
-            if parent.is_empty() { key.clone() } else { format!("{parent}.{key}") }
-        }
-        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => field_path(parent),
-    }
-}
-
-/// The line where a field path is written; where the field is missing, the
-/// line of the nearest enclosing table that exists.
-pub fn line_of_field(text: &str, field: &str) -> usize {
-    let Ok(doc) = toml_edit::ImDocument::parse(text) else { return 1 };
-    let mut item: &toml_edit::Item = doc.as_item();
-    let mut best = 1;
-    for segment in segments(field) {
-        let next = match segment {
-            Segment::Key(key) => item.get(key),
-            Segment::Index(index) => item.get(index),
-        };
-        let Some(next) = next else { break };
-        item = next;
-        if let Some(span) = span_of(item) {
-            best = line_at(text, span.start);
-        }
-    }
-    best
-}
-
-fn span_of(item: &toml_edit::Item) -> Option<std::ops::Range<usize>> {
-    match item {
-        toml_edit::Item::Table(table) => table.span(),
-        toml_edit::Item::Value(value) => value.span(),
-        toml_edit::Item::ArrayOfTables(array) => array.span().or_else(|| array.get(0).and_then(|t| t.span())),
-        toml_edit::Item::None => None,
-    }
-}
-
-enum Segment<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn segments(field: &str) -> Vec<Segment<'_>> {
-    let mut out = Vec::new();
-    for part in field.split('.').filter(|p| !p.is_empty()) {
-        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
-        if !key.is_empty() {
-            out.push(Segment::Key(key));
-        }
-        for index in rest.split('[') {
-            if let Ok(i) = index.trim_end_matches(']').parse() {
-                out.push(Segment::Index(i));
-            }
-        }
-    }
-    out
-}
-
-fn line_at(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 fn fingerprint(files: &[&SourceFile]) -> String {
     let mut hash = Sha256::new();
     for file in files {
@@ -394,23 +251,6 @@ fn fingerprint(files: &[&SourceFile]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const TEXT: &str = "code = \"A\"\nname = \"x\"\n\n[fee]\nfree = true\n\n[[materials]]\nid = \"a\"\n\n[[materials]]\nid = \"b\"\nname = \"申请书\"\n";
-
-    #[test]
-    fn finds_lines_of_fields() {
-        assert_eq!(line_of_field(TEXT, "name"), 2);
-        assert_eq!(line_of_field(TEXT, "fee.free"), 5);
-        assert_eq!(line_of_field(TEXT, "materials[1].name"), 12);
-        assert_eq!(line_of_field(TEXT, "materials[0].id"), 8);
-    }
-
-    #[test]
-    fn missing_fields_point_at_their_table() {
-        assert_eq!(line_of_field(TEXT, "materials[1].standard"), 10);
-        assert_eq!(line_of_field(TEXT, "fee.standard"), 4);
-        assert_eq!(line_of_field(TEXT, "place"), 1);
-    }
 
     /// Whoever adopts the catalog can check each item's fields against the
     /// form its window hands out: the README names that form for every item.

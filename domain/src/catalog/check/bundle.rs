@@ -20,6 +20,7 @@ pub fn check_bundles(bundles: &[Bundle], items: &[ServiceItem]) -> Vec<Problem> 
                 report(field, format!("缺少必填字段 {field}（{what}）"));
             }
         }
+        super::check_english(&mut report, &bundle.english_name, &bundle.english_keywords);
         if items.iter().any(|i| i.code == bundle.code) || bundles[..index].iter().any(|b| b.code == bundle.code) {
             report("code", format!("编码 {} 已被其他事项或一件事使用", bundle.code));
         }
@@ -115,6 +116,8 @@ mod tests {
             items: items.iter().map(|s| s.to_string()).collect(),
             promised_limit_days: None,
             keywords: vec![],
+            english_name: "Test bundle".into(),
+            english_keywords: vec!["test".into()],
             shared_fields: vec![],
             consult_days: 2,
         }

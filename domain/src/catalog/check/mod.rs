@@ -57,12 +57,29 @@ fn required_text(report: &mut impl FnMut(&str, String), field: &str, value: &str
     }
 }
 
+/// An English name and words, for residents who search in English: plain
+/// ASCII, so the page shows them as written.
+pub(crate) fn check_english(report: &mut impl FnMut(&str, String), name: &str, keywords: &[String]) {
+    required_text(report, "english_name", name, "英文名称，供用英文搜索的人找到");
+    if keywords.is_empty() {
+        report("english_keywords", "缺少英文关键词 english_keywords（人们用英文搜索时会用的词）".to_owned());
+    }
+    let english = std::iter::once(("english_name".to_owned(), name))
+        .chain(keywords.iter().enumerate().map(|(i, k)| (format!("english_keywords[{i}]"), k.as_str())));
+    for (field, text) in english {
+        if !text.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+            report(&field, format!("“{text}”里有非英文字符：英文名称和关键词只用英文字母、数字和标点"));
+        }
+    }
+}
+
 fn check_item(item: &ServiceItem, link_exists: &dyn Fn(&str) -> bool, report: &mut impl FnMut(&str, String)) {
     required_text(report, "code", &item.code, "事项编码");
     if !item.code.is_empty() && !item.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         report("code", format!("事项编码 {} 只能包含字母、数字和连字符（它会出现在网址中）", item.code));
     }
     required_text(report, "name", &item.name, "事项名称");
+    check_english(report, &item.english_name, &item.english_keywords);
     required_text(report, "summary", &item.summary, "一句话说明");
     required_text(report, "department", &item.department, "实施部门");
     required_text(report, "place", &item.place, "办理地点");
@@ -237,6 +254,17 @@ mod tests {
 
     fn fields(problems: &[Problem]) -> Vec<(usize, &str)> {
         problems.iter().map(|p| (p.item, p.field.as_str())).collect()
+    }
+
+    #[test]
+    fn every_item_needs_an_english_name_and_words_in_english() {
+        let mut bare = good("A");
+        bare.english_name.clear();
+        bare.english_keywords.clear();
+        let mut chinese = good("B");
+        chinese.english_name = "营业执照".into();
+        let problems = check_items(&[bare, chinese], &exists);
+        assert_eq!(fields(&problems), [(0, "english_name"), (0, "english_keywords"), (1, "english_name")]);
     }
 
     #[test]

@@ -4,17 +4,23 @@
 //!
 //! Chinese has no spaces between words, so text is cut into pairs of
 //! characters ([`normalise::tokens`]) and ranked by BM25 over weighted fields,
-//! the name highest. Only the server searches (the `search` feature).
+//! the name highest. A long question is first cut to its core
+//! ([`sentence::core`]); English words meet the catalog's English names.
+//! Only the server searches (the `search` feature).
 
+mod corpus;
+pub mod english;
 pub mod normalise;
+pub mod sentence;
 pub mod synonyms;
-
-use std::collections::HashMap;
 
 use crate::api::ServiceList;
 use crate::catalog::bundle::{BundleDetail, BundleSummary};
+use crate::catalog::elsewhere::Elsewhere;
 use crate::catalog::{ApplicantType, ServiceItem, ServiceSummary};
-use normalise::{normalise, tokens};
+use corpus::{Corpus, Doc, DocText};
+use normalise::normalise;
+use sentence::Vocabulary;
 pub use synonyms::Synonyms;
 
 /// The most results one page may hold.
@@ -48,399 +54,218 @@ impl ServiceQuery {
     }
 }
 
-/// How much of what the query says (by the rarity of its pairs of
-/// characters, among those the catalog holds at all) an item must match: one
-/// wrong or missing character in a name still finds it, words the catalog
-/// never uses ("要办什么") count for nothing.
-const MIN_COVERAGE: f32 = 0.5;
-
-/// BM25's saturation and length weighting.
-const K1: f32 = 1.2;
-const B: f32 = 0.5;
-
-/// The weight of each field, name first.
-const NAME: f32 = 3.0;
-const KEYWORDS: f32 = 2.0;
-const DEPARTMENT: f32 = 1.0;
-const SUMMARY: f32 = 1.0;
-const PARTS: f32 = 0.5;
-
-/// One field of a document: its weight, its tokens counted, its length.
-#[derive(Clone, Debug)]
-struct Field {
-    weight: f32,
-    counts: HashMap<String, u32>,
-    len: u32,
-}
-
-/// One item or bundle as search sees it.
-#[derive(Clone, Debug)]
-struct Doc {
-    fields: Vec<Field>,
-    /// The whole name, normalised (a query that is the name wins).
-    name: String,
-    /// The code without spaces and hyphens (`jt003`).
-    code: String,
-    /// Pinyin of the name and each keyword: (weight, full, initials).
-    pinyin: Vec<(f32, String, String)>,
-}
-
-/// The text of an item or a bundle, as search reads it.
-struct DocText<'a> {
-    name: &'a str,
-    code: &'a str,
-    keywords: &'a [String],
-    department: &'a str,
-    summary: &'a str,
-    /// An item's material names (a bundle has none: a search for one of its
-    /// items should find the item first).
-    parts: Vec<&'a str>,
-}
-
-impl Doc {
-    fn new(text: DocText<'_>) -> Self {
-        let keywords: Vec<&str> = text.keywords.iter().map(String::as_str).collect();
-        let mut pinyin_of = vec![(NAME, text.name)];
-        pinyin_of.extend(keywords.iter().map(|k| (KEYWORDS, *k)));
-        let fields = [
-            (NAME, vec![text.name]),
-            (KEYWORDS, keywords),
-            (DEPARTMENT, vec![text.department]),
-            (SUMMARY, vec![text.summary]),
-            (PARTS, text.parts),
-        ];
-        let fields = fields
-            .iter()
-            .map(|(weight, texts)| {
-                let mut counts = HashMap::new();
-                let mut len = 0;
-                for text in texts {
-                    for token in tokens(&normalise(text)) {
-                        *counts.entry(token).or_insert(0) += 1;
-                        len += 1;
-                    }
-                }
-                Field { weight: *weight, counts, len }
-            })
-            .collect();
-        let pinyin = pinyin_of
-            .iter()
-            .map(|(weight, text)| {
-                let (full, initials) = normalise::pinyin(&normalise(text));
-                (*weight, full, initials)
-            })
-            .filter(|(_, full, _)| !full.is_empty())
-            .collect();
-        let code = normalise(text.code).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        Self { fields, name: normalise(text.name), code, pinyin }
-    }
-}
-
-/// Documents and, for each token, who holds it with the token's whole BM25
-/// weight in that document (idf and field weights included): the weights do
-/// not depend on the query, so a query only adds numbers up.
-#[derive(Clone, Debug, Default)]
-struct Corpus {
-    docs: Vec<Doc>,
-    postings: HashMap<String, Posting>,
-}
-
-/// One token's documents.
-#[derive(Clone, Debug, Default)]
-struct Posting {
-    idf: f32,
-    /// (document, BM25 weight), in document order.
-    docs: Vec<(u32, f32)>,
-}
-
-/// Document ids with their scores, best first.
-type Ranked = Vec<(u32, f32)>;
-
-/// What one document scored for one form of the query.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Scored {
-    score: f32,
-    coverage: f32,
-}
-
-impl Corpus {
-    fn new(docs: Vec<Doc>) -> Self {
-        let fields = docs.first().map_or(0, |d| d.fields.len());
-        let n = docs.len().max(1) as f32;
-        let mut average_len = vec![0f32; fields];
-        for doc in &docs {
-            for (f, field) in doc.fields.iter().enumerate() {
-                average_len[f] += field.len as f32 / n;
-            }
-        }
-        let mut weights: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
-        for (id, doc) in docs.iter().enumerate() {
-            let mut per_token: HashMap<&str, f32> = HashMap::new();
-            for (f, field) in doc.fields.iter().enumerate() {
-                let norm = 1.0 - B + B * field.len as f32 / average_len[f].max(1.0);
-                for (token, &tf) in &field.counts {
-                    let tf = tf as f32;
-                    *per_token.entry(token.as_str()).or_default() += field.weight * tf * (K1 + 1.0) / (tf + K1 * norm);
-                }
-            }
-            for (token, weight) in per_token {
-                weights.entry(token.to_owned()).or_default().push((id as u32, weight));
-            }
-        }
-        let total = docs.len() as f32;
-        let postings = weights
-            .into_iter()
-            .map(|(token, docs)| {
-                let df = docs.len() as f32;
-                let idf = (1.0 + (total - df + 0.5) / (df + 0.5)).ln();
-                let docs = docs.into_iter().map(|(id, w)| (id, w * idf)).collect();
-                (token, Posting { idf, docs })
-            })
-            .collect();
-        Self { docs, postings }
-    }
-
-    /// Every document's score and coverage for one form of the query
-    /// (normalised), added into the dense arrays of the best form so far.
-    fn score(&self, query: &str, best: &mut [Scored], touched: &mut Vec<u32>) {
-        let n = self.docs.len();
-        let mut han: Vec<String> = Vec::new();
-        let mut latin: Vec<String> = Vec::new();
-        let mut han_text = String::new();
-        for run in normalise::runs(query) {
-            match run {
-                normalise::Run::Han(chars) => han_text.extend(chars.iter()),
-                normalise::Run::Latin(word) => latin.push(word),
-            }
-        }
-        for token in tokens(query) {
-            if token.chars().next().is_some_and(normalise::is_han) && !han.contains(&token) {
-                han.push(token);
-            }
-        }
-        // Pairs of characters, and Latin words the catalog's text holds (`KTV`).
-        let words = han.iter().chain(latin.iter().filter(|w| !han.contains(w)));
-        let known: Vec<&Posting> = words.filter_map(|t| self.postings.get(t.as_str())).collect();
-        let weight_known: f32 = known.iter().map(|p| p.idf).sum();
-        let mut here = vec![Scored { score: 0.0, coverage: 0.0 }; n];
-        let mut hit: Vec<u32> = Vec::new();
-        for posting in &known {
-            for &(id, weight) in &posting.docs {
-                let scored = &mut here[id as usize];
-                if scored.coverage == 0.0 && scored.score == 0.0 {
-                    hit.push(id);
-                }
-                scored.score += weight;
-                scored.coverage += posting.idf / weight_known;
-            }
-        }
-        if han_text.chars().count() >= 2 {
-            for &id in &hit {
-                let name = &self.docs[id as usize].name;
-                if *name == han_text {
-                    here[id as usize].score += 20.0;
-                } else if name.contains(&han_text) {
-                    here[id as usize].score += 8.0;
-                }
-            }
-        }
-        // Latin words: a code, or pinyin (full or initials) of a name or keyword.
-        let letters: String = latin.concat();
-        if !letters.is_empty() {
-            let only_latin = han.is_empty();
-            let pinyin = letters.len() >= 2 && letters.chars().all(|c| c.is_ascii_alphabetic());
-            for (id, doc) in self.docs.iter().enumerate() {
-                let mut bonus: f32 = 0.0;
-                if latin.contains(&doc.code) {
-                    bonus = 30.0;
-                } else if letters.len() >= 3 && doc.code.contains(&letters) {
-                    bonus = 10.0;
-                }
-                if pinyin {
-                    for (weight, full, initials) in &doc.pinyin {
-                        if *full == letters || *initials == letters {
-                            bonus = bonus.max(weight * 6.0);
-                        } else if full.contains(&letters) || (letters.len() >= 3 && initials.starts_with(&letters)) {
-                            bonus = bonus.max(weight * 3.0);
-                        } else if letters.len() >= 4 && initials.contains(&letters) {
-                            bonus = bonus.max(weight * 2.0);
-                        }
-                    }
-                }
-                if bonus > 0.0 {
-                    let scored = &mut here[id];
-                    if scored.coverage == 0.0 && scored.score == 0.0 {
-                        hit.push(id as u32);
-                    }
-                    scored.score += bonus;
-                    if only_latin {
-                        scored.coverage = 1.0;
-                    }
-                }
-            }
-        }
-        for id in hit {
-            let scored = here[id as usize];
-            let current = &mut best[id as usize];
-            let untouched = current.coverage == 0.0 && current.score == 0.0;
-            // A form of the query that matches beats one that does not; among
-            // matches the higher score counts, among misses the nearer one.
-            let better = untouched
-                || if scored.coverage >= MIN_COVERAGE {
-                    current.coverage < MIN_COVERAGE || scored.score > current.score
-                } else {
-                    current.coverage < MIN_COVERAGE && scored.coverage > current.coverage
-                };
-            if untouched {
-                touched.push(id);
-            }
-            if better {
-                *current = scored;
-            }
-        }
-    }
-
-    /// Every form of the query, among the documents `keep` lets through:
-    /// (the matches ranked, the nearest misses ranked).
-    fn search(&self, variants: &[String], keep: impl Fn(u32) -> bool) -> (Ranked, Ranked) {
-        let mut best = vec![Scored { score: 0.0, coverage: 0.0 }; self.docs.len()];
-        let mut touched = Vec::new();
-        for variant in variants {
-            self.score(variant, &mut best, &mut touched);
-        }
-        let mut hits: Ranked = Vec::new();
-        let mut near: Ranked = Vec::new();
-        for id in touched {
-            let scored = best[id as usize];
-            if !keep(id) {
-                continue;
-            }
-            if scored.coverage >= MIN_COVERAGE {
-                hits.push((id, scored.score));
-            } else {
-                near.push((id, scored.coverage * 100.0 + scored.score));
-            }
-        }
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        hits.sort_unstable_by(order);
-        near.sort_unstable_by(order);
-        (hits, near)
-    }
-}
-
 /// The catalog prepared for search, built once when it is loaded (it is
-/// read-only): items and bundles as documents of weighted fields (name,
-/// keywords, department, summary, an item's material names), each cut into
-/// pairs of characters and ranked by BM25; pinyin of names and keywords; the
-/// synonym list.
+/// read-only): items, bundles and the services handled elsewhere as
+/// documents of one corpus, so their scores compare; the synonym list; the
+/// catalog's vocabulary, which a long question's core keeps whole.
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
-    items: Corpus,
-    bundles: Corpus,
+    corpus: Corpus,
+    /// Documents `0..items` are items, then bundles, then services elsewhere.
+    items: usize,
+    bundles: usize,
+    elsewhere: Vec<Elsewhere>,
     synonyms: Synonyms,
+    vocabulary: Vocabulary,
     departments: Vec<String>,
 }
 
 /// How many near misses are suggested when nothing matches.
 const SUGGESTIONS: usize = 3;
 
+/// One document found, by what it is.
+enum Found {
+    Item(usize),
+    Bundle(usize),
+    Elsewhere(usize),
+}
+
 impl SearchIndex {
-    pub fn new(items: &[ServiceItem], bundles: &[BundleDetail], synonyms: Synonyms) -> Self {
-        let item_docs = items
+    pub fn new(items: &[ServiceItem], bundles: &[BundleDetail], synonyms: Synonyms, elsewhere: &[Elsewhere]) -> Self {
+        let mut docs: Vec<Doc> = items
             .iter()
             .map(|item| {
                 Doc::new(DocText {
                     name: &item.name,
                     code: &item.code,
                     keywords: &item.keywords,
+                    english_name: &item.english_name,
+                    english_keywords: &item.english_keywords,
                     department: &item.department,
                     summary: &item.summary,
                     parts: item.materials.iter().map(|m| m.name.as_str()).collect(),
                 })
             })
             .collect();
-        let bundle_docs = bundles
-            .iter()
-            .map(|detail| {
-                let b = &detail.bundle;
-                Doc::new(DocText {
-                    name: &b.name,
-                    code: &b.code,
-                    keywords: &b.keywords,
-                    department: &b.lead_department,
-                    summary: &b.summary,
-                    parts: Vec::new(),
-                })
+        docs.extend(bundles.iter().map(|detail| {
+            let b = &detail.bundle;
+            Doc::new(DocText {
+                name: &b.name,
+                code: &b.code,
+                keywords: &b.keywords,
+                english_name: &b.english_name,
+                english_keywords: &b.english_keywords,
+                department: &b.lead_department,
+                summary: &b.summary,
+                parts: Vec::new(),
             })
-            .collect();
+        }));
+        docs.extend(elsewhere.iter().map(|service| {
+            Doc::new(DocText {
+                name: &service.name,
+                code: "",
+                keywords: &service.keywords,
+                english_name: "",
+                english_keywords: &service.english_keywords,
+                department: "",
+                summary: "",
+                parts: Vec::new(),
+            })
+        }));
         // Normalised once here, not on every query.
-        let groups = synonyms
+        let groups: Vec<synonyms::SynonymGroup> = synonyms
             .groups
             .into_iter()
             .map(|g| synonyms::SynonymGroup { words: g.words.iter().map(|w| normalise(w)).collect() })
             .collect();
+        let mut words: Vec<String> = groups.iter().flat_map(|g| g.words.iter().cloned()).collect();
+        for item in items {
+            words.push(normalise(&item.name));
+            words.extend(item.keywords.iter().map(|k| normalise(k)));
+        }
+        for detail in bundles {
+            words.push(normalise(&detail.bundle.name));
+            words.extend(detail.bundle.keywords.iter().map(|k| normalise(k)));
+        }
+        for service in elsewhere {
+            words.push(normalise(&service.name));
+            words.extend(service.keywords.iter().map(|k| normalise(k)));
+        }
         Self {
-            items: Corpus::new(item_docs),
-            bundles: Corpus::new(bundle_docs),
+            corpus: Corpus::new(docs),
+            items: items.len(),
+            bundles: bundles.len(),
+            elsewhere: elsewhere.to_vec(),
             synonyms: Synonyms { groups },
+            vocabulary: Vocabulary::new(words.iter().map(String::as_str)),
             departments: departments(items),
         }
     }
 
+    fn found(&self, id: u32) -> Found {
+        let id = id as usize;
+        if id < self.items {
+            Found::Item(id)
+        } else if id < self.items + self.bundles {
+            Found::Bundle(id - self.items)
+        } else {
+            Found::Elsewhere(id - self.items - self.bundles)
+        }
+    }
+
     /// Search `items` and `bundles` (the ones this index was built from). An
-    /// empty query lists every item in catalog order; bundles are on the first
-    /// page only, and only when no filter narrows the list.
+    /// empty query lists every item in catalog order. Items and bundles are
+    /// ranked together (bundles on the first page only, and only when no
+    /// filter narrows the list); a query that matches a service handled
+    /// elsewhere at least as well as anything here is answered with where to
+    /// go instead.
     pub fn search(&self, items: &[ServiceItem], bundles: &[BundleDetail], query: &ServiceQuery) -> ServiceList {
         let query = query.clone().normalised();
         let text = normalise(query.q.trim());
-        let variants = self.synonyms.variants(&text);
         let fits = |item: &ServiceItem| {
             query.department.as_deref().is_none_or(|d| item.department == d)
                 && query.applicant.is_none_or(|a| item.applicants.contains(&a))
         };
-        let (ranked, near): (Vec<usize>, Vec<usize>) = if text.trim().is_empty() {
-            ((0..items.len()).collect(), Vec::new())
-        } else {
-            let (hits, near) = self.items.search(&variants, |id| items.get(id as usize).is_some_and(fits));
-            (hits.iter().map(|h| h.0 as usize).collect(), near.iter().map(|h| h.0 as usize).collect())
-        };
-        let hits: Vec<&ServiceItem> = ranked.iter().filter_map(|&i| items.get(i)).filter(|i| fits(i)).collect();
-        let total = hits.len();
-        let start = (query.page - 1).saturating_mul(query.per_page);
-        let results = hits.iter().skip(start).take(query.per_page).map(|item| ServiceSummary::from(*item)).collect();
         let first_page_unfiltered = query.page == 1 && query.department.is_none() && query.applicant.is_none();
-        let bundles_found: Vec<BundleSummary> = if !first_page_unfiltered || text.trim().is_empty() {
-            Vec::new()
-        } else {
-            let (hits, _) = self.bundles.search(&variants, |_| true);
-            hits.iter().filter_map(|h| bundles.get(h.0 as usize)).map(BundleSummary::from).collect()
-        };
-        let suggestions = if total == 0 && bundles_found.is_empty() {
-            near.iter()
-                .filter_map(|&i| items.get(i))
-                .filter(|i| fits(i))
-                .take(SUGGESTIONS)
-                .map(ServiceSummary::from)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        ServiceList {
-            items: results,
-            total,
+        let mut list = ServiceList {
+            items: Vec::new(),
+            total: 0,
             page: query.page,
             per_page: query.per_page,
             departments: self.departments.clone(),
-            bundles: bundles_found,
-            suggestions,
+            bundles: Vec::new(),
+            bundles_at: Vec::new(),
+            suggestions: Vec::new(),
+            elsewhere: None,
+            english: false,
+        };
+        if text.trim().is_empty() {
+            let fitting: Vec<&ServiceItem> = items.iter().filter(|i| fits(i)).collect();
+            list.total = fitting.len();
+            list.items = page_of(&fitting, &query);
+            return list;
         }
+        let core = sentence::core(&text, &self.vocabulary);
+        let variants = self.synonyms.variants(&core);
+        let keep = |id: u32| match self.found(id) {
+            Found::Item(i) => items.get(i).is_some_and(fits),
+            Found::Bundle(_) | Found::Elsewhere(_) => true,
+        };
+        let named = |id: u32| self.corpus.whole(id, &core) >= 2;
+        let (hits, near) = self.corpus.search(&variants, keep, named);
+        let mut found_items: Vec<(&ServiceItem, f32)> = Vec::new();
+        let mut found_bundles: Vec<(&BundleDetail, f32)> = Vec::new();
+        let mut elsewhere: Vec<(&Elsewhere, u32)> = Vec::new();
+        for &(id, score) in &hits {
+            match self.found(id) {
+                Found::Item(i) => found_items.extend(items.get(i).map(|item| (item, score))),
+                Found::Bundle(b) => found_bundles.extend(bundles.get(b).map(|bundle| (bundle, score))),
+                Found::Elsewhere(e) => elsewhere.extend(self.elsewhere.get(e).map(|s| (s, id))),
+            }
+        }
+        // A service handled elsewhere answers the query when the query names
+        // it (holds one of its words whole) more fully than anything here.
+        let named = elsewhere.iter().map(|(service, id)| (self.corpus.whole(*id, &core), *service)).max_by_key(|n| n.0);
+        if let Some((named, service)) = named {
+            let here = hits
+                .iter()
+                .filter(|(id, _)| !matches!(self.found(*id), Found::Elsewhere(_)))
+                .map(|(id, _)| self.corpus.whole(*id, &core))
+                .max()
+                .unwrap_or(0);
+            if named > 0 && named >= here {
+                list.elsewhere = Some(service.clone());
+                return list;
+            }
+        }
+        list.english = text.chars().any(|c| c.is_ascii_alphabetic()) && !text.chars().any(normalise::is_han);
+        let matched: Vec<&ServiceItem> = found_items.iter().map(|f| f.0).collect();
+        list.total = matched.len();
+        list.items = page_of(&matched, &query);
+        if first_page_unfiltered {
+            let shown = &found_items[..list.items.len()];
+            for (bundle, score) in found_bundles {
+                // A bundle goes after every item that matches better.
+                list.bundles_at.push(shown.iter().filter(|(_, s)| *s > score).count());
+                list.bundles.push(BundleSummary::from(bundle));
+            }
+        }
+        if list.total == 0 && list.bundles.is_empty() {
+            list.suggestions = near
+                .iter()
+                .filter_map(|&(id, _)| match self.found(id) {
+                    Found::Item(i) => items.get(i),
+                    Found::Bundle(_) | Found::Elsewhere(_) => None,
+                })
+                .filter(|i| fits(i))
+                .take(SUGGESTIONS)
+                .map(ServiceSummary::from)
+                .collect();
+        }
+        list
     }
+}
+
+/// The page `query` asks for, of `items`.
+fn page_of(items: &[&ServiceItem], query: &ServiceQuery) -> Vec<ServiceSummary> {
+    let start = (query.page - 1).saturating_mul(query.per_page);
+    items.iter().skip(start).take(query.per_page).map(|item| ServiceSummary::from(*item)).collect()
 }
 
 /// Search a catalog without a prepared index (tests and one-off tools; the
 /// server keeps a [`SearchIndex`]).
 pub fn search(items: &[ServiceItem], query: &ServiceQuery) -> ServiceList {
-    SearchIndex::new(items, &[], Synonyms::default()).search(items, &[], query)
+    SearchIndex::new(items, &[], Synonyms::default(), &[]).search(items, &[], query)
 }
 
 /// Every department in the catalog, in first-seen order, for the filter.
@@ -542,18 +367,108 @@ mod tests {
                 words: vec!["卖书".into(), "书店".into(), "图书零售".into()]
             }],
         };
-        let index = SearchIndex::new(&items, &[], synonyms);
+        let index = SearchIndex::new(&items, &[], synonyms, &[]);
         let found = index.search(&items, &[], &q("我想卖书"));
         assert_eq!(names(&found), ["出版物零售单位设立"]);
     }
 
     #[test]
     fn nothing_found_suggests_the_nearest_items() {
-        // Each item holds a third of it: none is a match, the three are the nearest.
-        let found = search(&catalog(), &q("书店 修车 协会"));
+        // Each item's name holds a third of it and none is named whole:
+        // none is a match, the three are the nearest.
+        let found = search(&catalog(), &q("道路 维修 团体"));
         assert!(found.items.is_empty());
         assert_eq!(found.suggestions.len(), 3);
         assert!(search(&catalog(), &q("书店")).suggestions.is_empty(), "only when nothing matches");
+        // Single characters of other matters rank and suggest, but never match.
+        let lone = search(&catalog(), &q("团火修星"));
+        assert!(lone.items.is_empty());
+        assert!(!lone.suggestions.is_empty());
+    }
+
+    #[test]
+    fn a_query_naming_several_matters_finds_each() {
+        let found = search(&catalog(), &q("书店 修车 协会"));
+        assert_eq!(found.total, 3, "each keyword is named whole");
+    }
+
+    #[test]
+    fn a_long_question_ranks_like_its_core() {
+        let items = catalog();
+        let index = SearchIndex::new(&items, &[], Synonyms::default(), &[]);
+        let long = index.search(&items, &[], &q("请问一下我们想成立一个商会需要去哪里办什么手续"));
+        assert_eq!(names(&long)[0], "社会团体成立登记");
+        let long = index.search(&items, &[], &q("我家想开个修车铺要怎么办"));
+        assert_eq!(names(&long), ["机动车维修经营备案"]);
+    }
+
+    #[test]
+    fn english_words_find_english_names_and_keywords() {
+        let mut items = catalog();
+        items[1].english_name = "Motor vehicle repair business filing".into();
+        items[1].english_keywords = vec!["car repair".into(), "garage".into()];
+        items[3].english_name = "Publication retail business".into();
+        items[3].english_keywords = vec!["bookshops".into()];
+        let index = SearchIndex::new(&items, &[], Synonyms::default(), &[]);
+        let found = index.search(&items, &[], &q("Car Repairs"));
+        assert_eq!(names(&found)[0], "机动车维修经营备案");
+        assert!(found.english, "the page shows English names");
+        assert_eq!(found.items[0].english_name, "Motor vehicle repair business filing");
+        assert_eq!(names(&index.search(&items, &[], &q("open a bookshop"))), ["出版物零售单位设立"]);
+        let unknown = index.search(&items, &[], &q("passport application"));
+        assert!(unknown.items.is_empty(), "an English word the catalog lacks counts against a match");
+    }
+
+    #[test]
+    fn a_service_handled_elsewhere_is_answered_with_where_to_go() {
+        let items = catalog();
+        let elsewhere = [Elsewhere {
+            name: "医保报销".into(),
+            keywords: vec!["看病报销".into()],
+            go_to: "县医疗保障局".into(),
+            ..Default::default()
+        }];
+        let mut with_insurance = items.clone();
+        with_insurance[2].keywords.push("居民医保".into());
+        let index = SearchIndex::new(&with_insurance, &[], Synonyms::default(), &elsewhere);
+        let found = index.search(&with_insurance, &[], &q("医保怎么报销"));
+        assert!(found.items.is_empty(), "{:?}", names(&found));
+        assert_eq!(found.elsewhere.map(|e| e.go_to).as_deref(), Some("县医疗保障局"));
+        // A query that names an item here keeps the item.
+        let found = index.search(&with_insurance, &[], &q("居民医保"));
+        assert!(found.elsewhere.is_none());
+        assert_eq!(names(&found), ["社会团体成立登记"]);
+    }
+
+    #[test]
+    fn items_and_bundles_are_ranked_together() {
+        use crate::catalog::bundle::{Bundle, BundleDetail};
+        let items = catalog();
+        let bundle = |code: &str, name: &str, keywords: &[&str]| BundleDetail {
+            bundle: Bundle {
+                code: code.into(),
+                name: name.into(),
+                keywords: keywords.iter().map(|k| k.to_string()).collect(),
+                summary: String::new(),
+                lead_department: "民政局".into(),
+                items: vec![],
+                promised_limit_days: None,
+                english_name: "Test bundle".into(),
+                english_keywords: vec!["test".into()],
+                shared_fields: vec![],
+                consult_days: 2,
+            },
+            items: Vec::new(),
+        };
+        let bundles = vec![bundle("KB-1", "开汽修店一件事", &["开店"]), bundle("KB-2", "货运一件事", &["货运"])];
+        let index = SearchIndex::new(&items, &bundles, Synonyms::default(), &[]);
+        // "机动车维修经营备案" matches better than the loosely matching bundle.
+        let found = index.search(&items, &bundles, &q("机动车维修经营备案"));
+        assert_eq!(found.cards()[0], crate::api::Card::Item(0));
+        assert!(found.bundles.is_empty() || found.bundles_at[0] >= 1);
+        // A bundle that matches at least as well comes first.
+        let found = index.search(&items, &bundles, &q("货运一件事"));
+        assert_eq!(found.cards()[0], crate::api::Card::Bundle(0));
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn tokens(text: &str) -> Vec<String> {
         match run {
             Run::Han(chars) if chars.len() == 1 => out.push(chars[0].to_string()),
             Run::Han(chars) => out.extend(chars.windows(2).map(|w| w.iter().collect::<String>())),
-            Run::Latin(word) => out.push(word),
+            Run::Latin(word) => out.extend(super::english::word(&word)),
         }
     }
     out

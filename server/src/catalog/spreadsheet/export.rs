@@ -74,7 +74,7 @@ pub fn workbook(items: &[ServiceItem]) -> Result<Vec<u8>, XlsxError> {
         } else {
             format!("留在 TOML 里、没有导出：{}", left.join(LIST))
         };
-        let texts: [(usize, String); 20] = [
+        let texts: [(usize, String); 22] = [
             (0, item.basic_code.clone()),
             (1, item.code.clone()),
             (2, item.name.clone()),
@@ -94,7 +94,9 @@ pub fn workbook(items: &[ServiceItem]) -> Result<Vec<u8>, XlsxError> {
             (19, item.summary.clone()),
             (20, item.keywords.join(LIST)),
             (21, procedure.join("\n")),
-            (22, note),
+            (22, item.english_name.clone()),
+            (23, item.english_keywords.join(LIST)),
+            (24, note),
         ];
         for (col, text) in texts {
             sheet.write_string_with_format(row, col as u16, text, &wrap)?;

@@ -76,6 +76,8 @@ pub fn read(path: &Path) -> anyhow::Result<Imported> {
                 free: !row.yes("是否收费"), standard: row.text("收费标准"), basis: row.text("收费依据")
             },
             keywords: row.list("关键词", LIST),
+            english_name: row.text("英文名称"),
+            english_keywords: row.list("英文关键词", LIST),
             conditions: row.list("受理条件", "\n"),
             procedure,
             legal_basis: row.list("设定依据", "\n"),
@@ -203,6 +205,8 @@ fn locate(field: &str, item_row: u32, material_rows: &[u32]) -> (&'static str, u
         "visits" => "到办事现场次数",
         "fee" => "是否收费",
         "keywords" => "关键词",
+        "english_name" => "英文名称",
+        "english_keywords" => "英文关键词",
         "conditions" => "受理条件",
         "procedure" => "办理流程",
         "legal_basis" => "设定依据",

@@ -5,7 +5,7 @@
 //!
 //! Two sheets: 事项 (one row an item) and 材料 (one row a material, keyed by
 //! 实施编码). The national columns come first, in the national names; the
-//! catalog's own fields the layout lacks follow (简介, 关键词, 办理流程; a
+//! catalog's own fields the layout lacks follow (简介, 关键词, 办理流程, 英文名称; a
 //! material's 编号, 文件类型, sizes, 说明), so a round trip loses nothing the
 //! sheets can hold. Situation questions, form fields and a material's
 //! condition stay in TOML: the export names the items that have them.
@@ -20,7 +20,7 @@ pub const ITEMS: &str = "事项";
 pub const MATERIALS: &str = "材料";
 
 /// The items' columns, in order.
-pub const ITEM_COLUMNS: [&str; 23] = [
+pub const ITEM_COLUMNS: [&str; 25] = [
     "基本编码",
     "实施编码",
     "事项名称",
@@ -44,6 +44,8 @@ pub const ITEM_COLUMNS: [&str; 23] = [
     "事项简介",
     "关键词",
     "办理流程",
+    "英文名称",
+    "英文关键词",
     "备注",
 ];
 
@@ -126,7 +128,7 @@ mod tests {
         assert_eq!(column_name(0), "A");
         assert_eq!(column_name(25), "Z");
         assert_eq!(column_name(26), "AA");
-        assert_eq!(column_name(ITEM_COLUMNS.len() - 1), "W");
+        assert_eq!(column_name(ITEM_COLUMNS.len() - 1), "Y");
     }
 }
 
