@@ -19,19 +19,16 @@ pub struct ServiceList {
     /// Joint applications (一件事) that match the words, on the first page.
     #[serde(default)]
     pub bundles: Vec<BundleSummary>,
-    /// For each bundle, how many of `items` rank above it (items and
-    /// bundles are ranked together; the page shows each bundle there).
+    /// How many of `items` rank above the best matching bundle: items and
+    /// bundles are ranked together, and the page shows the bundles there.
     #[serde(default)]
-    pub bundles_at: Vec<usize>,
+    pub bundles_at: usize,
     /// When nothing matches: the items nearest to the words, to suggest.
     #[serde(default)]
     pub suggestions: Vec<ServiceSummary>,
     /// The words ask for a service this centre does not handle: where to go.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elsewhere: Option<crate::catalog::elsewhere::Elsewhere>,
-    /// The search was in English: the page shows the English names.
-    #[serde(default)]
-    pub english: bool,
+    pub elsewhere: Option<crate::catalog::elsewhere::GoElsewhere>,
 }
 
 /// One card of a results page.
@@ -42,22 +39,12 @@ pub enum Card {
 }
 
 impl ServiceList {
-    /// The page's cards in the order it shows them: each bundle after the
-    /// items that rank above it (`bundles_at`), the rest at the end.
+    /// The page's cards in the order it shows them: the items that rank
+    /// above the best bundle, the bundles, the other items.
     pub fn cards(&self) -> Vec<Card> {
-        let mut cards = Vec::with_capacity(self.items.len() + self.bundles.len());
-        for i in 0..=self.items.len() {
-            for b in 0..self.bundles.len() {
-                let at = self.bundles_at.get(b).copied().unwrap_or(0).min(self.items.len());
-                if at == i {
-                    cards.push(Card::Bundle(b));
-                }
-            }
-            if i < self.items.len() {
-                cards.push(Card::Item(i));
-            }
-        }
-        cards
+        let at = self.bundles_at.min(self.items.len());
+        let items = |range: std::ops::Range<usize>| range.map(Card::Item);
+        items(0..at).chain((0..self.bundles.len()).map(Card::Bundle)).chain(items(at..self.items.len())).collect()
     }
 }
 

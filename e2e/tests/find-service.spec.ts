@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectNoViolations } from './axe';
 
 test('search for a service, open its guide and see its materials', async ({ page, request }) => {
   await page.goto('/');
@@ -89,3 +90,52 @@ test('finds a service from everyday words and from pinyin', async ({ page }) => 
   await page.getByRole('button', { name: '搜索' }).click();
   await expect(page.locator('.results .card__title a').first()).toHaveText('户外广告设施设置审批');
 });
+
+/** Search from the box, as a citizen does. */
+async function searchFor(page: import('@playwright/test').Page, words: string) {
+  await page.getByLabel('要办什么事').fill(words);
+  await page.getByRole('button', { name: '搜索' }).click();
+}
+
+for (const elderly of [false, true]) {
+  test(`English, whole-sentence and out-of-scope questions are answered right${elderly ? ' in elderly mode' : ''}`, async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto('/');
+    if (elderly) {
+      await page.getByRole('button', { name: '长辈模式（大字）' }).click();
+      await expect(page.locator('html')).toHaveClass(/elderly/);
+    }
+    const first = page.locator('.results .card').first();
+
+    // English: the item first, with its English name under the Chinese one.
+    await searchFor(page, 'tobacco license');
+    await expect(first.locator('.card__title a')).toHaveText('烟草专卖零售许可证核发');
+    await expect(first.locator('.card__summary')).toHaveText('Tobacco retail licence');
+    await expect(first.locator('.card__summary')).toHaveAttribute('lang', 'en');
+
+    // A whole sentence ranks like its core; a joint application that matches
+    // as well stands among the items, not above a better one.
+    await searchFor(page, '请问一下我们两个人想去领结婚证需要带什么材料');
+    await expect(first.locator('.card__title a')).toHaveText('结婚登记');
+    await expect(first.locator('.card__summary')).not.toHaveAttribute('lang', 'en');
+    await searchFor(page, '买了二手房想把房产证过户到我名下');
+    await expect(page.locator('.results .card__title a').first()).toHaveText(/不动产转移登记|二手房过户/);
+
+    // Out of scope: said plainly, with where to go, and no unrelated item.
+    await searchFor(page, '医保怎么报销');
+    const notice = page.locator('.results .notice');
+    await expect(notice).toContainText('本中心不办理“医保报销”');
+    await expect(notice).toContainText('县医疗保障局');
+    await expect(page.locator('.results').getByRole('link', { name: '12393' })).toHaveAttribute('href', 'tel:12393');
+    await expect(page.locator('.results .card')).toHaveCount(0);
+    await expect(page.locator('#announce-polite')).toHaveText('本中心不办理“医保报销”');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(360);
+    await expectNoViolations(page);
+
+    // Nothing matches well: the nearest items are suggested, not listed as results.
+    await searchFor(page, '道路 维修 团体');
+    await expect(page.locator('.notice').filter({ hasText: '没有找到相关事项' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: '您要找的可能是' })).toBeVisible();
+  });
+}

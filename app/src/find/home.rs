@@ -4,6 +4,8 @@
 //! a reload and a shared link all show the same results.
 
 use domain::ApplicantType;
+use domain::ServiceSummary;
+use domain::catalog::bundle::BundleSummary;
 use domain::decimal::{count, decimal};
 use std::ops::Deref;
 
@@ -11,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, Search};
 use crate::components::load_error::LoadError;
-use crate::find::service_card::{card, service_card};
+use crate::find::service_card::{CardText, card, item_text, service_card};
 use crate::shell::load::{Load, load};
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
@@ -56,7 +58,9 @@ pub fn Home() -> impl IntoView {
             && searched
         {
             let found = list.total + list.bundles.len();
-            crate::shell::announce::say(&if found == 0 {
+            crate::shell::announce::say(&if let Some(service) = &list.elsewhere {
+                ["本中心不办理“", &service.name, "”"].concat()
+            } else if found == 0 {
                 "没有找到相关事项".to_owned()
             } else {
                 ["找到 ", &count(list.total), " 个事项"].concat()
@@ -194,56 +198,47 @@ pub fn Home() -> impl IntoView {
                     Load::Failed(error) => view! { <LoadError error retry=move || results.retry() /> }.into_any(),
                     Load::Loaded(list) if list.items.is_empty() && list.bundles.is_empty() => {
                         let suggested = !list.suggestions.is_empty();
+                        let (notice, ask, phone) = match list.elsewhere {
+                            Some(e) => {
+                                let phone = if e.phone.is_empty() { "12345".to_owned() } else { e.phone };
+                                (
+                                    ["本中心不办理“", &e.name, "”。请到：", &e.go_to].concat(),
+                                    "可以拨打咨询电话 ",
+                                    phone,
+                                )
+                            }
+                            None => {
+                                (
+                                    "没有找到相关事项。请换个说法试试，例如用“书店”代替“出版物”，或清除筛选条件。"
+                                        .to_owned(),
+                                    "还是找不到？请拨打政务服务便民热线 ",
+                                    "12345".to_owned(),
+                                )
+                            }
+                        };
+                        let tel = ["tel:", &phone].concat();
+                        // A service handled elsewhere is said plainly, with where to go and whom to call.
                         view! {
-                            <p class="notice">
-                                "没有找到相关事项。请换个说法试试，例如用“书店”代替“出版物”，或清除筛选条件。"
-                            </p>
+                            <p class="notice">{notice}</p>
                             {suggested.then(|| view! { <h2 class="results__heading">"您要找的可能是"</h2> })}
                             <ul class="cards">{list.suggestions.into_iter().map(service_card).collect_view()}</ul>
-                            <p>
-                                "还是找不到？请拨打政务服务便民热线 " <a href="tel:12345">"12345"</a>
-                                " 咨询。"
-                            </p>
+                            <p>{ask} <a href=tel>{phone}</a> " 咨询。"</p>
                         }
                             .into_any()
                     }
                     Load::Loaded(list) => {
                         let pages = list.total.div_ceil(list.per_page.max(1));
                         let page = list.page;
-                        let bundles = (!list.bundles.is_empty())
-                            .then(|| {
-                                view! {
-                                    <h2 class="results__heading">"一件事一次办"</h2>
-                                    <ul class="cards">
-                                        {list
-                                            .bundles
-                                            .into_iter()
-                                            .map(|b| {
-                                                let facts = vec![
-                                                    ("牵头部门", b.lead_department),
-                                                    (
-                                                        "办理时限",
-                                                        ["承诺 ", &decimal(b.promised_limit_days), " 个工作日"]
-                                                            .concat(),
-                                                    ),
-                                                    ("包含", b.item_names.join("、")),
-                                                ];
-                                                card(
-                                                    "card card--bundle",
-                                                    ["/bundles/", &b.code].concat(),
-                                                    b.name,
-                                                    b.summary,
-                                                    facts,
-                                                )
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                            });
+                        let mut items = list.items;
+                        let rest = items.split_off(list.bundles_at.min(items.len()));
+                        let item_cards = move |items: Vec<ServiceSummary>| {
+                            items.into_iter().map(|s| card(item_text(s))).collect_view()
+                        };
+                        let bundles = list.bundles.into_iter().map(|b| card(bundle_text(b))).collect_view();
+                        // Items and bundles ranked together: the bundles after the items that match better.
                         view! {
-                            {bundles}
                             <p class="results__count">{["找到 ", &count(list.total), " 个事项"].concat()}</p>
-                            <ul class="cards">{list.items.into_iter().map(service_card).collect_view()}</ul>
+                            <ul class="cards">{item_cards(items)}{bundles}{item_cards(rest)}</ul>
                             {(pages > 1)
                                 .then(|| {
                                     view! {
@@ -262,6 +257,24 @@ pub fn Home() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// A joint application's card, among the items as it ranks.
+fn bundle_text(b: BundleSummary) -> CardText {
+    let facts = vec![
+        ("办理方式", "一件事一次办".to_owned()),
+        ("牵头部门", b.lead_department),
+        ("办理时限", ["承诺 ", &decimal(b.promised_limit_days), " 个工作日"].concat()),
+        ("包含", b.item_names.join("、")),
+    ];
+    CardText {
+        class: "card card--bundle",
+        href: ["/bundles/", &b.code].concat(),
+        title: b.name,
+        english: (!b.english_name.is_empty()).then_some(b.english_name),
+        summary: b.summary,
+        facts,
     }
 }
 

@@ -13,23 +13,40 @@ pub struct ElsewhereList {
 }
 
 /// One service handled elsewhere.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Elsewhere {
     /// What people call it (医保报销).
     pub name: String,
     /// Other words for it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// English words for it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub english_keywords: Vec<String>,
     /// Where to go, in plain words: the office, the platform or app.
     pub go_to: String,
     /// A number to ask, when there is one (12345 is always offered too).
+    #[serde(default)]
+    pub phone: String,
+}
+
+/// What the page says of a service handled elsewhere (its search words stay
+/// on the server).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GoElsewhere {
+    pub name: String,
+    pub go_to: String,
+    /// Empty when there is no number beyond 12345.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phone: String,
+}
+
+impl From<&Elsewhere> for GoElsewhere {
+    fn from(service: &Elsewhere) -> Self {
+        Self { name: service.name.clone(), go_to: service.go_to.clone(), phone: service.phone.clone() }
+    }
 }
 
 /// What is wrong with the list: (index, message). A word of an item's name

@@ -184,10 +184,9 @@ impl SearchIndex {
             per_page: query.per_page,
             departments: self.departments.clone(),
             bundles: Vec::new(),
-            bundles_at: Vec::new(),
+            bundles_at: 0,
             suggestions: Vec::new(),
             elsewhere: None,
-            english: false,
         };
         if text.trim().is_empty() {
             let fitting: Vec<&ServiceItem> = items.iter().filter(|i| fits(i)).collect();
@@ -224,21 +223,23 @@ impl SearchIndex {
                 .max()
                 .unwrap_or(0);
             if named > 0 && named >= here {
-                list.elsewhere = Some(service.clone());
+                list.elsewhere = Some(service.into());
                 return list;
             }
         }
-        list.english = text.chars().any(|c| c.is_ascii_alphabetic()) && !text.chars().any(normalise::is_han);
         let matched: Vec<&ServiceItem> = found_items.iter().map(|f| f.0).collect();
         list.total = matched.len();
         list.items = page_of(&matched, &query);
-        if first_page_unfiltered {
-            let shown = &found_items[..list.items.len()];
-            for (bundle, score) in found_bundles {
-                // A bundle goes after every item that matches better.
-                list.bundles_at.push(shown.iter().filter(|(_, s)| *s > score).count());
-                list.bundles.push(BundleSummary::from(bundle));
-            }
+        if first_page_unfiltered && let Some((_, best)) = found_bundles.first() {
+            // The bundles go after every item that matches better than the best of them.
+            list.bundles_at = found_items[..list.items.len()].iter().filter(|(_, s)| s > best).count();
+            list.bundles = found_bundles.iter().map(|(bundle, _)| BundleSummary::from(*bundle)).collect();
+        }
+        // English names only after a search in English (the page shows them then).
+        let english = text.chars().any(|c| c.is_ascii_alphabetic()) && !text.chars().any(normalise::is_han);
+        if !english {
+            list.items.iter_mut().for_each(|s| s.english_name.clear());
+            list.bundles.iter_mut().for_each(|b| b.english_name.clear());
         }
         if list.total == 0 && list.bundles.is_empty() {
             list.suggestions = near
@@ -412,9 +413,10 @@ mod tests {
         let index = SearchIndex::new(&items, &[], Synonyms::default(), &[]);
         let found = index.search(&items, &[], &q("Car Repairs"));
         assert_eq!(names(&found)[0], "机动车维修经营备案");
-        assert!(found.english, "the page shows English names");
         assert_eq!(found.items[0].english_name, "Motor vehicle repair business filing");
         assert_eq!(names(&index.search(&items, &[], &q("open a bookshop"))), ["出版物零售单位设立"]);
+        let chinese = index.search(&items, &[], &q("修车"));
+        assert!(chinese.items[0].english_name.is_empty(), "English names only after a search in English");
         let unknown = index.search(&items, &[], &q("passport application"));
         assert!(unknown.items.is_empty(), "an English word the catalog lacks counts against a match");
     }
@@ -465,7 +467,7 @@ mod tests {
         // "机动车维修经营备案" matches better than the loosely matching bundle.
         let found = index.search(&items, &bundles, &q("机动车维修经营备案"));
         assert_eq!(found.cards()[0], crate::api::Card::Item(0));
-        assert!(found.bundles.is_empty() || found.bundles_at[0] >= 1);
+        assert!(found.bundles.is_empty() || found.bundles_at >= 1);
         // A bundle that matches at least as well comes first.
         let found = index.search(&items, &bundles, &q("货运一件事"));
         assert_eq!(found.cards()[0], crate::api::Card::Bundle(0));
