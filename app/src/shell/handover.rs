@@ -37,9 +37,9 @@ extern "C" {
 
 /// Where the full app's files are (their names carry content hashes).
 #[derive(Deserialize)]
-struct Manifest {
-    js: String,
-    wasm: String,
+pub(crate) struct Manifest {
+    pub js: String,
+    pub wasm: String,
 }
 
 /// Keep the mounted app alive until a hand-over unmounts it.
@@ -55,7 +55,7 @@ pub fn handed_over() -> bool {
 
 pub use domain::bundles::AppBundle as Bundle;
 
-fn manifest(bundle: Bundle) -> String {
+pub(crate) fn manifest(bundle: Bundle) -> String {
     ["/", bundle.dir(), "/manifest.json"].concat()
 }
 

@@ -7,6 +7,7 @@ pub mod draft;
 pub mod elderly;
 pub mod handover;
 pub mod load;
+pub mod prefetch;
 pub mod router;
 pub mod session;
 pub mod site_header;
