@@ -1,5 +1,5 @@
 //! Developer commands. `cargo xtask run` starts the app on the embedded defaults;
-//! `cargo xtask test` runs every test and the size budget.
+//! `cargo xtask test` runs every test and the size budgets.
 
 mod budget;
 mod build;
@@ -83,9 +83,6 @@ fn bench() -> anyhow::Result<()> {
 /// nginx, search, Lighthouse (`cargo xtask bench speed`).
 fn speed() -> anyhow::Result<()> {
     budget::report(&root().join("dist"))?;
-    budget::report_bundle(&root().join("dist/guide"), "guide", "loaded on the first guide, questionnaire or notice")?;
-    budget::report_bundle(&root().join("dist/full"), "full", "loaded on the first page of an application")?;
-    budget::report_bundle(&root().join("dist/follow"), "follow", "loaded on the first status, figures or staff page")?;
     static_bench::report()?;
     search_bench::report()?;
     lighthouse::report()
@@ -134,8 +131,8 @@ fn test() -> anyhow::Result<()> {
     }
     build::build()?;
     schema_fuzz::run_schema_checks()?;
-    let sizes = budget::report(&root().join("dist"))?;
-    budget::enforce(&sizes)?;
+    let totals = budget::report(&root().join("dist"))?;
+    budget::enforce(&totals)?;
     e2e::run_tests()?;
     match postgres {
         Some(_) => println!("xtask: all tests passed"),
