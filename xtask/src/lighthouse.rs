@@ -1,7 +1,8 @@
-//! Lighthouse 12 on the release server (`cargo xtask bench lighthouse`): the
-//! home page, a guide and a one-time notice opened from a shared link, each
-//! three times under Lighthouse's mobile defaults (simulated slow 4G, 4× CPU),
-//! the median run by performance score reported.
+//! Lighthouse 12 on the release server (`cargo xtask bench lighthouse`): every
+//! entry page opened from a shared link (home, guide, questionnaire, notice,
+//! apply, 一件事 apply, look-up, staff), each three times under Lighthouse's
+//! mobile defaults (simulated slow 4G, 4× CPU), the median run by performance
+//! score reported.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,11 +13,20 @@ use crate::serve::Server;
 use crate::sh::{root, run};
 use crate::tools;
 
-/// The pages, as an applicant reaches them.
-const PAGES: [(&str, &str); 3] = [
+/// The entry pages, as an applicant (or a clerk) opens them from a link.
+const PAGES: [(&str, &str); 8] = [
     ("home", "/"),
     ("guide", "/services/JT-003"),
+    ("questionnaire", "/services/JT-001/situation/applicant_type"),
     ("shared notice", "/services/JT-001/checklist?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no"),
+    ("apply", "/services/JT-001/apply?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no"),
+    (
+        "一件事 apply",
+        "/bundles/KB-001/apply?applicant_type=individual&cold_food=no&mode=new&own_building=yes&large=no\
+         &check_mode=inspection&needs_acceptance=no",
+    ),
+    ("look-up", "/cases"),
+    ("staff", "/staff"),
 ];
 
 const RUNS: usize = 3;
