@@ -11,7 +11,7 @@ use std::path::Path;
 
 use anyhow::bail;
 
-use crate::build::brotli_bytes;
+use crate::build::{attribute, brotli_bytes, link_tags};
 
 /// One entry page: its HTML under `dist/`, what it is, its budget in bytes.
 pub struct Page {
@@ -50,25 +50,16 @@ pub fn measure(dist: &Path, page: &Page) -> anyhow::Result<Vec<(String, usize, u
 }
 
 /// The addresses of the stylesheets and preloads (glue, wasm, snippets) a
-/// page names; Trunk's minifier may drop the attributes' quotes.
+/// page names.
 fn loaded_at_once(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<link") {
-        rest = &rest[start..];
-        let Some(end) = rest.find('>') else { break };
-        let tag = &rest[..end];
-        let attribute = |name: &str| {
-            tag.split_whitespace().find_map(|a| a.strip_prefix(name)).map(|v| v.trim_matches(['"', '\'']).to_owned())
-        };
-        let at_once =
-            attribute("rel=").is_some_and(|r| matches!(r.as_str(), "stylesheet" | "preload" | "modulepreload"));
-        if let (true, Some(href)) = (at_once, attribute("href="))
-            && !found.contains(&href)
+    let mut found: Vec<String> = Vec::new();
+    for tag in link_tags(html) {
+        let at_once = attribute(tag, "rel").is_some_and(|r| matches!(r, "stylesheet" | "preload" | "modulepreload"));
+        if let (true, Some(href)) = (at_once, attribute(tag, "href"))
+            && !found.iter().any(|f| f == href)
         {
-            found.push(href);
+            found.push(href.to_owned());
         }
-        rest = &rest[end..];
     }
     found
 }

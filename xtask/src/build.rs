@@ -89,22 +89,24 @@ fn write_page(dist: &Path, bundle: &str, js: &str, wasm: &str) -> anyhow::Result
     Ok(())
 }
 
-/// Every `<link rel=preload …>` and `<link rel=modulepreload …>` tag (quoted or
-/// not: Trunk's minifier drops the quotes).
+/// Every `<link rel=preload …>` and `<link rel=modulepreload …>` tag.
 fn preload_hints(html: &str) -> Vec<String> {
-    let mut hints = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<link") {
-        rest = &rest[start..];
-        let Some(end) = rest.find('>') else { break };
-        let tag = &rest[..=end];
-        let rel = tag.split_whitespace().find_map(|attribute| attribute.strip_prefix("rel="));
-        if rel.is_some_and(|r| matches!(r.trim_matches(['"', '>']), "preload" | "modulepreload")) {
-            hints.push(tag.to_owned());
-        }
-        rest = &rest[end + 1..];
-    }
-    hints
+    link_tags(html)
+        .filter(|tag| attribute(tag, "rel").is_some_and(|r| matches!(r, "preload" | "modulepreload")))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every `<link …>` tag of a page, whole.
+pub fn link_tags(html: &str) -> impl Iterator<Item = &str> {
+    html.match_indices("<link").filter_map(|(at, _)| html[at..].find('>').map(|end| &html[at..=at + end]))
+}
+
+/// An attribute's value in a tag, quoted or not (Trunk's minifier drops the quotes).
+pub fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    tag.split_whitespace()
+        .find_map(|a| a.strip_prefix(name)?.strip_prefix('='))
+        .map(|value| value.trim_end_matches('>').trim_matches(['"', '\'']))
 }
 
 /// Write `file.br` and `file.gz` beside every compressible file, at the highest
@@ -147,4 +149,22 @@ fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
     name.push(".");
     name.push(suffix);
     name.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_preload_hints_quoted_or_not() {
+        let html = r#"<link href=/main.css rel=stylesheet><link crossorigin href=/app.js rel=modulepreload>
+            <link rel="preload" href="/app_bg.wasm" as="fetch"><link rel=icon href=/f.svg>"#;
+        assert_eq!(
+            preload_hints(html),
+            [
+                "<link crossorigin href=/app.js rel=modulepreload>",
+                r#"<link rel="preload" href="/app_bg.wasm" as="fetch">"#
+            ]
+        );
+    }
 }
