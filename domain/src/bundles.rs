@@ -1,7 +1,8 @@
 //! Which of the browser app's bundles shows a page, by its path.
 //!
 //! The home page's bundle is kept small (search only); guides, questionnaires
-//! and notices are one bundle, applying another, following a case a third.
+//! and notices are one bundle, applying another, following a case a third,
+//! the staff console a fourth (a citizen looking up a case never loads it).
 //! The server answers an address with the page of the bundle that shows it, so
 //! a shared link loads that bundle alone; the app hands over to the same
 //! bundle when the applicant moves on. One rule, used by both.
@@ -15,8 +16,10 @@ pub enum AppBundle {
     Guide,
     /// Applying: the form, the task list with uploads, review, receipt, resume.
     Full,
-    /// After submission: a case's status, 我的办件, public figures, the staff console.
+    /// After submission: a case's status, 我的办件, public figures.
     Follow,
+    /// The staff console: the clerks' list, a case's file, the hall pad.
+    Staff,
 }
 
 impl AppBundle {
@@ -27,6 +30,7 @@ impl AppBundle {
             Self::Guide => "guide",
             Self::Full => "full",
             Self::Follow => "follow",
+            Self::Staff => "staff",
         }
     }
 }
@@ -39,9 +43,8 @@ pub fn bundle_for(path: &str) -> AppBundle {
         ["services" | "bundles", _, "situation", _] | ["services" | "bundles", _, "checklist"] => AppBundle::Guide,
         ["drafts"] | ["receipts", _] => AppBundle::Full,
         ["services" | "bundles", _, "apply" | "tasks" | "review"] => AppBundle::Full,
-        ["cases"] | ["cases", _] | ["my"] | ["figures"] | ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => {
-            AppBundle::Follow
-        }
+        ["cases"] | ["cases", _] | ["my"] | ["figures"] => AppBundle::Follow,
+        ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => AppBundle::Staff,
         _ => AppBundle::Home,
     }
 }
@@ -74,9 +77,9 @@ mod tests {
             ("/cases/BM20261201000001", Follow),
             ("/my", Follow),
             ("/figures", Follow),
-            ("/staff", Follow),
-            ("/staff/pad", Follow),
-            ("/staff/cases/BM20261201000001", Follow),
+            ("/staff", Staff),
+            ("/staff/pad", Staff),
+            ("/staff/cases/BM20261201000001", Staff),
         ] {
             assert_eq!(bundle_for(path), bundle, "{path}");
         }

@@ -23,15 +23,12 @@ pub struct Page {
 /// The budgets. The home page's is 100 KB; the bundles' hold today's sizes
 /// (#28 aims at 150 KB for `full` and `follow` and 80 KB for the home page,
 /// not reached yet: see BENCHMARKS.md), so they can only shrink.
-pub const PAGES: [Page; 4] = [
+pub const PAGES: [Page; 5] = [
     Page { html: "index.html", what: "home page (search)", budget: 100_000 },
     Page { html: "guide/page.html", what: "guide, questionnaire or notice opened from a link", budget: 170_000 },
     Page { html: "full/page.html", what: "application form opened from a link", budget: 395_000 },
-    Page {
-        html: "follow/page.html",
-        what: "case look-up, status, figures or staff page opened from a link",
-        budget: 405_000,
-    },
+    Page { html: "follow/page.html", what: "case look-up, status or figures opened from a link", budget: 310_000 },
+    Page { html: "staff/page.html", what: "staff console", budget: 262_000 },
 ];
 
 /// The files a page loads before it is interactive: (path under dist, raw, brotli).

@@ -1,4 +1,4 @@
-//! The `follow` bundle: finding, and following a case (see `app::follow`).
+//! The `follow` bundle: finding, and following a case (see `app::follow::render`).
 
 use app::Page;
 use leptos::prelude::*;

@@ -1,6 +1,7 @@
 //! Following a case after submission: 我的办件 for who signed in, the status page with supplements,
-//! rating and complaints, the public figures, and the staff console. This is
-//! the `follow` bundle; an applicant filling in a form never downloads it.
+//! rating and complaints, the public figures (the `follow` bundle), and the
+//! staff console (the `staff` bundle, which no citizen downloads). An
+//! applicant filling in a form downloads neither.
 
 use leptos::prelude::*;
 
@@ -26,12 +27,19 @@ pub mod staff_pad;
 pub mod staff_session;
 pub mod staff_supplement;
 
-/// This stage's page for `page`, if it is one of them.
+/// The citizen's page for `page` (the `follow` bundle), if it is one of them.
 pub fn render(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number /> }.into_any(),
         Page::MyCases => view! { <my_cases::MyCasesPage /> }.into_any(),
         Page::Figures => view! { <figures::FiguresPage /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The staff console's page for `page` (the `staff` bundle), if it is one of them.
+pub fn render_staff(page: &Page) -> Option<AnyView> {
+    Some(match page.clone() {
         Page::Staff => view! { <staff_list::StaffPage /> }.into_any(),
         Page::StaffCase(case_number) => view! { <staff::StaffCasePage case_number /> }.into_any(),
         Page::StaffPad => view! { <staff_pad::StaffPadPage /> }.into_any(),

@@ -6,11 +6,11 @@
 //! its own router, unmounts itself, and starts it; the bundle then shows the
 //! page at the same address and handles every later one.
 //!
-//! There are three bundles (`domain::bundles` says which has which page):
-//! `guide` (guides, questionnaires, notices), `full` (applying) and `follow`
-//! (a case after submission, public figures, the staff console), so an
-//! applicant reading a guide never downloads the form and one filling in a
-//! form never downloads the staff console. When a bundle meets a page of
+//! There are four bundles (`domain::bundles` says which has which page):
+//! `guide` (guides, questionnaires, notices), `full` (applying), `follow`
+//! (a case after submission, 我的办件, public figures) and `staff` (the
+//! staff console), so an applicant reading a guide never downloads the form
+//! and a citizen never downloads the staff console. When a bundle meets a page of
 //! another one, it reloads the address, and the server answers with the page
 //! of the bundle that has it.
 
