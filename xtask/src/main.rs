@@ -26,11 +26,12 @@ use anyhow::bail;
 
 use crate::sh::{root, run};
 
-const USAGE: &str = "usage: cargo xtask <run|test|build|bench|modules>
+const USAGE: &str = "usage: cargo xtask <run|test|build|bench|modules|e2e>
   run    install what is missing, build the app, serve it on http://127.0.0.1:8080
   test   formatting and clippy gates, unit, integration and end-to-end tests, schemathesis on the API, the size budget
   build  the release app into dist/ and the release server
   modules  the import gate alone: no module imports a module that imports it
+  e2e    the Playwright tests alone, against the app and server as last built (`cargo xtask build`)
   bench  home page transfer, the lazily loaded app, checklist timing, files against nginx, search,
          Lighthouse, uploads and cases under load (BENCHMARKS.md); `bench uploads|check|cases|static|search|lighthouse`
          runs that part alone (static and lighthouse on the app as last built); `bench speed` builds and
@@ -49,6 +50,7 @@ fn main() -> anyhow::Result<()> {
         "build" => build::build(),
         "test" => test(),
         "modules" => modgraph::check(&root()),
+        "e2e" => e2e::run_tests(),
         "bench" => match std::env::args().nth(2).as_deref() {
             Some("uploads") => release_server().and_then(|()| upload_bench::report()),
             Some("cases") => release_server().and_then(|()| case_bench::report()),
