@@ -11,7 +11,7 @@ use super::normalise::{self, normalise, tokens};
 /// never uses ("要办什么") counts for nothing (services it does not handle
 /// are answered from their own list); an English word it does not hold
 /// counts against the match ("passport application" is not an application).
-pub const MIN_COVERAGE: f32 = 0.5;
+const MIN_COVERAGE: f32 = 0.5;
 
 /// How much a document the query names must match: a long question's other
 /// words ("我跟女朋友下个月想去扯证要准备些什么") may match other items' texts.
@@ -22,11 +22,12 @@ const K1: f32 = 1.2;
 const B: f32 = 0.5;
 
 /// The weight of each field, name first.
-pub const NAME: f32 = 3.0;
-pub const KEYWORDS: f32 = 2.0;
+const NAME: f32 = 3.0;
+const KEYWORDS: f32 = 2.0;
 const DEPARTMENT: f32 = 1.0;
 const SUMMARY: f32 = 1.0;
 const PARTS: f32 = 0.5;
+
 /// What a character looked up alone counts for in coverage, against a pair.
 const LONE_CHARACTER: f32 = 0.25;
 
