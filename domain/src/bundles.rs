@@ -23,14 +23,16 @@ pub enum AppBundle {
 }
 
 impl AppBundle {
-    /// The folder of `dist/` the bundle is built into (`""` for the home page's).
+    /// The folder of `dist/` the bundle is built into (`""` for the home page's);
+    /// never a page's address (a folder `staff` would turn `/staff` into a
+    /// redirect to `/staff/`).
     pub fn dir(self) -> &'static str {
         match self {
             Self::Home => "",
             Self::Guide => "guide",
             Self::Full => "full",
             Self::Follow => "follow",
-            Self::Staff => "staff",
+            Self::Staff => "console",
         }
     }
 }
@@ -82,6 +84,15 @@ mod tests {
             ("/staff/cases/BM20261201000001", Staff),
         ] {
             assert_eq!(bundle_for(path), bundle, "{path}");
+        }
+    }
+
+    #[test]
+    fn no_bundle_folder_is_a_page_address() {
+        use AppBundle::*;
+        for bundle in [Home, Guide, Full, Follow, Staff] {
+            let dir = bundle.dir();
+            assert!(dir.is_empty() || bundle_for(&["/", dir].concat()) == Home, "{dir}");
         }
     }
 }

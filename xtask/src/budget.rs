@@ -28,7 +28,7 @@ pub const PAGES: [Page; 5] = [
     Page { html: "guide/page.html", what: "guide, questionnaire or notice opened from a link", budget: 170_000 },
     Page { html: "full/page.html", what: "application form opened from a link", budget: 395_000 },
     Page { html: "follow/page.html", what: "case look-up, status or figures opened from a link", budget: 310_000 },
-    Page { html: "staff/page.html", what: "staff console", budget: 262_000 },
+    Page { html: "console/page.html", what: "staff console", budget: 262_000 },
 ];
 
 /// The files a page loads before it is interactive: (path under dist, raw, brotli).

@@ -1,6 +1,6 @@
 //! Following a case after submission: 我的办件 for who signed in, the status page with supplements,
 //! rating and complaints, the public figures (the `follow` bundle), and the
-//! staff console (the `staff` bundle, which no citizen downloads). An
+//! staff console (the `console` bundle, which no citizen downloads). An
 //! applicant filling in a form downloads neither.
 
 use leptos::prelude::*;
@@ -37,7 +37,7 @@ pub fn render(page: &Page) -> Option<AnyView> {
     })
 }
 
-/// The staff console's page for `page` (the `staff` bundle), if it is one of them.
+/// The staff console's page for `page` (the `console` bundle), if it is one of them.
 pub fn render_staff(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::Staff => view! { <staff_list::StaffPage /> }.into_any(),

@@ -8,7 +8,7 @@
 //!
 //! There are four bundles (`domain::bundles` says which has which page):
 //! `guide` (guides, questionnaires, notices), `full` (applying), `follow`
-//! (a case after submission, 我的办件, public figures) and `staff` (the
+//! (a case after submission, 我的办件, public figures) and `console` (the
 //! staff console), so an applicant reading a guide never downloads the form
 //! and a citizen never downloads the staff console. When a bundle meets a page of
 //! another one, it reloads the address, and the server answers with the page

@@ -1,4 +1,4 @@
-//! The `staff` bundle: the staff console (see `app::follow::render_staff`).
+//! The `console` bundle: the staff console (see `app::follow::render_staff`).
 
 use app::Page;
 use leptos::prelude::*;
