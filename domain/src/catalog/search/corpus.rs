@@ -65,6 +65,22 @@ enum Word {
     English(Vec<String>),
 }
 
+/// A query's Chinese characters and English words, split once for
+/// [`Corpus::whole`], which each candidate document asks.
+pub struct QueryWords {
+    han: Vec<char>,
+    english: Vec<String>,
+}
+
+impl QueryWords {
+    pub fn new(query: &str) -> Self {
+        Self {
+            han: query.chars().filter(|c| normalise::is_han(*c)).collect(),
+            english: tokens(query).into_iter().filter(|t| t.is_ascii()).collect(),
+        }
+    }
+}
+
 /// The text of a document, as search reads it.
 pub struct DocText<'a> {
     pub name: &'a str,
@@ -320,9 +336,8 @@ impl Corpus {
 
     /// How much of `query` (normalised) the document's own names and
     /// keywords hold whole: Chinese characters, and two for each English word.
-    pub fn whole(&self, id: u32, query: &str) -> usize {
-        let han: Vec<char> = query.chars().filter(|c| normalise::is_han(*c)).collect();
-        let english: Vec<String> = tokens(query).into_iter().filter(|t| t.is_ascii()).collect();
+    pub fn whole(&self, id: u32, query: &QueryWords) -> usize {
+        let (han, english) = (&query.han, &query.english);
         let mut held = vec![false; han.len()];
         let mut words_held = vec![false; english.len()];
         for word in &self.docs[id as usize].words {

@@ -18,7 +18,7 @@ use crate::api::ServiceList;
 use crate::catalog::bundle::{BundleDetail, BundleSummary};
 use crate::catalog::elsewhere::Elsewhere;
 use crate::catalog::{ApplicantType, ServiceItem, ServiceSummary};
-use corpus::{Corpus, Doc, DocText};
+use corpus::{Corpus, Doc, DocText, QueryWords};
 use normalise::normalise;
 use sentence::Vocabulary;
 pub use synonyms::Synonyms;
@@ -200,7 +200,8 @@ impl SearchIndex {
             Found::Item(i) => items.get(i).is_some_and(fits),
             Found::Bundle(_) | Found::Elsewhere(_) => true,
         };
-        let named = |id: u32| self.corpus.whole(id, &core) >= 2;
+        let words = QueryWords::new(&core);
+        let named = |id: u32| self.corpus.whole(id, &words) >= 2;
         let (hits, near) = self.corpus.search(&variants, keep, named);
         let mut found_items: Vec<(&ServiceItem, f32)> = Vec::new();
         let mut found_bundles: Vec<(&BundleDetail, f32)> = Vec::new();
@@ -214,12 +215,13 @@ impl SearchIndex {
         }
         // A service handled elsewhere answers the query when the query names
         // it (holds one of its words whole) more fully than anything here.
-        let named = elsewhere.iter().map(|(service, id)| (self.corpus.whole(*id, &core), *service)).max_by_key(|n| n.0);
+        let named =
+            elsewhere.iter().map(|(service, id)| (self.corpus.whole(*id, &words), *service)).max_by_key(|n| n.0);
         if let Some((named, service)) = named {
             let here = hits
                 .iter()
                 .filter(|(id, _)| !matches!(self.found(*id), Found::Elsewhere(_)))
-                .map(|(id, _)| self.corpus.whole(*id, &core))
+                .map(|(id, _)| self.corpus.whole(*id, &words))
                 .max()
                 .unwrap_or(0);
             if named > 0 && named >= here {
