@@ -144,7 +144,9 @@ fn refusal(reply: &Reply, name: &str) -> String {
     if let Some(message) = text.strip_prefix("hook rejected: ") {
         return message.to_owned();
     }
-    if let Ok(body) = serde_json::from_str::<domain::api::ErrorBody>(&text) {
+    let parsed =
+        js_sys::JSON::parse(&text).ok().and_then(|v| crate::js_json::from_js::<domain::api::ErrorBody>(v).ok());
+    if let Some(body) = parsed {
         return body.error.message;
     }
     match reply.status {

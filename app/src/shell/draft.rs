@@ -70,7 +70,8 @@ pub fn forget_old() {
 
 pub fn load<T: DeserializeOwned>(name: &str) -> Option<T> {
     let text = storage()?.get_item(&key(name)).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    // The browser parses; `js_json` reads (no JSON parser in the wasm).
+    crate::js_json::from_js(js_sys::JSON::parse(&text).ok()?).ok()
 }
 
 pub fn save<T: Serialize>(name: &str, value: &T) {
