@@ -1,8 +1,10 @@
 //! Which of the browser app's bundles shows a page, by its path.
 //!
 //! The home page's bundle is kept small (search only); guides, questionnaires
-//! and notices are one bundle, applying another, following a case a third,
-//! the staff console a fourth (a citizen looking up a case never loads it).
+//! and notices are one bundle; applying is three, one per step (the form, the
+//! uploads, the review and receipt), so a page opened from a link loads only
+//! its step; following a case is two (a case's status; 我的办件 and figures);
+//! the staff console is its own (a citizen looking up a case never loads it).
 //! The server answers an address with the page of the bundle that shows it, so
 //! a shared link loads that bundle alone; the app hands over to the same
 //! bundle when the applicant moves on. One rule, used by both.
@@ -14,10 +16,16 @@ pub enum AppBundle {
     Home,
     /// Guides, questionnaires, one-time notices, joint applications' overviews.
     Guide,
-    /// Applying: the form, the task list with uploads, review, receipt, resume.
-    Full,
-    /// After submission: a case's status, 我的办件, public figures.
+    /// Applying, first step: the form, and resuming a draft.
+    Form,
+    /// Applying, second step: the task list with uploads.
+    Tasks,
+    /// Applying, last step: the review, the submission and the receipt.
+    Review,
+    /// After submission: looking up a case, its status, supplements, rating.
     Follow,
+    /// 我的办件 for who signed in, and the public figures.
+    Mine,
     /// The staff console: the clerks' list, a case's file, the hall pad.
     Staff,
 }
@@ -30,8 +38,11 @@ impl AppBundle {
         match self {
             Self::Home => "",
             Self::Guide => "guide",
-            Self::Full => "full",
+            Self::Form => "form",
+            Self::Tasks => "tasks",
+            Self::Review => "review",
             Self::Follow => "follow",
+            Self::Mine => "mine",
             Self::Staff => "console",
         }
     }
@@ -43,9 +54,11 @@ pub fn bundle_for(path: &str) -> AppBundle {
     match parts.as_slice() {
         ["services", _] | ["bundles", _] => AppBundle::Guide,
         ["services" | "bundles", _, "situation", _] | ["services" | "bundles", _, "checklist"] => AppBundle::Guide,
-        ["drafts"] | ["receipts", _] => AppBundle::Full,
-        ["services" | "bundles", _, "apply" | "tasks" | "review"] => AppBundle::Full,
-        ["cases"] | ["cases", _] | ["my"] | ["figures"] => AppBundle::Follow,
+        ["drafts"] | ["services" | "bundles", _, "apply"] => AppBundle::Form,
+        ["services" | "bundles", _, "tasks"] => AppBundle::Tasks,
+        ["services" | "bundles", _, "review"] | ["receipts", _] => AppBundle::Review,
+        ["cases"] | ["cases", _] => AppBundle::Follow,
+        ["my"] | ["figures"] => AppBundle::Mine,
         ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => AppBundle::Staff,
         _ => AppBundle::Home,
     }
@@ -67,18 +80,18 @@ mod tests {
             ("/bundles/KB-001", Guide),
             ("/bundles/KB-001/situation/seats", Guide),
             ("/bundles/KB-001/checklist", Guide),
-            ("/services/JT-001/apply", Full),
-            ("/bundles/KB-001/apply", Full),
-            ("/services/JT-001/tasks", Full),
-            ("/services/JT-001/review", Full),
-            ("/bundles/KB-001/tasks", Full),
-            ("/bundles/KB-001/review", Full),
-            ("/drafts", Full),
-            ("/receipts/BM20261201000001", Full),
+            ("/services/JT-001/apply", Form),
+            ("/bundles/KB-001/apply", Form),
+            ("/drafts", Form),
+            ("/services/JT-001/tasks", Tasks),
+            ("/bundles/KB-001/tasks", Tasks),
+            ("/services/JT-001/review", Review),
+            ("/bundles/KB-001/review", Review),
+            ("/receipts/BM20261201000001", Review),
             ("/cases", Follow),
             ("/cases/BM20261201000001", Follow),
-            ("/my", Follow),
-            ("/figures", Follow),
+            ("/my", Mine),
+            ("/figures", Mine),
             ("/staff", Staff),
             ("/staff/pad", Staff),
             ("/staff/cases/BM20261201000001", Staff),
@@ -90,7 +103,7 @@ mod tests {
     #[test]
     fn no_bundle_folder_is_a_page_address() {
         use AppBundle::*;
-        for bundle in [Home, Guide, Full, Follow, Staff] {
+        for bundle in [Home, Guide, Form, Tasks, Review, Follow, Mine, Staff] {
             let dir = bundle.dir();
             assert!(dir.is_empty() || bundle_for(&["/", dir].concat()) == Home, "{dir}");
         }

@@ -61,14 +61,14 @@ test('says so plainly when nothing matches or a service does not exist', async (
 test('a shared notice link starts the guide bundle alone, and search hands over to it', async ({ page }) => {
   const wasm: string[] = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
-  const prefetched = page.waitForRequest(/\/full\/full-[0-9a-f]+_bg\.wasm$/);
+  const prefetched = page.waitForRequest(/\/form\/form-[0-9a-f]+_bg\.wasm$/);
   await page.goto('/services/JT-001/checklist?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no');
   await expect(page.getByRole('heading', { level: 1, name: /一次性告知/ })).toBeVisible();
   expect(wasm[0]).toMatch(/^\/guide\/guide-[0-9a-f]+_bg\.wasm$/);
-  // While the notice is read, the application's bundle is fetched into the
+  // While the notice is read, the form's bundle is fetched into the
   // cache (开始网上申请 then opens at once); nothing else is loaded.
   await prefetched;
-  expect(wasm.filter((p) => !p.startsWith('/full/'))).toHaveLength(1);
+  expect(wasm.filter((p) => !p.startsWith('/form/'))).toHaveLength(1);
 
   // From the home page (the light app), a guide is shown by the same bundle.
   wasm.length = 0;

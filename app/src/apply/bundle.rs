@@ -21,7 +21,7 @@ pub fn BundleOverview(code: String) -> impl IntoView {
             Load::Loaded(subject) => {
                 let Subject::Bundle(detail) = &subject else { return ().into_any() };
                 set_title(&detail.bundle.name);
-                crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Full);
+                crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Form);
                 let start = subject.start_url();
                 view! {
                     <h1>{detail.bundle.name.clone()}</h1>

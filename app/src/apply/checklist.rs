@@ -42,7 +42,7 @@ pub fn answer_text(question: &Question, answer: &Answer) -> String {
 #[component]
 fn Notice(subject: Subject) -> impl IntoView {
     // 开始网上申请 is at the bottom of the notice: its bundle loads while it is read.
-    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Full);
+    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Form);
     let location = use_location();
     let questions = subject.questions();
     let answers = answers_from(&location.get_untracked().pairs(), &questions);

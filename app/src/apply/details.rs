@@ -26,6 +26,8 @@ use crate::subject::{Kind, Subject, answers_from, query};
 
 #[component]
 pub fn ApplyPage(kind: Kind, code: String) -> impl IntoView {
+    // While the applicant fills in the form, the next step's bundle loads.
+    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Tasks);
     view! { <SubjectLoader kind code page=|subject| view! { <ApplicantForm subject /> }.into_any() /> }
 }
 

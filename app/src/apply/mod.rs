@@ -1,7 +1,8 @@
 //! Applying: the situation questions and the checklist, joint applications,
 //! the applicant's details, the task list with uploads, the review, the receipt
-//! and resuming a draft. This is the `full` bundle, loaded on the first page
-//! beyond search and guides.
+//! and resuming a draft. The questionnaire, the checklist and the 一件事
+//! overview are in the `guide` bundle; the rest is three bundles, one per step
+//! (`form`, `tasks`, `review`), each prefetched by the step before it.
 
 use leptos::prelude::*;
 
@@ -30,15 +31,30 @@ fn kind_here() -> crate::subject::Kind {
     if bundle { crate::subject::Kind::Bundle } else { crate::subject::Kind::Service }
 }
 
-/// This stage's page for `page`, if it is one of them.
-pub fn render(page: &Page) -> Option<AnyView> {
+/// The `form` bundle's pages: the form, and resuming a draft.
+pub fn render_form(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::Apply(kind, code) => view! { <details::ApplyPage kind code /> }.into_any(),
         Page::Resume => view! { <resume::ResumePage /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The `tasks` bundle's page: the task list with uploads.
+pub fn render_tasks(page: &Page) -> Option<AnyView> {
+    Some(match page.clone() {
         Page::Tasks(code) => view! { <tasks::TasksPage kind=kind_here() code /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The `review` bundle's pages: the review with the submission, and the
+/// receipt it leads to (no reload between them).
+pub fn render_review(page: &Page) -> Option<AnyView> {
+    Some(match page.clone() {
         Page::Review(code) => view! { <review::ReviewPage kind=kind_here() code /> }.into_any(),
         Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number /> }.into_any(),
-        _ => return render_notice(page),
+        _ => return None,
     })
 }
 

@@ -22,6 +22,8 @@ use crate::subject::{Kind, Subject, answers_from, query};
 
 #[component]
 pub fn TasksPage(kind: Kind, code: String) -> impl IntoView {
+    // While the applicant uploads, the review's bundle loads.
+    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Review);
     view! { <SubjectLoader kind code page=|subject| view! { <TaskList subject /> }.into_any() /> }
 }
 

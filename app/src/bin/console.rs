@@ -4,8 +4,7 @@ use app::Page;
 use leptos::prelude::*;
 
 fn render(page: Page) -> AnyView {
-    // Every citizen's page but search belongs to another bundle.
-    app::find::render(&page).or_else(|| app::follow::render_staff(&page)).unwrap_or_else(app::shell::handover::reload)
+    app::follow::render_staff(&page).unwrap_or_else(|| app::find::elsewhere(&page))
 }
 
 fn main() {

@@ -1,11 +1,10 @@
-//! The `follow` bundle: finding, and following a case (see `app::follow::render`).
+//! The `follow` bundle: looking up a case and its status (see `app::follow::render_status`).
 
 use app::Page;
 use leptos::prelude::*;
 
 fn render(page: Page) -> AnyView {
-    // Questionnaires and applying: the other bundle's pages.
-    app::find::render(&page).or_else(|| app::follow::render(&page)).unwrap_or_else(app::shell::handover::reload)
+    app::follow::render_status(&page).unwrap_or_else(|| app::find::elsewhere(&page))
 }
 
 fn main() {

@@ -5,8 +5,11 @@ use app::Page;
 use leptos::prelude::*;
 
 fn render(page: Page) -> AnyView {
-    // Applying and following a case: the other bundles' pages.
-    app::find::render(&page).or_else(|| app::apply::render_notice(&page)).unwrap_or_else(app::shell::handover::reload)
+    // Search too: back from a guide to the results needs no reload.
+    app::find::render_guide(&page)
+        .or_else(|| app::find::render_home(&page))
+        .or_else(|| app::apply::render_notice(&page))
+        .unwrap_or_else(|| app::find::elsewhere(&page))
 }
 
 fn main() {

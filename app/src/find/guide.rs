@@ -50,7 +50,7 @@ fn limit_text(days: u16) -> String {
 fn GuideBody(item: GuideItem) -> impl IntoView {
     set_title(&item.name);
     // The applicant reads the guide before applying: the form's bundle loads meanwhile.
-    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Full);
+    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Form);
     let who: Vec<&str> = item.applicants.iter().map(|a| a.label()).collect();
     let base = Kind::Service.base(&item.code);
     let (start, start_text) = match item.first_question() {

@@ -1,5 +1,6 @@
-//! Following a case after submission: 我的办件 for who signed in, the status page with supplements,
-//! rating and complaints, the public figures (the `follow` bundle), and the
+//! Following a case after submission: the status page with supplements,
+//! rating and complaints (the `follow` bundle), 我的办件 for who signed in and
+//! the public figures (the `mine` bundle), and the
 //! staff console (the `console` bundle, which no citizen downloads). An
 //! applicant filling in a form downloads neither.
 
@@ -27,10 +28,17 @@ pub mod staff_pad;
 pub mod staff_session;
 pub mod staff_supplement;
 
-/// The citizen's page for `page` (the `follow` bundle), if it is one of them.
-pub fn render(page: &Page) -> Option<AnyView> {
+/// The `follow` bundle's page: looking up a case, and its status.
+pub fn render_status(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The `mine` bundle's pages: 我的办件, and the public figures.
+pub fn render_mine(page: &Page) -> Option<AnyView> {
+    Some(match page.clone() {
         Page::MyCases => view! { <my_cases::MyCasesPage /> }.into_any(),
         Page::Figures => view! { <figures::FiguresPage /> }.into_any(),
         _ => return None,

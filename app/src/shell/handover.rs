@@ -6,11 +6,13 @@
 //! its own router, unmounts itself, and starts it; the bundle then shows the
 //! page at the same address and handles every later one.
 //!
-//! There are four bundles (`domain::bundles` says which has which page):
-//! `guide` (guides, questionnaires, notices), `full` (applying), `follow`
-//! (a case after submission, 我的办件, public figures) and `console` (the
-//! staff console), so an applicant reading a guide never downloads the form
-//! and a citizen never downloads the staff console. When a bundle meets a page of
+//! There are seven bundles (`domain::bundles` says which has which page):
+//! `guide` (guides, questionnaires, notices), `form`, `tasks` and `review`
+//! (applying, one per step), `follow` (a case after submission), `mine`
+//! (我的办件, public figures) and `console` (the staff console), so an
+//! applicant reading a guide never downloads the form, a page opened from a
+//! link loads only its own step, and a citizen never downloads the staff
+//! console. When a bundle meets a page of
 //! another one, it reloads the address, and the server answers with the page
 //! of the bundle that has it.
 
@@ -35,7 +37,7 @@ extern "C" {
     fn import_module(url: &str) -> js_sys::Promise;
 }
 
-/// Where the full app's files are (their names carry content hashes).
+/// Where a bundle's files are (their names carry content hashes).
 #[derive(Deserialize)]
 pub(crate) struct Manifest {
     pub js: String,
@@ -47,7 +49,7 @@ pub fn keep(handle: impl Any) {
     MOUNTED.with_borrow_mut(|slot| *slot = Some(Box::new(handle)));
 }
 
-/// True once this (light) app has given the page to the full app: its router
+/// True once this (light) app has given the page to a bundle: its router
 /// must then ignore clicks and history changes.
 pub fn handed_over() -> bool {
     HANDED_OVER.get()

@@ -1,6 +1,7 @@
 //! Loading a bundle before it is needed: a guide, a 一件事 overview and a
-//! notice fetch the application's bundle into the browser's cache, so
-//! 开始网上申请 opens at once. Its own module: the home page never calls it.
+//! notice fetch the form's bundle into the browser's cache, so 开始网上申请
+//! opens at once; the form fetches the uploads' bundle, the uploads the
+//! review's. Its own module: the home page never calls it.
 
 use std::cell::Cell;
 

@@ -140,16 +140,16 @@ mod tests {
     #[test]
     fn reads_twins_only_when_current() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("full")).unwrap();
+        std::fs::create_dir_all(dir.path().join("form")).unwrap();
         std::fs::write(dir.path().join("index.html"), "<p>便民</p>".repeat(50)).unwrap();
         std::fs::write(dir.path().join("index.html.br"), b"br twin").unwrap();
-        std::fs::write(dir.path().join("full/manifest.json"), b"{}").unwrap();
+        std::fs::write(dir.path().join("form/manifest.json"), b"{}").unwrap();
         let files = BuiltFiles::load(dir.path()).unwrap();
         assert_eq!(files.len(), 2, "twins are not files of their own");
         assert!(files.get("/").is_some());
-        assert!(files.get("/full/manifest.json").is_some());
+        assert!(files.get("/form/manifest.json").is_some());
         assert!(files.get("/index.html.br").is_none());
-        assert_eq!(cache_control("/full/manifest.json", "application/json"), "no-cache");
+        assert_eq!(cache_control("/form/manifest.json", "application/json"), "no-cache");
         assert_eq!(content_type("/app-0123456789abcdef_bg.wasm"), "application/wasm");
     }
 }

@@ -1,0 +1,14 @@
+//! The `form` bundle: the application form and resuming a draft (see `app::apply::render_form`).
+
+use app::Page;
+use leptos::prelude::*;
+
+fn render(page: Page) -> AnyView {
+    app::apply::render_form(&page).unwrap_or_else(|| app::find::elsewhere(&page))
+}
+
+fn main() {
+    app::start(render);
+    // Who is signed in, and the token changes made with the session carry.
+    app::shell::session::load();
+}

@@ -1,0 +1,14 @@
+//! The `tasks` bundle: the task list with uploads (see `app::apply::render_tasks`).
+
+use app::Page;
+use leptos::prelude::*;
+
+fn render(page: Page) -> AnyView {
+    app::apply::render_tasks(&page).unwrap_or_else(|| app::find::elsewhere(&page))
+}
+
+fn main() {
+    app::start(render);
+    // Who is signed in, and the token changes made with the session carry.
+    app::shell::session::load();
+}
