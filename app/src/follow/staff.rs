@@ -37,6 +37,9 @@ pub fn StaffCasePage(case_number: String) -> impl IntoView {
     // A decisive move waiting for its confirmation: kept while the case is
     // drawn again (a late answer redraws it), so the question stays asked.
     let pending = RwSignal::new(None::<Action>);
+    // Why the last move was refused: kept the same way, so a redraw between the
+    // refusal and its display never drops the clerk's message.
+    let error = RwSignal::new(None::<String>);
     let number = case_number.clone();
     Effect::new(move |_| {
         if department.get().is_some() {
@@ -62,7 +65,7 @@ pub fn StaffCasePage(case_number: String) -> impl IntoView {
                 }
                     .into_any()
             }
-            (_, Some(Ok(found))) => view! { <CaseDetail case=found store=case pending /> }.into_any(),
+            (_, Some(Ok(found))) => view! { <CaseDetail case=found store=case pending error /> }.into_any(),
         }}
     }
 }
@@ -108,8 +111,8 @@ fn CaseDetail(
     case: StaffCase,
     store: RwSignal<Option<Result<StaffCase, String>>>,
     pending: RwSignal<Option<Action>>,
+    error: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let error = RwSignal::new(None::<String>);
     let number = case.case_number.clone();
     // A plain closure, cloned into each button: it lives exactly as long as the
     // buttons that hold it (an arena Callback outlived a redrawn page's signals).
