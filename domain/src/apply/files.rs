@@ -4,6 +4,7 @@
 //! per-file and per-material limits hold. Every refusal says exactly why.
 
 use crate::catalog::{FileType, Material};
+use crate::decimal::megabytes;
 
 /// How many first bytes the checks need.
 pub const SNIFF_LEN: usize = 8;
@@ -45,10 +46,6 @@ pub fn safe_file_name(name: &str) -> String {
 
 fn types_text(material: &Material) -> String {
     material.file_types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、")
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
 }
 
 /// Check one file for a material: its name, size and first bytes.

@@ -135,11 +135,7 @@ pub fn is_uploaded(material: &Material) -> bool {
 
 /// Human size: "820 KB", "12.4 MB".
 pub fn size_text(bytes: u64) -> String {
-    if bytes < 1_048_576 {
-        format!("{} KB", bytes.div_ceil(1024))
-    } else {
-        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
-    }
+    if bytes < 1_048_576 { format!("{} KB", bytes.div_ceil(1024)) } else { crate::decimal::megabytes(bytes) }
 }
 
 #[cfg(test)]
