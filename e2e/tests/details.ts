@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /**
  * The applicant's details as a person types them on the details page, then
@@ -19,6 +19,9 @@ export async function fillPersonDetails(page: Page, name: string, address: strin
     await page.getByLabel(/窗口领取/).check();
   }
   await page.getByRole('button', { name: '保存并继续' }).click();
+  // The task list is another bundle: the page loads afresh. Until it has, a
+  // screenshot or a new address races that load.
+  await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
 }
 
 /**

@@ -142,6 +142,7 @@ test('a lost query code is recovered with the phone the application gave and an 
   await page.goto('/services/JT-003/apply');
   await page.getByLabel('手机号码', { exact: true }).fill('13612345678');
   await page.getByRole('button', { name: '保存并继续' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
   await attachDriverMaterials(page, { photo, back, form });
   await page.getByRole('button', { name: '核对申请内容' }).click();
   await page.getByRole('button', { name: '提交申请' }).click();
