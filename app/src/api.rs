@@ -237,6 +237,12 @@ pub async fn case_lookup(key: &domain::case::view::CaseKey) -> Result<domain::ca
     post_json("/api/cases/lookup", key).await
 }
 
+/// Whether a key opens its case, without reading the case (the look-up page
+/// hands the case to the bundle that shows it).
+pub async fn case_check(key: &domain::case::view::CaseKey) -> Result<(), ApiError> {
+    post_json::<_, serde::de::IgnoredAny>("/api/cases/lookup", key).await.map(|_| ())
+}
+
 /// 找回查询码, step one: a code to the case's phone (the same answer if it is not the case's).
 pub async fn recovery_code(
     request: &domain::case::recovery::RecoveryRequest,

@@ -3,7 +3,8 @@
 //! The home page's bundle is kept small (search only); guides, questionnaires
 //! and notices are one bundle; applying is three, one per step (the form, the
 //! uploads, the review and receipt), so a page opened from a link loads only
-//! its step; following a case is two (a case's status; 我的办件 and figures);
+//! its step; following a case is three (the empty look-up form, as light as
+//! the home page; a case's status; 我的办件 and figures);
 //! the staff console is its own (a citizen looking up a case never loads it).
 //! The server answers an address with the page of the bundle that shows it, so
 //! a shared link loads that bundle alone; the app hands over to the same
@@ -22,7 +23,10 @@ pub enum AppBundle {
     Tasks,
     /// Applying, last step: the review, the submission and the receipt.
     Review,
-    /// After submission: looking up a case, its status, supplements, rating.
+    /// The empty look-up form, light as the home page: the first page of
+    /// following a case.
+    Lookup,
+    /// After submission: a case's status, supplements, rating.
     Follow,
     /// 我的办件 for who signed in, and the public figures.
     Mine,
@@ -41,6 +45,7 @@ impl AppBundle {
             Self::Form => "form",
             Self::Tasks => "tasks",
             Self::Review => "review",
+            Self::Lookup => "lookup",
             Self::Follow => "follow",
             Self::Mine => "mine",
             Self::Staff => "console",
@@ -57,7 +62,8 @@ pub fn bundle_for(path: &str) -> AppBundle {
         ["drafts"] | ["services" | "bundles", _, "apply"] => AppBundle::Form,
         ["services" | "bundles", _, "tasks"] => AppBundle::Tasks,
         ["services" | "bundles", _, "review"] | ["receipts", _] => AppBundle::Review,
-        ["cases"] | ["cases", _] => AppBundle::Follow,
+        ["cases"] => AppBundle::Lookup,
+        ["cases", _] => AppBundle::Follow,
         ["my"] | ["figures"] => AppBundle::Mine,
         ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => AppBundle::Staff,
         _ => AppBundle::Home,
@@ -88,7 +94,7 @@ mod tests {
             ("/services/JT-001/review", Review),
             ("/bundles/KB-001/review", Review),
             ("/receipts/BM20261201000001", Review),
-            ("/cases", Follow),
+            ("/cases", Lookup),
             ("/cases/BM20261201000001", Follow),
             ("/my", Mine),
             ("/figures", Mine),
@@ -103,7 +109,7 @@ mod tests {
     #[test]
     fn no_bundle_folder_is_a_page_address() {
         use AppBundle::*;
-        for bundle in [Home, Guide, Form, Tasks, Review, Follow, Mine, Staff] {
+        for bundle in [Home, Guide, Form, Tasks, Review, Lookup, Follow, Mine, Staff] {
             let dir = bundle.dir();
             assert!(dir.is_empty() || bundle_for(&["/", dir].concat()) == Home, "{dir}");
         }

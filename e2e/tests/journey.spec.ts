@@ -200,13 +200,18 @@ test('a full application: uploads, a reload mid-upload, review, submission and r
   await expectFocusKept(page);
 
   // Another phone types the codes once: WeChat's reload on an app switch keeps the case open.
+  // The empty look-up form is its own light bundle; the case hands over to `follow` in place.
   const other = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  const wasm: string[] = [];
+  other.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/')[1]); });
   await other.goto('/cases');
+  expect(wasm).toEqual(['lookup']);
   await other.getByLabel('办件编号').fill(caseNumber);
   await other.getByLabel('查询码').fill(queryCode);
   await other.getByRole('button', { name: '查询' }).click();
   await expect(other.getByRole('heading', { level: 1, name: '办理进度', exact: true })).toBeVisible();
   expect(other.url()).toMatch(new RegExp(`/cases/${caseNumber}$`));
+  expect(wasm).toContain('follow');
   await other.reload();
   await expect(other.getByRole('heading', { level: 1, name: '办理进度', exact: true })).toBeVisible();
   await other.context().close();

@@ -13,60 +13,42 @@ use domain::time::calendar::Light;
 use domain::time::date::beijing_time;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, SubmitError};
-use crate::application;
 use crate::components::alert::ErrorNotice;
-use crate::components::code_field::CodeField;
 use crate::components::material_upload::MaterialUpload;
 use crate::components::timeline::timeline_entry;
 use crate::follow::case_feedback::{ComplaintForm, RatingForm};
 use crate::follow::documents::ApplicantDocuments;
-use crate::follow::recover::RecoverCode;
+use crate::follow::lookup::{self, LookupForm};
 use crate::shell::draft;
 use crate::shell::set_title;
 use crate::subject::{Kind, Subject};
 use domain::case::rating::Stage;
 
-/// The key kept with the receipt on this device, or typed earlier in this
-/// session (WeChat reloads the page when the applicant switches apps).
-fn stored_key(case_number: &str) -> Option<CaseKey> {
-    application::receipt(case_number).map(|r| CaseKey { case_number: r.case_number, query_code: r.query_code }).or_else(
-        || {
-            let code = session()?.get_item(&session_name(case_number)).ok().flatten()?;
-            Some(CaseKey { case_number: case_number.to_owned(), query_code: code })
-        },
-    )
-}
-
-fn session() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
-fn session_name(case_number: &str) -> String {
-    format!("bianmin.case.{case_number}")
-}
-
-/// Keep a typed key for this session and put the case number (never the
-/// query code) in the address, so a reload opens the case again.
+/// Keep the key for this session and put the case number (never the query
+/// code) in the address, so a reload opens the case again.
 fn remember_for_session(key: &CaseKey) {
-    // A signed-in owner's case needs no code (and an empty one opens nothing later).
-    if let Some(storage) = session().filter(|_| !key.query_code.is_empty()) {
-        let _ = storage.set_item(&session_name(&key.case_number), &key.query_code);
-    }
-    let url = format!("/cases/{}", js_sys::encode_uri_component(&key.case_number));
+    lookup::keep_for_session(key);
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&lookup::case_url(&key.case_number)));
     }
 }
 
+/// A case's page: its status once the key is known (kept on this phone, typed
+/// in this session, or the session of its signed-in owner), else the look-up
+/// form with its number.
 #[component]
 pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
     set_title("查询办理进度");
-    let known = case_number.as_deref().and_then(stored_key);
+    let known = case_number.as_deref().and_then(lookup::stored_key);
+    // A code just found again on the look-up page: shown once above the case, and said.
+    let reissued = RwSignal::new(
+        known.as_ref().filter(|key| lookup::take_reissued(&key.case_number)).map(|key| key.query_code.clone()),
+    );
+    let unsaid = RwSignal::new(reissued.get_untracked().is_some());
     let number = RwSignal::new(case_number.clone().unwrap_or_default());
-    let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let found = RwSignal::new(None::<(CaseKey, CaseView)>);
@@ -78,6 +60,12 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
                     error.set(None);
                     remember_for_session(&key);
                     found.set(Some((key, view)));
+                    if unsaid.get_untracked() {
+                        unsaid.set(false);
+                        if let Some(code) = reissued.get_untracked() {
+                            lookup::announce_new_code(&code);
+                        }
+                    }
                 }
                 Err(e) => error.set(Some(e.message)),
             }
@@ -101,32 +89,13 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
         }
         (None, None) => {}
     }
-    // A reissued code is shown once above the case: the old one no longer works.
-    let reissued = RwSignal::new(None::<String>);
-    let recovered = move |key: CaseKey| {
+    let look_up = Callback::new(fetch);
+    let recovered = Callback::new(move |key: CaseKey| {
         reissued.set(Some(key.query_code.clone()));
-        // A receipt this phone keeps opens the case with the new code from now on.
-        if let Some(mut receipt) = application::receipt(&key.case_number) {
-            receipt.query_code = key.query_code.clone();
-            draft::save(&format!("receipt.{}", key.case_number), &receipt);
-        }
-        crate::shell::announce::say(&format!(
-            "新的查询码是 {}，旧的查询码已作废",
-            crate::shell::announce::spelled(&key.query_code)
-        ));
+        lookup::keep_new_code(&key);
+        lookup::announce_new_code(&key.query_code);
         fetch(key);
-    };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
-        if domain::reference::CaseNumber::parse(&key.case_number).is_none()
-            || domain::reference::QueryCode::parse(&key.query_code).is_none()
-        {
-            error.set(Some("请输入回执上的办件编号和查询码，例如 ABCD-EFGH".to_owned()));
-            return;
-        }
-        fetch(key);
-    };
+    });
     view! {
         {move || match found.get() {
             Some((key, view)) => {
@@ -145,93 +114,8 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
                 }
                     .into_any()
             }
-            None => {
-                view! {
-                    <p class="back">
-                        <a href="/">"返回首页"</a>
-                    </p>
-                    <h1>"查询办理进度"</h1>
-                    <p class="hint">"办件编号和查询码在提交申请后的回执上。"</p>
-                    <ErrorNotice message=error />
-                    <form on:submit=submit novalidate>
-                        <CodeField id="case-number" label="办件编号" value=number />
-                        <CodeField id="query-code" label="查询码" value=code />
-                        <button type="submit" class="button" disabled=move || busy.get()>
-                            "查询"
-                        </button>
-                    </form>
-                    <RecoverCode number found=recovered />
-                    <KeptReceipts />
-                    <p class="hint">
-                        "用统一身份认证登录后，不用查询码也能在" <a href="/my">"我的办件"</a>
-                        "里查看全部办件。"
-                    </p>
-                }
-                    .into_any()
-            }
+            None => view! { <LookupForm number error busy look_up recovered /> }.into_any(),
         }}
-    }
-}
-
-/// 本机提交的申请: the receipts this phone keeps, each opening its case
-/// without typing the codes, and each can be forgotten (a shared phone).
-#[component]
-fn KeptReceipts() -> impl IntoView {
-    let receipts =
-        RwSignal::new(draft::kept_receipts().into_iter().filter_map(|n| application::receipt(&n)).collect::<Vec<_>>());
-    let forget = move |case_number: String| {
-        draft::remove(&format!("receipt.{case_number}"));
-        receipts.update(|all| all.retain(|r| r.case_number != case_number));
-        crate::shell::announce::say(&format!("已不在本机保存办件 {case_number}"));
-        // Its button is gone: focus goes to the list's heading, or to the page when the list went too.
-        request_animation_frame(|| {
-            let target = document().get_element_by_id("kept-heading").or_else(|| document().get_element_by_id("main"));
-            if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = el.focus();
-            }
-        });
-    };
-    move || {
-        let list = receipts.get();
-        (!list.is_empty()).then(|| {
-            view! {
-                <section aria-labelledby="kept-heading">
-                    <h2 id="kept-heading" tabindex="-1">
-                        "本机提交的申请"
-                    </h2>
-                    <ul class="facts kept-receipts">
-                        {list
-                            .into_iter()
-                            .map(|r| {
-                                let href = format!("/cases/{}", js_sys::encode_uri_component(&r.case_number));
-                                let when = beijing_time(&r.submitted_at).unwrap_or_default();
-                                let number = r.case_number.clone();
-                                let forget_label = format!("不在本机保存办件 {}", r.case_number);
-                                view! {
-                                    <li class="material-task">
-                                        <p>
-                                            <a href=href>{r.item_name.clone()}</a>
-                                        </p>
-                                        <p class="hint">{format!("办件编号 {} · {when} 提交", r.case_number)}</p>
-                                        <button
-                                            type="button"
-                                            class="link-button"
-                                            aria-label=forget_label
-                                            on:click=move |_| forget(number.clone())
-                                        >
-                                            "不在本机保存"
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                    <p class="hint">
-                        "回执只保存在这部手机上。共用手机的，查看后可以选择不在本机保存。"
-                    </p>
-                </section>
-            }
-        })
     }
 }
 

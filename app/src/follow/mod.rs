@@ -1,5 +1,6 @@
-//! Following a case after submission: the status page with supplements,
-//! rating and complaints (the `follow` bundle), 我的办件 for who signed in and
+//! Following a case after submission: the look-up form (the `lookup`
+//! bundle), the status page with supplements, rating and complaints (the
+//! `follow` bundle), 我的办件 for who signed in and
 //! the public figures (the `mine` bundle), and the
 //! staff console (the `console` bundle, which no citizen downloads). An
 //! applicant filling in a form downloads neither.
@@ -13,6 +14,7 @@ pub mod case_status;
 pub mod decision;
 pub mod documents;
 pub mod figures;
+pub mod lookup;
 pub mod my_cases;
 pub mod my_data;
 pub mod recover;
@@ -27,6 +29,15 @@ pub mod staff_list;
 pub mod staff_pad;
 pub mod staff_session;
 pub mod staff_supplement;
+
+/// The `lookup` bundle's page: the empty look-up form, light (a case found
+/// is the `follow` bundle's).
+pub fn render_lookup(page: &Page) -> Option<AnyView> {
+    Some(match page {
+        Page::CaseStatus(None) => view! { <lookup::LookupPage /> }.into_any(),
+        _ => return None,
+    })
+}
 
 /// The `follow` bundle's page: looking up a case, and its status.
 pub fn render_status(page: &Page) -> Option<AnyView> {
