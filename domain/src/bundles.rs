@@ -70,6 +70,21 @@ pub fn bundle_for(path: &str) -> AppBundle {
     }
 }
 
+/// The catalog JSON the page at `path` reads before it can show anything (an
+/// item's or a bundle's, as `/api/services/CODE`), so the server can name it
+/// in the page's answer and the browser fetches it beside the wasm instead
+/// of after it. None for a code that is not plain letters, digits and `-`/`_`
+/// (the address is then not written back as it came).
+pub fn catalog_data(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let (kind, code) = match parts.as_slice() {
+        [kind @ ("services" | "bundles"), code, ..] => (*kind, *code),
+        _ => return None,
+    };
+    let plain = code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    (plain && !code.is_empty()).then(|| ["/api/", kind, "/", code].concat())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +118,16 @@ mod tests {
             ("/staff/cases/BM20261201000001", Staff),
         ] {
             assert_eq!(bundle_for(path), bundle, "{path}");
+        }
+    }
+
+    #[test]
+    fn names_the_catalog_data_a_page_reads_first() {
+        assert_eq!(catalog_data("/services/JT-001/apply").as_deref(), Some("/api/services/JT-001"));
+        assert_eq!(catalog_data("/services/JT-001").as_deref(), Some("/api/services/JT-001"));
+        assert_eq!(catalog_data("/bundles/KB-001/situation/seats").as_deref(), Some("/api/bundles/KB-001"));
+        for path in ["/", "/cases", "/cases/BM1", "/drafts", "/services", "/services/%3Cx%3E", "/services/a,b"] {
+            assert_eq!(catalog_data(path), None, "{path}");
         }
     }
 

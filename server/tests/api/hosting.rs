@@ -28,8 +28,15 @@ async fn app_routes_get_the_page_of_the_bundle_that_shows_them() {
         assert_eq!(response.status(), 200);
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         assert_eq!(response.headers()["cache-control"], "no-cache");
+        // The item or bundle the page reads first is named, so it loads beside the wasm.
+        let code = path.split('/').nth(2).unwrap();
+        let kind = path.split('/').nth(1).unwrap();
+        let link = response.headers()["link"].to_str().unwrap().to_owned();
+        assert_eq!(link, format!("</api/{kind}/{code}>; rel=preload; as=fetch; crossorigin"), "{path}");
         assert_eq!(response.text().await.unwrap(), crate::support::GUIDE_PAGE_HTML, "{path}");
     }
+    // A page that reads no catalog data names none.
+    assert!(app.get("/cases").await.headers().get("link").is_none());
     // Search, and a bundle whose page was not built (the stand-in has no `full`): the home page.
     for path in ["/nowhere", "/services/JT-001/apply"] {
         assert_eq!(app.get(path).await.text().await.unwrap(), crate::support::INDEX_HTML, "{path}");

@@ -111,10 +111,15 @@ async fn serve_built(built: Arc<files::BuiltFiles>, request: Request, next: Next
     if response.status() != StatusCode::NOT_FOUND || !is_route {
         return response;
     }
-    match app_page(&built, &path) {
-        Some(page) => page.respond(&method, &headers),
-        None => response,
+    let Some(page) = app_page(&built, &path) else { return response };
+    let mut response = page.respond(&method, &headers);
+    // The item or bundle the page reads first: fetched beside the wasm, not after it.
+    if let Some(data) = domain::bundles::catalog_data(&path)
+        && let Ok(link) = HeaderValue::from_str(&format!("<{data}>; rel=preload; as=fetch; crossorigin"))
+    {
+        response.headers_mut().insert(header::LINK, link);
     }
+    response
 }
 
 /// The page that starts the bundle showing `path` (see `domain::bundles`), so
