@@ -1,7 +1,7 @@
 //! Bianmin's browser app: Leptos, client-side rendered.
 //!
-//! Nine entry points share this library. `app` (src/main.rs) is what the home
-//! page loads: search only. `guide`, `form`, `tasks`, `review`, `lookup`, `follow`,
+//! Ten entry points share this library. `app` (src/main.rs) is what the home
+//! page loads: search only. `guide`, `form`, `tasks`, `review`, `resume`, `lookup`, `follow`,
 //! `mine` and `console` (src/bin/) carry the other pages; the light app loads the one a page
 //! needs on demand ([`shell::handover`]), and the server answers a shared link
 //! with that bundle's own page (see `domain::bundles`).

@@ -3,8 +3,9 @@
 //! The home page's bundle is kept small (search only); guides, questionnaires
 //! and notices are one bundle; applying is three, one per step (the form, the
 //! uploads, the review and receipt), so a page opened from a link loads only
-//! its step; following a case is three (the empty look-up form, as light as
-//! the home page; a case's status; 我的办件 and figures);
+//! its step, and resuming a draft on another phone is its own; following a
+//! case is three (the empty look-up form, as light as the home page; a case's
+//! status; 我的办件 and figures);
 //! the staff console is its own (a citizen looking up a case never loads it).
 //! The server answers an address with the page of the bundle that shows it, so
 //! a shared link loads that bundle alone; the app hands over to the same
@@ -17,14 +18,16 @@ pub enum AppBundle {
     Home,
     /// Guides, questionnaires, one-time notices, joint applications' overviews.
     Guide,
-    /// Applying, first step: the form, and resuming a draft.
+    /// Applying, first step: the form.
     Form,
     /// Applying, second step: the task list with uploads.
     Tasks,
     /// Applying, last step: the review, the submission and the receipt.
     Review,
-    /// The empty look-up form, light as the home page: the first page of
-    /// following a case.
+    /// Resuming a draft with its resume code (on another phone): light, it
+    /// hands over to the form or the task list.
+    Resume,
+    /// The empty look-up form of a case, light as the home page.
     Lookup,
     /// After submission: a case's status, supplements, rating.
     Follow,
@@ -45,6 +48,7 @@ impl AppBundle {
             Self::Form => "form",
             Self::Tasks => "tasks",
             Self::Review => "review",
+            Self::Resume => "resume",
             Self::Lookup => "lookup",
             Self::Follow => "follow",
             Self::Mine => "mine",
@@ -59,9 +63,10 @@ pub fn bundle_for(path: &str) -> AppBundle {
     match parts.as_slice() {
         ["services", _] | ["bundles", _] => AppBundle::Guide,
         ["services" | "bundles", _, "situation", _] | ["services" | "bundles", _, "checklist"] => AppBundle::Guide,
-        ["drafts"] | ["services" | "bundles", _, "apply"] => AppBundle::Form,
+        ["services" | "bundles", _, "apply"] => AppBundle::Form,
         ["services" | "bundles", _, "tasks"] => AppBundle::Tasks,
         ["services" | "bundles", _, "review"] | ["receipts", _] => AppBundle::Review,
+        ["drafts"] => AppBundle::Resume,
         ["cases"] => AppBundle::Lookup,
         ["cases", _] => AppBundle::Follow,
         ["my"] | ["figures"] => AppBundle::Mine,
@@ -103,7 +108,7 @@ mod tests {
             ("/bundles/KB-001/checklist", Guide),
             ("/services/JT-001/apply", Form),
             ("/bundles/KB-001/apply", Form),
-            ("/drafts", Form),
+            ("/drafts", Resume),
             ("/services/JT-001/tasks", Tasks),
             ("/bundles/KB-001/tasks", Tasks),
             ("/services/JT-001/review", Review),
@@ -134,7 +139,7 @@ mod tests {
     #[test]
     fn no_bundle_folder_is_a_page_address() {
         use AppBundle::*;
-        for bundle in [Home, Guide, Form, Tasks, Review, Lookup, Follow, Mine, Staff] {
+        for bundle in [Home, Guide, Form, Tasks, Review, Resume, Lookup, Follow, Mine, Staff] {
             let dir = bundle.dir();
             assert!(dir.is_empty() || bundle_for(&["/", dir].concat()) == Home, "{dir}");
         }

@@ -29,12 +29,17 @@ test('save on a phone, submit on a PC, remove a file on the phone: the case keep
   const code = (await page.locator('.resume-code').innerText()).trim();
 
   // PC B: nothing in its storage; the resume code brings the application and its files.
+  // Its own light bundle asks for the code, then hands over to the step the phone reached.
   const pc = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const wasm: string[] = [];
+  pc.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/')[1]); });
   await pc.goto('/drafts');
+  expect(wasm).toEqual(['resume']);
   await pc.getByLabel('恢复码').fill(code);
   await pc.getByRole('button', { name: '继续填写' }).click();
   // Where the phone left off: the task list, its files already there.
   await expect(pc.getByRole('heading', { level: 1, name: '上传材料并提交' })).toBeVisible();
+  expect(wasm).toEqual(['resume', 'tasks']);
   await expect(pc.locator('.file--done')).toHaveCount(5);
   await pc.getByRole('button', { name: '核对申请内容' }).click();
   await pc.getByRole('button', { name: '提交申请' }).click();

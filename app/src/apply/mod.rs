@@ -1,8 +1,9 @@
 //! Applying: the situation questions and the checklist, joint applications,
 //! the applicant's details, the task list with uploads, the review, the receipt
 //! and resuming a draft. The questionnaire, the checklist and the 一件事
-//! overview are in the `guide` bundle; the rest is three bundles, one per step
-//! (`form`, `tasks`, `review`), each prefetched by the step before it.
+//! overview are in the `guide` bundle; resuming a draft is the light `resume`
+//! bundle; the rest is three bundles, one per step (`form`, `tasks`,
+//! `review`), each prefetched by the step before it.
 
 use leptos::prelude::*;
 
@@ -31,10 +32,18 @@ fn kind_here() -> crate::subject::Kind {
     if bundle { crate::subject::Kind::Bundle } else { crate::subject::Kind::Service }
 }
 
-/// The `form` bundle's pages: the form, and resuming a draft.
+/// The `form` bundle's page: the form.
 pub fn render_form(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::Apply(kind, code) => view! { <details::ApplyPage kind code /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// Resuming a draft with its code, the light `resume` bundle: the draft
+/// found hands the page over to the form or the task list.
+pub fn render_resume(page: &Page) -> Option<AnyView> {
+    Some(match page {
         Page::Resume => view! { <resume::ResumePage /> }.into_any(),
         _ => return None,
     })

@@ -1,4 +1,4 @@
-//! The `form` bundle: the application form and resuming a draft (see `app::apply::render_form`).
+//! The `form` bundle: the application form (see `app::apply::render_form`).
 
 use app::Page;
 use leptos::prelude::*;

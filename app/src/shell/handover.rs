@@ -6,10 +6,10 @@
 //! its own router, unmounts itself, and starts it; the bundle then shows the
 //! page at the same address and handles every later one.
 //!
-//! There are eight bundles (`domain::bundles` says which has which page):
+//! There are nine bundles (`domain::bundles` says which has which page):
 //! `guide` (guides, questionnaires, notices), `form`, `tasks` and `review`
-//! (applying, one per step), `lookup` (the empty look-up form, itself a light
-//! app that hands a case over), `follow` (a case after submission), `mine`
+//! (applying, one per step), `resume` (resuming a draft) and `lookup` (the
+//! empty look-up form), light apps that hand over like this one,, `follow` (a case after submission), `mine`
 //! (我的办件, public figures) and `console` (the staff console), so an
 //! applicant reading a guide never downloads the form, a page opened from a
 //! link loads only its own step, and a citizen never downloads the staff
