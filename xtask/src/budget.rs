@@ -20,20 +20,21 @@ pub struct Page {
     pub budget: usize,
 }
 
-/// The budgets. The home page's is 100 KB, 我的办件's 150 KB; the others hold
-/// today's sizes (#28 aims at 150 KB for every page and 80 KB for the home
-/// page, not reached yet: see BENCHMARKS.md), so they can only shrink.
+/// The budgets. The home page's and the two other light apps' (resuming a
+/// draft, the empty look-up form) are 100 KB, 我的办件's 150 KB; the others
+/// hold today's sizes (#28 aims at 150 KB for every page and 80 KB for the
+/// home page, not reached yet: see BENCHMARKS.md), so they can only shrink.
 pub const PAGES: [Page; 10] = [
     Page { html: "index.html", what: "home page (search)", budget: 100_000 },
     Page { html: "guide/page.html", what: "guide, questionnaire or notice opened from a link", budget: 170_000 },
-    Page { html: "form/page.html", what: "application form opened from a link", budget: 192_000 },
-    Page { html: "tasks/page.html", what: "uploads opened from a link", budget: 222_000 },
-    Page { html: "review/page.html", what: "review or receipt opened from a link", budget: 183_000 },
-    Page { html: "resume/page.html", what: "resuming a draft", budget: 150_000 },
-    Page { html: "lookup/page.html", what: "case look-up", budget: 150_000 },
-    Page { html: "follow/page.html", what: "a case's status opened from a link", budget: 236_000 },
+    Page { html: "form/page.html", what: "application form opened from a link", budget: 183_000 },
+    Page { html: "tasks/page.html", what: "uploads opened from a link", budget: 215_000 },
+    Page { html: "review/page.html", what: "review or receipt opened from a link", budget: 176_000 },
+    Page { html: "resume/page.html", what: "resuming a draft", budget: 100_000 },
+    Page { html: "lookup/page.html", what: "case look-up", budget: 100_000 },
+    Page { html: "follow/page.html", what: "a case's status opened from a link", budget: 230_000 },
     Page { html: "mine/page.html", what: "我的办件 or figures opened from a link", budget: 150_000 },
-    Page { html: "console/page.html", what: "staff console", budget: 222_000 },
+    Page { html: "console/page.html", what: "staff console", budget: 215_000 },
 ];
 
 /// The files a page loads before it is interactive: (path under dist, raw, brotli).
