@@ -128,13 +128,10 @@ pub fn LookupForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
-        if domain::reference::CaseNumber::parse(&key.case_number).is_none()
-            || domain::reference::QueryCode::parse(&key.query_code).is_none()
-        {
-            error.set(Some("请输入回执上的办件编号和查询码，例如 ABCD-EFGH".to_owned()));
-            return;
+        match key.typed_problem() {
+            Some(problem) => error.set(Some(problem.to_owned())),
+            None => look_up.run(key),
         }
-        look_up.run(key);
     };
     view! {
         <p class="back">

@@ -220,10 +220,8 @@ fn Claim(claimed: impl Fn() + Copy + 'static) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
-        if domain::reference::CaseNumber::parse(&key.case_number).is_none()
-            || domain::reference::QueryCode::parse(&key.query_code).is_none()
-        {
-            error.set(Some("请输入回执上的办件编号和查询码，例如 ABCD-EFGH".to_owned()));
+        if let Some(problem) = key.typed_problem() {
+            error.set(Some(problem.to_owned()));
             return;
         }
         busy.set(true);

@@ -20,6 +20,16 @@ pub struct CaseKey {
     pub query_code: String,
 }
 
+impl CaseKey {
+    /// What is wrong with a typed key's shape, before anything is asked of the
+    /// server: both codes as the receipt prints them.
+    pub fn typed_problem(&self) -> Option<&'static str> {
+        let well_formed = crate::reference::CaseNumber::parse(&self.case_number).is_some()
+            && crate::reference::QueryCode::parse(&self.query_code).is_some();
+        (!well_formed).then_some("请输入回执上的办件编号和查询码，例如 ABCD-EFGH")
+    }
+}
+
 /// `POST /api/cases/documents`: the applicant's copy of one document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -603,6 +613,15 @@ pub fn public_figures(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_typed_key_needs_both_codes_as_printed() {
+        use super::CaseKey;
+        let key = |n: &str, c: &str| CaseKey { case_number: n.to_owned(), query_code: c.to_owned() };
+        assert_eq!(key("ABCD-EFGH", "JKLM-NPRS").typed_problem(), None);
+        assert!(key("ABCD-EFGH", "").typed_problem().is_some());
+        assert!(key("", "JKLM-NPRS").typed_problem().is_some());
+    }
+
     use super::*;
 
     fn d(text: &str) -> Date {
