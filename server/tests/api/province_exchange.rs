@@ -112,9 +112,14 @@ pub async fn act(app: &TestApp, token: &str, case: &str, action: serde_json::Val
 }
 
 /// Wait until every province record of the app's database is delivered.
+///
+/// Up to a minute: a record refused while the platform was away waits out its
+/// back-off (1, 2, 4, 8, 16 s with the tests' 1 s base), and on a loaded
+/// machine the away spell can outlast four of those. It returns as soon as
+/// all are done.
 pub async fn all_delivered(app: &TestApp) -> i64 {
     let pool = app.db().await;
-    for _ in 0..300 {
+    for _ in 0..1200 {
         let left: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE channel = 'province' AND state <> 'done'")
                 .fetch_one(&pool)
