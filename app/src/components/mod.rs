@@ -1,6 +1,7 @@
 //! Pieces pages of more than one bundle use.
 
 pub mod alert;
+pub mod case_key_form;
 pub mod code_field;
 pub mod days_field;
 pub mod fact;

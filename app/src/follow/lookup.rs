@@ -11,8 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::application;
-use crate::components::alert::ErrorNotice;
-use crate::components::code_field::CodeField;
+use crate::components::case_key_form::CaseKeyForm;
 use crate::follow::recover::RecoverCode;
 use crate::shell::draft;
 use crate::shell::set_title;
@@ -106,12 +105,17 @@ pub fn LookupPage() -> impl IntoView {
     });
     let recovered = Callback::new(move |key: CaseKey| {
         keep_new_code(&key);
-        if let Some(storage) = session() {
-            let _ = storage.set_item(&reissued_name(&key.case_number), "1");
-        }
+        mark_reissued(&key.case_number);
         open(&key);
     });
     view! { <LookupForm number error busy look_up recovered /> }
+}
+
+/// Mark the case's code as just found again, for the case page to show once.
+fn mark_reissued(case_number: &str) {
+    if let Some(storage) = session() {
+        let _ = storage.set_item(&reissued_name(case_number), "1");
+    }
 }
 
 /// The form itself, shared by both bundles: `look_up` gets a key of the
@@ -125,28 +129,13 @@ pub fn LookupForm(
     recovered: Callback<CaseKey>,
 ) -> impl IntoView {
     let code = RwSignal::new(String::new());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
-        match key.typed_problem() {
-            Some(problem) => error.set(Some(problem.to_owned())),
-            None => look_up.run(key),
-        }
-    };
     view! {
         <p class="back">
             <a href="/">"返回首页"</a>
         </p>
         <h1>"查询办理进度"</h1>
         <p class="hint">"办件编号和查询码在提交申请后的回执上。"</p>
-        <ErrorNotice message=error />
-        <form on:submit=submit novalidate>
-            <CodeField id="case-number" label="办件编号" value=number />
-            <CodeField id="query-code" label="查询码" value=code />
-            <button type="submit" class="button" disabled=move || busy.get()>
-                "查询"
-            </button>
-        </form>
+        <CaseKeyForm ids=("case-number", "query-code") action="查询" number code error busy send=look_up />
         <RecoverCode number found=move |key| recovered.run(key) />
         <KeptReceipts />
         <p class="hint">

@@ -39,7 +39,8 @@ pub fn render_lookup(page: &Page) -> Option<AnyView> {
     })
 }
 
-/// The `follow` bundle's page: looking up a case, and its status.
+/// The `follow` bundle's page: a case's status (and the look-up form for a
+/// case's address with no code kept).
 pub fn render_status(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number /> }.into_any(),

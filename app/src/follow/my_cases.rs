@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::alert::ErrorNotice;
-use crate::components::code_field::CodeField;
+use crate::components::case_key_form::CaseKeyForm;
 use crate::follow::case_status::light_class;
 use crate::follow::my_data::MyData;
 use crate::shell::session;
@@ -212,18 +212,12 @@ fn CaseList(list: Vec<CaseView>) -> impl IntoView {
 
 /// 认领: bind a case submitted before signing in, proven with its codes.
 #[component]
-fn Claim(claimed: impl Fn() + Copy + 'static) -> impl IntoView {
+fn Claim(claimed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let number = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let key = CaseKey { case_number: number.get_untracked(), query_code: code.get_untracked() };
-        if let Some(problem) = key.typed_problem() {
-            error.set(Some(problem.to_owned()));
-            return;
-        }
+    let claim = Callback::new(move |key: CaseKey| {
         busy.set(true);
         spawn_local(async move {
             match api::post_json::<_, CaseView>("/api/my/cases/claim", &key).await {
@@ -238,17 +232,10 @@ fn Claim(claimed: impl Fn() + Copy + 'static) -> impl IntoView {
             }
             busy.set(false);
         });
-    };
+    });
     view! {
         <h2>"认领登录前提交的办件"</h2>
         <p class="hint">"输入回执上的办件编号和查询码，办件就会出现在我的办件里。"</p>
-        <ErrorNotice message=error />
-        <form on:submit=submit novalidate>
-            <CodeField id="claim-number" label="办件编号" value=number />
-            <CodeField id="claim-code" label="查询码" value=code />
-            <button type="submit" class="button" disabled=move || busy.get()>
-                "认领"
-            </button>
-        </form>
+        <CaseKeyForm ids=("claim-number", "claim-code") action="认领" number code error busy send=claim />
     }
 }
