@@ -99,6 +99,15 @@ test('sign in, apply with the verified identity locked, see the case in 我的�
   const listed = page.locator('.my-cases li', { hasText: caseNumber });
   await expect(listed).toContainText('道路货物运输驾驶员从业资格证');
   await expectNoViolations(page);
+  // 认领: a key of the wrong shape is refused in the browser, a wrong key by the server; what was typed stays.
+  const claim = page.locator('form', { has: page.getByRole('button', { name: '认领' }) });
+  await claim.getByRole('button', { name: '认领' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '请输入回执上的办件编号和查询码' })).toBeVisible();
+  await claim.getByLabel('办件编号').fill('ABCD-EFGH');
+  await claim.getByLabel('查询码').fill('JKLM-NPRS');
+  await claim.getByRole('button', { name: '认领' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '办件编号或查询码不对' })).toBeVisible();
+  await expect(claim.getByLabel('办件编号')).toHaveValue('ABCD-EFGH');
   // Another device's view: this phone's receipt forgotten, the session still opens the case.
   await page.evaluate((n) => localStorage.removeItem(`bianmin.draft.receipt.${n}`), caseNumber);
   await listed.getByRole('link').click();
