@@ -63,7 +63,9 @@ fn write_manifest(dir: &Path, bundle: &str) -> anyhow::Result<(String, String)> 
 
 /// `dist/<bundle>/page.html`: the home page's HTML (skeleton, styles, the
 /// old-browser message) starting this bundle instead of the light app, so an
-/// address the bundle shows loads it alone. The server answers with it.
+/// address the bundle shows loads it alone. The server answers with it. A
+/// bundle whose stub (`app/<bundle>.html`) holds a `<main>` has it drawn in
+/// the skeleton's place: the top of its page, before the wasm arrives.
 fn write_page(dist: &Path, bundle: &str, js: &str, wasm: &str) -> anyhow::Result<()> {
     let index = std::fs::read_to_string(dist.join("index.html"))?;
     // The loader script names the light app's glue and wasm in quotes.
@@ -83,10 +85,20 @@ fn write_page(dist: &Path, bundle: &str, js: &str, wasm: &str) -> anyhow::Result
         page = page.replacen(&hint, "", 1);
     }
     let mut page = page.replace(&light_wasm, wasm).replace(&light_js, js);
+    if let (Some(skeleton), Some(first_view)) = (main_element(&page), main_element(&own)) {
+        page = page.replacen(skeleton, first_view, 1);
+    }
     let Some(head_end) = page.find("</head>") else { anyhow::bail!("dist/index.html has no </head>") };
     page.insert_str(head_end, &preload_hints(&own).concat());
     std::fs::write(dist.join(bundle).join("page.html"), page)?;
     Ok(())
+}
+
+/// A page's first `<main …>…</main>`, whole.
+fn main_element(html: &str) -> Option<&str> {
+    let start = html.find("<main")?;
+    let end = start + html[start..].find("</main>")? + "</main>".len();
+    Some(&html[start..end])
 }
 
 /// Every `<link rel=preload …>` and `<link rel=modulepreload …>` tag.
@@ -154,6 +166,15 @@ fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bundles_first_view_takes_the_skeletons_place() {
+        let index = "<div id=boot-skeleton><header>便民</header><main class=page><h1>查找</h1></main></div>";
+        let own = "<body><main class=page><h1>填写申请人信息</h1></main></body>";
+        assert_eq!(main_element(index), Some("<main class=page><h1>查找</h1></main>"));
+        assert_eq!(main_element(own), Some("<main class=page><h1>填写申请人信息</h1></main>"));
+        assert_eq!(main_element("<body></body>"), None);
+    }
 
     #[test]
     fn finds_the_preload_hints_quoted_or_not() {
