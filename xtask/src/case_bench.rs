@@ -65,6 +65,23 @@ fn application(port: u16) -> anyhow::Result<(String, String)> {
     Ok((key, body))
 }
 
+/// One submitted case: its number and query code.
+pub fn submitted_case(port: u16) -> anyhow::Result<(String, String)> {
+    let (key, body) = application(port)?;
+    let headers = [
+        ("Idempotency-Key", "lighthouse".to_owned()),
+        ("Application-Key", key),
+        ("Content-Type", "application/json".to_owned()),
+    ];
+    let (status, _, body) = request_body(port, "POST", "/api/services/JT-003/submissions", &headers, body.as_bytes())?;
+    if status != 201 {
+        bail!("submission: {status} {body}");
+    }
+    let receipt: serde_json::Value = serde_json::from_str(&body)?;
+    let field = |name: &str| receipt[name].as_str().map(str::to_owned).ok_or_else(|| anyhow::anyhow!("no {name}"));
+    Ok((field("case_number")?, field("query_code")?))
+}
+
 /// Run `work(i)` for i in 0..n on `CLIENTS` threads; operations per second.
 fn throughput(n: usize, work: impl Fn(usize) -> anyhow::Result<()> + Send + Sync + 'static) -> anyhow::Result<f64> {
     let work = Arc::new(work);
