@@ -17,11 +17,24 @@ const APPLICATIONS: usize = 400;
 const LOOKUPS: usize = 4000;
 
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4];
+/// The ID card's other side (the same bytes twice would be refused as one file sent twice).
+const PNG_BACK: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 5, 6, 7, 8];
 /// A real one-page form (the centre's own blank form for JT-003).
 const PDF: &[u8] = include_bytes!("../../public/forms/driver-qualification-application.pdf");
 
-pub fn upload(port: u16, key: &str, material: &str, name: &str, body: &[u8]) -> anyhow::Result<String> {
-    let metadata = format!("item {},material {},filename {}", b64("JT-003"), b64(material), b64(name));
+/// One file uploaded by tus for JT-003's `material` (into `slot`, for a material with sides); its id.
+pub fn upload(
+    port: u16,
+    key: &str,
+    material: &str,
+    slot: Option<u8>,
+    name: &str,
+    body: &[u8],
+) -> anyhow::Result<String> {
+    let mut metadata = format!("item {},material {},filename {}", b64("JT-003"), b64(material), b64(name));
+    if let Some(slot) = slot {
+        metadata.push_str(&format!(",slot {}", b64(&slot.to_string())));
+    }
     let tus = ("Tus-Resumable", "1.0.0".to_owned());
     let key = ("Application-Key", key.to_owned());
     let (status, location) = request(
@@ -48,10 +61,13 @@ pub fn upload(port: u16, key: &str, material: &str, name: &str, body: &[u8]) -> 
 fn application(port: u16) -> anyhow::Result<(String, String)> {
     let key = crate::upload_bench::application_key(port)?;
     let files = serde_json::json!({
-        "application": [upload(port, &key, "application", "申请表.pdf", PDF)?],
-        "id_card": [upload(port, &key, "id_card", "正面.png", PNG)?],
-        "photo": [upload(port, &key, "photo", "照片.png", PNG)?],
-        "safe_driving_record": [upload(port, &key, "safe_driving_record", "记录.pdf", PDF)?],
+        "application": [upload(port, &key, "application", None, "申请表.pdf", PDF)?],
+        "id_card": [
+            upload(port, &key, "id_card", Some(0), "人像面.png", PNG)?,
+            upload(port, &key, "id_card", Some(1), "国徽面.png", PNG_BACK)?,
+        ],
+        "photo": [upload(port, &key, "photo", None, "照片.png", PNG)?],
+        "safe_driving_record": [upload(port, &key, "safe_driving_record", None, "记录.pdf", PDF)?],
     });
     let body = serde_json::json!({
         "answers": {},

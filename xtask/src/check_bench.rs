@@ -85,7 +85,7 @@ pub fn report() -> anyhow::Result<()> {
         let body = scan(i as u64 + 7);
         size = body.len();
         let key = application_key(server.port)?;
-        let id = crate::case_bench::upload(server.port, &key, "application", "扫描件.pdf", &body)?;
+        let id = crate::case_bench::upload(server.port, &key, "application", None, "扫描件.pdf", &body)?;
         let check = serde_json::json!({ "upload": id }).to_string();
         let headers = [("Application-Key", key), ("Content-Type", "application/json".to_owned())];
         let started = Instant::now();
