@@ -3,12 +3,13 @@
 // loaded under Lighthouse's mobile defaults. Lighthouse's command line cannot
 // set session storage before a page loads; a user flow (puppeteer) can.
 //
-// node status.mjs <url> <case number> <query code> <report.json>
+// node status.mjs <url> <case number> <query code> --throttling-method=<simulate|devtools> <report.json>
 import fs from "node:fs";
 import puppeteer from "puppeteer-core";
 import { startFlow } from "lighthouse";
 
-const [url, caseNumber, queryCode, report] = process.argv.slice(2);
+const [url, caseNumber, queryCode, throttling, report] = process.argv.slice(2);
+const throttlingMethod = throttling.replace("--throttling-method=", "");
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROME_PATH,
   args: ["--headless=new", "--no-sandbox", "--disable-background-networking", "--disable-component-update",
@@ -19,7 +20,9 @@ try {
   await page.evaluateOnNewDocument((name, code) => sessionStorage.setItem(name, code), `bianmin.case.${caseNumber}`,
     queryCode);
   // Storage kept (the code is the point); the fresh browser's cache is empty all the same.
-  const flow = await startFlow(page, { flags: { onlyCategories: ["performance"], disableStorageReset: true } });
+  const flow = await startFlow(page, {
+    flags: { onlyCategories: ["performance"], disableStorageReset: true, throttlingMethod },
+  });
   await flow.navigate(url);
   const result = await flow.createFlowResult();
   fs.writeFileSync(report, JSON.stringify(result.steps[0].lhr));
