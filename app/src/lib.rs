@@ -84,6 +84,8 @@ pub fn start(render: Render) {
     // A hand-over replaces the page the applicant was on: where it had focus,
     // the new page's main region takes it (on a first load focus stays put).
     let had_focus = document.active_element().is_some_and(|e| root.contains(Some(&e)) && !root.is_same_node(Some(&e)));
+    // The skeleton (or a first view) is this page already: taking over it moves nothing.
+    let stay = document.get_element_by_id("boot-skeleton").is_some().then(|| window().scroll_y().unwrap_or(0.0));
     root.set_inner_html("");
     // Old drafts and receipts go before any page reads them.
     shell::draft::forget_old();
@@ -93,5 +95,8 @@ pub fn start(render: Render) {
         && let Some(main) = document.get_element_by_id("main").and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = main.focus();
+        if let Some(y) = stay {
+            window().scroll_to_with_x_and_y(0.0, y);
+        }
     }
 }

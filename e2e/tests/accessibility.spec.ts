@@ -107,3 +107,38 @@ test('the static page shows a skeleton before the app starts', async ({ request 
   expect(html).toMatch(/id="?boot-skeleton/);
   expect(html).toContain('页面无法打开');
 });
+
+test('before its wasm arrives, the apply page reads and nothing moves when the form takes over', async ({ page }) => {
+  const url = '/services/JT-001/apply?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no';
+  // Held back: what a slow phone shows while the form's wasm is on its way.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route(/\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto(url);
+  const heading = page.getByRole('heading', { level: 1, name: '填写申请人信息' });
+  await expect(heading).toBeVisible();
+  await expect(page.locator('#boot-skeleton')).toContainText('填写的内容会自动保存在本手机上');
+  await expect(page.getByRole('link', { name: '返回材料清单' })).toHaveAttribute(
+    'href', '/services/JT-001/checklist?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no');
+  const before = await heading.boundingBox();
+  // The header's switch already works, and the app keeps the choice.
+  await page.getByRole('button', { name: '长辈模式（大字）' }).click();
+  await expect(page.locator('html')).toHaveClass(/elderly/);
+  await page.getByRole('button', { name: '长辈模式（大字）' }).click();
+  await expect(page.locator('html')).not.toHaveClass(/elderly/);
+
+  release();
+  await expect(page.getByLabel('姓名', { exact: true })).toBeVisible();
+  await expect(page.locator('#boot-skeleton')).toHaveCount(0);
+  expect(await heading.boundingBox()).toEqual(before);
+  await expect(page.getByRole('button', { name: '长辈模式（大字）' })).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('a clerk\'s page before its wasm: the console\'s name, no elderly switch, no large text', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('bianmin.elderly', '1'));
+  await page.route(/\.wasm$/, (route) => route.abort());
+  await page.goto('/staff');
+  await expect(page.locator('#boot-skeleton .brand-sub')).toHaveText('工作人员办件台');
+  await expect(page.getByRole('button', { name: '长辈模式（大字）' })).toHaveCount(0);
+  await expect(page.locator('html')).not.toHaveClass(/elderly/);
+});
