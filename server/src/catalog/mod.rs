@@ -204,37 +204,33 @@ pub fn load(dir: &Path, public_dir: &Path) -> Result<Catalog, CatalogErrors> {
     Ok(catalog)
 }
 
+/// Every name, summary and keyword of the items and bundles, each with
+/// whether it is a summary: the two checks below read the same words.
+fn catalog_words<'a>(items: &'a [ServiceItem], bundles: &'a [Bundle]) -> impl Iterator<Item = (&'a str, bool)> {
+    let item_words = items.iter().flat_map(|i| {
+        [(i.name.as_str(), false), (i.summary.as_str(), true)]
+            .into_iter()
+            .chain(i.keywords.iter().map(|k| (k.as_str(), false)))
+    });
+    let bundle_words = bundles.iter().flat_map(|b| {
+        [(b.name.as_str(), false), (b.summary.as_str(), true)]
+            .into_iter()
+            .chain(b.keywords.iter().map(|k| (k.as_str(), false)))
+    });
+    item_words.chain(bundle_words)
+}
+
 /// The items' and bundles' names and keywords as written: a service handled
 /// elsewhere must not take one of them.
 fn exact_words(items: &[ServiceItem], bundles: &[Bundle]) -> Vec<String> {
-    let mut words = Vec::new();
-    for item in items {
-        words.push(item.name.clone());
-        words.extend(item.keywords.iter().cloned());
-    }
-    for bundle in bundles {
-        words.push(bundle.name.clone());
-        words.extend(bundle.keywords.iter().cloned());
-    }
-    words
+    catalog_words(items, bundles).filter(|(_, summary)| !summary).map(|(w, _)| w.to_owned()).collect()
 }
 
 /// The catalog's own words, normalised as search normalises them: a synonym
 /// group must name at least one of them.
 fn known_words(items: &[ServiceItem], bundles: &[Bundle]) -> Vec<String> {
     use domain::catalog::search::normalise::normalise;
-    let mut words = Vec::new();
-    for item in items {
-        words.push(normalise(&item.name));
-        words.push(normalise(&item.summary));
-        words.extend(item.keywords.iter().map(|k| normalise(k)));
-    }
-    for bundle in bundles {
-        words.push(normalise(&bundle.name));
-        words.push(normalise(&bundle.summary));
-        words.extend(bundle.keywords.iter().map(|k| normalise(k)));
-    }
-    words
+    catalog_words(items, bundles).map(|(w, _)| normalise(w)).collect()
 }
 
 fn fingerprint(files: &[&SourceFile]) -> String {
