@@ -108,31 +108,40 @@ test('the static page shows a skeleton before the app starts', async ({ request 
   expect(html).toContain('页面无法打开');
 });
 
-test('before its wasm arrives, the apply page reads and nothing moves when the form takes over', async ({ page }) => {
-  const url = '/services/JT-001/apply?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no';
-  // Held back: what a slow phone shows while the form's wasm is on its way.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => { release = resolve; });
-  await page.route(/\.wasm$/, async (route) => { await held; await route.continue(); });
-  await page.goto(url);
-  const heading = page.getByRole('heading', { level: 1, name: '填写申请人信息' });
-  await expect(heading).toBeVisible();
-  await expect(page.locator('#boot-skeleton')).toContainText('填写的内容会自动保存在本手机上');
-  await expect(page.getByRole('link', { name: '返回材料清单' })).toHaveAttribute(
-    'href', '/services/JT-001/checklist?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no');
-  const before = await heading.boundingBox();
-  // The header's switch already works, and the app keeps the choice.
-  await page.getByRole('button', { name: '长辈模式（大字）' }).click();
-  await expect(page.locator('html')).toHaveClass(/elderly/);
-  await page.getByRole('button', { name: '长辈模式（大字）' }).click();
-  await expect(page.locator('html')).not.toHaveClass(/elderly/);
+for (const [step, heading, ready] of [
+  ['apply', '填写申请人信息', '姓名'],
+  ['tasks', '上传材料并提交', '申请人信息和领取方式'],
+] as const) {
+  test(`before its wasm arrives, the ${step} page reads, and nothing moves when the app takes over`, async ({ page }) => {
+    const url = `/services/JT-001/${step}?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no`;
+    // Held back: what a slow phone shows while the page's wasm is on its way.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route(/\.wasm$/, async (route) => { await held; await route.continue(); });
+    await page.goto(url);
+    const title = page.getByRole('heading', { level: 1, name: heading });
+    await expect(title).toBeVisible();
+    await expect(page.getByRole('link', { name: '返回材料清单' })).toHaveAttribute(
+      'href', '/services/JT-001/checklist?applicant_type=individual&agent=no&vehicles_owned=0&heavy=no');
+    const hint = page.locator('main .hint').first();
+    const [before, words] = [await title.boundingBox(), await hint.textContent()];
+    if (step === 'apply') {
+      // The header's switch already works, and the app keeps the choice.
+      await page.getByRole('button', { name: '长辈模式（大字）' }).click();
+      await expect(page.locator('html')).toHaveClass(/elderly/);
+      await page.getByRole('button', { name: '长辈模式（大字）' }).click();
+      await expect(page.locator('html')).not.toHaveClass(/elderly/);
+    }
 
-  release();
-  await expect(page.getByLabel('姓名', { exact: true })).toBeVisible();
-  await expect(page.locator('#boot-skeleton')).toHaveCount(0);
-  expect(await heading.boundingBox()).toEqual(before);
-  await expect(page.getByRole('button', { name: '长辈模式（大字）' })).toHaveAttribute('aria-pressed', 'false');
-});
+    release();
+    await expect(page.getByText(ready, { exact: false }).first()).toBeVisible();
+    await expect(page.locator('#boot-skeleton')).toHaveCount(0);
+    // The first view is the page's own top: the same words in the same place.
+    expect(await title.boundingBox()).toEqual(before);
+    await expect(hint).toHaveText(words!);
+    await expect(page.getByRole('button', { name: '长辈模式（大字）' })).toHaveAttribute('aria-pressed', 'false');
+  });
+}
 
 test('a clerk\'s page before its wasm: the console\'s name, no elderly switch, no large text', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('bianmin.elderly', '1'));
