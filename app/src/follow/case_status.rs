@@ -23,7 +23,6 @@ use crate::follow::documents::ApplicantDocuments;
 use crate::follow::lookup::{self, LookupForm};
 use crate::shell::draft;
 use crate::shell::set_title;
-use crate::subject::{Kind, Subject};
 use domain::case::rating::Stage;
 
 /// Keep the key for this session and put the case number (never the query
@@ -323,7 +322,6 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                     view! {
                         <Supply
                             key=supply_key.clone()
-                            kind=if current.parts.is_empty() { Kind::Service } else { Kind::Bundle }
                             item_code=current.item_code.clone()
                             asks
                             supplement
@@ -451,20 +449,13 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
 #[component]
 fn Supply(
     key: CaseKey,
-    kind: Kind,
     item_code: String,
     asks: Vec<MaterialAsk>,
     supplement: bool,
     due: Option<domain::time::date::Date>,
     view: RwSignal<CaseView>,
 ) -> impl IntoView {
-    let code = item_code.clone();
-    let item = RwSignal::new(None::<Subject>);
-    spawn_local(async move {
-        if let Ok(found) = api::subject(kind, code).await {
-            item.set(Some(found));
-        }
-    });
+    let upload_code = item_code.clone();
     // Kept on this device while it is uploaded, like an application.
     let storage_key = format!("case.{}.supply", key.case_number);
     let materials = RwSignal::new(draft::load::<Materials>(&storage_key).unwrap_or_default());
@@ -544,53 +535,33 @@ fn Supply(
                         }
                     })
             }}
-            {move || {
-                item.get()
-                    .map(|subject| {
-                        let code = subject.code().to_owned();
-                        let find = |id: &str| match &subject {
-                            Subject::Item(item) => item.materials.iter().find(|m| m.id == id).cloned(),
-                            Subject::Bundle(detail) => {
-                                detail
-                                    .document(id)
-                                    .map(|m| domain::Material {
-                                        id: id.to_owned(),
-                                        ..m.clone()
-                                    })
-                            }
+            // The catalog's definition of each asked material (an item's by its id, a bundle's document by `CODE.material`).
+            <ul class="material-tasks">
+                {asks
+                    .iter()
+                    .filter_map(|a| a.definition.clone())
+                    .map(|mut material| {
+                        material.necessity = Necessity::Required;
+                        let entry = ChecklistEntry {
+                            material,
+                            count: 1,
+                            unit: String::new(),
+                            items: vec![],
                         };
-                        // An item's material by its id; a bundle's document by `CODE.material`.
+                        // Asked for now: no "later" choice here.
                         view! {
-                            <ul class="material-tasks">
-                                {asks
-                                    .iter()
-                                    .filter_map(|a| find(&a.material))
-                                    .map(|m| {
-                                        let mut material = m;
-                                        material.necessity = Necessity::Required;
-                                        let entry = ChecklistEntry {
-                                            material,
-                                            count: 1,
-                                            unit: String::new(),
-                                            items: vec![],
-                                        };
-                                        // Asked for now: no "later" choice here.
-                                        view! {
-                                            <MaterialUpload
-                                                item=code.clone()
-                                                entry
-                                                materials
-                                                busy
-                                                problem=Signal::derive(|| None)
-                                                later_days=0
-                                            />
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
+                            <MaterialUpload
+                                item=upload_code.clone()
+                                entry
+                                materials
+                                busy
+                                problem=Signal::derive(|| None)
+                                later_days=0
+                            />
                         }
                     })
-            }}
+                    .collect_view()}
+            </ul>
             <button
                 type="button"
                 class="button"

@@ -43,7 +43,7 @@ pub struct DocumentRequest {
 }
 
 /// A material as the applicant sees it on the status page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaterialAsk {
     pub material: String,
@@ -51,6 +51,11 @@ pub struct MaterialAsk {
     /// Why it is asked for (补正), empty for a 容缺 material.
     #[serde(default)]
     pub reason: String,
+    /// The material as the catalog defines it (file types, size, sides), its
+    /// id the ask's: the status page takes the upload from it without reading
+    /// the whole item or bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<crate::catalog::Material>,
 }
 
 /// `POST /api/cases/lookup`: where the case stands, in plain words.

@@ -110,6 +110,9 @@ async fn every_staff_move_through_a_supplement_to_completion_and_a_rating() {
         view.supplement.iter().map(|s| (s.name.as_str(), s.reason.as_str())).collect::<Vec<_>>(),
         [("近期一寸免冠白底彩色照片", "照片背景不是白色"), ("居民身份证", "背面看不清")]
     );
+    // Each ask carries the catalog's definition: the status page takes the upload without the item.
+    let id_card = view.supplement[1].definition.as_ref().expect("the ID card's definition");
+    assert_eq!((id_card.id.as_str(), id_card.slots.len()), ("id_card", 2));
 
     // The applicant uploads only those: another material, or one missing, is refused in place.
     let stray = upload(&app, "JT-003", "application", "申请表.pdf", PDF).await;

@@ -210,6 +210,9 @@ async fn the_lead_accepts_departments_work_in_parallel_and_one_notice_asks_for_e
             ("XF-001.floor_plan", "县消防救援大队：没有标出安全出口")
         ]
     );
+    // A bundle's document under its checklist key, as the status page uploads it.
+    let plan = view.supplement[1].definition.as_ref().expect("the floor plan's definition");
+    assert_eq!((plan.id.as_str(), plan.name.as_str()), ("XF-001.floor_plan", view.supplement[1].name.as_str()));
     let supplied = app
         .post(
             "/api/cases/supplement",

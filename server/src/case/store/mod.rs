@@ -12,7 +12,8 @@ pub mod work_orders;
 pub mod write;
 
 pub use read::{
-    Filter, Page, events, files, list, load, load_stored, material_name, may_complete, outstanding_later, parts,
+    Filter, Page, events, files, list, load, load_stored, material_ask, material_name, may_complete, outstanding_later,
+    parts,
 };
 pub(crate) use row::internal;
 pub use row::{COLUMNS, CaseRow, Kind};

@@ -194,3 +194,10 @@ pub async fn may_complete(state: &AppState, case: &CaseRow, action: &domain::cas
 pub fn material_name(item: &ServiceItem, id: &str) -> String {
     item.materials.iter().find(|m| m.id == id).map_or(id.to_owned(), |m| m.name.clone())
 }
+
+/// An item's material asked for on the status page, with the catalog's definition.
+pub fn material_ask(item: &ServiceItem, id: &str, reason: String) -> domain::case::view::MaterialAsk {
+    let definition = item.materials.iter().find(|m| m.id == id).cloned();
+    let name = definition.as_ref().map_or(id.to_owned(), |m| m.name.clone());
+    domain::case::view::MaterialAsk { material: id.to_owned(), name, reason, definition }
+}

@@ -40,6 +40,13 @@ async fn documents_of(state: &AppState, joint: &JointCase<'_>) -> Result<Vec<Doc
     Ok(all)
 }
 
+/// A bundle's document asked for on the status page (`CODE.material`), with
+/// the catalog's definition under the same key.
+fn document_ask(detail: &domain::catalog::bundle::BundleDetail, key: String, reason: String) -> MaterialAsk {
+    let definition = detail.document(&key).map(|m| domain::Material { id: key.clone(), ..m.clone() });
+    MaterialAsk { name: detail.document_name(&key), material: key, reason, definition }
+}
+
 /// What the applicant sees of a joint case: the whole in plain words, each
 /// part, one timeline, one notice of every department's supplements.
 pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseView, ApiError> {
@@ -54,11 +61,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         for id in cases::outstanding_later(state, part).await? {
             let Some(key) = joint.detail.document_key(&part.item_code, &id) else { continue };
             if !later.iter().any(|m| m.material == key) {
-                later.push(MaterialAsk {
-                    name: joint.detail.document_name(&key),
-                    material: key,
-                    reason: String::new(),
-                });
+                later.push(document_ask(&joint.detail, key, String::new()));
             }
             later_due = match (later_due, part.later_due(state)) {
                 (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
@@ -73,7 +76,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
             let reason = format!("{}：{}", ask.department, ask.reason);
             match supplement.iter_mut().find(|m| m.material == key) {
                 Some(existing) => existing.reason = format!("{}；{reason}", existing.reason),
-                None => supplement.push(MaterialAsk { name: joint.detail.document_name(&key), material: key, reason }),
+                None => supplement.push(document_ask(&joint.detail, key, reason)),
             }
         }
     }

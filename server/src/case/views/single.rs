@@ -2,11 +2,11 @@
 
 use domain::case::Status;
 use domain::case::rating::Stage;
-use domain::case::view::{CaseView, MaterialAsk, StaffCase};
+use domain::case::view::{CaseView, StaffCase};
 use domain::time::calendar::Light;
 
 use crate::AppState;
-use crate::case::store::{CaseRow, events, files, material_name, outstanding_later, ratings};
+use crate::case::store::{CaseRow, events, files, material_ask, outstanding_later, ratings};
 use crate::error::ApiError;
 
 /// The clock of a case: due date, working days left and the light, while it runs.
@@ -57,23 +57,13 @@ pub async fn applicant_view(state: &AppState, case: &CaseRow) -> Result<CaseView
         light,
         timeline: events(state, &case.case_number).await?,
         supplement: if case.status == Status::NeedsSupplement {
-            case.supplement
-                .iter()
-                .map(|s| MaterialAsk {
-                    material: s.material.clone(),
-                    name: material_name(item, &s.material),
-                    reason: s.reason.clone(),
-                })
-                .collect()
+            case.supplement.iter().map(|s| material_ask(item, &s.material, s.reason.clone())).collect()
         } else {
             Vec::new()
         },
         supply_by: case.supply_by.filter(|_| case.status == Status::NeedsSupplement),
         later_due: (!later.is_empty()).then(|| case.later_due(state)).flatten(),
-        later: later
-            .iter()
-            .map(|m| MaterialAsk { material: m.clone(), name: material_name(item, m), reason: String::new() })
-            .collect(),
+        later: later.iter().map(|m| material_ask(item, m, String::new())).collect(),
         result: case.result.clone(),
         decision: case.decision.clone(),
         documents: crate::case::store::documents::of_case(state, &case.case_number).await?,
