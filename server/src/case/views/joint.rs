@@ -61,7 +61,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
         for id in cases::outstanding_later(state, part).await? {
             let Some(key) = joint.detail.document_key(&part.item_code, &id) else { continue };
             if !later.iter().any(|m| m.material == key) {
-                later.push(document_ask(&joint.detail, key, String::new()));
+                later.push(document_ask(joint.detail, key, String::new()));
             }
             later_due = match (later_due, part.later_due(state)) {
                 (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
@@ -76,7 +76,7 @@ pub async fn applicant_view(state: &AppState, whole: &CaseRow) -> Result<CaseVie
             let reason = format!("{}：{}", ask.department, ask.reason);
             match supplement.iter_mut().find(|m| m.material == key) {
                 Some(existing) => existing.reason = format!("{}；{reason}", existing.reason),
-                None => supplement.push(document_ask(&joint.detail, key, reason)),
+                None => supplement.push(document_ask(joint.detail, key, reason)),
             }
         }
     }
