@@ -44,7 +44,8 @@ async fn documents_of(state: &AppState, joint: &JointCase<'_>) -> Result<Vec<Doc
 /// the catalog's definition under the same key.
 fn document_ask(detail: &domain::catalog::bundle::BundleDetail, key: String, reason: String) -> MaterialAsk {
     let definition = detail.document(&key).map(|m| domain::Material { id: key.clone(), ..m.clone() });
-    MaterialAsk { name: detail.document_name(&key), material: key, reason, definition }
+    let name = definition.as_ref().map_or_else(|| key.clone(), |m| m.name.clone());
+    MaterialAsk { name, material: key, reason, definition }
 }
 
 /// What the applicant sees of a joint case: the whole in plain words, each
