@@ -4,8 +4,8 @@
 //! and notices are one bundle; applying is three, one per step (the form, the
 //! uploads, the review and receipt), so a page opened from a link loads only
 //! its step, and resuming a draft on another phone is its own; following a
-//! case is three (the empty look-up form, as light as the home page; a case's
-//! status; 我的办件 and figures);
+//! case is four (the empty look-up form, as light as the home page; a case's
+//! status; the uploads a 补正 or 容缺 asks for; 我的办件 and figures);
 //! the staff console is its own (a citizen looking up a case never loads it).
 //! The server answers an address with the page of the bundle that shows it, so
 //! a shared link loads that bundle alone; the app hands over to the same
@@ -29,8 +29,10 @@ pub enum AppBundle {
     Resume,
     /// The empty look-up form of a case, light as the home page.
     Lookup,
-    /// After submission: a case's status, supplements, rating.
+    /// After submission: a case's status, rating, complaints.
     Follow,
+    /// After submission: uploading what a case was asked for (补正, 容缺).
+    Supply,
     /// 我的办件 for who signed in, and the public figures.
     Mine,
     /// The staff console: the clerks' list, a case's file, the hall pad.
@@ -51,6 +53,7 @@ impl AppBundle {
             Self::Resume => "resume",
             Self::Lookup => "lookup",
             Self::Follow => "follow",
+            Self::Supply => "supply",
             Self::Mine => "mine",
             Self::Staff => "console",
         }
@@ -69,6 +72,7 @@ pub fn bundle_for(path: &str) -> AppBundle {
         ["drafts"] => AppBundle::Resume,
         ["cases"] => AppBundle::Lookup,
         ["cases", _] => AppBundle::Follow,
+        ["cases", _, "supply"] => AppBundle::Supply,
         ["my"] | ["figures"] => AppBundle::Mine,
         ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => AppBundle::Staff,
         _ => AppBundle::Home,
@@ -116,6 +120,7 @@ mod tests {
             ("/receipts/BM20261201000001", Review),
             ("/cases", Lookup),
             ("/cases/BM20261201000001", Follow),
+            ("/cases/BM20261201000001/supply", Supply),
             ("/my", Mine),
             ("/figures", Mine),
             ("/staff", Staff),
@@ -139,7 +144,7 @@ mod tests {
     #[test]
     fn no_bundle_folder_is_a_page_address() {
         use AppBundle::*;
-        for bundle in [Home, Guide, Form, Tasks, Review, Resume, Lookup, Follow, Mine, Staff] {
+        for bundle in [Home, Guide, Form, Tasks, Review, Resume, Lookup, Follow, Supply, Mine, Staff] {
             let dir = bundle.dir();
             assert!(dir.is_empty() || bundle_for(&["/", dir].concat()) == Home, "{dir}");
         }

@@ -77,6 +77,13 @@ test('supplement, completion in the staff console, rating and the public figures
   await page.getByRole('link', { name: '查看办理进度' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '办理进度' })).toBeVisible();
   await expect(page.locator('.status-panel')).toContainText('需要补正材料');
+  const asked = page.getByRole('region', { name: /补正告知/ });
+  await expect(asked).toContainText('照片背景不是白色，请重新拍摄');
+  await expect(asked).toContainText('逾期未补正的，视为撤回申请');
+  // The uploads are their own page (the status page carries no upload code).
+  await asked.getByRole('link', { name: '上传补正材料' }).click();
+  await expect(page).toHaveURL(/\/cases\/[^/]+\/supply$/);
+  await expect(page.getByRole('heading', { level: 1, name: '补交材料' })).toBeVisible();
   const supply = page.getByRole('region', { name: /补正告知/ });
   await expect(supply).toContainText('照片背景不是白色，请重新拍摄');
   await expect(supply.locator('.material-task')).toHaveCount(1);
@@ -85,6 +92,8 @@ test('supplement, completion in the staff console, rating and the public figures
   await supply.locator('#material-photo').getByLabel(/选择文件/).setInputFiles(photo);
   await expect(supply.locator('.file--done')).toHaveCount(1);
   await supply.getByRole('button', { name: '提交补正材料' }).click();
+  // Sent: back on the status page.
+  await expect(page).toHaveURL(/\/cases\/[^/]+$/);
   await expect(page.locator('.status-panel')).toContainText('已提交，等待审查');
   await expect(page.locator('.timeline')).toContainText('补正材料后重新提交');
   expect(page.url()).not.toContain('query');

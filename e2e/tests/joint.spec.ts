@@ -138,6 +138,10 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   // The applicant supplies both in one place.
   await page.getByRole('link', { name: '查看办理进度' }).click();
   await expect(page.locator('.status-panel')).toContainText('需要补正材料');
+  const asked = page.getByRole('region', { name: /补正告知/ });
+  await expect(asked).toContainText('县城市管理局：效果图没有标注尺寸');
+  await expect(asked).toContainText('县消防救援大队：没有标出安全出口');
+  await asked.getByRole('link', { name: '上传补正材料' }).click();
   const supply = page.getByRole('region', { name: /补正告知/ });
   await expect(supply).toContainText('县城市管理局：效果图没有标注尺寸');
   await expect(supply).toContainText('逾期未补正的，视为撤回申请');
@@ -174,11 +178,14 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   await expect(page.locator('.status-panel')).toContainText(/请在 \d{4}年\d{1,2}月\d{1,2}日 前补交 2 项容缺材料/);
   await page.locator('.status-panel').getByRole('link', { name: '去补交材料' }).click();
   await expect(page).toHaveURL(/#supply$/);
+  await page.getByRole('region', { name: '容缺材料：请补交下列材料' }).getByRole('link', { name: '上传容缺材料' }).click();
   const later = page.getByRole('region', { name: '容缺材料：请补交下列材料' });
   await material(page, 'SC-001.safety_rules').getByLabel(/选择文件/).setInputFiles(doc);
   await material(page, 'XF-001.training_record').getByLabel(/选择文件/).setInputFiles(doc);
   await expect(later.locator('.file--done')).toHaveCount(2);
   await later.getByRole('button', { name: '补交材料' }).click();
+  // Back on the status page, nothing is asked any more.
+  await expect(page.getByRole('heading', { level: 1, name: '办理进度' })).toBeVisible();
   await expect(later).toHaveCount(0);
   await fire.getByRole('button', { name: '办结', exact: true }).click();
   await fire.getByRole('button', { name: '确认办结' }).click();

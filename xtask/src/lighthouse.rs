@@ -78,7 +78,9 @@ fn read_run(report: &Path) -> anyhow::Result<Run> {
     })
 }
 
-pub fn report() -> anyhow::Result<()> {
+/// Every page, or only those labelled in `only` (`status` is the status page).
+pub fn report(only: &[String]) -> anyhow::Result<()> {
+    let wanted = |label: &str| only.is_empty() || only.iter().any(|o| o == label);
     let bin = tools::ensure_npm_packages(&root().join("xtask/lighthouse"))?;
     let chromium = tools::ensure_chromium()?;
     let server = Server::start("lighthouse")?;
@@ -92,7 +94,7 @@ pub fn report() -> anyhow::Result<()> {
     );
     let flags = "--chrome-flags=--headless=new --no-sandbox --disable-background-networking \
                  --disable-component-update --disable-sync --no-first-run";
-    for (label, path) in PAGES {
+    for (label, path) in PAGES.into_iter().filter(|(label, _)| wanted(label)) {
         let measure = |throttling: Throttling| {
             median_of(&out, label, |report| {
                 run(Command::new(bin.join("lighthouse"))
@@ -103,6 +105,10 @@ pub fn report() -> anyhow::Result<()> {
             })
         };
         print_row(label, path, &measure(Throttling::Simulated)?, &measure(Throttling::Applied)?);
+    }
+    if !wanted("status") {
+        let _ = std::fs::remove_dir_all(&out);
+        return Ok(());
     }
     // A case of its own, submitted as the browser would; its page opened with the code kept.
     let (case_number, query_code) = crate::case_bench::submitted_case(server.port)?;

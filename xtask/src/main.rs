@@ -34,8 +34,8 @@ const USAGE: &str = "usage: cargo xtask <run|test|build|bench|modules|e2e>
   e2e    the Playwright tests alone, against the app and server as last built (`cargo xtask build`)
   bench  home page transfer, the lazily loaded app, checklist timing, files against nginx, search,
          Lighthouse, uploads and cases under load (BENCHMARKS.md); `bench uploads|check|cases|static|search|lighthouse`
-         runs that part alone (static and lighthouse on the app as last built); `bench speed` builds and
-         runs the transfers, static, search and lighthouse together";
+         runs that part alone (static and lighthouse on the app as last built; `bench lighthouse status apply`
+         only the pages named); `bench speed` builds and runs the transfers, static, search and lighthouse together";
 
 fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -56,7 +56,7 @@ fn main() -> anyhow::Result<()> {
             Some("cases") => release_server().and_then(|()| case_bench::report()),
             Some("static") => static_bench::report(),
             Some("search") => release_server().and_then(|()| search_bench::report()),
-            Some("lighthouse") => lighthouse::report(),
+            Some("lighthouse") => lighthouse::report(&std::env::args().skip(3).collect::<Vec<_>>()),
             Some("speed") => build::build().and_then(|()| speed()),
             Some("check") => release_server().and_then(|()| check_bench::report()),
             Some(part) => {
@@ -87,7 +87,7 @@ fn speed() -> anyhow::Result<()> {
     budget::report(&root().join("dist"))?;
     static_bench::report()?;
     search_bench::report()?;
-    lighthouse::report()
+    lighthouse::report(&[])
 }
 
 /// The release server alone (the benches that need no app build).

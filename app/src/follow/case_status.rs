@@ -1,27 +1,23 @@
 //! 办件进度: look a case up by its number and query code (typed, or from the
 //! receipt kept on this phone), then see where it stands: status in plain
 //! words, deadline and traffic light, what to do now, the timeline; supply
-//! what was asked for (补正) or left for later (容缺); withdraw; rate; complain.
+//! what was asked for (补正) or left for later (容缺), uploaded on its own
+//! page (`supply`); withdraw; rate; complain.
 
-use domain::Necessity;
-use domain::apply::materials::Materials;
-use domain::apply::submission::SubmissionProblems;
 use domain::case::Status;
-use domain::case::view::{CaseKey, CaseView, MaterialAsk, SupplementBody};
-use domain::catalog::checklist::ChecklistEntry;
+use domain::case::view::{CaseKey, CaseView, MaterialAsk};
 use domain::time::calendar::Light;
-use domain::time::date::beijing_time;
+use domain::time::date::{Date, beijing_time};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, SubmitError};
+use crate::api;
 use crate::components::alert::ErrorNotice;
-use crate::components::material_upload::MaterialUpload;
 use crate::components::timeline::timeline_entry;
 use crate::follow::case_feedback::{ComplaintForm, RatingForm};
 use crate::follow::documents::ApplicantDocuments;
 use crate::follow::lookup::{self, LookupForm};
-use crate::shell::draft;
+use crate::follow::supply::{self, AskedList};
 use crate::shell::set_title;
 use domain::case::rating::Stage;
 
@@ -181,7 +177,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
             confirming.set(false);
         });
     };
-    let (rate_key, supply_key, complain_key) = (key.clone(), key.clone(), key.clone());
+    let (rate_key, complain_key) = (key.clone(), key.clone());
     view! {
         <p class="back">
             <a href="/">"返回首页"</a>
@@ -315,21 +311,13 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
         </dl>
         {move || view.with(|v| (!v.parts.is_empty()).then(|| view! { <Parts parts=v.parts.clone() /> }))}
         {move || {
-            let current = view.get();
-            current
-                .to_supply()
-                .map(|(asks, supplement)| {
-                    view! {
-                        <Supply
-                            key=supply_key.clone()
-                            item_code=current.item_code.clone()
-                            asks
-                            supplement
-                            due=if supplement { current.supply_by } else { current.later_due }
-                            view
-                        />
-                    }
-                })
+            view.with(|v| {
+                v.to_supply()
+                    .map(|(asks, supplement)| {
+                        let due = if supplement { v.supply_by } else { v.later_due };
+                        view! { <Asked case_number=v.case_number.clone() asks supplement due /> }
+                    })
+            })
         }}
         {move || {
             view.with(|v| {
@@ -445,131 +433,19 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
     }
 }
 
-/// Upload what was asked for (补正) or left for later (容缺), then send it.
+/// What was asked for (补正) or left for later (容缺), told in full, and the
+/// way to the page that uploads it (the `supply` bundle, fetched meanwhile).
 #[component]
-fn Supply(
-    key: CaseKey,
-    item_code: String,
-    asks: Vec<MaterialAsk>,
-    supplement: bool,
-    due: Option<domain::time::date::Date>,
-    view: RwSignal<CaseView>,
-) -> impl IntoView {
-    let upload_code = item_code.clone();
-    // Kept on this device while it is uploaded, like an application.
-    let storage_key = format!("case.{}.supply", key.case_number);
-    let materials = RwSignal::new(draft::load::<Materials>(&storage_key).unwrap_or_default());
-    let save_key = storage_key.clone();
-    Effect::new(move |_| materials.with(|m| draft::save(&save_key, m)));
-    let busy = RwSignal::new(0usize);
-    let problems = RwSignal::new(None::<(String, SubmissionProblems)>);
-    let sending = RwSignal::new(false);
-    let send = move |_| {
-        let body = SupplementBody { key: key.clone(), files: materials.with_untracked(Materials::upload_ids) };
-        let storage_key = storage_key.clone();
-        let item_code = item_code.clone();
-        sending.set(true);
-        spawn_local(async move {
-            let application_key = crate::application::application_key(&item_code).await.unwrap_or_default();
-            match api::case_supplement(&body, &application_key).await {
-                Ok(next) => {
-                    draft::remove(&storage_key);
-                    problems.set(None);
-                    view.set(next);
-                }
-                Err(SubmitError::Invalid(message, found)) => problems.set(Some((message, found))),
-                Err(SubmitError::Other(message)) => problems.set(Some((message, SubmissionProblems::default()))),
-            }
-            sending.set(false);
-        });
-    };
-    let title = if supplement {
-        "补正告知：请补交或重新上传下列材料"
-    } else {
-        "容缺材料：请补交下列材料"
-    };
-    let asks_for_list = asks.clone();
+fn Asked(case_number: String, asks: Vec<MaterialAsk>, supplement: bool, due: Option<Date>) -> impl IntoView {
+    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Supply);
     view! {
         <section class="supply" id="supply" aria-labelledby="supply-title">
-            <h2 id="supply-title">{title}</h2>
-            {due
-                .map(|d| {
-                    view! {
-                        <p class="hint">
-                            {format!(
-                                "请在 {} 前补交，{}",
-                                d.chinese(),
-                                if supplement {
-                                    "逾期未补正的，视为撤回申请。"
-                                } else {
-                                    "逾期未补齐的，本次申请终止。"
-                                },
-                            )}
-                        </p>
-                    }
-                })}
-            <ul class="plain-list">
-                {asks_for_list
-                    .into_iter()
-                    .map(|a| {
-                        view! {
-                            <li>
-                                <strong>{a.name}</strong>
-                                {(!a.reason.is_empty()).then(|| format!("：{}", a.reason))}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-            {move || {
-                problems
-                    .get()
-                    .map(|(message, found)| {
-                        view! {
-                            <div class="error-summary" role="alert">
-                                <h3 class="error-summary__title">{message}</h3>
-                                <ul>
-                                    {found.materials.into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}
-                                </ul>
-                            </div>
-                        }
-                    })
-            }}
-            // The catalog's definition of each asked material (an item's by its id, a bundle's document by `CODE.material`).
-            <ul class="material-tasks">
-                {asks
-                    .iter()
-                    .filter_map(|a| a.definition.clone())
-                    .map(|mut material| {
-                        material.necessity = Necessity::Required;
-                        let entry = ChecklistEntry {
-                            material,
-                            count: 1,
-                            unit: String::new(),
-                            items: vec![],
-                        };
-                        // Asked for now: no "later" choice here.
-                        view! {
-                            <MaterialUpload
-                                item=upload_code.clone()
-                                entry
-                                materials
-                                busy
-                                problem=Signal::derive(|| None)
-                                later_days=0
-                            />
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-            <button
-                type="button"
-                class="button"
-                on:click=send
-                disabled=move || { sending.get() || busy.get() > 0 || materials.with(|m| m.files.is_empty()) }
-            >
-                {if supplement { "提交补正材料" } else { "补交材料" }}
-            </button>
+            <h2 id="supply-title">{supply::title(supplement)}</h2>
+            {due.map(|d| view! { <p class="hint">{supply::due_line(d, supplement)}</p> })}
+            <AskedList asks />
+            <a class="button" href=supply::supply_url(&case_number)>
+                {if supplement { "上传补正材料" } else { "上传容缺材料" }}
+            </a>
         </section>
     }
 }

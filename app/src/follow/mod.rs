@@ -1,6 +1,6 @@
 //! Following a case after submission: the look-up form (the `lookup`
-//! bundle), the status page with supplements, rating and complaints (the
-//! `follow` bundle), 我的办件 for who signed in and
+//! bundle), the status page with rating and complaints (the `follow`
+//! bundle), the uploads a 补正 or 容缺 asks for (the `supply` bundle), 我的办件 for who signed in and
 //! the public figures (the `mine` bundle), and the
 //! staff console (the `console` bundle, which no citizen downloads). An
 //! applicant filling in a form downloads neither.
@@ -29,6 +29,7 @@ pub mod staff_list;
 pub mod staff_pad;
 pub mod staff_session;
 pub mod staff_supplement;
+pub mod supply;
 
 /// The `lookup` bundle's page: the empty look-up form, light (a case found
 /// is the `follow` bundle's).
@@ -44,6 +45,14 @@ pub fn render_lookup(page: &Page) -> Option<AnyView> {
 pub fn render_status(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The `supply` bundle's page: uploading what a case was asked for.
+pub fn render_supply(page: &Page) -> Option<AnyView> {
+    Some(match page.clone() {
+        Page::CaseSupply(case_number) => view! { <supply::SupplyPage case_number /> }.into_any(),
         _ => return None,
     })
 }

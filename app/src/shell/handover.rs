@@ -6,11 +6,12 @@
 //! its own router, unmounts itself, and starts it; the bundle then shows the
 //! page at the same address and handles every later one.
 //!
-//! There are nine bundles (`domain::bundles` says which has which page):
+//! There are ten bundles (`domain::bundles` says which has which page):
 //! `guide` (guides, questionnaires, notices), `form`, `tasks` and `review`
 //! (applying, one per step), `resume` (resuming a draft) and `lookup` (the
-//! empty look-up form), light apps that hand over like this one,, `follow` (a case after submission), `mine`
-//! (我的办件, public figures) and `console` (the staff console), so an
+//! empty look-up form), light apps that hand over like this one, `follow` (a
+//! case after submission), `supply` (the uploads a 补正 or 容缺 asks for),
+//! `mine` (我的办件, public figures) and `console` (the staff console), so an
 //! applicant reading a guide never downloads the form, a page opened from a
 //! link loads only its own step, and a citizen never downloads the staff
 //! console. When a bundle meets a page of

@@ -62,6 +62,8 @@ pub enum Page {
     Receipt(String),
     /// 办理进度: the look-up form, or a case of this device's receipts.
     CaseStatus(Option<String>),
+    /// 补交材料: uploading what a case was asked for (补正) or left for later (容缺).
+    CaseSupply(String),
     /// 我的办件: signing in, and the signed-in person's cases.
     MyCases,
     /// 数据公开.
@@ -90,6 +92,7 @@ impl Page {
             ["receipts", case] => decode(case).map(Self::Receipt),
             ["cases"] => Some(Self::CaseStatus(None)),
             ["cases", case] => decode(case).map(|c| Self::CaseStatus(Some(c))),
+            ["cases", case, "supply"] => decode(case).map(Self::CaseSupply),
             ["my"] => Some(Self::MyCases),
             ["figures"] => Some(Self::Figures),
             ["staff"] => Some(Self::Staff),
