@@ -143,6 +143,21 @@ for (const [step, heading, ready] of [
   });
 }
 
+test('before its wasm arrives, the page that uploads what a case was asked for reads, with its way back', async ({ page }) => {
+  await page.route(/\.wasm$/, (route) => route.abort());
+  await page.goto('/cases/BM20261201000001/supply');
+  await expect(page.getByRole('heading', { level: 1, name: '补交材料' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '返回办理进度' })).toHaveAttribute('href', '/cases/BM20261201000001');
+  await expect(page.locator('main .hint').first()).toContainText('上传好的文件会保存在本手机上');
+  await expect(page.getByText('正在读取办件，请稍候')).toBeVisible();
+  // With no code on this phone and no one signed in, the app asks for the code on the case's page.
+  await page.unroute(/\.wasm$/);
+  await page.reload();
+  await expect(page).toHaveURL(/\/cases\/BM20261201000001$/);
+  await expect(page.getByRole('heading', { level: 1, name: '查询办理进度' })).toBeVisible();
+  await expect(page.getByLabel('办件编号')).toHaveValue('BM20261201000001');
+});
+
 test('a clerk\'s page before its wasm: the console\'s name, no elderly switch, no large text', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('bianmin.elderly', '1'));
   await page.route(/\.wasm$/, (route) => route.abort());

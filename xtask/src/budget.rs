@@ -32,8 +32,8 @@ pub const PAGES: [Page; 11] = [
     Page { html: "review/page.html", what: "review or receipt opened from a link", budget: 176_000 },
     Page { html: "resume/page.html", what: "resuming a draft", budget: 100_000 },
     Page { html: "lookup/page.html", what: "case look-up", budget: 100_000 },
-    Page { html: "follow/page.html", what: "a case's status opened from a link", budget: 222_000 },
-    Page { html: "supply/page.html", what: "uploading what a case was asked for", budget: 215_000 },
+    Page { html: "follow/page.html", what: "a case's status opened from a link", budget: 165_000 },
+    Page { html: "supply/page.html", what: "uploading what a case was asked for", budget: 173_000 },
     Page { html: "mine/page.html", what: "我的办件 or figures opened from a link", budget: 150_000 },
     Page { html: "console/page.html", what: "staff console", budget: 215_000 },
 ];
