@@ -99,7 +99,7 @@ pub fn SupplyPage(case_number: String) -> impl IntoView {
     }
 }
 
-/// Upload the asked materials and send them; back to the status page once sent.
+/// Upload the asked materials and send them; the status page once sent.
 #[component]
 fn Supply(
     key: CaseKey,
@@ -127,7 +127,8 @@ fn Supply(
             match api::case_supplement(&body, &application_key).await {
                 Ok(_) => {
                     draft::remove(&storage_key);
-                    crate::shell::router::navigate(&case_url(&body.key.case_number));
+                    // In this page's place: Back from the status page does not return to a sent form.
+                    crate::shell::router::replace(&case_url(&body.key.case_number));
                     return;
                 }
                 Err(SubmitError::Invalid(message, found)) => problems.set(Some((message, found))),
