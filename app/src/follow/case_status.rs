@@ -69,19 +69,8 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
     };
     match (known, case_number) {
         (Some(key), _) => fetch(key),
-        // One of 我的办件 opened without its codes: the session proves it is theirs.
-        (None, Some(case_number)) => {
-            Effect::new(move |done: Option<bool>| {
-                if done == Some(true) {
-                    return true;
-                }
-                let signed_in = crate::shell::session::signed_in();
-                if signed_in {
-                    fetch(CaseKey { case_number: case_number.clone(), query_code: String::new() });
-                }
-                signed_in
-            });
-        }
+        // One of 我的办件 opened without its codes, or the look-up form with its number.
+        (None, Some(case_number)) => lookup::open_when_signed_in(case_number, fetch, || {}),
         (None, None) => {}
     }
     let look_up = Callback::new(fetch);

@@ -28,6 +28,27 @@ pub(crate) fn stored_key(case_number: &str) -> Option<CaseKey> {
     )
 }
 
+/// Open a case without its code once the session is read, if its owner is
+/// signed in (one of 我的办件: the session proves it is theirs); else
+/// `anonymous`.
+pub(crate) fn open_when_signed_in(
+    case_number: String,
+    open: impl Fn(CaseKey) + 'static,
+    anonymous: impl Fn() + 'static,
+) {
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        match crate::shell::session::state().with(|s| s.as_ref().map(|s| s.signed_in)) {
+            Some(true) => open(CaseKey { case_number: case_number.clone(), query_code: String::new() }),
+            Some(false) => anonymous(),
+            None => return false,
+        }
+        true
+    });
+}
+
 fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }

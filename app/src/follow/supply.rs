@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, SubmitError};
 use crate::components::alert::ErrorNotice;
 use crate::components::material_upload::MaterialUpload;
-use crate::follow::lookup::{case_url, stored_key};
+use crate::follow::lookup::{case_url, open_when_signed_in, stored_key};
 use crate::shell::draft;
 use crate::shell::set_title;
 
@@ -44,18 +44,7 @@ pub fn SupplyPage(case_number: String) -> impl IntoView {
         // No code on this phone: the owner's session may open it, else the status page asks for the code.
         None => {
             let back = back.clone();
-            Effect::new(move |done: Option<bool>| {
-                if done == Some(true) {
-                    return true;
-                }
-                let signed_in = crate::shell::session::signed_in();
-                if signed_in {
-                    fetch(CaseKey { case_number: case_number.clone(), query_code: String::new() });
-                } else if crate::shell::session::state().with(Option::is_some) {
-                    crate::shell::router::replace(&back);
-                }
-                signed_in
-            });
+            open_when_signed_in(case_number, fetch, move || crate::shell::router::replace(&back));
         }
     }
     let back_link = back.clone();
