@@ -147,9 +147,7 @@ fn TaskList(subject: Subject) -> impl IntoView {
         </p>
         <p class="caption">{name}</p>
         <h1>"上传材料并提交"</h1>
-        <p class="hint">
-            "上传好的文件会保存在本手机上，刷新页面或退出微信后再打开也不会丢失。网络不好时会自动重试，已传的部分不用重传。"
-        </p>
+        <p class="hint">{crate::components::material_upload::KEPT_HINT}</p>
         <ol class="task-list">
             <li class="task">
                 <div class="task__head">

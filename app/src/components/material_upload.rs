@@ -21,6 +21,11 @@ use wasm_bindgen::JsCast;
 use crate::shell::announce;
 use crate::{photo, tus};
 
+/// Said above every list of uploads (the task list, the supply page): what
+/// this component keeps and retries.
+pub const KEPT_HINT: &str =
+    "上传好的文件会保存在本手机上，刷新页面或退出微信后再打开也不会丢失。网络不好时会自动重试，已传的部分不用重传。";
+
 /// A file of this visit that is not finished: being checked, compressed or
 /// uploaded, paused, or refused. Its name and status are its own signals, so a
 /// progress tick redraws its row alone (the list is keyed by `id`).

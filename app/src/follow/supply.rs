@@ -13,14 +13,10 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, SubmitError};
 use crate::components::alert::ErrorNotice;
-use crate::components::material_upload::MaterialUpload;
+use crate::components::material_upload::{KEPT_HINT, MaterialUpload};
 use crate::follow::lookup::{case_url, open_when_signed_in, stored_key};
 use crate::shell::draft;
 use crate::shell::set_title;
-
-/// Said above the uploads, as the application's task list says it.
-const KEPT_HINT: &str =
-    "上传好的文件会保存在本手机上，刷新页面或退出微信后再打开也不会丢失。网络不好时会自动重试，已传的部分不用重传。";
 
 /// The supply page of a case: its key as the status page found it (this
 /// phone's receipt, this session, or the signed-in owner's session), the
