@@ -4,8 +4,9 @@
 //! and notices are one bundle; applying is three, one per step (the form, the
 //! uploads, the review and receipt), so a page opened from a link loads only
 //! its step, and resuming a draft on another phone is its own; following a
-//! case is four (the empty look-up form, as light as the home page; a case's
-//! status; the uploads a 补正 or 容缺 asks for; 我的办件 and figures);
+//! case is five (the empty look-up form, as light as the home page; a case's
+//! status; the uploads a 补正 or 容缺 asks for; its rating and complaints;
+//! 我的办件 and figures);
 //! the staff console is its own (a citizen looking up a case never loads it).
 //! The server answers an address with the page of the bundle that shows it, so
 //! a shared link loads that bundle alone; the app hands over to the same
@@ -29,10 +30,12 @@ pub enum AppBundle {
     Resume,
     /// The empty look-up form of a case, light as the home page.
     Lookup,
-    /// After submission: a case's status, rating, complaints.
+    /// After submission: a case's status.
     Follow,
     /// After submission: uploading what a case was asked for (补正, 容缺).
     Supply,
+    /// After submission: rating a case (好差评) and complaining about it.
+    Feedback,
     /// 我的办件 for who signed in, and the public figures.
     Mine,
     /// The staff console: the clerks' list, a case's file, the hall pad.
@@ -54,6 +57,7 @@ impl AppBundle {
             Self::Lookup => "lookup",
             Self::Follow => "follow",
             Self::Supply => "supply",
+            Self::Feedback => "feedback",
             Self::Mine => "mine",
             Self::Staff => "console",
         }
@@ -73,6 +77,7 @@ pub fn bundle_for(path: &str) -> AppBundle {
         ["cases"] => AppBundle::Lookup,
         ["cases", _] => AppBundle::Follow,
         ["cases", _, "supply"] => AppBundle::Supply,
+        ["cases", _, "feedback"] => AppBundle::Feedback,
         ["my"] | ["figures"] => AppBundle::Mine,
         ["staff"] | ["staff", "pad"] | ["staff", "cases", _] => AppBundle::Staff,
         _ => AppBundle::Home,
@@ -121,6 +126,7 @@ mod tests {
             ("/cases", Lookup),
             ("/cases/BM20261201000001", Follow),
             ("/cases/BM20261201000001/supply", Supply),
+            ("/cases/BM20261201000001/feedback", Feedback),
             ("/my", Mine),
             ("/figures", Mine),
             ("/staff", Staff),
@@ -144,7 +150,7 @@ mod tests {
     #[test]
     fn no_bundle_folder_is_a_page_address() {
         use AppBundle::*;
-        for bundle in [Home, Guide, Form, Tasks, Review, Resume, Lookup, Follow, Supply, Mine, Staff] {
+        for bundle in [Home, Guide, Form, Tasks, Review, Resume, Lookup, Follow, Supply, Feedback, Mine, Staff] {
             let dir = bundle.dir();
             assert!(dir.is_empty() || bundle_for(&["/", dir].concat()) == Home, "{dir}");
         }

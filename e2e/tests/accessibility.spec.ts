@@ -150,12 +150,28 @@ test('before its wasm arrives, the page that uploads what a case was asked for r
   await expect(page.getByRole('link', { name: '返回办理进度' })).toHaveAttribute('href', '/cases/BM20261201000001');
   await expect(page.locator('main .hint').first()).toContainText('上传好的文件会保存在本手机上');
   await expect(page.getByText('正在读取办件，请稍候')).toBeVisible();
-  // With no code on this phone and no one signed in, the app asks for the code on the case's page.
+  // With no code on this phone and no one signed in, the look-up form asks for it, the number filled in.
   await page.unroute(/\.wasm$/);
   await page.reload();
-  await expect(page).toHaveURL(/\/cases\/BM20261201000001$/);
+  await expect(page).toHaveURL(/\/cases\?number=BM20261201000001$/);
   await expect(page.getByRole('heading', { level: 1, name: '查询办理进度' })).toBeVisible();
   await expect(page.getByLabel('办件编号')).toHaveValue('BM20261201000001');
+});
+
+test('before their wasm, a case\'s status and feedback pages read; with no code they lead to the look-up', async ({ page }) => {
+  await page.route(/\.wasm$/, (route) => route.abort());
+  await page.goto('/cases/BM20261201000001');
+  await expect(page.getByRole('heading', { level: 1, name: '办理进度' })).toBeVisible();
+  await expect(page.getByText('正在读取办件，请稍候')).toBeVisible();
+  await page.goto('/cases/BM20261201000001/feedback');
+  await expect(page.getByRole('heading', { level: 1, name: '评价和投诉' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '返回办理进度' })).toHaveAttribute('href', '/cases/BM20261201000001');
+  await page.unroute(/\.wasm$/);
+  for (const path of ['/cases/BM20261201000001', '/cases/BM20261201000001/feedback']) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/cases\?number=BM20261201000001$/);
+    await expect(page.getByLabel('办件编号')).toHaveValue('BM20261201000001');
+  }
 });
 
 test('a clerk\'s page before its wasm: the console\'s name, no elderly switch, no large text', async ({ page }) => {

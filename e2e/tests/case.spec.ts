@@ -202,6 +202,11 @@ test('supplement, completion in the staff console, rating and the public figures
   const copy = page.waitForEvent('download');
   await papers.getByRole('button', { name: '下载 PDF：受理通知书' }).click();
   expect((await copy).suggestedFilename()).toMatch(/^受理通知书.*\.pdf$/);
+  // Rating has its own page, opened from the status page.
+  await expectNoViolations(page);
+  await page.getByRole('region', { name: '评价这次服务' }).getByRole('link', { name: '去评价' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '评价和投诉' })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/cases/${caseNumber}/feedback$`));
   const rating = page.getByRole('region', { name: '评价这次服务' });
   await expectNoViolations(page);
   await rating.getByLabel('不满意', { exact: true }).check();
@@ -210,6 +215,8 @@ test('supplement, completion in the staff console, rating and the public figures
   await rating.getByLabel('办事效率（可不选）').selectOption('2');
   await rating.getByLabel('原因或建议').fill('补正时没有一次说清楚，多跑了一趟');
   await rating.getByRole('button', { name: '提交评价' }).click();
+  // Recorded: back on the status page, which says so.
+  await expect(page).toHaveURL(new RegExp(`/cases/${caseNumber}$`));
   await expect(page.locator('main')).toContainText('办结评价：不满意');
 
   // The 差评 is the department's work order on the case page; the reply reaches the applicant.
@@ -224,10 +231,23 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(page.locator('.timeline')).toContainText('答复差评');
   await expect(page.locator('.timeline')).toContainText('已更新材料清单');
   // After the answer the applicant may rate again; the second rating stands.
+  await page.getByRole('region', { name: '部门已答复，欢迎再次评价' }).getByRole('link', { name: '去评价' }).click();
   const again = page.getByRole('region', { name: '部门已答复，欢迎再次评价' });
   await again.getByLabel('满意', { exact: true }).check();
   await again.getByRole('button', { name: '提交评价' }).click();
   await expect(page.locator('main')).toContainText('办结评价：满意');
+  // A complaint about the case, from 联系办理部门: the same page, at its complaint; checked before it is sent.
+  await page.getByRole('link', { name: '网上投诉' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '我要投诉' })).toBeFocused();
+  await expect(page.getByRole('region', { name: /评价/ })).toHaveCount(0);
+  await expect(page.locator('main')).toContainText('您已经评价过了');
+  await page.getByLabel('投诉内容').fill('慢');
+  await page.getByRole('button', { name: '提交投诉' }).click();
+  await expect(page.getByRole('alert')).toContainText('请写下投诉的事情，至少5个字');
+  await page.getByLabel('投诉内容').fill('补正告知没有一次说清楚，多跑了一趟窗口');
+  await page.getByRole('button', { name: '提交投诉' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '投诉已收到' })).toContainText(/编号 \S+/);
+  await expectNoViolations(page);
   // The department records its 回访.
   await staff.reload();
   await staff.locator('.work-order').getByLabel('回访满意').check();

@@ -210,6 +210,7 @@ test('开餐馆 online: one form, one upload of the shared ID, one notice, paral
   // The whole is complete, and rated once.
   await page.reload();
   await expect(page.locator('.status-panel')).toContainText('全部办结');
+  await page.getByRole('region', { name: '评价这次服务' }).getByRole('link', { name: '去评价' }).click();
   const rating = page.getByRole('region', { name: '评价这次服务' });
   await rating.getByLabel('非常满意', { exact: true }).check();
   await rating.getByRole('button', { name: '提交评价' }).click();

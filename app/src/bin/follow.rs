@@ -1,4 +1,4 @@
-//! The `follow` bundle: looking up a case and its status (see `app::follow::render_status`).
+//! The `follow` bundle: a case's status (see `app::follow::render_status`).
 
 use app::Page;
 use leptos::prelude::*;

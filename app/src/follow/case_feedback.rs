@@ -1,13 +1,14 @@
-//! 好差评 and 投诉: the rating of a completed case (five levels, the online
+//! 好差评 and 投诉: the rating of a case (five levels, the online
 //! indicators, a reason when unhappy) and a complaint, each checked in the
-//! browser with the same `domain` rules the server applies.
+//! browser with the same `domain` rules the server applies. The forms of the
+//! feedback page (`feedback`); the window's pad shares the five levels.
 
 use std::collections::BTreeMap;
 
 use domain::apply::form::FieldError;
 use domain::case::rating::{Channel, Stage};
 use domain::case::view::{
-    CaseKey, CaseView, ComplaintBody, INDICATORS, LEVELS, Rating, RatingBody, check_complaint, check_rating,
+    CaseKey, ComplaintBody, INDICATORS, LEVELS, Rating, RatingBody, check_complaint, check_rating,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,6 +18,24 @@ use crate::components::alert::FieldAlert;
 
 fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
     errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+}
+
+/// The heading of a rating: 受理 (once accepted or refused) or 办结; `again`
+/// after the department answered an unhappy rating.
+pub(crate) fn rating_title(stage: Stage, again: bool) -> &'static str {
+    match (stage, again) {
+        (Stage::Acceptance, _) => "评价受理服务",
+        (Stage::Completion, false) => "评价这次服务",
+        (Stage::Completion, true) => "部门已答复，欢迎再次评价",
+    }
+}
+
+/// What the rating of `stage` is about, in a sentence.
+pub(crate) fn rating_hint(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Acceptance => "申请已经受理（或作出不予受理决定）。请对受理环节评价，办结后还可以对办理结果评价。",
+        Stage::Completion => "请对这次办事评价：选总体评价就可以提交，各项指标可以不选。",
+    }
 }
 
 /// The five levels (非常满意 … 非常不满意) as one radio group named `name`.
@@ -47,22 +66,20 @@ pub fn LevelChoices(overall: RwSignal<u8>, name: &'static str, class: &'static s
     }
 }
 
-/// Where this rating is given: from the receipt's QR code (`?from=qr`), a
-/// phone-sized screen, or a computer.
-fn channel() -> Channel {
-    let Some(window) = web_sys::window() else { return Channel::Pc };
-    let search = window.location().search().unwrap_or_default();
-    if search.split(['?', '&']).any(|pair| pair == "from=qr") {
+/// Where this rating is given: from the receipt's QR code (the case's page
+/// opened with `?from=qr` in this session), a phone-sized screen, or a computer.
+fn channel(case_number: &str) -> Channel {
+    if crate::follow::lookup::from_qr(case_number) {
         return Channel::QrCode;
     }
-    let width = window.inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0);
+    let width = window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0);
     if width < 768.0 { Channel::Mobile } else { Channel::Pc }
 }
 
 /// The rating of one stage: 受理 (once accepted or refused) or 办结; `again`
-/// after the department answered an unhappy rating.
+/// after the department answered an unhappy rating; `done` once recorded.
 #[component]
-pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>, stage: Stage, again: bool) -> impl IntoView {
+pub fn RatingForm(key: CaseKey, stage: Stage, again: bool, done: Callback<()>) -> impl IntoView {
     let overall = RwSignal::new(0u8);
     let indicators = RwSignal::new(BTreeMap::<String, u8>::new());
     let reason = RwSignal::new(String::new());
@@ -80,11 +97,12 @@ pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>, stage: Stage, again: b
             errors.set(found);
             return;
         }
-        let body = RatingBody { key: key.clone(), rating, stage, channel: channel() };
+        let body = RatingBody { key: key.clone(), rating, stage, channel: channel(&key.case_number) };
         sending.set(true);
         spawn_local(async move {
             match api::case_rate(&body).await {
-                Ok(next) => view.set(next),
+                // Busy until the status page replaces this one.
+                Ok(_) => return done.run(()),
                 Err(SubmitError::Invalid(_, problems)) => errors.set(problems.fields),
                 Err(SubmitError::Other(message)) => errors.set(vec![FieldError { field: "overall".into(), message }]),
             }
@@ -94,21 +112,8 @@ pub fn RatingForm(key: CaseKey, view: RwSignal<CaseView>, stage: Stage, again: b
     let error = move |field: &'static str| move || errors.with(|e| message_for(e, field));
     view! {
         <section class="rating" aria-labelledby="rating-title">
-            <h2 id="rating-title">
-                {match (stage, again) {
-                    (Stage::Acceptance, _) => "评价受理服务",
-                    (Stage::Completion, false) => "评价这次服务",
-                    (Stage::Completion, true) => "部门已答复，欢迎再次评价",
-                }}
-            </h2>
-            {(stage == Stage::Acceptance)
-                .then(|| {
-                    view! {
-                        <p class="hint">
-                            "申请已经受理（或作出不予受理决定）。请对受理环节评价，办结后还可以对办理结果评价。"
-                        </p>
-                    }
-                })}
+            <h2 id="rating-title">{rating_title(stage, again)}</h2>
+            <p class="hint">{rating_hint(stage)}</p>
             <form on:submit=submit novalidate>
                 <fieldset class=move || if error("overall")().is_some() { "field field--error" } else { "field" }>
                     <legend>"总体评价"</legend>
@@ -197,8 +202,11 @@ pub fn ComplaintForm(key: Option<CaseKey>) -> impl IntoView {
     };
     let error = move |field: &'static str| move || errors.with(|e| message_for(e, field));
     view! {
-        <details class="complaint">
-            <summary>"我要投诉"</summary>
+        <section class="complaint" aria-labelledby="complaint">
+            <h2 id="complaint" tabindex="-1">
+                "我要投诉"
+            </h2>
+            <p class="hint">"办理中遇到推诿、刁难、超时等问题，可以在这里投诉。"</p>
             {move || match done.get() {
                 Some(reference) => {
                     view! {
@@ -240,6 +248,6 @@ pub fn ComplaintForm(key: Option<CaseKey>) -> impl IntoView {
                         .into_any()
                 }
             }}
-        </details>
+        </section>
     }
 }

@@ -14,9 +14,9 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::alert::ErrorNotice;
 use crate::components::timeline::timeline_entry;
-use crate::follow::case_feedback::{ComplaintForm, RatingForm};
 use crate::follow::documents::ApplicantDocuments;
-use crate::follow::lookup::{self, LookupForm};
+use crate::follow::feedback;
+use crate::follow::lookup;
 use crate::follow::supply::{self, AskedList};
 use crate::shell::set_title;
 use domain::case::rating::Stage;
@@ -32,65 +32,41 @@ fn remember_for_session(key: &CaseKey) {
 }
 
 /// A case's page: its status once the key is known (kept on this phone, typed
-/// in this session, or the session of its signed-in owner), else the look-up
-/// form with its number.
+/// in this session, or the session of its signed-in owner); with none, the
+/// look-up form (the `lookup` bundle) asks for the code.
 #[component]
-pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
+pub fn CasePage(case_number: String) -> impl IntoView {
     set_title("查询办理进度");
-    let known = case_number.as_deref().and_then(lookup::stored_key);
+    lookup::note_qr(&case_number);
     // A code just found again on the look-up page: shown once above the case, and said.
-    let reissued = RwSignal::new(
-        known.as_ref().filter(|key| lookup::take_reissued(&key.case_number)).map(|key| key.query_code.clone()),
-    );
-    let unsaid = RwSignal::new(reissued.get_untracked().is_some());
-    let number = RwSignal::new(case_number.clone().unwrap_or_default());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let found = RwSignal::new(None::<(CaseKey, CaseView)>);
-    let fetch = move |key: CaseKey| {
-        busy.set(true);
-        spawn_local(async move {
-            match api::case_lookup(&key).await {
-                Ok(view) => {
-                    error.set(None);
-                    remember_for_session(&key);
-                    found.set(Some((key, view)));
-                    if unsaid.get_untracked() {
-                        unsaid.set(false);
-                        if let Some(code) = reissued.get_untracked() {
-                            lookup::announce_new_code(&code);
-                        }
+    let reissued = lookup::take_reissued(&case_number);
+    let ask = lookup::lookup_url(&case_number);
+    let (found, error) = crate::follow::case_page::read_case(case_number);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        found
+            .with(|f| {
+                f.as_ref().map(|(key, _)| {
+                    remember_for_session(key);
+                    if reissued {
+                        lookup::announce_new_code(&key.query_code);
                     }
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-            busy.set(false);
-        });
-    };
-    match (known, case_number) {
-        (Some(key), _) => fetch(key),
-        // One of 我的办件 opened without its codes, or the look-up form with its number.
-        (None, Some(case_number)) => lookup::open_when_signed_in(case_number, fetch, || {}),
-        (None, None) => {}
-    }
-    let look_up = Callback::new(fetch);
-    let recovered = Callback::new(move |key: CaseKey| {
-        reissued.set(Some(key.query_code.clone()));
-        lookup::keep_new_code(&key);
-        lookup::announce_new_code(&key.query_code);
-        fetch(key);
+                })
+            })
+            .is_some()
     });
     view! {
         {move || match found.get() {
             Some((key, view)) => {
                 view! {
                     {reissued
-                        .get()
-                        .map(|code| {
+                        .then(|| {
                             view! {
                                 <div class="notice notice--ok">
                                     <p>"新的查询码（旧的已作废，请记下或截图保存）："</p>
-                                    <p class="resume-code">{code}</p>
+                                    <p class="resume-code">{key.query_code.clone()}</p>
                                 </div>
                             }
                         })}
@@ -98,7 +74,34 @@ pub fn CaseLookupPage(case_number: Option<String>) -> impl IntoView {
                 }
                     .into_any()
             }
-            None => view! { <LookupForm number error busy look_up recovered /> }.into_any(),
+            None => {
+                let ask = ask.clone();
+                // The page's top as `follow.html` draws it before the wasm: nothing moves.
+                view! {
+                    <p class="back">
+                        <a href="/">"返回首页"</a>
+                    </p>
+                    <p class="caption">"\u{a0}"</p>
+                    <h1>"办理进度"</h1>
+                    <ErrorNotice message=error />
+                    {move || match error.with(Option::is_some) {
+                        false => {
+                            view! { <p class="skeleton__text">"正在读取办件，请稍候……"</p> }.into_any()
+                        }
+                        true => {
+                            view! {
+                                <p>
+                                    <a class="button" href=ask.clone()>
+                                        "重新输入查询码"
+                                    </a>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }}
+                }
+                    .into_any()
+            }
         }}
     }
 }
@@ -166,7 +169,6 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
             confirming.set(false);
         });
     };
-    let (rate_key, complain_key) = (key.clone(), key.clone());
     view! {
         <p class="back">
             <a href="/">"返回首页"</a>
@@ -310,21 +312,16 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
         }}
         {move || {
             view.with(|v| {
-                let stage = if v.can_rate {
-                    Some(Stage::Completion)
-                } else if v.can_rate_acceptance {
-                    Some(Stage::Acceptance)
-                } else {
-                    None
-                };
-                let again = v.can_rate && v.rating.is_some();
-                match (stage, v.province_rating_url.clone()) {
-                    (Some(_), Some(url)) => Some(view! { <ProvinceRating url /> }.into_any()),
-                    (Some(stage), None) => {
-                        Some(view! { <RatingForm key=rate_key.clone() view stage again /> }.into_any())
-                    }
-                    (None, _) => None,
-                }
+                let stage = v.rating_stage()?;
+                Some(
+                    match v.province_rating_url.clone() {
+                        Some(url) => view! { <ProvinceRating url /> }.into_any(),
+                        None => {
+                            let again = v.can_rate && v.rating.is_some();
+                            view! { <Rate case_number=v.case_number.clone() stage again /> }.into_any()
+                        }
+                    },
+                )
             })
         }}
         {move || {
@@ -417,7 +414,9 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                 "咨询电话 " <a href=phone>{move || view.with(|v| v.consult_phone.clone())}</a> "，投诉电话 "
                 {move || view.with(|v| v.complaint_phone.clone())}
             </p>
-            <ComplaintForm key=Some(complain_key) />
+            <p>
+                <a href=move || view.with(|v| feedback::complaint_url(&v.case_number))>"网上投诉"</a>
+            </p>
         </section>
     }
 }
@@ -434,6 +433,22 @@ fn Asked(case_number: String, asks: Vec<MaterialAsk>, supplement: bool, due: Opt
             <AskedList asks />
             <a class="button" href=supply::supply_url(&case_number)>
                 {if supplement { "上传补正材料" } else { "上传容缺材料" }}
+            </a>
+        </section>
+    }
+}
+
+/// The rating (好差评) this stage allows, on its own page (the `feedback`
+/// bundle, fetched meanwhile).
+#[component]
+fn Rate(case_number: String, stage: Stage, again: bool) -> impl IntoView {
+    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Feedback);
+    view! {
+        <section class="rating" aria-labelledby="rating-title">
+            <h2 id="rating-title">{crate::follow::case_feedback::rating_title(stage, again)}</h2>
+            <p class="hint">{crate::follow::case_feedback::rating_hint(stage)}</p>
+            <a class="button" href=feedback::feedback_url(&case_number)>
+                "去评价"
             </a>
         </section>
     }

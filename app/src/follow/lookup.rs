@@ -1,8 +1,9 @@
 //! 查询办理进度: the look-up form (the case number and query code typed, a
-//! receipt kept on this phone, or a new code found again by SMS). The empty
+//! receipt kept on this phone, or a new code found again by SMS). The
 //! look-up page is its own light bundle, `lookup`, so it opens as fast as the
 //! home page; the case itself is the `follow` bundle's, which takes over once
-//! the codes are right and finds them in this session's storage.
+//! the codes are right and finds them in this session's storage. A case's
+//! page opened with no code at hand comes here (`/cases?number=…`).
 
 use domain::case::view::CaseKey;
 use leptos::prelude::*;
@@ -66,6 +67,26 @@ pub(crate) fn case_url(case_number: &str) -> String {
     format!("/cases/{}", js_sys::encode_uri_component(case_number))
 }
 
+/// The look-up form with a case's number filled in (never its code).
+pub(crate) fn lookup_url(case_number: &str) -> String {
+    ["/cases?number=", &String::from(js_sys::encode_uri_component(case_number))].concat()
+}
+
+/// Remember that this case's page was opened from the receipt's QR code
+/// (`?from=qr`), for its rating's channel: the look-up and the status page
+/// drop the query from the address.
+pub(crate) fn note_qr(case_number: &str) {
+    let scanned = window().location().search().unwrap_or_default().split(['?', '&']).any(|p| p == "from=qr");
+    if let Some(storage) = session().filter(|_| scanned) {
+        let _ = storage.set_item(&[&session_name(case_number), ".qr"].concat(), "1");
+    }
+}
+
+/// Whether this case's page was opened from the receipt's QR code in this session.
+pub(crate) fn from_qr(case_number: &str) -> bool {
+    session().and_then(|s| s.get_item(&[&session_name(case_number), ".qr"].concat()).ok().flatten()).is_some()
+}
+
 /// Keep a typed key for this session, so a reload (or the bundle that shows
 /// the case) opens it again without asking.
 pub(crate) fn keep_for_session(key: &CaseKey) {
@@ -104,11 +125,15 @@ pub(crate) fn announce_new_code(code: &str) {
 pub fn LookupPage() -> impl IntoView {
     set_title("查询办理进度");
     crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Follow);
-    let number = RwSignal::new(String::new());
+    // A case's page opened with no code at hand sends its number along.
+    let given = crate::shell::router::use_location().with_untracked(|l| l.param("number")).unwrap_or_default();
+    let number = RwSignal::new(given);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let open = move |key: &CaseKey| {
         keep_for_session(key);
+        // A receipt on this phone with an old code (found again elsewhere) takes the one that worked.
+        keep_new_code(key);
         crate::shell::router::replace(&case_url(&key.case_number));
     };
     let look_up = Callback::new(move |key: CaseKey| {
@@ -139,10 +164,10 @@ fn mark_reissued(case_number: &str) {
     }
 }
 
-/// The form itself, shared by both bundles: `look_up` gets a key of the
-/// right shape; `recovered` one with a code just issued.
+/// The form itself: `look_up` gets a key of the right shape; `recovered`
+/// one with a code just issued.
 #[component]
-pub fn LookupForm(
+fn LookupForm(
     number: RwSignal<String>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,

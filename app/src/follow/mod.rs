@@ -1,6 +1,7 @@
 //! Following a case after submission: the look-up form (the `lookup`
-//! bundle), the status page with rating and complaints (the `follow`
-//! bundle), the uploads a 补正 or 容缺 asks for (the `supply` bundle), 我的办件 for who signed in and
+//! bundle), the status page (the `follow` bundle), the uploads a 补正 or
+//! 容缺 asks for (the `supply` bundle), the rating and complaints (the
+//! `feedback` bundle), 我的办件 for who signed in and
 //! the public figures (the `mine` bundle), and the
 //! staff console (the `console` bundle, which no citizen downloads). An
 //! applicant filling in a form downloads neither.
@@ -10,9 +11,11 @@ use leptos::prelude::*;
 use crate::Page;
 
 pub mod case_feedback;
+pub mod case_page;
 pub mod case_status;
 pub mod decision;
 pub mod documents;
+pub mod feedback;
 pub mod figures;
 pub mod lookup;
 pub mod my_cases;
@@ -31,8 +34,8 @@ pub mod staff_session;
 pub mod staff_supplement;
 pub mod supply;
 
-/// The `lookup` bundle's page: the empty look-up form, light (a case found
-/// is the `follow` bundle's).
+/// The `lookup` bundle's page: the look-up form, light (a case found is the
+/// `follow` bundle's).
 pub fn render_lookup(page: &Page) -> Option<AnyView> {
     Some(match page {
         Page::CaseStatus(None) => view! { <lookup::LookupPage /> }.into_any(),
@@ -40,11 +43,10 @@ pub fn render_lookup(page: &Page) -> Option<AnyView> {
     })
 }
 
-/// The `follow` bundle's page: a case's status (and the look-up form for a
-/// case's address with no code kept).
+/// The `follow` bundle's page: a case's status.
 pub fn render_status(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
-        Page::CaseStatus(case_number) => view! { <case_status::CaseLookupPage case_number /> }.into_any(),
+        Page::CaseStatus(Some(case_number)) => view! { <case_status::CasePage case_number /> }.into_any(),
         _ => return None,
     })
 }
@@ -53,6 +55,14 @@ pub fn render_status(page: &Page) -> Option<AnyView> {
 pub fn render_supply(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
         Page::CaseSupply(case_number) => view! { <supply::SupplyPage case_number /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The `feedback` bundle's page: rating a case and complaining about it.
+pub fn render_feedback(page: &Page) -> Option<AnyView> {
+    Some(match page.clone() {
+        Page::CaseFeedback(case_number) => view! { <feedback::FeedbackPage case_number /> }.into_any(),
         _ => return None,
     })
 }

@@ -6,7 +6,7 @@
 use domain::Necessity;
 use domain::apply::materials::Materials;
 use domain::apply::submission::SubmissionProblems;
-use domain::case::view::{CaseKey, CaseView, MaterialAsk, SupplementBody};
+use domain::case::view::{CaseKey, MaterialAsk, SupplementBody};
 use domain::catalog::checklist::ChecklistEntry;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,53 +14,24 @@ use leptos::task::spawn_local;
 use crate::api::{self, SubmitError};
 use crate::components::alert::ErrorNotice;
 use crate::components::material_upload::{KEPT_HINT, MaterialUpload};
-use crate::follow::lookup::{case_url, open_when_signed_in, stored_key};
+use crate::follow::case_page::{CasePageTop, read_case, reading};
+use crate::follow::lookup::case_url;
 use crate::shell::draft;
 use crate::shell::set_title;
 
-/// The supply page of a case: its key as the status page found it (this
-/// phone's receipt, this session, or the signed-in owner's session), the
-/// case read again (what is asked may have changed), then the uploads.
+/// The supply page of a case: the case read again (what is asked may have
+/// changed), then the uploads.
 #[component]
 pub fn SupplyPage(case_number: String) -> impl IntoView {
     set_title("补交材料");
     let back = case_url(&case_number);
-    let found = RwSignal::new(None::<(CaseKey, CaseView)>);
-    let error = RwSignal::new(None::<String>);
-    let fetch = move |key: CaseKey| {
-        spawn_local(async move {
-            match api::case_lookup(&key).await {
-                Ok(view) => found.set(Some((key, view))),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    match stored_key(&case_number) {
-        Some(key) => fetch(key),
-        // No code on this phone: the owner's session may open it, else the status page asks for the code.
-        None => {
-            let back = back.clone();
-            open_when_signed_in(case_number, fetch, move || crate::shell::router::replace(&back));
-        }
-    }
-    let back_link = back.clone();
+    let (found, error) = read_case(case_number);
     view! {
-        <p class="back">
-            <a href=back_link>"返回办理进度"</a>
-        </p>
-        <p class="caption">
-            {move || found.with(|f| f.as_ref().map(|(_, v)| v.item_name.clone())).unwrap_or_else(|| "\u{a0}".into())}
-        </p>
-        <h1>"补交材料"</h1>
+        <CasePageTop back=back.clone() found title="补交材料" />
         <p class="hint">{KEPT_HINT}</p>
         <ErrorNotice message=error />
         {move || match found.get() {
-            None => {
-                error
-                    .with(Option::is_none)
-                    .then(|| view! { <p class="skeleton__text">"正在读取办件，请稍候……"</p> })
-                    .into_any()
-            }
+            None => reading(error),
             Some((key, view)) => {
                 match view.to_supply() {
                     Some((asks, supplement)) => {

@@ -6,16 +6,17 @@
 //! its own router, unmounts itself, and starts it; the bundle then shows the
 //! page at the same address and handles every later one.
 //!
-//! There are ten bundles (`domain::bundles` says which has which page):
+//! There are eleven bundles (`domain::bundles` says which has which page):
 //! `guide` (guides, questionnaires, notices), `form`, `tasks` and `review`
 //! (applying, one per step), `resume` (resuming a draft) and `lookup` (the
-//! empty look-up form), light apps that hand over like this one, `follow` (a
-//! case after submission), `supply` (the uploads a 补正 or 容缺 asks for),
-//! `mine` (我的办件, public figures) and `console` (the staff console), so an
-//! applicant reading a guide never downloads the form, a page opened from a
-//! link loads only its own step, and a citizen never downloads the staff
-//! console. When a bundle meets a page of
-//! another one, it reloads the address, and the server answers with the page
+//! look-up form), light apps that hand over like this one, `follow` (a
+//! case's status), `supply` (the uploads a 补正 or 容缺 asks for),
+//! `feedback` (rating a case, complaining about it), `mine` (我的办件,
+//! public figures) and `console` (the staff console), so an applicant
+//! reading a guide never downloads the form, a page opened from a link loads
+//! only its own step, and a citizen never downloads the staff console. When
+//! a bundle meets a page of another one, it reloads the address, and the
+//! server answers with the page
 //! of the bundle that has it.
 
 use std::any::Any;
@@ -119,6 +120,8 @@ fn opening(path: &str) -> &'static str {
         ["services" | "bundles", _, "apply" | "tasks" | "review", ..] => "正在打开申请表……",
         ["services" | "bundles", _, "situation" | "checklist", ..] => "正在打开材料清单……",
         ["services" | "bundles", ..] => "正在打开办事指南……",
+        ["cases", _, "supply"] => "正在打开补交材料……",
+        ["cases", _, "feedback"] => "正在打开评价和投诉……",
         ["cases" | "receipts", ..] => "正在打开办理进度……",
         ["drafts", ..] => "正在打开草稿……",
         ["my", ..] => "正在打开我的办件……",

@@ -64,6 +64,8 @@ pub enum Page {
     CaseStatus(Option<String>),
     /// 补交材料: uploading what a case was asked for (补正) or left for later (容缺).
     CaseSupply(String),
+    /// 评价和投诉: rating a case (好差评) and complaining about it.
+    CaseFeedback(String),
     /// 我的办件: signing in, and the signed-in person's cases.
     MyCases,
     /// 数据公开.
@@ -93,6 +95,7 @@ impl Page {
             ["cases"] => Some(Self::CaseStatus(None)),
             ["cases", case] => decode(case).map(|c| Self::CaseStatus(Some(c))),
             ["cases", case, "supply"] => decode(case).map(Self::CaseSupply),
+            ["cases", case, "feedback"] => decode(case).map(Self::CaseFeedback),
             ["my"] => Some(Self::MyCases),
             ["figures"] => Some(Self::Figures),
             ["staff"] => Some(Self::Staff),

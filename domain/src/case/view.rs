@@ -180,6 +180,19 @@ impl CaseView {
             None
         }
     }
+
+    /// The stage the applicant may rate now (好差评): the completion once it
+    /// may be rated, else the acceptance; none when neither may.
+    pub fn rating_stage(&self) -> Option<crate::case::rating::Stage> {
+        use crate::case::rating::Stage;
+        if self.can_rate {
+            Some(Stage::Completion)
+        } else if self.can_rate_acceptance {
+            Some(Stage::Acceptance)
+        } else {
+            None
+        }
+    }
 }
 
 /// `POST /api/cases/supplement`: the requested (or 容缺) materials' new uploads.
