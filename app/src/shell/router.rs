@@ -167,7 +167,8 @@ pub fn install() -> ReadSignal<Location> {
     location
 }
 
-/// The path and query of a plain left click on a link to one of our pages.
+/// The path, query and fragment of a plain left click on a link to one of
+/// our pages (the fragment for the page to find its place once drawn).
 fn internal_link(event: &web_sys::MouseEvent) -> Option<String> {
     if event.default_prevented()
         || event.button() != 0
@@ -191,5 +192,6 @@ fn internal_link(event: &web_sys::MouseEvent) -> Option<String> {
     }
     let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     let same_site = anchor.origin() == here.origin().ok()?;
-    (same_site && !is_file && !path.starts_with("/api/")).then(|| [path.as_str(), &anchor.search()].concat())
+    (same_site && !is_file && !path.starts_with("/api/"))
+        .then(|| [path.as_str(), &anchor.search(), &anchor.hash()].concat())
 }
