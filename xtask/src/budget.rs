@@ -21,9 +21,10 @@ pub struct Page {
 }
 
 /// The budgets. The home page's and the two other light apps' (resuming a
-/// draft, the empty look-up form) are 100 KB, 我的办件's 150 KB; the others
-/// hold today's sizes (#28 aims at 150 KB for every page and 80 KB for the
-/// home page, not reached yet: see BENCHMARKS.md), so they can only shrink.
+/// draft, the look-up form) are 100 KB, 我的办件's 150 KB; the others hold
+/// today's sizes (#28 aims at 150 KB for every page, which the status and
+/// feedback pages meet, and 80 KB for the home page, not reached yet: see
+/// BENCHMARKS.md), so they can only shrink.
 pub const PAGES: [Page; 12] = [
     Page { html: "index.html", what: "home page (search)", budget: 100_000 },
     Page { html: "guide/page.html", what: "guide, questionnaire or notice opened from a link", budget: 170_000 },
@@ -32,9 +33,9 @@ pub const PAGES: [Page; 12] = [
     Page { html: "review/page.html", what: "review or receipt opened from a link", budget: 176_000 },
     Page { html: "resume/page.html", what: "resuming a draft", budget: 100_000 },
     Page { html: "lookup/page.html", what: "case look-up", budget: 100_000 },
-    Page { html: "follow/page.html", what: "a case's status opened from a link", budget: 165_000 },
+    Page { html: "follow/page.html", what: "a case's status opened from a link", budget: 133_000 },
     Page { html: "supply/page.html", what: "uploading what a case was asked for", budget: 173_000 },
-    Page { html: "feedback/page.html", what: "rating a case or complaining", budget: 150_000 },
+    Page { html: "feedback/page.html", what: "rating a case or complaining", budget: 124_000 },
     Page { html: "mine/page.html", what: "我的办件 or figures opened from a link", budget: 150_000 },
     Page { html: "console/page.html", what: "staff console", budget: 215_000 },
 ];
