@@ -248,11 +248,13 @@ test('supplement, completion in the staff console, rating and the public figures
   await page.getByRole('button', { name: '提交投诉' }).click();
   await expect(page.getByRole('status').filter({ hasText: '投诉已收到' })).toContainText(/编号 \S+/);
   await expectNoViolations(page);
-  // The department records its 回访.
+  // The complaint is the department's work order too; the department records the 差评's 回访.
   await staff.reload();
-  await staff.locator('.work-order').getByLabel('回访满意').check();
-  await staff.locator('.work-order').getByRole('button', { name: '记录回访结果' }).click();
-  await expect(staff.locator('.work-order')).toContainText('回访满意（');
+  await expect(staff.locator('.work-order').filter({ hasText: '投诉：' })).toContainText('补正告知没有一次说清楚，多跑了一趟窗口');
+  const unhappy = staff.locator('.work-order').filter({ hasText: '差评：' });
+  await unhappy.getByLabel('回访满意').check();
+  await unhappy.getByRole('button', { name: '记录回访结果' }).click();
+  await expect(unhappy).toContainText('回访满意（');
   await expectNoViolations(staff);
 
   // The public figures count it.
