@@ -84,20 +84,19 @@ pub fn CasePage(case_number: String) -> impl IntoView {
                     <p class="caption">"\u{a0}"</p>
                     <h1>"办理进度"</h1>
                     <ErrorNotice message=error />
-                    {move || match error.with(Option::is_some) {
-                        false => {
-                            view! { <p class="skeleton__text">"正在读取办件，请稍候……"</p> }.into_any()
-                        }
-                        true => {
-                            view! {
-                                <p>
-                                    <a class="button" href=ask.clone()>
-                                        "重新输入查询码"
-                                    </a>
-                                </p>
-                            }
-                                .into_any()
-                        }
+                    {move || crate::follow::case_page::reading(error)}
+                    {move || {
+                        error
+                            .with(Option::is_some)
+                            .then(|| {
+                                view! {
+                                    <p>
+                                        <a class="button" href=ask.clone()>
+                                            "重新输入查询码"
+                                        </a>
+                                    </p>
+                                }
+                            })
                     }}
                 }
                     .into_any()
