@@ -316,8 +316,7 @@ fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
                     match v.province_rating_url.clone() {
                         Some(url) => view! { <ProvinceRating url /> }.into_any(),
                         None => {
-                            let again = v.can_rate && v.rating.is_some();
-                            view! { <Rate case_number=v.case_number.clone() stage again /> }.into_any()
+                            view! { <Rate case_number=v.case_number.clone() stage again=v.rates_again() /> }.into_any()
                         }
                     },
                 )

@@ -62,7 +62,7 @@ pub fn FeedbackPage(case_number: String) -> impl IntoView {
 fn Feedback(key: CaseKey, view: CaseView, back: String) -> impl IntoView {
     let rating = match (view.rating_stage(), view.province_rating_url.clone()) {
         (Some(stage), None) => {
-            let again = view.can_rate && view.rating.is_some();
+            let again = view.rates_again();
             let done = Callback::new(move |()| crate::shell::router::replace(&back));
             view! { <RatingForm key=key.clone() stage again done /> }.into_any()
         }

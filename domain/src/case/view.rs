@@ -193,6 +193,12 @@ impl CaseView {
             None
         }
     }
+
+    /// A new round of the completion's rating, after the department answered
+    /// the last (the page says 再次评价, not 评价).
+    pub fn rates_again(&self) -> bool {
+        self.can_rate && self.rating.is_some()
+    }
 }
 
 /// `POST /api/cases/supplement`: the requested (or 容缺) materials' new uploads.
