@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Request } from '@playwright/test';
 import { expectNoViolations } from './axe';
 import { attachDriverMaterials, pdf, save } from './files';
 import { fillPersonDetails } from './details';
@@ -97,6 +97,22 @@ test('supplement, completion in the staff console, rating and the public figures
   await expect(page.locator('.status-panel')).toContainText('已提交，等待审查');
   await expect(page.locator('.timeline')).toContainText('补正材料后重新提交');
   expect(page.url()).not.toContain('query');
+  // Opened again later (a reload, WeChat coming back): the case is asked for
+  // while the page's wasm is still on its way, and only once.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route(/\.wasm$/, async (route) => { await held; await route.continue(); });
+  const lookups: string[] = [];
+  const count = (request: Request) => { if (request.url().endsWith('/api/cases/lookup')) lookups.push(request.method()); };
+  page.on('request', count);
+  const early = page.waitForRequest(/\/api\/cases\/lookup$/);
+  await page.goto(`/cases/${caseNumber}`);
+  await early;
+  release();
+  await expect(page.locator('.status-panel')).toContainText('已提交，等待审查');
+  page.off('request', count);
+  await page.unroute(/\.wasm$/);
+  expect(lookups).toEqual(['POST']);
 
   // Back in the console: the photo supplied is marked as the first 补正, with when.
   await staff.reload();
