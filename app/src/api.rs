@@ -241,7 +241,7 @@ pub async fn case_lookup(key: &domain::case::view::CaseKey) -> Result<domain::ca
 }
 
 /// The answer to a request a page's first view made while its wasm loaded
-/// (`window.bianminEarly`, see `follow.html`), so it is not one more round
+/// (`window.bianminEarly`, see `case-early.js`), so it is not one more round
 /// trip after the wasm (the server cannot name it in a preload: the key is
 /// the page's, not the address's). Taken once: a later read asks again.
 async fn early<T: DeserializeOwned>(name: &str) -> Option<Result<T, ApiError>> {

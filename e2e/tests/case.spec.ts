@@ -113,6 +113,16 @@ test('supplement, completion in the staff console, rating and the public figures
   page.off('request', count);
   await page.unroute(/\.wasm$/);
   expect(lookups).toEqual(['POST']);
+  // So do the pages beside it, each its own bundle, before their wasm.
+  await page.route(/\.wasm$/, (route) => route.abort());
+  for (const beside of ['supply', 'feedback']) {
+    const asked = page.waitForRequest(/\/api\/cases\/lookup$/);
+    await page.goto(`/cases/${caseNumber}/${beside}`);
+    await asked;
+  }
+  await page.unroute(/\.wasm$/);
+  await page.goto(`/cases/${caseNumber}`);
+  await expect(page.locator('.status-panel')).toContainText('已提交，等待审查');
 
   // Back in the console: the photo supplied is marked as the first 补正, with when.
   await staff.reload();

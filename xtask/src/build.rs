@@ -87,12 +87,39 @@ fn write_page(dist: &Path, bundle: &str, js: &str, wasm: &str) -> anyhow::Result
     }
     let mut page = page.replace(&light_wasm, wasm).replace(&light_js, js);
     if let (Some(skeleton), Some(first_view)) = (main_element(&page), main_element(&own)) {
-        page = page.replacen(skeleton, first_view, 1);
+        let first_view = inlined(first_view, |name| std::fs::read_to_string(root().join("app").join(name)))?;
+        page = page.replacen(skeleton, &first_view, 1);
     }
     let Some(head_end) = page.find("</head>") else { anyhow::bail!("dist/index.html has no </head>") };
     page.insert_str(head_end, &preload_hints(&own).concat());
     std::fs::write(dist.join(bundle).join("page.html"), page)?;
     Ok(())
+}
+
+/// A first view with each `<script data-inline=NAME></script>` holding the
+/// script `app/NAME` (its leading `//` lines left out): one script for the
+/// pages that share it, run before their wasm arrives (a case's pages ask
+/// for the case, `app/case-early.js`). The server allows it by its hash.
+fn inlined(html: &str, read: impl Fn(&str) -> std::io::Result<String>) -> anyhow::Result<String> {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<script data-inline=") {
+        let tag_end = at + rest[at..].find('>').ok_or_else(|| anyhow::anyhow!("an unclosed <script data-inline"))?;
+        let Some(name) = attribute(&rest[at..=tag_end], "data-inline") else {
+            anyhow::bail!("a data-inline without a name")
+        };
+        let close =
+            tag_end + rest[tag_end..].find("</script>").ok_or_else(|| anyhow::anyhow!("no </script> after {name}"))?;
+        let script = read(name).map_err(|e| anyhow::anyhow!("app/{name}: {e}"))?;
+        let code: Vec<&str> = script.lines().skip_while(|l| l.trim_start().starts_with("//")).collect();
+        out.push_str(&rest[..at]);
+        out.push_str("<script>");
+        out.push_str(code.join("\n").trim());
+        out.push_str("</script>");
+        rest = &rest[close + "</script>".len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// A page's first `<main …>…</main>`, whole.
@@ -175,6 +202,23 @@ mod tests {
         assert_eq!(main_element(index), Some("<main class=page><h1>查找</h1></main>"));
         assert_eq!(main_element(own), Some("<main class=page><h1>填写申请人信息</h1></main>"));
         assert_eq!(main_element("<body></body>"), None);
+    }
+
+    #[test]
+    fn a_shared_script_is_written_into_the_first_view() {
+        let read = |name: &str| match name {
+            "early.js" => Ok("// Why.\n// More why.\n(function () {\n  go();\n})();\n".to_owned()),
+            _ => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+        };
+        let view = r#"<main><h1>办理进度</h1><script data-inline="early.js"></script><p>x</p></main>"#;
+        assert_eq!(
+            inlined(view, read).unwrap(),
+            "<main><h1>办理进度</h1><script>(function () {\n  go();\n})();</script><p>x</p></main>"
+        );
+        // Trunk's minifier drops the quotes.
+        assert!(inlined("<main><script data-inline=early.js></script></main>", read).unwrap().contains("go();"));
+        assert!(inlined("<main><script data-inline=gone.js></script></main>", read).is_err());
+        assert_eq!(inlined("<main><h1>x</h1></main>", read).unwrap(), "<main><h1>x</h1></main>");
     }
 
     #[test]
