@@ -139,6 +139,8 @@ pub fn proven_key(item: &str) -> String {
     format!("{item}.sms_proven")
 }
 
+/// The receipt kept on this phone (`app/case-early.js` reads its query code
+/// under the same name, before the wasm).
 pub fn receipt(case_number: &str) -> Option<Receipt> {
     draft::load(&format!("receipt.{case_number}"))
 }

@@ -54,6 +54,8 @@ fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
+/// Also read, with the receipt's name, by `app/case-early.js` (the case asked
+/// for before the wasm): a new name here is a new name there.
 fn session_name(case_number: &str) -> String {
     format!("bianmin.case.{case_number}")
 }
