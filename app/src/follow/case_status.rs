@@ -8,16 +8,19 @@ use domain::case::Status;
 use domain::case::view::{CaseKey, CaseView, MaterialAsk};
 use domain::time::calendar::Light;
 use domain::time::date::{Date, beijing_time};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::alert::ErrorNotice;
 use crate::components::timeline::timeline_entry;
+use crate::follow::case_page::FoundCase;
 use crate::follow::documents::ApplicantDocuments;
 use crate::follow::feedback;
 use crate::follow::lookup;
 use crate::follow::supply::{self, AskedList};
+use crate::shell::drawn::drawn;
 use crate::shell::set_title;
 use domain::case::rating::Stage;
 
@@ -57,51 +60,49 @@ pub fn CasePage(case_number: String) -> impl IntoView {
             })
             .is_some()
     });
+    // The case once read, drawn once (and again after a withdrawal): see `drawn`.
+    let draw = move |(key, view): (CaseKey, CaseView)| {
+        view! {
+            {reissued
+                .then(|| {
+                    view! {
+                        <div class="notice notice--ok">
+                            <p>"新的查询码（旧的已作废，请记下或截图保存）："</p>
+                            <p class="resume-code">{key.query_code.clone()}</p>
+                        </div>
+                    }
+                })}
+            <CaseStatus key view found />
+        }
+    };
     view! {
-        {move || match found.get() {
-            Some((key, view)) => {
-                view! {
-                    {reissued
+        <Show when=move || found.with(Option::is_none)>
+            // The page's top as `follow.html` draws it before the wasm: nothing moves.
+            <p class="back">
+                <a href="/">"返回首页"</a>
+            </p>
+            <p class="caption">"\u{a0}"</p>
+            <h1>"办理进度"</h1>
+            <ErrorNotice message=error />
+            {move || crate::follow::case_page::reading(error)}
+            {
+                let ask = ask.clone();
+                move || {
+                    error
+                        .with(Option::is_some)
                         .then(|| {
                             view! {
-                                <div class="notice notice--ok">
-                                    <p>"新的查询码（旧的已作废，请记下或截图保存）："</p>
-                                    <p class="resume-code">{key.query_code.clone()}</p>
-                                </div>
+                                <p>
+                                    <a class="button" href=ask.clone()>
+                                        "重新输入查询码"
+                                    </a>
+                                </p>
                             }
-                        })}
-                    <CaseStatus key view />
+                        })
                 }
-                    .into_any()
             }
-            None => {
-                let ask = ask.clone();
-                // The page's top as `follow.html` draws it before the wasm: nothing moves.
-                view! {
-                    <p class="back">
-                        <a href="/">"返回首页"</a>
-                    </p>
-                    <p class="caption">"\u{a0}"</p>
-                    <h1>"办理进度"</h1>
-                    <ErrorNotice message=error />
-                    {move || crate::follow::case_page::reading(error)}
-                    {move || {
-                        error
-                            .with(Option::is_some)
-                            .then(|| {
-                                view! {
-                                    <p>
-                                        <a class="button" href=ask.clone()>
-                                            "重新输入查询码"
-                                        </a>
-                                    </p>
-                                }
-                            })
-                    }}
-                }
-                    .into_any()
-            }
-        }}
+        </Show>
+        {drawn(move || found.get(), draw)}
     }
 }
 
@@ -150,271 +151,212 @@ pub(crate) fn light_class(light: Light) -> &'static str {
     }
 }
 
+/// The case as it stands. Drawn once from the case read: withdrawing puts the
+/// case's new state into `found` and the page is drawn again, which keeps the
+/// page free of a reactive closure per line (each costs wasm; see BENCHMARKS.md).
 #[component]
-fn CaseStatus(key: CaseKey, view: CaseView) -> impl IntoView {
+fn CaseStatus(key: CaseKey, view: CaseView, found: FoundCase) -> impl IntoView {
     set_title(&format!("办理进度：{}", view.item_name));
-    let view = RwSignal::new(view);
-    let phone = move || format!("tel:{}", view.with(|v| v.consult_phone.clone()));
+    let v = view;
     let withdraw_key = key.clone();
     let confirming = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
-    let withdraw = move |_| {
+    let withdraw = move || {
         let key = withdraw_key.clone();
         spawn_local(async move {
-            match api::case_withdraw(&key).await {
-                Ok(next) => view.set(next),
+            let answer = api::case_withdraw(&key).await;
+            confirming.set(false);
+            match answer {
+                Ok(next) => found.set(Some((key, next))),
                 Err(e) => failure.set(Some(e.message)),
             }
-            confirming.set(false);
         });
     };
+    let due = v.due.map(|due| {
+        let left = match v.remaining_days {
+            Some(n) if n >= 0 => format!("（还剩 {n} 个工作日）"),
+            Some(n) => format!("（已超过 {} 个工作日）", -n),
+            None => String::new(),
+        };
+        view! {
+            <div>
+                <dt>"承诺办结日期"</dt>
+                <dd>{format!("{}{left}", due.chinese())}</dd>
+            </div>
+        }
+    });
+    // Not accepted, ended or paused: the reason the department (or the rule) gave.
+    let stopped = matches!(v.status, Status::NotAccepted | Status::Terminated | Status::Suspended);
+    let reason = stopped.then(|| v.timeline.last().and_then(|e| e.note.clone())).flatten();
+    let rating = v.rating_stage().map(|stage| match v.province_rating_url.clone() {
+        Some(url) => Either::Left(view! { <ProvinceRating url /> }),
+        None => Either::Right(view! { <Rate case_number=v.case_number.clone() stage again=v.rates_again() /> }),
+    });
+    let given = [("受理评价", v.acceptance_rating.clone()), ("办结评价", v.rating.clone())];
+    let said: Vec<String> = given
+        .into_iter()
+        .filter_map(|(what, r)| r.map(|r| format!("{what}：{}", domain::case::view::level_label(r.overall))))
+        .collect();
+    let asked = v.to_supply().map(|(asks, supplement)| {
+        let due = if supplement { v.supply_by } else { v.later_due };
+        view! { <Asked case_number=v.case_number.clone() asks supplement due /> }
+    });
     view! {
         <p class="back">
             <a href="/">"返回首页"</a>
         </p>
-        <p class="caption">{move || view.with(|v| v.item_name.clone())}</p>
+        <p class="caption">{v.item_name.clone()}</p>
         <h1>"办理进度"</h1>
-        <div class=move || format!("status-panel status-panel--{}", view.with(|v| v.status.as_str())) role="status">
-            <p class="status-panel__label">{move || view.with(|v| v.status_label.clone())}</p>
-            <p>{move || view.with(|v| v.what_is_due().unwrap_or_else(|| v.next_step.clone()))}</p>
-            {move || {
-                view.with(|v| v.what_is_due().is_some())
-                    .then(|| {
-                        view! {
-                            <p>
-                                <a class="button button--small" href="#supply">
-                                    "去补交材料"
-                                </a>
-                            </p>
-                        }
-                    })
-            }}
+        <div class=format!("status-panel status-panel--{}", v.status.as_str()) role="status">
+            <p class="status-panel__label">{v.status_label.clone()}</p>
+            <p>{v.what_is_due().unwrap_or_else(|| v.next_step.clone())}</p>
+            {v
+                .what_is_due()
+                .is_some()
+                .then(|| {
+                    view! {
+                        <p>
+                            <a class="button button--small" href="#supply">
+                                "去补交材料"
+                            </a>
+                        </p>
+                    }
+                })}
         </div>
         <ErrorNotice message=failure />
         <dl class="answers">
             <div>
                 <dt>"办件编号"</dt>
-                <dd>{move || view.with(|v| v.case_number.clone())}</dd>
+                <dd>{v.case_number.clone()}</dd>
             </div>
-            {move || {
-                view.with(|v| domain::case::exchange::number::shown(v.province_number.as_deref(), v.province_pending))
-                    .map(crate::components::fact::province_number_fact)
-            }}
+            {domain::case::exchange::number::shown(v.province_number.as_deref(), v.province_pending)
+                .map(crate::components::fact::province_number_fact)}
             <div>
-                <dt>{move || view.with(|v| if v.parts.is_empty() { "办理部门" } else { "牵头部门" })}</dt>
-                <dd>{move || view.with(|v| v.department.clone())}</dd>
+                <dt>{if v.parts.is_empty() { "办理部门" } else { "牵头部门" }}</dt>
+                <dd>{v.department.clone()}</dd>
             </div>
             <div>
                 <dt>"提交时间"</dt>
-                <dd>{move || view.with(|v| beijing_time(&v.submitted_at).unwrap_or_default())}</dd>
+                <dd>{beijing_time(&v.submitted_at).unwrap_or_default()}</dd>
             </div>
-            {move || {
-                view.with(|v| {
-                    v.on_behalf
-                        .clone()
-                        .map(|who| {
-                            view! {
-                                <div>
-                                    <dt>"代办"</dt>
-                                    <dd>{who}</dd>
-                                </div>
-                            }
-                        })
-                })
-            }}
-            {move || {
-                view.with(|v| {
-                    v.due
-                        .map(|due| {
-                            let left = match v.remaining_days {
-                                Some(n) if n >= 0 => format!("（还剩 {n} 个工作日）"),
-                                Some(n) => format!("（已超过 {} 个工作日）", -n),
-                                None => String::new(),
-                            };
-                            view! {
-                                <div>
-                                    <dt>"承诺办结日期"</dt>
-                                    <dd>{format!("{}{left}", due.chinese())}</dd>
-                                </div>
-                            }
-                        })
-                })
-            }}
-            {move || {
-                view.with(|v| {
-                    v.light
-                        .map(|light| {
-                            view! {
-                                <div>
-                                    <dt>"时限提醒"</dt>
-                                    <dd>
-                                        <span class=light_class(light)>{light.label()}</span>
-                                    </dd>
-                                </div>
-                            }
-                        })
-                })
-            }}
-            {move || {
-                view.with(|v| {
-                    v.result
-                        .clone()
-                        .map(|result| {
-                            view! {
-                                <div>
-                                    <dt>"办理结果"</dt>
-                                    <dd>{result}</dd>
-                                </div>
-                            }
-                        })
-                })
-            }}
-            {move || {
-                view.with(|v| {
-                    v.decision
-                        .as_ref()
-                        .map(|d| {
-                            view! {
-                                <div>
-                                    <dt>"许可决定"</dt>
-                                    <dd>{d.summary()}</dd>
-                                </div>
-                            }
-                        })
-                })
-            }}
-            // Not accepted, ended or paused: the reason the department (or the rule) gave.
-            {move || {
-                view.with(|v| {
-                        let stopped = matches!(v.status, Status::NotAccepted | Status::Terminated | Status::Suspended);
-                        stopped.then(|| v.timeline.last().and_then(|e| e.note.clone())).flatten()
-                    })
-                    .map(|reason| {
-                        view! {
-                            <div>
-                                <dt>"原因"</dt>
-                                <dd>{reason}</dd>
-                            </div>
-                        }
-                    })
-            }}
-        </dl>
-        {move || view.with(|v| (!v.parts.is_empty()).then(|| view! { <Parts parts=v.parts.clone() /> }))}
-        {move || {
-            view.with(|v| {
-                v.to_supply()
-                    .map(|(asks, supplement)| {
-                        let due = if supplement { v.supply_by } else { v.later_due };
-                        view! { <Asked case_number=v.case_number.clone() asks supplement due /> }
-                    })
-            })
-        }}
-        {move || {
-            view.with(|v| {
-                let stage = v.rating_stage()?;
-                Some(
-                    match v.province_rating_url.clone() {
-                        Some(url) => view! { <ProvinceRating url /> }.into_any(),
-                        None => {
-                            view! { <Rate case_number=v.case_number.clone() stage again=v.rates_again() /> }.into_any()
-                        }
-                    },
-                )
-            })
-        }}
-        {move || {
-            view.with(|v| {
-                let given = [("受理评价", v.acceptance_rating.clone()), ("办结评价", v.rating.clone())];
-                let said: Vec<String> = given
-                    .into_iter()
-                    .filter_map(|(what, r)| {
-                        r.map(|r| format!("{what}：{}", domain::case::view::level_label(r.overall)))
-                    })
-                    .collect();
-                (!said.is_empty())
-                    .then(|| {
-                        view! {
-                            <p class="notice notice--ok">
-                                {format!("您的评价——{}。谢谢！", said.join("；"))}
-                            </p>
-                        }
-                    })
-            })
-        }}
-        {
-            let key = key.clone();
-            move || {
-                view.with(|v| {
-                    (!v.documents.is_empty())
-                        .then(|| {
-                            view! { <ApplicantDocuments key=key.clone() documents=v.documents.clone() /> }
-                        })
-                })
-            }
-        }
-        <h2>"办理记录"</h2>
-        <ol class="timeline">
-            {move || { view.with(|v| { v.timeline.iter().rev().map(timeline_entry).collect_view() }) }}
-        </ol>
-        {move || {
-            view.with(|v| v.can_withdraw)
-                .then({
-                    let withdraw = withdraw.clone();
-                    move || {
-                        view! {
-                            <section class="withdraw" aria-labelledby="withdraw-title">
-                                <h2 id="withdraw-title">"撤回申请"</h2>
-                                <p class="hint">
-                                    "作出决定前都可以撤回；已经办结的部分不受影响。撤回后这份申请就结束了，需要时要重新申请。"
-                                </p>
-                                <Show
-                                    when=move || confirming.get()
-                                    fallback=move || {
-                                        view! {
-                                            <button
-                                                type="button"
-                                                class="button button--secondary"
-                                                on:click=move |_| confirming.set(true)
-                                            >
-                                                "撤回申请"
-                                            </button>
-                                        }
-                                    }
-                                >
-                                    <p>"确定要撤回吗？"</p>
-                                    <button
-                                        type="button"
-                                        class="button button--warning"
-                                        on:click={
-                                            let withdraw = withdraw.clone();
-                                            move |ev| withdraw(ev)
-                                        }
-                                    >
-                                        "确定撤回"
-                                    </button>
-                                    " "
-                                    <button
-                                        type="button"
-                                        class="button button--secondary"
-                                        on:click=move |_| confirming.set(false)
-                                    >
-                                        "不撤回"
-                                    </button>
-                                </Show>
-                            </section>
-                        }
+            {v
+                .on_behalf
+                .clone()
+                .map(|who| {
+                    view! {
+                        <div>
+                            <dt>"代办"</dt>
+                            <dd>{who}</dd>
+                        </div>
                     }
-                })
-        }}
+                })}
+            {due}
+            {v
+                .light
+                .map(|light| {
+                    view! {
+                        <div>
+                            <dt>"时限提醒"</dt>
+                            <dd>
+                                <span class=light_class(light)>{light.label()}</span>
+                            </dd>
+                        </div>
+                    }
+                })}
+            {v
+                .result
+                .clone()
+                .map(|result| {
+                    view! {
+                        <div>
+                            <dt>"办理结果"</dt>
+                            <dd>{result}</dd>
+                        </div>
+                    }
+                })}
+            {v
+                .decision
+                .as_ref()
+                .map(|d| {
+                    view! {
+                        <div>
+                            <dt>"许可决定"</dt>
+                            <dd>{d.summary()}</dd>
+                        </div>
+                    }
+                })}
+            {reason
+                .map(|reason| {
+                    view! {
+                        <div>
+                            <dt>"原因"</dt>
+                            <dd>{reason}</dd>
+                        </div>
+                    }
+                })}
+        </dl>
+        {(!v.parts.is_empty()).then(|| view! { <Parts parts=v.parts.clone() /> })}
+        {asked}
+        {rating}
+        {(!said.is_empty())
+            .then(|| {
+                view! {
+                    <p class="notice notice--ok">{format!("您的评价——{}。谢谢！", said.join("；"))}</p>
+                }
+            })}
+        {(!v.documents.is_empty())
+            .then(|| view! { <ApplicantDocuments key=key.clone() documents=v.documents.clone() /> })}
+        <h2>"办理记录"</h2>
+        <ol class="timeline">{v.timeline.iter().rev().map(timeline_entry).collect_view()}</ol>
+        {v.can_withdraw.then(|| view! { <Withdraw confirming withdraw /> })}
         <section aria-labelledby="contact-title">
             <h2 id="contact-title">"联系办理部门"</h2>
             <p>
-                "咨询电话 " <a href=phone>{move || view.with(|v| v.consult_phone.clone())}</a> "，投诉电话 "
-                {move || view.with(|v| v.complaint_phone.clone())}
+                "咨询电话 " <a href=format!("tel:{}", v.consult_phone)>{v.consult_phone.clone()}</a>
+                "，投诉电话 " {v.complaint_phone.clone()}
             </p>
             <p>
-                <a href=move || view.with(|v| feedback::complaint_url(&v.case_number))>"网上投诉"</a>
+                <a href=feedback::complaint_url(&v.case_number)>"网上投诉"</a>
             </p>
+        </section>
+    }
+}
+
+/// 撤回申请, asked twice: a withdrawn application cannot be taken back.
+#[component]
+fn Withdraw(confirming: RwSignal<bool>, withdraw: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <section class="withdraw" aria-labelledby="withdraw-title">
+            <h2 id="withdraw-title">"撤回申请"</h2>
+            <p class="hint">
+                "作出决定前都可以撤回；已经办结的部分不受影响。撤回后这份申请就结束了，需要时要重新申请。"
+            </p>
+            <Show
+                when=move || confirming.get()
+                fallback=move || {
+                    view! {
+                        <button type="button" class="button button--secondary" on:click=move |_| confirming.set(true)>
+                            "撤回申请"
+                        </button>
+                    }
+                }
+            >
+                <p>"确定要撤回吗？"</p>
+                <button
+                    type="button"
+                    class="button button--warning"
+                    on:click={
+                        let withdraw = withdraw.clone();
+                        move |_| withdraw()
+                    }
+                >
+                    "确定撤回"
+                </button>
+                " "
+                <button type="button" class="button button--secondary" on:click=move |_| confirming.set(false)>
+                    "不撤回"
+                </button>
+            </Show>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod announce;
 pub mod draft;
+pub mod drawn;
 pub mod elderly;
 pub mod handover;
 pub mod load;
