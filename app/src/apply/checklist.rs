@@ -8,9 +8,9 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::fact::changeable_fact;
-use crate::components::load_error::LoadError;
+use crate::components::loaded::loaded;
 use crate::components::material::MaterialEntry;
-use crate::shell::load::{Load, load};
+use crate::shell::load::load;
 use crate::shell::router::use_location;
 use crate::shell::set_title;
 use crate::shell::wechat::{OPEN_IN_BROWSER, is_wechat};
@@ -19,13 +19,7 @@ use crate::subject::{Kind, Subject, answers_from, query};
 #[component]
 pub fn ChecklistPage(kind: Kind, code: String) -> impl IntoView {
     let subject = load(move || api::subject(kind, code.clone()));
-    view! {
-        {move || match subject.state.get() {
-            Load::Loading => view! { <p class="loading">"正在生成材料清单……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry() /> }.into_any(),
-            Load::Loaded(subject) => view! { <Notice subject /> }.into_any(),
-        }}
-    }
+    loaded(subject, "正在生成材料清单……", |subject| view! { <Notice subject /> })
 }
 
 /// The answer as the applicant chose it, in words.

@@ -28,7 +28,7 @@ use crate::subject::{Kind, Subject, answers_from, query};
 pub fn ApplyPage(kind: Kind, code: String) -> impl IntoView {
     // While the applicant fills in the form, the next step's bundle loads.
     crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Tasks);
-    view! { <SubjectLoader kind code page=|subject| view! { <ApplicantForm subject /> }.into_any() /> }
+    view! { <SubjectLoader kind code page=|subject| view! { <ApplicantForm subject /> } /> }
 }
 
 fn empty_form(organisation: bool) -> ApplicationForm {

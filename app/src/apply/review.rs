@@ -39,7 +39,7 @@ pub fn ReviewPage(kind: Kind, code: String) -> impl IntoView {
         };
         provide_context(offered);
         let code = code.clone();
-        view! { <SubjectLoader kind code page=|subject| view! { <Review subject /> }.into_any() /> }.into_any()
+        view! { <SubjectLoader kind code page=|subject| view! { <Review subject /> } /> }.into_any()
     }
 }
 

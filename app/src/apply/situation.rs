@@ -2,12 +2,13 @@
 //! link, a reload and a shared link all keep them.
 
 use domain::catalog::situation::{Answer, Answers, Question, QuestionKind, answer_problem, next_question, walk};
+use leptos::either::Either;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::load_error::LoadError;
-use crate::shell::load::{Load, load};
+use crate::components::loaded::loaded;
+use crate::shell::load::load;
 use crate::shell::router::{navigate, use_location};
 use crate::shell::set_title;
 use crate::subject::{Kind, Subject, answers_from, query};
@@ -15,30 +16,21 @@ use crate::subject::{Kind, Subject, answers_from, query};
 #[component]
 pub fn SituationPage(kind: Kind, code: String, question: String) -> impl IntoView {
     let subject = load(move || api::subject(kind, code.clone()));
-    view! {
-        {move || match subject.state.get() {
-            Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry() /> }.into_any(),
-            Load::Loaded(subject) => {
-                let questions = subject.questions();
-                match questions.iter().position(|q| q.id == question) {
-                    Some(index) => view! { <QuestionForm subject questions index /> }.into_any(),
-                    None => {
-                        view! {
-                            <h1>"没有这个问题"</h1>
-                            <p>"问题可能已经调整。请从头开始回答。"</p>
-                            <p>
-                                <a href=subject.start_url() class="button">
-                                    "从头开始"
-                                </a>
-                            </p>
-                        }
-                            .into_any()
-                    }
-                }
-            }
-        }}
-    }
+    loaded(subject, "正在加载……", move |subject| {
+        let questions = subject.questions();
+        match questions.iter().position(|q| q.id == question) {
+            Some(index) => Either::Left(view! { <QuestionForm subject questions index /> }),
+            None => Either::Right(view! {
+                <h1>"没有这个问题"</h1>
+                <p>"问题可能已经调整。请从头开始回答。"</p>
+                <p>
+                    <a href=subject.start_url() class="button">
+                        "从头开始"
+                    </a>
+                </p>
+            }),
+        }
+    })
 }
 
 /// What the form holds while the applicant chooses: option ids, or the typed number.

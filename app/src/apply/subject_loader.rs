@@ -5,18 +5,12 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::load_error::LoadError;
-use crate::shell::load::{Load, load};
+use crate::components::loaded::loaded;
+use crate::shell::load::load;
 use crate::subject::{Kind, Subject};
 
+/// The page is drawn once the subject is loaded (see `loaded`).
 #[component]
-pub fn SubjectLoader(kind: Kind, code: String, page: fn(Subject) -> AnyView) -> impl IntoView {
-    let subject = load(move || api::subject(kind, code.clone()));
-    view! {
-        {move || match subject.state.get() {
-            Load::Loading => view! { <p class="loading">"正在加载……"</p> }.into_any(),
-            Load::Failed(error) => view! { <LoadError error retry=move || subject.retry() /> }.into_any(),
-            Load::Loaded(subject) => page(subject),
-        }}
-    }
+pub fn SubjectLoader<V: IntoView + 'static>(kind: Kind, code: String, page: fn(Subject) -> V) -> impl IntoView {
+    loaded(load(move || api::subject(kind, code.clone())), "正在加载……", page)
 }

@@ -24,7 +24,7 @@ use crate::subject::{Kind, Subject, answers_from, query};
 pub fn TasksPage(kind: Kind, code: String) -> impl IntoView {
     // While the applicant uploads, the review's bundle loads.
     crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Review);
-    view! { <SubjectLoader kind code page=|subject| view! { <TaskList subject /> }.into_any() /> }
+    view! { <SubjectLoader kind code page=|subject| view! { <TaskList subject /> } /> }
 }
 
 /// The materials the applicant uploads, and those the centre deals with itself.

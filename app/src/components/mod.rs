@@ -6,6 +6,7 @@ pub mod code_field;
 pub mod days_field;
 pub mod fact;
 pub mod load_error;
+pub mod loaded;
 pub mod masked;
 pub mod material;
 pub mod material_upload;

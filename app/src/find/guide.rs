@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::fact::{bullets, fact, phone_fact};
 use crate::components::load_error::LoadError;
 use crate::components::material::MaterialEntry;
+use crate::shell::drawn::drawn;
 use crate::shell::load::{Load, load};
 use crate::shell::set_title;
 use crate::subject::Kind;
@@ -20,9 +21,9 @@ pub fn Guide(code: String) -> impl IntoView {
         <p class="back">
             <a href="/">"返回查找事项"</a>
         </p>
-        {move || match item.state.get() {
+        {move || match item.state.with(Load::progress) {
             Load::Loading => view! { <p class="loading">"正在加载办事指南……"</p> }.into_any(),
-            Load::Loaded(item) => view! { <GuideBody item /> }.into_any(),
+            Load::Loaded(()) => ().into_any(),
             Load::Failed(error) if error.not_found => {
                 set_title("没有找到这个事项");
                 view! {
@@ -36,6 +37,7 @@ pub fn Guide(code: String) -> impl IntoView {
             }
             Load::Failed(error) => view! { <LoadError error retry=move || item.retry() /> }.into_any(),
         }}
+        {drawn(move || item.state.get().value(), |item| view! { <GuideBody item /> })}
     }
 }
 

@@ -8,6 +8,7 @@ use domain::apply::materials::Materials;
 use domain::apply::submission::SubmissionProblems;
 use domain::case::view::{CaseKey, MaterialAsk, SupplementBody};
 use domain::catalog::checklist::ChecklistEntry;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,6 +18,7 @@ use crate::components::material_upload::{KEPT_HINT, MaterialUpload};
 use crate::follow::case_page::{CasePageTop, read_case, reading};
 use crate::follow::lookup::case_url;
 use crate::shell::draft;
+use crate::shell::drawn::drawn;
 use crate::shell::set_title;
 
 /// The supply page of a case: the case read again (what is asked may have
@@ -30,15 +32,16 @@ pub fn SupplyPage(case_number: String) -> impl IntoView {
         <CasePageTop back=back.clone() found title="补交材料" />
         <p class="hint">{KEPT_HINT}</p>
         <ErrorNotice message=error />
-        {move || match found.get() {
-            None => reading(error),
-            Some((key, view)) => {
-                match view.to_supply() {
-                    Some((asks, supplement)) => {
-                        let due = if supplement { view.supply_by } else { view.later_due };
-                        view! { <Supply key item_code=view.item_code.clone() asks supplement due /> }.into_any()
-                    }
-                    None => {
+        {move || found.with(Option::is_none).then(|| reading(error))}
+        {drawn(
+            move || found.get(),
+            move |(key, view)| match view.to_supply() {
+                Some((asks, supplement)) => {
+                    let due = if supplement { view.supply_by } else { view.later_due };
+                    Either::Left(view! { <Supply key item_code=view.item_code.clone() asks supplement due /> })
+                }
+                None => {
+                    Either::Right(
                         view! {
                             <p class="notice notice--ok">"这件申请现在没有需要补交的材料。"</p>
                             <p>
@@ -46,12 +49,11 @@ pub fn SupplyPage(case_number: String) -> impl IntoView {
                                     "查看办理进度"
                                 </a>
                             </p>
-                        }
-                            .into_any()
-                    }
+                        },
+                    )
                 }
-            }
-        }}
+            },
+        )}
     }
 }
 

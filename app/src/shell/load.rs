@@ -20,6 +20,25 @@ pub enum Load<T> {
     Failed(ApiError),
 }
 
+impl<T> Load<T> {
+    /// The value once loaded.
+    pub fn value(self) -> Option<T> {
+        match self {
+            Self::Loaded(value) => Some(value),
+            Self::Loading | Self::Failed(_) => None,
+        }
+    }
+
+    /// Where loading stands, without the value (nothing is cloned but an error).
+    pub fn progress(&self) -> Load<()> {
+        match self {
+            Self::Loading => Load::Loading,
+            Self::Loaded(_) => Load::Loaded(()),
+            Self::Failed(error) => Load::Failed(error.clone()),
+        }
+    }
+}
+
 /// What a page reads: the state, whether a newer request is under way, and a retry.
 pub struct Loader<T: Send + Sync + 'static> {
     pub state: ReadSignal<Load<T>>,
