@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
+use crate::minify;
 use crate::sh::{root, run};
 use crate::tools;
 
@@ -24,11 +25,13 @@ pub fn build() -> anyhow::Result<()> {
     };
     // The light app first: Trunk replaces its whole dist directory.
     trunk(&["app/index.html"])?;
+    minify::glue(&root().join("dist"), &path)?;
     // The bundles loaded on demand (see app/src/shell/handover.rs), each with
     // its own page for addresses it shows (see domain/src/bundles.rs).
     for bundle in BUNDLES {
         let (html, dist, url) = (format!("app/{bundle}.html"), format!("dist/{bundle}"), format!("/{bundle}/"));
         trunk(&[&html, "--dist", &dist, "--public-url", &url])?;
+        minify::glue(&root().join(&dist), &path)?;
         let (js, wasm) = write_manifest(&root().join(&dist), bundle)?;
         write_page(&root().join("dist"), bundle, &js, &wasm)?;
     }

@@ -9,6 +9,7 @@ mod checklist_bench;
 mod e2e;
 mod lighthouse;
 mod lint;
+mod minify;
 mod modgraph;
 mod oidc_provider;
 mod schema_fuzz;

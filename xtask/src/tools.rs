@@ -3,7 +3,7 @@
 //! Trunk runs offline and finds wasm-bindgen and wasm-opt on PATH; this module
 //! makes sure the right versions are there. Debian's binaryen (wasm-opt 108)
 //! produces wasm that Chromium rejects, so wasm-opt comes from the npm package
-//! `binaryen`, pinned in `xtask/package.json`.
+//! `binaryen`, pinned in `xtask/package.json` (with terser, see `minify`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
