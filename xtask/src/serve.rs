@@ -76,6 +76,8 @@ impl Server {
             .env("BIANMIN_UPLOADS_PER_MINUTE", "1000000")
             .env("BIANMIN_UPLOAD_BYTES_PER_CLIENT_PER_HOUR", "1000000000000")
             .env("BIANMIN_KEYS_PER_MINUTE", "1000000")
+            // 30 look-ups a minute per address: two browsers following cases at once pass it.
+            .env("BIANMIN_LOOKUPS_PER_MINUTE", "1000000")
             .env("BIANMIN_SUBMISSIONS_PER_HOUR", "1000000")
             .env("BIANMIN_DRAFTS_PER_HOUR", "1000000")
             .env("BIANMIN_PHONE_CODES_PER_HOUR", "1000000")
