@@ -78,11 +78,29 @@ fn App(render: Render) -> impl IntoView {
 
 /// Mount the app into `#app`, replacing what is there (index.html's skeleton, or
 /// the light app that handed over).
+///
+/// A page's skeleton or first view is shown before the app takes its place:
+/// with the wasm already at hand (the browser's cache, a fast line) the app
+/// would otherwise replace it before the browser ever painted it, and the
+/// page would stay blank until the app had drawn itself. So the app waits for
+/// the next frame to be painted, one frame at most; a hidden tab paints none
+/// and a hand-over has nothing to show first, so those start at once.
 pub fn start(render: Render) {
     // Panic messages in the console while developing; the release build leaves
     // the hook (and the formatting it needs) out of the wasm.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
+    let first_view = document().get_element_by_id("boot-skeleton").is_some();
+    if first_view && !document().hidden() {
+        // A frame's callbacks run before its paint; the timeout after it.
+        request_animation_frame(move || set_timeout(move || take_over(render), std::time::Duration::ZERO));
+    } else {
+        take_over(render);
+    }
+}
+
+/// Replace what `#app` shows with the app.
+fn take_over(render: Render) {
     let document = document();
     let root = document
         .get_element_by_id("app")

@@ -5,7 +5,6 @@
 use domain::account::consent::{Consent, ConsentChange, Purpose};
 use domain::account::session::SessionState;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 
@@ -31,8 +30,11 @@ fn anonymous(sign_in: bool, wechat: bool) -> SessionState {
 }
 
 /// Read the session; its CSRF token goes with every change from now on.
+/// Called beside `start`, which may mount the app a frame later: the
+/// request goes at once, on the browser's own task queue (Leptos's runs only
+/// once the app is mounted).
 pub fn load() {
-    spawn_local(async {
+    wasm_bindgen_futures::spawn_local(async {
         // A network failure reads as "not signed in": applying works anonymously.
         let read = api::get_json::<SessionState>("/api/session").await.unwrap_or_else(|_| anonymous(false, false));
         api::set_csrf(read.csrf.clone());
