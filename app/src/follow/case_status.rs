@@ -14,6 +14,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::alert::ErrorNotice;
+use crate::components::fact::fact;
 use crate::components::timeline::timeline_entry;
 use crate::follow::case_page::FoundCase;
 use crate::follow::documents::ApplicantDocuments;
@@ -178,12 +179,7 @@ fn CaseStatus(key: CaseKey, view: CaseView, found: FoundCase) -> impl IntoView {
             Some(n) => format!("（已超过 {} 个工作日）", -n),
             None => String::new(),
         };
-        view! {
-            <div>
-                <dt>"承诺办结日期"</dt>
-                <dd>{format!("{}{left}", due.chinese())}</dd>
-            </div>
-        }
+        fact("承诺办结日期", format!("{}{left}", due.chinese()))
     });
     // Not accepted, ended or paused: the reason the department (or the rule) gave.
     let stopped = matches!(v.status, Status::NotAccepted | Status::Terminated | Status::Suspended);
@@ -225,32 +221,12 @@ fn CaseStatus(key: CaseKey, view: CaseView, found: FoundCase) -> impl IntoView {
         </div>
         <ErrorNotice message=failure />
         <dl class="answers">
-            <div>
-                <dt>"办件编号"</dt>
-                <dd>{v.case_number.clone()}</dd>
-            </div>
+            {fact("办件编号", v.case_number.clone())}
             {domain::case::exchange::number::shown(v.province_number.as_deref(), v.province_pending)
                 .map(crate::components::fact::province_number_fact)}
-            <div>
-                <dt>{if v.parts.is_empty() { "办理部门" } else { "牵头部门" }}</dt>
-                <dd>{v.department.clone()}</dd>
-            </div>
-            <div>
-                <dt>"提交时间"</dt>
-                <dd>{beijing_time(&v.submitted_at).unwrap_or_default()}</dd>
-            </div>
-            {v
-                .on_behalf
-                .clone()
-                .map(|who| {
-                    view! {
-                        <div>
-                            <dt>"代办"</dt>
-                            <dd>{who}</dd>
-                        </div>
-                    }
-                })}
-            {due}
+            {fact(if v.parts.is_empty() { "办理部门" } else { "牵头部门" }, v.department.clone())}
+            {fact("提交时间", beijing_time(&v.submitted_at).unwrap_or_default())}
+            {v.on_behalf.clone().map(|who| fact("代办", who))} {due}
             {v
                 .light
                 .map(|light| {
@@ -262,38 +238,9 @@ fn CaseStatus(key: CaseKey, view: CaseView, found: FoundCase) -> impl IntoView {
                             </dd>
                         </div>
                     }
-                })}
-            {v
-                .result
-                .clone()
-                .map(|result| {
-                    view! {
-                        <div>
-                            <dt>"办理结果"</dt>
-                            <dd>{result}</dd>
-                        </div>
-                    }
-                })}
-            {v
-                .decision
-                .as_ref()
-                .map(|d| {
-                    view! {
-                        <div>
-                            <dt>"许可决定"</dt>
-                            <dd>{d.summary()}</dd>
-                        </div>
-                    }
-                })}
-            {reason
-                .map(|reason| {
-                    view! {
-                        <div>
-                            <dt>"原因"</dt>
-                            <dd>{reason}</dd>
-                        </div>
-                    }
-                })}
+                })} {v.result.clone().map(|result| fact("办理结果", result))}
+            {v.decision.as_ref().map(|d| fact("许可决定", d.summary()))}
+            {reason.map(|reason| fact("原因", reason))}
         </dl>
         {(!v.parts.is_empty()).then(|| view! { <Parts parts=v.parts.clone() /> })}
         {asked}
