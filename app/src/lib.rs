@@ -22,14 +22,14 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub use shell::router::Page;
+use shell::site_header::SiteHeader;
 
-/// Talc instead of Rust's default dlmalloc: the same behaviour in a few
-/// kilobytes less of every bundle (measured in BENCHMARKS.md). The pages run
+/// Talc instead of Rust's default dlmalloc: the same behaviour in half a
+/// kilobyte less of every bundle (measured in BENCHMARKS.md). The pages run
 /// on the browser's one thread, so no lock is needed.
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-use shell::site_header::SiteHeader;
 
 /// The page for a route; each entry point passes its own, so the light build
 /// links only the pages it can show.
@@ -82,7 +82,7 @@ fn App(render: Render) -> impl IntoView {
 /// A page's skeleton or first view is shown before the app takes its place:
 /// with the wasm already at hand (the browser's cache, a fast line) the app
 /// would otherwise replace it before the browser ever painted it, and the
-/// page would stay blank until the app had drawn itself. So the app waits for
+/// first view would never be seen. So the app waits for
 /// the next frame to be painted, one frame at most; a hidden tab paints none
 /// and a hand-over has nothing to show first, so those start at once.
 pub fn start(render: Render) {

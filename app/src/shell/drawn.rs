@@ -1,8 +1,8 @@
 //! A page part drawn from a value read later (a case), without the reactive
 //! closure `move || value.get().map(draw)` would be. Such a closure also
 //! carries the code to patch what it drew in place for a new value, as much
-//! code again as drawing it (about 3.5 KB of brotli for a case's status page,
-//! see BENCHMARKS.md); a part drawn from one read never needs it. Here a new
+//! code again as drawing it (6.5 KB of brotli on a case's status page, see
+//! BENCHMARKS.md); a part drawn from one read never needs it. Here a new
 //! value is drawn afresh instead.
 
 use leptos::prelude::*;
