@@ -18,13 +18,16 @@ where
 {
     let host = NodeRef::<leptos::html::Div>::new();
     let shown = StoredValue::new_local(None::<<View<V> as Render>::State>);
-    Effect::new(move || {
-        let (host, value) = (host.get(), value());
-        shown.update_value(|old| {
+    let clear = move || {
+        shown.try_update_value(|old| {
             if let Some(mut old) = old.take() {
                 old.unmount();
             }
         });
+    };
+    Effect::new(move || {
+        let (host, value) = (host.get(), value());
+        clear();
         let (Some(host), Some(value)) = (host, value) else { return };
         let mut state = untrack(|| draw(value).into_view().build());
         state.mount(&host, None);
@@ -32,12 +35,6 @@ where
     });
     // The page going takes its drawing with it: a next page of the same kind
     // may keep the host element (patched in place) and draw into it afresh.
-    on_cleanup(move || {
-        shown.try_update_value(|old| {
-            if let Some(mut old) = old.take() {
-                old.unmount();
-            }
-        });
-    });
+    on_cleanup(clear);
     view! { <div class="contents" node_ref=host></div> }
 }
