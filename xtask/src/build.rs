@@ -6,6 +6,7 @@ use std::process::Command;
 
 use crate::minify;
 use crate::sh::{root, run};
+use crate::short_names;
 use crate::tools;
 
 /// Files worth sending compressed.
@@ -25,12 +26,14 @@ pub fn build() -> anyhow::Result<()> {
     };
     // The light app first: Trunk replaces its whole dist directory.
     trunk(&["app/index.html"])?;
+    short_names::shorten(&root().join("dist"), &path)?;
     minify::glue(&root().join("dist"), &path)?;
     // The bundles loaded on demand (see app/src/shell/handover.rs), each with
     // its own page for addresses it shows (see domain/src/bundles.rs).
     for bundle in BUNDLES {
         let (html, dist, url) = (format!("app/{bundle}.html"), format!("dist/{bundle}"), format!("/{bundle}/"));
         trunk(&[&html, "--dist", &dist, "--public-url", &url])?;
+        short_names::shorten(&root().join(&dist), &path)?;
         minify::glue(&root().join(&dist), &path)?;
         let (js, wasm) = write_manifest(&root().join(&dist), bundle)?;
         write_page(&root().join("dist"), bundle, &js, &wasm)?;

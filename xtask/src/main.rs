@@ -16,6 +16,7 @@ mod schema_fuzz;
 mod search_bench;
 mod serve;
 mod sh;
+mod short_names;
 mod sms_stand_in;
 mod static_bench;
 mod tools;

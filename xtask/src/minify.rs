@@ -38,13 +38,13 @@ pub fn glue(dir: &Path, path: &str) -> anyhow::Result<()> {
 }
 
 /// A Subresource Integrity value, as Trunk writes it.
-fn integrity(bytes: &[u8]) -> String {
+pub(crate) fn integrity(bytes: &[u8]) -> String {
     format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
 }
 
 /// The page with the file's old hash replaced; a page without it is an
 /// error (its preload hint would no longer match, and the page load nothing).
-fn rehashed(html: &str, before: &str, after: &str) -> anyhow::Result<String> {
+pub(crate) fn rehashed(html: &str, before: &str, after: &str) -> anyhow::Result<String> {
     if !html.contains(before) {
         anyhow::bail!("a page beside the glue does not carry its integrity hash {before}");
     }
