@@ -116,10 +116,15 @@ pub async fn services(search: Search) -> Result<ServiceList, ApiError> {
     fetch_get(&url).await
 }
 
-/// An item as its guide shows it (the same JSON, read lighter: see `Guide`).
-pub async fn guide(code: String) -> Result<domain::catalog::guide::Guide, ApiError> {
-    let url = ["/api/services/", &String::from(js_sys::encode_uri_component(&code))].concat();
-    fetch_get(&url).await
+/// An item, for its guide: read as the questionnaire and the notice read it
+/// (one reader in the bundle), and kept, so the questions after the guide
+/// cost no second request.
+pub async fn item(code: String) -> Result<domain::ServiceItem, ApiError> {
+    match subject(Kind::Service, code).await? {
+        Subject::Item(item) => Ok(item),
+        // A service's address answers with an item; never a bundle.
+        Subject::Bundle(_) => Err(ApiError::network()),
+    }
 }
 
 thread_local! {
@@ -134,11 +139,11 @@ pub async fn subject(kind: Kind, code: String) -> Result<Subject, ApiError> {
     if let Some(subject) = cached {
         return Ok(subject);
     }
-    let url = format!("/api{}", kind.base(&code));
-    let request = Request::get(&url).build().map_err(|_| ApiError::network())?;
+    // The browser's own fetch, as the home page's: no request builder in the guide's wasm.
+    let url = ["/api", &kind.base(&code)].concat();
     let subject = match kind {
-        Kind::Service => Subject::Item(get(request).await?),
-        Kind::Bundle => Subject::Bundle(get::<BundleDetail>(request).await?),
+        Kind::Service => Subject::Item(fetch_get(&url).await?),
+        Kind::Bundle => Subject::Bundle(fetch_get::<BundleDetail>(&url).await?),
     };
     SUBJECTS.with_borrow_mut(|all| all.push(subject.clone()));
     Ok(subject)

@@ -1,6 +1,6 @@
 //! The guide (办事指南) of one service item: everything the catalog says, in reading order.
 
-use domain::catalog::guide::Guide as GuideItem;
+use domain::ServiceItem;
 use domain::decimal::{count, decimal};
 use domain::visits_label;
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ use crate::subject::Kind;
 
 #[component]
 pub fn Guide(code: String) -> impl IntoView {
-    let item = load(move || api::guide(code.clone()));
+    let item = load(move || api::item(code.clone()));
     view! {
         <p class="back">
             <a href="/">"返回查找事项"</a>
@@ -49,13 +49,14 @@ fn limit_text(days: u16) -> String {
 }
 
 #[component]
-fn GuideBody(item: GuideItem) -> impl IntoView {
+fn GuideBody(item: ServiceItem) -> impl IntoView {
     set_title(&item.name);
     // The applicant reads the guide before applying: the form's bundle loads meanwhile.
     crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Form);
     let who: Vec<&str> = item.applicants.iter().map(|a| a.label()).collect();
     let base = Kind::Service.base(&item.code);
-    let (start, start_text) = match item.first_question() {
+    let first_question = item.questions.first().map(|q| q.id.as_str());
+    let (start, start_text) = match first_question {
         Some(first) => ([base.as_str(), "/situation/", first].concat(), "回答几个问题，看看要准备什么"),
         None => ([base.as_str(), "/checklist"].concat(), "查看一次性告知单"),
     };
@@ -64,7 +65,7 @@ fn GuideBody(item: GuideItem) -> impl IntoView {
         fee = [fee.as_str(), "（依据：", &item.fee.basis, "）"].concat();
     }
     let materials_title = ["申请材料（共 ", &count(item.materials.len()), " 项）"].concat();
-    let hint = if item.first_question().is_none() {
+    let hint = if first_question.is_none() {
         ""
     } else {
         "这里列出所有情形下可能用到的材料。回答几个问题后，会告诉您具体需要哪几项。"

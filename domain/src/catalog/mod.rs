@@ -8,7 +8,6 @@ pub mod check;
 pub mod checklist;
 pub mod department;
 pub mod elsewhere;
-pub mod guide;
 pub mod item;
 #[cfg(feature = "search")]
 pub mod search;
