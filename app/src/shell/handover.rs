@@ -1,6 +1,6 @@
 //! Lazy loading: the light app hands the page over to a bigger bundle.
 //!
-//! The home page's budget is 100 KB, so its wasm holds only search. The first
+//! The home page's budget is the smallest, so its wasm holds only search. The first
 //! time the applicant opens any other page, the light app reads the bundle's
 //! `manifest.json` (written by `cargo xtask build`), imports its module, stops
 //! its own router, unmounts itself, and starts it; the bundle then shows the
