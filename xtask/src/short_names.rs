@@ -4,8 +4,10 @@
 //! characters whose hashes brotli cannot shrink. binaryen renames them to one
 //! or two letters and prints what it renamed; the glue is rewritten to match
 //! (imports are the keys of its import object, exports are read as
-//! `wasm.NAME`), and the page's integrity hash for the wasm follows. About
-//! 3 KB of brotli off every page (BENCHMARKS.md).
+//! `wasm.NAME`, the import module becomes binaryen's "a"), and the page's
+//! integrity hashes for both follow. About 3 KB of brotli off every page
+//! (BENCHMARKS.md); a binaryen that named the module otherwise would stop
+//! every page from starting, which the Playwright suite would show at once.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
