@@ -119,7 +119,7 @@ pub async fn services(search: Search) -> Result<ServiceList, ApiError> {
 /// An item, for its guide: read as the questionnaire and the notice read it
 /// (one reader in the bundle), and kept, so the questions after the guide
 /// cost no second request.
-pub async fn item(code: String) -> Result<domain::ServiceItem, ApiError> {
+pub async fn item(code: String) -> Result<std::sync::Arc<domain::ServiceItem>, ApiError> {
     match subject(Kind::Service, code).await? {
         Subject::Item(item) => Ok(item),
         // A service's address answers with an item; never a bundle.
@@ -142,8 +142,8 @@ pub async fn subject(kind: Kind, code: String) -> Result<Subject, ApiError> {
     // The browser's own fetch, as the home page's: no request builder in the guide's wasm.
     let url = ["/api", &kind.base(&code)].concat();
     let subject = match kind {
-        Kind::Service => Subject::Item(fetch_get(&url).await?),
-        Kind::Bundle => Subject::Bundle(fetch_get::<BundleDetail>(&url).await?),
+        Kind::Service => Subject::Item(fetch_get::<domain::ServiceItem>(&url).await?.into()),
+        Kind::Bundle => Subject::Bundle(fetch_get::<BundleDetail>(&url).await?.into()),
     };
     SUBJECTS.with_borrow_mut(|all| all.push(subject.clone()));
     Ok(subject)

@@ -1,5 +1,7 @@
 //! The guide (办事指南) of one service item: everything the catalog says, in reading order.
 
+use std::sync::Arc;
+
 use domain::ServiceItem;
 use domain::decimal::{count, decimal};
 use domain::visits_label;
@@ -49,7 +51,7 @@ fn limit_text(days: u16) -> String {
 }
 
 #[component]
-fn GuideBody(item: ServiceItem) -> impl IntoView {
+fn GuideBody(item: Arc<ServiceItem>) -> impl IntoView {
     set_title(&item.name);
     // The applicant reads the guide before applying: the form's bundle loads meanwhile.
     crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Form);
