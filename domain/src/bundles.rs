@@ -2,8 +2,9 @@
 //!
 //! The home page's bundle is kept small (search only); guides, questionnaires
 //! and notices are one bundle; applying is three, one per step (the form, the
-//! uploads, the review and receipt), so a page opened from a link loads only
-//! its step, and resuming a draft on another phone is its own; following a
+//! uploads, the review), so a page opened from a link loads only its step;
+//! the receipt after submitting, and resuming a draft on another phone, are
+//! each their own; following a
 //! case is five (the empty look-up form, as light as the home page; a case's
 //! status; the uploads a 补正 or 容缺 asks for; its rating and complaints;
 //! 我的办件 and figures);
@@ -23,8 +24,11 @@ pub enum AppBundle {
     Form,
     /// Applying, second step: the task list with uploads.
     Tasks,
-    /// Applying, last step: the review, the submission and the receipt.
+    /// Applying, last step: the review and the submission.
     Review,
+    /// The receipt kept on this phone after submitting: light, it carries
+    /// none of the review's code.
+    Receipt,
     /// Resuming a draft with its resume code (on another phone): light, it
     /// hands over to the form or the task list.
     Resume,
@@ -53,6 +57,7 @@ impl AppBundle {
             Self::Form => "form",
             Self::Tasks => "tasks",
             Self::Review => "review",
+            Self::Receipt => "receipt",
             Self::Resume => "resume",
             Self::Lookup => "lookup",
             Self::Follow => "follow",
@@ -72,7 +77,8 @@ pub fn bundle_for(path: &str) -> AppBundle {
         ["services" | "bundles", _, "situation", _] | ["services" | "bundles", _, "checklist"] => AppBundle::Guide,
         ["services" | "bundles", _, "apply"] => AppBundle::Form,
         ["services" | "bundles", _, "tasks"] => AppBundle::Tasks,
-        ["services" | "bundles", _, "review"] | ["receipts", _] => AppBundle::Review,
+        ["services" | "bundles", _, "review"] => AppBundle::Review,
+        ["receipts", _] => AppBundle::Receipt,
         ["drafts"] => AppBundle::Resume,
         ["cases"] => AppBundle::Lookup,
         ["cases", _] => AppBundle::Follow,
@@ -122,7 +128,7 @@ mod tests {
             ("/bundles/KB-001/tasks", Tasks),
             ("/services/JT-001/review", Review),
             ("/bundles/KB-001/review", Review),
-            ("/receipts/BM20261201000001", Review),
+            ("/receipts/BM20261201000001", Receipt),
             ("/cases", Lookup),
             ("/cases/BM20261201000001", Follow),
             ("/cases/BM20261201000001/supply", Supply),
@@ -150,7 +156,8 @@ mod tests {
     #[test]
     fn no_bundle_folder_is_a_page_address() {
         use AppBundle::*;
-        for bundle in [Home, Guide, Form, Tasks, Review, Resume, Lookup, Follow, Supply, Feedback, Mine, Staff] {
+        for bundle in [Home, Guide, Form, Tasks, Review, Receipt, Resume, Lookup, Follow, Supply, Feedback, Mine, Staff]
+        {
             let dir = bundle.dir();
             assert!(dir.is_empty() || bundle_for(&["/", dir].concat()) == Home, "{dir}");
         }

@@ -43,8 +43,10 @@ pub fn build() -> anyhow::Result<()> {
 }
 
 /// The bundles built beside the home page's (`domain::bundles::AppBundle`).
-pub const BUNDLES: [&str; 11] =
-    ["guide", "form", "tasks", "review", "resume", "lookup", "follow", "supply", "feedback", "mine", "console"];
+pub const BUNDLES: [&str; 12] = [
+    "guide", "form", "tasks", "review", "receipt", "resume", "lookup", "follow", "supply", "feedback", "mine",
+    "console",
+];
 
 /// `manifest.json`: the hashed names of a bundle's glue and wasm, for the light
 /// app; returns their addresses.

@@ -3,7 +3,8 @@
 //! and resuming a draft. The questionnaire, the checklist and the 一件事
 //! overview are in the `guide` bundle; resuming a draft is the light `resume`
 //! bundle; the rest is three bundles, one per step (`form`, `tasks`,
-//! `review`), each prefetched by the step before it.
+//! `review`), each prefetched by the step before it, and the receipt the
+//! light `receipt` bundle, which the review prefetches.
 
 use leptos::prelude::*;
 
@@ -57,11 +58,19 @@ pub fn render_tasks(page: &Page) -> Option<AnyView> {
     })
 }
 
-/// The `review` bundle's pages: the review with the submission, and the
-/// receipt it leads to (no reload between them).
+/// The `review` bundle's page: the review with the submission.
 pub fn render_review(page: &Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Review(code) => view! { <review::ReviewPage kind=kind_here() code=code.clone() /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The light `receipt` bundle's page: the receipt kept on this phone, which
+/// the review hands over to once submitted (its picture and print code stay
+/// out of the review's download).
+pub fn render_receipt(page: &Page) -> Option<AnyView> {
     Some(match page.clone() {
-        Page::Review(code) => view! { <review::ReviewPage kind=kind_here() code /> }.into_any(),
         Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number /> }.into_any(),
         _ => return None,
     })

@@ -83,6 +83,8 @@ fn Review(subject: Subject) -> impl IntoView {
         }
         .into_any();
     };
+    // While the applicant checks, the receipt's bundle loads: it opens once submitted.
+    crate::shell::prefetch::prefetch(crate::shell::handover::Bundle::Receipt);
     let materials = application::materials(applying.code());
     let checklist = applying.checklist(&answers);
     let (draft_item, draft_answers) = (applying.code().to_owned(), answers.clone());

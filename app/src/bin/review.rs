@@ -1,4 +1,4 @@
-//! The `review` bundle: the review, the submission and the receipt (see `app::apply::render_review`).
+//! The `review` bundle: the review and the submission (see `app::apply::render_review`).
 
 use app::Page;
 use leptos::prelude::*;

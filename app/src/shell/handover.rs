@@ -6,9 +6,10 @@
 //! its own router, unmounts itself, and starts it; the bundle then shows the
 //! page at the same address and handles every later one.
 //!
-//! There are eleven bundles (`domain::bundles` says which has which page):
+//! There are twelve bundles (`domain::bundles` says which has which page):
 //! `guide` (guides, questionnaires, notices), `form`, `tasks` and `review`
-//! (applying, one per step), `resume` (resuming a draft) and `lookup` (the
+//! (applying, one per step), `receipt` (the receipt after submitting),
+//! `resume` (resuming a draft) and `lookup` (the
 //! look-up form), light apps that hand over like this one, `follow` (a
 //! case's status), `supply` (the uploads a 补正 or 容缺 asks for),
 //! `feedback` (rating a case, complaining about it), `mine` (我的办件,
@@ -132,7 +133,8 @@ fn opening(path: &str) -> &'static str {
         ["services" | "bundles", ..] => "正在打开办事指南……",
         ["cases", _, "supply"] => "正在打开补交材料……",
         ["cases", _, "feedback"] => "正在打开评价和投诉……",
-        ["cases" | "receipts", ..] => "正在打开办理进度……",
+        ["receipts", ..] => "正在打开申请回执……",
+        ["cases", ..] => "正在打开办理进度……",
         ["drafts", ..] => "正在打开草稿……",
         ["my", ..] => "正在打开我的办件……",
         ["staff", ..] => "正在打开工作人员入口……",
