@@ -211,16 +211,38 @@ async fn post_checked<B: serde::Serialize, T: DeserializeOwned>(
     request: gloo_net::http::RequestBuilder,
     body: &B,
 ) -> Result<T, SubmitError> {
-    let network = || SubmitError::Other("网络连接不稳定，没有提交成功。请检查网络后再试一次，不会重复提交。".into());
-    let response = request.json(body).map_err(|_| network())?.send().await.map_err(|_| network())?;
+    let value = post_answer(request, body).await?;
+    crate::js_json::from_js(value).map_err(|_| unsent())
+}
+
+/// A change the server may refuse with problems: its answer as the browser
+/// parsed it, or the refusal in words.
+async fn post_answer<B: serde::Serialize>(
+    request: gloo_net::http::RequestBuilder,
+    body: &B,
+) -> Result<wasm_bindgen::JsValue, SubmitError> {
+    let response = request.json(body).map_err(|_| unsent())?.send().await.map_err(|_| unsent())?;
     if response.ok() {
-        return read_json(response.into()).await.map_err(|_| network());
+        let parsed = web_sys::Response::from(response).json().map_err(|_| unsent())?;
+        return wasm_bindgen_futures::JsFuture::from(parsed).await.map_err(|_| unsent());
     }
     match read_json::<ErrorBody>(response.into()).await {
         Ok(ErrorBody { error, problems: Some(problems) }) => Err(SubmitError::Invalid(error.message, problems)),
         Ok(body) => Err(SubmitError::Other(body.error.message)),
         Err(_) => Err(SubmitError::Other("服务暂时不可用，请稍后再试。您填写的内容没有丢失。".into())),
     }
+}
+
+fn unsent() -> SubmitError {
+    SubmitError::Other("网络连接不稳定，没有提交成功。请检查网络后再试一次，不会重复提交。".into())
+}
+
+/// What the server answered a submission with: the case number, and the
+/// receipt as it was sent, kept for the receipt page (the review's bundle
+/// never reads or writes a whole receipt: that code is the receipt's).
+pub struct Submitted {
+    pub case_number: String,
+    pub receipt: String,
 }
 
 /// Submit the application once. The same `key` for every retry of it: the
@@ -231,10 +253,15 @@ pub async fn submit(
     key: &str,
     application_key: &str,
     submission: &domain::apply::submission::Submission,
-) -> Result<domain::apply::submission::Receipt, SubmitError> {
+) -> Result<Submitted, SubmitError> {
     let url = format!("/api{}/submissions", kind.base(code));
     let request = post(&url).header("Idempotency-Key", key).header("Application-Key", application_key);
-    post_checked(request, submission).await
+    let receipt = post_answer(request, submission).await?;
+    let case_number = js_sys::Reflect::get(&receipt, &"case_number".into()).ok().and_then(|n| n.as_string());
+    match (case_number, js_sys::JSON::stringify(&receipt).ok().and_then(|t| t.as_string())) {
+        (Some(case_number), Some(receipt)) => Ok(Submitted { case_number, receipt }),
+        _ => Err(unsent()),
+    }
 }
 
 /// A case by its number and query code (in the body, never the address).

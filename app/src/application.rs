@@ -104,8 +104,9 @@ pub fn idempotency_key(item: &str) -> String {
     key
 }
 
-/// After a successful submission: the application is done on this device.
-pub fn finish(item: &str, receipt: &Receipt) {
+/// After a successful submission: the application is done on this device,
+/// its receipt (JSON as the server sent it) kept.
+pub fn finish(item: &str, case_number: &str, receipt: &str) {
     let (email, sms) = (format!("{item}.email"), format!("{item}.sms"));
     for key in [
         proven_key(item),
@@ -119,9 +120,9 @@ pub fn finish(item: &str, receipt: &Receipt) {
     ] {
         draft::remove(&key);
     }
-    draft::save(&format!("receipt.{}", receipt.case_number), receipt);
+    draft::save_json(&format!("receipt.{case_number}"), receipt);
     // Back from the receipt lands on the review page: it forwards to the receipt.
-    draft::save(&submitted_key(item), &receipt.case_number);
+    draft::save(&submitted_key(item), &case_number);
 }
 
 fn submitted_key(item: &str) -> String {
@@ -143,6 +144,11 @@ pub fn proven_key(item: &str) -> String {
 /// under the same name, before the wasm).
 pub fn receipt(case_number: &str) -> Option<Receipt> {
     draft::load(&format!("receipt.{case_number}"))
+}
+
+/// Whether this phone keeps the receipt of `case_number` (without reading it).
+pub fn has_receipt(case_number: &str) -> bool {
+    draft::kept(&format!("receipt.{case_number}"))
 }
 
 /// Whether the situation says an agent applies.

@@ -67,7 +67,7 @@ fn Review(subject: Subject) -> impl IntoView {
     let Some(form) = application::form(applying.code()) else {
         // Just submitted from here (back from the receipt): the receipt again, not an empty page.
         if let Some(case_number) = application::submitted(applying.code())
-            && application::receipt(&case_number).is_some()
+            && application::has_receipt(&case_number)
         {
             let url = format!("/receipts/{}", js_sys::encode_uri_component(&case_number));
             request_animation_frame(move || crate::shell::router::replace(&url));
@@ -201,9 +201,9 @@ fn Review(subject: Subject) -> impl IntoView {
                 return;
             };
             match api::submit(kind, &code, &key, &application_key, &submission).await {
-                Ok(receipt) => {
-                    application::finish(&code, &receipt);
-                    navigate(&format!("/receipts/{}", js_sys::encode_uri_component(&receipt.case_number)));
+                Ok(sent) => {
+                    application::finish(&code, &sent.case_number, &sent.receipt);
+                    navigate(&format!("/receipts/{}", js_sys::encode_uri_component(&sent.case_number)));
                 }
                 Err(SubmitError::Invalid(message, found)) => {
                     // The server no longer counts the proof (a day passed): ask again.

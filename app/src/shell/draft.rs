@@ -75,10 +75,22 @@ pub fn load<T: DeserializeOwned>(name: &str) -> Option<T> {
 }
 
 pub fn save<T: Serialize>(name: &str, value: &T) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(value)) {
-        let _ = storage.set_item(&key(name), &text);
+    if let Ok(text) = serde_json::to_string(value) {
+        save_json(name, &text);
+    }
+}
+
+/// Keep `json`, JSON already (as the server sent it), as `save` would.
+pub fn save_json(name: &str, json: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(&key(name), json);
         touch(&storage, name);
     }
+}
+
+/// Whether anything is kept under `name`.
+pub fn kept(name: &str) -> bool {
+    storage().and_then(|s| s.get_item(&key(name)).ok().flatten()).is_some()
 }
 
 /// The case numbers of the receipts this device keeps, from the storage keys
