@@ -22,21 +22,22 @@ pub struct Page {
 
 /// The budgets: each page's size on the last measured build and a little
 /// room, so a page can only shrink (#28 aims at 150 KB for every page, which
-/// the guide, status, feedback and 我的办件 pages meet, and 80 KB for the
-/// home page, not reached yet: see BENCHMARKS.md).
-pub const PAGES: [Page; 12] = [
+/// the guide, review, receipt, status, feedback and 我的办件 pages meet, and
+/// 80 KB for the home page, not reached yet: see BENCHMARKS.md).
+pub const PAGES: [Page; 13] = [
     Page { html: "index.html", what: "home page (search)", budget: 94_000 },
-    Page { html: "guide/page.html", what: "guide, questionnaire or notice opened from a link", budget: 150_000 },
-    Page { html: "form/page.html", what: "application form opened from a link", budget: 171_000 },
-    Page { html: "tasks/page.html", what: "uploads opened from a link", budget: 207_000 },
-    Page { html: "review/page.html", what: "review or receipt opened from a link", budget: 168_000 },
-    Page { html: "resume/page.html", what: "resuming a draft", budget: 93_000 },
-    Page { html: "lookup/page.html", what: "case look-up", budget: 92_000 },
-    Page { html: "follow/page.html", what: "a case's status opened from a link", budget: 113_000 },
+    Page { html: "guide/page.html", what: "guide, questionnaire or notice opened from a link", budget: 147_000 },
+    Page { html: "form/page.html", what: "application form opened from a link", budget: 166_000 },
+    Page { html: "tasks/page.html", what: "uploads opened from a link", budget: 202_000 },
+    Page { html: "review/page.html", what: "review opened from a link", budget: 150_000 },
+    Page { html: "receipt/page.html", what: "receipt", budget: 78_000 },
+    Page { html: "resume/page.html", what: "resuming a draft", budget: 90_000 },
+    Page { html: "lookup/page.html", what: "case look-up", budget: 91_000 },
+    Page { html: "follow/page.html", what: "a case's status opened from a link", budget: 112_000 },
     Page { html: "supply/page.html", what: "uploading what a case was asked for", budget: 160_000 },
     Page { html: "feedback/page.html", what: "rating a case or complaining", budget: 116_000 },
     Page { html: "mine/page.html", what: "我的办件 or figures opened from a link", budget: 127_000 },
-    Page { html: "console/page.html", what: "staff console", budget: 206_000 },
+    Page { html: "console/page.html", what: "staff console", budget: 204_000 },
 ];
 
 /// The files a page loads before it is interactive: (path under dist, raw, brotli).
