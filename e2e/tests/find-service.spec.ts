@@ -143,3 +143,14 @@ for (const elderly of [false, true]) {
     await expect(page.getByRole('heading', { name: '您要找的可能是' })).toBeVisible();
   });
 }
+
+test('from the look-up and resume pages, the site name leads back to search', async ({ page }) => {
+  for (const start of ['/cases', '/drafts']) {
+    await page.goto(start);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await page.locator('header a.brand-link').click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole('heading', { level: 1, name: '查找办事事项' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+  }
+});

@@ -75,10 +75,15 @@ pub(crate) fn manifest(bundle: Bundle) -> String {
     ["/", bundle.dir(), "/manifest.json"].concat()
 }
 
-/// Hand over to the bundle that shows the current address.
+/// Hand over to the bundle that shows the current address; the home page's
+/// (search, the page for addresses that lead nowhere) has no manifest, so a
+/// light app other than the home page's (look-up, resume) loads it afresh.
 pub fn hand_over_here() -> AnyView {
     let path = window().location().pathname().unwrap_or_default();
-    hand_over(domain::bundles::bundle_for(&path))
+    match domain::bundles::bundle_for(&path) {
+        Bundle::Home => reload(),
+        bundle => hand_over(bundle),
+    }
 }
 
 /// Start loading a bundle (once) and show a loading line meanwhile.
