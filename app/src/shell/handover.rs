@@ -9,8 +9,8 @@
 //! There are twelve bundles (`domain::bundles` says which has which page):
 //! `guide` (guides, questionnaires, notices), `form`, `tasks` and `review`
 //! (applying, one per step), `receipt` (the receipt after submitting),
-//! `resume` (resuming a draft) and `lookup` (the
-//! look-up form), light apps that hand over like this one, `follow` (a
+//! `resume` (resuming a draft) and `lookup` (the look-up form), the last two
+//! light apps that hand over like this one, `follow` (a
 //! case's status), `supply` (the uploads a 补正 or 容缺 asks for),
 //! `feedback` (rating a case, complaining about it), `mine` (我的办件,
 //! public figures) and `console` (the staff console), so an applicant

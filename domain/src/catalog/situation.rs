@@ -91,7 +91,7 @@ pub enum Scalar {
 }
 
 // Answers are read by what the value is. Derived, an untagged enum buffers
-// the value and tries each variant in turn: the same answers, but about 1 KB
+// the value and tries each variant in turn: the same answers, but about 0.5 KB
 // of brotli more in every page that reads them.
 impl<'de> Deserialize<'de> for Answer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
