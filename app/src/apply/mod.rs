@@ -67,11 +67,11 @@ pub fn render_review(page: &Page) -> Option<AnyView> {
 }
 
 /// The light `receipt` bundle's page: the receipt kept on this phone, which
-/// the review hands over to once submitted (its picture and print code stay
+/// the review loads afresh once submitted (its picture and print code stay
 /// out of the review's download).
 pub fn render_receipt(page: &Page) -> Option<AnyView> {
-    Some(match page.clone() {
-        Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number /> }.into_any(),
+    Some(match page {
+        Page::Receipt(case_number) => view! { <receipt::ReceiptPage case_number=case_number.clone() /> }.into_any(),
         _ => return None,
     })
 }
