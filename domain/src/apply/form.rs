@@ -1,4 +1,4 @@
-//! The application form: who applies (declared once here, with `validator`), and
+//! The application form: who applies (declared once here), and
 //! the item's own fields (declared in the catalog, with the same conditions as
 //! materials). The browser runs [`validate_application`] on 继续/提交 and the
 //! server runs it again on submission: one implementation, field-level errors.
@@ -6,98 +6,41 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use validator::{Validate, ValidateArgs, ValidationError, ValidationErrors};
 
-use crate::apply::identity::{check_credit_code, check_mobile, check_resident_id};
+use crate::apply::identity::{Rule, check_resident_id, typed_problems};
 use crate::apply::parties::{self, Party, PartyPerson};
 use crate::catalog::situation::{Answers, Choice, Condition, Question, walk};
 
 pub use crate::apply::identity::Today;
 
-fn resident_id(value: &str, today: &Today) -> Result<(), ValidationError> {
-    check_resident_id(value, *today)
-}
-
-fn mobile(value: &str) -> Result<(), ValidationError> {
-    check_mobile(value)
-}
-
-fn credit_code(value: &str) -> Result<(), ValidationError> {
-    check_credit_code(value)
-}
-
-fn filled(value: &str) -> Result<(), ValidationError> {
-    if value.trim().is_empty() { Err(ValidationError::new("required")) } else { Ok(()) }
-}
-
 /// 申请人（个人）.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[validate(context = Today)]
 pub struct Person {
-    #[validate(custom(function = "filled", message = "请填写姓名"), length(max = 50, message = "姓名不能超过50个字"))]
     pub name: String,
-    #[validate(
-        custom(function = "filled", message = "请填写身份证号码"),
-        custom(function = "resident_id", use_context)
-    )]
     pub id_number: String,
-    #[validate(custom(function = "filled", message = "请填写手机号码"), custom(function = "mobile"))]
     pub phone: String,
-    #[validate(
-        custom(function = "filled", message = "请填写联系地址，写到门牌号"),
-        length(max = 200, message = "地址不能超过200个字")
-    )]
     pub address: String,
 }
 
 /// 申请单位.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[validate(context = Today)]
 pub struct Organisation {
-    #[validate(
-        custom(function = "filled", message = "请填写单位名称，与营业执照一致"),
-        length(max = 100, message = "单位名称不能超过100个字")
-    )]
     pub name: String,
-    #[validate(custom(function = "filled", message = "请填写统一社会信用代码"), custom(function = "credit_code"))]
     pub credit_code: String,
-    #[validate(
-        custom(function = "filled", message = "请填写法定代表人（负责人）姓名"),
-        length(max = 50, message = "姓名不能超过50个字")
-    )]
     pub legal_representative: String,
-    #[validate(
-        custom(function = "filled", message = "请填写联系人姓名"),
-        length(max = 50, message = "姓名不能超过50个字")
-    )]
     pub contact_name: String,
-    #[validate(custom(function = "filled", message = "请填写联系人手机号码"), custom(function = "mobile"))]
     pub phone: String,
-    #[validate(
-        custom(function = "filled", message = "请填写单位地址，写到门牌号"),
-        length(max = 200, message = "地址不能超过200个字")
-    )]
     pub address: String,
 }
 
 /// 委托代理人: applies on the applicant's behalf with an authorisation letter.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[validate(context = Today)]
 pub struct Agent {
-    #[validate(
-        custom(function = "filled", message = "请填写代理人姓名"),
-        length(max = 50, message = "姓名不能超过50个字")
-    )]
     pub name: String,
-    #[validate(
-        custom(function = "filled", message = "请填写代理人身份证号码"),
-        custom(function = "resident_id", use_context)
-    )]
     pub id_number: String,
-    #[validate(custom(function = "filled", message = "请填写代理人手机号码"), custom(function = "mobile"))]
     pub phone: String,
 }
 
@@ -113,21 +56,63 @@ pub enum Delivery {
 }
 
 /// Where the result is posted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostalAddress {
-    #[validate(
-        custom(function = "filled", message = "请填写收件人姓名"),
-        length(max = 50, message = "姓名不能超过50个字")
-    )]
     pub recipient: String,
-    #[validate(custom(function = "filled", message = "请填写收件人手机号码"), custom(function = "mobile"))]
     pub phone: String,
-    #[validate(
-        custom(function = "filled", message = "请填写邮寄地址，写到门牌号"),
-        length(max = 200, message = "地址不能超过200个字")
-    )]
     pub address: String,
+}
+
+const NAME_LENGTH: Rule = Rule::Longest(50, "姓名不能超过50个字");
+const ADDRESS_LENGTH: Rule = Rule::Longest(200, "地址不能超过200个字");
+
+impl Person {
+    /// Each field's first problem, in form order.
+    fn problems(&self, today: Today) -> Vec<(&'static str, &'static str)> {
+        typed_problems(&[
+            ("name", &self.name, "请填写姓名", NAME_LENGTH),
+            ("id_number", &self.id_number, "请填写身份证号码", Rule::ResidentId(today)),
+            ("phone", &self.phone, "请填写手机号码", Rule::Mobile),
+            ("address", &self.address, "请填写联系地址，写到门牌号", ADDRESS_LENGTH),
+        ])
+    }
+}
+
+impl Organisation {
+    /// Each field's first problem, in form order.
+    fn problems(&self) -> Vec<(&'static str, &'static str)> {
+        typed_problems(&[
+            ("name", &self.name, "请填写单位名称，与营业执照一致", Rule::Longest(100, "单位名称不能超过100个字")),
+            ("credit_code", &self.credit_code, "请填写统一社会信用代码", Rule::CreditCode),
+            ("legal_representative", &self.legal_representative, "请填写法定代表人（负责人）姓名", NAME_LENGTH),
+            ("contact_name", &self.contact_name, "请填写联系人姓名", NAME_LENGTH),
+            ("phone", &self.phone, "请填写联系人手机号码", Rule::Mobile),
+            ("address", &self.address, "请填写单位地址，写到门牌号", ADDRESS_LENGTH),
+        ])
+    }
+}
+
+impl Agent {
+    /// Each field's first problem, in form order.
+    fn problems(&self, today: Today) -> Vec<(&'static str, &'static str)> {
+        typed_problems(&[
+            ("name", &self.name, "请填写代理人姓名", NAME_LENGTH),
+            ("id_number", &self.id_number, "请填写代理人身份证号码", Rule::ResidentId(today)),
+            ("phone", &self.phone, "请填写代理人手机号码", Rule::Mobile),
+        ])
+    }
+}
+
+impl PostalAddress {
+    /// Each field's first problem, in form order.
+    fn problems(&self) -> Vec<(&'static str, &'static str)> {
+        typed_problems(&[
+            ("recipient", &self.recipient, "请填写收件人姓名", NAME_LENGTH),
+            ("phone", &self.phone, "请填写收件人手机号码", Rule::Mobile),
+            ("address", &self.address, "请填写邮寄地址，写到门牌号", ADDRESS_LENGTH),
+        ])
+    }
 }
 
 /// Who applies.
@@ -483,18 +468,13 @@ pub fn validate_application(
     today: Today,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let (result, order): (Result<(), ValidationErrors>, &[&str]) = match &form.applicant {
-        Applicant::Person(person) => (person.validate_with_args(&today), &["name", "id_number", "phone", "address"]),
-        Applicant::Organisation(org) => (
-            org.validate_with_args(&today),
-            &["name", "credit_code", "legal_representative", "contact_name", "phone", "address"],
-        ),
+    let applicant = match &form.applicant {
+        Applicant::Person(person) => person.problems(today),
+        Applicant::Organisation(org) => org.problems(),
     };
-    collect("applicant", result, order, &mut errors);
+    collect("applicant", applicant, &mut errors);
     match (&form.agent, needs_agent) {
-        (Some(agent), true) => {
-            collect("agent", agent.validate_with_args(&today), &["name", "id_number", "phone"], &mut errors)
-        }
+        (Some(agent), true) => collect("agent", agent.problems(today), &mut errors),
         (None, true) => {
             errors.push(FieldError { field: "agent.name".into(), message: "请填写代理人信息".into() })
         }
@@ -502,9 +482,7 @@ pub fn validate_application(
     }
     match &form.delivery {
         None => errors.push(FieldError { field: "delivery.method".into(), message: "请选择领取方式".into() }),
-        Some(Delivery::Post(address)) => {
-            collect("delivery", address.validate(), &["recipient", "phone", "address"], &mut errors);
-        }
+        Some(Delivery::Post(address)) => collect("delivery", address.problems(), &mut errors),
         Some(Delivery::Window) => {}
     }
     let (_, effective) = walk(rules.questions, answers);
@@ -527,20 +505,15 @@ pub fn validate_application(
     errors
 }
 
-fn collect(prefix: &str, result: Result<(), ValidationErrors>, order: &[&str], out: &mut Vec<FieldError>) {
-    let Err(errors) = result else { return };
-    let by_field = errors.field_errors();
-    for name in order {
-        if let Some(first) = by_field.get(*name).and_then(|list| list.first()) {
-            let message = first.message.as_deref().unwrap_or("请检查这一项");
-            // The agent's fields repeat the applicant's: say whose it is.
-            let message = if prefix == "agent" && !message.contains("代理人") {
-                format!("代理人：{message}")
-            } else {
-                message.to_owned()
-            };
-            out.push(FieldError { field: format!("{prefix}.{name}"), message });
-        }
+fn collect(prefix: &str, problems: Vec<(&str, &str)>, out: &mut Vec<FieldError>) {
+    for (name, message) in problems {
+        // The agent's fields repeat the applicant's: say whose it is.
+        let message = if prefix == "agent" && !message.contains("代理人") {
+            format!("代理人：{message}")
+        } else {
+            message.to_owned()
+        };
+        out.push(FieldError { field: format!("{prefix}.{name}"), message });
     }
 }
 
@@ -552,10 +525,7 @@ pub fn field_problem(field: &Field, value: &str, today: Today) -> Option<String>
     match field.kind {
         FieldKind::Text | FieldKind::Address => (value.chars().count() > field.max_length)
             .then(|| format!("{}不能超过{}个字", field.label, field.max_length)),
-        FieldKind::IdNumber => check_resident_id(value, today).err().map(|e| {
-            let why = e.message.as_deref().unwrap_or("请检查").to_owned();
-            format!("{}：{why}", field.label)
-        }),
+        FieldKind::IdNumber => check_resident_id(value, today).err().map(|why| format!("{}：{why}", field.label)),
         FieldKind::Number => match value.parse::<i64>() {
             Err(_) => Some(format!("{}请填写整数", field.label)),
             Ok(n) if n < field.min.unwrap_or(i64::MIN) || n > field.max.unwrap_or(i64::MAX) => Some(format!(

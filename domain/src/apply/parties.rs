@@ -8,9 +8,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use validator::{Validate, ValidateArgs, ValidationError};
 
-use crate::apply::identity::{Today, check_mobile, check_resident_id, normalise};
+use crate::apply::identity::{Rule, Today, normalise, typed_problems};
 use crate::catalog::situation::{Answers, Condition};
 
 /// One party an item declares.
@@ -48,18 +47,11 @@ pub enum PartyKind {
 }
 
 /// A person party who is not the applicant, as the form records them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[validate(context = Today)]
 pub struct PartyPerson {
-    #[validate(custom(function = "filled", message = "请填写姓名"), length(max = 50, message = "姓名不能超过50个字"))]
     pub name: String,
-    #[validate(
-        custom(function = "filled", message = "请填写身份证号码"),
-        custom(function = "resident_id", use_context)
-    )]
     pub id_number: String,
-    #[validate(custom(function = "filled", message = "请填写手机号码"), custom(function = "mobile"))]
     pub phone: String,
     /// The applicant attests this party knows of and agrees to the application
     /// (they sign in person at the window).
@@ -67,16 +59,15 @@ pub struct PartyPerson {
     pub consent: bool,
 }
 
-fn filled(value: &str) -> Result<(), ValidationError> {
-    if value.trim().is_empty() { Err(ValidationError::new("required")) } else { Ok(()) }
-}
-
-fn resident_id(value: &str, today: &Today) -> Result<(), ValidationError> {
-    check_resident_id(value, *today)
-}
-
-fn mobile(value: &str) -> Result<(), ValidationError> {
-    check_mobile(value)
+impl PartyPerson {
+    /// Each field's first problem, in form order.
+    fn problems(&self, today: Today) -> Vec<(&'static str, &'static str)> {
+        typed_problems(&[
+            ("name", &self.name, "请填写姓名", Rule::Longest(50, "姓名不能超过50个字")),
+            ("id_number", &self.id_number, "请填写身份证号码", Rule::ResidentId(today)),
+            ("phone", &self.phone, "请填写手机号码", Rule::Mobile),
+        ])
+    }
 }
 
 /// The parties taking part for these (effective) answers, in catalog order.
@@ -130,14 +121,8 @@ pub fn problems(
             out.push((path("name"), format!("请填写{}的信息", party.label)));
             continue;
         };
-        if let Err(errors) = entry.validate_with_args(&today) {
-            let by_field = errors.field_errors();
-            for name in ["name", "id_number", "phone"] {
-                if let Some(first) = by_field.get(name).and_then(|list| list.first()) {
-                    let message = first.message.as_deref().unwrap_or("请检查这一项");
-                    out.push((path(name), format!("{}：{message}", party.label)));
-                }
-            }
+        for (name, message) in entry.problems(today) {
+            out.push((path(name), format!("{}：{message}", party.label)));
         }
         let id = normalise(&entry.id_number);
         if let Some((_, other)) = seen.iter().find(|(seen, _)| !id.is_empty() && *seen == id) {
