@@ -143,7 +143,7 @@ impl Unfinished {
 thread_local! {
     /// Pictures of this visit's photos by upload id, for the thumbnails: the
     /// browser's own copy (an object URL), never fetched back from the server.
-    static THUMBNAILS: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+    static THUMBNAILS: std::cell::RefCell<std::collections::BTreeMap<String, String>> = Default::default();
 }
 
 fn thumbnail(upload: &str) -> Option<String> {
