@@ -264,8 +264,9 @@ pub async fn submit(
     }
 }
 
-/// A case by its number and query code (in the body, never the address).
-pub async fn case_lookup(key: &domain::case::view::CaseKey) -> Result<domain::case::view::CaseView, ApiError> {
+/// A case by its number and query code (in the body, never the address), read
+/// as the page needs it (the whole `CaseView`, or a part of it).
+pub async fn case_lookup<T: DeserializeOwned>(key: &domain::case::view::CaseKey) -> Result<T, ApiError> {
     match early(&["lookup ", &key.case_number].concat()).await {
         Some(answered) => answered,
         None => post_json("/api/cases/lookup", key).await,

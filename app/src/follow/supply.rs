@@ -6,7 +6,7 @@
 use domain::Necessity;
 use domain::apply::materials::Materials;
 use domain::apply::submission::SubmissionProblems;
-use domain::case::view::{CaseKey, MaterialAsk, SupplementBody};
+use domain::case::view::{CaseKey, MaterialAsk, SupplementBody, SupplyView};
 use domain::catalog::checklist::ChecklistEntry;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -27,7 +27,7 @@ use crate::shell::set_title;
 pub fn SupplyPage(case_number: String) -> impl IntoView {
     set_title("补交材料");
     let back = case_url(&case_number);
-    let (found, error) = read_case(case_number);
+    let (found, error) = read_case::<SupplyView>(case_number);
     view! {
         <CasePageTop back=back.clone() found title="补交材料" />
         <p class="hint">{KEPT_HINT}</p>

@@ -153,9 +153,6 @@ pub struct PartView {
 }
 
 impl CaseView {
-    /// What the applicant may supply now, and whether it is a supplement (补正:
-    /// what the department asked for) rather than 容缺 materials left for later,
-    /// which the case takes while [`Status::takes_later_materials`] says so.
     /// What the applicant must do now, when it is more than waiting: 容缺
     /// materials still due after acceptance, named with their last day (the
     /// general next step would say 不用做什么).
@@ -171,14 +168,11 @@ impl CaseView {
         }
     }
 
+    /// What the applicant may supply now, and whether it is a supplement (补正:
+    /// what the department asked for) rather than 容缺 materials left for later,
+    /// which the case takes while [`Status::takes_later_materials`] says so.
     pub fn to_supply(&self) -> Option<(Vec<MaterialAsk>, bool)> {
-        if !self.supplement.is_empty() {
-            Some((self.supplement.clone(), true))
-        } else if !self.later.is_empty() && self.status.takes_later_materials() {
-            Some((self.later.clone(), false))
-        } else {
-            None
-        }
+        asked(&self.supplement, &self.later, self.status)
     }
 
     /// The stage the applicant may rate now (好差评): the completion once it
@@ -198,6 +192,42 @@ impl CaseView {
     /// the last (the page says 再次评价, not 评价).
     pub fn rates_again(&self) -> bool {
         self.can_rate && self.rating.is_some()
+    }
+}
+
+/// See [`CaseView::to_supply`].
+fn asked(supplement: &[MaterialAsk], later: &[MaterialAsk], status: Status) -> Option<(Vec<MaterialAsk>, bool)> {
+    if !supplement.is_empty() {
+        Some((supplement.to_vec(), true))
+    } else if !later.is_empty() && status.takes_later_materials() {
+        Some((later.to_vec(), false))
+    } else {
+        None
+    }
+}
+
+/// What the supply page reads of a [`CaseView`]: the same JSON, the rest
+/// skipped. The whole view's reader belongs to the status page; the page of
+/// uploads carries only this one.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SupplyView {
+    pub item_code: String,
+    pub item_name: String,
+    pub status: Status,
+    #[serde(default)]
+    pub supplement: Vec<MaterialAsk>,
+    #[serde(default)]
+    pub supply_by: Option<Date>,
+    #[serde(default)]
+    pub later: Vec<MaterialAsk>,
+    #[serde(default)]
+    pub later_due: Option<Date>,
+}
+
+impl SupplyView {
+    /// As [`CaseView::to_supply`].
+    pub fn to_supply(&self) -> Option<(Vec<MaterialAsk>, bool)> {
+        asked(&self.supplement, &self.later, self.status)
     }
 }
 
@@ -650,6 +680,23 @@ mod tests {
 
     fn d(text: &str) -> Date {
         Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_supply_page_reads_its_part_of_a_case_view() {
+        // A case view as the server writes it, trimmed to a few of its fields
+        // and one the supply page does not know.
+        let json = serde_json::json!({
+            "case_number": "ABCD-EFGH", "item_code": "JT-001", "item_name": "道路运输经营许可",
+            "status": "suspended", "timeline": [], "can_withdraw": false,
+            "later": [{ "material": "lease", "name": "租赁合同" }], "later_due": "2026-12-20",
+        });
+        let view: SupplyView = serde_json::from_value(json).unwrap();
+        let (asks, supplement) = view.to_supply().unwrap();
+        assert_eq!((asks[0].name.as_str(), supplement), ("租赁合同", false));
+        assert_eq!(view.later_due, Some(d("2026-12-20")));
+        let done = SupplyView { status: Status::Completed, ..view };
+        assert_eq!(done.to_supply(), None, "容缺 materials only while the case takes them");
     }
 
     #[test]
