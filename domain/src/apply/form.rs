@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::apply::identity::{Rule, check_resident_id, typed_problems};
+use crate::apply::identity::{ADDRESS_LENGTH, NAME_LENGTH, Rule, check_resident_id, typed_problems};
 use crate::apply::parties::{self, Party, PartyPerson};
 use crate::catalog::situation::{Answers, Choice, Condition, Question, walk};
 
@@ -63,9 +63,6 @@ pub struct PostalAddress {
     pub phone: String,
     pub address: String,
 }
-
-const NAME_LENGTH: Rule = Rule::Longest(50, "姓名不能超过50个字");
-const ADDRESS_LENGTH: Rule = Rule::Longest(200, "地址不能超过200个字");
 
 impl Person {
     /// Each field's first problem, in form order.

@@ -31,6 +31,11 @@ pub enum Rule {
     CreditCode,
 }
 
+/// A person's name: at most 50 characters (every form that names someone).
+pub const NAME_LENGTH: Rule = Rule::Longest(50, "姓名不能超过50个字");
+/// An address: at most 200 characters.
+pub const ADDRESS_LENGTH: Rule = Rule::Longest(200, "地址不能超过200个字");
+
 /// One text of a form: its name, its value, what is said when it is empty,
 /// and its rule.
 pub type Typed<'a> = (&'static str, &'a str, &'static str, Rule);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::apply::identity::{Rule, Today, normalise, typed_problems};
+use crate::apply::identity::{NAME_LENGTH, Rule, Today, normalise, typed_problems};
 use crate::catalog::situation::{Answers, Condition};
 
 /// One party an item declares.
@@ -63,7 +63,7 @@ impl PartyPerson {
     /// Each field's first problem, in form order.
     fn problems(&self, today: Today) -> Vec<(&'static str, &'static str)> {
         typed_problems(&[
-            ("name", &self.name, "请填写姓名", Rule::Longest(50, "姓名不能超过50个字")),
+            ("name", &self.name, "请填写姓名", NAME_LENGTH),
             ("id_number", &self.id_number, "请填写身份证号码", Rule::ResidentId(today)),
             ("phone", &self.phone, "请填写手机号码", Rule::Mobile),
         ])
